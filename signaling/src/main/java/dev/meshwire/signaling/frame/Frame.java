@@ -1,0 +1,43 @@
+package dev.meshwire.signaling.frame;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * A JSON text frame on the peer ↔ coordinator WebSocket: {@code {"type": ..., "id": ...}}. Every
+ * frame type is a record in {@link Frames}; docs/protocol.md describes each one. Requests carry a
+ * client-chosen {@code id} that the answer echoes.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type", visible = false)
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = Frames.Challenge.class, name = "challenge"),
+    @JsonSubTypes.Type(value = Frames.Hello.class, name = "hello"),
+    @JsonSubTypes.Type(value = Frames.Join.class, name = "join"),
+    @JsonSubTypes.Type(value = Frames.HelloAck.class, name = "hello_ack"),
+    @JsonSubTypes.Type(value = Frames.Send.class, name = "send"),
+    @JsonSubTypes.Type(value = Frames.Ack.class, name = "ack"),
+    @JsonSubTypes.Type(value = Frames.Deliver.class, name = "deliver"),
+    @JsonSubTypes.Type(value = Frames.ClientAck.class, name = "client_ack"),
+    @JsonSubTypes.Type(value = Frames.ListPeers.class, name = "list_peers"),
+    @JsonSubTypes.Type(value = Frames.Peers.class, name = "peers"),
+    @JsonSubTypes.Type(value = Frames.PeerJoined.class, name = "peer_joined"),
+    @JsonSubTypes.Type(value = Frames.PeerLeft.class, name = "peer_left"),
+    @JsonSubTypes.Type(value = Frames.Kick.class, name = "kick"),
+    @JsonSubTypes.Type(value = Frames.Ban.class, name = "ban"),
+    @JsonSubTypes.Type(value = Frames.Unban.class, name = "unban"),
+    @JsonSubTypes.Type(value = Frames.ListBans.class, name = "list_bans"),
+    @JsonSubTypes.Type(value = Frames.Bans.class, name = "bans"),
+    @JsonSubTypes.Type(value = Frames.Leave.class, name = "leave"),
+    @JsonSubTypes.Type(value = Frames.Ok.class, name = "ok"),
+    @JsonSubTypes.Type(value = Frames.Error.class, name = "error"),
+    @JsonSubTypes.Type(value = Frames.Ping.class, name = "ping"),
+    @JsonSubTypes.Type(value = Frames.Pong.class, name = "pong"),
+})
+public sealed interface Frame permits Frames.Challenge, Frames.Hello, Frames.Join, Frames.HelloAck, Frames.Send,
+        Frames.Ack, Frames.Deliver, Frames.ClientAck, Frames.ListPeers, Frames.Peers, Frames.PeerJoined,
+        Frames.PeerLeft, Frames.Kick, Frames.Ban, Frames.Unban, Frames.ListBans, Frames.Bans, Frames.Leave,
+        Frames.Ok, Frames.Error, Frames.Ping, Frames.Pong {
+
+    /** The wire name, e.g. {@code "hello_ack"}. Serialized as the {@code type} property. */
+    String type();
+}

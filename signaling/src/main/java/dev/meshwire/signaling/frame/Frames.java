@@ -1,0 +1,144 @@
+package dev.meshwire.signaling.frame;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.meshwire.signaling.envelope.Envelope;
+import java.util.List;
+
+/**
+ * Every frame of protocol version 1. Client → coordinator: hello, join, send, client_ack,
+ * list_peers, kick, ban, unban, list_bans, leave, ping, pong. Coordinator → client: challenge,
+ * hello_ack, ack, deliver, peers, peer_joined, peer_left, bans, ok, error, ping, pong.
+ *
+ * <p>Fields are validated by the coordinator's handlers, not here, so that a bad frame can be
+ * answered with a precise {@code error} instead of a generic parse failure.
+ */
+public final class Frames {
+    private Frames() {}
+
+    /** First frame on every connection: the random nonce the {@code hello}/{@code join} signature must cover. */
+    public record Challenge(String nonce, int protocol, String coordinatorVersion) implements Frame {
+        public String type() { return "challenge"; }
+    }
+
+    /** Authenticate as an existing member. Signature over {@link Canonical#hello}. */
+    public record Hello(String id, String mesh, String pubkey, Capabilities capabilities, String signature) implements Frame {
+        public String type() { return "hello"; }
+    }
+
+    /** Become a member using a signed invite, then proceed as after hello. Signature over {@link Canonical#join}. */
+    public record Join(String id, String invite, String pubkey, String name, Capabilities capabilities, String signature) implements Frame {
+        public String type() { return "join"; }
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HelloAck(String id, String mesh, String meshName, PeerInfo self, List<PeerInfo> peers,
+                           List<IceServer> iceServers, long maxFrameBytes, long pingIntervalMs) implements Frame {
+        public String type() { return "hello_ack"; }
+    }
+
+    /**
+     * Relay an envelope to {@code to} (a member's full public key). For {@code dm} the envelope target
+     * equals {@code to}; for {@code group} the sender seals one copy per recipient and sends one
+     * frame each.
+     */
+    public record Send(String id, String to, Envelope envelope) implements Frame {
+        public String type() { return "send"; }
+    }
+
+    /** The coordinator accepted a {@code send}. {@code status} is {@code relayed} (pushed to the online recipient). */
+    public record Ack(String id, String clientMessageId, String messageId, String status) implements Frame {
+        public String type() { return "ack"; }
+    }
+
+    /** An envelope for the connected member. {@code messageId} is the coordinator's id for it. */
+    public record Deliver(String messageId, String mesh, Envelope envelope) implements Frame {
+        public String type() { return "deliver"; }
+    }
+
+    /** The recipient stored a delivered message. Sent for every delivery, duplicates included. */
+    public record ClientAck(String messageId, String clientMessageId, String from) implements Frame {
+        public String type() { return "client_ack"; }
+    }
+
+    public record ListPeers(String id) implements Frame {
+        public String type() { return "list_peers"; }
+    }
+
+    public record Peers(String id, String mesh, List<PeerInfo> peers) implements Frame {
+        public String type() { return "peers"; }
+    }
+
+    public record PeerJoined(String mesh, PeerInfo peer) implements Frame {
+        public String type() { return "peer_joined"; }
+    }
+
+    public record PeerLeft(String mesh, String pubkey, String name, String reason) implements Frame {
+        public String type() { return "peer_left"; }
+    }
+
+    /** Owner only. Ends the target's session with close code 4001; it may rejoin. */
+    public record Kick(String id, String target) implements Frame {
+        public String type() { return "kick"; }
+    }
+
+    /** Owner only. Ends the target's session with close code 4002 and refuses its next hello. */
+    public record Ban(String id, String target) implements Frame {
+        public String type() { return "ban"; }
+    }
+
+    public record Unban(String id, String target) implements Frame {
+        public String type() { return "unban"; }
+    }
+
+    public record ListBans(String id) implements Frame {
+        public String type() { return "list_bans"; }
+    }
+
+    public record Bans(String id, List<BanInfo> bans) implements Frame {
+        public String type() { return "bans"; }
+    }
+
+    /** Leave the mesh for good: the membership is deleted and the session closes with 1000. */
+    public record Leave(String id) implements Frame {
+        public String type() { return "leave"; }
+    }
+
+    /** Generic success for kick/ban/unban/leave. {@code detail} is human-readable. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Ok(String id, String op, String target, String detail) implements Frame {
+        public String type() { return "ok"; }
+    }
+
+    /** A refused request. {@code id} echoes the request when known; {@code code} is from {@link ErrorCode}. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Error(String id, String code, String message) implements Frame {
+        public String type() { return "error"; }
+    }
+
+    public record Ping(String id) implements Frame {
+        public String type() { return "ping"; }
+    }
+
+    public record Pong(String id) implements Frame {
+        public String type() { return "pong"; }
+    }
+
+    /** What a peer can do, declared in hello and shown to others. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Capabilities(boolean p2p, long maxMessageBytes, List<String> features) {
+        public static Capabilities relayOnly(long maxMessageBytes) {
+            return new Capabilities(false, maxMessageBytes, List.of());
+        }
+    }
+
+    /** A member as seen by others. {@code connectedSince} is epoch ms, absent when offline. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PeerInfo(String pubkey, String name, String role, boolean online, Long connectedSince,
+                           Capabilities capabilities) {}
+
+    /** A WebRTC ICE server entry, as in RTCIceServer. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record IceServer(List<String> urls, String username, String credential) {}
+
+    public record BanInfo(String pubkey, String name, long bannedAt) {}
+}
