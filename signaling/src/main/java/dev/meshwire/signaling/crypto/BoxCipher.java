@@ -24,7 +24,11 @@ public final class BoxCipher {
     }
 
     public SealedBody seal(PublicKey recipient, byte[] plaintext) {
-        byte[] nonce = Sodium.randomBytes(NONCE_BYTES);
+        return seal(recipient, plaintext, Sodium.randomBytes(NONCE_BYTES));
+    }
+
+    /** With a caller-chosen nonce: only for test vectors. Reusing a nonce with the same key breaks crypto_box. */
+    SealedBody seal(PublicKey recipient, byte[] plaintext, byte[] nonce) {
         byte[] out = new byte[plaintext.length + MAC_BYTES];
         if (!Sodium.get().cryptoBoxEasyAfterNm(out, plaintext, plaintext.length, nonce, sharedKey(recipient))) {
             throw new IllegalStateException("crypto_box_easy_afternm failed");

@@ -47,19 +47,27 @@ public record Invite(int v, String coordinator, String mesh, String meshName, St
             throw new IllegalArgumentException("not a meshwire invite (it should start with '" + PREFIX + "')");
         }
         if (text.length() > 4096) throw new IllegalArgumentException("invite is too long");
+        byte[] json;
         try {
-            byte[] json = Base64.getUrlDecoder().decode(text.trim().substring(PREFIX.length()));
-            Invite inv = Json.MAPPER.readValue(new String(json, StandardCharsets.UTF_8), Invite.class);
-            if (inv.v != 1 || inv.mesh == null || inv.inviteId == null || inv.issuer == null
-                    || inv.signature == null || inv.coordinator == null) {
-                throw new IllegalArgumentException("invite is incomplete");
-            }
-            return inv;
+            json = Base64.getUrlDecoder().decode(text.trim().substring(PREFIX.length()));
         } catch (IllegalArgumentException e) {
-            if (e.getMessage() != null && e.getMessage().startsWith("invite")) throw e;
             throw new IllegalArgumentException("invite is corrupted (not valid base64url)");
+        }
+        com.fasterxml.jackson.databind.JsonNode tree;
+        try {
+            tree = Json.MAPPER.readTree(new String(json, StandardCharsets.UTF_8));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("invite is corrupted (not valid JSON)");
+        }
+        for (String field : new String[] {"v", "coordinator", "mesh", "inviteId", "issuer", "expiresAt", "maxUses", "signature"}) {
+            if (tree == null || !tree.hasNonNull(field)) throw new IllegalArgumentException("invite is incomplete (no " + field + ")");
+        }
+        try {
+            Invite inv = Json.MAPPER.treeToValue(tree, Invite.class);
+            if (inv.v != 1) throw new IllegalArgumentException("invite version " + inv.v + " is not supported");
+            return inv;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("invite is corrupted (bad field values)");
         }
     }
 }

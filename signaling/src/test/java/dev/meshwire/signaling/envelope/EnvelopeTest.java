@@ -1,0 +1,82 @@
+package dev.meshwire.signaling.envelope;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.signaling.Json;
+import dev.meshwire.signaling.TestVectors;
+import dev.meshwire.signaling.crypto.Identity;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class EnvelopeTest {
+    private final Identity alice = TestVectors.alice();
+
+    private Envelope vectorEnvelope() {
+        return new Envelope(2, Channel.DM, TestVectors.BOB_PUB, TestVectors.ALICE_PUB,
+                new Body(TestVectors.BOX_NONCE_B64, TestVectors.BOX_CIPHERTEXT_B64, 1),
+                Meta.of("cmid-0001", Priority.NOW, 1767225600000L), null);
+    }
+
+    @Test
+    void canonicalFormAndSignatureMatchVectors() {
+        Envelope e = vectorEnvelope();
+        assertEquals(TestVectors.ENVELOPE_CANONICAL, EnvelopeSignature.canonical(e));
+        Envelope signed = EnvelopeSignature.sign(e, alice);
+        assertEquals(TestVectors.ENVELOPE_SIG, signed.signature());
+        assertTrue(EnvelopeSignature.verify(signed));
+    }
+
+    @Test
+    void anyChangedFieldBreaksTheSignature() {
+        Envelope s = EnvelopeSignature.sign(vectorEnvelope(), alice);
+        assertFalse(EnvelopeSignature.verify(new Envelope(2, Channel.GROUP, s.target(), s.from(), s.body(), s.meta(), s.signature())));
+        assertFalse(EnvelopeSignature.verify(new Envelope(2, s.channel(), TestVectors.ALICE_PUB, s.from(), s.body(), s.meta(), s.signature())));
+        assertFalse(EnvelopeSignature.verify(new Envelope(2, s.channel(), s.target(), s.from(),
+                new Body(s.body().nonce(), s.body().ciphertext(), 2), s.meta(), s.signature())));
+        assertFalse(EnvelopeSignature.verify(new Envelope(2, s.channel(), s.target(), s.from(), s.body(),
+                Meta.of("cmid-0002", Priority.NOW, 1767225600000L), s.signature())));
+        assertFalse(EnvelopeSignature.verify(new Envelope(2, s.channel(), s.target(), s.from(), s.body(),
+                Meta.of("cmid-0001", Priority.LOW, 1767225600000L), s.signature())));
+        assertFalse(EnvelopeSignature.verify(s.withSignature(null)));
+    }
+
+    @Test
+    void onlyTheSenderMaySign() {
+        assertThrows(IllegalArgumentException.class, () -> EnvelopeSignature.sign(vectorEnvelope(), TestVectors.bob()));
+    }
+
+    @Test
+    void jsonRoundTripKeepsTheSignatureValid() throws Exception {
+        Envelope s = EnvelopeSignature.sign(vectorEnvelope(), alice);
+        String json = Json.MAPPER.writeValueAsString(s);
+        JsonNode tree = Json.MAPPER.readTree(json);
+        assertEquals("dm", tree.get("channel").asText());
+        assertEquals("now", tree.at("/meta/priority").asText());
+        assertFalse(tree.get("meta").has("replyToId"), "absent meta fields are omitted");
+        Envelope back = Json.MAPPER.readValue(json, Envelope.class);
+        assertEquals(s, back);
+        assertTrue(EnvelopeSignature.verify(back));
+    }
+
+    @Test
+    void canonicalJsonFollowsRfc8785ForStringsKeysAndIntegers() throws Exception {
+        JsonNode n = Json.MAPPER.readTree("{\"b\":[1,true,null,\"x\"],\"a\":\"\\u0001\\n\\\"é€\",\"\\u00e9\":0,\"A\":-5}");
+        // Keys sorted by UTF-16 code unit: "A" < "a" < "b" < "é"; control characters escaped as ECMAScript does.
+        assertEquals("{\"A\":-5,\"a\":\"\\u0001\\n\\\"é€\",\"b\":[1,true,null,\"x\"],\"é\":0}", CanonicalJson.write(n));
+        assertThrows(IllegalArgumentException.class, () -> CanonicalJson.write(Json.MAPPER.readTree("{\"f\":1.5}")));
+    }
+
+    @Test
+    void metaCanonicalFormIsIndependentOfFieldOrder() {
+        Meta m = new Meta("id", null, Priority.LOW, null, null, null, null, null, null, "r1", List.of("p1", "p2"), 99L, 1L);
+        assertEquals("{\"clientMessageId\":\"id\",\"createdAt\":1,\"expiresAt\":99,\"mentions\":[\"p1\",\"p2\"],\"priority\":\"low\",\"replyToId\":\"r1\"}",
+                CanonicalJson.write(Json.MAPPER.valueToTree(m)));
+    }
+
+    @Test
+    void unknownChannelOrPriorityIsRefused() {
+        assertThrows(Exception.class, () -> Json.MAPPER.readValue("\"carrier-pigeon\"", Channel.class));
+        assertThrows(IllegalArgumentException.class, () -> Priority.fromWire("urgent"));
+    }
+}

@@ -1,0 +1,98 @@
+package dev.meshwire.signaling.frame;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import dev.meshwire.signaling.TestVectors;
+import dev.meshwire.signaling.envelope.*;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FrameCodecTest {
+
+    @Test
+    void everyFrameTypeRoundTrips() {
+        Envelope env = EnvelopeSignature.sign(new Envelope(2, Channel.DM, TestVectors.BOB_PUB, TestVectors.ALICE_PUB,
+                new Body(TestVectors.BOX_NONCE_B64, TestVectors.BOX_CIPHERTEXT_B64, 1), Meta.of("c1", Priority.NEXT, 5L), null),
+                TestVectors.alice());
+        Frames.Capabilities caps = new Frames.Capabilities(true, 1 << 20, List.of("relay"));
+        Frames.PeerInfo peer = new Frames.PeerInfo(TestVectors.BOB_PUB, "bob", "member", true, 1000L, caps);
+        List<Frame> frames = List.of(
+                new Frames.Challenge("ab".repeat(32), 1, "0.1.0"),
+                new Frames.Hello("1", "m_1", TestVectors.ALICE_PUB, caps, "sig"),
+                new Frames.Join("2", "mw1.xyz", TestVectors.ALICE_PUB, "alice", caps, "sig"),
+                new Frames.HelloAck("1", "m_1", "team", peer, List.of(peer),
+                        List.of(new Frames.IceServer(List.of("stun:127.0.0.1:3478"), null, null)), 1 << 20, 30000),
+                new Frames.Send("3", TestVectors.BOB_PUB, env),
+                new Frames.Ack("3", "c1", "msg1", "relayed"),
+                new Frames.Deliver("msg1", "m_1", env),
+                new Frames.ClientAck("msg1", "c1", TestVectors.ALICE_PUB),
+                new Frames.ListPeers("4"),
+                new Frames.Peers("4", "m_1", List.of(peer)),
+                new Frames.PeerJoined("m_1", peer),
+                new Frames.PeerLeft("m_1", TestVectors.BOB_PUB, "bob", "closed"),
+                new Frames.Kick("5", "bob"),
+                new Frames.Ban("6", "bob"),
+                new Frames.Unban("7", "bob"),
+                new Frames.ListBans("8"),
+                new Frames.Bans("8", List.of(new Frames.BanInfo(TestVectors.BOB_PUB, "bob", 12L))),
+                new Frames.Leave("9"),
+                new Frames.Ok("5", "kick", "bob", "kicked"),
+                new Frames.Error("5", ErrorCode.NOT_OWNER, "only the owner may kick"),
+                new Frames.Ping("p"),
+                new Frames.Pong("p"));
+        for (Frame f : frames) {
+            String text = FrameCodec.encode(f);
+            assertTrue(text.contains("\"type\":\"" + f.type() + "\""), text);
+            assertEquals(f, FrameCodec.decode(text), f.type());
+        }
+        assertEquals(22, frames.stream().map(Frame::type).distinct().count(), "one test case per frame type");
+    }
+
+    @Test
+    void malformedJsonIsNamed() {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> FrameCodec.decode("{\"type\":"));
+        assertEquals(ErrorCode.MALFORMED_JSON, e.code());
+        assertEquals(ErrorCode.MALFORMED_JSON, assertThrows(ProtocolException.class, () -> FrameCodec.decode("[1,2]")).code());
+        assertEquals(ErrorCode.MALFORMED_JSON, assertThrows(ProtocolException.class, () -> FrameCodec.decode("{} {}")).code());
+    }
+
+    @Test
+    void unknownOrMissingTypeIsNamed() {
+        ProtocolException e = assertThrows(ProtocolException.class, () -> FrameCodec.decode("{\"type\":\"teleport\"}"));
+        assertEquals(ErrorCode.UNKNOWN_FRAME_TYPE, e.code());
+        assertTrue(e.getMessage().contains("teleport"));
+        assertEquals(ErrorCode.INVALID_FRAME, assertThrows(ProtocolException.class, () -> FrameCodec.decode("{\"id\":\"1\"}")).code());
+        assertEquals(ErrorCode.INVALID_FRAME, assertThrows(ProtocolException.class, () -> FrameCodec.decode("{\"type\":7}")).code());
+    }
+
+    @Test
+    void wrongFieldTypesAreInvalidFrames() {
+        ProtocolException e = assertThrows(ProtocolException.class,
+                () -> FrameCodec.decode("{\"type\":\"send\",\"id\":\"1\",\"to\":\"x\",\"envelope\":{\"v\":\"two\"}}"));
+        assertEquals(ErrorCode.INVALID_FRAME, e.code());
+        assertTrue(e.getMessage().contains("envelope"), e.getMessage());
+        ProtocolException ch = assertThrows(ProtocolException.class,
+                () -> FrameCodec.decode("{\"type\":\"send\",\"id\":\"1\",\"to\":\"x\",\"envelope\":{\"v\":2,\"channel\":\"fax\"}}"));
+        assertEquals(ErrorCode.INVALID_FRAME, ch.code());
+    }
+
+    @Test
+    void unknownFieldsAreToleratedForForwardCompatibility() {
+        Frame f = FrameCodec.decode("{\"type\":\"ping\",\"id\":\"1\",\"futureField\":true}");
+        assertEquals(new Frames.Ping("1"), f);
+    }
+
+    @Test
+    void peekIdRecoversTheRequestIdForErrors() {
+        assertEquals("42", FrameCodec.peekId("{\"type\":\"nope\",\"id\":\"42\"}"));
+        assertNull(FrameCodec.peekId("not json"));
+    }
+
+    @Test
+    void closeCodesTerminality() {
+        assertTrue(CloseCodes.isTerminal(CloseCodes.KICKED));
+        assertTrue(CloseCodes.isTerminal(CloseCodes.BANNED));
+        assertFalse(CloseCodes.isTerminal(CloseCodes.NORMAL));
+        assertFalse(CloseCodes.isTerminal(CloseCodes.PROTOCOL));
+    }
+}
