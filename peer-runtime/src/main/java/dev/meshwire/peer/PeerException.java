@@ -1,0 +1,62 @@
+package dev.meshwire.peer;
+
+import java.util.List;
+
+/**
+ * A refusal the user should read: one line, a stable machine {@code code} (the IPC error code and
+ * the CLI exit-code class derive from it) and optional {@code candidates} (e.g. online names for an
+ * unknown peer, matches for an ambiguous prefix). Never carries secrets.
+ */
+public class PeerException extends RuntimeException {
+    // Stable codes; docs/ipc.md lists them with their HTTP status.
+    public static final String BAD_REQUEST = "bad_request";
+    public static final String NO_MESHES = "no_meshes";
+    public static final String UNKNOWN_MESH = "unknown_mesh";
+    public static final String MESH_REQUIRED = "mesh_required";
+    public static final String MESH_EXISTS = "mesh_exists";
+    public static final String UNKNOWN_PEER = "unknown_peer";
+    public static final String AMBIGUOUS_PEER = "ambiguous_peer";
+    public static final String SELF_SEND = "self_send";
+    public static final String PEER_OFFLINE = "peer_offline";
+    public static final String NO_ONLINE_PEERS = "no_online_peers";
+    public static final String MESSAGE_TOO_LARGE = "message_too_large";
+    public static final String COORDINATOR_UNREACHABLE = "coordinator_unreachable";
+    public static final String COORDINATOR_REFUSED = "coordinator_refused";
+    public static final String LINK_TERMINATED = "link_terminated";
+    public static final String INVITE_INVALID = "invite_invalid";
+    public static final String DAEMON_UNAVAILABLE = "daemon_unavailable";
+    public static final String INTERNAL = "internal";
+
+    private final String code;
+    private final List<String> candidates;
+
+    public PeerException(String code, String message) {
+        this(code, message, List.of());
+    }
+
+    public PeerException(String code, String message, List<String> candidates) {
+        super(message);
+        this.code = code;
+        this.candidates = candidates == null ? List.of() : List.copyOf(candidates);
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public List<String> candidates() {
+        return candidates;
+    }
+
+    /** HTTP status used on the IPC surface for this code. */
+    public int httpStatus() {
+        return switch (code) {
+            case BAD_REQUEST, MESSAGE_TOO_LARGE, SELF_SEND, INVITE_INVALID, MESH_REQUIRED -> 400;
+            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER -> 404;
+            case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, LINK_TERMINATED -> 409;
+            case COORDINATOR_UNREACHABLE -> 503;
+            case COORDINATOR_REFUSED -> 502;
+            default -> 500;
+        };
+    }
+}

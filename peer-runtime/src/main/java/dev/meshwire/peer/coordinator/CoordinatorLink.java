@@ -1,0 +1,393 @@
+package dev.meshwire.peer.coordinator;
+
+import dev.meshwire.signaling.Canonical;
+import dev.meshwire.signaling.crypto.Identity;
+import dev.meshwire.signaling.frame.CloseCodes;
+import dev.meshwire.signaling.frame.Frame;
+import dev.meshwire.signaling.frame.FrameCodec;
+import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.frame.ProtocolException;
+import dev.meshwire.signaling.invite.Invite;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One WebSocket to the coordinator for one mesh identity. It answers the challenge with {@code hello}
+ * (or {@code join} the first time, with an invite), keeps a roster of members, correlates requests
+ * with answers by {@code id}, pings and watches liveness, and reconnects with exponential backoff.
+ * Close codes 4001–4004 are terminal: the state records why and nothing reconnects.
+ *
+ * <p>All socket work runs on one Vert.x context (the one captured at construction), so the socket
+ * field and timers need no locks; state read by other threads is volatile or concurrent.
+ */
+public final class CoordinatorLink implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
+    /** Client-side frame limit: larger than any envelope we accept (256 KiB plaintext, base64) with margin. */
+    private static final int MAX_FRAME = 16 * 1024 * 1024;
+
+    private final Vertx vertx;
+    private final Context context;
+    // Kept in a field on purpose: Vert.x 5 closes unreachable clients through a Cleaner.
+    private final WebSocketClient client;
+    private final String wsUrl;
+    private final Identity identity;
+    private final String displayName;
+    private final LinkSettings settings;
+    private final LinkListener listener;
+    private final Map<String, Frames.PeerInfo> roster = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
+    private final AtomicLong ids = new AtomicLong();
+    private final CompletableFuture<Frames.HelloAck> firstAck = new CompletableFuture<>();
+
+    private volatile String meshId;
+    private volatile Invite joinInvite; // non-null until the join succeeded
+    private volatile LinkState state = LinkState.CONNECTING;
+    private volatile String lastError;
+    private volatile Frames.HelloAck lastAck;
+    private volatile long connectedSince;
+    private volatile long lastFrameAt;
+    private WebSocket ws;
+    private int attempt;
+    private long pingTimer = -1;
+    private long reconnectTimer = -1;
+    private boolean closing;
+
+    /**
+     * @param meshId      the mesh to hello into; null when joining (taken from the invite)
+     * @param joinInvite  non-null for a first join; afterwards the link uses hello
+     * @param displayName the name sent in {@code join}
+     */
+    public CoordinatorLink(Vertx vertx, String coordinatorUrl, String meshId, Identity identity, Invite joinInvite,
+                           String displayName, LinkSettings settings, LinkListener listener) {
+        this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
+        this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(MAX_FRAME).setMaxMessageSize(MAX_FRAME)
+                .setConnectTimeout((int) settings.connectTimeout().toMillis()));
+        this.wsUrl = CoordinatorUrls.wsEndpoint(coordinatorUrl);
+        this.meshId = joinInvite != null ? joinInvite.mesh() : meshId;
+        this.identity = identity;
+        this.joinInvite = joinInvite;
+        this.displayName = displayName;
+        this.settings = settings;
+        this.listener = listener;
+    }
+
+    /** Starts connecting; the future completes at the first {@code hello_ack} or fails with the first refusal. */
+    public CompletableFuture<Frames.HelloAck> start() {
+        context.runOnContext(v -> connect());
+        return firstAck;
+    }
+
+    public LinkState state() { return state; }
+    public String lastError() { return lastError; }
+    public String meshId() { return meshId; }
+    public Identity identity() { return identity; }
+    public Frames.HelloAck lastAck() { return lastAck; }
+    public long connectedSince() { return connectedSince; }
+    public boolean connected() { return state == LinkState.CONNECTED; }
+
+    /** Known members (self included), keyed by pubkey hex. */
+    public Collection<Frames.PeerInfo> roster() {
+        return List.copyOf(roster.values());
+    }
+
+    public Frames.PeerInfo member(String pubkey) {
+        return roster.get(pubkey);
+    }
+
+    public String nextId() {
+        return "r" + ids.incrementAndGet();
+    }
+
+    /**
+     * Sends a request frame whose answer echoes {@code id}. Fails with {@link CoordinatorError} on an
+     * {@code error} answer, {@link IllegalStateException} when not connected or the link drops, and
+     * {@link TimeoutException} after the request timeout.
+     */
+    public CompletableFuture<Frame> request(String id, Frame frame) {
+        CompletableFuture<Frame> f = new CompletableFuture<>();
+        if (state != LinkState.CONNECTED) {
+            f.completeExceptionally(new IllegalStateException("not connected to the coordinator (" + describeState() + ")"));
+            return f;
+        }
+        pending.put(id, f);
+        String text = FrameCodec.encode(frame);
+        context.runOnContext(v -> {
+            if (ws == null || ws.isClosed()) {
+                fail(id, new IllegalStateException("not connected to the coordinator"));
+                return;
+            }
+            ws.writeTextMessage(text).onFailure(e -> fail(id, new IllegalStateException("write failed: " + e.getMessage())));
+        });
+        return f.orTimeout(settings.requestTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((r, e) -> pending.remove(id));
+    }
+
+    /** Fire-and-forget (client_ack, pong). Dropped silently when disconnected; the coordinator redelivers. */
+    public void sendFrame(Frame frame) {
+        String text = FrameCodec.encode(frame);
+        context.runOnContext(v -> {
+            if (ws != null && !ws.isClosed()) ws.writeTextMessage(text);
+        });
+    }
+
+    public String describeState() {
+        return state.wireName() + (lastError != null ? ": " + lastError : "");
+    }
+
+    private void fail(String id, Throwable t) {
+        CompletableFuture<Frame> f = pending.remove(id);
+        if (f != null) f.completeExceptionally(t);
+    }
+
+    private void connect() {
+        if (closing) return;
+        reconnectTimer = -1;
+        setState(state == LinkState.CONNECTED ? LinkState.RECONNECTING : state, null);
+        client.connect(new WebSocketConnectOptions().setAbsoluteURI(wsUrl)).onComplete(ar -> {
+            if (ar.failed()) {
+                lastError = "cannot reach coordinator at " + wsUrl + ": " + ar.cause().getMessage();
+                log.info("mesh {}: {}", meshId, lastError);
+                onDisconnected(-1, lastError);
+                return;
+            }
+            if (closing) {
+                ar.result().close();
+                return;
+            }
+            ws = ar.result();
+            lastFrameAt = System.currentTimeMillis();
+            ws.textMessageHandler(this::onText);
+            ws.exceptionHandler(e -> log.debug("mesh {}: websocket error: {}", meshId, e.toString()));
+            WebSocket mine = ws;
+            ws.closeHandler(v -> {
+                if (ws == mine) {
+                    ws = null;
+                    Short code = mine.closeStatusCode();
+                    onDisconnected(code == null ? -1 : code, mine.closeReason());
+                }
+            });
+        });
+    }
+
+    private void onText(String text) {
+        lastFrameAt = System.currentTimeMillis();
+        Frame frame;
+        try {
+            frame = FrameCodec.decode(text);
+        } catch (ProtocolException e) {
+            log.warn("mesh {}: undecodable frame from coordinator ({}): {}", meshId, e.code(), e.getMessage());
+            return;
+        }
+        try {
+            handle(frame);
+        } catch (RuntimeException e) {
+            // A bug in a handler must not kill the socket's handler chain.
+            log.error("mesh {}: failed to handle {}", meshId, frame.type(), e);
+        }
+    }
+
+    private void handle(Frame frame) {
+        if (frame instanceof Frames.Challenge c) {
+            answerChallenge(c);
+        } else if (frame instanceof Frames.HelloAck ack) {
+            onHelloAck(ack);
+        } else if (frame instanceof Frames.Deliver d) {
+            listener.onDeliver(this, d);
+        } else if (frame instanceof Frames.PeerJoined pj) {
+            if (pj.peer() != null) {
+                roster.put(pj.peer().pubkey(), pj.peer());
+                listener.onPeerJoined(this, pj.peer());
+            }
+        } else if (frame instanceof Frames.PeerLeft pl) {
+            Frames.PeerInfo old = roster.get(pl.pubkey());
+            if ("left".equals(pl.reason()) || "banned".equals(pl.reason())) {
+                roster.remove(pl.pubkey());
+            } else if (old != null) {
+                roster.put(pl.pubkey(), new Frames.PeerInfo(old.pubkey(), old.name(), old.role(), false, null, old.capabilities()));
+            }
+            listener.onPeerLeft(this, pl);
+        } else if (frame instanceof Frames.Peers p) {
+            if (p.peers() != null) replaceRoster(p.peers());
+            complete(p.id(), p);
+        } else if (frame instanceof Frames.Ping p) {
+            sendFrame(new Frames.Pong(p.id()));
+        } else if (frame instanceof Frames.Pong) {
+            // liveness already updated through lastFrameAt
+        } else if (frame instanceof Frames.Error e) {
+            onError(e);
+        } else if (frame instanceof Frames.Ack a) {
+            complete(a.id(), a);
+        } else if (frame instanceof Frames.Ok o) {
+            complete(o.id(), o);
+        } else if (frame instanceof Frames.Bans b) {
+            complete(b.id(), b);
+        } else {
+            log.debug("mesh {}: ignoring {}", meshId, frame.type());
+        }
+    }
+
+    private void complete(String id, Frame frame) {
+        if (id == null) return;
+        CompletableFuture<Frame> f = pending.remove(id);
+        if (f != null) f.complete(frame);
+    }
+
+    private void onError(Frames.Error e) {
+        if (e.id() != null && pending.containsKey(e.id())) {
+            fail(e.id(), new CoordinatorError(e.code(), e.message()));
+            return;
+        }
+        // An error outside a request: typically the refusal of our hello/join, before a close code.
+        lastError = e.code() + ": " + e.message();
+        log.warn("mesh {}: coordinator error {}", meshId, lastError);
+        if (state != LinkState.CONNECTED && !firstAck.isDone() && joinInvite != null) {
+            firstAck.completeExceptionally(new CoordinatorError(e.code(), e.message()));
+        }
+    }
+
+    private void answerChallenge(Frames.Challenge c) {
+        Frames.Capabilities caps = Frames.Capabilities.relayOnly(256 * 1024);
+        Frame answer;
+        Invite inv = joinInvite;
+        if (inv != null) {
+            String sig = identity.signHex(Canonical.join(inv.inviteId(), inv.mesh(), identity.publicKeyHex(), displayName, c.nonce()));
+            answer = new Frames.Join(nextId(), inv.encode(), identity.publicKeyHex(), displayName, caps, sig);
+        } else {
+            String sig = identity.signHex(Canonical.hello(meshId, identity.publicKeyHex(), c.nonce()));
+            answer = new Frames.Hello(nextId(), meshId, identity.publicKeyHex(), caps, sig);
+        }
+        ws.writeTextMessage(FrameCodec.encode(answer));
+    }
+
+    private void onHelloAck(Frames.HelloAck ack) {
+        lastAck = ack;
+        if (ack.mesh() != null) meshId = ack.mesh();
+        joinInvite = null; // from now on we are a member and say hello
+        List<Frames.PeerInfo> all = new ArrayList<>();
+        if (ack.peers() != null) all.addAll(ack.peers());
+        if (ack.self() != null) all.add(ack.self());
+        replaceRoster(all);
+        attempt = 0;
+        lastError = null;
+        connectedSince = System.currentTimeMillis();
+        setState(LinkState.CONNECTED, null);
+        startPinging();
+        firstAck.complete(ack);
+    }
+
+    private void replaceRoster(List<Frames.PeerInfo> peers) {
+        Map<String, Frames.PeerInfo> fresh = new ConcurrentHashMap<>();
+        for (Frames.PeerInfo p : peers) if (p != null && p.pubkey() != null) fresh.put(p.pubkey(), p);
+        // keep self even if the coordinator's list omits it
+        Frames.PeerInfo self = roster.get(identity.publicKeyHex());
+        if (self != null) fresh.putIfAbsent(self.pubkey(), self);
+        roster.keySet().retainAll(fresh.keySet());
+        roster.putAll(fresh);
+    }
+
+    private void startPinging() {
+        if (pingTimer >= 0) vertx.cancelTimer(pingTimer);
+        long period = Math.max(100, settings.pingInterval().toMillis());
+        pingTimer = vertx.setPeriodic(period, id -> {
+            WebSocket s = ws;
+            if (s == null || s.isClosed()) return;
+            long silent = System.currentTimeMillis() - lastFrameAt;
+            if (silent > settings.deadAfter().toMillis()) {
+                log.info("mesh {}: coordinator silent for {} ms, reconnecting", meshId, silent);
+                lastError = "coordinator silent for " + silent + " ms";
+                s.close((short) CloseCodes.NORMAL, "liveness timeout");
+                return;
+            }
+            s.writeTextMessage(FrameCodec.encode(new Frames.Ping(nextId())));
+        });
+    }
+
+    private void onDisconnected(int code, String reason) {
+        if (pingTimer >= 0) {
+            vertx.cancelTimer(pingTimer);
+            pingTimer = -1;
+        }
+        String why = "disconnected" + (code > 0 ? " (" + code + (reason != null && !reason.isBlank() ? " " + reason : "") + ")" : "");
+        for (String id : List.copyOf(pending.keySet())) fail(id, new IllegalStateException("coordinator connection lost: " + why));
+        connectedSince = 0;
+        if (closing) {
+            setState(LinkState.CLOSED, null);
+            return;
+        }
+        if (CloseCodes.isTerminal(code)) {
+            LinkState terminal = LinkState.forCloseCode(code);
+            if (lastError == null || state == LinkState.CONNECTED) {
+                lastError = terminal.wireName() + (reason != null && !reason.isBlank() ? ": " + reason : "");
+            }
+            setState(joinInvite != null ? LinkState.JOIN_FAILED : terminal, lastError);
+            firstAck.completeExceptionally(new CoordinatorError(terminal.wireName(), lastError));
+            return;
+        }
+        if (joinInvite != null) {
+            // A join that never got its hello_ack is not retried: the invite may be spent or wrong.
+            if (lastError == null) lastError = "the coordinator closed the connection during join " + why;
+            setState(LinkState.JOIN_FAILED, lastError);
+            firstAck.completeExceptionally(new IllegalStateException(lastError));
+            return;
+        }
+        if (code > 0 && lastError == null) lastError = why;
+        if (!firstAck.isDone()) firstAck.completeExceptionally(new IllegalStateException(lastError != null ? lastError : why));
+        long delay = settings.backoffFor(attempt++).toMillis();
+        setState(LinkState.RECONNECTING, lastError);
+        log.info("mesh {}: {}; reconnecting in {} ms", meshId, why, delay);
+        reconnectTimer = vertx.setTimer(Math.max(1, delay), id -> connect());
+    }
+
+    private void setState(LinkState s, String detail) {
+        if (state == s) return;
+        state = s;
+        try {
+            listener.onState(this, s, detail);
+        } catch (RuntimeException e) {
+            log.warn("state listener failed", e);
+        }
+    }
+
+    /** Closes the socket without reconnecting; pending requests fail. Idempotent. */
+    @Override
+    public void close() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        context.runOnContext(v -> {
+            closing = true;
+            if (reconnectTimer >= 0) vertx.cancelTimer(reconnectTimer);
+            if (pingTimer >= 0) vertx.cancelTimer(pingTimer);
+            if (ws != null && !ws.isClosed()) {
+                ws.close((short) CloseCodes.NORMAL, "client closing");
+            }
+            setState(LinkState.CLOSED, null);
+            client.close().onComplete(x -> done.complete(null));
+        });
+        try {
+            done.get(3, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // best effort on shutdown
+        }
+    }
+
+    /** The state for a link that was closed by a terminal close code, for reporting. */
+    public static boolean isTerminal(LinkState s) {
+        return s.terminal();
+    }
+}

@@ -1,0 +1,14 @@
+package dev.meshwire.peer.coordinator;
+
+import dev.meshwire.signaling.frame.Frames;
+
+/** Callbacks from a {@link CoordinatorLink}. They run on the link's event loop: never block in them. */
+public interface LinkListener {
+    void onDeliver(CoordinatorLink link, Frames.Deliver deliver);
+
+    default void onPeerJoined(CoordinatorLink link, Frames.PeerInfo peer) {}
+
+    default void onPeerLeft(CoordinatorLink link, Frames.PeerLeft left) {}
+
+    default void onState(CoordinatorLink link, LinkState state, String detail) {}
+}

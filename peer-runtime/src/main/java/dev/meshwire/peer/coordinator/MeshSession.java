@@ -1,0 +1,19 @@
+package dev.meshwire.peer.coordinator;
+
+import dev.meshwire.peer.home.MeshConfig;
+import dev.meshwire.signaling.crypto.BoxCipher;
+import dev.meshwire.signaling.crypto.Identity;
+
+/**
+ * A joined mesh while the daemon runs: its record, identity, one {@link BoxCipher} (so shared keys
+ * are precomputed once per peer for the daemon's lifetime) and its coordinator link.
+ */
+public record MeshSession(MeshConfig config, Identity identity, BoxCipher cipher, CoordinatorLink link) {
+    public String name() {
+        return config.name();
+    }
+
+    public String selfPubkey() {
+        return identity.publicKeyHex();
+    }
+}

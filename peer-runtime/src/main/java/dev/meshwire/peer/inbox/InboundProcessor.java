@@ -1,0 +1,133 @@
+package dev.meshwire.peer.inbox;
+
+import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.peer.events.DaemonEvent;
+import dev.meshwire.peer.events.EventBus;
+import dev.meshwire.signaling.crypto.CryptoException;
+import dev.meshwire.signaling.crypto.PublicKey;
+import dev.meshwire.signaling.envelope.Channel;
+import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.signaling.envelope.EnvelopeSignature;
+import dev.meshwire.signaling.frame.Frames;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.ByteBuffer;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The inbound path for one delivered envelope: verify signature → sender is a member → target is
+ * us → decrypt → store (idempotent) → {@code client_ack} → {@code message} event. Anything that
+ * fails a check is refused: logged, counted, not stored and not acked (an ack means "stored").
+ * Never throws. Blocking (JDBC): call it off the event loop.
+ */
+public final class InboundProcessor {
+    private static final Logger log = LoggerFactory.getLogger(InboundProcessor.class);
+
+    private final Inbox inbox;
+    private final EventBus events;
+    private final AtomicLong accepted = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+
+    public InboundProcessor(Inbox inbox, EventBus events) {
+        this.inbox = inbox;
+        this.events = events;
+    }
+
+    public long accepted() { return accepted.get(); }
+    public long duplicates() { return duplicates.get(); }
+    public long refused() { return refused.get(); }
+
+    /** @param path how it arrived, e.g. "coordinator relay" */
+    public void process(MeshSession mesh, Frames.Deliver d, String path) {
+        try {
+            String reason = handle(mesh, d, path);
+            if (reason != null) {
+                refused.incrementAndGet();
+                log.warn("mesh {}: refused delivery {}: {}", mesh.name(), d.messageId(), reason);
+            }
+        } catch (RuntimeException e) {
+            refused.incrementAndGet();
+            log.error("mesh {}: delivery {} failed", mesh.name(), d.messageId(), e);
+        }
+    }
+
+    /** @return null when stored/acked, else why it was refused */
+    private String handle(MeshSession mesh, Frames.Deliver d, String path) {
+        Envelope env = d.envelope();
+        if (env == null || env.from() == null || env.body() == null || env.meta() == null || env.channel() == null) {
+            return "incomplete envelope";
+        }
+        if (env.v() != Envelope.VERSION) return "unsupported envelope version " + env.v();
+        if (!EnvelopeSignature.verify(env)) return "bad envelope signature (from " + env.from() + ")";
+        Frames.PeerInfo sender = mesh.link().member(env.from());
+        if (sender == null) {
+            // A member who joined a moment ago may precede its peer_joined: refresh the roster once.
+            try {
+                String id = mesh.link().nextId();
+                mesh.link().request(id, new Frames.ListPeers(id)).get(5, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                log.debug("roster refresh failed: {}", e.toString());
+            }
+            sender = mesh.link().member(env.from());
+        }
+        if (sender == null) return "sender " + env.from() + " is not a member of the mesh";
+        String self = mesh.selfPubkey();
+        boolean forUs = env.channel() == Channel.DM ? self.equals(env.target())
+                : env.channel() == Channel.GROUP && ("*".equals(env.target()) || self.equals(env.target()));
+        if (!forUs) return "envelope target '" + env.target() + "' (" + env.channel().wireName() + ") is not this member";
+        String cmid = env.meta().clientMessageId();
+        if (cmid == null || cmid.isBlank()) return "envelope has no clientMessageId";
+        String text;
+        try {
+            Base64.Decoder b64 = Base64.getDecoder();
+            byte[] plain = mesh.cipher().open(PublicKey.fromHex(env.from()), b64.decode(env.body().nonce()),
+                    b64.decode(env.body().ciphertext()));
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(plain)).toString();
+        } catch (IllegalArgumentException | CryptoException | CharacterCodingException e) {
+            return "cannot decrypt: " + e.getMessage();
+        }
+        InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), sender.name(),
+                cmid, d.messageId(), env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
+                env.meta().createdAt(), System.currentTimeMillis(), null));
+        // Ack duplicates too: the sender's coordinator is waiting for it and must stop redelivering.
+        mesh.link().sendFrame(new Frames.ClientAck(d.messageId(), cmid, env.from()));
+        if (stored == null) {
+            duplicates.incrementAndGet();
+            log.debug("mesh {}: duplicate {} from {} acked again", mesh.name(), cmid, env.from());
+            return null;
+        }
+        accepted.incrementAndGet();
+        events.publish(new DaemonEvent(DaemonEvent.MESSAGE, messageJson(stored)));
+        return null;
+    }
+
+    /** The JSON shape of a message in the inbox listing and the SSE {@code message} event. */
+    public static Map<String, Object> messageJson(InboxMessage m) {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("id", m.id());
+        j.put("mesh", m.meshName());
+        j.put("meshId", m.meshId());
+        Map<String, Object> from = new LinkedHashMap<>();
+        from.put("name", m.senderName());
+        from.put("pubkey", m.senderPubkey());
+        j.put("from", from);
+        j.put("text", m.text());
+        j.put("priority", m.priority());
+        j.put("channel", m.channel());
+        j.put("clientMessageId", m.clientMessageId());
+        j.put("messageId", m.messageId());
+        j.put("path", m.path());
+        j.put("sentAt", m.sentAt());
+        j.put("receivedAt", m.receivedAt());
+        j.put("seenAt", m.seenAt());
+        return j;
+    }
+}

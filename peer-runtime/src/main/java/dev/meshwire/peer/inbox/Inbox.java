@@ -1,0 +1,172 @@
+package dev.meshwire.peer.inbox;
+
+import dev.meshwire.peer.home.MeshwireHome;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The daemon's inbound history in SQLite. Inserts are idempotent on
+ * {@code (mesh_id, sender_pubkey, client_message_id)}: at-least-once delivery means the same message
+ * can arrive twice (reconnect before the ack reached the coordinator, later a second path), and the
+ * receiver is where duplicates die. The caller acks a duplicate again but does not show it again.
+ *
+ * <p>JDBC blocks: never call this from a Vert.x event loop. One connection, serialized by
+ * {@code synchronized}; SQLite serializes writers anyway and the volume is human-scale.
+ */
+public final class Inbox implements AutoCloseable {
+    private static final int SCHEMA_VERSION = 1;
+    private final Connection conn;
+
+    public Inbox(Path dbFile) {
+        try {
+            MeshwireHome.touchPrivate(dbFile); // 0600 before SQLite creates it with the umask
+            conn = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+            try (Statement st = conn.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=NORMAL");
+                st.execute("PRAGMA busy_timeout=5000");
+            }
+            migrate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open inbox " + dbFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Versioned migrations keyed on PRAGMA user_version; each step runs once, in order. */
+    private void migrate() throws SQLException {
+        int version;
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version < 1) {
+            try (Statement st = conn.createStatement()) {
+                st.execute("""
+                        CREATE TABLE IF NOT EXISTS inbox (
+                          id INTEGER PRIMARY KEY AUTOINCREMENT,
+                          mesh_id TEXT NOT NULL,
+                          mesh_name TEXT NOT NULL,
+                          sender_pubkey TEXT NOT NULL,
+                          sender_name TEXT,
+                          client_message_id TEXT NOT NULL,
+                          message_id TEXT,
+                          channel TEXT NOT NULL,
+                          priority TEXT NOT NULL,
+                          body TEXT NOT NULL,
+                          path TEXT NOT NULL,
+                          sent_at INTEGER,
+                          received_at INTEGER NOT NULL,
+                          seen_at INTEGER,
+                          UNIQUE (mesh_id, sender_pubkey, client_message_id)
+                        )""");
+                st.execute("CREATE INDEX IF NOT EXISTS inbox_received ON inbox(received_at)");
+                st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+            }
+        }
+    }
+
+    /**
+     * Stores a message unless the same (mesh, sender, clientMessageId) is already stored.
+     *
+     * @return the stored row (with id) if this call inserted it, or null for a duplicate
+     */
+    public synchronized InboxMessage insert(InboxMessage m) {
+        String sql = """
+                INSERT OR IGNORE INTO inbox (mesh_id, mesh_name, sender_pubkey, sender_name, client_message_id,
+                  message_id, channel, priority, body, path, sent_at, received_at)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            ps.setString(1, m.meshId());
+            ps.setString(2, m.meshName());
+            ps.setString(3, m.senderPubkey());
+            ps.setString(4, m.senderName());
+            ps.setString(5, m.clientMessageId());
+            ps.setString(6, m.messageId());
+            ps.setString(7, m.channel());
+            ps.setString(8, m.priority());
+            ps.setString(9, m.text());
+            ps.setString(10, m.path());
+            if (m.sentAt() == null) ps.setNull(11, Types.INTEGER); else ps.setLong(11, m.sentAt());
+            ps.setLong(12, m.receivedAt());
+            if (ps.executeUpdate() == 0) return null;
+            long id;
+            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+                rs.next();
+                id = rs.getLong(1);
+            }
+            return new InboxMessage(id, m.meshId(), m.meshName(), m.senderPubkey(), m.senderName(), m.clientMessageId(),
+                    m.messageId(), m.channel(), m.priority(), m.text(), m.path(), m.sentAt(), m.receivedAt(), null);
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox insert failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The newest {@code limit} messages, oldest first (reading order). Optionally restricted to one
+     * mesh. Rows returned for the first time get {@code seen_at} = now (the returned copies show the
+     * value before this call, so a caller can tell new from already seen).
+     */
+    public synchronized List<InboxMessage> list(String meshName, int limit, boolean markSeen) {
+        String sql = "SELECT * FROM inbox" + (meshName != null ? " WHERE mesh_name = ?" : "")
+                + " ORDER BY id DESC LIMIT ?";
+        List<InboxMessage> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            int i = 1;
+            if (meshName != null) ps.setString(i++, meshName);
+            ps.setInt(i, Math.max(1, limit));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(row(rs));
+            }
+            if (markSeen && !out.isEmpty()) {
+                try (PreparedStatement up = conn.prepareStatement(
+                        "UPDATE inbox SET seen_at = ? WHERE seen_at IS NULL AND id >= ? AND id <= ?")) {
+                    up.setLong(1, System.currentTimeMillis());
+                    up.setLong(2, out.get(out.size() - 1).id());
+                    up.setLong(3, out.get(0).id());
+                    up.executeUpdate();
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox read failed: " + e.getMessage(), e);
+        }
+        Collections.reverse(out);
+        return out;
+    }
+
+    public synchronized long count() {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM inbox")) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InboxMessage row(ResultSet rs) throws SQLException {
+        long sent = rs.getLong("sent_at");
+        Long sentAt = rs.wasNull() ? null : sent;
+        long seen = rs.getLong("seen_at");
+        Long seenAt = rs.wasNull() ? null : seen;
+        return new InboxMessage(rs.getLong("id"), rs.getString("mesh_id"), rs.getString("mesh_name"),
+                rs.getString("sender_pubkey"), rs.getString("sender_name"), rs.getString("client_message_id"),
+                rs.getString("message_id"), rs.getString("channel"), rs.getString("priority"), rs.getString("body"),
+                rs.getString("path"), sentAt, rs.getLong("received_at"), seenAt);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            conn.close();
+        } catch (SQLException ignored) {
+            // closing on shutdown; nothing to do
+        }
+    }
+}

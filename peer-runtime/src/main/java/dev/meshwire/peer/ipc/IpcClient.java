@@ -1,0 +1,206 @@
+package dev.meshwire.peer.ipc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.home.MeshwireHome;
+import dev.meshwire.signaling.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * Client of the daemon's IPC API (java.net.http, no Vert.x), used by the CLI and by tests. All
+ * methods block and throw {@link IpcException}.
+ */
+public final class IpcClient {
+    private final HttpClient http;
+    private final String base;
+    private final String token;
+    private final Duration timeout;
+
+    public IpcClient(int port, String token) {
+        this(port, token, Duration.ofSeconds(60));
+    }
+
+    public IpcClient(int port, String token, Duration timeout) {
+        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.base = "http://127.0.0.1:" + port;
+        this.token = token;
+        this.timeout = timeout;
+    }
+
+    /** Reads {@code daemon/port} and {@code daemon/token}; null if either is missing. */
+    public static IpcClient forHome(MeshwireHome home) {
+        String port = MeshwireHome.readTrimmed(home.portFile());
+        String token = MeshwireHome.readTrimmed(home.tokenFile());
+        if (port == null || token == null || port.isEmpty() || token.isEmpty()) return null;
+        try {
+            return new IpcClient(Integer.parseInt(port), token);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    public String baseUrl() { return base; }
+
+    /** True if the daemon answers /v1/health within a short timeout. */
+    public boolean alive() {
+        try {
+            HttpResponse<String> r = http.send(req("/v1/health").timeout(Duration.ofSeconds(2)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return r.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    public JsonNode get(String path) {
+        return call(req(path).GET().build());
+    }
+
+    public JsonNode post(String path, Map<String, ?> body) {
+        try {
+            String json = Json.MAPPER.writeValueAsString(body == null ? Map.of() : body);
+            return call(req(path).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    // Typed conveniences for the common calls (tests and the demo use these).
+
+    public JsonNode status() { return get("/v1/status"); }
+
+    public JsonNode peers(String mesh) { return get("/v1/peers" + q("mesh", mesh)); }
+
+    public JsonNode inbox(String mesh, int limit) {
+        return get("/v1/inbox?limit=" + limit + (mesh != null ? "&mesh=" + enc(mesh) : ""));
+    }
+
+    public JsonNode send(String mesh, String to, String message) {
+        return post("/v1/send", map("mesh", mesh, "to", to, "message", message));
+    }
+
+    public JsonNode createMesh(String name, String coordinator, String displayName, String adminToken) {
+        return post("/v1/meshes", map("name", name, "coordinator", coordinator, "displayName", displayName, "adminToken", adminToken));
+    }
+
+    public JsonNode join(String invite, String displayName) {
+        return post("/v1/join", map("invite", invite, "displayName", displayName));
+    }
+
+    public JsonNode invite(String mesh, int uses, long expiresInMs) {
+        return post("/v1/invite", map("mesh", mesh, "uses", uses, "expiresInMs", expiresInMs));
+    }
+
+    public void shutdown() { post("/v1/shutdown", Map.of()); }
+
+    /** An SSE event as received. */
+    public record SseEvent(String event, String data) {}
+
+    /**
+     * Follows {@code /v1/events}, calling {@code onEvent} for each event until it returns false or the
+     * stream ends. Blocks the calling thread.
+     */
+    public void events(Predicate<SseEvent> onEvent) {
+        HttpRequest r = req("/v1/events").header("accept", "text/event-stream").GET().build();
+        try {
+            HttpResponse<InputStream> res = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
+            if (res.statusCode() != 200) {
+                String body = new String(res.body().readAllBytes(), StandardCharsets.UTF_8);
+                throw fromBody(res.statusCode(), body);
+            }
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+                String event = null;
+                StringBuilder data = new StringBuilder();
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.isEmpty()) {
+                        if (event != null || data.length() > 0) {
+                            if (!onEvent.test(new SseEvent(event == null ? "message" : event, data.toString()))) return;
+                        }
+                        event = null;
+                        data.setLength(0);
+                    } else if (line.startsWith("event:")) {
+                        event = line.substring(6).trim();
+                    } else if (line.startsWith("data:")) {
+                        if (data.length() > 0) data.append('\n');
+                        data.append(line.substring(5).trim());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw unavailable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IpcException(0, "interrupted", "interrupted", null);
+        }
+    }
+
+    private HttpRequest.Builder req(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Authorization", "Bearer " + token);
+    }
+
+    private JsonNode call(HttpRequest r) {
+        try {
+            HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
+            if (res.statusCode() / 100 == 2) {
+                return res.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(res.body());
+            }
+            throw fromBody(res.statusCode(), res.body());
+        } catch (IOException e) {
+            throw unavailable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IpcException(0, "interrupted", "interrupted", null);
+        }
+    }
+
+    private IpcException unavailable(IOException e) {
+        return new IpcException(0, "daemon_unavailable", "cannot reach the daemon at " + base + " ("
+                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", null);
+    }
+
+    private static IpcException fromBody(int status, String body) {
+        try {
+            JsonNode err = Json.MAPPER.readTree(body).path("error");
+            List<String> cands = new ArrayList<>();
+            err.path("candidates").forEach(n -> cands.add(n.asText()));
+            return new IpcException(status, err.path("code").asText("http_" + status),
+                    err.path("message").asText("daemon answered HTTP " + status), cands);
+        } catch (IOException | RuntimeException e) {
+            return new IpcException(status, "http_" + status, "daemon answered HTTP " + status, null);
+        }
+    }
+
+    private static String q(String k, String v) {
+        return v == null ? "" : "?" + k + "=" + enc(v);
+    }
+
+    private static String enc(String v) {
+        return URLEncoder.encode(v, StandardCharsets.UTF_8);
+    }
+
+    /** A map that skips null values (so absent options stay absent in the JSON). */
+    public static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < kv.length; i += 2) if (kv[i + 1] != null) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+}

@@ -1,0 +1,14 @@
+package dev.meshwire.peer.outbox;
+
+import dev.meshwire.signaling.envelope.Priority;
+
+/**
+ * What a local app asked to send.
+ *
+ * @param mesh            mesh name, or null for "the only joined mesh"
+ * @param to              display name, pubkey hex prefix (≥ 8), full pubkey, or {@code *}
+ * @param text            UTF-8 plaintext
+ * @param priority        now | next | low
+ * @param clientMessageId caller's idempotency id, or null to have one generated
+ */
+public record SendRequest(String mesh, String to, String text, Priority priority, String clientMessageId) {}
