@@ -1,40 +1,212 @@
 package dev.meshwire.coordinator;
 
+import dev.meshwire.coordinator.http.HttpApi;
+import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
+import dev.meshwire.coordinator.session.SessionSettings;
+import dev.meshwire.coordinator.store.CoordinatorStore;
+import dev.meshwire.coordinator.store.SqliteCoordinatorStore;
+import dev.meshwire.signaling.frame.Frame;
+import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.turn.StunResponder;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
- * A running coordinator (API contract; the implementation is being written).
+ * A running coordinator.
  *
  * <p>{@link #start} blocks until the WebSocket/HTTP listener (and STUN, unless disabled) is bound,
  * or throws with a one-line reason (port in use, data directory not writable, database error).
  */
 public final class Coordinator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
+    public static final String VERSION = "0.1.0";
+    public static final String DB_FILE = "coordinator.db";
+
+    private final Vertx vertx;
+    private final CoordinatorStore store;
+    private final CoordinatorMetrics metrics;
+    private final StunResponder stun;
+    private final int port;
+    private final String adminToken;
+    private final String publicUrl;
+    private final Path dataDir;
+    private volatile boolean closed;
+
+    private Coordinator(Vertx vertx, CoordinatorStore store, CoordinatorMetrics metrics, StunResponder stun, int port,
+                        String adminToken, String publicUrl, Path dataDir) {
+        this.vertx = vertx;
+        this.store = store;
+        this.metrics = metrics;
+        this.stun = stun;
+        this.port = port;
+        this.adminToken = adminToken;
+        this.publicUrl = publicUrl;
+        this.dataDir = dataDir;
+    }
 
     public static Coordinator start(CoordinatorConfig config) throws CoordinatorStartException {
-        throw new UnsupportedOperationException("not yet implemented");
+        Path dataDir = config.dataDir() != null ? config.dataDir() : Path.of("meshwire-data");
+        String token = prepareDataDir(dataDir);
+        String publicHost = publicHost(config);
+
+        Vertx vertx = Vertx.vertx();
+        CoordinatorStore store = null;
+        CoordinatorMetrics metrics = new CoordinatorMetrics(knownFrameTypes());
+        StunResponder stun = null;
+        try {
+            store = openStore(vertx, config, dataDir);
+            if (config.stunPort() >= 0) {
+                try {
+                    stun = StunResponder.start(config.listenHost(), config.stunPort());
+                } catch (IOException e) {
+                    LOG.warn("STUN responder disabled: {}", e.getMessage());
+                }
+            }
+            List<Frames.IceServer> ice = stun == null ? List.of()
+                    : List.of(new Frames.IceServer(List.of("stun:" + hostForUrl(publicHost) + ":" + stun.port()), null, null));
+            SessionSettings sessionSettings = new SessionSettings(VERSION, config.maxFrameBytes(), config.pingInterval(),
+                    config.deadAfter(), SessionSettings.MAX_AUTH_TIMEOUT, ice);
+            int[] boundPort = new int[1];
+            String configuredUrl = config.publicUrl();
+            HttpApi.Settings http = new HttpApi.Settings(token, config.openRegistration(),
+                    () -> configuredUrl != null ? configuredUrl : "ws://" + hostForUrl(publicHost) + ":" + boundPort[0]);
+            CoordinatorVerticle verticle = new CoordinatorVerticle(config, store, metrics, sessionSettings, http);
+            try {
+                vertx.deployVerticle(verticle).await(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new CoordinatorStartException(bindMessage(config, e), e);
+            }
+            boundPort[0] = verticle.port();
+            String url = http.publicUrl().get();
+            LOG.info("meshwire coordinator {} listening on {}:{} (WebSocket {}, public URL {}){}; admin token in {}{}",
+                    VERSION, config.listenHost(), boundPort[0], "/ws", url,
+                    stun != null ? ", STUN udp " + stun.port() : "",
+                    dataDir.resolve(AdminToken.FILE).toAbsolutePath(),
+                    config.openRegistration() ? " (open registration: no token needed)" : "");
+            return new Coordinator(vertx, store, metrics, stun, boundPort[0], token, url, dataDir);
+        } catch (CoordinatorStartException | RuntimeException e) {
+            if (stun != null) stun.close();
+            if (store != null) store.close();
+            metrics.close();
+            try {
+                vertx.close().await(10, TimeUnit.SECONDS);
+            } catch (Exception ignored) {
+                // best effort: the start failure is what matters
+            }
+            if (e instanceof CoordinatorStartException cse) throw cse;
+            throw new CoordinatorStartException("coordinator failed to start: " + e, e);
+        }
+    }
+
+    private static String prepareDataDir(Path dataDir) throws CoordinatorStartException {
+        try {
+            Files.createDirectories(dataDir);
+            if (!Files.isWritable(dataDir)) throw new AccessDeniedException(dataDir.toString());
+            return AdminToken.loadOrCreate(dataDir);
+        } catch (AccessDeniedException e) {
+            throw new CoordinatorStartException("data directory " + dataDir.toAbsolutePath() + " is not writable", e);
+        } catch (IOException e) {
+            throw new CoordinatorStartException("cannot use data directory " + dataDir.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
+    private static CoordinatorStore openStore(Vertx vertx, CoordinatorConfig config, Path dataDir) throws CoordinatorStartException {
+        String url = config.dbUrl();
+        if (url == null) {
+            url = "jdbc:sqlite:" + dataDir.resolve(DB_FILE).toAbsolutePath();
+        } else if (!url.startsWith("jdbc:sqlite:")) {
+            throw new CoordinatorStartException("database URL " + url.split("[?;]")[0]
+                    + " is not supported yet (only SQLite; PostgreSQL comes in a later release)", null);
+        }
+        try {
+            return SqliteCoordinatorStore.open(vertx, url);
+        } catch (SQLException e) {
+            throw new CoordinatorStartException("database error opening " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String bindMessage(CoordinatorConfig config, Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && !(t instanceof BindException)) t = t.getCause();
+        String where = config.listenHost() + ":" + config.listenPort();
+        if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+            return "port " + config.listenPort() + " on " + config.listenHost() + " is already in use";
+        }
+        return "cannot listen on " + where + ": " + t.getMessage();
+    }
+
+    /** The host peers should use: the public URL's host, else the listen host (wildcards become loopback). */
+    static String publicHost(CoordinatorConfig config) {
+        if (config.publicUrl() != null) {
+            String host = URI.create(config.publicUrl()).getHost();
+            if (host != null) return host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        }
+        String h = config.listenHost();
+        if (h == null || h.isEmpty() || h.equals("0.0.0.0") || h.equals("::") || h.equals("[::]")) return "127.0.0.1";
+        return h;
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") ? "[" + host + "]" : host;
+    }
+
+    private static Set<String> knownFrameTypes() {
+        return Arrays.stream(Frame.class.getAnnotation(JsonSubTypes.class).value())
+                .map(JsonSubTypes.Type::name).collect(Collectors.toUnmodifiableSet());
     }
 
     /** The bound TCP port (useful when the config asked for port 0). */
     public int port() {
-        throw new UnsupportedOperationException();
+        return port;
     }
 
-    /** The bound STUN UDP port, or -1 when disabled. */
+    /** The bound STUN UDP port, or -1 when disabled or when it failed to bind. */
     public int stunPort() {
-        throw new UnsupportedOperationException();
+        return stun == null ? -1 : stun.port();
     }
 
     /** The admin token (read from or generated into {@code <data>/admin-token}, mode 0600). */
     public String adminToken() {
-        throw new UnsupportedOperationException();
+        return adminToken;
     }
 
     /** The URL peers use, e.g. {@code ws://127.0.0.1:7600}; invites carry it. WebSocket path is {@code /ws}. */
     public String publicUrl() {
-        throw new UnsupportedOperationException();
+        return publicUrl;
     }
 
-    /** Stops listeners, closes peer sessions with 1001 and closes the store. Idempotent. */
+    /** The data directory in use. */
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Stops listeners, closes peer sessions with 1001 and closes the store. Idempotent. Do not call from an event loop. */
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        if (closed) return;
+        closed = true;
+        try {
+            vertx.close().await(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("coordinator shutdown: {}", e.toString());
+        }
+        store.close();
+        if (stun != null) stun.close();
+        metrics.close();
+        LOG.info("coordinator stopped");
     }
 }

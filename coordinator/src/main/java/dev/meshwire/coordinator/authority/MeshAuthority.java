@@ -1,0 +1,154 @@
+package dev.meshwire.coordinator.authority;
+
+import dev.meshwire.coordinator.store.CoordinatorStore;
+import dev.meshwire.coordinator.store.JoinResult;
+import dev.meshwire.coordinator.store.MemberRecord;
+import dev.meshwire.coordinator.store.MeshRecord;
+import dev.meshwire.signaling.Canonical;
+import dev.meshwire.signaling.Names;
+import dev.meshwire.signaling.crypto.Hex;
+import dev.meshwire.signaling.crypto.PublicKey;
+import dev.meshwire.signaling.crypto.Signatures;
+import dev.meshwire.signaling.frame.CloseCodes;
+import dev.meshwire.signaling.frame.ErrorCode;
+import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.invite.Invite;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Decides who may speak for which member of which mesh: hello (existing members) and join (invites).
+ *
+ * <p>Refusals before authentication close the connection, so a client never sits on a half-open
+ * unauthenticated session: 4003 for an identity, invite or name that was refused (fix and reconnect
+ * by hand), 4002 for a ban (terminal), 4010 for a malformed handshake.
+ */
+public final class MeshAuthority {
+    private final CoordinatorStore store;
+    private final Clock clock;
+
+    public MeshAuthority(CoordinatorStore store, Clock clock) {
+        this.store = store;
+        this.clock = clock;
+    }
+
+    public CoordinatorStore store() {
+        return store;
+    }
+
+    public static String prefix(String pubkey) {
+        return pubkey == null ? "?" : pubkey.substring(0, Math.min(8, pubkey.length()));
+    }
+
+    static Refusal unauthorized(String code, String message) {
+        return Refusal.closing(code, message, CloseCodes.UNAUTHORIZED);
+    }
+
+    static Refusal malformed(String message) {
+        return Refusal.closing(ErrorCode.INVALID_FRAME, message, CloseCodes.PROTOCOL);
+    }
+
+    public static Refusal banned(MeshRecord mesh) {
+        return Refusal.closing(ErrorCode.BANNED, "banned from mesh " + mesh.name() + ": contact the mesh owner", CloseCodes.BANNED);
+    }
+
+    private static void requirePubkey(String pubkey, String field) {
+        if (!Hex.isHex(pubkey, PublicKey.HEX_CHARS)) {
+            throw malformed(field + " must be 64 lowercase hex characters");
+        }
+    }
+
+    private static void requireSignature(String sig) {
+        if (sig == null || sig.isEmpty()) throw malformed("signature is required");
+    }
+
+    private Future<MeshRecord> requireMesh(String meshId) {
+        return store.findMesh(meshId).map(m -> m.orElseThrow(
+                () -> unauthorized(ErrorCode.UNKNOWN_MESH, "unknown mesh " + meshId + " on this coordinator")));
+    }
+
+    private Future<Void> requireNotBanned(MeshRecord mesh, String pubkey) {
+        return store.findBan(mesh.id(), pubkey).compose(ban -> {
+            if (ban.isPresent()) return Future.failedFuture(banned(mesh));
+            return Future.succeededFuture();
+        });
+    }
+
+    /** Checks a {@code hello} against the connection's challenge nonce. */
+    public Future<Authenticated> hello(Frames.Hello hello, String nonce) {
+        try {
+            if (hello.mesh() == null || hello.mesh().isEmpty()) throw malformed("hello: mesh is required");
+            requirePubkey(hello.pubkey(), "hello: pubkey");
+            requireSignature(hello.signature());
+        } catch (Refusal r) {
+            return Future.failedFuture(r);
+        }
+        return requireMesh(hello.mesh()).compose(mesh -> {
+            if (!Signatures.verify(hello.pubkey(), Canonical.hello(mesh.id(), hello.pubkey(), nonce), hello.signature())) {
+                return Future.failedFuture(unauthorized(ErrorCode.BAD_SIGNATURE,
+                        "hello signature does not verify over the challenge for this key"));
+            }
+            return requireNotBanned(mesh, hello.pubkey())
+                    .compose(v -> store.findMember(mesh.id(), hello.pubkey()))
+                    .compose(member -> member
+                            .map(m -> Future.succeededFuture(new Authenticated(mesh, m, false)))
+                            .orElseGet(() -> Future.failedFuture(unauthorized(ErrorCode.NOT_MEMBER,
+                                    "key " + prefix(hello.pubkey()) + "… is not a member of mesh " + mesh.name()
+                                            + ": ask a member for an invite and join"))));
+        });
+    }
+
+    /** Checks a {@code join}: the invite, its issuer, its use count, the join signature and the name. */
+    public Future<Authenticated> join(Frames.Join join, String nonce) {
+        Invite invite;
+        try {
+            requirePubkey(join.pubkey(), "join: pubkey");
+            requireSignature(join.signature());
+            String nameProblem = Names.checkDisplayName(join.name());
+            if (nameProblem != null) throw malformed("join: " + nameProblem);
+            try {
+                invite = Invite.decode(join.invite());
+            } catch (IllegalArgumentException e) {
+                throw unauthorized(ErrorCode.INVITE_INVALID, e.getMessage());
+            }
+            if (invite.maxUses() < 1) throw unauthorized(ErrorCode.INVITE_INVALID, "invite allows no uses");
+            if (!invite.signatureValid()) {
+                throw unauthorized(ErrorCode.INVITE_INVALID, "invite signature is invalid");
+            }
+            if (invite.expiresAt() <= clock.millis()) {
+                throw unauthorized(ErrorCode.INVITE_EXPIRED, "invite expired; ask for a new one");
+            }
+        } catch (Refusal r) {
+            return Future.failedFuture(r);
+        }
+        return requireMesh(invite.mesh()).compose(mesh -> {
+            if (!Signatures.verify(join.pubkey(), Canonical.join(invite.inviteId(), mesh.id(), join.pubkey(), join.name(), nonce), join.signature())) {
+                return Future.failedFuture(unauthorized(ErrorCode.BAD_SIGNATURE, "join signature does not verify over the challenge for this key"));
+            }
+            Future<Optional<MemberRecord>> issuer = store.findMember(mesh.id(), invite.issuer());
+            return issuer.compose(iss -> {
+                if (iss.isEmpty()) {
+                    return Future.failedFuture(unauthorized(ErrorCode.INVITE_INVALID, "invite issuer is not a member of mesh " + mesh.name()));
+                }
+                return store.findBan(mesh.id(), invite.issuer()).compose(issuerBan -> {
+                    if (issuerBan.isPresent()) {
+                        return Future.failedFuture(unauthorized(ErrorCode.INVITE_INVALID, "invite issuer is banned from mesh " + mesh.name()));
+                    }
+                    return requireNotBanned(mesh, join.pubkey());
+                });
+            }).compose(v -> store.joinWithInvite(invite.inviteId(), invite.maxUses(),
+                    new MemberRecord(mesh.id(), join.pubkey(), join.name(), MemberRecord.MEMBER, clock.millis())))
+              .compose(result -> {
+                  if (result instanceof JoinResult.Joined j) {
+                      return Future.succeededFuture(new Authenticated(mesh, j.member(), !j.alreadyMember()));
+                  }
+                  if (result instanceof JoinResult.NameTaken t) {
+                      return Future.failedFuture(unauthorized(ErrorCode.INVALID_FRAME, "name " + t.name() + " is taken in this mesh"));
+                  }
+                  return Future.failedFuture(unauthorized(ErrorCode.INVITE_EXHAUSTED,
+                          "invite has been used " + ((JoinResult.Exhausted) result).maxUses() + " time(s), its maximum"));
+              });
+        });
+    }
+}

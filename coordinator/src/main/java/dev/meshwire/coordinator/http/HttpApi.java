@@ -1,0 +1,122 @@
+package dev.meshwire.coordinator.http;
+
+import dev.meshwire.coordinator.authority.ApiException;
+import dev.meshwire.coordinator.authority.CreateMeshRequest;
+import dev.meshwire.coordinator.authority.MeshRegistration;
+import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
+import dev.meshwire.coordinator.session.WebSocketEndpoint;
+import dev.meshwire.coordinator.store.CoordinatorStore;
+import dev.meshwire.signaling.Json;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The HTTP surface on the WebSocket port: {@code /ws} upgrade, {@code POST /v1/meshes},
+ * {@code /health}, {@code /health/ready} and {@code /metrics}. Errors are always
+ * {@code {"error":{"code":..,"message":..}}}.
+ */
+public final class HttpApi {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final int MAX_BODY = 64 * 1024;
+
+    /** {@code publicUrl} is a supplier because it may depend on the port bound after the router is built. */
+    public record Settings(String adminToken, boolean openRegistration, java.util.function.Supplier<String> publicUrl) {}
+
+    private HttpApi() {}
+
+    public static Router router(Vertx vertx, Settings settings, WebSocketEndpoint endpoint, MeshRegistration registration,
+                                CoordinatorStore store, CoordinatorMetrics metrics) {
+        Router router = Router.router(vertx);
+        router.route(WebSocketEndpoint.PATH).handler(ctx -> ctx.request().toWebSocket()
+                .onSuccess(endpoint::accept)
+                .onFailure(e -> {
+                    if (!ctx.response().ended()) {
+                        error(ctx, new ApiException(400, ApiException.INVALID_REQUEST, "this path only accepts WebSocket upgrades"));
+                    }
+                }));
+        router.post("/v1/meshes").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(ctx -> createMesh(ctx, settings, registration));
+        router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "up")));
+        router.get("/health/ready").handler(ctx -> store.schemaVersion()
+                .onSuccess(v -> json(ctx, 200, Map.of("status", "ready", "schemaVersion", v)))
+                .onFailure(e -> json(ctx, 503, Map.of("status", "unavailable", "reason", String.valueOf(e.getMessage())))));
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.scrape()));
+        router.route().last().handler(ctx -> error(ctx, new ApiException(404, ApiException.NOT_FOUND, "no such endpoint")));
+        router.route().failureHandler(ctx -> {
+            int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
+            if (status == 413) {
+                error(ctx, new ApiException(413, ApiException.INVALID_REQUEST, "request body is larger than " + MAX_BODY + " bytes"));
+            } else if (status >= 500) {
+                LOG.warn("HTTP {} {} failed: {}", ctx.request().method(), ctx.request().path(), String.valueOf(ctx.failure()));
+                error(ctx, new ApiException(500, ApiException.INTERNAL, "internal error; the coordinator logged it"));
+            } else {
+                error(ctx, new ApiException(status, ApiException.INVALID_REQUEST, "request refused"));
+            }
+        });
+        return router;
+    }
+
+    private static void createMesh(RoutingContext ctx, Settings settings, MeshRegistration registration) {
+        if (!settings.openRegistration() && !authorized(ctx.request().getHeader("Authorization"), settings.adminToken())) {
+            error(ctx, new ApiException(401, ApiException.UNAUTHORIZED,
+                    "creating a mesh needs 'Authorization: Bearer <admin token>' (see the admin-token file in the coordinator's data directory)"));
+            return;
+        }
+        CreateMeshRequest req;
+        try {
+            req = Json.MAPPER.readValue(ctx.body().asString(), CreateMeshRequest.class);
+            if (req == null) throw new IllegalArgumentException("empty body");
+        } catch (Exception e) {
+            error(ctx, new ApiException(400, ApiException.INVALID_REQUEST,
+                    "body must be JSON {name, ownerPubkey, ownerName, createdAt, signature}"));
+            return;
+        }
+        registration.create(req).onComplete(ar -> {
+            if (ar.succeeded()) {
+                var mesh = ar.result();
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("mesh", mesh.id());
+                out.put("name", mesh.name());
+                out.put("ownerPubkey", mesh.ownerPubkey());
+                out.put("coordinator", settings.publicUrl().get());
+                LOG.info("mesh {} ({}) created by {}…", mesh.name(), mesh.id(), mesh.ownerPubkey().substring(0, 8));
+                json(ctx, 201, out);
+            } else if (ar.cause() instanceof ApiException e) {
+                error(ctx, e);
+            } else {
+                LOG.warn("mesh creation failed: {}", ar.cause().toString());
+                error(ctx, new ApiException(500, ApiException.INTERNAL, "internal error; the coordinator logged it"));
+            }
+        });
+    }
+
+    /** Constant-time comparison, so the token cannot be guessed byte by byte from response timing. */
+    static boolean authorized(String header, String token) {
+        if (header == null || !header.startsWith("Bearer ")) return false;
+        byte[] given = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(given, token.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void error(RoutingContext ctx, ApiException e) {
+        json(ctx, e.status(), Map.of("error", Map.of("code", e.code(), "message", e.getMessage())));
+    }
+
+    private static void json(RoutingContext ctx, int status, Object body) {
+        if (ctx.response().ended()) return;
+        try {
+            ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+                    .end(Json.MAPPER.writeValueAsString(body));
+        } catch (Exception e) {
+            ctx.response().setStatusCode(500).end();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package dev.meshwire.coordinator.presence;
+
+import dev.meshwire.signaling.frame.Frame;
+import dev.meshwire.signaling.frame.Frames;
+
+/** What presence needs from an authenticated session (implemented by the WebSocket session). */
+public interface PeerConnection {
+    String meshId();
+
+    String pubkey();
+
+    /** This peer as others see it while it is online. */
+    Frames.PeerInfo peerInfo();
+
+    void send(Frame frame);
+
+    /**
+     * Closes the connection with a WebSocket close code. {@code peerLeftReason} is what others are
+     * told in {@code peer_left}; null means "do not announce" (used when a newer connection replaces this one).
+     */
+    void disconnect(short code, String closeReason, String peerLeftReason);
+}

@@ -1,0 +1,340 @@
+package dev.meshwire.coordinator.session;
+
+import dev.meshwire.coordinator.authority.Authenticated;
+import dev.meshwire.coordinator.authority.MeshAuthority;
+import dev.meshwire.coordinator.authority.Moderation;
+import dev.meshwire.coordinator.authority.Refusal;
+import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
+import dev.meshwire.coordinator.presence.PeerConnection;
+import dev.meshwire.coordinator.presence.PresenceRegistry;
+import dev.meshwire.coordinator.relay.Relay;
+import dev.meshwire.coordinator.store.MemberRecord;
+import dev.meshwire.coordinator.store.MeshRecord;
+import dev.meshwire.signaling.crypto.Hex;
+import dev.meshwire.signaling.crypto.Sodium;
+import dev.meshwire.signaling.frame.CloseCodes;
+import dev.meshwire.signaling.frame.ErrorCode;
+import dev.meshwire.signaling.frame.Frame;
+import dev.meshwire.signaling.frame.FrameCodec;
+import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.frame.ProtocolException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ServerWebSocket;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One peer WebSocket: challenge → hello/join → authenticated frame dispatch, plus liveness.
+ *
+ * <p>Frames of one session are handled strictly in arrival order: each waits for the previous one's
+ * (possibly asynchronous, database-backed) handling to finish, so a {@code send} right after
+ * {@code hello} never races the authentication. The socket is paused while too many frames wait.
+ * All methods run on the coordinator verticle's event loop.
+ */
+public final class Session implements PeerConnection {
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final int MAX_PENDING = 64;
+
+    /** Shared collaborators of all sessions. */
+    public record Deps(Vertx vertx, SessionSettings settings, MeshAuthority authority, Moderation moderation, Relay relay,
+                       PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock) {}
+
+    private final ServerWebSocket ws;
+    private final Deps deps;
+    private final String nonce = Hex.encode(Sodium.randomBytes(32));
+    private final Runnable onFinished;
+
+    private boolean authenticated;
+    private boolean closing;
+    private boolean finished;
+    private MeshRecord mesh;
+    private MemberRecord member;
+    private Frames.Capabilities capabilities;
+    private long connectedSince;
+    private long lastSeen;
+    private long lastPingSent;
+    private long pingSeq;
+    private long authTimer = -1;
+    private long tickTimer = -1;
+    private Future<Void> tail = Future.succeededFuture();
+    private int pending;
+    private boolean paused;
+
+    Session(ServerWebSocket ws, Deps deps, Runnable onFinished) {
+        this.ws = ws;
+        this.deps = deps;
+        this.onFinished = onFinished;
+    }
+
+    void start() {
+        deps.metrics().connectionOpened();
+        lastSeen = now();
+        ws.textMessageHandler(this::onText);
+        ws.binaryMessageHandler(b -> onText(null));
+        ws.pongHandler(b -> lastSeen = now());
+        ws.exceptionHandler(e -> LOG.debug("websocket error ({}): {}", who(), e.toString()));
+        ws.closeHandler(v -> onClosed());
+        send(new Frames.Challenge(nonce, SessionSettings.PROTOCOL_VERSION, deps.settings().coordinatorVersion()));
+        long authMs = Math.min(deps.settings().authTimeout().toMillis(), deps.settings().deadAfter().toMillis());
+        authTimer = deps.vertx().setTimer(authMs, id -> {
+            authTimer = -1;
+            if (!authenticated && !closing) {
+                fail(Refusal.closing(ErrorCode.NOT_AUTHENTICATED, "no hello or join within " + authMs + " ms", CloseCodes.PROTOCOL), null);
+            }
+        });
+        tickTimer = deps.vertx().setPeriodic(deps.settings().tickMillis(), id -> tick());
+    }
+
+    private long now() {
+        return deps.clock().millis();
+    }
+
+    private String who() {
+        return authenticated ? MeshAuthority.prefix(member.pubkey()) + "…@" + mesh.name() : "unauthenticated";
+    }
+
+    // ---- inbound ----
+
+    private void onText(String text) {
+        lastSeen = now();
+        pending++;
+        if (pending >= MAX_PENDING && !paused) {
+            paused = true;
+            ws.pause();
+        }
+        tail = tail.transform(ignored -> process(text)).andThen(ignored -> {
+            pending--;
+            if (paused && pending <= MAX_PENDING / 2) {
+                paused = false;
+                ws.resume();
+            }
+        });
+    }
+
+    private Future<Void> process(String text) {
+        if (closing) return Future.succeededFuture();
+        Future<Void> handled;
+        try {
+            if (text == null) throw Refusal.of(ErrorCode.INVALID_FRAME, "binary frames are not supported: send JSON text frames");
+            if (tooLarge(text)) {
+                throw Refusal.of(ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + deps.settings().maxFrameBytes() + " bytes");
+            }
+            Frame frame = FrameCodec.decode(text);
+            deps.metrics().frameIn(frame.type());
+            handled = authenticated ? dispatch(frame) : authenticate(frame);
+        } catch (RuntimeException e) {
+            handled = Future.failedFuture(e);
+        }
+        return handled.recover(err -> {
+            fail(err, text);
+            return Future.succeededFuture();
+        });
+    }
+
+    private boolean tooLarge(String text) {
+        long max = deps.settings().maxFrameBytes();
+        if (text.length() > max) return true; // every char is at least one UTF-8 byte
+        if ((long) text.length() * 3 <= max) return false;
+        return text.getBytes(StandardCharsets.UTF_8).length > max;
+    }
+
+    private Future<Void> authenticate(Frame frame) {
+        Future<Authenticated> auth;
+        String id;
+        Frames.Capabilities caps;
+        if (frame instanceof Frames.Hello h) {
+            auth = deps.authority().hello(h, nonce);
+            id = h.id();
+            caps = h.capabilities();
+        } else if (frame instanceof Frames.Join j) {
+            auth = deps.authority().join(j, nonce);
+            id = j.id();
+            caps = j.capabilities();
+        } else {
+            return Future.failedFuture(Refusal.closing(ErrorCode.NOT_AUTHENTICATED,
+                    "the first frame must be hello or join, got " + frame.type(), CloseCodes.PROTOCOL));
+        }
+        return auth.map(a -> {
+            if (!closing) admit(a, id, caps);
+            return null;
+        });
+    }
+
+    private void admit(Authenticated a, String id, Frames.Capabilities caps) {
+        authenticated = true;
+        if (authTimer >= 0) deps.vertx().cancelTimer(authTimer);
+        mesh = a.mesh();
+        member = a.member();
+        capabilities = caps != null ? caps : Frames.Capabilities.relayOnly(deps.settings().maxFrameBytes());
+        connectedSince = now();
+        lastPingSent = connectedSince;
+        deps.metrics().authenticated(1);
+        PeerConnection previous = deps.presence().register(this);
+        if (previous != null) {
+            // Same member, newer connection: the old one goes quietly, so others see no leave/join flap.
+            previous.disconnect(CloseCodes.REPLACED, "replaced by a newer connection", null);
+        }
+        SessionSettings s = deps.settings();
+        send(new Frames.HelloAck(id, mesh.id(), mesh.name(), peerInfo(), deps.presence().onlinePeers(mesh.id(), member.pubkey()),
+                s.iceServers(), s.maxFrameBytes(), s.pingInterval().toMillis()));
+        if (previous == null) {
+            deps.presence().broadcast(mesh.id(), member.pubkey(), new Frames.PeerJoined(mesh.id(), peerInfo()));
+        }
+        LOG.info("session {} authenticated ({}){}", who(), a.newlyJoined() ? "joined" : "hello",
+                previous != null ? ", replacing an older connection" : "");
+    }
+
+    private Future<Void> dispatch(Frame frame) {
+        Moderation mod = deps.moderation();
+        if (frame instanceof Frames.Send s) {
+            return deps.relay().send(mesh.id(), member.pubkey(), s).map(this::sendVoid);
+        } else if (frame instanceof Frames.ClientAck) {
+            deps.metrics().clientAck(); // semantics (queue completion) arrive with the offline queue
+            return Future.succeededFuture();
+        } else if (frame instanceof Frames.ListPeers lp) {
+            return mod.peers(mesh).map(peers -> sendVoid(new Frames.Peers(lp.id(), mesh.id(), peers)));
+        } else if (frame instanceof Frames.Kick k) {
+            return mod.kick(mesh, member, k).map(this::sendVoid);
+        } else if (frame instanceof Frames.Ban b) {
+            return mod.ban(mesh, member, b).map(this::sendVoid);
+        } else if (frame instanceof Frames.Unban u) {
+            return mod.unban(mesh, member, u).map(this::sendVoid);
+        } else if (frame instanceof Frames.ListBans lb) {
+            return mod.listBans(mesh, lb).map(this::sendVoid);
+        } else if (frame instanceof Frames.Leave l) {
+            return leave(l);
+        } else if (frame instanceof Frames.Ping p) {
+            send(new Frames.Pong(p.id()));
+            return Future.succeededFuture();
+        } else if (frame instanceof Frames.Pong) {
+            return Future.succeededFuture(); // liveness was refreshed on receipt
+        } else if (frame instanceof Frames.Hello || frame instanceof Frames.Join) {
+            return Future.failedFuture(Refusal.of(ErrorCode.ALREADY_AUTHENTICATED, "this connection is already authenticated as "
+                    + MeshAuthority.prefix(member.pubkey()) + "… in mesh " + mesh.name()));
+        }
+        return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "'" + frame.type() + "' is sent by the coordinator, not by clients"));
+    }
+
+    private Future<Void> leave(Frames.Leave l) {
+        if (member.isOwner()) {
+            return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "the owner cannot leave its own mesh"));
+        }
+        return deps.authority().store().removeMember(mesh.id(), member.pubkey()).map(removed -> {
+            send(new Frames.Ok(l.id(), "leave", member.pubkey(), "left mesh " + mesh.name()));
+            disconnect(CloseCodes.NORMAL, "left the mesh", "left");
+            return null;
+        });
+    }
+
+    /** Answers a failed frame with an error (echoing its id) and closes when the refusal says so. */
+    private void fail(Throwable err, String text) {
+        Refusal r;
+        if (err instanceof Refusal refusal) {
+            r = refusal;
+        } else if (err instanceof ProtocolException p) {
+            r = Refusal.of(p.code(), p.getMessage());
+        } else {
+            LOG.warn("internal error in session {}: {}", who(), err.toString(), err);
+            r = Refusal.of(ErrorCode.INTERNAL, "internal error; the coordinator logged it");
+        }
+        deps.metrics().error(r.code());
+        String id = text == null ? null : FrameCodec.peekId(text);
+        send(new Frames.Error(id, r.code(), r.getMessage()));
+        short close = r.closeCode();
+        if (close == 0 && !authenticated) close = CloseCodes.PROTOCOL; // no half-open unauthenticated sessions
+        LOG.info("session {}: {} ({})", who(), r.code(), close == 0 ? "kept open" : "closing " + close);
+        if (close != 0) disconnect(close, r.getMessage(), "disconnected");
+    }
+
+    // ---- liveness ----
+
+    private void tick() {
+        if (closing) return;
+        long now = now();
+        long dead = deps.settings().deadAfter().toMillis();
+        if (now - lastSeen > dead) {
+            disconnect(CloseCodes.NORMAL, "no traffic for " + dead + " ms", "timeout");
+            return;
+        }
+        if (authenticated && now - lastPingSent >= deps.settings().pingInterval().toMillis()) {
+            lastPingSent = now;
+            send(new Frames.Ping("srv-" + (++pingSeq)));
+        }
+    }
+
+    // ---- outbound / PeerConnection ----
+
+    @Override
+    public String meshId() {
+        return mesh.id();
+    }
+
+    @Override
+    public String pubkey() {
+        return member.pubkey();
+    }
+
+    @Override
+    public Frames.PeerInfo peerInfo() {
+        return new Frames.PeerInfo(member.pubkey(), member.name(), member.role(), true, connectedSince, capabilities);
+    }
+
+    @Override
+    public void send(Frame frame) {
+        if (finished) return;
+        ws.writeTextMessage(FrameCodec.encode(frame));
+        deps.metrics().frameOut(frame.type());
+    }
+
+    private Void sendVoid(Frame frame) {
+        send(frame);
+        return null;
+    }
+
+    @Override
+    public void disconnect(short code, String closeReason, String peerLeftReason) {
+        if (closing) return;
+        closing = true;
+        deps.metrics().closed(code);
+        // Leave presence at once (not when the close handshake ends) so nothing more is relayed here.
+        leavePresence(peerLeftReason);
+        LOG.info("closing session {} with {} ({})", who(), code, closeReason);
+        if (!finished) ws.close(code, truncateReason(closeReason));
+    }
+
+    private void leavePresence(String peerLeftReason) {
+        if (authenticated && deps.presence().unregister(this) && peerLeftReason != null) {
+            deps.presence().broadcast(mesh.id(), member.pubkey(), new Frames.PeerLeft(mesh.id(), member.pubkey(), member.name(), peerLeftReason));
+        }
+    }
+
+    /** WebSocket close reasons are limited to 123 UTF-8 bytes. */
+    static String truncateReason(String reason) {
+        if (reason == null) return null;
+        byte[] b = reason.getBytes(StandardCharsets.UTF_8);
+        if (b.length <= 123) return reason;
+        String s = reason;
+        while (s.getBytes(StandardCharsets.UTF_8).length > 120) s = s.substring(0, s.length() - 1);
+        return s + "...";
+    }
+
+    private void onClosed() {
+        if (finished) return;
+        finished = true;
+        if (authTimer >= 0) deps.vertx().cancelTimer(authTimer);
+        if (tickTimer >= 0) deps.vertx().cancelTimer(tickTimer);
+        if (!closing) {
+            closing = true;
+            Short code = ws.closeStatusCode();
+            deps.metrics().closed(code == null ? 1006 : code);
+            leavePresence("disconnected");
+        }
+        if (authenticated) deps.metrics().authenticated(-1);
+        deps.metrics().connectionClosed();
+        LOG.info("session {} closed (code {})", who(), ws.closeStatusCode());
+        onFinished.run();
+    }
+}

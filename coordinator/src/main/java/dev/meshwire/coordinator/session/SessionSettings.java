@@ -1,0 +1,22 @@
+package dev.meshwire.coordinator.session;
+
+import dev.meshwire.signaling.frame.Frames;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Per-session limits and the values announced in {@code hello_ack}, fixed at start-up.
+ *
+ * @param authTimeout how long a connection may stay unauthenticated
+ */
+public record SessionSettings(String coordinatorVersion, long maxFrameBytes, Duration pingInterval, Duration deadAfter,
+                              Duration authTimeout, List<Frames.IceServer> iceServers) {
+    public static final int PROTOCOL_VERSION = 1;
+    public static final Duration MAX_AUTH_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How often a session checks its liveness: a fraction of the shortest interval, so detection is prompt. */
+    public long tickMillis() {
+        long shortest = Math.min(pingInterval.toMillis(), deadAfter.toMillis());
+        return Math.max(10, shortest / 4);
+    }
+}
