@@ -1,0 +1,195 @@
+package dev.meshwire.coordinator;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.meshwire.signaling.Canonical;
+import dev.meshwire.signaling.crypto.BoxCipher;
+import dev.meshwire.signaling.crypto.Identity;
+import dev.meshwire.signaling.crypto.SealedBody;
+import dev.meshwire.signaling.envelope.Body;
+import dev.meshwire.signaling.envelope.Channel;
+import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.signaling.envelope.EnvelopeSignature;
+import dev.meshwire.signaling.envelope.Meta;
+import dev.meshwire.signaling.envelope.Priority;
+import dev.meshwire.signaling.frame.Frame;
+import dev.meshwire.signaling.frame.FrameCodec;
+import dev.meshwire.signaling.frame.Frames;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A real WebSocket peer for tests: connects to {@code /ws}, records every frame, answers the
+ * coordinator's pings (unless told to stay silent) and waits for frames or the close with deadlines.
+ */
+final class TestPeer implements AutoCloseable {
+    static final Duration TIMEOUT = Duration.ofSeconds(15);
+
+    final Identity identity;
+    private final WebSocketClient client; // kept in a field: an unreachable client is closed by a Cleaner
+    private final ClientWebSocket ws;
+    private final List<Frame> inbox = new ArrayList<>();
+    private final List<Frame> seen = new ArrayList<>();
+    private Integer closeCode;
+    private String closeReason;
+    volatile boolean answerPings = true;
+    private final String nonce;
+
+    private TestPeer(Vertx vertx, int port, Identity identity) throws Exception {
+        this.identity = identity;
+        this.client = vertx.createWebSocketClient(new WebSocketClientOptions()
+                .setMaxFrameSize(8 * 1024 * 1024).setMaxMessageSize(16 * 1024 * 1024));
+        this.ws = client.webSocket();
+        ws.textMessageHandler(this::onText);
+        ws.closeHandler(v -> {
+            synchronized (this) {
+                Short code = ws.closeStatusCode();
+                closeCode = code == null ? 1006 : (int) code;
+                closeReason = ws.closeReason();
+                notifyAll();
+            }
+        });
+        ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws"))
+                .await(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        this.nonce = await(Frames.Challenge.class).nonce();
+    }
+
+    static TestPeer connect(Vertx vertx, int port) throws Exception {
+        return new TestPeer(vertx, port, Identity.generate());
+    }
+
+    static TestPeer connect(Vertx vertx, int port, Identity identity) throws Exception {
+        return new TestPeer(vertx, port, identity);
+    }
+
+    private void onText(String text) {
+        Frame f = FrameCodec.decode(text);
+        if (f instanceof Frames.Ping p && answerPings) sendRaw(FrameCodec.encode(new Frames.Pong(p.id())));
+        synchronized (this) {
+            inbox.add(f);
+            seen.add(f);
+            notifyAll();
+        }
+    }
+
+    String nonce() {
+        return nonce;
+    }
+
+    String pubkey() {
+        return identity.publicKeyHex();
+    }
+
+    void sendRaw(String text) {
+        ws.writeTextMessage(text);
+    }
+
+    void send(Frame frame) {
+        sendRaw(FrameCodec.encode(frame));
+    }
+
+    <T extends Frame> T await(Class<T> type) throws InterruptedException {
+        return await(type, t -> true);
+    }
+
+    /** Removes and returns the first received frame of {@code type} matching {@code p}, waiting up to {@link #TIMEOUT}. */
+    synchronized <T extends Frame> T await(Class<T> type, Predicate<T> p) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (true) {
+            for (int i = 0; i < inbox.size(); i++) {
+                Frame f = inbox.get(i);
+                if (type.isInstance(f) && p.test(type.cast(f))) {
+                    inbox.remove(i);
+                    return type.cast(f);
+                }
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) fail("no " + type.getSimpleName() + " within " + TIMEOUT + "; got " + inbox + ", close " + closeCode);
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
+    /** Every frame received so far (consumed or not), for assertions that something did NOT arrive before a later event. */
+    synchronized List<Frame> seen() {
+        return List.copyOf(seen);
+    }
+
+    synchronized int awaitClose() throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (closeCode == null) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) fail("connection not closed within " + TIMEOUT + "; frames " + inbox);
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return closeCode;
+    }
+
+    synchronized String closeReason() {
+        return closeReason;
+    }
+
+    // ---- protocol helpers ----
+
+    Frames.Hello helloFrame(String meshId) {
+        return new Frames.Hello("h1", meshId, pubkey(), new Frames.Capabilities(false, 1 << 20, List.of("test")),
+                identity.signHex(Canonical.hello(meshId, pubkey(), nonce)));
+    }
+
+    Frames.HelloAck hello(String meshId) throws InterruptedException {
+        send(helloFrame(meshId));
+        return awaitAckOrFail();
+    }
+
+    Frames.Join joinFrame(String invite, String inviteId, String meshId, String name) {
+        return new Frames.Join("j1", invite, pubkey(), name, null,
+                identity.signHex(Canonical.join(inviteId, meshId, pubkey(), name, nonce)));
+    }
+
+    Frames.HelloAck awaitAckOrFail() throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        synchronized (this) {
+            while (true) {
+                for (Frame f : inbox) {
+                    if (f instanceof Frames.HelloAck a) {
+                        inbox.remove(f);
+                        return a;
+                    }
+                    if (f instanceof Frames.Error e) fail("authentication refused: " + e);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) fail("no hello_ack; got " + inbox + ", close " + closeCode);
+                TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+        }
+    }
+
+    /** A dm envelope sealed to {@code recipient} and signed by this peer. */
+    Envelope dm(Identity recipient, String text) {
+        SealedBody sealed = new BoxCipher(identity).seal(recipient.publicKey(), text.getBytes(StandardCharsets.UTF_8));
+        Body body = new Body(Base64.getEncoder().encodeToString(sealed.nonce()), Base64.getEncoder().encodeToString(sealed.ciphertext()), Body.TEXT_V1);
+        Envelope unsigned = new Envelope(Envelope.VERSION, Channel.DM, recipient.publicKeyHex(), pubkey(), body,
+                Meta.of(UUID.randomUUID().toString(), Priority.NEXT, System.currentTimeMillis()), null);
+        return EnvelopeSignature.sign(unsigned, identity);
+    }
+
+    @Override
+    public void close() {
+        try {
+            ws.close().await(5, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // already closed
+        }
+        client.close();
+    }
+}
