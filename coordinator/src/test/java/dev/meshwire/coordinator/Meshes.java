@@ -1,0 +1,34 @@
+package dev.meshwire.coordinator;
+
+import dev.meshwire.signaling.crypto.Identity;
+import dev.meshwire.signaling.invite.Invite;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Test helper: a mesh with an owner, and members joined through a real invite. */
+final class Meshes {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    record Mesh(String id, String name, Identity owner, Invite invite) {}
+
+    static Mesh create(CoordinatorFixture fx, String prefix) throws Exception {
+        Identity owner = Identity.generate();
+        String name = prefix + "-" + SEQ.incrementAndGet();
+        String id = fx.createMesh(owner, name, "owner");
+        Invite inv = Invite.create(owner, fx.coordinator.publicUrl(), id, name, System.currentTimeMillis() + 600_000, 100);
+        return new Mesh(id, name, owner, inv);
+    }
+
+    /** Connects {@code id} and joins (or re-joins) the mesh as {@code name}. */
+    static TestPeer joined(CoordinatorFixture fx, Mesh m, Identity id, String name) throws Exception {
+        TestPeer p = fx.peer(id);
+        p.send(p.joinFrame(m.invite().encode(), m.invite().inviteId(), m.id(), name));
+        p.awaitAckOrFail();
+        return p;
+    }
+
+    static TestPeer owner(CoordinatorFixture fx, Mesh m) throws Exception {
+        TestPeer p = fx.peer(m.owner());
+        p.hello(m.id());
+        return p;
+    }
+}

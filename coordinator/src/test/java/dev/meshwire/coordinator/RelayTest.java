@@ -1,0 +1,129 @@
+package dev.meshwire.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meshwire.signaling.crypto.BoxCipher;
+import dev.meshwire.signaling.crypto.Identity;
+import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.signaling.envelope.EnvelopeSignature;
+import dev.meshwire.signaling.envelope.Meta;
+import dev.meshwire.signaling.envelope.Priority;
+import dev.meshwire.signaling.frame.Frames;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class RelayTest {
+    static CoordinatorFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = new CoordinatorFixture();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        fx.close();
+    }
+
+    @Test
+    void dmIsDeliveredUnchangedAndAcked() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "relay");
+        Identity bobId = Identity.generate();
+        try (TestPeer alice = Meshes.owner(fx, m); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            Envelope env = alice.dm(bobId, "hello bob");
+            alice.send(new Frames.Send("s1", bob.pubkey(), env));
+            Frames.Ack ack = alice.await(Frames.Ack.class);
+            assertEquals("s1", ack.id());
+            assertEquals("relayed", ack.status());
+            assertEquals(env.meta().clientMessageId(), ack.clientMessageId());
+            assertTrue(ack.messageId().startsWith("msg_"));
+
+            Frames.Deliver d = bob.await(Frames.Deliver.class);
+            assertEquals(ack.messageId(), d.messageId());
+            assertEquals(m.id(), d.mesh());
+            assertEquals(env, d.envelope());
+            assertTrue(EnvelopeSignature.verify(d.envelope()));
+            byte[] plain = new BoxCipher(bobId).open(alice.identity.publicKey(),
+                    Base64.getDecoder().decode(d.envelope().body().nonce()), Base64.getDecoder().decode(d.envelope().body().ciphertext()));
+            assertEquals("hello bob", new String(plain, StandardCharsets.UTF_8));
+
+            bob.send(new Frames.ClientAck(d.messageId(), ack.clientMessageId(), alice.pubkey()));
+            // list_peers shows both, online, with roles
+            bob.send(new Frames.ListPeers("lp"));
+            Frames.Peers peers = bob.await(Frames.Peers.class);
+            assertEquals("lp", peers.id());
+            assertEquals(2, peers.peers().size());
+            assertTrue(peers.peers().stream().allMatch(Frames.PeerInfo::online));
+            assertTrue(peers.peers().stream().anyMatch(p -> p.role().equals("owner") && p.name().equals("owner")));
+        }
+    }
+
+    @Test
+    void offlineAndUnknownRecipients() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "relay");
+        Identity bobId = Identity.generate();
+        Meshes.joined(fx, m, bobId, "bob").close();
+        try (TestPeer alice = Meshes.owner(fx, m)) {
+            alice.send(new Frames.Send("s1", bobId.publicKeyHex(), alice.dm(bobId, "are you there")));
+            Frames.Error e = alice.await(Frames.Error.class);
+            assertEquals("peer_offline", e.code());
+            assertEquals("s1", e.id());
+
+            Identity stranger = Identity.generate();
+            alice.send(new Frames.Send("s2", stranger.publicKeyHex(), alice.dm(stranger, "x")));
+            assertEquals("unknown_recipient", alice.await(Frames.Error.class, x -> "s2".equals(x.id())).code());
+
+            alice.send(new Frames.Send("s3", "bob", alice.dm(bobId, "x")));
+            assertEquals("unknown_recipient", alice.await(Frames.Error.class, x -> "s3".equals(x.id())).code());
+
+            alice.send(new Frames.ListPeers("lp"));
+            Frames.Peers peers = alice.await(Frames.Peers.class);
+            Frames.PeerInfo bob = peers.peers().stream().filter(p -> p.name().equals("bob")).findFirst().orElseThrow();
+            assertFalse(bob.online());
+            assertNull(bob.connectedSince());
+        }
+    }
+
+    @Test
+    void badSignaturesAndForeignSenderAreRefused() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "relay");
+        Identity bobId = Identity.generate();
+        try (TestPeer alice = Meshes.owner(fx, m); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            Envelope good = alice.dm(bobId, "hi");
+            Envelope tampered = new Envelope(good.v(), good.channel(), good.target(), good.from(), good.body(),
+                    Meta.of("other-id", Priority.NOW, 1L), good.signature());
+            alice.send(new Frames.Send("t1", bob.pubkey(), tampered));
+            assertEquals("bad_signature", alice.await(Frames.Error.class, e -> "t1".equals(e.id())).code());
+
+            // bob's envelope (validly signed by bob) sent on alice's session
+            Envelope notMine = bob.dm(alice.identity, "spoof");
+            alice.send(new Frames.Send("t2", bob.pubkey(), new Envelope(2, notMine.channel(), bob.pubkey(), notMine.from(),
+                    notMine.body(), notMine.meta(), notMine.signature())));
+            Frames.Error e2 = alice.await(Frames.Error.class, e -> "t2".equals(e.id()));
+            assertEquals("bad_signature", e2.code());
+            assertTrue(e2.message().contains("from"), e2.message());
+
+            // wrong version and missing clientMessageId
+            alice.send(new Frames.Send("t3", bob.pubkey(), new Envelope(1, good.channel(), good.target(), good.from(), good.body(), good.meta(), good.signature())));
+            assertEquals("invalid_frame", alice.await(Frames.Error.class, e -> "t3".equals(e.id())).code());
+            Envelope noCmid = EnvelopeSignature.sign(new Envelope(2, good.channel(), good.target(), good.from(), good.body(),
+                    Meta.of(null, Priority.NEXT, 1L), null), alice.identity);
+            alice.send(new Frames.Send("t4", bob.pubkey(), noCmid));
+            Frames.Error e4 = alice.await(Frames.Error.class, e -> "t4".equals(e.id()));
+            assertEquals("invalid_frame", e4.code());
+            assertTrue(e4.message().contains("clientMessageId"), e4.message());
+
+            // the session still works and nothing bad was delivered
+            alice.send(new Frames.Send("ok", bob.pubkey(), good));
+            alice.await(Frames.Ack.class, a -> "ok".equals(a.id()));
+            assertEquals(good, bob.await(Frames.Deliver.class).envelope());
+            assertEquals(1, bob.seen().stream().filter(f -> f instanceof Frames.Deliver).count());
+        }
+    }
+}
