@@ -56,6 +56,11 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        // Long-running modes log their progress; one-shot verbs stay quiet (warnings only).
+        java.util.List<String> a = java.util.Arrays.asList(args);
+        if ((a.contains("up") && a.contains("--foreground")) || a.contains("coordinator")) {
+            System.setProperty("org.slf4j.simpleLogger.log.dev.meshwire", "info");
+        }
         int code = run(System.out, System.err, args);
         System.exit(code);
     }
