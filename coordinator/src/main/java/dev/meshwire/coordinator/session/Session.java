@@ -252,14 +252,14 @@ public final class Session implements PeerConnection {
     // ---- liveness ----
 
     private void tick() {
-        if (closing) return;
+        if (closing || !authenticated) return; // unauthenticated sessions are bounded by the auth timer
         long now = now();
         long dead = deps.settings().deadAfter().toMillis();
         if (now - lastSeen > dead) {
             disconnect(CloseCodes.NORMAL, "no traffic for " + dead + " ms", "timeout");
             return;
         }
-        if (authenticated && now - lastPingSent >= deps.settings().pingInterval().toMillis()) {
+        if (now - lastPingSent >= deps.settings().pingInterval().toMillis()) {
             lastPingSent = now;
             send(new Frames.Ping("srv-" + (++pingSeq)));
         }
