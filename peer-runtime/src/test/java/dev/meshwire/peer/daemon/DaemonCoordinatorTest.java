@@ -1,0 +1,228 @@
+package dev.meshwire.peer.daemon;
+
+import static dev.meshwire.peer.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.cli.Main;
+import dev.meshwire.coordinator.Coordinator;
+import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.IpcException;
+import dev.meshwire.signaling.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two in-process daemons against a real coordinator: create, join, send (name, prefix, '*'),
+ * inbox, SSE, duplicate suppression, CLI errors against a live mesh, and kick (terminal close code).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DaemonCoordinatorTest {
+    static final long WAIT = 15_000;
+    @TempDir
+    static Path tmp;
+    static Coordinator coord;
+    static Daemon alice;
+    static Daemon bob;
+    static IpcClient a;
+    static IpcClient b;
+    static String alicePub;
+    static String bobPub;
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
+        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
+        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
+        a = alice.client();
+        b = bob.client();
+        JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
+        alicePub = created.path("mesh").path("pubkey").asText();
+        assertEquals("owner", created.path("mesh").path("role").asText());
+        assertTrue(created.path("invite").asText().startsWith("mw1."));
+        JsonNode joined = b.join(created.path("invite").asText(), "bob");
+        bobPub = joined.path("mesh").path("pubkey").asText();
+        assertEquals("team", joined.path("mesh").path("name").asText());
+        await("alice sees bob online", WAIT, () -> online(a, "bob"));
+        await("bob sees alice online", WAIT, () -> online(b, "alice"));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (bob != null) bob.close();
+        if (alice != null) alice.close();
+        if (coord != null) coord.close();
+    }
+
+    static boolean online(IpcClient c, String name) {
+        for (JsonNode p : c.peers(null).path("peers")) {
+            if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
+        }
+        return false;
+    }
+
+    static List<JsonNode> inboxWith(IpcClient c, String text) {
+        List<JsonNode> out = new CopyOnWriteArrayList<>();
+        for (JsonNode m : c.inbox(null, 1000).path("messages")) if (text.equals(m.path("text").asText())) out.add(m);
+        return out;
+    }
+
+    record Cli(int code, String out, String err) {}
+
+    static Cli cli(Daemon d, String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        String[] all = new String[args.length + 2];
+        all[0] = "--home";
+        all[1] = d.home().root().toString();
+        System.arraycopy(args, 0, all, 2, args.length);
+        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), all);
+        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    @Order(1)
+    void sendByNameArrivesInTheOtherInboxWithAllFields() {
+        List<IpcClient.SseEvent> seen = new CopyOnWriteArrayList<>();
+        Thread watcher = new Thread(() -> {
+            try {
+                b.events(ev -> {
+                    seen.add(ev);
+                    return !(ev.event().equals("message") && ev.data().contains("hello bob"));
+                });
+            } catch (IpcException ignored) {
+                // daemon closed at the end of the class
+            }
+        });
+        watcher.setDaemon(true);
+        watcher.start();
+        await("bob's SSE stream subscribed", WAIT, () -> bob.events().subscriberCount() > 0);
+
+        JsonNode receipt = a.post("/v1/send", IpcClient.map("to", "bob", "message", "hello bob", "priority", "now"));
+        assertEquals("dm", receipt.path("channel").asText());
+        assertEquals("coordinator relay", receipt.path("recipients").get(0).path("path").asText());
+        assertEquals(bobPub, receipt.path("recipients").get(0).path("pubkey").asText());
+
+        await("bob's inbox has the message", WAIT, () -> !inboxWith(b, "hello bob").isEmpty());
+        JsonNode m = inboxWith(b, "hello bob").get(0);
+        assertEquals("team", m.path("mesh").asText());
+        assertEquals("alice", m.path("from").path("name").asText());
+        assertEquals(alicePub, m.path("from").path("pubkey").asText());
+        assertEquals("now", m.path("priority").asText());
+        assertEquals("dm", m.path("channel").asText());
+        assertEquals(receipt.path("clientMessageId").asText(), m.path("clientMessageId").asText());
+        assertTrue(m.path("sentAt").asLong() > 0);
+        assertTrue(m.path("receivedAt").asLong() >= m.path("sentAt").asLong() - 60_000);
+
+        await("SSE delivered the message event", WAIT,
+                () -> seen.stream().anyMatch(e -> e.event().equals("message") && e.data().contains("hello bob")));
+    }
+
+    @Test
+    @Order(2)
+    void sendByPrefixAndToEveryone() {
+        a.send(null, bobPub.substring(0, 8), "by prefix");
+        b.send(null, "*", "to all from bob");
+        await("bob got the prefix message", WAIT, () -> !inboxWith(b, "by prefix").isEmpty());
+        await("alice got the group message", WAIT, () -> !inboxWith(a, "to all from bob").isEmpty());
+        assertEquals("group", inboxWith(a, "to all from bob").get(0).path("channel").asText());
+    }
+
+    @Test
+    @Order(3)
+    void duplicateClientMessageIdIsStoredOnceButAckedAgain() {
+        long dupsBefore = bob.inbound().duplicates();
+        a.post("/v1/send", IpcClient.map("to", "bob", "message", "only once", "clientMessageId", "dup-1"));
+        a.post("/v1/send", IpcClient.map("to", "bob", "message", "only once", "clientMessageId", "dup-1"));
+        await("bob saw the duplicate", WAIT, () -> bob.inbound().duplicates() > dupsBefore);
+        assertEquals(1, inboxWith(b, "only once").size());
+    }
+
+    @Test
+    @Order(4)
+    void cliAgainstALiveMesh() throws Exception {
+        Cli unknown = cli(alice, "send", "zed", "hi");
+        assertEquals(Main.NOT_FOUND, unknown.code());
+        assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
+        assertTrue(unknown.err().contains("unknown peer 'zed'") && unknown.err().contains("bob"), unknown.err());
+
+        Cli self = cli(alice, "send", "alice", "hi");
+        assertEquals(Main.USAGE, self.code());
+        assertTrue(self.err().contains("yourself"), self.err());
+
+        Cli shortPrefix = cli(alice, "send", bobPub.substring(0, 4), "hi");
+        assertEquals(Main.NOT_FOUND, shortPrefix.code());
+
+        Cli ok = cli(alice, "send", "bob", "via cli", "--json");
+        assertEquals(Main.OK, ok.code(), ok.err());
+        JsonNode r = Json.MAPPER.readTree(ok.out());
+        assertEquals("bob", r.path("recipients").get(0).path("name").asText());
+
+        await("bob got the CLI message", WAIT, () -> !inboxWith(b, "via cli").isEmpty());
+        Cli inbox = cli(bob, "inbox", "--json");
+        assertEquals(Main.OK, inbox.code(), inbox.err());
+        assertTrue(Json.MAPPER.readTree(inbox.out()).path("messages").isArray());
+        Cli human = cli(bob, "inbox");
+        assertTrue(human.out().contains("via cli"), human.out());
+
+        Cli peers = cli(alice, "peers", "--json");
+        assertEquals(Main.OK, peers.code(), peers.err());
+        assertEquals(2, Json.MAPPER.readTree(peers.out()).path("peers").size());
+
+        Cli status = cli(alice, "status", "--json");
+        JsonNode st = Json.MAPPER.readTree(status.out());
+        assertEquals("connected", st.path("meshes").get(0).path("state").asText());
+        assertEquals(1, st.path("meshes").get(0).path("onlinePeers").asInt());
+
+        Cli wrongMesh = cli(alice, "peers", "--mesh", "nope");
+        assertEquals(Main.NOT_FOUND, wrongMesh.code());
+
+        Cli invite = cli(alice, "invite", "--uses", "3", "--expires", "30m", "--json");
+        assertEquals(Main.OK, invite.code(), invite.err());
+        assertEquals(3, Json.MAPPER.readTree(invite.out()).path("maxUses").asInt());
+    }
+
+    @Test
+    @Order(5)
+    void tooLargeMessageIsRefused() {
+        IpcException e = assertThrows(IpcException.class, () -> a.send(null, "bob", "x".repeat(256 * 1024 + 1)));
+        assertEquals("message_too_large", e.code());
+    }
+
+    @Test
+    @Order(10)
+    void kickIsTerminalForTheKickedDaemon() throws Exception {
+        Cli notOwner = cli(bob, "kick", "alice");
+        assertEquals(Main.FAILED, notOwner.code());
+        assertEquals(1, notOwner.err().strip().lines().count(), notOwner.err());
+
+        Cli kick = cli(alice, "kick", "bob");
+        assertEquals(Main.OK, kick.code(), kick.err());
+        assertTrue(kick.out().contains("rejoin"), kick.out());
+        await("bob's link is kicked", WAIT,
+                () -> "kicked".equals(b.status().path("meshes").get(0).path("state").asText()));
+        JsonNode st = b.status().path("meshes").get(0);
+        assertFalse(st.path("connected").asBoolean());
+        assertNotNull(st.get("lastError"));
+        await("alice sees bob offline", WAIT, () -> !online(a, "bob"));
+        Cli offline = cli(alice, "send", "bob", "are you there?");
+        assertEquals(Main.UNREACHABLE, offline.code(), offline.err());
+        assertTrue(offline.err().contains("offline"), offline.err());
+    }
+}
