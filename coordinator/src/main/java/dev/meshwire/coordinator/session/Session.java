@@ -75,7 +75,7 @@ public final class Session implements PeerConnection {
         ws.textMessageHandler(this::onText);
         ws.binaryMessageHandler(b -> onText(null));
         ws.pongHandler(b -> lastSeen = now());
-        ws.exceptionHandler(e -> LOG.debug("websocket error ({}): {}", who(), e.toString()));
+        ws.exceptionHandler(this::onTransportError);
         ws.closeHandler(v -> onClosed());
         send(new Frames.Challenge(nonce, SessionSettings.PROTOCOL_VERSION, deps.settings().coordinatorVersion()));
         long authMs = Math.min(deps.settings().authTimeout().toMillis(), deps.settings().deadAfter().toMillis());
@@ -86,6 +86,20 @@ public final class Session implements PeerConnection {
             }
         });
         tickTimer = deps.vertx().setPeriodic(deps.settings().tickMillis(), id -> tick());
+    }
+
+    /**
+     * Netty rejects a frame above the transport hard cap before any handler sees it, and Vert.x then
+     * drops the connection; closing here first gives the client a 1009 with a reason instead of a bare 1006.
+     */
+    private void onTransportError(Throwable e) {
+        if (e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException && !closing) {
+            deps.metrics().error(ErrorCode.FRAME_TOO_LARGE);
+            send(new Frames.Error(null, ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + deps.settings().maxFrameBytes() + " bytes"));
+            disconnect(CloseCodes.TOO_BIG, "frame exceeds " + deps.settings().maxFrameBytes() + " bytes", "disconnected");
+        } else {
+            LOG.debug("websocket error ({}): {}", who(), e.toString());
+        }
     }
 
     private long now() {
