@@ -1,0 +1,44 @@
+package dev.meshwire.cli;
+
+import static dev.meshwire.peer.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.home.MeshwireHome;
+import dev.meshwire.signaling.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code up} spawns a real detached daemon process; {@code status} sees it; {@code down} stops it. */
+class DetachedDaemonTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void upStatusDown() throws Exception {
+        String home = tmp.resolve("home").toString();
+        CliErrorsTest.Result up = CliErrorsTest.run("--home", home, "up");
+        assertEquals(Main.OK, up.code(), up.err());
+        assertTrue(up.out().contains("daemon started"), up.out());
+        long pid = Long.parseLong(Files.readString(MeshwireHome.at(Path.of(home)).pidFile()).trim());
+        try {
+            assertTrue(pid != ProcessHandle.current().pid());
+            CliErrorsTest.Result again = CliErrorsTest.run("--home", home, "up");
+            assertTrue(again.out().contains("already running"), again.out());
+            CliErrorsTest.Result st = CliErrorsTest.run("--home", home, "status", "--json");
+            JsonNode j = Json.MAPPER.readTree(st.out());
+            assertTrue(j.path("daemon").path("running").asBoolean());
+            assertEquals(pid, j.path("daemon").path("pid").asLong());
+            CliErrorsTest.Result down = CliErrorsTest.run("--home", home, "down");
+            assertEquals(Main.OK, down.code(), down.err());
+            await("daemon process exits", 15_000, () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+            assertFalse(Files.exists(MeshwireHome.at(Path.of(home)).portFile()));
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+        }
+    }
+}
