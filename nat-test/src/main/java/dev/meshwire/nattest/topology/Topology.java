@@ -34,6 +34,8 @@ public final class Topology implements AutoCloseable {
     private final List<Process> processes = new CopyOnWriteArrayList<>();
     private final Map<String, Site> sites = new LinkedHashMap<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Orders namespace/process creation against close(): after close() nothing new can appear (Ctrl-C mid-build). */
+    private final Object lock = new Object();
     private final Thread hook;
 
     /** A built site: where its host lives and which addresses it has. */
@@ -121,7 +123,6 @@ public final class Topology implements AutoCloseable {
         for (int k = 1; k <= s.routers().size(); k++) {
             String r = spec.prefix() + "-s" + i + "r" + k;
             addNs(r);
-            ip(r, "link", "set", "lo", "up");
             sysctl(r, "net.ipv4.ip_forward=1");
             routers.add(r);
         }
@@ -157,9 +158,12 @@ public final class Topology implements AutoCloseable {
     }
 
     private void addNs(String ns) {
-        // recorded before creation so a half-made namespace is still deleted
-        namespaces.add(ns);
-        run("ip", "netns", "add", ns);
+        synchronized (lock) {
+            if (closed.get()) throw new IllegalStateException("topology closed while building");
+            // recorded only once created: a failed "add" (e.g. the name exists) must not make us delete someone else's
+            run("ip", "netns", "add", ns);
+            namespaces.add(ns);
+        }
         ip(ns, "link", "set", "lo", "up");
     }
 
@@ -199,12 +203,14 @@ public final class Topology implements AutoCloseable {
      * that this JVM holds open, so a well-behaved child (like ProbeServer) can also exit when the JVM dies.
      */
     public Process start(String ns, List<String> command) throws IOException {
-        if (closed.get()) throw new IllegalStateException("topology closed");
         List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         c.addAll(command);
-        Process p = new ProcessBuilder(c).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        processes.add(p);
-        return p;
+        synchronized (lock) {
+            if (closed.get()) throw new IllegalStateException("topology closed");
+            Process p = new ProcessBuilder(c).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            processes.add(p);
+            return p;
+        }
     }
 
     /** The nft ruleset a router currently has (for reports and debugging). */
@@ -216,7 +222,9 @@ public final class Topology implements AutoCloseable {
 
     @Override
     public void close() {
-        if (!closed.compareAndSet(false, true)) return;
+        synchronized (lock) {
+            if (!closed.compareAndSet(false, true)) return;
+        }
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
         } catch (IllegalStateException e) {

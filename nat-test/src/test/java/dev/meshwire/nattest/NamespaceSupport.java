@@ -1,0 +1,24 @@
+package dev.meshwire.nattest;
+
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.meshwire.nattest.topology.Preflight;
+
+/**
+ * Gate for tests that build real namespaces: they run when the preflight passes (root, netns, nftables). When it
+ * does not, they are skipped with the preflight's one-line reason -- or fail if {@code -Dnattest.required=true}
+ * (for CI machines that are supposed to be able to run them).
+ */
+final class NamespaceSupport {
+    private static Preflight.Result cached;
+
+    private NamespaceSupport() {}
+
+    static synchronized void require() {
+        if (cached == null) cached = Preflight.check();
+        if (cached.ok()) return;
+        if (Boolean.getBoolean("nattest.required")) fail(cached.message());
+        assumeTrue(false, cached.message());
+    }
+}
