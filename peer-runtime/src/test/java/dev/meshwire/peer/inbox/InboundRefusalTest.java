@@ -1,0 +1,99 @@
+package dev.meshwire.peer.inbox;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.meshwire.peer.coordinator.CoordinatorLink;
+import dev.meshwire.peer.coordinator.LinkSettings;
+import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.peer.events.EventBus;
+import dev.meshwire.peer.home.MeshConfig;
+import dev.meshwire.signaling.crypto.BoxCipher;
+import dev.meshwire.signaling.crypto.Identity;
+import dev.meshwire.signaling.crypto.SealedBody;
+import dev.meshwire.signaling.envelope.Body;
+import dev.meshwire.signaling.envelope.Channel;
+import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.signaling.envelope.EnvelopeSignature;
+import dev.meshwire.signaling.envelope.Meta;
+import dev.meshwire.signaling.envelope.Priority;
+import dev.meshwire.signaling.frame.Frames;
+import io.vertx.core.Vertx;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Base64;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Deliveries that fail verification are refused (counted, not stored, no event) and never throw. The
+ * link is real but not connected, so the roster is empty: the positive path is covered end to end by
+ * DaemonCoordinatorTest.
+ */
+class InboundRefusalTest {
+    @TempDir
+    Path tmp;
+    Vertx vertx;
+    Inbox inbox;
+    EventBus bus;
+    InboundProcessor proc;
+    MeshSession me;
+    Identity self;
+    Identity stranger;
+
+    @BeforeEach
+    void setUp() {
+        vertx = Vertx.vertx();
+        inbox = new Inbox(tmp.resolve("inbox.db"));
+        bus = new EventBus();
+        proc = new InboundProcessor(inbox, bus);
+        self = Identity.generate();
+        stranger = Identity.generate();
+        CoordinatorLink link = new CoordinatorLink(vertx, "ws://127.0.0.1:1", "m_1", self, null, "me", LinkSettings.defaults(), (l, d) -> {});
+        me = new MeshSession(new MeshConfig("m_1", "demo", "ws://127.0.0.1:1", "me", "member", self.publicKeyHex(), 0), self,
+                new BoxCipher(self), link);
+    }
+
+    @AfterEach
+    void tearDown() {
+        me.link().close();
+        inbox.close();
+        vertx.close();
+    }
+
+    Envelope sealedBy(Identity from, String text) {
+        SealedBody s = new BoxCipher(from).seal(self.publicKey(), text.getBytes(StandardCharsets.UTF_8));
+        Base64.Encoder b = Base64.getEncoder();
+        Envelope e = new Envelope(Envelope.VERSION, Channel.DM, self.publicKeyHex(), from.publicKeyHex(),
+                new Body(b.encodeToString(s.nonce()), b.encodeToString(s.ciphertext()), Body.TEXT_V1),
+                Meta.of("c1", Priority.NEXT, 1L), null);
+        return EnvelopeSignature.sign(e, from);
+    }
+
+    @Test
+    void tamperedSignatureIsRefused() {
+        Envelope good = sealedBy(stranger, "hi");
+        Envelope tampered = new Envelope(good.v(), good.channel(), good.target(), good.from(), good.body(),
+                Meta.of("c2", Priority.NOW, 1L), good.signature());
+        proc.process(me, new Frames.Deliver("q1", "m_1", tampered), "coordinator relay");
+        assertEquals(1, proc.refused());
+        assertEquals(0, inbox.count());
+    }
+
+    @Test
+    void validlySignedButFromANonMemberIsRefused() {
+        proc.process(me, new Frames.Deliver("q1", "m_1", sealedBy(stranger, "hi")), "coordinator relay");
+        assertEquals(1, proc.refused());
+        assertEquals(0, proc.accepted());
+        assertEquals(0, inbox.count());
+    }
+
+    @Test
+    void incompleteEnvelopeIsRefusedWithoutThrowing() {
+        proc.process(me, new Frames.Deliver("q1", "m_1", null), "coordinator relay");
+        proc.process(me, new Frames.Deliver("q2", "m_1", new Envelope(2, Channel.DM, "x", "y", null, null, null)), "coordinator relay");
+        assertEquals(2, proc.refused());
+        assertEquals(0, inbox.count());
+    }
+}
