@@ -231,4 +231,37 @@ class HandshakeTest {
             }
         }
     }
+
+    @Test
+    void concurrentJoinsNeverExceedMaxUses() throws Exception {
+        Mesh m = mesh();
+        Invite inv = invite(m, m.owner(), 60_000, 2);
+        List<TestPeer> peers = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) peers.add(fx.peer());
+            // all joins are on the wire before any answer is awaited
+            for (int i = 0; i < peers.size(); i++) {
+                TestPeer p = peers.get(i);
+                p.send(p.joinFrame(inv.encode(), inv.inviteId(), m.id(), "racer" + i));
+            }
+            int ok = 0;
+            int exhausted = 0;
+            for (TestPeer p : peers) {
+                Frames.HelloAck[] ack = new Frames.HelloAck[1];
+                Frames.Error[] err = new Frames.Error[1];
+                // whichever comes first: the ack or the refusal
+                p.awaitAny(f -> {
+                    if (f instanceof Frames.HelloAck a) ack[0] = a;
+                    if (f instanceof Frames.Error e) err[0] = e;
+                    return ack[0] != null || err[0] != null;
+                });
+                if (ack[0] != null) ok++;
+                else if ("invite_exhausted".equals(err[0].code())) exhausted++;
+            }
+            assertEquals(2, ok);
+            assertEquals(4, exhausted);
+        } finally {
+            peers.forEach(TestPeer::close);
+        }
+    }
 }

@@ -120,6 +120,20 @@ final class TestPeer implements AutoCloseable {
         }
     }
 
+    /** Waits until {@code p} accepts one of the frames received so far (it is called on each, in order). */
+    synchronized void awaitAny(Predicate<Frame> p) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        int checked = 0;
+        while (true) {
+            for (; checked < seen.size(); checked++) {
+                if (p.test(seen.get(checked))) return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) fail("expected frame did not arrive; got " + seen + ", close " + closeCode);
+            TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+    }
+
     /** Every frame received so far (consumed or not), for assertions that something did NOT arrive before a later event. */
     synchronized List<Frame> seen() {
         return List.copyOf(seen);
