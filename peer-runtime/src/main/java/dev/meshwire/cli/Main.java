@@ -30,7 +30,7 @@ import picocli.CommandLine.Spec;
         description = "Peer-to-peer messaging between machines, through a coordinator.",
         subcommands = {Main.Up.class, Main.Down.class, Main.Status.class, Main.MeshCmd.class, Main.InviteCmd.class,
                 Main.Join.class, Main.Peers.class, Main.Send.class, Main.InboxCmd.class, Main.Watch.class,
-                Main.Kick.class, Main.Ban.class, Main.Unban.class, CoordinatorCommand.class, DemoCommand.class})
+                Main.Kick.class, Main.Ban.class, Main.Unban.class, Main.Reconnect.class, CoordinatorCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     // Exit codes (docs/cli.md).
     public static final int OK = 0;
@@ -369,6 +369,21 @@ public final class Main implements Runnable {
         }
     }
 
+    @Command(name = "reconnect", description = "Open a fresh coordinator connection for a mesh (e.g. after a kick).")
+    static final class Reconnect extends Verb {
+        @Option(names = "--mesh") String mesh;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() {
+            requireMeshes();
+            JsonNode r = daemon().post("/v1/reconnect", IpcClient.map("mesh", mesh));
+            if (json) printJson(r);
+            else out().println("mesh " + r.path("mesh").path("name").asText() + ": " + r.path("mesh").path("state").asText());
+            return OK;
+        }
+    }
+
     abstract static class Moderate extends Verb {
         @Parameters(paramLabel = "PEER", description = "name, pubkey prefix (>= 8) or pubkey") String peer;
         @Option(names = "--mesh") String mesh;
@@ -395,7 +410,7 @@ public final class Main implements Runnable {
     @Command(name = "kick", description = "Disconnect a member (owner only).")
     static final class Kick extends Moderate {
         String op() { return "kick"; }
-        String hint() { return "they can rejoin by reconnecting (their daemon does not reconnect by itself); use 'ban' to keep them out"; }
+        String hint() { return "they can rejoin by reconnecting ('meshwire reconnect' on their machine; their daemon does not do it by itself); use 'ban' to keep them out"; }
     }
 
     @Command(name = "ban", description = "Disconnect a member and refuse them until unbanned (owner only).")

@@ -532,6 +532,21 @@ public final class Daemon implements RunningDaemon, DaemonApi {
     }
 
     @Override
+    public Map<String, Object> reconnect(String mesh) {
+        MeshSession old = select(mesh);
+        old.link().close();
+        CoordinatorLink link = openSession(old.config(), old.identity(), null);
+        try {
+            waitFor(link.start(), CONNECT_WAIT_MS);
+        } catch (PeerException e) {
+            // The link keeps retrying unless the refusal was terminal; report the first failure as is.
+            throw new PeerException(e.code(), "reconnect failed: " + e.getMessage());
+        }
+        MeshSession now = sessions.get(old.name());
+        return IpcClient.map("mesh", meshJson(now));
+    }
+
+    @Override
     public void shutdown() {
         // Not on the event loop: close() waits for Vert.x to stop.
         Thread t = new Thread(this::close, "meshwire-shutdown");

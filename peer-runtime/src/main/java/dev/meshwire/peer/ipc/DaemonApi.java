@@ -28,6 +28,9 @@ public interface DaemonApi {
 
     Map<String, Object> bans(String mesh);
 
+    /** Replaces the mesh's coordinator link with a fresh one (e.g. after a kick) and waits for it. */
+    Map<String, Object> reconnect(String mesh);
+
     /** Starts an orderly shutdown after the response has been written. */
     void shutdown();
 }

@@ -89,6 +89,7 @@ public final class IpcServer implements AutoCloseable {
                 return api.moderate(op, text(b, "mesh"), text(b, "peer"));
             }));
         }
+        r.post("/v1/reconnect").handler(ctx -> blocking(ctx, () -> api.reconnect(text(body(ctx), "mesh"))));
         r.get("/v1/bans").handler(ctx -> blocking(ctx, () -> api.bans(ctx.request().getParam("mesh"))));
         r.post("/v1/shutdown").handler(ctx -> {
             ctx.response().putHeader("content-type", "application/json")

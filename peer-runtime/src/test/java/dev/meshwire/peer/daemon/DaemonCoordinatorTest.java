@@ -224,5 +224,29 @@ class DaemonCoordinatorTest {
         Cli offline = cli(alice, "send", "bob", "are you there?");
         assertEquals(Main.UNREACHABLE, offline.code(), offline.err());
         assertTrue(offline.err().contains("offline"), offline.err());
+
+        // kicked, not banned: bob can come back by reconnecting on purpose
+        Cli back = cli(bob, "reconnect");
+        assertEquals(Main.OK, back.code(), back.err());
+        assertEquals("connected", b.status().path("meshes").get(0).path("state").asText());
+        await("alice sees bob online again", WAIT, () -> online(a, "bob"));
+        a.send(null, "bob", "welcome back");
+        await("bob got the message after rejoining", WAIT, () -> !inboxWith(b, "welcome back").isEmpty());
+    }
+
+    @Test
+    @Order(11)
+    void banIsTerminalUntilUnbanned() {
+        Cli ban = cli(alice, "ban", bobPub.substring(0, 10));
+        assertEquals(Main.OK, ban.code(), ban.err());
+        await("bob's link is banned", WAIT,
+                () -> "banned".equals(b.status().path("meshes").get(0).path("state").asText()));
+        Cli refused = cli(bob, "reconnect");
+        assertEquals(Main.FAILED, refused.code(), refused.out());
+        assertTrue(refused.err().contains("banned"), refused.err());
+        Cli unban = cli(alice, "unban", "bob");
+        assertEquals(Main.OK, unban.code(), unban.err());
+        Cli back = cli(bob, "reconnect");
+        assertEquals(Main.OK, back.code(), back.err());
     }
 }
