@@ -4,6 +4,7 @@ import dev.meshwire.coordinator.http.HttpApi;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.session.SessionSettings;
 import dev.meshwire.coordinator.store.CoordinatorStore;
+import dev.meshwire.coordinator.store.PgCoordinatorStore;
 import dev.meshwire.coordinator.store.SqliteCoordinatorStore;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
@@ -126,11 +127,18 @@ public final class Coordinator implements AutoCloseable {
 
     private static CoordinatorStore openStore(Vertx vertx, CoordinatorConfig config, Path dataDir) throws CoordinatorStartException {
         String url = config.dbUrl();
+        if (PgCoordinatorStore.isPostgresUrl(url)) {
+            try {
+                return PgCoordinatorStore.open(vertx, url, 8);
+            } catch (RuntimeException e) {
+                throw new CoordinatorStartException("database error: " + e.getMessage(), e);
+            }
+        }
         if (url == null) {
             url = "jdbc:sqlite:" + dataDir.resolve(DB_FILE).toAbsolutePath();
         } else if (!url.startsWith("jdbc:sqlite:")) {
             throw new CoordinatorStartException("database URL " + url.split("[?;]")[0]
-                    + " is not supported yet (only SQLite; PostgreSQL comes in a later release)", null);
+                    + " is not supported: use jdbc:sqlite:<file> or postgresql://user@host:port/db", null);
         }
         try {
             return SqliteCoordinatorStore.open(vertx, url);

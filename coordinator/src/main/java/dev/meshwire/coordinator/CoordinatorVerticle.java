@@ -6,6 +6,7 @@ import dev.meshwire.coordinator.authority.Moderation;
 import dev.meshwire.coordinator.http.HttpApi;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
+import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.relay.Relay;
 import dev.meshwire.coordinator.session.Session;
 import dev.meshwire.coordinator.session.SessionSettings;
@@ -30,6 +31,7 @@ final class CoordinatorVerticle extends VerticleBase {
     private final HttpApi.Settings httpSettings;
     private HttpServer server;
     private WebSocketEndpoint endpoint;
+    private QueueService queue;
 
     CoordinatorVerticle(CoordinatorConfig config, CoordinatorStore store, CoordinatorMetrics metrics,
                         SessionSettings sessionSettings, HttpApi.Settings httpSettings) {
@@ -46,8 +48,10 @@ final class CoordinatorVerticle extends VerticleBase {
         PresenceRegistry presence = new PresenceRegistry();
         MeshAuthority authority = new MeshAuthority(store, clock);
         Moderation moderation = new Moderation(store, presence, clock);
-        Relay relay = new Relay(presence, store, metrics);
-        endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock));
+        queue = new QueueService(vertx, store, config.queue(), metrics, clock);
+        queue.start();
+        Relay relay = new Relay(queue, metrics, clock);
+        endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock, queue));
         // Vert.x closes anything beyond this hard cap itself (1009); between maxFrameBytes and the cap
         // the session answers frame_too_large and keeps the connection, which is friendlier to debug.
         long hardCap = Math.min(Integer.MAX_VALUE - 1, config.maxFrameBytes() * 2 + 64 * 1024);
@@ -61,6 +65,10 @@ final class CoordinatorVerticle extends VerticleBase {
         return server.listen();
     }
 
+    QueueService queue() {
+        return queue;
+    }
+
     int port() {
         return server.actualPort();
     }
@@ -68,6 +76,7 @@ final class CoordinatorVerticle extends VerticleBase {
     @Override
     public Future<?> stop() {
         if (endpoint != null) endpoint.closeAll((short) 1001, "coordinator shutting down");
+        if (queue != null) queue.stop();
         return server == null ? Future.succeededFuture() : server.close();
     }
 }

@@ -2,6 +2,10 @@ package dev.meshwire.coordinator.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.Set;
@@ -18,6 +22,13 @@ public final class CoordinatorMetrics {
     private final Counter relayed;
     private final Counter clientAcks;
     private final Set<String> knownTypes;
+    private final AtomicLong queueDepth = new AtomicLong();
+    private final Counter queueAccepted;
+    private final Counter queueDuplicates;
+    private final Counter queueDelivered;
+    private final Counter queueRedelivered;
+    private final Counter queueExpired;
+    private final Timer ackLatency;
 
     public CoordinatorMetrics(Set<String> knownFrameTypes) {
         this.knownTypes = Set.copyOf(knownFrameTypes);
@@ -27,6 +38,16 @@ public final class CoordinatorMetrics {
                 .description("authenticated peer sessions").register(registry);
         relayed = Counter.builder("meshwire_relayed_messages").description("envelopes relayed to an online recipient").register(registry);
         clientAcks = Counter.builder("meshwire_client_acks").description("client_ack frames received").register(registry);
+        Gauge.builder("meshwire_queue_depth", queueDepth, AtomicLong::get)
+                .description("undelivered rows in the durable queue (sampled by the sweeper)").register(registry);
+        queueAccepted = Counter.builder("meshwire_queue_accepted").description("sends committed to the durable queue").register(registry);
+        queueDuplicates = Counter.builder("meshwire_queue_duplicates").description("sends answered with the original acceptance (dedupe hit)").register(registry);
+        queueDelivered = Counter.builder("meshwire_queue_delivered").description("queued rows marked delivered by a client_ack").register(registry);
+        queueRedelivered = Counter.builder("meshwire_queue_redelivered").description("deliver pushes of a row claimed before (lease expired or reconnect)").register(registry);
+        queueExpired = Counter.builder("meshwire_queue_expired").description("undelivered rows deleted at their expiry").register(registry);
+        ackLatency = Timer.builder("meshwire_queue_ack_latency").description("time from a deliver push to its client_ack")
+                .publishPercentiles(0.5, 0.99).minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(60))
+                .register(registry);
     }
 
     private String typeTag(String type) {
@@ -55,6 +76,40 @@ public final class CoordinatorMetrics {
 
     public void clientAck() {
         clientAcks.increment();
+    }
+
+    public void queueAccepted() {
+        queueAccepted.increment();
+    }
+
+    public void queueDuplicate() {
+        queueDuplicates.increment();
+    }
+
+    public void queueDelivered(int n) {
+        if (n > 0) queueDelivered.increment(n);
+    }
+
+    public void queueRedelivered() {
+        queueRedelivered.increment();
+    }
+
+    public void queueExpired(int n) {
+        if (n > 0) queueExpired.increment(n);
+    }
+
+    public void queueDepth(long depth) {
+        if (depth >= 0) queueDepth.set(depth);
+    }
+
+    public void ackLatency(long nanos) {
+        ackLatency.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Counter value by name (tests, benchmark). */
+    public double count(String name) {
+        Counter c = registry.find(name).counter();
+        return c == null ? 0 : c.count();
     }
 
     public void connectionOpened() {

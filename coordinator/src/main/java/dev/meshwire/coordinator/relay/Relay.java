@@ -15,11 +15,26 @@ import dev.meshwire.signaling.envelope.EnvelopeSignature;
 import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frames;
 import io.vertx.core.Future;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.meshwire.coordinator.queue.QueueService;
+import dev.meshwire.coordinator.queue.TokenBucket;
+import dev.meshwire.coordinator.store.Queued;
+import dev.meshwire.signaling.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Relays signed envelopes between online members of one mesh ({@code send} → {@code deliver}).
+ * Accepts signed envelopes for members of one mesh ({@code send}) into the durable queue, from which
+ * {@link dev.meshwire.coordinator.queue.DeliveryPump} pushes them ({@code deliver}) whether the recipient is
+ * online now or later.
+ *
+ * <p>Order of checks: frame validation and signature; expiry; then the dedupe key is decided before the
+ * rate limiter can refuse (a duplicate is always answered with the original acceptance); then the store
+ * decides membership, bans, dedupe, the queue cap and the insert in one transaction.
  *
  * <p>The coordinator checks who sent what to whom (the envelope signature, the sender, the
  * recipient's membership) but never opens or logs the body: it is ciphertext for the recipient,
@@ -27,48 +42,99 @@ import org.slf4j.LoggerFactory;
  */
 public final class Relay {
     private static final Logger LOG = LoggerFactory.getLogger(Relay.class);
-    public static final String STATUS_RELAYED = "relayed";
+    public static final String STATUS_ACCEPTED = "accepted";
+    public static final String STATUS_DUPLICATE = "duplicate";
 
-    private final PresenceRegistry presence;
-    private final CoordinatorStore store;
+    private final QueueService queue;
     private final CoordinatorMetrics metrics;
+    private final Clock clock;
 
-    public Relay(PresenceRegistry presence, CoordinatorStore store, CoordinatorMetrics metrics) {
-        this.presence = presence;
-        this.store = store;
+    public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock) {
+        this.queue = queue;
         this.metrics = metrics;
+        this.clock = clock;
     }
 
-    /** Validates {@code send} from the member {@code senderPubkey} of {@code meshId} and pushes it to the recipient. */
-    public Future<Frames.Ack> send(String meshId, String senderPubkey, Frames.Send send) {
+    /** Lowercase hex sha256 of the envelope's canonical (signed) string: identical retries have identical fingerprints. */
+    public static String fingerprint(Envelope env) {
+        try {
+            return Hex.encode(MessageDigest.getInstance("SHA-256").digest(EnvelopeSignature.canonical(env).getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Validates {@code send} from the member {@code senderPubkey} of {@code meshId} and commits it to the
+     * queue; the ack is produced after the commit. {@code bucket} is the session's rate limiter (null: none).
+     */
+    public Future<Frames.Ack> send(String meshId, String senderPubkey, TokenBucket bucket, Frames.Send send) {
         Envelope env;
+        String envelopeJson;
         try {
             env = validate(senderPubkey, send);
+            envelopeJson = Json.MAPPER.writeValueAsString(env);
         } catch (Refusal r) {
             return Future.failedFuture(r);
+        } catch (JsonProcessingException e) {
+            return Future.failedFuture(invalid("send: envelope cannot be serialized"));
         }
-        PeerConnection recipient = presence.get(meshId, send.to());
-        if (recipient != null) {
-            return Future.succeededFuture(deliver(meshId, senderPubkey, send, env, recipient));
+        long now = clock.millis();
+        Long requested = env.meta().expiresAt();
+        if (requested != null && requested <= now) {
+            return Future.failedFuture(Refusal.of(ErrorCode.EXPIRED, "send: meta.expiresAt " + requested + " is in the past"));
         }
-        // Not online here: tell a member that is offline from a key that is no member at all.
-        return store.findMember(meshId, send.to()).compose(member -> {
-            if (member.isEmpty()) {
-                return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "no member " + MeshAuthority.prefix(send.to()) + "… in this mesh"));
+        long expiresAt = requested != null ? requested : now + queue.settings().defaultTtl().toMillis();
+        String fp = fingerprint(env);
+        String cmid = env.meta().clientMessageId();
+        Queued.Enqueue req = new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), meshId, senderPubkey, send.to(), cmid, fp,
+                env.meta().priorityOrDefault().name().toLowerCase(java.util.Locale.ROOT), envelopeJson, now, expiresAt);
+        if (bucket == null || bucket.tryTake(now)) {
+            return queue.submit(req).compose(r -> {
+                if (r instanceof Queued.Result.Duplicate && bucket != null) bucket.refund();
+                return answer(send, req, r);
+            });
+        }
+        // The bucket is empty: a duplicate is still answered as one (a retry must learn its original acceptance).
+        return queue.findExisting(req).compose(existing -> {
+            if (existing.isPresent()) {
+                Queued.Existing ex = existing.get();
+                Queued.Result r = ex.fingerprint().equals(fp) ? new Queued.Result.Duplicate(ex.messageId())
+                        : new Queued.Result.Conflict(ex.messageId(), ex.fingerprint());
+                if (r instanceof Queued.Result.Duplicate) metrics.queueDuplicate();
+                return answer(send, req, r);
             }
-            // Re-check: the recipient may have come online while the store answered.
-            PeerConnection now = presence.get(meshId, send.to());
-            if (now != null) return Future.succeededFuture(deliver(meshId, senderPubkey, send, env, now));
-            return Future.failedFuture(Refusal.of(ErrorCode.PEER_OFFLINE, member.get().name() + " is offline"));
+            return Future.failedFuture(Refusal.of(ErrorCode.RATE_LIMITED, "send: more than " + (long) queue.settings().ratePerSecond()
+                    + " messages/s (burst " + queue.settings().rateBurst() + "); retry after a short backoff"));
         });
     }
 
-    private Frames.Ack deliver(String meshId, String senderPubkey, Frames.Send send, Envelope env, PeerConnection recipient) {
-        String messageId = "msg_" + Hex.encode(Sodium.randomBytes(12));
-        recipient.send(new Frames.Deliver(messageId, meshId, env));
-        metrics.relayed();
-        LOG.debug("relayed {} {}… -> {}… ({})", env.channel().wireName(), MeshAuthority.prefix(senderPubkey), MeshAuthority.prefix(send.to()), messageId);
-        return new Frames.Ack(send.id(), env.meta().clientMessageId(), messageId, STATUS_RELAYED);
+    private Future<Frames.Ack> answer(Frames.Send send, Queued.Enqueue req, Queued.Result r) {
+        String to = MeshAuthority.prefix(send.to());
+        if (r instanceof Queued.Result.Accepted a) {
+            LOG.debug("queued {}… -> {}… ({})", MeshAuthority.prefix(req.sender()), to, a.messageId());
+            return Future.succeededFuture(new Frames.Ack(send.id(), req.clientMessageId(), a.messageId(), STATUS_ACCEPTED));
+        } else if (r instanceof Queued.Result.Duplicate d) {
+            return Future.succeededFuture(new Frames.Ack(send.id(), req.clientMessageId(), d.messageId(), STATUS_DUPLICATE));
+        } else if (r instanceof Queued.Result.Conflict c) {
+            return Future.failedFuture(Refusal.of(ErrorCode.DUPLICATE_CONFLICT, "send: clientMessageId " + truncate(req.clientMessageId())
+                    + " was already accepted as " + c.existingMessageId() + " with a different envelope (fingerprint "
+                    + prefix16(c.existingFingerprint()) + " ≠ " + prefix16(req.fingerprint()) + "); use a new clientMessageId"));
+        } else if (r instanceof Queued.Result.QueueFull f) {
+            return Future.failedFuture(Refusal.of(ErrorCode.QUEUE_FULL, "send: the recipient " + to + "… has " + f.depth()
+                    + " undelivered messages (limit " + f.limit() + "); retry later"));
+        } else if (r instanceof Queued.Result.RecipientBanned) {
+            return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "send: " + to + "… is banned from this mesh"));
+        }
+        return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "no member " + to + "… in this mesh"));
+    }
+
+    private static String prefix16(String fp) {
+        return fp == null ? "?" : fp.substring(0, Math.min(16, fp.length()));
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 
     private static Envelope validate(String senderPubkey, Frames.Send send) {

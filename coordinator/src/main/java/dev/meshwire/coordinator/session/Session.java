@@ -18,7 +18,11 @@ import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.FrameCodec;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.frame.ProtocolException;
+import dev.meshwire.coordinator.queue.DeliveryPump;
+import dev.meshwire.coordinator.queue.QueueService;
+import dev.meshwire.coordinator.queue.TokenBucket;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.ServerWebSocket;
 import java.nio.charset.StandardCharsets;
@@ -40,7 +44,10 @@ public final class Session implements PeerConnection {
 
     /** Shared collaborators of all sessions. */
     public record Deps(Vertx vertx, SessionSettings settings, MeshAuthority authority, Moderation moderation, Relay relay,
-                       PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock) {}
+                       PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock, QueueService queue) {}
+
+    /** Sends whose commit is still pending; beyond this the session stops reading frames until acks go out. */
+    static final int MAX_SENDS_IN_FLIGHT = 4096;
 
     private final ServerWebSocket ws;
     private final Deps deps;
@@ -62,6 +69,10 @@ public final class Session implements PeerConnection {
     private Future<Void> tail = Future.succeededFuture();
     private int pending;
     private boolean paused;
+    private DeliveryPump pump;
+    private TokenBucket bucket;
+    private int sendsInFlight;
+    private Promise<Void> sendRoom;
 
     Session(ServerWebSocket ws, Deps deps, Runnable onFinished) {
         this.ws = ws;
@@ -138,7 +149,7 @@ public final class Session implements PeerConnection {
             }
             Frame frame = FrameCodec.decode(text);
             deps.metrics().frameIn(frame.type());
-            handled = authenticated ? dispatch(frame) : authenticate(frame);
+            handled = authenticated ? dispatch(frame, text) : authenticate(frame);
         } catch (RuntimeException e) {
             handled = Future.failedFuture(e);
         }
@@ -197,16 +208,23 @@ public final class Session implements PeerConnection {
         if (previous == null) {
             deps.presence().broadcast(mesh.id(), member.pubkey(), new Frames.PeerJoined(mesh.id(), peerInfo()));
         }
+        bucket = TokenBucket.of(deps.queue().settings(), now());
+        // After hello_ack: the member's queue drains now, oldest first.
+        pump = deps.queue().attach(mesh.id(), member.pubkey(), this::sendDeliver);
         LOG.info("session {} authenticated ({}){}", who(), a.newlyJoined() ? "joined" : "hello",
                 previous != null ? ", replacing an older connection" : "");
     }
 
-    private Future<Void> dispatch(Frame frame) {
+    private Future<Void> dispatch(Frame frame, String text) {
         Moderation mod = deps.moderation();
         if (frame instanceof Frames.Send s) {
-            return deps.relay().send(mesh.id(), member.pubkey(), s).map(this::sendVoid);
-        } else if (frame instanceof Frames.ClientAck) {
-            deps.metrics().clientAck(); // semantics (queue completion) arrive with the offline queue
+            return send(s, text);
+        } else if (frame instanceof Frames.ClientAck ca) {
+            deps.metrics().clientAck();
+            if (ca.messageId() == null || ca.messageId().isBlank()) {
+                return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "client_ack: messageId is required"));
+            }
+            if (pump != null) pump.onAck(ca.messageId());
             return Future.succeededFuture();
         } else if (frame instanceof Frames.ListPeers lp) {
             return mod.peers(mesh).map(peers -> sendVoid(new Frames.Peers(lp.id(), mesh.id(), peers)));
@@ -230,6 +248,34 @@ public final class Session implements PeerConnection {
                     + MeshAuthority.prefix(member.pubkey()) + "… in mesh " + mesh.name()));
         }
         return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "'" + frame.type() + "' is sent by the coordinator, not by clients"));
+    }
+
+    /**
+     * Sends are pipelined: the next frames are read while earlier sends wait for their commit, so one
+     * enqueue transaction can carry many of them. The ack (or error) goes out when the commit answers; at
+     * most {@link #MAX_SENDS_IN_FLIGHT} are pending before the session stops reading.
+     */
+    private Future<Void> send(Frames.Send s, String text) {
+        sendsInFlight++;
+        deps.relay().send(mesh.id(), member.pubkey(), bucket, s).onComplete(ar -> {
+            sendsInFlight--;
+            if (ar.succeeded()) send(ar.result());
+            else if (!closing) fail(ar.cause(), text);
+            if (sendRoom != null && sendsInFlight < MAX_SENDS_IN_FLIGHT) {
+                Promise<Void> room = sendRoom;
+                sendRoom = null;
+                room.complete();
+            }
+        });
+        if (sendsInFlight < MAX_SENDS_IN_FLIGHT) return Future.succeededFuture();
+        sendRoom = Promise.promise();
+        return sendRoom.future();
+    }
+
+    private void sendDeliver(String json) {
+        if (finished || closing) return;
+        ws.writeTextMessage(json);
+        deps.metrics().frameOut("deliver");
     }
 
     private Future<Void> leave(Frames.Leave l) {
@@ -320,6 +366,10 @@ public final class Session implements PeerConnection {
     }
 
     private void leavePresence(String peerLeftReason) {
+        if (pump != null) {
+            deps.queue().detach(pump); // its unacked claims are taken over by the next session, or expire
+            pump = null;
+        }
         if (authenticated && deps.presence().unregister(this) && peerLeftReason != null) {
             deps.presence().broadcast(mesh.id(), member.pubkey(), new Frames.PeerLeft(mesh.id(), member.pubkey(), member.name(), peerLeftReason));
         }

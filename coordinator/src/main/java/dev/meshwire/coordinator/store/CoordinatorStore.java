@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The coordinator's persistent state: meshes, members, bans and invite use counters.
+ * The coordinator's persistent state: meshes, members, bans, invite use counters and the durable
+ * message queue.
  *
  * <p>Every method returns a Vert.x {@link Future} completed on the caller's context, so handlers on the
  * event loop never block. Implementations: {@link SqliteCoordinatorStore} (default, blocking JDBC on a
- * dedicated worker); a PostgreSQL implementation on vertx-pg-client can implement the same contract.
+ * dedicated worker thread) and {@link PgCoordinatorStore} (vertx-pg-client). One test suite runs against both.
  * Operations that must be atomic (mesh creation, invite use counting) are single methods here so
  * that each backend can use its own transaction mechanism.
  */
@@ -48,6 +49,46 @@ public interface CoordinatorStore extends AutoCloseable {
     Future<Boolean> removeBan(String meshId, String pubkey);
 
     Future<List<BanRecord>> listBans(String meshId);
+
+    // ---- durable message queue (docs/storage.md) ----
+
+    /**
+     * Stores a batch of envelopes in one transaction and decides each one atomically: recipient not a member
+     * ({@code UnknownRecipient}), banned ({@code RecipientBanned}), dedupe key present ({@code Duplicate} with
+     * the original message id when the fingerprint matches, else {@code Conflict}), recipient queue at
+     * {@code maxQueuedPerRecipient} undelivered rows ({@code QueueFull}), else inserted ({@code Accepted}).
+     * Results are in request order; rows are inserted in request order (row ids grow: FIFO). A batch never
+     * holds two requests with the same dedupe key (the caller defers such a request to the next batch).
+     * The future succeeds only after the transaction committed.
+     */
+    Future<List<Queued.Result>> enqueue(List<Queued.Enqueue> batch, long maxQueuedPerRecipient);
+
+    /** Looks a row up by its dedupe key (delivered rows within the retention included). */
+    Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId);
+
+    /**
+     * Claims up to {@code limit} undelivered, unexpired rows of {@code recipient} in one statement/transaction,
+     * oldest first: rows never claimed, rows whose claim expired, and rows claimed under another claim id
+     * (an earlier session of the same member: its pushes died with it). Sets claimed_at, claim_id,
+     * claim_expires_at = now + leaseMs and increments attempts; never sets delivered_at. Returned in row order.
+     */
+    Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, int limit, long now, long leaseMs);
+
+    /**
+     * Applies a batch of client acks in one statement/transaction: each row addressed to the acking member is
+     * marked delivered (its envelope dropped; the row stays for dedupe until pruned). Acks for rows of
+     * other recipients, unknown ids or already-delivered rows change nothing. Returns how many rows changed.
+     */
+    Future<Integer> markDelivered(List<Queued.AckRef> acks, long now);
+
+    /**
+     * The sweeper: deletes undelivered rows with expires_at <= now, clears claims with claim_expires_at <= now,
+     * deletes delivered rows with delivered_at <= now - deliveredRetentionMs, then counts undelivered rows.
+     */
+    Future<Queued.SweepResult> sweep(long now, long deliveredRetentionMs);
+
+    /** Undelivered rows of one recipient (for tests and operations). */
+    Future<Long> queueDepth(String meshId, String recipient);
 
     /** Releases connections and workers. Idempotent. */
     @Override

@@ -8,7 +8,24 @@ import java.util.List;
  */
 public record Migration(int version, String description, List<String> statements) {
 
-    /** The coordinator schema, oldest first. The SQL is portable between SQLite and PostgreSQL. */
+    /** The SQL dialects; statements may use {@code ${AUTO_ID}} for an auto-increment primary key. */
+    public enum Dialect {
+        SQLITE("INTEGER PRIMARY KEY AUTOINCREMENT"),
+        POSTGRES("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY");
+
+        private final String autoId;
+
+        Dialect(String autoId) {
+            this.autoId = autoId;
+        }
+    }
+
+    /** The statements of this step for {@code dialect}. */
+    public List<String> statements(Dialect dialect) {
+        return statements.stream().map(s -> s.replace("${AUTO_ID}", dialect.autoId)).toList();
+    }
+
+    /** The coordinator schema, oldest first. The SQL is portable between SQLite and PostgreSQL (see {@link Dialect}). */
     public static final List<Migration> ALL = List.of(
             new Migration(1, "meshes, members, bans, invite uses", List.of(
                     """
@@ -43,7 +60,32 @@ public record Migration(int version, String description, List<String> statements
                       invite_id TEXT NOT NULL,
                       uses      INTEGER NOT NULL,
                       PRIMARY KEY (mesh_id, invite_id)
-                    )""")));
+                    )""")),
+            new Migration(2, "durable message queue", List.of(
+                    """
+                    CREATE TABLE message_queue (
+                      id                ${AUTO_ID},
+                      message_id        TEXT NOT NULL UNIQUE,
+                      mesh_id           TEXT NOT NULL,
+                      sender            TEXT NOT NULL,
+                      recipient         TEXT NOT NULL,
+                      client_message_id TEXT NOT NULL,
+                      fingerprint       TEXT NOT NULL,
+                      priority          TEXT,
+                      envelope          TEXT,
+                      created_at        BIGINT NOT NULL,
+                      expires_at        BIGINT NOT NULL,
+                      claimed_at        BIGINT,
+                      claim_id          TEXT,
+                      claim_expires_at  BIGINT,
+                      delivered_at      BIGINT,
+                      attempts          INTEGER NOT NULL DEFAULT 0
+                    )""",
+                    "CREATE UNIQUE INDEX message_queue_dedupe ON message_queue (mesh_id, sender, recipient, client_message_id)",
+                    "CREATE INDEX message_queue_pending ON message_queue (mesh_id, recipient, id) WHERE delivered_at IS NULL",
+                    "CREATE INDEX message_queue_expiry ON message_queue (expires_at) WHERE delivered_at IS NULL",
+                    "CREATE INDEX message_queue_claims ON message_queue (claim_expires_at) WHERE delivered_at IS NULL AND claim_expires_at IS NOT NULL",
+                    "CREATE INDEX message_queue_delivered ON message_queue (delivered_at) WHERE delivered_at IS NOT NULL")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

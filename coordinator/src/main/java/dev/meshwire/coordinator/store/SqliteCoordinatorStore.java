@@ -10,7 +10,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -22,13 +25,15 @@ import org.slf4j.LoggerFactory;
  * <p>JDBC blocks, so every call runs on a dedicated single-thread Vert.x worker executor and the
  * result is delivered back on the caller's context. One thread and one connection is deliberate:
  * SQLite serializes writers anyway, and it makes each method trivially atomic (the invite use count
- * cannot race). The SQL is kept portable so the PostgreSQL store can mirror it.
+ * cannot race). The SQL is kept portable so the PostgreSQL store can mirror it. Queue batches (enqueue,
+ * claim, acks) are each one transaction on that thread, so a batch costs one fsync-free WAL commit.
  */
 public final class SqliteCoordinatorStore implements CoordinatorStore {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteCoordinatorStore.class);
 
     private final Connection conn;
     private final WorkerExecutor worker;
+    private final DepthCache depths = new DepthCache();
     private volatile boolean closed;
 
     private SqliteCoordinatorStore(Connection conn, WorkerExecutor worker) {
@@ -45,6 +50,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         try {
             try (Statement st = conn.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=NORMAL"); // WAL + NORMAL: durable across process crashes, one fsync per checkpoint
                 st.execute("PRAGMA foreign_keys=ON");
                 st.execute("PRAGMA busy_timeout=5000");
             }
@@ -69,7 +75,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             if (m.version() <= current) continue;
             conn.setAutoCommit(false);
             try (Statement st = conn.createStatement()) {
-                for (String sql : m.statements()) st.execute(sql);
+                for (String sql : m.statements(Migration.Dialect.SQLITE)) st.execute(sql);
                 try (PreparedStatement ps = conn.prepareStatement("INSERT INTO schema_version(version, description, applied_at) VALUES (?,?,?)")) {
                     ps.setInt(1, m.version());
                     ps.setString(2, m.description());
@@ -309,6 +315,215 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                     while (rs.next()) out.add(ban(rs));
                 }
                 return out;
+            }
+        });
+    }
+
+    // ---- queue ----
+
+    @Override
+    public Future<List<Queued.Result>> enqueue(List<Queued.Enqueue> batch, long maxQueuedPerRecipient) {
+        return tx(() -> {
+            List<Queued.Result> out = new ArrayList<>(batch.size());
+            Map<String, Queued.Result> refusals = new HashMap<>(); // per (mesh, recipient): membership
+            Map<String, Long> incoming = new HashMap<>();
+            for (Queued.Enqueue e : batch) incoming.merge(e.meshId() + '|' + e.recipient(), 1L, Long::sum);
+            Map<String, Long> depth = new HashMap<>();
+            long now = System.currentTimeMillis();
+            try (PreparedStatement member = conn.prepareStatement(
+                         "SELECT (SELECT COUNT(*) FROM members WHERE mesh_id = ? AND pubkey = ?), (SELECT COUNT(*) FROM bans WHERE mesh_id = ? AND pubkey = ?)");
+                 PreparedStatement find = conn.prepareStatement(
+                         "SELECT message_id, fingerprint FROM message_queue WHERE mesh_id = ? AND sender = ? AND recipient = ? AND client_message_id = ?");
+                 PreparedStatement count = conn.prepareStatement(
+                         "SELECT COUNT(*) FROM message_queue WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL");
+                 PreparedStatement insert = conn.prepareStatement(
+                         "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                for (Queued.Enqueue e : batch) {
+                    String rk = e.meshId() + '|' + e.recipient();
+                    Queued.Result refusal = refusals.computeIfAbsent(rk, k -> checkRecipient(member, e));
+                    if (refusal != null) {
+                        out.add(refusal);
+                        continue;
+                    }
+                    find.setString(1, e.meshId());
+                    find.setString(2, e.sender());
+                    find.setString(3, e.recipient());
+                    find.setString(4, e.clientMessageId());
+                    try (ResultSet rs = find.executeQuery()) {
+                        if (rs.next()) {
+                            out.add(rs.getString(2).equals(e.fingerprint()) ? new Queued.Result.Duplicate(rs.getString(1))
+                                    : new Queued.Result.Conflict(rs.getString(1), rs.getString(2)));
+                            continue;
+                        }
+                    }
+                    Long d = depth.get(rk);
+                    if (d == null) {
+                        long cached = depths.get(e.meshId(), e.recipient(), incoming.get(rk), maxQueuedPerRecipient, now);
+                        if (cached < 0) {
+                            count.setString(1, e.meshId());
+                            count.setString(2, e.recipient());
+                            try (ResultSet rs = count.executeQuery()) {
+                                rs.next();
+                                cached = rs.getLong(1);
+                            }
+                            depths.counted(e.meshId(), e.recipient(), cached, now);
+                        }
+                        d = cached;
+                    }
+                    if (d >= maxQueuedPerRecipient) {
+                        out.add(new Queued.Result.QueueFull(d, maxQueuedPerRecipient));
+                        depth.put(rk, d);
+                        continue;
+                    }
+                    insert.setString(1, e.messageId());
+                    insert.setString(2, e.meshId());
+                    insert.setString(3, e.sender());
+                    insert.setString(4, e.recipient());
+                    insert.setString(5, e.clientMessageId());
+                    insert.setString(6, e.fingerprint());
+                    insert.setString(7, e.priority());
+                    insert.setString(8, e.envelopeJson());
+                    insert.setLong(9, e.createdAt());
+                    insert.setLong(10, e.expiresAt());
+                    insert.executeUpdate();
+                    depth.put(rk, d + 1);
+                    depths.inserted(e.meshId(), e.recipient(), 1);
+                    out.add(new Queued.Result.Accepted(e.messageId()));
+                }
+            }
+            return out;
+        });
+    }
+
+    private static Queued.Result checkRecipient(PreparedStatement member, Queued.Enqueue e) {
+        try {
+            member.setString(1, e.meshId());
+            member.setString(2, e.recipient());
+            member.setString(3, e.meshId());
+            member.setString(4, e.recipient());
+            try (ResultSet rs = member.executeQuery()) {
+                rs.next();
+                if (rs.getLong(1) == 0) return new Queued.Result.UnknownRecipient();
+                if (rs.getLong(2) > 0) return new Queued.Result.RecipientBanned();
+                return null;
+            }
+        } catch (SQLException ex) {
+            throw new StoreException("database error: " + ex.getMessage(), ex);
+        }
+    }
+
+    @Override
+    public Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId) {
+        return run(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT message_id, fingerprint FROM message_queue WHERE mesh_id = ? AND sender = ? AND recipient = ? AND client_message_id = ?")) {
+                ps.setString(1, meshId);
+                ps.setString(2, sender);
+                ps.setString(3, recipient);
+                ps.setString(4, clientMessageId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new Queued.Existing(rs.getString(1), rs.getString(2))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, int limit, long now, long leaseMs) {
+        return tx(() -> {
+            List<Queued.Message> out = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT id, message_id, sender, client_message_id, envelope, attempts, created_at FROM message_queue "
+                            + "WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL AND expires_at > ? "
+                            + "AND (claim_id IS NULL OR claim_id <> ? OR claim_expires_at <= ?) ORDER BY id LIMIT ?")) {
+                ps.setString(1, meshId);
+                ps.setString(2, recipient);
+                ps.setLong(3, now);
+                ps.setString(4, claimId);
+                ps.setLong(5, now);
+                ps.setInt(6, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Queued.Message(rs.getLong(1), rs.getString(2), meshId, rs.getString(3), recipient,
+                                rs.getString(4), rs.getString(5), rs.getInt(6) + 1, rs.getLong(7)));
+                    }
+                }
+            }
+            if (out.isEmpty()) return out;
+            StringBuilder sql = new StringBuilder("UPDATE message_queue SET claimed_at = ?, claim_id = ?, claim_expires_at = ?, attempts = attempts + 1 WHERE id IN (");
+            for (int i = 0; i < out.size(); i++) sql.append(i == 0 ? "?" : ",?");
+            sql.append(')');
+            try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+                ps.setLong(1, now);
+                ps.setString(2, claimId);
+                ps.setLong(3, now + leaseMs);
+                for (int i = 0; i < out.size(); i++) ps.setLong(4 + i, out.get(i).seq());
+                ps.executeUpdate();
+            }
+            out.sort(Comparator.comparingLong(Queued.Message::seq));
+            return out;
+        });
+    }
+
+    @Override
+    public Future<Integer> markDelivered(List<Queued.AckRef> acks, long now) {
+        if (acks.isEmpty()) return Future.succeededFuture(0);
+        return tx(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE message_queue SET delivered_at = ?, envelope = NULL, claimed_at = NULL, claim_id = NULL, claim_expires_at = NULL "
+                            + "WHERE message_id = ? AND mesh_id = ? AND recipient = ? AND delivered_at IS NULL")) {
+                for (Queued.AckRef a : acks) {
+                    ps.setLong(1, now);
+                    ps.setString(2, a.messageId());
+                    ps.setString(3, a.meshId());
+                    ps.setString(4, a.recipient());
+                    ps.addBatch();
+                }
+                int n = 0;
+                for (int c : ps.executeBatch()) n += Math.max(c, 0);
+                return n;
+            }
+        });
+    }
+
+    @Override
+    public Future<Queued.SweepResult> sweep(long now, long deliveredRetentionMs) {
+        return tx(() -> {
+            int expired;
+            int released;
+            int pruned;
+            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM message_queue WHERE delivered_at IS NULL AND expires_at <= ?")) {
+                ps.setLong(1, now);
+                expired = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE message_queue SET claimed_at = NULL, claim_id = NULL, claim_expires_at = NULL WHERE delivered_at IS NULL AND claim_expires_at <= ?")) {
+                ps.setLong(1, now);
+                released = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM message_queue WHERE delivered_at IS NOT NULL AND delivered_at <= ?")) {
+                ps.setLong(1, now - deliveredRetentionMs);
+                pruned = ps.executeUpdate();
+            }
+            long depth;
+            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM message_queue WHERE delivered_at IS NULL")) {
+                rs.next();
+                depth = rs.getLong(1);
+            }
+            return new Queued.SweepResult(expired, released, pruned, depth);
+        });
+    }
+
+    @Override
+    public Future<Long> queueDepth(String meshId, String recipient) {
+        return run(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT COUNT(*) FROM message_queue WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL")) {
+                ps.setString(1, meshId);
+                ps.setString(2, recipient);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
             }
         });
     }

@@ -19,7 +19,16 @@ public final class ErrorCode {
     public static final String INVITE_EXPIRED = "invite_expired";
     public static final String INVITE_EXHAUSTED = "invite_exhausted";
     public static final String UNKNOWN_RECIPIENT = "unknown_recipient";
+    /** No longer sent by coordinators with the durable queue (a send to an offline member is queued); kept for old clients. */
     public static final String PEER_OFFLINE = "peer_offline";
     public static final String NOT_OWNER = "not_owner";
     public static final String INTERNAL = "internal";
+    /** The (mesh, sender, recipient, clientMessageId) key was already accepted with a different envelope. Not retryable. */
+    public static final String DUPLICATE_CONFLICT = "duplicate_conflict";
+    /** The recipient's queue holds the configured maximum of undelivered messages. Retryable later. */
+    public static final String QUEUE_FULL = "queue_full";
+    /** The session sends faster than its rate limit allows. Retryable after a short backoff. */
+    public static final String RATE_LIMITED = "rate_limited";
+    /** The envelope's {@code meta.expiresAt} is already in the past. Not retryable. */
+    public static final String EXPIRED = "expired";
 }

@@ -45,7 +45,12 @@ public final class Frames {
         public String type() { return "send"; }
     }
 
-    /** The coordinator accepted a {@code send}. {@code status} is {@code relayed} (pushed to the online recipient). */
+    /**
+     * The coordinator accepted a {@code send}: the envelope is committed to its durable queue.
+     * {@code status} is {@code accepted} (first acceptance) or {@code duplicate} (the same key and the
+     * same envelope were accepted before; {@code messageId} is the original one). Older coordinators
+     * answered {@code relayed}.
+     */
     public record Ack(String id, String clientMessageId, String messageId, String status) implements Frame {
         public String type() { return "ack"; }
     }

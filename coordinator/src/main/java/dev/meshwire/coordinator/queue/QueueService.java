@@ -1,0 +1,235 @@
+package dev.meshwire.coordinator.queue;
+
+import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
+import dev.meshwire.coordinator.store.CoordinatorStore;
+import dev.meshwire.coordinator.store.Queued;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator side of durable delivery, on the coordinator verticle's event loop (no locks).
+ *
+ * <ul>
+ *   <li><b>Enqueue coalescing</b>: sends submitted while an enqueue transaction is running are committed
+ *       together by the next one (at most one in flight, so row order = submission order = FIFO).</li>
+ *   <li><b>Ack coalescing</b>: client acks are applied the same way, one batch statement at a time.</li>
+ *   <li><b>Delivery pumps</b>: one {@link DeliveryPump} per online member claims and pushes its rows.</li>
+ *   <li><b>Sweeper</b>: expired rows deleted and counted, expired claims cleared, delivered rows pruned,
+ *       then every pump is woken so that expired leases are pushed again.</li>
+ * </ul>
+ */
+public final class QueueService {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueService.class);
+
+    private final Vertx vertx;
+    private final CoordinatorStore store;
+    private final QueueSettings settings;
+    private final CoordinatorMetrics metrics;
+    private final Clock clock;
+    private final Map<String, DeliveryPump> pumps = new HashMap<>();
+
+    private record PendingEnqueue(Queued.Enqueue request, Promise<Queued.Result> promise) {}
+
+    private final ArrayDeque<PendingEnqueue> enqueues = new ArrayDeque<>();
+    private boolean enqueueRunning;
+    private boolean enqueueScheduled;
+
+    private List<Queued.AckRef> acks = new ArrayList<>();
+    private boolean ackRunning;
+    private boolean ackScheduled;
+
+    private long sweepTimer = -1;
+    private boolean sweeping;
+    private boolean stopped;
+
+    public QueueService(Vertx vertx, CoordinatorStore store, QueueSettings settings, CoordinatorMetrics metrics, Clock clock) {
+        this.vertx = vertx;
+        this.store = store;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public QueueSettings settings() {
+        return settings;
+    }
+
+    public CoordinatorStore store() {
+        return store;
+    }
+
+    long now() {
+        return clock.millis();
+    }
+
+    CoordinatorMetrics metrics() {
+        return metrics;
+    }
+
+    /** Starts the sweeper (and runs one pass now, which also primes the depth gauge). Call on the verticle's context. */
+    public void start() {
+        sweep();
+        sweepTimer = vertx.setPeriodic(settings.sweepInterval().toMillis(), id -> sweep());
+    }
+
+    public void stop() {
+        stopped = true;
+        if (sweepTimer >= 0) vertx.cancelTimer(sweepTimer);
+        for (DeliveryPump p : List.copyOf(pumps.values())) p.stop();
+        pumps.clear();
+    }
+
+    // ---- enqueue ----
+
+    /** Queues one send; the future completes after the row is committed (or the store decided otherwise). */
+    public Future<Queued.Result> submit(Queued.Enqueue request) {
+        if (stopped) return Future.failedFuture(new IllegalStateException("coordinator is stopping"));
+        Promise<Queued.Result> p = Promise.promise();
+        enqueues.add(new PendingEnqueue(request, p));
+        scheduleEnqueue();
+        return p.future();
+    }
+
+    public Future<Optional<Queued.Existing>> findExisting(Queued.Enqueue request) {
+        return store.findQueued(request.meshId(), request.sender(), request.recipient(), request.clientMessageId());
+    }
+
+    private void scheduleEnqueue() {
+        if (enqueueRunning || enqueueScheduled || enqueues.isEmpty()) return;
+        enqueueScheduled = true;
+        vertx.runOnContext(v -> runEnqueue());
+    }
+
+    private void runEnqueue() {
+        enqueueScheduled = false;
+        if (enqueueRunning || enqueues.isEmpty()) return;
+        List<PendingEnqueue> batch = new ArrayList<>();
+        Set<String> keys = new HashSet<>();
+        // A second request with a key already in this batch (a fast retry) waits for the next batch,
+        // where it is answered as a duplicate of the first.
+        for (Iterator<PendingEnqueue> it = enqueues.iterator(); it.hasNext() && batch.size() < settings.maxEnqueueBatch(); ) {
+            PendingEnqueue pe = it.next();
+            if (keys.add(pe.request().key())) {
+                batch.add(pe);
+                it.remove();
+            }
+        }
+        enqueueRunning = true;
+        store.enqueue(batch.stream().map(PendingEnqueue::request).toList(), settings.maxQueuedPerRecipient()).onComplete(ar -> {
+            enqueueRunning = false;
+            if (ar.failed()) {
+                LOG.warn("enqueue of {} sends failed: {}", batch.size(), ar.cause().toString());
+                for (PendingEnqueue pe : batch) pe.promise().fail(ar.cause());
+            } else {
+                List<Queued.Result> results = ar.result();
+                Set<String> woken = new HashSet<>();
+                for (int i = 0; i < batch.size(); i++) {
+                    Queued.Result r = results.get(i);
+                    Queued.Enqueue req = batch.get(i).request();
+                    if (r instanceof Queued.Result.Accepted) {
+                        metrics.queueAccepted();
+                        String pk = key(req.meshId(), req.recipient());
+                        if (woken.add(pk)) {
+                            DeliveryPump pump = pumps.get(pk);
+                            if (pump != null) pump.wake();
+                        }
+                    } else if (r instanceof Queued.Result.Duplicate) {
+                        metrics.queueDuplicate();
+                    }
+                    batch.get(i).promise().complete(r);
+                }
+            }
+            scheduleEnqueue();
+        });
+    }
+
+    // ---- acks ----
+
+    void ack(Queued.AckRef ref) {
+        acks.add(ref);
+        scheduleAcks();
+    }
+
+    private void scheduleAcks() {
+        if (ackRunning || ackScheduled || acks.isEmpty()) return;
+        ackScheduled = true;
+        vertx.runOnContext(v -> runAcks());
+    }
+
+    private void runAcks() {
+        ackScheduled = false;
+        if (ackRunning || acks.isEmpty()) return;
+        List<Queued.AckRef> batch = acks;
+        acks = new ArrayList<>();
+        ackRunning = true;
+        store.markDelivered(batch, now()).onComplete(ar -> {
+            ackRunning = false;
+            if (ar.succeeded()) {
+                metrics.queueDelivered(ar.result());
+            } else {
+                // Not retried: the rows stay claimed, their lease expires and they are pushed again (at-least-once).
+                LOG.warn("applying {} client acks failed: {}", batch.size(), ar.cause().toString());
+            }
+            scheduleAcks();
+        });
+    }
+
+    // ---- pumps ----
+
+    static String key(String meshId, String recipient) {
+        return meshId + '|' + recipient;
+    }
+
+    /**
+     * Starts pushing {@code recipient}'s queue over {@code writer} (raw JSON text frames) and returns the
+     * pump; a previous pump of the same member stops.
+     */
+    public DeliveryPump attach(String meshId, String recipient, Consumer<String> writer) {
+        DeliveryPump pump = new DeliveryPump(this, meshId, recipient, writer);
+        DeliveryPump old = pumps.put(key(meshId, recipient), pump);
+        if (old != null) old.stop();
+        if (!stopped) pump.wake();
+        return pump;
+    }
+
+    public void detach(DeliveryPump pump) {
+        pump.stop();
+        pumps.remove(key(pump.meshId(), pump.recipient()), pump);
+    }
+
+    // ---- sweeper ----
+
+    /** One sweeper pass; public for tests and the benchmark. */
+    public Future<Queued.SweepResult> sweep() {
+        if (sweeping || stopped) return Future.succeededFuture(new Queued.SweepResult(0, 0, 0, -1));
+        sweeping = true;
+        return store.sweep(now(), settings.deliveredRetention().toMillis()).onComplete(ar -> {
+            sweeping = false;
+            if (ar.failed()) {
+                LOG.warn("queue sweep failed: {}", ar.cause().toString());
+                return;
+            }
+            Queued.SweepResult r = ar.result();
+            metrics.queueExpired(r.expired());
+            metrics.queueDepth(r.depth());
+            if (r.expired() > 0 || r.claimsReleased() > 0 || r.pruned() > 0) {
+                LOG.info("queue sweep: {} expired, {} claims released, {} delivered rows pruned, depth {}", r.expired(), r.claimsReleased(), r.pruned(), r.depth());
+            }
+            for (DeliveryPump p : List.copyOf(pumps.values())) p.onSweep();
+        });
+    }
+}

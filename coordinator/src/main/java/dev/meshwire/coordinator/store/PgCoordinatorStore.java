@@ -1,0 +1,495 @@
+package dev.meshwire.coordinator.store;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link CoordinatorStore} on PostgreSQL through vertx-pg-client (non-blocking; no JDBC). Several
+ * coordinators may share one database: migrations run under an advisory lock, claims use
+ * {@code FOR UPDATE SKIP LOCKED}, and every queue batch is one transaction of a few set-based statements
+ * (arrays via {@code unnest}), so its cost does not grow with round trips per row.
+ */
+public final class PgCoordinatorStore implements CoordinatorStore {
+    private static final Logger LOG = LoggerFactory.getLogger(PgCoordinatorStore.class);
+    private static final long MIGRATION_LOCK = 0x6d65736877697265L; // "meshwire"
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    private final Pool pool;
+    private final DepthCache depths = new DepthCache();
+    private volatile boolean closed;
+
+    private PgCoordinatorStore(Pool pool) {
+        this.pool = pool;
+    }
+
+    /**
+     * Accepts {@code postgresql://user[:password]@host[:port]/db[?...]}, {@code postgres://...} and
+     * {@code jdbc:postgresql://...}. The password may also come from {@code PGPASSWORD}.
+     */
+    public static PgConnectOptions connectOptions(String url) {
+        String u = url.startsWith("jdbc:") ? url.substring(5) : url;
+        if (u.startsWith("postgres://")) u = "postgresql://" + u.substring("postgres://".length());
+        PgConnectOptions o = PgConnectOptions.fromUri(u);
+        String pw = System.getenv("PGPASSWORD");
+        if ((o.getPassword() == null || o.getPassword().isEmpty()) && pw != null) o.setPassword(pw);
+        return o.setCachePreparedStatements(true).setPreparedStatementCacheMaxSize(256);
+    }
+
+    public static boolean isPostgresUrl(String url) {
+        return url != null && (url.startsWith("postgresql://") || url.startsWith("postgres://") || url.startsWith("jdbc:postgresql://"));
+    }
+
+    /** Connects, applies pending migrations and returns the store; blocks the calling thread (start-up). */
+    public static PgCoordinatorStore open(Vertx vertx, String url, int poolSize) {
+        Pool pool = PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(poolSize))
+                .connectingTo(connectOptions(url))
+                .using(vertx)
+                .build();
+        try {
+            migrate(pool).await(60, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            pool.close();
+            throw new StoreException("PostgreSQL at " + url.replaceAll("//[^@/]*@", "//") + ": " + e.getMessage(), e);
+        }
+        return new PgCoordinatorStore(pool);
+    }
+
+    static Future<Integer> migrate(Pool pool) {
+        return pool.withConnection(conn -> conn.query("SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")").execute()
+                .compose(x -> conn.query("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)").execute())
+                .compose(x -> currentVersion(conn))
+                .compose(current -> {
+                    if (current > Migration.latestVersion()) {
+                        return Future.failedFuture(new StoreException("database schema version " + current
+                                + " is newer than this coordinator (" + Migration.latestVersion() + "); upgrade the coordinator"));
+                    }
+                    Future<Void> chain = Future.succeededFuture();
+                    for (Migration m : Migration.ALL) {
+                        if (m.version() <= current) continue;
+                        chain = chain.compose(v -> applyMigration(conn, m));
+                    }
+                    return chain.map(v -> Migration.latestVersion());
+                })
+                .eventually(() -> conn.query("SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")").execute()));
+    }
+
+    private static Future<Void> applyMigration(SqlConnection conn, Migration m) {
+        return conn.begin().compose(tx -> {
+            Future<?> f = Future.succeededFuture();
+            for (String sql : m.statements(Migration.Dialect.POSTGRES)) f = f.compose(x -> conn.query(sql).execute());
+            return f.compose(x -> conn.preparedQuery("INSERT INTO schema_version(version, description, applied_at) VALUES ($1,$2,$3)")
+                            .execute(Tuple.of(m.version(), m.description(), System.currentTimeMillis())))
+                    .compose(x -> tx.commit())
+                    .onSuccess(x -> LOG.info("applied schema migration {} ({})", m.version(), m.description()))
+                    .recover(err -> tx.rollback().transform(r -> Future.failedFuture(err)));
+        });
+    }
+
+    private static Future<Integer> currentVersion(SqlConnection conn) {
+        return conn.query("SELECT COALESCE(MAX(version), 0) FROM schema_version").execute().map(rs -> rs.iterator().next().getInteger(0));
+    }
+
+    /** Builds a tuple element by element: {@code Tuple.of(Object...)} would spread a lone array argument. */
+    private static Tuple arrays(Object... values) {
+        Tuple t = Tuple.tuple();
+        for (Object v : values) t.addValue(v);
+        return t;
+    }
+
+    private <T> Future<T> guard(Function<Pool, Future<T>> work) {
+        if (closed) return Future.failedFuture(new StoreException("store is closed"));
+        return work.apply(pool).recover(err -> Future.failedFuture(err instanceof StoreException ? err
+                : new StoreException("database error: " + err.getMessage(), err)));
+    }
+
+    private <T> Future<T> tx(Function<SqlConnection, Future<T>> work) {
+        return guard(p -> p.withTransaction(work));
+    }
+
+    private static <T> Optional<T> first(RowSet<Row> rs, Function<Row, T> f) {
+        var it = rs.iterator();
+        return it.hasNext() ? Optional.of(f.apply(it.next())) : Optional.empty();
+    }
+
+    @Override
+    public Future<Integer> schemaVersion() {
+        return guard(p -> p.query("SELECT COALESCE(MAX(version), 0) FROM schema_version").execute().compose(rs -> {
+            int v = rs.iterator().next().getInteger(0);
+            if (v != Migration.latestVersion()) return Future.failedFuture(new StoreException("schema version " + v + ", expected " + Migration.latestVersion()));
+            return Future.succeededFuture(v);
+        }));
+    }
+
+    // ---- meshes, members, bans ----
+
+    @Override
+    public Future<MeshRecord> createMesh(MeshRecord mesh, MemberRecord owner) {
+        return tx(conn -> conn.preparedQuery("INSERT INTO meshes(id, name, owner_pubkey, created_at) VALUES ($1,$2,$3,$4)")
+                        .execute(Tuple.of(mesh.id(), mesh.name(), mesh.ownerPubkey(), mesh.createdAt()))
+                        .compose(x -> insertMember(conn, owner))
+                        .map(x -> mesh))
+                .recover(err -> {
+                    Throwable c = err.getCause() != null ? err.getCause() : err;
+                    if (c instanceof PgException pe && UNIQUE_VIOLATION.equals(pe.getSqlState()) && String.valueOf(pe.getConstraint()).contains("name")) {
+                        return Future.failedFuture(new StoreException.DuplicateMeshName(mesh.name()));
+                    }
+                    return Future.failedFuture(err);
+                });
+    }
+
+    private static Future<RowSet<Row>> insertMember(SqlConnection conn, MemberRecord m) {
+        return conn.preparedQuery("INSERT INTO members(mesh_id, pubkey, name, role, joined_at) VALUES ($1,$2,$3,$4,$5)")
+                .execute(Tuple.of(m.meshId(), m.pubkey(), m.name(), m.role(), m.joinedAt()));
+    }
+
+    @Override
+    public Future<Optional<MeshRecord>> findMesh(String meshId) {
+        return guard(p -> p.preparedQuery("SELECT id, name, owner_pubkey, created_at FROM meshes WHERE id = $1").execute(Tuple.of(meshId))
+                .map(rs -> first(rs, r -> new MeshRecord(r.getString(0), r.getString(1), r.getString(2), r.getLong(3)))));
+    }
+
+    private static final String MEMBER_COLUMNS = "SELECT mesh_id, pubkey, name, role, joined_at FROM members ";
+
+    private static MemberRecord member(Row r) {
+        return new MemberRecord(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getLong(4));
+    }
+
+    private static Future<Optional<MemberRecord>> queryMember(io.vertx.sqlclient.SqlClient c, String where, String meshId, String value) {
+        return c.preparedQuery(MEMBER_COLUMNS + where).execute(Tuple.of(meshId, value)).map(rs -> first(rs, PgCoordinatorStore::member));
+    }
+
+    @Override
+    public Future<Optional<MemberRecord>> findMember(String meshId, String pubkey) {
+        return guard(p -> queryMember(p, "WHERE mesh_id = $1 AND pubkey = $2", meshId, pubkey));
+    }
+
+    @Override
+    public Future<Optional<MemberRecord>> findMemberByName(String meshId, String name) {
+        return guard(p -> queryMember(p, "WHERE mesh_id = $1 AND name = $2", meshId, name));
+    }
+
+    @Override
+    public Future<List<MemberRecord>> listMembers(String meshId) {
+        return guard(p -> p.preparedQuery(MEMBER_COLUMNS + "WHERE mesh_id = $1 ORDER BY joined_at, name").execute(Tuple.of(meshId))
+                .map(rs -> {
+                    List<MemberRecord> out = new ArrayList<>();
+                    for (Row r : rs) out.add(member(r));
+                    return out;
+                }));
+    }
+
+    @Override
+    public Future<JoinResult> joinWithInvite(String inviteId, int maxUses, MemberRecord candidate) {
+        // The invite row is locked (SELECT ... FOR UPDATE after an upsert) so concurrent joins on several
+        // coordinators count uses one at a time; a refusal rolls the whole transaction back.
+        return tx(conn -> queryMember(conn, "WHERE mesh_id = $1 AND pubkey = $2", candidate.meshId(), candidate.pubkey()).compose(existing -> {
+            if (existing.isPresent()) return Future.succeededFuture((JoinResult) new JoinResult.Joined(existing.get(), true));
+            return queryMember(conn, "WHERE mesh_id = $1 AND name = $2", candidate.meshId(), candidate.name()).compose(byName -> {
+                if (byName.isPresent()) return Future.succeededFuture((JoinResult) new JoinResult.NameTaken(candidate.name()));
+                return conn.preparedQuery("INSERT INTO invite_uses(mesh_id, invite_id, uses) VALUES ($1,$2,0) ON CONFLICT (mesh_id, invite_id) DO NOTHING")
+                        .execute(Tuple.of(candidate.meshId(), inviteId))
+                        .compose(x -> conn.preparedQuery("UPDATE invite_uses SET uses = uses + 1 WHERE mesh_id = $1 AND invite_id = $2 AND uses < $3")
+                                .execute(Tuple.of(candidate.meshId(), inviteId, maxUses)))
+                        .compose(upd -> {
+                            if (upd.rowCount() == 0) return Future.failedFuture(new Exhausted(maxUses));
+                            return insertMember(conn, candidate).map(x -> (JoinResult) new JoinResult.Joined(candidate, false));
+                        });
+            });
+        })).recover(err -> err instanceof Exhausted || err.getCause() instanceof Exhausted
+                ? Future.succeededFuture(new JoinResult.Exhausted(maxUses)) : Future.failedFuture(err));
+    }
+
+    /** Signals a spent invite out of the transaction so that it rolls back. */
+    private static final class Exhausted extends StoreException {
+        Exhausted(int maxUses) {
+            super("invite exhausted (" + maxUses + ")");
+        }
+    }
+
+    @Override
+    public Future<Boolean> removeMember(String meshId, String pubkey) {
+        return guard(p -> p.preparedQuery("DELETE FROM members WHERE mesh_id = $1 AND pubkey = $2").execute(Tuple.of(meshId, pubkey))
+                .map(rs -> rs.rowCount() > 0));
+    }
+
+    private static BanRecord ban(Row r) {
+        return new BanRecord(r.getString(0), r.getString(1), r.getString(2), r.getLong(3), r.getString(4));
+    }
+
+    @Override
+    public Future<Optional<BanRecord>> findBan(String meshId, String pubkey) {
+        return guard(p -> p.preparedQuery("SELECT mesh_id, pubkey, name, banned_at, banned_by FROM bans WHERE mesh_id = $1 AND pubkey = $2")
+                .execute(Tuple.of(meshId, pubkey)).map(rs -> first(rs, PgCoordinatorStore::ban)));
+    }
+
+    @Override
+    public Future<Void> addBan(BanRecord b) {
+        return guard(p -> p.preparedQuery("INSERT INTO bans(mesh_id, pubkey, name, banned_at, banned_by) VALUES ($1,$2,$3,$4,$5) "
+                        + "ON CONFLICT (mesh_id, pubkey) DO UPDATE SET name = excluded.name, banned_at = excluded.banned_at, banned_by = excluded.banned_by")
+                .execute(Tuple.of(b.meshId(), b.pubkey(), b.name(), b.bannedAt(), b.bannedBy())).mapEmpty());
+    }
+
+    @Override
+    public Future<Boolean> removeBan(String meshId, String pubkey) {
+        return guard(p -> p.preparedQuery("DELETE FROM bans WHERE mesh_id = $1 AND pubkey = $2").execute(Tuple.of(meshId, pubkey))
+                .map(rs -> rs.rowCount() > 0));
+    }
+
+    @Override
+    public Future<List<BanRecord>> listBans(String meshId) {
+        return guard(p -> p.preparedQuery("SELECT mesh_id, pubkey, name, banned_at, banned_by FROM bans WHERE mesh_id = $1 ORDER BY banned_at")
+                .execute(Tuple.of(meshId)).map(rs -> {
+                    List<BanRecord> out = new ArrayList<>();
+                    for (Row r : rs) out.add(ban(r));
+                    return out;
+                }));
+    }
+
+    // ---- queue ----
+
+    private static final String ENQUEUE_SQL =
+            "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at) "
+                    + "SELECT m, g, s, r, c, f, p, e, ca, ea FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::bigint[]) "
+                    + "WITH ORDINALITY AS t(m, g, s, r, c, f, p, e, ca, ea, ord) ORDER BY ord "
+                    + "ON CONFLICT (mesh_id, sender, recipient, client_message_id) DO NOTHING RETURNING message_id";
+
+    private static final String FIND_KEYS_SQL =
+            "SELECT q.mesh_id, q.sender, q.recipient, q.client_message_id, q.message_id, q.fingerprint FROM message_queue q "
+                    + "JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(g, s, r, c) "
+                    + "ON q.mesh_id = k.g AND q.sender = k.s AND q.recipient = k.r AND q.client_message_id = k.c";
+
+    @Override
+    public Future<List<Queued.Result>> enqueue(List<Queued.Enqueue> batch, long maxQueuedPerRecipient) {
+        if (batch.isEmpty()) return Future.succeededFuture(List.of());
+        long now = System.currentTimeMillis();
+        return tx(conn -> {
+            // 1. recipients: membership and bans, one query for all distinct (mesh, recipient) pairs
+            Map<String, String[]> pairs = new LinkedHashMap<>();
+            Map<String, Long> incoming = new HashMap<>();
+            for (Queued.Enqueue e : batch) {
+                String rk = e.meshId() + '|' + e.recipient();
+                pairs.putIfAbsent(rk, new String[] {e.meshId(), e.recipient()});
+                incoming.merge(rk, 1L, Long::sum);
+            }
+            String[] pm = pairs.values().stream().map(a -> a[0]).toArray(String[]::new);
+            String[] pr = pairs.values().stream().map(a -> a[1]).toArray(String[]::new);
+            Map<String, Queued.Result> refusals = new HashMap<>();
+            Map<String, Long> depth = new HashMap<>();
+            Map<String, Queued.Existing> existing = new HashMap<>();
+            return conn.preparedQuery("SELECT k.g, k.r, EXISTS (SELECT 1 FROM members m WHERE m.mesh_id = k.g AND m.pubkey = k.r), "
+                            + "EXISTS (SELECT 1 FROM bans b WHERE b.mesh_id = k.g AND b.pubkey = k.r) FROM unnest($1::text[], $2::text[]) AS k(g, r)")
+                    .execute(arrays(pm, pr))
+                    .compose(rs -> {
+                        for (Row r : rs) {
+                            String rk = r.getString(0) + '|' + r.getString(1);
+                            if (!r.getBoolean(2)) refusals.put(rk, new Queued.Result.UnknownRecipient());
+                            else if (r.getBoolean(3)) refusals.put(rk, new Queued.Result.RecipientBanned());
+                        }
+                        // 2. dedupe keys, one query
+                        return findKeys(conn, batch);
+                    })
+                    .compose(found -> {
+                        existing.putAll(found);
+                        // 3. recipient depth where the cache cannot vouch for it
+                        List<String> recount = new ArrayList<>();
+                        for (var en : pairs.entrySet()) {
+                            if (refusals.containsKey(en.getKey())) continue;
+                            String[] a = en.getValue();
+                            long d = depths.get(a[0], a[1], incoming.get(en.getKey()), maxQueuedPerRecipient, now);
+                            if (d < 0) recount.add(en.getKey());
+                            else depth.put(en.getKey(), d);
+                        }
+                        if (recount.isEmpty()) return Future.succeededFuture();
+                        String[] cm = recount.stream().map(k -> pairs.get(k)[0]).toArray(String[]::new);
+                        String[] cr = recount.stream().map(k -> pairs.get(k)[1]).toArray(String[]::new);
+                        return conn.preparedQuery("SELECT k.g, k.r, (SELECT COUNT(*) FROM message_queue q WHERE q.mesh_id = k.g AND q.recipient = k.r AND q.delivered_at IS NULL) "
+                                        + "FROM unnest($1::text[], $2::text[]) AS k(g, r)")
+                                .execute(arrays(cm, cr)).map(rs -> {
+                                    for (Row r : rs) {
+                                        depth.put(r.getString(0) + '|' + r.getString(1), r.getLong(2));
+                                        depths.counted(r.getString(0), r.getString(1), r.getLong(2), now);
+                                    }
+                                    return null;
+                                });
+                    })
+                    .compose(x -> {
+                        // 4. decide in order, insert the accepted ones in one statement
+                        List<Queued.Result> out = new ArrayList<>(batch.size());
+                        List<Queued.Enqueue> toInsert = new ArrayList<>();
+                        for (Queued.Enqueue e : batch) {
+                            String rk = e.meshId() + '|' + e.recipient();
+                            Queued.Result refusal = refusals.get(rk);
+                            Queued.Existing ex = existing.get(e.key());
+                            if (refusal != null) {
+                                out.add(refusal);
+                            } else if (ex != null) {
+                                out.add(dedupe(ex, e));
+                            } else if (depth.get(rk) >= maxQueuedPerRecipient) {
+                                out.add(new Queued.Result.QueueFull(depth.get(rk), maxQueuedPerRecipient));
+                            } else {
+                                depth.merge(rk, 1L, Long::sum);
+                                toInsert.add(e);
+                                out.add(new Queued.Result.Accepted(e.messageId()));
+                            }
+                        }
+                        if (toInsert.isEmpty()) return Future.succeededFuture(out);
+                        return insert(conn, toInsert).compose(inserted -> {
+                            if (inserted.size() == toInsert.size()) {
+                                for (Queued.Enqueue e : toInsert) depths.inserted(e.meshId(), e.recipient(), 1);
+                                return Future.succeededFuture(out);
+                            }
+                            // Another coordinator inserted some keys concurrently: answer those as duplicates/conflicts.
+                            List<Queued.Enqueue> lost = toInsert.stream().filter(e -> !inserted.contains(e.messageId())).toList();
+                            return findKeys(conn, lost).map(found -> {
+                                for (int i = 0; i < batch.size(); i++) {
+                                    Queued.Enqueue e = batch.get(i);
+                                    if (out.get(i) instanceof Queued.Result.Accepted && !inserted.contains(e.messageId())) {
+                                        Queued.Existing ex = found.get(e.key());
+                                        out.set(i, ex != null ? dedupe(ex, e) : new Queued.Result.Conflict("?", "?"));
+                                    }
+                                }
+                                return out;
+                            });
+                        });
+                    });
+        });
+    }
+
+    private static Queued.Result dedupe(Queued.Existing ex, Queued.Enqueue e) {
+        return ex.fingerprint().equals(e.fingerprint()) ? new Queued.Result.Duplicate(ex.messageId())
+                : new Queued.Result.Conflict(ex.messageId(), ex.fingerprint());
+    }
+
+    private static Future<Map<String, Queued.Existing>> findKeys(SqlConnection conn, List<Queued.Enqueue> batch) {
+        String[] g = new String[batch.size()], s = new String[batch.size()], r = new String[batch.size()], c = new String[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            Queued.Enqueue e = batch.get(i);
+            g[i] = e.meshId();
+            s[i] = e.sender();
+            r[i] = e.recipient();
+            c[i] = e.clientMessageId();
+        }
+        return conn.preparedQuery(FIND_KEYS_SQL).execute(arrays(g, s, r, c)).map(rs -> {
+            Map<String, Queued.Existing> out = new HashMap<>();
+            for (Row row : rs) {
+                out.put(row.getString(0) + '|' + row.getString(1) + '|' + row.getString(2) + '|' + row.getString(3),
+                        new Queued.Existing(row.getString(4), row.getString(5)));
+            }
+            return out;
+        });
+    }
+
+    private static Future<java.util.Set<String>> insert(SqlConnection conn, List<Queued.Enqueue> rows) {
+        int n = rows.size();
+        String[] mid = new String[n], g = new String[n], s = new String[n], r = new String[n], c = new String[n], f = new String[n], p = new String[n], e = new String[n];
+        Long[] ca = new Long[n], ea = new Long[n];
+        for (int i = 0; i < n; i++) {
+            Queued.Enqueue q = rows.get(i);
+            mid[i] = q.messageId();
+            g[i] = q.meshId();
+            s[i] = q.sender();
+            r[i] = q.recipient();
+            c[i] = q.clientMessageId();
+            f[i] = q.fingerprint();
+            p[i] = q.priority();
+            e[i] = q.envelopeJson();
+            ca[i] = q.createdAt();
+            ea[i] = q.expiresAt();
+        }
+        return conn.preparedQuery(ENQUEUE_SQL).execute(arrays(mid, g, s, r, c, f, p, e, ca, ea)).map(rs -> {
+            java.util.Set<String> ids = new java.util.HashSet<>();
+            for (Row row : rs) ids.add(row.getString(0));
+            return ids;
+        });
+    }
+
+    @Override
+    public Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId) {
+        return guard(p -> p.preparedQuery("SELECT message_id, fingerprint FROM message_queue WHERE mesh_id = $1 AND sender = $2 AND recipient = $3 AND client_message_id = $4")
+                .execute(Tuple.of(meshId, sender, recipient, clientMessageId))
+                .map(rs -> first(rs, r -> new Queued.Existing(r.getString(0), r.getString(1)))));
+    }
+
+    private static final String CLAIM_SQL =
+            "UPDATE message_queue q SET claimed_at = $1, claim_id = $2, claim_expires_at = $3, attempts = q.attempts + 1 "
+                    + "FROM (SELECT id FROM message_queue WHERE mesh_id = $4 AND recipient = $5 AND delivered_at IS NULL AND expires_at > $1 "
+                    + "AND (claim_id IS NULL OR claim_id <> $2 OR claim_expires_at <= $1) ORDER BY id LIMIT $6 FOR UPDATE SKIP LOCKED) c "
+                    + "WHERE q.id = c.id RETURNING q.id, q.message_id, q.sender, q.client_message_id, q.envelope, q.attempts, q.created_at";
+
+    @Override
+    public Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, int limit, long now, long leaseMs) {
+        return guard(p -> p.preparedQuery(CLAIM_SQL).execute(Tuple.of(now, claimId, now + leaseMs, meshId, recipient, limit)).map(rs -> {
+            List<Queued.Message> out = new ArrayList<>(rs.rowCount());
+            for (Row r : rs) {
+                out.add(new Queued.Message(r.getLong(0), r.getString(1), meshId, r.getString(2), recipient, r.getString(3),
+                        r.getString(4), r.getInteger(5), r.getLong(6)));
+            }
+            out.sort(Comparator.comparingLong(Queued.Message::seq));
+            return out;
+        }));
+    }
+
+    private static final String ACK_SQL =
+            "UPDATE message_queue q SET delivered_at = $1, envelope = NULL, claimed_at = NULL, claim_id = NULL, claim_expires_at = NULL "
+                    + "FROM unnest($2::text[], $3::text[], $4::text[]) AS a(mid, g, r) "
+                    + "WHERE q.message_id = a.mid AND q.mesh_id = a.g AND q.recipient = a.r AND q.delivered_at IS NULL";
+
+    @Override
+    public Future<Integer> markDelivered(List<Queued.AckRef> acks, long now) {
+        if (acks.isEmpty()) return Future.succeededFuture(0);
+        String[] mid = new String[acks.size()], g = new String[acks.size()], r = new String[acks.size()];
+        for (int i = 0; i < acks.size(); i++) {
+            mid[i] = acks.get(i).messageId();
+            g[i] = acks.get(i).meshId();
+            r[i] = acks.get(i).recipient();
+        }
+        return guard(p -> p.preparedQuery(ACK_SQL).execute(arrays(now, mid, g, r)).map(RowSet::rowCount));
+    }
+
+    @Override
+    public Future<Queued.SweepResult> sweep(long now, long deliveredRetentionMs) {
+        return tx(conn -> conn.preparedQuery("DELETE FROM message_queue WHERE delivered_at IS NULL AND expires_at <= $1").execute(Tuple.of(now))
+                .compose(expired -> conn.preparedQuery("UPDATE message_queue SET claimed_at = NULL, claim_id = NULL, claim_expires_at = NULL "
+                                + "WHERE delivered_at IS NULL AND claim_expires_at <= $1").execute(Tuple.of(now))
+                        .compose(released -> conn.preparedQuery("DELETE FROM message_queue WHERE delivered_at IS NOT NULL AND delivered_at <= $1")
+                                .execute(Tuple.of(now - deliveredRetentionMs))
+                                .compose(pruned -> conn.query("SELECT COUNT(*) FROM message_queue WHERE delivered_at IS NULL").execute()
+                                        .map(depth -> new Queued.SweepResult(expired.rowCount(), released.rowCount(), pruned.rowCount(),
+                                                depth.iterator().next().getLong(0)))))));
+    }
+
+    @Override
+    public Future<Long> queueDepth(String meshId, String recipient) {
+        return guard(p -> p.preparedQuery("SELECT COUNT(*) FROM message_queue WHERE mesh_id = $1 AND recipient = $2 AND delivered_at IS NULL")
+                .execute(Tuple.of(meshId, recipient)).map(rs -> rs.iterator().next().getLong(0)));
+    }
+
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        // Not awaited: close() may run after (or on) the Vert.x instance shutting down, which closes the pool anyway.
+        pool.close().onFailure(e -> LOG.warn("closing the PostgreSQL pool failed: {}", e.toString()));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.meshwire.coordinator.store;
+
+import java.util.List;
+
+/** Value types of the durable message queue ({@link CoordinatorStore#enqueue} and friends). */
+public final class Queued {
+    private Queued() {}
+
+    /**
+     * One envelope to store for {@code recipient}. {@code envelopeJson} is the sender's signed envelope as
+     * JSON (ciphertext only: the coordinator never sees plaintext); {@code fingerprint} is the lowercase hex
+     * sha256 of its canonical string. The dedupe key is (mesh, sender, recipient, clientMessageId).
+     */
+    public record Enqueue(String messageId, String meshId, String sender, String recipient, String clientMessageId,
+                          String fingerprint, String priority, String envelopeJson, long createdAt, long expiresAt) {
+        public String key() {
+            return meshId + '|' + sender + '|' + recipient + '|' + clientMessageId;
+        }
+    }
+
+    /** What the store decided for one {@link Enqueue}, atomically with the insert. */
+    public sealed interface Result {
+        /** Committed as a new row. */
+        record Accepted(String messageId) implements Result {}
+
+        /** The key exists with the same fingerprint: {@code messageId} is the original acceptance. Nothing was inserted. */
+        record Duplicate(String messageId) implements Result {}
+
+        /** The key exists with a different fingerprint. Nothing was inserted. */
+        record Conflict(String existingMessageId, String existingFingerprint) implements Result {}
+
+        /** The recipient already has {@code limit} or more undelivered rows. */
+        record QueueFull(long depth, long limit) implements Result {}
+
+        /** The recipient is not a member of the mesh. */
+        record UnknownRecipient() implements Result {}
+
+        /** The recipient is banned from the mesh. */
+        record RecipientBanned() implements Result {}
+    }
+
+    /** An existing row found by its dedupe key. */
+    public record Existing(String messageId, String fingerprint) {}
+
+    /**
+     * A claimed row, ready to push. {@code seq} is the row id (FIFO order); {@code attempts} counts claims
+     * including this one (more than 1 means a redelivery).
+     */
+    public record Message(long seq, String messageId, String meshId, String sender, String recipient,
+                          String clientMessageId, String envelopeJson, int attempts, long createdAt) {}
+
+    /** A {@code client_ack} from the member {@code recipient} of {@code meshId} for {@code messageId}. */
+    public record AckRef(String meshId, String recipient, String messageId) {}
+
+    /**
+     * One sweeper pass: undelivered rows past their expiry deleted, expired claims cleared, delivered rows
+     * past the retention pruned, and the queue depth (undelivered rows) afterwards.
+     */
+    public record SweepResult(int expired, int claimsReleased, int pruned, long depth) {}
+
+    /** Helper for tests and logs. */
+    public static List<String> ids(List<Message> ms) {
+        return ms.stream().map(Message::messageId).toList();
+    }
+}

@@ -1,0 +1,273 @@
+package dev.meshwire.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meshwire.coordinator.store.CoordinatorStore;
+import dev.meshwire.coordinator.store.JoinResult;
+import dev.meshwire.coordinator.store.MemberRecord;
+import dev.meshwire.coordinator.store.MeshRecord;
+import dev.meshwire.coordinator.store.BanRecord;
+import dev.meshwire.coordinator.store.Migration;
+import dev.meshwire.coordinator.store.Queued;
+import dev.meshwire.signaling.crypto.Hex;
+import dev.meshwire.signaling.crypto.Sodium;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The store contract of the durable queue, run unchanged against real SQLite and real PostgreSQL
+ * (subclasses at the bottom). Times are passed explicitly, so leases and expiry need no sleeping.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class QueueStoreContractTest {
+    static final long LEASE = 30_000;
+    final StoreKind kind;
+    Vertx vertx;
+    Path dir;
+    String url;
+    CoordinatorStore store;
+    final AtomicInteger seq = new AtomicInteger();
+
+    QueueStoreContractTest(StoreKind kind) {
+        this.kind = kind;
+    }
+
+    @BeforeAll
+    void open() throws Exception {
+        vertx = Vertx.vertx();
+        dir = Files.createTempDirectory("mw-store-test");
+        url = kind.freshUrl(dir, "contract");
+        store = kind.open(vertx, url);
+    }
+
+    @AfterAll
+    void close() throws Exception {
+        store.close();
+        vertx.close().await(10, TimeUnit.SECONDS);
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.await(30, TimeUnit.SECONDS);
+    }
+
+    static String key() {
+        return Hex.encode(Sodium.randomBytes(32));
+    }
+
+    /** A mesh with an owner and the given extra members; returns [meshId, owner, members...]. */
+    List<String> mesh(int members) throws Exception {
+        String meshId = "m_" + Hex.encode(Sodium.randomBytes(8));
+        String owner = key();
+        long now = System.currentTimeMillis();
+        await(store.createMesh(new MeshRecord(meshId, "mesh-" + seq.incrementAndGet() + "-" + meshId, owner, now),
+                new MemberRecord(meshId, owner, "owner", MemberRecord.OWNER, now)));
+        List<String> out = new ArrayList<>(List.of(meshId, owner));
+        for (int i = 0; i < members; i++) {
+            String k = key();
+            JoinResult r = await(store.joinWithInvite("inv-" + meshId, 100, new MemberRecord(meshId, k, "m" + i, MemberRecord.MEMBER, now)));
+            assertInstanceOf(JoinResult.Joined.class, r);
+            out.add(k);
+        }
+        return out;
+    }
+
+    static Queued.Enqueue msg(String mesh, String from, String to, String cmid, String fp, long now) {
+        return new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), mesh, from, to, cmid, fp, "next",
+                "{\"v\":2,\"cmid\":\"" + cmid + "\"}", now, now + 7 * 86_400_000L);
+    }
+
+    Queued.Result one(Queued.Enqueue e) throws Exception {
+        return await(store.enqueue(List.of(e), 200_000)).get(0);
+    }
+
+    @Test
+    void migrationsAreIdempotent() throws Exception {
+        assertEquals(Migration.latestVersion(), await(store.schemaVersion()));
+        // opening the same database again applies nothing and works
+        CoordinatorStore again = kind.open(vertx, url);
+        try {
+            assertEquals(Migration.latestVersion(), await(again.schemaVersion()));
+        } finally {
+            again.close();
+        }
+        assertEquals(2, Migration.latestVersion());
+    }
+
+    @Test
+    void enqueueAnswersDuplicatesWithTheOriginalAndRefusesConflicts() throws Exception {
+        List<String> m = mesh(1);
+        long now = System.currentTimeMillis();
+        Queued.Enqueue first = msg(m.get(0), m.get(1), m.get(2), "c1", "aa".repeat(32), now);
+        Queued.Result r1 = one(first);
+        assertEquals(new Queued.Result.Accepted(first.messageId()), r1);
+        // same key, same fingerprint, new message id: the original acceptance comes back, nothing inserted
+        Queued.Result r2 = one(msg(m.get(0), m.get(1), m.get(2), "c1", "aa".repeat(32), now));
+        assertEquals(new Queued.Result.Duplicate(first.messageId()), r2);
+        Queued.Result r3 = one(msg(m.get(0), m.get(1), m.get(2), "c1", "bb".repeat(32), now));
+        assertEquals(new Queued.Result.Conflict(first.messageId(), "aa".repeat(32)), r3);
+        assertEquals(1L, await(store.queueDepth(m.get(0), m.get(2))));
+        assertEquals(Optional.of(new Queued.Existing(first.messageId(), "aa".repeat(32))),
+                await(store.findQueued(m.get(0), m.get(1), m.get(2), "c1")));
+        // the same clientMessageId from another sender or to another recipient is a different key
+        Queued.Result other = one(msg(m.get(0), m.get(2), m.get(1), "c1", "cc".repeat(32), now));
+        assertInstanceOf(Queued.Result.Accepted.class, other);
+        // a duplicate stays a duplicate after delivery (the row is kept for the retention)
+        List<Queued.Message> claimed = await(store.claim(m.get(0), m.get(2), "claim-a", 10, now, LEASE));
+        assertEquals(1, await(store.markDelivered(List.of(new Queued.AckRef(m.get(0), m.get(2), claimed.get(0).messageId())), now)));
+        assertEquals(new Queued.Result.Duplicate(first.messageId()), one(msg(m.get(0), m.get(1), m.get(2), "c1", "aa".repeat(32), now)));
+    }
+
+    @Test
+    void recipientsMustBeMembersAndNotBanned() throws Exception {
+        List<String> m = mesh(2);
+        long now = System.currentTimeMillis();
+        await(store.addBan(new BanRecord(m.get(0), m.get(3), "m1", now, m.get(1))));
+        List<Queued.Result> rs = await(store.enqueue(List.of(
+                msg(m.get(0), m.get(1), key(), "x1", "aa", now),
+                msg(m.get(0), m.get(1), m.get(3), "x2", "aa", now),
+                msg(m.get(0), m.get(1), m.get(2), "x3", "aa", now)), 200_000));
+        assertInstanceOf(Queued.Result.UnknownRecipient.class, rs.get(0));
+        assertInstanceOf(Queued.Result.RecipientBanned.class, rs.get(1));
+        assertInstanceOf(Queued.Result.Accepted.class, rs.get(2));
+    }
+
+    @Test
+    void claimIsFifoLeasedAndNeverMarksDelivered() throws Exception {
+        List<String> m = mesh(2);
+        String mesh = m.get(0), a = m.get(1), b = m.get(2), c = m.get(3);
+        long now = System.currentTimeMillis();
+        List<Queued.Enqueue> batch = new ArrayList<>();
+        for (int i = 0; i < 6; i++) batch.add(msg(mesh, i % 2 == 0 ? a : c, b, "k" + i, "fp", now));
+        List<Queued.Result> rs = await(store.enqueue(batch, 200_000));
+        rs.forEach(r -> assertInstanceOf(Queued.Result.Accepted.class, r));
+
+        List<Queued.Message> first = await(store.claim(mesh, b, "s1", 4, now, LEASE));
+        assertEquals(batch.subList(0, 4).stream().map(Queued.Enqueue::messageId).toList(), Queued.ids(first));
+        assertTrue(first.stream().allMatch(x -> x.attempts() == 1));
+        assertEquals("{\"v\":2,\"cmid\":\"k0\"}", first.get(0).envelopeJson());
+        // the same claimer sees only the rest while its lease lives
+        List<Queued.Message> rest = await(store.claim(mesh, b, "s1", 10, now + 1, LEASE));
+        assertEquals(batch.subList(4, 6).stream().map(Queued.Enqueue::messageId).toList(), Queued.ids(rest));
+        assertEquals(0, await(store.claim(mesh, b, "s1", 10, now + 2, LEASE)).size());
+        // claimed is not delivered: the depth still counts all six
+        assertEquals(6L, await(store.queueDepth(mesh, b)));
+
+        // acks by another member change nothing; the recipient's ack marks delivered
+        assertEquals(0, await(store.markDelivered(List.of(new Queued.AckRef(mesh, a, first.get(0).messageId())), now)));
+        assertEquals(2, await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, first.get(0).messageId()),
+                new Queued.AckRef(mesh, b, first.get(1).messageId()), new Queued.AckRef(mesh, b, "msg_unknown")), now)));
+        assertEquals(0, await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, first.get(0).messageId())), now)));
+        assertEquals(4L, await(store.queueDepth(mesh, b)));
+
+        // a new session (other claim id) takes the unacked rows over at once, in order, as redeliveries
+        List<Queued.Message> takeover = await(store.claim(mesh, b, "s2", 10, now + 3, LEASE));
+        assertEquals(List.of(first.get(2).messageId(), first.get(3).messageId(), rest.get(0).messageId(), rest.get(1).messageId()), Queued.ids(takeover));
+        assertTrue(takeover.stream().allMatch(x -> x.attempts() == 2));
+
+        // lease expiry: the same claimer gets them again after the lease
+        assertEquals(0, await(store.claim(mesh, b, "s2", 10, now + 4, LEASE)).size());
+        List<Queued.Message> again = await(store.claim(mesh, b, "s2", 10, now + 3 + LEASE, LEASE));
+        assertEquals(Queued.ids(takeover), Queued.ids(again));
+        assertTrue(again.stream().allMatch(x -> x.attempts() == 3));
+    }
+
+    @Test
+    void sweeperExpiresReleasesAndPrunes() throws Exception {
+        List<String> m = mesh(1);
+        String mesh = m.get(0), a = m.get(1), b = m.get(2);
+        long now = System.currentTimeMillis();
+        Queued.Enqueue shortLived = new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), mesh, a, b, "short", "fp", "now", "{}", now, now + 1_000);
+        Queued.Enqueue normal = msg(mesh, a, b, "normal", "fp", now);
+        Queued.Enqueue delivered = msg(mesh, a, b, "delivered", "fp", now);
+        await(store.enqueue(List.of(shortLived, normal, delivered), 200_000));
+        // an expired row is never claimed, even before the sweeper deleted it
+        List<Queued.Message> claimed = await(store.claim(mesh, b, "s1", 10, now + 2_000, LEASE));
+        assertEquals(List.of(normal.messageId(), delivered.messageId()), Queued.ids(claimed));
+        await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, delivered.messageId())), now + 2_000));
+
+        Queued.SweepResult early = await(store.sweep(now + 2_000, 60_000));
+        assertEquals(1, early.expired());
+        assertEquals(0, early.claimsReleased());
+        assertEquals(0, early.pruned());
+        assertTrue(early.depth() >= 1);
+        assertEquals(Optional.empty(), await(store.findQueued(mesh, a, b, "short")));
+
+        Queued.SweepResult late = await(store.sweep(now + 2_000 + LEASE + 60_000, 60_000));
+        assertEquals(0, late.expired());
+        assertEquals(1, late.claimsReleased());
+        assertEquals(1, late.pruned());
+        assertEquals(Optional.empty(), await(store.findQueued(mesh, a, b, "delivered")));
+        assertEquals(1L, await(store.queueDepth(mesh, b)));
+    }
+
+    @Test
+    void queueCapRefusesBeyondTheLimit() throws Exception {
+        List<String> m = mesh(2);
+        String mesh = m.get(0), a = m.get(1), b = m.get(2), c = m.get(3);
+        long now = System.currentTimeMillis();
+        List<Queued.Enqueue> batch = new ArrayList<>();
+        for (int i = 0; i < 4; i++) batch.add(msg(mesh, a, b, "q" + i, "fp", now));
+        batch.add(msg(mesh, a, c, "q0", "fp", now));
+        List<Queued.Result> rs = await(store.enqueue(batch, 3));
+        for (int i = 0; i < 3; i++) assertInstanceOf(Queued.Result.Accepted.class, rs.get(i));
+        assertEquals(new Queued.Result.QueueFull(3, 3), rs.get(3));
+        assertInstanceOf(Queued.Result.Accepted.class, rs.get(4)); // other recipients are not affected
+        assertInstanceOf(Queued.Result.QueueFull.class, await(store.enqueue(List.of(msg(mesh, a, b, "q9", "fp", now)), 3)).get(0));
+        // after one delivery there is room again
+        List<Queued.Message> claimed = await(store.claim(mesh, b, "s", 1, now, LEASE));
+        await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, claimed.get(0).messageId())), now));
+        assertInstanceOf(Queued.Result.Accepted.class, await(store.enqueue(List.of(msg(mesh, a, b, "q9", "fp", now)), 3)).get(0));
+    }
+
+    @Test
+    void largeBatchesKeepOrderAcrossSenders() throws Exception {
+        List<String> m = mesh(3);
+        String mesh = m.get(0), b = m.get(2);
+        long now = System.currentTimeMillis();
+        List<Queued.Enqueue> all = new ArrayList<>();
+        for (int round = 0; round < 3; round++) {
+            List<Queued.Enqueue> batch = new ArrayList<>();
+            for (int i = 0; i < 500; i++) {
+                String from = i % 3 == 0 ? m.get(1) : i % 3 == 1 ? m.get(3) : m.get(4);
+                batch.add(msg(mesh, from, b, "r" + round + "-" + i, "fp", now));
+            }
+            all.addAll(batch);
+            await(store.enqueue(batch, 200_000)).forEach(r -> assertInstanceOf(Queued.Result.Accepted.class, r));
+        }
+        List<String> got = new ArrayList<>();
+        while (true) {
+            List<Queued.Message> c = await(store.claim(mesh, b, "s", 400, now, LEASE));
+            if (c.isEmpty()) break;
+            got.addAll(Queued.ids(c));
+            List<Queued.AckRef> acks = c.stream().map(x -> new Queued.AckRef(mesh, b, x.messageId())).toList();
+            assertEquals(c.size(), await(store.markDelivered(acks, now)));
+        }
+        assertEquals(all.stream().map(Queued.Enqueue::messageId).toList(), got);
+        assertEquals(0L, await(store.queueDepth(mesh, b)));
+    }
+
+    static final class Sqlite extends QueueStoreContractTest {
+        Sqlite() {
+            super(StoreKind.SQLITE);
+        }
+    }
+
+    static final class Postgres extends QueueStoreContractTest {
+        Postgres() {
+            super(StoreKind.POSTGRES);
+        }
+    }
+}
