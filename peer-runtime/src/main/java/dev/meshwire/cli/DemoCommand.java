@@ -56,10 +56,10 @@ final class DemoCommand extends Main.Verb implements Callable<Integer> {
             await("bob to see alice online", () -> online(b, "alice"));
 
             JsonNode s1 = a.send("demo", "bob", "hello bob, this is alice");
-            out.println("alice -> bob (by name): " + s1.path("recipients").get(0).path("path").asText());
+            out.println("alice -> bob (by name): " + s1.path("status").asText() + ", id " + s1.path("clientMessageId").asText());
             JsonNode s2 = b.send("demo", alicePub.substring(0, 10), "hi alice, bob here");
             out.println("bob -> alice (by pubkey prefix " + alicePub.substring(0, 10) + "): "
-                    + s2.path("recipients").get(0).path("path").asText());
+                    + s2.path("status").asText());
             JsonNode s3 = a.send("demo", "*", "hello everyone");
             out.println("alice -> * : " + s3.path("recipients").size() + " recipient(s)");
 

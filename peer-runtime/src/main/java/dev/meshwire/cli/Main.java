@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "meshwire", mixinStandardHelpOptions = true, version = "meshwire " + Daemon.VERSION,
         description = "Peer-to-peer messaging between machines, through a coordinator.",
         subcommands = {Main.Up.class, Main.Down.class, Main.Status.class, Main.MeshCmd.class, Main.InviteCmd.class,
-                Main.Join.class, Main.Peers.class, Main.Send.class, Main.InboxCmd.class, Main.Watch.class,
+                Main.Join.class, Main.Peers.class, Main.Send.class, Main.Msg.class, Main.OutboxCmd.class, Main.InboxCmd.class, Main.Watch.class,
                 Main.Kick.class, Main.Ban.class, Main.Unban.class, Main.Reconnect.class, CoordinatorCommand.class, DemoCommand.class})
 public final class Main implements Runnable {
     // Exit codes (docs/cli.md).
@@ -39,6 +39,7 @@ public final class Main implements Runnable {
     public static final int NO_DAEMON = 3;
     public static final int NOT_FOUND = 4;
     public static final int UNREACHABLE = 5;
+    public static final int CONFLICT = 6;
 
     @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "meshwire state directory (default: $MESHWIRE_HOME, else ~/.meshwire)")
@@ -96,11 +97,14 @@ public final class Main implements Runnable {
     /** Maps the stable error codes to exit codes. */
     public static int exitCode(String code) {
         if (code == null) return FAILED;
+        if (PeerException.isOutboxConflict(code)) return CONFLICT;
         return switch (code) {
             case PeerException.BAD_REQUEST, PeerException.MESSAGE_TOO_LARGE, PeerException.SELF_SEND,
                     PeerException.INVITE_INVALID, PeerException.MESH_REQUIRED, PeerException.AMBIGUOUS_PEER,
                     PeerException.MESH_EXISTS -> USAGE;
-            case PeerException.NO_MESHES, PeerException.UNKNOWN_MESH, PeerException.UNKNOWN_PEER -> NOT_FOUND;
+            case PeerException.NO_MESHES, PeerException.UNKNOWN_MESH, PeerException.UNKNOWN_PEER,
+                    PeerException.UNKNOWN_MESSAGE, PeerException.UNKNOWN_INBOX_MESSAGE -> NOT_FOUND;
+            case PeerException.NOT_REQUEUEABLE -> CONFLICT;
             case PeerException.PEER_OFFLINE, PeerException.NO_ONLINE_PEERS, PeerException.COORDINATOR_UNREACHABLE -> UNREACHABLE;
             case PeerException.DAEMON_UNAVAILABLE -> NO_DAEMON;
             default -> FAILED;
@@ -149,7 +153,7 @@ public final class Main implements Runnable {
         public Integer call() throws Exception {
             MeshwireHome home = home();
             if (foreground) {
-                Daemon d = Daemon.start(DaemonOptions.of(home.root()));
+                Daemon d = Daemon.start(DaemonOptions.of(home.root()).withEnvironment(System.getenv()));
                 Runtime.getRuntime().addShutdownHook(new Thread(d::close, "meshwire-stop"));
                 out().println("meshwire daemon running: pid " + ProcessHandle.current().pid() + ", ipc 127.0.0.1:"
                         + d.ipcPort() + ", home " + home.root());
@@ -319,7 +323,8 @@ public final class Main implements Runnable {
         @Parameters(index = "1", paramLabel = "MESSAGE") String message;
         @Option(names = "--mesh") String mesh;
         @Option(names = "--priority", defaultValue = "next", description = "now, next or low") String priority;
-        @Option(names = "--id", paramLabel = "CLIENT_ID", description = "idempotency id (default: random)") String id;
+        @Option(names = "--id", paramLabel = "CLIENT_ID", description = "idempotency id (default: random); resending with the same id never sends twice") String id;
+        @Option(names = "--reply-to", paramLabel = "MESSAGE_ID", description = "the coordinator message id this replies to") String replyTo;
         @Option(names = "--json") boolean json;
 
         @Override
@@ -329,25 +334,123 @@ public final class Main implements Runnable {
             }
             requireMeshes();
             JsonNode r = daemon().post("/v1/send", IpcClient.map("mesh", mesh, "to", to, "message", message,
-                    "priority", priority, "clientMessageId", id));
+                    "priority", priority, "clientMessageId", id, "replyToId", replyTo));
             if (json) printJson(r);
             else out().print(Render.sendReceipt(r));
             return OK;
         }
     }
 
-    @Command(name = "inbox", description = "Show received messages.")
+    @Command(name = "inbox", description = "Show received messages (marks what it shows as seen unless --peek).",
+            subcommands = {InboxFlush.class, InboxDelete.class})
     static final class InboxCmd extends Verb {
         @Option(names = "--mesh") String mesh;
         @Option(names = "--limit", defaultValue = "50") int limit;
+        @Option(names = "--unread", description = "only messages not shown before") boolean unread;
+        @Option(names = "--peek", description = "do not mark the shown messages as seen") boolean peek;
         @Option(names = "--json") boolean json;
 
         @Override
         public Integer call() {
             requireMeshes();
-            JsonNode r = daemon().inbox(mesh, limit);
+            JsonNode r = daemon().inbox(mesh, limit, unread, peek);
             if (json) printJson(r);
             else out().print(Render.inbox(r.path("messages")));
+            return OK;
+        }
+    }
+
+    @Command(name = "flush", description = "Delete the messages already seen (all of them with --all).")
+    static final class InboxFlush extends Verb {
+        @Option(names = "--mesh") String mesh;
+        @Option(names = "--all", description = "also delete unread messages") boolean all;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() {
+            requireMeshes();
+            JsonNode r = daemon().post("/v1/inbox/flush", IpcClient.map("mesh", mesh, "all", all));
+            if (json) printJson(r);
+            else out().println("deleted " + r.path("deleted").asLong() + (all ? " message(s)" : " seen message(s)"));
+            return OK;
+        }
+    }
+
+    @Command(name = "delete", description = "Delete one inbox message by its id (the \"id\" of inbox --json).")
+    static final class InboxDelete extends Verb {
+        @Parameters(paramLabel = "ID") long id;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode r = daemon().delete("/v1/inbox/" + id);
+            if (json) printJson(r);
+            else out().println("deleted inbox message " + id);
+            return OK;
+        }
+    }
+
+    @Command(name = "msg", description = "Sent messages.", subcommands = {MsgStatus.class})
+    static final class Msg implements Runnable {
+        @Spec CommandSpec spec;
+
+        @Override
+        public void run() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "missing subcommand (status)");
+        }
+    }
+
+    @Command(name = "status", description = "Delivery state of a sent message (by client message id).")
+    static final class MsgStatus extends Verb {
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode r = daemon().message(id);
+            if (json) printJson(r);
+            else out().print(Render.messageStatus(r));
+            return OK;
+        }
+    }
+
+    @Command(name = "outbox", description = "List sent messages by delivery state (newest first).",
+            subcommands = {OutboxRequeue.class})
+    static final class OutboxCmd extends Verb {
+        @Option(names = "--failed", description = "only dead messages") boolean failed;
+        @Option(names = "--pending", description = "only pending and in-flight messages") boolean pending;
+        @Option(names = "--done", description = "only delivered-to-coordinator messages") boolean done;
+        @Option(names = "--limit", defaultValue = "50") int limit;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() {
+            List<String> states = new java.util.ArrayList<>();
+            if (failed) states.add("dead");
+            if (pending) {
+                states.add("pending");
+                states.add("inflight");
+            }
+            if (done) states.add("done");
+            JsonNode r = daemon().outbox(states.isEmpty() ? null : String.join(",", states), limit);
+            if (json) printJson(r);
+            else out().print(Render.outbox(r));
+            return OK;
+        }
+    }
+
+    @Command(name = "requeue", description = "Retire a dead or pending message and send its content again under a new id.")
+    static final class OutboxRequeue extends Verb {
+        @Parameters(paramLabel = "ID") String id;
+        @Option(names = "--new-id", paramLabel = "CLIENT_ID", description = "the new client message id (default: random)") String newId;
+        @Option(names = "--json") boolean json;
+
+        @Override
+        public Integer call() {
+            JsonNode r = daemon().requeue(id, newId);
+            if (json) printJson(r);
+            else out().println("requeued " + id + " as " + r.path("clientMessageId").asText() + " (pending); "
+                    + id + " is now aborted");
             return OK;
         }
     }

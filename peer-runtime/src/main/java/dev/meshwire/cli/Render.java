@@ -81,15 +81,70 @@ final class Render {
         return sb.toString();
     }
 
+    static String who(JsonNode x) {
+        String name = x.path("name").isTextual() ? x.path("name").asText() : null;
+        return (name != null ? name + " (" + shortKey(x.path("pubkey").asText()) + ")" : shortKey(x.path("pubkey").asText()));
+    }
+
+    /** {@code accepted (pending) ...}, {@code accepted (in flight) ...} or {@code already sent ...}. */
     static String sendReceipt(JsonNode r) {
+        String status = r.path("status").asText();
+        String head = switch (status) {
+            case "accepted_pending" -> r.path("duplicate").asBoolean() ? "already accepted (pending)" : "accepted (pending)";
+            case "accepted_inflight" -> "already accepted (in flight)";
+            case "done" -> "already sent";
+            default -> status;
+        };
+        JsonNode rec = r.path("recipients");
+        String to = rec.size() == 1 ? who(rec.get(0)) : rec.size() + " members";
         StringBuilder sb = new StringBuilder();
-        for (JsonNode x : r.path("recipients")) {
-            if (x.hasNonNull("error")) {
-                sb.append("not sent to ").append(x.path("name").asText()).append(": ").append(x.get("error").asText()).append('\n');
-            } else {
-                sb.append("sent to ").append(x.path("name").asText()).append(" (").append(shortKey(x.path("pubkey").asText()))
-                        .append(") via ").append(x.path("path").asText()).append(", id ").append(r.path("clientMessageId").asText()).append('\n');
-            }
+        sb.append(head).append(": to ").append(to).append(", id ").append(r.path("clientMessageId").asText());
+        if (r.hasNonNull("messageId")) sb.append(", message ").append(r.get("messageId").asText());
+        sb.append('\n');
+        if ("accepted_pending".equals(status)) {
+            sb.append("  queued in the outbox; 'meshwire msg status ").append(r.path("clientMessageId").asText())
+                    .append("' shows its delivery\n");
+        }
+        return sb.toString();
+    }
+
+    static String messageStatus(JsonNode m) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("message ").append(m.path("clientMessageId").asText()).append(" in ").append(m.path("mesh").asText())
+                .append(": ").append(m.path("state").asText()).append(", ").append(m.path("attempts").asInt()).append(" attempt(s)\n");
+        sb.append("  to: ").append("group".equals(m.path("destination").path("kind").asText()) ? "everyone (*)"
+                : shortKey(m.path("destination").path("ref").asText())).append(", priority ").append(m.path("priority").asText()).append('\n');
+        sb.append("  accepted: ").append(time(m.get("createdAt")));
+        if (m.hasNonNull("doneAt")) sb.append(", done: ").append(time(m.get("doneAt")));
+        if (m.hasNonNull("nextAttemptAt")) sb.append(", next attempt: ").append(time(m.get("nextAttemptAt")));
+        sb.append('\n');
+        if (m.hasNonNull("lastError")) sb.append("  last error: ").append(m.get("lastError").asText()).append('\n');
+        if (m.hasNonNull("supersededBy")) sb.append("  requeued as: ").append(m.get("supersededBy").asText()).append('\n');
+        if (m.hasNonNull("requeuedFrom")) sb.append("  requeue of: ").append(m.get("requeuedFrom").asText()).append('\n');
+        for (JsonNode c : m.path("recipients")) {
+            sb.append("  - ").append(who(c)).append(": ").append(c.path("state").asText());
+            if (c.hasNonNull("messageId")) sb.append(", message ").append(c.get("messageId").asText());
+            if (c.hasNonNull("ackStatus")) sb.append(" (").append(c.get("ackStatus").asText()).append(')');
+            if (c.hasNonNull("lastError") && !"done".equals(c.path("state").asText())) sb.append(", ").append(c.get("lastError").asText());
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    static String outbox(JsonNode r) {
+        StringBuilder sb = new StringBuilder();
+        JsonNode counts = r.path("counts");
+        sb.append("outbox: ");
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        counts.fields().forEachRemaining(e -> parts.add(e.getValue().asLong() + " " + e.getKey()));
+        sb.append(String.join(", ", parts)).append('\n');
+        if (r.path("items").isEmpty()) sb.append("  (nothing to show)\n");
+        for (JsonNode m : r.path("items")) {
+            sb.append(String.format("  %-36s %-8s %-19s %2d  %s%s%n", m.path("clientMessageId").asText(), m.path("state").asText(),
+                    time(m.get("createdAt")), m.path("attempts").asInt(),
+                    "group".equals(m.path("destination").path("kind").asText()) ? "to everyone"
+                            : "to " + (m.path("recipients").size() == 1 ? who(m.path("recipients").get(0)) : shortKey(m.path("destination").path("ref").asText())),
+                    m.hasNonNull("lastError") && !"done".equals(m.path("state").asText()) ? " - " + m.get("lastError").asText() : ""));
         }
         return sb.toString();
     }

@@ -1,6 +1,9 @@
 package dev.meshwire.peer;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A refusal the user should read: one line, a stable machine {@code code} (the IPC error code and
@@ -26,18 +29,40 @@ public class PeerException extends RuntimeException {
     public static final String INVITE_INVALID = "invite_invalid";
     public static final String DAEMON_UNAVAILABLE = "daemon_unavailable";
     public static final String INTERNAL = "internal";
+    /** No outbox row with that client message id. */
+    public static final String UNKNOWN_MESSAGE = "unknown_message";
+    /** An outbox operation that the row's state does not allow (e.g. requeue of a done message). */
+    public static final String NOT_REQUEUEABLE = "not_requeueable";
+    /** An inbox row id that does not exist. */
+    public static final String UNKNOWN_INBOX_MESSAGE = "unknown_inbox_message";
 
     private final String code;
     private final List<String> candidates;
+    private final Map<String, Object> details;
 
     public PeerException(String code, String message) {
         this(code, message, List.of());
     }
 
     public PeerException(String code, String message, List<String> candidates) {
+        this(code, message, candidates, Map.of());
+    }
+
+    /** @param details extra fields of the IPC error object (e.g. fingerprintPrefix, messageId) */
+    public PeerException(String code, String message, List<String> candidates, Map<String, Object> details) {
         super(message);
         this.code = code;
         this.candidates = candidates == null ? List.of() : List.copyOf(candidates);
+        this.details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+    }
+
+    public Map<String, Object> details() {
+        return details;
+    }
+
+    /** True for the 409 answers of the outbox duplicate table ({@code outbox_*}). */
+    public static boolean isOutboxConflict(String code) {
+        return code != null && code.startsWith("outbox_");
     }
 
     public String code() {
@@ -50,10 +75,11 @@ public class PeerException extends RuntimeException {
 
     /** HTTP status used on the IPC surface for this code. */
     public int httpStatus() {
+        if (isOutboxConflict(code)) return 409;
         return switch (code) {
             case BAD_REQUEST, MESSAGE_TOO_LARGE, SELF_SEND, INVITE_INVALID, MESH_REQUIRED -> 400;
-            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER -> 404;
-            case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, LINK_TERMINATED -> 409;
+            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE -> 404;
+            case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, LINK_TERMINATED, NOT_REQUEUEABLE -> 409;
             case COORDINATOR_UNREACHABLE -> 503;
             case COORDINATOR_REFUSED -> 502;
             default -> 500;

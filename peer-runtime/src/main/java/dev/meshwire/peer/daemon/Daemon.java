@@ -19,9 +19,12 @@ import dev.meshwire.peer.inbox.InboxMessage;
 import dev.meshwire.peer.ipc.DaemonApi;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.IpcServer;
-import dev.meshwire.peer.outbox.DirectOutbox;
+import dev.meshwire.peer.ipc.IpcReply;
+import dev.meshwire.peer.outbox.DrainWorker;
+import dev.meshwire.peer.outbox.DurableOutbox;
+import dev.meshwire.peer.outbox.Fingerprint;
 import dev.meshwire.peer.outbox.Outbox;
-import dev.meshwire.peer.outbox.SendReceipt;
+import dev.meshwire.peer.outbox.OutboxStore;
 import dev.meshwire.peer.outbox.SendRequest;
 import dev.meshwire.peer.outbox.TargetResolver;
 import dev.meshwire.peer.transport.CoordinatorRelayTransport;
@@ -87,7 +90,10 @@ public final class Daemon implements RunningDaemon, DaemonApi {
     private Inbox inbox;
     private InboundProcessor inbound;
     private Transport transport;
+    private OutboxStore outboxStore;
+    private DrainWorker drain;
     private Outbox outbox;
+    private java.util.concurrent.ScheduledExecutorService housekeeping;
     private IpcServer ipc;
     private String token;
     private int port;
@@ -122,10 +128,24 @@ public final class Daemon implements RunningDaemon, DaemonApi {
     private void boot() {
         Sodium.get(); // load libsodium up front: 150-250 ms we do not want in the first message
         inbox = new Inbox(home.inboxDb());
-        inbound = new InboundProcessor(inbox, events);
+        pruneInbox(); // retention, once at start and then hourly
+        if (options.holdAcks()) log.warn("TEST HOOK MESHWIRE_TEST_HOLD_ACKS is on: deliveries are stored but never acked");
+        inbound = new InboundProcessor(inbox, events, options.holdAcks());
+        outboxStore = new OutboxStore(home.outboxDb());
+        int recovered = outboxStore.recoverInflight(System.currentTimeMillis());
+        if (recovered > 0) log.info("outbox: {} copies were in flight when the daemon stopped; they are pending again", recovered);
         vertx = Vertx.vertx();
         transport = new CoordinatorRelayTransport();
-        outbox = new DirectOutbox(this::select, transport);
+        drain = new DrainWorker(outboxStore, transport, sessions::values, options.drainWindow(), options.outboxMaxAge(),
+                System::currentTimeMillis);
+        outbox = new DurableOutbox(this::select, outboxStore, drain::wake, System::currentTimeMillis);
+        housekeeping = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "meshwire-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleAtFixedRate(this::pruneInbox, 1, 1, TimeUnit.HOURS);
+        drain.start();
         for (MeshConfig cfg : store.list()) {
             try {
                 MeshStore.JoinedMesh jm = store.load(cfg);
@@ -173,6 +193,7 @@ public final class Daemon implements RunningDaemon, DaemonApi {
 
             @Override
             public void onState(CoordinatorLink l, LinkState state, String detail) {
+                if (state == LinkState.CONNECTED && l.meshId() != null) drain.linkConnected(l.meshId());
                 events.publish(new DaemonEvent(DaemonEvent.LINK,
                         IpcClient.map("mesh", cfg.name(), "state", state.wireName(), "detail", detail)));
             }
@@ -212,6 +233,20 @@ public final class Daemon implements RunningDaemon, DaemonApi {
     @Override public IpcClient client() { return new IpcClient(port, token); }
     public EventBus events() { return events; }
     public InboundProcessor inbound() { return inbound; }
+    /** The durable outbox store (tests put rows into given states through it). */
+    public OutboxStore outboxStore() { return outboxStore; }
+    public DrainWorker drain() { return drain; }
+    /** A joined mesh's live session, or null. */
+    public MeshSession session(String meshName) { return sessions.get(meshName); }
+
+    private void pruneInbox() {
+        try {
+            int n = inbox.pruneBefore(System.currentTimeMillis() - options.inboxRetention().toMillis());
+            if (n > 0) log.info("inbox: pruned {} messages older than {} days", n, options.inboxRetention().toDays());
+        } catch (RuntimeException e) {
+            log.warn("inbox prune failed: {}", e.getMessage());
+        }
+    }
 
     @Override
     public void awaitStop() throws InterruptedException {
@@ -225,6 +260,9 @@ public final class Daemon implements RunningDaemon, DaemonApi {
         }
         try {
             if (ipc != null) ipc.close();
+            if (housekeeping != null) housekeeping.shutdownNow();
+            // Stop claiming first; sends still outstanding stay inflight and are recovered at the next start.
+            if (drain != null) drain.close();
             for (MeshSession s : sessions.values()) s.link().close();
             if (vertx != null) {
                 try {
@@ -233,6 +271,7 @@ public final class Daemon implements RunningDaemon, DaemonApi {
                     log.debug("vertx close: {}", e.toString());
                 }
             }
+            if (outboxStore != null) outboxStore.close();
             if (inbox != null) inbox.close();
         } finally {
             lock.close();
@@ -253,7 +292,11 @@ public final class Daemon implements RunningDaemon, DaemonApi {
     public Map<String, Object> status() {
         Map<String, Object> daemon = IpcClient.map("pid", ProcessHandle.current().pid(), "version", VERSION,
                 "startedAt", startedAt, "uptimeMs", System.currentTimeMillis() - startedAt, "home", home.root().toString(),
-                "ipcPort", port, "received", inbound.accepted(), "duplicates", inbound.duplicates(), "refused", inbound.refused());
+                "ipcPort", port, "received", inbound.accepted(), "duplicates", inbound.duplicates(), "refused", inbound.refused(),
+                "acks", inbound.acks(), "holdAcks", inbound.holdingAcks() ? true : null,
+                "outbox", IpcClient.map("states", outboxStore.counts(), "outstanding", drain.outstanding(), "sent", drain.sent(),
+                        "done", drain.doneCount(), "retried", drain.retriedCount(), "dead", drain.deadCount()),
+                "unread", inbox.unreadCount(null));
         List<Object> meshes = new ArrayList<>();
         for (MeshSession s : sessions.values()) meshes.add(meshJson(s));
         return IpcClient.map("daemon", daemon, "meshes", meshes);
@@ -441,32 +484,154 @@ public final class Daemon implements RunningDaemon, DaemonApi {
     }
 
     @Override
-    public Map<String, Object> send(String mesh, String to, String message, String priority, String clientMessageId) {
+    public IpcReply send(String mesh, String to, String message, String priority, String clientMessageId, String replyToId,
+                         JsonNode meta) {
         Priority p;
         try {
             p = priority == null ? Priority.NEXT : Priority.fromWire(priority);
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
         }
-        SendReceipt r = outbox.accept(new SendRequest(mesh, to, message, p, clientMessageId));
-        List<Object> rec = new ArrayList<>();
-        for (SendReceipt.Recipient x : r.recipients()) {
-            rec.add(IpcClient.map("name", x.name(), "pubkey", x.pubkey(), "messageId", x.messageId(), "status", x.status(),
-                    "path", x.path(), "error", x.error()));
-        }
-        return IpcClient.map("mesh", r.mesh(), "clientMessageId", r.clientMessageId(), "channel", r.channel(),
-                "priority", p.wireName(), "recipients", rec);
+        Outbox.Accepted a = outbox.accept(new SendRequest(mesh, to, message, p, clientMessageId, replyToId, meta));
+        return new IpcReply(a.status(), a.body());
     }
 
     @Override
-    public Map<String, Object> inbox(String mesh, int limit) {
+    public Map<String, Object> message(String clientMessageId) {
+        if (clientMessageId == null || clientMessageId.isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "no message id given");
+        OutboxStore.Request r = outboxStore.find(clientMessageId);
+        if (r == null) {
+            throw new PeerException(PeerException.UNKNOWN_MESSAGE, "no message with id '" + clientMessageId + "' in the outbox");
+        }
+        return requestJson(r);
+    }
+
+    /** The JSON of an outbox row (docs/ipc.md, GET /v1/messages/{id}). */
+    static Map<String, Object> requestJson(OutboxStore.Request r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("clientMessageId", r.clientMessageId());
+        m.put("mesh", r.meshName());
+        m.put("state", r.state().wire());
+        m.put("attempts", r.attempts());
+        m.put("lastError", r.lastError());
+        m.put("channel", r.channel());
+        m.put("priority", r.priority());
+        m.put("destination", IpcClient.map("kind", r.destinationKind(), "ref", r.destinationRef()));
+        m.put("replyToId", r.replyToId());
+        m.put("fingerprintPrefix", Fingerprint.prefix(r.fingerprint()));
+        m.put("messageId", r.messageId());
+        m.put("createdAt", r.createdAt());
+        m.put("updatedAt", r.updatedAt());
+        m.put("nextAttemptAt", r.state() == OutboxStore.State.PENDING ? r.nextAttemptAt() : null);
+        m.put("doneAt", r.doneAt());
+        m.put("abortedAt", r.abortedAt());
+        m.put("abortedBy", r.abortedBy());
+        m.put("supersededBy", r.supersededBy());
+        m.put("requeuedFrom", r.requeuedFrom());
+        List<Object> copies = new ArrayList<>();
+        for (OutboxStore.Copy c : r.copies()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("name", c.recipientName());
+            x.put("pubkey", c.recipientPubkey());
+            x.put("state", c.state().wire());
+            x.put("attempts", c.attempts());
+            x.put("lastError", c.lastError());
+            x.put("messageId", c.messageId());
+            x.put("ackStatus", c.ackStatus());
+            x.put("nextAttemptAt", c.state() == OutboxStore.State.PENDING ? c.nextAttemptAt() : null);
+            x.put("doneAt", c.doneAt());
+            copies.add(x);
+        }
+        m.put("recipients", copies);
+        return m;
+    }
+
+    @Override
+    public Map<String, Object> outbox(List<String> states, int limit) {
+        if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "limit must be between 1 and 10000");
+        List<OutboxStore.State> filter = new ArrayList<>();
+        for (String st : states) {
+            try {
+                filter.add(OutboxStore.State.of(st.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new PeerException(PeerException.BAD_REQUEST, "unknown outbox state '" + st + "' (pending, inflight, done, dead, aborted)");
+            }
+        }
+        List<Object> items = new ArrayList<>();
+        for (OutboxStore.Request r : outboxStore.list(filter, limit)) items.add(requestJson(r));
+        return IpcClient.map("counts", outboxStore.counts(), "items", items);
+    }
+
+    @Override
+    public Map<String, Object> requeue(String clientMessageId, String newClientMessageId) {
+        if (clientMessageId == null || clientMessageId.isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "no message id given");
+        OutboxStore.Request old = outboxStore.find(clientMessageId);
+        if (old == null) {
+            throw new PeerException(PeerException.UNKNOWN_MESSAGE, "no message with id '" + clientMessageId + "' in the outbox");
+        }
+        if (old.state() != OutboxStore.State.DEAD && old.state() != OutboxStore.State.PENDING) {
+            throw new PeerException(PeerException.NOT_REQUEUEABLE, "only dead or pending messages can be requeued; '"
+                    + clientMessageId + "' is " + old.state().wire());
+        }
+        MeshSession s = sessions.values().stream().filter(x -> x.config().meshId().equals(old.meshId())).findFirst()
+                .orElseThrow(() -> new PeerException(PeerException.UNKNOWN_MESH, "mesh '" + old.meshName() + "' is no longer joined"));
+        String newId = newClientMessageId == null || newClientMessageId.isBlank() ? java.util.UUID.randomUUID().toString()
+                : newClientMessageId;
+        DurableOutbox.checkClientId(newId);
+        // The plaintext is not stored: open our own sealed copy (crypto_box keys are symmetric).
+        byte[] plain;
+        List<Frames.PeerInfo> recipients = new ArrayList<>();
+        try {
+            OutboxStore.Copy first = old.copies().get(0);
+            dev.meshwire.signaling.envelope.Envelope env = Json.MAPPER.readValue(first.envelopeJson(),
+                    dev.meshwire.signaling.envelope.Envelope.class);
+            Base64.Decoder b64 = Base64.getDecoder();
+            plain = s.cipher().open(dev.meshwire.signaling.crypto.PublicKey.fromHex(first.recipientPubkey()),
+                    b64.decode(env.body().nonce()), b64.decode(env.body().ciphertext()));
+        } catch (IOException | RuntimeException e) {
+            throw new PeerException(PeerException.INTERNAL, "cannot recover the content of '" + clientMessageId + "': " + e.getMessage());
+        }
+        for (OutboxStore.Copy c : old.copies()) recipients.add(new Frames.PeerInfo(c.recipientPubkey(), c.recipientName(), "member", false, null, null));
+        JsonNode meta;
+        try {
+            meta = old.metaJson() == null ? null : Json.MAPPER.readTree(old.metaJson());
+        } catch (IOException e) {
+            throw new PeerException(PeerException.INTERNAL, "stored meta is unreadable: " + e.getMessage());
+        }
+        boolean fanOut = "group".equals(old.destinationKind());
+        long now = System.currentTimeMillis();
+        var copies = DurableOutbox.seal(s, recipients, fanOut, newId, Priority.fromWire(old.priority()), old.replyToId(), meta, plain, now);
+        // Same content, same fingerprint: it does not cover the client id.
+        OutboxStore.NewRequest fresh = new OutboxStore.NewRequest(newId, old.meshId(), old.meshName(), old.destinationKind(),
+                old.destinationRef(), old.channel(), old.priority(), old.replyToId(), old.metaJson(), old.fingerprint(), copies,
+                clientMessageId);
+        OutboxStore.Request row = outboxStore.requeue(clientMessageId, fresh, "operator", now);
+        drain.wake();
+        return IpcClient.map("abortedClientMessageId", clientMessageId, "clientMessageId", newId, "message", requestJson(row));
+    }
+
+    @Override
+    public Map<String, Object> inbox(String mesh, int limit, boolean unreadOnly, boolean peek) {
         if (mesh != null && !mesh.isBlank() && !sessions.containsKey(mesh)) select(mesh); // throws unknown_mesh
         if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "limit must be between 1 and 10000");
         List<Object> out = new ArrayList<>();
-        for (InboxMessage m : inbox.list(mesh == null || mesh.isBlank() ? null : mesh, limit, true)) {
+        for (InboxMessage m : inbox.list(mesh == null || mesh.isBlank() ? null : mesh, limit, unreadOnly, !peek)) {
             out.add(InboundProcessor.messageJson(m));
         }
-        return IpcClient.map("messages", out);
+        return IpcClient.map("messages", out, "unread", inbox.unreadCount(mesh == null || mesh.isBlank() ? null : mesh));
+    }
+
+    @Override
+    public Map<String, Object> inboxFlush(String mesh, boolean all) {
+        if (mesh != null && !mesh.isBlank() && !sessions.containsKey(mesh)) select(mesh);
+        int n = inbox.flush(mesh == null || mesh.isBlank() ? null : mesh, all);
+        return IpcClient.map("deleted", n, "all", all);
+    }
+
+    @Override
+    public Map<String, Object> inboxDelete(long id) {
+        if (!inbox.delete(id)) throw new PeerException(PeerException.UNKNOWN_INBOX_MESSAGE, "no inbox message with id " + id);
+        return IpcClient.map("deleted", 1, "id", id);
     }
 
     @Override

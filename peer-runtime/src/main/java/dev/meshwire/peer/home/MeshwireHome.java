@@ -57,6 +57,7 @@ public final class MeshwireHome {
     public Path lockFile() { return daemonDir().resolve("daemon.lock"); }
     public Path logFile() { return daemonDir().resolve("daemon.log"); }
     public Path inboxDb() { return daemonDir().resolve("inbox.db"); }
+    public Path outboxDb() { return daemonDir().resolve("outbox.db"); }
     public Path meshDir(String meshName) { return meshesDir().resolve(meshName); }
 
     /** Creates root, daemon/ and meshes/ with mode 0700. */

@@ -22,9 +22,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The inbound path for one delivered envelope: verify signature → sender is a member → target is
- * us → decrypt → store (idempotent) → {@code client_ack} → {@code message} event. Anything that
- * fails a check is refused: logged, counted, not stored and not acked (an ack means "stored").
+ * us → decrypt → store (idempotent) → {@code client_ack} → {@code message} event. Every delivery is
+ * acked once it is settled: a new message after its inbox row is committed, a duplicate again (the
+ * coordinator is waiting for it), and a delivery that fails a check ("ack and drop": logged,
+ * counted, not stored) — otherwise the coordinator would redeliver it forever. The only delivery not
+ * acked is one whose store failed (a local error): the coordinator redelivers it after its lease.
  * Never throws. Blocking (JDBC): call it off the event loop.
+ *
+ * <p>Test hook: with {@code holdAcks} the processor stores and dedupes as usual but sends no
+ * {@code client_ack} at all (docs/delivery.md §8; crash tests use it to keep messages in the
+ * coordinator's queue). Never set it in production.
  */
 public final class InboundProcessor {
     private static final Logger log = LoggerFactory.getLogger(InboundProcessor.class);
@@ -34,10 +41,36 @@ public final class InboundProcessor {
     private final AtomicLong accepted = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong acks = new AtomicLong();
+    private final AtomicLong heldAcks = new AtomicLong();
+    private volatile boolean holdAcks;
 
     public InboundProcessor(Inbox inbox, EventBus events) {
+        this(inbox, events, false);
+    }
+
+    public InboundProcessor(Inbox inbox, EventBus events, boolean holdAcks) {
         this.inbox = inbox;
         this.events = events;
+        this.holdAcks = holdAcks;
+    }
+
+    /** client_acks issued (new, duplicate and dropped deliveries). */
+    public long acks() { return acks.get(); }
+    /** client_acks withheld because of the test hook. */
+    public long heldAcks() { return heldAcks.get(); }
+    public boolean holdingAcks() { return holdAcks; }
+    /** Test hook (see class comment). */
+    public void holdAcks(boolean hold) { this.holdAcks = hold; }
+
+    private void ack(MeshSession mesh, Frames.Deliver d, String cmid, String from) {
+        if (d.messageId() == null) return;
+        if (holdAcks) {
+            heldAcks.incrementAndGet();
+            return;
+        }
+        acks.incrementAndGet();
+        mesh.link().sendFrame(new Frames.ClientAck(d.messageId(), cmid, from));
     }
 
     public long accepted() { return accepted.get(); }
@@ -50,7 +83,10 @@ public final class InboundProcessor {
             String reason = handle(mesh, d, path);
             if (reason != null) {
                 refused.incrementAndGet();
-                log.warn("mesh {}: refused delivery {}: {}", mesh.name(), d.messageId(), reason);
+                log.warn("mesh {}: dropped delivery {} (acked so it is not redelivered): {}", mesh.name(), d.messageId(), reason);
+                Envelope env = d.envelope();
+                String cmid = env != null && env.meta() != null ? env.meta().clientMessageId() : null;
+                ack(mesh, d, cmid, env == null ? null : env.from());
             }
         } catch (RuntimeException e) {
             refused.incrementAndGet();
@@ -97,8 +133,9 @@ public final class InboundProcessor {
         InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), sender.name(),
                 cmid, d.messageId(), env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
                 env.meta().createdAt(), System.currentTimeMillis(), null));
-        // Ack duplicates too: the sender's coordinator is waiting for it and must stop redelivering.
-        mesh.link().sendFrame(new Frames.ClientAck(d.messageId(), cmid, env.from()));
+        // The row is committed (autocommit insert): ack. Duplicates too: the coordinator is waiting
+        // for it and must stop redelivering.
+        ack(mesh, d, cmid, env.from());
         if (stored == null) {
             duplicates.incrementAndGet();
             log.debug("mesh {}: duplicate {} from {} acked again", mesh.name(), cmid, env.from());

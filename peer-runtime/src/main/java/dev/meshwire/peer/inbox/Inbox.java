@@ -111,14 +111,17 @@ public final class Inbox implements AutoCloseable {
 
     /**
      * The newest {@code limit} messages, oldest first (reading order). Optionally restricted to one
-     * mesh. Rows returned for the first time get {@code seen_at} = now (the returned copies show the
-     * value before this call, so a caller can tell new from already seen).
+     * mesh and to unread rows ({@code seen_at IS NULL}). With {@code markSeen}, exactly the returned
+     * rows that were unread get {@code seen_at} = now (the returned copies show the value before this
+     * call, so a caller can tell new from already seen).
      */
-    public synchronized List<InboxMessage> list(String meshName, int limit, boolean markSeen) {
-        String sql = "SELECT * FROM inbox" + (meshName != null ? " WHERE mesh_name = ?" : "")
-                + " ORDER BY id DESC LIMIT ?";
+    public synchronized List<InboxMessage> list(String meshName, int limit, boolean unreadOnly, boolean markSeen) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM inbox WHERE 1=1");
+        if (meshName != null) sql.append(" AND mesh_name = ?");
+        if (unreadOnly) sql.append(" AND seen_at IS NULL");
+        sql.append(" ORDER BY id DESC LIMIT ?");
         List<InboxMessage> out = new ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+        try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
             int i = 1;
             if (meshName != null) ps.setString(i++, meshName);
             ps.setInt(i, Math.max(1, limit));
@@ -126,12 +129,15 @@ public final class Inbox implements AutoCloseable {
                 while (rs.next()) out.add(row(rs));
             }
             if (markSeen && !out.isEmpty()) {
-                try (PreparedStatement up = conn.prepareStatement(
-                        "UPDATE inbox SET seen_at = ? WHERE seen_at IS NULL AND id >= ? AND id <= ?")) {
-                    up.setLong(1, System.currentTimeMillis());
-                    up.setLong(2, out.get(out.size() - 1).id());
-                    up.setLong(3, out.get(0).id());
-                    up.executeUpdate();
+                try (PreparedStatement up = conn.prepareStatement("UPDATE inbox SET seen_at = ? WHERE id = ? AND seen_at IS NULL")) {
+                    long now = System.currentTimeMillis();
+                    for (InboxMessage m : out) {
+                        if (m.seenAt() != null) continue;
+                        up.setLong(1, now);
+                        up.setLong(2, m.id());
+                        up.addBatch();
+                    }
+                    up.executeBatch();
                 }
             }
         } catch (SQLException e) {
@@ -139,6 +145,64 @@ public final class Inbox implements AutoCloseable {
         }
         Collections.reverse(out);
         return out;
+    }
+
+    /** Compatibility form: all rows (not only unread). */
+    public synchronized List<InboxMessage> list(String meshName, int limit, boolean markSeen) {
+        return list(meshName, limit, false, markSeen);
+    }
+
+    /** Unread rows (optionally in one mesh). */
+    public synchronized long unreadCount(String meshName) {
+        String sql = "SELECT COUNT(*) FROM inbox WHERE seen_at IS NULL" + (meshName != null ? " AND mesh_name = ?" : "");
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            if (meshName != null) ps.setString(1, meshName);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Deletes seen rows, or every row with {@code includeUnread}; optionally one mesh only.
+     * Returns how many were deleted.
+     */
+    public synchronized int flush(String meshName, boolean includeUnread) {
+        String sql = "DELETE FROM inbox WHERE 1=1" + (includeUnread ? "" : " AND seen_at IS NOT NULL")
+                + (meshName != null ? " AND mesh_name = ?" : "");
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            if (meshName != null) ps.setString(1, meshName);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox flush failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes one row by its local id; false if there was none. */
+    public synchronized boolean delete(long id) {
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM inbox WHERE id = ?")) {
+            ps.setLong(1, id);
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox delete failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Retention: deletes rows received before {@code cutoff} (epoch ms), seen or not. A message pruned
+     * here can be redelivered only if the coordinator still holds it undelivered, which it does not
+     * (it was acked when stored), so pruning never resurrects a message.
+     */
+    public synchronized int pruneBefore(long cutoff) {
+        try (PreparedStatement ps = conn.prepareStatement("DELETE FROM inbox WHERE received_at < ?")) {
+            ps.setLong(1, cutoff);
+            return ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox prune failed: " + e.getMessage(), e);
+        }
     }
 
     public synchronized long count() {

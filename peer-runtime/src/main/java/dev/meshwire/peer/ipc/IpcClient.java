@@ -73,6 +73,10 @@ public final class IpcClient {
         return call(req(path).GET().build());
     }
 
+    public JsonNode delete(String path) {
+        return call(req(path).DELETE().build());
+    }
+
     public JsonNode post(String path, Map<String, ?> body) {
         try {
             String json = Json.MAPPER.writeValueAsString(body == null ? Map.of() : body);
@@ -89,8 +93,27 @@ public final class IpcClient {
 
     public JsonNode peers(String mesh) { return get("/v1/peers" + q("mesh", mesh)); }
 
+    /** Lists the inbox and marks what it returns as seen (like {@code meshwire inbox}). */
     public JsonNode inbox(String mesh, int limit) {
-        return get("/v1/inbox?limit=" + limit + (mesh != null ? "&mesh=" + enc(mesh) : ""));
+        return inbox(mesh, limit, false, false);
+    }
+
+    public JsonNode inbox(String mesh, int limit, boolean unreadOnly, boolean peek) {
+        return get("/v1/inbox?limit=" + limit + (mesh != null ? "&mesh=" + enc(mesh) : "") + (unreadOnly ? "&unread=true" : "")
+                + (peek ? "&peek=true" : ""));
+    }
+
+    /** GET /v1/messages/{id}: the outbox row of a sent message. */
+    public JsonNode message(String clientMessageId) {
+        return get("/v1/messages/" + enc(clientMessageId).replace("+", "%20"));
+    }
+
+    public JsonNode outbox(String states, int limit) {
+        return get("/v1/outbox?limit=" + limit + (states != null ? "&state=" + enc(states) : ""));
+    }
+
+    public JsonNode requeue(String clientMessageId, String newClientMessageId) {
+        return post("/v1/outbox/requeue", map("clientMessageId", clientMessageId, "newClientMessageId", newClientMessageId));
     }
 
     public JsonNode send(String mesh, String to, String message) {
@@ -183,7 +206,7 @@ public final class IpcClient {
             List<String> cands = new ArrayList<>();
             err.path("candidates").forEach(n -> cands.add(n.asText()));
             return new IpcException(status, err.path("code").asText("http_" + status),
-                    err.path("message").asText("daemon answered HTTP " + status), cands);
+                    err.path("message").asText("daemon answered HTTP " + status), cands, err.isObject() ? err : null);
         } catch (IOException | RuntimeException e) {
             return new IpcException(status, "http_" + status, "daemon answered HTTP " + status, null);
         }

@@ -1,5 +1,6 @@
 package dev.meshwire.peer.ipc;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /** An IPC call failed: the daemon's {@code {"error":{code,message}}}, or {@code daemon_unavailable} (status 0). */
@@ -7,13 +8,22 @@ public class IpcException extends RuntimeException {
     private final int status;
     private final String code;
     private final List<String> candidates;
+    private final JsonNode error;
 
     public IpcException(int status, String code, String message, List<String> candidates) {
+        this(status, code, message, candidates, null);
+    }
+
+    public IpcException(int status, String code, String message, List<String> candidates, JsonNode error) {
         super(message);
         this.status = status;
         this.code = code;
         this.candidates = candidates == null ? List.of() : candidates;
+        this.error = error;
     }
+
+    /** The daemon's whole {@code error} object (with e.g. fingerprintPrefix, messageId), or null. */
+    public JsonNode error() { return error; }
 
     public int status() { return status; }
     public String code() { return code; }

@@ -71,17 +71,42 @@ public final class IpcServer implements AutoCloseable {
         r.get("/v1/peers").handler(ctx -> blocking(ctx, () -> api.peers(ctx.request().getParam("mesh"))));
         r.post("/v1/send").handler(ctx -> blocking(ctx, () -> {
             JsonNode b = body(ctx);
-            return api.send(text(b, "mesh"), text(b, "to"), text(b, "message"), text(b, "priority"), text(b, "clientMessageId"));
-        }));
-        r.get("/v1/inbox").handler(ctx -> blocking(ctx, () -> {
-            String limit = ctx.request().getParam("limit");
-            int n;
-            try {
-                n = limit == null ? 50 : Integer.parseInt(limit);
-            } catch (NumberFormatException e) {
-                throw new PeerException(PeerException.BAD_REQUEST, "limit must be a number");
+            String cmid = text(b, "clientMessageId");
+            String header = ctx.request().getHeader("Idempotency-Key");
+            if (header != null && !header.isBlank()) {
+                if (cmid != null && !cmid.equals(header)) {
+                    throw new PeerException(PeerException.BAD_REQUEST, "Idempotency-Key header and clientMessageId differ");
+                }
+                cmid = header;
             }
-            return api.inbox(ctx.request().getParam("mesh"), n);
+            JsonNode meta = b.get("meta");
+            return api.send(text(b, "mesh"), text(b, "to"), text(b, "message"), text(b, "priority"), cmid,
+                    text(b, "replyToId"), meta == null || meta.isNull() ? null : meta);
+        }));
+        r.get("/v1/messages/:id").handler(ctx -> blocking(ctx, () -> api.message(ctx.pathParam("id"))));
+        r.get("/v1/outbox").handler(ctx -> blocking(ctx, () -> {
+            String st = ctx.request().getParam("state");
+            List<String> states = st == null || st.isBlank() ? List.of() : List.of(st.split(","));
+            return api.outbox(states, intParam(ctx, "limit", 50));
+        }));
+        r.post("/v1/outbox/requeue").handler(ctx -> blocking(ctx, () -> {
+            JsonNode b = body(ctx);
+            return api.requeue(text(b, "clientMessageId"), text(b, "newClientMessageId"));
+        }));
+        r.get("/v1/inbox").handler(ctx -> blocking(ctx, () -> api.inbox(ctx.request().getParam("mesh"), intParam(ctx, "limit", 50),
+                boolParam(ctx, "unread"), boolParam(ctx, "peek"))));
+        r.post("/v1/inbox/flush").handler(ctx -> blocking(ctx, () -> {
+            JsonNode b = body(ctx);
+            return api.inboxFlush(text(b, "mesh"), b.path("all").asBoolean(false));
+        }));
+        r.delete("/v1/inbox/:id").handler(ctx -> blocking(ctx, () -> {
+            long id;
+            try {
+                id = Long.parseLong(ctx.pathParam("id"));
+            } catch (NumberFormatException e) {
+                throw new PeerException(PeerException.BAD_REQUEST, "inbox id must be a number");
+            }
+            return api.inboxDelete(id);
         }));
         for (String op : List.of("kick", "ban", "unban")) {
             r.post("/v1/" + op).handler(ctx -> blocking(ctx, () -> {
@@ -100,6 +125,21 @@ public final class IpcServer implements AutoCloseable {
                 + ctx.request().method() + " " + ctx.request().path()));
         server = vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1").await();
         return server.actualPort();
+    }
+
+    private static int intParam(RoutingContext ctx, String name, int dflt) {
+        String v = ctx.request().getParam(name);
+        if (v == null) return dflt;
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, name + " must be a number");
+        }
+    }
+
+    private static boolean boolParam(RoutingContext ctx, String name) {
+        String v = ctx.request().getParam(name);
+        return v != null && (v.isEmpty() || v.equals("true") || v.equals("1"));
     }
 
     private void guard(RoutingContext ctx) {
@@ -136,12 +176,14 @@ public final class IpcServer implements AutoCloseable {
             HttpServerResponse res = ctx.response();
             if (res.ended()) return;
             if (ar.succeeded()) {
-                json(res, 200, ar.result());
+                if (ar.result() instanceof IpcReply reply) json(res, reply.status(), reply.body());
+                else json(res, 200, ar.result());
             } else if (ar.cause() instanceof PeerException pe) {
                 Map<String, Object> err = new LinkedHashMap<>();
                 err.put("code", pe.code());
                 err.put("message", pe.getMessage());
                 if (!pe.candidates().isEmpty()) err.put("candidates", pe.candidates());
+                err.putAll(pe.details());
                 json(res, pe.httpStatus(), Map.of("error", err));
             } else {
                 log.error("IPC {} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());

@@ -1,15 +1,20 @@
 package dev.meshwire.peer.outbox;
 
+import java.util.Map;
+
 /**
- * The send path's seam: IPC hands every send here and nothing else touches transports. The current
- * implementation ({@link DirectOutbox}) resolves, seals, signs and hands to the transport at once,
- * failing fast. The next issue replaces it with a durable SQLite outbox plus drain worker with the
- * same entry point (IPC accept → receipt), so callers do not change.
+ * The send path's seam: IPC hands every send here and nothing else touches transports. The
+ * implementation ({@link DurableOutbox}) resolves, seals and signs at accept time, stores the result
+ * durably and lets {@link DrainWorker} forward it; the answer says what the outbox did with the id
+ * (docs/delivery.md §3).
  */
 public interface Outbox {
+    /** The IPC answer: HTTP status (200 or 202) and JSON body. */
+    record Accepted(int status, Map<String, Object> body) {}
+
     /**
      * @throws dev.meshwire.peer.PeerException with a user-facing code when the request is refused
-     *     (unknown/ambiguous peer, self, offline, too large, coordinator unreachable)
+     *     (validation, unknown/ambiguous peer, self, too large) or the id conflicts (409 outbox_*)
      */
-    SendReceipt accept(SendRequest request);
+    Accepted accept(SendRequest request);
 }

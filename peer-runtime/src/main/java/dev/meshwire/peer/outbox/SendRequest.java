@@ -1,5 +1,6 @@
 package dev.meshwire.peer.outbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.signaling.envelope.Priority;
 
 /**
@@ -10,5 +11,12 @@ import dev.meshwire.signaling.envelope.Priority;
  * @param text            UTF-8 plaintext
  * @param priority        now | next | low
  * @param clientMessageId caller's idempotency id, or null to have one generated
+ * @param replyToId       the coordinator message id this replies to, or null
+ * @param meta            the caller's meta object (keys {@code mentions}, {@code expiresAt}), or null
  */
-public record SendRequest(String mesh, String to, String text, Priority priority, String clientMessageId) {}
+public record SendRequest(String mesh, String to, String text, Priority priority, String clientMessageId,
+                          String replyToId, JsonNode meta) {
+    public SendRequest(String mesh, String to, String text, Priority priority, String clientMessageId) {
+        this(mesh, to, text, priority, clientMessageId, null, null);
+    }
+}

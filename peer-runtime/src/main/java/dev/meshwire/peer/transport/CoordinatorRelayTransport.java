@@ -29,14 +29,26 @@ public final class CoordinatorRelayTransport implements Transport {
 
     private static TransportException translate(Throwable t, CoordinatorLink link) {
         if (t instanceof CoordinatorError ce) {
-            boolean retry = ErrorCode.PEER_OFFLINE.equals(ce.code()) || ErrorCode.INTERNAL.equals(ce.code());
-            return new TransportException(ce.code(), ce.getMessage(), retry);
+            return new TransportException(ce.code(), ce.getMessage(), retryable(ce.code()));
         }
         if (t instanceof TimeoutException) {
             return new TransportException(TransportException.TIMEOUT, "the coordinator did not answer in time", true);
         }
         return new TransportException(TransportException.UNREACHABLE,
                 "coordinator unreachable (" + link.describeState() + ")", true);
+    }
+
+    /**
+     * Coordinator error codes that "try again later" can fix: {@code queue_full}, {@code rate_limited},
+     * {@code internal}, and {@code peer_offline} (only sent by coordinators without the durable
+     * queue). Everything else ({@code unknown_recipient}, {@code duplicate_conflict},
+     * {@code bad_signature}, {@code invalid_frame}, {@code not_member}, {@code banned}, ...) is permanent.
+     */
+    public static boolean retryable(String code) {
+        return switch (code == null ? "" : code) {
+            case "queue_full", "rate_limited", ErrorCode.INTERNAL, ErrorCode.PEER_OFFLINE -> true;
+            default -> false;
+        };
     }
 
     @Override

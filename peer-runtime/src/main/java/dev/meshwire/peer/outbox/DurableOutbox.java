@@ -1,0 +1,266 @@
+package dev.meshwire.peer.outbox;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.signaling.Json;
+import dev.meshwire.signaling.crypto.Hex;
+import dev.meshwire.signaling.crypto.PublicKey;
+import dev.meshwire.signaling.crypto.SealedBody;
+import dev.meshwire.signaling.envelope.Body;
+import dev.meshwire.signaling.envelope.CanonicalJson;
+import dev.meshwire.signaling.envelope.Channel;
+import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.signaling.envelope.EnvelopeSignature;
+import dev.meshwire.signaling.envelope.Meta;
+import dev.meshwire.signaling.envelope.Priority;
+import dev.meshwire.signaling.frame.Frames;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+
+/**
+ * The durable outbox's accept side (docs/delivery.md §3). Validates, resolves the destination, seals
+ * one copy per recipient with the mesh's {@code BoxCipher} and signs each Envelope v2 once, computes
+ * the request fingerprint, then runs the accept transaction and applies the duplicate table. Nothing
+ * goes on the wire here: {@link DrainWorker} is woken and forwards the stored envelopes unchanged.
+ */
+public final class DurableOutbox implements Outbox {
+    /** Plaintext limit: a data-channel frame is ≤ 256 KiB and chunking comes later. */
+    public static final int MAX_MESSAGE_BYTES = 256 * 1024;
+    public static final int MAX_ID_LENGTH = 128;
+    private static final int MAX_META_BYTES = 4096;
+
+    private final Function<String, MeshSession> meshSelector;
+    private final OutboxStore store;
+    private final Runnable wake;
+    private final LongSupplier clock;
+
+    public DurableOutbox(Function<String, MeshSession> meshSelector, OutboxStore store, Runnable wake, LongSupplier clock) {
+        this.meshSelector = meshSelector;
+        this.store = store;
+        this.wake = wake;
+        this.clock = clock;
+    }
+
+    @Override
+    public Accepted accept(SendRequest req) {
+        // 1. validation: a refusal here consumes nothing (no row, the id stays free)
+        if (req.text() == null) throw new PeerException(PeerException.BAD_REQUEST, "no message text given");
+        byte[] plain = req.text().getBytes(StandardCharsets.UTF_8);
+        if (plain.length > MAX_MESSAGE_BYTES) {
+            throw new PeerException(PeerException.MESSAGE_TOO_LARGE, "message is " + plain.length
+                    + " bytes; the limit is " + MAX_MESSAGE_BYTES + " bytes (256 KiB)");
+        }
+        String cmid = req.clientMessageId();
+        if (cmid == null || cmid.isBlank()) {
+            cmid = UUID.randomUUID().toString();
+        } else {
+            checkClientId(cmid);
+        }
+        if (req.replyToId() != null && (req.replyToId().isEmpty() || req.replyToId().length() > MAX_ID_LENGTH)) {
+            throw new PeerException(PeerException.BAD_REQUEST, "replyToId must be 1..128 characters");
+        }
+        JsonNode meta = checkMeta(req.meta());
+        MeshSession mesh = meshSelector.apply(req.mesh());
+        Priority priority = req.priority() == null ? Priority.NEXT : req.priority();
+        String self = mesh.selfPubkey();
+        boolean fanOut = "*".equals(req.to() == null ? null : req.to().trim());
+        List<Frames.PeerInfo> recipients = fanOut ? everyone(mesh) : List.of(resolveOne(mesh, req.to()));
+
+        // 2. fingerprint over what the caller asked for (never over ciphertext)
+        String kind = fanOut ? "group" : "dm";
+        String ref = fanOut ? "*" : recipients.get(0).pubkey();
+        String fp = Fingerprint.compute(kind, ref, req.replyToId(), priority.wireName(), meta, plain);
+        String metaJson = meta == null ? null : CanonicalJson.write(meta);
+
+        // 3. seal + sign once; the stored envelopes are what every retry resends byte-for-byte
+        long now = clock.getAsLong();
+        List<OutboxStore.NewCopy> copies = seal(mesh, recipients, fanOut, cmid, priority, req.replyToId(), meta, plain, now);
+        OutboxStore.NewRequest n = new OutboxStore.NewRequest(cmid, mesh.config().meshId(), mesh.name(), kind, ref,
+                fanOut ? Channel.GROUP.wireName() : Channel.DM.wireName(), priority.wireName(), req.replyToId(), metaJson, fp,
+                copies, null);
+
+        // 4. BEGIN IMMEDIATE; lookup; insert if free; COMMIT — then the duplicate table
+        OutboxStore.Accepted a = store.accept(n, now);
+        if (a.inserted()) {
+            wake.run();
+            return new Accepted(202, body(a.row(), "accepted_pending", false));
+        }
+        return duplicate(a.row(), Fingerprint.same(a.row().fingerprint(), fp));
+    }
+
+    /** The seed's duplicate lookup table over the existing row's state × fingerprint match. */
+    static Accepted duplicate(OutboxStore.Request row, boolean same) {
+        String st = row.state().wire();
+        switch (row.state()) {
+            case PENDING:
+                if (same) return new Accepted(202, body(row, "accepted_pending", true));
+                break;
+            case INFLIGHT:
+                if (same) return new Accepted(202, body(row, "accepted_inflight", true));
+                break;
+            case DONE:
+                if (same) return new Accepted(200, body(row, "done", true));
+                break;
+            case DEAD:
+            case ABORTED:
+                throw conflict(row, "outbox_" + st + "_fingerprint_" + (same ? "match" : "mismatch"),
+                        same ? "message '" + row.clientMessageId() + "' is " + st + (row.state() == OutboxStore.State.DEAD
+                                ? " (" + row.lastError() + "); requeue it ('meshwire outbox requeue " + row.clientMessageId()
+                                + "') or send with a new id" : (row.supersededBy() != null ? "; it was requeued as '"
+                                + row.supersededBy() + "'" : "") + "; its id is retired, use a new one")
+                                : "id '" + row.clientMessageId() + "' was already used for a different message (" + st + "); use a new id");
+        }
+        throw conflict(row, "outbox_" + st + "_fingerprint_mismatch",
+                "id '" + row.clientMessageId() + "' was already used for a different message (" + st + "); use a new id");
+    }
+
+    private static PeerException conflict(OutboxStore.Request row, String code, String message) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("fingerprintPrefix", Fingerprint.prefix(row.fingerprint()));
+        details.put("state", row.state().wire());
+        if (row.messageId() != null) details.put("messageId", row.messageId());
+        if (row.lastError() != null) details.put("reason", row.lastError());
+        if (row.supersededBy() != null) details.put("supersededBy", row.supersededBy());
+        return new PeerException(code, message, List.of(), details);
+    }
+
+    /** The JSON of an accepted or duplicate send (docs/ipc.md). */
+    public static Map<String, Object> body(OutboxStore.Request r, String status, boolean duplicate) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mesh", r.meshName());
+        m.put("clientMessageId", r.clientMessageId());
+        m.put("status", status);
+        m.put("state", r.state().wire());
+        m.put("duplicate", duplicate);
+        m.put("channel", r.channel());
+        m.put("priority", r.priority());
+        m.put("fingerprintPrefix", Fingerprint.prefix(r.fingerprint()));
+        if (r.messageId() != null) m.put("messageId", r.messageId());
+        List<Object> rec = new ArrayList<>();
+        for (OutboxStore.Copy c : r.copies()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("name", c.recipientName());
+            x.put("pubkey", c.recipientPubkey());
+            x.put("state", c.state().wire());
+            x.put("messageId", c.messageId());
+            rec.add(x);
+        }
+        m.put("recipients", rec);
+        return m;
+    }
+
+    public static void checkClientId(String id) {
+        if (id.length() > MAX_ID_LENGTH || id.contains("|") || id.isBlank() || !id.strip().equals(id)
+                || id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw new PeerException(PeerException.BAD_REQUEST,
+                    "client message id must be 1..128 printable characters without '|' or surrounding spaces");
+        }
+    }
+
+    private static JsonNode checkMeta(JsonNode meta) {
+        if (meta == null || meta.isNull()) return null;
+        if (!meta.isObject()) throw new PeerException(PeerException.BAD_REQUEST, "meta must be a JSON object");
+        if (meta.isEmpty()) return null;
+        for (var it = meta.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            switch (k) {
+                case "mentions" -> {
+                    JsonNode v = meta.get(k);
+                    if (!v.isArray()) throw new PeerException(PeerException.BAD_REQUEST, "meta.mentions must be an array of strings");
+                    v.forEach(x -> {
+                        if (!x.isTextual()) throw new PeerException(PeerException.BAD_REQUEST, "meta.mentions must be an array of strings");
+                    });
+                }
+                case "expiresAt" -> {
+                    if (!meta.get(k).canConvertToLong() || !meta.get(k).isIntegralNumber()) {
+                        throw new PeerException(PeerException.BAD_REQUEST, "meta.expiresAt must be epoch milliseconds");
+                    }
+                }
+                default -> throw new PeerException(PeerException.BAD_REQUEST,
+                        "unsupported meta key '" + k + "' (supported: mentions, expiresAt)");
+            }
+        }
+        if (CanonicalJson.write(meta).getBytes(StandardCharsets.UTF_8).length > MAX_META_BYTES) {
+            throw new PeerException(PeerException.BAD_REQUEST, "meta is larger than " + MAX_META_BYTES + " bytes");
+        }
+        return meta;
+    }
+
+    /** {@code *}: every member except self, online or not (the coordinator queues for offline ones). */
+    private static List<Frames.PeerInfo> everyone(MeshSession mesh) {
+        var roster = mesh.link().roster();
+        if (roster.isEmpty()) {
+            throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "the member list of mesh '" + mesh.name()
+                    + "' is not known yet (" + mesh.link().describeState() + "); '*' needs it");
+        }
+        List<Frames.PeerInfo> out = roster.stream().filter(p -> !p.pubkey().equals(mesh.selfPubkey()))
+                .sorted(Comparator.comparing(Frames.PeerInfo::pubkey)).toList();
+        if (out.isEmpty()) throw new PeerException(PeerException.NO_ONLINE_PEERS, "there is no other member in mesh '" + mesh.name() + "'");
+        return out;
+    }
+
+    /**
+     * A single recipient. A full 64-hex public key is accepted even if the (possibly stale) roster
+     * does not list it; the coordinator refuses it later if it is not a member (→ dead).
+     */
+    private static Frames.PeerInfo resolveOne(MeshSession mesh, String to) {
+        var roster = mesh.link().roster();
+        String t = to == null ? "" : to.trim().toLowerCase(Locale.ROOT);
+        if (Hex.isHex(t, 64)) {
+            if (t.equals(mesh.selfPubkey())) {
+                throw new PeerException(PeerException.SELF_SEND, "refusing to send to yourself ('" + to + "' is you)");
+            }
+            Frames.PeerInfo known = mesh.link().member(t);
+            return known != null ? known : new Frames.PeerInfo(t, null, "member", false, null, null);
+        }
+        if (roster.isEmpty()) {
+            throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "cannot resolve '" + to + "': the member list of mesh '"
+                    + mesh.name() + "' is not known yet (" + mesh.link().describeState() + "); use the full public key");
+        }
+        return TargetResolver.resolveOne(to, roster, mesh.selfPubkey(), true);
+    }
+
+    /**
+     * Seals {@code plain} for each recipient and signs one envelope per copy. Also used by requeue,
+     * with a new client message id.
+     */
+    public static List<OutboxStore.NewCopy> seal(MeshSession mesh, List<Frames.PeerInfo> recipients, boolean fanOut, String cmid,
+                                                 Priority priority, String replyToId, JsonNode meta, byte[] plain, long now) {
+        List<String> mentions = null;
+        Long expiresAt = null;
+        if (meta != null) {
+            if (meta.has("mentions")) {
+                mentions = new ArrayList<>();
+                for (JsonNode x : meta.get("mentions")) mentions.add(x.asText());
+            }
+            if (meta.has("expiresAt")) expiresAt = meta.get("expiresAt").asLong();
+        }
+        Meta m = new Meta(cmid, null, priority, null, null, null, null, null, null, replyToId, mentions, expiresAt, now);
+        Base64.Encoder b64 = Base64.getEncoder();
+        List<OutboxStore.NewCopy> out = new ArrayList<>();
+        for (Frames.PeerInfo r : recipients) {
+            SealedBody sealed = mesh.cipher().seal(PublicKey.fromHex(r.pubkey()), plain);
+            Envelope unsigned = new Envelope(Envelope.VERSION, fanOut ? Channel.GROUP : Channel.DM, fanOut ? "*" : r.pubkey(),
+                    mesh.selfPubkey(), new Body(b64.encodeToString(sealed.nonce()), b64.encodeToString(sealed.ciphertext()), Body.TEXT_V1),
+                    m, null);
+            Envelope signed = EnvelopeSignature.sign(unsigned, mesh.identity());
+            try {
+                out.add(new OutboxStore.NewCopy(r.pubkey(), r.name(), Json.MAPPER.writeValueAsString(signed)));
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
+    }
+}

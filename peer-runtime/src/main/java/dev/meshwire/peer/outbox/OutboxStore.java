@@ -1,0 +1,599 @@
+package dev.meshwire.peer.outbox;
+
+import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.home.MeshwireHome;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The durable outbox ({@code daemon/outbox.db}, 0600, WAL). One {@code outbox} row per accepted
+ * request, keyed by {@code client_message_id} (UNIQUE, never released), and one {@code outbox_copy}
+ * row per recipient holding the sealed, signed envelope that is resent byte-for-byte on every
+ * attempt. The request's {@code state} is an aggregate of its copies, recomputed in the same
+ * transaction as every copy transition (docs/delivery.md §1).
+ *
+ * <p>One JDBC connection, every method {@code synchronized}: SQLite serializes writers anyway, and
+ * the accept transaction is {@code BEGIN IMMEDIATE} so a concurrent accept of the same id waits.
+ * Blocking: never call from a Vert.x event loop.
+ */
+public final class OutboxStore implements AutoCloseable {
+    public static final int SCHEMA_VERSION = 1;
+
+    public enum State {
+        PENDING, INFLIGHT, DONE, DEAD, ABORTED;
+
+        public String wire() { return name().toLowerCase(Locale.ROOT); }
+
+        public static State of(String s) { return valueOf(s.toUpperCase(Locale.ROOT)); }
+    }
+
+    /** A recipient copy as stored. */
+    public record Copy(long outboxId, String clientMessageId, String meshId, String recipientPubkey, String recipientName,
+                       String envelopeJson, State state, int attempts, long nextAttemptAt, String lastError,
+                       String messageId, String ackStatus, Long doneAt) {}
+
+    /** A request row with its copies. */
+    public record Request(long id, String clientMessageId, String meshId, String meshName, String destinationKind,
+                          String destinationRef, String channel, String priority, String replyToId, String metaJson,
+                          String fingerprint, State state, int attempts, long nextAttemptAt, String lastError,
+                          long createdAt, long updatedAt, Long doneAt, Long abortedAt, String abortedBy,
+                          String supersededBy, String requeuedFrom, List<Copy> copies) {
+        /** The coordinator message id when there is exactly one copy and it is done. */
+        public String messageId() {
+            return copies.size() == 1 ? copies.get(0).messageId() : null;
+        }
+    }
+
+    /** What {@link #accept} should insert when the id is free. */
+    public record NewRequest(String clientMessageId, String meshId, String meshName, String destinationKind,
+                             String destinationRef, String channel, String priority, String replyToId, String metaJson,
+                             String fingerprint, List<NewCopy> copies, String requeuedFrom) {}
+
+    public record NewCopy(String recipientPubkey, String recipientName, String envelopeJson) {}
+
+    /** {@code inserted}: the id was free and the row is new; else {@code row} is the existing row, untouched. */
+    public record Accepted(boolean inserted, Request row) {}
+
+    private final Connection conn;
+
+    public OutboxStore(Path dbFile) {
+        try {
+            MeshwireHome.touchPrivate(dbFile);
+            conn = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
+            try (Statement st = conn.createStatement()) {
+                st.execute("PRAGMA journal_mode=WAL");
+                st.execute("PRAGMA synchronous=NORMAL");
+                st.execute("PRAGMA busy_timeout=5000");
+                st.execute("PRAGMA foreign_keys=ON");
+            }
+            migrate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot open outbox " + dbFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void migrate() throws SQLException {
+        int version;
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
+            version = rs.next() ? rs.getInt(1) : 0;
+        }
+        if (version > SCHEMA_VERSION) {
+            throw new IllegalStateException("outbox.db has schema version " + version + ", newer than this daemon ("
+                    + SCHEMA_VERSION + "); refusing to downgrade");
+        }
+        if (version < 1) {
+            conn.setAutoCommit(false);
+            try (Statement st = conn.createStatement()) {
+                st.execute("""
+                        CREATE TABLE outbox (
+                          id INTEGER PRIMARY KEY AUTOINCREMENT,
+                          client_message_id TEXT NOT NULL UNIQUE,
+                          mesh_id TEXT NOT NULL,
+                          mesh_name TEXT NOT NULL,
+                          destination_kind TEXT NOT NULL CHECK (destination_kind IN ('dm','group')),
+                          destination_ref TEXT NOT NULL,
+                          channel TEXT NOT NULL,
+                          priority TEXT NOT NULL,
+                          reply_to_id TEXT,
+                          meta_json TEXT,
+                          request_fingerprint TEXT NOT NULL,
+                          state TEXT NOT NULL CHECK (state IN ('pending','inflight','done','dead','aborted')),
+                          attempts INTEGER NOT NULL DEFAULT 0,
+                          next_attempt_at INTEGER NOT NULL,
+                          last_error TEXT,
+                          created_at INTEGER NOT NULL,
+                          updated_at INTEGER NOT NULL,
+                          done_at INTEGER,
+                          aborted_at INTEGER,
+                          aborted_by TEXT,
+                          superseded_by TEXT,
+                          requeued_from TEXT
+                        )""");
+                st.execute("""
+                        CREATE TABLE outbox_copy (
+                          outbox_id INTEGER NOT NULL REFERENCES outbox(id),
+                          recipient_pubkey TEXT NOT NULL,
+                          recipient_name TEXT,
+                          envelope TEXT NOT NULL,
+                          state TEXT NOT NULL CHECK (state IN ('pending','inflight','done','dead','aborted')),
+                          attempts INTEGER NOT NULL DEFAULT 0,
+                          next_attempt_at INTEGER NOT NULL,
+                          last_error TEXT,
+                          coordinator_message_id TEXT,
+                          ack_status TEXT,
+                          done_at INTEGER,
+                          PRIMARY KEY (outbox_id, recipient_pubkey)
+                        )""");
+                st.execute("CREATE INDEX outbox_state ON outbox(state, created_at)");
+                st.execute("CREATE INDEX outbox_copy_due ON outbox_copy(state, next_attempt_at)");
+                st.execute("PRAGMA user_version = 1");
+                conn.commit();
+            } catch (SQLException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(true);
+            }
+        }
+    }
+
+    // ---- accept ----
+
+    /**
+     * The IPC accept transaction ({@code BEGIN IMMEDIATE}): looks the id up and inserts the request
+     * (state pending, every copy pending and due now) only if no row holds it. An existing row is
+     * never modified; the caller applies the duplicate table to it.
+     */
+    public synchronized Accepted accept(NewRequest n, long now) {
+        return tx(() -> {
+            Request existing = findLocked(n.clientMessageId());
+            if (existing != null) return new Accepted(false, existing);
+            insertLocked(n, now);
+            return new Accepted(true, findLocked(n.clientMessageId()));
+        });
+    }
+
+    private void insertLocked(NewRequest n, long now) throws SQLException {
+        long id;
+        try (PreparedStatement ps = conn.prepareStatement("""
+                INSERT INTO outbox (client_message_id, mesh_id, mesh_name, destination_kind, destination_ref, channel,
+                  priority, reply_to_id, meta_json, request_fingerprint, state, attempts, next_attempt_at, created_at,
+                  updated_at, requeued_from)
+                VALUES (?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?,?)""")) {
+            ps.setString(1, n.clientMessageId());
+            ps.setString(2, n.meshId());
+            ps.setString(3, n.meshName());
+            ps.setString(4, n.destinationKind());
+            ps.setString(5, n.destinationRef());
+            ps.setString(6, n.channel());
+            ps.setString(7, n.priority());
+            ps.setString(8, n.replyToId());
+            ps.setString(9, n.metaJson());
+            ps.setString(10, n.fingerprint());
+            ps.setLong(11, now);
+            ps.setLong(12, now);
+            ps.setLong(13, now);
+            ps.setString(14, n.requeuedFrom());
+            ps.executeUpdate();
+        }
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+            rs.next();
+            id = rs.getLong(1);
+        }
+        try (PreparedStatement ps = conn.prepareStatement("""
+                INSERT INTO outbox_copy (outbox_id, recipient_pubkey, recipient_name, envelope, state, attempts, next_attempt_at)
+                VALUES (?,?,?,?,'pending',0,?)""")) {
+            for (NewCopy c : n.copies()) {
+                ps.setLong(1, id);
+                ps.setString(2, c.recipientPubkey());
+                ps.setString(3, c.recipientName());
+                ps.setString(4, c.envelopeJson());
+                ps.setLong(5, now);
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    // ---- reads ----
+
+    public synchronized Request find(String clientMessageId) {
+        try {
+            return findLocked(clientMessageId);
+        } catch (SQLException e) {
+            throw new IllegalStateException("outbox read failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Request findLocked(String clientMessageId) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM outbox WHERE client_message_id = ?")) {
+            ps.setString(1, clientMessageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                return request(rs, copiesOf(rs.getLong("id"), clientMessageId, rs.getString("mesh_id")));
+            }
+        }
+    }
+
+    /** Newest first; {@code states} empty = all states; {@code limit} clamped to 1..10000. */
+    public synchronized List<Request> list(Collection<State> states, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM outbox");
+        if (states != null && !states.isEmpty()) {
+            sql.append(" WHERE state IN (").append(String.join(",", states.stream().map(s -> "'" + s.wire() + "'").toList())).append(')');
+        }
+        sql.append(" ORDER BY id DESC LIMIT ?");
+        List<Request> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
+            ps.setInt(1, Math.max(1, Math.min(10_000, limit)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(request(rs, List.of()));
+                }
+            }
+            List<Request> full = new ArrayList<>();
+            for (Request r : out) full.add(withCopies(r, copiesOf(r.id(), r.clientMessageId(), r.meshId())));
+            return full;
+        } catch (SQLException e) {
+            throw new IllegalStateException("outbox read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Number of requests per state (all five keys present). */
+    public synchronized Map<String, Long> counts() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (State s : State.values()) m.put(s.wire(), 0L);
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT state, COUNT(*) FROM outbox GROUP BY state")) {
+            while (rs.next()) m.put(rs.getString(1), rs.getLong(2));
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return m;
+    }
+
+    /** The earliest {@code next_attempt_at} of a pending copy in one of the meshes, or null. */
+    public synchronized Long nextDue(Collection<String> meshIds) {
+        if (meshIds.isEmpty()) return null;
+        String in = String.join(",", meshIds.stream().map(x -> "?").toList());
+        try (PreparedStatement ps = conn.prepareStatement("SELECT MIN(c.next_attempt_at) FROM outbox_copy c JOIN outbox o ON o.id = c.outbox_id"
+                + " WHERE c.state = 'pending' AND o.mesh_id IN (" + in + ")")) {
+            int i = 1;
+            for (String m : meshIds) ps.setString(i++, m);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) return null;
+                long v = rs.getLong(1);
+                return rs.wasNull() ? null : v;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- drain transitions ----
+
+    /**
+     * Claims up to {@code limit} due pending copies of one mesh, oldest request first: each becomes
+     * {@code inflight} with {@code attempts + 1} in one transaction, before anything is sent.
+     */
+    public synchronized List<Copy> claimDue(String meshId, long now, int limit) {
+        if (limit <= 0) return List.of();
+        return tx(() -> {
+            List<Copy> due = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    SELECT c.*, o.client_message_id, o.mesh_id FROM outbox_copy c JOIN outbox o ON o.id = c.outbox_id
+                    WHERE c.state = 'pending' AND c.next_attempt_at <= ? AND o.mesh_id = ?
+                    ORDER BY c.outbox_id, c.recipient_pubkey LIMIT ?""")) {
+                ps.setLong(1, now);
+                ps.setString(2, meshId);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) due.add(copy(rs, rs.getString("client_message_id"), rs.getString("mesh_id")));
+                }
+            }
+            if (due.isEmpty()) return due;
+            List<Copy> claimed = new ArrayList<>();
+            try (PreparedStatement up = conn.prepareStatement("""
+                    UPDATE outbox_copy SET state = 'inflight', attempts = attempts + 1
+                    WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'pending'""")) {
+                for (Copy c : due) {
+                    up.setLong(1, c.outboxId());
+                    up.setString(2, c.recipientPubkey());
+                    if (up.executeUpdate() == 1) {
+                        claimed.add(new Copy(c.outboxId(), c.clientMessageId(), c.meshId(), c.recipientPubkey(), c.recipientName(),
+                                c.envelopeJson(), State.INFLIGHT, c.attempts() + 1, c.nextAttemptAt(), c.lastError(),
+                                c.messageId(), c.ackStatus(), c.doneAt()));
+                    }
+                }
+            }
+            Set<Long> ids = new LinkedHashSet<>();
+            for (Copy c : claimed) ids.add(c.outboxId());
+            for (long id : ids) aggregateLocked(id, now);
+            return claimed;
+        });
+    }
+
+    /** The coordinator acked the copy ({@code accepted}, {@code duplicate} or an old coordinator's {@code relayed}). */
+    public synchronized void markDone(long outboxId, String recipient, String messageId, String ackStatus, long now) {
+        copyTransition(outboxId, recipient, """
+                UPDATE outbox_copy SET state = 'done', coordinator_message_id = ?, ack_status = ?, done_at = ?, last_error = NULL
+                WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'inflight'""", now, messageId, ackStatus, now);
+    }
+
+    /** Retryable failure: back to pending, due at {@code nextAttemptAt}. */
+    public synchronized void markRetry(long outboxId, String recipient, String error, long nextAttemptAt, long now) {
+        copyTransition(outboxId, recipient, """
+                UPDATE outbox_copy SET state = 'pending', last_error = ?, next_attempt_at = ?
+                WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'inflight'""", now, error, nextAttemptAt);
+    }
+
+    /** Permanent refusal: dead, never retried under this id. */
+    public synchronized void markDead(long outboxId, String recipient, String error, long now) {
+        copyTransition(outboxId, recipient, """
+                UPDATE outbox_copy SET state = 'dead', last_error = ?
+                WHERE outbox_id = ? AND recipient_pubkey = ? AND state IN ('inflight','pending')""", now, error);
+    }
+
+    private void copyTransition(long outboxId, String recipient, String sql, long now, Object... leading) {
+        tx(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(sql)) {
+                int i = 1;
+                for (Object o : leading) {
+                    if (o == null) ps.setNull(i++, Types.VARCHAR);
+                    else if (o instanceof Long l) ps.setLong(i++, l);
+                    else ps.setString(i++, o.toString());
+                }
+                ps.setLong(i++, outboxId);
+                ps.setString(i, recipient);
+                ps.executeUpdate();
+            }
+            aggregateLocked(outboxId, now);
+            return null;
+        });
+    }
+
+    /** Start-up crash recovery: every inflight copy becomes pending and due now. Returns how many. */
+    public synchronized int recoverInflight(long now) {
+        return tx(() -> {
+            List<Long> ids = idsWhere("SELECT DISTINCT outbox_id FROM outbox_copy WHERE state = 'inflight'");
+            int n;
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE outbox_copy SET state = 'pending', next_attempt_at = ?, last_error = 'daemon restarted while in flight'"
+                            + " WHERE state = 'inflight'")) {
+                ps.setLong(1, now);
+                n = ps.executeUpdate();
+            }
+            for (long id : ids) aggregateLocked(id, now);
+            return n;
+        });
+    }
+
+    /** The link of a mesh (re)connected: every pending copy of it is due now. */
+    public synchronized int makeDueNow(String meshId, long now) {
+        return tx(() -> {
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    UPDATE outbox_copy SET next_attempt_at = ? WHERE state = 'pending' AND next_attempt_at > ?
+                      AND outbox_id IN (SELECT id FROM outbox WHERE mesh_id = ?)""")) {
+                ps.setLong(1, now);
+                ps.setLong(2, now);
+                ps.setString(3, meshId);
+                int n = ps.executeUpdate();
+                if (n > 0) {
+                    try (PreparedStatement up = conn.prepareStatement(
+                            "UPDATE outbox SET next_attempt_at = ? WHERE state = 'pending' AND mesh_id = ?")) {
+                        up.setLong(1, now);
+                        up.setString(2, meshId);
+                        up.executeUpdate();
+                    }
+                }
+                return n;
+            }
+        });
+    }
+
+    /** Pending copies of requests created before {@code cutoff} become dead ({@code max_age}). */
+    public synchronized int expire(long cutoff, long now, String reason) {
+        return tx(() -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT id FROM outbox WHERE state = 'pending' AND created_at < ?")) {
+                ps.setLong(1, cutoff);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) ids.add(rs.getLong(1));
+                }
+            }
+            int n = 0;
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "UPDATE outbox_copy SET state = 'dead', last_error = ? WHERE outbox_id = ? AND state = 'pending'")) {
+                for (long id : ids) {
+                    ps.setString(1, reason);
+                    ps.setLong(2, id);
+                    n += ps.executeUpdate();
+                    aggregateLocked(id, now);
+                }
+            }
+            return n;
+        });
+    }
+
+    /**
+     * Operator requeue: in one transaction the old row (dead or pending) becomes {@code aborted}
+     * (with who/when and {@code superseded_by}) and the new request is inserted pending. Returns the
+     * new row; throws {@link PeerException} ({@code unknown_message}, {@code not_requeueable}, or
+     * {@code bad_request} when the new id is taken) and changes nothing then.
+     */
+    public synchronized Request requeue(String oldClientMessageId, NewRequest fresh, String by, long now) {
+        return tx(() -> {
+            Request old = findLocked(oldClientMessageId);
+            if (old == null) {
+                throw new PeerException(PeerException.UNKNOWN_MESSAGE, "no message with id '" + oldClientMessageId + "' in the outbox");
+            }
+            if (old.state() != State.DEAD && old.state() != State.PENDING) {
+                throw new PeerException(PeerException.NOT_REQUEUEABLE, "only dead or pending messages can be requeued; '"
+                        + oldClientMessageId + "' is " + old.state().wire());
+            }
+            if (findLocked(fresh.clientMessageId()) != null) {
+                throw new PeerException(PeerException.BAD_REQUEST, "the new id '" + fresh.clientMessageId()
+                        + "' is already used in the outbox; ids are never reused");
+            }
+            abortLocked(old.id(), by, fresh.clientMessageId(), now);
+            insertLocked(fresh, now);
+            return findLocked(fresh.clientMessageId());
+        });
+    }
+
+    /** Marks a request aborted (and its unfinished copies), keeping the row forever. */
+    public synchronized void abort(String clientMessageId, String by, long now) {
+        tx(() -> {
+            Request r = findLocked(clientMessageId);
+            if (r == null) throw new IllegalArgumentException("no outbox row with id '" + clientMessageId + "'");
+            abortLocked(r.id(), by, null, now);
+            return null;
+        });
+    }
+
+    private void abortLocked(long id, String by, String supersededBy, long now) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "UPDATE outbox_copy SET state = 'aborted' WHERE outbox_id = ? AND state IN ('pending','inflight','dead')")) {
+            ps.setLong(1, id);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = conn.prepareStatement("""
+                UPDATE outbox SET state = 'aborted', aborted_at = ?, aborted_by = ?, superseded_by = ?, updated_at = ?
+                WHERE id = ?""")) {
+            ps.setLong(1, now);
+            ps.setString(2, by);
+            ps.setString(3, supersededBy);
+            ps.setLong(4, now);
+            ps.setLong(5, id);
+            ps.executeUpdate();
+        }
+    }
+
+    /** Recomputes the request's aggregate columns from its copies (aborted is sticky). */
+    private void aggregateLocked(long id, long now) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("""
+                UPDATE outbox SET
+                  state = CASE
+                    WHEN state = 'aborted' THEN 'aborted'
+                    WHEN EXISTS (SELECT 1 FROM outbox_copy c WHERE c.outbox_id = outbox.id AND c.state = 'inflight') THEN 'inflight'
+                    WHEN EXISTS (SELECT 1 FROM outbox_copy c WHERE c.outbox_id = outbox.id AND c.state = 'pending') THEN 'pending'
+                    WHEN EXISTS (SELECT 1 FROM outbox_copy c WHERE c.outbox_id = outbox.id AND c.state = 'dead') THEN 'dead'
+                    ELSE 'done' END,
+                  attempts = (SELECT COALESCE(MAX(attempts), 0) FROM outbox_copy c WHERE c.outbox_id = outbox.id),
+                  next_attempt_at = COALESCE((SELECT MIN(next_attempt_at) FROM outbox_copy c
+                      WHERE c.outbox_id = outbox.id AND c.state = 'pending'), next_attempt_at),
+                  last_error = (SELECT c.last_error FROM outbox_copy c WHERE c.outbox_id = outbox.id AND c.last_error IS NOT NULL
+                      AND c.state <> 'done' ORDER BY (c.state = 'dead') DESC, c.recipient_pubkey LIMIT 1),
+                  updated_at = ?
+                WHERE id = ?""")) {
+            ps.setLong(1, now);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+        try (PreparedStatement ps = conn.prepareStatement(
+                "UPDATE outbox SET done_at = ? WHERE id = ? AND state = 'done' AND done_at IS NULL")) {
+            ps.setLong(1, now);
+            ps.setLong(2, id);
+            ps.executeUpdate();
+        }
+    }
+
+    // ---- plumbing ----
+
+    private List<Long> idsWhere(String sql) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            while (rs.next()) ids.add(rs.getLong(1));
+        }
+        return ids;
+    }
+
+    private List<Copy> copiesOf(long id, String cmid, String meshId) throws SQLException {
+        List<Copy> out = new ArrayList<>();
+        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM outbox_copy WHERE outbox_id = ? ORDER BY recipient_name, recipient_pubkey")) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) out.add(copy(rs, cmid, meshId));
+            }
+        }
+        return out;
+    }
+
+    private static Copy copy(ResultSet rs, String cmid, String meshId) throws SQLException {
+        long done = rs.getLong("done_at");
+        Long doneAt = rs.wasNull() ? null : done;
+        return new Copy(rs.getLong("outbox_id"), cmid, meshId, rs.getString("recipient_pubkey"), rs.getString("recipient_name"),
+                rs.getString("envelope"), State.of(rs.getString("state")), rs.getInt("attempts"), rs.getLong("next_attempt_at"),
+                rs.getString("last_error"), rs.getString("coordinator_message_id"), rs.getString("ack_status"), doneAt);
+    }
+
+    private static Long optLong(ResultSet rs, String col) throws SQLException {
+        long v = rs.getLong(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Request request(ResultSet rs, List<Copy> copies) throws SQLException {
+        return new Request(rs.getLong("id"), rs.getString("client_message_id"), rs.getString("mesh_id"), rs.getString("mesh_name"),
+                rs.getString("destination_kind"), rs.getString("destination_ref"), rs.getString("channel"), rs.getString("priority"),
+                rs.getString("reply_to_id"), rs.getString("meta_json"), rs.getString("request_fingerprint"),
+                State.of(rs.getString("state")), rs.getInt("attempts"), rs.getLong("next_attempt_at"), rs.getString("last_error"),
+                rs.getLong("created_at"), rs.getLong("updated_at"), optLong(rs, "done_at"), optLong(rs, "aborted_at"),
+                rs.getString("aborted_by"), rs.getString("superseded_by"), rs.getString("requeued_from"), copies);
+    }
+
+    private static Request withCopies(Request r, List<Copy> copies) {
+        return new Request(r.id(), r.clientMessageId(), r.meshId(), r.meshName(), r.destinationKind(), r.destinationRef(),
+                r.channel(), r.priority(), r.replyToId(), r.metaJson(), r.fingerprint(), r.state(), r.attempts(),
+                r.nextAttemptAt(), r.lastError(), r.createdAt(), r.updatedAt(), r.doneAt(), r.abortedAt(), r.abortedBy(),
+                r.supersededBy(), r.requeuedFrom(), copies);
+    }
+
+    private interface TxBody<T> {
+        T run() throws SQLException;
+    }
+
+    /** Runs {@code body} in {@code BEGIN IMMEDIATE} ... {@code COMMIT}, rolling back on any failure. */
+    private <T> T tx(TxBody<T> body) {
+        try {
+            try (Statement st = conn.createStatement()) {
+                st.execute("BEGIN IMMEDIATE");
+            }
+            try {
+                T r = body.run();
+                try (Statement st = conn.createStatement()) {
+                    st.execute("COMMIT");
+                }
+                return r;
+            } catch (SQLException | RuntimeException e) {
+                try (Statement st = conn.createStatement()) {
+                    st.execute("ROLLBACK");
+                }
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("outbox transaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            conn.close();
+        } catch (SQLException ignored) {
+            // shutting down
+        }
+    }
+}
