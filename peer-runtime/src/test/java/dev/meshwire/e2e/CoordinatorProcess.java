@@ -14,26 +14,51 @@ import java.util.concurrent.TimeUnit;
 
 /** {@code meshwire coordinator} as a real process with its own data directory and log file. */
 final class CoordinatorProcess implements AutoCloseable {
-    private final Process process;
+    private Process process;
     private final int port;
     private final Path dataDir;
     private final Path log;
+    private final String dbUrl;
 
-    private CoordinatorProcess(Process process, int port, Path dataDir, Path log) {
-        this.process = process;
+    private CoordinatorProcess(int port, Path dataDir, Path log, String dbUrl) {
         this.port = port;
         this.dataDir = dataDir;
         this.log = log;
+        this.dbUrl = dbUrl;
     }
 
+    /** A coordinator with SQLite under {@code dir}. */
     static CoordinatorProcess start(Path dir) throws IOException {
-        int port = freePort();
-        Path data = dir.resolve("coordinator-data");
-        Path log = dir.resolve("coordinator.log");
-        Process p = new ProcessBuilder(List.of(Cli.javaBin(), "-jar", Cli.JAR.toString(), "coordinator",
-                "--listen", "127.0.0.1:" + port, "--data", data.toString(), "--no-stun"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        CoordinatorProcess c = new CoordinatorProcess(p, port, data, log);
+        return start(dir, null);
+    }
+
+    /** A coordinator whose store is {@code dbUrl} (null: SQLite under {@code dir}). */
+    static CoordinatorProcess start(Path dir, String dbUrl) throws IOException {
+        CoordinatorProcess c = new CoordinatorProcess(freePort(), dir.resolve("coordinator-data"), dir.resolve("coordinator.log"), dbUrl);
+        c.launch();
+        return c;
+    }
+
+    /** Starts the process again on the same port, data directory and database (after {@link #kill9}). */
+    void restart() throws IOException {
+        if (process != null && process.isAlive()) throw new IllegalStateException("still running");
+        launch();
+    }
+
+    /** SIGKILL: no shutdown hook runs, nothing is flushed — a crash. */
+    void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
+    private void launch() throws IOException {
+        List<String> cmd = new java.util.ArrayList<>(List.of(Cli.javaBin(), "-jar", Cli.JAR.toString(), "coordinator",
+                "--listen", "127.0.0.1:" + port, "--data", dataDir.toString(), "--no-stun"));
+        if (dbUrl != null) cmd.addAll(List.of("--db", dbUrl));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        this.process = p;
+        CoordinatorProcess c = this;
         HttpClient http = HttpClient.newHttpClient();
         Deadline.await("coordinator /health on port " + port, Duration.ofSeconds(60), () -> {
             if (!p.isAlive()) throw new AssertionError("coordinator exited: " + c.logText());
@@ -46,7 +71,6 @@ final class CoordinatorProcess implements AutoCloseable {
                 throw new RuntimeException(e);
             }
         });
-        return c;
     }
 
     String wsUrl() {
