@@ -40,7 +40,7 @@ class RelayTest {
             alice.send(new Frames.Send("s1", bob.pubkey(), env));
             Frames.Ack ack = alice.await(Frames.Ack.class);
             assertEquals("s1", ack.id());
-            assertEquals("relayed", ack.status());
+            assertEquals("accepted", ack.status());
             assertEquals(env.meta().clientMessageId(), ack.clientMessageId());
             assertTrue(ack.messageId().startsWith("msg_"));
 
@@ -70,10 +70,12 @@ class RelayTest {
         Identity bobId = Identity.generate();
         Meshes.joined(fx, m, bobId, "bob").close();
         try (TestPeer alice = Meshes.owner(fx, m)) {
-            alice.send(new Frames.Send("s1", bobId.publicKeyHex(), alice.dm(bobId, "are you there")));
-            Frames.Error e = alice.await(Frames.Error.class);
-            assertEquals("peer_offline", e.code());
-            assertEquals("s1", e.id());
+            // an offline member is no error: the message is queued and delivered when bob comes back
+            Envelope queued = alice.dm(bobId, "are you there");
+            alice.send(new Frames.Send("s1", bobId.publicKeyHex(), queued));
+            Frames.Ack a1 = alice.await(Frames.Ack.class);
+            assertEquals("s1", a1.id());
+            assertEquals("accepted", a1.status());
 
             Identity stranger = Identity.generate();
             alice.send(new Frames.Send("s2", stranger.publicKeyHex(), alice.dm(stranger, "x")));
@@ -87,6 +89,13 @@ class RelayTest {
             Frames.PeerInfo bob = peers.peers().stream().filter(p -> p.name().equals("bob")).findFirst().orElseThrow();
             assertFalse(bob.online());
             assertNull(bob.connectedSince());
+
+            try (TestPeer bobAgain = fx.peer(bobId)) {
+                bobAgain.hello(m.id());
+                Frames.Deliver d = bobAgain.await(Frames.Deliver.class);
+                assertEquals(a1.messageId(), d.messageId());
+                assertEquals(queued, d.envelope());
+            }
         }
     }
 

@@ -197,6 +197,20 @@ final class TestPeer implements AutoCloseable {
         return EnvelopeSignature.sign(unsigned, identity);
     }
 
+    /** A dm envelope with a chosen clientMessageId and optional meta.expiresAt. */
+    Envelope dm(Identity recipient, String text, String clientMessageId, Long expiresAt) {
+        SealedBody sealed = new BoxCipher(identity).seal(recipient.publicKey(), text.getBytes(StandardCharsets.UTF_8));
+        Body body = new Body(Base64.getEncoder().encodeToString(sealed.nonce()), Base64.getEncoder().encodeToString(sealed.ciphertext()), Body.TEXT_V1);
+        Meta meta = new Meta(clientMessageId, null, Priority.NEXT, null, null, null, null, null, null, null, null, expiresAt, System.currentTimeMillis());
+        return EnvelopeSignature.sign(new Envelope(Envelope.VERSION, Channel.DM, recipient.publicKeyHex(), pubkey(), body, meta, null), identity);
+    }
+
+    /** Sends a ping and waits for its pong: every frame sent before has been processed by the coordinator. */
+    void sync(String id) throws InterruptedException {
+        send(new Frames.Ping(id));
+        await(Frames.Pong.class, p -> id.equals(p.id()));
+    }
+
     @Override
     public void close() {
         try {

@@ -36,7 +36,7 @@ public final class CoordinatorMetrics {
                 .description("open peer WebSocket connections").register(registry);
         Gauge.builder("meshwire_sessions_authenticated", authenticated, AtomicInteger::get)
                 .description("authenticated peer sessions").register(registry);
-        relayed = Counter.builder("meshwire_relayed_messages").description("envelopes relayed to an online recipient").register(registry);
+        relayed = Counter.builder("meshwire_relayed_messages").description("deliver pushes to a recipient connection (first deliveries and redeliveries)").register(registry);
         clientAcks = Counter.builder("meshwire_client_acks").description("client_ack frames received").register(registry);
         Gauge.builder("meshwire_queue_depth", queueDepth, AtomicLong::get)
                 .description("undelivered rows in the durable queue (sampled by the sweeper)").register(registry);

@@ -116,6 +116,7 @@ public final class DeliveryPump {
             long t = System.nanoTime();
             for (Queued.Message m : rows) {
                 if (m.attempts() > 1) queue.metrics().queueRedelivered();
+                queue.metrics().relayed();
                 inflight.put(m.messageId(), t);
                 writer.accept(deliverPrefix + quote(m.messageId()) + ",\"envelope\":" + m.envelopeJson() + '}');
             }

@@ -490,6 +490,10 @@ public final class PgCoordinatorStore implements CoordinatorStore {
         if (closed) return;
         closed = true;
         // Not awaited: close() may run after (or on) the Vert.x instance shutting down, which closes the pool anyway.
-        pool.close().onFailure(e -> LOG.warn("closing the PostgreSQL pool failed: {}", e.toString()));
+        try {
+            pool.close();
+        } catch (RuntimeException e) {
+            LOG.debug("PostgreSQL pool already closed with Vert.x: {}", e.toString());
+        }
     }
 }
