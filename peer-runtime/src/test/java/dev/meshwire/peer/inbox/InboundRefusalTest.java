@@ -79,6 +79,7 @@ class InboundRefusalTest {
         proc.process(me, new Frames.Deliver("q1", "m_1", tampered), "coordinator relay");
         assertEquals(1, proc.refused());
         assertEquals(0, inbox.count());
+        assertEquals(1, proc.acks(), "a refused delivery is acked and dropped, else it would be redelivered forever");
     }
 
     @Test
@@ -90,10 +91,19 @@ class InboundRefusalTest {
     }
 
     @Test
+    void holdAcksWithholdsEvenTheDropAck() {
+        proc.holdAcks(true);
+        proc.process(me, new Frames.Deliver("q1", "m_1", sealedBy(stranger, "hi")), "coordinator relay");
+        assertEquals(0, proc.acks());
+        assertEquals(1, proc.heldAcks());
+    }
+
+    @Test
     void incompleteEnvelopeIsRefusedWithoutThrowing() {
         proc.process(me, new Frames.Deliver("q1", "m_1", null), "coordinator relay");
         proc.process(me, new Frames.Deliver("q2", "m_1", new Envelope(2, Channel.DM, "x", "y", null, null, null)), "coordinator relay");
         assertEquals(2, proc.refused());
+        assertEquals(2, proc.acks());
         assertEquals(0, inbox.count());
     }
 }

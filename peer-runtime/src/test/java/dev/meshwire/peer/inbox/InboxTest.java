@@ -1,6 +1,8 @@
 package dev.meshwire.peer.inbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -69,6 +71,55 @@ class InboxTest {
         try (Inbox inbox = new Inbox(tmp.resolve("inbox.db"))) {
             for (int i = 0; i < 5; i++) inbox.insert(msg("aa", "c" + i, "m" + i, "q" + i));
             assertEquals(List.of("m3", "m4"), inbox.list(null, 2, false).stream().map(InboxMessage::text).toList());
+        }
+    }
+
+    @Test
+    void unreadListingMarksExactlyWhatItReturnedAndPeekMarksNothing() {
+        try (Inbox inbox = new Inbox(tmp.resolve("inbox.db"))) {
+            for (int i = 0; i < 4; i++) inbox.insert(msg("aa", "c" + i, "m" + i, "q" + i));
+            InboxMessage otherMesh = new InboxMessage(0, "m_2", "other", "aa", "alice", "o1", "q9", "dm", "now", "elsewhere",
+                    "coordinator relay", null, System.currentTimeMillis(), null);
+            inbox.insert(otherMesh);
+            assertEquals(5, inbox.unreadCount(null));
+            // peek: nothing changes
+            assertEquals(4, inbox.list("demo", 10, true, false).size());
+            assertEquals(5, inbox.unreadCount(null));
+            // the newest two of mesh demo are shown and marked; the other mesh's row is untouched
+            assertEquals(List.of("m2", "m3"), inbox.list("demo", 2, true, true).stream().map(InboxMessage::text).toList());
+            assertEquals(List.of("m0", "m1"), inbox.list("demo", 10, true, false).stream().map(InboxMessage::text).toList());
+            assertEquals(1, inbox.unreadCount("other"));
+            // a second unread listing never shows m2/m3 again
+            assertEquals(List.of("m0", "m1"), inbox.list("demo", 10, true, true).stream().map(InboxMessage::text).toList());
+            assertEquals(0, inbox.list("demo", 10, true, true).size());
+        }
+    }
+
+    @Test
+    void flushDeletesSeenOnlyUnlessAllAndDeleteRemovesOneRow() {
+        try (Inbox inbox = new Inbox(tmp.resolve("inbox.db"))) {
+            for (int i = 0; i < 3; i++) inbox.insert(msg("aa", "c" + i, "m" + i, "q" + i));
+            inbox.list(null, 1, true, true); // shows (and marks) m2
+            assertEquals(1, inbox.flush(null, false));
+            assertEquals(List.of("m0", "m1"), inbox.list(null, 10, false).stream().map(InboxMessage::text).toList());
+            long id = inbox.list(null, 10, false).get(0).id();
+            assertTrue(inbox.delete(id));
+            assertFalse(inbox.delete(id));
+            assertEquals(1, inbox.flush(null, true));
+            assertEquals(0, inbox.count());
+            // a deleted message redelivered later is a new row again: deletion is the user's choice
+        }
+    }
+
+    @Test
+    void pruneDeletesRowsReceivedBeforeTheCutoff() {
+        try (Inbox inbox = new Inbox(tmp.resolve("inbox.db"))) {
+            long now = System.currentTimeMillis();
+            inbox.insert(new InboxMessage(0, "m_1", "demo", "aa", "alice", "old", "q1", "dm", "next", "old", "coordinator relay",
+                    null, now - 31L * 86_400_000, null));
+            inbox.insert(msg("aa", "new", "new", "q2"));
+            assertEquals(1, inbox.pruneBefore(now - 30L * 86_400_000));
+            assertEquals(List.of("new"), inbox.list(null, 10, false).stream().map(InboxMessage::text).toList());
         }
     }
 }
