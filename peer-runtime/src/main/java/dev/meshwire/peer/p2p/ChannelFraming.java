@@ -1,0 +1,101 @@
+package dev.meshwire.peer.p2p;
+
+import java.nio.ByteBuffer;
+
+/**
+ * The bytes on a meshwire data channel. Every data-channel message is one frame, binary, big-endian:
+ *
+ * <pre>
+ * DATA  (22-byte header + chunk)
+ *   u8  version = 1
+ *   u8  type    = 1
+ *   u64 messageId     sender's per-session id, starting at 1
+ *   u32 chunkIndex    0 .. chunkCount-1, sent in order, never interleaved with another message
+ *   u32 chunkCount    1 .. totalLength
+ *   u32 totalLength   1 .. the receiver's limit (64 MiB by default)
+ *   ... chunk bytes   at least 1; the chunks concatenated are the message
+ * ACK   (10 bytes)
+ *   u8  version = 1
+ *   u8  type    = 2
+ *   u64 messageId     sent by the receiver after the whole message was delivered
+ * </pre>
+ *
+ * <p>Why: webrtc-java silently closes a channel on a message above 262,144 bytes (the SDP's
+ * {@code a=max-message-size}), so every frame is at most that; the channel is ordered and reliable,
+ * so chunks need no offsets, only checks that catch a broken peer.
+ */
+public final class ChannelFraming {
+    public static final int VERSION = 1;
+    public static final int TYPE_DATA = 1;
+    public static final int TYPE_ACK = 2;
+    public static final int DATA_HEADER_BYTES = 22;
+    public static final int ACK_BYTES = 10;
+    /** The largest frame webrtc-java delivers, from {@code a=max-message-size:262144}. */
+    public static final int MAX_FRAME_BYTES = 262_144;
+    /** A peer that allows less than this per message is not worth a direct channel. */
+    public static final int MIN_FRAME_BYTES = 1024;
+
+    private ChannelFraming() {}
+
+    /** A decoded frame: {@link Data} or {@link AckFrame}. */
+    public sealed interface Frame {}
+
+    /** One chunk; {@code chunk} is a copy the caller owns. */
+    public record Data(long messageId, int chunkIndex, int chunkCount, int totalLength, byte[] chunk) implements Frame {}
+
+    public record AckFrame(long messageId) implements Frame {}
+
+    /** Chunks a message of {@code totalLength} bytes needs when frames are at most {@code frameBytes}. */
+    public static int chunkCount(int totalLength, int frameBytes) {
+        int per = frameBytes - DATA_HEADER_BYTES;
+        return (int) ((totalLength + (long) per - 1) / per);
+    }
+
+    /** Encodes chunk {@code index} of {@code payload}, with frames of at most {@code frameBytes}. */
+    public static byte[] encodeChunk(long messageId, byte[] payload, int index, int frameBytes) {
+        int per = frameBytes - DATA_HEADER_BYTES;
+        int count = chunkCount(payload.length, frameBytes);
+        if (index < 0 || index >= count) throw new IllegalArgumentException("chunk index out of range");
+        int off = index * per;
+        int len = Math.min(per, payload.length - off);
+        ByteBuffer b = ByteBuffer.allocate(DATA_HEADER_BYTES + len);
+        b.put((byte) VERSION).put((byte) TYPE_DATA).putLong(messageId).putInt(index).putInt(count).putInt(payload.length);
+        b.put(payload, off, len);
+        return b.array();
+    }
+
+    public static byte[] encodeAck(long messageId) {
+        return ByteBuffer.allocate(ACK_BYTES).put((byte) VERSION).put((byte) TYPE_ACK).putLong(messageId).array();
+    }
+
+    /**
+     * Decodes one frame. Checks only what one frame can show; {@link FrameAssembler} checks the
+     * sequence.
+     *
+     * @throws FramingException naming the first rule the frame breaks
+     */
+    public static Frame decode(byte[] frame) throws FramingException {
+        if (frame.length < 2) throw new FramingException("frame of " + frame.length + " bytes is too short");
+        if (frame.length > MAX_FRAME_BYTES) throw new FramingException("frame of " + frame.length + " bytes exceeds " + MAX_FRAME_BYTES);
+        if ((frame[0] & 0xff) != VERSION) throw new FramingException("unknown framing version " + (frame[0] & 0xff));
+        ByteBuffer b = ByteBuffer.wrap(frame);
+        b.position(2);
+        int type = frame[1] & 0xff;
+        if (type == TYPE_ACK) {
+            if (frame.length != ACK_BYTES) throw new FramingException("ack frame must be " + ACK_BYTES + " bytes, got " + frame.length);
+            return new AckFrame(b.getLong());
+        }
+        if (type != TYPE_DATA) throw new FramingException("unknown frame type " + type);
+        if (frame.length <= DATA_HEADER_BYTES) throw new FramingException("data frame without chunk bytes");
+        long id = b.getLong();
+        int index = b.getInt();
+        int count = b.getInt();
+        int total = b.getInt();
+        if (total < 1) throw new FramingException("total length " + Integer.toUnsignedString(total) + " is invalid");
+        if (count < 1 || count > total) throw new FramingException("chunk count " + Integer.toUnsignedString(count) + " is invalid for " + total + " bytes");
+        if (index < 0 || index >= count) throw new FramingException("chunk index " + Integer.toUnsignedString(index) + " outside 0.." + (count - 1));
+        byte[] chunk = new byte[frame.length - DATA_HEADER_BYTES];
+        b.get(chunk);
+        return new Data(id, index, count, total, chunk);
+    }
+}

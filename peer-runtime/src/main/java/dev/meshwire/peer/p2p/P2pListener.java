@@ -1,0 +1,32 @@
+package dev.meshwire.peer.p2p;
+
+import java.util.List;
+
+/**
+ * What an engine tells its owner. Every method runs on the engine's own thread, in order, and must
+ * return quickly without blocking (hand real work to another executor): a slow listener delays every
+ * session of the engine. Never on the native WebRTC thread.
+ */
+public interface P2pListener {
+    /** A whole message arrived from {@code peer}; the engine acks it after this returns. */
+    default void onMessage(String peer, byte[] message) {}
+
+    /**
+     * A session changed state. {@code reason} says why for CLOSED and FAILED (e.g. {@code ICE failed},
+     * {@code idle timeout}, {@code remote closed}) and is null otherwise.
+     */
+    default void onStateChange(String peer, String sessionId, SessionState state, String reason) {}
+
+    /**
+     * A session ended with messages that were never acked, oldest first. Their send futures failed
+     * with {@link P2pException#CHANNEL_CLOSED}, too; resend them via the relay. Not called when the
+     * list would be empty.
+     */
+    default void onUnacked(String peer, List<Unacked> unacked) {}
+
+    /** The candidate pair of an open session, if {@code getStats} showed one. */
+    default void onPath(String peer, String sessionId, CandidatePair pair) {}
+
+    /** A signaling message was refused (bad signature, unknown peer, glare loser, ...). For logs and tests. */
+    default void onSignalRefused(String from, String frameType, String reason) {}
+}

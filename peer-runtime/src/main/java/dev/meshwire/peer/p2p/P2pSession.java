@@ -1,0 +1,526 @@
+package dev.meshwire.peer.p2p;
+
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelBuffer;
+import dev.onvoid.webrtc.RTCDataChannelInit;
+import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCDataChannelState;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.RTCStats;
+import dev.onvoid.webrtc.RTCStatsReport;
+import dev.onvoid.webrtc.RTCStatsType;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One RTCPeerConnection with one ordered, reliable data channel ({@code meshwire}) to one peer, for
+ * one session id.
+ *
+ * <p>Threading: every field is owned by the engine thread. Native callbacks (all on WebRTC's
+ * signaling thread) only copy what they must and post to the engine thread; they never block and
+ * never touch native objects, because the engine thread may be disposing them. The one exception is
+ * {@code onDataChannel}, which registers the channel observer right there: a message that arrives
+ * before the observer is installed is lost.
+ */
+final class P2pSession {
+    private static final Logger LOG = LoggerFactory.getLogger(P2pSession.class);
+    static final String LABEL = "meshwire";
+    private static final Pattern MAX_MESSAGE_SIZE = Pattern.compile("a=max-message-size:(\\d+)");
+    /** RFC 8841: an SDP without a=max-message-size allows 64 KiB. */
+    private static final int DEFAULT_REMOTE_MAX = 65_536;
+    private static final long DRAIN_RECHECK_MS = 10;
+
+    final P2pEngine engine;
+    final String peer;
+    final String sessionId;
+    final boolean offerer;
+    final long createdNanos = System.nanoTime();
+
+    private RTCPeerConnection pc;
+    private RTCDataChannel dc;
+    private volatile SessionState state = SessionState.CONNECTING;
+    private boolean remoteSet;
+    private final List<RTCIceCandidate> remoteQueue = new ArrayList<>();
+    private boolean localSdpSent;
+    private final List<RTCIceCandidate> localQueue = new ArrayList<>();
+    private long openedNanos;
+    private volatile long lastActivityNanos = System.nanoTime();
+    private int frameBytes = ChannelFraming.MAX_FRAME_BYTES;
+    private long nextMessageId = 1;
+    private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
+    private Outgoing current;
+    private final LinkedHashMap<Long, Outgoing> unacked = new LinkedHashMap<>();
+    private final FrameAssembler assembler;
+    private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    private volatile boolean waitingForDrain;
+    private ScheduledFuture<?> connectTimer;
+    private volatile CandidatePair path;
+
+    /** A message taken by send, until acked or reported unacked. */
+    static final class Outgoing {
+        final byte[] payload;
+        final CompletableFuture<Ack> future = new CompletableFuture<>();
+        long id;
+        int chunks;
+        int nextChunk;
+        long firstSentNanos;
+
+        Outgoing(byte[] payload) {
+            this.payload = payload;
+        }
+    }
+
+    P2pSession(P2pEngine engine, String peer, String sessionId, boolean offerer) {
+        this.engine = engine;
+        this.peer = peer;
+        this.sessionId = sessionId;
+        this.offerer = offerer;
+        this.assembler = new FrameAssembler(engine.config().maxMessageBytes());
+    }
+
+    SessionState state() {
+        return state;
+    }
+
+    CandidatePair path() {
+        return path;
+    }
+
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    long lastActivityNanos() {
+        return lastActivityNanos;
+    }
+
+    // ---- handshake (engine thread) ----
+
+    /** Creates the peer connection; as offerer also the channel and the offer, as answerer applies {@code offerSdp}. */
+    void start(PeerConnectionFactory factory, RTCConfiguration cfg, String offerSdp) {
+        connectTimer = engine.schedule(() -> {
+            if (state == SessionState.CONNECTING) fail("no open channel within the connect timeout of " + engine.config().connectTimeout().toMillis() + " ms");
+        }, engine.config().connectTimeout().toMillis());
+        try {
+            pc = factory.createPeerConnection(cfg, new Observer());
+            if (pc == null) {
+                fail("createPeerConnection returned null");
+                return;
+            }
+            if (offerer) {
+                RTCDataChannelInit init = new RTCDataChannelInit(); // ordered, reliable (no lifetime/retransmit limit)
+                RTCDataChannel channel = pc.createDataChannel(LABEL, init);
+                channel.registerObserver(new ChannelObserver(channel));
+                dc = channel;
+                pc.createOffer(new RTCOfferOptions(), new CreateObserver());
+            } else {
+                setRemote(RTCSdpType.OFFER, offerSdp, () -> pc.createAnswer(new RTCAnswerOptions(), new CreateObserver()));
+            }
+        } catch (RuntimeException e) {
+            fail("peer connection setup failed: " + e.getMessage());
+        }
+    }
+
+    /** The signed answer to our offer arrived (already verified by the engine). */
+    void onAnswer(String sdp) {
+        if (state != SessionState.CONNECTING || !offerer || remoteSet) return;
+        setRemote(RTCSdpType.ANSWER, sdp, () -> {});
+    }
+
+    private void setRemote(RTCSdpType type, String sdp, Runnable then) {
+        int remoteMax = remoteMaxMessageSize(sdp);
+        if (remoteMax < ChannelFraming.MIN_FRAME_BYTES) {
+            fail("peer allows only " + remoteMax + "-byte messages");
+            return;
+        }
+        frameBytes = Math.min(ChannelFraming.MAX_FRAME_BYTES, remoteMax);
+        pc.setRemoteDescription(new RTCSessionDescription(type, sdp), new SetObserver(() -> {
+            remoteSet = true;
+            for (RTCIceCandidate c : remoteQueue) pc.addIceCandidate(c);
+            remoteQueue.clear();
+            then.run();
+        }, "setRemoteDescription"));
+    }
+
+    private void onLocalDescription(RTCSessionDescription desc) {
+        pc.setLocalDescription(desc, new SetObserver(() -> {
+            String type = offerer ? P2pSignal.Sdp.OFFER : P2pSignal.Sdp.ANSWER;
+            engine.signal(SdpSignature.sign(engine.identity(), engine.meshId(), peer, sessionId, type, desc.sdp));
+            localSdpSent = true;
+            for (RTCIceCandidate c : localQueue) sendCandidate(c);
+            localQueue.clear();
+        }, "setLocalDescription"));
+    }
+
+    private void onLocalCandidate(RTCIceCandidate c) {
+        if (state != SessionState.CONNECTING && state != SessionState.OPEN) return;
+        if (!engine.candidateAllowed(c.sdp)) return;
+        if (localSdpSent) sendCandidate(c); else localQueue.add(c);
+    }
+
+    private void sendCandidate(RTCIceCandidate c) {
+        engine.signal(new P2pSignal.Candidate(engine.meshId(), engine.selfHex(), peer, sessionId, c.sdpMid, c.sdpMLineIndex, c.sdp));
+    }
+
+    /** A remote candidate for this session; queued until the remote description is set. */
+    void addRemoteCandidate(P2pSignal.Candidate m) {
+        if (state.terminal() || pc == null) return;
+        if (m.candidate() == null || m.candidate().length() > 2048 || !engine.candidateAllowed(m.candidate())) return;
+        RTCIceCandidate c = new RTCIceCandidate(m.mid(), m.mLineIndex(), m.candidate());
+        if (remoteSet) pc.addIceCandidate(c); else if (remoteQueue.size() < 256) remoteQueue.add(c);
+    }
+
+    private void adoptChannel(RTCDataChannel channel) {
+        if (state.terminal() || dc != null || !LABEL.equals(safeLabel(channel))) {
+            disposeChannel(channel);
+            return;
+        }
+        dc = channel;
+        onChannelState(channel);
+    }
+
+    private void onChannelState(RTCDataChannel channel) {
+        if (channel != dc || dc == null) return;
+        RTCDataChannelState s = dc.getState();
+        if (s == RTCDataChannelState.OPEN && state == SessionState.CONNECTING) {
+            state = SessionState.OPEN;
+            openedNanos = System.nanoTime();
+            lastActivityNanos = openedNanos;
+            if (connectTimer != null) connectTimer.cancel(false);
+            engine.sessionOpened(this);
+            requestStats();
+            schedulePump();
+        } else if (s == RTCDataChannelState.CLOSING || s == RTCDataChannelState.CLOSED) {
+            if (state == SessionState.CONNECTING) fail("data channel closed before it opened");
+            else close(SessionState.CLOSED, "data channel closed", true);
+        }
+    }
+
+    private void onConnectionState(RTCPeerConnectionState s) {
+        if (state.terminal()) return;
+        if (s == RTCPeerConnectionState.FAILED) {
+            if (state == SessionState.CONNECTING) fail("ICE/DTLS failed");
+            else close(SessionState.CLOSED, "connection failed", true);
+        } else if (s == RTCPeerConnectionState.CLOSED) {
+            close(state == SessionState.CONNECTING ? SessionState.FAILED : SessionState.CLOSED, "peer connection closed", true);
+        }
+    }
+
+    private void requestStats() {
+        RTCPeerConnection p = pc;
+        if (p == null) return;
+        p.getStats(report -> {
+            CandidatePair pair = selectedPair(report);
+            if (pair != null) engine.post(() -> {
+                if (state == SessionState.OPEN) {
+                    path = pair;
+                    engine.pathKnown(this, pair);
+                }
+            });
+        });
+    }
+
+    // ---- sending (any thread enqueues, engine thread pumps) ----
+
+    CompletableFuture<Ack> enqueue(byte[] payload) {
+        Outgoing o = new Outgoing(payload);
+        queue.add(o);
+        if (state != SessionState.OPEN) {
+            // Raced with close: whoever removes it from the queue reports it, so it is reported once.
+            if (queue.remove(o)) {
+                o.future.completeExceptionally(new P2pException(P2pException.NO_CHANNEL, "direct channel to " + engine.shortKey(peer) + " is not open"));
+            }
+            return o.future;
+        }
+        schedulePump();
+        return o.future;
+    }
+
+    private void schedulePump() {
+        if (pumpScheduled.compareAndSet(false, true)) engine.post(this::pump);
+    }
+
+    /** Hands frames to the channel until the queue is empty or bufferedAmount is above the watermark. Never waits. */
+    private void pump() {
+        pumpScheduled.set(false);
+        if (state != SessionState.OPEN || dc == null) return;
+        try {
+            while (true) {
+                if (current == null) {
+                    current = queue.poll();
+                    if (current == null) return;
+                    current.id = nextMessageId++;
+                    current.chunks = ChannelFraming.chunkCount(current.payload.length, frameBytes);
+                }
+                long threshold = waitingForDrain ? engine.config().lowWatermark() : engine.config().highWatermark();
+                if (dc.getBufferedAmount() > threshold) {
+                    waitingForDrain = true;
+                    // onBufferedAmountChange normally wakes us; this re-check covers a drain that finished
+                    // between reading the amount and setting the flag.
+                    engine.schedule(this::schedulePump, DRAIN_RECHECK_MS);
+                    return;
+                }
+                waitingForDrain = false;
+                byte[] frame = ChannelFraming.encodeChunk(current.id, current.payload, current.nextChunk, frameBytes);
+                if (current.nextChunk == 0) {
+                    current.firstSentNanos = System.nanoTime();
+                    unacked.put(current.id, current);
+                }
+                // A heap buffer is sent whole (webrtc-java ignores position/limit), so each frame is its own array.
+                dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(frame), true));
+                current.nextChunk++;
+                lastActivityNanos = System.nanoTime();
+                if (current.nextChunk == current.chunks) current = null;
+            }
+        } catch (Exception e) {
+            close(SessionState.CLOSED, "send failed: " + e.getMessage(), true);
+        }
+    }
+
+    // ---- receiving (engine thread) ----
+
+    private void onFrame(byte[] raw) {
+        if (state != SessionState.OPEN) return;
+        lastActivityNanos = System.nanoTime();
+        try {
+            ChannelFraming.Frame f = ChannelFraming.decode(raw);
+            if (f instanceof ChannelFraming.AckFrame a) {
+                Outgoing o = unacked.get(a.messageId());
+                // Only a completely sent message can be acked; anything else is a confused peer: ignore it.
+                if (o == null || o == current) return;
+                unacked.remove(a.messageId());
+                o.future.complete(new Ack(peer, sessionId, o.id, o.payload.length, System.nanoTime() - o.firstSentNanos));
+            } else if (f instanceof ChannelFraming.Data d) {
+                byte[] message = assembler.accept(d);
+                if (message == null) return;
+                engine.deliver(peer, message);
+                if (state == SessionState.OPEN && dc != null && !engine.holdAcks) {
+                    dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAck(d.messageId())), true));
+                }
+            }
+        } catch (FramingException e) {
+            LOG.warn("closing direct channel to {}: {}", engine.shortKey(peer), e.getMessage());
+            close(SessionState.CLOSED, "framing error: " + e.getMessage(), true);
+        } catch (Exception e) {
+            close(SessionState.CLOSED, "ack send failed: " + e.getMessage(), true);
+        }
+    }
+
+    // ---- ending (engine thread) ----
+
+    void fail(String reason) {
+        close(SessionState.FAILED, reason, true);
+    }
+
+    /**
+     * Ends the session once: tells the peer (if asked), releases the native objects in the order
+     * that was seen not to crash (channel observer, channel close, channel dispose, then peer
+     * connection close), and fails every message that was taken but not acked.
+     */
+    void close(SessionState end, String reason, boolean notifyRemote) {
+        if (state.terminal()) return;
+        state = end;
+        if (connectTimer != null) connectTimer.cancel(false);
+        if (notifyRemote) engine.signal(new P2pSignal.Close(engine.meshId(), engine.selfHex(), peer, sessionId, reason));
+        disposeChannel(dc);
+        dc = null;
+        if (pc != null) {
+            try {
+                pc.close();
+            } catch (Throwable t) {
+                LOG.debug("pc.close failed", t);
+            }
+            pc = null;
+        }
+        List<Outgoing> lost = new ArrayList<>(unacked.values());
+        unacked.clear();
+        if (current != null && !lost.contains(current)) lost.add(current);
+        current = null;
+        for (Outgoing o; (o = queue.poll()) != null; ) lost.add(o);
+        List<Unacked> report = new ArrayList<>(lost.size());
+        for (Outgoing o : lost) {
+            report.add(new Unacked(peer, sessionId, o.id, o.payload));
+            o.future.completeExceptionally(new P2pException(P2pException.CHANNEL_CLOSED,
+                    "direct channel to " + engine.shortKey(peer) + " closed before the ack (" + reason + ")", o.payload));
+        }
+        engine.sessionEnded(this, end, reason, report);
+    }
+
+    private static void disposeChannel(RTCDataChannel channel) {
+        if (channel == null) return;
+        try {
+            channel.unregisterObserver();
+            channel.close();
+            channel.dispose();
+        } catch (Throwable t) {
+            LOG.debug("data channel dispose failed", t);
+        }
+    }
+
+    private static String safeLabel(RTCDataChannel channel) {
+        try {
+            return channel.getLabel();
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    // ---- helpers ----
+
+    static int remoteMaxMessageSize(String sdp) {
+        Matcher m = MAX_MESSAGE_SIZE.matcher(sdp);
+        if (!m.find()) return DEFAULT_REMOTE_MAX;
+        try {
+            long v = Long.parseLong(m.group(1));
+            return v == 0 || v > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) v; // 0 = no limit
+        } catch (NumberFormatException e) {
+            return DEFAULT_REMOTE_MAX;
+        }
+    }
+
+    /** Reads the nominated, succeeded candidate pair from a stats report; null if there is none. */
+    static CandidatePair selectedPair(RTCStatsReport report) {
+        Map<String, RTCStats> all = report.getStats();
+        String pairId = null;
+        for (RTCStats s : all.values()) {
+            if (s.getType() == RTCStatsType.TRANSPORT && s.getAttributes().get("selectedCandidatePairId") != null) {
+                pairId = String.valueOf(s.getAttributes().get("selectedCandidatePairId"));
+            }
+        }
+        RTCStats pair = pairId == null ? null : all.get(pairId);
+        if (pair == null) {
+            for (RTCStats s : all.values()) {
+                if (s.getType() != RTCStatsType.CANDIDATE_PAIR) continue;
+                Map<String, Object> a = s.getAttributes();
+                if ("true".equalsIgnoreCase(String.valueOf(a.get("nominated")))
+                        && "succeeded".equalsIgnoreCase(String.valueOf(a.get("state")))) {
+                    pair = s;
+                    break;
+                }
+            }
+        }
+        if (pair == null) return null;
+        RTCStats local = all.get(String.valueOf(pair.getAttributes().get("localCandidateId")));
+        RTCStats remote = all.get(String.valueOf(pair.getAttributes().get("remoteCandidateId")));
+        if (local == null || remote == null) return null;
+        return new CandidatePair(attr(local, "candidateType"), attr(local, "protocol"),
+                attr(remote, "candidateType"), attr(remote, "protocol"));
+    }
+
+    private static String attr(RTCStats s, String name) {
+        Object v = s.getAttributes().get(name);
+        return v == null ? "unknown" : String.valueOf(v).toLowerCase();
+    }
+
+    // ---- native callbacks: copy, post, return ----
+
+    private final class Observer implements PeerConnectionObserver {
+        @Override
+        public void onIceCandidate(RTCIceCandidate candidate) {
+            engine.post(() -> onLocalCandidate(candidate));
+        }
+
+        @Override
+        public void onConnectionChange(RTCPeerConnectionState s) {
+            engine.post(() -> onConnectionState(s));
+        }
+
+        @Override
+        public void onDataChannel(RTCDataChannel channel) {
+            channel.registerObserver(new ChannelObserver(channel));
+            engine.post(() -> adoptChannel(channel));
+        }
+    }
+
+    private final class ChannelObserver implements RTCDataChannelObserver {
+        private final RTCDataChannel channel;
+
+        ChannelObserver(RTCDataChannel channel) {
+            this.channel = channel;
+        }
+
+        @Override
+        public void onBufferedAmountChange(long previousAmount) {
+            if (waitingForDrain) schedulePump();
+        }
+
+        @Override
+        public void onStateChange() {
+            engine.post(() -> onChannelState(channel));
+        }
+
+        @Override
+        public void onMessage(RTCDataChannelBuffer buffer) {
+            // The native buffer is only valid during this call: copy it here.
+            ByteBuffer data = buffer.data;
+            byte[] copy = new byte[data.remaining()];
+            data.get(copy);
+            engine.post(() -> onFrame(copy));
+        }
+    }
+
+    private final class CreateObserver implements CreateSessionDescriptionObserver {
+        @Override
+        public void onSuccess(RTCSessionDescription description) {
+            engine.post(() -> {
+                if (state == SessionState.CONNECTING && pc != null) onLocalDescription(description);
+            });
+        }
+
+        @Override
+        public void onFailure(String error) {
+            engine.post(() -> fail("create " + (offerer ? "offer" : "answer") + " failed: " + error));
+        }
+    }
+
+    private final class SetObserver implements SetSessionDescriptionObserver {
+        private final Runnable then;
+        private final String what;
+
+        SetObserver(Runnable then, String what) {
+            this.then = then;
+            this.what = what;
+        }
+
+        @Override
+        public void onSuccess() {
+            engine.post(() -> {
+                if (state == SessionState.CONNECTING && pc != null) then.run();
+            });
+        }
+
+        @Override
+        public void onFailure(String error) {
+            engine.post(() -> fail(what + " failed: " + error));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "P2pSession[" + engine.shortKey(peer) + " " + sessionId.substring(0, 8) + " " + state + (offerer ? " offerer" : " answerer") + "]";
+    }
+}
