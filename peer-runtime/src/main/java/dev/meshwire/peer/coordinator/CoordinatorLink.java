@@ -111,6 +111,12 @@ public final class CoordinatorLink implements AutoCloseable {
         return roster.get(pubkey);
     }
 
+    /** Seeds the roster from a cache (all offline) while it is empty; the next hello_ack replaces it. */
+    public void seedRoster(Collection<Frames.PeerInfo> cached) {
+        if (!roster.isEmpty()) return;
+        for (Frames.PeerInfo p : cached) if (p != null && p.pubkey() != null) roster.putIfAbsent(p.pubkey(), p);
+    }
+
     public String nextId() {
         return "r" + ids.incrementAndGet();
     }

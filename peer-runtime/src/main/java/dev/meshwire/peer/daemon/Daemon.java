@@ -181,6 +181,7 @@ public final class Daemon implements RunningDaemon, DaemonApi {
 
             @Override
             public void onPeerJoined(CoordinatorLink l, Frames.PeerInfo p) {
+                saveRoster(cfg.name(), l);
                 events.publish(new DaemonEvent(DaemonEvent.PEER_JOINED,
                         IpcClient.map("mesh", cfg.name(), "name", p.name(), "pubkey", p.pubkey(), "role", p.role())));
             }
@@ -194,10 +195,12 @@ public final class Daemon implements RunningDaemon, DaemonApi {
             @Override
             public void onState(CoordinatorLink l, LinkState state, String detail) {
                 if (state == LinkState.CONNECTED && l.meshId() != null) drain.linkConnected(l.meshId());
+                if (state == LinkState.CONNECTED) saveRoster(cfg.name(), l);
                 events.publish(new DaemonEvent(DaemonEvent.LINK,
                         IpcClient.map("mesh", cfg.name(), "state", state.wireName(), "detail", detail)));
             }
         });
+        if (joinInvite == null) link.seedRoster(store.loadRoster(cfg.name()));
         MeshSession s = new MeshSession(cfg, identity, new BoxCipher(identity), link);
         holder.set(s);
         if (joinInvite == null) sessions.put(cfg.name(), s);
@@ -238,6 +241,19 @@ public final class Daemon implements RunningDaemon, DaemonApi {
     public DrainWorker drain() { return drain; }
     /** A joined mesh's live session, or null. */
     public MeshSession session(String meshName) { return sessions.get(meshName); }
+
+    /** Caches the member list off the event loop (names resolve after a restart without the coordinator). */
+    private void saveRoster(String meshName, CoordinatorLink l) {
+        var snapshot = l.roster();
+        vertx.executeBlocking(() -> {
+            try {
+                store.saveRoster(meshName, snapshot);
+            } catch (RuntimeException e) {
+                log.debug("cannot cache the roster of {}: {}", meshName, e.getMessage());
+            }
+            return null;
+        }, false);
+    }
 
     private void pruneInbox() {
         try {
@@ -419,6 +435,7 @@ public final class Daemon implements RunningDaemon, DaemonApi {
         // The link is already connected and now says hello on reconnect; register it under its record.
         MeshSession s = new MeshSession(cfg, id, new BoxCipher(id), link);
         registerJoined(s, link);
+        saveRoster(meshName, link);
         return IpcClient.map("mesh", meshJson(s));
     }
 

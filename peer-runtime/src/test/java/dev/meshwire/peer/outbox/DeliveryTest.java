@@ -203,10 +203,11 @@ class DeliveryTest {
         coord = null;
         await("alice's link is down", WAIT, () -> !alice.session("team").link().connected());
 
-        // max age: a daemon whose outbox gives up after 1 s
+        // max age: a daemon whose outbox gives up after 1 s (restarted while the coordinator is down:
+        // "bob" still resolves from the cached member list)
         alice.close();
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withLink(FAST).withOutboxMaxAge(Duration.ofSeconds(1)));
-        alice.client().post("/v1/send", IpcClient.map("to", bobPub, "message", "too old", "clientMessageId", "aged-1"));
+        alice.client().post("/v1/send", IpcClient.map("to", "bob", "message", "too old", "clientMessageId", "aged-1"));
         assertEquals("pending", state(alice, "aged-1"));
         await("aged out", WAIT, () -> "dead".equals(state(alice, "aged-1")));
         assertTrue(alice.client().message("aged-1").path("lastError").asText().startsWith("max_age"),
