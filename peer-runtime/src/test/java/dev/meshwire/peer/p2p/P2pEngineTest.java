@@ -150,7 +150,8 @@ class P2pEngineTest {
         Identity mallory = Identity.generate();
         // The "coordinator" re-signs A's offer with its own key but keeps from=A.
         hub.tamper = m -> m instanceof P2pSignal.Sdp s && s.type().equals("offer")
-                ? SdpSignature.sign(mallory, s.meshId(), s.to(), s.sessionId(), s.type(), s.sdp()).withFrom(s.from())
+                ? new P2pSignal.Sdp(s.meshId(), s.from(), s.to(), s.sessionId(), s.type(), s.sdp(),
+                        SdpSignature.sign(mallory, s.meshId(), s.to(), s.sessionId(), s.type(), s.sdp()).signature())
                 : m;
         assertEquals(ConnectOutcome.STARTED, ea.connect(pb()));
         await("B refuses the offer", Duration.ofSeconds(5), () -> !rb.refused.isEmpty());
@@ -227,7 +228,7 @@ class P2pEngineTest {
         await("unacked reported", Duration.ofSeconds(2), () -> ra.unacked.size() == 5);
         for (int i = 0; i < 5; i++) {
             assertEquals("m" + i, new String(ra.unacked.get(i).payload(), StandardCharsets.UTF_8));
-            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, pending.get(0)::get);
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, pending.get(i)::get);
             P2pException p = assertInstanceOf(P2pException.class, e.getCause());
             assertEquals(P2pException.CHANNEL_CLOSED, p.code());
             assertTrue(p.retryable());
@@ -289,6 +290,7 @@ class P2pEngineTest {
         ea.close(pb());
         await("closed", Duration.ofSeconds(5), () -> ea.state(pb()) == null && eb.state(pa()) == null);
         int threadsBefore = ManagementFactory.getThreadMXBean().getThreadCount();
+        long osThreadsBefore = osThreads();
         long rssBefore = rssKb();
         int cycles = 40;
         for (int i = 0; i < cycles; i++) {
@@ -302,11 +304,20 @@ class P2pEngineTest {
             await("closed " + i, Duration.ofSeconds(5), () -> ea.state(pb()) == null && eb.state(pa()) == null);
         }
         int threadsAfter = ManagementFactory.getThreadMXBean().getThreadCount();
+        long osThreadsAfter = osThreads();
         long rssAfter = rssKb();
-        System.out.printf("cycles=%d threads %d -> %d, RSS %d -> %d KiB (%.0f KiB per cycle = one connection pair)%n",
-                cycles, threadsBefore, threadsAfter, rssBefore, rssAfter, (rssAfter - rssBefore) / (double) cycles);
-        assertTrue(threadsAfter <= threadsBefore + 4, "threads grew from " + threadsBefore + " to " + threadsAfter);
-        assertEquals(cycles + 1, rb.messages.size());
+        System.out.printf("cycles=%d java threads %d -> %d, OS threads (incl. native) %d -> %d, RSS %d -> %d KiB (%.0f KiB per cycle = one connection pair)%n",
+                cycles, threadsBefore, threadsAfter, osThreadsBefore, osThreadsAfter, rssBefore, rssAfter, (rssAfter - rssBefore) / (double) cycles);
+        assertTrue(threadsAfter <= threadsBefore + 4, "Java threads grew from " + threadsBefore + " to " + threadsAfter);
+        // Native threads are what leaked with one factory per connection (2 per factory); one shared factory must not grow.
+        assertTrue(osThreadsAfter <= osThreadsBefore + 4, "OS threads grew from " + osThreadsBefore + " to " + osThreadsAfter);
+        assertEquals(cycles, rb.messages.size());
+    }
+
+    static long osThreads() throws Exception {
+        try (var s = Files.list(Path.of("/proc/self/task"))) {
+            return s.count();
+        }
     }
 
     static long rssKb() throws Exception {
