@@ -125,7 +125,7 @@ abstract class QueueStoreContractTest {
         Queued.Result other = one(msg(m.get(0), m.get(2), m.get(1), "c1", "cc".repeat(32), now));
         assertInstanceOf(Queued.Result.Accepted.class, other);
         // a duplicate stays a duplicate after delivery (the row is kept for the retention)
-        List<Queued.Message> claimed = await(store.claim(m.get(0), m.get(2), "claim-a", 10, now, LEASE));
+        List<Queued.Message> claimed = await(store.claim(m.get(0), m.get(2), "claim-a", 0, 10, now, LEASE));
         assertEquals(1, await(store.markDelivered(List.of(new Queued.AckRef(m.get(0), m.get(2), claimed.get(0).messageId())), now)));
         assertEquals(new Queued.Result.Duplicate(first.messageId()), one(msg(m.get(0), m.get(1), m.get(2), "c1", "aa".repeat(32), now)));
     }
@@ -154,14 +154,14 @@ abstract class QueueStoreContractTest {
         List<Queued.Result> rs = await(store.enqueue(batch, 200_000));
         rs.forEach(r -> assertInstanceOf(Queued.Result.Accepted.class, r));
 
-        List<Queued.Message> first = await(store.claim(mesh, b, "s1", 4, now, LEASE));
+        List<Queued.Message> first = await(store.claim(mesh, b, "s1", 0, 4, now, LEASE));
         assertEquals(batch.subList(0, 4).stream().map(Queued.Enqueue::messageId).toList(), Queued.ids(first));
         assertTrue(first.stream().allMatch(x -> x.attempts() == 1));
         assertEquals("{\"v\":2,\"cmid\":\"k0\"}", first.get(0).envelopeJson());
         // the same claimer sees only the rest while its lease lives
-        List<Queued.Message> rest = await(store.claim(mesh, b, "s1", 10, now + 1, LEASE));
+        List<Queued.Message> rest = await(store.claim(mesh, b, "s1", 0, 10, now + 1, LEASE));
         assertEquals(batch.subList(4, 6).stream().map(Queued.Enqueue::messageId).toList(), Queued.ids(rest));
-        assertEquals(0, await(store.claim(mesh, b, "s1", 10, now + 2, LEASE)).size());
+        assertEquals(0, await(store.claim(mesh, b, "s1", 0, 10, now + 2, LEASE)).size());
         // claimed is not delivered: the depth still counts all six
         assertEquals(6L, await(store.queueDepth(mesh, b)));
 
@@ -173,13 +173,13 @@ abstract class QueueStoreContractTest {
         assertEquals(4L, await(store.queueDepth(mesh, b)));
 
         // a new session (other claim id) takes the unacked rows over at once, in order, as redeliveries
-        List<Queued.Message> takeover = await(store.claim(mesh, b, "s2", 10, now + 3, LEASE));
+        List<Queued.Message> takeover = await(store.claim(mesh, b, "s2", 0, 10, now + 3, LEASE));
         assertEquals(List.of(first.get(2).messageId(), first.get(3).messageId(), rest.get(0).messageId(), rest.get(1).messageId()), Queued.ids(takeover));
         assertTrue(takeover.stream().allMatch(x -> x.attempts() == 2));
 
         // lease expiry: the same claimer gets them again after the lease
-        assertEquals(0, await(store.claim(mesh, b, "s2", 10, now + 4, LEASE)).size());
-        List<Queued.Message> again = await(store.claim(mesh, b, "s2", 10, now + 3 + LEASE, LEASE));
+        assertEquals(0, await(store.claim(mesh, b, "s2", 0, 10, now + 4, LEASE)).size());
+        List<Queued.Message> again = await(store.claim(mesh, b, "s2", 0, 10, now + 3 + LEASE, LEASE));
         assertEquals(Queued.ids(takeover), Queued.ids(again));
         assertTrue(again.stream().allMatch(x -> x.attempts() == 3));
     }
@@ -194,7 +194,7 @@ abstract class QueueStoreContractTest {
         Queued.Enqueue delivered = msg(mesh, a, b, "delivered", "fp", now);
         await(store.enqueue(List.of(shortLived, normal, delivered), 200_000));
         // an expired row is never claimed, even before the sweeper deleted it
-        List<Queued.Message> claimed = await(store.claim(mesh, b, "s1", 10, now + 2_000, LEASE));
+        List<Queued.Message> claimed = await(store.claim(mesh, b, "s1", 0, 10, now + 2_000, LEASE));
         assertEquals(List.of(normal.messageId(), delivered.messageId()), Queued.ids(claimed));
         await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, delivered.messageId())), now + 2_000));
 
@@ -227,7 +227,7 @@ abstract class QueueStoreContractTest {
         assertInstanceOf(Queued.Result.Accepted.class, rs.get(4)); // other recipients are not affected
         assertInstanceOf(Queued.Result.QueueFull.class, await(store.enqueue(List.of(msg(mesh, a, b, "q9", "fp", now)), 3)).get(0));
         // after one delivery there is room again
-        List<Queued.Message> claimed = await(store.claim(mesh, b, "s", 1, now, LEASE));
+        List<Queued.Message> claimed = await(store.claim(mesh, b, "s", 0, 1, now, LEASE));
         await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, claimed.get(0).messageId())), now));
         assertInstanceOf(Queued.Result.Accepted.class, await(store.enqueue(List.of(msg(mesh, a, b, "q9", "fp", now)), 3)).get(0));
     }
@@ -249,7 +249,7 @@ abstract class QueueStoreContractTest {
         }
         List<String> got = new ArrayList<>();
         while (true) {
-            List<Queued.Message> c = await(store.claim(mesh, b, "s", 400, now, LEASE));
+            List<Queued.Message> c = await(store.claim(mesh, b, "s", 0, 400, now, LEASE));
             if (c.isEmpty()) break;
             got.addAll(Queued.ids(c));
             List<Queued.AckRef> acks = c.stream().map(x -> new Queued.AckRef(mesh, b, x.messageId())).toList();

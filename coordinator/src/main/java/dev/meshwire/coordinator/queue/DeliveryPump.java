@@ -32,6 +32,8 @@ public final class DeliveryPump {
     private boolean more;
     private boolean wokenWhileClaiming;
     private boolean stopped;
+    /** Highest row id claimed so far; claims start after it. Reset to 0 by a sweep (expired leases, released claims). */
+    private long cursor;
 
     DeliveryPump(QueueService queue, String meshId, String recipient, Consumer<String> writer) {
         this.queue = queue;
@@ -83,6 +85,7 @@ public final class DeliveryPump {
     /** After a sweep: leases older than the lease duration are void (their rows are claimable again). */
     void onSweep() {
         if (stopped) return;
+        cursor = 0;
         long cutoff = System.nanoTime() - queue.settings().lease().toNanos();
         for (Iterator<Long> it = inflight.values().iterator(); it.hasNext(); ) {
             if (it.next() <= cutoff) it.remove();
@@ -104,7 +107,7 @@ public final class DeliveryPump {
         int n = Math.min(room, queue.settings().maxClaimBatch());
         claiming = true;
         wokenWhileClaiming = false;
-        queue.store().claim(meshId, recipient, claimId, n, queue.now(), queue.settings().lease().toMillis()).onComplete(ar -> {
+        queue.store().claim(meshId, recipient, claimId, cursor, n, queue.now(), queue.settings().lease().toMillis()).onComplete(ar -> {
             claiming = false;
             if (stopped) return; // claimed rows are taken over by the member's next session, or expire
             if (ar.failed()) {
@@ -118,8 +121,10 @@ public final class DeliveryPump {
                 if (m.attempts() > 1) queue.metrics().queueRedelivered();
                 queue.metrics().relayed();
                 inflight.put(m.messageId(), t);
+                cursor = Math.max(cursor, m.seq());
                 writer.accept(deliverPrefix + quote(m.messageId()) + ",\"envelope\":" + m.envelopeJson() + '}');
             }
+            // A short batch from a cursor > 0 may have skipped older rows released meanwhile: the next sweep rescans.
             more = rows.size() >= n || wokenWhileClaiming;
             claimMore();
         });

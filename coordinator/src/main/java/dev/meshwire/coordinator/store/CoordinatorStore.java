@@ -71,8 +71,11 @@ public interface CoordinatorStore extends AutoCloseable {
      * oldest first: rows never claimed, rows whose claim expired, and rows claimed under another claim id
      * (an earlier session of the same member: its pushes died with it). Sets claimed_at, claim_id,
      * claim_expires_at = now + leaseMs and increments attempts; never sets delivered_at. Returned in row order.
+     * Only rows with id > {@code afterSeq} are considered: a pump passes the last id it claimed so the scan
+     * does not wade through rows it already handled (dead index entries on PostgreSQL), and 0 after a sweep
+     * or at start to pick up released and expired claims.
      */
-    Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, int limit, long now, long leaseMs);
+    Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, long afterSeq, int limit, long now, long leaseMs);
 
     /**
      * Applies a batch of client acks in one statement/transaction: each row addressed to the acking member is

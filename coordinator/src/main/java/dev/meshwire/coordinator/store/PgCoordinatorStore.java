@@ -433,13 +433,13 @@ public final class PgCoordinatorStore implements CoordinatorStore {
 
     private static final String CLAIM_SQL =
             "UPDATE message_queue q SET claimed_at = $1, claim_id = $2, claim_expires_at = $3, attempts = q.attempts + 1 "
-                    + "FROM (SELECT id FROM message_queue WHERE mesh_id = $4 AND recipient = $5 AND delivered_at IS NULL AND expires_at > $1 "
+                    + "FROM (SELECT id FROM message_queue WHERE mesh_id = $4 AND recipient = $5 AND delivered_at IS NULL AND id > $7 AND expires_at > $1 "
                     + "AND (claim_id IS NULL OR claim_id <> $2 OR claim_expires_at <= $1) ORDER BY id LIMIT $6 FOR UPDATE SKIP LOCKED) c "
                     + "WHERE q.id = c.id RETURNING q.id, q.message_id, q.sender, q.client_message_id, q.envelope, q.attempts, q.created_at";
 
     @Override
-    public Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, int limit, long now, long leaseMs) {
-        return guard(p -> p.preparedQuery(CLAIM_SQL).execute(Tuple.of(now, claimId, now + leaseMs, meshId, recipient, limit)).map(rs -> {
+    public Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, long afterSeq, int limit, long now, long leaseMs) {
+        return guard(p -> p.preparedQuery(CLAIM_SQL).execute(arrays(now, claimId, now + leaseMs, meshId, recipient, limit, afterSeq)).map(rs -> {
             List<Queued.Message> out = new ArrayList<>(rs.rowCount());
             for (Row r : rs) {
                 out.add(new Queued.Message(r.getLong(0), r.getString(1), meshId, r.getString(2), recipient, r.getString(3),

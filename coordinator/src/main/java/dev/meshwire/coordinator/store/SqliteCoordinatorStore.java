@@ -429,19 +429,20 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
-    public Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, int limit, long now, long leaseMs) {
+    public Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, long afterSeq, int limit, long now, long leaseMs) {
         return tx(() -> {
             List<Queued.Message> out = new ArrayList<>();
             try (PreparedStatement ps = conn.prepareStatement(
                     "SELECT id, message_id, sender, client_message_id, envelope, attempts, created_at FROM message_queue "
-                            + "WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL AND expires_at > ? "
+                            + "WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL AND id > ? AND expires_at > ? "
                             + "AND (claim_id IS NULL OR claim_id <> ? OR claim_expires_at <= ?) ORDER BY id LIMIT ?")) {
                 ps.setString(1, meshId);
                 ps.setString(2, recipient);
-                ps.setLong(3, now);
-                ps.setString(4, claimId);
-                ps.setLong(5, now);
-                ps.setInt(6, limit);
+                ps.setLong(3, afterSeq);
+                ps.setLong(4, now);
+                ps.setString(5, claimId);
+                ps.setLong(6, now);
+                ps.setInt(7, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new Queued.Message(rs.getLong(1), rs.getString(2), meshId, rs.getString(3), recipient,
