@@ -218,6 +218,14 @@ public final class P2pEngine implements AutoCloseable {
         }
     }
 
+    /** Test hook: sends one raw frame to {@code peer}, bypassing framing. */
+    void sendRawForTest(String peer, byte[] frame) {
+        post(() -> {
+            P2pSession s = sessions.get(peer);
+            if (s != null) s.sendRawForTest(frame);
+        });
+    }
+
     // ---- package-private: used by P2pSession ----
 
     P2pConfig config() {

@@ -330,6 +330,16 @@ final class P2pSession {
         }
     }
 
+    /** Test hook: puts {@code frame} on the channel as is, bypassing framing (to play a broken peer). */
+    void sendRawForTest(byte[] frame) {
+        if (state != SessionState.OPEN || dc == null) return;
+        try {
+            dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(frame), true));
+        } catch (Exception e) {
+            close(SessionState.CLOSED, "send failed: " + e.getMessage(), true);
+        }
+    }
+
     // ---- ending (engine thread) ----
 
     void fail(String reason) {

@@ -240,6 +240,26 @@ class P2pEngineTest {
     }
 
     @Test
+    void hostileFramesCloseTheSessionWithAClearReasonAndNothingElse() throws Exception {
+        start(fast(), fast());
+        openAtoB();
+        // A claims a 2 GB message: B refuses before allocating and closes the session.
+        ea.sendRawForTest(pb(), ChannelFramingTest.header(1, 1, 1, 0, 1, Integer.MAX_VALUE, 8));
+        await("B closes", Duration.ofSeconds(5), () -> rb.count(SessionState.CLOSED) == 1);
+        String reason = rb.last(SessionState.CLOSED).reason();
+        assertTrue(reason.startsWith("framing error: message 1 of 2147483647 bytes exceeds the limit"), reason);
+        await("A closed too", Duration.ofSeconds(10), () -> ra.count(SessionState.CLOSED) == 1);
+        assertTrue(rb.messages.isEmpty());
+        // Both engines work on: a fresh session opens and carries messages.
+        await("reconnect", OPEN_WAIT, () -> ea.connect(pb()) == ConnectOutcome.ALREADY_OPEN && eb.state(pa()) == SessionState.OPEN);
+        ea.send(pb(), new byte[] {1}).get(5, TimeUnit.SECONDS);
+        // garbage (unknown version) is refused the same way
+        ea.sendRawForTest(pb(), new byte[] {9, 9, 9});
+        await("B closes again", Duration.ofSeconds(5), () -> rb.count(SessionState.CLOSED) == 2);
+        assertTrue(rb.last(SessionState.CLOSED).reason().contains("unknown framing version 9"));
+    }
+
+    @Test
     void iceThatCannotSucceedFailsWithinTimeoutWhileSendFailsFast() throws Exception {
         P2pConfig noCandidates = fast()
                 .withCandidateFilter(c -> false)
