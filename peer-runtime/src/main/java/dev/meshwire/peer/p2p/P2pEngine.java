@@ -259,8 +259,9 @@ public final class P2pEngine implements AutoCloseable {
             exec.execute(() -> {
                 try {
                     task.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("P2P engine task failed", e);
+                } catch (Throwable e) {
+                    // Never let a task die silently inside the executor's future: log it.
+                    LOG.error("P2P engine task failed", e);
                 }
             });
         } catch (RejectedExecutionException e) {
@@ -273,8 +274,8 @@ public final class P2pEngine implements AutoCloseable {
             return exec.schedule(() -> {
                 try {
                     task.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("P2P engine timer failed", e);
+                } catch (Throwable e) {
+                    LOG.error("P2P engine timer failed", e);
                 }
             }, delayMs, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {

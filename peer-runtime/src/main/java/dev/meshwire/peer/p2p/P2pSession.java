@@ -325,6 +325,11 @@ final class P2pSession {
         } catch (FramingException e) {
             LOG.warn("closing direct channel to {}: {}", engine.shortKey(peer), e.getMessage());
             close(SessionState.CLOSED, "framing error: " + e.getMessage(), true);
+        } catch (OutOfMemoryError e) {
+            // A big message that does not fit the heap must not silently lose a chunk and desync the
+            // stream: end the session cleanly (the sender resends its unacked messages via the relay).
+            LOG.warn("closing direct channel to {}: out of memory while reassembling a message", engine.shortKey(peer));
+            close(SessionState.CLOSED, "out of memory while reassembling a message", true);
         } catch (Exception e) {
             close(SessionState.CLOSED, "ack send failed: " + e.getMessage(), true);
         }

@@ -38,9 +38,15 @@ import java.util.function.Consumer;
  * throughput, through the engine's framing and through bare webrtc-java for comparison. Writes
  * {@code bench/results/p2p-<date>.json} under the current directory.
  *
- * <p>Run from the repo root: {@code mvn -q -pl peer-runtime test-compile dependency:build-classpath
- * -Dmdep.outputFile=/tmp/cp.txt && java -cp peer-runtime/target/test-classes:peer-runtime/target/classes:$(cat /tmp/cp.txt)
- * dev.meshwire.peer.p2p.P2pBench}
+ * <p>Run from the repo root (builds the classpath, compiles this package, runs with a fixed heap so
+ * RSS growth is native growth):
+ * <pre>
+ * mvn -q -pl peer-runtime compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
+ * javac -d /tmp/p2pbench -cp peer-runtime/target/classes:$(cat /tmp/cp.txt) \
+ *     peer-runtime/src/test/java/dev/meshwire/peer/p2p/{P2pBench,InMemorySignaling,Recorder,P2pEngineTest,ChannelFramingTest}.java
+ * java -Xms256m -Xmx256m -XX:+AlwaysPreTouch -cp /tmp/p2pbench:peer-runtime/target/classes:$(cat /tmp/cp.txt) \
+ *     dev.meshwire.peer.p2p.P2pBench
+ * </pre>
  */
 public final class P2pBench {
     static final int RTT_N = 2000;
@@ -72,6 +78,8 @@ public final class P2pBench {
         java.util.Set<String> roster = java.util.Set.of(pa, pb);
         InMemorySignaling hub = new InMemorySignaling();
         Recorder ra = new Recorder(), rb = new Recorder();
+        ra.keepMessages = false;
+        rb.keepMessages = false;
         P2pConfig cfg = P2pConfig.defaults();
         P2pEngine ea = new P2pEngine(NativeWebRtc.get(), a, "bench", roster::contains, hub.endpoint(pa), cfg, ra);
         P2pEngine eb = new P2pEngine(NativeWebRtc.get(), b, "bench", roster::contains, hub.endpoint(pb), cfg, rb);
@@ -97,10 +105,10 @@ public final class P2pBench {
         byte[] small = new byte[32];
         double[] framedRtt = new double[RTT_N];
         for (int i = 0; i < RTT_N + 200; i++) {
-            int before = ra.messages.size();
+            int before = ra.received.get();
             long t0 = System.nanoTime();
             ea.send(pb, small);
-            while (ra.messages.size() == before) Thread.onSpinWait();
+            while (ra.received.get() == before) Thread.onSpinWait();
             if (i >= 200) framedRtt[i - 200] = (System.nanoTime() - t0) / 1e3;
         }
         rb.onMessage = null;
@@ -128,6 +136,21 @@ public final class P2pBench {
         Arrays.sort(rawT);
         double framedBig = fBig[rounds / 2], framedMid = fMid[rounds / 2], rawTput = rawT[rounds / 2];
         raw.close();
+
+        // Churn: connect, one message, close; RSS and OS threads (native included) before/after.
+        // Run with a fixed, pre-touched heap (-Xms256m -Xmx256m -XX:+AlwaysPreTouch) so RSS shows native growth.
+        int cycles = Integer.getInteger("churn", 200);
+        long rss0 = P2pEngineTest.rssKb(), thr0 = P2pEngineTest.osThreads();
+        for (int i = 0; i < cycles; i++) {
+            ea.close(pb);
+            Recorder.await("closed", Duration.ofSeconds(5), () -> ea.state(pb) == null && eb.state(pa) == null);
+            ea.connect(pb);
+            Recorder.await("open", Duration.ofSeconds(15), () -> ea.state(pb) == SessionState.OPEN && eb.state(pa) == SessionState.OPEN);
+            ea.send(pb, small).get(5, TimeUnit.SECONDS);
+        }
+        long rss1 = P2pEngineTest.rssKb(), thr1 = P2pEngineTest.osThreads();
+        System.out.printf(Locale.ROOT, "churn %d cycles: RSS %d -> %d KiB (%.0f KiB/cycle), OS threads %d -> %d%n",
+                cycles, rss0, rss1, (rss1 - rss0) / (double) cycles, thr0, thr1);
         ea.close();
         eb.close();
         hub.close();
@@ -136,6 +159,9 @@ public final class P2pBench {
                 firstOpen, pct(warm, 50), warm[warm.length - 1], raw.openMs));
         json.append(String.format(Locale.ROOT, "  \"rtt_us_32B\": {\"framed_p50\": %.0f, \"framed_p99\": %.0f, \"raw_p50\": %.0f, \"raw_p99\": %.0f, \"n\": %d},%n",
                 pct(framedRtt, 50), pct(framedRtt, 99), pct(rawRtt, 50), pct(rawRtt, 99), RTT_N));
+        json.append(String.format(Locale.ROOT, "  \"churn\": {\"cycles\": %d, \"rss_kib_before\": %d, \"rss_kib_after\": %d, \"rss_kib_per_cycle\": %.0f, \"os_threads_before\": %d, \"os_threads_after\": %d, \"heap\": \"%s\"},%n",
+                cycles, rss0, rss1, (rss1 - rss0) / (double) cycles, thr0, thr1,
+                java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().toString().replace("\"", "")));
         json.append(String.format(Locale.ROOT, "  \"throughput_mib_s_64MiB_median_of_3\": {\"framed_4MiB_messages\": %.1f, \"framed_256KiB_messages\": %.1f, \"raw_262144B_messages\": %.1f, \"framed_over_raw\": %.2f}%n",
                 framedBig, framedMid, rawTput, framedBig / rawTput));
         json.append("}\n");

@@ -19,10 +19,14 @@ final class Recorder implements P2pListener {
     final List<Refusal> refused = new CopyOnWriteArrayList<>();
     final List<CandidatePair> paths = new CopyOnWriteArrayList<>();
     volatile java.util.function.BiConsumer<String, byte[]> onMessage;
+    /** False keeps only the count (benchmarks move gigabytes). */
+    volatile boolean keepMessages = true;
+    final java.util.concurrent.atomic.AtomicInteger received = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public void onMessage(String peer, byte[] message) {
-        messages.add(new Msg(peer, message));
+        if (keepMessages) messages.add(new Msg(peer, message));
+        received.incrementAndGet();
         var h = onMessage;
         if (h != null) h.accept(peer, message);
     }
