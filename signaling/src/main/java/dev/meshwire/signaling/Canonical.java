@@ -24,6 +24,25 @@ public final class Canonical {
         return "meshwire-invite|v1|" + meshId + '|' + inviteId + '|' + issuer + '|' + expiresAt + '|' + maxUses;
     }
 
+    /**
+     * {@code meshwire-p2p-sdp|v1|<meshId>|<fromPubkey>|<toPubkey>|<sessionId>|<type>|<sha256 hex of the SDP>}:
+     * binds the DTLS fingerprint inside the SDP to the sender's identity, so the coordinator cannot
+     * substitute its own. {@code type} is lowercase {@code offer} or {@code answer}.
+     */
+    public static String p2pSdp(String meshId, String from, String to, String sessionId, String type, String sdp) {
+        return "meshwire-p2p-sdp|v1|" + meshId + '|' + from + '|' + to + '|' + sessionId + '|' + type + '|' + sha256Hex(sdp);
+    }
+
+    /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code text}. */
+    public static String sha256Hex(String text) {
+        try {
+            return dev.meshwire.signaling.crypto.Hex.encode(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
     /** {@code meshwire-mesh-create|v1|<name>|<ownerPubkey>|<ownerName>|<createdAtMs>} */
     public static String meshCreate(String name, String ownerPubkey, String ownerName, long createdAt) {
         return "meshwire-mesh-create|v1|" + name + '|' + ownerPubkey + '|' + ownerName + '|' + createdAt;

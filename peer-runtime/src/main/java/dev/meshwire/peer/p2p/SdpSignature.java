@@ -1,11 +1,9 @@
 package dev.meshwire.peer.p2p;
 
+import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.crypto.Signatures;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 
 /**
  * The signed form of an offer or answer:
@@ -15,16 +13,13 @@ import java.security.NoSuchAlgorithmException;
  * <p>The SDP is hashed rather than embedded because it contains line breaks and its length varies;
  * every other field is hex or a fixed word and cannot contain '|'. Naming both ends, the mesh and the
  * session stops a signature being replayed to another peer, mesh or session, and the type stops an
- * answer being replayed as an offer. (It moves to {@code dev.meshwire.signaling.Canonical} when the
- * protocol doc adopts it.)
+ * answer being replayed as an offer. The string itself is defined once, in {@link Canonical#p2pSdp}.
  */
 public final class SdpSignature {
-    public static final String PREFIX = "meshwire-p2p-sdp|v1|";
-
     private SdpSignature() {}
 
     public static String canonical(String meshId, String from, String to, String sessionId, String type, String sdp) {
-        return PREFIX + meshId + '|' + from + '|' + to + '|' + sessionId + '|' + type + '|' + sha256Hex(sdp);
+        return Canonical.p2pSdp(meshId, from, to, sessionId, type, sdp);
     }
 
     /** Returns the signed message; {@code self} must be {@code from}. */
@@ -45,13 +40,5 @@ public final class SdpSignature {
         if (!Hex.isHex(m.to(), 64) || !Hex.isHex(m.sessionId(), 32)) return false;
         return Signatures.verify(expectedPeer,
                 canonical(m.meshId(), m.from(), m.to(), m.sessionId(), m.type(), m.sdp()), m.signature());
-    }
-
-    static String sha256Hex(String s) {
-        try {
-            return Hex.encode(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
     }
 }

@@ -32,11 +32,15 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Frames.Error.class, name = "error"),
     @JsonSubTypes.Type(value = Frames.Ping.class, name = "ping"),
     @JsonSubTypes.Type(value = Frames.Pong.class, name = "pong"),
+    @JsonSubTypes.Type(value = Frames.P2pOffer.class, name = "p2p_offer"),
+    @JsonSubTypes.Type(value = Frames.P2pAnswer.class, name = "p2p_answer"),
+    @JsonSubTypes.Type(value = Frames.P2pCandidate.class, name = "p2p_candidate"),
+    @JsonSubTypes.Type(value = Frames.P2pClose.class, name = "p2p_close"),
 })
 public sealed interface Frame permits Frames.Challenge, Frames.Hello, Frames.Join, Frames.HelloAck, Frames.Send,
         Frames.Ack, Frames.Deliver, Frames.ClientAck, Frames.ListPeers, Frames.Peers, Frames.PeerJoined,
         Frames.PeerLeft, Frames.Kick, Frames.Ban, Frames.Unban, Frames.ListBans, Frames.Bans, Frames.Leave,
-        Frames.Ok, Frames.Error, Frames.Ping, Frames.Pong {
+        Frames.Ok, Frames.Error, Frames.Ping, Frames.Pong, Frames.P2pSignal {
 
     /** The wire name, e.g. {@code "hello_ack"}. Serialized as the {@code type} property. */
     String type();

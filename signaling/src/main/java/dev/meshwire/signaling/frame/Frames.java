@@ -7,7 +7,8 @@ import java.util.List;
 /**
  * Every frame of protocol version 1. Client → coordinator: hello, join, send, client_ack,
  * list_peers, kick, ban, unban, list_bans, leave, ping, pong. Coordinator → client: challenge,
- * hello_ack, ack, deliver, peers, peer_joined, peer_left, bans, ok, error, ping, pong.
+ * hello_ack, ack, deliver, peers, peer_joined, peer_left, bans, ok, error, ping, pong. Both ways
+ * (forwarded between members): p2p_offer, p2p_answer, p2p_candidate, p2p_close.
  *
  * <p>Fields are validated by the coordinator's handlers, not here, so that a bad frame can be
  * answered with a precise {@code error} instead of a generic parse failure.
@@ -126,6 +127,53 @@ public final class Frames {
 
     public record Pong(String id) implements Frame {
         public String type() { return "pong"; }
+    }
+
+    /**
+     * WebRTC signaling, forwarded by the coordinator between two online members of one mesh (see
+     * docs/p2p.md). A client sends it with {@code mesh} and {@code from} absent; the coordinator fills
+     * both from the authenticated connection (never from the client's frame) before forwarding.
+     */
+    public sealed interface P2pSignal extends Frame permits P2pOffer, P2pAnswer, P2pCandidate, P2pClose {
+        String mesh();
+
+        String from();
+
+        String to();
+
+        String sessionId();
+
+        /** The same signal as forwarded by the coordinator: origin set from the authenticated connection. */
+        P2pSignal withOrigin(String mesh, String from);
+    }
+
+    /** An SDP offer; {@code signature} is the sender's over {@link dev.meshwire.signaling.Canonical#p2pSdp}. */
+    public record P2pOffer(String mesh, String from, String to, String sessionId, String sdp, String signature) implements P2pSignal {
+        public String type() { return "p2p_offer"; }
+
+        public P2pOffer withOrigin(String mesh, String from) { return new P2pOffer(mesh, from, to, sessionId, sdp, signature); }
+    }
+
+    /** An SDP answer; signed like the offer. */
+    public record P2pAnswer(String mesh, String from, String to, String sessionId, String sdp, String signature) implements P2pSignal {
+        public String type() { return "p2p_answer"; }
+
+        public P2pAnswer withOrigin(String mesh, String from) { return new P2pAnswer(mesh, from, to, sessionId, sdp, signature); }
+    }
+
+    /** A trickled ICE candidate (the {@code candidate:...} line). Unsigned: DTLS binds the channel to the signed SDP. */
+    public record P2pCandidate(String mesh, String from, String to, String sessionId, String mid, int mLineIndex,
+                               String candidate) implements P2pSignal {
+        public String type() { return "p2p_candidate"; }
+
+        public P2pCandidate withOrigin(String mesh, String from) { return new P2pCandidate(mesh, from, to, sessionId, mid, mLineIndex, candidate); }
+    }
+
+    /** The sender ended (or refused) the session {@code sessionId}. */
+    public record P2pClose(String mesh, String from, String to, String sessionId, String reason) implements P2pSignal {
+        public String type() { return "p2p_close"; }
+
+        public P2pClose withOrigin(String mesh, String from) { return new P2pClose(mesh, from, to, sessionId, reason); }
     }
 
     /** What a peer can do, declared in hello and shown to others. */

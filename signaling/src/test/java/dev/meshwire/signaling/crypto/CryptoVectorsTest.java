@@ -28,6 +28,13 @@ class CryptoVectorsTest {
     }
 
     @Test
+    void p2pSdpCanonicalFormHashesTheSdp() {
+        String c = Canonical.p2pSdp(TestVectors.MESH, TestVectors.ALICE_PUB, TestVectors.BOB_PUB, "00".repeat(16), "offer", "");
+        assertEquals("meshwire-p2p-sdp|v1|" + TestVectors.MESH + "|" + TestVectors.ALICE_PUB + "|" + TestVectors.BOB_PUB + "|"
+                + "00".repeat(16) + "|offer|e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", c);
+    }
+
+    @Test
     void malformedKeysAndSignaturesAreInvalidNotExceptions() {
         String c = "anything";
         assertFalse(Signatures.verify("not-hex", c, TestVectors.HELLO_SIG));

@@ -39,13 +39,28 @@ class FrameCodecTest {
                 new Frames.Ok("5", "kick", "bob", "kicked"),
                 new Frames.Error("5", ErrorCode.NOT_OWNER, "only the owner may kick"),
                 new Frames.Ping("p"),
-                new Frames.Pong("p"));
+                new Frames.Pong("p"),
+                new Frames.P2pOffer("m_1", TestVectors.ALICE_PUB, TestVectors.BOB_PUB, "ab".repeat(16), "v=0\r\n", "sig"),
+                new Frames.P2pAnswer(null, null, TestVectors.ALICE_PUB, "ab".repeat(16), "v=0\r\n", "sig"),
+                new Frames.P2pCandidate(null, null, TestVectors.BOB_PUB, "ab".repeat(16), "0", 0, "candidate:1 1 udp 1 10.0.0.1 5000 typ host"),
+                new Frames.P2pClose("m_1", TestVectors.ALICE_PUB, TestVectors.BOB_PUB, "ab".repeat(16), "idle"));
         for (Frame f : frames) {
             String text = FrameCodec.encode(f);
             assertTrue(text.contains("\"type\":\"" + f.type() + "\""), text);
             assertEquals(f, FrameCodec.decode(text), f.type());
         }
-        assertEquals(22, frames.stream().map(Frame::type).distinct().count(), "one test case per frame type");
+        assertEquals(26, frames.stream().map(Frame::type).distinct().count(), "one test case per frame type");
+    }
+
+    @Test
+    void p2pSignalsGetTheirOriginFromTheCoordinator() {
+        Frames.P2pSignal fromClient = (Frames.P2pSignal) FrameCodec.decode(
+                "{\"type\":\"p2p_close\",\"to\":\"" + TestVectors.BOB_PUB + "\",\"sessionId\":\"s\",\"reason\":\"bye\"}");
+        assertNull(fromClient.from());
+        Frames.P2pSignal forwarded = fromClient.withOrigin("m_1", TestVectors.ALICE_PUB);
+        assertEquals(TestVectors.ALICE_PUB, forwarded.from());
+        assertEquals("m_1", forwarded.mesh());
+        assertEquals(fromClient.to(), forwarded.to());
     }
 
     @Test
