@@ -54,21 +54,21 @@ public final class IpcServer implements AutoCloseable {
         Router r = Router.router(vertx);
         r.route().handler(this::guard);
         r.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY));
-        r.get("/v1/health").handler(ctx -> blocking(ctx, api::health));
-        r.get("/v1/status").handler(ctx -> blocking(ctx, api::status));
+        r.get("/v1/health").handler(ctx -> blocking(ctx, api.control()::health));
+        r.get("/v1/status").handler(ctx -> blocking(ctx, api.control()::status));
         r.post("/v1/meshes").handler(ctx -> blocking(ctx, () -> {
             JsonNode b = body(ctx);
-            return api.createMesh(text(b, "name"), text(b, "coordinator"), text(b, "displayName"), text(b, "adminToken"));
+            return api.membership().createMesh(text(b, "name"), text(b, "coordinator"), text(b, "displayName"), text(b, "adminToken"));
         }));
         r.post("/v1/join").handler(ctx -> blocking(ctx, () -> {
             JsonNode b = body(ctx);
-            return api.join(text(b, "invite"), text(b, "displayName"));
+            return api.membership().join(text(b, "invite"), text(b, "displayName"));
         }));
         r.post("/v1/invite").handler(ctx -> blocking(ctx, () -> {
             JsonNode b = body(ctx);
-            return api.invite(text(b, "mesh"), b.path("uses").asInt(1), b.path("expiresInMs").asLong(24L * 3600 * 1000));
+            return api.membership().invite(text(b, "mesh"), b.path("uses").asInt(1), b.path("expiresInMs").asLong(24L * 3600 * 1000));
         }));
-        r.get("/v1/peers").handler(ctx -> blocking(ctx, () -> api.peers(ctx.request().getParam("mesh"))));
+        r.get("/v1/peers").handler(ctx -> blocking(ctx, () -> api.membership().peers(ctx.request().getParam("mesh"))));
         r.post("/v1/send").handler(ctx -> blocking(ctx, () -> {
             JsonNode b = body(ctx);
             String cmid = text(b, "clientMessageId");
@@ -80,24 +80,24 @@ public final class IpcServer implements AutoCloseable {
                 cmid = header;
             }
             JsonNode meta = b.get("meta");
-            return api.send(text(b, "mesh"), text(b, "to"), text(b, "message"), text(b, "priority"), cmid,
+            return api.outbox().send(text(b, "mesh"), text(b, "to"), text(b, "message"), text(b, "priority"), cmid,
                     text(b, "replyToId"), meta == null || meta.isNull() ? null : meta);
         }));
-        r.get("/v1/messages/:id").handler(ctx -> blocking(ctx, () -> api.message(ctx.pathParam("id"))));
+        r.get("/v1/messages/:id").handler(ctx -> blocking(ctx, () -> api.outbox().message(ctx.pathParam("id"))));
         r.get("/v1/outbox").handler(ctx -> blocking(ctx, () -> {
             String st = ctx.request().getParam("state");
             List<String> states = st == null || st.isBlank() ? List.of() : List.of(st.split(","));
-            return api.outbox(states, intParam(ctx, "limit", 50));
+            return api.outbox().outbox(states, intParam(ctx, "limit", 50));
         }));
         r.post("/v1/outbox/requeue").handler(ctx -> blocking(ctx, () -> {
             JsonNode b = body(ctx);
-            return api.requeue(text(b, "clientMessageId"), text(b, "newClientMessageId"));
+            return api.outbox().requeue(text(b, "clientMessageId"), text(b, "newClientMessageId"));
         }));
-        r.get("/v1/inbox").handler(ctx -> blocking(ctx, () -> api.inbox(ctx.request().getParam("mesh"), intParam(ctx, "limit", 50),
+        r.get("/v1/inbox").handler(ctx -> blocking(ctx, () -> api.inbox().inbox(ctx.request().getParam("mesh"), intParam(ctx, "limit", 50),
                 boolParam(ctx, "unread"), boolParam(ctx, "peek"))));
         r.post("/v1/inbox/flush").handler(ctx -> blocking(ctx, () -> {
             JsonNode b = body(ctx);
-            return api.inboxFlush(text(b, "mesh"), b.path("all").asBoolean(false));
+            return api.inbox().inboxFlush(text(b, "mesh"), b.path("all").asBoolean(false));
         }));
         r.delete("/v1/inbox/:id").handler(ctx -> blocking(ctx, () -> {
             long id;
@@ -106,19 +106,19 @@ public final class IpcServer implements AutoCloseable {
             } catch (NumberFormatException e) {
                 throw new PeerException(PeerException.BAD_REQUEST, "inbox id must be a number");
             }
-            return api.inboxDelete(id);
+            return api.inbox().inboxDelete(id);
         }));
         for (String op : List.of("kick", "ban", "unban")) {
             r.post("/v1/" + op).handler(ctx -> blocking(ctx, () -> {
                 JsonNode b = body(ctx);
-                return api.moderate(op, text(b, "mesh"), text(b, "peer"));
+                return api.moderation().moderate(op, text(b, "mesh"), text(b, "peer"));
             }));
         }
-        r.post("/v1/reconnect").handler(ctx -> blocking(ctx, () -> api.reconnect(text(body(ctx), "mesh"))));
-        r.get("/v1/bans").handler(ctx -> blocking(ctx, () -> api.bans(ctx.request().getParam("mesh"))));
+        r.post("/v1/reconnect").handler(ctx -> blocking(ctx, () -> api.membership().reconnect(text(body(ctx), "mesh"))));
+        r.get("/v1/bans").handler(ctx -> blocking(ctx, () -> api.moderation().bans(ctx.request().getParam("mesh"))));
         r.post("/v1/shutdown").handler(ctx -> {
             ctx.response().putHeader("content-type", "application/json")
-                    .end("{\"ok\":true}").onComplete(x -> api.shutdown());
+                    .end("{\"ok\":true}").onComplete(x -> api.control().shutdown());
         });
         r.get("/v1/events").handler(this::events);
         r.route().last().handler(ctx -> error(ctx.response(), 404, "not_found", "no such endpoint: "

@@ -1,0 +1,33 @@
+package dev.meshwire.peer.daemon;
+
+import dev.meshwire.peer.ipc.ControlApi;
+import java.util.Map;
+
+/** The daemon's own endpoints: health, status and shutdown. */
+final class DaemonControl implements ControlApi {
+    private final StatusReport report;
+    private final Runnable close;
+
+    DaemonControl(StatusReport report, Runnable close) {
+        this.report = report;
+        this.close = close;
+    }
+
+    @Override
+    public Map<String, Object> health() {
+        return report.health();
+    }
+
+    @Override
+    public Map<String, Object> status() {
+        return report.status();
+    }
+
+    @Override
+    public void shutdown() {
+        // Not on the event loop: close() waits for Vert.x to stop.
+        Thread t = new Thread(close, "meshwire-shutdown");
+        t.setDaemon(false);
+        t.start();
+    }
+}

@@ -1,0 +1,52 @@
+package dev.meshwire.peer.daemon;
+
+import dev.meshwire.peer.coordinator.JoinedMeshes;
+import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.peer.home.MeshwireHome;
+import dev.meshwire.peer.inbox.InboundProcessor;
+import dev.meshwire.peer.inbox.Inbox;
+import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.mesh.MeshSummary;
+import dev.meshwire.peer.outbox.DrainWorker;
+import dev.meshwire.peer.outbox.OutboxStore;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+
+/**
+ * Assembles {@code GET /v1/status} (docs/ipc.md) from the counters of every stage a message passes:
+ * inbound processor, inbox, outbox store and drain worker, and each mesh's link.
+ */
+final class StatusReport {
+    /** The parts the report reads; all live for the daemon's lifetime. */
+    record Sources(long startedAt, MeshwireHome home, IntSupplier ipcPort, InboundProcessor inbound, Inbox inbox,
+                   OutboxStore outboxStore, DrainWorker drain, JoinedMeshes meshes) {}
+
+    private final Sources src;
+
+    StatusReport(Sources src) {
+        this.src = src;
+    }
+
+    Map<String, Object> health() {
+        return IpcClient.map("ok", true, "pid", ProcessHandle.current().pid(), "version", Daemon.VERSION,
+                "uptimeMs", System.currentTimeMillis() - src.startedAt());
+    }
+
+    Map<String, Object> status() {
+        InboundProcessor inbound = src.inbound();
+        DrainWorker drain = src.drain();
+        Map<String, Object> daemon = IpcClient.map("pid", ProcessHandle.current().pid(), "version", Daemon.VERSION,
+                "startedAt", src.startedAt(), "uptimeMs", System.currentTimeMillis() - src.startedAt(),
+                "home", src.home().root().toString(), "ipcPort", src.ipcPort().getAsInt(),
+                "received", inbound.accepted(), "duplicates", inbound.duplicates(), "refused", inbound.refused(),
+                "acks", inbound.acks(), "holdAcks", inbound.holdingAcks() ? true : null,
+                "outbox", IpcClient.map("states", src.outboxStore().counts(), "outstanding", drain.outstanding(), "sent", drain.sent(),
+                        "done", drain.doneCount(), "retried", drain.retriedCount(), "dead", drain.deadCount()),
+                "unread", src.inbox().unreadCount(null));
+        List<Object> meshes = new ArrayList<>();
+        for (MeshSession s : src.meshes().all()) meshes.add(MeshSummary.json(s));
+        return IpcClient.map("daemon", daemon, "meshes", meshes);
+    }
+}

@@ -1,0 +1,17 @@
+package dev.meshwire.peer.ipc;
+
+import java.util.Map;
+
+/** Being in meshes: {@code /v1/meshes}, {@code /v1/join}, {@code /v1/invite}, {@code /v1/peers}, {@code /v1/reconnect}. */
+public interface MembershipApi {
+    Map<String, Object> createMesh(String name, String coordinator, String displayName, String adminToken);
+
+    Map<String, Object> join(String invite, String displayName);
+
+    Map<String, Object> invite(String mesh, int uses, long expiresInMs);
+
+    Map<String, Object> peers(String mesh);
+
+    /** Replaces the mesh's coordinator link with a fresh one (e.g. after a kick) and waits for it. */
+    Map<String, Object> reconnect(String mesh);
+}

@@ -1,0 +1,180 @@
+package dev.meshwire.peer.mesh;
+
+import static dev.meshwire.peer.mesh.CoordinatorAnswers.CONNECT_WAIT_MS;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.coordinator.CoordinatorLink;
+import dev.meshwire.peer.coordinator.CoordinatorUrls;
+import dev.meshwire.peer.coordinator.JoinedMeshes;
+import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.peer.home.MeshConfig;
+import dev.meshwire.peer.home.MeshStore;
+import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.MembershipApi;
+import dev.meshwire.peer.transport.CoordinatorRelayTransport;
+import dev.meshwire.signaling.Canonical;
+import dev.meshwire.signaling.Names;
+import dev.meshwire.signaling.crypto.BoxCipher;
+import dev.meshwire.signaling.crypto.Identity;
+import dev.meshwire.signaling.frame.Frame;
+import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.invite.Invite;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Becoming and staying a member: create a mesh (you own it), join one with an invite, issue
+ * invites, list the members, and reconnect by hand. Each new membership gets its own identity.
+ */
+public final class Membership implements MembershipApi {
+    private static final Logger log = LoggerFactory.getLogger(Membership.class);
+    private static final long DEFAULT_INVITE_TTL_MS = 24 * 3600_000L;
+
+    private final JoinedMeshes meshes;
+    private final MeshStore store;
+    private final MeshConnector connector;
+    private final RosterCache rosters;
+    private final MeshRegistrar registrar = new MeshRegistrar();
+
+    public Membership(JoinedMeshes meshes, MeshStore store, MeshConnector connector, RosterCache rosters) {
+        this.meshes = meshes;
+        this.store = store;
+        this.connector = connector;
+        this.rosters = rosters;
+    }
+
+    @Override
+    public Map<String, Object> createMesh(String name, String coordinator, String displayName, String adminToken) {
+        String bad = Names.checkMeshName(name);
+        if (bad != null) throw new PeerException(PeerException.BAD_REQUEST, bad);
+        String display = displayName == null ? DisplayNames.fromHostName() : displayName;
+        bad = Names.checkDisplayName(display);
+        if (bad != null) throw new PeerException(PeerException.BAD_REQUEST, bad);
+        if (coordinator == null) throw new PeerException(PeerException.BAD_REQUEST, "a coordinator URL is required (--coordinator)");
+        String wsBase = CoordinatorUrls.wsBase(coordinator);
+        refuseExisting(name);
+        Identity id = Identity.generate();
+        long now = System.currentTimeMillis();
+        Map<String, Object> body = IpcClient.map("name", name, "ownerPubkey", id.publicKeyHex(), "ownerName", display,
+                "createdAt", now, "signature", id.signHex(Canonical.meshCreate(name, id.publicKeyHex(), display, now)));
+        JsonNode answer = registrar.register(coordinator, adminToken, body);
+        String meshId = answer.path("mesh").asText(null);
+        if (meshId == null) throw new PeerException(PeerException.COORDINATOR_REFUSED, "coordinator answer has no mesh id");
+        String coordUrl = answer.hasNonNull("coordinator") ? CoordinatorUrls.wsBase(answer.get("coordinator").asText()) : wsBase;
+        MeshConfig cfg = new MeshConfig(meshId, name, coordUrl, display, "owner", id.publicKeyHex(), now);
+        store.save(cfg, id);
+        CoordinatorLink link = connector.open(cfg, id, null);
+        String warning = null;
+        try {
+            CoordinatorAnswers.connected(link.start(), CONNECT_WAIT_MS);
+        } catch (PeerException e) {
+            // The mesh exists on the coordinator and on disk; the link keeps retrying.
+            warning = "mesh created but not connected yet: " + e.getMessage();
+        }
+        Invite inv = Invite.create(id, coordUrl, meshId, name, now + DEFAULT_INVITE_TTL_MS, 1);
+        return IpcClient.map("mesh", MeshSummary.json(meshes.get(name)), "invite", inv.encode(), "inviteExpiresAt", inv.expiresAt(),
+                "inviteUses", inv.maxUses(), "warning", warning);
+    }
+
+    @Override
+    public Map<String, Object> join(String inviteText, String displayName) {
+        Invite inv;
+        try {
+            inv = Invite.decode(inviteText);
+        } catch (IllegalArgumentException e) {
+            throw new PeerException(PeerException.INVITE_INVALID, e.getMessage());
+        }
+        if (!inv.signatureValid()) throw new PeerException(PeerException.INVITE_INVALID, "invite signature is not valid");
+        if (inv.expiresAt() < System.currentTimeMillis()) throw new PeerException(PeerException.INVITE_INVALID, "invite has expired");
+        String display = displayName == null ? DisplayNames.fromHostName() : displayName;
+        String bad = Names.checkDisplayName(display);
+        if (bad != null) throw new PeerException(PeerException.BAD_REQUEST, bad);
+        String meshName = inv.meshName() != null && Names.checkMeshName(inv.meshName()) == null ? inv.meshName()
+                : "mesh-" + inv.mesh().substring(0, Math.min(8, inv.mesh().length())).toLowerCase();
+        refuseExisting(meshName);
+        Identity id = Identity.generate();
+        String coord = CoordinatorUrls.wsBase(inv.coordinator());
+        MeshConfig draft = new MeshConfig(inv.mesh(), meshName, coord, display, "member", id.publicKeyHex(), System.currentTimeMillis());
+        CoordinatorLink link = connector.open(draft, id, inv);
+        Frames.HelloAck ack;
+        try {
+            ack = CoordinatorAnswers.connected(link.start(), CONNECT_WAIT_MS);
+        } catch (PeerException e) {
+            link.close();
+            throw e;
+        }
+        String role = ack.self() != null && ack.self().role() != null ? ack.self().role() : "member";
+        MeshConfig cfg = new MeshConfig(ack.mesh() != null ? ack.mesh() : inv.mesh(), meshName, coord, display, role,
+                id.publicKeyHex(), draft.joinedAt());
+        store.save(cfg, id);
+        // The link is already connected and now says hello on reconnect; register it under its final
+        // record. The link's listener holds a session built from the draft config; it is equivalent
+        // for delivery (same identity, mesh id and name), so only the lookup needs the final record.
+        MeshSession s = new MeshSession(cfg, id, new BoxCipher(id), link);
+        meshes.put(s);
+        rosters.save(meshName, link);
+        return IpcClient.map("mesh", MeshSummary.json(s));
+    }
+
+    private void refuseExisting(String meshName) {
+        if (meshes.contains(meshName) || store.exists(meshName)) {
+            throw new PeerException(PeerException.MESH_EXISTS, "a mesh named '" + meshName + "' is already joined here");
+        }
+    }
+
+    @Override
+    public Map<String, Object> invite(String mesh, int uses, long expiresInMs) {
+        MeshSession s = meshes.select(mesh);
+        if (uses < 1 || uses > 1000) throw new PeerException(PeerException.BAD_REQUEST, "uses must be between 1 and 1000");
+        if (expiresInMs < 60_000 || expiresInMs > 30L * 24 * 3600_000) {
+            throw new PeerException(PeerException.BAD_REQUEST, "expiry must be between 1 minute and 30 days");
+        }
+        Invite inv = Invite.create(s.identity(), s.config().coordinator(), s.config().meshId(), s.name(),
+                System.currentTimeMillis() + expiresInMs, uses);
+        return IpcClient.map("mesh", s.name(), "invite", inv.encode(), "expiresAt", inv.expiresAt(), "maxUses", uses);
+    }
+
+    @Override
+    public Map<String, Object> peers(String mesh) {
+        MeshSession s = meshes.select(mesh);
+        List<Frames.PeerInfo> roster = new ArrayList<>(s.link().roster());
+        if (s.link().connected()) {
+            try {
+                String id = s.link().nextId();
+                Frame f = s.link().request(id, new Frames.ListPeers(id)).get(10, TimeUnit.SECONDS);
+                if (f instanceof Frames.Peers p && p.peers() != null) roster = new ArrayList<>(s.link().roster());
+            } catch (Exception e) {
+                log.debug("list_peers failed, showing cached roster: {}", e.toString());
+            }
+        }
+        roster.sort(Comparator.comparing((Frames.PeerInfo p) -> !p.online()).thenComparing(p -> p.name() == null ? "" : p.name()));
+        List<Object> peers = new ArrayList<>();
+        for (Frames.PeerInfo p : roster) {
+            peers.add(IpcClient.map("name", p.name(), "pubkey", p.pubkey(), "role", p.role(), "online", p.online(),
+                    "self", p.pubkey().equals(s.selfPubkey()), "connectedSince", p.connectedSince(),
+                    "path", p.online() && !p.pubkey().equals(s.selfPubkey()) ? CoordinatorRelayTransport.PATH : null));
+        }
+        return IpcClient.map("mesh", s.name(), "connected", s.link().connected(), "state", s.link().state().wireName(), "peers", peers);
+    }
+
+    @Override
+    public Map<String, Object> reconnect(String mesh) {
+        MeshSession old = meshes.select(mesh);
+        old.link().close();
+        CoordinatorLink link = connector.open(old.config(), old.identity(), null);
+        try {
+            CoordinatorAnswers.connected(link.start(), CONNECT_WAIT_MS);
+        } catch (PeerException e) {
+            // The link keeps retrying unless the refusal was terminal; report the first failure as is.
+            throw new PeerException(e.code(), "reconnect failed: " + e.getMessage());
+        }
+        MeshSession now = meshes.get(old.name());
+        return IpcClient.map("mesh", MeshSummary.json(now));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.meshwire.peer.mesh;
+
+import dev.meshwire.peer.coordinator.CoordinatorLink;
+import dev.meshwire.peer.coordinator.MeshSession;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The JSON of one joined mesh, as status, create, join and reconnect report it (docs/ipc.md). */
+public final class MeshSummary {
+    private MeshSummary() {}
+
+    public static Map<String, Object> json(MeshSession s) {
+        CoordinatorLink l = s.link();
+        long online = l.roster().stream().filter(p -> p.online() && !p.pubkey().equals(s.selfPubkey())).count();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", s.name());
+        m.put("meshId", s.config().meshId());
+        m.put("coordinator", s.config().coordinator());
+        m.put("state", l.state().wireName());
+        m.put("connected", l.connected());
+        m.put("displayName", s.config().displayName());
+        m.put("pubkey", s.selfPubkey());
+        m.put("role", s.config().role());
+        m.put("onlinePeers", online);
+        m.put("members", l.roster().size());
+        m.put("lastError", l.lastError());
+        return m;
+    }
+}

@@ -1,0 +1,74 @@
+package dev.meshwire.peer.outbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.coordinator.JoinedMeshes;
+import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.IpcReply;
+import dev.meshwire.peer.ipc.OutboxApi;
+import dev.meshwire.signaling.envelope.Priority;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The IPC face of the outbox: accept a send, show one row or many, requeue. */
+public final class OutboxEndpoints implements OutboxApi {
+    private final Outbox outbox;
+    private final OutboxStore store;
+    private final Requeue requeue;
+
+    public OutboxEndpoints(Outbox outbox, OutboxStore store, JoinedMeshes meshes, Runnable wakeDrain) {
+        this.outbox = outbox;
+        this.store = store;
+        this.requeue = new Requeue(store, meshes, wakeDrain);
+    }
+
+    @Override
+    public IpcReply send(String mesh, String to, String message, String priority, String clientMessageId, String replyToId,
+                         JsonNode meta) {
+        Priority p;
+        try {
+            p = priority == null ? Priority.NEXT : Priority.fromWire(priority);
+        } catch (IllegalArgumentException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
+        }
+        Outbox.Accepted a = outbox.accept(new SendRequest(mesh, to, message, p, clientMessageId, replyToId, meta));
+        return new IpcReply(a.status(), a.body());
+    }
+
+    @Override
+    public Map<String, Object> message(String clientMessageId) {
+        return OutboxRowJson.of(find(store, clientMessageId));
+    }
+
+    @Override
+    public Map<String, Object> outbox(List<String> states, int limit) {
+        if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "limit must be between 1 and 10000");
+        List<OutboxStore.State> filter = new ArrayList<>();
+        for (String st : states) {
+            try {
+                filter.add(OutboxStore.State.of(st.trim()));
+            } catch (IllegalArgumentException e) {
+                throw new PeerException(PeerException.BAD_REQUEST, "unknown outbox state '" + st + "' (pending, inflight, done, dead, aborted)");
+            }
+        }
+        List<Object> items = new ArrayList<>();
+        for (OutboxStore.Request r : store.list(filter, limit)) items.add(OutboxRowJson.of(r));
+        return IpcClient.map("counts", store.counts(), "items", items);
+    }
+
+    @Override
+    public Map<String, Object> requeue(String clientMessageId, String newClientMessageId) {
+        return requeue.requeue(clientMessageId, newClientMessageId);
+    }
+
+    /** The row of a client message id, or bad_request (no id) / unknown_message. */
+    static OutboxStore.Request find(OutboxStore store, String clientMessageId) {
+        if (clientMessageId == null || clientMessageId.isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "no message id given");
+        OutboxStore.Request r = store.find(clientMessageId);
+        if (r == null) {
+            throw new PeerException(PeerException.UNKNOWN_MESSAGE, "no message with id '" + clientMessageId + "' in the outbox");
+        }
+        return r;
+    }
+}
