@@ -6,13 +6,12 @@ import dev.meshwire.coordinator.CoordinatorStartException;
 import dev.meshwire.peer.PeerException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code meshwire coordinator}: runs a coordinator in the foreground until SIGINT/SIGTERM. */
 @Command(name = "coordinator", description = "Run a coordinator in the foreground.")
-final class CoordinatorCommand extends Main.Verb implements Callable<Integer> {
+final class CoordinatorCommand extends Verb {
     @Option(names = "--listen", defaultValue = "0.0.0.0:7600", paramLabel = "HOST:PORT") String listen;
     @Option(names = "--data", defaultValue = "meshwire-data", paramLabel = "DIR") Path data;
     @Option(names = "--db", paramLabel = "URL", description = "database URL (default: SQLite under --data)") String db;
@@ -58,6 +57,6 @@ final class CoordinatorCommand extends Main.Verb implements Callable<Integer> {
                 + ") meshwire mesh create NAME --coordinator " + c.publicUrl());
         out().flush();
         stop.await();
-        return Main.OK;
+        return ExitCodes.OK;
     }
 }

@@ -12,7 +12,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
@@ -23,7 +22,7 @@ import picocli.CommandLine.Command;
  * checks each one arrived. Everything is removed afterwards.
  */
 @Command(name = "demo", description = "Self-contained demo: coordinator + two peers exchanging messages.")
-final class DemoCommand extends Main.Verb implements Callable<Integer> {
+final class DemoCommand extends Verb {
     private static final long DEADLINE_MS = 20_000;
 
     @Override
@@ -70,7 +69,7 @@ final class DemoCommand extends Main.Verb implements Callable<Integer> {
             out.println("alice's inbox:");
             for (JsonNode m : a.inbox("demo", 10).path("messages")) out.println("  " + Render.message(m) + "  [" + m.path("path").asText() + "]");
             out.println("demo OK: all messages arrived via coordinator relay");
-            return Main.OK;
+            return ExitCodes.OK;
         } catch (PeerException e) {
             throw e;
         } catch (Exception e) {

@@ -21,20 +21,20 @@ class DetachedDaemonTest {
     @Test
     void upStatusDown() throws Exception {
         String home = tmp.resolve("home").toString();
-        CliErrorsTest.Result up = CliErrorsTest.run("--home", home, "up");
-        assertEquals(Main.OK, up.code(), up.err());
+        CliResult up = CliResult.run("--home", home, "up");
+        assertEquals(ExitCodes.OK, up.code(), up.err());
         assertTrue(up.out().contains("daemon started"), up.out());
         long pid = Long.parseLong(Files.readString(MeshwireHome.at(Path.of(home)).pidFile()).trim());
         try {
             assertTrue(pid != ProcessHandle.current().pid());
-            CliErrorsTest.Result again = CliErrorsTest.run("--home", home, "up");
+            CliResult again = CliResult.run("--home", home, "up");
             assertTrue(again.out().contains("already running"), again.out());
-            CliErrorsTest.Result st = CliErrorsTest.run("--home", home, "status", "--json");
+            CliResult st = CliResult.run("--home", home, "status", "--json");
             JsonNode j = Json.MAPPER.readTree(st.out());
             assertTrue(j.path("daemon").path("running").asBoolean());
             assertEquals(pid, j.path("daemon").path("pid").asLong());
-            CliErrorsTest.Result down = CliErrorsTest.run("--home", home, "down");
-            assertEquals(Main.OK, down.code(), down.err());
+            CliResult down = CliResult.run("--home", home, "down");
+            assertEquals(ExitCodes.OK, down.code(), down.err());
             await("daemon process exits", 15_000, () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
             assertFalse(Files.exists(MeshwireHome.at(Path.of(home)).portFile()));
         } finally {

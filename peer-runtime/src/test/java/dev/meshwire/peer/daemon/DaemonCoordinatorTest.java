@@ -1,5 +1,6 @@
 package dev.meshwire.peer.daemon;
 
+import static dev.meshwire.cli.CliResult.cli;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,15 +9,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.cli.Main;
+import dev.meshwire.cli.CliResult;
+import dev.meshwire.cli.ExitCodes;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.IpcException;
 import dev.meshwire.signaling.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -83,18 +82,6 @@ class DaemonCoordinatorTest {
         return out;
     }
 
-    record Cli(int code, String out, String err) {}
-
-    static Cli cli(Daemon d, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "--home";
-        all[1] = d.home().root().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), all);
-        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     @Test
     @Order(1)
@@ -164,44 +151,44 @@ class DaemonCoordinatorTest {
     @Test
     @Order(4)
     void cliAgainstALiveMesh() throws Exception {
-        Cli unknown = cli(alice, "send", "zed", "hi");
-        assertEquals(Main.NOT_FOUND, unknown.code());
+        CliResult unknown = cli(alice, "send", "zed", "hi");
+        assertEquals(ExitCodes.NOT_FOUND, unknown.code());
         assertEquals(1, unknown.err().strip().lines().count(), unknown.err());
         assertTrue(unknown.err().contains("unknown peer 'zed'") && unknown.err().contains("bob"), unknown.err());
 
-        Cli self = cli(alice, "send", "alice", "hi");
-        assertEquals(Main.USAGE, self.code());
+        CliResult self = cli(alice, "send", "alice", "hi");
+        assertEquals(ExitCodes.USAGE, self.code());
         assertTrue(self.err().contains("yourself"), self.err());
 
-        Cli shortPrefix = cli(alice, "send", bobPub.substring(0, 4), "hi");
-        assertEquals(Main.NOT_FOUND, shortPrefix.code());
+        CliResult shortPrefix = cli(alice, "send", bobPub.substring(0, 4), "hi");
+        assertEquals(ExitCodes.NOT_FOUND, shortPrefix.code());
 
-        Cli ok = cli(alice, "send", "bob", "via cli", "--json");
-        assertEquals(Main.OK, ok.code(), ok.err());
+        CliResult ok = cli(alice, "send", "bob", "via cli", "--json");
+        assertEquals(ExitCodes.OK, ok.code(), ok.err());
         JsonNode r = Json.MAPPER.readTree(ok.out());
         assertEquals("bob", r.path("recipients").get(0).path("name").asText());
 
         await("bob got the CLI message", WAIT, () -> !inboxWith(b, "via cli").isEmpty());
-        Cli inbox = cli(bob, "inbox", "--json");
-        assertEquals(Main.OK, inbox.code(), inbox.err());
+        CliResult inbox = cli(bob, "inbox", "--json");
+        assertEquals(ExitCodes.OK, inbox.code(), inbox.err());
         assertTrue(Json.MAPPER.readTree(inbox.out()).path("messages").isArray());
-        Cli human = cli(bob, "inbox");
+        CliResult human = cli(bob, "inbox");
         assertTrue(human.out().contains("via cli"), human.out());
 
-        Cli peers = cli(alice, "peers", "--json");
-        assertEquals(Main.OK, peers.code(), peers.err());
+        CliResult peers = cli(alice, "peers", "--json");
+        assertEquals(ExitCodes.OK, peers.code(), peers.err());
         assertEquals(2, Json.MAPPER.readTree(peers.out()).path("peers").size());
 
-        Cli status = cli(alice, "status", "--json");
+        CliResult status = cli(alice, "status", "--json");
         JsonNode st = Json.MAPPER.readTree(status.out());
         assertEquals("connected", st.path("meshes").get(0).path("state").asText());
         assertEquals(1, st.path("meshes").get(0).path("onlinePeers").asInt());
 
-        Cli wrongMesh = cli(alice, "peers", "--mesh", "nope");
-        assertEquals(Main.NOT_FOUND, wrongMesh.code());
+        CliResult wrongMesh = cli(alice, "peers", "--mesh", "nope");
+        assertEquals(ExitCodes.NOT_FOUND, wrongMesh.code());
 
-        Cli invite = cli(alice, "invite", "--uses", "3", "--expires", "30m", "--json");
-        assertEquals(Main.OK, invite.code(), invite.err());
+        CliResult invite = cli(alice, "invite", "--uses", "3", "--expires", "30m", "--json");
+        assertEquals(ExitCodes.OK, invite.code(), invite.err());
         assertEquals(3, Json.MAPPER.readTree(invite.out()).path("maxUses").asInt());
     }
 
@@ -215,12 +202,12 @@ class DaemonCoordinatorTest {
     @Test
     @Order(10)
     void kickIsTerminalForTheKickedDaemon() throws Exception {
-        Cli notOwner = cli(bob, "kick", "alice");
-        assertEquals(Main.FAILED, notOwner.code());
+        CliResult notOwner = cli(bob, "kick", "alice");
+        assertEquals(ExitCodes.FAILED, notOwner.code());
         assertEquals(1, notOwner.err().strip().lines().count(), notOwner.err());
 
-        Cli kick = cli(alice, "kick", "bob");
-        assertEquals(Main.OK, kick.code(), kick.err());
+        CliResult kick = cli(alice, "kick", "bob");
+        assertEquals(ExitCodes.OK, kick.code(), kick.err());
         assertTrue(kick.out().contains("rejoin"), kick.out());
         await("bob's link is kicked", WAIT,
                 () -> "kicked".equals(b.status().path("meshes").get(0).path("state").asText()));
@@ -229,13 +216,13 @@ class DaemonCoordinatorTest {
         assertNotNull(st.get("lastError"));
         await("alice sees bob offline", WAIT, () -> !online(a, "bob"));
         // an offline recipient no longer fails the send: it is queued and delivered later
-        Cli offline = cli(alice, "send", "bob", "are you there?", "--id", "while-kicked");
-        assertEquals(Main.OK, offline.code(), offline.err());
+        CliResult offline = cli(alice, "send", "bob", "are you there?", "--id", "while-kicked");
+        assertEquals(ExitCodes.OK, offline.code(), offline.err());
         assertTrue(offline.out().startsWith("accepted (pending)"), offline.out());
 
         // kicked, not banned: bob can come back by reconnecting on purpose
-        Cli back = cli(bob, "reconnect");
-        assertEquals(Main.OK, back.code(), back.err());
+        CliResult back = cli(bob, "reconnect");
+        assertEquals(ExitCodes.OK, back.code(), back.err());
         assertEquals("connected", b.status().path("meshes").get(0).path("state").asText());
         await("alice sees bob online again", WAIT, () -> online(a, "bob"));
         a.send(null, "bob", "welcome back");
@@ -247,16 +234,16 @@ class DaemonCoordinatorTest {
     @Test
     @Order(11)
     void banIsTerminalUntilUnbanned() {
-        Cli ban = cli(alice, "ban", bobPub.substring(0, 10));
-        assertEquals(Main.OK, ban.code(), ban.err());
+        CliResult ban = cli(alice, "ban", bobPub.substring(0, 10));
+        assertEquals(ExitCodes.OK, ban.code(), ban.err());
         await("bob's link is banned", WAIT,
                 () -> "banned".equals(b.status().path("meshes").get(0).path("state").asText()));
-        Cli refused = cli(bob, "reconnect");
-        assertEquals(Main.FAILED, refused.code(), refused.out());
+        CliResult refused = cli(bob, "reconnect");
+        assertEquals(ExitCodes.FAILED, refused.code(), refused.out());
         assertTrue(refused.err().contains("banned"), refused.err());
-        Cli unban = cli(alice, "unban", "bob");
-        assertEquals(Main.OK, unban.code(), unban.err());
-        Cli back = cli(bob, "reconnect");
-        assertEquals(Main.OK, back.code(), back.err());
+        CliResult unban = cli(alice, "unban", "bob");
+        assertEquals(ExitCodes.OK, unban.code(), unban.err());
+        CliResult back = cli(bob, "reconnect");
+        assertEquals(ExitCodes.OK, back.code(), back.err());
     }
 }

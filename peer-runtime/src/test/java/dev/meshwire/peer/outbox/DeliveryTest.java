@@ -1,12 +1,14 @@
 package dev.meshwire.peer.outbox;
 
+import static dev.meshwire.cli.CliResult.cli;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.cli.Main;
+import dev.meshwire.cli.CliResult;
+import dev.meshwire.cli.ExitCodes;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.coordinator.LinkSettings;
@@ -19,8 +21,6 @@ import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.envelope.Envelope;
 import dev.meshwire.signaling.envelope.Priority;
 import dev.meshwire.signaling.frame.Frames;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,18 +75,6 @@ class DeliveryTest {
         if (coord != null) coord.close();
     }
 
-    record Cli(int code, String out, String err) {}
-
-    static Cli cli(Daemon d, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "--home";
-        all[1] = d.home().root().toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int code = Main.run(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), all);
-        return new Cli(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     static String state(Daemon d, String id) {
         return d.client().message(id).path("state").asText();
@@ -109,12 +97,12 @@ class DeliveryTest {
         assertTrue(st.path("lastError").asText().startsWith("unknown_recipient"), st.toString());
         assertEquals(1, st.path("attempts").asInt());
 
-        Cli failed = cli(alice, "outbox", "--failed", "--json");
-        assertEquals(Main.OK, failed.code(), failed.err());
+        CliResult failed = cli(alice, "outbox", "--failed", "--json");
+        assertEquals(ExitCodes.OK, failed.code(), failed.err());
         assertTrue(failed.out().contains("perm-1"), failed.out());
 
-        Cli rq = cli(alice, "outbox", "requeue", "perm-1");
-        assertEquals(Main.OK, rq.code(), rq.err());
+        CliResult rq = cli(alice, "outbox", "requeue", "perm-1");
+        assertEquals(ExitCodes.OK, rq.code(), rq.err());
         String newId = rq.out().split(" as ")[1].split(" ")[0];
         assertEquals("aborted", state(alice, "perm-1"));
         assertEquals(newId, a.message("perm-1").path("supersededBy").asText());
@@ -122,12 +110,12 @@ class DeliveryTest {
         assertEquals(a.message("perm-1").path("fingerprintPrefix").asText(), a.message(newId).path("fingerprintPrefix").asText());
         await("the requeued copy was tried (and refused again)", WAIT, () -> "dead".equals(state(alice, newId)));
 
-        Cli again = cli(alice, "outbox", "requeue", "perm-1");
-        assertEquals(Main.CONFLICT, again.code(), again.err());
-        Cli unknown = cli(alice, "msg", "status", "no-such-id");
-        assertEquals(Main.NOT_FOUND, unknown.code());
+        CliResult again = cli(alice, "outbox", "requeue", "perm-1");
+        assertEquals(ExitCodes.CONFLICT, again.code(), again.err());
+        CliResult unknown = cli(alice, "msg", "status", "no-such-id");
+        assertEquals(ExitCodes.NOT_FOUND, unknown.code());
         assertTrue(unknown.err().contains("no-such-id"), unknown.err());
-        assertEquals(Main.NOT_FOUND, cli(alice, "outbox", "requeue", "no-such-id").code());
+        assertEquals(ExitCodes.NOT_FOUND, cli(alice, "outbox", "requeue", "no-such-id").code());
     }
 
     @Test
@@ -135,18 +123,18 @@ class DeliveryTest {
     void requeueOfAPendingDmDeliversTheSameText() {
         // a DM to bob is done quickly; requeue needs dead/pending, so requeue the dead one's content path is covered above;
         // here: a normal DM, then msg status shows the per-recipient copy with the coordinator's id
-        Cli sent = cli(alice, "send", "bob", "status please", "--id", "st-1");
-        assertEquals(Main.OK, sent.code(), sent.err());
+        CliResult sent = cli(alice, "send", "bob", "status please", "--id", "st-1");
+        assertEquals(ExitCodes.OK, sent.code(), sent.err());
         assertTrue(sent.out().startsWith("accepted (pending)") || sent.out().startsWith("already"), sent.out());
         await("done", WAIT, () -> "done".equals(state(alice, "st-1")));
-        Cli status = cli(alice, "msg", "status", "st-1");
-        assertEquals(Main.OK, status.code(), status.err());
+        CliResult status = cli(alice, "msg", "status", "st-1");
+        assertEquals(ExitCodes.OK, status.code(), status.err());
         assertTrue(status.out().contains("done") && status.out().contains("bob"), status.out());
-        Cli dup = cli(alice, "send", "bob", "status please", "--id", "st-1");
-        assertEquals(Main.OK, dup.code());
+        CliResult dup = cli(alice, "send", "bob", "status please", "--id", "st-1");
+        assertEquals(ExitCodes.OK, dup.code());
         assertTrue(dup.out().startsWith("already sent"), dup.out());
-        Cli conflict = cli(alice, "send", "bob", "other text", "--id", "st-1");
-        assertEquals(Main.CONFLICT, conflict.code());
+        CliResult conflict = cli(alice, "send", "bob", "other text", "--id", "st-1");
+        assertEquals(ExitCodes.CONFLICT, conflict.code());
     }
 
     @Test

@@ -1,0 +1,44 @@
+package dev.meshwire.cli;
+
+import dev.meshwire.peer.ipc.IpcClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code meshwire inbox}, {@code inbox flush}, {@code inbox delete}: received messages. */
+@Command(name = "inbox", description = "Show received messages (marks what it shows as seen unless --peek).",
+        subcommands = {InboxCommand.Flush.class, InboxCommand.Delete.class})
+final class InboxCommand extends ReplyVerb {
+    @Mixin MeshOption mesh;
+    @Option(names = "--limit", defaultValue = "50") int limit;
+    @Option(names = "--unread", description = "only messages not shown before") boolean unread;
+    @Option(names = "--peek", description = "do not mark the shown messages as seen") boolean peek;
+
+    @Override
+    public Integer call() {
+        return reply(daemonWithMeshes().inbox(mesh.name, limit, unread, peek), r -> out().print(Render.inbox(r.path("messages"))));
+    }
+
+    @Command(name = "flush", description = "Delete the messages already seen (all of them with --all).")
+    static final class Flush extends ReplyVerb {
+        @Mixin MeshOption mesh;
+        @Option(names = "--all", description = "also delete unread messages") boolean all;
+
+        @Override
+        public Integer call() {
+            return reply(daemonWithMeshes().post("/v1/inbox/flush", IpcClient.map("mesh", mesh.name, "all", all)),
+                    r -> out().println("deleted " + r.path("deleted").asLong() + (all ? " message(s)" : " seen message(s)")));
+        }
+    }
+
+    @Command(name = "delete", description = "Delete one inbox message by its id (the \"id\" of inbox --json).")
+    static final class Delete extends ReplyVerb {
+        @Parameters(paramLabel = "ID") long id;
+
+        @Override
+        public Integer call() {
+            return reply(daemon().delete("/v1/inbox/" + id), r -> out().println("deleted inbox message " + id));
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package dev.meshwire.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.coordinator.CoordinatorUrls;
+import dev.meshwire.signaling.Names;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code meshwire mesh create}: a new mesh on a coordinator, owned by this machine. */
+@Command(name = "mesh", description = "Manage meshes.", subcommands = {MeshCommand.Create.class})
+final class MeshCommand extends CommandGroup {
+
+    @Command(name = "create", description = "Create a mesh on a coordinator; you become its owner.")
+    static final class Create extends ReplyVerb {
+        @Parameters(paramLabel = "NAME") String name;
+        @Option(names = "--coordinator", required = true, paramLabel = "URL", description = "ws(s):// or http(s):// URL") String coordinator;
+        @Option(names = "--name", paramLabel = "DISPLAY", description = "your display name (default: host name)") String display;
+        @Option(names = "--admin-token", paramLabel = "T", description = "coordinator admin token (default: $MESHWIRE_ADMIN_TOKEN)") String adminToken;
+
+        @Override
+        public Integer call() {
+            // Validate before starting anything.
+            String bad = Names.checkMeshName(name);
+            if (bad != null) throw new PeerException(PeerException.BAD_REQUEST, bad);
+            CoordinatorUrls.wsBase(coordinator);
+            String token = adminToken != null ? adminToken : System.getenv("MESHWIRE_ADMIN_TOKEN");
+            return reply(daemon().createMesh(name, coordinator, display, token), this::printCreated);
+        }
+
+        private void printCreated(JsonNode r) {
+            JsonNode m = r.path("mesh");
+            out().println("created mesh " + m.path("name").asText() + " on " + m.path("coordinator").asText()
+                    + " (you are " + m.path("displayName").asText() + ", owner, " + Render.shortKey(m.path("pubkey").asText()) + ")");
+            if (r.hasNonNull("warning")) out().println("warning: " + r.get("warning").asText());
+            out().println("invite (1 use, expires in 24h):");
+            out().println("  " + r.path("invite").asText());
+            out().println("on another machine: meshwire join <invite> --name <their-name>");
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package dev.meshwire.cli;
+
+import dev.meshwire.peer.ipc.IpcClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code meshwire kick|ban|unban PEER}: owner-only moderation. The three verbs differ only in the
+ * endpoint and in the hint printed afterwards (what the moderated member can do next).
+ */
+abstract class ModerateCommand extends ReplyVerb {
+    @Parameters(paramLabel = "PEER", description = "name, pubkey prefix (>= 8) or pubkey") String peer;
+    @Mixin MeshOption mesh;
+
+    abstract String op();
+
+    abstract String hint();
+
+    @Override
+    public Integer call() {
+        return reply(daemonWithMeshes().post("/v1/" + op(), IpcClient.map("mesh", mesh.name, "peer", peer)), r -> {
+            out().println(op() + ": " + r.path("name").asText() + " (" + Render.shortKey(r.path("pubkey").asText()) + ")"
+                    + (r.hasNonNull("detail") ? " - " + r.get("detail").asText() : ""));
+            out().println(hint());
+        });
+    }
+
+    @Command(name = "kick", description = "Disconnect a member (owner only).")
+    static final class Kick extends ModerateCommand {
+        String op() { return "kick"; }
+        String hint() { return "they can rejoin by reconnecting ('meshwire reconnect' on their machine; their daemon does not do it by itself); use 'ban' to keep them out"; }
+    }
+
+    @Command(name = "ban", description = "Disconnect a member and refuse them until unbanned (owner only).")
+    static final class Ban extends ModerateCommand {
+        String op() { return "ban"; }
+        String hint() { return "they are refused until 'meshwire unban'"; }
+    }
+
+    @Command(name = "unban", description = "Lift a ban (owner only).")
+    static final class Unban extends ModerateCommand {
+        String op() { return "unban"; }
+        String hint() { return "they can connect again with their existing identity"; }
+    }
+}

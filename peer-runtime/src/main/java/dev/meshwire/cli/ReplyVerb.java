@@ -1,0 +1,17 @@
+package dev.meshwire.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.function.Consumer;
+import picocli.CommandLine.Option;
+
+/** A verb that prints one daemon answer: as JSON with {@code --json} (the stable form), else as text. */
+abstract class ReplyVerb extends Verb {
+    @Option(names = "--json") boolean json;
+
+    /** Prints {@code answer} in the chosen form and returns {@link ExitCodes#OK}. */
+    int reply(JsonNode answer, Consumer<JsonNode> asText) {
+        if (json) printJson(answer);
+        else asText.accept(answer);
+        return ExitCodes.OK;
+    }
+}

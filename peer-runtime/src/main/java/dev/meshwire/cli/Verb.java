@@ -1,0 +1,51 @@
+package dev.meshwire.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.daemon.DaemonLauncher;
+import dev.meshwire.peer.home.MeshStore;
+import dev.meshwire.peer.home.MeshwireHome;
+import dev.meshwire.peer.ipc.IpcClient;
+import java.io.PrintStream;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What every verb shares: the home, the output stream, and a daemon client (started on demand). */
+abstract class Verb implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    Main main() {
+        CommandSpec s = spec;
+        while (s.parent() != null) s = s.parent();
+        return (Main) s.userObject();
+    }
+
+    MeshwireHome home() {
+        return MeshwireHome.resolve(main().home);
+    }
+
+    PrintStream out() { return main().out; }
+
+    /** The running daemon of this home, started (detached) if it is not running. */
+    IpcClient daemon() {
+        return DaemonLauncher.ensureRunning(home());
+    }
+
+    /**
+     * For verbs that act in a mesh: fails fast with no_meshes when none is joined (without starting
+     * a daemon just to say so), else the daemon as {@link #daemon()}.
+     */
+    IpcClient daemonWithMeshes() {
+        if (new MeshStore(home()).list().isEmpty()) {
+            throw new PeerException(PeerException.NO_MESHES,
+                    "no meshes joined yet; run 'meshwire mesh create' or 'meshwire join <invite>' first");
+        }
+        return daemon();
+    }
+
+    void printJson(JsonNode n) {
+        out().println(Render.json(n));
+    }
+}
