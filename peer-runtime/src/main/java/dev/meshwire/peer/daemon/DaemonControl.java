@@ -4,15 +4,7 @@ import dev.meshwire.peer.ipc.ControlApi;
 import java.util.Map;
 
 /** The daemon's own endpoints: health, status and shutdown. */
-final class DaemonControl implements ControlApi {
-    private final StatusReport report;
-    private final Runnable close;
-
-    DaemonControl(StatusReport report, Runnable close) {
-        this.report = report;
-        this.close = close;
-    }
-
+record DaemonControl(StatusReport report, Runnable close) implements ControlApi {
     @Override
     public Map<String, Object> health() {
         return report.health();

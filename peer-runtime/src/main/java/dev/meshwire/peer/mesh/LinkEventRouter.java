@@ -20,25 +20,8 @@ import java.util.function.Supplier;
  * may watch to the event bus. Callbacks arrive on the link's event loop, so blocking work is handed
  * to a worker.
  */
-final class LinkEventRouter implements LinkListener {
-    private final String meshName;
-    private final Supplier<MeshSession> session;
-    private final Vertx vertx;
-    private final InboundProcessor inbound;
-    private final DrainWorker drain;
-    private final RosterCache rosters;
-    private final EventBus events;
-
-    LinkEventRouter(String meshName, Supplier<MeshSession> session, Vertx vertx, InboundProcessor inbound, DrainWorker drain,
-                    RosterCache rosters, EventBus events) {
-        this.meshName = meshName;
-        this.session = session;
-        this.vertx = vertx;
-        this.inbound = inbound;
-        this.drain = drain;
-        this.rosters = rosters;
-        this.events = events;
-    }
+record LinkEventRouter(String meshName, Supplier<MeshSession> session, Vertx vertx, InboundProcessor inbound,
+                       DrainWorker drain, RosterCache rosters, EventBus events) implements LinkListener {
 
     @Override
     public void onDeliver(CoordinatorLink l, Frames.Deliver d) {

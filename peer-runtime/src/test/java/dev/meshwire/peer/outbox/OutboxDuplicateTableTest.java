@@ -153,10 +153,7 @@ class OutboxDuplicateTableTest {
         toInflight("t-x");
         OutboxStore.Copy c = copy("t-x");
         store().markDead(c.outboxId(), c.recipientPubkey(), "unknown_recipient: no such member", System.currentTimeMillis());
-        Answer same = send("t-x", "one");
-        assertConflict(same, "outbox_dead_fingerprint_match", "t-x");
-        assertEquals("unknown_recipient: no such member", same.body().path("error").path("reason").asText());
-        assertConflict(send("t-x", "two"), "outbox_dead_fingerprint_mismatch", "t-x");
+        assertResendConflicts("t-x", "dead", "reason", "unknown_recipient: no such member");
     }
 
     @Test
@@ -165,10 +162,18 @@ class OutboxDuplicateTableTest {
         JsonNode rq = a.requeue("t-a", "t-a2");
         assertEquals("t-a2", rq.path("clientMessageId").asText());
         assertEquals(OutboxStore.State.ABORTED, store().find("t-a").state());
-        Answer same = send("t-a", "one");
-        assertConflict(same, "outbox_aborted_fingerprint_match", "t-a");
-        assertEquals("t-a2", same.body().path("error").path("supersededBy").asText());
-        assertConflict(send("t-a", "two"), "outbox_aborted_fingerprint_mismatch", "t-a");
+        assertResendConflicts("t-a", "aborted", "supersededBy", "t-a2");
+    }
+
+    /**
+     * Resending {@code id}'s content ("one") is 409 {@code outbox_<state>_fingerprint_match} whose
+     * error carries {@code field = expected}; other content ("two") is 409 {@code _mismatch}.
+     */
+    private static void assertResendConflicts(String id, String state, String field, String expected) throws Exception {
+        Answer same = send(id, "one");
+        assertConflict(same, "outbox_" + state + "_fingerprint_match", id);
+        assertEquals(expected, same.body().path("error").path(field).asText());
+        assertConflict(send(id, "two"), "outbox_" + state + "_fingerprint_mismatch", id);
     }
 
     @Test
