@@ -1,13 +1,13 @@
 package dev.meshwire.coordinator;
 
 import dev.meshwire.coordinator.http.HttpApi;
+import dev.meshwire.coordinator.ice.IceServerIssuer;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.session.SessionSettings;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.coordinator.store.PgCoordinatorStore;
 import dev.meshwire.coordinator.store.SqliteCoordinatorStore;
 import dev.meshwire.signaling.frame.Frame;
-import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.turn.StunResponder;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import io.vertx.core.Vertx;
@@ -77,8 +77,9 @@ public final class Coordinator implements AutoCloseable {
                     LOG.warn("STUN responder disabled: {}", e.getMessage());
                 }
             }
-            List<Frames.IceServer> ice = stun == null ? List.of()
-                    : List.of(new Frames.IceServer(List.of("stun:" + hostForUrl(publicHost) + ":" + stun.port()), null, null));
+            IceServerIssuer ice = new IceServerIssuer(
+                    stun == null ? List.of() : List.of("stun:" + hostForUrl(publicHost) + ":" + stun.port()),
+                    config.turn(), java.time.Clock.systemUTC());
             SessionSettings sessionSettings = new SessionSettings(VERSION, config.maxFrameBytes(), config.pingInterval(),
                     config.deadAfter(), SessionSettings.MAX_AUTH_TIMEOUT, ice);
             int[] boundPort = new int[1];

@@ -1,11 +1,13 @@
 package dev.meshwire.coordinator;
 
+import dev.meshwire.coordinator.ice.TurnSettings;
 import dev.meshwire.coordinator.queue.QueueSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Everything a coordinator needs to start.
+ * Everything a coordinator needs to start. Change one setting with a {@code with...} method, or several
+ * with {@link #toBuilder()}.
  *
  * @param listenHost       interface to bind, e.g. 0.0.0.0
  * @param listenPort       TCP port for WebSocket + HTTP; 0 picks a free port
@@ -20,48 +22,145 @@ import java.time.Duration;
  * @param pingInterval     how often the coordinator pings each peer
  * @param deadAfter        a peer silent for this long is disconnected
  * @param queue            durable queue tuning (lease, sweeper, flow control, caps, rate limit)
+ * @param turn             a TURN server to hand out with ephemeral credentials; null for none
  */
 public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir, String dbUrl, String publicUrl,
                                 boolean openRegistration, int stunPort, long maxFrameBytes,
-                                Duration pingInterval, Duration deadAfter, QueueSettings queue) {
+                                Duration pingInterval, Duration deadAfter, QueueSettings queue, TurnSettings turn) {
     public static final int DEFAULT_PORT = 7600;
     public static final int DEFAULT_STUN_PORT = 3478;
     public static final long DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
     public static CoordinatorConfig defaults(Path dataDir) {
         return new CoordinatorConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, null, false, DEFAULT_STUN_PORT,
-                DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults());
+                DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults(), null);
+    }
+
+    public Builder toBuilder() {
+        return new Builder(this);
     }
 
     public CoordinatorConfig withListen(String host, int port) {
-        return new CoordinatorConfig(host, port, dataDir, dbUrl, publicUrl, openRegistration, stunPort, maxFrameBytes, pingInterval, deadAfter, queue);
+        return toBuilder().listen(host, port).build();
     }
 
     public CoordinatorConfig withStunPort(int port) {
-        return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, port, maxFrameBytes, pingInterval, deadAfter, queue);
+        return toBuilder().stunPort(port).build();
     }
 
     public CoordinatorConfig withMaxFrameBytes(long bytes) {
-        return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, stunPort, bytes, pingInterval, deadAfter, queue);
+        return toBuilder().maxFrameBytes(bytes).build();
     }
 
     public CoordinatorConfig withLiveness(Duration ping, Duration dead) {
-        return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, stunPort, maxFrameBytes, ping, dead, queue);
+        return toBuilder().liveness(ping, dead).build();
     }
 
     public CoordinatorConfig withOpenRegistration(boolean open) {
-        return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, open, stunPort, maxFrameBytes, pingInterval, deadAfter, queue);
+        return toBuilder().openRegistration(open).build();
     }
 
     public CoordinatorConfig withPublicUrl(String url) {
-        return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, url, openRegistration, stunPort, maxFrameBytes, pingInterval, deadAfter, queue);
+        return toBuilder().publicUrl(url).build();
     }
 
     public CoordinatorConfig withDbUrl(String url) {
-        return new CoordinatorConfig(listenHost, listenPort, dataDir, url, publicUrl, openRegistration, stunPort, maxFrameBytes, pingInterval, deadAfter, queue);
+        return toBuilder().dbUrl(url).build();
     }
 
     public CoordinatorConfig withQueue(QueueSettings q) {
-        return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, stunPort, maxFrameBytes, pingInterval, deadAfter, q);
+        return toBuilder().queue(q).build();
+    }
+
+    public CoordinatorConfig withTurn(TurnSettings t) {
+        return toBuilder().turn(t).build();
+    }
+
+    /** A mutable copy of a config, for changing several settings at once. */
+    public static final class Builder {
+        private String listenHost;
+        private int listenPort;
+        private Path dataDir;
+        private String dbUrl;
+        private String publicUrl;
+        private boolean openRegistration;
+        private int stunPort;
+        private long maxFrameBytes;
+        private Duration pingInterval;
+        private Duration deadAfter;
+        private QueueSettings queue;
+        private TurnSettings turn;
+
+        private Builder(CoordinatorConfig c) {
+            listenHost = c.listenHost;
+            listenPort = c.listenPort;
+            dataDir = c.dataDir;
+            dbUrl = c.dbUrl;
+            publicUrl = c.publicUrl;
+            openRegistration = c.openRegistration;
+            stunPort = c.stunPort;
+            maxFrameBytes = c.maxFrameBytes;
+            pingInterval = c.pingInterval;
+            deadAfter = c.deadAfter;
+            queue = c.queue;
+            turn = c.turn;
+        }
+
+        public Builder listen(String host, int port) {
+            listenHost = host;
+            listenPort = port;
+            return this;
+        }
+
+        public Builder dataDir(Path dir) {
+            dataDir = dir;
+            return this;
+        }
+
+        public Builder dbUrl(String url) {
+            dbUrl = url;
+            return this;
+        }
+
+        public Builder publicUrl(String url) {
+            publicUrl = url;
+            return this;
+        }
+
+        public Builder openRegistration(boolean open) {
+            openRegistration = open;
+            return this;
+        }
+
+        public Builder stunPort(int port) {
+            stunPort = port;
+            return this;
+        }
+
+        public Builder maxFrameBytes(long bytes) {
+            maxFrameBytes = bytes;
+            return this;
+        }
+
+        public Builder liveness(Duration ping, Duration dead) {
+            pingInterval = ping;
+            deadAfter = dead;
+            return this;
+        }
+
+        public Builder queue(QueueSettings q) {
+            queue = q;
+            return this;
+        }
+
+        public Builder turn(TurnSettings t) {
+            turn = t;
+            return this;
+        }
+
+        public CoordinatorConfig build() {
+            return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, stunPort,
+                    maxFrameBytes, pingInterval, deadAfter, queue, turn);
+        }
     }
 }

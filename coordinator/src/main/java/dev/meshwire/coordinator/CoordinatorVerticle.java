@@ -5,6 +5,7 @@ import dev.meshwire.coordinator.authority.MeshRegistration;
 import dev.meshwire.coordinator.authority.Moderation;
 import dev.meshwire.coordinator.http.HttpApi;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
+import dev.meshwire.coordinator.p2p.SignalForwarder;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
 import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.relay.Relay;
@@ -51,7 +52,8 @@ final class CoordinatorVerticle extends VerticleBase {
         queue = new QueueService(vertx, store, config.queue(), metrics, clock);
         queue.start();
         Relay relay = new Relay(queue, metrics, clock);
-        endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock, queue));
+        endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock, queue,
+                new SignalForwarder(presence, metrics)));
         // Vert.x closes anything beyond this hard cap itself (1009); between maxFrameBytes and the cap
         // the session answers frame_too_large and keeps the connection, which is friendlier to debug.
         long hardCap = Math.min(Integer.MAX_VALUE - 1, config.maxFrameBytes() * 2 + 64 * 1024);

@@ -6,6 +6,7 @@ import dev.meshwire.coordinator.authority.Moderation;
 import dev.meshwire.coordinator.authority.Refusal;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.presence.PeerConnection;
+import dev.meshwire.coordinator.p2p.SignalForwarder;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
 import dev.meshwire.coordinator.relay.Relay;
 import dev.meshwire.coordinator.store.MemberRecord;
@@ -44,7 +45,8 @@ public final class Session implements PeerConnection {
 
     /** Shared collaborators of all sessions. */
     public record Deps(Vertx vertx, SessionSettings settings, MeshAuthority authority, Moderation moderation, Relay relay,
-                       PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock, QueueService queue) {}
+                       PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock, QueueService queue,
+                       SignalForwarder signals) {}
 
     /** Sends whose commit is still pending; beyond this the session stops reading frames until acks go out. */
     static final int MAX_SENDS_IN_FLIGHT = 4096;
@@ -204,7 +206,7 @@ public final class Session implements PeerConnection {
         }
         SessionSettings s = deps.settings();
         send(new Frames.HelloAck(id, mesh.id(), mesh.name(), peerInfo(), deps.presence().onlinePeers(mesh.id(), member.pubkey()),
-                s.iceServers(), s.maxFrameBytes(), s.pingInterval().toMillis()));
+                s.iceServers().forMember(member.pubkey()), s.maxFrameBytes(), s.pingInterval().toMillis()));
         if (previous == null) {
             deps.presence().broadcast(mesh.id(), member.pubkey(), new Frames.PeerJoined(mesh.id(), peerInfo()));
         }
@@ -238,6 +240,9 @@ public final class Session implements PeerConnection {
             return mod.listBans(mesh, lb).map(this::sendVoid);
         } else if (frame instanceof Frames.Leave l) {
             return leave(l);
+        } else if (frame instanceof Frames.P2pSignal signal) {
+            deps.signals().forward(mesh.id(), member.pubkey(), signal);
+            return Future.succeededFuture();
         } else if (frame instanceof Frames.Ping p) {
             send(new Frames.Pong(p.id()));
             return Future.succeededFuture();

@@ -1,16 +1,16 @@
 package dev.meshwire.coordinator.session;
 
-import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.coordinator.ice.IceServerIssuer;
 import java.time.Duration;
-import java.util.List;
 
 /**
  * Per-session limits and the values announced in {@code hello_ack}, fixed at start-up.
  *
  * @param authTimeout how long a connection may stay unauthenticated
+ * @param iceServers  the STUN/TURN entries each member gets in hello_ack (TURN credentials are per member)
  */
 public record SessionSettings(String coordinatorVersion, long maxFrameBytes, Duration pingInterval, Duration deadAfter,
-                              Duration authTimeout, List<Frames.IceServer> iceServers) {
+                              Duration authTimeout, IceServerIssuer iceServers) {
     public static final int PROTOCOL_VERSION = 1;
     public static final Duration MAX_AUTH_TIMEOUT = Duration.ofSeconds(10);
 
