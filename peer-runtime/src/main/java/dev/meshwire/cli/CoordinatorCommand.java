@@ -4,7 +4,12 @@ import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.coordinator.CoordinatorStartException;
 import dev.meshwire.peer.PeerException;
+import dev.meshwire.coordinator.ice.TurnSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -20,6 +25,13 @@ final class CoordinatorCommand extends Verb {
     @Option(names = "--stun-port", defaultValue = "3478") int stunPort;
     @Option(names = "--no-stun") boolean noStun;
     @Option(names = "--max-frame-bytes", defaultValue = "1048576") long maxFrame;
+    @Option(names = "--turn-url", paramLabel = "URL", description = "TURN server for peers (repeatable), e.g. turn:host:3478?transport=udp")
+    List<String> turnUrls = new ArrayList<>();
+    @Option(names = "--turn-secret-file", paramLabel = "FILE",
+            description = "file holding the TURN REST API shared secret (coturn static-auth-secret); env MESHWIRE_TURN_SECRET also works")
+    Path turnSecretFile;
+    @Option(names = "--turn-ttl", defaultValue = "12h", paramLabel = "DURATION", description = "lifetime of issued TURN credentials")
+    String turnTtl;
 
     @Override
     public Integer call() throws Exception {
@@ -37,7 +49,8 @@ final class CoordinatorCommand extends Verb {
                 .withMaxFrameBytes(maxFrame)
                 .withOpenRegistration(open)
                 .withPublicUrl(publicUrl)
-                .withDbUrl(db);
+                .withDbUrl(db)
+                .withTurn(turn());
         Coordinator c;
         try {
             c = Coordinator.start(cfg);
@@ -58,5 +71,20 @@ final class CoordinatorCommand extends Verb {
         out().flush();
         stop.await();
         return ExitCodes.OK;
+    }
+
+    /** The TURN settings, or null when no --turn-url is given. The secret never goes on the command line (ps shows it). */
+    private TurnSettings turn() throws IOException {
+        if (turnUrls.isEmpty()) return null;
+        String secret = System.getenv("MESHWIRE_TURN_SECRET");
+        if (turnSecretFile != null) secret = Files.readString(turnSecretFile).trim();
+        if (secret == null || secret.isBlank()) {
+            throw new PeerException(PeerException.BAD_REQUEST, "--turn-url needs the shared secret: --turn-secret-file FILE or env MESHWIRE_TURN_SECRET");
+        }
+        try {
+            return new TurnSettings(turnUrls, secret, java.time.Duration.ofMillis(Render.parseDuration(turnTtl)));
+        } catch (IllegalArgumentException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
+        }
     }
 }

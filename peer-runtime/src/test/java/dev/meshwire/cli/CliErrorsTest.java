@@ -31,6 +31,21 @@ class CliErrorsTest {
     }
 
     @Test
+    void turnWithoutSecretOrWithBadUrlIsAUsageError() throws Exception {
+        CliResult r = run("--home", tmp.toString(), "coordinator", "--listen", "127.0.0.1:0", "--data", tmp.resolve("c").toString(),
+                "--no-stun", "--turn-url", "turn:127.0.0.1:3478");
+        assertEquals(ExitCodes.USAGE, r.code());
+        assertOneLine(r);
+        assertTrue(r.err().contains("shared secret"), r.err());
+        CliResult bad = run("--home", tmp.toString(), "coordinator", "--listen", "127.0.0.1:0", "--data", tmp.resolve("c").toString(),
+                "--no-stun", "--turn-url", "stun:127.0.0.1:3478", "--turn-secret-file",
+                java.nio.file.Files.writeString(tmp.resolve("turn-secret"), "s3cret").toString());
+        assertEquals(ExitCodes.USAGE, bad.code());
+        assertOneLine(bad);
+        assertTrue(bad.err().contains("turn:"), bad.err());
+    }
+
+    @Test
     void badPriority() {
         CliResult r = run("--home", tmp.toString(), "send", "bob", "hi", "--priority", "urgent");
         assertEquals(ExitCodes.USAGE, r.code());
