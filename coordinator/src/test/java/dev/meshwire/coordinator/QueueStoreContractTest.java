@@ -258,16 +258,4 @@ abstract class QueueStoreContractTest {
         assertEquals(all.stream().map(Queued.Enqueue::messageId).toList(), got);
         assertEquals(0L, await(store.queueDepth(mesh, b)));
     }
-
-    static final class Sqlite extends QueueStoreContractTest {
-        Sqlite() {
-            super(StoreKind.SQLITE);
-        }
-    }
-
-    static final class Postgres extends QueueStoreContractTest {
-        Postgres() {
-            super(StoreKind.POSTGRES);
-        }
-    }
 }

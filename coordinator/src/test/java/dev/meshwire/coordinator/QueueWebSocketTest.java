@@ -282,16 +282,4 @@ abstract class QueueWebSocketTest {
             }
         }
     }
-
-    static final class Sqlite extends QueueWebSocketTest {
-        Sqlite() {
-            super(StoreKind.SQLITE);
-        }
-    }
-
-    static final class Postgres extends QueueWebSocketTest {
-        Postgres() {
-            super(StoreKind.POSTGRES);
-        }
-    }
 }
