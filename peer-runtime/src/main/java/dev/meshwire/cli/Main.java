@@ -24,7 +24,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "meshwire", mixinStandardHelpOptions = true, version = "meshwire " + Daemon.VERSION,
         description = "Peer-to-peer messaging between machines, through a coordinator.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, MeshCommand.class, InviteCommand.class,
-                JoinCommand.class, PeersCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
+                JoinCommand.class, PeersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
                 WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
                 ReconnectCommand.class, CoordinatorCommand.class, DemoCommand.class})
 public final class Main implements Runnable {

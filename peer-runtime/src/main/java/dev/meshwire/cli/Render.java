@@ -76,7 +76,39 @@ final class Render {
         for (JsonNode p : r.path("peers")) {
             sb.append(String.format("  %-20s %-12s %-7s %-8s%s%n", p.path("name").asText(), shortKey(p.path("pubkey").asText()),
                     p.path("online").asBoolean() ? "online" : "offline", p.path("role").asText(),
-                    p.path("self").asBoolean() ? " (you)" : p.hasNonNull("path") ? " via " + p.get("path").asText() : ""));
+                    p.path("self").asBoolean() ? " (you)" : p.hasNonNull("path") ? " via " + path(p) : ""));
+        }
+        return sb.toString();
+    }
+
+    /** {@code direct host, rtt 0.4 ms, since 12:01:02} or {@code relay (direct: connecting)}. */
+    static String path(JsonNode p) {
+        StringBuilder sb = new StringBuilder(p.path("path").asText());
+        String state = p.path("pathState").asText("none");
+        if (!"open".equals(state) && !"none".equals(state)) sb.append(" (direct: ").append(state).append(')');
+        if (p.hasNonNull("rttMs")) sb.append(String.format(", rtt %.2f ms", p.get("rttMs").asDouble()));
+        if (p.hasNonNull("pathSince")) {
+            sb.append(", since ").append(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
+                    .format(java.time.Instant.ofEpochMilli(p.get("pathSince").asLong()).atZone(java.time.ZoneId.systemDefault())));
+        }
+        return sb.toString();
+    }
+
+    /** One line per round: {@code pong from bob (ab12cd34ef56) via direct host in 0.41 ms}. */
+    static String ping(JsonNode r) {
+        StringBuilder sb = new StringBuilder();
+        String who = who(r.path("peer"));
+        for (JsonNode x : r.path("replies")) {
+            String via = x.path("via").asText();
+            if (x.hasNonNull("error")) {
+                sb.append(String.format("%d: no reply from %s via %s: %s%n", x.path("seq").asInt(), who, via, x.get("error").asText()));
+            } else if (x.hasNonNull("rttMs")) {
+                sb.append(String.format("%d: pong from %s via %s in %.2f ms%n", x.path("seq").asInt(), who, via, x.get("rttMs").asDouble()));
+            } else {
+                sb.append(String.format("%d: %s reachable via relay (coordinator round trip %s); %s%n", x.path("seq").asInt(), who,
+                        x.hasNonNull("coordinatorRttMs") ? String.format("%.2f ms", x.get("coordinatorRttMs").asDouble()) : "unknown",
+                        x.path("note").asText()));
+            }
         }
         return sb.toString();
     }

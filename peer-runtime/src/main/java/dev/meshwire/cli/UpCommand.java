@@ -23,6 +23,8 @@ final class UpCommand extends Verb {
             out().println("meshwire daemon running: pid " + ProcessHandle.current().pid() + ", ipc 127.0.0.1:"
                     + d.ipcPort() + ", home " + home.root());
             d.awaitStop();
+            // After every engine closed: dispose the one WebRTC factory (Main then exits the JVM).
+            dev.meshwire.peer.p2p.NativeWebRtc.get().shutdown();
             return ExitCodes.OK;
         }
         IpcClient c = DaemonLauncher.running(home);

@@ -59,6 +59,8 @@ public final class CoordinatorLink implements AutoCloseable {
     private volatile LinkState state = LinkState.CONNECTING;
     private volatile String lastError;
     private volatile Frames.HelloAck lastAck;
+    private volatile boolean p2pCapable;
+    private static final java.util.Set<String> P2P_REFUSALS = java.util.Set.of("peer_offline", "bad_signature", "invalid_frame");
     private volatile long connectedSince;
     private volatile long lastFrameAt;
     private WebSocket ws;
@@ -93,6 +95,13 @@ public final class CoordinatorLink implements AutoCloseable {
         context.runOnContext(v -> connect());
         return firstAck;
     }
+
+    /**
+     * Whether the next {@code hello}/{@code join} advertises {@code capabilities.p2p} (the daemon sets
+     * it before {@link #start} when direct channels are on and the native library loaded).
+     */
+    public void advertiseP2p(boolean capable) { this.p2pCapable = capable; }
+    public boolean advertisesP2p() { return p2pCapable; }
 
     public LinkState state() { return state; }
     public String lastError() { return lastError; }
@@ -236,6 +245,8 @@ public final class CoordinatorLink implements AutoCloseable {
             sendFrame(new Frames.Pong(p.id()));
         } else if (frame instanceof Frames.Pong) {
             // liveness already updated through lastFrameAt
+        } else if (frame instanceof Frames.P2pSignal sig) {
+            listener.onP2pSignal(this, sig);
         } else if (frame instanceof Frames.Error e) {
             onError(e);
         } else if (frame instanceof Frames.Ack a) {
@@ -260,6 +271,11 @@ public final class CoordinatorLink implements AutoCloseable {
             fail(e.id(), new CoordinatorError(e.code(), e.message()));
             return;
         }
+        if (state == LinkState.CONNECTED && P2P_REFUSALS.contains(e.code())) {
+            // A refused p2p signal (peer_offline, bad_signature, invalid_frame): the handshake just times out.
+            log.debug("mesh {}: coordinator refused a p2p signal: {}: {}", meshId, e.code(), e.message());
+            return;
+        }
         // An error outside a request: typically the refusal of our hello/join, before a close code.
         lastError = e.code() + ": " + e.message();
         log.warn("mesh {}: coordinator error {}", meshId, lastError);
@@ -269,7 +285,8 @@ public final class CoordinatorLink implements AutoCloseable {
     }
 
     private void answerChallenge(Frames.Challenge c) {
-        Frames.Capabilities caps = Frames.Capabilities.relayOnly(256 * 1024);
+        Frames.Capabilities caps = p2pCapable ? new Frames.Capabilities(true, 256 * 1024, List.of("p2p"))
+                : Frames.Capabilities.relayOnly(256 * 1024);
         Frame answer;
         Invite inv = joinInvite;
         if (inv != null) {

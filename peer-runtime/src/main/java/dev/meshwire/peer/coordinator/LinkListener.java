@@ -10,5 +10,8 @@ public interface LinkListener {
 
     default void onPeerLeft(CoordinatorLink link, Frames.PeerLeft left) {}
 
+    /** A p2p signaling frame forwarded by the coordinator ({@code mesh} and {@code from} set by it). */
+    default void onP2pSignal(CoordinatorLink link, Frames.P2pSignal signal) {}
+
     default void onState(CoordinatorLink link, LinkState state, String detail) {}
 }

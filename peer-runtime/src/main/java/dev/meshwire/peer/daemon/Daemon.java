@@ -22,12 +22,21 @@ import dev.meshwire.peer.outbox.DurableOutbox;
 import dev.meshwire.peer.outbox.Outbox;
 import dev.meshwire.peer.outbox.OutboxEndpoints;
 import dev.meshwire.peer.outbox.OutboxStore;
+import dev.meshwire.peer.p2p.DirectRegistry;
+import dev.meshwire.peer.p2p.NativeWebRtc;
+import dev.meshwire.peer.p2p.P2pMetrics;
+import dev.meshwire.peer.p2p.P2pSettings;
 import dev.meshwire.peer.transport.CoordinatorRelayTransport;
+import dev.meshwire.peer.transport.DirectTransport;
+import dev.meshwire.peer.transport.PickTransport;
 import dev.meshwire.peer.transport.Transport;
 import dev.meshwire.signaling.crypto.Sodium;
 import io.vertx.core.Vertx;
 import java.util.Base64;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -59,6 +68,8 @@ public final class Daemon implements RunningDaemon {
     private InboundProcessor inbound;
     private OutboxStore outboxStore;
     private DrainWorker drain;
+    private DirectRegistry direct;
+    private ExecutorService directInbound;
     private IpcServer ipc;
     private String token;
     private int port;
@@ -101,20 +112,30 @@ public final class Daemon implements RunningDaemon {
         int recovered = outboxStore.recoverInflight(System.currentTimeMillis());
         if (recovered > 0) log.info("outbox: {} copies were in flight when the daemon stopped; they are pending again", recovered);
         vertx = Vertx.vertx();
-        Transport transport = new CoordinatorRelayTransport();
+        P2pSettings p2p = options.p2p();
+        directInbound = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "meshwire-direct-inbound");
+            t.setDaemon(true);
+            return t;
+        });
+        // Checks the native WebRTC library now (unless p2p = off): one log line naming the package if missing.
+        direct = new DirectRegistry(p2p, NativeWebRtc.get(), new P2pMetrics(),
+                (mesh, peer, env, path) -> CompletableFuture.supplyAsync(() -> inbound.processDirect(mesh, env, peer, path), directInbound));
+        Transport transport = new PickTransport(new CoordinatorRelayTransport(),
+                new DirectTransport(direct, p2p.directTimeout()), direct);
         drain = new DrainWorker(outboxStore, transport, meshes::all, options.drainWindow(), options.outboxMaxAge(),
                 System::currentTimeMillis);
         Outbox outbox = new DurableOutbox(meshes::select, outboxStore, drain::wake, System::currentTimeMillis);
         retention.scheduleHourly();
         drain.start();
         RosterCache rosters = new RosterCache(vertx, store);
-        MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, rosters, events);
+        MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, rosters, events, direct);
         connector.connectAllStored();
 
         StatusReport report = new StatusReport(new StatusReport.Sources(startedAt, home, () -> port, inbound, inbox,
-                outboxStore, drain, meshes));
+                outboxStore, drain, meshes, direct));
         DaemonApi api = new DaemonApi(new DaemonControl(report, this::close),
-                new Membership(meshes, store, connector, rosters), new Moderation(meshes),
+                new Membership(meshes, store, connector, rosters, direct), new Moderation(meshes),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
@@ -136,6 +157,8 @@ public final class Daemon implements RunningDaemon {
     /** The durable outbox store (tests put rows into given states through it). */
     public OutboxStore outboxStore() { return outboxStore; }
     public DrainWorker drain() { return drain; }
+    /** The direct channels (tests look at paths and engines through it). */
+    public DirectRegistry direct() { return direct; }
     /** A joined mesh's live session, or null. */
     public MeshSession session(String meshName) { return meshes.get(meshName); }
 
@@ -154,6 +177,9 @@ public final class Daemon implements RunningDaemon {
             if (retention != null) retention.close();
             // Stop claiming first; sends still outstanding stay inflight and are recovered at the next start.
             if (drain != null) drain.close();
+            // Direct channels end before the links: unacked direct sends stay inflight and are recovered at the next start.
+            if (direct != null) direct.close();
+            if (directInbound != null) directInbound.shutdown();
             for (MeshSession s : meshes.all()) s.link().close();
             if (vertx != null) {
                 try {

@@ -2,6 +2,7 @@ package dev.meshwire.peer.daemon;
 
 import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.outbox.DrainWorker;
+import dev.meshwire.peer.p2p.P2pSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -16,35 +17,41 @@ import java.time.Duration;
  * @param drainWindow    sends outstanding at once towards the coordinators (default 256)
  * @param holdAcks       TEST ONLY: store deliveries but never send {@code client_ack}
  *                       (also env {@code MESHWIRE_TEST_HOLD_ACKS=1}); see docs/delivery.md §8
+ * @param p2p            direct channels: {@code auto | off | force}, warm peers, engine timers (docs/p2p.md;
+ *                       env {@code MESHWIRE_P2P}, {@code MESHWIRE_P2P_WARM})
  */
 public record DaemonOptions(Path home, LinkSettings link, Duration outboxMaxAge, Duration inboxRetention, int drainWindow,
-                            boolean holdAcks) {
+                            boolean holdAcks, P2pSettings p2p) {
     public static final Duration DEFAULT_INBOX_RETENTION = Duration.ofDays(30);
 
     public static DaemonOptions of(Path home) {
         return new DaemonOptions(home, LinkSettings.defaults(), DrainWorker.DEFAULT_MAX_AGE, DEFAULT_INBOX_RETENTION,
-                DrainWorker.DEFAULT_WINDOW, false);
+                DrainWorker.DEFAULT_WINDOW, false, P2pSettings.defaults());
     }
 
     public DaemonOptions withLink(LinkSettings l) {
-        return new DaemonOptions(home, l, outboxMaxAge, inboxRetention, drainWindow, holdAcks);
+        return new DaemonOptions(home, l, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p);
     }
 
     public DaemonOptions withOutboxMaxAge(Duration d) {
-        return new DaemonOptions(home, link, d, inboxRetention, drainWindow, holdAcks);
+        return new DaemonOptions(home, link, d, inboxRetention, drainWindow, holdAcks, p2p);
     }
 
     public DaemonOptions withInboxRetention(Duration d) {
-        return new DaemonOptions(home, link, outboxMaxAge, d, drainWindow, holdAcks);
+        return new DaemonOptions(home, link, outboxMaxAge, d, drainWindow, holdAcks, p2p);
     }
 
     public DaemonOptions withDrainWindow(int w) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, w, holdAcks);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, w, holdAcks, p2p);
     }
 
     /** TEST ONLY (see the record comment). */
     public DaemonOptions withHoldAcks(boolean h) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, h);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, h, p2p);
+    }
+
+    public DaemonOptions withP2p(P2pSettings p) {
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p);
     }
 
     /** Applies the documented environment variables on top of these options. */
@@ -55,6 +62,7 @@ public record DaemonOptions(Path home, LinkSettings link, Duration outboxMaxAge,
         v = env.get("MESHWIRE_INBOX_RETENTION");
         if (v != null && !v.isBlank()) o = o.withInboxRetention(parseDuration("MESHWIRE_INBOX_RETENTION", v));
         if ("1".equals(env.get("MESHWIRE_TEST_HOLD_ACKS"))) o = o.withHoldAcks(true);
+        o = o.withP2p(o.p2p().withEnvironment(env));
         return o;
     }
 

@@ -9,6 +9,7 @@ import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.mesh.MeshSummary;
 import dev.meshwire.peer.outbox.DrainWorker;
 import dev.meshwire.peer.outbox.OutboxStore;
+import dev.meshwire.peer.p2p.DirectRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ import java.util.function.IntSupplier;
 final class StatusReport {
     /** The parts the report reads; all live for the daemon's lifetime. */
     record Sources(long startedAt, MeshwireHome home, IntSupplier ipcPort, InboundProcessor inbound, Inbox inbox,
-                   OutboxStore outboxStore, DrainWorker drain, JoinedMeshes meshes) {}
+                   OutboxStore outboxStore, DrainWorker drain, JoinedMeshes meshes, DirectRegistry direct) {}
 
     private final Sources src;
 
@@ -44,7 +45,9 @@ final class StatusReport {
                 "acks", inbound.acks(), "holdAcks", inbound.holdingAcks() ? true : null,
                 "outbox", IpcClient.map("states", src.outboxStore().counts(), "outstanding", drain.outstanding(), "sent", drain.sent(),
                         "done", drain.doneCount(), "retried", drain.retriedCount(), "dead", drain.deadCount()),
-                "unread", src.inbox().unreadCount(null));
+                "unread", src.inbox().unreadCount(null),
+                "p2p", IpcClient.map("mode", src.direct().settings().mode().wireName(), "available", src.direct().enabled(),
+                        "metrics", src.direct().metrics().snapshot()));
         List<Object> meshes = new ArrayList<>();
         for (MeshSession s : src.meshes().all()) meshes.add(MeshSummary.json(s));
         return IpcClient.map("daemon", daemon, "meshes", meshes);

@@ -79,24 +79,53 @@ public final class InboundProcessor {
 
     /** @param path how it arrived, e.g. "coordinator relay" */
     public void process(MeshSession mesh, Frames.Deliver d, String path) {
+        Envelope env = d.envelope();
+        settle(mesh, env, d.messageId(), path, null, cmid -> ack(mesh, d, cmid, env == null ? null : env.from()));
+    }
+
+    /**
+     * The same checks and storage for an envelope that arrived on a direct channel from {@code peer}
+     * (the DTLS channel is bound to that identity, so the envelope must also be from {@code peer}).
+     * Returns true when the data-channel ack may go out: stored (committed), duplicate, or dropped
+     * after a failed check — exactly when a relay delivery would get its {@code client_ack}. False
+     * (no ack; the sender resends via the relay when the channel ends) for a local store failure or
+     * while the held-acks test hook is on. Blocking (JDBC): call it off the event loop and off the
+     * p2p engine thread.
+     */
+    public boolean processDirect(MeshSession mesh, Envelope env, String peer, String path) {
+        boolean[] acked = {false};
+        settle(mesh, env, null, path, peer, cmid -> {
+            if (holdAcks) {
+                heldAcks.incrementAndGet();
+                return;
+            }
+            acks.incrementAndGet();
+            acked[0] = true;
+        });
+        return acked[0];
+    }
+
+    private void settle(MeshSession mesh, Envelope env, String messageId, String path, String directPeer,
+                        java.util.function.Consumer<String> acker) {
         try {
-            String reason = handle(mesh, d, path);
+            String reason = directPeer != null && env != null && !directPeer.equals(env.from())
+                    ? "envelope from " + env.from() + " arrived on the direct channel of " + directPeer
+                    : handle(mesh, env, messageId, path, acker);
             if (reason != null) {
                 refused.incrementAndGet();
-                log.warn("mesh {}: dropped delivery {} (acked so it is not redelivered): {}", mesh.name(), d.messageId(), reason);
-                Envelope env = d.envelope();
-                String cmid = env != null && env.meta() != null ? env.meta().clientMessageId() : null;
-                ack(mesh, d, cmid, env == null ? null : env.from());
+                log.warn("mesh {}: dropped delivery {} via {} (acked so it is not resent): {}", mesh.name(),
+                        messageId, path, reason);
+                acker.accept(env != null && env.meta() != null ? env.meta().clientMessageId() : null);
             }
         } catch (RuntimeException e) {
             refused.incrementAndGet();
-            log.error("mesh {}: delivery {} failed", mesh.name(), d.messageId(), e);
+            log.error("mesh {}: delivery {} via {} failed", mesh.name(), messageId, path, e);
         }
     }
 
     /** @return null when stored/acked, else why it was refused */
-    private String handle(MeshSession mesh, Frames.Deliver d, String path) {
-        Envelope env = d.envelope();
+    private String handle(MeshSession mesh, Envelope env, String messageId, String path,
+                          java.util.function.Consumer<String> acker) {
         if (env == null || env.from() == null || env.body() == null || env.meta() == null || env.channel() == null) {
             return "incomplete envelope";
         }
@@ -131,11 +160,11 @@ public final class InboundProcessor {
             return "cannot decrypt: " + e.getMessage();
         }
         InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), sender.name(),
-                cmid, d.messageId(), env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
+                cmid, messageId, env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
                 env.meta().createdAt(), System.currentTimeMillis(), null));
         // The row is committed (autocommit insert): ack. Duplicates too: the coordinator is waiting
         // for it and must stop redelivering.
-        ack(mesh, d, cmid, env.from());
+        acker.accept(cmid);
         if (stored == null) {
             duplicates.incrementAndGet();
             log.debug("mesh {}: duplicate {} from {} acked again", mesh.name(), cmid, env.from());

@@ -91,6 +91,7 @@ public final class IpcClient {
 
     public JsonNode status() { return get("/v1/status"); }
 
+    public JsonNode ping(String mesh, String peer, int count) { return post("/v1/ping", map("mesh", mesh, "peer", peer, "count", count)); }
     public JsonNode peers(String mesh) { return get("/v1/peers" + q("mesh", mesh)); }
 
     /** Lists the inbox and marks what it returns as seen (like {@code meshwire inbox}). */

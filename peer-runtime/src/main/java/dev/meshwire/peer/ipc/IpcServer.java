@@ -68,6 +68,10 @@ public final class IpcServer implements AutoCloseable {
             JsonNode b = body(ctx);
             return api.membership().invite(text(b, "mesh"), b.path("uses").asInt(1), b.path("expiresInMs").asLong(24L * 3600 * 1000));
         }));
+        r.post("/v1/ping").handler(ctx -> blocking(ctx, () -> {
+            JsonNode b = body(ctx);
+            return api.membership().ping(text(b, "mesh"), text(b, "peer"), b.path("count").asInt(10));
+        }));
         r.get("/v1/peers").handler(ctx -> blocking(ctx, () -> api.membership().peers(ctx.request().getParam("mesh"))));
         r.post("/v1/send").handler(ctx -> blocking(ctx, () -> {
             JsonNode b = body(ctx);

@@ -12,6 +12,14 @@ public interface MembershipApi {
 
     Map<String, Object> peers(String mesh);
 
+    /**
+     * {@code POST /v1/ping}: up to {@code count} round trips to one peer (name or public key), each
+     * reporting the path it took ({@code direct ...}, {@code turn ...}, or {@code relay}: then only the
+     * coordinator's round trip is measured and a direct connect is started); stops after the first
+     * direct reply, as {@code tailscale ping} does.
+     */
+    Map<String, Object> ping(String mesh, String peer, int count);
+
     /** Replaces the mesh's coordinator link with a fresh one (e.g. after a kick) and waits for it. */
     Map<String, Object> reconnect(String mesh);
 }

@@ -5,6 +5,8 @@ import static dev.meshwire.peer.mesh.CoordinatorAnswers.CONNECT_WAIT_MS;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.CoordinatorLink;
+import dev.meshwire.peer.p2p.DirectRegistry;
+import dev.meshwire.peer.p2p.PeerPath;
 import dev.meshwire.peer.coordinator.CoordinatorUrls;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
@@ -12,7 +14,6 @@ import dev.meshwire.peer.home.MeshConfig;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.MembershipApi;
-import dev.meshwire.peer.transport.CoordinatorRelayTransport;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.Names;
 import dev.meshwire.signaling.crypto.BoxCipher;
@@ -33,6 +34,7 @@ import org.slf4j.LoggerFactory;
  * invites, list the members, and reconnect by hand. Each new membership gets its own identity.
  */
 public final class Membership implements MembershipApi {
+    private final DirectRegistry direct;
     private static final Logger log = LoggerFactory.getLogger(Membership.class);
     private static final long DEFAULT_INVITE_TTL_MS = 24 * 3600_000L;
 
@@ -42,7 +44,8 @@ public final class Membership implements MembershipApi {
     private final RosterCache rosters;
     private final MeshRegistrar registrar = new MeshRegistrar();
 
-    public Membership(JoinedMeshes meshes, MeshStore store, MeshConnector connector, RosterCache rosters) {
+    public Membership(JoinedMeshes meshes, MeshStore store, MeshConnector connector, RosterCache rosters, DirectRegistry direct) {
+        this.direct = direct;
         this.meshes = meshes;
         this.store = store;
         this.connector = connector;
@@ -156,11 +159,23 @@ public final class Membership implements MembershipApi {
         roster.sort(Comparator.comparing((Frames.PeerInfo p) -> !p.online()).thenComparing(p -> p.name() == null ? "" : p.name()));
         List<Object> peers = new ArrayList<>();
         for (Frames.PeerInfo p : roster) {
+            boolean self = p.pubkey().equals(s.selfPubkey());
+            PeerPath path = self ? null : direct.path(s.config().meshId(), p.pubkey());
+            boolean shown = path != null && (p.online() || path.direct());
             peers.add(IpcClient.map("name", p.name(), "pubkey", p.pubkey(), "role", p.role(), "online", p.online(),
-                    "self", p.pubkey().equals(s.selfPubkey()), "connectedSince", p.connectedSince(),
-                    "path", p.online() && !p.pubkey().equals(s.selfPubkey()) ? CoordinatorRelayTransport.PATH : null));
+                    "self", self, "connectedSince", p.connectedSince(),
+                    "p2p", p.capabilities() != null && p.capabilities().p2p(),
+                    "path", shown ? path.path() : null,
+                    "pathState", shown ? path.state() : null,
+                    "pathSince", shown && path.since() > 0 ? path.since() : null,
+                    "rttMs", shown && path.rttMicros() != null ? path.rttMicros() / 1000.0 : null));
         }
         return IpcClient.map("mesh", s.name(), "connected", s.link().connected(), "state", s.link().state().wireName(), "peers", peers);
+    }
+
+    @Override
+    public Map<String, Object> ping(String mesh, String peer, int count) {
+        return new PeerPinger(meshes.select(mesh), direct).ping(peer, count);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.meshwire.peer.home.MeshConfig;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.inbox.InboundProcessor;
 import dev.meshwire.peer.outbox.DrainWorker;
+import dev.meshwire.peer.p2p.DirectRegistry;
 import dev.meshwire.signaling.crypto.BoxCipher;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.invite.Invite;
@@ -31,9 +32,10 @@ public final class MeshConnector {
     private final DrainWorker drain;
     private final RosterCache rosters;
     private final EventBus events;
+    private final DirectRegistry direct;
 
     public MeshConnector(Vertx vertx, LinkSettings settings, MeshStore store, JoinedMeshes meshes, InboundProcessor inbound,
-                         DrainWorker drain, RosterCache rosters, EventBus events) {
+                         DrainWorker drain, RosterCache rosters, EventBus events, DirectRegistry direct) {
         this.vertx = vertx;
         this.settings = settings;
         this.store = store;
@@ -42,6 +44,7 @@ public final class MeshConnector {
         this.drain = drain;
         this.rosters = rosters;
         this.events = events;
+        this.direct = direct;
     }
 
     /** Starts the link of every mesh stored in the home, without waiting for any of them. */
@@ -63,7 +66,8 @@ public final class MeshConnector {
     public CoordinatorLink open(MeshConfig cfg, Identity identity, Invite joinInvite) {
         AtomicReference<MeshSession> holder = new AtomicReference<>();
         CoordinatorLink link = new CoordinatorLink(vertx, cfg.coordinator(), cfg.meshId(), identity, joinInvite,
-                cfg.displayName(), settings, new LinkEventRouter(cfg.name(), holder::get, vertx, inbound, drain, rosters, events));
+                cfg.displayName(), settings, new LinkEventRouter(cfg.name(), holder::get, vertx, inbound, drain, rosters, events, direct));
+        link.advertiseP2p(direct.enabled());
         if (joinInvite == null) link.seedRoster(store.loadRoster(cfg.name()));
         MeshSession s = new MeshSession(cfg, identity, new BoxCipher(identity), link);
         holder.set(s);

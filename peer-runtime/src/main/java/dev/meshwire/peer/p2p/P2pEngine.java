@@ -80,6 +80,8 @@ public final class P2pEngine implements AutoCloseable {
     /** Session ids already seen per peer: a replayed (still validly signed) offer is refused. */
     private final Map<String, Set<String>> seenSessionIds = new HashMap<>();
     private volatile boolean closed;
+    /** The ICE servers new sessions use; replaced when the coordinator hands out fresh TURN credentials. */
+    private volatile List<IceServer> iceServers;
     /** Test hook: received messages are delivered but not acked (to leave the sender with unacked messages). */
     volatile boolean holdAcks;
 
@@ -102,6 +104,7 @@ public final class P2pEngine implements AutoCloseable {
         this.signaling = signaling;
         this.config = config;
         this.listener = listener;
+        this.iceServers = config.iceServers();
         this.exec = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "meshwire-p2p-" + selfHex.substring(0, 8));
             t.setDaemon(true);
@@ -154,6 +157,19 @@ public final class P2pEngine implements AutoCloseable {
                     "no open direct channel to " + shortKey(peer)));
         }
         return s.enqueue(message);
+    }
+
+    /**
+     * Replaces the STUN/TURN servers for sessions started from now on (each {@code hello_ack} brings
+     * fresh TURN REST credentials). Open sessions keep theirs.
+     */
+    public void updateIceServers(List<IceServer> servers) {
+        this.iceServers = List.copyOf(servers);
+    }
+
+    /** The ICE servers new sessions use. */
+    public List<IceServer> iceServers() {
+        return iceServers;
     }
 
     /** Returns the state of the current session with {@code peer}, or null if there is none. */
@@ -291,11 +307,13 @@ public final class P2pEngine implements AutoCloseable {
         }
     }
 
-    void deliver(String peer, byte[] message) {
+    /** Hands a message to the listener; the stage says whether (true) and when to ack it. */
+    java.util.concurrent.CompletionStage<Boolean> deliver(String peer, byte[] message) {
         try {
-            listener.onMessage(peer, message);
+            return listener.onMessageAcked(peer, message);
         } catch (RuntimeException e) {
             LOG.warn("P2P listener failed on a message", e);
+            return CompletableFuture.completedFuture(true);
         }
     }
 
@@ -365,7 +383,7 @@ public final class P2pEngine implements AutoCloseable {
 
     private RTCConfiguration rtcConfiguration() {
         RTCConfiguration cfg = new RTCConfiguration();
-        for (IceServer s : config.iceServers()) {
+        for (IceServer s : iceServers) {
             RTCIceServer r = new RTCIceServer();
             r.urls = new ArrayList<>(s.urls());
             r.username = s.username() == null ? "" : s.username();

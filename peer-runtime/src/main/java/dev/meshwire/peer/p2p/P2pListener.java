@@ -12,6 +12,17 @@ public interface P2pListener {
     default void onMessage(String peer, byte[] message) {}
 
     /**
+     * A whole message arrived from {@code peer}; the engine sends the channel ack when the returned
+     * stage completes with {@code true} (never if false, failed, or the session ended first). The
+     * daemon returns a stage that completes after its inbox commit, so a direct ack means "stored",
+     * like {@code client_ack}. The default calls {@link #onMessage} and acks at once.
+     */
+    default java.util.concurrent.CompletionStage<Boolean> onMessageAcked(String peer, byte[] message) {
+        onMessage(peer, message);
+        return java.util.concurrent.CompletableFuture.completedFuture(true);
+    }
+
+    /**
      * A session changed state. {@code reason} says why for CLOSED and FAILED (e.g. {@code ICE failed},
      * {@code idle timeout}, {@code remote closed}) and is null otherwise.
      */

@@ -303,6 +303,15 @@ final class P2pSession {
 
     // ---- receiving (engine thread) ----
 
+    private void sendAck(long messageId) {
+        if (state != SessionState.OPEN || dc == null || engine.holdAcks) return;
+        try {
+            dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAck(messageId)), true));
+        } catch (Exception e) {
+            close(SessionState.CLOSED, "send failed: " + e.getMessage(), true);
+        }
+    }
+
     private void onFrame(byte[] raw) {
         if (state != SessionState.OPEN) return;
         lastActivityNanos = System.nanoTime();
@@ -317,9 +326,16 @@ final class P2pSession {
             } else if (f instanceof ChannelFraming.Data d) {
                 byte[] message = assembler.accept(d);
                 if (message == null) return;
-                engine.deliver(peer, message);
-                if (state == SessionState.OPEN && dc != null && !engine.holdAcks) {
-                    dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAck(d.messageId())), true));
+                long id = d.messageId();
+                java.util.concurrent.CompletableFuture<Boolean> settled = engine.deliver(peer, message).toCompletableFuture();
+                if (settled.isDone()) {
+                    if (Boolean.TRUE.equals(settled.getNow(false))) sendAck(id);
+                } else {
+                    // The owner acks later (e.g. after its inbox commit): back on the engine thread. If the
+                    // session has ended by then no ack goes out and the sender resends via the relay.
+                    settled.whenComplete((ok, t) -> {
+                        if (t == null && Boolean.TRUE.equals(ok)) engine.post(() -> sendAck(id));
+                    });
                 }
             }
         } catch (FramingException e) {

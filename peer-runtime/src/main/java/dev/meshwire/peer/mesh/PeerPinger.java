@@ -1,0 +1,111 @@
+package dev.meshwire.peer.mesh;
+
+import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.p2p.Ack;
+import dev.meshwire.peer.p2p.ChannelPayload;
+import dev.meshwire.peer.p2p.DirectRegistry;
+import dev.meshwire.peer.p2p.MeshDirect;
+import dev.meshwire.peer.p2p.PeerPath;
+import dev.meshwire.peer.p2p.SessionState;
+import dev.meshwire.signaling.frame.Frames;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code meshwire ping PEER}, like {@code tailscale ping}: each round shows where the reply came
+ * from. With an open channel a ping message crosses it and its channel ack is the reply
+ * ({@code direct host}, {@code turn udp}, ...). Without one the round measures the coordinator
+ * (a {@code list_peers} round trip: the relay leg we can time) and starts a direct connect; the
+ * next rounds show the upgrade. Stops after the first direct reply. Blocking: runs on an IPC worker.
+ */
+final class PeerPinger {
+    private static final long ROUND_MS = 1_000;
+    private final MeshSession mesh;
+    private final DirectRegistry direct;
+
+    PeerPinger(MeshSession mesh, DirectRegistry direct) {
+        this.mesh = mesh;
+        this.direct = direct;
+    }
+
+    Map<String, Object> ping(String who, int count) {
+        Frames.PeerInfo peer = resolve(who);
+        List<Object> replies = new ArrayList<>();
+        MeshDirect d = direct.get(mesh.config().meshId());
+        for (int seq = 1; seq <= Math.max(1, Math.min(count, 100)); seq++) {
+            long roundEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROUND_MS);
+            if (d != null && d.engine().state(peer.pubkey()) == SessionState.OPEN) {
+                Map<String, Object> r = directRound(d, peer.pubkey(), seq);
+                replies.add(r);
+                if (r.get("error") == null) break;
+            } else {
+                replies.add(relayRound(d, peer, seq));
+            }
+            waitUntilOpenOrDeadline(d, peer.pubkey(), roundEnd);
+        }
+        return IpcClient.map("mesh", mesh.name(), "peer", IpcClient.map("name", peer.name(), "pubkey", peer.pubkey()),
+                "replies", replies);
+    }
+
+    private Map<String, Object> directRound(MeshDirect d, String peer, int seq) {
+        try {
+            Ack a = d.engine().send(peer, ChannelPayload.ping(seq)).get(5, TimeUnit.SECONDS);
+            d.paths().rtt(peer, a.rttNanos() / 1_000);
+            return IpcClient.map("seq", seq, "via", d.paths().get(peer).path(), "rttMs", a.rttNanos() / 1e6);
+        } catch (Exception e) {
+            return IpcClient.map("seq", seq, "via", "direct", "error", "no reply: " + e);
+        }
+    }
+
+    private Map<String, Object> relayRound(MeshDirect d, Frames.PeerInfo peer, int seq) {
+        String note;
+        if (d == null) note = "direct channels are off or unavailable on this daemon";
+        else if (!peer.online()) note = "peer offline";
+        else if (peer.capabilities() == null || !peer.capabilities().p2p()) note = "peer has no p2p capability";
+        else note = "no direct channel yet (" + d.engine().connect(peer.pubkey()).name().toLowerCase() + ")";
+        Double rtt = null;
+        if (mesh.link().connected()) {
+            long t0 = System.nanoTime();
+            try {
+                String id = mesh.link().nextId();
+                mesh.link().request(id, new Frames.ListPeers(id)).get(5, TimeUnit.SECONDS);
+                rtt = (System.nanoTime() - t0) / 1e6;
+            } catch (Exception e) {
+                note += "; coordinator did not answer";
+            }
+        }
+        return IpcClient.map("seq", seq, "via", PeerPath.RELAY, "coordinatorRttMs", rtt, "note", note);
+    }
+
+    private static void waitUntilOpenOrDeadline(MeshDirect d, String peer, long deadlineNanos) {
+        // A condition wait with a deadline: polls the session state every 20 ms for at most one round.
+        while (System.nanoTime() - deadlineNanos < 0) {
+            if (d != null && d.engine().state(peer) == SessionState.OPEN) return;
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private Frames.PeerInfo resolve(String who) {
+        if (who == null || who.isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "name a peer to ping");
+        Frames.PeerInfo byKey = null;
+        List<Frames.PeerInfo> byName = new ArrayList<>();
+        for (Frames.PeerInfo p : mesh.link().roster()) {
+            if (p.pubkey().equals(mesh.selfPubkey())) continue;
+            if (p.pubkey().equals(who) || (who.length() >= 8 && p.pubkey().startsWith(who))) byKey = p;
+            if (who.equals(p.name())) byName.add(p);
+        }
+        if (byKey != null) return byKey;
+        if (byName.size() == 1) return byName.get(0);
+        if (byName.size() > 1) throw new PeerException(PeerException.AMBIGUOUS_PEER, "'" + who + "' names " + byName.size() + " members; use the public key");
+        throw new PeerException(PeerException.UNKNOWN_PEER, "no member '" + who + "' in mesh " + mesh.name());
+    }
+}

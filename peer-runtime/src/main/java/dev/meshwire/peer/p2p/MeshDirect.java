@@ -1,0 +1,106 @@
+package dev.meshwire.peer.p2p;
+
+import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.signaling.envelope.Envelope;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Direct channels of one joined mesh: its {@link P2pEngine} (signaling over the mesh's coordinator
+ * link, membership from the link's roster), the {@link PathTable} users see, and the engine
+ * listener that hands arriving envelopes to the one inbound path and counts upgrades and failures.
+ */
+public final class MeshDirect implements P2pListener, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MeshDirect.class);
+    private static final CompletableFuture<Boolean> ACK = CompletableFuture.completedFuture(true);
+
+    private final MeshSession session;
+    private final CoordinatorSignaling signaling;
+    private final PathTable paths = new PathTable();
+    private final P2pMetrics metrics;
+    private final DirectInbound inbound;
+    private final P2pEngine engine;
+
+    public MeshDirect(MeshSession session, NativeWebRtc natives, P2pConfig config, List<IceServer> iceServers,
+                      P2pMetrics metrics, DirectInbound inbound) {
+        this.session = session;
+        this.signaling = new CoordinatorSignaling(session.link());
+        this.metrics = metrics;
+        this.inbound = inbound;
+        this.engine = new P2pEngine(natives, session.identity(), session.config().meshId(),
+                pub -> session.link().member(pub) != null, signaling, config.withIceServers(iceServers, config.relayOnly()), this);
+    }
+
+    public MeshSession session() { return session; }
+    public P2pEngine engine() { return engine; }
+    public CoordinatorSignaling signaling() { return signaling; }
+    public PathTable paths() { return paths; }
+
+    // ---- P2pListener (engine thread: never block) ----
+
+    @Override
+    public CompletionStage<Boolean> onMessageAcked(String peer, byte[] message) {
+        if (ChannelPayload.isPing(message)) return ACK;
+        if (!ChannelPayload.isEnvelope(message)) {
+            log.warn("mesh {}: dropped a direct message from {} that is no envelope ({} bytes)", session.name(), peer, message.length);
+            return ACK;
+        }
+        Envelope env;
+        try {
+            env = ChannelPayload.decodeEnvelope(message);
+        } catch (Exception e) {
+            log.warn("mesh {}: dropped an undecodable envelope from {} on the direct channel: {}", session.name(), peer, e.toString());
+            return ACK;
+        }
+        metrics.directReceived.increment();
+        return inbound.accept(session, peer, env, paths.get(peer).path());
+    }
+
+    @Override
+    public void onStateChange(String peer, String sessionId, SessionState state, String reason) {
+        paths.state(peer, state, System.currentTimeMillis());
+        switch (state) {
+            case OPEN -> {
+                metrics.upgrades.increment();
+                log.info("mesh {}: direct channel to {} open", session.name(), peer.substring(0, 12));
+            }
+            case FAILED -> {
+                metrics.failures.increment();
+                log.info("mesh {}: direct channel to {} failed ({}); staying on the relay", session.name(), peer.substring(0, 12), reason);
+            }
+            case CLOSED -> log.info("mesh {}: direct channel to {} closed ({})", session.name(), peer.substring(0, 12), reason);
+            default -> { }
+        }
+    }
+
+    @Override
+    public void onPath(String peer, String sessionId, CandidatePair pair) {
+        paths.pair(peer, pair);
+    }
+
+    @Override
+    public void onUnacked(String peer, List<Unacked> unacked) {
+        // Their send futures failed too; PickTransport resends each via the relay.
+        log.info("mesh {}: {} direct messages to {} unacked when the channel ended; resending via the relay",
+                session.name(), unacked.size(), peer.substring(0, 12));
+    }
+
+    @Override
+    public void onSignalRefused(String from, String frameType, String reason) {
+        log.warn("mesh {}: refused {} from {}: {}", session.name(), frameType, from, reason);
+    }
+
+    /** Tears down the channel to {@code peer} (kicked, banned, left) and forgets its path. */
+    public void drop(String peer) {
+        engine.close(peer);
+        paths.forget(peer);
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}
