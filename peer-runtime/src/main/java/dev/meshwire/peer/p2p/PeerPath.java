@@ -11,7 +11,7 @@ package dev.meshwire.peer.p2p;
  * @param rttMicros smoothed direct round trip (send to channel ack), null if unmeasured
  */
 public record PeerPath(String path, String state, long since, Long rttMicros) {
-    public static final String RELAY = "relay";
+    public static final String RELAY = "coordinator relay";
 
     public static PeerPath none() {
         return new PeerPath(RELAY, "none", 0, null);
