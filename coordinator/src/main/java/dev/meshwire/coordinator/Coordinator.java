@@ -198,6 +198,11 @@ public final class Coordinator implements AutoCloseable {
         return publicUrl;
     }
 
+    /** The metrics (in-process readers: tests, the benchmark). */
+    CoordinatorMetrics metrics() {
+        return metrics;
+    }
+
     /** The data directory in use. */
     public Path dataDir() {
         return dataDir;

@@ -211,6 +211,13 @@ public final class QueueBenchmark {
                 }
             };
             double deliveredBefore = deliveredTotal(fx);
+            jdk.jfr.Recording jfr = null;
+            String jfrDir = System.getProperty("meshwire.bench.jfr");
+            if (jfrDir != null) {
+                jfr = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                jfr.start();
+            }
+            Cpu cpu0 = Cpu.now();
             long d0 = System.nanoTime();
             b.send(new Frames.Hello("h", meshId, bob.publicKeyHex(), null,
                     bob.signHex(Canonical.hello(meshId, bob.publicKeyHex(), b.challenge.get(10, TimeUnit.SECONDS)))));
@@ -220,9 +227,20 @@ public final class QueueBenchmark {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (deliveredTotal(fx) - deliveredBefore < count) {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("acks not committed");
-                Thread.sleep(5);
+                Thread.sleep(1);
             }
             double committedSec = (System.nanoTime() - d0) / 1e9;
+            Cpu cpu = Cpu.now().minus(cpu0);
+            if (jfr != null) {
+                jfr.stop();
+                Path f = Path.of(jfrDir).resolve("drain-" + kind.name().toLowerCase(Locale.ROOT) + "-" + System.currentTimeMillis() + ".jfr");
+                Files.createDirectories(f.getParent());
+                jfr.dump(f);
+                jfr.close();
+                System.out.println("JFR (drain only): " + f);
+            }
+            System.out.printf(Locale.ROOT, "drain CPU: JVM (coordinator + client) %.2f s, PostgreSQL processes %.2f s, other processes %.2f s, over %.2f s wall on %d cores%n",
+                    cpu.jvmSec, cpu.pgSec, cpu.otherSec(), committedSec, Runtime.getRuntime().availableProcessors());
             String metrics = fx.get("/metrics").text();
             double p50 = 0, p99 = 0;
             Matcher m = QUANTILE.matcher(metrics);
@@ -245,6 +263,9 @@ public final class QueueBenchmark {
             r.put("drainDeliveredPerSec", count / drainSec);
             r.put("drainCommittedSeconds", committedSec);
             r.put("drainCommittedPerSec", count / committedSec);
+            r.put("drainCpuJvmSeconds", cpu.jvmSec);
+            r.put("drainCpuPostgresSeconds", cpu.pgSec);
+            r.put("drainCpuOtherProcessesSeconds", cpu.otherSec());
             r.put("ackP50Ms", p50);
             r.put("ackP99Ms", p99);
             r.put("maxInflight", qs.maxInflight());
@@ -253,18 +274,65 @@ public final class QueueBenchmark {
         }
     }
 
-    static double deliveredTotal(CoordinatorFixture fx) throws Exception {
-        Matcher m = Pattern.compile("(?m)^meshwire_queue_delivered_total ([0-9.eE+-]+)$").matcher(fx.get("/metrics").text());
-        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    /** Read in-process (an HTTP scrape every few ms would load the coordinator's event loop it measures). */
+    static double deliveredTotal(CoordinatorFixture fx) {
+        return fx.coordinator.metrics().count("meshwire_queue_delivered");
+    }
+
+    /** CPU time used so far by this JVM (coordinator and benchmark client) and by every process named postgres. */
+    record Cpu(double jvmSec, double pgSec, double machineSec) {
+        static Cpu now() {
+            double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            double pg = 0;
+            long tick = 100; // USER_HZ
+            try (var dirs = Files.list(Path.of("/proc"))) {
+                for (Path d : (Iterable<Path>) dirs::iterator) {
+                    if (!d.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
+                    try {
+                        String st = Files.readString(d.resolve("stat"));
+                        int l = st.indexOf('('), r = st.lastIndexOf(')');
+                        if (!st.substring(l + 1, r).startsWith("postgres")) continue;
+                        String[] f = st.substring(r + 2).split(" ");
+                        pg += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) tick; // utime, stime
+                    } catch (Exception ignored) {
+                        // process ended
+                    }
+                }
+            } catch (java.io.IOException ignored) {
+                // no /proc
+            }
+            double machine = 0;
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+                long busy = 0;
+                for (int i = 1; i < f.length && i <= 8; i++) if (i != 4 && i != 5) busy += Long.parseLong(f[i]); // all but idle, iowait
+                machine = busy / (double) tick;
+            } catch (Exception ignored) {
+                // no /proc/stat
+            }
+            return new Cpu(jvm, pg, machine);
+        }
+
+        Cpu minus(Cpu o) {
+            return new Cpu(jvmSec - o.jvmSec, pgSec - o.pgSec, machineSec - o.machineSec);
+        }
+
+        /** CPU used by every other process on the machine (other workloads; the benchmark is not alone). */
+        double otherSec() {
+            return Math.max(0, machineSec - jvmSec - pgSec);
+        }
     }
 
     static String pgVersion(String url) {
         Vertx v = Vertx.vertx();
         try {
             var c = io.vertx.pgclient.PgBuilder.client().connectingTo(dev.meshwire.coordinator.store.PgCoordinatorStore.connectOptions(url)).using(v).build();
-            String s = c.query("SHOW server_version").execute().await(10, TimeUnit.SECONDS).iterator().next().getString(0);
+            StringBuilder s = new StringBuilder("PostgreSQL ").append(c.query("SHOW server_version").execute().await(10, TimeUnit.SECONDS).iterator().next().getString(0));
+            for (String setting : List.of("fsync", "synchronous_commit", "full_page_writes", "shared_buffers")) {
+                s.append(", ").append(setting).append('=').append(c.query("SHOW " + setting).execute().await(10, TimeUnit.SECONDS).iterator().next().getString(0));
+            }
             c.close();
-            return "PostgreSQL " + s;
+            return s.toString();
         } catch (Exception e) {
             return "PostgreSQL ?";
         } finally {

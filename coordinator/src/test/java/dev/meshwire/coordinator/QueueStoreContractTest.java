@@ -103,7 +103,7 @@ abstract class QueueStoreContractTest {
         } finally {
             again.close();
         }
-        assertEquals(2, Migration.latestVersion());
+        assertEquals(3, Migration.latestVersion());
     }
 
     @Test

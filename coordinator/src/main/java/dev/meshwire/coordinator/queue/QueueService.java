@@ -48,8 +48,21 @@ public final class QueueService {
     private boolean enqueueRunning;
     private boolean enqueueScheduled;
 
+    /**
+     * Most ack batches applied at once. Acks are independent of each other (each only sets delivered_at on its
+     * own rows), so a second batch may run while the first commits: on PostgreSQL they run on two pooled
+     * connections (two backends, i.e. both cores); on SQLite they queue on its one writer thread.
+     */
+    static final int MAX_ACK_BATCHES_IN_FLIGHT = 2;
+    /**
+     * Most acks per statement. Unbounded batches grew while acks lagged, and from a few thousand rows on
+     * PostgreSQL planned the ack as a hash join over a sequential scan of the whole queue table, which made
+     * the next batch larger still (the "acks lag" of the first benchmark). 1,000 keeps index lookups.
+     */
+    static final int MAX_ACK_BATCH = 1000;
+
     private List<Queued.AckRef> acks = new ArrayList<>();
-    private boolean ackRunning;
+    private int acksRunning;
     private boolean ackScheduled;
 
     private long sweepTimer = -1;
@@ -165,19 +178,25 @@ public final class QueueService {
     }
 
     private void scheduleAcks() {
-        if (ackRunning || ackScheduled || acks.isEmpty()) return;
+        if (acksRunning >= MAX_ACK_BATCHES_IN_FLIGHT || ackScheduled || acks.isEmpty()) return;
         ackScheduled = true;
         vertx.runOnContext(v -> runAcks());
     }
 
     private void runAcks() {
         ackScheduled = false;
-        if (ackRunning || acks.isEmpty()) return;
-        List<Queued.AckRef> batch = acks;
-        acks = new ArrayList<>();
-        ackRunning = true;
+        if (acksRunning >= MAX_ACK_BATCHES_IN_FLIGHT || acks.isEmpty()) return;
+        List<Queued.AckRef> batch;
+        if (acks.size() <= MAX_ACK_BATCH) {
+            batch = acks;
+            acks = new ArrayList<>();
+        } else {
+            batch = new ArrayList<>(acks.subList(0, MAX_ACK_BATCH));
+            acks = new ArrayList<>(acks.subList(MAX_ACK_BATCH, acks.size()));
+        }
+        acksRunning++;
         store.markDelivered(batch, now()).onComplete(ar -> {
-            ackRunning = false;
+            acksRunning--;
             if (ar.succeeded()) {
                 metrics.queueDelivered(ar.result());
             } else {
