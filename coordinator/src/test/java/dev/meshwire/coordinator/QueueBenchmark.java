@@ -215,8 +215,11 @@ public final class QueueBenchmark {
             String jfrDir = System.getProperty("meshwire.bench.jfr");
             if (jfrDir != null) {
                 jfr = new jdk.jfr.Recording(jdk.jfr.Configuration.getConfiguration("profile"));
+                jfr.enable("jdk.ExecutionSample").withPeriod(java.time.Duration.ofMillis(2));
+                jfr.enable("jdk.NativeMethodSample").withPeriod(java.time.Duration.ofMillis(2));
                 jfr.start();
             }
+            if (db != null) Cpu.pgPort = io.vertx.pgclient.PgConnectOptions.fromUri(db.replaceFirst("^jdbc:", "").replaceFirst("^postgres://", "postgresql://")).getPort();
             Cpu cpu0 = Cpu.now();
             long d0 = System.nanoTime();
             b.send(new Frames.Hello("h", meshId, bob.publicKeyHex(), null,
@@ -239,7 +242,7 @@ public final class QueueBenchmark {
                 jfr.close();
                 System.out.println("JFR (drain only): " + f);
             }
-            System.out.printf(Locale.ROOT, "drain CPU: JVM (coordinator + client) %.2f s, PostgreSQL processes %.2f s, other processes %.2f s, over %.2f s wall on %d cores%n",
+            System.out.printf(Locale.ROOT, "drain CPU: JVM (coordinator + client) %.2f s, PostgreSQL server processes %.2f s, other processes %.2f s, over %.2f s wall on %d cores%n",
                     cpu.jvmSec, cpu.pgSec, cpu.otherSec(), committedSec, Runtime.getRuntime().availableProcessors());
             String metrics = fx.get("/metrics").text();
             double p50 = 0, p99 = 0;
@@ -281,10 +284,15 @@ public final class QueueBenchmark {
 
     /** CPU time used so far by this JVM (coordinator and benchmark client) and by every process named postgres. */
     record Cpu(double jvmSec, double pgSec, double machineSec) {
+        /** PostgreSQL's postmaster listening on {@link #pgPort} (its children are the server's processes); 0: count every postgres process. */
+        static volatile int pgPort;
+
         static Cpu now() {
             double jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
             double pg = 0;
             long tick = 100; // USER_HZ
+            java.util.Map<Long, String[]> stats = new java.util.HashMap<>();
+            long postmaster = -1;
             try (var dirs = Files.list(Path.of("/proc"))) {
                 for (Path d : (Iterable<Path>) dirs::iterator) {
                     if (!d.getFileName().toString().chars().allMatch(Character::isDigit)) continue;
@@ -292,14 +300,23 @@ public final class QueueBenchmark {
                         String st = Files.readString(d.resolve("stat"));
                         int l = st.indexOf('('), r = st.lastIndexOf(')');
                         if (!st.substring(l + 1, r).startsWith("postgres")) continue;
-                        String[] f = st.substring(r + 2).split(" ");
-                        pg += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) tick; // utime, stime
+                        long pid = Long.parseLong(d.getFileName().toString());
+                        stats.put(pid, st.substring(r + 2).split(" "));
+                        if (pgPort > 0 && postmaster < 0) {
+                            String cmd = Files.readString(d.resolve("cmdline")).replace('\0', ' ');
+                            if (cmd.contains("-p " + pgPort + " ") || cmd.endsWith("-p " + pgPort) || cmd.contains("port=" + pgPort)) postmaster = pid;
+                        }
                     } catch (Exception ignored) {
                         // process ended
                     }
                 }
             } catch (java.io.IOException ignored) {
                 // no /proc
+            }
+            for (var e : stats.entrySet()) {
+                String[] f = e.getValue(); // after "(comm) ": state ppid ... utime(11) stime(12)
+                if (postmaster > 0 && e.getKey() != postmaster && Long.parseLong(f[1]) != postmaster) continue;
+                pg += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / (double) tick;
             }
             double machine = 0;
             try {

@@ -57,6 +57,13 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 // and ack re-read its pages through read() calls. Neither setting changes durability.
                 st.execute("PRAGMA cache_size=-65536"); // 64 MiB
                 st.execute("PRAGMA mmap_size=268435456"); // reads of the first 256 MiB through the page cache mapping
+                // The profile of a drain had the writer thread in COMMIT ~60 % of the time: the automatic WAL
+                // checkpoint (copy to the database file + fsync) ran every 1,000 pages, i.e. every few claim or
+                // ack batches of 1.5 KiB rows. Every 10,000 pages (~40 MB) it runs a tenth as often and writes a
+                // page touched by both claim and ack once. journal_size_limit truncates the WAL file back
+                // afterwards. Commits stay as durable as before (WAL + synchronous=NORMAL).
+                st.execute("PRAGMA wal_autocheckpoint=10000");
+                st.execute("PRAGMA journal_size_limit=67108864");
             }
             migrate(conn);
         } catch (SQLException | RuntimeException e) {
