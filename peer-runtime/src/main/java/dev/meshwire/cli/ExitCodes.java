@@ -19,7 +19,7 @@ public final class ExitCodes {
         if (code == null) return FAILED;
         if (PeerException.isOutboxConflict(code)) return CONFLICT;
         return switch (code) {
-            case PeerException.BAD_REQUEST, PeerException.MESSAGE_TOO_LARGE, PeerException.SELF_SEND,
+            case PeerException.BAD_REQUEST, PeerException.MESSAGE_TOO_LARGE, PeerException.TOO_LARGE_FOR_RELAY, PeerException.SELF_SEND,
                     PeerException.INVITE_INVALID, PeerException.MESH_REQUIRED, PeerException.AMBIGUOUS_PEER,
                     PeerException.MESH_EXISTS -> USAGE;
             case PeerException.NO_MESHES, PeerException.UNKNOWN_MESH, PeerException.UNKNOWN_PEER,

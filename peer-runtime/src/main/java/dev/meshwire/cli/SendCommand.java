@@ -2,6 +2,12 @@ package dev.meshwire.cli;
 
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.ipc.IpcClient;
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +18,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "send", description = "Send a message to a member (name, pubkey prefix >= 8, pubkey) or '*'.")
 final class SendCommand extends ReplyVerb {
     @Parameters(index = "0", paramLabel = "TO") String to;
-    @Parameters(index = "1", paramLabel = "MESSAGE") String message;
+    @Parameters(index = "1", paramLabel = "MESSAGE", arity = "0..1") String message;
+    // Linux limits one argument to 128 KiB, so large messages come from a file or stdin.
+    @Option(names = "--file", paramLabel = "PATH", description = "read the message (UTF-8) from PATH, '-' for stdin, instead of MESSAGE") String file;
     @Mixin MeshOption mesh;
     @Option(names = "--priority", defaultValue = "next", description = "now, next or low") String priority;
     @Option(names = "--id", paramLabel = "CLIENT_ID", description = "idempotency id (default: random); resending with the same id never sends twice") String id;
@@ -23,7 +31,22 @@ final class SendCommand extends ReplyVerb {
         if (!List.of("now", "next", "low").contains(priority)) {
             throw new PeerException(PeerException.BAD_REQUEST, "--priority must be one of now, next, low (got '" + priority + "')");
         }
-        return reply(daemonWithMeshes().post("/v1/send", IpcClient.map("mesh", mesh.name, "to", to, "message", message,
+        String text = text();
+        return reply(daemonWithMeshes().post("/v1/send", IpcClient.map("mesh", mesh.name, "to", to, "message", text,
                 "priority", priority, "clientMessageId", id, "replyToId", replyTo)), r -> out().print(Render.sendReceipt(r)));
+    }
+
+    private String text() {
+        if ((message == null) == (file == null)) throw new PeerException(PeerException.BAD_REQUEST, "give either MESSAGE or --file PATH");
+        if (file == null) return message;
+        try {
+            byte[] b = "-".equals(file) ? System.in.readAllBytes() : Files.readAllBytes(Path.of(file));
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (CharacterCodingException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, "--file " + file + " is not UTF-8 text");
+        } catch (IOException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, "cannot read --file " + file + ": " + e.getMessage());
+        }
     }
 }

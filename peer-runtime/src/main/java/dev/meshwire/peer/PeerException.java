@@ -23,6 +23,8 @@ public class PeerException extends RuntimeException {
     public static final String PEER_OFFLINE = "peer_offline";
     public static final String NO_ONLINE_PEERS = "no_online_peers";
     public static final String MESSAGE_TOO_LARGE = "message_too_large";
+    /** Bigger than the coordinator relay carries and no direct channel is possible (413). */
+    public static final String TOO_LARGE_FOR_RELAY = "too_large_for_relay";
     public static final String COORDINATOR_UNREACHABLE = "coordinator_unreachable";
     public static final String COORDINATOR_REFUSED = "coordinator_refused";
     public static final String LINK_TERMINATED = "link_terminated";
@@ -80,6 +82,7 @@ public class PeerException extends RuntimeException {
             case BAD_REQUEST, MESSAGE_TOO_LARGE, SELF_SEND, INVITE_INVALID, MESH_REQUIRED -> 400;
             case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE -> 404;
             case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, LINK_TERMINATED, NOT_REQUEUEABLE -> 409;
+            case TOO_LARGE_FOR_RELAY -> 413;
             case COORDINATOR_UNREACHABLE -> 503;
             case COORDINATOR_REFUSED -> 502;
             default -> 500;

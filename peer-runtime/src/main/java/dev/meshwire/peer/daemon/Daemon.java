@@ -125,7 +125,9 @@ public final class Daemon implements RunningDaemon {
                 new DirectTransport(direct, p2p.directTimeout()), direct);
         drain = new DrainWorker(outboxStore, transport, meshes::all, options.drainWindow(), options.outboxMaxAge(),
                 System::currentTimeMillis);
-        Outbox outbox = new DurableOutbox(meshes::select, outboxStore, drain::wake, System::currentTimeMillis);
+        direct.onChannelOpen(drain::linkConnected); // direct-only copies waiting for this channel go now, not at their backoff
+        Outbox outbox = new DurableOutbox(meshes::select, outboxStore, drain::wake, System::currentTimeMillis,
+                options.maxMessageBytes(), direct::whyNoDirect);
         retention.scheduleHourly();
         drain.start();
         RosterCache rosters = new RosterCache(vertx, store);
@@ -139,7 +141,7 @@ public final class Daemon implements RunningDaemon {
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
-        ipc = new IpcServer(vertx, token, api, events);
+        ipc = new IpcServer(vertx, token, api, events, IpcServer.sendBodyLimit(options.maxMessageBytes()));
         port = ipc.start();
         // The port file is written last: its presence means "IPC is ready".
         MeshwireHome.writePrivate(home.portFile(), Integer.toString(port));

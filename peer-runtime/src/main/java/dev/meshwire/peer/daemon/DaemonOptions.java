@@ -2,6 +2,7 @@ package dev.meshwire.peer.daemon;
 
 import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.outbox.DrainWorker;
+import dev.meshwire.peer.outbox.DurableOutbox;
 import dev.meshwire.peer.p2p.P2pSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,39 +20,46 @@ import java.time.Duration;
  *                       (also env {@code MESHWIRE_TEST_HOLD_ACKS=1}); see docs/delivery.md §8
  * @param p2p            direct channels: {@code auto | off | force}, warm peers, engine timers (docs/p2p.md;
  *                       env {@code MESHWIRE_P2P}, {@code MESHWIRE_P2P_WARM})
+ * @param maxMessageBytes plaintext limit of one message (default 8 MiB; env {@code MESHWIRE_MAX_MESSAGE_BYTES},
+ *                        bytes or {@code 512KiB}/{@code 8MiB}); messages too big for the relay go direct only
  */
 public record DaemonOptions(Path home, LinkSettings link, Duration outboxMaxAge, Duration inboxRetention, int drainWindow,
-                            boolean holdAcks, P2pSettings p2p) {
+                            boolean holdAcks, P2pSettings p2p, int maxMessageBytes) {
     public static final Duration DEFAULT_INBOX_RETENTION = Duration.ofDays(30);
 
     public static DaemonOptions of(Path home) {
         return new DaemonOptions(home, LinkSettings.defaults(), DrainWorker.DEFAULT_MAX_AGE, DEFAULT_INBOX_RETENTION,
-                DrainWorker.DEFAULT_WINDOW, false, P2pSettings.defaults());
+                DrainWorker.DEFAULT_WINDOW, false, P2pSettings.defaults(),
+                DurableOutbox.DEFAULT_MAX_MESSAGE_BYTES);
     }
 
     public DaemonOptions withLink(LinkSettings l) {
-        return new DaemonOptions(home, l, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p);
+        return new DaemonOptions(home, l, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes);
     }
 
     public DaemonOptions withOutboxMaxAge(Duration d) {
-        return new DaemonOptions(home, link, d, inboxRetention, drainWindow, holdAcks, p2p);
+        return new DaemonOptions(home, link, d, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes);
     }
 
     public DaemonOptions withInboxRetention(Duration d) {
-        return new DaemonOptions(home, link, outboxMaxAge, d, drainWindow, holdAcks, p2p);
+        return new DaemonOptions(home, link, outboxMaxAge, d, drainWindow, holdAcks, p2p, maxMessageBytes);
     }
 
     public DaemonOptions withDrainWindow(int w) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, w, holdAcks, p2p);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, w, holdAcks, p2p, maxMessageBytes);
     }
 
     /** TEST ONLY (see the record comment). */
     public DaemonOptions withHoldAcks(boolean h) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, h, p2p);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, h, p2p, maxMessageBytes);
     }
 
     public DaemonOptions withP2p(P2pSettings p) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p, maxMessageBytes);
+    }
+
+    public DaemonOptions withMaxMessageBytes(int n) {
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, n);
     }
 
     /** Applies the documented environment variables on top of these options. */
@@ -63,7 +71,20 @@ public record DaemonOptions(Path home, LinkSettings link, Duration outboxMaxAge,
         if (v != null && !v.isBlank()) o = o.withInboxRetention(parseDuration("MESHWIRE_INBOX_RETENTION", v));
         if ("1".equals(env.get("MESHWIRE_TEST_HOLD_ACKS"))) o = o.withHoldAcks(true);
         o = o.withP2p(o.p2p().withEnvironment(env));
+        v = env.get("MESHWIRE_MAX_MESSAGE_BYTES");
+        if (v != null && !v.isBlank()) o = o.withMaxMessageBytes(parseBytes("MESHWIRE_MAX_MESSAGE_BYTES", v));
         return o;
+    }
+
+    /** {@code 262144}, {@code 512KiB}, {@code 8MiB}; at most {@link DurableOutbox#HARD_MAX_MESSAGE_BYTES}. */
+    static int parseBytes(String what, String v) {
+        var m = java.util.regex.Pattern.compile("^(\\d+)(KiB|MiB)?$").matcher(v.trim());
+        if (!m.matches()) throw new IllegalArgumentException(what + " must look like 262144, 512KiB or 8MiB (got '" + v + "')");
+        long n = Long.parseLong(m.group(1)) * (m.group(2) == null ? 1 : "KiB".equals(m.group(2)) ? 1024 : 1024 * 1024);
+        if (n < 1 || n > DurableOutbox.HARD_MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException(what + " must be between 1 and " + DurableOutbox.HARD_MAX_MESSAGE_BYTES + " bytes (got '" + v + "')");
+        }
+        return (int) n;
     }
 
     /** {@code 500ms}, {@code 30s}, {@code 15m}, {@code 12h}, {@code 7d}. */

@@ -33,6 +33,8 @@ import org.slf4j.LoggerFactory;
 public final class IpcServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IpcServer.class);
     static final int MAX_BODY = 1024 * 1024;
+    /** Room for JSON escaping around the largest message text, plus the other fields. */
+    static final int SEND_BODY_HEADROOM = 64 * 1024;
     static final int MAX_STREAMS = 32;
 
     private final Vertx vertx;
@@ -40,9 +42,20 @@ public final class IpcServer implements AutoCloseable {
     private final DaemonApi api;
     private final EventBus events;
     private final AtomicInteger streams = new AtomicInteger();
+    private final int sendBodyLimit;
     private HttpServer server;
 
-    public IpcServer(Vertx vertx, String token, DaemonApi api, EventBus events) {
+    /**
+     * The body limit of {@code POST /v1/send}: twice the plaintext limit (a text heavy in characters
+     * JSON must escape can still be refused with 413 {@code request_too_large}); every other endpoint
+     * keeps {@link #MAX_BODY}.
+     */
+    public static int sendBodyLimit(int maxMessageBytes) {
+        return (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes + SEND_BODY_HEADROOM);
+    }
+
+    public IpcServer(Vertx vertx, String token, DaemonApi api, EventBus events, int sendBodyLimit) {
+        this.sendBodyLimit = Math.max(MAX_BODY, sendBodyLimit);
         this.vertx = vertx;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.api = api;
@@ -53,7 +66,9 @@ public final class IpcServer implements AutoCloseable {
     public int start() {
         Router r = Router.router(vertx);
         r.route().handler(this::guard);
-        r.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY));
+        // The send route reads its larger body first; the generic handler then sees it was read and passes.
+        r.post("/v1/send").handler(BodyHandler.create().setBodyLimit(sendBodyLimit)).failureHandler(IpcServer::tooLarge);
+        r.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY)).failureHandler(IpcServer::tooLarge);
         r.get("/v1/health").handler(ctx -> blocking(ctx, api.control()::health));
         r.get("/v1/status").handler(ctx -> blocking(ctx, api.control()::status));
         r.post("/v1/meshes").handler(ctx -> blocking(ctx, () -> {
@@ -254,6 +269,15 @@ public final class IpcServer implements AutoCloseable {
         } catch (JsonProcessingException e) {
             res.setStatusCode(500).end();
         }
+    }
+
+    /** BodyHandler fails the request with 413 when the body exceeds its limit: answer in our error format. */
+    private static void tooLarge(RoutingContext ctx) {
+        if (ctx.statusCode() != 413 || ctx.response().ended()) {
+            ctx.next();
+            return;
+        }
+        error(ctx.response(), 413, "request_too_large", "the request body is larger than this endpoint accepts");
     }
 
     static void error(HttpServerResponse res, int status, String code, String message) {

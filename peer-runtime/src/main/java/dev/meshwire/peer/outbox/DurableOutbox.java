@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.peer.transport.RelayLimit;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.PublicKey;
@@ -35,8 +36,13 @@ import java.util.function.LongSupplier;
  * goes on the wire here: {@link DrainWorker} is woken and forwards the stored envelopes unchanged.
  */
 public final class DurableOutbox implements Outbox {
-    /** Plaintext limit: a data-channel frame is ≤ 256 KiB and chunking comes later. */
-    public static final int MAX_MESSAGE_BYTES = 256 * 1024;
+    /** Default plaintext limit (env {@code MESHWIRE_MAX_MESSAGE_BYTES}). Larger than the relay carries: see {@link RelayLimit}. */
+    public static final int DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+    /**
+     * The highest configurable limit: the shared Jackson setup reads strings of at most 16 Mi chars,
+     * and the envelope's base64 ciphertext (4/3 of the plaintext + 16) must stay below that.
+     */
+    public static final int HARD_MAX_MESSAGE_BYTES = 12 * 1024 * 1024 - 1024;
     public static final int MAX_ID_LENGTH = 128;
     private static final int MAX_META_BYTES = 4096;
 
@@ -44,12 +50,20 @@ public final class DurableOutbox implements Outbox {
     private final OutboxStore store;
     private final Runnable wake;
     private final LongSupplier clock;
+    private final int maxMessageBytes;
+    private final DirectReach directReach;
 
-    public DurableOutbox(Function<String, MeshSession> meshSelector, OutboxStore store, Runnable wake, LongSupplier clock) {
+    public DurableOutbox(Function<String, MeshSession> meshSelector, OutboxStore store, Runnable wake, LongSupplier clock,
+                         int maxMessageBytes, DirectReach directReach) {
+        if (maxMessageBytes < 1 || maxMessageBytes > HARD_MAX_MESSAGE_BYTES) {
+            throw new IllegalArgumentException("max message bytes must be 1.." + HARD_MAX_MESSAGE_BYTES + " (got " + maxMessageBytes + ")");
+        }
         this.meshSelector = meshSelector;
         this.store = store;
         this.wake = wake;
         this.clock = clock;
+        this.maxMessageBytes = maxMessageBytes;
+        this.directReach = directReach;
     }
 
     @Override
@@ -57,9 +71,9 @@ public final class DurableOutbox implements Outbox {
         // 1. validation: a refusal here consumes nothing (no row, the id stays free)
         if (req.text() == null) throw new PeerException(PeerException.BAD_REQUEST, "no message text given");
         byte[] plain = req.text().getBytes(StandardCharsets.UTF_8);
-        if (plain.length > MAX_MESSAGE_BYTES) {
+        if (plain.length > maxMessageBytes) {
             throw new PeerException(PeerException.MESSAGE_TOO_LARGE, "message is " + plain.length
-                    + " bytes; the limit is " + MAX_MESSAGE_BYTES + " bytes (256 KiB)");
+                    + " bytes; the limit is " + maxMessageBytes + " bytes (MESHWIRE_MAX_MESSAGE_BYTES)");
         }
         String cmid = req.clientMessageId();
         if (cmid == null || cmid.isBlank()) {
@@ -86,6 +100,7 @@ public final class DurableOutbox implements Outbox {
         // 3. seal + sign once; the stored envelopes are what every retry resends byte-for-byte
         long now = clock.getAsLong();
         List<OutboxStore.NewCopy> copies = seal(mesh, recipients, fanOut, cmid, priority, req.replyToId(), meta, plain, now);
+        for (OutboxStore.NewCopy copy : copies) checkDeliverable(mesh, copy, fanOut, plain.length);
         OutboxStore.NewRequest n = new OutboxStore.NewRequest(cmid, mesh.config().meshId(), mesh.name(), kind, ref,
                 fanOut ? Channel.GROUP.wireName() : Channel.DM.wireName(), priority.wireName(), req.replyToId(), metaJson, fp,
                 copies, null);
@@ -97,6 +112,23 @@ public final class DurableOutbox implements Outbox {
             return new Accepted(202, body(a.row(), "accepted_pending", false));
         }
         return duplicate(a.row(), Fingerprint.same(a.row().fingerprint(), fp));
+    }
+
+    /**
+     * A copy too big for the relay is direct-only (the drain never gives it to the relay); refuse it
+     * now if no direct channel to its recipient is possible, rather than accept what can never arrive.
+     */
+    private void checkDeliverable(MeshSession mesh, OutboxStore.NewCopy copy, boolean fanOut, int plainBytes) {
+        long envBytes = copy.envelopeJson().getBytes(StandardCharsets.UTF_8).length;
+        if (RelayLimit.fits(mesh, envBytes)) return;
+        String why = fanOut ? "'*' messages always go through the relay; send it to each member instead"
+                : directReach.whyNot(mesh, copy.recipientPubkey());
+        if (why == null) return;
+        long limit = RelayLimit.maxFrameBytes(mesh);
+        throw new PeerException(PeerException.TOO_LARGE_FOR_RELAY, "message is " + plainBytes + " bytes (" + envBytes
+                + " as an envelope), more than the coordinator relay carries (frames ≤ " + limit
+                + " bytes), so it can only go over a direct channel, and " + why, List.of(),
+                Map.of("envelopeBytes", envBytes, "relayMaxFrameBytes", limit));
     }
 
     /** The seed's duplicate lookup table over the existing row's state × fingerprint match. */

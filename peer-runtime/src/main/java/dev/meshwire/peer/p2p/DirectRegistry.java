@@ -27,6 +27,7 @@ public final class DirectRegistry implements AutoCloseable {
     private final Map<String, MeshDirect> meshes = new ConcurrentHashMap<>();
     private final boolean enabled;
     private volatile boolean closed;
+    private volatile java.util.function.Consumer<String> openListener = meshId -> { };
 
     /**
      * Checks the native library at once (unless {@code off}); if it cannot load, {@link NativeWebRtc}
@@ -48,6 +49,27 @@ public final class DirectRegistry implements AutoCloseable {
     public P2pMetrics metrics() { return metrics; }
     public MeshDirect get(String meshId) { return meshId == null ? null : meshes.get(meshId); }
 
+    /**
+     * Null when a direct channel to {@code peer} is possible (both sides p2p-capable), else why not —
+     * the accept-time check for messages too big for the relay (docs/delivery.md §9).
+     */
+    public String whyNoDirect(MeshSession s, String peer) {
+        if (settings.mode() == P2pMode.OFF) return "p2p is off on this daemon (MESHWIRE_P2P=off)";
+        if (!enabled()) return "this daemon cannot open direct channels (the native WebRTC library did not load)";
+        Frames.PeerInfo p = s.link().member(peer);
+        if (p == null) return "the recipient is not in the known member list";
+        if (p.capabilities() == null || !p.capabilities().p2p()) {
+            return "the recipient does not advertise direct channels (p2p off or no WebRTC on its side"
+                    + (p.online() ? ")" : ", or it is offline)");
+        }
+        return null;
+    }
+
+    /** Called with the mesh id whenever a channel opens, so that direct-only copies waiting for it go at once. */
+    public void onChannelOpen(java.util.function.Consumer<String> listener) {
+        this.openListener = listener;
+    }
+
     /** The path to {@code peer} in mesh {@code meshId}; {@link PeerPath#none()} without a session. */
     public PeerPath path(String meshId, String peer) {
         MeshDirect d = get(meshId);
@@ -64,7 +86,7 @@ public final class DirectRegistry implements AutoCloseable {
                 return old;
             }
             if (old != null) old.close();
-            return new MeshDirect(s, natives, settings.engine(), ice, metrics, inbound);
+            return new MeshDirect(s, natives, settings.engine(), ice, metrics, inbound, () -> openListener.accept(k));
         });
         for (Frames.PeerInfo p : s.link().roster()) warm(d, p);
     }

@@ -23,9 +23,12 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
     private final P2pMetrics metrics;
     private final DirectInbound inbound;
     private final P2pEngine engine;
+    private final Runnable onOpen;
 
+    /** @param onOpen runs (engine thread, must not block) whenever a channel to any peer opens */
     public MeshDirect(MeshSession session, NativeWebRtc natives, P2pConfig config, List<IceServer> iceServers,
-                      P2pMetrics metrics, DirectInbound inbound) {
+                      P2pMetrics metrics, DirectInbound inbound, Runnable onOpen) {
+        this.onOpen = onOpen;
         this.session = session;
         this.signaling = new CoordinatorSignaling(session.link());
         this.metrics = metrics;
@@ -65,6 +68,7 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
         switch (state) {
             case OPEN -> {
                 metrics.upgrades.increment();
+                onOpen.run();
                 log.info("mesh {}: direct channel to {} open", session.name(), peer.substring(0, 12));
             }
             case FAILED -> {

@@ -31,12 +31,21 @@ import org.slf4j.LoggerFactory;
  *
  * With {@code p2p = force} steps 1–4 and 6 refuse the relay with a retryable error instead (the outbox
  * retries with backoff, a connect is started in step 6): the direct path or nothing, for tests.
+ *
+ * <p>An envelope too big for the relay ({@link RelayLimit}) is <b>direct-only</b> whatever the mode:
+ * it never goes to the relay. Without an open channel it fails retryably (the outbox keeps it pending
+ * with backoff) after starting a connect; when the channel dies before the ack it fails retryably
+ * too and is resent direct. It fails permanently only when direct became impossible: no direct
+ * channels on this daemon, fan-out, or an online recipient that does not advertise p2p.
  */
 public final class PickTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(PickTransport.class);
 
     /** Why a send went where it went. */
     public enum Choice { DIRECT, RELAY_OFF, RELAY_FANOUT, RELAY_OFFLINE, RELAY_NO_CAPABILITY, RELAY_UPGRADING }
+
+    /** The permanent failure of a direct-only copy whose recipient can no longer be reached directly. */
+    public static final String TOO_LARGE_FOR_RELAY = "too_large_for_relay";
 
     private final Transport relay;
     private final Transport direct;
@@ -64,9 +73,10 @@ public final class PickTransport implements Transport {
     @Override
     public CompletableFuture<TransportReceipt> send(MeshSession mesh, String recipient, Envelope env) {
         Choice c = choose(mesh, recipient, env);
+        long bytes = ChannelPayload.envelope(env).length;
+        if (!RelayLimit.fits(mesh, bytes)) return directOnly(mesh, recipient, env, c, bytes);
         boolean force = registry.settings().mode() == P2pMode.FORCE;
         if (c == Choice.DIRECT) {
-            long bytes = ChannelPayload.envelope(env).length;
             return direct.send(mesh, recipient, env).handle((r, t) -> {
                 if (t == null) {
                     metrics.directMessages.increment();
@@ -89,6 +99,28 @@ public final class PickTransport implements Transport {
                     "p2p = force and no direct channel to " + recipient + " (" + c.name().toLowerCase() + ")"));
         }
         return viaRelay(mesh, recipient, env, c == Choice.RELAY_UPGRADING);
+    }
+
+    private CompletableFuture<TransportReceipt> directOnly(MeshSession mesh, String recipient, Envelope env, Choice c, long bytes) {
+        if (c == Choice.DIRECT) {
+            // A failure (channel died before the ack, ack timeout) keeps its retryable flag: back to pending, resent direct.
+            return direct.send(mesh, recipient, env).thenApply(r -> {
+                metrics.directMessages.increment();
+                metrics.directBytes.add(bytes);
+                return r;
+            });
+        }
+        String what = "envelope of " + bytes + " bytes is too big for the relay (frames ≤ " + RelayLimit.maxFrameBytes(mesh) + " bytes)";
+        boolean retryable = switch (c) {
+            case RELAY_OFF -> registry.enabled(); // enabled but no engine yet: the mesh's first hello_ack is pending
+            case RELAY_FANOUT, RELAY_NO_CAPABILITY -> false;
+            default -> true;
+        };
+        if (c == Choice.RELAY_UPGRADING) registry.get(mesh.config().meshId()).engine().connect(recipient);
+        String code = retryable ? P2pException.NO_CHANNEL : TOO_LARGE_FOR_RELAY;
+        return CompletableFuture.failedFuture(new TransportException(code, what + (retryable
+                ? "; waiting for a direct channel (" + c.name().toLowerCase() + ")"
+                : "; no direct channel is possible (" + c.name().toLowerCase() + ")"), retryable));
     }
 
     private CompletableFuture<TransportReceipt> viaRelay(MeshSession mesh, String recipient, Envelope env, boolean degraded) {

@@ -195,7 +195,7 @@ class DaemonCoordinatorTest {
     @Test
     @Order(5)
     void tooLargeMessageIsRefused() {
-        IpcException e = assertThrows(IpcException.class, () -> a.send(null, "bob", "x".repeat(256 * 1024 + 1)));
+        IpcException e = assertThrows(IpcException.class, () -> a.send(null, "bob", "x".repeat(dev.meshwire.peer.outbox.DurableOutbox.DEFAULT_MAX_MESSAGE_BYTES + 1)));
         assertEquals("message_too_large", e.code());
     }
 
