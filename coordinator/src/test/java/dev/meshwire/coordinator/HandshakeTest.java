@@ -11,23 +11,10 @@ import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.invite.Invite;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class HandshakeTest {
-    static CoordinatorFixture fx;
+class HandshakeTest extends SharedCoordinator {
     static final AtomicInteger seq = new AtomicInteger();
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new CoordinatorFixture();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fx.close();
-    }
 
     record Mesh(String id, String name, Identity owner) {}
 

@@ -11,23 +11,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class MeshRestTest {
-    static CoordinatorFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new CoordinatorFixture();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fx.close();
-    }
-
+class MeshRestTest extends SharedCoordinator {
     @Test
     void createsMeshWithAdminToken() throws Exception {
         Identity owner = Identity.generate();

@@ -5,23 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.frame.Frames;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class ModerationTest {
-    static CoordinatorFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new CoordinatorFixture();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fx.close();
-    }
-
+class ModerationTest extends SharedCoordinator {
     @Test
     void ownerKicksByNameWith4001AndMemberMayReturn() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "mod");

@@ -14,23 +14,9 @@ import dev.meshwire.signaling.envelope.Priority;
 import dev.meshwire.signaling.frame.Frames;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-class RelayTest {
-    static CoordinatorFixture fx;
-
-    @BeforeAll
-    static void start() throws Exception {
-        fx = new CoordinatorFixture();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        fx.close();
-    }
-
+class RelayTest extends SharedCoordinator {
     @Test
     void dmIsDeliveredUnchangedAndAcked() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "relay");
