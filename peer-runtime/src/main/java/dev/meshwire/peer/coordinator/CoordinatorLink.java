@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CoordinatorLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(CoordinatorLink.class);
-    /** Client-side frame limit: larger than any envelope we accept (256 KiB plaintext, base64) with margin. */
+    /** Client-side frame limit for frames from the coordinator; the coordinator never sends more than its own maxFrameBytes. */
     private static final int MAX_FRAME = 16 * 1024 * 1024;
 
     private final Vertx vertx;
