@@ -201,6 +201,21 @@ public final class P2pPathBench {
         return out;
     }
 
+    /** Single-thread CPU µs per 64 KiB message: sender (seal + sign + JSON) and receiver (JSON + verify + open). */
+    static double[] cpuPerMessage(Side a, Side b) throws Exception {
+        byte[] plain = new byte[MSG];
+        String pb = b.id.publicKeyHex();
+        int n = 400;
+        byte[][] wire = new byte[n][];
+        for (int i = 0; i < 100; i++) b.consume(ChannelPayload.decodeEnvelope(ChannelPayload.envelope(envelope(a, pb, plain))));
+        long t0 = System.nanoTime();
+        for (int i = 0; i < n; i++) wire[i] = ChannelPayload.envelope(envelope(a, pb, plain));
+        long t1 = System.nanoTime();
+        for (int i = 0; i < n; i++) b.consume(ChannelPayload.decodeEnvelope(wire[i]));
+        long t2 = System.nanoTime();
+        return new double[] {(t1 - t0) / 1e3 / n, (t2 - t1) / 1e3 / n, wire[0].length};
+    }
+
     static void run() throws Exception {
         if (!NativeWebRtc.get().available()) throw new IllegalStateException(NativeWebRtc.get().unavailableReason());
         Path tmp = Files.createTempDirectory("p2p-bench");
@@ -238,6 +253,8 @@ public final class P2pPathBench {
         double[] warm = opens.subList(1, opens.size()).stream().mapToDouble(Double::doubleValue).sorted().toArray();
         System.out.printf(Locale.ROOT, "(d) first send -> OPEN: first %.1f ms, warm p50 %.1f ms, max %.1f ms%n", opens.get(0), P2pBench.pct(warm, 50), warm[warm.length - 1]);
 
+        double[] cpu = cpuPerMessage(a, b);
+        System.out.printf(Locale.ROOT, "CPU per 64 KiB message: sender %.0f us, receiver %.0f us, envelope %.0f bytes%n", cpu[0], cpu[1], cpu[2]);
         P2pBench.RawPair raw = P2pBench.RawPair.open(NativeWebRtc.get().factory());
         double[] rawRtt = raw.rtt(RTT_N);
         double[] dRtt = directRtt(a, b);
@@ -270,6 +287,7 @@ public final class P2pPathBench {
         j.append(String.format(Locale.ROOT, "  \"throughput_rounds\": {\"raw\": %s, \"direct\": %s, \"relay\": %s},%n", Arrays.toString(rawT), Arrays.toString(dirT), Arrays.toString(relT)));
         j.append(String.format(Locale.ROOT, "  \"rtt_us\": {\"raw_p50\": %.0f, \"raw_p99\": %.0f, \"direct_p50\": %.0f, \"direct_p99\": %.0f, \"relay_p50\": %.0f, \"relay_p99\": %.0f, \"n\": %d},%n",
                 P2pBench.pct(rawRtt, 50), P2pBench.pct(rawRtt, 99), P2pBench.pct(dRtt, 50), P2pBench.pct(dRtt, 99), P2pBench.pct(rRtt, 50), P2pBench.pct(rRtt, 99), RTT_N));
+        j.append(String.format(Locale.ROOT, "  \"cpu_us_per_message_single_thread\": {\"sender_seal_sign_encode\": %.0f, \"receiver_decode_verify_open\": %.0f, \"envelope_bytes\": %.0f},%n", cpu[0], cpu[1], cpu[2]));
         j.append(String.format(Locale.ROOT, "  \"first_send_to_open_ms\": {\"first_in_jvm\": %.1f, \"warm_p50\": %.1f, \"warm_max\": %.1f, \"samples\": %d}%n",
                 opens.get(0), P2pBench.pct(warm, 50), warm[warm.length - 1], opens.size()));
         j.append("}\n");
