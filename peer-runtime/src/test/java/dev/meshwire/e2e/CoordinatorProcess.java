@@ -1,5 +1,6 @@
 package dev.meshwire.e2e;
 
+import dev.meshwire.peer.TestSupport;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -60,7 +61,7 @@ final class CoordinatorProcess implements AutoCloseable {
         this.process = p;
         CoordinatorProcess c = this;
         HttpClient http = HttpClient.newHttpClient();
-        Deadline.await("coordinator /health on port " + port, Duration.ofSeconds(60), () -> {
+        TestSupport.await("coordinator /health on port " + port, Duration.ofSeconds(60), () -> {
             if (!p.isAlive()) throw new AssertionError("coordinator exited: " + c.logText());
             try {
                 return http.send(HttpRequest.newBuilder(URI.create(c.httpUrl() + "/health")).build(),

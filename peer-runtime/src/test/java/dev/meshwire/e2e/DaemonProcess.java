@@ -1,5 +1,6 @@
 package dev.meshwire.e2e;
 
+import dev.meshwire.peer.TestSupport;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
 import java.io.IOException;
@@ -39,7 +40,7 @@ final class DaemonProcess {
         long pid = pid();
         ProcessHandle h = ProcessHandle.of(pid).orElseThrow(() -> new AssertionError("no daemon process " + pid));
         h.destroyForcibly();
-        Deadline.await("daemon " + pid + " exits after SIGKILL", Duration.ofSeconds(20), () -> !h.isAlive());
+        TestSupport.await("daemon " + pid + " exits after SIGKILL", Duration.ofSeconds(20), () -> !h.isAlive());
     }
 
     void down() {

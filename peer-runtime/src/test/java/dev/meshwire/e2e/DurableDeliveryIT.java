@@ -1,5 +1,6 @@
 package dev.meshwire.e2e;
 
+import dev.meshwire.peer.TestSupport;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -65,7 +66,7 @@ abstract class DurableDeliveryIT {
             sent.add(text);
         }
         bob.up();
-        List<String> received = Deadline.await("bob's inbox has 1000 messages", Duration.ofSeconds(120), () -> {
+        List<String> received = TestSupport.await("bob's inbox has 1000 messages", Duration.ofSeconds(120), () -> {
             List<String> in = inboxTexts(bob.ipc());
             return in.size() >= 1000 ? in : null;
         });
@@ -80,7 +81,7 @@ abstract class DurableDeliveryIT {
         DaemonProcess holdingBob = new DaemonProcess(new Cli(bob.cli().home(), Map.of("MESHWIRE_TEST_HOLD_ACKS", "1")));
         holdingBob.up();
         alice.ipc().send("team", "bob", "crash-between-claim-and-ack");
-        Deadline.await("bob stored the message (unacked)", Duration.ofSeconds(30),
+        TestSupport.await("bob stored the message (unacked)", Duration.ofSeconds(30),
                 () -> inboxTexts(bob.ipc()).contains("crash-between-claim-and-ack"));
 
         coordinator.kill9();
@@ -88,7 +89,7 @@ abstract class DurableDeliveryIT {
         coordinator.restart();
         bob.up(); // acks normally now
 
-        Deadline.await("the restarted coordinator redelivers to bob", Duration.ofSeconds(60),
+        TestSupport.await("the restarted coordinator redelivers to bob", Duration.ofSeconds(60),
                 () -> bob.ipc().status().at("/daemon/duplicates").asLong() >= 1);
         assertEquals(List.of("crash-between-claim-and-ack"), inboxTexts(bob.ipc()), "shown once");
     }
@@ -107,12 +108,12 @@ abstract class DurableDeliveryIT {
         }
         // ...then let the drain start, and kill alice's daemon as soon as some have gone out.
         coordinator.restart();
-        Deadline.await("alice's drain has delivered some", Duration.ofSeconds(60),
+        TestSupport.await("alice's drain has delivered some", Duration.ofSeconds(60),
                 () -> alice.ipc().status().at("/daemon/outbox/done").asLong() > 0);
         alice.kill9();
         alice.up();
 
-        List<String> received = Deadline.await("bob has all 300", Duration.ofSeconds(120), () -> {
+        List<String> received = TestSupport.await("bob has all 300", Duration.ofSeconds(120), () -> {
             List<String> in = inboxTexts(bob.ipc());
             return new HashSet<>(in).containsAll(sent) ? in : null;
         });
@@ -148,7 +149,7 @@ abstract class DurableDeliveryIT {
         assertTrue(stormSeconds <= 60, "100 reconnect cycles took " + stormSeconds + " s");
         assertTrue(sent.size() > 100, "messages were sent during the storm: " + sent.size());
 
-        List<String> received = Deadline.await("bob has every message sent during the storm", Duration.ofSeconds(120), () -> {
+        List<String> received = TestSupport.await("bob has every message sent during the storm", Duration.ofSeconds(120), () -> {
             List<String> in = inboxTexts(b);
             return new HashSet<>(in).containsAll(sent) ? in : null;
         });

@@ -1,5 +1,6 @@
 package dev.meshwire.e2e;
 
+import dev.meshwire.peer.TestSupport;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -71,7 +72,7 @@ class TwoLaptopsIT {
 
         bob.run("join", invite, "--name", "bob", "--json").ok();
 
-        JsonNode peers = Deadline.await("alice sees bob online", Duration.ofSeconds(30), () -> {
+        JsonNode peers = TestSupport.await("alice sees bob online", Duration.ofSeconds(30), () -> {
             JsonNode p = alice.run("peers", "--json").ok().json();
             return findPeer(p, "bob") != null && findPeer(p, "bob").get("online").asBoolean() ? p : null;
         });
@@ -89,7 +90,7 @@ class TwoLaptopsIT {
         alice.run("send", bobPubkey.substring(0, 10), byPrefix, "--priority", "now", "--json").ok();
         alice.run("send", "*", toAll, "--json").ok();
 
-        JsonNode inbox = Deadline.await("bob's inbox has the three messages", Duration.ofSeconds(30), () -> {
+        JsonNode inbox = TestSupport.await("bob's inbox has the three messages", Duration.ofSeconds(30), () -> {
             JsonNode in = messages(bob.run("inbox", "--json").ok().json());
             return textsOf(in).containsAll(List.of(byName, byPrefix, toAll)) ? in : null;
         });
@@ -145,7 +146,7 @@ class TwoLaptopsIT {
     @Order(5)
     void kickedPeerDoesNotReconnectAndBannedPeerIsRefused() {
         alice.run("kick", "bob").ok();
-        Deadline.await("bob's daemon reports it was kicked", Duration.ofSeconds(30),
+        TestSupport.await("bob's daemon reports it was kicked", Duration.ofSeconds(30),
                 () -> bob.run("status", "--json").ok().json().toString().contains("kicked"));
         // Wait past the first reconnect backoff steps (1 s, 2 s): bob must stay away.
         long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
@@ -156,12 +157,12 @@ class TwoLaptopsIT {
 
         // bob comes back by hand, then the owner bans him.
         bob.run("reconnect").ok();
-        Deadline.await("bob is back online", Duration.ofSeconds(30), () -> {
+        TestSupport.await("bob is back online", Duration.ofSeconds(30), () -> {
             JsonNode p = findPeer(alice.run("peers", "--json").ok().json(), "bob");
             return p != null && p.get("online").asBoolean();
         });
         alice.run("ban", "bob").ok();
-        Deadline.await("bob's daemon reports the ban", Duration.ofSeconds(30),
+        TestSupport.await("bob's daemon reports the ban", Duration.ofSeconds(30),
                 () -> bob.run("status", "--json").ok().json().toString().contains("banned"));
         Cli.Result again = bob.run("reconnect");
         assertNotEquals(0, again.exit(), "a banned member's next hello is refused");

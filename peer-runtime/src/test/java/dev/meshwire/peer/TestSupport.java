@@ -1,21 +1,43 @@
 package dev.meshwire.peer;
 
+import java.time.Duration;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /** Waiting on conditions with deadlines (never fixed sleeps as assertions). */
 public final class TestSupport {
     private TestSupport() {}
 
     public static void await(String what, long timeoutMs, BooleanSupplier cond) {
-        long deadline = System.currentTimeMillis() + timeoutMs;
-        while (!cond.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) throw new AssertionError("timed out waiting for " + what);
+        await(what, Duration.ofMillis(timeoutMs), () -> cond.getAsBoolean() ? Boolean.TRUE : null);
+    }
+
+    /**
+     * Polls {@code probe} until it returns a value other than null or {@code false}, and returns it.
+     * A probe that throws counts as "not yet"; its last exception is named if the deadline passes.
+     */
+    public static <T> T await(String what, Duration timeout, Supplier<T> probe) {
+        long end = System.nanoTime() + timeout.toNanos();
+        long pause = 20;
+        RuntimeException last = null;
+        while (true) {
             try {
-                Thread.sleep(20);
+                T value = probe.get();
+                if (value != null && !Boolean.FALSE.equals(value)) return value;
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what
+                        + (last != null ? " (last error: " + last + ")" : ""), last);
+            }
+            try {
+                Thread.sleep(pause); // poll interval of a condition wait, not a timing assumption
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new AssertionError("interrupted waiting for " + what);
             }
+            pause = Math.min(pause * 2, 500);
         }
     }
 }
