@@ -4,7 +4,8 @@ import dev.meshwire.signaling.crypto.Identity;
 
 /**
  * Fixed inputs and expected outputs, published in docs/test-vectors.md so an independent
- * implementation can check itself. The Ed25519 values were cross-checked with OpenSSL 3.
+ * implementation can check itself. The Ed25519 values (keys, hello and envelope signatures) and the
+ * SHA-256 were cross-checked with OpenSSL 3 and sha256sum.
  */
 public final class TestVectors {
     private TestVectors() {}
@@ -17,9 +18,9 @@ public final class TestVectors {
     public static final String BOX_NONCE_B64 = "AAECAwQFBgcICQoLDA0ODxAREhMUFRYX";
     public static final String BOX_CIPHERTEXT_B64 = "IlZ0XB6il+zJ/iKnUBfFuB/ECreXysM4QA==";
     public static final String ENVELOPE_CANONICAL = "meshwire-envelope|v2|dm|" + BOB_PUB + "|" + ALICE_PUB
-            + "|AAECAwQFBgcICQoLDA0ODxAREhMUFRYX|IlZ0XB6il+zJ/iKnUBfFuB/ECreXysM4QA==|1|"
+            + "|AAECAwQFBgcICQoLDA0ODxAREhMUFRYX|14a077467050c0e0c94fcaa57618e48dc72ecda00fdac995e7a876b0a84b7fab|1|"
             + "{\"clientMessageId\":\"cmid-0001\",\"createdAt\":1767225600000,\"priority\":\"now\"}";
-    public static final String ENVELOPE_SIG = "537d91e7f4b989c78872df64ebfebb2aa53340176f8704cd253b52e91ef6a7be9d70aebe0649e66f4b48dc87f4a489078cf94854ad123a8d5250509341460805";
+    public static final String ENVELOPE_SIG = "c6473c8e8a495940590bff105d82daf427c3f56e1adcf62f884d7d89dd54c9bbd5dbd8b4a7293ef2afb8b52da9d8c2dc416230a969dea5deaba4c3165023c703";
 
     /** Seed bytes 0x01..0x20. */
     public static Identity alice() {
