@@ -94,7 +94,12 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
 
     @Override
     public void onSignalRefused(String from, String frameType, String reason) {
-        log.warn("mesh {}: refused {} from {}: {}", session.name(), frameType, from, reason);
+        // Losing a glare race (both sides offered at once) is the protocol working, not a problem.
+        if (reason != null && reason.startsWith("glare")) {
+            log.debug("mesh {}: {} from {} not taken: {}", session.name(), frameType, from, reason);
+        } else {
+            log.warn("mesh {}: refused {} from {}: {}", session.name(), frameType, from, reason);
+        }
     }
 
     /** Tears down the channel to {@code peer} (kicked, banned, left) and forgets its path. */
