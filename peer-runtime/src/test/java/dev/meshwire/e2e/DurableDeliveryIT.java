@@ -66,7 +66,7 @@ abstract class DurableDeliveryIT {
             sent.add(text);
         }
         bob.up();
-        List<String> received = TestSupport.await("bob's inbox has 1000 messages", Duration.ofSeconds(120), () -> {
+        List<String> received = TestSupport.await("bob's inbox has 1000 messages", Duration.ofSeconds(300), () -> {
             List<String> in = inboxTexts(bob.ipc());
             return in.size() >= 1000 ? in : null;
         });
@@ -89,7 +89,7 @@ abstract class DurableDeliveryIT {
         coordinator.restart();
         bob.up(); // acks normally now
 
-        TestSupport.await("the restarted coordinator redelivers to bob", Duration.ofSeconds(60),
+        TestSupport.await("the restarted coordinator redelivers to bob", Duration.ofSeconds(120),
                 () -> bob.ipc().status().at("/daemon/duplicates").asLong() >= 1);
         assertEquals(List.of("crash-between-claim-and-ack"), inboxTexts(bob.ipc()), "shown once");
     }
@@ -108,12 +108,12 @@ abstract class DurableDeliveryIT {
         }
         // ...then let the drain start, and kill alice's daemon as soon as some have gone out.
         coordinator.restart();
-        TestSupport.await("alice's drain has delivered some", Duration.ofSeconds(60),
+        TestSupport.await("alice's drain has delivered some", Duration.ofSeconds(120),
                 () -> alice.ipc().status().at("/daemon/outbox/done").asLong() > 0);
         alice.kill9();
         alice.up();
 
-        List<String> received = TestSupport.await("bob has all 300", Duration.ofSeconds(120), () -> {
+        List<String> received = TestSupport.await("bob has all 300", Duration.ofSeconds(300), () -> {
             List<String> in = inboxTexts(bob.ipc());
             return new HashSet<>(in).containsAll(sent) ? in : null;
         });
@@ -149,7 +149,7 @@ abstract class DurableDeliveryIT {
         assertTrue(stormSeconds <= 60, "100 reconnect cycles took " + stormSeconds + " s");
         assertTrue(sent.size() > 100, "messages were sent during the storm: " + sent.size());
 
-        List<String> received = TestSupport.await("bob has every message sent during the storm", Duration.ofSeconds(120), () -> {
+        List<String> received = TestSupport.await("bob has every message sent during the storm", Duration.ofSeconds(300), () -> {
             List<String> in = inboxTexts(b);
             return new HashSet<>(in).containsAll(sent) ? in : null;
         });
