@@ -7,7 +7,9 @@ import dev.meshwire.coordinator.presence.PeerConnection;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.signaling.crypto.Hex;
+import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.crypto.PublicKey;
+import dev.meshwire.signaling.crypto.Signatures;
 import dev.meshwire.signaling.crypto.Sodium;
 import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.envelope.Envelope;
@@ -20,9 +22,6 @@ import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.queue.TokenBucket;
 import dev.meshwire.coordinator.store.Queued;
 import dev.meshwire.signaling.Json;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,12 +56,15 @@ public final class Relay {
 
     /** Lowercase hex sha256 of the envelope's canonical (signed) string: identical retries have identical fingerprints. */
     public static String fingerprint(Envelope env) {
-        try {
-            return Hex.encode(MessageDigest.getInstance("SHA-256").digest(EnvelopeSignature.canonical(env).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return fingerprintOf(EnvelopeSignature.canonical(env));
     }
+
+    private static String fingerprintOf(String canonical) {
+        return Canonical.sha256Hex(canonical);
+    }
+
+    /** An envelope whose signature verified, with the canonical string that was checked (reused for the fingerprint). */
+    private record Verified(Envelope env, String canonical) {}
 
     /**
      * Validates {@code send} from the member {@code senderPubkey} of {@code meshId} and commits it to the
@@ -70,9 +72,12 @@ public final class Relay {
      */
     public Future<Frames.Ack> send(String meshId, String senderPubkey, TokenBucket bucket, Frames.Send send) {
         Envelope env;
+        String canonical;
         String envelopeJson;
         try {
-            env = validate(senderPubkey, send);
+            Verified v = validate(senderPubkey, send);
+            env = v.env();
+            canonical = v.canonical();
             envelopeJson = Json.MAPPER.writeValueAsString(env);
         } catch (Refusal r) {
             return Future.failedFuture(r);
@@ -85,7 +90,7 @@ public final class Relay {
             return Future.failedFuture(Refusal.of(ErrorCode.EXPIRED, "send: meta.expiresAt " + requested + " is in the past"));
         }
         long expiresAt = requested != null ? requested : now + queue.settings().defaultTtl().toMillis();
-        String fp = fingerprint(env);
+        String fp = fingerprintOf(canonical); // the string verified above: canonicalizing twice per send showed on the event loop
         String cmid = env.meta().clientMessageId();
         Queued.Enqueue req = new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), meshId, senderPubkey, send.to(), cmid, fp,
                 env.meta().priorityOrDefault().name().toLowerCase(java.util.Locale.ROOT), envelopeJson, now, expiresAt);
@@ -137,7 +142,7 @@ public final class Relay {
         return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 
-    private static Envelope validate(String senderPubkey, Frames.Send send) {
+    private static Verified validate(String senderPubkey, Frames.Send send) {
         if (!Hex.isHex(send.to(), PublicKey.HEX_CHARS)) {
             throw Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "send: 'to' must be a member's full public key (64 lowercase hex characters)");
         }
@@ -159,14 +164,16 @@ public final class Relay {
         if (!senderPubkey.equals(env.from())) {
             throw Refusal.of(ErrorCode.BAD_SIGNATURE, "send: envelope.from must be this session's own key");
         }
-        boolean valid;
+        String canonical;
         try {
-            valid = EnvelopeSignature.verify(env);
+            canonical = EnvelopeSignature.canonical(env);
         } catch (IllegalArgumentException e) {
             throw invalid("send: envelope cannot be canonicalized: " + e.getMessage());
         }
-        if (!valid) throw Refusal.of(ErrorCode.BAD_SIGNATURE, "send: envelope signature does not verify");
-        return env;
+        if (env.signature() == null || !Signatures.verify(env.from(), canonical, env.signature())) {
+            throw Refusal.of(ErrorCode.BAD_SIGNATURE, "send: envelope signature does not verify");
+        }
+        return new Verified(env, canonical);
     }
 
     private static Refusal invalid(String message) {
