@@ -1,0 +1,273 @@
+package dev.meshwire.nattest.matrix;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.meshwire.nattest.topology.Cmd;
+import dev.meshwire.nattest.topology.NatBehaviour;
+import dev.meshwire.nattest.topology.SiteSpec;
+import dev.meshwire.nattest.topology.Topology;
+import dev.meshwire.nattest.topology.TopologySpec;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Runs one {@link Cell}: builds its two-site topology, starts coturn (if the cell uses TURN) and the coordinator in
+ * the public namespace and a real daemon per site in its host namespace, creates a mesh and joins it with the CLI,
+ * sends messages both ways through the daemons' IPC and watches {@code /v1/peers} and {@code /v1/inbox}.
+ * Everything it starts is started through {@link Topology#start}, so {@link Topology#close()} (also on Ctrl-C)
+ * kills it before deleting the namespaces.
+ */
+final class CellRunner {
+    static final String COORD_IP = TopologySpec.PUBLIC_IP_1;
+    static final String TURN_IP = TopologySpec.PUBLIC_IP_2;
+    static final int COORD_PORT = 7600;
+    static final int STUN_PORT = 3479;   // coturn owns 3478 on A2; the coordinator's STUN binds the wildcard address
+    static final int TURN_PORT = 3478;
+    static final String MESH = "mx";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path jar;
+    private final Path classes;
+    private final Path work;
+    private final int messages;
+    private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    private final List<String> log = new ArrayList<>();
+
+    CellRunner(Path jar, Path classes, Path work, int messages) {
+        this.jar = jar;
+        this.classes = classes;
+        this.work = work;
+        this.messages = messages;
+    }
+
+    CellResult run(Cell cell, int index) {
+        long start = System.currentTimeMillis();
+        Path dir = work.resolve(cell.id());
+        String pathA = "failed", pathB = "failed";
+        long firstDelivered = -1, direct = -1;
+        int sentAB = 0, sentBA = 0;
+        Map<String, Integer> recvAB = new HashMap<>(), recvBA = new HashMap<>();
+        Map<String, Integer> inboxPaths = new TreeMap<>();
+        String error = null;
+        TopologySpec spec = new TopologySpec(TopologySpec.defaultPrefix("mx" + index),
+                List.of(site("a", cell.a()), site("b", cell.b())));
+        try (Topology t = Topology.build(spec)) {
+            Files.createDirectories(dir);
+            Topology.Site a = t.site("a"), b = t.site("b");
+            if (cell.turn()) startCoturn(t, dir.resolve("turn"));
+            startCoordinator(t, dir.resolve("coord"), cell.turn());
+            Path homeA = dir.resolve("home-a"), homeB = dir.resolve("home-b");
+            startDaemon(t, a.hostNs(), homeA, dir.resolve("daemon-a.log"));
+            startDaemon(t, b.hostNs(), homeB, dir.resolve("daemon-b.log"));
+            Agent agentA = agent(t, a.hostNs(), homeA, dir.resolve("agent-a.log"));
+            Agent agentB = agent(t, b.hostNs(), homeB, dir.resolve("agent-b.log"));
+
+            String token = Files.readString(dir.resolve("coord/admin-token")).trim();
+            JsonNode created = cli(t, a.hostNs(), homeA, "mesh", "create", MESH, "--coordinator",
+                    "ws://" + COORD_IP + ":" + COORD_PORT, "--name", "alice", "--admin-token", token, "--json");
+            String invite = created.path("invite").asText();
+            cli(t, b.hostNs(), homeB, "join", invite, "--name", "bob", "--json");
+            waitOnline(agentA, "bob");
+            waitOnline(agentB, "alice");
+
+            long t0 = System.currentTimeMillis();
+            long interval = 300, nextSend = t0;
+            int i = 0;
+            long deadline = t0 + 60_000, pathDeadline = t0 + 35_000;
+            while (System.currentTimeMillis() < deadline) {
+                long now = System.currentTimeMillis();
+                if (i < messages && now >= nextSend) {
+                    if (send(agentA, "bob", "mx-a2b-" + i)) sentAB++;
+                    if (send(agentB, "alice", "mx-b2a-" + i)) sentBA++;
+                    i++;
+                    nextSend += interval;
+                }
+                String pa = openPath(agentA, "bob"), pb = openPath(agentB, "alice");
+                if (direct < 0 && pa != null && pb != null) direct = System.currentTimeMillis() - t0;
+                int ab = inbox(agentB, "mx-a2b-", recvAB, null), ba = inbox(agentA, "mx-b2a-", recvBA, null);
+                if (firstDelivered < 0 && ab + ba > 0) firstDelivered = System.currentTimeMillis() - t0;
+                boolean allIn = i >= messages && recvAB.size() >= sentAB && recvBA.size() >= sentBA;
+                if (allIn && (direct >= 0 || System.currentTimeMillis() > pathDeadline)) break;
+                Thread.sleep(100);
+            }
+            Thread.sleep(1500);  // late duplicates would show up here
+            recvAB.clear();
+            recvBA.clear();
+            inbox(agentB, "mx-a2b-", recvAB, inboxPaths);
+            inbox(agentA, "mx-b2a-", recvBA, inboxPaths);
+            pathA = finalPath(agentA, "bob");
+            pathB = finalPath(agentB, "alice");
+            if (i < messages) error = "ran out of time while sending";
+        } catch (Exception e) {
+            error = e.getClass().getSimpleName() + ": " + e.getMessage();
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+        }
+        int dupAB = recvAB.values().stream().mapToInt(v -> v - 1).sum();
+        int dupBA = recvBA.values().stream().mapToInt(v -> v - 1).sum();
+        boolean agrees = !"failed".equals(pathA) && CellResult.isDirect(pathA) == cell.directPossible()
+                && CellResult.isDirect(pathB) == cell.directPossible();
+        boolean match = cell.agrees(pathA) && cell.agrees(pathB);
+        return new CellResult(cell, pathA, pathB, firstDelivered, direct, sentAB, recvAB.size(), dupAB,
+                sentBA, recvBA.size(), dupBA, inboxPaths, agrees, match, System.currentTimeMillis() - start, error);
+    }
+
+    private static SiteSpec site(String name, NatBehaviour b) {
+        return new SiteSpec(name, b.kind() == NatBehaviour.Kind.NONE ? List.of() : List.of(b));
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    private void startCoturn(Topology t, Path dir) throws Exception {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve("secret"), "mx-" + Long.toHexString(System.nanoTime()) + "-secret\n");
+        String secret = Files.readString(dir.resolve("secret")).trim();
+        String conf = String.join("\n",
+                "listening-ip=" + TURN_IP,
+                "relay-ip=" + TURN_IP,
+                "listening-port=" + TURN_PORT,
+                "min-port=49152",
+                "max-port=49352",
+                "fingerprint",
+                "use-auth-secret",
+                "static-auth-secret=" + secret,
+                "realm=meshwire.test",
+                "no-tls",
+                "no-dtls",
+                "no-cli",
+                "no-multicast-peers",
+                // never relay towards private/CGNAT space (a peer's host candidates); the black-hole default route
+                // of the public namespace still keeps sendto() from failing for anything else (spike trap 2)
+                "denied-peer-ip=10.0.0.0-10.255.255.255",
+                "denied-peer-ip=100.64.0.0-100.127.255.255",
+                "denied-peer-ip=172.16.0.0-172.31.255.255",
+                "denied-peer-ip=192.168.0.0-192.168.255.255",
+                "simple-log",
+                "verbose",
+                "log-file=" + dir.resolve("turn.log"),
+                "pidfile=" + dir.resolve("turn.pid"),
+                "userdb=" + dir.resolve("turndb"),
+                "") ;
+        Files.writeString(dir.resolve("turnserver.conf"), conf);
+        t.start(t.publicNs(), sh("exec turnserver -c " + dir.resolve("turnserver.conf") + " > " + dir.resolve("stdout.log") + " 2>&1"));
+        long deadline = System.currentTimeMillis() + 15_000;
+        while (System.currentTimeMillis() < deadline) {
+            Cmd.Result ss = t.exec(t.publicNs(), List.of("ss", "-Hltn", "sport = :" + TURN_PORT));
+            if (ss.ok() && ss.output().contains(TURN_IP + ":" + TURN_PORT)) return;
+            Thread.sleep(100);
+        }
+        throw new IOException("coturn did not listen on " + TURN_IP + ":" + TURN_PORT + " (see " + dir + ")");
+    }
+
+    private void startCoordinator(Topology t, Path dir, boolean turn) throws Exception {
+        Files.createDirectories(dir);
+        StringBuilder c = new StringBuilder("exec " + java + " -jar " + jar + " coordinator --listen " + COORD_IP + ":" + COORD_PORT
+                + " --data " + dir + " --stun-port " + STUN_PORT);
+        if (turn) {
+            c.append(" --turn-url 'turn:" + TURN_IP + ":" + TURN_PORT + "?transport=udp'")
+                    .append(" --turn-url 'turn:" + TURN_IP + ":" + TURN_PORT + "?transport=tcp'")
+                    .append(" --turn-secret-file " + dir.getParent().resolve("turn/secret"));
+        }
+        Path out = dir.getParent().resolve("coordinator.log");
+        t.start(t.publicNs(), sh(c + " > " + out + " 2>&1"));
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            if (Files.exists(out) && Files.readString(out).contains("coordinator listening")
+                    && Files.exists(dir.resolve("admin-token"))) return;
+            Thread.sleep(100);
+        }
+        throw new IOException("coordinator did not start (see " + out + ")");
+    }
+
+    private void startDaemon(Topology t, String ns, Path home, Path logFile) throws Exception {
+        Files.createDirectories(home);
+        t.start(ns, sh("exec env MESHWIRE_HOME=" + home + " MESHWIRE_P2P=auto " + java + " -jar " + jar
+                + " up --foreground > " + logFile + " 2>&1"));
+    }
+
+    private Agent agent(Topology t, String ns, Path home, Path logFile) throws Exception {
+        Process p = t.start(ns, sh("exec " + java + " -cp " + classes + " " + IpcAgent.class.getName() + " " + home
+                + " 2> " + logFile));
+        return new Agent(p);
+    }
+
+    private static List<String> sh(String script) {
+        return List.of("sh", "-c", script);
+    }
+
+    /** A CLI verb inside {@code ns}, as a user would type it; its --json answer. */
+    private JsonNode cli(Topology t, String ns, Path home, String... args) throws IOException {
+        List<String> c = new ArrayList<>(List.of("env", "MESHWIRE_HOME=" + home, java, "-jar", jar.toString()));
+        c.addAll(List.of(args));
+        Cmd.Result r = t.exec(ns, c, Duration.ofSeconds(60));
+        String out = r.output();
+        int s = out.indexOf('{'), e = out.lastIndexOf('}');
+        if (!r.ok() || s < 0 || e < s) throw new IOException("meshwire " + args[0] + " failed (exit " + r.exit() + "): " + out.strip());
+        return JSON.readTree(out.substring(s, e + 1));
+    }
+
+    // ------------------------------------------------------------------ IPC observations
+
+    private static void waitOnline(Agent agent, String name) throws Exception {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (System.currentTimeMillis() < deadline) {
+            JsonNode p = peer(agent, name);
+            if (p != null && p.path("online").asBoolean()) return;
+            Thread.sleep(100);
+        }
+        throw new IOException(name + " did not come online");
+    }
+
+    private static JsonNode peer(Agent agent, String name) throws IOException {
+        Agent.Answer r = agent.get("/v1/peers?mesh=" + MESH);
+        if (!r.ok() || r.body() == null) return null;
+        for (JsonNode p : r.body().path("peers")) if (name.equals(p.path("name").asText())) return p;
+        return null;
+    }
+
+    /** The path when the channel (direct or TURN) is open, else null. */
+    private static String openPath(Agent agent, String name) throws IOException {
+        JsonNode p = peer(agent, name);
+        if (p == null || !"open".equals(p.path("pathState").asText())) return null;
+        String path = p.path("path").asText(null);
+        return path == null || path.equals("coordinator relay") ? null : path;
+    }
+
+    private static String finalPath(Agent agent, String name) throws IOException {
+        JsonNode p = peer(agent, name);
+        if (p == null) return "failed";
+        String path = p.path("path").asText("failed");
+        String state = p.path("pathState").asText("none");
+        if (path.equals("coordinator relay")) return path;
+        return "open".equals(state) ? path : path + " (" + state + ")";
+    }
+
+    private static boolean send(Agent agent, String to, String text) throws IOException {
+        Map<String, Object> body = new HashMap<>();
+        body.put("mesh", MESH);
+        body.put("to", to);
+        body.put("message", text);
+        body.put("clientMessageId", text);
+        return agent.post("/v1/send", body).ok();
+    }
+
+    /** Counts inbox rows whose text starts with {@code prefix} (peek: nothing is marked seen). */
+    private static int inbox(Agent agent, String prefix, Map<String, Integer> counts, Map<String, Integer> paths) throws IOException {
+        Agent.Answer r = agent.get("/v1/inbox?mesh=" + MESH + "&limit=10000&peek=true");
+        if (!r.ok() || r.body() == null) return counts.size();
+        counts.clear();
+        for (JsonNode m : r.body().path("messages")) {
+            String text = m.path("text").asText();
+            if (!text.startsWith(prefix)) continue;
+            counts.merge(text, 1, Integer::sum);
+            if (paths != null) paths.merge(m.path("path").asText("?"), 1, Integer::sum);
+        }
+        return counts.size();
+    }
+}
