@@ -16,11 +16,13 @@ import java.util.Map;
  * @param physicsAgrees whether directness of the outcome matches what the NAT pair allows
  * @param expectedMatch whether the outcome is exactly the predicted path class
  * @param error        why the cell failed, or null
+ * @param coturnTcpClients TCP connections coturn accepted from the sites (its log; -1 without coturn)
+ * @param coturnAllocations allocations coturn logged (-1 without coturn)
  */
 public record CellResult(Cell cell, String pathA, String pathB, long firstDeliveredMs, long directMs,
                          int sentAB, int recvAB, int dupAB, int sentBA, int recvBA, int dupBA,
                          Map<String, Integer> inboxPaths, boolean physicsAgrees, boolean expectedMatch,
-                         long cellMs, String error) {
+                         long cellMs, String error, int coturnTcpClients, int coturnAllocations) {
 
     public boolean countsExact() {
         return sentAB == recvAB && sentBA == recvBA && dupAB == 0 && dupBA == 0 && sentAB > 0 && sentBA > 0;

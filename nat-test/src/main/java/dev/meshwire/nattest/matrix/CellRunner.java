@@ -114,8 +114,19 @@ final class CellRunner {
         boolean agrees = !"failed".equals(pathA) && CellResult.isDirect(pathA) == cell.directPossible()
                 && CellResult.isDirect(pathB) == cell.directPossible();
         boolean match = cell.agrees(pathA) && cell.agrees(pathB);
+        int tcp = -1, alloc = -1;
+        Path turnLog = dir.resolve("turn/turn.log");
+        if (cell.turn() && Files.exists(turnLog)) {
+            try {
+                List<String> lines = Files.readAllLines(turnLog);
+                tcp = (int) lines.stream().filter(l -> l.contains("tcp or tls connected to")).count();
+                alloc = (int) lines.stream().filter(l -> l.contains("ALLOCATE processed, success")).count();
+            } catch (IOException e) {
+                // evidence only
+            }
+        }
         return new CellResult(cell, pathA, pathB, firstDelivered, direct, sentAB, recvAB.size(), dupAB,
-                sentBA, recvBA.size(), dupBA, inboxPaths, agrees, match, System.currentTimeMillis() - start, error);
+                sentBA, recvBA.size(), dupBA, inboxPaths, agrees, match, System.currentTimeMillis() - start, error, tcp, alloc);
     }
 
     private static SiteSpec site(String name, NatBehaviour b) {

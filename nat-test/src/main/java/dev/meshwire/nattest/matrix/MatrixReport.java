@@ -21,8 +21,8 @@ final class MatrixReport {
         b.append("# NAT matrix (quick)\n\n");
         b.append("Run ").append(Instant.now()).append(", ").append(messages).append(" messages each way per cell, ")
                 .append("total ").append(totalMs / 1000.0).append(" s. Times are from the first send.\n\n");
-        b.append("| cell | A | B | ICE servers | physics | path A→B / B→A | expected | time to first message | time to channel open | A→B sent/recv/dup | B→A sent/recv/dup | inbox paths | result |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| cell | A | B | ICE servers | physics | path A→B / B→A | expected | time to first message | time to channel open | A→B sent/recv/dup | B→A sent/recv/dup | inbox paths | coturn: allocations / TCP clients | result |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (CellResult r : rs) {
             Cell c = r.cell();
             b.append("| ").append(c.id()).append(" | ").append(c.a()).append(" | ").append(c.b()).append(" | ").append(c.ice())
@@ -34,6 +34,7 @@ final class MatrixReport {
                     .append(" | ").append(r.sentAB()).append("/").append(r.recvAB()).append("/").append(r.dupAB())
                     .append(" | ").append(r.sentBA()).append("/").append(r.recvBA()).append("/").append(r.dupBA())
                     .append(" | ").append(paths(r.inboxPaths()))
+                    .append(" | ").append(r.coturnAllocations() < 0 ? "–" : r.coturnAllocations() + " / " + r.coturnTcpClients())
                     .append(" | ").append(r.ok() ? "OK" : "**FAIL**" + (r.physicsAgrees() ? "" : " (disagrees with physics)")
                             + (r.error() == null ? "" : ": " + r.error().replace('|', '/')))
                     .append(" |\n");
@@ -74,6 +75,8 @@ final class MatrixReport {
             o.put("physicsAgrees", r.physicsAgrees());
             o.put("expectedMatch", r.expectedMatch());
             o.put("cellMs", r.cellMs());
+            o.put("coturnAllocations", r.coturnAllocations());
+            o.put("coturnTcpClients", r.coturnTcpClients());
             o.put("error", r.error());
             o.put("ok", r.ok());
         }

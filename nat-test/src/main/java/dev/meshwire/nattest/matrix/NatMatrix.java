@@ -27,7 +27,7 @@ public final class NatMatrix {
         System.exit(run(args));
     }
 
-    static int run(String[] args) {
+    public static int run(String[] args) {
         Path jar = null, classes = null, reportDir = null, work = null;
         int messages = 20;
         List<String> only = null;

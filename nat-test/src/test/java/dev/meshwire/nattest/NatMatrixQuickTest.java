@@ -1,0 +1,35 @@
+package dev.meshwire.nattest;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.meshwire.nattest.matrix.NatMatrix;
+import dev.meshwire.nattest.topology.Cmd;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Runs the quick NAT matrix (4 cells, real daemons, coordinator and coturn in namespaces; about 65 s) and expects
+ * every cell OK: exact counts both ways, no duplicates, outcome consistent with what the NATs allow.
+ * Needs root/netns/nft (see {@link NamespaceSupport}); skipped with a reason when coturn's {@code turnserver} or
+ * the packaged {@code peer-runtime/target/meshwire.jar} is missing (the reactor builds nat-test independently of
+ * peer-runtime). Reports go to target/matrix-report.
+ */
+class NatMatrixQuickTest {
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void quickMatrixPasses() {
+        NamespaceSupport.require();
+        assumeTrue(Cmd.run(List.of("sh", "-c", "command -v turnserver")).ok(),
+                "coturn missing (apt-get install -y --no-install-recommends coturn): quick matrix skipped");
+        Path jar = Path.of("../peer-runtime/target/meshwire.jar");
+        assumeTrue(Files.isRegularFile(jar), jar + " missing (mvn -DskipTests package at the root): quick matrix skipped");
+        int exit = NatMatrix.run(new String[] {"--jar", jar.toString(), "--classes", "target/classes",
+                "--report-dir", "target/matrix-report", "--work", "target/matrix-test-work", "quick"});
+        assertEquals(0, exit, "quick matrix failed; see target/matrix-report/matrix-quick.md and target/matrix-test-work");
+    }
+}
