@@ -6,7 +6,8 @@ package dev.meshwire.peer.p2p;
  * the channel works, so nothing may depend on it.
  *
  * @param localType      host, srflx, prflx or relay
- * @param localProtocol  udp or tcp
+ * @param localProtocol  udp or tcp; for a local relay candidate, the transport to the TURN server
+ *                       (udp, tcp or tls), not the relayed address's
  * @param remoteType     host, srflx, prflx or relay
  * @param remoteProtocol udp or tcp
  */

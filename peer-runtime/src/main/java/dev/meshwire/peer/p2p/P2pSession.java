@@ -458,7 +458,13 @@ final class P2pSession {
         RTCStats local = all.get(String.valueOf(pair.getAttributes().get("localCandidateId")));
         RTCStats remote = all.get(String.valueOf(pair.getAttributes().get("remoteCandidateId")));
         if (local == null || remote == null) return null;
-        return new CandidatePair(attr(local, "candidateType"), attr(local, "protocol"),
+        // For a local relay candidate "protocol" is the relayed address's (always udp); the leg to the
+        // TURN server, which is what "turn tcp" means to a user behind a UDP-hostile network, is relayProtocol.
+        String localProtocol = attr(local, "protocol");
+        if ("relay".equals(attr(local, "candidateType")) && !"unknown".equals(attr(local, "relayProtocol"))) {
+            localProtocol = attr(local, "relayProtocol");
+        }
+        return new CandidatePair(attr(local, "candidateType"), localProtocol,
                 attr(remote, "candidateType"), attr(remote, "protocol"));
     }
 
