@@ -27,6 +27,39 @@ public record Cell(String id, NatBehaviour a, NatBehaviour b, boolean turn, bool
                 new Cell("udpblocked-turn-tcp", NatBehaviour.UDP_BLOCKED, NatBehaviour.UDP_BLOCKED, true, false, "turn tcp"));
     }
 
+    /**
+     * The full matrix: every unordered pair of {@link #behaviours()} (diagonal included) under "STUN + TURN (udp,
+     * tcp)", then, for the pairs where physics rules direct out ({@link Physics#directPossible}), the same pair under
+     * "STUN" only, which must end on the coordinator relay. A/B order does not matter to the rule, so ordered
+     * duplicates are not run.
+     */
+    public static List<Cell> full() {
+        List<NatBehaviour> all = behaviours();
+        List<Cell> turn = new java.util.ArrayList<>(), stunOnly = new java.util.ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            for (int j = i; j < all.size(); j++) {
+                NatBehaviour a = all.get(i), b = all.get(j);
+                boolean direct = Physics.directPossible(a, b);
+                boolean blocked = a.kind() == NatBehaviour.Kind.UDP_BLOCKED || b.kind() == NatBehaviour.Kind.UDP_BLOCKED;
+                String pair = a.label().toLowerCase() + "_" + b.label().toLowerCase();
+                String exp = direct ? "direct host|srflx|prflx" : blocked ? "turn tcp|udp" : "turn udp";
+                turn.add(new Cell(pair + "-turn", a, b, true, direct, exp));
+                if (!direct) stunOnly.add(new Cell(pair + "-stun", a, b, false, false, "coordinator relay"));
+            }
+        }
+        turn.addAll(stunOnly);
+        return turn;
+    }
+
+    /** Rows/columns of the full matrix: NONE, the nine mapping x filtering NATs, UDP_BLOCKED. */
+    public static List<NatBehaviour> behaviours() {
+        List<NatBehaviour> l = new java.util.ArrayList<>();
+        l.add(NatBehaviour.NONE);
+        for (NatBehaviour b : NatBehaviour.all()) if (b.kind() == NatBehaviour.Kind.NAT) l.add(b);
+        l.add(NatBehaviour.UDP_BLOCKED);
+        return l;
+    }
+
     public String ice() {
         return turn ? "STUN + TURN (udp, tcp)" : "STUN";
     }

@@ -37,10 +37,17 @@ final class CellRunner {
     private final Path classes;
     private final Path work;
     private final int messages;
+    private final long pathWaitMs;
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final List<String> log = new ArrayList<>();
 
     CellRunner(Path jar, Path classes, Path work, int messages) {
+        this(jar, classes, work, messages, 35_000);
+    }
+
+    /** @param pathWaitMs how long after the first send to wait for an open channel before settling for what is there */
+    CellRunner(Path jar, Path classes, Path work, int messages, long pathWaitMs) {
+        this.pathWaitMs = pathWaitMs;
         this.jar = jar;
         this.classes = classes;
         this.work = work;
@@ -80,7 +87,7 @@ final class CellRunner {
             long t0 = System.currentTimeMillis();
             long interval = 300, nextSend = t0;
             int i = 0;
-            long deadline = t0 + 60_000, pathDeadline = t0 + 35_000;
+            long deadline = t0 + 60_000, pathDeadline = t0 + pathWaitMs;
             while (System.currentTimeMillis() < deadline) {
                 long now = System.currentTimeMillis();
                 if (i < messages && now >= nextSend) {
