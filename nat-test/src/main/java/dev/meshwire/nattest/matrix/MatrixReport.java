@@ -210,7 +210,7 @@ final class MatrixReport {
      */
     static String heatmap(List<CellResult> rs, int planned) {
         List<NatBehaviour> bs = Cell.behaviours();
-        int cw = 62, chh = 30, left = 110, top = 90, gap = 60;
+        int cw = 62, chh = 30, left = 110, top = 125, gap = 60;
         int panelW = cw * bs.size();
         int w = left + 2 * panelW + gap + 20, h = top + chh * bs.size() + 110;
         StringBuilder b = new StringBuilder();
