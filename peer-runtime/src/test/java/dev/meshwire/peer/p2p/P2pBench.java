@@ -52,16 +52,8 @@ public final class P2pBench {
     static final int RTT_N = 2000;
     static final int TOTAL = 64 << 20;
 
-    public static void main(String[] args) throws Exception {
-        int code = 0;
-        try {
-            run();
-        } catch (Throwable t) {
-            t.printStackTrace();
-            code = 1;
-        }
-        // webrtc-java's native threads are not daemon threads: exit explicitly.
-        System.exit(code);
+    public static void main(String[] args) {
+        BenchMain.runAndExit(() -> run());
     }
 
     static void run() throws Exception {

@@ -55,15 +55,8 @@ public final class P2pPathBench {
     static final int RTT_N = Integer.getInteger("bench.rtt", 1000);
     static final int ROUNDS = 3;
 
-    public static void main(String[] args) throws Exception {
-        int code = 0;
-        try {
-            run();
-        } catch (Throwable t) {
-            t.printStackTrace();
-            code = 1;
-        }
-        System.exit(code); // webrtc-java's native threads are not daemon threads
+    public static void main(String[] args) {
+        BenchMain.runAndExit(() -> run());
     }
 
     /** One side: identity, cipher, its own coordinator link and (for the direct path) its engine. */
