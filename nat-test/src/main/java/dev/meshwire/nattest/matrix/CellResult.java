@@ -8,7 +8,8 @@ import java.util.Map;
  * @param pathA        final path A sees to B in {@code peers --json} ("failed" when the cell broke before)
  * @param pathB        final path B sees to A
  * @param firstDeliveredMs first message (either direction) in an inbox
- * @param directMs     first time both sides show an open channel (direct or TURN); -1 never
+ * @param channelOpenMs first time both sides show an open channel (direct or TURN); -1 never
+ * @param directMs     first time both sides show a direct path; -1 never (within the cell's path wait)
  * @param sentAB       messages A sent to B (accepted by A's daemon)
  * @param recvAB       distinct A→B messages in B's inbox
  * @param dupAB        extra copies of A→B messages in B's inbox
@@ -19,7 +20,7 @@ import java.util.Map;
  * @param coturnTcpClients TCP connections coturn accepted from the sites (its log; -1 without coturn)
  * @param coturnAllocations allocations coturn logged (-1 without coturn)
  */
-public record CellResult(Cell cell, String pathA, String pathB, long firstDeliveredMs, long directMs,
+public record CellResult(Cell cell, String pathA, String pathB, long firstDeliveredMs, long channelOpenMs, long directMs,
                          int sentAB, int recvAB, int dupAB, int sentBA, int recvBA, int dupBA,
                          Map<String, Integer> inboxPaths, boolean physicsAgrees, boolean expectedMatch,
                          long cellMs, String error, int coturnTcpClients, int coturnAllocations) {

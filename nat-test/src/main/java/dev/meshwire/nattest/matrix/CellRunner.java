@@ -58,7 +58,7 @@ final class CellRunner {
         long start = System.currentTimeMillis();
         Path dir = work.resolve(cell.id());
         String pathA = "failed", pathB = "failed";
-        long firstDelivered = -1, direct = -1;
+        long firstDelivered = -1, open = -1, direct = -1;
         int sentAB = 0, sentBA = 0;
         Map<String, Integer> recvAB = new HashMap<>(), recvBA = new HashMap<>();
         Map<String, Integer> inboxPaths = new TreeMap<>();
@@ -97,10 +97,14 @@ final class CellRunner {
                     nextSend += interval;
                 }
                 String pa = openPath(agentA, "bob"), pb = openPath(agentB, "alice");
-                if (direct < 0 && pa != null && pb != null) direct = System.currentTimeMillis() - t0;
+                long elapsed = System.currentTimeMillis() - t0;
+                if (open < 0 && pa != null && pb != null) open = elapsed;
+                if (direct < 0 && CellResult.isDirect(pa) && CellResult.isDirect(pb)) direct = elapsed;
                 int ab = inbox(agentB, "mx-a2b-", recvAB, null), ba = inbox(agentA, "mx-b2a-", recvBA, null);
                 if (firstDelivered < 0 && ab + ba > 0) firstDelivered = System.currentTimeMillis() - t0;
                 boolean allIn = i >= messages && recvAB.size() >= sentAB && recvBA.size() >= sentBA;
+                // Wait for direct on every cell, not only where physics expects it: ICE may start on TURN and
+                // move to a direct pair seconds later, and a direct path where physics says none is news too.
                 if (allIn && (direct >= 0 || System.currentTimeMillis() > pathDeadline)) break;
                 Thread.sleep(100);
             }
@@ -132,7 +136,7 @@ final class CellRunner {
                 // evidence only
             }
         }
-        return new CellResult(cell, pathA, pathB, firstDelivered, direct, sentAB, recvAB.size(), dupAB,
+        return new CellResult(cell, pathA, pathB, firstDelivered, open, direct, sentAB, recvAB.size(), dupAB,
                 sentBA, recvBA.size(), dupBA, inboxPaths, agrees, match, System.currentTimeMillis() - start, error, tcp, alloc);
     }
 

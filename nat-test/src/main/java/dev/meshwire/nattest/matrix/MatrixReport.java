@@ -29,8 +29,8 @@ final class MatrixReport {
         b.append("Run ").append(Instant.now()).append(", ").append(messages).append(" messages each way per cell, ")
                 .append("total ").append(totalMs / 1000.0).append(" s. Times are from the first send.\n\n");
         b.append(mode.equals("full") ? "## Every cell\n\n" : "");
-        b.append("| cell | A | B | ICE servers | physics | path A→B / B→A | expected | time to first message | time to channel open | A→B sent/recv/dup | B→A sent/recv/dup | inbox paths | coturn: allocations / TCP clients | result |\n");
-        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        b.append("| cell | A | B | ICE servers | physics | path A→B / B→A | expected | time to first message | time to channel open | time to direct | A→B sent/recv/dup | B→A sent/recv/dup | inbox paths | coturn: allocations / TCP clients | result |\n");
+        b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (CellResult r : rs) {
             Cell c = r.cell();
             b.append("| ").append(c.id()).append(" | ").append(c.a()).append(" | ").append(c.b()).append(" | ").append(c.ice())
@@ -38,6 +38,7 @@ final class MatrixReport {
                     .append(" | ").append(r.pathA()).append(" / ").append(r.pathB())
                     .append(" | ").append(c.expected().replace("|", " or ")).append(r.expectedMatch() ? "" : " (differs)")
                     .append(" | ").append(ms(r.firstDeliveredMs()))
+                    .append(" | ").append(ms(r.channelOpenMs()))
                     .append(" | ").append(ms(r.directMs()))
                     .append(" | ").append(r.sentAB()).append("/").append(r.recvAB()).append("/").append(r.dupAB())
                     .append(" | ").append(r.sentBA()).append("/").append(r.recvBA()).append("/").append(r.dupBA())
@@ -47,7 +48,7 @@ final class MatrixReport {
                             + (r.error() == null ? "" : ": " + r.error().replace('|', '/')))
                     .append(" |\n");
         }
-        b.append("\n\"time to channel open\" is the first moment both daemons report an open WebRTC channel (direct or via TURN) in `/v1/peers`.\n");
+        b.append("\n\"time to channel open\" is the first moment both daemons report an open WebRTC channel (direct or via TURN) in `/v1/peers`; \"time to direct\" the first moment both report a direct path (\"never\" if that did not happen within the cell's path wait, which runs for every cell).\n");
         return b.toString();
     }
 
@@ -163,7 +164,8 @@ final class MatrixReport {
             o.put("pathAtoB", r.pathA());
             o.put("pathBtoA", r.pathB());
             o.put("firstDeliveredMs", r.firstDeliveredMs());
-            o.put("channelOpenMs", r.directMs());
+            o.put("channelOpenMs", r.channelOpenMs());
+            o.put("directMs", r.directMs());
             o.put("sentAB", r.sentAB()); o.put("recvAB", r.recvAB()); o.put("dupAB", r.dupAB());
             o.put("sentBA", r.sentBA()); o.put("recvBA", r.recvBA()); o.put("dupBA", r.dupBA());
             o.set("inboxPaths", m.valueToTree(r.inboxPaths()));
@@ -195,7 +197,7 @@ final class MatrixReport {
             b.append("<rect x=\"274\" y=\"").append(y).append("\" width=\"476\" height=\"").append(rowH - 4)
                     .append("\" fill=\"").append(colour).append("\"/>\n");
             b.append("<text x=\"280\" y=\"").append(y + 20).append("\">").append(esc(p + " — first msg " + ms(r.firstDeliveredMs())
-                    + ", open " + ms(r.directMs()) + ", " + (r.recvAB() + r.recvBA()) + "/" + (r.sentAB() + r.sentBA())
+                    + ", open " + ms(r.channelOpenMs()) + ", direct " + ms(r.directMs()) + ", " + (r.recvAB() + r.recvBA()) + "/" + (r.sentAB() + r.sentBA())
                     + (r.ok() ? "" : " FAIL"))).append("</text>\n");
             y += rowH;
         }

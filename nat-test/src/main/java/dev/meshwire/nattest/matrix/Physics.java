@@ -18,12 +18,16 @@ import dev.meshwire.nattest.topology.NatBehaviour;
  *   <li>Y filters APDF, Y maps EIM <i>and X maps EIM</i>: Y opened {@code Ys} only for X's srflx
  *       {@code X_ip:Xs}, and only an EIM X sends its check from {@code Xs}.</li>
  * </ul>
- * The <b>response</b> (Y to the check's source {@code X_ip:Xp}) gets through X's NAT when Y maps EIM (it leaves from
- * {@code Ys}, exactly the endpoint X sent to, so every filter lets it in) or X does not filter APDF (an ADM/APDM Y
- * answers from another port of the same IP: EIF and ADF accept that, APDF does not).
- * <p>Direct is possible when this works in at least one direction. NONE (no NAT) counts as EIM+EIF; UDP_BLOCKED
- * never has a direct UDP path. Consequences: APDM-APDF against anything but EIF/ADF-with-EIM is impossible;
- * two APDM (or ADM) sides need an EIF side; EIM-APDF against ADM/APDM needs the other side to filter EIF.
+ * Once one check arrives the path works both ways, whatever Y's mapping: the NAT keeps a session for the inbound
+ * packet (a conntrack entry here, a session-table entry in a home router), so Y's response and Y's own triggered
+ * check to the peer-reflexive {@code X_ip:Xp} leave from {@code Ys} again, which is exactly the endpoint X sent to,
+ * and every X filter lets them in. (The first version of this rule also required an ADM/APDM Y to answer from
+ * its mapping towards X; the full matrix showed six such pairs going direct, which is how the session rule was
+ * found.)
+ * <p>Direct is possible when a check arrives in at least one direction. NONE (no NAT) counts as EIM+EIF;
+ * UDP_BLOCKED never has a direct UDP path. Consequences: anything reaches an EIF side; an EIM-ADF side is
+ * reachable from everyone; an EIM-APDF side only from EIM sides; ADM/APDM with ADF/APDF is unreachable, so two
+ * of them (or one and an EIM-APDF) need TURN.
  */
 public final class Physics {
     private Physics() {}
@@ -33,17 +37,14 @@ public final class Physics {
         return oneWay(a, b) || oneWay(b, a);
     }
 
-    /** X's check to Y's srflx address arrives and Y's response makes it back. */
+    /** X's check to Y's srflx address gets through Y's NAT (the response then rides the session it created). */
     static boolean oneWay(NatBehaviour x, NatBehaviour y) {
         Mapping xm = mapping(x), ym = mapping(y);
-        Filtering xf = filtering(x), yf = filtering(y);
-        boolean arrives = switch (yf) {
+        return switch (filtering(y)) {
             case EIF -> true;
             case ADF -> ym == Mapping.EIM;
             case APDF -> ym == Mapping.EIM && xm == Mapping.EIM;
         };
-        boolean responds = ym == Mapping.EIM || xf != Filtering.APDF;
-        return arrives && responds;
     }
 
     private static Mapping mapping(NatBehaviour b) {

@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 /** The full report's summary and heatmap from made-up results (no namespaces). */
 class MatrixReportTest {
     private static CellResult result(Cell c, String path, int recv) {
-        return new CellResult(c, path, path, 300, 600, 10, recv, 0, 10, 10, 0, Map.of(), 
+        return new CellResult(c, path, path, 300, 600, path.startsWith("direct") ? 600 : -1, 10, recv, 0, 10, 10, 0, Map.of(), 
                 CellResult.isDirect(path) == c.directPossible(), c.agrees(path), 1000, null, -1, -1);
     }
 

@@ -24,8 +24,10 @@ class PhysicsTest {
         assertTrue(d("APDM-EIF", "APDM-EIF"));      // both answer from a new port, both accept it
         assertFalse(d("APDM-ADF", "APDM-ADF"));     // nobody opens the srflx port for the other
         assertFalse(d("ADM-APDF", "EIM-APDF"));     // ADM sends its check from another port
-        assertFalse(d("ADM-EIF", "EIM-APDF"));      // the cone's check lands, the ADM answer from another port does not
-        assertTrue(d("ADM-EIF", "EIM-ADF"));        // ...unless the cone filters by address only
+        assertTrue(d("ADM-EIF", "EIM-APDF"));       // the cone's check lands on the EIF side; the answer rides its session
+        assertTrue(d("APDM-EIF", "APDM-APDF"));     // ...even when the EIF side maps per port
+        assertFalse(d("ADM-ADF", "ADM-ADF"));       // each opens its srflx port for the STUN server only
+        assertTrue(d("ADM-EIF", "EIM-ADF"));
         assertTrue(d("NONE", "APDM-APDF"));
     }
 

@@ -82,7 +82,7 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
 
     @Override
     public void onPath(String peer, String sessionId, CandidatePair pair) {
-        paths.pair(peer, pair);
+        paths.pair(peer, pair, System.currentTimeMillis());
     }
 
     @Override

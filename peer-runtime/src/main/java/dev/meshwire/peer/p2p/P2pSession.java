@@ -78,6 +78,7 @@ final class P2pSession {
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private volatile boolean waitingForDrain;
     private ScheduledFuture<?> connectTimer;
+    private ScheduledFuture<?> statsTimer;
     private volatile CandidatePair path;
 
     /** A message taken by send, until acked or reported unacked. */
@@ -213,6 +214,7 @@ final class P2pSession {
             if (connectTimer != null) connectTimer.cancel(false);
             engine.sessionOpened(this);
             requestStats();
+            scheduleStatsRefresh(0);
             schedulePump();
         } else if (s == RTCDataChannelState.CLOSING || s == RTCDataChannelState.CLOSED) {
             if (state == SessionState.CONNECTING) fail("data channel closed before it opened");
@@ -230,13 +232,34 @@ final class P2pSession {
         }
     }
 
+    /**
+     * Delays between re-reads of the selected pair after the channel opened, then {@link #STATS_STEADY_MS} for as
+     * long as it stays open. ICE often opens on whatever pair succeeded first (a TURN pair when the peers' NATs
+     * drop each other's first checks) and switches to a direct pair a few seconds later, when the hole punching
+     * checks succeed; webrtc-java has no selected-pair-changed callback, so the path users see must be polled.
+     */
+    private static final long[] STATS_BACKOFF_MS = {500, 1_000, 2_000, 3_000, 5_000, 8_000};
+    private static final long STATS_STEADY_MS = 15_000;
+
+    private void scheduleStatsRefresh(int round) {
+        long delay = round < STATS_BACKOFF_MS.length ? STATS_BACKOFF_MS[round] : STATS_STEADY_MS;
+        statsTimer = engine.schedule(() -> {
+            if (state != SessionState.OPEN) return;
+            requestStats();
+            scheduleStatsRefresh(round + 1);
+        }, delay);
+    }
+
     private void requestStats() {
         RTCPeerConnection p = pc;
         if (p == null) return;
         p.getStats(report -> {
             CandidatePair pair = selectedPair(report);
             if (pair != null) engine.post(() -> {
-                if (state == SessionState.OPEN) {
+                if (state == SessionState.OPEN && !pair.equals(path)) {
+                    if (path != null) {
+                        LOG.info("direct channel to {} moved from {} to {}", engine.shortKey(peer), PeerPath.name(path), PeerPath.name(pair));
+                    }
                     path = pair;
                     engine.pathKnown(this, pair);
                 }
@@ -376,6 +399,7 @@ final class P2pSession {
         if (state.terminal()) return;
         state = end;
         if (connectTimer != null) connectTimer.cancel(false);
+        if (statsTimer != null) statsTimer.cancel(false);
         if (notifyRemote) engine.signal(new P2pSignal.Close(engine.meshId(), engine.selfHex(), peer, sessionId, reason));
         disposeChannel(dc);
         dc = null;

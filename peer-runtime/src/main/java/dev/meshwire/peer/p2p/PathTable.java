@@ -21,8 +21,15 @@ public final class PathTable {
         });
     }
 
-    void pair(String peer, CandidatePair pair) {
-        paths.computeIfPresent(peer, (k, old) -> old.direct() ? new PeerPath(PeerPath.name(pair), old.state(), old.since(), old.rttMicros()) : old);
+    /** The selected candidate pair is known or changed; a different path name starts a new "since". */
+    void pair(String peer, CandidatePair pair, long now) {
+        paths.computeIfPresent(peer, (k, old) -> {
+            if (!old.direct()) return old;
+            String name = PeerPath.name(pair);
+            // "direct" alone is the placeholder between channel open and the first stats read: same path, same since.
+            long since = name.equals(old.path()) || "direct".equals(old.path()) ? old.since() : now;
+            return new PeerPath(name, old.state(), since, old.rttMicros());
+        });
     }
 
     /** Folds one measured round trip into the smoothed RTT (EWMA, 1/8 as TCP's SRTT). */
