@@ -7,6 +7,7 @@ import dev.meshwire.nattest.topology.NatBehaviour;
 import dev.meshwire.nattest.topology.SiteSpec;
 import dev.meshwire.nattest.topology.Topology;
 import dev.meshwire.nattest.topology.TopologySpec;
+import dev.meshwire.nattest.turn.Coturn;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,44 +148,7 @@ final class CellRunner {
     // ------------------------------------------------------------------ processes
 
     private void startCoturn(Topology t, Path dir) throws Exception {
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve("secret"), "mx-" + Long.toHexString(System.nanoTime()) + "-secret\n");
-        String secret = Files.readString(dir.resolve("secret")).trim();
-        String conf = String.join("\n",
-                "listening-ip=" + TURN_IP,
-                "relay-ip=" + TURN_IP,
-                "listening-port=" + TURN_PORT,
-                "min-port=49152",
-                "max-port=49352",
-                "fingerprint",
-                "use-auth-secret",
-                "static-auth-secret=" + secret,
-                "realm=meshwire.test",
-                "no-tls",
-                "no-dtls",
-                "no-cli",
-                "no-multicast-peers",
-                // never relay towards private/CGNAT space (a peer's host candidates); the black-hole default route
-                // of the public namespace still keeps sendto() from failing for anything else (spike trap 2)
-                "denied-peer-ip=10.0.0.0-10.255.255.255",
-                "denied-peer-ip=100.64.0.0-100.127.255.255",
-                "denied-peer-ip=172.16.0.0-172.31.255.255",
-                "denied-peer-ip=192.168.0.0-192.168.255.255",
-                "simple-log",
-                "verbose",
-                "log-file=" + dir.resolve("turn.log"),
-                "pidfile=" + dir.resolve("turn.pid"),
-                "userdb=" + dir.resolve("turndb"),
-                "") ;
-        Files.writeString(dir.resolve("turnserver.conf"), conf);
-        t.start(t.publicNs(), sh("exec turnserver -c " + dir.resolve("turnserver.conf") + " > " + dir.resolve("stdout.log") + " 2>&1"));
-        long deadline = System.currentTimeMillis() + 15_000;
-        while (System.currentTimeMillis() < deadline) {
-            Cmd.Result ss = t.exec(t.publicNs(), List.of("ss", "-Hltn", "sport = :" + TURN_PORT));
-            if (ss.ok() && ss.output().contains(TURN_IP + ":" + TURN_PORT)) return;
-            Thread.sleep(100);
-        }
-        throw new IOException("coturn did not listen on " + TURN_IP + ":" + TURN_PORT + " (see " + dir + ")");
+        Coturn.start(t, TURN_IP, TURN_PORT, dir);
     }
 
     private void startCoordinator(Topology t, Path dir, boolean turn) throws Exception {

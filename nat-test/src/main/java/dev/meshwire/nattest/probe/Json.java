@@ -4,11 +4,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
-/** Minimal JSON writer so the probe needs nothing but the JDK inside a namespace. */
-final class Json {
+/** Minimal JSON writer so the probes (this one and the TURN probe) need nothing but the JDK inside a namespace. */
+public final class Json {
     private Json() {}
 
-    static String write(Object v) {
+    public static String write(Object v) {
         StringBuilder b = new StringBuilder();
         write(b, v);
         return b.toString();
