@@ -12,9 +12,14 @@ package dev.meshwire.peer.p2p;
  * @param remoteProtocol udp or tcp
  */
 public record CandidatePair(String localType, String localProtocol, String remoteType, String remoteProtocol) {
+    /** True if either end of the pair is a TURN relay candidate. */
+    public boolean relayed() {
+        return "relay".equals(localType) || "relay".equals(remoteType);
+    }
+
     /** The user-visible path: {@code turn} if either side relays, otherwise {@code direct <type>}. */
     public String pathName() {
-        if ("relay".equals(localType) || "relay".equals(remoteType)) return "turn";
+        if (relayed()) return "turn";
         // Name the "least direct" side: prflx/srflx say more about the NAT situation than host.
         String t = rank(localType) >= rank(remoteType) ? localType : remoteType;
         return "direct " + t;

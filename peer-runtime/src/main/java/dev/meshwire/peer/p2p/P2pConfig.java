@@ -24,6 +24,10 @@ import java.util.function.Predicate;
  * @param highWatermark    stop handing frames to the channel while its bufferedAmount is above this
  * @param lowWatermark     resume once bufferedAmount is at or below this
  * @param sweepInterval    how often idle/lifetime are checked
+ * @param directRetryBase  how long a session may sit on a TURN pair before its offerer closes it and runs ICE again
+ *                         for a direct path; doubles per consecutive TURN outcome up to {@code directRetryMax} and
+ *                         resets once a direct pair is selected
+ * @param directRetryMax   the longest wait between two such retries
  */
 public record P2pConfig(
         List<IceServer> iceServers,
@@ -39,7 +43,9 @@ public record P2pConfig(
         int maxMessageBytes,
         long highWatermark,
         long lowWatermark,
-        Duration sweepInterval) {
+        Duration sweepInterval,
+        Duration directRetryBase,
+        Duration directRetryMax) {
 
     public P2pConfig {
         iceServers = List.copyOf(iceServers);
@@ -49,6 +55,8 @@ public record P2pConfig(
         requirePositive(retryBase, "retryBase");
         requirePositive(retryMax, "retryMax");
         requirePositive(sweepInterval, "sweepInterval");
+        requirePositive(directRetryBase, "directRetryBase");
+        requirePositive(directRetryMax, "directRetryMax");
         if (maxMessageBytes < 1) throw new IllegalArgumentException("maxMessageBytes must be positive");
         if (lowWatermark < 0 || highWatermark < lowWatermark) {
             throw new IllegalArgumentException("need 0 <= lowWatermark <= highWatermark");
@@ -60,42 +68,48 @@ public record P2pConfig(
         return new P2pConfig(List.of(), false, true, null,
                 Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofHours(1), true,
                 Duration.ofSeconds(5), Duration.ofMinutes(5),
-                64 << 20, 8L << 20, 1L << 20, Duration.ofSeconds(10));
+                64 << 20, 8L << 20, 1L << 20, Duration.ofSeconds(10),
+                Duration.ofSeconds(10), Duration.ofMinutes(10));
     }
 
     public P2pConfig withIceServers(List<IceServer> servers, boolean relayOnly) {
         return new P2pConfig(servers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval);
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax);
     }
 
     public P2pConfig withDisableTcp(boolean disable) {
         return new P2pConfig(iceServers, relayOnly, disable, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval);
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax);
     }
 
     public P2pConfig withCandidateFilter(Predicate<String> filter) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, filter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval);
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax);
     }
 
     public P2pConfig withTimers(Duration connect, Duration idle, Duration lifetime, Duration sweep) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connect, idle, lifetime,
-                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweep);
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweep, directRetryBase, directRetryMax);
     }
 
     public P2pConfig withRetry(Duration base, Duration max) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, base, max, maxMessageBytes, highWatermark, lowWatermark, sweepInterval);
+                rehandshake, base, max, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax);
     }
 
     public P2pConfig withRehandshake(boolean on) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                on, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval);
+                on, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax);
     }
 
     public P2pConfig withLimits(int maxMessage, long high, long low) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, retryBase, retryMax, maxMessage, high, low, sweepInterval);
+                rehandshake, retryBase, retryMax, maxMessage, high, low, sweepInterval, directRetryBase, directRetryMax);
+    }
+
+    public P2pConfig withDirectRetry(Duration base, Duration max) {
+        return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, base, max);
     }
 
     private static void requirePositive(Duration d, String name) {

@@ -43,6 +43,13 @@ import org.slf4j.LoggerFactory;
  * {@code retryBase} to {@code retryMax}) during which {@link #connect} answers BACKING_OFF; a session
  * that opens resets it. Incoming offers are accepted even while backing off.
  *
+ * <p><b>Stuck on TURN.</b> ICE settles on whatever pair works when it decides; if the direct checks lost a race
+ * (a NAT dropped the first ones, the machine was busy) it can stay on TURN although a direct path exists, and
+ * it never retries a failed pair by itself. So the offerer of a session whose selected pair is relayed closes it
+ * after {@code directRetryBase} (doubling per consecutive TURN outcome up to {@code directRetryMax}, reset by a
+ * direct one) at a quiet moment and runs ICE again. Messages go through the coordinator relay meanwhile, as they
+ * do whenever no channel is open; a pair of NATs where direct is impossible costs one new handshake per backoff.
+ *
  * <p><b>Threading.</b> All session state lives on one engine thread (a daemon thread of its own).
  * Public methods are thread-safe and never block, except {@link #closeAll()} and {@link #close()},
  * which wait for the native objects to be released and must not be called from a listener.
@@ -70,6 +77,8 @@ public final class P2pEngine implements AutoCloseable {
     /** Peer -> System.nanoTime() before which connect() backs off. */
     private final ConcurrentHashMap<String, Long> notBefore = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new HashMap<>();
+    /** Consecutive sessions per peer that ended up on a TURN pair (engine thread): sets the next direct retry's wait. */
+    private final Map<String, Integer> turnOutcomes = new HashMap<>();
     /** Candidates that arrived before their offer, by peer|sessionId (engine thread). */
     private final Map<String, List<P2pSignal.Candidate>> earlyCandidates = new LinkedHashMap<>(16, 0.75f, false) {
         @Override
@@ -330,6 +339,29 @@ public final class P2pEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("P2P listener failed", e);
         }
+        if (!pair.relayed()) {
+            turnOutcomes.remove(s.peer);
+        } else if (s.offerer && !s.directRetryScheduled) {
+            s.directRetryScheduled = true;
+            int n = turnOutcomes.merge(s.peer, 1, Integer::sum);
+            long wait = Math.min(config.directRetryMax().toMillis(), config.directRetryBase().toMillis() << Math.min(n - 1, 20));
+            schedule(() -> retryDirect(s, wait), wait);
+        }
+    }
+
+    /** Replaces a session that still sits on TURN with a fresh handshake, once nothing is in flight on it. */
+    private void retryDirect(P2pSession s, long waitedMs) {
+        if (closed || sessions.get(s.peer) != s || s.state() != SessionState.OPEN) return;
+        CandidatePair p = s.path();
+        if (p == null || !p.relayed()) return;   // ICE moved to a direct pair by itself meanwhile
+        if (!s.quiet()) {
+            schedule(() -> retryDirect(s, waitedMs), 1_000);
+            return;
+        }
+        LOG.info("direct channel to {} still on {} after {} s: running ICE again for a direct path",
+                shortKey(s.peer), PeerPath.name(p), waitedMs / 1000);
+        s.close(SessionState.CLOSED, "on TURN for " + waitedMs / 1000 + " s, retrying for a direct path", true);
+        startOffer(s.peer);
     }
 
     void sessionEnded(P2pSession s, SessionState end, String reason, List<Unacked> lost) {

@@ -80,6 +80,8 @@ final class P2pSession {
     private ScheduledFuture<?> connectTimer;
     private ScheduledFuture<?> statsTimer;
     private volatile CandidatePair path;
+    /** The engine has a direct retry pending for this session (engine thread only). */
+    boolean directRetryScheduled;
 
     /** A message taken by send, until acked or reported unacked. */
     static final class Outgoing {
@@ -109,6 +111,11 @@ final class P2pSession {
 
     CandidatePair path() {
         return path;
+    }
+
+    /** Nothing queued, being sent or waiting for an ack: closing now costs no resend (engine thread). */
+    boolean quiet() {
+        return queue.isEmpty() && current == null && unacked.isEmpty();
     }
 
     long openedNanos() {
