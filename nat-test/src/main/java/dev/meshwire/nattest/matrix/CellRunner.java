@@ -3,8 +3,6 @@ package dev.meshwire.nattest.matrix;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshwire.nattest.topology.Cmd;
-import dev.meshwire.nattest.topology.NatBehaviour;
-import dev.meshwire.nattest.topology.SiteSpec;
 import dev.meshwire.nattest.topology.Topology;
 import dev.meshwire.nattest.topology.TopologySpec;
 import java.io.IOException;
@@ -64,7 +62,7 @@ final class CellRunner {
         Map<String, Integer> inboxPaths = new TreeMap<>();
         String error = null;
         TopologySpec spec = new TopologySpec(TopologySpec.defaultPrefix("mx" + index),
-                List.of(site("a", cell.a()), site("b", cell.b())));
+                List.of(cell.a().site("a"), cell.b().site("b")));
         try (Topology t = Topology.build(spec)) {
             Files.createDirectories(dir);
             Topology.Site a = t.site("a"), b = t.site("b");
@@ -134,10 +132,6 @@ final class CellRunner {
         }
         return new CellResult(cell, pathA, pathB, firstDelivered, direct, sentAB, recvAB.size(), dupAB,
                 sentBA, recvBA.size(), dupBA, inboxPaths, agrees, match, System.currentTimeMillis() - start, error, tcp, alloc);
-    }
-
-    private static SiteSpec site(String name, NatBehaviour b) {
-        return new SiteSpec(name, b.kind() == NatBehaviour.Kind.NONE ? List.of() : List.of(b));
     }
 
     // ------------------------------------------------------------------ processes

@@ -18,12 +18,37 @@ class MatrixReportTest {
         Cell possible = Cell.full().get(0);                 // NONE <-> NONE, TURN on
         Cell impossible = Cell.full().stream().filter(c -> !c.turn()).findFirst().orElseThrow();
         List<CellResult> rs = List.of(result(possible, "turn udp", 10), result(impossible, "coordinator relay", 9));
-        String md = MatrixReport.markdown("full", rs, 1000, 10, 97);
-        assertTrue(md.contains("PARTIAL: 2 of 97"), md);
+        String md = MatrixReport.markdown("full", rs, 1000, 10, Cell.full());
+        assertTrue(md.contains("PARTIAL: 2 of " + Cell.full().size()), md);
         assertTrue(md.contains("direct in 0/1"), md);
         assertTrue(md.contains("**disagrees**"), md);
         assertTrue(md.contains("39/40 messages"), md);
-        String svg = MatrixReport.heatmap(rs, 97);
+        String svg = MatrixReport.heatmap(rs, Cell.full());
         assertTrue(svg.startsWith("<svg") && svg.contains("stroke=\"#cc0000\"") && svg.contains("PARTIAL"), svg);
+    }
+
+    @Test
+    void doubleNatRowsGetTheirOwnGridAndRowGroup() {
+        List<Cell> plan = Cell.full();
+        Cell dbl = plan.stream().filter(c -> c.hasDoubleNat() && c.turn()).findFirst().orElseThrow();
+        List<CellResult> rs = List.of(result(plan.get(0), "direct host", 10), result(dbl, "direct srflx", 10));
+        String md = MatrixReport.markdown("full", rs, 1000, 10, plan);
+        assertTrue(md.contains("### Double NAT"), md);
+        assertTrue(md.contains("| **EIM-EIF→EIM-ADF** (as EIM-ADF) | D srflx (d) |"), md);
+        String svg = MatrixReport.heatmap(rs, plan);
+        assertTrue(svg.contains("Double NAT: home router → CGNAT") && svg.contains("as APDM-APDF"), svg);
+    }
+
+    @Test
+    void stunOnlyRunHasOneStunPanelForEveryPair() throws Exception {
+        List<Cell> plan = Cell.full(false);
+        List<CellResult> rs = List.of(result(plan.get(0), "direct host", 10));
+        String md = MatrixReport.markdown("full-noturn", rs, 1000, 10, plan);
+        assertTrue(md.contains("STUN only (every pair)") && !md.contains("STUN + TURN (udp, tcp), "), md);
+        assertTrue(md.contains("`--turn none`"), md);
+        String svg = MatrixReport.heatmap(rs, plan);
+        assertTrue(svg.contains("ICE: STUN only (every pair)") && !svg.contains("ICE: STUN + TURN"), svg);
+        String json = MatrixReport.json("full-noturn", rs, 1000, 10);
+        assertTrue(json.contains("\"mode\" : \"full-noturn\"") && json.contains("\"aRouters\" : [ ]"), json);
     }
 }
