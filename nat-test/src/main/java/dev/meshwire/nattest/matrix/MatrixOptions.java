@@ -78,7 +78,7 @@ record MatrixOptions(boolean full, boolean turn, List<String> only, int messages
     }
 
     /** The cells to run: the matrix, or the {@code --only} subset of it in matrix order. */
-    List<Cell> plan() throws UsageException {
+    List<Cell> cells() throws UsageException {
         List<Cell> all = matrix();
         if (only == null) return all;
         Set<String> ids = new LinkedHashSet<>(only);

@@ -17,11 +17,21 @@ final class MatrixReport {
         return v < 0 ? "never" : v + " ms";
     }
 
-    static String markdown(String mode, List<CellResult> rs, long totalMs, int messages, List<Cell> plan) {
+    /**
+     * What a run covers: the whole matrix (the grids' layout, "not run" versus not part of the matrix) and the cells
+     * picked to run ({@code --only}; which panels and row groups are drawn, and when a report is partial).
+     */
+    record Plan(List<Cell> matrix, List<Cell> cells) {
+        static Plan whole(List<Cell> matrix) {
+            return new Plan(matrix, matrix);
+        }
+    }
+
+    static String markdown(String mode, List<CellResult> rs, long totalMs, int messages, Plan plan) {
         StringBuilder b = new StringBuilder();
         b.append("# NAT matrix (").append(mode).append(")\n\n");
-        if (rs.size() < plan.size()) b.append("**PARTIAL: ").append(rs.size()).append(" of ").append(plan.size()).append(" cells run.**\n\n");
-        if (plan.stream().noneMatch(Cell::turn)) {
+        if (rs.size() < plan.cells().size()) b.append("**PARTIAL: ").append(rs.size()).append(" of ").append(plan.cells().size()).append(" cells run.**\n\n");
+        if (plan.matrix().stream().noneMatch(Cell::turn)) {
             b.append("ICE servers: the coordinator's STUN only (`--turn none`); no TURN server runs, so a pair without a direct"
                     + " path must end on the coordinator relay.\n\n");
         }
@@ -77,8 +87,8 @@ final class MatrixReport {
         return null;
     }
 
-    private static boolean planned(List<Cell> plan, boolean turn, Side x, Side y) {
-        return plan.stream().anyMatch(c -> matches(c, turn, x, y));
+    private static boolean inMatrix(Plan plan, boolean turn, Side x, Side y) {
+        return plan.matrix().stream().anyMatch(c -> matches(c, turn, x, y));
     }
 
     /** A/B order does not matter: the matrix runs unordered pairs. */
@@ -86,24 +96,24 @@ final class MatrixReport {
         return c.turn() == turn && ((c.a().equals(x) && c.b().equals(y)) || (c.a().equals(y) && c.b().equals(x)));
     }
 
-    /** The ICE settings the plan uses: true = STUN + TURN, false = STUN only; TURN first. */
-    private static List<Boolean> iceModes(List<Cell> plan) {
+    /** The ICE settings of the cells picked: true = STUN + TURN, false = STUN only; TURN first. */
+    private static List<Boolean> iceModes(Plan plan) {
         List<Boolean> modes = new java.util.ArrayList<>();
-        if (plan.stream().anyMatch(Cell::turn)) modes.add(true);
-        if (plan.stream().anyMatch(c -> !c.turn())) modes.add(false);
+        if (plan.cells().stream().anyMatch(Cell::turn)) modes.add(true);
+        if (plan.cells().stream().anyMatch(c -> !c.turn())) modes.add(false);
         return modes;
     }
 
-    private static String iceTitle(boolean turn, List<Cell> plan) {
+    private static String iceTitle(boolean turn, Plan plan) {
         if (turn) return "STUN + TURN (udp, tcp)";
-        boolean everyPair = plan.stream().anyMatch(c -> !c.turn() && c.directPossible());
+        boolean everyPair = plan.matrix().stream().anyMatch(c -> !c.turn() && c.directPossible());
         return everyPair ? "STUN only (every pair)" : "STUN only (only pairs where direct is impossible)";
     }
 
-    /** The double-NAT sites of the plan, as grid rows; empty when it has none. */
-    private static List<Side> doubleNatRows(List<Cell> plan) {
+    /** The double-NAT sites of the cells picked, as grid rows; empty when there are none. */
+    private static List<Side> doubleNatRows(Plan plan) {
         return Cell.doubleNatSides().stream()
-                .filter(d -> plan.stream().anyMatch(c -> c.a().equals(d) || c.b().equals(d))).toList();
+                .filter(d -> plan.cells().stream().anyMatch(c -> c.a().equals(d) || c.b().equals(d))).toList();
     }
 
     private static List<Side> doubleNatColumns(List<Side> rows) {
@@ -116,7 +126,7 @@ final class MatrixReport {
         return Cell.behaviours().stream().map(Side::of).toList();
     }
 
-    private static void fullSummary(StringBuilder b, List<CellResult> rs, List<Cell> plan) {
+    private static void fullSummary(StringBuilder b, List<CellResult> rs, Plan plan) {
         b.append("## Summary\n\n");
         for (boolean t : iceModes(plan)) {
             List<CellResult> mode = rs.stream().filter(r -> r.cell().turn() == t).toList();
@@ -152,7 +162,7 @@ final class MatrixReport {
                             + ", B→A " + r.recvBA() + "/" + r.sentBA() + " dup " + r.dupBA())
                     .append(r.error() == null ? "" : ", error: " + r.error()).append("\n");
         }
-        boolean single = plan.stream().anyMatch(c -> !c.hasDoubleNat());
+        boolean single = plan.cells().stream().anyMatch(c -> !c.hasDoubleNat());
         List<Side> dblRows = doubleNatRows(plan);
         for (boolean t : iceModes(plan)) {
             if (single) grid(b, "### " + iceTitle(t, plan), singleSides(), singleSides(), t, rs, plan);
@@ -165,9 +175,9 @@ final class MatrixReport {
         b.append("\n");
     }
 
-    /** One outcome grid; "·" = not part of the matrix, "not run" = planned but no result (yet). */
+    /** One outcome grid; "·" = not part of the matrix, "not run" = part of it but no result (not picked, or not yet). */
     private static void grid(StringBuilder b, String title, List<Side> rows, List<Side> cols, boolean turn,
-                             List<CellResult> rs, List<Cell> plan) {
+                             List<CellResult> rs, Plan plan) {
         b.append("\n").append(title).append(": outcome path (A's / B's when they differ); `!` = disagrees with physics or ")
                 .append("lost/duplicated; `(d)` = physics allows direct\n\n|  |");
         for (Side y : cols) b.append(" ").append(y).append(" |");
@@ -179,8 +189,8 @@ final class MatrixReport {
             for (Side y : cols) {
                 CellResult r = find(rs, turn, x, y);
                 boolean possible = Physics.directPossible(x.effective(), y.effective());
-                String v = r != null ? outcome(r) + (r.ok() ? "" : " !") : planned(plan, turn, x, y) ? "not run" : "·";
-                if (possible && (r != null || planned(plan, turn, x, y))) v += " (d)";
+                String v = r != null ? outcome(r) + (r.ok() ? "" : " !") : inMatrix(plan, turn, x, y) ? "not run" : "·";
+                if (possible && (r != null || inMatrix(plan, turn, x, y))) v += " (d)";
                 b.append(" ").append(v).append(" |");
             }
             b.append("\n");
@@ -268,12 +278,12 @@ final class MatrixReport {
      * disagrees with physics or lost/duplicated a message; a small dot marks pairs where physics allows direct.
      * Double-NAT sites get their own smaller row group below (rows: the double-NAT sites, columns: their partners).
      */
-    static String heatmap(List<CellResult> rs, List<Cell> plan) {
+    static String heatmap(List<CellResult> rs, Plan plan) {
         List<Boolean> modes = iceModes(plan);
-        List<Side> single = plan.stream().anyMatch(c -> !c.hasDoubleNat()) ? singleSides() : List.of();
+        List<Side> single = plan.cells().stream().anyMatch(c -> !c.hasDoubleNat()) ? singleSides() : List.of();
         List<Side> dblRows = doubleNatRows(plan), dblCols = doubleNatColumns(dblRows);
         int panelW = CW * Math.max(single.size(), dblCols.size());
-        int w = Math.max(LEFT + modes.size() * (panelW + GAP) + 20, 1120);   // at least the legend's width
+        int w = Math.max(LEFT + modes.size() * (panelW + GAP) + 20, 1040);   // at least the legend's width
         StringBuilder b = new StringBuilder();
         StringBuilder body = new StringBuilder();
         int y = 45;
@@ -282,11 +292,11 @@ final class MatrixReport {
             y = group(body, y + 20, "Double NAT: home router → CGNAT (inner→outer); rows show the behaviour they compose to",
                     dblRows, dblCols, modes, panelW, rs, plan);
         }
-        int ly = y + 25, h = ly + 50;
+        int ly = y + 25, h = ly + 62;
         b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
                 .append("\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
         b.append("<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">meshwire NAT matrix (full): path the daemons end on, per pair of site NATs")
-                .append(rs.size() < plan.size() ? " — PARTIAL " + rs.size() + "/" + plan.size() : "").append("</text>\n");
+                .append(rs.size() < plan.cells().size() ? " — PARTIAL " + rs.size() + "/" + plan.cells().size() : "").append("</text>\n");
         b.append(body);
         String[][] legend = {{"#6aa84f", "direct (both sides)"}, {"#f1c232", "TURN over UDP"}, {"#e69138", "TURN, a TCP leg"},
                 {"#9fb4c7", "coordinator relay"}, {"#e06666", "failed / mixed"}, {"#f3f3f3", "not run"}};
@@ -298,16 +308,17 @@ final class MatrixReport {
             lx += 150;
         }
         b.append("<text x=\"").append(LEFT).append("\" y=\"").append(ly + 35).append("\">")
-                .append(esc("\u25cf = physics (RFC 4787, simultaneous open) allows a direct path; red border and \"!\" = disagrees with physics, or lost/duplicated a message. Matrix is symmetric (unordered pairs run once)."))
-                .append("</text>\n");
+                .append(esc("\u25cf = physics (RFC 4787, simultaneous open) allows a direct path; red border and \"!\" = disagrees with physics, or lost/duplicated a message."))
+                .append("</text>\n<text x=\"").append(LEFT).append("\" y=\"").append(ly + 50).append("\">")
+                .append("Matrix is symmetric (unordered pairs run once); n/a = not part of the matrix.</text>\n");
         return b.append("</svg>\n").toString();
     }
 
-    private static final int CW = 62, CHH = 30, LEFT = 120, GAP = 90, LABELS = 80;
+    private static final int CW = 62, CHH = 30, LEFT = 120, GAP = 130, LABELS = 80;   // GAP leaves room for the double-NAT row labels
 
     /** A row group: optional heading, then one panel per ICE setting side by side; returns the y below it. */
     private static int group(StringBuilder b, int y, String heading, List<Side> rows, List<Side> cols, List<Boolean> modes,
-                             int panelW, List<CellResult> rs, List<Cell> plan) {
+                             int panelW, List<CellResult> rs, Plan plan) {
         if (heading != null) {
             b.append("<text x=\"10\" y=\"").append(y).append("\" font-size=\"13\" font-weight=\"bold\">").append(esc(heading)).append("</text>\n");
             y += 20;
@@ -339,10 +350,10 @@ final class MatrixReport {
         return top + CHH * rows.size();
     }
 
-    private static void cell(StringBuilder b, int x, int y, Side a, Side c, boolean turn, List<CellResult> rs, List<Cell> plan) {
+    private static void cell(StringBuilder b, int x, int y, Side a, Side c, boolean turn, List<CellResult> rs, Plan plan) {
         CellResult r = find(rs, turn, a, c);
         boolean possible = Physics.directPossible(a.effective(), c.effective());
-        boolean inPlan = planned(plan, turn, a, c);
+        boolean inPlan = inMatrix(plan, turn, a, c);
         String fill, label;
         if (r == null) {
             fill = "#f3f3f3";

@@ -49,7 +49,7 @@ public final class NatMatrix {
         List<Cell> cells;
         try {
             o = MatrixOptions.parse(args);
-            cells = o.plan();
+            cells = o.cells();
         } catch (MatrixOptions.UsageException e) {
             err.println("nat-test: " + e.getMessage() + " (" + MatrixOptions.USAGE + ")");
             return EXIT_USAGE;
@@ -85,11 +85,12 @@ public final class NatMatrix {
             CellRunner runner = new CellRunner(o.jar().toAbsolutePath(), o.classes().toAbsolutePath(), work.toAbsolutePath(),
                     o.messages(), o.pathWaitMs());
             long t0 = System.currentTimeMillis();
-            List<CellResult> results = runAll(o, cells, runner, reportName, t0, err);
+            MatrixReport.Plan plan = new MatrixReport.Plan(o.matrix(), cells);
+            List<CellResult> results = runAll(o, plan, runner, reportName, t0, err);
             long total = System.currentTimeMillis() - t0;
             out.println(o.json() ? MatrixReport.json(o.mode(), results, total, o.messages())
-                    : MatrixReport.markdown(o.mode(), results, total, o.messages(), cells));
-            if (o.reportDir() != null) write(o.reportDir(), reportName, o.mode(), results, total, o.messages(), cells);
+                    : MatrixReport.markdown(o.mode(), results, total, o.messages(), plan));
+            if (o.reportDir() != null) write(o.reportDir(), reportName, o.mode(), results, total, o.messages(), plan);
             return results.stream().allMatch(CellResult::ok) ? 0 : 1;
         } catch (Exception e) {
             err.println("nat-test: error: " + e);
@@ -98,8 +99,9 @@ public final class NatMatrix {
     }
 
     /** Runs the cells, {@code --parallel} at a time; writes a partial report after every cell. */
-    private static List<CellResult> runAll(MatrixOptions o, List<Cell> cells, CellRunner runner, String reportName,
+    private static List<CellResult> runAll(MatrixOptions o, MatrixReport.Plan plan, CellRunner runner, String reportName,
                                            long t0, PrintStream err) throws Exception {
+        List<Cell> cells = plan.cells();
         CellResult[] slots = new CellResult[cells.size()];
         ExecutorService pool = Executors.newFixedThreadPool(o.parallel());
         List<Future<?>> futures = new ArrayList<>();
@@ -119,7 +121,7 @@ public final class NatMatrix {
                     for (CellResult x : slots) if (x != null) done.add(x);
                     if (o.reportDir() != null && done.size() < slots.length) {
                         try {
-                            write(o.reportDir(), reportName, o.mode(), done, System.currentTimeMillis() - t0, o.messages(), cells);
+                            write(o.reportDir(), reportName, o.mode(), done, System.currentTimeMillis() - t0, o.messages(), plan);
                         } catch (Exception e) {
                             err.println("nat-test: partial report not written: " + e);
                         }
@@ -134,7 +136,7 @@ public final class NatMatrix {
     }
 
     private static void write(Path reportDir, String name, String mode, List<CellResult> rs, long total, int messages,
-                              List<Cell> plan) throws Exception {
+                              MatrixReport.Plan plan) throws Exception {
         Files.createDirectories(reportDir);
         Files.writeString(reportDir.resolve(name + ".md"), MatrixReport.markdown(mode, rs, total, messages, plan));
         Files.writeString(reportDir.resolve(name + ".json"), MatrixReport.json(mode, rs, total, messages));

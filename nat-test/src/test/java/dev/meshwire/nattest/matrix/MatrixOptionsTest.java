@@ -46,7 +46,7 @@ class MatrixOptionsTest {
         assertEquals("quick-noturn", o.mode());
         assertFalse(o.turn());
         assertTrue(o.json());
-        assertEquals(List.of("flat-flat", "sym-sym-stun"), o.plan().stream().map(Cell::id).toList());   // matrix order
+        assertEquals(List.of("flat-flat", "sym-sym-stun"), o.cells().stream().map(Cell::id).toList());   // matrix order
         assertEquals(5, o.messages());
         assertEquals(7_000, o.pathWaitMs());
         assertEquals("full-noturn", parse("--turn", "none", "full").mode());
@@ -66,7 +66,7 @@ class MatrixOptionsTest {
     @Test
     void unknownCellIsAUsageErrorNamingTheMatrix() throws Exception {
         MatrixOptions o = parse("--turn", "none", "--only", "sym-sym-turn");   // a cell of the coturn matrix
-        var e = assertThrows(MatrixOptions.UsageException.class, o::plan);
+        var e = assertThrows(MatrixOptions.UsageException.class, o::cells);
         assertTrue(e.getMessage().contains("sym-sym-turn") && e.getMessage().contains("quick-noturn"), e.getMessage());
     }
 
