@@ -1,34 +1,72 @@
 #!/usr/bin/env bash
 # Runs the NAT traversal result matrix: real meshwire daemons behind namespace NATs, a real coordinator (with its
-# STUN) and coturn in the public namespace; writes nat-test/reports/matrix-<quick|full>.{md,json,svg}.
-#
-# usage: nat-test/run-matrix.sh [quick|full] [--messages N] [--parallel N] [--path-wait SECONDS] [--only CELL,...]
-#   quick  4 cells, 20 messages each way, one cell at a time (about 65 s)
-#   full   every unordered pair of the 11 site behaviours under STUN + TURN (66 cells) plus a STUN-only variant
-#          of the 31 pairs where physics rules direct out (97 cells), 10 messages each way, 4 cells at a time,
-#          15 s to wait for a channel (about 20 min on 2 cores); see docs/nat-traversal.md "Full matrix"
-#
-# Needs root, iproute2 (`ip netns`), nftables, coturn and libpulse0 (WebRTC natives):
-#   apt-get install -y --no-install-recommends nftables coturn libpulse0
-# Exit codes: 0 every cell OK, 1 a cell failed, 2 usage, 3 error, 10-14 preflight refusals (see
-# verify-nat-behaviours.sh), 15 coturn missing, 16 meshwire.jar missing.
-# Namespaces (mwnt-<pid>-mx*) and every process started inside them are removed on success, failure and Ctrl-C.
+# STUN) and, unless --turn none, coturn in the public namespace; writes
+# nat-test/reports/matrix-<quick|full>[-noturn][-only].{md,json,svg}. `./meshwire nat-test ...` runs this script.
+# Options: see usage below (or --help). Namespaces (mwnt-<pid>-mx*) and every process started inside them are
+# removed on success, failure and Ctrl-C.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 
-if [ "$(id -u)" != 0 ]; then
+usage() {
+  cat <<'USAGE'
+usage: ./meshwire nat-test [--matrix quick|full] [--turn coturn|none] [--only CELL,...] [--messages N]
+                           [--parallel N] [--path-wait SECONDS] [--json] [--list]
+       nat-test/run-matrix.sh [quick|full] [the same options]
+
+Runs the NAT traversal matrix on this machine: two real meshwire daemons per cell behind network-namespace NATs
+(nftables), a real coordinator with its STUN and, with --turn coturn, coturn; messages both ways through the
+daemons' IPC; reports which path they end on and whether every message arrived exactly once.
+Needs root, iproute2, nftables, libpulse0, and coturn unless --turn none
+(apt-get install -y --no-install-recommends nftables coturn libpulse0).
+
+  --matrix quick|full  quick (default): 4 cells (flat, cone, symmetric, UDP blocked), 20 messages each way,
+                       one cell at a time, about 65 s.
+                       full: every pair of the 11 single-NAT behaviours and 2 double-NAT (CGNAT) sites against
+                       their partners, 10 messages each way, 4 cells at a time, about 20 min on 2 cores.
+  --turn coturn|none   coturn (default): the coordinator hands out its STUN and coturn (TURN over UDP and TCP);
+                       pairs without a direct path end on TURN. none: STUN only, no coturn; they must end on the
+                       coordinator relay. Reports of a "none" run are named matrix-<matrix>-noturn.*.
+  --only CELL,...      run only these cells (ids from --list); reports are named matrix-<...>-only.*, so a
+                       subset never overwrites the report of a whole run.
+  --messages N         messages each way per cell (default 20 quick, 10 full)
+  --parallel N         cells at a time (default 1 quick, 4 full)
+  --path-wait SECONDS  how long to wait for a channel after the first send (default 15 quick, 30 full; every cell waits for direct that long)
+  --json               print the JSON report on stdout instead of the Markdown one (progress stays on stderr)
+  --list               print the cells of the chosen matrix and exit (no root needed)
+
+Exit: 0 every cell OK, 1 a cell failed, 2 usage, 3 error (also a failed build), 10 not Linux, 11 not root,
+12 no 'ip', 13 cannot create a namespace, 14 no nftables NAT in a namespace, 15 coturn missing (--turn coturn),
+16 meshwire.jar missing. Errors are one line on stderr.
+USAGE
+}
+
+list=no
+for a in "$@"; do
+  case "$a" in
+    -h|--help) usage; exit 0 ;;
+    --list) list=yes ;;
+  esac
+done
+
+if [ "$list" = no ] && [ "$(id -u)" != 0 ]; then
   echo "nat-test: refusing to run: needs root to create network namespaces (uid $(id -u)); run with sudo or as root" >&2
   exit 11
 fi
 
-(cd "$root" && mvn -q -DskipTests package -pl peer-runtime -am)
-(cd "$root" && mvn -q -pl nat-test -DskipTests package dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
-
-extra=()
-if [ "${1:-}" = full ] && [[ " $* " != *" --parallel "* ]]; then extra=(--parallel 4); fi
+# Maven's output is kept out of the way (stdout carries only the report, stderr one line per error) and shown
+# only when the build fails.
+log="$(mktemp)"
+if ! { (cd "$root" && mvn -q -B -DskipTests package -pl peer-runtime -am) \
+    && (cd "$root" && mvn -q -B -pl nat-test -DskipTests package dependency:build-classpath \
+          -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime); } > "$log" 2>&1; then
+  cat "$log" >&2
+  rm -f "$log"
+  echo "nat-test: build failed (see the Maven output above)" >&2
+  exit 3
+fi
+rm -f "$log"
 
 exec java -cp "$here/target/classes:$(cat "$here/target/classpath.txt")" \
     dev.meshwire.nattest.matrix.NatMatrix --jar "$root/peer-runtime/target/meshwire.jar" \
-    --classes "$here/target/classes" --report-dir "$here/reports" "${extra[@]}" "$@"
+    --classes "$here/target/classes" --report-dir "$here/reports" "$@"

@@ -1,8 +1,11 @@
 package dev.meshwire.nattest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshwire.nattest.matrix.NatMatrix;
 import dev.meshwire.nattest.topology.Cmd;
 import java.nio.file.Files;
@@ -13,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Runs the quick NAT matrix (4 cells, real daemons, coordinator and coturn in namespaces; about 65 s) and expects
+ * Runs the quick NAT matrix (5 cells, real daemons, coordinator and coturn in namespaces; about 65 s) and expects
  * every cell OK: exact counts both ways, no duplicates, outcome consistent with what the NATs allow.
  * Needs root/netns/nft (see {@link NamespaceSupport}); skipped with a reason when coturn's {@code turnserver} or
  * the packaged {@code peer-runtime/target/meshwire.jar} is missing (the reactor builds nat-test independently of
@@ -21,8 +24,8 @@ import org.junit.jupiter.api.Timeout;
  */
 class NatMatrixQuickTest {
     @Test
-    @Timeout(value = 240, unit = TimeUnit.SECONDS)
-    void quickMatrixPasses() {
+    @Timeout(value = 420, unit = TimeUnit.SECONDS)
+    void quickMatrixPasses() throws Exception {
         NamespaceSupport.require();
         assumeTrue(Cmd.run(List.of("sh", "-c", "command -v turnserver")).ok(),
                 "coturn missing (apt-get install -y --no-install-recommends coturn): quick matrix skipped");
@@ -31,5 +34,14 @@ class NatMatrixQuickTest {
         int exit = NatMatrix.run(new String[] {"--jar", jar.toString(), "--classes", "target/classes",
                 "--report-dir", "target/matrix-report", "--work", "target/matrix-test-work", "quick"});
         assertEquals(0, exit, "quick matrix failed; see target/matrix-report/matrix-quick.md and target/matrix-test-work");
+        // Beyond "agrees with physics": each cell must end on exactly the predicted path class (direct host for flat
+        // hosts, direct srflx|prflx for the cones, TURN for symmetric, TURN over TCP when UDP is blocked).
+        JsonNode report = new ObjectMapper().readTree(Path.of("target/matrix-report/matrix-quick.json").toFile());
+        for (JsonNode cell : report.path("cells")) {
+            assertTrue(cell.path("expectedMatch").asBoolean(), cell.path("id").asText() + " ended on "
+                    + cell.path("pathAtoB").asText() + " / " + cell.path("pathBtoA").asText() + ", expected "
+                    + cell.path("expected").asText());
+        }
+        assertEquals(5, report.path("cells").size());
     }
 }

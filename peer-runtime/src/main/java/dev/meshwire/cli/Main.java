@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, MeshCommand.class, InviteCommand.class,
                 JoinCommand.class, PeersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
                 WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
-                ReconnectCommand.class, CoordinatorCommand.class, DemoCommand.class})
+                ReconnectCommand.class, CoordinatorCommand.class, DemoCommand.class, NatTestCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "meshwire state directory (default: $MESHWIRE_HOME, else ~/.meshwire)")

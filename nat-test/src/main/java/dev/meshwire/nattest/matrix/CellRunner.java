@@ -3,8 +3,6 @@ package dev.meshwire.nattest.matrix;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshwire.nattest.topology.Cmd;
-import dev.meshwire.nattest.topology.NatBehaviour;
-import dev.meshwire.nattest.topology.SiteSpec;
 import dev.meshwire.nattest.topology.Topology;
 import dev.meshwire.nattest.topology.TopologySpec;
 import dev.meshwire.nattest.turn.Coturn;
@@ -34,6 +32,9 @@ final class CellRunner {
     static final String MESH = "mx";
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    /** How long {@link #finalPath} waits for a handshake in progress to finish. */
+    private static final long SETTLE_MS = 15_000;
+
     private final Path jar;
     private final Path classes;
     private final Path work;
@@ -59,16 +60,17 @@ final class CellRunner {
         long start = System.currentTimeMillis();
         Path dir = work.resolve(cell.id());
         String pathA = "failed", pathB = "failed";
-        long firstDelivered = -1, open = -1, direct = -1;
+        long firstDelivered = -1, open = -1, direct = -1, fromPeerAtA = -1, fromPeerAtB = -1;
         int sentAB = 0, sentBA = 0;
         Map<String, Integer> recvAB = new HashMap<>(), recvBA = new HashMap<>();
         Map<String, Integer> inboxPaths = new TreeMap<>();
         String error = null;
         TopologySpec spec = new TopologySpec(TopologySpec.defaultPrefix("mx" + index),
-                List.of(site("a", cell.a()), site("b", cell.b())));
+                List.of(cell.a().site("a"), cell.b().site("b")));
         try (Topology t = Topology.build(spec)) {
             Files.createDirectories(dir);
             Topology.Site a = t.site("a"), b = t.site("b");
+            for (Topology.Site site : List.of(a, b)) site.routerNs().forEach(r -> FlowEvidence.enableAccounting(t, r));
             if (cell.turn()) startCoturn(t, dir.resolve("turn"));
             startCoordinator(t, dir.resolve("coord"), cell.turn());
             Path homeA = dir.resolve("home-a"), homeB = dir.resolve("home-b");
@@ -116,6 +118,8 @@ final class CellRunner {
             inbox(agentA, "mx-b2a-", recvBA, inboxPaths);
             pathA = finalPath(agentA, "bob");
             pathB = finalPath(agentB, "alice");
+            fromPeerAtA = FlowEvidence.packetsFromPeer(t, a, b.publicIp());
+            fromPeerAtB = FlowEvidence.packetsFromPeer(t, b, a.publicIp());
             if (i < messages) error = "ran out of time while sending";
         } catch (Exception e) {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -138,11 +142,8 @@ final class CellRunner {
             }
         }
         return new CellResult(cell, pathA, pathB, firstDelivered, open, direct, sentAB, recvAB.size(), dupAB,
-                sentBA, recvBA.size(), dupBA, inboxPaths, agrees, match, System.currentTimeMillis() - start, error, tcp, alloc);
-    }
-
-    private static SiteSpec site(String name, NatBehaviour b) {
-        return new SiteSpec(name, b.kind() == NatBehaviour.Kind.NONE ? List.of() : List.of(b));
+                sentBA, recvBA.size(), dupBA, inboxPaths, agrees, match, System.currentTimeMillis() - start, error, tcp, alloc,
+                fromPeerAtA, fromPeerAtB);
     }
 
     // ------------------------------------------------------------------ processes
@@ -225,13 +226,24 @@ final class CellRunner {
         return path == null || path.equals("coordinator relay") ? null : path;
     }
 
-    private static String finalPath(Agent agent, String name) throws IOException {
-        JsonNode p = peer(agent, name);
-        if (p == null) return "failed";
-        String path = p.path("path").asText("failed");
-        String state = p.path("pathState").asText("none");
-        if (path.equals("coordinator relay")) return path;
-        return "open".equals(state) ? path : path + " (" + state + ")";
+    /**
+     * The path the pair settled on. A handshake in progress (a daemon re-running ICE after sitting on TURN, or a
+     * re-handshake) is not an outcome: wait up to {@link #SETTLE_MS} for it to end and report what it ended on.
+     */
+    private static String finalPath(Agent agent, String name) throws IOException, InterruptedException {
+        long deadline = System.currentTimeMillis() + SETTLE_MS;
+        while (true) {
+            JsonNode p = peer(agent, name);
+            if (p == null) return "failed";
+            String path = p.path("path").asText("failed");
+            String state = p.path("pathState").asText("none");
+            if ("connecting".equals(state) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(100);
+                continue;
+            }
+            if (path.equals("coordinator relay")) return path;
+            return "open".equals(state) ? path : path + " (" + state + ")";
+        }
     }
 
     private static boolean send(Agent agent, String to, String text) throws IOException {

@@ -3,6 +3,7 @@ package dev.meshwire.nattest.matrix;
 import dev.meshwire.nattest.topology.Filtering;
 import dev.meshwire.nattest.topology.Mapping;
 import dev.meshwire.nattest.topology.NatBehaviour;
+import java.util.List;
 
 /**
  * Can a direct UDP path exist between two sites? RFC 4787 reasoning for ICE as the daemons do it: both sides learn
@@ -33,18 +34,49 @@ public final class Physics {
     private Physics() {}
 
     public static boolean directPossible(NatBehaviour a, NatBehaviour b) {
-        if (a.kind() == NatBehaviour.Kind.UDP_BLOCKED || b.kind() == NatBehaviour.Kind.UDP_BLOCKED) return false;
+        return directPossible(chain(a), chain(b));
+    }
+
+    /**
+     * The same rule for sites behind a chain of NATs (inner first; empty = flat host). A check must pass every
+     * layer's filter on its way in, and each layer judges it by what <i>that</i> layer has sent: a layer's mapping
+     * towards the peer is the STUN-facing one only if it and every layer inside it map EIM (an inner ADM/APDM
+     * hands the outer layer a new source port, so the outer one makes a new mapping too). Inner layers see the
+     * peer's real address, because the outer layer translates only the destination of inbound packets. So a
+     * CGNAT that filters EIF in front of a port-restricted cone (EIM-APDF) is reachable from EIM peers, although
+     * from outside the chain looks like APDM-APDF ({@link NatBehaviour#compose}).
+     */
+    public static boolean directPossible(List<NatBehaviour> a, List<NatBehaviour> b) {
+        if (blocked(a) || blocked(b)) return false;
         return oneWay(a, b) || oneWay(b, a);
     }
 
-    /** X's check to Y's srflx address gets through Y's NAT (the response then rides the session it created). */
-    static boolean oneWay(NatBehaviour x, NatBehaviour y) {
-        Mapping xm = mapping(x), ym = mapping(y);
-        return switch (filtering(y)) {
-            case EIF -> true;
-            case ADF -> ym == Mapping.EIM;
-            case APDF -> ym == Mapping.EIM && xm == Mapping.EIM;
-        };
+    /** X's check to Y's srflx address gets through every NAT of Y (the response then rides the session it created). */
+    static boolean oneWay(List<NatBehaviour> x, List<NatBehaviour> y) {
+        boolean xEim = allEim(x);
+        boolean insideEim = true;   // every layer of Y up to and including this one maps EIM
+        for (NatBehaviour layer : y) {
+            insideEim &= mapping(layer) == Mapping.EIM;
+            boolean passes = switch (filtering(layer)) {
+                case EIF -> true;
+                case ADF -> insideEim;
+                case APDF -> insideEim && xEim;
+            };
+            if (!passes) return false;
+        }
+        return true;
+    }
+
+    private static List<NatBehaviour> chain(NatBehaviour b) {
+        return b.kind() == NatBehaviour.Kind.NONE ? List.of() : List.of(b);
+    }
+
+    private static boolean blocked(List<NatBehaviour> chain) {
+        return chain.stream().anyMatch(l -> l.kind() == NatBehaviour.Kind.UDP_BLOCKED);
+    }
+
+    private static boolean allEim(List<NatBehaviour> chain) {
+        return chain.stream().allMatch(l -> mapping(l) == Mapping.EIM);
     }
 
     private static Mapping mapping(NatBehaviour b) {

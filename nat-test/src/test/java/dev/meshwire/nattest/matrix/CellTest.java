@@ -4,18 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshwire.nattest.topology.NatBehaviour;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** Pure checks of the matrix's physics expectations and report rendering (no namespaces). */
 class CellTest {
     @Test
-    void quickMatrixHasFourCellsAndTheirPhysics() {
+    void quickMatrixHasFiveCellsAndTheirPhysics() {
         var cells = Cell.quick();
-        assertEquals(4, cells.size());
+        assertEquals(5, cells.size());
         assertTrue(cells.get(0).directPossible());
         assertTrue(cells.get(1).directPossible());
-        assertFalse(cells.get(2).directPossible());
+        assertTrue(cells.get(2).directPossible());     // restricted cone vs symmetric, with TURN on offer
         assertFalse(cells.get(3).directPossible());
+        assertFalse(cells.get(4).directPossible());
+        assertTrue(cells.get(3).agrees("turn udp") && cells.get(3).agrees("turn tcp"));
     }
 
     @Test
@@ -25,8 +29,8 @@ class CellTest {
         assertTrue(cone.agrees("direct prflx"));
         assertFalse(cone.agrees("direct host"));
         assertFalse(cone.agrees("turn udp"));
-        assertTrue(Cell.quick().get(3).agrees("turn tcp"));
-        assertFalse(Cell.quick().get(3).agrees("turn udp"));
+        assertTrue(Cell.quick().get(4).agrees("turn tcp"));
+        assertFalse(Cell.quick().get(4).agrees("turn udp"));
     }
 
     @Test
@@ -35,5 +39,63 @@ class CellTest {
         assertFalse(CellResult.isDirect("turn udp"));
         assertFalse(CellResult.isDirect("coordinator relay"));
         assertFalse(CellResult.isDirect(null));
+    }
+
+    @Test
+    void quickWithoutTurnEndsOnTheRelayWhereDirectIsImpossible() {
+        List<Cell> cells = Cell.quick(false);
+        assertEquals(List.of("flat-flat", "cone-cone-stun", "sym-sym-stun", "udpblocked-stun"), cells.stream().map(Cell::id).toList());
+        assertTrue(cells.stream().noneMatch(Cell::turn));
+        assertTrue(cells.get(0).agrees("direct host"));
+        assertTrue(cells.get(1).agrees("direct srflx") && cells.get(1).agrees("direct prflx"));
+        for (Cell c : cells.subList(2, 4)) {
+            assertFalse(c.directPossible());
+            assertTrue(c.agrees("coordinator relay"), c.id());
+            assertFalse(c.agrees("turn udp"), c.id());
+        }
+    }
+
+    @Test
+    void fullWithoutTurnRunsEveryPairOnceStunOnly() {
+        List<Cell> cells = Cell.full(false);
+        assertEquals(66 + 11, cells.size());            // 11 behaviours' unordered pairs, then 11 double-NAT pairs
+        assertTrue(cells.stream().noneMatch(Cell::turn));
+        assertEquals(cells.size(), cells.stream().map(Cell::id).distinct().count());
+        for (Cell c : cells) {
+            assertEquals(c.directPossible() ? "direct host|srflx|prflx" : "coordinator relay", c.expected(), c.id());
+            assertTrue(c.id().endsWith("-stun"), c.id());
+        }
+    }
+
+    @Test
+    void doubleNatSidesComposeAsTheProbeObserved() {
+        List<Side> dbl = Cell.doubleNatSides();
+        assertEquals("dbl-eim-eif-in-eim-adf", dbl.get(0).id());
+        assertEquals(NatBehaviour.parse("EIM-ADF"), dbl.get(0).effective());
+        assertEquals("dbl-eim-apdf-in-apdm-eif", dbl.get(1).id());
+        assertEquals(NatBehaviour.parse("APDM-APDF"), dbl.get(1).effective());
+        assertEquals(List.of(NatBehaviour.parse("EIM-APDF"), NatBehaviour.parse("APDM-EIF")), dbl.get(1).site("b").routers());
+        assertEquals("EIM-EIF→EIM-ADF (as EIM-ADF)", dbl.get(0).describe());
+        assertEquals("udp_blocked", Side.of(NatBehaviour.UDP_BLOCKED).id());   // single-NAT ids as in earlier reports
+        assertTrue(Side.of(NatBehaviour.NONE).site("a").flat());
+    }
+
+    @Test
+    void fullMatrixAddsDoubleNatRowsWithPhysicsFromTheNatChains() {
+        List<Cell> full = Cell.full();
+        List<Cell> dbl = full.stream().filter(Cell::hasDoubleNat).toList();
+        assertEquals(full.subList(full.size() - dbl.size(), full.size()), dbl);   // after the single-NAT block
+        List<Cell> turn = dbl.stream().filter(Cell::turn).toList();
+        assertEquals(11, turn.size());                  // 2 sites x 5 partners + the two against each other
+        for (Cell c : dbl) {
+            assertEquals(Physics.directPossible(c.a().routers(), c.b().routers()), c.directPossible(), c.id());
+        }
+        // STUN-only variants exactly where physics rules direct out
+        List<String> stun = dbl.stream().filter(c -> !c.turn()).map(Cell::id).toList();
+        assertEquals(turn.stream().filter(c -> !c.directPossible()).map(c -> c.id().replace("-turn", "-stun")).toList(), stun);
+        assertTrue(stun.contains("dbl-eim-apdf-in-apdm-eif_apdm-apdf-stun"), stun.toString());   // symmetric-looking CGNAT vs symmetric
+        assertTrue(turn.stream().anyMatch(c -> c.id().equals("dbl-eim-eif-in-eim-adf_dbl-eim-apdf-in-apdm-eif-turn") && c.directPossible()));
+        assertTrue(dbl.stream().filter(c -> c.b().effective().kind() == NatBehaviour.Kind.UDP_BLOCKED && c.turn())
+                .allMatch(c -> c.expected().equals("turn tcp|udp")));
     }
 }
