@@ -46,6 +46,18 @@ class CliErrorsTest {
     }
 
     @Test
+    void everyVerbAnswersHelpWithItsUsage() {
+        // usage errors say "see 'meshwire send --help'", so that must work for every verb and sub-verb
+        for (String[] verb : new String[][] {{"send"}, {"inbox"}, {"peers"}, {"mesh", "create"}, {"outbox", "requeue"}, {"join"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(verb), java.util.stream.Stream.of("--help"))
+                    .toArray(String[]::new);
+            CliResult r = run(args);
+            assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().contains("Usage: meshwire " + String.join(" ", verb)), r.out());
+        }
+    }
+
+    @Test
     void badPriority() {
         CliResult r = run("--home", tmp.toString(), "send", "bob", "hi", "--priority", "urgent");
         assertEquals(ExitCodes.USAGE, r.code());
