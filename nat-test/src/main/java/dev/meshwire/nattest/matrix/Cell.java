@@ -82,13 +82,17 @@ public record Cell(String id, Side a, Side b, boolean turn, boolean directPossib
         List<Cell> turn = new ArrayList<>(), stunOnly = new ArrayList<>();
         for (Side[] p : pairs) {
             Side a = p[0], b = p[1];
-            boolean direct = Physics.directPossible(a.routers(), b.routers());
+            Physics.Verdict verdict = Physics.verdict(a.routers(), b.routers());
+            boolean direct = verdict == Physics.Verdict.DIRECT, race = verdict == Physics.Verdict.RACE;
             boolean blocked = a.effective().kind() == NatBehaviour.Kind.UDP_BLOCKED
                     || b.effective().kind() == NatBehaviour.Kind.UDP_BLOCKED;
             String pair = a.id() + "_" + b.id();
             String anyDirect = "direct host|srflx|prflx";
-            if (withTurn) turn.add(new Cell(pair + "-turn", a, b, true, direct, direct ? anyDirect : blocked ? "turn tcp|udp" : "turn udp"));
-            if (!withTurn || !direct) stunOnly.add(new Cell(pair + "-stun", a, b, false, direct, direct ? anyDirect : RELAY));
+            String viaTurn = blocked ? "turn tcp|udp" : "turn udp";
+            if (withTurn) turn.add(new Cell(pair + "-turn", a, b, true, direct,
+                    direct ? anyDirect : race ? anyDirect + "|" + viaTurn : viaTurn));
+            if (!withTurn || !direct) stunOnly.add(new Cell(pair + "-stun", a, b, false, direct,
+                    direct ? anyDirect : race ? anyDirect + "|" + RELAY : RELAY));
         }
         turn.addAll(stunOnly);
         return turn;
@@ -130,6 +134,18 @@ public record Cell(String id, Side a, Side b, boolean turn, boolean directPossib
             for (int j = i + 1; j < dbl.size(); j++) pairs.add(new Side[] {dbl.get(i), dbl.get(j)});
         }
         return pairs;
+    }
+
+    /** Physics cannot tell: direct depends on which packet reaches a NAT first ({@link Physics.Verdict#RACE}). */
+    public boolean race() {
+        return Physics.verdict(a.routers(), b.routers()) == Physics.Verdict.RACE;
+    }
+
+    /** Whether both observed paths are what physics allows: direct iff possible, either outcome for a race. */
+    public boolean physicsAgrees(String pathA, String pathB) {
+        if (pathA == null || pathB == null || pathA.equals("failed") || pathB.equals("failed")) return false;
+        if (race()) return CellResult.isDirect(pathA) == CellResult.isDirect(pathB);
+        return CellResult.isDirect(pathA) == directPossible && CellResult.isDirect(pathB) == directPossible;
     }
 
     public boolean hasDoubleNat() {

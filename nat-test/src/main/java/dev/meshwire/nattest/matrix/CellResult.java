@@ -37,6 +37,16 @@ public record CellResult(Cell cell, String pathA, String pathB, long firstDelive
         return error == null && countsExact() && physicsAgrees;
     }
 
+    /**
+     * Whether the kernel's evidence matches the daemons' label: direct iff every site with a router received UDP
+     * straight from the peer. Null when neither site has a router (two flat hosts keep no conntrack).
+     */
+    public Boolean conntrackAgrees() {
+        if (directPacketsInA < 0 && directPacketsInB < 0) return null;
+        boolean sawBoth = (directPacketsInA < 0 || directPacketsInA > 0) && (directPacketsInB < 0 || directPacketsInB > 0);
+        return sawBoth == (isDirect(pathA) && isDirect(pathB));
+    }
+
     static boolean isDirect(String path) {
         return path != null && path.startsWith("direct");
     }

@@ -127,8 +127,7 @@ final class CellRunner {
         }
         int dupAB = recvAB.values().stream().mapToInt(v -> v - 1).sum();
         int dupBA = recvBA.values().stream().mapToInt(v -> v - 1).sum();
-        boolean agrees = !"failed".equals(pathA) && CellResult.isDirect(pathA) == cell.directPossible()
-                && CellResult.isDirect(pathB) == cell.directPossible();
+        boolean agrees = cell.physicsAgrees(pathA, pathB);
         boolean match = cell.agrees(pathA) && cell.agrees(pathB);
         int tcp = -1, alloc = -1;
         Path turnLog = dir.resolve("turn/turn.log");

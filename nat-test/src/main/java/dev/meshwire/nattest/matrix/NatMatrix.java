@@ -85,11 +85,11 @@ public final class NatMatrix {
             CellRunner runner = new CellRunner(o.jar().toAbsolutePath(), o.classes().toAbsolutePath(), work.toAbsolutePath(),
                     o.messages(), o.pathWaitMs());
             long t0 = System.currentTimeMillis();
-            MatrixReport.Plan plan = new MatrixReport.Plan(o.matrix(), cells);
+            MatrixPlan plan = new MatrixPlan(o.matrix(), cells);
             List<CellResult> results = runAll(o, plan, runner, reportName, t0, err);
             long total = System.currentTimeMillis() - t0;
-            out.println(o.json() ? MatrixReport.json(o.mode(), results, total, o.messages())
-                    : MatrixReport.markdown(o.mode(), results, total, o.messages(), plan));
+            out.println(o.json() ? JsonReport.json(o.mode(), results, total, o.messages())
+                    : MarkdownReport.markdown(o.mode(), results, total, o.messages(), plan));
             if (o.reportDir() != null) write(o.reportDir(), reportName, o.mode(), results, total, o.messages(), plan);
             return results.stream().allMatch(CellResult::ok) ? 0 : 1;
         } catch (Exception e) {
@@ -99,7 +99,7 @@ public final class NatMatrix {
     }
 
     /** Runs the cells, {@code --parallel} at a time; writes a partial report after every cell. */
-    private static List<CellResult> runAll(MatrixOptions o, MatrixReport.Plan plan, CellRunner runner, String reportName,
+    private static List<CellResult> runAll(MatrixOptions o, MatrixPlan plan, CellRunner runner, String reportName,
                                            long t0, PrintStream err) throws Exception {
         List<Cell> cells = plan.cells();
         CellResult[] slots = new CellResult[cells.size()];
@@ -136,12 +136,12 @@ public final class NatMatrix {
     }
 
     private static void write(Path reportDir, String name, String mode, List<CellResult> rs, long total, int messages,
-                              MatrixReport.Plan plan) throws Exception {
+                              MatrixPlan plan) throws Exception {
         Files.createDirectories(reportDir);
-        Files.writeString(reportDir.resolve(name + ".md"), MatrixReport.markdown(mode, rs, total, messages, plan));
-        Files.writeString(reportDir.resolve(name + ".json"), MatrixReport.json(mode, rs, total, messages));
+        Files.writeString(reportDir.resolve(name + ".md"), MarkdownReport.markdown(mode, rs, total, messages, plan));
+        Files.writeString(reportDir.resolve(name + ".json"), JsonReport.json(mode, rs, total, messages));
         Files.writeString(reportDir.resolve(name + ".svg"),
-                mode.startsWith("full") ? MatrixReport.heatmap(rs, plan) : MatrixReport.svg(mode, rs));
+                mode.startsWith("full") ? SvgReport.heatmap(rs, plan) : SvgReport.svg(mode, rs));
     }
 
     private static void deleteTree(Path p) throws java.io.IOException {

@@ -43,19 +43,30 @@ public final class Physics {
      * towards the peer is the STUN-facing one only if it and every layer inside it map EIM (an inner ADM/APDM
      * hands the outer layer a new source port, so the outer one makes a new mapping too). Inner layers see the
      * peer's real address, because the outer layer translates only the destination of inbound packets. And a
-     * non-EIM layer in front of a filtering one makes direct a race (see {@link #oneWay}), counted as impossible:
-     * an APDM-EIF CGNAT in front of a port-restricted cone went direct against an EIM-APDF peer once in seven runs.
+     * non-EIM layer in front of a filtering one makes direct a race ({@link Verdict#RACE}, see {@link #oneWay}),
+     * not counted as possible: an APDM-EIF CGNAT in front of a port-restricted cone went direct against an EIM-APDF
+     * peer in 2 of 9 runs.
      */
     public static boolean directPossible(List<NatBehaviour> a, List<NatBehaviour> b) {
-        if (blocked(a) || blocked(b)) return false;
-        return oneWay(a, b) || oneWay(b, a);
+        return verdict(a, b) == Verdict.DIRECT;
     }
 
-    /** X's check to Y's srflx address gets through every NAT of Y (the response then rides the session it created). */
-    static boolean oneWay(List<NatBehaviour> x, List<NatBehaviour> y) {
+    /** What physics says about a pair of NAT chains: a direct path ICE can count on, one that depends on timing, none. */
+    public enum Verdict { DIRECT, RACE, NONE }
+
+    public static Verdict verdict(List<NatBehaviour> a, List<NatBehaviour> b) {
+        if (blocked(a) || blocked(b)) return Verdict.NONE;
+        Verdict ab = oneWay(a, b), ba = oneWay(b, a);
+        if (ab == Verdict.DIRECT || ba == Verdict.DIRECT) return Verdict.DIRECT;
+        return ab == Verdict.RACE || ba == Verdict.RACE ? Verdict.RACE : Verdict.NONE;
+    }
+
+    /** Whether X's check to Y's srflx address gets through every NAT of Y (the response rides the session it made). */
+    static Verdict oneWay(List<NatBehaviour> x, List<NatBehaviour> y) {
         boolean xEim = allEim(x);
         boolean insideEim = true;       // every layer of Y up to and including this one maps EIM
         boolean innerFilters = false;   // some layer inside this one filters (ADF/APDF)
+        boolean race = false;
         for (NatBehaviour layer : y) {
             insideEim &= mapping(layer) == Mapping.EIM;
             boolean passes = switch (filtering(layer)) {
@@ -63,15 +74,15 @@ public final class Physics {
                 case ADF -> insideEim;
                 case APDF -> insideEim && xEim;
             };
+            if (!passes) return Verdict.NONE;
             // An inner filter opens only once the host has sent to X, and that packet makes a non-EIM layer out
-            // here pick a fresh mapping for the flow, which then competes with the inbound session X's check
-            // would create (in Linux the DNAT's reply tuple clashes with it). Direct then depends on X's check
-            // reaching this layer first: a race, not a path ICE can count on.
-            if (mapping(layer) != Mapping.EIM && innerFilters) passes = false;
-            if (!passes) return false;
+            // here pick a fresh mapping for the flow, which competes with the inbound session X's check would
+            // create (in Linux the DNAT's reply tuple clashes with it). The check gets in only if it reaches this
+            // layer before the host's first packet to X leaves it: a race, not a path ICE can count on.
+            race |= mapping(layer) != Mapping.EIM && innerFilters;
             innerFilters |= filtering(layer) != Filtering.EIF;
         }
-        return true;
+        return race ? Verdict.RACE : Verdict.DIRECT;
     }
 
     private static List<NatBehaviour> chain(NatBehaviour b) {

@@ -19,12 +19,12 @@ class MatrixReportTest {
         Cell possible = Cell.full().get(0);                 // NONE <-> NONE, TURN on
         Cell impossible = Cell.full().stream().filter(c -> !c.turn()).findFirst().orElseThrow();
         List<CellResult> rs = List.of(result(possible, "turn udp", 10), result(impossible, "coordinator relay", 9));
-        String md = MatrixReport.markdown("full", rs, 1000, 10, MatrixReport.Plan.whole(Cell.full()));
+        String md = MarkdownReport.markdown("full", rs, 1000, 10, MatrixPlan.whole(Cell.full()));
         assertTrue(md.contains("PARTIAL: 2 of " + Cell.full().size()), md);
         assertTrue(md.contains("direct in 0/1"), md);
         assertTrue(md.contains("**disagrees**"), md);
         assertTrue(md.contains("39/40 messages"), md);
-        String svg = MatrixReport.heatmap(rs, MatrixReport.Plan.whole(Cell.full()));
+        String svg = SvgReport.heatmap(rs, MatrixPlan.whole(Cell.full()));
         assertTrue(svg.startsWith("<svg") && svg.contains("stroke=\"#cc0000\"") && svg.contains("PARTIAL"), svg);
     }
 
@@ -33,10 +33,10 @@ class MatrixReportTest {
         List<Cell> plan = Cell.full();
         Cell dbl = plan.stream().filter(c -> c.hasDoubleNat() && c.turn()).findFirst().orElseThrow();
         List<CellResult> rs = List.of(result(plan.get(0), "direct host", 10), result(dbl, "direct srflx", 10));
-        String md = MatrixReport.markdown("full", rs, 1000, 10, MatrixReport.Plan.whole(plan));
+        String md = MarkdownReport.markdown("full", rs, 1000, 10, MatrixPlan.whole(plan));
         assertTrue(md.contains("### Double NAT"), md);
         assertTrue(md.contains("| **EIM-EIF→EIM-ADF** (as EIM-ADF) | D srflx (d) |"), md);
-        String svg = MatrixReport.heatmap(rs, MatrixReport.Plan.whole(plan));
+        String svg = SvgReport.heatmap(rs, MatrixPlan.whole(plan));
         assertTrue(svg.contains("Double NAT: home router → CGNAT") && svg.contains("as APDM-APDF"), svg);
     }
 
@@ -44,12 +44,12 @@ class MatrixReportTest {
     void stunOnlyRunHasOneStunPanelForEveryPair() throws Exception {
         List<Cell> plan = Cell.full(false);
         List<CellResult> rs = List.of(result(plan.get(0), "direct host", 10));
-        String md = MatrixReport.markdown("full-noturn", rs, 1000, 10, MatrixReport.Plan.whole(plan));
+        String md = MarkdownReport.markdown("full-noturn", rs, 1000, 10, MatrixPlan.whole(plan));
         assertTrue(md.contains("STUN only (every pair)") && !md.contains("STUN + TURN (udp, tcp), "), md);
         assertTrue(md.contains("`--turn none`"), md);
-        String svg = MatrixReport.heatmap(rs, MatrixReport.Plan.whole(plan));
+        String svg = SvgReport.heatmap(rs, MatrixPlan.whole(plan));
         assertTrue(svg.contains("ICE: STUN only (every pair)") && !svg.contains("ICE: STUN + TURN"), svg);
-        String json = MatrixReport.json("full-noturn", rs, 1000, 10);
+        String json = JsonReport.json("full-noturn", rs, 1000, 10);
         assertTrue(json.contains("\"mode\" : \"full-noturn\"") && json.contains("\"aRouters\" : [ ]"), json);
     }
 
@@ -57,14 +57,14 @@ class MatrixReportTest {
     void anOnlySubsetShowsJustItsGroupAndIsNotPartial() {
         List<Cell> matrix = Cell.full();
         List<Cell> picked = matrix.stream().filter(c -> c.id().equals("dbl-eim-apdf-in-apdm-eif_apdm-apdf-stun")).toList();
-        MatrixReport.Plan plan = new MatrixReport.Plan(matrix, picked);
+        MatrixPlan plan = new MatrixPlan(matrix, picked);
         List<CellResult> rs = List.of(result(picked.get(0), "direct srflx", 10));
-        String md = MatrixReport.markdown("full", rs, 1000, 10, plan);
+        String md = MarkdownReport.markdown("full", rs, 1000, 10, plan);
         assertFalse(md.contains("PARTIAL") || md.contains("### STUN + TURN") || md.contains("### STUN only"), md);
         // physics says impossible (the inner cone never sent to a symmetric NAT's new port): flagged; the matrix's
         // other cells are "not run"
         assertTrue(md.contains("D srflx !") && md.contains("not run"), md);
-        String svg = MatrixReport.heatmap(rs, plan);
+        String svg = SvgReport.heatmap(rs, plan);
         assertFalse(svg.contains("ICE: STUN + TURN") || svg.contains("PARTIAL"), svg);
     }
 }
