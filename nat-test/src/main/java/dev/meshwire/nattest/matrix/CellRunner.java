@@ -71,7 +71,7 @@ final class CellRunner {
             Files.createDirectories(dir);
             Topology.Site a = t.site("a"), b = t.site("b");
             for (Topology.Site site : List.of(a, b)) site.routerNs().forEach(r -> FlowEvidence.enableAccounting(t, r));
-            if (cell.turn()) startCoturn(t, dir.resolve("turn"));
+            if (cell.turn()) Coturn.start(t, TURN_IP, TURN_PORT, dir.resolve("turn"));
             startCoordinator(t, dir.resolve("coord"), cell.turn());
             Path homeA = dir.resolve("home-a"), homeB = dir.resolve("home-b");
             startDaemon(t, a.hostNs(), homeA, dir.resolve("daemon-a.log"));
@@ -146,10 +146,6 @@ final class CellRunner {
     }
 
     // ------------------------------------------------------------------ processes
-
-    private void startCoturn(Topology t, Path dir) throws Exception {
-        Coturn.start(t, TURN_IP, TURN_PORT, dir);
-    }
 
     private void startCoordinator(Topology t, Path dir, boolean turn) throws Exception {
         Files.createDirectories(dir);

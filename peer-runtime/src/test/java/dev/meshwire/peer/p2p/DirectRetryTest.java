@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.meshwire.coordinator.ice.IceServerIssuer;
 import dev.meshwire.signaling.crypto.Identity;
 import java.io.IOException;
 import java.net.DatagramSocket;
@@ -16,13 +17,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,9 +125,7 @@ class DirectRetryTest {
             return udpPortTaken(ip, port);
         });
         String user = (System.currentTimeMillis() / 1000 + 3600) + ":retry-test";
-        Mac mac = Mac.getInstance("HmacSHA1");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-        String password = Base64.getEncoder().encodeToString(mac.doFinal(user.getBytes(StandardCharsets.UTF_8)));
+        String password = IceServerIssuer.password(SECRET, user);   // the coordinator's own TURN REST credential
         return new IceServer(List.of("turn:" + ip + ":" + port + "?transport=udp"), user, password);
     }
 
