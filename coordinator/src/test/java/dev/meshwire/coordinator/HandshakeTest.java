@@ -153,7 +153,7 @@ class HandshakeTest extends SharedCoordinator {
         }
         Invite good = invite(m, m.owner(), 60_000, 5);
         Invite forged = new Invite(1, good.coordinator(), good.mesh(), good.meshName(), good.inviteId(), good.issuer(),
-                good.expiresAt(), 1000, good.signature()); // maxUses raised without re-signing
+                good.expiresAt(), 1000, good.signature(), null); // maxUses raised without re-signing
         try (TestPeer p = fx.peer()) {
             p.send(p.joinFrame(forged.encode(), forged.inviteId(), m.id(), "forger"));
             Frames.Error e = p.await(Frames.Error.class);

@@ -25,6 +25,14 @@ public final class Canonical {
     }
 
     /**
+     * {@code meshwire-invite|v2|<meshId>|<inviteId>|<issuer>|<expiresAtMs>|<maxUses>|<authorityPubkey>}:
+     * as v1, plus the mesh authority key the joining daemon pins.
+     */
+    public static String inviteV2(String meshId, String inviteId, String issuer, long expiresAt, int maxUses, String authority) {
+        return "meshwire-invite|v2|" + meshId + '|' + inviteId + '|' + issuer + '|' + expiresAt + '|' + maxUses + '|' + authority;
+    }
+
+    /**
      * {@code meshwire-p2p-sdp|v1|<meshId>|<fromPubkey>|<toPubkey>|<sessionId>|<type>|<sha256 hex of the SDP>}:
      * binds the DTLS fingerprint inside the SDP to the sender's identity, so the coordinator cannot
      * substitute its own. {@code type} is lowercase {@code offer} or {@code answer}.
@@ -46,5 +54,22 @@ public final class Canonical {
     /** {@code meshwire-mesh-create|v1|<name>|<ownerPubkey>|<ownerName>|<createdAtMs>} */
     public static String meshCreate(String name, String ownerPubkey, String ownerName, long createdAt) {
         return "meshwire-mesh-create|v1|" + name + '|' + ownerPubkey + '|' + ownerName + '|' + createdAt;
+    }
+
+    /**
+     * {@code meshwire-mesh-event|v1|<meshId>|<version>|<prevHash>|<kind>|<atMs>|<actor>|<canonical(data)>}:
+     * one event of a mesh's state history, signed by the mesh authority. Its SHA-256 (hex) is the
+     * event's hash, which the next event names as {@code prev}.
+     */
+    public static String meshEvent(String meshId, long version, String prev, String kind, long at, String actor, String canonicalData) {
+        return "meshwire-mesh-event|v1|" + meshId + '|' + version + '|' + prev + '|' + kind + '|' + at + '|' + actor + '|' + canonicalData;
+    }
+
+    /**
+     * {@code meshwire-mesh-snapshot|v1|<meshId>|<version>|<headHash>|<authority>|<atMs>|<sha256 hex of canonical body>}
+     * where the body is {@code {"members":[...],"name":...}} in RFC 8785 form, members sorted by pubkey.
+     */
+    public static String meshSnapshot(String meshId, long version, String head, String authority, long at, String bodyHash) {
+        return "meshwire-mesh-snapshot|v1|" + meshId + '|' + version + '|' + head + '|' + authority + '|' + at + '|' + bodyHash;
     }
 }

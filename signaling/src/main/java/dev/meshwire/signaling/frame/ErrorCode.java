@@ -13,6 +13,12 @@ public final class ErrorCode {
     public static final String BAD_SIGNATURE = "bad_signature";
     public static final String NOT_MEMBER = "not_member";
     public static final String BANNED = "banned";
+    /** hello/join by a revoked key, or revoked while connected (close 4002). */
+    public static final String REVOKED = "revoked";
+    /** hello by a member whose membership expired (close 4003), or the expiry reached while connected. */
+    public static final String MEMBERSHIP_EXPIRED = "membership_expired";
+    /** A state_sync the coordinator cannot answer (mesh state unavailable). */
+    public static final String STATE_UNAVAILABLE = "state_unavailable";
     public static final String UNKNOWN_MESH = "unknown_mesh";
     public static final String WRONG_MESH = "wrong_mesh";
     public static final String INVITE_INVALID = "invite_invalid";

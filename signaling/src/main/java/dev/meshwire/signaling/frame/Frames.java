@@ -2,6 +2,9 @@ package dev.meshwire.signaling.frame;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.signaling.meshstate.MeshEvent;
+import dev.meshwire.signaling.meshstate.MeshSnapshot;
+import dev.meshwire.signaling.meshstate.StateRef;
 import java.util.List;
 
 /**
@@ -21,8 +24,17 @@ public final class Frames {
         public String type() { return "challenge"; }
     }
 
-    /** Authenticate as an existing member. Signature over {@link Canonical#hello}. */
-    public record Hello(String id, String mesh, String pubkey, Capabilities capabilities, String signature) implements Frame {
+    /**
+     * Authenticate as an existing member. Signature over {@link Canonical#hello}. {@code state} is the
+     * mesh-state version and head hash the client holds (absent: none); the coordinator answers with
+     * a {@link MeshSync} that brings it up to date.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Hello(String id, String mesh, String pubkey, Capabilities capabilities, String signature, StateRef state) implements Frame {
+        public Hello(String id, String mesh, String pubkey, Capabilities capabilities, String signature) {
+            this(id, mesh, pubkey, capabilities, signature, null);
+        }
+
         public String type() { return "hello"; }
     }
 
@@ -31,9 +43,19 @@ public final class Frames {
         public String type() { return "join"; }
     }
 
+    /**
+     * Authentication succeeded. {@code authority} is the mesh authority's public key and {@code state}
+     * the coordinator's head of the mesh state; a {@link MeshSync} follows before any {@code deliver}.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HelloAck(String id, String mesh, String meshName, PeerInfo self, List<PeerInfo> peers,
-                           List<IceServer> iceServers, long maxFrameBytes, long pingIntervalMs) implements Frame {
+                           List<IceServer> iceServers, long maxFrameBytes, long pingIntervalMs, String authority,
+                           StateRef state) implements Frame {
+        public HelloAck(String id, String mesh, String meshName, PeerInfo self, List<PeerInfo> peers,
+                        List<IceServer> iceServers, long maxFrameBytes, long pingIntervalMs) {
+            this(id, mesh, meshName, self, peers, iceServers, maxFrameBytes, pingIntervalMs, null, null);
+        }
+
         public String type() { return "hello_ack"; }
     }
 
@@ -174,6 +196,54 @@ public final class Frames {
         public String type() { return "p2p_close"; }
 
         public P2pClose withOrigin(String mesh, String from) { return new P2pClose(mesh, from, to, sessionId, reason); }
+    }
+
+    // ---- mesh state (docs/protocol.md §6 "Mesh state") ----
+
+    /**
+     * Coordinator → client, after {@code hello_ack} (before any {@code deliver}) and as the answer to
+     * {@link StateSync}: either {@code events} (the ones after the client's version, oldest first; empty
+     * when it is current) or a signed {@code snapshot} (when the client is too far behind or on another
+     * history). Exactly one of the two is present.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MeshSync(String id, String mesh, List<MeshEvent> events, MeshSnapshot snapshot) implements Frame {
+        public String type() { return "mesh_sync"; }
+    }
+
+    /** Coordinator → every online member, at once: one new mesh-state event ("system" frame). */
+    public record SystemEvent(String mesh, MeshEvent event) implements Frame {
+        public String type() { return "system"; }
+    }
+
+    /** Client → coordinator: "I hold {@code have}; bring me up to date" (answered by {@link MeshSync}). */
+    public record StateSync(String id, StateRef have) implements Frame {
+        public String type() { return "state_sync"; }
+    }
+
+    /**
+     * Owner or admin: emergency removal of a member. Its sessions close with 4002 "revoked", its queued
+     * messages are dropped, and every daemon refuses what it signs from then on. Not undoable.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Revoke(String id, String target, String reason) implements Frame {
+        public String type() { return "revoke"; }
+    }
+
+    /** Owner only: make a member {@code admin} or {@code member}. */
+    public record SetRole(String id, String target, String role) implements Frame {
+        public String type() { return "set_role"; }
+    }
+
+    /** Owner or admin: the membership ends silently at {@code expiresAt} (epoch ms); null clears it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SetExpiry(String id, String target, Long expiresAt) implements Frame {
+        public String type() { return "set_expiry"; }
+    }
+
+    /** Any member: change its own display name (unique within the mesh). */
+    public record Rename(String id, String name) implements Frame {
+        public String type() { return "rename"; }
     }
 
     /** What a peer can do, declared in hello and shown to others. */

@@ -17,19 +17,35 @@ import java.util.Base64;
  * @param coordinator the coordinator's WebSocket base URL, e.g. {@code ws://host:7600}
  * @param issuer      the hex public key of the member who signed it
  * @param expiresAt   epoch milliseconds
+ * @param authority   (v2) the mesh authority's public key, which the joining daemon pins: a coordinator
+ *                    cannot substitute its own, because the inviting member signed it. Null in v1.
  */
 public record Invite(int v, String coordinator, String mesh, String meshName, String inviteId, String issuer,
-                     long expiresAt, int maxUses, String signature) {
+                     long expiresAt, int maxUses, String signature, String authority) {
     public static final String PREFIX = "mw1.";
 
-    public static Invite create(Identity issuer, String coordinator, String meshId, String meshName, long expiresAt, int maxUses) {
+    /** A v2 invite naming the mesh authority key {@code authority} (null makes a v1 invite without it). */
+    public static Invite create(Identity issuer, String coordinator, String meshId, String meshName, long expiresAt, int maxUses,
+                                String authority) {
         String inviteId = Hex.encode(dev.meshwire.signaling.crypto.Sodium.randomBytes(16));
-        String sig = issuer.signHex(Canonical.invite(meshId, inviteId, issuer.publicKeyHex(), expiresAt, maxUses));
-        return new Invite(1, coordinator, meshId, meshName, inviteId, issuer.publicKeyHex(), expiresAt, maxUses, sig);
+        int v = authority == null ? 1 : 2;
+        String sig = issuer.signHex(canonical(v, meshId, inviteId, issuer.publicKeyHex(), expiresAt, maxUses, authority));
+        return new Invite(v, coordinator, meshId, meshName, inviteId, issuer.publicKeyHex(), expiresAt, maxUses, sig, authority);
+    }
+
+    /** A v1 invite (no authority key: the joining daemon trusts the first one the coordinator names). */
+    public static Invite create(Identity issuer, String coordinator, String meshId, String meshName, long expiresAt, int maxUses) {
+        return create(issuer, coordinator, meshId, meshName, expiresAt, maxUses, null);
+    }
+
+    private static String canonical(int v, String mesh, String inviteId, String issuer, long expiresAt, int maxUses, String authority) {
+        return v == 1 ? Canonical.invite(mesh, inviteId, issuer, expiresAt, maxUses)
+                : Canonical.inviteV2(mesh, inviteId, issuer, expiresAt, maxUses, authority);
     }
 
     public boolean signatureValid() {
-        return Signatures.verify(issuer, Canonical.invite(mesh, inviteId, issuer, expiresAt, maxUses), signature);
+        if (v == 2 && !Hex.isHex(authority, dev.meshwire.signaling.crypto.PublicKey.HEX_CHARS)) return false;
+        return Signatures.verify(issuer, canonical(v, mesh, inviteId, issuer, expiresAt, maxUses, authority), signature);
     }
 
     public String encode() {
@@ -64,7 +80,7 @@ public record Invite(int v, String coordinator, String mesh, String meshName, St
         }
         try {
             Invite inv = Json.MAPPER.treeToValue(tree, Invite.class);
-            if (inv.v != 1) throw new IllegalArgumentException("invite version " + inv.v + " is not supported");
+            if (inv.v != 1 && inv.v != 2) throw new IllegalArgumentException("invite version " + inv.v + " is not supported");
             return inv;
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("invite is corrupted (bad field values)");

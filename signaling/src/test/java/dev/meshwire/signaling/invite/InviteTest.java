@@ -24,11 +24,26 @@ class InviteTest {
     void alteredInviteFailsVerification() {
         Invite inv = Invite.create(owner, "ws://h:1", "m_1", "team", 1_900_000_000_000L, 1);
         Invite moreUses = new Invite(1, inv.coordinator(), inv.mesh(), inv.meshName(), inv.inviteId(), inv.issuer(),
-                inv.expiresAt(), 1000, inv.signature());
+                inv.expiresAt(), 1000, inv.signature(), null);
         assertFalse(moreUses.signatureValid());
         Invite otherIssuer = new Invite(1, inv.coordinator(), inv.mesh(), inv.meshName(), inv.inviteId(),
-                TestVectors.BOB_PUB, inv.expiresAt(), 1, inv.signature());
+                TestVectors.BOB_PUB, inv.expiresAt(), 1, inv.signature(), null);
         assertFalse(otherIssuer.signatureValid());
+    }
+
+    @Test
+    void v2InviteSignsTheAuthorityKey() {
+        Invite inv = Invite.create(owner, "ws://h:1", "m_1", "team", 1_900_000_000_000L, 2, TestVectors.BOB_PUB);
+        assertEquals(2, inv.v());
+        Invite back = Invite.decode(inv.encode());
+        assertEquals(TestVectors.BOB_PUB, back.authority());
+        assertTrue(back.signatureValid());
+        Invite otherAuthority = new Invite(2, inv.coordinator(), inv.mesh(), inv.meshName(), inv.inviteId(), inv.issuer(),
+                inv.expiresAt(), 2, inv.signature(), TestVectors.ALICE_PUB);
+        assertFalse(otherAuthority.signatureValid());
+        Invite downgraded = new Invite(1, inv.coordinator(), inv.mesh(), inv.meshName(), inv.inviteId(), inv.issuer(),
+                inv.expiresAt(), 2, inv.signature(), null);
+        assertFalse(downgraded.signatureValid());
     }
 
     @Test

@@ -1,0 +1,18 @@
+package dev.meshwire.signaling.meshstate;
+
+/** The {@code kind} strings of mesh events (docs/protocol.md §6, "Mesh state"). */
+public final class EventKind {
+    private EventKind() {}
+
+    public static final String MESH_CREATED = "mesh_created";
+    public static final String MEMBER_JOINED = "member_joined";
+    public static final String MEMBER_LEFT = "member_left";
+    public static final String MEMBER_RENAMED = "member_renamed";
+    public static final String MEMBER_KICKED = "member_kicked";
+    public static final String MEMBER_BANNED = "member_banned";
+    public static final String MEMBER_UNBANNED = "member_unbanned";
+    public static final String MEMBER_REVOKED = "member_revoked";
+    public static final String ROLE_CHANGED = "role_changed";
+    public static final String EXPIRY_SET = "expiry_set";
+    public static final String AUTHORITY_ROTATED = "authority_rotated";
+}

@@ -1,0 +1,168 @@
+package dev.meshwire.signaling.meshstate;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.signaling.Json;
+import dev.meshwire.signaling.Names;
+import dev.meshwire.signaling.crypto.Hex;
+import dev.meshwire.signaling.crypto.PublicKey;
+
+/**
+ * The typed {@code data} of a mesh event, one record per kind. On the wire {@code data} is a JSON
+ * object; an event of a kind this version does not know is still verified and chained, and applies
+ * as {@link Unknown} (no change), so newer coordinators can add kinds.
+ */
+public sealed interface EventPayload {
+    String kind();
+
+    /** The member key this event is about, or null. */
+    default String subject() {
+        return null;
+    }
+
+    /** The genesis event (version 1): the mesh, its owner and the authority key that signs its history. */
+    record MeshCreated(String name, String owner, String authority) implements EventPayload {
+        public String kind() { return EventKind.MESH_CREATED; }
+    }
+
+    /** A key became a member ({@code role} owner, admin or member); {@code expiresAt} is optional (epoch ms). */
+    record MemberJoined(String pubkey, String name, String role, Long expiresAt) implements EventPayload {
+        public String kind() { return EventKind.MEMBER_JOINED; }
+        public String subject() { return pubkey; }
+    }
+
+    /** The member left by itself: its membership is gone and its name is free again. */
+    record MemberLeft(String pubkey) implements EventPayload {
+        public String kind() { return EventKind.MEMBER_LEFT; }
+        public String subject() { return pubkey; }
+    }
+
+    record MemberRenamed(String pubkey, String name) implements EventPayload {
+        public String kind() { return EventKind.MEMBER_RENAMED; }
+        public String subject() { return pubkey; }
+    }
+
+    /** Audit only: the member's connection was closed with 4001; its membership is unchanged. */
+    record MemberKicked(String pubkey, String reason) implements EventPayload {
+        public String kind() { return EventKind.MEMBER_KICKED; }
+        public String subject() { return pubkey; }
+    }
+
+    /** The key is refused everywhere until unbanned. It need not be a member ({@code name} may be null). */
+    record MemberBanned(String pubkey, String name, String reason) implements EventPayload {
+        public String kind() { return EventKind.MEMBER_BANNED; }
+        public String subject() { return pubkey; }
+    }
+
+    record MemberUnbanned(String pubkey) implements EventPayload {
+        public String kind() { return EventKind.MEMBER_UNBANNED; }
+        public String subject() { return pubkey; }
+    }
+
+    /** Emergency removal: the key is refused everywhere, for good. */
+    record MemberRevoked(String pubkey, String reason) implements EventPayload {
+        public String kind() { return EventKind.MEMBER_REVOKED; }
+        public String subject() { return pubkey; }
+    }
+
+    record RoleChanged(String pubkey, String role) implements EventPayload {
+        public String kind() { return EventKind.ROLE_CHANGED; }
+        public String subject() { return pubkey; }
+    }
+
+    /** The membership ends silently at {@code expiresAt} (epoch ms); null clears an expiry. */
+    record ExpirySet(String pubkey, Long expiresAt) implements EventPayload {
+        public String kind() { return EventKind.EXPIRY_SET; }
+        public String subject() { return pubkey; }
+    }
+
+    /** From this event on, events are signed by {@code next}. Signed by {@code previous}, the key it replaces. */
+    record AuthorityRotated(String previous, String next) implements EventPayload {
+        public String kind() { return EventKind.AUTHORITY_ROTATED; }
+    }
+
+    /** A kind this version does not know: verified and chained, applied as no change. */
+    record Unknown(String kind) implements EventPayload {}
+
+    /** The wire form of {@code data}. */
+    static JsonNode toData(EventPayload p) {
+        if (p instanceof Unknown) throw new IllegalArgumentException("an unknown payload cannot be written");
+        return Json.MAPPER.valueToTree(p);
+    }
+
+    /**
+     * Reads and validates {@code data} for {@code kind}.
+     *
+     * @throws MeshStateException MALFORMED with the field that is wrong
+     */
+    static EventPayload parse(String kind, JsonNode data) {
+        if (data == null || !data.isObject()) throw malformed(kind, "data must be a JSON object");
+        Class<? extends EventPayload> type = switch (kind) {
+            case EventKind.MESH_CREATED -> MeshCreated.class;
+            case EventKind.MEMBER_JOINED -> MemberJoined.class;
+            case EventKind.MEMBER_LEFT -> MemberLeft.class;
+            case EventKind.MEMBER_RENAMED -> MemberRenamed.class;
+            case EventKind.MEMBER_KICKED -> MemberKicked.class;
+            case EventKind.MEMBER_BANNED -> MemberBanned.class;
+            case EventKind.MEMBER_UNBANNED -> MemberUnbanned.class;
+            case EventKind.MEMBER_REVOKED -> MemberRevoked.class;
+            case EventKind.ROLE_CHANGED -> RoleChanged.class;
+            case EventKind.EXPIRY_SET -> ExpirySet.class;
+            case EventKind.AUTHORITY_ROTATED -> AuthorityRotated.class;
+            default -> null;
+        };
+        if (type == null) return new Unknown(kind);
+        EventPayload p;
+        try {
+            p = Json.MAPPER.treeToValue(data, type);
+        } catch (JsonProcessingException | IllegalArgumentException e) {
+            throw malformed(kind, "data has fields of the wrong type");
+        }
+        validate(p);
+        return p;
+    }
+
+    private static void validate(EventPayload p) {
+        String kind = p.kind();
+        if (p instanceof MeshCreated m) {
+            if (Names.checkMeshName(m.name()) != null) throw malformed(kind, "name is not a valid mesh name");
+            key(kind, "owner", m.owner());
+            key(kind, "authority", m.authority());
+        } else if (p instanceof MemberJoined m) {
+            key(kind, "pubkey", m.pubkey());
+            name(kind, m.name());
+            role(kind, m.role());
+        } else if (p instanceof MemberRenamed m) {
+            key(kind, "pubkey", m.pubkey());
+            name(kind, m.name());
+        } else if (p instanceof MemberBanned m) {
+            key(kind, "pubkey", m.pubkey());
+            if (m.name() != null) name(kind, m.name());
+        } else if (p instanceof RoleChanged m) {
+            key(kind, "pubkey", m.pubkey());
+            role(kind, m.role());
+        } else if (p instanceof AuthorityRotated m) {
+            key(kind, "previous", m.previous());
+            key(kind, "next", m.next());
+        } else if (!(p instanceof Unknown)) {
+            key(kind, "pubkey", p.subject());
+        }
+    }
+
+    private static void key(String kind, String field, String value) {
+        if (!Hex.isHex(value, PublicKey.HEX_CHARS)) throw malformed(kind, field + " must be 64 lowercase hex characters");
+    }
+
+    private static void name(String kind, String value) {
+        String problem = Names.checkDisplayName(value);
+        if (problem != null) throw malformed(kind, "name: " + problem);
+    }
+
+    private static void role(String kind, String value) {
+        if (!MemberEntry.ROLES.contains(value)) throw malformed(kind, "role must be one of " + MemberEntry.ROLES);
+    }
+
+    private static MeshStateException malformed(String kind, String why) {
+        return new MeshStateException(MeshStateException.Reason.MALFORMED, kind + ": " + why);
+    }
+}
