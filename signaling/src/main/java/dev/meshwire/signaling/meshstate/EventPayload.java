@@ -159,7 +159,7 @@ public sealed interface EventPayload {
     }
 
     private static void role(String kind, String value) {
-        if (!MemberEntry.ROLES.contains(value)) throw malformed(kind, "role must be one of " + MemberEntry.ROLES);
+        if (value == null || !MemberEntry.ROLES.contains(value)) throw malformed(kind, "role must be one of " + MemberEntry.ROLES);
     }
 
     private static MeshStateException malformed(String kind, String why) {
