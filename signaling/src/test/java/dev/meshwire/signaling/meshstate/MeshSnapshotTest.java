@@ -216,6 +216,11 @@ class MeshSnapshotTest {
         MeshEvent brokenRole = new MeshEvent(MESH, 3, h.prev(), EventKind.ROLE_CHANGED, 1, "x",
                 Json.MAPPER.createObjectNode().put("pubkey", a), "00".repeat(64));
         refused(with(s, s.members(), s.headEvent(), List.of(brokenRole)), MESH, a, null, MALFORMED);
+        MeshEvent noKind = new MeshEvent(MESH, 3, h.prev(), null, 1, "x",
+                Json.MAPPER.createObjectNode().put("previous", a).put("next", a), "00".repeat(64));
+        refused(with(s, s.members(), s.headEvent(), List.of(noKind)), MESH, a, null, MALFORMED);
+        MeshEvent noData = new MeshEvent(MESH, 3, h.prev(), EventKind.AUTHORITY_ROTATED, 1, "x", null, "00".repeat(64));
+        refused(with(s, s.members(), s.headEvent(), List.of(noData)), MESH, a, null, MALFORMED);
     }
 
     @Test
