@@ -343,10 +343,11 @@ abstract class MeshStateWebSocketTest {
             MeshEvent joined = awaitEvent(owner, EventKind.MEMBER_JOINED).event();
             assertTrue(joined.signedBy(next));
         }
-        try (TestPeer owner = Meshes.owner(fx, m)) {
+        try (TestPeer owner = fx.peer(m.owner())) {
+            String announced = owner.hello(m.id()).authority();
             MeshState s = fromScratch(m, owner.lastSync.events());
             assertEquals(4, s.version());
-            assertEquals(s.authority(), fx.peer(m.owner()).hello(m.id()).authority());
+            assertEquals(s.authority(), announced, "hello_ack names the current authority");
         }
     }
 }
