@@ -185,6 +185,11 @@ final class TestPeer implements AutoCloseable {
                     if (f instanceof Frames.HelloAck a) {
                         inbox.remove(f);
                         lastSync = await(Frames.MeshSync.class, s -> s.id() == null);
+                        int ackAt = seen.indexOf(a);
+                        int syncAt = seen.indexOf(lastSync);
+                        for (int i = ackAt; i < syncAt; i++) {
+                            if (seen.get(i) instanceof Frames.Deliver) fail("a deliver arrived before the mesh_sync: " + seen);
+                        }
                         return a;
                     }
                     if (f instanceof Frames.Error e) fail("authentication refused: " + e);

@@ -75,6 +75,7 @@ public final class Session implements PeerConnection {
     private long pingSeq;
     private long authTimer = -1;
     private long tickTimer = -1;
+    private long expiryTimer = -1;
     private Future<Void> tail = Future.succeededFuture();
     private int pending;
     private boolean paused;
@@ -228,6 +229,7 @@ public final class Session implements PeerConnection {
         if (previous == null) {
             deps.presence().broadcast(mesh.id(), member.pubkey(), new Frames.PeerJoined(mesh.id(), peerInfo()));
         }
+        scheduleExpiry();
         bucket = TokenBucket.of(deps.queue().settings(), now());
         // After hello_ack and mesh_sync: the member's queue drains now, oldest first.
         pump = deps.queue().attach(mesh.id(), member.pubkey(), this::sendDeliver);
@@ -350,6 +352,28 @@ public final class Session implements PeerConnection {
         if (close != 0) disconnect(close, r.getMessage(), "disconnected");
     }
 
+    // ---- membership expiry ----
+
+    /** Closes the session with 4003 {@code membership_expired} once the member's expiry has passed. */
+    private boolean closeIfExpired(long now) {
+        if (closing || !member.expiredAt(now)) return false;
+        send(new Frames.Error(null, ErrorCode.MEMBERSHIP_EXPIRED, MeshAuthority.expired(mesh).getMessage()));
+        disconnect(CloseCodes.UNAUTHORIZED, ErrorCode.MEMBERSHIP_EXPIRED, "expired");
+        return true;
+    }
+
+    /** A timer at the member's expiry (the liveness tick checks too, as a backstop). */
+    private void scheduleExpiry() {
+        if (expiryTimer >= 0) deps.vertx().cancelTimer(expiryTimer);
+        expiryTimer = -1;
+        if (member.expiresAt() == null || closing) return;
+        long delay = Math.max(1, member.expiresAt() - now() + 1);
+        expiryTimer = deps.vertx().setTimer(delay, id -> {
+            expiryTimer = -1;
+            closeIfExpired(now());
+        });
+    }
+
     // ---- liveness ----
 
     private void tick() {
@@ -360,11 +384,7 @@ public final class Session implements PeerConnection {
             disconnect(CloseCodes.NORMAL, "no traffic for " + dead + " ms", "timeout");
             return;
         }
-        if (member.expiredAt(now)) {
-            send(new Frames.Error(null, ErrorCode.MEMBERSHIP_EXPIRED, MeshAuthority.expired(mesh).getMessage()));
-            disconnect(CloseCodes.UNAUTHORIZED, ErrorCode.MEMBERSHIP_EXPIRED, "expired");
-            return;
-        }
+        if (closeIfExpired(now)) return;
         if (now - lastPingSent >= deps.settings().pingInterval().toMillis()) {
             lastPingSent = now;
             send(new Frames.Ping("srv-" + (++pingSeq)));
@@ -395,7 +415,10 @@ public final class Session implements PeerConnection {
         EventPayload p = event.payload();
         if (p instanceof EventPayload.MemberRenamed r) member = member.withName(r.name());
         else if (p instanceof EventPayload.RoleChanged r) member = member.withRole(r.role());
-        else if (p instanceof EventPayload.ExpirySet x) member = member.withExpiry(x.expiresAt());
+        else if (p instanceof EventPayload.ExpirySet x) {
+            member = member.withExpiry(x.expiresAt());
+            scheduleExpiry();
+        }
     }
 
     private static String safeSubject(MeshEvent e) {
@@ -454,6 +477,7 @@ public final class Session implements PeerConnection {
         finished = true;
         if (authTimer >= 0) deps.vertx().cancelTimer(authTimer);
         if (tickTimer >= 0) deps.vertx().cancelTimer(tickTimer);
+        if (expiryTimer >= 0) deps.vertx().cancelTimer(expiryTimer);
         if (!closing) {
             closing = true;
             Short code = ws.closeStatusCode();
