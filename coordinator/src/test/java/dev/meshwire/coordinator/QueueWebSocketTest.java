@@ -111,6 +111,7 @@ abstract class QueueWebSocketTest {
                 fromCarol.add(c);
             }
             // offline: nothing delivered yet; on hello the queue drains oldest first
+            double deliveredBefore = metric("meshwire_queue_delivered_total");
             List<Frames.Deliver> got = new ArrayList<>();
             try (TestPeer bob = fx.peer(bobId)) {
                 bob.hello(m.id());
@@ -121,6 +122,8 @@ abstract class QueueWebSocketTest {
                 // ack the first three only, then drop the connection
                 for (int i = 0; i < 3; i++) bob.send(new Frames.ClientAck(got.get(i).messageId(), got.get(i).envelope().meta().clientMessageId(), got.get(i).envelope().from()));
                 bob.sync("acked");
+                // acks are applied in batches after the frames were read: wait for the commit, not for the pong
+                awaitMetric("meshwire_queue_delivered_total", deliveredBefore + 3);
             }
             // reconnect before acking the rest: exactly the unacked seven come again, same ids, same order
             try (TestPeer bob = fx.peer(bobId)) {
