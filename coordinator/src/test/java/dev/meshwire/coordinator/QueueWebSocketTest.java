@@ -136,6 +136,7 @@ abstract class QueueWebSocketTest {
                 }
                 assertEquals(order.subList(3, 10), again);
                 bob.sync("acked-all");
+                awaitMetric("meshwire_queue_delivered_total", deliveredBefore + 10);
             }
             // everything acked: a third connection gets nothing before a fresh marker
             try (TestPeer bob = fx.peer(bobId)) {

@@ -14,6 +14,8 @@ import dev.meshwire.signaling.frame.CloseCodes;
 import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.invite.Invite;
+import dev.meshwire.signaling.meshstate.MemberEntry;
+import dev.meshwire.signaling.meshstate.MeshState;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Optional;
@@ -38,8 +40,18 @@ public final class MeshAuthority {
         this.clock = clock;
     }
 
-    public CoordinatorStore store() {
-        return store;
+    /**
+     * Re-checks an authenticated key against the mesh state it is about to be admitted with: a revocation,
+     * ban, leave or expiry committed between the hello checks and the admission refuses it after all.
+     * Returns null when the key is an active member of {@code state}.
+     */
+    public static Refusal recheck(MeshRecord mesh, MeshState state, String pubkey, long now) {
+        MemberEntry e = state.entry(pubkey).orElse(null);
+        if (e == null) return unauthorized(ErrorCode.NOT_MEMBER, "key " + prefix(pubkey) + "… is not a member of mesh " + mesh.name());
+        if (MemberEntry.REVOKED.equals(e.status())) return revoked(mesh, e.reason());
+        if (MemberEntry.BANNED.equals(e.status())) return banned(mesh);
+        if (e.expiredAt(now)) return expired(mesh);
+        return null;
     }
 
     public static String prefix(String pubkey) {

@@ -200,9 +200,11 @@ public final class Session implements PeerConnection {
         return auth.compose(a -> deps.ledger().serialized(a.mesh().id(), () -> deps.syncer().plan(a.mesh().id(), held, null)
                 .recover(err -> Future.failedFuture(Refusal.closing(ErrorCode.STATE_UNAVAILABLE,
                         "mesh state unavailable; retry later", CloseCodes.NORMAL)))
-                .map(plan -> {
+                .compose(plan -> {
+                    Refusal late = MeshAuthority.recheck(a.mesh(), plan.state(), a.member().pubkey(), now());
+                    if (late != null) return Future.failedFuture(late);
                     if (!closing) admit(a, id, caps, plan);
-                    return null;
+                    return Future.<Void>succeededFuture();
                 })));
     }
 
