@@ -1,6 +1,10 @@
 package dev.meshwire.coordinator;
 
 import dev.meshwire.coordinator.authority.MeshAuthority;
+import dev.meshwire.coordinator.authority.Membership;
+import dev.meshwire.coordinator.meshstate.EventPublisher;
+import dev.meshwire.coordinator.meshstate.MeshLedger;
+import dev.meshwire.coordinator.meshstate.StateSyncer;
 import dev.meshwire.coordinator.authority.MeshRegistration;
 import dev.meshwire.coordinator.authority.Moderation;
 import dev.meshwire.coordinator.http.HttpApi;
@@ -47,13 +51,14 @@ final class CoordinatorVerticle extends VerticleBase {
     public Future<?> start() {
         Clock clock = Clock.systemUTC();
         PresenceRegistry presence = new PresenceRegistry();
-        MeshAuthority authority = new MeshAuthority(store, clock);
-        Moderation moderation = new Moderation(store, presence, clock);
+        MeshLedger ledger = new MeshLedger(store, new EventPublisher(presence), metrics, clock);
+        MeshAuthority authority = new MeshAuthority(ledger, clock);
+        Moderation moderation = new Moderation(ledger, presence, metrics, clock);
         queue = new QueueService(vertx, store, config.queue(), metrics, clock);
         queue.start();
         Relay relay = new Relay(queue, metrics, clock);
         endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock, queue,
-                new SignalForwarder(presence, metrics)));
+                new SignalForwarder(presence, metrics), ledger, new StateSyncer(ledger, metrics, clock), new Membership(ledger)));
         // Vert.x closes anything beyond this hard cap itself (1009); between maxFrameBytes and the cap
         // the session answers frame_too_large and keeps the connection, which is friendlier to debug.
         long hardCap = Math.min(Integer.MAX_VALUE - 1, config.maxFrameBytes() * 2 + 64 * 1024);
@@ -63,7 +68,7 @@ final class CoordinatorVerticle extends VerticleBase {
                 .setMaxWebSocketFrameSize((int) hardCap)
                 .setMaxWebSocketMessageSize((int) hardCap);
         server = vertx.createHttpServer(options)
-                .requestHandler(HttpApi.router(vertx, httpSettings, endpoint, new MeshRegistration(store, clock), store, metrics));
+                .requestHandler(HttpApi.router(vertx, httpSettings, endpoint, new MeshRegistration(store, metrics, clock), ledger, store, metrics));
         return server.listen();
     }
 

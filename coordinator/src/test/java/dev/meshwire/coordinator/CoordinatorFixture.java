@@ -86,9 +86,14 @@ final class CoordinatorFixture implements AutoCloseable {
 
     /** Creates a mesh owned by {@code owner} and returns its id. */
     String createMesh(Identity owner, String name, String ownerName) throws Exception {
+        return createMeshAnswer(owner, name, ownerName).get("mesh").asText();
+    }
+
+    /** Creates a mesh owned by {@code owner} and returns the 201 answer (mesh, name, authority, state, ...). */
+    JsonNode createMeshAnswer(Identity owner, String name, String ownerName) throws Exception {
         Response r = post("/v1/meshes", coordinator.adminToken(), meshBody(owner, name, ownerName, System.currentTimeMillis()));
         assertEquals(201, r.status(), r.text());
-        return r.json().get("mesh").asText();
+        return r.json();
     }
 
     @Override

@@ -8,14 +8,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class Meshes {
     private static final AtomicInteger SEQ = new AtomicInteger();
 
-    record Mesh(String id, String name, Identity owner, Invite invite) {}
+    /** {@code authority} is the mesh authority key from the creation answer (what a daemon pins). */
+    record Mesh(String id, String name, Identity owner, Invite invite, String authority) {}
 
     static Mesh create(CoordinatorFixture fx, String prefix) throws Exception {
         Identity owner = Identity.generate();
         String name = prefix + "-" + SEQ.incrementAndGet();
-        String id = fx.createMesh(owner, name, "owner");
+        var answer = fx.createMeshAnswer(owner, name, "owner");
+        String id = answer.get("mesh").asText();
         Invite inv = Invite.create(owner, fx.coordinator.publicUrl(), id, name, System.currentTimeMillis() + 600_000, 100);
-        return new Mesh(id, name, owner, inv);
+        return new Mesh(id, name, owner, inv, answer.get("authority").asText());
     }
 
     /** Connects {@code id} and joins (or re-joins) the mesh as {@code name}. */

@@ -40,6 +40,9 @@ class ModerationTest extends SharedCoordinator {
                 assertEquals("banned from mesh " + m.name() + ": contact the mesh owner", bob.closeReason());
                 assertEquals("banned", bob.await(Frames.Error.class).code());
                 assertEquals("banned", owner.await(Frames.PeerLeft.class).reason());
+                owner.send(new Frames.ListPeers("lp"));
+                assertTrue(owner.await(Frames.Peers.class).peers().stream().noneMatch(p -> p.pubkey().equals(bobId.publicKeyHex())),
+                        "list_peers leaves banned keys out");
             }
             try (TestPeer bob = fx.peer(bobId)) {
                 bob.send(bob.helloFrame(m.id()));

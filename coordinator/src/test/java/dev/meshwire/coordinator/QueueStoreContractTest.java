@@ -8,7 +8,6 @@ import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.coordinator.store.JoinResult;
 import dev.meshwire.coordinator.store.MemberRecord;
 import dev.meshwire.coordinator.store.MeshRecord;
-import dev.meshwire.coordinator.store.BanRecord;
 import dev.meshwire.coordinator.store.Migration;
 import dev.meshwire.coordinator.store.Queued;
 import dev.meshwire.signaling.crypto.Hex;
@@ -72,12 +71,13 @@ abstract class QueueStoreContractTest {
         String meshId = "m_" + Hex.encode(Sodium.randomBytes(8));
         String owner = key();
         long now = System.currentTimeMillis();
-        await(store.createMesh(new MeshRecord(meshId, "mesh-" + seq.incrementAndGet() + "-" + meshId, owner, now),
-                new MemberRecord(meshId, owner, "owner", MemberRecord.OWNER, now)));
+        StoreMeshes.create(store, new MeshRecord(meshId, "mesh-" + seq.incrementAndGet() + "-" + meshId.substring(2, 10), owner, now),
+                new MemberRecord(meshId, owner, "owner", MemberRecord.OWNER, now));
         List<String> out = new ArrayList<>(List.of(meshId, owner));
         for (int i = 0; i < members; i++) {
             String k = key();
-            JoinResult r = await(store.joinWithInvite("inv-" + meshId, 100, new MemberRecord(meshId, k, "m" + i, MemberRecord.MEMBER, now)));
+            MemberRecord candidate = new MemberRecord(meshId, k, "m" + i, MemberRecord.MEMBER, now);
+            JoinResult r = await(store.joinWithInvite("inv-" + meshId, 100, candidate, StoreMeshes.joined(candidate)));
             assertInstanceOf(JoinResult.Joined.class, r);
             out.add(k);
         }
@@ -103,7 +103,7 @@ abstract class QueueStoreContractTest {
         } finally {
             again.close();
         }
-        assertEquals(3, Migration.latestVersion());
+        assertEquals(4, Migration.latestVersion());
     }
 
     @Test
@@ -134,7 +134,7 @@ abstract class QueueStoreContractTest {
     void recipientsMustBeMembersAndNotBanned() throws Exception {
         List<String> m = mesh(2);
         long now = System.currentTimeMillis();
-        await(store.addBan(new BanRecord(m.get(0), m.get(3), "m1", now, m.get(1))));
+        StoreMeshes.ban(store, m.get(0), m.get(3), "m1", m.get(1), now);
         List<Queued.Result> rs = await(store.enqueue(List.of(
                 msg(m.get(0), m.get(1), key(), "x1", "aa", now),
                 msg(m.get(0), m.get(1), m.get(3), "x2", "aa", now),

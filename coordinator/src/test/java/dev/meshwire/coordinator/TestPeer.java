@@ -170,6 +170,13 @@ final class TestPeer implements AutoCloseable {
                 identity.signHex(Canonical.join(inviteId, meshId, pubkey(), name, nonce)));
     }
 
+    /** The mesh_sync that followed the last hello_ack (consumed by {@link #awaitAckOrFail}). */
+    volatile Frames.MeshSync lastSync;
+
+    /**
+     * Waits for hello_ack and the mesh_sync the coordinator sends right after it (both consumed; the sync
+     * is kept in {@link #lastSync}), so tests see the frames that follow authentication.
+     */
     Frames.HelloAck awaitAckOrFail() throws InterruptedException {
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         synchronized (this) {
@@ -177,6 +184,12 @@ final class TestPeer implements AutoCloseable {
                 for (Frame f : inbox) {
                     if (f instanceof Frames.HelloAck a) {
                         inbox.remove(f);
+                        lastSync = await(Frames.MeshSync.class, s -> s.id() == null);
+                        int ackAt = seen.indexOf(a);
+                        int syncAt = seen.indexOf(lastSync);
+                        for (int i = ackAt; i < syncAt; i++) {
+                            if (seen.get(i) instanceof Frames.Deliver) fail("a deliver arrived before the mesh_sync: " + seen);
+                        }
                         return a;
                     }
                     if (f instanceof Frames.Error e) fail("authentication refused: " + e);

@@ -1,5 +1,6 @@
 package dev.meshwire.coordinator.authority;
 
+import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.coordinator.store.JoinResult;
 import dev.meshwire.coordinator.store.MemberRecord;
@@ -13,6 +14,8 @@ import dev.meshwire.signaling.frame.CloseCodes;
 import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.invite.Invite;
+import dev.meshwire.signaling.meshstate.MemberEntry;
+import dev.meshwire.signaling.meshstate.MeshState;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Optional;
@@ -21,20 +24,34 @@ import java.util.Optional;
  * Decides who may speak for which member of which mesh: hello (existing members) and join (invites).
  *
  * <p>Refusals before authentication close the connection, so a client never sits on a half-open
- * unauthenticated session: 4003 for an identity, invite or name that was refused (fix and reconnect
- * by hand), 4002 for a ban (terminal), 4010 for a malformed handshake.
+ * unauthenticated session: 4003 for an identity, invite or name that was refused, or a membership that
+ * expired (fix and reconnect by hand), 4002 for a ban or a revocation (terminal), 4010 for a malformed
+ * handshake. A join that makes a new member appends its member_joined event through the {@link MeshLedger};
+ * a re-join of a current member appends nothing.
  */
 public final class MeshAuthority {
     private final CoordinatorStore store;
+    private final MeshLedger ledger;
     private final Clock clock;
 
-    public MeshAuthority(CoordinatorStore store, Clock clock) {
-        this.store = store;
+    public MeshAuthority(MeshLedger ledger, Clock clock) {
+        this.store = ledger.store();
+        this.ledger = ledger;
         this.clock = clock;
     }
 
-    public CoordinatorStore store() {
-        return store;
+    /**
+     * Re-checks an authenticated key against the mesh state it is about to be admitted with: a revocation,
+     * ban, leave or expiry committed between the hello checks and the admission refuses it after all.
+     * Returns null when the key is an active member of {@code state}.
+     */
+    public static Refusal recheck(MeshRecord mesh, MeshState state, String pubkey, long now) {
+        MemberEntry e = state.entry(pubkey).orElse(null);
+        if (e == null) return unauthorized(ErrorCode.NOT_MEMBER, "key " + prefix(pubkey) + "… is not a member of mesh " + mesh.name());
+        if (MemberEntry.REVOKED.equals(e.status())) return revoked(mesh, e.reason());
+        if (MemberEntry.BANNED.equals(e.status())) return banned(mesh);
+        if (e.expiredAt(now)) return expired(mesh);
+        return null;
     }
 
     public static String prefix(String pubkey) {
@@ -68,8 +85,27 @@ public final class MeshAuthority {
                 () -> unauthorized(ErrorCode.UNKNOWN_MESH, "unknown mesh " + meshId + " on this coordinator")));
     }
 
+    public static Refusal revoked(MeshRecord mesh, String reason) {
+        return Refusal.closing(ErrorCode.REVOKED, "revoked from mesh " + mesh.name() + (reason == null ? "" : ": " + reason),
+                CloseCodes.BANNED);
+    }
+
+    /** The close reason of a revoked session: {@code revoked: <reason>}. */
+    public static String revokedCloseReason(String reason) {
+        return "revoked: " + (reason == null ? "no reason given" : reason);
+    }
+
+    public static Refusal expired(MeshRecord mesh) {
+        return Refusal.closing(ErrorCode.MEMBERSHIP_EXPIRED, "membership of mesh " + mesh.name() + " expired: ask an admin to renew it",
+                CloseCodes.UNAUTHORIZED);
+    }
+
+    /** Revoked keys first (terminal), then bans. */
     private Future<Void> requireNotBanned(MeshRecord mesh, String pubkey) {
-        return store.findBan(mesh.id(), pubkey).compose(ban -> {
+        return store.findRevocation(mesh.id(), pubkey).compose(rev -> {
+            if (rev.isPresent()) return Future.failedFuture(revoked(mesh, rev.get().reason()));
+            return store.findBan(mesh.id(), pubkey);
+        }).compose(ban -> {
             if (ban.isPresent()) return Future.failedFuture(banned(mesh));
             return Future.succeededFuture();
         });
@@ -92,7 +128,8 @@ public final class MeshAuthority {
             return requireNotBanned(mesh, hello.pubkey())
                     .compose(v -> store.findMember(mesh.id(), hello.pubkey()))
                     .compose(member -> member
-                            .map(m -> Future.succeededFuture(new Authenticated(mesh, m, false)))
+                            .map(m -> m.expiredAt(clock.millis()) ? Future.<Authenticated>failedFuture(expired(mesh))
+                                    : Future.succeededFuture(new Authenticated(mesh, m, false)))
                             .orElseGet(() -> Future.failedFuture(unauthorized(ErrorCode.NOT_MEMBER,
                                     "key " + prefix(hello.pubkey()) + "… is not a member of mesh " + mesh.name()
                                             + ": ask a member for an invite and join"))));
@@ -131,16 +168,14 @@ public final class MeshAuthority {
                 if (iss.isEmpty()) {
                     return Future.failedFuture(unauthorized(ErrorCode.INVITE_INVALID, "invite issuer is not a member of mesh " + mesh.name()));
                 }
-                return store.findBan(mesh.id(), invite.issuer()).compose(issuerBan -> {
-                    if (issuerBan.isPresent()) {
-                        return Future.failedFuture(unauthorized(ErrorCode.INVITE_INVALID, "invite issuer is banned from mesh " + mesh.name()));
-                    }
-                    return requireNotBanned(mesh, join.pubkey());
-                });
-            }).compose(v -> store.joinWithInvite(invite.inviteId(), invite.maxUses(),
+                return requireNotBanned(mesh, invite.issuer()).recover(err -> Future.failedFuture(!(err instanceof Refusal) ? err
+                                : unauthorized(ErrorCode.INVITE_INVALID, "invite issuer is banned or revoked from mesh " + mesh.name())))
+                        .compose(v -> requireNotBanned(mesh, join.pubkey()));
+            }).compose(v -> ledger.join(invite.inviteId(), invite.maxUses(),
                     new MemberRecord(mesh.id(), join.pubkey(), join.name(), MemberRecord.MEMBER, clock.millis())))
               .compose(result -> {
                   if (result instanceof JoinResult.Joined j) {
+                      if (j.member().expiredAt(clock.millis())) return Future.failedFuture(expired(mesh));
                       return Future.succeededFuture(new Authenticated(mesh, j.member(), !j.alreadyMember()));
                   }
                   if (result instanceof JoinResult.NameTaken t) {

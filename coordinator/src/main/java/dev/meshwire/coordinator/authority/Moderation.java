@@ -1,136 +1,214 @@
 package dev.meshwire.coordinator.authority;
 
+import dev.meshwire.coordinator.meshstate.MeshLedger;
+import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.presence.PeerConnection;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
+import dev.meshwire.coordinator.store.Appended;
 import dev.meshwire.coordinator.store.BanRecord;
-import dev.meshwire.coordinator.store.CoordinatorStore;
-import dev.meshwire.coordinator.store.MemberRecord;
+import dev.meshwire.coordinator.store.MeshEffect;
 import dev.meshwire.coordinator.store.MeshRecord;
+import dev.meshwire.coordinator.store.RevocationRecord;
 import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.frame.CloseCodes;
 import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.meshstate.EventPayload;
+import dev.meshwire.signaling.meshstate.MemberEntry;
+import dev.meshwire.signaling.meshstate.MeshState;
 import io.vertx.core.Future;
 import java.time.Clock;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Owner operations: kick (close 4001, no state), ban (stored, close 4002, refused at every hello),
- * unban, and the ban list. The owner is whoever created the mesh; the owner cannot act on itself.
- * A target is a member's full public key or its display name (unique within a mesh).
+ * Moderation by the owner or an admin ({@link ModerationRules}): kick (close 4001, audit event only), ban
+ * (close 4002, refused at every hello, queued messages from the key dropped), unban, revoke (close 4002
+ * "revoked", terminal, queued messages from and to the key dropped), set_role (owner only) and set_expiry.
+ * Every change is one mesh event appended through the {@link MeshLedger}, which has pushed it to every
+ * online member (the subject included) before the subject is closed and the {@code ok} goes out.
+ * A target is a full public key or a display name (unique within a mesh).
  */
 public final class Moderation {
     private static final Logger LOG = LoggerFactory.getLogger(Moderation.class);
     public static final String KICKED_REASON = "kicked by the mesh owner";
+    static final int MAX_REASON = 200;
 
-    private final CoordinatorStore store;
+    private final MeshLedger ledger;
     private final PresenceRegistry presence;
+    private final CoordinatorMetrics metrics;
     private final Clock clock;
 
-    public Moderation(CoordinatorStore store, PresenceRegistry presence, Clock clock) {
-        this.store = store;
+    public Moderation(MeshLedger ledger, PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock) {
+        this.ledger = ledger;
         this.presence = presence;
+        this.metrics = metrics;
         this.clock = clock;
     }
 
-    /** A resolved target: the key, and the member record when the key is a member. */
-    record Target(String pubkey, Optional<MemberRecord> member) {
+    /** A resolved target: the key, and its entry in the mesh state when the state knows it. */
+    record Target(String pubkey, Optional<MemberEntry> entry) {
         String label() {
-            return member.map(MemberRecord::name).orElse(MeshAuthority.prefix(pubkey) + "…");
+            return entry.map(MemberEntry::name).orElse(MeshAuthority.prefix(pubkey) + "…");
+        }
+
+        boolean isActive() {
+            return entry.map(e -> MemberEntry.ACTIVE.equals(e.status())).orElse(false);
+        }
+
+        String status() {
+            return entry.map(MemberEntry::status).orElse(null);
         }
     }
 
-    private Future<Target> resolve(MeshRecord mesh, String target) {
-        if (target == null || target.isBlank()) return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "target is required"));
-        if (Hex.isHex(target, PublicKey.HEX_CHARS)) {
-            return store.findMember(mesh.id(), target).map(m -> new Target(target, m));
+    /** A full key, or a name: an active member's first, else a banned or revoked key's. */
+    static Target resolve(MeshRecord mesh, MeshState state, String target) {
+        if (target == null || target.isBlank()) throw Refusal.of(ErrorCode.INVALID_FRAME, "target is required");
+        if (Hex.isHex(target, PublicKey.HEX_CHARS)) return new Target(target, state.entry(target));
+        Optional<MemberEntry> byName = state.entries().stream().filter(e -> target.equals(e.name()))
+                .min(Comparator.comparing(e -> MemberEntry.ACTIVE.equals(e.status()) ? 0 : 1));
+        if (byName.isEmpty()) {
+            throw Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "no member named '" + truncate(target) + "' in mesh " + mesh.name()
+                    + " (use a name or a full public key)");
         }
-        return store.findMemberByName(mesh.id(), target).compose(m -> {
-            if (m.isPresent()) return Future.succeededFuture(new Target(m.get().pubkey(), m));
-            return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT,
-                    "no member named '" + truncate(target) + "' in mesh " + mesh.name() + " (use a name or a full public key)"));
-        });
+        return new Target(byName.get().pubkey(), byName);
     }
 
-    private static String truncate(String s) {
+    static String truncate(String s) {
         return s.length() > 64 ? s.substring(0, 64) + "…" : s;
     }
 
-    private static Future<Void> requireOwner(MemberRecord actor, String op) {
-        if (!actor.isOwner()) return Future.failedFuture(Refusal.of(ErrorCode.NOT_OWNER, op + " is reserved to the mesh owner"));
-        return Future.succeededFuture();
+    private static Refusal notAMember(MeshRecord mesh, Target t) {
+        return Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "no member " + t.label() + " in mesh " + mesh.name());
     }
 
-    private static Refusal self(String op) {
-        return Refusal.of(ErrorCode.INVALID_FRAME, "the owner cannot " + op + " itself");
-    }
-
-    public Future<Frames.Ok> kick(MeshRecord mesh, MemberRecord actor, Frames.Kick kick) {
-        return requireOwner(actor, "kick").compose(v -> resolve(mesh, kick.target())).compose(t -> {
-            if (t.pubkey().equals(actor.pubkey())) return Future.failedFuture(self("kick"));
-            if (t.member().isEmpty()) {
-                return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "no member " + t.label() + " in mesh " + mesh.name()));
-            }
-            PeerConnection conn = presence.get(mesh.id(), t.pubkey());
-            String detail;
-            if (conn != null) {
-                conn.disconnect(CloseCodes.KICKED, KICKED_REASON, "kicked");
-                detail = "kicked " + t.label();
-            } else {
-                detail = t.label() + " was not connected; nothing to kick";
-            }
-            LOG.info("mesh {}: owner {}… kicked {}", mesh.name(), MeshAuthority.prefix(actor.pubkey()), MeshAuthority.prefix(t.pubkey()));
-            return Future.succeededFuture(new Frames.Ok(kick.id(), "kick", t.pubkey(), detail));
+    /** Resolves the target after checking the actor's role and the target rules, on the current state. */
+    private Future<Target> authorize(MeshRecord mesh, String actor, String target, String op, boolean ownerOnly) {
+        return ledger.current(mesh.id()).map(state -> {
+            ModerationRules.requireModerator(state, actor, op, ownerOnly);
+            Target t = resolve(mesh, state, target);
+            ModerationRules.requireMayTarget(state, actor, t.pubkey(), t.entry(), op);
+            return t;
         });
     }
 
-    public Future<Frames.Ok> ban(MeshRecord mesh, MemberRecord actor, Frames.Ban ban) {
-        return requireOwner(actor, "ban").compose(v -> resolve(mesh, ban.target())).compose(t -> {
-            if (t.pubkey().equals(actor.pubkey())) return Future.failedFuture(self("ban"));
-            BanRecord record = new BanRecord(mesh.id(), t.pubkey(), t.member().map(MemberRecord::name).orElse(null),
-                    clock.millis(), actor.pubkey());
-            return store.addBan(record).map(x -> {
+    public Future<Frames.Ok> kick(MeshRecord mesh, String actor, Frames.Kick kick) {
+        return authorize(mesh, actor, kick.target(), "kick", false).compose(t -> {
+            if (!t.isActive()) return Future.failedFuture(notAMember(mesh, t));
+            if (presence.get(mesh.id(), t.pubkey()) == null) {
+                return Future.succeededFuture(new Frames.Ok(kick.id(), "kick", t.pubkey(), t.label() + " was not connected; nothing to kick"));
+            }
+            return ledger.append(mesh.id(), actor, new EventPayload.MemberKicked(t.pubkey(), KICKED_REASON), new MeshEffect.None()).map(a -> {
+                PeerConnection conn = presence.get(mesh.id(), t.pubkey());
+                if (conn != null) conn.disconnect(CloseCodes.KICKED, KICKED_REASON, "kicked");
+                LOG.info("mesh {}: {}… kicked {}", mesh.name(), MeshAuthority.prefix(actor), MeshAuthority.prefix(t.pubkey()));
+                return new Frames.Ok(kick.id(), "kick", t.pubkey(), "kicked " + t.label());
+            });
+        });
+    }
+
+    public Future<Frames.Ok> ban(MeshRecord mesh, String actor, Frames.Ban ban) {
+        return authorize(mesh, actor, ban.target(), "ban", false).compose(t -> {
+            if (MemberEntry.REVOKED.equals(t.status())) return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, t.label() + " is revoked"));
+            if (MemberEntry.BANNED.equals(t.status())) {
+                return Future.succeededFuture(new Frames.Ok(ban.id(), "ban", t.pubkey(), t.label() + " is already banned"));
+            }
+            String name = t.entry().map(MemberEntry::name).orElse(null);
+            BanRecord record = new BanRecord(mesh.id(), t.pubkey(), name, clock.millis(), actor);
+            return ledger.append(mesh.id(), actor, new EventPayload.MemberBanned(t.pubkey(), name, null), new MeshEffect.Ban(record)).map(a -> {
+                metrics.queueDropped("banned", a.droppedMessages());
                 PeerConnection conn = presence.get(mesh.id(), t.pubkey());
                 if (conn != null) {
                     Refusal why = MeshAuthority.banned(mesh);
                     conn.send(new Frames.Error(null, why.code(), why.getMessage()));
                     conn.disconnect(CloseCodes.BANNED, why.getMessage(), "banned");
                 }
-                LOG.info("mesh {}: owner {}… banned {}", mesh.name(), MeshAuthority.prefix(actor.pubkey()), MeshAuthority.prefix(t.pubkey()));
-                return new Frames.Ok(ban.id(), "ban", t.pubkey(), "banned " + t.label());
+                LOG.info("mesh {}: {}… banned {} ({} queued messages from it dropped)", mesh.name(), MeshAuthority.prefix(actor),
+                        MeshAuthority.prefix(t.pubkey()), a.droppedMessages());
+                return new Frames.Ok(ban.id(), "ban", t.pubkey(), "banned " + t.label() + dropped(a));
             });
         });
     }
 
-    public Future<Frames.Ok> unban(MeshRecord mesh, MemberRecord actor, Frames.Unban unban) {
-        return requireOwner(actor, "unban").compose(v -> resolveBanned(mesh, unban.target())).compose(pubkey ->
-                store.removeBan(mesh.id(), pubkey).map(removed -> new Frames.Ok(unban.id(), "unban", pubkey,
-                        removed ? "unbanned " + MeshAuthority.prefix(pubkey) + "…" : MeshAuthority.prefix(pubkey) + "… was not banned")));
+    private static String dropped(Appended a) {
+        return a.droppedMessages() == 0 ? "" : "; " + a.droppedMessages() + " queued message(s) dropped";
     }
 
-    /** A name given to unban may belong to a banned key whose membership was since deleted: look in the bans too. */
-    private Future<String> resolveBanned(MeshRecord mesh, String target) {
-        if (target != null && !Hex.isHex(target, PublicKey.HEX_CHARS)) {
-            return store.listBans(mesh.id()).compose(bans -> {
-                Optional<BanRecord> byName = bans.stream().filter(b -> target.equals(b.name())).findFirst();
-                return byName.isPresent() ? Future.succeededFuture(byName.get().pubkey()) : resolve(mesh, target).map(Target::pubkey);
-            });
+    public Future<Frames.Ok> unban(MeshRecord mesh, String actor, Frames.Unban unban) {
+        return authorize(mesh, actor, unban.target(), "unban", false).compose(t -> {
+            if (!MemberEntry.BANNED.equals(t.status())) {
+                return Future.succeededFuture(new Frames.Ok(unban.id(), "unban", t.pubkey(), t.label() + " was not banned"));
+            }
+            return ledger.append(mesh.id(), actor, new EventPayload.MemberUnbanned(t.pubkey()), new MeshEffect.Unban(t.pubkey()))
+                    .map(a -> new Frames.Ok(unban.id(), "unban", t.pubkey(), "unbanned " + t.label()));
+        });
+    }
+
+    public Future<Frames.Ok> revoke(MeshRecord mesh, String actor, Frames.Revoke revoke) {
+        String reason = revoke.reason() == null || revoke.reason().isBlank() ? null : revoke.reason().strip();
+        if (reason != null && reason.length() > MAX_REASON) {
+            return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "revoke: reason is longer than " + MAX_REASON + " characters"));
         }
-        return resolve(mesh, target).map(Target::pubkey);
+        return authorize(mesh, actor, revoke.target(), "revoke", false).compose(t -> {
+            if (MemberEntry.REVOKED.equals(t.status())) {
+                return Future.succeededFuture(new Frames.Ok(revoke.id(), "revoke", t.pubkey(), t.label() + " is already revoked"));
+            }
+            long now = clock.millis();
+            RevocationRecord record = new RevocationRecord(mesh.id(), t.pubkey(), now, actor, reason);
+            return ledger.append(mesh.id(), actor, new EventPayload.MemberRevoked(t.pubkey(), reason), new MeshEffect.Revoke(record)).map(a -> {
+                metrics.queueDropped("revoked", a.droppedMessages());
+                LOG.info("mesh {}: {} revoked by {}: {} ({} queued messages from/to it dropped)", mesh.name(), t.pubkey(), actor,
+                        reason == null ? "(no reason given)" : reason, a.droppedMessages());
+                PeerConnection conn = presence.get(mesh.id(), t.pubkey());
+                if (conn != null) {
+                    Refusal why = MeshAuthority.revoked(mesh, reason);
+                    conn.send(new Frames.Error(null, why.code(), why.getMessage()));
+                    conn.disconnect(CloseCodes.BANNED, MeshAuthority.revokedCloseReason(reason), "revoked");
+                }
+                return new Frames.Ok(revoke.id(), "revoke", t.pubkey(), "revoked " + t.label() + dropped(a));
+            });
+        });
+    }
+
+    public Future<Frames.Ok> setRole(MeshRecord mesh, String actor, Frames.SetRole req) {
+        if (!MemberEntry.ADMIN.equals(req.role()) && !MemberEntry.MEMBER.equals(req.role())) {
+            return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "set_role: role must be admin or member"));
+        }
+        return authorize(mesh, actor, req.target(), "set_role", true).compose(t -> {
+            if (!t.isActive()) return Future.failedFuture(notAMember(mesh, t));
+            if (req.role().equals(t.entry().get().role())) {
+                return Future.succeededFuture(new Frames.Ok(req.id(), "set_role", t.pubkey(), t.label() + " is already " + req.role()));
+            }
+            return ledger.append(mesh.id(), actor, new EventPayload.RoleChanged(t.pubkey(), req.role()), new MeshEffect.SetRole(t.pubkey(), req.role()))
+                    .map(a -> new Frames.Ok(req.id(), "set_role", t.pubkey(), t.label() + " is now " + req.role()));
+        });
+    }
+
+    public Future<Frames.Ok> setExpiry(MeshRecord mesh, String actor, Frames.SetExpiry req) {
+        if (req.expiresAt() != null && req.expiresAt() <= 0) {
+            return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "set_expiry: expiresAt must be epoch milliseconds or null"));
+        }
+        return authorize(mesh, actor, req.target(), "set_expiry", false).compose(t -> {
+            if (!t.isActive()) return Future.failedFuture(notAMember(mesh, t));
+            return ledger.append(mesh.id(), actor, new EventPayload.ExpirySet(t.pubkey(), req.expiresAt()),
+                    new MeshEffect.SetExpiry(t.pubkey(), req.expiresAt())).map(a -> new Frames.Ok(req.id(), "set_expiry", t.pubkey(),
+                    req.expiresAt() == null ? t.label() + " no longer expires" : t.label() + " expires at " + java.time.Instant.ofEpochMilli(req.expiresAt())));
+        });
     }
 
     public Future<Frames.Bans> listBans(MeshRecord mesh, Frames.ListBans req) {
-        return store.listBans(mesh.id()).map(bans -> new Frames.Bans(req.id(),
+        return ledger.store().listBans(mesh.id()).map(bans -> new Frames.Bans(req.id(),
                 bans.stream().map(b -> new Frames.BanInfo(b.pubkey(), b.name(), b.bannedAt())).toList()));
     }
 
-    /** Peers of the mesh: every member, with live data for those online. */
+    /** Peers of the mesh: every active member (banned, revoked and expired ones are not listed), with live data for those online. */
     public Future<List<Frames.PeerInfo>> peers(MeshRecord mesh) {
-        return store.listMembers(mesh.id()).map(members -> members.stream().map(m -> {
+        long now = clock.millis();
+        return ledger.store().listMembers(mesh.id()).map(members -> members.stream().filter(m -> !m.expiredAt(now)).map(m -> {
             PeerConnection c = presence.get(mesh.id(), m.pubkey());
             if (c != null) return c.peerInfo();
             return new Frames.PeerInfo(m.pubkey(), m.name(), m.role(), false, null, null);

@@ -3,9 +3,11 @@ package dev.meshwire.coordinator.http;
 import dev.meshwire.coordinator.authority.ApiException;
 import dev.meshwire.coordinator.authority.CreateMeshRequest;
 import dev.meshwire.coordinator.authority.MeshRegistration;
+import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.session.WebSocketEndpoint;
 import dev.meshwire.coordinator.store.CoordinatorStore;
+import dev.meshwire.signaling.meshstate.StateRef;
 import dev.meshwire.signaling.Json;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
@@ -20,7 +22,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The HTTP surface on the WebSocket port: {@code /ws} upgrade, {@code POST /v1/meshes},
- * {@code /health}, {@code /health/ready} and {@code /metrics}. Errors are always
+ * {@code POST /v1/meshes/<id>/rotate-authority} (admin token), {@code /health}, {@code /health/ready} and {@code /metrics}. Errors are always
  * {@code {"error":{"code":..,"message":..}}}.
  */
 public final class HttpApi {
@@ -33,7 +35,7 @@ public final class HttpApi {
     private HttpApi() {}
 
     public static Router router(Vertx vertx, Settings settings, WebSocketEndpoint endpoint, MeshRegistration registration,
-                                CoordinatorStore store, CoordinatorMetrics metrics) {
+                                MeshLedger ledger, CoordinatorStore store, CoordinatorMetrics metrics) {
         Router router = Router.router(vertx);
         router.route(WebSocketEndpoint.PATH).handler(ctx -> ctx.request().toWebSocket()
                 .onSuccess(endpoint::accept)
@@ -43,6 +45,7 @@ public final class HttpApi {
                     }
                 }));
         router.post("/v1/meshes").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(ctx -> createMesh(ctx, settings, registration));
+        router.post("/v1/meshes/:mesh/rotate-authority").handler(ctx -> rotate(ctx, settings, ledger));
         router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "up")));
         router.get("/health/ready").handler(ctx -> store.schemaVersion()
                 .onSuccess(v -> json(ctx, 200, Map.of("status", "ready", "schemaVersion", v)))
@@ -82,18 +85,47 @@ public final class HttpApi {
         }
         registration.create(req).onComplete(ar -> {
             if (ar.succeeded()) {
-                var mesh = ar.result();
+                var mesh = ar.result().mesh();
                 Map<String, Object> out = new LinkedHashMap<>();
                 out.put("mesh", mesh.id());
                 out.put("name", mesh.name());
                 out.put("ownerPubkey", mesh.ownerPubkey());
                 out.put("coordinator", settings.publicUrl().get());
+                out.put("authority", ar.result().authority());
+                out.put("state", ar.result().state());
                 LOG.info("mesh {} ({}) created by {}…", mesh.name(), mesh.id(), mesh.ownerPubkey().substring(0, 8));
                 json(ctx, 201, out);
             } else if (ar.cause() instanceof ApiException e) {
                 error(ctx, e);
             } else {
                 LOG.warn("mesh creation failed: {}", ar.cause().toString());
+                error(ctx, new ApiException(500, ApiException.INTERNAL, "internal error; the coordinator logged it"));
+            }
+        });
+    }
+
+    /** Admin only: a new authority key signs the mesh's events from now on (announced by a signed authority_rotated event). */
+    private static void rotate(RoutingContext ctx, Settings settings, MeshLedger ledger) {
+        if (!authorized(ctx.request().getHeader("Authorization"), settings.adminToken())) {
+            error(ctx, new ApiException(401, ApiException.UNAUTHORIZED, "rotating a mesh authority needs 'Authorization: Bearer <admin token>'"));
+            return;
+        }
+        String meshId = ctx.pathParam("mesh");
+        ledger.store().findMesh(meshId).compose(mesh -> {
+            if (mesh.isEmpty()) return io.vertx.core.Future.failedFuture(new ApiException(404, ApiException.NOT_FOUND, "no mesh " + meshId));
+            return ledger.rotate(meshId);
+        }).onComplete(ar -> {
+            if (ar.succeeded()) {
+                var rotated = (dev.meshwire.signaling.meshstate.EventPayload.AuthorityRotated) ar.result().event().payload();
+                StateRef state = ar.result().event().ref();
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("authority", rotated.next());
+                out.put("state", state);
+                json(ctx, 200, out);
+            } else if (ar.cause() instanceof ApiException e) {
+                error(ctx, e);
+            } else {
+                LOG.warn("authority rotation of {} failed: {}", meshId, ar.cause().toString());
                 error(ctx, new ApiException(500, ApiException.INTERNAL, "internal error; the coordinator logged it"));
             }
         });

@@ -102,6 +102,27 @@ public final class CoordinatorMetrics {
         if (depth >= 0) queueDepth.set(depth);
     }
 
+    /** One committed mesh event ({@code meshwire_mesh_events_total{kind}}); kinds come from the coordinator's own events. */
+    public void meshEvent(String kind) {
+        registry.counter("meshwire_mesh_events", "kind", kind).increment();
+    }
+
+    /** Undelivered queue rows deleted by a ban or revocation ({@code meshwire_queue_dropped_total{reason}}). */
+    public void queueDropped(String reason, int n) {
+        if (n > 0) registry.counter("meshwire_queue_dropped", "reason", reason).increment(n);
+    }
+
+    /** A mesh_sync answered ({@code meshwire_state_syncs_total{mode=events|snapshot}}). */
+    public void stateSync(String mode) {
+        registry.counter("meshwire_state_syncs", "mode", mode).increment();
+    }
+
+    /** Counter value by name and one tag (tests). */
+    public double count(String name, String tag, String value) {
+        Counter c = registry.find(name).tag(tag, value).counter();
+        return c == null ? 0 : c.count();
+    }
+
     public void ackLatency(long nanos) {
         ackLatency.record(nanos, TimeUnit.NANOSECONDS);
     }

@@ -2,6 +2,7 @@ package dev.meshwire.coordinator.presence;
 
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.meshstate.MeshEvent;
 
 /** What presence needs from an authenticated session (implemented by the WebSocket session). */
 public interface PeerConnection {
@@ -19,4 +20,7 @@ public interface PeerConnection {
      * told in {@code peer_left}; null means "do not announce" (used when a newer connection replaces this one).
      */
     void disconnect(short code, String closeReason, String peerLeftReason);
+
+    /** A mesh event was committed and sent to this connection; it may be about this member (role, name, expiry). */
+    default void meshEventApplied(MeshEvent event) {}
 }

@@ -130,8 +130,23 @@ public final class Relay {
                     + " undelivered messages (limit " + f.limit() + "); retry later"));
         } else if (r instanceof Queued.Result.RecipientBanned) {
             return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "send: " + to + "… is banned from this mesh"));
+        } else if (r instanceof Queued.Result.RecipientRevoked) {
+            return Future.failedFuture(Refusal.of(ErrorCode.REVOKED, "send: " + to + "… was revoked from this mesh"));
+        } else if (r instanceof Queued.Result.RecipientExpired) {
+            return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "send: " + to + "…: membership expired"));
+        } else if (r instanceof Queued.Result.SenderInactive s) {
+            return Future.failedFuture(senderRefusal(s.status()));
         }
         return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "no member " + to + "… in this mesh"));
+    }
+
+    private static Refusal senderRefusal(String status) {
+        return switch (status) {
+            case "revoked" -> Refusal.of(ErrorCode.REVOKED, "send: your key was revoked from this mesh");
+            case "banned" -> Refusal.of(ErrorCode.BANNED, "send: you are banned from this mesh");
+            case "expired" -> Refusal.of(ErrorCode.MEMBERSHIP_EXPIRED, "send: your membership of this mesh expired");
+            default -> Refusal.of(ErrorCode.NOT_MEMBER, "send: you are no longer a member of this mesh");
+        };
     }
 
     private static String prefix16(String fp) {

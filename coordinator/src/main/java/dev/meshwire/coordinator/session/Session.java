@@ -2,6 +2,9 @@ package dev.meshwire.coordinator.session;
 
 import dev.meshwire.coordinator.authority.Authenticated;
 import dev.meshwire.coordinator.authority.MeshAuthority;
+import dev.meshwire.coordinator.authority.Membership;
+import dev.meshwire.coordinator.meshstate.MeshLedger;
+import dev.meshwire.coordinator.meshstate.StateSyncer;
 import dev.meshwire.coordinator.authority.Moderation;
 import dev.meshwire.coordinator.authority.Refusal;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
@@ -19,6 +22,9 @@ import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.FrameCodec;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.frame.ProtocolException;
+import dev.meshwire.signaling.meshstate.EventPayload;
+import dev.meshwire.signaling.meshstate.MeshEvent;
+import dev.meshwire.signaling.meshstate.StateRef;
 import dev.meshwire.coordinator.queue.DeliveryPump;
 import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.queue.TokenBucket;
@@ -32,7 +38,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One peer WebSocket: challenge → hello/join → authenticated frame dispatch, plus liveness.
+ * One peer WebSocket: challenge → hello/join → hello_ack, mesh_sync, then the delivery pump →
+ * authenticated frame dispatch, plus liveness and membership expiry.
  *
  * <p>Frames of one session are handled strictly in arrival order: each waits for the previous one's
  * (possibly asynchronous, database-backed) handling to finish, so a {@code send} right after
@@ -46,7 +53,7 @@ public final class Session implements PeerConnection {
     /** Shared collaborators of all sessions. */
     public record Deps(Vertx vertx, SessionSettings settings, MeshAuthority authority, Moderation moderation, Relay relay,
                        PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock, QueueService queue,
-                       SignalForwarder signals) {}
+                       SignalForwarder signals, MeshLedger ledger, StateSyncer syncer, Membership membership) {}
 
     /** Sends whose commit is still pending; beyond this the session stops reading frames until acks go out. */
     static final int MAX_SENDS_IN_FLIGHT = 4096;
@@ -68,6 +75,7 @@ public final class Session implements PeerConnection {
     private long pingSeq;
     private long authTimer = -1;
     private long tickTimer = -1;
+    private long expiryTimer = -1;
     private Future<Void> tail = Future.succeededFuture();
     private int pending;
     private boolean paused;
@@ -172,10 +180,12 @@ public final class Session implements PeerConnection {
         Future<Authenticated> auth;
         String id;
         Frames.Capabilities caps;
+        StateRef have = null;
         if (frame instanceof Frames.Hello h) {
             auth = deps.authority().hello(h, nonce);
             id = h.id();
             caps = h.capabilities();
+            have = h.state();
         } else if (frame instanceof Frames.Join j) {
             auth = deps.authority().join(j, nonce);
             id = j.id();
@@ -184,13 +194,21 @@ public final class Session implements PeerConnection {
             return Future.failedFuture(Refusal.closing(ErrorCode.NOT_AUTHENTICATED,
                     "the first frame must be hello or join, got " + frame.type(), CloseCodes.PROTOCOL));
         }
-        return auth.map(a -> {
-            if (!closing) admit(a, id, caps);
-            return null;
-        });
+        StateRef held = have;
+        // The sync is planned and the session registered inside the mesh's serialized chain: no event can be
+        // published between the state the mesh_sync brings the client to and the moment it receives pushes.
+        return auth.compose(a -> deps.ledger().serialized(a.mesh().id(), () -> deps.syncer().plan(a.mesh().id(), held, null)
+                .recover(err -> Future.failedFuture(Refusal.closing(ErrorCode.STATE_UNAVAILABLE,
+                        "mesh state unavailable; retry later", CloseCodes.NORMAL)))
+                .compose(plan -> {
+                    Refusal late = MeshAuthority.recheck(a.mesh(), plan.state(), a.member().pubkey(), now());
+                    if (late != null) return Future.failedFuture(late);
+                    if (!closing) admit(a, id, caps, plan);
+                    return Future.<Void>succeededFuture();
+                })));
     }
 
-    private void admit(Authenticated a, String id, Frames.Capabilities caps) {
+    private void admit(Authenticated a, String id, Frames.Capabilities caps, StateSyncer.Plan plan) {
         authenticated = true;
         if (authTimer >= 0) deps.vertx().cancelTimer(authTimer);
         mesh = a.mesh();
@@ -206,12 +224,16 @@ public final class Session implements PeerConnection {
         }
         SessionSettings s = deps.settings();
         send(new Frames.HelloAck(id, mesh.id(), mesh.name(), peerInfo(), deps.presence().onlinePeers(mesh.id(), member.pubkey()),
-                s.iceServers().forMember(member.pubkey()), s.maxFrameBytes(), s.pingInterval().toMillis()));
+                s.iceServers().forMember(member.pubkey()), s.maxFrameBytes(), s.pingInterval().toMillis(),
+                plan.state().authority(), plan.state().head()));
+        // Before any deliver: the replica must know every revocation before messages from the revoked key could arrive.
+        send(plan.frame());
         if (previous == null) {
             deps.presence().broadcast(mesh.id(), member.pubkey(), new Frames.PeerJoined(mesh.id(), peerInfo()));
         }
+        scheduleExpiry();
         bucket = TokenBucket.of(deps.queue().settings(), now());
-        // After hello_ack: the member's queue drains now, oldest first.
+        // After hello_ack and mesh_sync: the member's queue drains now, oldest first.
         pump = deps.queue().attach(mesh.id(), member.pubkey(), this::sendDeliver);
         LOG.info("session {} authenticated ({}){}", who(), a.newlyJoined() ? "joined" : "hello",
                 previous != null ? ", replacing an older connection" : "");
@@ -231,15 +253,25 @@ public final class Session implements PeerConnection {
         } else if (frame instanceof Frames.ListPeers lp) {
             return mod.peers(mesh).map(peers -> sendVoid(new Frames.Peers(lp.id(), mesh.id(), peers)));
         } else if (frame instanceof Frames.Kick k) {
-            return mod.kick(mesh, member, k).map(this::sendVoid);
+            return mod.kick(mesh, member.pubkey(), k).map(this::sendVoid);
         } else if (frame instanceof Frames.Ban b) {
-            return mod.ban(mesh, member, b).map(this::sendVoid);
+            return mod.ban(mesh, member.pubkey(), b).map(this::sendVoid);
         } else if (frame instanceof Frames.Unban u) {
-            return mod.unban(mesh, member, u).map(this::sendVoid);
+            return mod.unban(mesh, member.pubkey(), u).map(this::sendVoid);
+        } else if (frame instanceof Frames.Revoke r) {
+            return mod.revoke(mesh, member.pubkey(), r).map(this::sendVoid);
+        } else if (frame instanceof Frames.SetRole r) {
+            return mod.setRole(mesh, member.pubkey(), r).map(this::sendVoid);
+        } else if (frame instanceof Frames.SetExpiry x) {
+            return mod.setExpiry(mesh, member.pubkey(), x).map(this::sendVoid);
         } else if (frame instanceof Frames.ListBans lb) {
             return mod.listBans(mesh, lb).map(this::sendVoid);
+        } else if (frame instanceof Frames.Rename r) {
+            return deps.membership().rename(mesh, member.pubkey(), r).map(this::sendVoid);
         } else if (frame instanceof Frames.Leave l) {
             return leave(l);
+        } else if (frame instanceof Frames.StateSync ss) {
+            return stateSync(ss);
         } else if (frame instanceof Frames.P2pSignal signal) {
             deps.signals().forward(mesh.id(), member.pubkey(), signal);
             return Future.succeededFuture();
@@ -284,14 +316,22 @@ public final class Session implements PeerConnection {
     }
 
     private Future<Void> leave(Frames.Leave l) {
-        if (member.isOwner()) {
-            return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "the owner cannot leave its own mesh"));
-        }
-        return deps.authority().store().removeMember(mesh.id(), member.pubkey()).map(removed -> {
-            send(new Frames.Ok(l.id(), "leave", member.pubkey(), "left mesh " + mesh.name()));
+        return deps.membership().leave(mesh, member.pubkey(), member.isOwner(), l).map(ok -> {
+            send(ok);
             disconnect(CloseCodes.NORMAL, "left the mesh", "left");
             return null;
         });
+    }
+
+    /** Answered in the mesh's serialized chain, so the answer and pushed events reach the client in version order. */
+    private Future<Void> stateSync(Frames.StateSync ss) {
+        String id = ss.id();
+        return deps.ledger().serialized(mesh.id(), () -> deps.syncer().plan(mesh.id(), ss.have(), id))
+                .recover(err -> {
+                    LOG.warn("state_sync of {} failed: {}", who(), err.toString());
+                    return Future.failedFuture(Refusal.of(ErrorCode.STATE_UNAVAILABLE, "mesh state unavailable; retry later"));
+                })
+                .map(plan -> sendVoid(plan.frame()));
     }
 
     /** Answers a failed frame with an error (echoing its id) and closes when the refusal says so. */
@@ -314,6 +354,28 @@ public final class Session implements PeerConnection {
         if (close != 0) disconnect(close, r.getMessage(), "disconnected");
     }
 
+    // ---- membership expiry ----
+
+    /** Closes the session with 4003 {@code membership_expired} once the member's expiry has passed. */
+    private boolean closeIfExpired(long now) {
+        if (closing || !member.expiredAt(now)) return false;
+        send(new Frames.Error(null, ErrorCode.MEMBERSHIP_EXPIRED, MeshAuthority.expired(mesh).getMessage()));
+        disconnect(CloseCodes.UNAUTHORIZED, ErrorCode.MEMBERSHIP_EXPIRED, "expired");
+        return true;
+    }
+
+    /** A timer at the member's expiry (the liveness tick checks too, as a backstop). */
+    private void scheduleExpiry() {
+        if (expiryTimer >= 0) deps.vertx().cancelTimer(expiryTimer);
+        expiryTimer = -1;
+        if (member.expiresAt() == null || closing) return;
+        long delay = Math.max(1, member.expiresAt() - now() + 1);
+        expiryTimer = deps.vertx().setTimer(delay, id -> {
+            expiryTimer = -1;
+            closeIfExpired(now());
+        });
+    }
+
     // ---- liveness ----
 
     private void tick() {
@@ -324,6 +386,7 @@ public final class Session implements PeerConnection {
             disconnect(CloseCodes.NORMAL, "no traffic for " + dead + " ms", "timeout");
             return;
         }
+        if (closeIfExpired(now)) return;
         if (now - lastPingSent >= deps.settings().pingInterval().toMillis()) {
             lastPingSent = now;
             send(new Frames.Ping("srv-" + (++pingSeq)));
@@ -345,6 +408,27 @@ public final class Session implements PeerConnection {
     @Override
     public Frames.PeerInfo peerInfo() {
         return new Frames.PeerInfo(member.pubkey(), member.name(), member.role(), true, connectedSince, capabilities);
+    }
+
+    /** Keeps what this session knows of its own member (name, role, expiry) in step with the mesh state. */
+    @Override
+    public void meshEventApplied(MeshEvent event) {
+        if (member == null || !member.pubkey().equals(safeSubject(event))) return;
+        EventPayload p = event.payload();
+        if (p instanceof EventPayload.MemberRenamed r) member = member.withName(r.name());
+        else if (p instanceof EventPayload.RoleChanged r) member = member.withRole(r.role());
+        else if (p instanceof EventPayload.ExpirySet x) {
+            member = member.withExpiry(x.expiresAt());
+            scheduleExpiry();
+        }
+    }
+
+    private static String safeSubject(MeshEvent e) {
+        try {
+            return e.payload().subject();
+        } catch (RuntimeException ex) {
+            return null;
+        }
     }
 
     @Override
@@ -395,6 +479,7 @@ public final class Session implements PeerConnection {
         finished = true;
         if (authTimer >= 0) deps.vertx().cancelTimer(authTimer);
         if (tickTimer >= 0) deps.vertx().cancelTimer(tickTimer);
+        if (expiryTimer >= 0) deps.vertx().cancelTimer(expiryTimer);
         if (!closing) {
             closing = true;
             Short code = ws.closeStatusCode();

@@ -1,12 +1,14 @@
 package dev.meshwire.coordinator.store;
 
+import dev.meshwire.signaling.meshstate.MeshEvent;
+import dev.meshwire.signaling.meshstate.StateRef;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * The coordinator's persistent state: meshes, members, bans, invite use counters and the durable
- * message queue.
+ * The coordinator's persistent state: meshes, members, bans, revocations, invite use counters, the
+ * mesh-state event log with its authority keys, and the durable message queue.
  *
  * <p>Every method returns a Vert.x {@link Future} completed on the caller's context, so handlers on the
  * event loop never block. Implementations: {@link SqliteCoordinatorStore} (default, blocking JDBC on a
@@ -19,8 +21,11 @@ public interface CoordinatorStore extends AutoCloseable {
     /** Answers when the database responds and all migrations are applied; fails otherwise. */
     Future<Integer> schemaVersion();
 
-    /** Inserts the mesh and its owner member atomically; fails with {@link StoreException.DuplicateMeshName}. */
-    Future<MeshRecord> createMesh(MeshRecord mesh, MemberRecord owner);
+    /**
+     * Inserts the mesh, its owner member, its authority key and its genesis events (v1 mesh_created, v2
+     * the owner's member_joined) atomically; fails with {@link StoreException.DuplicateMeshName}.
+     */
+    Future<MeshRecord> createMesh(MeshRecord mesh, MemberRecord owner, AuthorityKey authority, List<MeshEvent> genesis);
 
     Future<Optional<MeshRecord>> findMesh(String meshId);
 
@@ -28,33 +33,65 @@ public interface CoordinatorStore extends AutoCloseable {
 
     Future<Optional<MemberRecord>> findMemberByName(String meshId, String name);
 
+    /** Members of the mesh, banned and revoked keys excluded (expired members included). */
     Future<List<MemberRecord>> listMembers(String meshId);
 
     /**
      * Makes {@code candidate} a member using invite {@code inviteId}, atomically: an existing member is
-     * returned unchanged without consuming a use; a taken display name or a spent invite is refused;
-     * otherwise one use is counted and the member inserted.
+     * returned unchanged without consuming a use or appending an event; a taken display name or a spent
+     * invite is refused; otherwise one use is counted, the member inserted and the member_joined event
+     * built by {@code joined} appended, all in one transaction.
      */
-    Future<JoinResult> joinWithInvite(String inviteId, int maxUses, MemberRecord candidate);
-
-    /** @return true if a membership was deleted */
-    Future<Boolean> removeMember(String meshId, String pubkey);
+    Future<JoinResult> joinWithInvite(String inviteId, int maxUses, MemberRecord candidate, EventSealer joined);
 
     Future<Optional<BanRecord>> findBan(String meshId, String pubkey);
 
-    /** Records (or refreshes) a ban. */
-    Future<Void> addBan(BanRecord ban);
-
-    /** @return true if a ban was removed */
-    Future<Boolean> removeBan(String meshId, String pubkey);
-
     Future<List<BanRecord>> listBans(String meshId);
+
+    Future<Optional<RevocationRecord>> findRevocation(String meshId, String pubkey);
+
+    // ---- mesh state (docs/storage.md, "Mesh state") ----
+
+    /**
+     * Appends one event and applies its effect in one transaction: the head is locked (versions stay
+     * gap-free and unique with several coordinators on one database), {@code sealer} builds the event on
+     * the head with the current authority key, {@code effect} changes members, bans, revocations, keys or
+     * the queue, then the event row and the new head are written. Fails with {@link StoreException.NoMeshState}
+     * for a mesh without state and {@link StoreException.NameTaken} for a rename to a taken name (nothing
+     * is written then).
+     */
+    Future<Appended> append(String meshId, EventSealer sealer, MeshEffect effect);
+
+    /** The newest event's version and hash, or empty when the mesh has no state. */
+    Future<Optional<StateRef>> head(String meshId);
+
+    /** Events with version > {@code afterVersion}, oldest first, at most {@code limit}. */
+    Future<List<MeshEvent>> events(String meshId, long afterVersion, int limit);
+
+    Future<Optional<MeshEvent>> event(String meshId, long version);
+
+    /** Every event of {@code kind}, oldest first (e.g. the authority rotations a snapshot carries). */
+    Future<List<MeshEvent>> eventsOfKind(String meshId, String kind);
+
+    /** The current (unretired) authority key. */
+    Future<Optional<AuthorityKey>> authorityKey(String meshId);
+
+    /** Every authority key of the mesh, oldest first, retired ones included. */
+    Future<List<AuthorityKey>> authorityKeys(String meshId);
+
+    /**
+     * Gives a mesh created before mesh state existed its authority key and a genesis history, unless it
+     * has state already (then nothing changes). Returns whether it was adopted.
+     */
+    Future<Boolean> adoptMesh(String meshId, AuthorityKey authority, List<MeshEvent> genesis);
 
     // ---- durable message queue (docs/storage.md) ----
 
     /**
-     * Stores a batch of envelopes in one transaction and decides each one atomically: recipient not a member
-     * ({@code UnknownRecipient}), banned ({@code RecipientBanned}), dedupe key present ({@code Duplicate} with
+     * Stores a batch of envelopes in one transaction and decides each one atomically: sender not an active
+     * member ({@code SenderInactive}), recipient not a member ({@code UnknownRecipient}), banned
+     * ({@code RecipientBanned}), revoked ({@code RecipientRevoked}), expired at the request's createdAt
+     * ({@code RecipientExpired}), dedupe key present ({@code Duplicate} with
      * the original message id when the fingerprint matches, else {@code Conflict}), recipient queue at
      * {@code maxQueuedPerRecipient} undelivered rows ({@code QueueFull}), else inserted ({@code Accepted}).
      * Results are in request order; rows are inserted in request order (row ids grow: FIFO). A batch never
@@ -67,7 +104,7 @@ public interface CoordinatorStore extends AutoCloseable {
     Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId);
 
     /**
-     * Claims up to {@code limit} undelivered, unexpired rows of {@code recipient} in one statement/transaction,
+     * Claims up to {@code limit} undelivered, unexpired rows of {@code recipient} whose sender is neither banned nor revoked, in one statement/transaction,
      * oldest first: rows never claimed, rows whose claim expired, and rows claimed under another claim id
      * (an earlier session of the same member: its pushes died with it). Sets claimed_at, claim_id,
      * claim_expires_at = now + leaseMs and increments attempts; never sets delivered_at. Returned in row order.

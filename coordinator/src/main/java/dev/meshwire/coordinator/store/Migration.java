@@ -99,7 +99,50 @@ public record Migration(int version, String description, List<String> statements
             // finds expired leases through message_queue_expiry instead (all undelivered rows, every 15 s).
             new Migration(3, "queue claims without an index (HOT claim updates)", List.of(
                     "DROP INDEX message_queue_claims",
-                    "@postgres ALTER TABLE message_queue SET (fillfactor = 50)")));
+                    "@postgres ALTER TABLE message_queue SET (fillfactor = 50)")),
+            // Mesh state (issue #9, docs/storage.md "Mesh state"): the signed event log, its head (the row an
+            // append locks), the authority keys that sign it, revocations, and membership expiry.
+            new Migration(4, "mesh state: events, heads, authority keys, revocations, member expiry", List.of(
+                    """
+                    CREATE TABLE authority_keys (
+                      mesh_id    TEXT NOT NULL REFERENCES meshes(id),
+                      public_key TEXT NOT NULL,
+                      secret_key TEXT NOT NULL,
+                      created_at BIGINT NOT NULL,
+                      retired_at BIGINT,
+                      PRIMARY KEY (mesh_id, public_key)
+                    )""",
+                    """
+                    CREATE TABLE mesh_heads (
+                      mesh_id TEXT PRIMARY KEY REFERENCES meshes(id),
+                      version BIGINT NOT NULL,
+                      hash    TEXT NOT NULL
+                    )""",
+                    """
+                    CREATE TABLE mesh_events (
+                      mesh_id   TEXT NOT NULL REFERENCES meshes(id),
+                      version   BIGINT NOT NULL,
+                      hash      TEXT NOT NULL,
+                      prev      TEXT NOT NULL,
+                      kind      TEXT NOT NULL,
+                      at        BIGINT NOT NULL,
+                      actor     TEXT NOT NULL,
+                      data      TEXT NOT NULL,
+                      signature TEXT NOT NULL,
+                      PRIMARY KEY (mesh_id, version)
+                    )""",
+                    "CREATE INDEX mesh_events_kind ON mesh_events (mesh_id, kind, version)",
+                    """
+                    CREATE TABLE revocations (
+                      mesh_id    TEXT NOT NULL REFERENCES meshes(id),
+                      pubkey     TEXT NOT NULL,
+                      revoked_at BIGINT NOT NULL,
+                      revoked_by TEXT NOT NULL,
+                      reason     TEXT,
+                      PRIMARY KEY (mesh_id, pubkey)
+                    )""",
+                    "ALTER TABLE members ADD COLUMN expires_at BIGINT",
+                    "CREATE INDEX message_queue_sender ON message_queue (mesh_id, sender) WHERE delivered_at IS NULL")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -1,5 +1,8 @@
 package dev.meshwire.coordinator.store;
 
+import dev.meshwire.signaling.envelope.CanonicalJson;
+import dev.meshwire.signaling.meshstate.MeshEvent;
+import dev.meshwire.signaling.meshstate.StateRef;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;
@@ -144,10 +147,11 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     // ---- meshes, members, bans ----
 
     @Override
-    public Future<MeshRecord> createMesh(MeshRecord mesh, MemberRecord owner) {
+    public Future<MeshRecord> createMesh(MeshRecord mesh, MemberRecord owner, AuthorityKey authority, List<MeshEvent> genesis) {
         return tx(conn -> conn.preparedQuery("INSERT INTO meshes(id, name, owner_pubkey, created_at) VALUES ($1,$2,$3,$4)")
                         .execute(Tuple.of(mesh.id(), mesh.name(), mesh.ownerPubkey(), mesh.createdAt()))
                         .compose(x -> insertMember(conn, owner))
+                        .compose(x -> insertGenesis(conn, mesh.id(), authority, genesis))
                         .map(x -> mesh))
                 .recover(err -> {
                     Throwable c = err.getCause() != null ? err.getCause() : err;
@@ -159,8 +163,27 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     }
 
     private static Future<RowSet<Row>> insertMember(SqlConnection conn, MemberRecord m) {
-        return conn.preparedQuery("INSERT INTO members(mesh_id, pubkey, name, role, joined_at) VALUES ($1,$2,$3,$4,$5)")
-                .execute(Tuple.of(m.meshId(), m.pubkey(), m.name(), m.role(), m.joinedAt()));
+        return conn.preparedQuery("INSERT INTO members(mesh_id, pubkey, name, role, joined_at, expires_at) VALUES ($1,$2,$3,$4,$5,$6)")
+                .execute(Tuple.of(m.meshId(), m.pubkey(), m.name(), m.role(), m.joinedAt(), m.expiresAt()));
+    }
+
+    private static Future<Void> insertGenesis(SqlConnection conn, String meshId, AuthorityKey authority, List<MeshEvent> genesis) {
+        if (genesis.isEmpty()) return Future.failedFuture(new StoreException("a mesh needs at least its genesis event"));
+        Future<?> f = insertAuthorityKey(conn, authority);
+        for (MeshEvent e : genesis) f = f.compose(x -> insertEvent(conn, e));
+        StateRef head = genesis.get(genesis.size() - 1).ref();
+        return f.compose(x -> conn.preparedQuery("INSERT INTO mesh_heads(mesh_id, version, hash) VALUES ($1,$2,$3)")
+                .execute(Tuple.of(meshId, head.version(), head.head()))).mapEmpty();
+    }
+
+    private static Future<RowSet<Row>> insertAuthorityKey(SqlConnection conn, AuthorityKey k) {
+        return conn.preparedQuery("INSERT INTO authority_keys(mesh_id, public_key, secret_key, created_at, retired_at) VALUES ($1,$2,$3,$4,$5)")
+                .execute(Tuple.of(k.meshId(), k.publicKey(), k.secretKey(), k.createdAt(), k.retiredAt()));
+    }
+
+    private static Future<RowSet<Row>> insertEvent(SqlConnection conn, MeshEvent e) {
+        return conn.preparedQuery("INSERT INTO mesh_events(mesh_id, version, hash, prev, kind, at, actor, data, signature) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)")
+                .execute(arrays(e.mesh(), e.version(), e.hash(), e.prev(), e.kind(), e.at(), e.actor(), CanonicalJson.write(e.data()), e.signature()));
     }
 
     @Override
@@ -169,10 +192,10 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                 .map(rs -> first(rs, r -> new MeshRecord(r.getString(0), r.getString(1), r.getString(2), r.getLong(3)))));
     }
 
-    private static final String MEMBER_COLUMNS = "SELECT mesh_id, pubkey, name, role, joined_at FROM members ";
+    private static final String MEMBER_COLUMNS = "SELECT mesh_id, pubkey, name, role, joined_at, expires_at FROM members ";
 
     private static MemberRecord member(Row r) {
-        return new MemberRecord(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getLong(4));
+        return new MemberRecord(r.getString(0), r.getString(1), r.getString(2), r.getString(3), r.getLong(4), r.getLong(5));
     }
 
     private static Future<Optional<MemberRecord>> queryMember(io.vertx.sqlclient.SqlClient c, String where, String meshId, String value) {
@@ -191,7 +214,10 @@ public final class PgCoordinatorStore implements CoordinatorStore {
 
     @Override
     public Future<List<MemberRecord>> listMembers(String meshId) {
-        return guard(p -> p.preparedQuery(MEMBER_COLUMNS + "WHERE mesh_id = $1 ORDER BY joined_at, name").execute(Tuple.of(meshId))
+        return guard(p -> p.preparedQuery(MEMBER_COLUMNS + "WHERE mesh_id = $1 "
+                        + "AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.mesh_id = members.mesh_id AND b.pubkey = members.pubkey) "
+                        + "AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.mesh_id = members.mesh_id AND r.pubkey = members.pubkey) "
+                        + "ORDER BY joined_at, name").execute(Tuple.of(meshId))
                 .map(rs -> {
                     List<MemberRecord> out = new ArrayList<>();
                     for (Row r : rs) out.add(member(r));
@@ -200,11 +226,11 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
-    public Future<JoinResult> joinWithInvite(String inviteId, int maxUses, MemberRecord candidate) {
+    public Future<JoinResult> joinWithInvite(String inviteId, int maxUses, MemberRecord candidate, EventSealer joined) {
         // The invite row is locked (SELECT ... FOR UPDATE after an upsert) so concurrent joins on several
         // coordinators count uses one at a time; a refusal rolls the whole transaction back.
         return tx(conn -> queryMember(conn, "WHERE mesh_id = $1 AND pubkey = $2", candidate.meshId(), candidate.pubkey()).compose(existing -> {
-            if (existing.isPresent()) return Future.succeededFuture((JoinResult) new JoinResult.Joined(existing.get(), true));
+            if (existing.isPresent()) return Future.succeededFuture((JoinResult) new JoinResult.Joined(existing.get(), true, null));
             return queryMember(conn, "WHERE mesh_id = $1 AND name = $2", candidate.meshId(), candidate.name()).compose(byName -> {
                 if (byName.isPresent()) return Future.succeededFuture((JoinResult) new JoinResult.NameTaken(candidate.name()));
                 return conn.preparedQuery("INSERT INTO invite_uses(mesh_id, invite_id, uses) VALUES ($1,$2,0) ON CONFLICT (mesh_id, invite_id) DO NOTHING")
@@ -213,7 +239,9 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                                 .execute(Tuple.of(candidate.meshId(), inviteId, maxUses)))
                         .compose(upd -> {
                             if (upd.rowCount() == 0) return Future.failedFuture(new Exhausted(maxUses));
-                            return insertMember(conn, candidate).map(x -> (JoinResult) new JoinResult.Joined(candidate, false));
+                            return insertMember(conn, candidate)
+                                    .compose(x -> appendInTx(conn, candidate.meshId(), joined, new MeshEffect.None()))
+                                    .map(a -> (JoinResult) new JoinResult.Joined(candidate, false, a.event()));
                         });
             });
         })).recover(err -> err instanceof Exhausted || err.getCause() instanceof Exhausted
@@ -227,12 +255,6 @@ public final class PgCoordinatorStore implements CoordinatorStore {
         }
     }
 
-    @Override
-    public Future<Boolean> removeMember(String meshId, String pubkey) {
-        return guard(p -> p.preparedQuery("DELETE FROM members WHERE mesh_id = $1 AND pubkey = $2").execute(Tuple.of(meshId, pubkey))
-                .map(rs -> rs.rowCount() > 0));
-    }
-
     private static BanRecord ban(Row r) {
         return new BanRecord(r.getString(0), r.getString(1), r.getString(2), r.getLong(3), r.getString(4));
     }
@@ -244,19 +266,6 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
-    public Future<Void> addBan(BanRecord b) {
-        return guard(p -> p.preparedQuery("INSERT INTO bans(mesh_id, pubkey, name, banned_at, banned_by) VALUES ($1,$2,$3,$4,$5) "
-                        + "ON CONFLICT (mesh_id, pubkey) DO UPDATE SET name = excluded.name, banned_at = excluded.banned_at, banned_by = excluded.banned_by")
-                .execute(Tuple.of(b.meshId(), b.pubkey(), b.name(), b.bannedAt(), b.bannedBy())).mapEmpty());
-    }
-
-    @Override
-    public Future<Boolean> removeBan(String meshId, String pubkey) {
-        return guard(p -> p.preparedQuery("DELETE FROM bans WHERE mesh_id = $1 AND pubkey = $2").execute(Tuple.of(meshId, pubkey))
-                .map(rs -> rs.rowCount() > 0));
-    }
-
-    @Override
     public Future<List<BanRecord>> listBans(String meshId) {
         return guard(p -> p.preparedQuery("SELECT mesh_id, pubkey, name, banned_at, banned_by FROM bans WHERE mesh_id = $1 ORDER BY banned_at")
                 .execute(Tuple.of(meshId)).map(rs -> {
@@ -264,6 +273,154 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                     for (Row r : rs) out.add(ban(r));
                     return out;
                 }));
+    }
+
+    @Override
+    public Future<Optional<RevocationRecord>> findRevocation(String meshId, String pubkey) {
+        return guard(p -> p.preparedQuery("SELECT mesh_id, pubkey, revoked_at, revoked_by, reason FROM revocations WHERE mesh_id = $1 AND pubkey = $2")
+                .execute(Tuple.of(meshId, pubkey))
+                .map(rs -> first(rs, r -> new RevocationRecord(r.getString(0), r.getString(1), r.getLong(2), r.getString(3), r.getString(4)))));
+    }
+
+    // ---- mesh state ----
+
+    @Override
+    public Future<Appended> append(String meshId, EventSealer sealer, MeshEffect effect) {
+        return tx(conn -> appendInTx(conn, meshId, sealer, effect));
+    }
+
+    /**
+     * One append inside the caller's transaction. {@code SELECT ... FOR UPDATE} on the mesh's head row
+     * serializes appends of one mesh across every coordinator sharing the database: the second waits for
+     * the first to commit and then reads the new head, so versions are gap-free and never forked.
+     */
+    private static Future<Appended> appendInTx(SqlConnection conn, String meshId, EventSealer sealer, MeshEffect effect) {
+        return conn.preparedQuery("SELECT version, hash FROM mesh_heads WHERE mesh_id = $1 FOR UPDATE").execute(Tuple.of(meshId))
+                .compose(rs -> {
+                    Optional<StateRef> head = first(rs, r -> new StateRef(r.getLong(0), r.getString(1)));
+                    if (head.isEmpty()) return Future.failedFuture(new StoreException.NoMeshState(meshId));
+                    return queryKeys(conn, meshId, true).compose(keys -> {
+                        if (keys.isEmpty()) return Future.failedFuture(new StoreException.NoMeshState(meshId));
+                        StateRef h = head.get();
+                        MeshEvent e;
+                        try {
+                            e = sealer.seal(h, keys.get(0));
+                        } catch (RuntimeException ex) {
+                            return Future.failedFuture(ex);
+                        }
+                        if (e.version() != h.version() + 1 || !h.head().equals(e.prev()) || !meshId.equals(e.mesh())) {
+                            return Future.failedFuture(new StoreException("event v" + e.version() + " does not follow the head v" + h.version()
+                                    + " of mesh " + meshId));
+                        }
+                        return applyEffect(conn, meshId, effect, e.at())
+                                .compose(dropped -> insertEvent(conn, e)
+                                        .compose(x -> conn.preparedQuery("UPDATE mesh_heads SET version = $1, hash = $2 WHERE mesh_id = $3")
+                                                .execute(Tuple.of(e.version(), e.hash(), meshId)))
+                                        .map(x -> new Appended(e, dropped)));
+                    });
+                });
+    }
+
+    private static Future<Integer> update(SqlConnection conn, String sql, Object... args) {
+        return conn.preparedQuery(sql).execute(arrays(args)).map(RowSet::rowCount);
+    }
+
+    /** Applies {@code effect}; the future carries the number of queue rows it deleted. */
+    private static Future<Integer> applyEffect(SqlConnection conn, String meshId, MeshEffect effect, long at) {
+        if (effect instanceof MeshEffect.None) {
+            return Future.succeededFuture(0);
+        } else if (effect instanceof MeshEffect.RemoveMember r) {
+            return update(conn, "DELETE FROM members WHERE mesh_id = $1 AND pubkey = $2", meshId, r.pubkey()).map(x -> 0);
+        } else if (effect instanceof MeshEffect.Rename r) {
+            return conn.preparedQuery("SELECT 1 FROM members WHERE mesh_id = $1 AND name = $2 AND pubkey <> $3").execute(Tuple.of(meshId, r.name(), r.pubkey()))
+                    .compose(rs -> rs.size() > 0 ? Future.failedFuture(new StoreException.NameTaken(r.name()))
+                            : update(conn, "UPDATE members SET name = $1 WHERE mesh_id = $2 AND pubkey = $3", r.name(), meshId, r.pubkey()).map(x -> 0));
+        } else if (effect instanceof MeshEffect.Ban b) {
+            BanRecord ban = b.ban();
+            return update(conn, "INSERT INTO bans(mesh_id, pubkey, name, banned_at, banned_by) VALUES ($1,$2,$3,$4,$5) "
+                            + "ON CONFLICT (mesh_id, pubkey) DO UPDATE SET name = excluded.name, banned_at = excluded.banned_at, banned_by = excluded.banned_by",
+                    meshId, ban.pubkey(), ban.name(), ban.bannedAt(), ban.bannedBy())
+                    .compose(x -> update(conn, "DELETE FROM message_queue WHERE mesh_id = $1 AND sender = $2 AND delivered_at IS NULL", meshId, ban.pubkey()));
+        } else if (effect instanceof MeshEffect.Unban u) {
+            return update(conn, "DELETE FROM bans WHERE mesh_id = $1 AND pubkey = $2", meshId, u.pubkey()).map(x -> 0);
+        } else if (effect instanceof MeshEffect.Revoke r) {
+            RevocationRecord rv = r.revocation();
+            return update(conn, "INSERT INTO revocations(mesh_id, pubkey, revoked_at, revoked_by, reason) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (mesh_id, pubkey) DO NOTHING",
+                    meshId, rv.pubkey(), rv.revokedAt(), rv.revokedBy(), rv.reason())
+                    .compose(x -> update(conn, "DELETE FROM message_queue WHERE mesh_id = $1 AND (sender = $2 OR recipient = $2) AND delivered_at IS NULL",
+                            meshId, rv.pubkey()));
+        } else if (effect instanceof MeshEffect.SetRole r) {
+            return update(conn, "UPDATE members SET role = $1 WHERE mesh_id = $2 AND pubkey = $3", r.role(), meshId, r.pubkey()).map(x -> 0);
+        } else if (effect instanceof MeshEffect.SetExpiry x) {
+            return update(conn, "UPDATE members SET expires_at = $1 WHERE mesh_id = $2 AND pubkey = $3", x.expiresAt(), meshId, x.pubkey()).map(y -> 0);
+        } else if (effect instanceof MeshEffect.RotateAuthority r) {
+            return update(conn, "UPDATE authority_keys SET retired_at = $1 WHERE mesh_id = $2 AND retired_at IS NULL", at, meshId)
+                    .compose(x -> insertAuthorityKey(conn, r.next())).map(x -> 0);
+        }
+        return Future.failedFuture(new IllegalArgumentException("unknown effect " + effect));
+    }
+
+    private static Future<List<AuthorityKey>> queryKeys(io.vertx.sqlclient.SqlClient c, String meshId, boolean currentOnly) {
+        return c.preparedQuery("SELECT mesh_id, public_key, secret_key, created_at, retired_at FROM authority_keys WHERE mesh_id = $1"
+                        + (currentOnly ? " AND retired_at IS NULL" : "") + " ORDER BY created_at, retired_at IS NULL")
+                .execute(Tuple.of(meshId)).map(rs -> {
+                    List<AuthorityKey> out = new ArrayList<>();
+                    for (Row r : rs) out.add(new AuthorityKey(r.getString(0), r.getString(1), r.getString(2), r.getLong(3), r.getLong(4)));
+                    return out;
+                });
+    }
+
+    private static final String EVENT_COLUMNS = "SELECT mesh_id, version, prev, kind, at, actor, data, signature FROM mesh_events ";
+
+    private Future<List<MeshEvent>> queryEvents(String where, Tuple args) {
+        return guard(p -> p.preparedQuery(EVENT_COLUMNS + where).execute(args).map(rs -> {
+            List<MeshEvent> out = new ArrayList<>();
+            for (Row r : rs) {
+                out.add(new MeshEvent(r.getString(0), r.getLong(1), r.getString(2), r.getString(3), r.getLong(4), r.getString(5),
+                        SqliteCoordinatorStore.readData(r.getString(6)), r.getString(7)));
+            }
+            return out;
+        }));
+    }
+
+    @Override
+    public Future<Optional<StateRef>> head(String meshId) {
+        return guard(p -> p.preparedQuery("SELECT version, hash FROM mesh_heads WHERE mesh_id = $1").execute(Tuple.of(meshId))
+                .map(rs -> first(rs, r -> new StateRef(r.getLong(0), r.getString(1)))));
+    }
+
+    @Override
+    public Future<List<MeshEvent>> events(String meshId, long afterVersion, int limit) {
+        return queryEvents("WHERE mesh_id = $1 AND version > $2 ORDER BY version LIMIT $3", Tuple.of(meshId, afterVersion, limit));
+    }
+
+    @Override
+    public Future<Optional<MeshEvent>> event(String meshId, long version) {
+        return queryEvents("WHERE mesh_id = $1 AND version = $2", Tuple.of(meshId, version)).map(l -> l.stream().findFirst());
+    }
+
+    @Override
+    public Future<List<MeshEvent>> eventsOfKind(String meshId, String kind) {
+        return queryEvents("WHERE mesh_id = $1 AND kind = $2 ORDER BY version", Tuple.of(meshId, kind));
+    }
+
+    @Override
+    public Future<Optional<AuthorityKey>> authorityKey(String meshId) {
+        return guard(p -> queryKeys(p, meshId, true)).map(l -> l.stream().findFirst());
+    }
+
+    @Override
+    public Future<List<AuthorityKey>> authorityKeys(String meshId) {
+        return guard(p -> queryKeys(p, meshId, false));
+    }
+
+    @Override
+    public Future<Boolean> adoptMesh(String meshId, AuthorityKey authority, List<MeshEvent> genesis) {
+        // The meshes row is locked so that two coordinators adopting the same mesh at once do it one after the other.
+        return tx(conn -> conn.preparedQuery("SELECT id FROM meshes WHERE id = $1 FOR UPDATE").execute(Tuple.of(meshId))
+                .compose(x -> conn.preparedQuery("SELECT 1 FROM mesh_heads WHERE mesh_id = $1").execute(Tuple.of(meshId)))
+                .compose(rs -> rs.size() > 0 ? Future.succeededFuture(false)
+                        : insertGenesis(conn, meshId, authority, genesis).map(x -> true)));
     }
 
     // ---- queue ----
@@ -292,19 +449,28 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                 pairs.putIfAbsent(rk, new String[] {e.meshId(), e.recipient()});
                 incoming.merge(rk, 1L, Long::sum);
             }
-            String[] pm = pairs.values().stream().map(a -> a[0]).toArray(String[]::new);
-            String[] pr = pairs.values().stream().map(a -> a[1]).toArray(String[]::new);
+            // senders and recipients: revocation, ban, membership and expiry, one query for all distinct (mesh, key) pairs
+            Map<String, String[]> keys = new LinkedHashMap<>(pairs);
+            for (Queued.Enqueue e : batch) keys.putIfAbsent(e.meshId() + '|' + e.sender(), new String[] {e.meshId(), e.sender()});
+            String[] pm = keys.values().stream().map(a -> a[0]).toArray(String[]::new);
+            String[] pr = keys.values().stream().map(a -> a[1]).toArray(String[]::new);
             Map<String, Queued.Result> refusals = new HashMap<>();
+            Map<String, Queued.Result> senderRefusals = new HashMap<>();
             Map<String, Long> depth = new HashMap<>();
             Map<String, Queued.Existing> existing = new HashMap<>();
-            return conn.preparedQuery("SELECT k.g, k.r, EXISTS (SELECT 1 FROM members m WHERE m.mesh_id = k.g AND m.pubkey = k.r), "
-                            + "EXISTS (SELECT 1 FROM bans b WHERE b.mesh_id = k.g AND b.pubkey = k.r) FROM unnest($1::text[], $2::text[]) AS k(g, r)")
+            return conn.preparedQuery("SELECT k.g, k.r, EXISTS (SELECT 1 FROM revocations v WHERE v.mesh_id = k.g AND v.pubkey = k.r), "
+                            + "EXISTS (SELECT 1 FROM bans b WHERE b.mesh_id = k.g AND b.pubkey = k.r), "
+                            + "EXISTS (SELECT 1 FROM members m WHERE m.mesh_id = k.g AND m.pubkey = k.r), "
+                            + "(SELECT m.expires_at FROM members m WHERE m.mesh_id = k.g AND m.pubkey = k.r) FROM unnest($1::text[], $2::text[]) AS k(g, r)")
                     .execute(arrays(pm, pr))
                     .compose(rs -> {
                         for (Row r : rs) {
                             String rk = r.getString(0) + '|' + r.getString(1);
-                            if (!r.getBoolean(2)) refusals.put(rk, new Queued.Result.UnknownRecipient());
-                            else if (r.getBoolean(3)) refusals.put(rk, new Queued.Result.RecipientBanned());
+                            MemberStatus st = MemberStatus.of(r.getBoolean(2), r.getBoolean(3), r.getBoolean(4), r.getLong(5), now);
+                            Queued.Result asRecipient = SqliteCoordinatorStore.recipientRefusal(st);
+                            Queued.Result asSender = SqliteCoordinatorStore.senderRefusal(st);
+                            if (asRecipient != null && pairs.containsKey(rk)) refusals.put(rk, asRecipient);
+                            if (asSender != null) senderRefusals.put(rk, asSender);
                         }
                         // 2. dedupe keys, one query
                         return findKeys(conn, batch);
@@ -339,7 +505,8 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                         List<Queued.Enqueue> toInsert = new ArrayList<>();
                         for (Queued.Enqueue e : batch) {
                             String rk = e.meshId() + '|' + e.recipient();
-                            Queued.Result refusal = refusals.get(rk);
+                            Queued.Result refusal = senderRefusals.get(e.meshId() + '|' + e.sender());
+                            if (refusal == null) refusal = refusals.get(rk);
                             Queued.Existing ex = existing.get(e.key());
                             if (refusal != null) {
                                 out.add(refusal);
@@ -434,7 +601,8 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     private static final String CLAIM_SQL =
             "UPDATE message_queue q SET claimed_at = $1, claim_id = $2, claim_expires_at = $3, attempts = q.attempts + 1 "
                     + "FROM (SELECT id FROM message_queue WHERE mesh_id = $4 AND recipient = $5 AND delivered_at IS NULL AND id > $7 AND expires_at > $1 "
-                    + "AND (claim_id IS NULL OR claim_id <> $2 OR claim_expires_at <= $1) ORDER BY id LIMIT $6 FOR UPDATE SKIP LOCKED) c "
+                    + "AND (claim_id IS NULL OR claim_id <> $2 OR claim_expires_at <= $1) " + SqliteCoordinatorStore.SENDER_ALLOWED
+                    + " ORDER BY id LIMIT $6 FOR UPDATE SKIP LOCKED) c "
                     + "WHERE q.id = c.id RETURNING q.id, q.message_id, q.sender, q.client_message_id, q.envelope, q.attempts, q.created_at";
 
     @Override

@@ -37,6 +37,18 @@ public final class Queued {
 
         /** The recipient is banned from the mesh. */
         record RecipientBanned() implements Result {}
+
+        /** The recipient's key was revoked. */
+        record RecipientRevoked() implements Result {}
+
+        /** The recipient's membership expired. */
+        record RecipientExpired() implements Result {}
+
+        /**
+         * The sender is no longer an active member: {@code status} is {@code banned}, {@code revoked},
+         * {@code expired} or {@code not_member}. Nothing was inserted.
+         */
+        record SenderInactive(String status) implements Result {}
     }
 
     /** An existing row found by its dedupe key. */

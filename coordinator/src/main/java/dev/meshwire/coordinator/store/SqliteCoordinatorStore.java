@@ -1,5 +1,9 @@
 package dev.meshwire.coordinator.store;
 
+import dev.meshwire.signaling.Json;
+import dev.meshwire.signaling.envelope.CanonicalJson;
+import dev.meshwire.signaling.meshstate.MeshEvent;
+import dev.meshwire.signaling.meshstate.StateRef;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
@@ -149,7 +153,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
-    public Future<MeshRecord> createMesh(MeshRecord mesh, MemberRecord owner) {
+    public Future<MeshRecord> createMesh(MeshRecord mesh, MemberRecord owner, AuthorityKey authority, List<MeshEvent> genesis) {
         return tx(() -> {
             try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM meshes WHERE name = ?")) {
                 ps.setString(1, mesh.name());
@@ -165,17 +169,60 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 ps.executeUpdate();
             }
             insertMember(owner);
+            insertGenesis(mesh.id(), authority, genesis);
             return mesh;
         });
     }
 
+    private void insertGenesis(String meshId, AuthorityKey authority, List<MeshEvent> genesis) throws SQLException {
+        if (genesis.isEmpty()) throw new StoreException("a mesh needs at least its genesis event");
+        insertAuthorityKey(authority);
+        for (MeshEvent e : genesis) insertEvent(e);
+        StateRef head = genesis.get(genesis.size() - 1).ref();
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO mesh_heads(mesh_id, version, hash) VALUES (?,?,?)")) {
+            ps.setString(1, meshId);
+            ps.setLong(2, head.version());
+            ps.setString(3, head.head());
+            ps.executeUpdate();
+        }
+    }
+
+    private void insertAuthorityKey(AuthorityKey k) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "INSERT INTO authority_keys(mesh_id, public_key, secret_key, created_at, retired_at) VALUES (?,?,?,?,?)")) {
+            ps.setString(1, k.meshId());
+            ps.setString(2, k.publicKey());
+            ps.setString(3, k.secretKey());
+            ps.setLong(4, k.createdAt());
+            ps.setObject(5, k.retiredAt());
+            ps.executeUpdate();
+        }
+    }
+
+    private void insertEvent(MeshEvent e) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "INSERT INTO mesh_events(mesh_id, version, hash, prev, kind, at, actor, data, signature) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, e.mesh());
+            ps.setLong(2, e.version());
+            ps.setString(3, e.hash());
+            ps.setString(4, e.prev());
+            ps.setString(5, e.kind());
+            ps.setLong(6, e.at());
+            ps.setString(7, e.actor());
+            ps.setString(8, CanonicalJson.write(e.data()));
+            ps.setString(9, e.signature());
+            ps.executeUpdate();
+        }
+    }
+
     private void insertMember(MemberRecord m) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO members(mesh_id, pubkey, name, role, joined_at) VALUES (?,?,?,?,?)")) {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO members(mesh_id, pubkey, name, role, joined_at, expires_at) VALUES (?,?,?,?,?,?)")) {
             ps.setString(1, m.meshId());
             ps.setString(2, m.pubkey());
             ps.setString(3, m.name());
             ps.setString(4, m.role());
             ps.setLong(5, m.joinedAt());
+            ps.setObject(6, m.expiresAt());
             ps.executeUpdate();
         }
     }
@@ -192,10 +239,12 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         });
     }
 
-    private static final String MEMBER_COLUMNS = "SELECT mesh_id, pubkey, name, role, joined_at FROM members ";
+    private static final String MEMBER_COLUMNS = "SELECT mesh_id, pubkey, name, role, joined_at, expires_at FROM members ";
 
     private static MemberRecord member(ResultSet rs) throws SQLException {
-        return new MemberRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5));
+        long exp = rs.getLong(6);
+        Long expiresAt = rs.wasNull() ? null : exp;
+        return new MemberRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5), expiresAt);
     }
 
     private Optional<MemberRecord> queryMember(String where, String meshId, String value) throws SQLException {
@@ -221,7 +270,10 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     @Override
     public Future<List<MemberRecord>> listMembers(String meshId) {
         return run(() -> {
-            try (PreparedStatement ps = conn.prepareStatement(MEMBER_COLUMNS + "WHERE mesh_id = ? ORDER BY joined_at, name")) {
+            try (PreparedStatement ps = conn.prepareStatement(MEMBER_COLUMNS + "WHERE mesh_id = ? "
+                    + "AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.mesh_id = members.mesh_id AND b.pubkey = members.pubkey) "
+                    + "AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.mesh_id = members.mesh_id AND r.pubkey = members.pubkey) "
+                    + "ORDER BY joined_at, name")) {
                 ps.setString(1, meshId);
                 List<MemberRecord> out = new ArrayList<>();
                 try (ResultSet rs = ps.executeQuery()) {
@@ -233,10 +285,10 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
-    public Future<JoinResult> joinWithInvite(String inviteId, int maxUses, MemberRecord candidate) {
+    public Future<JoinResult> joinWithInvite(String inviteId, int maxUses, MemberRecord candidate, EventSealer joined) {
         return tx(() -> {
             Optional<MemberRecord> existing = queryMember("WHERE mesh_id = ? AND pubkey = ?", candidate.meshId(), candidate.pubkey());
-            if (existing.isPresent()) return new JoinResult.Joined(existing.get(), true);
+            if (existing.isPresent()) return new JoinResult.Joined(existing.get(), true, null);
             if (queryMember("WHERE mesh_id = ? AND name = ?", candidate.meshId(), candidate.name()).isPresent()) {
                 return new JoinResult.NameTaken(candidate.name());
             }
@@ -256,18 +308,8 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 }
             }
             insertMember(candidate);
-            return new JoinResult.Joined(candidate, false);
-        });
-    }
-
-    @Override
-    public Future<Boolean> removeMember(String meshId, String pubkey) {
-        return run(() -> {
-            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM members WHERE mesh_id = ? AND pubkey = ?")) {
-                ps.setString(1, meshId);
-                ps.setString(2, pubkey);
-                return ps.executeUpdate() > 0;
-            }
+            MeshEvent event = appendInTx(candidate.meshId(), joined, new MeshEffect.None()).event();
+            return new JoinResult.Joined(candidate, false, event);
         });
     }
 
@@ -289,34 +331,6 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
-    public Future<Void> addBan(BanRecord b) {
-        return run(() -> {
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "INSERT INTO bans(mesh_id, pubkey, name, banned_at, banned_by) VALUES (?,?,?,?,?) "
-                            + "ON CONFLICT (mesh_id, pubkey) DO UPDATE SET name = excluded.name, banned_at = excluded.banned_at, banned_by = excluded.banned_by")) {
-                ps.setString(1, b.meshId());
-                ps.setString(2, b.pubkey());
-                ps.setString(3, b.name());
-                ps.setLong(4, b.bannedAt());
-                ps.setString(5, b.bannedBy());
-                ps.executeUpdate();
-            }
-            return null;
-        });
-    }
-
-    @Override
-    public Future<Boolean> removeBan(String meshId, String pubkey) {
-        return run(() -> {
-            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM bans WHERE mesh_id = ? AND pubkey = ?")) {
-                ps.setString(1, meshId);
-                ps.setString(2, pubkey);
-                return ps.executeUpdate() > 0;
-            }
-        });
-    }
-
-    @Override
     public Future<List<BanRecord>> listBans(String meshId) {
         return run(() -> {
             try (PreparedStatement ps = conn.prepareStatement("SELECT mesh_id, pubkey, name, banned_at, banned_by FROM bans WHERE mesh_id = ? ORDER BY banned_at")) {
@@ -327,6 +341,193 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 }
                 return out;
             }
+        });
+    }
+
+    @Override
+    public Future<Optional<RevocationRecord>> findRevocation(String meshId, String pubkey) {
+        return run(() -> {
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT mesh_id, pubkey, revoked_at, revoked_by, reason FROM revocations WHERE mesh_id = ? AND pubkey = ?")) {
+                ps.setString(1, meshId);
+                ps.setString(2, pubkey);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new RevocationRecord(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getString(4),
+                            rs.getString(5))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    // ---- mesh state ----
+
+    @Override
+    public Future<Appended> append(String meshId, EventSealer sealer, MeshEffect effect) {
+        return tx(() -> appendInTx(meshId, sealer, effect));
+    }
+
+    /**
+     * One append inside the caller's transaction. The single writer thread serializes appends of this
+     * process; the head row check (version + 1, prev = head) guards against anything else.
+     */
+    private Appended appendInTx(String meshId, EventSealer sealer, MeshEffect effect) throws SQLException {
+        StateRef head = queryHead(meshId).orElseThrow(() -> new StoreException.NoMeshState(meshId));
+        AuthorityKey key = queryKeys(meshId, true).stream().findFirst().orElseThrow(() -> new StoreException.NoMeshState(meshId));
+        MeshEvent e = sealer.seal(head, key);
+        if (e.version() != head.version() + 1 || !head.head().equals(e.prev()) || !meshId.equals(e.mesh())) {
+            throw new StoreException("event v" + e.version() + " does not follow the head v" + head.version() + " of mesh " + meshId);
+        }
+        int dropped = applyEffect(meshId, effect, e.at());
+        insertEvent(e);
+        try (PreparedStatement ps = conn.prepareStatement("UPDATE mesh_heads SET version = ?, hash = ? WHERE mesh_id = ? AND version = ?")) {
+            ps.setLong(1, e.version());
+            ps.setString(2, e.hash());
+            ps.setString(3, meshId);
+            ps.setLong(4, head.version());
+            if (ps.executeUpdate() != 1) throw new StoreException("the head of mesh " + meshId + " moved during an append");
+        }
+        return new Appended(e, dropped);
+    }
+
+    private int update(String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            return ps.executeUpdate();
+        }
+    }
+
+    /** Applies {@code effect}; returns the number of queue rows it deleted. */
+    private int applyEffect(String meshId, MeshEffect effect, long at) throws SQLException {
+        if (effect instanceof MeshEffect.None) {
+            return 0;
+        } else if (effect instanceof MeshEffect.RemoveMember r) {
+            update("DELETE FROM members WHERE mesh_id = ? AND pubkey = ?", meshId, r.pubkey());
+            return 0;
+        } else if (effect instanceof MeshEffect.Rename r) {
+            try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM members WHERE mesh_id = ? AND name = ? AND pubkey <> ?")) {
+                ps.setString(1, meshId);
+                ps.setString(2, r.name());
+                ps.setString(3, r.pubkey());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (rs.next()) throw new StoreException.NameTaken(r.name());
+                }
+            }
+            update("UPDATE members SET name = ? WHERE mesh_id = ? AND pubkey = ?", r.name(), meshId, r.pubkey());
+            return 0;
+        } else if (effect instanceof MeshEffect.Ban b) {
+            BanRecord ban = b.ban();
+            update("INSERT INTO bans(mesh_id, pubkey, name, banned_at, banned_by) VALUES (?,?,?,?,?) "
+                    + "ON CONFLICT (mesh_id, pubkey) DO UPDATE SET name = excluded.name, banned_at = excluded.banned_at, banned_by = excluded.banned_by",
+                    meshId, ban.pubkey(), ban.name(), ban.bannedAt(), ban.bannedBy());
+            return update("DELETE FROM message_queue WHERE mesh_id = ? AND sender = ? AND delivered_at IS NULL", meshId, ban.pubkey());
+        } else if (effect instanceof MeshEffect.Unban u) {
+            update("DELETE FROM bans WHERE mesh_id = ? AND pubkey = ?", meshId, u.pubkey());
+            return 0;
+        } else if (effect instanceof MeshEffect.Revoke r) {
+            RevocationRecord rv = r.revocation();
+            update("INSERT INTO revocations(mesh_id, pubkey, revoked_at, revoked_by, reason) VALUES (?,?,?,?,?) ON CONFLICT (mesh_id, pubkey) DO NOTHING",
+                    meshId, rv.pubkey(), rv.revokedAt(), rv.revokedBy(), rv.reason());
+            return update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR recipient = ?) AND delivered_at IS NULL",
+                    meshId, rv.pubkey(), rv.pubkey());
+        } else if (effect instanceof MeshEffect.SetRole r) {
+            update("UPDATE members SET role = ? WHERE mesh_id = ? AND pubkey = ?", r.role(), meshId, r.pubkey());
+            return 0;
+        } else if (effect instanceof MeshEffect.SetExpiry x) {
+            update("UPDATE members SET expires_at = ? WHERE mesh_id = ? AND pubkey = ?", x.expiresAt(), meshId, x.pubkey());
+            return 0;
+        } else if (effect instanceof MeshEffect.RotateAuthority r) {
+            update("UPDATE authority_keys SET retired_at = ? WHERE mesh_id = ? AND retired_at IS NULL", at, meshId);
+            insertAuthorityKey(r.next());
+            return 0;
+        }
+        throw new IllegalArgumentException("unknown effect " + effect);
+    }
+
+    private Optional<StateRef> queryHead(String meshId) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT version, hash FROM mesh_heads WHERE mesh_id = ?")) {
+            ps.setString(1, meshId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(new StateRef(rs.getLong(1), rs.getString(2))) : Optional.empty();
+            }
+        }
+    }
+
+    private List<AuthorityKey> queryKeys(String meshId, boolean currentOnly) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT mesh_id, public_key, secret_key, created_at, retired_at FROM authority_keys "
+                + "WHERE mesh_id = ?" + (currentOnly ? " AND retired_at IS NULL" : "") + " ORDER BY created_at, retired_at IS NULL")) {
+            ps.setString(1, meshId);
+            List<AuthorityKey> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long retired = rs.getLong(5);
+                    Long retiredAt = rs.wasNull() ? null : retired;
+                    out.add(new AuthorityKey(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4), retiredAt));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static final String EVENT_COLUMNS = "SELECT mesh_id, version, prev, kind, at, actor, data, signature FROM mesh_events ";
+
+    private List<MeshEvent> queryEvents(String where, Object... args) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(EVENT_COLUMNS + where)) {
+            for (int i = 0; i < args.length; i++) ps.setObject(i + 1, args[i]);
+            List<MeshEvent> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new MeshEvent(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getLong(5), rs.getString(6),
+                            readData(rs.getString(7)), rs.getString(8)));
+                }
+            }
+            return out;
+        }
+    }
+
+    static com.fasterxml.jackson.databind.JsonNode readData(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new StoreException("stored event data is not JSON: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Future<Optional<StateRef>> head(String meshId) {
+        return run(() -> queryHead(meshId));
+    }
+
+    @Override
+    public Future<List<MeshEvent>> events(String meshId, long afterVersion, int limit) {
+        return run(() -> queryEvents("WHERE mesh_id = ? AND version > ? ORDER BY version LIMIT ?", meshId, afterVersion, limit));
+    }
+
+    @Override
+    public Future<Optional<MeshEvent>> event(String meshId, long version) {
+        return run(() -> queryEvents("WHERE mesh_id = ? AND version = ?", meshId, version).stream().findFirst());
+    }
+
+    @Override
+    public Future<List<MeshEvent>> eventsOfKind(String meshId, String kind) {
+        return run(() -> queryEvents("WHERE mesh_id = ? AND kind = ? ORDER BY version", meshId, kind));
+    }
+
+    @Override
+    public Future<Optional<AuthorityKey>> authorityKey(String meshId) {
+        return run(() -> queryKeys(meshId, true).stream().findFirst());
+    }
+
+    @Override
+    public Future<List<AuthorityKey>> authorityKeys(String meshId) {
+        return run(() -> queryKeys(meshId, false));
+    }
+
+    @Override
+    public Future<Boolean> adoptMesh(String meshId, AuthorityKey authority, List<MeshEvent> genesis) {
+        return tx(() -> {
+            if (queryHead(meshId).isPresent()) return false;
+            insertGenesis(meshId, authority, genesis);
+            return true;
         });
     }
 
@@ -341,8 +542,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             for (Queued.Enqueue e : batch) incoming.merge(e.meshId() + '|' + e.recipient(), 1L, Long::sum);
             Map<String, Long> depth = new HashMap<>();
             long now = System.currentTimeMillis();
-            try (PreparedStatement member = conn.prepareStatement(
-                         "SELECT (SELECT COUNT(*) FROM members WHERE mesh_id = ? AND pubkey = ?), (SELECT COUNT(*) FROM bans WHERE mesh_id = ? AND pubkey = ?)");
+            try (PreparedStatement member = conn.prepareStatement(MEMBER_STATUS_SQL);
                  PreparedStatement find = conn.prepareStatement(
                          "SELECT message_id, fingerprint FROM message_queue WHERE mesh_id = ? AND sender = ? AND recipient = ? AND client_message_id = ?");
                  PreparedStatement count = conn.prepareStatement(
@@ -351,7 +551,11 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                          "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
                 for (Queued.Enqueue e : batch) {
                     String rk = e.meshId() + '|' + e.recipient();
-                    Queued.Result refusal = refusals.computeIfAbsent(rk, k -> checkRecipient(member, e));
+                    Queued.Result refusal = refusals.computeIfAbsent("s|" + e.meshId() + '|' + e.sender(),
+                            k -> senderRefusal(memberStatus(member, e.meshId(), e.sender(), e.createdAt())));
+                    if (refusal == null) {
+                        refusal = refusals.computeIfAbsent(rk, k -> recipientRefusal(memberStatus(member, e.meshId(), e.recipient(), e.createdAt())));
+                    }
                     if (refusal != null) {
                         out.add(refusal);
                         continue;
@@ -406,21 +610,41 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         });
     }
 
-    private static Queued.Result checkRecipient(PreparedStatement member, Queued.Enqueue e) {
+    /** revoked, banned, not a member, expired at {@code now}, or active: {@link MemberStatus}. */
+    private static final String MEMBER_STATUS_SQL = "SELECT EXISTS (SELECT 1 FROM revocations WHERE mesh_id = ? AND pubkey = ?), "
+            + "EXISTS (SELECT 1 FROM bans WHERE mesh_id = ? AND pubkey = ?), "
+            + "(SELECT COUNT(*) FROM members WHERE mesh_id = ? AND pubkey = ?), "
+            + "(SELECT expires_at FROM members WHERE mesh_id = ? AND pubkey = ?)";
+
+    private static MemberStatus memberStatus(PreparedStatement ps, String meshId, String pubkey, long now) {
         try {
-            member.setString(1, e.meshId());
-            member.setString(2, e.recipient());
-            member.setString(3, e.meshId());
-            member.setString(4, e.recipient());
-            try (ResultSet rs = member.executeQuery()) {
+            for (int i = 0; i < 4; i++) {
+                ps.setString(2 * i + 1, meshId);
+                ps.setString(2 * i + 2, pubkey);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                if (rs.getLong(1) == 0) return new Queued.Result.UnknownRecipient();
-                if (rs.getLong(2) > 0) return new Queued.Result.RecipientBanned();
-                return null;
+                long exp = rs.getLong(4);
+                Long expiresAt = rs.wasNull() ? null : exp;
+                return MemberStatus.of(rs.getBoolean(1), rs.getBoolean(2), rs.getLong(3) > 0, expiresAt, now);
             }
         } catch (SQLException ex) {
             throw new StoreException("database error: " + ex.getMessage(), ex);
         }
+    }
+
+    static Queued.Result senderRefusal(MemberStatus s) {
+        return s == MemberStatus.ACTIVE ? null : new Queued.Result.SenderInactive(s.wire());
+    }
+
+    static Queued.Result recipientRefusal(MemberStatus s) {
+        return switch (s) {
+            case ACTIVE -> null;
+            case REVOKED -> new Queued.Result.RecipientRevoked();
+            case BANNED -> new Queued.Result.RecipientBanned();
+            case NOT_MEMBER -> new Queued.Result.UnknownRecipient();
+            case EXPIRED -> new Queued.Result.RecipientExpired();
+        };
     }
 
     @Override
@@ -439,6 +663,10 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         });
     }
 
+    /** A claim never hands out rows whose sender is banned or revoked (the ban/revoke also deletes them; this closes the race). */
+    static final String SENDER_ALLOWED = "AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.mesh_id = message_queue.mesh_id AND b.pubkey = message_queue.sender) "
+            + "AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.mesh_id = message_queue.mesh_id AND r.pubkey = message_queue.sender)";
+
     @Override
     public Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, long afterSeq, int limit, long now, long leaseMs) {
         return tx(() -> {
@@ -446,7 +674,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             try (PreparedStatement ps = conn.prepareStatement(
                     "SELECT id, message_id, sender, client_message_id, envelope, attempts, created_at FROM message_queue "
                             + "WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL AND id > ? AND expires_at > ? "
-                            + "AND (claim_id IS NULL OR claim_id <> ? OR claim_expires_at <= ?) ORDER BY id LIMIT ?")) {
+                            + "AND (claim_id IS NULL OR claim_id <> ? OR claim_expires_at <= ?) " + SENDER_ALLOWED + " ORDER BY id LIMIT ?")) {
                 ps.setString(1, meshId);
                 ps.setString(2, recipient);
                 ps.setLong(3, afterSeq);

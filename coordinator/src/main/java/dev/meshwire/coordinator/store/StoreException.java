@@ -16,4 +16,18 @@ public class StoreException extends RuntimeException {
             super("a mesh named '" + name + "' already exists on this coordinator");
         }
     }
+
+    /** Another member of the mesh already uses this display name. */
+    public static final class NameTaken extends StoreException {
+        public NameTaken(String name) {
+            super("name '" + name + "' is taken in this mesh");
+        }
+    }
+
+    /** The mesh has no state (no head row): it does not exist, or predates mesh state and was not adopted yet. */
+    public static final class NoMeshState extends StoreException {
+        public NoMeshState(String meshId) {
+            super("mesh " + meshId + " has no mesh state");
+        }
+    }
 }
