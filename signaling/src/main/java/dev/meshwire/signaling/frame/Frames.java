@@ -104,12 +104,12 @@ public final class Frames {
         public String type() { return "peer_left"; }
     }
 
-    /** Owner only. Ends the target's session with close code 4001; it may rejoin. */
+    /** Owner or admin. Ends the target's session with close code 4001; it may reconnect by hand (event member_kicked, audit only). */
     public record Kick(String id, String target) implements Frame {
         public String type() { return "kick"; }
     }
 
-    /** Owner only. Ends the target's session with close code 4002 and refuses its next hello. */
+    /** Owner or admin. Ends the target's session with close code 4002, refuses its hellos until unbanned (event member_banned). */
     public record Ban(String id, String target) implements Frame {
         public String type() { return "ban"; }
     }
