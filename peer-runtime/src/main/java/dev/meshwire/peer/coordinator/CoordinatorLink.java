@@ -14,8 +14,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket to the coordinator for one mesh identity. It answers the challenge with {@code hello}
- * (or {@code join} the first time, with an invite), keeps a roster of members, correlates requests
+ * (or {@code join} the first time, with an invite) stating the mesh-state version it holds, hands
+ * mesh state, deliveries and presence to its listener (membership lives in the mesh's roster, not
+ * here), correlates requests
  * with answers by {@code id}, pings and watches liveness, and reconnects with exponential backoff.
  * Close codes 4001–4004 are terminal: the state records why and nothing reconnects.
  *
@@ -49,7 +49,6 @@ public final class CoordinatorLink implements AutoCloseable {
     private final String displayName;
     private final LinkSettings settings;
     private final LinkListener listener;
-    private final Map<String, Frames.PeerInfo> roster = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final CompletableFuture<Frames.HelloAck> firstAck = new CompletableFuture<>();
@@ -110,21 +109,6 @@ public final class CoordinatorLink implements AutoCloseable {
     public Frames.HelloAck lastAck() { return lastAck; }
     public long connectedSince() { return connectedSince; }
     public boolean connected() { return state == LinkState.CONNECTED; }
-
-    /** Known members (self included), keyed by pubkey hex. */
-    public Collection<Frames.PeerInfo> roster() {
-        return List.copyOf(roster.values());
-    }
-
-    public Frames.PeerInfo member(String pubkey) {
-        return roster.get(pubkey);
-    }
-
-    /** Seeds the roster from a cache (all offline) while it is empty; the next hello_ack replaces it. */
-    public void seedRoster(Collection<Frames.PeerInfo> cached) {
-        if (!roster.isEmpty()) return;
-        for (Frames.PeerInfo p : cached) if (p != null && p.pubkey() != null) roster.putIfAbsent(p.pubkey(), p);
-    }
 
     public String nextId() {
         return "r" + ids.incrementAndGet();
@@ -225,21 +209,16 @@ public final class CoordinatorLink implements AutoCloseable {
             onHelloAck(ack);
         } else if (frame instanceof Frames.Deliver d) {
             listener.onDeliver(this, d);
+        } else if (frame instanceof Frames.MeshSync m) {
+            listener.onMeshSync(this, m);
+        } else if (frame instanceof Frames.SystemEvent e) {
+            listener.onSystemEvent(this, e);
         } else if (frame instanceof Frames.PeerJoined pj) {
-            if (pj.peer() != null) {
-                roster.put(pj.peer().pubkey(), pj.peer());
-                listener.onPeerJoined(this, pj.peer());
-            }
+            if (pj.peer() != null) listener.onPeerJoined(this, pj.peer());
         } else if (frame instanceof Frames.PeerLeft pl) {
-            Frames.PeerInfo old = roster.get(pl.pubkey());
-            if ("left".equals(pl.reason()) || "banned".equals(pl.reason())) {
-                roster.remove(pl.pubkey());
-            } else if (old != null) {
-                roster.put(pl.pubkey(), new Frames.PeerInfo(old.pubkey(), old.name(), old.role(), false, null, old.capabilities()));
-            }
             listener.onPeerLeft(this, pl);
         } else if (frame instanceof Frames.Peers p) {
-            if (p.peers() != null) replaceRoster(p.peers());
+            listener.onPeers(this, p);
             complete(p.id(), p);
         } else if (frame instanceof Frames.Ping p) {
             sendFrame(new Frames.Pong(p.id()));
@@ -294,7 +273,7 @@ public final class CoordinatorLink implements AutoCloseable {
             answer = new Frames.Join(nextId(), inv.encode(), identity.publicKeyHex(), displayName, caps, sig);
         } else {
             String sig = identity.signHex(Canonical.hello(meshId, identity.publicKeyHex(), c.nonce()));
-            answer = new Frames.Hello(nextId(), meshId, identity.publicKeyHex(), caps, sig);
+            answer = new Frames.Hello(nextId(), meshId, identity.publicKeyHex(), caps, sig, listener.helloState());
         }
         ws.writeTextMessage(FrameCodec.encode(answer));
     }
@@ -303,26 +282,17 @@ public final class CoordinatorLink implements AutoCloseable {
         lastAck = ack;
         if (ack.mesh() != null) meshId = ack.mesh();
         joinInvite = null; // from now on we are a member and say hello
-        List<Frames.PeerInfo> all = new ArrayList<>();
-        if (ack.peers() != null) all.addAll(ack.peers());
-        if (ack.self() != null) all.add(ack.self());
-        replaceRoster(all);
+        try {
+            listener.onHelloAck(this, ack);
+        } catch (RuntimeException e) {
+            log.warn("mesh {}: hello_ack listener failed", meshId, e);
+        }
         attempt = 0;
         lastError = null;
         connectedSince = System.currentTimeMillis();
         setState(LinkState.CONNECTED, null);
         startPinging();
         firstAck.complete(ack);
-    }
-
-    private void replaceRoster(List<Frames.PeerInfo> peers) {
-        Map<String, Frames.PeerInfo> fresh = new ConcurrentHashMap<>();
-        for (Frames.PeerInfo p : peers) if (p != null && p.pubkey() != null) fresh.put(p.pubkey(), p);
-        // keep self even if the coordinator's list omits it
-        Frames.PeerInfo self = roster.get(identity.publicKeyHex());
-        if (self != null) fresh.putIfAbsent(self.pubkey(), self);
-        roster.keySet().retainAll(fresh.keySet());
-        roster.putAll(fresh);
     }
 
     private void startPinging() {

@@ -7,6 +7,7 @@ import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.EventBus;
 import dev.meshwire.peer.home.MeshConfig;
+import dev.meshwire.peer.meshstate.MeshStates;
 import dev.meshwire.signaling.crypto.BoxCipher;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.crypto.SealedBody;
@@ -41,6 +42,7 @@ class InboundRefusalTest {
     MeshSession me;
     Identity self;
     Identity stranger;
+    MeshStates states;
 
     @BeforeEach
     void setUp() {
@@ -51,14 +53,16 @@ class InboundRefusalTest {
         self = Identity.generate();
         stranger = Identity.generate();
         CoordinatorLink link = new CoordinatorLink(vertx, "ws://127.0.0.1:1", "m_1", self, null, "me", LinkSettings.defaults(), (l, d) -> {});
-        me = new MeshSession(new MeshConfig("m_1", "demo", "ws://127.0.0.1:1", "me", "member", self.publicKeyHex(), 0), self,
-                new BoxCipher(self), link);
+        states = new MeshStates(tmp.resolve("meshstate.db"), System::currentTimeMillis, null);
+        MeshConfig cfg = new MeshConfig("m_1", "demo", "ws://127.0.0.1:1", "me", "member", self.publicKeyHex(), 0);
+        me = new MeshSession(cfg, self, new BoxCipher(self), link, states.open(cfg));
     }
 
     @AfterEach
     void tearDown() {
         me.link().close();
         inbox.close();
+        states.close();
         vertx.close();
     }
 

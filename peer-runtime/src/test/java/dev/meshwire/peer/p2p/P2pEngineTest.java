@@ -185,7 +185,7 @@ class P2pEngineTest {
         P2pSignal.Sdp forged = SdpSignature.sign(mallory, MESH, pb(), "00112233445566778899aabbccddeeff", "offer", "v=0\r\n");
         hub.endpoint(mallory.publicKeyHex()).send(forged);
         await("B refuses", Duration.ofSeconds(5), () -> !rb.refused.isEmpty());
-        assertEquals("sender is not a member of this mesh", rb.refused.get(0).reason());
+        assertEquals(P2pEngine.NOT_A_MEMBER, rb.refused.get(0).reason());
         assertTrue(rb.states.isEmpty());
     }
 
