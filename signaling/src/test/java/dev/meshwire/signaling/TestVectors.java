@@ -5,7 +5,9 @@ import dev.meshwire.signaling.crypto.Identity;
 /**
  * Fixed inputs and expected outputs, published in docs/test-vectors.md so an independent
  * implementation can check itself. The Ed25519 values (keys, hello and envelope signatures) and the
- * SHA-256 were cross-checked with OpenSSL 3 and sha256sum.
+ * SHA-256 were cross-checked with OpenSSL 3 and sha256sum; so were the mesh-state vectors (authority
+ * key, the four event signatures and hashes, the snapshot body hash and signature, the v2 invite
+ * signature), asserted by {@code MeshStateVectorsTest}.
  */
 public final class TestVectors {
     private TestVectors() {}
@@ -22,6 +24,48 @@ public final class TestVectors {
             + "{\"clientMessageId\":\"cmid-0001\",\"createdAt\":1767225600000,\"priority\":\"now\"}";
     public static final String ENVELOPE_SIG = "c6473c8e8a495940590bff105d82daf427c3f56e1adcf62f884d7d89dd54c9bbd5dbd8b4a7293ef2afb8b52da9d8c2dc416230a969dea5deaba4c3165023c703";
 
+    // ---- mesh state (docs/test-vectors.md "Mesh event", "Mesh snapshot", "Invite v2") ----
+
+    public static final String AUTHORITY_PUB = "2543b92ff1095511476adc8369db6ddc933665a11978dda1404ee1066ca9559d";
+    public static final String MESH_NAME = "team";
+    /** {@code at} of event v1; v2..v4 follow one second apart, the snapshot one second after v4. */
+    public static final long EVENT_T0 = 1767225600000L;
+    public static final String BOB_REVOKE_REASON = "lost laptop";
+
+    /** Canonical strings, hashes and signatures of events v1..v4 (index 0 = v1). */
+    public static final String[] EVENT_CANONICAL = {
+            "meshwire-mesh-event|v1|m_0011223344556677|1|0000000000000000000000000000000000000000000000000000000000000000|mesh_created|1767225600000|coordinator|{\"authority\":\"2543b92ff1095511476adc8369db6ddc933665a11978dda1404ee1066ca9559d\",\"name\":\"team\",\"owner\":\"79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664\"}",
+            "meshwire-mesh-event|v1|m_0011223344556677|2|cf2178766d70f0ffbe0649cdf561c50561788af24481ec5320a9c0df4afe51fb|member_joined|1767225601000|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|{\"name\":\"alice\",\"pubkey\":\"79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664\",\"role\":\"owner\"}",
+            "meshwire-mesh-event|v1|m_0011223344556677|3|6d6e7e4436bc242dc3b6808c2dee905e980c9a513785699b4f2d21e3b7f5f165|member_joined|1767225602000|cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa|{\"name\":\"bob\",\"pubkey\":\"cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa\",\"role\":\"member\"}",
+            "meshwire-mesh-event|v1|m_0011223344556677|4|d37160fafdd1e8cb9ec432a0abd303fd3bc4ca1f1630629ba3f88609af52e05c|member_revoked|1767225603000|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|{\"pubkey\":\"cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa\",\"reason\":\"lost laptop\"}",
+    };
+    public static final String[] EVENT_HASH = {
+            "cf2178766d70f0ffbe0649cdf561c50561788af24481ec5320a9c0df4afe51fb",
+            "6d6e7e4436bc242dc3b6808c2dee905e980c9a513785699b4f2d21e3b7f5f165",
+            "d37160fafdd1e8cb9ec432a0abd303fd3bc4ca1f1630629ba3f88609af52e05c",
+            "ad9545d7b8bf6c5791ed493c7623c7c5e872c2ade74f3239c3b942cc22d1d161",
+    };
+    public static final String[] EVENT_SIG = {
+            "b6c17b04ffdb590b585c2aa3604a6e75ee17d35e1fdceb7f367f2d49598eafe37223c96e0e002e29c11f7c6ca9b17f547412cb27c4edc1872624bba50964f802",
+            "1d49c01ab7f8adf0bd2e96f97e06deea8c6a35deeab172193ce65d3d549a2d28ad3414124b006121bb2fe3aa6e712ff8ee48d5e31a88d21b6630c67b80150d0d",
+            "5afef93114c166805aab2eadd0c6a31598b161a7f466505fe0cdce623b47fbf7787416fab7669f80e9389fd6ac797214f1a3721e290715305a1bcc6f01ee7805",
+            "7e83c1dd87a7623b36307d85c938c47dee3ab6716e8121f308657c1b25b74266f4a2e9181114e683ca37d1983a033da8f324ec03ccf59d4fcf7b7c375b63420c",
+    };
+    /** Event v4 as Json.MAPPER writes it (field order of the record). */
+    public static final String EVENT_V4_JSON = "{\"mesh\":\"m_0011223344556677\",\"version\":4,\"prev\":\"d37160fafdd1e8cb9ec432a0abd303fd3bc4ca1f1630629ba3f88609af52e05c\",\"kind\":\"member_revoked\",\"at\":1767225603000,\"actor\":\"79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664\",\"data\":{\"pubkey\":\"cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa\",\"reason\":\"lost laptop\"},\"signature\":\"7e83c1dd87a7623b36307d85c938c47dee3ab6716e8121f308657c1b25b74266f4a2e9181114e683ca37d1983a033da8f324ec03ccf59d4fcf7b7c375b63420c\"}";
+
+    public static final long SNAPSHOT_AT = EVENT_T0 + 4000;
+    public static final String SNAPSHOT_BODY = "{\"members\":[{\"by\":\"79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664\",\"joinedAt\":1767225601000,\"name\":\"alice\",\"pubkey\":\"79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664\",\"role\":\"owner\",\"since\":1767225601000,\"status\":\"active\"},{\"by\":\"79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664\",\"joinedAt\":1767225602000,\"name\":\"bob\",\"pubkey\":\"cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa\",\"reason\":\"lost laptop\",\"role\":\"member\",\"since\":1767225603000,\"status\":\"revoked\"}],\"name\":\"team\"}";
+    public static final String SNAPSHOT_BODY_HASH = "7f7452205281fd096cc958ad8d63ca57626dad4542334cb8da318c356789fd10";
+    public static final String SNAPSHOT_CANONICAL = "meshwire-mesh-snapshot|v1|m_0011223344556677|4|ad9545d7b8bf6c5791ed493c7623c7c5e872c2ade74f3239c3b942cc22d1d161|2543b92ff1095511476adc8369db6ddc933665a11978dda1404ee1066ca9559d|1767225604000|7f7452205281fd096cc958ad8d63ca57626dad4542334cb8da318c356789fd10";
+    public static final String SNAPSHOT_SIG = "69180a2afb248a86c7c526fbe036244794fe2d98536c40deb2080f0e3b4ba98b4adc34b2d22f6f129d59412bdf7d0be1b092b97c9dd43c298e488d0b6df90c04";
+
+    public static final String INVITE_ID = "00112233445566778899aabbccddeeff";
+    public static final long INVITE_EXPIRES_AT = 1767830400000L;
+    public static final String INVITE_V2_CANONICAL = "meshwire-invite|v2|m_0011223344556677|00112233445566778899aabbccddeeff|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|1767830400000|1|2543b92ff1095511476adc8369db6ddc933665a11978dda1404ee1066ca9559d";
+    public static final String INVITE_V2_SIG = "a730d37743c56c8723fdef10d0fe869092165de69ff878c177b21df30e8ca0654b113e6553378101df8ca2364e1b34733b88f22126fe5f9345f4d4eca2d47807";
+    public static final String INVITE_V2_TEXT = "mw1.eyJ2IjoyLCJjb29yZGluYXRvciI6IndzOi8vMTI3LjAuMC4xOjc2MDAiLCJtZXNoIjoibV8wMDExMjIzMzQ0NTU2Njc3IiwibWVzaE5hbWUiOiJ0ZWFtIiwiaW52aXRlSWQiOiIwMDExMjIzMzQ0NTU2Njc3ODg5OWFhYmJjY2RkZWVmZiIsImlzc3VlciI6Ijc5YjU1NjJlOGZlNjU0Zjk0MDc4YjExMmU4YTk4YmE3OTAxZjg1M2FlNjk1YmVkN2UwZTM5MTBiYWQwNDk2NjQiLCJleHBpcmVzQXQiOjE3Njc4MzA0MDAwMDAsIm1heFVzZXMiOjEsInNpZ25hdHVyZSI6ImE3MzBkMzc3NDNjNTZjODcyM2ZkZWYxMGQwZmU4NjkwOTIxNjVkZTY5ZmY4NzhjMTc3YjIxZGYzMGU4Y2EwNjU0YjExM2U2NTUzMzc4MTAxZGY4Y2EyMzY0ZTFiMzQ3MzNiODhmMjIxMjZmZTVmOTM0NWY0ZDRlY2EyZDQ3ODA3IiwiYXV0aG9yaXR5IjoiMjU0M2I5MmZmMTA5NTUxMTQ3NmFkYzgzNjlkYjZkZGM5MzM2NjVhMTE5NzhkZGExNDA0ZWUxMDY2Y2E5NTU5ZCJ9";
+
     /** Seed bytes 0x01..0x20. */
     public static Identity alice() {
         byte[] seed = new byte[32];
@@ -33,6 +77,13 @@ public final class TestVectors {
     public static Identity bob() {
         byte[] seed = new byte[32];
         for (int i = 0; i < 32; i++) seed[i] = (byte) (0x80 + i);
+        return Identity.fromSeed(seed);
+    }
+
+    /** The mesh authority of the vectors: seed bytes 0x40..0x5f. */
+    public static Identity authority() {
+        byte[] seed = new byte[32];
+        for (int i = 0; i < 32; i++) seed[i] = (byte) (0x40 + i);
         return Identity.fromSeed(seed);
     }
 }

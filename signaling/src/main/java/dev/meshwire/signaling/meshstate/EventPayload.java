@@ -96,6 +96,7 @@ public sealed interface EventPayload {
      * @throws MeshStateException MALFORMED with the field that is wrong
      */
     static EventPayload parse(String kind, JsonNode data) {
+        if (kind == null) throw new MeshStateException(MeshStateException.Reason.MALFORMED, "event has no kind");
         if (data == null || !data.isObject()) throw malformed(kind, "data must be a JSON object");
         Class<? extends EventPayload> type = switch (kind) {
             case EventKind.MESH_CREATED -> MeshCreated.class;
@@ -159,7 +160,7 @@ public sealed interface EventPayload {
     }
 
     private static void role(String kind, String value) {
-        if (!MemberEntry.ROLES.contains(value)) throw malformed(kind, "role must be one of " + MemberEntry.ROLES);
+        if (value == null || !MemberEntry.ROLES.contains(value)) throw malformed(kind, "role must be one of " + MemberEntry.ROLES);
     }
 
     private static MeshStateException malformed(String kind, String why) {

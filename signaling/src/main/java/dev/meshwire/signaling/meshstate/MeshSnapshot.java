@@ -67,10 +67,17 @@ public record MeshSnapshot(String mesh, String name, long version, String head, 
         }
         if (!mesh.equals(meshId)) throw new MeshStateException(WRONG_MESH, "snapshot is for mesh " + mesh + ", not " + meshId);
         String key = pinnedAuthority;
+        boolean following = false;
         for (MeshEvent r : rotations == null ? List.<MeshEvent>of() : rotations) {
+            if (r == null) throw new MeshStateException(MALFORMED, "snapshot lists a null rotation");
             if (!mesh.equals(r.mesh()) || !(r.payload() instanceof EventPayload.AuthorityRotated rot)) {
                 throw new MeshStateException(MALFORMED, "snapshot rotation v" + r.version() + " is not an authority rotation of this mesh");
             }
+            // Rotations older than the pinned key (a replica that already followed them through events pins
+            // the newer key) are skipped; from the first rotation away from the pinned key on, each must be
+            // signed by the key it replaces.
+            if (!following && !rot.previous().equals(key)) continue;
+            following = true;
             if (!rot.previous().equals(key) || !r.signedBy(key)) {
                 throw new MeshStateException(UNKNOWN_AUTHORITY, "snapshot rotation v" + r.version() + " is not signed by "
                         + MeshState.abbrev(key));

@@ -117,7 +117,10 @@ public final class MeshState {
             }
             newName = c.name();
         } else if (p instanceof EventPayload.MemberJoined j) {
-            k.put(j.pubkey(), new MemberEntry(j.pubkey(), j.name(), j.role(), MemberEntry.ACTIVE, e.at(), e.at(), j.expiresAt(), null, e.actor()));
+            MemberEntry old = k.get(j.pubkey());
+            if (old == null || !MemberEntry.REVOKED.equals(old.status())) { // revocation is terminal: a join does not undo it
+                k.put(j.pubkey(), new MemberEntry(j.pubkey(), j.name(), j.role(), MemberEntry.ACTIVE, e.at(), e.at(), j.expiresAt(), null, e.actor()));
+            }
         } else if (p instanceof EventPayload.MemberLeft l) {
             MemberEntry old = k.get(l.pubkey());
             if (old != null && MemberEntry.ACTIVE.equals(old.status())) k.remove(l.pubkey());
