@@ -224,7 +224,7 @@ public final class MeshReplica {
     private boolean installSnapshot(MeshState st, MeshSnapshot snap) {
         MeshState next;
         try {
-            next = snap.verify(meshId, pinned, st.head());
+            next = snap.verify(meshId, st.authority(), st.head()); // rotations are walked from the key the replica follows now
         } catch (MeshStateException x) {
             return refuse("snapshot v" + snap.version(), x.reason(), x.getMessage());
         } catch (RuntimeException x) {
