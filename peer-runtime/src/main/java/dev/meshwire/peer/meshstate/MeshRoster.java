@@ -197,27 +197,31 @@ public final class MeshRoster {
     }
 
     private void recompute() {
-        MeshState st = replica.state();
-        long now = clock.getAsLong();
-        Set<String> nowActive = new HashSet<>();
-        if (st != null) {
-            for (MemberEntry e : st.entries()) {
-                if (e.name() != null) lastNames.put(e.pubkey(), e.name());
-                if (e.activeAt(now)) nowActive.add(e.pubkey());
-            }
-        }
-        List<String> removed = new ArrayList<>();
+        record Removal(String key, String status, String reason) {}
+        List<Removal> removed = new ArrayList<>();
+        // Serialized, and the state is read inside: two concurrent checks cannot report a key twice or revive it.
         synchronized (this) {
-            for (String k : activeKeys) if (!nowActive.contains(k)) removed.add(k);
+            MeshState st = replica.state();
+            long now = clock.getAsLong();
+            Set<String> nowActive = new HashSet<>();
+            if (st != null) {
+                for (MemberEntry e : st.entries()) {
+                    if (e.name() != null) lastNames.put(e.pubkey(), e.name());
+                    if (e.activeAt(now)) nowActive.add(e.pubkey());
+                }
+            }
+            for (String k : activeKeys) {
+                if (nowActive.contains(k)) continue;
+                MemberEntry e = st == null ? null : st.entry(k).orElse(null);
+                removed.add(new Removal(k, e == null ? "left" : e.expiredAt(now) ? Member.EXPIRED : e.status(),
+                        e == null ? null : e.reason()));
+            }
             activeKeys = nowActive;
         }
-        for (String k : removed) {
-            MemberEntry e = st == null ? null : st.entry(k).orElse(null);
-            String status = e == null ? "left" : e.expiredAt(now) ? Member.EXPIRED : e.status();
-            String reason = e == null ? null : e.reason();
+        for (Removal r : removed) {
             for (RemovalListener l : removalListeners) {
                 try {
-                    l.removed(this, k, lastNames.get(k), status, reason);
+                    l.removed(this, r.key(), lastNames.get(r.key()), r.status(), r.reason());
                 } catch (RuntimeException x) {
                     org.slf4j.LoggerFactory.getLogger(MeshRoster.class).warn("removal listener failed", x);
                 }
