@@ -325,7 +325,7 @@ public final class CoordinatorLink implements AutoCloseable {
             return;
         }
         if (CloseCodes.isTerminal(code)) {
-            LinkState terminal = LinkState.forCloseCode(code);
+            LinkState terminal = LinkState.forCloseCode(code, reason);
             if (lastError == null || state == LinkState.CONNECTED) {
                 lastError = terminal.wireName() + (reason != null && !reason.isBlank() ? ": " + reason : "");
             }
