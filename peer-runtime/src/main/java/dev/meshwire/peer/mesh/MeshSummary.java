@@ -23,7 +23,8 @@ public final class MeshSummary {
         m.put("connected", l.connected());
         m.put("displayName", s.config().displayName());
         m.put("pubkey", s.selfPubkey());
-        m.put("role", s.config().role());
+        // The verified mesh state knows the current role (role_changed); the record has the one at join.
+        m.put("role", roster.entry(s.selfPubkey()).map(e -> e.role()).filter(r -> r != null).orElse(s.config().role()));
         m.put("onlinePeers", roster.onlineCount());
         m.put("members", roster.activeCount());
         m.put("stateVersion", replica.version());
