@@ -3,6 +3,7 @@ package dev.meshwire.peer.coordinator;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.frame.CloseCodes;
+import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.FrameCodec;
 import dev.meshwire.signaling.frame.Frames;
@@ -248,6 +249,12 @@ public final class CoordinatorLink implements AutoCloseable {
     private void onError(Frames.Error e) {
         if (e.id() != null && pending.containsKey(e.id())) {
             fail(e.id(), new CoordinatorError(e.code(), e.message()));
+            return;
+        }
+        if (state == LinkState.CONNECTED && ErrorCode.STATE_UNAVAILABLE.equals(e.code())) {
+            // Our state_sync could not be answered now: the listener asks again later (with backoff).
+            log.warn("mesh {}: the coordinator could not answer a mesh-state resync: {}", meshId, e.message());
+            listener.onStateSyncFailed(this, e.message());
             return;
         }
         if (state == LinkState.CONNECTED && P2P_REFUSALS.contains(e.code())) {

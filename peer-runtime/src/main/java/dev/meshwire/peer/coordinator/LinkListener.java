@@ -16,6 +16,9 @@ public interface LinkListener {
     /** Mesh state to apply ({@code mesh_sync} after hello_ack or as a state_sync answer). */
     default void onMeshSync(CoordinatorLink link, Frames.MeshSync sync) {}
 
+    /** A {@code state_sync} was answered with {@code error state_unavailable}. */
+    default void onStateSyncFailed(CoordinatorLink link, String message) {}
+
     /** One new mesh-state event pushed by the coordinator ({@code system}). */
     default void onSystemEvent(CoordinatorLink link, Frames.SystemEvent event) {}
 

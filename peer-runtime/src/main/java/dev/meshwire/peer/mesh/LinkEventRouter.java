@@ -119,6 +119,14 @@ final class LinkEventRouter implements LinkListener {
         }, true);
     }
 
+    @Override
+    public void onStateSyncFailed(CoordinatorLink l, String message) {
+        vertx.executeBlocking(() -> {
+            if (!roster.replica().current()) requestResync(roster.replica().head()); // delayed: resyncFailures > 0
+            return null;
+        }, true);
+    }
+
     /** Worker queue: the replica is current; process what was held, in order. */
     private void synced(CoordinatorLink l) {
         resyncFailures = 0;
