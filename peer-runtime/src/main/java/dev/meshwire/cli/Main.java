@@ -25,8 +25,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "meshwire", mixinStandardHelpOptions = true, version = "meshwire " + Daemon.VERSION,
         description = "Peer-to-peer messaging between machines, through a coordinator.",
         subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, MeshCommand.class, InviteCommand.class,
-                JoinCommand.class, PeersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
+                JoinCommand.class, PeersCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
                 WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
+                RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
                 ReconnectCommand.class, CoordinatorCommand.class, DemoCommand.class, NatTestCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,

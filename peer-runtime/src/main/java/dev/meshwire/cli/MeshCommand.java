@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.CoordinatorUrls;
 import dev.meshwire.signaling.Names;
+import dev.meshwire.peer.ipc.IpcClient;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code meshwire mesh create}: a new mesh on a coordinator, owned by this machine. */
-@Command(name = "mesh", description = "Manage meshes.", subcommands = {MeshCommand.Create.class})
+/** {@code meshwire mesh create|log}: a new mesh on a coordinator, owned by this machine; its verified history. */
+@Command(name = "mesh", description = "Manage meshes.", subcommands = {MeshCommand.Create.class, MeshCommand.Log.class})
 final class MeshCommand extends CommandGroup {
 
     @Command(name = "create", description = "Create a mesh on a coordinator; you become its owner.")
@@ -37,6 +39,17 @@ final class MeshCommand extends CommandGroup {
             out().println("invite (1 use, expires in 24h):");
             out().println("  " + r.path("invite").asText());
             out().println("on another machine: meshwire join <invite> --name <their-name>");
+        }
+    }
+
+    /** {@code meshwire mesh log}: the verified event history of a mesh, oldest first (an audit trail). */
+    @Command(name = "log", description = "Show the verified mesh-state history (who joined, left, was banned or revoked, by whom).")
+    static final class Log extends ReplyVerb {
+        @Mixin MeshOption mesh;
+
+        @Override
+        public Integer call() {
+            return reply(daemonWithMeshes().get("/v1/mesh/log" + IpcClient.query("mesh", mesh.name)), r -> out().print(Render.meshLog(r)));
         }
     }
 }

@@ -64,7 +64,63 @@ final class Render {
             sb.append('\n');
             sb.append("  you: ").append(m.path("displayName").asText()).append(" (").append(m.path("role").asText())
                     .append(", ").append(shortKey(m.path("pubkey").asText())).append(")\n");
+            if (m.has("stateVersion")) {
+                JsonNode rf = m.path("refused");
+                sb.append("  mesh state: v").append(m.path("stateVersion").asLong())
+                        .append(m.path("stateVerified").asBoolean() ? ", verified" : ", not verified (waiting for the coordinator)")
+                        .append("; refused relay ").append(rf.path("relay").asLong()).append(", direct ").append(rf.path("direct").asLong())
+                        .append(", signaling ").append(rf.path("signaling").asLong()).append('\n');
+            }
             if (m.hasNonNull("lastError")) sb.append("  last error: ").append(m.get("lastError").asText()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** {@code meshwire members}: one line per key, self first. */
+    static String members(JsonNode r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("mesh ").append(r.path("mesh").asText()).append(", state v").append(r.path("stateVersion").asLong())
+                .append(r.path("stateVerified").asBoolean() ? " (verified)" : " (not verified yet: last known state)").append('\n');
+        for (JsonNode m : r.path("members")) {
+            String status = m.path("status").asText();
+            StringBuilder note = new StringBuilder();
+            if ("active".equals(status)) {
+                if (m.path("online").asBoolean()) note.append("online since ").append(time(m.get("connectedSince")));
+                else note.append("offline").append(m.hasNonNull("lastSeen") ? ", last seen " + time(m.get("lastSeen")) : "");
+                if (m.hasNonNull("expiresAt")) note.append(", expires ").append(time(m.get("expiresAt")));
+            } else {
+                note.append(status).append(m.hasNonNull("since") ? " " + time(m.get("since")) : "");
+                if (m.hasNonNull("reason")) note.append(": ").append(m.get("reason").asText());
+            }
+            sb.append(String.format("  %-20s %-12s %-7s %-8s %s%s%n", m.hasNonNull("name") ? m.get("name").asText() : "-",
+                    shortKey(m.path("pubkey").asText()), m.hasNonNull("role") ? m.get("role").asText() : "-", status, note,
+                    m.path("self").asBoolean() ? " (you)" : ""));
+        }
+        return sb.toString();
+    }
+
+    /** {@code meshwire mesh log}: one line per verified event, oldest first. */
+    static String meshLog(JsonNode r) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("mesh ").append(r.path("mesh").asText()).append(", state v").append(r.path("stateVersion").asLong())
+                .append(r.path("stateVerified").asBoolean() ? " (verified)" : " (not verified yet)")
+                .append(", authority ").append(shortKey(r.path("authority").asText())).append('\n');
+        if (r.path("events").isEmpty()) sb.append("  (no verified events yet)\n");
+        for (JsonNode e : r.path("events")) {
+            String actor = e.hasNonNull("actorName") ? e.get("actorName").asText() : shortKey(e.path("actor").asText());
+            String subject = e.hasNonNull("subject")
+                    ? " " + (e.hasNonNull("subjectName") ? e.get("subjectName").asText() + " (" + shortKey(e.get("subject").asText()) + ")"
+                    : shortKey(e.get("subject").asText())) : "";
+            JsonNode d = e.path("data");
+            StringBuilder extra = new StringBuilder();
+            for (String f : new String[] {"role", "name", "reason"}) {
+                if (d.hasNonNull(f) && !("name".equals(f) && !"member_renamed".equals(e.path("kind").asText()))) {
+                    extra.append(' ').append(f).append('=').append(d.get(f).asText());
+                }
+            }
+            if (d.has("expiresAt")) extra.append(" expires=").append(d.hasNonNull("expiresAt") ? time(d.get("expiresAt")) : "never");
+            sb.append(String.format("  v%-4d %s %-16s by %s%s%s  %s%n", e.path("version").asLong(), time(e.get("at")),
+                    e.path("kind").asText(), actor, subject, extra, e.path("hash").asText().substring(0, Math.min(12, e.path("hash").asText().length()))));
         }
         return sb.toString();
     }
@@ -207,6 +263,12 @@ final class Render {
             case "message" -> message(d);
             case "peer_joined" -> "* " + d.path("name").asText() + " (" + shortKey(d.path("pubkey").asText()) + ") came online in " + d.path("mesh").asText();
             case "peer_left" -> "* " + d.path("name").asText() + " left " + d.path("mesh").asText()
+                    + (d.hasNonNull("reason") ? " (" + d.get("reason").asText() + ")" : "");
+            case "mesh_event" -> "* mesh " + d.path("mesh").asText() + ": v" + d.path("version").asText() + " " + d.path("kind").asText()
+                    + (d.hasNonNull("subject") ? " " + (d.hasNonNull("subjectName") ? d.get("subjectName").asText() : shortKey(d.get("subject").asText())) : "")
+                    + " by " + (d.hasNonNull("actorName") ? d.get("actorName").asText() : shortKey(d.path("actor").asText()));
+            case "member_removed" -> "* " + (d.hasNonNull("name") ? d.get("name").asText() : "?") + " (" + shortKey(d.path("pubkey").asText())
+                    + ") is no longer a member of " + d.path("mesh").asText() + ": " + d.path("status").asText()
                     + (d.hasNonNull("reason") ? " (" + d.get("reason").asText() + ")" : "");
             case "link" -> "* mesh " + d.path("mesh").asText() + ": " + d.path("state").asText()
                     + (d.hasNonNull("detail") ? " (" + d.get("detail").asText() + ")" : "");

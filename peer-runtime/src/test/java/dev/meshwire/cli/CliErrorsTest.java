@@ -23,6 +23,34 @@ class CliErrorsTest {
     }
 
     @Test
+    void meshStateVerbsRefuseBadInputWithoutADaemon() {
+        String home = tmp.toString();
+        for (String[] args : new String[][] {{"expire", "bob"}, {"expire", "bob", "--in", "7d", "--never"}, {"revoke"},
+                {"role", "bob"}, {"rename"}}) {
+            CliResult r = run(java.util.stream.Stream.concat(java.util.stream.Stream.of("--home", home), java.util.Arrays.stream(args))
+                    .toArray(String[]::new));
+            assertEquals(ExitCodes.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
+            assertOneLine(r);
+        }
+        CliResult at = run("--home", home, "expire", "bob", "--at", "next tuesday");
+        assertEquals(ExitCodes.USAGE, at.code());
+        assertTrue(at.err().contains("ISO 8601"), at.err());
+        for (String[] args : new String[][] {{"members"}, {"mesh", "log"}, {"revoke", "bob"}, {"rename", "bobby"}}) {
+            CliResult r = run(java.util.stream.Stream.concat(java.util.stream.Stream.of("--home", home), java.util.Arrays.stream(args))
+                    .toArray(String[]::new));
+            assertEquals(ExitCodes.NOT_FOUND, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().contains("no meshes joined"), r.err());
+        }
+        for (String[] verb : new String[][] {{"members"}, {"mesh", "log"}, {"revoke"}, {"role"}, {"expire"}, {"rename"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(verb), java.util.stream.Stream.of("--help"))
+                    .toArray(String[]::new);
+            CliResult r = run(args);
+            assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().contains("Usage: meshwire " + String.join(" ", verb)), r.out());
+        }
+    }
+
+    @Test
     void sendWithNoMeshesJoined() {
         CliResult r = run("--home", tmp.toString(), "send", "bob", "hi");
         assertEquals(ExitCodes.NOT_FOUND, r.code());

@@ -3,6 +3,7 @@ package dev.meshwire.peer.coordinator;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.frame.CloseCodes;
+import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.FrameCodec;
 import dev.meshwire.signaling.frame.Frames;
@@ -14,8 +15,6 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
-import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -28,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One WebSocket to the coordinator for one mesh identity. It answers the challenge with {@code hello}
- * (or {@code join} the first time, with an invite), keeps a roster of members, correlates requests
+ * (or {@code join} the first time, with an invite) stating the mesh-state version it holds, hands
+ * mesh state, deliveries and presence to its listener (membership lives in the mesh's roster, not
+ * here), correlates requests
  * with answers by {@code id}, pings and watches liveness, and reconnects with exponential backoff.
  * Close codes 4001–4004 are terminal: the state records why and nothing reconnects.
  *
@@ -49,7 +50,6 @@ public final class CoordinatorLink implements AutoCloseable {
     private final String displayName;
     private final LinkSettings settings;
     private final LinkListener listener;
-    private final Map<String, Frames.PeerInfo> roster = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Frame>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private final CompletableFuture<Frames.HelloAck> firstAck = new CompletableFuture<>();
@@ -110,21 +110,6 @@ public final class CoordinatorLink implements AutoCloseable {
     public Frames.HelloAck lastAck() { return lastAck; }
     public long connectedSince() { return connectedSince; }
     public boolean connected() { return state == LinkState.CONNECTED; }
-
-    /** Known members (self included), keyed by pubkey hex. */
-    public Collection<Frames.PeerInfo> roster() {
-        return List.copyOf(roster.values());
-    }
-
-    public Frames.PeerInfo member(String pubkey) {
-        return roster.get(pubkey);
-    }
-
-    /** Seeds the roster from a cache (all offline) while it is empty; the next hello_ack replaces it. */
-    public void seedRoster(Collection<Frames.PeerInfo> cached) {
-        if (!roster.isEmpty()) return;
-        for (Frames.PeerInfo p : cached) if (p != null && p.pubkey() != null) roster.putIfAbsent(p.pubkey(), p);
-    }
 
     public String nextId() {
         return "r" + ids.incrementAndGet();
@@ -225,21 +210,16 @@ public final class CoordinatorLink implements AutoCloseable {
             onHelloAck(ack);
         } else if (frame instanceof Frames.Deliver d) {
             listener.onDeliver(this, d);
+        } else if (frame instanceof Frames.MeshSync m) {
+            listener.onMeshSync(this, m);
+        } else if (frame instanceof Frames.SystemEvent e) {
+            listener.onSystemEvent(this, e);
         } else if (frame instanceof Frames.PeerJoined pj) {
-            if (pj.peer() != null) {
-                roster.put(pj.peer().pubkey(), pj.peer());
-                listener.onPeerJoined(this, pj.peer());
-            }
+            if (pj.peer() != null) listener.onPeerJoined(this, pj.peer());
         } else if (frame instanceof Frames.PeerLeft pl) {
-            Frames.PeerInfo old = roster.get(pl.pubkey());
-            if ("left".equals(pl.reason()) || "banned".equals(pl.reason())) {
-                roster.remove(pl.pubkey());
-            } else if (old != null) {
-                roster.put(pl.pubkey(), new Frames.PeerInfo(old.pubkey(), old.name(), old.role(), false, null, old.capabilities()));
-            }
             listener.onPeerLeft(this, pl);
         } else if (frame instanceof Frames.Peers p) {
-            if (p.peers() != null) replaceRoster(p.peers());
+            listener.onPeers(this, p);
             complete(p.id(), p);
         } else if (frame instanceof Frames.Ping p) {
             sendFrame(new Frames.Pong(p.id()));
@@ -271,6 +251,12 @@ public final class CoordinatorLink implements AutoCloseable {
             fail(e.id(), new CoordinatorError(e.code(), e.message()));
             return;
         }
+        if (state == LinkState.CONNECTED && ErrorCode.STATE_UNAVAILABLE.equals(e.code())) {
+            // Our state_sync could not be answered now: the listener asks again later (with backoff).
+            log.warn("mesh {}: the coordinator could not answer a mesh-state resync: {}", meshId, e.message());
+            listener.onStateSyncFailed(this, e.message());
+            return;
+        }
         if (state == LinkState.CONNECTED && P2P_REFUSALS.contains(e.code())) {
             // A refused p2p signal (peer_offline, bad_signature, invalid_frame): the handshake just times out.
             log.debug("mesh {}: coordinator refused a p2p signal: {}: {}", meshId, e.code(), e.message());
@@ -294,7 +280,7 @@ public final class CoordinatorLink implements AutoCloseable {
             answer = new Frames.Join(nextId(), inv.encode(), identity.publicKeyHex(), displayName, caps, sig);
         } else {
             String sig = identity.signHex(Canonical.hello(meshId, identity.publicKeyHex(), c.nonce()));
-            answer = new Frames.Hello(nextId(), meshId, identity.publicKeyHex(), caps, sig);
+            answer = new Frames.Hello(nextId(), meshId, identity.publicKeyHex(), caps, sig, listener.helloState());
         }
         ws.writeTextMessage(FrameCodec.encode(answer));
     }
@@ -303,26 +289,17 @@ public final class CoordinatorLink implements AutoCloseable {
         lastAck = ack;
         if (ack.mesh() != null) meshId = ack.mesh();
         joinInvite = null; // from now on we are a member and say hello
-        List<Frames.PeerInfo> all = new ArrayList<>();
-        if (ack.peers() != null) all.addAll(ack.peers());
-        if (ack.self() != null) all.add(ack.self());
-        replaceRoster(all);
+        try {
+            listener.onHelloAck(this, ack);
+        } catch (RuntimeException e) {
+            log.warn("mesh {}: hello_ack listener failed", meshId, e);
+        }
         attempt = 0;
         lastError = null;
         connectedSince = System.currentTimeMillis();
         setState(LinkState.CONNECTED, null);
         startPinging();
         firstAck.complete(ack);
-    }
-
-    private void replaceRoster(List<Frames.PeerInfo> peers) {
-        Map<String, Frames.PeerInfo> fresh = new ConcurrentHashMap<>();
-        for (Frames.PeerInfo p : peers) if (p != null && p.pubkey() != null) fresh.put(p.pubkey(), p);
-        // keep self even if the coordinator's list omits it
-        Frames.PeerInfo self = roster.get(identity.publicKeyHex());
-        if (self != null) fresh.putIfAbsent(self.pubkey(), self);
-        roster.keySet().retainAll(fresh.keySet());
-        roster.putAll(fresh);
     }
 
     private void startPinging() {
@@ -355,7 +332,7 @@ public final class CoordinatorLink implements AutoCloseable {
             return;
         }
         if (CloseCodes.isTerminal(code)) {
-            LinkState terminal = LinkState.forCloseCode(code);
+            LinkState terminal = LinkState.forCloseCode(code, reason);
             if (lastError == null || state == LinkState.CONNECTED) {
                 lastError = terminal.wireName() + (reason != null && !reason.isBlank() ? ": " + reason : "");
             }

@@ -4,15 +4,21 @@ import dev.meshwire.signaling.frame.CloseCodes;
 
 /** Where a mesh's coordinator link is. Terminal states never reconnect on their own. */
 public enum LinkState {
-    CONNECTING, CONNECTED, RECONNECTING, KICKED, BANNED, UNAUTHORIZED, REPLACED, JOIN_FAILED, CLOSED;
+    CONNECTING, CONNECTED, RECONNECTING, KICKED, BANNED, REVOKED, UNAUTHORIZED, REPLACED, JOIN_FAILED, CLOSED;
 
     public boolean terminal() {
-        return this == KICKED || this == BANNED || this == UNAUTHORIZED || this == REPLACED || this == JOIN_FAILED
+        return this == KICKED || this == BANNED || this == REVOKED || this == UNAUTHORIZED || this == REPLACED || this == JOIN_FAILED
                 || this == CLOSED;
     }
 
     public String wireName() {
         return name().toLowerCase();
+    }
+
+    /** As {@link #forCloseCode(int)}, but 4002 with a reason starting {@code revoked} is REVOKED (for good). */
+    static LinkState forCloseCode(int code, String reason) {
+        if (code == CloseCodes.BANNED && reason != null && reason.startsWith("revoked")) return REVOKED;
+        return forCloseCode(code);
     }
 
     static LinkState forCloseCode(int code) {

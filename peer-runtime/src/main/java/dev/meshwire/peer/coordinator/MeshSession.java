@@ -1,14 +1,16 @@
 package dev.meshwire.peer.coordinator;
 
 import dev.meshwire.peer.home.MeshConfig;
+import dev.meshwire.peer.meshstate.MeshRoster;
 import dev.meshwire.signaling.crypto.BoxCipher;
 import dev.meshwire.signaling.crypto.Identity;
 
 /**
  * A joined mesh while the daemon runs: its record, identity, one {@link BoxCipher} (so shared keys
- * are precomputed once per peer for the daemon's lifetime) and its coordinator link.
+ * are precomputed once per peer for the daemon's lifetime), its coordinator link, and its roster (the
+ * verified mesh state plus presence: the one owner of membership, which outlives the link).
  */
-public record MeshSession(MeshConfig config, Identity identity, BoxCipher cipher, CoordinatorLink link) {
+public record MeshSession(MeshConfig config, Identity identity, BoxCipher cipher, CoordinatorLink link, MeshRoster roster) {
     public String name() {
         return config.name();
     }

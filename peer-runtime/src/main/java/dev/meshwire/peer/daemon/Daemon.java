@@ -16,7 +16,9 @@ import dev.meshwire.peer.ipc.IpcServer;
 import dev.meshwire.peer.mesh.MeshConnector;
 import dev.meshwire.peer.mesh.Membership;
 import dev.meshwire.peer.mesh.Moderation;
-import dev.meshwire.peer.mesh.RosterCache;
+import dev.meshwire.peer.mesh.MeshStateOps;
+import dev.meshwire.peer.events.DaemonEvent;
+import dev.meshwire.peer.meshstate.MeshStates;
 import dev.meshwire.peer.outbox.DrainWorker;
 import dev.meshwire.peer.outbox.DurableOutbox;
 import dev.meshwire.peer.outbox.Outbox;
@@ -69,6 +71,7 @@ public final class Daemon implements RunningDaemon {
     private OutboxStore outboxStore;
     private DrainWorker drain;
     private DirectRegistry direct;
+    private MeshStates states;
     private ExecutorService directInbound;
     private IpcServer ipc;
     private String token;
@@ -130,14 +133,28 @@ public final class Daemon implements RunningDaemon {
                 options.maxMessageBytes(), direct::whyNoDirect);
         retention.scheduleHourly();
         drain.start();
-        RosterCache rosters = new RosterCache(vertx, store);
-        MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, rosters, events, direct);
+        // The replicated mesh state: the one owner of membership. A key that stops being active (ban,
+        // revocation, leave, expiry) loses its direct channels at once and watchers are told.
+        states = new MeshStates(home.meshStateDb(), System::currentTimeMillis, (roster, pubkey, name, status, reason) -> {
+            direct.peerGone(roster.replica().meshId(), pubkey, status);
+            log.info("mesh {}: {} ({}) is no longer an active member: {}{}", roster.replica().meshName(), name,
+                    pubkey.substring(0, 12), status, reason != null ? " (" + reason + ")" : "");
+            events.publish(new DaemonEvent(DaemonEvent.MEMBER_REMOVED, IpcClient.map("mesh", roster.replica().meshName(),
+                    "name", name, "pubkey", pubkey, "status", status, "reason", reason)));
+        });
+        MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, states, events, direct);
         connector.connectAllStored();
+        // Expiry is enforced by the clock too: every check asks activeAt(now); this tick tears down channels.
+        vertx.setPeriodic(1_000, t -> vertx.executeBlocking(() -> {
+            states.tick();
+            return null;
+        }, false));
 
         StatusReport report = new StatusReport(new StatusReport.Sources(startedAt, home, () -> port, inbound, inbox,
                 outboxStore, drain, meshes, direct));
         DaemonApi api = new DaemonApi(new DaemonControl(report, this::close),
-                new Membership(meshes, store, connector, rosters, direct), new Moderation(meshes),
+                new Membership(meshes, store, connector, direct), new Moderation(meshes),
+                new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
@@ -161,6 +178,8 @@ public final class Daemon implements RunningDaemon {
     public DrainWorker drain() { return drain; }
     /** The direct channels (tests look at paths and engines through it). */
     public DirectRegistry direct() { return direct; }
+    /** Every joined mesh's replica and roster. */
+    public MeshStates states() { return states; }
     /** A joined mesh's live session, or null. */
     public MeshSession session(String meshName) { return meshes.get(meshName); }
 
@@ -191,6 +210,7 @@ public final class Daemon implements RunningDaemon {
                 }
             }
             if (outboxStore != null) outboxStore.close();
+            if (states != null) states.close();
             if (inbox != null) inbox.close();
         } finally {
             lock.close();

@@ -4,12 +4,16 @@ import java.util.Map;
 
 /**
  * One event on the SSE stream. {@code type} is the SSE {@code event:} name ({@code message},
- * {@code peer_joined}, {@code peer_left}, {@code link}); {@code data} is serialized as the JSON
- * {@code data:} line. docs/ipc.md lists the shapes.
+ * {@code peer_joined}, {@code peer_left}, {@code link}, {@code mesh_event}, {@code member_removed});
+ * {@code data} is serialized as the JSON {@code data:} line. docs/ipc.md lists the shapes.
  */
 public record DaemonEvent(String type, Map<String, Object> data) {
     public static final String MESSAGE = "message";
     public static final String PEER_JOINED = "peer_joined";
     public static final String PEER_LEFT = "peer_left";
     public static final String LINK = "link";
+    /** A verified mesh-state event was applied to the replica. */
+    public static final String MESH_EVENT = "mesh_event";
+    /** A key stopped being an active member (banned, revoked, left, expired): its direct channels were torn down. */
+    public static final String MEMBER_REMOVED = "member_removed";
 }

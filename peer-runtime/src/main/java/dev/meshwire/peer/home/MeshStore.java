@@ -64,43 +64,4 @@ public final class MeshStore {
             throw new IllegalStateException(e);
         }
     }
-
-    /**
-     * The last known member list ({@code roster.json}, 0600), so names resolve after a daemon restart
-     * while the coordinator is unreachable. Entries are loaded as offline; the next hello_ack replaces them.
-     */
-    public void saveRoster(String meshName, java.util.Collection<dev.meshwire.signaling.frame.Frames.PeerInfo> roster) {
-        Path dir = home.meshDir(meshName);
-        if (!Files.isDirectory(dir)) return;
-        try {
-            java.util.List<java.util.Map<String, Object>> out = new java.util.ArrayList<>();
-            for (var p : roster) {
-                java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-                m.put("pubkey", p.pubkey());
-                m.put("name", p.name());
-                m.put("role", p.role());
-                out.add(m);
-            }
-            MeshwireHome.writePrivate(dir.resolve("roster.json"), Json.MAPPER.writeValueAsString(out));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    public java.util.List<dev.meshwire.signaling.frame.Frames.PeerInfo> loadRoster(String meshName) {
-        String text = MeshwireHome.readTrimmed(home.meshDir(meshName).resolve("roster.json"));
-        java.util.List<dev.meshwire.signaling.frame.Frames.PeerInfo> out = new java.util.ArrayList<>();
-        if (text == null || text.isEmpty()) return out;
-        try {
-            for (var n : Json.MAPPER.readTree(text)) {
-                String pk = n.path("pubkey").asText(null);
-                if (pk == null || !Hex.isHex(pk, 64)) continue;
-                out.add(new dev.meshwire.signaling.frame.Frames.PeerInfo(pk, n.path("name").asText(null),
-                        n.path("role").asText("member"), false, null, null));
-            }
-        } catch (java.io.IOException | RuntimeException e) {
-            return new java.util.ArrayList<>(); // a damaged cache is only a cache
-        }
-        return out;
-    }
 }

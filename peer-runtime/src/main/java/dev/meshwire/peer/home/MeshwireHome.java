@@ -21,7 +21,7 @@ import java.util.Set;
  *
  * <pre>
  * home/
- *   daemon/ pid, port, token, daemon.lock, daemon.log, inbox.db
+ *   daemon/ pid, port, token, daemon.lock, daemon.log, inbox.db, outbox.db, meshstate.db
  *   meshes/&lt;mesh-name&gt;/ mesh.json, identity.key
  * </pre>
  */
@@ -58,6 +58,8 @@ public final class MeshwireHome {
     public Path logFile() { return daemonDir().resolve("daemon.log"); }
     public Path inboxDb() { return daemonDir().resolve("inbox.db"); }
     public Path outboxDb() { return daemonDir().resolve("outbox.db"); }
+    /** The replicated, verified mesh state of every joined mesh (events + installed snapshots). */
+    public Path meshStateDb() { return daemonDir().resolve("meshstate.db"); }
     public Path meshDir(String meshName) { return meshesDir().resolve(meshName); }
 
     /** Creates root, daemon/ and meshes/ with mode 0700. */

@@ -21,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The inbound path for one delivered envelope: verify signature → sender is a member → target is
+ * The inbound path for one delivered envelope: verify signature → sender is an active member of the
+ * verified mesh state (banned, revoked, left and expired keys are refused, counted per path) → target is
  * us → decrypt → store (idempotent) → {@code client_ack} → {@code message} event. Every delivery is
  * acked once it is settled: a new message after its inbox row is committed, a duplicate again (the
  * coordinator is waiting for it), and a delivery that fails a check ("ack and drop": logged,
@@ -110,7 +111,7 @@ public final class InboundProcessor {
         try {
             String reason = directPeer != null && env != null && !directPeer.equals(env.from())
                     ? "envelope from " + env.from() + " arrived on the direct channel of " + directPeer
-                    : handle(mesh, env, messageId, path, acker);
+                    : handle(mesh, env, messageId, path, directPeer, acker);
             if (reason != null) {
                 refused.incrementAndGet();
                 log.warn("mesh {}: dropped delivery {} via {} (acked so it is not resent): {}", mesh.name(),
@@ -124,25 +125,22 @@ public final class InboundProcessor {
     }
 
     /** @return null when stored/acked, else why it was refused */
-    private String handle(MeshSession mesh, Envelope env, String messageId, String path,
+    private String handle(MeshSession mesh, Envelope env, String messageId, String path, String directPeer,
                           java.util.function.Consumer<String> acker) {
         if (env == null || env.from() == null || env.body() == null || env.meta() == null || env.channel() == null) {
             return "incomplete envelope";
         }
         if (env.v() != Envelope.VERSION) return "unsupported envelope version " + env.v();
         if (!EnvelopeSignature.verify(env)) return "bad envelope signature (from " + env.from() + ")";
-        Frames.PeerInfo sender = mesh.link().member(env.from());
-        if (sender == null) {
-            // A member who joined a moment ago may precede its peer_joined: refresh the roster once.
-            try {
-                String id = mesh.link().nextId();
-                mesh.link().request(id, new Frames.ListPeers(id)).get(5, java.util.concurrent.TimeUnit.SECONDS);
-            } catch (Exception e) {
-                log.debug("roster refresh failed: {}", e.toString());
-            }
-            sender = mesh.link().member(env.from());
+        // The verified mesh state decides (relay deliveries are only processed once it is current).
+        if (!mesh.roster().isActive(env.from())) {
+            var entry = mesh.roster().entry(env.from());
+            if (directPeer != null) mesh.roster().refused().direct.incrementAndGet();
+            else mesh.roster().refused().relay.incrementAndGet();
+            return "sender " + env.from() + " is not an active member of the mesh ("
+                    + entry.map(e -> e.expiredAt(System.currentTimeMillis()) ? "expired" : e.status()).orElse("unknown key") + ")";
         }
-        if (sender == null) return "sender " + env.from() + " is not a member of the mesh";
+        String senderName = mesh.roster().entry(env.from()).map(e -> e.name()).orElse(null);
         String self = mesh.selfPubkey();
         boolean forUs = env.channel() == Channel.DM ? self.equals(env.target())
                 : env.channel() == Channel.GROUP && ("*".equals(env.target()) || self.equals(env.target()));
@@ -159,7 +157,7 @@ public final class InboundProcessor {
         } catch (IllegalArgumentException | CryptoException | CharacterCodingException e) {
             return "cannot decrypt: " + e.getMessage();
         }
-        InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), sender.name(),
+        InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), senderName,
                 cmid, messageId, env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
                 env.meta().createdAt(), System.currentTimeMillis(), null));
         // The row is committed (autocommit insert): ack. Duplicates too: the coordinator is waiting

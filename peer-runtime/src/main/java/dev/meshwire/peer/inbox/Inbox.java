@@ -1,9 +1,8 @@
 package dev.meshwire.peer.inbox;
 
-import dev.meshwire.peer.home.MeshwireHome;
+import dev.meshwire.peer.home.Sqlite;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,13 +27,7 @@ public final class Inbox implements AutoCloseable {
 
     public Inbox(Path dbFile) {
         try {
-            MeshwireHome.touchPrivate(dbFile); // 0600 before SQLite creates it with the umask
-            conn = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
-            try (Statement st = conn.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-                st.execute("PRAGMA synchronous=NORMAL");
-                st.execute("PRAGMA busy_timeout=5000");
-            }
+            conn = Sqlite.open(dbFile);
             migrate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open inbox " + dbFile + ": " + e.getMessage(), e);
@@ -43,10 +36,7 @@ public final class Inbox implements AutoCloseable {
 
     /** Versioned migrations keyed on PRAGMA user_version; each step runs once, in order. */
     private void migrate() throws SQLException {
-        int version;
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            version = rs.next() ? rs.getInt(1) : 0;
-        }
+        int version = Sqlite.userVersion(conn);
         if (version < 1) {
             try (Statement st = conn.createStatement()) {
                 st.execute("""

@@ -7,6 +7,6 @@ package dev.meshwire.peer.ipc;
  * an {@link IpcReply} for a non-200 status), and throws {@link dev.meshwire.peer.PeerException} for
  * refusals. Shapes are documented in docs/ipc.md.
  */
-public record DaemonApi(ControlApi control, MembershipApi membership, ModerationApi moderation, OutboxApi outbox,
-                        InboxApi inbox) {
+public record DaemonApi(ControlApi control, MembershipApi membership, ModerationApi moderation, MeshStateApi meshState,
+                        OutboxApi outbox, InboxApi inbox) {
 }

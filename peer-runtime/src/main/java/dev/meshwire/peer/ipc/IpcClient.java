@@ -213,6 +213,11 @@ public final class IpcClient {
         }
     }
 
+    /** {@code ?k=v} (URL-encoded), or "" when {@code v} is null. */
+    public static String query(String k, String v) {
+        return q(k, v);
+    }
+
     private static String q(String k, String v) {
         return v == null ? "" : "?" + k + "=" + enc(v);
     }

@@ -133,6 +133,31 @@ public final class IpcServer implements AutoCloseable {
                 return api.moderation().moderate(op, text(b, "mesh"), text(b, "peer"));
             }));
         }
+        r.get("/v1/members").handler(ctx -> blocking(ctx, () ->
+                api.meshState().members(new MeshStateApi.MembersRequest(ctx.request().getParam("mesh")))));
+        r.get("/v1/mesh/log").handler(ctx -> blocking(ctx, () ->
+                api.meshState().log(new MeshStateApi.MeshLogRequest(ctx.request().getParam("mesh")))));
+        r.post("/v1/revoke").handler(ctx -> blocking(ctx, () -> {
+            JsonNode b = body(ctx);
+            return api.meshState().revoke(new MeshStateApi.RevokeRequest(text(b, "mesh"), text(b, "peer"), text(b, "reason")));
+        }));
+        r.post("/v1/role").handler(ctx -> blocking(ctx, () -> {
+            JsonNode b = body(ctx);
+            return api.meshState().setRole(new MeshStateApi.RoleRequest(text(b, "mesh"), text(b, "peer"), text(b, "role")));
+        }));
+        r.post("/v1/expire").handler(ctx -> blocking(ctx, () -> {
+            JsonNode b = body(ctx);
+            JsonNode at = b.get("expiresAt");
+            if (at != null && !at.isNull() && !at.canConvertToLong()) {
+                throw new PeerException(PeerException.BAD_REQUEST, "expiresAt must be epoch milliseconds");
+            }
+            return api.meshState().setExpiry(new MeshStateApi.ExpireRequest(text(b, "mesh"), text(b, "peer"),
+                    at == null || at.isNull() ? null : at.asLong(), b.path("never").asBoolean(false)));
+        }));
+        r.post("/v1/rename").handler(ctx -> blocking(ctx, () -> {
+            JsonNode b = body(ctx);
+            return api.meshState().rename(new MeshStateApi.RenameRequest(text(b, "mesh"), text(b, "name")));
+        }));
         r.post("/v1/reconnect").handler(ctx -> blocking(ctx, () -> api.membership().reconnect(text(body(ctx), "mesh"))));
         r.get("/v1/bans").handler(ctx -> blocking(ctx, () -> api.moderation().bans(ctx.request().getParam("mesh"))));
         r.post("/v1/shutdown").handler(ctx -> {

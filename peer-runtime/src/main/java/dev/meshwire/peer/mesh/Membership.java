@@ -17,6 +17,8 @@ import dev.meshwire.peer.ipc.MembershipApi;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.Names;
 import dev.meshwire.signaling.crypto.BoxCipher;
+import dev.meshwire.signaling.crypto.Hex;
+import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
@@ -41,15 +43,13 @@ public final class Membership implements MembershipApi {
     private final JoinedMeshes meshes;
     private final MeshStore store;
     private final MeshConnector connector;
-    private final RosterCache rosters;
     private final MeshRegistrar registrar = new MeshRegistrar();
 
-    public Membership(JoinedMeshes meshes, MeshStore store, MeshConnector connector, RosterCache rosters, DirectRegistry direct) {
+    public Membership(JoinedMeshes meshes, MeshStore store, MeshConnector connector, DirectRegistry direct) {
         this.direct = direct;
         this.meshes = meshes;
         this.store = store;
         this.connector = connector;
-        this.rosters = rosters;
     }
 
     @Override
@@ -70,7 +70,13 @@ public final class Membership implements MembershipApi {
         String meshId = answer.path("mesh").asText(null);
         if (meshId == null) throw new PeerException(PeerException.COORDINATOR_REFUSED, "coordinator answer has no mesh id");
         String coordUrl = answer.hasNonNull("coordinator") ? CoordinatorUrls.wsBase(answer.get("coordinator").asText()) : wsBase;
-        MeshConfig cfg = new MeshConfig(meshId, name, coordUrl, display, "owner", id.publicKeyHex(), now);
+        // The creation answer names the mesh authority key: pinned now, it verifies the whole history.
+        String authority = answer.hasNonNull("authority") ? answer.get("authority").asText() : null;
+        if (authority != null && !Hex.isHex(authority, PublicKey.HEX_CHARS)) {
+            throw new PeerException(PeerException.COORDINATOR_REFUSED, "coordinator answer names a malformed authority key");
+        }
+        if (authority == null) log.warn("mesh {}: the coordinator's creation answer names no authority key; it will be trusted on first use", name);
+        MeshConfig cfg = new MeshConfig(meshId, name, coordUrl, display, "owner", id.publicKeyHex(), now, authority);
         store.save(cfg, id);
         CoordinatorLink link = connector.open(cfg, id, null);
         String warning = null;
@@ -80,7 +86,8 @@ public final class Membership implements MembershipApi {
             // The mesh exists on the coordinator and on disk; the link keeps retrying.
             warning = "mesh created but not connected yet: " + e.getMessage();
         }
-        Invite inv = Invite.create(id, coordUrl, meshId, name, now + DEFAULT_INVITE_TTL_MS, 1);
+        Invite inv = Invite.create(id, coordUrl, meshId, name, now + DEFAULT_INVITE_TTL_MS, 1,
+                meshes.get(name).roster().replica().pinnedAuthority());
         return IpcClient.map("mesh", MeshSummary.json(meshes.get(name)), "invite", inv.encode(), "inviteExpiresAt", inv.expiresAt(),
                 "inviteUses", inv.maxUses(), "warning", warning);
     }
@@ -101,27 +108,35 @@ public final class Membership implements MembershipApi {
         String meshName = inv.meshName() != null && Names.checkMeshName(inv.meshName()) == null ? inv.meshName()
                 : "mesh-" + inv.mesh().substring(0, Math.min(8, inv.mesh().length())).toLowerCase();
         refuseExisting(meshName);
+        if (meshes.byMeshId(inv.mesh()).isPresent()) {
+            throw new PeerException(PeerException.MESH_EXISTS, "this daemon is already a member of that mesh (as '"
+                    + meshes.byMeshId(inv.mesh()).get().name() + "')");
+        }
         Identity id = Identity.generate();
         String coord = CoordinatorUrls.wsBase(inv.coordinator());
-        MeshConfig draft = new MeshConfig(inv.mesh(), meshName, coord, display, "member", id.publicKeyHex(), System.currentTimeMillis());
+        // A v2 invite names the mesh authority key: pinned before the first byte from the coordinator.
+        MeshConfig draft = new MeshConfig(inv.mesh(), meshName, coord, display, "member", id.publicKeyHex(), System.currentTimeMillis(),
+                inv.v() >= 2 ? inv.authority() : null);
         CoordinatorLink link = connector.open(draft, id, inv);
         Frames.HelloAck ack;
         try {
             ack = CoordinatorAnswers.connected(link.start(), CONNECT_WAIT_MS);
         } catch (PeerException e) {
             link.close();
+            if (meshes.byMeshId(inv.mesh()).isEmpty()) connector.states().discard(inv.mesh());
             throw e;
         }
         String role = ack.self() != null && ack.self().role() != null ? ack.self().role() : "member";
+        // v1 invite: the key hello_ack names is trusted on first use (the link listener logs it).
+        String authority = draft.authority() != null ? draft.authority() : ack.authority();
         MeshConfig cfg = new MeshConfig(ack.mesh() != null ? ack.mesh() : inv.mesh(), meshName, coord, display, role,
-                id.publicKeyHex(), draft.joinedAt());
+                id.publicKeyHex(), draft.joinedAt(), authority);
         store.save(cfg, id);
         // The link is already connected and now says hello on reconnect; register it under its final
         // record. The link's listener holds a session built from the draft config; it is equivalent
-        // for delivery (same identity, mesh id and name), so only the lookup needs the final record.
-        MeshSession s = new MeshSession(cfg, id, new BoxCipher(id), link);
+        // for delivery (same identity, mesh id, name and roster), so only the lookup needs the final record.
+        MeshSession s = new MeshSession(cfg, id, new BoxCipher(id), link, connector.states().open(cfg));
         meshes.put(s);
-        rosters.save(meshName, link);
         return IpcClient.map("mesh", MeshSummary.json(s));
     }
 
@@ -138,24 +153,24 @@ public final class Membership implements MembershipApi {
         if (expiresInMs < 60_000 || expiresInMs > 30L * 24 * 3600_000) {
             throw new PeerException(PeerException.BAD_REQUEST, "expiry must be between 1 minute and 30 days");
         }
+        // v2: the invite names the key the joiner pins (this replica's trust anchor; null makes a v1 invite).
         Invite inv = Invite.create(s.identity(), s.config().coordinator(), s.config().meshId(), s.name(),
-                System.currentTimeMillis() + expiresInMs, uses);
+                System.currentTimeMillis() + expiresInMs, uses, s.roster().replica().pinnedAuthority());
         return IpcClient.map("mesh", s.name(), "invite", inv.encode(), "expiresAt", inv.expiresAt(), "maxUses", uses);
     }
 
     @Override
     public Map<String, Object> peers(String mesh) {
         MeshSession s = meshes.select(mesh);
-        List<Frames.PeerInfo> roster = new ArrayList<>(s.link().roster());
         if (s.link().connected()) {
             try {
                 String id = s.link().nextId();
-                Frame f = s.link().request(id, new Frames.ListPeers(id)).get(10, TimeUnit.SECONDS);
-                if (f instanceof Frames.Peers p && p.peers() != null) roster = new ArrayList<>(s.link().roster());
+                s.link().request(id, new Frames.ListPeers(id)).get(10, TimeUnit.SECONDS); // refreshes presence
             } catch (Exception e) {
-                log.debug("list_peers failed, showing cached roster: {}", e.toString());
+                log.debug("list_peers failed, showing the last known presence: {}", e.toString());
             }
         }
+        List<Frames.PeerInfo> roster = new ArrayList<>(s.roster().active());
         roster.sort(Comparator.comparing((Frames.PeerInfo p) -> !p.online()).thenComparing(p -> p.name() == null ? "" : p.name()));
         List<Object> peers = new ArrayList<>();
         for (Frames.PeerInfo p : roster) {
@@ -170,7 +185,8 @@ public final class Membership implements MembershipApi {
                     "pathSince", shown && path.since() > 0 ? path.since() : null,
                     "rttMs", shown && path.rttMicros() != null ? path.rttMicros() / 1000.0 : null));
         }
-        return IpcClient.map("mesh", s.name(), "connected", s.link().connected(), "state", s.link().state().wireName(), "peers", peers);
+        return IpcClient.map("mesh", s.name(), "connected", s.link().connected(), "state", s.link().state().wireName(),
+                "stateVersion", s.roster().replica().version(), "stateVerified", s.roster().replica().verified(), "peers", peers);
     }
 
     @Override

@@ -2,6 +2,8 @@ package dev.meshwire.peer.mesh;
 
 import dev.meshwire.peer.coordinator.CoordinatorLink;
 import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.peer.meshstate.MeshReplica;
+import dev.meshwire.peer.meshstate.MeshRoster;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,7 +13,8 @@ public final class MeshSummary {
 
     public static Map<String, Object> json(MeshSession s) {
         CoordinatorLink l = s.link();
-        long online = l.roster().stream().filter(p -> p.online() && !p.pubkey().equals(s.selfPubkey())).count();
+        MeshRoster roster = s.roster();
+        MeshReplica replica = roster.replica();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("name", s.name());
         m.put("meshId", s.config().meshId());
@@ -20,9 +23,15 @@ public final class MeshSummary {
         m.put("connected", l.connected());
         m.put("displayName", s.config().displayName());
         m.put("pubkey", s.selfPubkey());
-        m.put("role", s.config().role());
-        m.put("onlinePeers", online);
-        m.put("members", l.roster().size());
+        // The verified mesh state knows the current role (role_changed); the record has the one at join.
+        m.put("role", roster.entry(s.selfPubkey()).map(e -> e.role()).filter(r -> r != null).orElse(s.config().role()));
+        m.put("onlinePeers", roster.onlineCount());
+        m.put("members", roster.activeCount());
+        m.put("stateVersion", replica.version());
+        m.put("stateVerified", replica.verified());
+        m.put("authority", replica.authority());
+        m.put("stateRefusals", replica.refusals());
+        m.put("refused", roster.refused().json());
         m.put("lastError", l.lastError());
         return m;
     }

@@ -5,6 +5,8 @@ import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.ModerationApi;
+import dev.meshwire.peer.meshstate.Member;
+import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.peer.outbox.TargetResolver;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
@@ -32,12 +34,17 @@ public final class Moderation implements ModerationApi {
         }
         Frames.PeerInfo target;
         if (op.equals("unban")) {
-            // Banned members are not in the roster: resolve among the ban list.
+            // Banned keys are not members: resolve among the banned keys of the mesh state, else the coordinator's list.
             List<Frames.PeerInfo> banned = new ArrayList<>();
-            for (Frames.BanInfo b : fetchBans(s)) banned.add(new Frames.PeerInfo(b.pubkey(), b.name(), "member", false, null, null));
+            for (Member m : s.roster().members()) {
+                if (MemberEntry.BANNED.equals(m.status())) banned.add(new Frames.PeerInfo(m.pubkey(), m.name(), "member", false, null, null));
+            }
+            if (banned.isEmpty()) {
+                for (Frames.BanInfo b : fetchBans(s)) banned.add(new Frames.PeerInfo(b.pubkey(), b.name(), "member", false, null, null));
+            }
             target = TargetResolver.resolveOne(peer, banned, s.selfPubkey(), false);
         } else {
-            target = TargetResolver.resolveOne(peer, s.link().roster(), s.selfPubkey(), false);
+            target = s.roster().resolveOne(peer, false);
             if (target.pubkey().equals(s.selfPubkey())) {
                 throw new PeerException(PeerException.BAD_REQUEST, "refusing to " + op + " yourself");
             }

@@ -96,16 +96,8 @@ final class PeerPinger {
 
     private Frames.PeerInfo resolve(String who) {
         if (who == null || who.isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "name a peer to ping");
-        Frames.PeerInfo byKey = null;
-        List<Frames.PeerInfo> byName = new ArrayList<>();
-        for (Frames.PeerInfo p : mesh.link().roster()) {
-            if (p.pubkey().equals(mesh.selfPubkey())) continue;
-            if (p.pubkey().equals(who) || (who.length() >= 8 && p.pubkey().startsWith(who))) byKey = p;
-            if (who.equals(p.name())) byName.add(p);
-        }
-        if (byKey != null) return byKey;
-        if (byName.size() == 1) return byName.get(0);
-        if (byName.size() > 1) throw new PeerException(PeerException.AMBIGUOUS_PEER, "'" + who + "' names " + byName.size() + " members; use the public key");
-        throw new PeerException(PeerException.UNKNOWN_PEER, "no member '" + who + "' in mesh " + mesh.name());
+        Frames.PeerInfo p = mesh.roster().resolveOne(who, false);
+        if (p.pubkey().equals(mesh.selfPubkey())) throw new PeerException(PeerException.BAD_REQUEST, "refusing to ping yourself");
+        return p;
     }
 }

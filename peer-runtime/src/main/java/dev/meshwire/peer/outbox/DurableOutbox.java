@@ -229,38 +229,33 @@ public final class DurableOutbox implements Outbox {
         return meta;
     }
 
-    /** {@code *}: every member except self, online or not (the coordinator queues for offline ones). */
+    /** {@code *}: every active member except self, online or not (the coordinator queues for offline ones). */
     private static List<Frames.PeerInfo> everyone(MeshSession mesh) {
-        var roster = mesh.link().roster();
-        if (roster.isEmpty()) {
-            throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "the member list of mesh '" + mesh.name()
-                    + "' is not known yet (" + mesh.link().describeState() + "); '*' needs it");
-        }
-        List<Frames.PeerInfo> out = roster.stream().filter(p -> !p.pubkey().equals(mesh.selfPubkey()))
-                .sorted(Comparator.comparing(Frames.PeerInfo::pubkey)).toList();
-        if (out.isEmpty()) throw new PeerException(PeerException.NO_ONLINE_PEERS, "there is no other member in mesh '" + mesh.name() + "'");
-        return out;
+        return mesh.roster().everyone();
     }
 
     /**
-     * A single recipient. A full 64-hex public key is accepted even if the (possibly stale) roster
-     * does not list it; the coordinator refuses it later if it is not a member (→ dead).
+     * A single recipient, resolved among the active members of the verified mesh state, online or not.
+     * A full 64-hex public key the state does not know yet is accepted (a member who joined a moment
+     * ago; the coordinator refuses it later if it is not a member → dead), but never a key the state
+     * knows as banned, revoked or expired.
      */
     private static Frames.PeerInfo resolveOne(MeshSession mesh, String to) {
-        var roster = mesh.link().roster();
         String t = to == null ? "" : to.trim().toLowerCase(Locale.ROOT);
         if (Hex.isHex(t, 64)) {
             if (t.equals(mesh.selfPubkey())) {
                 throw new PeerException(PeerException.SELF_SEND, "refusing to send to yourself ('" + to + "' is you)");
             }
-            Frames.PeerInfo known = mesh.link().member(t);
-            return known != null ? known : new Frames.PeerInfo(t, null, "member", false, null, null);
+            Frames.PeerInfo known = mesh.roster().peer(t);
+            if (known != null) return known;
+            var entry = mesh.roster().entry(t);
+            if (entry.isPresent()) {
+                throw new PeerException(PeerException.UNKNOWN_PEER, "'" + to + "' is not an active member of mesh '" + mesh.name()
+                        + "' (" + (entry.get().expiredAt(System.currentTimeMillis()) ? "expired" : entry.get().status()) + ")");
+            }
+            return new Frames.PeerInfo(t, null, "member", false, null, null);
         }
-        if (roster.isEmpty()) {
-            throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "cannot resolve '" + to + "': the member list of mesh '"
-                    + mesh.name() + "' is not known yet (" + mesh.link().describeState() + "); use the full public key");
-        }
-        return TargetResolver.resolveOne(to, roster, mesh.selfPubkey(), true);
+        return mesh.roster().resolveOne(to, true);
     }
 
     /**

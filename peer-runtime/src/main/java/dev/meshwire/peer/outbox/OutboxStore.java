@@ -1,10 +1,9 @@
 package dev.meshwire.peer.outbox;
 
 import dev.meshwire.peer.PeerException;
-import dev.meshwire.peer.home.MeshwireHome;
+import dev.meshwire.peer.home.Sqlite;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -72,14 +71,7 @@ public final class OutboxStore implements AutoCloseable {
 
     public OutboxStore(Path dbFile) {
         try {
-            MeshwireHome.touchPrivate(dbFile);
-            conn = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
-            try (Statement st = conn.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-                st.execute("PRAGMA synchronous=NORMAL");
-                st.execute("PRAGMA busy_timeout=5000");
-                st.execute("PRAGMA foreign_keys=ON");
-            }
+            conn = Sqlite.open(dbFile);
             migrate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open outbox " + dbFile + ": " + e.getMessage(), e);
@@ -87,14 +79,7 @@ public final class OutboxStore implements AutoCloseable {
     }
 
     private void migrate() throws SQLException {
-        int version;
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("PRAGMA user_version")) {
-            version = rs.next() ? rs.getInt(1) : 0;
-        }
-        if (version > SCHEMA_VERSION) {
-            throw new IllegalStateException("outbox.db has schema version " + version + ", newer than this daemon ("
-                    + SCHEMA_VERSION + "); refusing to downgrade");
-        }
+        int version = Sqlite.checkVersion(conn, "outbox.db", SCHEMA_VERSION);
         if (version < 1) {
             conn.setAutoCommit(false);
             try (Statement st = conn.createStatement()) {

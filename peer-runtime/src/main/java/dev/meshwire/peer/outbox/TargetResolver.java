@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Turns what a user typed into members of the roster. Order: {@code *}; exact display name; full or
+ * Turns what a user typed into members of a roster (the daemon passes the active members of the verified
+ * mesh state, online or not: see {@code MeshRoster}). Order: {@code *}; exact display name; full or
  * prefix (≥ {@value #MIN_PREFIX} hex chars) public key. Names win over prefixes because a name is
  * what people type; a name that happens to be hex still resolves to its owner.
  */
@@ -22,7 +23,7 @@ public final class TargetResolver {
     public static Frames.PeerInfo resolveOne(String to, Collection<Frames.PeerInfo> roster, String selfPubkey, boolean refuseSelf) {
         if (to == null || to.isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "no recipient given");
         String t = to.trim();
-        if (t.equals("*")) throw new PeerException(PeerException.BAD_REQUEST, "'*' means every online member; it cannot be used here");
+        if (t.equals("*")) throw new PeerException(PeerException.BAD_REQUEST, "'*' means every member; it cannot be used here");
         List<Frames.PeerInfo> byName = roster.stream().filter(p -> t.equals(p.name())).toList();
         if (byName.isEmpty()) {
             byName = roster.stream().filter(p -> p.name() != null && p.name().equalsIgnoreCase(t)).toList();
@@ -54,14 +55,6 @@ public final class TargetResolver {
             throw new PeerException(PeerException.SELF_SEND, "refusing to send to yourself ('" + t + "' is you)");
         }
         return p;
-    }
-
-    /** {@code *}: every online member except self. */
-    public static List<Frames.PeerInfo> everyoneOnline(Collection<Frames.PeerInfo> roster, String selfPubkey) {
-        List<Frames.PeerInfo> out = roster.stream().filter(p -> p.online() && !p.pubkey().equals(selfPubkey))
-                .sorted(Comparator.comparing(p -> p.name() == null ? "" : p.name())).toList();
-        if (out.isEmpty()) throw new PeerException(PeerException.NO_ONLINE_PEERS, "no other member is online");
-        return out;
     }
 
     static List<String> onlineNameList(Collection<Frames.PeerInfo> roster, String selfPubkey) {

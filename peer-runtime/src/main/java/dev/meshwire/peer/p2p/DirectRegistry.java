@@ -56,8 +56,8 @@ public final class DirectRegistry implements AutoCloseable {
     public String whyNoDirect(MeshSession s, String peer) {
         if (settings.mode() == P2pMode.OFF) return "p2p is off on this daemon (MESHWIRE_P2P=off)";
         if (!enabled()) return "this daemon cannot open direct channels (the native WebRTC library did not load)";
-        Frames.PeerInfo p = s.link().member(peer);
-        if (p == null) return "the recipient is not in the known member list";
+        Frames.PeerInfo p = s.roster().peer(peer);
+        if (p == null) return "the recipient is not an active member of the mesh";
         if (p.capabilities() == null || !p.capabilities().p2p()) {
             return "the recipient does not advertise direct channels (p2p off or no WebRTC on its side"
                     + (p.online() ? ")" : ", or it is offline)");
@@ -88,7 +88,7 @@ public final class DirectRegistry implements AutoCloseable {
             if (old != null) old.close();
             return new MeshDirect(s, natives, settings.engine(), ice, metrics, inbound, () -> openListener.accept(k));
         });
-        for (Frames.PeerInfo p : s.link().roster()) warm(d, p);
+        for (Frames.PeerInfo p : s.roster().active()) warm(d, p);
     }
 
     /** A member came online (peer_joined): connect at once if it is configured warm. */
@@ -97,11 +97,18 @@ public final class DirectRegistry implements AutoCloseable {
         if (d != null) warm(d, p);
     }
 
-    /** A member left the mesh, was kicked or banned: its channel is torn down at once. */
+    /** Reasons for which a peer's channel is torn down at once (a kick too: it must reconnect first). */
+    private static final java.util.Set<String> GONE = java.util.Set.of("kicked", "banned", "left", "revoked", "expired",
+            "membership_expired");
+
+    /**
+     * A member left the mesh, was kicked, banned or revoked, or its membership expired: its channel is
+     * torn down at once. The data-channel inbound path refuses its frames per frame anyway.
+     */
     public void peerGone(String meshId, String pubkey, String reason) {
         MeshDirect d = get(meshId);
         if (d == null || pubkey == null) return;
-        if ("kicked".equals(reason) || "banned".equals(reason) || "left".equals(reason)) {
+        if (reason != null && GONE.contains(reason)) {
             log.info("tearing down the direct channel to {} ({})", pubkey.substring(0, Math.min(12, pubkey.length())), reason);
             d.drop(pubkey);
         }

@@ -10,7 +10,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Direct channels of one joined mesh: its {@link P2pEngine} (signaling over the mesh's coordinator
- * link, membership from the link's roster), the {@link PathTable} users see, and the engine
+ * link; membership from the mesh's roster, checked for every signal and every arriving frame), the {@link PathTable} users see, and the engine
  * listener that hands arriving envelopes to the one inbound path and counts upgrades and failures.
  */
 public final class MeshDirect implements P2pListener, AutoCloseable {
@@ -34,7 +34,7 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
         this.metrics = metrics;
         this.inbound = inbound;
         this.engine = new P2pEngine(natives, session.identity(), session.config().meshId(),
-                pub -> session.link().member(pub) != null, signaling, config.withIceServers(iceServers, config.relayOnly()), this);
+                session.roster()::isActive, signaling, config.withIceServers(iceServers, config.relayOnly()), this);
     }
 
     public MeshSession session() { return session; }
@@ -60,6 +60,16 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
         }
         metrics.directReceived.increment();
         return inbound.accept(session, peer, env, paths.get(peer).path());
+    }
+
+    @Override
+    public void onFrameRefused(String peer, String reason) {
+        // Acked and dropped by the engine: the sender keeps its channel but nothing it sends is accepted.
+        long n = session.roster().refused().direct.incrementAndGet();
+        if (Long.bitCount(n) == 1) {
+            log.warn("mesh {}: refused a direct frame from {}: {} ({} direct frames refused so far)", session.name(),
+                    peer.substring(0, Math.min(12, peer.length())), reason, n);
+        }
     }
 
     @Override
@@ -98,6 +108,7 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
         if (reason != null && reason.startsWith("glare")) {
             log.debug("mesh {}: {} from {} not taken: {}", session.name(), frameType, from, reason);
         } else {
+            if (P2pEngine.NOT_A_MEMBER.equals(reason)) session.roster().refused().signaling.incrementAndGet();
             log.warn("mesh {}: refused {} from {}: {}", session.name(), frameType, from, reason);
         }
     }

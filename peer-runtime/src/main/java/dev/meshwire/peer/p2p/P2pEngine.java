@@ -60,6 +60,8 @@ public final class P2pEngine implements AutoCloseable {
     private static final int EARLY_CANDIDATE_KEYS = 32;
     private static final int EARLY_CANDIDATES_PER_KEY = 64;
     private static final int REMEMBERED_SESSION_IDS = 64;
+    /** The refusal reason for a signal or a frame whose sender fails the membership predicate. */
+    public static final String NOT_A_MEMBER = "sender is not an active member of this mesh";
 
     private final NativeWebRtc natives;
     private final Identity identity;
@@ -89,6 +91,7 @@ public final class P2pEngine implements AutoCloseable {
     /** Session ids already seen per peer: a replayed (still validly signed) offer is refused. */
     private final Map<String, Set<String>> seenSessionIds = new HashMap<>();
     private volatile boolean closed;
+    private final java.util.concurrent.atomic.AtomicLong refusedFrames = new java.util.concurrent.atomic.AtomicLong();
     /** The ICE servers new sessions use; replaced when the coordinator hands out fresh TURN credentials. */
     private volatile List<IceServer> iceServers;
     /** Test hook: received messages are delivered but not acked (to leave the sender with unacked messages). */
@@ -101,7 +104,10 @@ public final class P2pEngine implements AutoCloseable {
      *                 but every connect answers UNAVAILABLE and every send fails fast
      * @param self     our identity in this mesh; signs our offers and answers
      * @param meshId   the mesh every signal must name
-     * @param isMember true for the public keys (hex) of current mesh members; offers from anyone else are refused
+     * @param isMember true for the public keys (hex) of current, active mesh members. Asked for every signal
+     *                 and for every whole message that arrives on a channel: signals from anyone else are
+     *                 refused, and their frames are acked and dropped (counted in {@link #refusedFrames()}),
+     *                 even on a channel that is still open
      */
     public P2pEngine(NativeWebRtc natives, Identity self, String meshId, Predicate<String> isMember,
                      SignalingChannel signaling, P2pConfig config, P2pListener listener) {
@@ -316,8 +322,32 @@ public final class P2pEngine implements AutoCloseable {
         }
     }
 
-    /** Hands a message to the listener; the stage says whether (true) and when to ack it. */
+    /** Frames acked and dropped because their sender failed the membership predicate. */
+    public long refusedFrames() {
+        return refusedFrames.get();
+    }
+
+    /**
+     * Hands a message to the listener; the stage says whether (true) and when to ack it. The sender's
+     * membership is checked here, per frame: a frame from a key that is no longer an active member is
+     * acked (so it is not resent) and dropped, whether or not its channel has been torn down yet.
+     */
     java.util.concurrent.CompletionStage<Boolean> deliver(String peer, byte[] message) {
+        boolean member;
+        try {
+            member = isMember.test(peer);
+        } catch (RuntimeException e) {
+            member = false;
+        }
+        if (!member) {
+            refusedFrames.incrementAndGet();
+            try {
+                listener.onFrameRefused(peer, NOT_A_MEMBER);
+            } catch (RuntimeException e) {
+                LOG.warn("P2P listener failed", e);
+            }
+            return CompletableFuture.completedFuture(true);
+        }
         try {
             return listener.onMessageAcked(peer, message);
         } catch (RuntimeException e) {
@@ -435,7 +465,7 @@ public final class P2pEngine implements AutoCloseable {
             return;
         }
         if (from == null || from.equals(selfHex) || !isMember.test(from)) {
-            refuse(m, "sender is not a member of this mesh");
+            refuse(m, NOT_A_MEMBER);
             return;
         }
         if (!Hex.isHex(m.sessionId(), 32)) {

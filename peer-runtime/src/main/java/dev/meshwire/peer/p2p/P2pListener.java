@@ -38,6 +38,14 @@ public interface P2pListener {
     /** The candidate pair of an open session, if {@code getStats} showed one. */
     default void onPath(String peer, String sessionId, CandidatePair pair) {}
 
+    /**
+     * A whole message arrived from {@code peer} on an open channel but {@code peer} is no longer an
+     * active member (the membership predicate said no for this frame): the engine acked and dropped it
+     * without calling {@link #onMessageAcked}. Enforcement is per frame, whether or not the channel has
+     * been torn down yet.
+     */
+    default void onFrameRefused(String peer, String reason) {}
+
     /** A signaling message was refused (bad signature, unknown peer, glare loser, ...). For logs and tests. */
     default void onSignalRefused(String from, String frameType, String reason) {}
 }

@@ -64,7 +64,7 @@ public final class PickTransport implements Transport {
         MeshDirect d = registry.enabled() ? registry.get(mesh.config().meshId()) : null;
         if (d == null || !d.engine().available()) return Choice.RELAY_OFF;
         if (env.channel() != Channel.DM) return Choice.RELAY_FANOUT;
-        Frames.PeerInfo p = mesh.link().member(recipient);
+        Frames.PeerInfo p = mesh.roster().peer(recipient); // presence of an active member, or null
         if (p == null || !p.online()) return Choice.RELAY_OFFLINE;
         if (p.capabilities() == null || !p.capabilities().p2p()) return Choice.RELAY_NO_CAPABILITY;
         return d.engine().state(recipient) == SessionState.OPEN ? Choice.DIRECT : Choice.RELAY_UPGRADING;

@@ -46,9 +46,9 @@ public final class DaemonPathBench {
             bob.client().join(a.post("/v1/invite", IpcClient.map("mesh", "bench", "uses", 1)).path("invite").asText(), "bob");
             String bobPub = bob.session("bench").selfPubkey();
             carol.client().join(a.post("/v1/invite", IpcClient.map("mesh", "bench", "uses", 1)).path("invite").asText(), "carol");
-            waitFor(() -> alice.session("bench").link().member(bobPub) != null && alice.session("bench").link().member(bobPub).online()
-                    && alice.session("bench").link().member(carol.session("bench").selfPubkey()) != null
-                    && alice.session("bench").link().member(carol.session("bench").selfPubkey()).online());
+            waitFor(() -> alice.session("bench").roster().peer(bobPub) != null && alice.session("bench").roster().peer(bobPub).online()
+                    && alice.session("bench").roster().peer(carol.session("bench").selfPubkey()) != null
+                    && alice.session("bench").roster().peer(carol.session("bench").selfPubkey()).online());
             a.post("/v1/send", IpcClient.map("to", "bob", "message", "warm-up"));
             String meshId = alice.session("bench").config().meshId();
             waitFor(() -> alice.direct().get(meshId) != null && alice.direct().get(meshId).engine().state(bobPub) == SessionState.OPEN);

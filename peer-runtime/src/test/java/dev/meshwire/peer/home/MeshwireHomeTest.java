@@ -37,6 +37,13 @@ class MeshwireHomeTest {
         assertEquals("rw-------", mode(home.meshDir("demo").resolve("mesh.json")));
         assertEquals(List.of(cfg), store.list());
         assertEquals(id.publicKeyHex(), store.load(cfg).identity().publicKeyHex());
+        // The pinned authority key is kept with the record (written again without touching the identity).
+        MeshConfig pinned = cfg.withAuthority(Identity.generate().publicKeyHex());
+        store.save(pinned, null);
+        assertEquals(List.of(pinned), store.list());
+        assertEquals("rw-------", mode(home.meshDir("demo").resolve("mesh.json")));
+        assertEquals(id.publicKeyHex(), store.load(pinned).identity().publicKeyHex());
+        assertEquals(pinned.authority(), store.list().get(0).authority());
     }
 
     @Test

@@ -1,12 +1,16 @@
 package dev.meshwire.peer.inbox;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshwire.peer.coordinator.CoordinatorLink;
 import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.EventBus;
 import dev.meshwire.peer.home.MeshConfig;
+import dev.meshwire.peer.meshstate.MeshHistory;
+import dev.meshwire.peer.meshstate.MeshStates;
+import dev.meshwire.signaling.meshstate.EventPayload;
 import dev.meshwire.signaling.crypto.BoxCipher;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.crypto.SealedBody;
@@ -28,8 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Deliveries that fail verification are refused (counted, not stored, no event) and never throw. The
- * link is real but not connected, so the roster is empty: the positive path is covered end to end by
- * DaemonCoordinatorTest.
+ * link is real but not connected; membership comes from a replica fed with events sealed here (as the
+ * coordinator seals them), on real SQLite.
  */
 class InboundRefusalTest {
     @TempDir
@@ -41,6 +45,7 @@ class InboundRefusalTest {
     MeshSession me;
     Identity self;
     Identity stranger;
+    MeshStates states;
 
     @BeforeEach
     void setUp() {
@@ -51,14 +56,16 @@ class InboundRefusalTest {
         self = Identity.generate();
         stranger = Identity.generate();
         CoordinatorLink link = new CoordinatorLink(vertx, "ws://127.0.0.1:1", "m_1", self, null, "me", LinkSettings.defaults(), (l, d) -> {});
-        me = new MeshSession(new MeshConfig("m_1", "demo", "ws://127.0.0.1:1", "me", "member", self.publicKeyHex(), 0), self,
-                new BoxCipher(self), link);
+        states = new MeshStates(tmp.resolve("meshstate.db"), System::currentTimeMillis, null);
+        MeshConfig cfg = new MeshConfig("m_1", "demo", "ws://127.0.0.1:1", "me", "member", self.publicKeyHex(), 0);
+        me = new MeshSession(cfg, self, new BoxCipher(self), link, states.open(cfg));
     }
 
     @AfterEach
     void tearDown() {
         me.link().close();
         inbox.close();
+        states.close();
         vertx.close();
     }
 
@@ -105,5 +112,36 @@ class InboundRefusalTest {
         assertEquals(2, proc.refused());
         assertEquals(2, proc.acks());
         assertEquals(0, inbox.count());
+    }
+
+    /** A session whose replica holds a verified history where {@code stranger} is a member. */
+    MeshSession memberSession(MeshHistory h) {
+        MeshConfig cfg = new MeshConfig("m_1", "demo", "ws://127.0.0.1:1", "me", "member", self.publicKeyHex(), 0,
+                h.genesisAuthority.publicKeyHex());
+        MeshSession s = new MeshSession(cfg, self, new BoxCipher(self), me.link(), states.open(cfg));
+        assertTrue(s.roster().replica().onMeshSync(new Frames.MeshSync(null, "m_1", h.events, null)));
+        return s;
+    }
+
+    @Test
+    void anActiveMemberIsAcceptedAndARevokedOneIsRefusedOnEveryPathAndCounted() {
+        MeshHistory h = new MeshHistory("m_1", "demo", self, "me");
+        h.join(stranger, "stranger");
+        MeshSession s = memberSession(h);
+        proc.process(s, new Frames.Deliver("q1", "m_1", sealedBy(stranger, "hi")), "coordinator relay");
+        assertEquals(1, proc.accepted());
+        assertEquals(1, inbox.count());
+
+        assertTrue(s.roster().replica().onSystem(new Frames.SystemEvent("m_1",
+                h.add(self.publicKeyHex(), new EventPayload.MemberRevoked(stranger.publicKeyHex(), "stolen")))));
+        Envelope later = sealedBy(stranger, "after the revocation");
+        proc.process(s, new Frames.Deliver("q2", "m_1", later), "coordinator relay");
+        assertTrue(proc.processDirect(s, later, stranger.publicKeyHex(), "direct host"), "a refused direct frame is acked (dropped)");
+        assertEquals(1, proc.accepted());
+        assertEquals(1, inbox.count(), "nothing from the revoked key is stored");
+        assertEquals(2, proc.refused());
+        assertEquals(1, s.roster().refused().relay.get());
+        assertEquals(1, s.roster().refused().direct.get());
+        assertEquals(3, proc.acks(), "refusals are acked so they are not redelivered");
     }
 }

@@ -65,7 +65,7 @@ class DeliveryTest {
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withLink(FAST));
         JsonNode created = alice.client().createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         bobPub = bob.client().join(created.path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
-        await("alice knows bob", WAIT, () -> alice.session("team").link().member(bobPub) != null);
+        await("alice knows bob", WAIT, () -> alice.session("team").roster().peer(bobPub) != null);
     }
 
     @AfterAll

@@ -49,7 +49,7 @@ class OutboxDuplicateTableTest {
         JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         try (Daemon bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")))) {
             bobPub = bob.client().join(created.path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
-            await("alice knows bob", 15_000, () -> alice.session("team").link().member(bobPub) != null);
+            await("alice knows bob", 15_000, () -> alice.session("team").roster().peer(bobPub) != null);
         }
         coord.close();
         await("alice's link is down", 15_000, () -> !alice.session("team").link().connected());

@@ -67,15 +67,6 @@ class TargetResolverTest {
     }
 
     @Test
-    void starIsEveryOnlineMemberExceptSelf() {
-        assertEquals(List.of("bob", "carla", "carol"),
-                TargetResolver.everyoneOnline(ROSTER, SELF).stream().map(Frames.PeerInfo::name).toList());
-        PeerException e = assertThrows(PeerException.class,
-                () -> TargetResolver.everyoneOnline(List.of(p(SELF, "me", true), p(DAVE, "dave", false)), SELF));
-        assertEquals(PeerException.NO_ONLINE_PEERS, e.code());
-    }
-
-    @Test
     void offlineMembersStillResolveByName() {
         assertEquals(DAVE, TargetResolver.resolveOne("dave", ROSTER, SELF, true).pubkey());
     }

@@ -56,6 +56,11 @@ class P2pEngineTest {
 
     /** Two members; {@code a} always has the smaller key (the glare winner). */
     void start(P2pConfig cfgA, P2pConfig cfgB) {
+        start(cfgA, cfgB, null);
+    }
+
+    /** @param bSeesA when non-null, B asks it whether A is (still) a member; A always sees B as one */
+    void start(P2pConfig cfgA, P2pConfig cfgB, java.util.function.BooleanSupplier bSeesA) {
         Identity x = Identity.generate();
         Identity y = Identity.generate();
         boolean xFirst = x.publicKeyHex().compareTo(y.publicKeyHex()) < 0;
@@ -66,7 +71,43 @@ class P2pEngineTest {
         rb = new Recorder();
         Set<String> roster = Set.of(a.publicKeyHex(), b.publicKeyHex());
         ea = new P2pEngine(NativeWebRtc.get(), a, MESH, roster::contains, hub.endpoint(a.publicKeyHex()), cfgA, ra);
-        eb = new P2pEngine(NativeWebRtc.get(), b, MESH, roster::contains, hub.endpoint(b.publicKeyHex()), cfgB, rb);
+        java.util.function.Predicate<String> bRoster = bSeesA == null ? roster::contains
+                : k -> k.equals(b.publicKeyHex()) || (k.equals(a.publicKeyHex()) && bSeesA.getAsBoolean());
+        eb = new P2pEngine(NativeWebRtc.get(), b, MESH, bRoster, hub.endpoint(b.publicKeyHex()), cfgB, rb);
+    }
+
+    /**
+     * Enforcement is per frame, not only at channel setup: when B's membership predicate turns false for
+     * A (a revocation B has applied) while the channel stays open — A runs a modified client that keeps
+     * its channel and keeps sending — every later frame from A is acked and dropped, counted, and never
+     * reaches B's listener. Nobody tears the channel down here, on purpose.
+     */
+    @Test
+    void framesFromASenderThatStoppedBeingAMemberAreRefusedOneByOneOnAnOpenChannel() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean aIsMember = new java.util.concurrent.atomic.AtomicBoolean(true);
+        start(fast(), fast(), aIsMember::get);
+        openAtoB();
+        for (int i = 0; i < 20; i++) ea.send(pb(), ("before-" + i).getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+        await("20 accepted", Duration.ofSeconds(10), () -> rb.received.get() == 20);
+
+        aIsMember.set(false); // B applied the revocation; A's channel is still up and A ignores it
+        for (int i = 0; i < 50; i++) {
+            Ack ack = ea.send(pb(), ("after-" + i).getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+            assertEquals(pb(), ack.peer(), "a refused frame is acked (so the sender does not resend it) and dropped");
+        }
+        assertEquals(20, rb.received.get(), "nothing A sent after the revocation reached B");
+        assertTrue(rb.messages.stream().allMatch(m -> new String(m.bytes(), StandardCharsets.UTF_8).startsWith("before-")));
+        assertEquals(50, eb.refusedFrames());
+        assertEquals(50, rb.framesRefused.size());
+        assertEquals(P2pEngine.NOT_A_MEMBER, rb.framesRefused.get(0).reason());
+        assertEquals(SessionState.OPEN, eb.state(pa()), "the channel was not torn down: the refusal was per frame");
+        assertEquals(SessionState.OPEN, ea.state(pb()));
+
+        // B's own frames still go out (the check is on what B accepts), and a reinstated key is accepted again.
+        eb.send(pa(), "still talking".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+        aIsMember.set(true);
+        ea.send(pb(), "reinstated".getBytes(StandardCharsets.UTF_8)).get(10, TimeUnit.SECONDS);
+        await("accepted again", Duration.ofSeconds(10), () -> rb.received.get() == 21);
     }
 
     static P2pConfig fast() {
@@ -185,7 +226,7 @@ class P2pEngineTest {
         P2pSignal.Sdp forged = SdpSignature.sign(mallory, MESH, pb(), "00112233445566778899aabbccddeeff", "offer", "v=0\r\n");
         hub.endpoint(mallory.publicKeyHex()).send(forged);
         await("B refuses", Duration.ofSeconds(5), () -> !rb.refused.isEmpty());
-        assertEquals("sender is not a member of this mesh", rb.refused.get(0).reason());
+        assertEquals(P2pEngine.NOT_A_MEMBER, rb.refused.get(0).reason());
         assertTrue(rb.states.isEmpty());
     }
 

@@ -18,6 +18,7 @@ final class Recorder implements P2pListener {
     final List<Unacked> unacked = new CopyOnWriteArrayList<>();
     final List<Refusal> refused = new CopyOnWriteArrayList<>();
     final List<CandidatePair> paths = new CopyOnWriteArrayList<>();
+    final List<Refusal> framesRefused = new CopyOnWriteArrayList<>();
     volatile java.util.function.BiConsumer<String, byte[]> onMessage;
     /** False keeps only the count (benchmarks move gigabytes). */
     volatile boolean keepMessages = true;
@@ -49,6 +50,11 @@ final class Recorder implements P2pListener {
     @Override
     public void onSignalRefused(String from, String frameType, String reason) {
         refused.add(new Refusal(from, frameType, reason));
+    }
+
+    @Override
+    public void onFrameRefused(String peer, String reason) {
+        framesRefused.add(new Refusal(peer, "data", reason));
     }
 
     long count(SessionState s) {

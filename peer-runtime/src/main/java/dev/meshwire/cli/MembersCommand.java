@@ -1,0 +1,16 @@
+package dev.meshwire.cli;
+
+import dev.meshwire.peer.ipc.IpcClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code meshwire members}: every key of the verified mesh state (active, expired, banned, revoked) with presence. */
+@Command(name = "members", description = "List every member of a mesh from the verified mesh state, with status and presence.")
+final class MembersCommand extends ReplyVerb {
+    @Mixin MeshOption mesh;
+
+    @Override
+    public Integer call() {
+        return reply(daemonWithMeshes().get("/v1/members" + IpcClient.query("mesh", mesh.name)), r -> out().print(Render.members(r)));
+    }
+}

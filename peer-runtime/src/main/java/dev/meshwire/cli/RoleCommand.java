@@ -1,0 +1,20 @@
+package dev.meshwire.cli;
+
+import dev.meshwire.peer.ipc.IpcClient;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Parameters;
+
+/** {@code meshwire role PEER admin|member} (owner only). */
+@Command(name = "role", description = "Make a member an admin or a plain member (owner only).")
+final class RoleCommand extends ReplyVerb {
+    @Parameters(index = "0", paramLabel = "PEER", description = "name, pubkey prefix (>= 8) or pubkey") String peer;
+    @Parameters(index = "1", paramLabel = "ROLE", description = "admin or member") String role;
+    @Mixin MeshOption mesh;
+
+    @Override
+    public Integer call() {
+        return reply(daemonWithMeshes().post("/v1/role", IpcClient.map("mesh", mesh.name, "peer", peer, "role", role)),
+                r -> out().println("role: " + Render.who(r) + " is now " + r.path("role").asText()));
+    }
+}

@@ -1,0 +1,249 @@
+package dev.meshwire.peer.meshstate;
+
+import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.outbox.TargetResolver;
+import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.meshstate.MemberEntry;
+import dev.meshwire.signaling.meshstate.MeshState;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.LongSupplier;
+
+/**
+ * The one owner of membership in the daemon, for one mesh. Who is a member, and in what standing, is
+ * the verified {@link MeshReplica}: offline members stay in it (addressable by name or public key
+ * prefix), {@code *} is every active member but self, online or not, and banned, revoked, left or
+ * expired keys are not members. Presence (online, connected since, capabilities, last seen) is what
+ * the coordinator reports ({@code hello_ack.peers}, {@code peer_joined}, {@code peer_left},
+ * {@code peers}) and is tracked separately on top: it never adds or removes a member.
+ *
+ * <p>When a key stops being active (an applied ban, revocation, leave, or its expiry passing on the
+ * clock) the removal listeners hear it once: the daemon tears down direct channels with it and tells
+ * {@code watch}. Thread-safe.
+ */
+public final class MeshRoster {
+    /** A key stopped being an active member ({@code status}: banned, revoked, left or expired). */
+    @FunctionalInterface
+    public interface RemovalListener {
+        void removed(MeshRoster roster, String pubkey, String name, String status, String reason);
+    }
+
+    private record Presence(boolean online, Long connectedSince, Frames.Capabilities capabilities, Long lastSeen) {}
+
+    private final MeshReplica replica;
+    private final String self;
+    private final LongSupplier clock;
+    private final Map<String, Presence> presence = new ConcurrentHashMap<>();
+    private final Refusals refused = new Refusals();
+    private final List<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
+    private Set<String> activeKeys = Set.of();
+    private final Map<String, String> lastNames = new ConcurrentHashMap<>();
+
+    public MeshRoster(MeshReplica replica, String selfPubkey, LongSupplier clock) {
+        this.replica = replica;
+        this.self = selfPubkey;
+        this.clock = clock;
+        recompute();
+        replica.addListener((before, after, applied) -> recompute());
+    }
+
+    public MeshReplica replica() { return replica; }
+    public String selfPubkey() { return self; }
+    public Refusals refused() { return refused; }
+    public void onRemoval(RemovalListener l) { removalListeners.add(l); }
+
+    // ---- membership (the replica) ----
+
+    /** A member in good standing right now: may send, receive and signal. */
+    public boolean isActive(String pubkey) {
+        MeshState st = replica.state();
+        return st != null && st.isActive(pubkey, clock.getAsLong());
+    }
+
+    /** What the state knows about {@code pubkey} (any status), if anything. */
+    public Optional<MemberEntry> entry(String pubkey) {
+        MeshState st = replica.state();
+        return st == null ? Optional.empty() : st.entry(pubkey);
+    }
+
+    /** True once the replica holds a verified history (members can be named). */
+    public boolean known() {
+        return replica.version() > 0;
+    }
+
+    /** Every key the state knows (active, expired, banned, revoked) with presence; self first, then by name. */
+    public List<Member> members() {
+        MeshState st = replica.state();
+        if (st == null) return List.of();
+        long now = clock.getAsLong();
+        List<Member> out = new ArrayList<>();
+        for (MemberEntry e : st.entries()) out.add(view(e, now));
+        out.sort(Comparator.comparing((Member m) -> !m.self()).thenComparing(m -> m.name() == null ? "~" : m.name())
+                .thenComparing(Member::pubkey));
+        return out;
+    }
+
+    /** One key with presence, or null if the state does not know it. */
+    public Member member(String pubkey) {
+        return entry(pubkey).map(e -> view(e, clock.getAsLong())).orElse(null);
+    }
+
+    /** An active member as target resolution and transport selection see it (with presence), or null. */
+    public Frames.PeerInfo peer(String pubkey) {
+        if (!isActive(pubkey)) return null;
+        MemberEntry e = entry(pubkey).orElse(null);
+        return e == null ? null : info(e);
+    }
+
+    /** Every active member, self included, with presence. */
+    public List<Frames.PeerInfo> active() {
+        MeshState st = replica.state();
+        if (st == null) return List.of();
+        long now = clock.getAsLong();
+        List<Frames.PeerInfo> out = new ArrayList<>();
+        for (MemberEntry e : st.entries()) if (e.activeAt(now)) out.add(info(e));
+        return out;
+    }
+
+    /** Resolves a name, a ≥ 8-hex prefix or a full key among the active members, online or not. */
+    public Frames.PeerInfo resolveOne(String to, boolean refuseSelf) {
+        requireKnown("cannot resolve '" + to + "'");
+        return TargetResolver.resolveOne(to, active(), self, refuseSelf);
+    }
+
+    /** {@code *}: every active member except self, online or not (the coordinator queues for offline ones). */
+    public List<Frames.PeerInfo> everyone() {
+        requireKnown("'*' needs it");
+        List<Frames.PeerInfo> out = active().stream().filter(p -> !p.pubkey().equals(self))
+                .sorted(Comparator.comparing(Frames.PeerInfo::pubkey)).toList();
+        if (out.isEmpty()) {
+            throw new PeerException(PeerException.NO_ONLINE_PEERS, "there is no other member in mesh '" + replica.meshName() + "'");
+        }
+        return out;
+    }
+
+    public long activeCount() {
+        return active().size();
+    }
+
+    /** Active members other than self that are online. */
+    public long onlineCount() {
+        return active().stream().filter(p -> p.online() && !p.pubkey().equals(self)).count();
+    }
+
+    private void requireKnown(String what) {
+        if (!known()) {
+            throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "the member list of mesh '" + replica.meshName()
+                    + "' is not known yet (no verified mesh state; is the coordinator reachable?); " + what);
+        }
+    }
+
+    // ---- presence (the coordinator's reports) ----
+
+    /** {@code hello_ack}: exactly {@code self} and {@code peers} are online now. */
+    public void onHelloAck(Frames.HelloAck ack) {
+        List<Frames.PeerInfo> all = new ArrayList<>();
+        if (ack.peers() != null) all.addAll(ack.peers());
+        if (ack.self() != null) all.add(ack.self());
+        replacePresence(all);
+    }
+
+    /** A {@code peers} answer: exactly these are online. */
+    public void onPeers(List<Frames.PeerInfo> peers) {
+        if (peers != null) replacePresence(peers);
+    }
+
+    public void peerJoined(Frames.PeerInfo p) {
+        if (p == null || p.pubkey() == null) return;
+        long now = clock.getAsLong();
+        presence.put(p.pubkey(), new Presence(true, p.connectedSince() != null ? p.connectedSince() : now, p.capabilities(), now));
+    }
+
+    public void peerLeft(String pubkey) {
+        if (pubkey == null) return;
+        long now = clock.getAsLong();
+        presence.computeIfPresent(pubkey, (k, old) -> new Presence(false, null, old.capabilities(), now));
+    }
+
+    /** Our connection ended: nobody is known to be online (last seen stays). */
+    public void linkDown() {
+        long now = clock.getAsLong();
+        presence.replaceAll((k, old) -> old.online() ? new Presence(false, null, old.capabilities(), now) : old);
+    }
+
+    private void replacePresence(List<Frames.PeerInfo> online) {
+        long now = clock.getAsLong();
+        Set<String> on = new HashSet<>();
+        for (Frames.PeerInfo p : online) {
+            if (p == null || p.pubkey() == null || !p.online() && !p.pubkey().equals(self)) continue;
+            on.add(p.pubkey());
+            presence.put(p.pubkey(), new Presence(true, p.connectedSince() != null ? p.connectedSince() : now, p.capabilities(), now));
+        }
+        presence.replaceAll((k, old) -> on.contains(k) || !old.online() ? old : new Presence(false, null, old.capabilities(), now));
+    }
+
+    // ---- removals ----
+
+    /** Re-evaluates who is active at the clock's now (expiries); the daemon calls it periodically. */
+    public void tick() {
+        recompute();
+    }
+
+    private void recompute() {
+        record Removal(String key, String status, String reason) {}
+        List<Removal> removed = new ArrayList<>();
+        // Serialized, and the state is read inside: two concurrent checks cannot report a key twice or revive it.
+        synchronized (this) {
+            MeshState st = replica.state();
+            long now = clock.getAsLong();
+            Set<String> nowActive = new HashSet<>();
+            if (st != null) {
+                for (MemberEntry e : st.entries()) {
+                    if (e.name() != null) lastNames.put(e.pubkey(), e.name());
+                    if (e.activeAt(now)) nowActive.add(e.pubkey());
+                }
+            }
+            for (String k : activeKeys) {
+                if (nowActive.contains(k)) continue;
+                MemberEntry e = st == null ? null : st.entry(k).orElse(null);
+                removed.add(new Removal(k, e == null ? "left" : e.expiredAt(now) ? Member.EXPIRED : e.status(),
+                        e == null ? null : e.reason()));
+            }
+            activeKeys = nowActive;
+        }
+        for (Removal r : removed) {
+            for (RemovalListener l : removalListeners) {
+                try {
+                    l.removed(this, r.key(), lastNames.get(r.key()), r.status(), r.reason());
+                } catch (RuntimeException x) {
+                    org.slf4j.LoggerFactory.getLogger(MeshRoster.class).warn("removal listener failed", x);
+                }
+            }
+        }
+    }
+
+    private Member view(MemberEntry e, long now) {
+        Presence p = presence.get(e.pubkey());
+        boolean isSelf = e.pubkey().equals(self);
+        boolean online = p != null && p.online() && e.activeAt(now);
+        String status = e.expiredAt(now) ? Member.EXPIRED : e.status();
+        Boolean p2p = p == null || p.capabilities() == null ? null : p.capabilities().p2p();
+        return new Member(e.pubkey(), e.name(), e.role(), status, isSelf, online, online ? p.connectedSince() : null,
+                p == null ? null : p.lastSeen(), p2p, e.joinedAt(), e.expiresAt(),
+                MemberEntry.ACTIVE.equals(e.status()) ? null : e.since(), e.reason(), MemberEntry.ACTIVE.equals(e.status()) ? null : e.by());
+    }
+
+    private Frames.PeerInfo info(MemberEntry e) {
+        Presence p = presence.get(e.pubkey());
+        boolean online = p != null && p.online();
+        return new Frames.PeerInfo(e.pubkey(), e.name(), e.role(), online, online ? p.connectedSince() : null,
+                p == null ? null : p.capabilities());
+    }
+}

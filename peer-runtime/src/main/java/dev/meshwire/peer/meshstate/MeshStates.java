@@ -1,0 +1,73 @@
+package dev.meshwire.peer.meshstate;
+
+import dev.meshwire.peer.home.MeshConfig;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * Every joined mesh's replica and roster, keyed by mesh id, over the daemon's one
+ * {@link MeshStateStore}. A roster outlives coordinator links (a reconnect gets the same one), so
+ * membership survives link drops; the store makes it survive restarts.
+ */
+public final class MeshStates implements AutoCloseable {
+    private final MeshStateStore store;
+    private final LongSupplier clock;
+    private final Map<String, MeshRoster> byMesh = new ConcurrentHashMap<>();
+    private final List<MeshRoster.RemovalListener> removalListeners;
+
+    /** @param onRemoval told when a key of any mesh stops being active (tear down, publish) */
+    public MeshStates(Path dbFile, LongSupplier clock, MeshRoster.RemovalListener onRemoval) {
+        this.store = new MeshStateStore(dbFile);
+        this.clock = clock;
+        this.removalListeners = onRemoval == null ? List.of() : List.of(onRemoval);
+    }
+
+    /**
+     * The roster of {@code cfg}'s mesh, loaded (and verified) from the store the first time. A roster
+     * held for another identity of the same mesh id (an earlier failed join) is replaced.
+     */
+    public MeshRoster open(MeshConfig cfg) {
+        return byMesh.compute(cfg.meshId(), (k, old) -> {
+            if (old != null && old.selfPubkey().equals(cfg.pubkey())) {
+                old.replica().rename(cfg.name());
+                if (cfg.authority() != null) old.replica().pinIfAbsent(cfg.authority());
+                return old;
+            }
+            MeshReplica r = MeshReplica.load(cfg.meshId(), cfg.name(), cfg.authority(), store, clock);
+            MeshRoster roster = new MeshRoster(r, cfg.pubkey(), clock);
+            removalListeners.forEach(roster::onRemoval);
+            return roster;
+        });
+    }
+
+    public MeshRoster get(String meshId) {
+        return meshId == null ? null : byMesh.get(meshId);
+    }
+
+    public Collection<MeshRoster> all() {
+        return byMesh.values();
+    }
+
+    /** Drops the replica of a mesh this daemon is not a member of (a join that failed). */
+    public void discard(String meshId) {
+        if (byMesh.remove(meshId) != null) store.forget(meshId);
+    }
+
+    /** Re-checks expiries on every roster (called periodically by the daemon). */
+    public void tick() {
+        for (MeshRoster r : byMesh.values()) r.tick();
+    }
+
+    public MeshStateStore store() {
+        return store;
+    }
+
+    @Override
+    public void close() {
+        store.close();
+    }
+}
