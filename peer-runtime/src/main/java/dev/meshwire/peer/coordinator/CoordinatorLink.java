@@ -139,6 +139,21 @@ public final class CoordinatorLink implements AutoCloseable {
                 .whenComplete((r, e) -> pending.remove(id));
     }
 
+    /**
+     * Asks the coordinator who is online now ({@code list_peers}) and waits up to 10 s for the answer,
+     * which the listener records as presence. Does nothing when disconnected; a failure only means the
+     * last known presence is shown.
+     */
+    public void refreshPresence() {
+        if (!connected()) return;
+        try {
+            String id = nextId();
+            request(id, new Frames.ListPeers(id)).get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            log.debug("mesh {}: list_peers failed, keeping the last known presence: {}", meshId, e.toString());
+        }
+    }
+
     /** Fire-and-forget (client_ack, pong). Dropped silently when disconnected; the coordinator redelivers. */
     public void sendFrame(Frame frame) {
         String text = FrameCodec.encode(frame);

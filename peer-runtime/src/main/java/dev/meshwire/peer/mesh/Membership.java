@@ -162,14 +162,7 @@ public final class Membership implements MembershipApi {
     @Override
     public Map<String, Object> peers(String mesh) {
         MeshSession s = meshes.select(mesh);
-        if (s.link().connected()) {
-            try {
-                String id = s.link().nextId();
-                s.link().request(id, new Frames.ListPeers(id)).get(10, TimeUnit.SECONDS); // refreshes presence
-            } catch (Exception e) {
-                log.debug("list_peers failed, showing the last known presence: {}", e.toString());
-            }
-        }
+        s.link().refreshPresence();
         List<Frames.PeerInfo> roster = new ArrayList<>(s.roster().active());
         roster.sort(Comparator.comparing((Frames.PeerInfo p) -> !p.online()).thenComparing(p -> p.name() == null ? "" : p.name()));
         List<Object> peers = new ArrayList<>();

@@ -40,14 +40,7 @@ public final class MeshStateOps implements MeshStateApi {
     @Override
     public MembersReply members(MembersRequest req) {
         MeshSession s = meshes.select(req.mesh());
-        if (s.link().connected()) {
-            try {
-                String id = s.link().nextId();
-                s.link().request(id, new Frames.ListPeers(id)).get(10, TimeUnit.SECONDS); // refreshes presence
-            } catch (Exception e) {
-                log.debug("list_peers failed, showing the last known presence: {}", e.toString());
-            }
-        }
+        s.link().refreshPresence();
         MeshReplica r = s.roster().replica();
         return new MembersReply(s.name(), r.version(), r.verified(), s.link().connected(), s.roster().members());
     }

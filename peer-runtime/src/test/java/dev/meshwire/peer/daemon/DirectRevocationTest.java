@@ -144,6 +144,13 @@ class DirectRevocationTest {
         await("alice's own link ended as revoked", WAIT,
                 () -> "revoked".equals(alice.client().status().path("meshes").get(0).path("state").asText()));
         assertTrue(!bob.session("team").roster().isActive(alicePub));
+
+        // The relay and any new channel are closed to her too: the coordinator refuses her hello (4002
+        // revoked), so she can neither relay nor signal a fresh handshake.
+        dev.meshwire.peer.ipc.IpcException again = org.junit.jupiter.api.Assertions.assertThrows(dev.meshwire.peer.ipc.IpcException.class,
+                () -> alice.client().post("/v1/reconnect", IpcClient.map("mesh", "team")));
+        assertTrue(again.getMessage().contains("revoked"), again.getMessage());
+        assertTrue(streamed(bob.client(), alicePub).size() == accepted.size(), "nothing more arrived from alice");
     }
 
     static List<JsonNode> streamed(IpcClient c, String from) {
