@@ -30,11 +30,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Revocation on a live direct channel, with real daemons, a real coordinator and real WebRTC: alice
+ * Revocation (and a ban) on a live direct channel, with real daemons, a real coordinator and real WebRTC: alice
  * streams envelopes to bob straight into her engine (as a modified client would, bypassing her outbox),
  * the owner revokes alice, and bob — the receiver — must accept nothing signed after he applied the
  * event, tear the channel down, and count what he refused. The revoke → last accepted frame interval is
@@ -53,8 +54,10 @@ class DirectRevocationTest {
         if (coord != null) coord.close();
     }
 
-    @Test
-    void nothingSignedAfterTheRevocationIsAcceptedAndTheChannelCloses() throws Exception {
+    /** {@code op} is how the owner removes alice: {@code revoke} (for good) or {@code ban}; bob's duty is the same. */
+    @ParameterizedTest
+    @ValueSource(strings = {"revoke", "ban"})
+    void nothingSignedAfterTheRemovalIsAcceptedAndTheChannelCloses(String op) throws Exception {
         Assumptions.assumeTrue(NativeWebRtc.get().available() || "true".equals(System.getenv("CI")), "WebRTC unavailable");
         coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         owner = Daemon.start(DaemonOptions.of(tmp.resolve("owner")));
@@ -116,7 +119,7 @@ class DirectRevocationTest {
         await("some frames accepted before the revocation", WAIT, () -> streamed(bob.client(), alicePub).size() >= 5);
 
         long revokedAt = System.currentTimeMillis();
-        JsonNode r = o.post("/v1/revoke", IpcClient.map("peer", "alice", "reason", "test"));
+        JsonNode r = o.post("/v1/" + op, IpcClient.map("peer", "alice", "reason", "test"));
         assertEquals(alicePub, r.path("pubkey").asText());
         await("bob applied the revocation", WAIT, () -> appliedAt.get() > 0);
         await("bob tore the channel down", WAIT, () -> {
@@ -137,19 +140,20 @@ class DirectRevocationTest {
             lastAccepted = Math.max(lastAccepted, m.path("receivedAt").asLong());
         }
         long window = lastAccepted - revokedAt;
-        System.out.printf("revoke -> applied %d ms, revoke -> last accepted frame %d ms, frames sent %d (at apply %d), accepted %d, refused direct %d%n",
+        System.out.printf(op + ": revoke -> applied %d ms, revoke -> last accepted frame %d ms, frames sent %d (at apply %d), accepted %d, refused direct %d%n",
                 appliedAt.get() - revokedAt, window, sent.get(), sentAtApply, accepted.size(),
                 bob.session("team").roster().refused().direct.get());
         assertTrue(window <= 2_000, "revoke -> last accepted frame took " + window + " ms (bound 2 s)");
-        await("alice's own link ended as revoked", WAIT,
-                () -> "revoked".equals(alice.client().status().path("meshes").get(0).path("state").asText()));
+        String ended = op.equals("revoke") ? "revoked" : "banned";
+        await("alice's own link ended as " + ended, WAIT,
+                () -> ended.equals(alice.client().status().path("meshes").get(0).path("state").asText()));
         assertTrue(!bob.session("team").roster().isActive(alicePub));
 
         // The relay and any new channel are closed to her too: the coordinator refuses her hello (4002
         // revoked), so she can neither relay nor signal a fresh handshake.
         dev.meshwire.peer.ipc.IpcException again = org.junit.jupiter.api.Assertions.assertThrows(dev.meshwire.peer.ipc.IpcException.class,
                 () -> alice.client().post("/v1/reconnect", IpcClient.map("mesh", "team")));
-        assertTrue(again.getMessage().contains("revoked"), again.getMessage());
+        assertTrue(again.getMessage().contains(ended), again.getMessage());
         assertTrue(streamed(bob.client(), alicePub).size() == accepted.size(), "nothing more arrived from alice");
     }
 
