@@ -78,9 +78,10 @@ final class LinkEventRouter implements LinkListener {
         replica.markStale(); // nothing of this mesh is processed before this connection's mesh_sync
         if (ack.authority() != null && replica.pinnedAuthority() == null) {
             // A v1 invite (or a mesh record from before mesh state): trust on first use.
-            log.warn("mesh {}: no authority key was pinned (v1 invite); trusting {} as named by the coordinator (trust on first use)",
-                    meshName, ack.authority());
-            pinLater(ack.authority());
+            // Pin the key that signed the history's first event (it comes with this connection's mesh_sync),
+            // not the current one: after a rotation only the genesis key verifies the chain from v1.
+            log.warn("mesh {}: no authority key was pinned (v1 invite); the key that signed this mesh's first event will be "
+                    + "trusted on first use (the coordinator names {} as current)", meshName, ack.authority());
         } else if (ack.authority() == null && replica.pinnedAuthority() == null) {
             log.error("mesh {}: the coordinator names no mesh authority key; this daemon cannot verify the member list "
                     + "(deliveries stay held until it can)", meshName);
@@ -88,13 +89,6 @@ final class LinkEventRouter implements LinkListener {
         roster.onHelloAck(ack);
     }
 
-    /** Pins on the worker queue (it rebuilds from SQLite) and persists the pin with the mesh record. */
-    private void pinLater(String authority) {
-        vertx.executeBlocking(() -> {
-            if (roster.replica().pinIfAbsent(authority)) persistPin.run();
-            return null;
-        }, true);
-    }
 
     private volatile Runnable persistPin = () -> { };
 
@@ -106,7 +100,12 @@ final class LinkEventRouter implements LinkListener {
     @Override
     public void onMeshSync(CoordinatorLink l, Frames.MeshSync sync) {
         vertx.executeBlocking(() -> {
-            if (roster.replica().onMeshSync(sync)) synced(l);
+            MeshReplica replica = roster.replica();
+            if (replica.pinnedAuthority() == null && replica.pinIfAbsent(MeshReplica.firstAuthority(sync))) {
+                log.warn("mesh {}: pinned authority key {} on first use", meshName, replica.pinnedAuthority());
+                persistPin.run();
+            }
+            if (replica.onMeshSync(sync)) synced(l);
             return null;
         }, true);
     }

@@ -1,6 +1,7 @@
 package dev.meshwire.peer.meshstate;
 
 import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.meshstate.EventPayload;
 import dev.meshwire.signaling.meshstate.MeshEvent;
 import dev.meshwire.signaling.meshstate.MeshSnapshot;
 import dev.meshwire.signaling.meshstate.MeshState;
@@ -137,6 +138,32 @@ public final class MeshReplica {
         pinned = authority;
         state = rebuild();
         return true;
+    }
+
+    /**
+     * The key a trust-on-first-use replica pins from a {@code mesh_sync}: the authority named by the
+     * genesis event, or, for a snapshot, the key its first rotation started from (the snapshot's own key
+     * when it has none). Null when the sync names neither.
+     */
+    public static String firstAuthority(Frames.MeshSync m) {
+        if (m == null) return null;
+        try {
+            if (m.snapshot() != null) {
+                List<MeshEvent> rot = m.snapshot().rotations();
+                if (rot != null && !rot.isEmpty() && rot.get(0) != null
+                        && rot.get(0).payload() instanceof EventPayload.AuthorityRotated r) {
+                    return r.previous();
+                }
+                return m.snapshot().authority();
+            }
+            if (m.events() != null && !m.events().isEmpty() && m.events().get(0) != null && m.events().get(0).version() == 1
+                    && m.events().get(0).payload() instanceof EventPayload.MeshCreated c) {
+                return c.authority();
+            }
+        } catch (MeshStateException e) {
+            return null; // malformed: nothing to pin; the sync itself is refused when applied
+        }
+        return null;
     }
 
     /** A new coordinator connection said hello: not current until its mesh_sync is applied. */

@@ -71,11 +71,14 @@ public final class RevocationBench {
         out.put("revokeToChannelClosedMs", stats(samples, 2));
         out.put("framesSignedAfterApplyAccepted", violations);
         out.put("targetP99Ms", 2000);
+        out.put("loadAverageAtEnd", Files.readString(Path.of("/proc/loadavg")).trim());
         String json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out);
         System.out.println(json);
         Path results = Path.of("bench", "results");
         Files.createDirectories(results);
         Files.writeString(results.resolve("revocation-" + LocalDate.now() + ".json"), json + "\n");
+        // webrtc-java's native threads are not daemon threads: end the JVM once the results are written.
+        System.exit(violations == 0 ? 0 : 1);
     }
 
     /** @return {revoke→applied, revoke→last accepted (≤ 0: before the request), revoke→channel closed, frames signed after apply accepted} */

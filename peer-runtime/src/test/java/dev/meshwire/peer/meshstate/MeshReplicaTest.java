@@ -2,6 +2,7 @@ package dev.meshwire.peer.meshstate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -317,5 +318,25 @@ class MeshReplicaTest {
         assertNull(unpinned.state());
         assertTrue(unpinned.pinIfAbsent(h.genesisAuthority.publicKeyHex()));
         assertFalse(unpinned.pinIfAbsent(Identity.generate().publicKeyHex()), "a pin is never replaced");
+    }
+
+    @Test
+    void trustOnFirstUsePinsTheGenesisKeyEvenAfterARotation() {
+        MeshEvent rotation = h.rotate();
+        h.join(Identity.generate(), "dave");
+        String genesis = h.genesisAuthority.publicKeyHex();
+        assertNotEquals(genesis, h.authority.publicKeyHex());
+        Frames.MeshSync allEvents = new Frames.MeshSync(null, MESH, h.events, null);
+        assertEquals(genesis, MeshReplica.firstAuthority(allEvents), "from the mesh_created event");
+        assertEquals(genesis, MeshReplica.firstAuthority(new Frames.MeshSync(null, MESH, null, h.snapshot())),
+                "from the snapshot's first rotation");
+        assertNull(MeshReplica.firstAuthority(new Frames.MeshSync(null, MESH, h.from(3), null)), "no genesis, nothing to pin");
+
+        MeshReplica tofu = MeshReplica.load(MESH, "team", null, store, () -> h.clock);
+        assertTrue(tofu.pinIfAbsent(MeshReplica.firstAuthority(allEvents)));
+        assertTrue(tofu.onMeshSync(allEvents), "the whole history verifies from the genesis key, across the rotation");
+        assertEquals(h.head().ref(), tofu.head());
+        assertEquals(h.authority.publicKeyHex(), tofu.authority());
+        assertNotNull(rotation);
     }
 }
