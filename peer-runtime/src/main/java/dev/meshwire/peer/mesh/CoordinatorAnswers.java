@@ -3,7 +3,6 @@ package dev.meshwire.peer.mesh;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.CoordinatorError;
 import dev.meshwire.peer.coordinator.MeshSession;
-import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frame;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,14 +40,14 @@ final class CoordinatorAnswers {
         }
     }
 
-    /** Sends a request frame and waits for its answer; a not_owner refusal gets a hint. */
+    /** Sends a request frame and waits for its answer; refusals keep the coordinator's one-line reason. */
     static Frame reply(MeshSession s, String id, Frame req) {
         try {
             return s.link().request(id, req).get(REQUEST_WAIT_S, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof CoordinatorError ce) {
-                String hint = ErrorCode.NOT_OWNER.equals(ce.code()) ? " (only the mesh owner can do this)" : "";
-                throw new PeerException(PeerException.COORDINATOR_REFUSED, "coordinator refused: " + ce.getMessage() + hint);
+                // The coordinator's message names the role the request needs (owner, or owner or admin).
+                throw new PeerException(PeerException.COORDINATOR_REFUSED, "coordinator refused: " + ce.getMessage());
             }
             throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, String.valueOf(e.getCause().getMessage()));
         } catch (TimeoutException e) {

@@ -115,7 +115,26 @@ public final class MeshRoster {
     /** Resolves a name, a ≥ 8-hex prefix or a full key among the active members, online or not. */
     public Frames.PeerInfo resolveOne(String to, boolean refuseSelf) {
         requireKnown("cannot resolve '" + to + "'");
-        return TargetResolver.resolveOne(to, active(), self, refuseSelf);
+        try {
+            return TargetResolver.resolveOne(to, active(), self, refuseSelf);
+        } catch (PeerException unknown) {
+            if (!PeerException.UNKNOWN_PEER.equals(unknown.code())) throw unknown;
+            throw removed(to).orElse(unknown);
+        }
+    }
+
+    /** Says why {@code to} cannot be addressed when it names a banned, revoked or expired key. */
+    private Optional<PeerException> removed(String to) {
+        String t = to.trim();
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        List<Member> gone = members().stream().filter(m -> !m.active()).filter(m -> t.equalsIgnoreCase(m.name())
+                || (lower.length() >= TargetResolver.MIN_PREFIX && m.pubkey().startsWith(lower))).toList();
+        if (gone.size() != 1) return Optional.empty();
+        Member m = gone.get(0);
+        String why = m.reason() != null && !m.reason().isBlank() ? ": " + m.reason() : "";
+        String label = (m.name() != null ? "'" + m.name() + "' (" : "(") + m.pubkey().substring(0, 12) + ")";
+        return Optional.of(new PeerException(PeerException.UNKNOWN_PEER, label + " is " + m.status() + " in mesh '" + replica.meshName()
+                + "'" + why + "; nothing can be sent to that key"));
     }
 
     /** {@code *}: every active member except self, online or not (the coordinator queues for offline ones). */

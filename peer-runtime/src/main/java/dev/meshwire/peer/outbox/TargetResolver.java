@@ -34,14 +34,14 @@ public final class TargetResolver {
             if (Hex.isHexPrefix(lower)) {
                 if (lower.length() < MIN_PREFIX) {
                     throw new PeerException(PeerException.UNKNOWN_PEER, "no member named '" + t + "', and a public key prefix needs at least "
-                            + MIN_PREFIX + " hex characters; online: " + onlineNames(roster, selfPubkey), onlineNameList(roster, selfPubkey));
+                            + MIN_PREFIX + " hex characters; members: " + memberNames(roster, selfPubkey), memberNameList(roster, selfPubkey));
                 }
                 matches = roster.stream().filter(p -> p.pubkey().startsWith(lower)).toList();
             }
         }
         if (matches.isEmpty()) {
             throw new PeerException(PeerException.UNKNOWN_PEER,
-                    "unknown peer '" + t + "'; online: " + onlineNames(roster, selfPubkey), onlineNameList(roster, selfPubkey));
+                    "unknown peer '" + t + "'; members: " + memberNames(roster, selfPubkey), memberNameList(roster, selfPubkey));
         }
         if (matches.size() > 1) {
             List<String> cands = matches.stream().sorted(Comparator.comparing(Frames.PeerInfo::pubkey))
@@ -57,13 +57,14 @@ public final class TargetResolver {
         return p;
     }
 
-    static List<String> onlineNameList(Collection<Frames.PeerInfo> roster, String selfPubkey) {
-        return roster.stream().filter(p -> p.online() && !p.pubkey().equals(selfPubkey))
+    /** The other members a user could have meant, online or not (offline members are addressable too). */
+    static List<String> memberNameList(Collection<Frames.PeerInfo> roster, String selfPubkey) {
+        return roster.stream().filter(p -> !p.pubkey().equals(selfPubkey))
                 .map(Frames.PeerInfo::name).sorted().toList();
     }
 
-    static String onlineNames(Collection<Frames.PeerInfo> roster, String selfPubkey) {
-        List<String> names = onlineNameList(roster, selfPubkey);
+    static String memberNames(Collection<Frames.PeerInfo> roster, String selfPubkey) {
+        List<String> names = memberNameList(roster, selfPubkey);
         return names.isEmpty() ? "(nobody else)" : String.join(", ", names);
     }
 }

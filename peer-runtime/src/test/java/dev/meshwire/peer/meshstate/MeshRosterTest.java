@@ -96,7 +96,11 @@ class MeshRosterTest {
             PeerException e = assertThrows(PeerException.class, () -> roster.resolveOne(who, true), who);
             assertEquals(PeerException.UNKNOWN_PEER, e.code());
         }
-        assertThrows(PeerException.class, () -> roster.resolveOne(eve.publicKeyHex().substring(0, 10), true));
+        PeerException byPrefix = assertThrows(PeerException.class, () -> roster.resolveOne(eve.publicKeyHex().substring(0, 10), true));
+        assertTrue(byPrefix.getMessage().contains("'eve'") && byPrefix.getMessage().contains("is revoked")
+                && byPrefix.getMessage().contains("stolen key"), "says why: " + byPrefix.getMessage());
+        PeerException nobody = assertThrows(PeerException.class, () -> roster.resolveOne("zed", true));
+        assertTrue(nobody.getMessage().contains("members: bob, carol"), "offline members are suggested too: " + nobody.getMessage());
         assertFalse(roster.isActive(dave.publicKeyHex()));
         assertFalse(roster.isActive(eve.publicKeyHex()));
         assertFalse(roster.isActive(frank.publicKeyHex()));

@@ -52,11 +52,11 @@ class TargetResolverTest {
     }
 
     @Test
-    void unknownPeerListsOnlineNamesExceptSelf() {
+    void unknownPeerListsEveryOtherMemberOnlineOrNot() {
         PeerException e = assertThrows(PeerException.class, () -> TargetResolver.resolveOne("zed", ROSTER, SELF, true));
         assertEquals(PeerException.UNKNOWN_PEER, e.code());
-        assertEquals(List.of("bob", "carla", "carol"), e.candidates());
-        assertTrue(e.getMessage().contains("bob, carla, carol"), e.getMessage());
+        assertEquals(List.of("bob", "carla", "carol", "dave"), e.candidates());
+        assertTrue(e.getMessage().contains("members: bob, carla, carol, dave"), e.getMessage());
     }
 
     @Test
