@@ -36,8 +36,8 @@ import org.slf4j.LoggerFactory;
 public final class Moderation {
     private static final Logger LOG = LoggerFactory.getLogger(Moderation.class);
     /** The close reason of a kick: {@code kicked by the mesh owner} or {@code kicked by a mesh admin}. */
-    static String kickedReason(MemberRecord actor) {
-        return actor.isOwner() ? "kicked by the mesh owner" : "kicked by a mesh admin";
+    static String kickedReason(MeshRecord mesh, String actor) {
+        return mesh.ownerPubkey().equals(actor) ? "kicked by the mesh owner" : "kicked by a mesh admin";
     }
     static final int MAX_REASON = 200;
 
@@ -105,9 +105,9 @@ public final class Moderation {
             if (presence.get(mesh.id(), t.pubkey()) == null) {
                 return Future.succeededFuture(new Frames.Ok(kick.id(), "kick", t.pubkey(), t.label() + " was not connected; nothing to kick"));
             }
-            return ledger.append(mesh.id(), actor, new EventPayload.MemberKicked(t.pubkey(), kickedReason(actor)), new MeshEffect.None()).map(a -> {
+            return ledger.append(mesh.id(), actor, new EventPayload.MemberKicked(t.pubkey(), kickedReason(mesh, actor)), new MeshEffect.None()).map(a -> {
                 PeerConnection conn = presence.get(mesh.id(), t.pubkey());
-                if (conn != null) conn.disconnect(CloseCodes.KICKED, kickedReason(actor), "kicked");
+                if (conn != null) conn.disconnect(CloseCodes.KICKED, kickedReason(mesh, actor), "kicked");
                 LOG.info("mesh {}: {}… kicked {}", mesh.name(), MeshAuthority.prefix(actor), MeshAuthority.prefix(t.pubkey()));
                 return new Frames.Ok(kick.id(), "kick", t.pubkey(), "kicked " + t.label());
             });
