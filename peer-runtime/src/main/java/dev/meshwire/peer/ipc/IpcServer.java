@@ -6,20 +6,28 @@ import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.events.EventBus;
 import dev.meshwire.signaling.Json;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,12 +44,24 @@ public final class IpcServer implements AutoCloseable {
     /** Room for JSON escaping around the largest message text, plus the other fields. */
     static final int SEND_BODY_HEADROOM = 64 * 1024;
     static final int MAX_STREAMS = 32;
+    /** The longest request line (method, URL, version) decoded; longer is 414 {@code uri_too_long}. */
+    static final int MAX_REQUEST_LINE = 8192;
+    static final int MAX_LIMIT = 10_000;
+    static final int MAX_ID_LENGTH = 128;
+    static final int MAX_INVITE_USES = 1000;
+    static final long MIN_INVITE_MS = 60_000;
+    static final long MAX_INVITE_MS = 30L * 24 * 3600 * 1000;
+    static final long DEFAULT_INVITE_MS = 24L * 3600 * 1000;
+    static final int MAX_PING_COUNT = 100;
+    static final List<String> PRIORITIES = List.of("now", "next", "low");
+    static final List<String> ROLES = List.of("admin", "member");
 
     private final Vertx vertx;
     private final byte[] token;
     private final DaemonApi api;
     private final EventBus events;
     private final AtomicInteger streams = new AtomicInteger();
+    private final List<Endpoint> endpoints = new ArrayList<>();
     private final int sendBodyLimit;
     private HttpServer server;
 
@@ -66,124 +86,272 @@ public final class IpcServer implements AutoCloseable {
     public int start() {
         Router r = Router.router(vertx);
         r.route().handler(this::guard);
-        // The send route reads its larger body first; the generic handler then sees it was read and passes.
-        r.post("/v1/send").handler(BodyHandler.create().setBodyLimit(sendBodyLimit)).failureHandler(IpcServer::tooLarge);
-        r.route().handler(BodyHandler.create().setBodyLimit(MAX_BODY)).failureHandler(IpcServer::tooLarge);
-        r.get("/v1/health").handler(ctx -> blocking(ctx, api.control()::health));
-        r.get("/v1/status").handler(ctx -> blocking(ctx, api.control()::status));
-        r.post("/v1/meshes").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            return api.membership().createMesh(text(b, "name"), text(b, "coordinator"), text(b, "displayName"), text(b, "adminToken"));
+        r.route().handler(IpcServer::mediaType);
+        // Never to disk: no file uploads (multipart and forms are refused above anyway), bodies held in memory
+        // up to the limit. The send route reads its larger body first; the generic handler then sees it was read.
+        r.post("/v1/send").handler(BodyHandler.create(false).setBodyLimit(sendBodyLimit));
+        r.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
+        r.route().failureHandler(this::failure);
+        get(r, "/v1/health", ctx -> blocking(ctx, api.control()::health));
+        get(r, "/v1/status", ctx -> blocking(ctx, api.control()::status));
+        post(r, "/v1/meshes", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.membership().createMesh(b.requiredName("name"), b.requiredName("coordinator"), b.name("displayName"),
+                    b.name("adminToken"));
         }));
-        r.post("/v1/join").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            return api.membership().join(text(b, "invite"), text(b, "displayName"));
+        post(r, "/v1/join", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.membership().join(b.requiredName("invite"), b.name("displayName"));
         }));
-        r.post("/v1/invite").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            return api.membership().invite(text(b, "mesh"), b.path("uses").asInt(1), b.path("expiresInMs").asLong(24L * 3600 * 1000));
+        post(r, "/v1/invite", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            String mesh = b.name("mesh");
+            int uses = (int) b.integer("uses", 1, MAX_INVITE_USES, 1);
+            long expiresInMs = b.integer("expiresInMs", MIN_INVITE_MS, MAX_INVITE_MS, DEFAULT_INVITE_MS);
+            return api.membership().invite(mesh, uses, expiresInMs);
         }));
-        r.post("/v1/ping").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            return api.membership().ping(text(b, "mesh"), text(b, "peer"), b.path("count").asInt(10));
+        post(r, "/v1/ping", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.membership().ping(b.name("mesh"), b.requiredName("peer"), (int) b.integer("count", 1, MAX_PING_COUNT, 10));
         }));
-        r.get("/v1/peers").handler(ctx -> blocking(ctx, () -> api.membership().peers(ctx.request().getParam("mesh"))));
-        r.post("/v1/send").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            String cmid = text(b, "clientMessageId");
-            String header = ctx.request().getHeader("Idempotency-Key");
-            if (header != null && !header.isBlank()) {
+        get(r, "/v1/peers", ctx -> blocking(ctx, () -> api.membership().peers(RequestFields.queryName(ctx.request(), "mesh"))));
+        post(r, "/v1/send", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            String mesh = b.name("mesh");
+            String to = b.requiredName("to");
+            String message = b.requiredString("message");
+            String priority = b.oneOf("priority", PRIORITIES);
+            String cmid = b.string("clientMessageId");
+            if (cmid != null) checkClientId("clientMessageId", cmid);
+            List<String> keys = ctx.request().headers().getAll("Idempotency-Key");
+            if (keys.size() > 1) throw RequestFields.bad("Idempotency-Key", "header is given more than once");
+            if (!keys.isEmpty()) {
+                String header = keys.get(0);
+                checkClientId("Idempotency-Key", header);
                 if (cmid != null && !cmid.equals(header)) {
-                    throw new PeerException(PeerException.BAD_REQUEST, "Idempotency-Key header and clientMessageId differ");
+                    throw new PeerException(PeerException.BAD_REQUEST, "the Idempotency-Key header and field 'clientMessageId' differ");
                 }
                 cmid = header;
             }
-            JsonNode meta = b.get("meta");
-            return api.outbox().send(text(b, "mesh"), text(b, "to"), text(b, "message"), text(b, "priority"), cmid,
-                    text(b, "replyToId"), meta == null || meta.isNull() ? null : meta);
+            String replyToId = b.name("replyToId");
+            if (replyToId != null && replyToId.length() > MAX_ID_LENGTH) {
+                throw RequestFields.bad("replyToId", "must be at most " + MAX_ID_LENGTH + " characters");
+            }
+            JsonNode meta = b.object("meta");
+            return api.outbox().send(mesh, to, message, priority, cmid, replyToId, meta);
         }));
-        r.get("/v1/messages/:id").handler(ctx -> blocking(ctx, () -> api.outbox().message(ctx.pathParam("id"))));
-        r.get("/v1/outbox").handler(ctx -> blocking(ctx, () -> {
-            String st = ctx.request().getParam("state");
-            List<String> states = st == null || st.isBlank() ? List.of() : List.of(st.split(","));
-            return api.outbox().outbox(states, intParam(ctx, "limit", 50));
+        get(r, "/v1/messages/:id", ctx -> blocking(ctx, () -> api.outbox().message(ctx.pathParam("id"))));
+        get(r, "/v1/outbox", ctx -> blocking(ctx, () -> {
+            String st = RequestFields.query(ctx.request(), "state");
+            List<String> states = st == null || st.isBlank() ? List.of() : List.of(st.split(",", -1));
+            return api.outbox().outbox(states, RequestFields.queryInt(ctx.request(), "limit", 1, MAX_LIMIT, 50));
         }));
-        r.post("/v1/outbox/requeue").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            return api.outbox().requeue(text(b, "clientMessageId"), text(b, "newClientMessageId"));
+        post(r, "/v1/outbox/requeue", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            String old = b.requiredName("clientMessageId");
+            String fresh = b.string("newClientMessageId");
+            if (fresh != null) checkClientId("newClientMessageId", fresh);
+            return api.outbox().requeue(old, fresh);
         }));
-        r.get("/v1/inbox").handler(ctx -> blocking(ctx, () -> api.inbox().inbox(ctx.request().getParam("mesh"), intParam(ctx, "limit", 50),
-                boolParam(ctx, "unread"), boolParam(ctx, "peek"))));
-        r.post("/v1/inbox/flush").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            return api.inbox().inboxFlush(text(b, "mesh"), b.path("all").asBoolean(false));
+        get(r, "/v1/inbox", ctx -> blocking(ctx, () -> {
+            var req = ctx.request();
+            return api.inbox().inbox(RequestFields.queryName(req, "mesh"), RequestFields.queryInt(req, "limit", 1, MAX_LIMIT, 50),
+                    RequestFields.queryBool(req, "unread"), RequestFields.queryBool(req, "peek"));
         }));
-        r.delete("/v1/inbox/:id").handler(ctx -> blocking(ctx, () -> {
+        post(r, "/v1/inbox/flush", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.inbox().inboxFlush(b.name("mesh"), b.bool("all", false));
+        }));
+        route(r, HttpMethod.DELETE, "/v1/inbox/:id", ctx -> blocking(ctx, () -> {
+            String raw = ctx.pathParam("id");
             long id;
             try {
-                id = Long.parseLong(ctx.pathParam("id"));
+                id = Long.parseLong(raw);
             } catch (NumberFormatException e) {
-                throw new PeerException(PeerException.BAD_REQUEST, "inbox id must be a number");
+                id = 0;
+            }
+            if (id < 1) {
+                throw new PeerException(PeerException.BAD_REQUEST, "the inbox id in the path must be a positive integer (got '"
+                        + RequestFields.clip(raw) + "')", List.of(), Map.of("field", "id"));
             }
             return api.inbox().inboxDelete(id);
         }));
         for (String op : List.of("kick", "ban", "unban")) {
-            r.post("/v1/" + op).handler(ctx -> blocking(ctx, () -> {
-                JsonNode b = body(ctx);
-                return api.moderation().moderate(op, text(b, "mesh"), text(b, "peer"));
+            post(r, "/v1/" + op, ctx -> blocking(ctx, () -> {
+                RequestFields b = body(ctx);
+                return api.moderation().moderate(op, b.name("mesh"), b.requiredName("peer"));
             }));
         }
-        r.get("/v1/members").handler(ctx -> blocking(ctx, () ->
-                api.meshState().members(new MeshStateApi.MembersRequest(ctx.request().getParam("mesh")))));
-        r.get("/v1/mesh/log").handler(ctx -> blocking(ctx, () ->
-                api.meshState().log(new MeshStateApi.MeshLogRequest(ctx.request().getParam("mesh")))));
-        r.post("/v1/revoke").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            return api.meshState().revoke(new MeshStateApi.RevokeRequest(text(b, "mesh"), text(b, "peer"), text(b, "reason")));
+        get(r, "/v1/members", ctx -> blocking(ctx, () ->
+                api.meshState().members(new MeshStateApi.MembersRequest(RequestFields.queryName(ctx.request(), "mesh")))));
+        get(r, "/v1/mesh/log", ctx -> blocking(ctx, () ->
+                api.meshState().log(new MeshStateApi.MeshLogRequest(RequestFields.queryName(ctx.request(), "mesh")))));
+        post(r, "/v1/revoke", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.meshState().revoke(new MeshStateApi.RevokeRequest(b.name("mesh"), b.requiredName("peer"), b.string("reason")));
         }));
-        r.post("/v1/role").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            return api.meshState().setRole(new MeshStateApi.RoleRequest(text(b, "mesh"), text(b, "peer"), text(b, "role")));
+        post(r, "/v1/role", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            String mesh = b.name("mesh");
+            String peer = b.requiredName("peer");
+            String role = b.oneOf("role", ROLES);
+            if (role == null) throw RequestFields.bad("role", "is required (one of " + String.join(", ", ROLES) + ")");
+            return api.meshState().setRole(new MeshStateApi.RoleRequest(mesh, peer, role));
         }));
-        r.post("/v1/expire").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            JsonNode at = b.get("expiresAt");
-            if (at != null && !at.isNull() && !at.canConvertToLong()) {
-                throw new PeerException(PeerException.BAD_REQUEST, "expiresAt must be epoch milliseconds");
+        post(r, "/v1/expire", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            String mesh = b.name("mesh");
+            String peer = b.requiredName("peer");
+            Long at = b.integer("expiresAt", 1, RequestFields.MAX_EPOCH_MS);
+            boolean never = b.bool("never", false);
+            return api.meshState().setExpiry(new MeshStateApi.ExpireRequest(mesh, peer, at, never));
+        }));
+        post(r, "/v1/rename", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.meshState().rename(new MeshStateApi.RenameRequest(b.name("mesh"), b.requiredName("name")));
+        }));
+        post(r, "/v1/reconnect", ctx -> blocking(ctx, () -> api.membership().reconnect(body(ctx).name("mesh"))));
+        get(r, "/v1/bans", ctx -> blocking(ctx, () -> api.moderation().bans(RequestFields.queryName(ctx.request(), "mesh"))));
+        post(r, "/v1/shutdown", ctx -> {
+            try {
+                body(ctx);
+            } catch (PeerException e) {
+                peerError(ctx.response(), e);
+                return;
             }
-            return api.meshState().setExpiry(new MeshStateApi.ExpireRequest(text(b, "mesh"), text(b, "peer"),
-                    at == null || at.isNull() ? null : at.asLong(), b.path("never").asBoolean(false)));
-        }));
-        r.post("/v1/rename").handler(ctx -> blocking(ctx, () -> {
-            JsonNode b = body(ctx);
-            return api.meshState().rename(new MeshStateApi.RenameRequest(text(b, "mesh"), text(b, "name")));
-        }));
-        r.post("/v1/reconnect").handler(ctx -> blocking(ctx, () -> api.membership().reconnect(text(body(ctx), "mesh"))));
-        r.get("/v1/bans").handler(ctx -> blocking(ctx, () -> api.moderation().bans(ctx.request().getParam("mesh"))));
-        r.post("/v1/shutdown").handler(ctx -> {
             ctx.response().putHeader("content-type", "application/json")
                     .end("{\"ok\":true}").onComplete(x -> api.control().shutdown());
         });
-        r.get("/v1/events").handler(this::events);
-        r.route().last().handler(ctx -> error(ctx.response(), 404, "not_found", "no such endpoint: "
-                + ctx.request().method() + " " + ctx.request().path()));
-        server = vertx.createHttpServer().requestHandler(r).listen(0, "127.0.0.1").await();
+        get(r, "/v1/events", this::events);
+        r.route().last().handler(this::noRoute);
+        // Anything that escapes the router's handlers still answers in the error shape.
+        for (int status : new int[] {400, 404, 405, 413, 415, 500}) r.errorHandler(status, this::failure);
+        server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE))
+                .invalidRequestHandler(IpcServer::invalidRequest)
+                .requestHandler(r).listen(0, "127.0.0.1").await();
         return server.actualPort();
     }
 
-    private static int intParam(RoutingContext ctx, String name, int dflt) {
-        String v = ctx.request().getParam(name);
-        if (v == null) return dflt;
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new PeerException(PeerException.BAD_REQUEST, name + " must be a number");
+    private record Endpoint(HttpMethod method, Pattern path) {}
+
+    private void route(Router r, HttpMethod method, String path, Handler<RoutingContext> h) {
+        r.route(method, path).handler(h);
+        endpoints.add(new Endpoint(method, Pattern.compile(path.replaceAll(":[a-z]+", "[^/]+"))));
+    }
+
+    private void get(Router r, String path, Handler<RoutingContext> h) {
+        route(r, HttpMethod.GET, path, h);
+    }
+
+    private void post(Router r, String path, Handler<RoutingContext> h) {
+        route(r, HttpMethod.POST, path, h);
+    }
+
+    /** 405 with Allow for a known path, else 404. */
+    private void noRoute(RoutingContext ctx) {
+        String path = ctx.request().path();
+        List<String> allowed = new ArrayList<>();
+        for (Endpoint e : endpoints) {
+            if (e.path().matcher(path).matches() && !allowed.contains(e.method().name())) allowed.add(e.method().name());
+        }
+        if (allowed.isEmpty()) {
+            error(ctx.response(), 404, "not_found", "no such endpoint: " + ctx.request().method().name() + " "
+                    + RequestFields.clip(path));
+        } else {
+            ctx.response().putHeader("Allow", String.join(", ", allowed));
+            error(ctx.response(), 405, "method_not_allowed", ctx.request().method().name() + " is not allowed on "
+                    + RequestFields.clip(path) + "; use " + String.join(" or ", allowed));
         }
     }
 
-    private static boolean boolParam(RoutingContext ctx, String name) {
-        String v = ctx.request().getParam(name);
-        return v != null && (v.isEmpty() || v.equals("true") || v.equals("1"));
+    /**
+     * Only JSON bodies: a multipart or form upload (or any other Content-Type) is refused with 415 before a byte of
+     * the body is read, so nothing is ever parsed as a form or written to disk. GET and DELETE take no body.
+     */
+    private static void mediaType(RoutingContext ctx) {
+        var req = ctx.request();
+        String ct = req.getHeader("Content-Type");
+        if (ct != null) {
+            String[] parts = ct.split(";", -1);
+            String type = parts[0].trim().toLowerCase(Locale.ROOT);
+            boolean json = type.equals("application/json");
+            for (int i = 1; json && i < parts.length; i++) {
+                String p = parts[i].trim().toLowerCase(Locale.ROOT).replace("\"", "");
+                if (p.startsWith("charset=") && !p.equals("charset=utf-8")) json = false;
+            }
+            if (!json) {
+                String msg = type.startsWith("multipart/") || type.equals("application/x-www-form-urlencoded")
+                        ? "multipart and form uploads are not accepted; send a JSON object with Content-Type: application/json"
+                        : "Content-Type must be application/json (UTF-8), not '" + RequestFields.clip(ct) + "'";
+                closing(ctx.response());
+                error(ctx.response(), 415, "unsupported_media_type", msg);
+                return;
+            }
+        }
+        if ((req.method() == HttpMethod.GET || req.method() == HttpMethod.DELETE || req.method() == HttpMethod.HEAD) && hasBody(req)) {
+            closing(ctx.response());
+            error(ctx.response(), 400, PeerException.BAD_REQUEST, req.method().name() + " requests take no body");
+            return;
+        }
+        ctx.next();
+    }
+
+    private static boolean hasBody(HttpServerRequest req) {
+        if (req.getHeader("Transfer-Encoding") != null) return true;
+        String len = req.getHeader("Content-Length");
+        return len != null && !len.trim().equals("0");
+    }
+
+    /** The body was not read: do not reuse the connection for a next request. */
+    private static void closing(HttpServerResponse res) {
+        res.putHeader("Connection", "close");
+    }
+
+    /** Failures of the router (body limit, an exception in a handler): the error shape, a stack trace only for bugs. */
+    private void failure(RoutingContext ctx) {
+        HttpServerResponse res = ctx.response();
+        if (res.ended() || res.closed()) return;
+        Throwable f = ctx.failure();
+        int status = ctx.statusCode();
+        if (f instanceof PeerException pe) {
+            peerError(res, pe);
+        } else if (status == 413) {
+            closing(res);
+            error(res, 413, "request_too_large", "the request body is larger than this endpoint accepts ("
+                    + (ctx.request().path().equals("/v1/send") ? sendBodyLimit : MAX_BODY) + " bytes)");
+        } else if (status == 404 || status == 405) {
+            noRoute(ctx);
+        } else if (status == 415) {
+            error(res, 415, "unsupported_media_type", "Content-Type must be application/json");
+        } else if (status >= 400 && status < 500) {
+            log.info("IPC {} {}: refused with {}", ctx.request().method(), RequestFields.clip(ctx.request().path()), status);
+            error(res, status, PeerException.BAD_REQUEST, "the request could not be read");
+        } else {
+            log.error("IPC {} {} failed", ctx.request().method(), RequestFields.clip(ctx.request().path()), f);
+            error(res, 500, PeerException.INTERNAL, "internal error; see the daemon log");
+        }
+    }
+
+    /** Requests the HTTP decoder refused (request line or headers too long, malformed): the error shape too. */
+    static void invalidRequest(HttpServerRequest req) {
+        Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+        HttpServerResponse res = req.response();
+        closing(res);
+        if (cause instanceof TooLongHttpLineException) {
+            error(res, 414, "uri_too_long", "the request line is longer than " + MAX_REQUEST_LINE + " bytes");
+        } else if (cause instanceof TooLongHttpHeaderException) {
+            error(res, 431, "headers_too_large", "the request headers are larger than this server accepts");
+        } else {
+            error(res, 400, PeerException.BAD_REQUEST, "malformed HTTP request");
+        }
+    }
+
+    /** The rule of a client message id (docs/delivery.md), naming the field or header it came from. */
+    static void checkClientId(String field, String id) {
+        if (id.isEmpty() || id.length() > MAX_ID_LENGTH || id.contains("|") || !id.strip().equals(id)
+                || id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+            throw RequestFields.bad(field, "must be 1..128 printable characters without '|' or surrounding spaces");
+        }
     }
 
     private void guard(RoutingContext ctx) {
@@ -223,15 +391,10 @@ public final class IpcServer implements AutoCloseable {
                 if (ar.result() instanceof IpcReply reply) json(res, reply.status(), reply.body());
                 else json(res, 200, ar.result());
             } else if (ar.cause() instanceof PeerException pe) {
-                Map<String, Object> err = new LinkedHashMap<>();
-                err.put("code", pe.code());
-                err.put("message", pe.getMessage());
-                if (!pe.candidates().isEmpty()) err.put("candidates", pe.candidates());
-                err.putAll(pe.details());
-                json(res, pe.httpStatus(), Map.of("error", err));
+                peerError(res, pe);
             } else {
-                log.error("IPC {} {} failed", ctx.request().method(), ctx.request().path(), ar.cause());
-                error(res, 500, "internal", "internal error: " + ar.cause());
+                log.error("IPC {} {} failed", ctx.request().method(), RequestFields.clip(ctx.request().path()), ar.cause());
+                error(res, 500, PeerException.INTERNAL, "internal error; see the daemon log");
             }
         });
     }
@@ -270,21 +433,18 @@ public final class IpcServer implements AutoCloseable {
         });
     }
 
-    private static JsonNode body(RoutingContext ctx) {
-        String s = ctx.body() == null ? null : ctx.body().asString();
-        if (s == null || s.isBlank()) return Json.MAPPER.createObjectNode();
-        try {
-            JsonNode n = Json.MAPPER.readTree(s);
-            if (n == null || !n.isObject()) throw new PeerException(PeerException.BAD_REQUEST, "request body must be a JSON object");
-            return n;
-        } catch (JsonProcessingException e) {
-            throw new PeerException(PeerException.BAD_REQUEST, "request body is not valid JSON");
-        }
+    private static RequestFields body(RoutingContext ctx) {
+        var buf = ctx.body() == null ? null : ctx.body().buffer();
+        return RequestFields.parse(buf == null ? null : buf.getBytes());
     }
 
-    private static String text(JsonNode b, String field) {
-        JsonNode n = b.get(field);
-        return n == null || n.isNull() ? null : n.asText();
+    private static void peerError(HttpServerResponse res, PeerException pe) {
+        Map<String, Object> err = new LinkedHashMap<>();
+        err.put("code", pe.code());
+        err.put("message", pe.getMessage());
+        if (!pe.candidates().isEmpty()) err.put("candidates", pe.candidates());
+        err.putAll(pe.details());
+        json(res, pe.httpStatus(), Map.of("error", err));
     }
 
     private static void json(HttpServerResponse res, int status, Object body) {
@@ -292,17 +452,9 @@ public final class IpcServer implements AutoCloseable {
             res.setStatusCode(status).putHeader("content-type", "application/json")
                     .end(Json.MAPPER.writeValueAsString(body));
         } catch (JsonProcessingException e) {
-            res.setStatusCode(500).end();
+            res.setStatusCode(500).putHeader("content-type", "application/json")
+                    .end("{\"error\":{\"code\":\"internal\",\"message\":\"internal error; see the daemon log\"}}");
         }
-    }
-
-    /** BodyHandler fails the request with 413 when the body exceeds its limit: answer in our error format. */
-    private static void tooLarge(RoutingContext ctx) {
-        if (ctx.statusCode() != 413 || ctx.response().ended()) {
-            ctx.next();
-            return;
-        }
-        error(ctx.response(), 413, "request_too_large", "the request body is larger than this endpoint accepts");
     }
 
     static void error(HttpServerResponse res, int status, String code, String message) {

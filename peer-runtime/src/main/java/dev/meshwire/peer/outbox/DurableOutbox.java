@@ -69,22 +69,22 @@ public final class DurableOutbox implements Outbox {
     @Override
     public Accepted accept(SendRequest req) {
         // 1. validation: a refusal here consumes nothing (no row, the id stays free)
-        if (req.text() == null) throw new PeerException(PeerException.BAD_REQUEST, "no message text given");
+        if (req.text() == null) throw badField("message", "is required");
         byte[] plain = req.text().getBytes(StandardCharsets.UTF_8);
         if (plain.length > maxMessageBytes) {
             throw new PeerException(PeerException.MESSAGE_TOO_LARGE, "message is " + plain.length
                     + " bytes; the limit is " + maxMessageBytes + " bytes (MESHWIRE_MAX_MESSAGE_BYTES)");
         }
         String cmid = req.clientMessageId();
-        if (cmid == null || cmid.isBlank()) {
+        if (cmid == null) {
             cmid = UUID.randomUUID().toString();
         } else {
-            checkClientId(cmid);
+            checkClientId(cmid); // an empty id is refused, never silently replaced
         }
         if (req.replyToId() != null && (req.replyToId().isEmpty() || req.replyToId().length() > MAX_ID_LENGTH)) {
-            throw new PeerException(PeerException.BAD_REQUEST, "replyToId must be 1..128 characters");
+            throw badField("replyToId", "must be 1..128 characters");
         }
-        JsonNode meta = checkMeta(req.meta());
+        JsonNode meta = checkMeta(req.meta(), clock.getAsLong());
         MeshSession mesh = meshSelector.apply(req.mesh());
         Priority priority = req.priority() == null ? Priority.NEXT : req.priority();
         String self = mesh.selfPubkey();
@@ -193,38 +193,52 @@ public final class DurableOutbox implements Outbox {
     }
 
     public static void checkClientId(String id) {
+        checkClientId("clientMessageId", id);
+    }
+
+    /** The client message id rule (docs/delivery.md), naming the field the id came from. */
+    public static void checkClientId(String field, String id) {
         if (id.length() > MAX_ID_LENGTH || id.contains("|") || id.isBlank() || !id.strip().equals(id)
                 || id.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-            throw new PeerException(PeerException.BAD_REQUEST,
-                    "client message id must be 1..128 printable characters without '|' or surrounding spaces");
+            throw badField(field, "must be 1..128 printable characters without '|' or surrounding spaces");
         }
     }
 
-    private static JsonNode checkMeta(JsonNode meta) {
+    /** 9999-12-31T23:59:59.999Z: the latest meta.expiresAt accepted. */
+    static final long MAX_EXPIRES_AT = 253_402_300_799_999L;
+
+    private static PeerException badField(String field, String rule) {
+        return new PeerException(PeerException.BAD_REQUEST, "field '" + field + "' " + rule, List.of(), java.util.Map.of("field", field));
+    }
+
+    private static JsonNode checkMeta(JsonNode meta, long now) {
         if (meta == null || meta.isNull()) return null;
-        if (!meta.isObject()) throw new PeerException(PeerException.BAD_REQUEST, "meta must be a JSON object");
+        if (!meta.isObject()) throw badField("meta", "must be a JSON object");
         if (meta.isEmpty()) return null;
         for (var it = meta.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             switch (k) {
                 case "mentions" -> {
                     JsonNode v = meta.get(k);
-                    if (!v.isArray()) throw new PeerException(PeerException.BAD_REQUEST, "meta.mentions must be an array of strings");
+                    if (!v.isArray()) throw badField("meta.mentions", "must be an array of strings");
                     v.forEach(x -> {
-                        if (!x.isTextual()) throw new PeerException(PeerException.BAD_REQUEST, "meta.mentions must be an array of strings");
+                        if (!x.isTextual()) throw badField("meta.mentions", "must be an array of strings");
                     });
                 }
                 case "expiresAt" -> {
-                    if (!meta.get(k).canConvertToLong() || !meta.get(k).isIntegralNumber()) {
-                        throw new PeerException(PeerException.BAD_REQUEST, "meta.expiresAt must be epoch milliseconds");
+                    JsonNode v = meta.get(k);
+                    if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 1 || v.longValue() > MAX_EXPIRES_AT) {
+                        throw badField("meta.expiresAt", "must be an integer between 1 and " + MAX_EXPIRES_AT + " (epoch milliseconds)");
                     }
+                    // The coordinator refuses an expiry that has passed (not retryable): never accept a message that cannot go.
+                    if (v.longValue() <= now) throw badField("meta.expiresAt", "must be in the future (epoch milliseconds; got " + v.longValue() + ")");
                 }
-                default -> throw new PeerException(PeerException.BAD_REQUEST,
-                        "unsupported meta key '" + k + "' (supported: mentions, expiresAt)");
+                default -> throw badField("meta", "has an unsupported key '" + (k.length() > 64 ? k.substring(0, 64) + "…" : k)
+                        + "' (supported: mentions, expiresAt)");
             }
         }
         if (CanonicalJson.write(meta).getBytes(StandardCharsets.UTF_8).length > MAX_META_BYTES) {
-            throw new PeerException(PeerException.BAD_REQUEST, "meta is larger than " + MAX_META_BYTES + " bytes");
+            throw badField("meta", "must be at most " + MAX_META_BYTES + " bytes as canonical JSON");
         }
         return meta;
     }

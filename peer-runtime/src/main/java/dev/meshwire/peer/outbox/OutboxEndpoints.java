@@ -30,7 +30,8 @@ public final class OutboxEndpoints implements OutboxApi {
         try {
             p = priority == null ? Priority.NEXT : Priority.fromWire(priority);
         } catch (IllegalArgumentException e) {
-            throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
+            throw new PeerException(PeerException.BAD_REQUEST, "field 'priority' must be one of now, next, low", List.of(),
+                    Map.of("field", "priority"));
         }
         Outbox.Accepted a = outbox.accept(new SendRequest(mesh, to, message, p, clientMessageId, replyToId, meta));
         return new IpcReply(a.status(), a.body());
@@ -43,13 +44,16 @@ public final class OutboxEndpoints implements OutboxApi {
 
     @Override
     public Map<String, Object> outbox(List<String> states, int limit) {
-        if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "limit must be between 1 and 10000");
+        if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "query parameter 'limit' must be an integer between 1 and 10000",
+                List.of(), Map.of("field", "limit"));
         List<OutboxStore.State> filter = new ArrayList<>();
         for (String st : states) {
             try {
                 filter.add(OutboxStore.State.of(st.trim()));
             } catch (IllegalArgumentException e) {
-                throw new PeerException(PeerException.BAD_REQUEST, "unknown outbox state '" + st + "' (pending, inflight, done, dead, aborted)");
+                throw new PeerException(PeerException.BAD_REQUEST, "query parameter 'state' must be a comma-separated list of "
+                        + "pending, inflight, done, dead, aborted (got '" + (st.length() > 64 ? st.substring(0, 64) + "…" : st) + "')",
+                        List.of(), Map.of("field", "state"));
             }
         }
         List<Object> items = new ArrayList<>();

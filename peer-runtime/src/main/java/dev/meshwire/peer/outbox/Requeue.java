@@ -40,9 +40,8 @@ final class Requeue {
         }
         MeshSession s = meshes.byMeshId(old.meshId())
                 .orElseThrow(() -> new PeerException(PeerException.UNKNOWN_MESH, "mesh '" + old.meshName() + "' is no longer joined"));
-        String newId = newClientMessageId == null || newClientMessageId.isBlank() ? UUID.randomUUID().toString()
-                : newClientMessageId;
-        DurableOutbox.checkClientId(newId);
+        String newId = newClientMessageId == null ? UUID.randomUUID().toString() : newClientMessageId;
+        DurableOutbox.checkClientId("newClientMessageId", newId);
         byte[] plain = recoverPlaintext(s, old, clientMessageId);
         List<Frames.PeerInfo> recipients = new ArrayList<>();
         for (OutboxStore.Copy c : old.copies()) recipients.add(new Frames.PeerInfo(c.recipientPubkey(), c.recipientName(), "member", false, null, null));
