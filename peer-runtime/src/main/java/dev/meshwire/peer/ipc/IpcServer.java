@@ -226,7 +226,9 @@ public final class IpcServer implements AutoCloseable {
         r.route().last().handler(this::noRoute);
         // Anything that escapes the router's handlers still answers in the error shape.
         for (int status : new int[] {400, 404, 405, 413, 415, 500}) r.errorHandler(status, this::failure);
-        server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE))
+        // HTTP/1.1 only (docs/ipc.md): no h2c upgrade, so every client error is an HTTP answer in the error shape,
+        // never an HTTP/2 GOAWAY.
+        server = vertx.createHttpServer(new HttpServerOptions().setMaxInitialLineLength(MAX_REQUEST_LINE).setHttp2ClearTextEnabled(false))
                 .invalidRequestHandler(IpcServer::invalidRequest)
                 .requestHandler(r).listen(0, "127.0.0.1").await();
         return server.actualPort();

@@ -60,7 +60,24 @@ final class RequestFields {
             throw new PeerException(PeerException.BAD_REQUEST, "the request body is not valid JSON" + where(e));
         }
         if (n == null || !n.isObject()) throw new PeerException(PeerException.BAD_REQUEST, "the request body must be a JSON object");
+        checkStrings(n, null);
         return new RequestFields(n);
+    }
+
+    /** Every string and key of the body is valid Unicode (a lone surrogate would silently become '?'). */
+    private static void checkStrings(JsonNode n, String path) {
+        if (n.isTextual()) {
+            checkUnicode(path, n.textValue());
+        } else if (n.isObject()) {
+            for (var it = n.fields(); it.hasNext(); ) {
+                var e = it.next();
+                String p = path == null ? clip(e.getKey()) : path + "." + clip(e.getKey());
+                checkUnicode(p, e.getKey());
+                checkStrings(e.getValue(), p);
+            }
+        } else if (n.isArray()) {
+            for (JsonNode x : n) checkStrings(x, path);
+        }
     }
 
     private static String where(JsonProcessingException e) {
@@ -83,9 +100,7 @@ final class RequestFields {
         JsonNode n = given(field);
         if (n == null) return null;
         if (!n.isTextual()) throw bad(field, "must be a string");
-        String s = n.textValue();
-        checkUnicode(field, s);
-        return s;
+        return n.textValue();
     }
 
     /** An optional id or name: when given, a string that is not empty or blank. */
