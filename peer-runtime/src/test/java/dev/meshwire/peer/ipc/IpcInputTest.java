@@ -282,6 +282,16 @@ class IpcInputTest {
     }
 
     @Test
+    void aKeyGivenTwiceOrBrokenJsonIsNamedWithoutLibraryWords() throws Exception {
+        assertBadField(post("/v1/send", "{\"to\":\"bob\",\"message\":\"a\",\"message\":\"b\",\"clientMessageId\":\"dup-key\"}"),
+                "message", "is given more than once");
+        assertNull(alice.outboxStore().find("dup-key"));
+        JsonNode err = assertError(post("/v1/send", "{\"to\":\"bob\",\n\"message\": hi}"), 400, "bad_request");
+        assertTrue(err.path("message").asText().contains("not valid JSON (line 2"), err.toString());
+        assertBadField(post("/v1/send", "{\"to\":\"bob\",\"message\":\"x\\ud800y\"}"), "message", "valid Unicode");
+    }
+
+    @Test
     void shutdownRefusesABodyThatIsNotAJsonObject() throws Exception {
         assertError(post("/v1/shutdown", "[1,2]"), 400, "bad_request");
         assertError(post("/v1/shutdown", "{\"a\":"), 400, "bad_request");
