@@ -267,6 +267,12 @@ public final class DurableOutbox implements Outbox {
                 throw new PeerException(PeerException.UNKNOWN_PEER, "'" + to + "' is not an active member of mesh '" + mesh.name()
                         + "' (" + (entry.get().expiredAt(System.currentTimeMillis()) ? "expired" : entry.get().status()) + ")");
             }
+            // A key the state does not know yet: it must at least be one crypto_box can seal to.
+            try {
+                mesh.cipher().seal(dev.meshwire.signaling.crypto.PublicKey.fromHex(t), new byte[0]);
+            } catch (IllegalArgumentException e) {
+                throw badField("to", "is not a valid public key (64 hex characters of an Ed25519 key)");
+            }
             return new Frames.PeerInfo(t, null, "member", false, null, null);
         }
         return mesh.roster().resolveOne(to, true);

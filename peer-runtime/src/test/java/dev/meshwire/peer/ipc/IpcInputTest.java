@@ -260,6 +260,38 @@ class IpcInputTest {
         assertTrue(err.path("message").asText().contains("'" + field + "'"), a.body());
     }
 
+    static final List<String> WEIRD = List.of("\\u0000", "x".repeat(5000), "../../etc/passwd", "%%%", "mw1.%%%", "ws://[::1",
+            "0".repeat(64), "zz".repeat(32), "ftp://x", "http://", "a b|c", "*", "\\ud83d\\ude00");
+
+    /** Odd but well-typed strings in every text field: refused or handled, never a 500. */
+    static Stream<Arguments> weirdStrings() {
+        List<Arguments> cases = new ArrayList<>();
+        for (String w : WEIRD) {
+            String v = "\"" + w + "\"";
+            cases.add(Arguments.of("/v1/meshes", "{\"name\":" + v + ",\"coordinator\":\"ws://127.0.0.1:1\",\"displayName\":\"a\"}"));
+            cases.add(Arguments.of("/v1/meshes", "{\"name\":\"fresh\",\"coordinator\":" + v + "}"));
+            cases.add(Arguments.of("/v1/join", "{\"invite\":" + v + "}"));
+            cases.add(Arguments.of("/v1/send", "{\"to\":" + v + ",\"message\":\"hi\",\"mesh\":\"team\"}"));
+            cases.add(Arguments.of("/v1/send", "{\"to\":\"bob\",\"message\":\"hi\",\"mesh\":" + v + "}"));
+            cases.add(Arguments.of("/v1/send", "{\"to\":\"bob\",\"message\":\"hi\",\"replyToId\":" + v + "}"));
+            cases.add(Arguments.of("/v1/ping", "{\"peer\":" + v + "}"));
+            cases.add(Arguments.of("/v1/kick", "{\"peer\":" + v + "}"));
+            cases.add(Arguments.of("/v1/revoke", "{\"peer\":\"bob\",\"reason\":" + v + "}"));
+            cases.add(Arguments.of("/v1/rename", "{\"name\":" + v + "}"));
+            cases.add(Arguments.of("/v1/outbox/requeue", "{\"clientMessageId\":" + v + "}"));
+        }
+        return cases.stream();
+    }
+
+    @ParameterizedTest(name = "{0} {1}")
+    @MethodSource("weirdStrings")
+    void oddStringsAreNeverAnInternalError(String path, String body) throws Exception {
+        Answer a = post(path, body);
+        if (a.status() / 100 == 2) return;
+        assertTrue(a.status() >= 400 && a.status() < 500 || a.status() == 502 || a.status() == 503, a.status() + " " + a.body());
+        assertError(a, a.status(), a.error().path("code").asText());
+    }
+
     static Stream<String> postRoutes() {
         return Stream.of("/v1/meshes", "/v1/join", "/v1/invite", "/v1/ping", "/v1/send", "/v1/outbox/requeue", "/v1/inbox/flush",
                 "/v1/kick", "/v1/ban", "/v1/unban", "/v1/revoke", "/v1/role", "/v1/expire", "/v1/rename", "/v1/reconnect");
