@@ -292,6 +292,23 @@ class IpcInputTest {
         assertError(a, a.status(), a.error().path("code").asText());
     }
 
+    @Test
+    void oddQueryAndPathValuesAreNeverAnInternalError() throws Exception {
+        for (String w : List.of(String.valueOf((char) 0), "x".repeat(3000), "../..", "%", "a/b", "0".repeat(64), "\uD83D\uDE00", " ")) {
+            String e = java.net.URLEncoder.encode(w, StandardCharsets.UTF_8).replace("+", "%20");
+            for (String q : List.of("/v1/messages/" + e, "/v1/peers?mesh=" + e, "/v1/members?mesh=" + e, "/v1/mesh/log?mesh=" + e,
+                    "/v1/bans?mesh=" + e, "/v1/inbox?mesh=" + e, "/v1/outbox?state=" + e)) {
+                Answer a = get(q);
+                if (a.status() / 100 == 2) continue;
+                assertTrue(a.status() >= 400 && a.status() < 500, q + " -> " + a.status() + " " + a.body());
+                assertError(a, a.status(), a.error().path("code").asText());
+            }
+            Answer d = call(req("/v1/inbox/" + e).DELETE().build());
+            assertTrue(d.status() >= 400 && d.status() < 500, d.body());
+            assertError(d, d.status(), d.error().path("code").asText());
+        }
+    }
+
     static Stream<String> postRoutes() {
         return Stream.of("/v1/meshes", "/v1/join", "/v1/invite", "/v1/ping", "/v1/send", "/v1/outbox/requeue", "/v1/inbox/flush",
                 "/v1/kick", "/v1/ban", "/v1/unban", "/v1/revoke", "/v1/role", "/v1/expire", "/v1/rename", "/v1/reconnect");
