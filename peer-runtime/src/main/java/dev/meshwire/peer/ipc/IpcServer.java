@@ -36,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * {@code Authorization: Bearer <token>} (401 otherwise); a token in the query string is refused with
  * 400 (it would leak into logs and shell history); non-loopback Host headers (DNS rebinding) and any
  * Origin (browsers) get 403. Handlers run on worker threads because they block on JDBC and on
- * coordinator answers.
+ * coordinator answers. Bodies are JSON only (multipart and forms: 415 before a byte is read; nothing is
+ * ever written to disk) and every field is read strictly by {@link RequestFields}; every error, of the
+ * HTTP layer included (404, 405, 413, 414, 415), is the {@code {"error":{code,message}}} shape.
  */
 public final class IpcServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IpcServer.class);
