@@ -23,6 +23,8 @@ public final class SignalForwarder {
     static final int MAX_SDP_CHARS = 64 * 1024;
     static final int MAX_CANDIDATE_CHARS = 2 * 1024;
     static final int MAX_SHORT_FIELD_CHARS = 256;
+    /** Every trickled candidate is one SDP {@code candidate:} attribute value (RFC 8839 §5.1). */
+    static final String CANDIDATE_PREFIX = "candidate:";
 
     private final PresenceRegistry presence;
     private final CoordinatorMetrics metrics;
@@ -51,26 +53,37 @@ public final class SignalForwarder {
 
     private static void validate(String meshId, String from, Frames.P2pSignal s) {
         String type = s.type();
-        if (!Hex.isHex(s.to(), 64)) throw invalid(type + ": 'to' must be a full public key (64 lowercase hex)");
+        if (!Hex.isHex(s.to(), 64)) throw invalid(type + ": field 'to' must be a full public key (64 lowercase hex)");
         if (s.to().equals(from)) throw invalid(type + ": cannot signal yourself");
-        if (!Hex.isHex(s.sessionId(), 32)) throw invalid(type + ": 'sessionId' must be 32 lowercase hex characters");
+        if (!Hex.isHex(s.sessionId(), 32)) throw invalid(type + ": field 'sessionId' must be 32 lowercase hex characters");
         if (s instanceof Frames.P2pOffer o) {
             checkSigned(meshId, from, s, "offer", o.sdp(), o.signature());
         } else if (s instanceof Frames.P2pAnswer a) {
             checkSigned(meshId, from, s, "answer", a.sdp(), a.signature());
         } else if (s instanceof Frames.P2pCandidate c) {
-            if (c.candidate() == null || c.candidate().length() > MAX_CANDIDATE_CHARS) {
-                throw invalid(type + ": 'candidate' is required and at most " + MAX_CANDIDATE_CHARS + " characters");
+            if (c.candidate() == null || c.candidate().isEmpty()) {
+                throw invalid(type + ": field 'candidate' is required: the 'candidate:...' line of one ICE candidate");
             }
-            if (c.mid() != null && c.mid().length() > MAX_SHORT_FIELD_CHARS) throw invalid(type + ": 'mid' is too long");
+            if (!c.candidate().startsWith(CANDIDATE_PREFIX)) {
+                throw invalid(type + ": field 'candidate' must start with '" + CANDIDATE_PREFIX + "'");
+            }
+            if (c.candidate().length() > MAX_CANDIDATE_CHARS) {
+                throw invalid(type + ": field 'candidate' must be at most " + MAX_CANDIDATE_CHARS + " characters");
+            }
+            if (c.mLineIndex() < 0) throw invalid(type + ": field 'mLineIndex' must be a non-negative integer (got " + c.mLineIndex() + ")");
+            if (c.mid() != null && c.mid().length() > MAX_SHORT_FIELD_CHARS) {
+                throw invalid(type + ": field 'mid' must be at most " + MAX_SHORT_FIELD_CHARS + " characters");
+            }
         } else if (s instanceof Frames.P2pClose c) {
-            if (c.reason() != null && c.reason().length() > MAX_SHORT_FIELD_CHARS) throw invalid(type + ": 'reason' is too long");
+            if (c.reason() != null && c.reason().length() > MAX_SHORT_FIELD_CHARS) {
+                throw invalid(type + ": field 'reason' must be at most " + MAX_SHORT_FIELD_CHARS + " characters");
+            }
         }
     }
 
     private static void checkSigned(String meshId, String from, Frames.P2pSignal s, String sdpType, String sdp, String signature) {
         if (sdp == null || sdp.isEmpty() || sdp.length() > MAX_SDP_CHARS) {
-            throw invalid(s.type() + ": 'sdp' is required and at most " + MAX_SDP_CHARS + " characters");
+            throw invalid(s.type() + ": field 'sdp' is required and must be at most " + MAX_SDP_CHARS + " characters");
         }
         if (!Signatures.verify(from, Canonical.p2pSdp(meshId, from, s.to(), s.sessionId(), sdpType, sdp), signature)) {
             throw Refusal.of(ErrorCode.BAD_SIGNATURE, s.type() + ": the SDP is not signed by the sender for this recipient and mesh");

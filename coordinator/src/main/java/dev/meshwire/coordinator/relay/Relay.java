@@ -11,9 +11,11 @@ import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.crypto.Signatures;
 import dev.meshwire.signaling.crypto.Sodium;
+import dev.meshwire.signaling.envelope.Body;
 import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.envelope.Envelope;
 import dev.meshwire.signaling.envelope.EnvelopeSignature;
+import dev.meshwire.signaling.envelope.Meta;
 import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frames;
 import io.vertx.core.Future;
@@ -163,16 +165,24 @@ public final class Relay {
         }
         Envelope env = send.envelope();
         if (env == null) throw invalid("send: envelope is required");
-        if (env.v() != Envelope.VERSION) throw invalid("send: envelope v must be " + Envelope.VERSION + " (got " + env.v() + ")");
-        if (env.channel() == null) throw invalid("send: envelope.channel is required");
-        if (env.target() == null) throw invalid("send: envelope.target is required");
-        if (env.from() == null) throw invalid("send: envelope.from is required");
+        if (env.v() != Envelope.VERSION) throw invalid("send: field 'envelope.v' must be " + Envelope.VERSION + " (got " + env.v() + ")");
+        if (env.channel() == null) throw invalid("send: field 'envelope.channel' is required");
+        if (env.target() == null) throw invalid("send: field 'envelope.target' is required");
+        if (env.from() == null) throw invalid("send: field 'envelope.from' is required");
         if (env.body() == null || env.body().nonce() == null || env.body().ciphertext() == null) {
-            throw invalid("send: envelope.body with nonce and ciphertext is required");
+            throw invalid("send: field 'envelope.body' with nonce and ciphertext is required");
+        }
+        if (env.body().bodyVersion() != Body.TEXT_V1) {
+            throw invalid("send: field 'envelope.body.bodyVersion' must be " + Body.TEXT_V1 + " (got " + env.body().bodyVersion() + ")");
         }
         if (env.meta() == null || env.meta().clientMessageId() == null || env.meta().clientMessageId().isBlank()) {
-            throw invalid("send: envelope.meta.clientMessageId is required");
+            throw invalid("send: field 'envelope.meta.clientMessageId' is required and must not be empty");
         }
+        Meta meta = env.meta();
+        nonNegative("timeoutMs", meta.timeoutMs());
+        nonNegative("streamChunkId", meta.streamChunkId());
+        nonNegative("expiresAt", meta.expiresAt());
+        nonNegative("createdAt", meta.createdAt());
         if (env.channel() == Channel.DM && !env.target().equals(send.to())) {
             throw invalid("send: a dm envelope's target must equal 'to'");
         }
@@ -189,6 +199,13 @@ public final class Relay {
             throw Refusal.of(ErrorCode.BAD_SIGNATURE, "send: envelope signature does not verify");
         }
         return new Verified(env, canonical);
+    }
+
+    /** Integers in meta are counts and epoch milliseconds: never negative (docs/protocol.md §3, §4). */
+    private static void nonNegative(String field, Long value) {
+        if (value != null && value < 0) {
+            throw invalid("send: field 'envelope.meta." + field + "' must be a non-negative integer (got " + value + ")");
+        }
     }
 
     private static Refusal invalid(String message) {
