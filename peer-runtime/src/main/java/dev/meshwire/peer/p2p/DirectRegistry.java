@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon's direct channels: one {@link MeshDirect} per joined mesh, created at the mesh's first
  * {@code hello_ack} (which brings the ICE servers; later ones refresh the TURN credentials), torn
- * down per peer on kick/ban/leave and per mesh when our own link ends for good. All engines share
+ * down per peer when the coordinator says it left (peer_left, any reason: a crash too) and per mesh
+ * when our own link ends for good. All engines share
  * the process's one {@link NativeWebRtc} factory. With {@code p2p = off} or without the native
  * library nothing is created and every send stays on the relay.
  */
