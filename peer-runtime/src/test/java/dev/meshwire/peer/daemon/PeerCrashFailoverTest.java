@@ -26,7 +26,10 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -40,6 +43,7 @@ import org.junit.jupiter.api.io.TempDir;
  * for bob) within 2 s of the kill. When bob comes back (without the hook) he has every message exactly
  * once: the ones he had stored from the direct path are deduped against the relay's copies.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PeerCrashFailoverTest {
     static final long WAIT = 60_000;
     /** The product target (issue #17): unacked direct messages on the relay within 2 s of a peer crash. */
@@ -119,6 +123,7 @@ class PeerCrashFailoverTest {
     record Sent(String text, String id, long sentAt) {}
 
     @Test
+    @Order(1)
     void unackedDirectMessagesAreOnTheRelayWithin2sOfAKill9AndArriveExactlyOnce() throws Exception {
         JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         String invite = created.path("invite").asText();
@@ -213,7 +218,82 @@ class PeerCrashFailoverTest {
             if (n != 1) dup.add(t + " x" + n);
         });
         assertTrue(dup.isEmpty(), "each exactly once: " + dup);
-        b2.shutdown();
+        bob = b2;
+        PeerCrashFailoverTest.bobPub = bobPub;
+    }
+
+    static IpcClient bob;
+    static String bobPub;
+
+    /**
+     * The case the coordinator does not see: bob's daemon is frozen (SIGSTOP) — its TCP connection to the
+     * coordinator stays up, so no {@code peer_left} comes for 75 s — while alice streams to him over an open
+     * channel. Alice's heartbeat gets no answer and her channel is closed 6.5 s after she last heard from
+     * bob (ICE DISCONNECTED may untrust it earlier: whichever comes first); every unacked message goes to the
+     * relay. After SIGCONT bob has each message exactly once. The bound asserted is 6.5 s plus slack for a
+     * loaded machine; the measurement is printed.
+     */
+    @Test
+    @Order(2)
+    void aFrozenPeerIsDroppedByTheHeartbeatAndItsMessagesGoToTheRelay() throws Exception {
+        assertNotNull(bob, "runs after the kill -9 test, which leaves bob running");
+        await("alice's channel to bob is open again", WAIT, () -> {
+            direct().engine().connect(bobPub);
+            return direct().engine().state(bobPub) == SessionState.OPEN;
+        });
+        String prefix = "frozen-" + UUID.randomUUID() + "-";
+        List<Sent> sent = new CopyOnWriteArrayList<>();
+        long[] stopAt = {0};
+        Thread sender = new Thread(() -> {
+            for (int i = 0; ; i++) {
+                long k = stopAt[0];
+                if (k != 0 && System.currentTimeMillis() > k + 2_000) return;
+                String t = prefix + i;
+                sent.add(new Sent(t, send("bob", t), System.currentTimeMillis()));
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }, "alice-sender");
+        sender.start();
+        await("alice sent a few while bob runs", WAIT, () -> sent.size() >= 5);
+        stopAt[0] = System.currentTimeMillis();
+        signal("STOP", bobProcess.pid());
+        try {
+            sender.join(30_000);
+            long closedAt = await("alice's channel to the frozen bob is closed", Duration.ofSeconds(30),
+                    () -> direct().engine().state(bobPub) == null ? System.currentTimeMillis() : null);
+            long last = 0;
+            for (Sent s : sent) {
+                JsonNode row = await("done " + s.text(), Duration.ofMillis(WAIT), () -> {
+                    JsonNode r = a.message(s.id());
+                    return "done".equals(r.path("state").asText()) ? r : null;
+                });
+                last = Math.max(last, row.path("doneAt").asLong() - stopAt[0]);
+            }
+            System.out.printf("frozen peer (SIGSTOP, coordinator unaware): channel closed %d ms after the freeze; every message "
+                    + "(%d, sent until 2 s after it) accepted by the coordinator %d ms after the freeze (rule: 6500 ms after the last frame heard)%n",
+                    closedAt - stopAt[0], sent.size(), last);
+            // 6.5 s of trust + one more heartbeat interval at most since bob's last frame was before the freeze; slack for load.
+            assertTrue(closedAt - stopAt[0] <= 6_500 + 6_000, "closed by the heartbeat rule: " + (closedAt - stopAt[0]) + " ms");
+            assertTrue(last <= 6_500 + 6_000, "all on the relay: " + last + " ms");
+        } finally {
+            signal("CONT", bobProcess.pid());
+        }
+        await("bob has all " + sent.size() + " messages", WAIT * 2, () -> inboxCounts(bob, prefix).size() == sent.size());
+        List<String> dup = new ArrayList<>();
+        inboxCounts(bob, prefix).forEach((t, n) -> {
+            if (n != 1) dup.add(t + " x" + n);
+        });
+        assertTrue(dup.isEmpty(), "each exactly once: " + dup);
+        bob.shutdown();
         assertTrue(bobProcess.waitFor(30, TimeUnit.SECONDS), "bob's daemon stops");
+    }
+
+    static void signal(String sig, long pid) throws Exception {
+        Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+        assertTrue(k.waitFor(10, TimeUnit.SECONDS) && k.exitValue() == 0, "kill -" + sig + " " + pid);
     }
 }
