@@ -10,6 +10,12 @@ import java.io.UncheckedIOException;
  * with {@code '{'} is one Envelope v2 in its JSON form, byte for byte what the relay's {@code send}
  * frame carries in {@code envelope}. A message starting with byte {@code 0x01} is a ping (followed
  * by up to 64 opaque bytes); its channel ack is the reply, so its round trip is the ping time.
+ *
+ * <p>A <b>heartbeat</b> is a ping with a fixed shape: {@code 0x01 'M' 'W' 'H' 'B'} + u32 sequence
+ * (9 bytes). The engine sends one every 3 s on each open channel and answers the peer's at once
+ * (its ack is the pong) without handing it to the listener. Because it is an ordinary ping, a peer
+ * that predates heartbeats acks it like any ping: no new frame type goes on the wire
+ * (docs/p2p.md, "Heartbeat").
  */
 public final class ChannelPayload {
     public static final byte PING = 0x01;
@@ -29,6 +35,16 @@ public final class ChannelPayload {
         b[0] = PING;
         for (int i = 0; i < 8; i++) b[1 + i] = (byte) (nonce >>> (56 - 8 * i));
         return b;
+    }
+
+    /** The engine's heartbeat: a 9-byte ping {@code 0x01 'M' 'W' 'H' 'B'} + u32 {@code seq}. */
+    public static byte[] heartbeat(int seq) {
+        return new byte[] {PING, 'M', 'W', 'H', 'B', (byte) (seq >>> 24), (byte) (seq >>> 16), (byte) (seq >>> 8), (byte) seq};
+    }
+
+    /** True for the exact heartbeat shape (a subset of {@link #isPing}). */
+    public static boolean isHeartbeat(byte[] m) {
+        return m.length == 9 && m[0] == PING && m[1] == 'M' && m[2] == 'W' && m[3] == 'H' && m[4] == 'B';
     }
 
     public static boolean isPing(byte[] m) {

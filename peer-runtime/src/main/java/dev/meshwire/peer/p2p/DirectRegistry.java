@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The daemon's direct channels: one {@link MeshDirect} per joined mesh, created at the mesh's first
  * {@code hello_ack} (which brings the ICE servers; later ones refresh the TURN credentials), torn
- * down per peer on kick/ban/leave and per mesh when our own link ends for good. All engines share
+ * down per peer when the coordinator says it left (peer_left, any reason: a crash too) and per mesh
+ * when our own link ends for good. All engines share
  * the process's one {@link NativeWebRtc} factory. With {@code p2p = off} or without the native
  * library nothing is created and every send stays on the relay.
  */
@@ -97,21 +98,23 @@ public final class DirectRegistry implements AutoCloseable {
         if (d != null) warm(d, p);
     }
 
-    /** Reasons for which a peer's channel is torn down at once (a kick too: it must reconnect first). */
-    private static final java.util.Set<String> GONE = java.util.Set.of("kicked", "banned", "left", "revoked", "expired",
-            "membership_expired");
-
     /**
-     * A member left the mesh, was kicked, banned or revoked, or its membership expired: its channel is
-     * torn down at once. The data-channel inbound path refuses its frames per frame anyway.
+     * The coordinator says a member went offline ({@code peer_left}, any reason: {@code disconnected},
+     * {@code timeout}, {@code kicked}, {@code banned}, {@code left}, revoked, expired). Its direct channel
+     * stops being trusted at once and is closed: unacked direct messages go back to the relay (the
+     * coordinator queues them for the offline peer; the receiver dedupes), and nothing new is sent over a
+     * path to a daemon that may be dead. A crashed daemon's TCP connection to the coordinator closes at
+     * once, so this is the fastest crash signal there is (ICE takes ~17 s); a channel that was fine costs
+     * one new handshake when the peer is back. The data-channel inbound path refuses a non-member's frames
+     * per frame anyway.
      */
     public void peerGone(String meshId, String pubkey, String reason) {
         MeshDirect d = get(meshId);
         if (d == null || pubkey == null) return;
-        if (reason != null && GONE.contains(reason)) {
-            log.info("tearing down the direct channel to {} ({})", pubkey.substring(0, Math.min(12, pubkey.length())), reason);
-            d.drop(pubkey);
+        if (d.engine().state(pubkey) != null) {
+            log.info("tearing down the direct channel to {} (peer_left: {})", pubkey.substring(0, Math.min(12, pubkey.length())), reason);
         }
+        d.peerGone(pubkey, reason == null ? "unknown" : reason);
     }
 
     /** A forwarded signaling frame for mesh {@code meshId}. */

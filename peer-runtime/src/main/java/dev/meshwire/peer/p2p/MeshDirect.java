@@ -119,6 +119,12 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
         paths.forget(peer);
     }
 
+    /** The coordinator said {@code peer} went offline: untrust and close its channel at once, forget its path. */
+    public void peerGone(String peer, String reason) {
+        engine.peerGone(peer, reason);
+        paths.forget(peer);
+    }
+
     @Override
     public void close() {
         engine.close();

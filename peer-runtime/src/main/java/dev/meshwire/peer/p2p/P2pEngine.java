@@ -96,6 +96,8 @@ public final class P2pEngine implements AutoCloseable {
     private volatile List<IceServer> iceServers;
     /** Test hook: received messages are delivered but not acked (to leave the sender with unacked messages). */
     volatile boolean holdAcks;
+    /** Test hook: plays a frozen peer that keeps its channel open: sends no heartbeats and answers none. */
+    volatile boolean muteHeartbeats;
 
     /**
      * Creates an engine and installs itself as the receiver of {@code signaling}.
@@ -171,6 +173,10 @@ public final class P2pEngine implements AutoCloseable {
             return CompletableFuture.failedFuture(new P2pException(P2pException.NO_CHANNEL,
                     "no open direct channel to " + shortKey(peer)));
         }
+        if (!s.trusted()) {
+            return CompletableFuture.failedFuture(new P2pException(P2pException.NO_CHANNEL,
+                    "the direct channel to " + shortKey(peer) + " is not trusted right now (ICE disconnected)"));
+        }
         return s.enqueue(message);
     }
 
@@ -191,6 +197,29 @@ public final class P2pEngine implements AutoCloseable {
     public SessionState state(String peer) {
         P2pSession s = sessions.get(peer);
         return s == null ? null : s.state();
+    }
+
+    /**
+     * True if an open session with {@code peer} exists and its path is trusted for sending: ICE has not
+     * reported it DISCONNECTED (a disconnected path is closed unless ICE recovers within 5 s) and the peer
+     * was heard within the last 6.5 s (else the session is closed).
+     */
+    public boolean trusted(String peer) {
+        P2pSession s = sessions.get(peer);
+        return s != null && s.state() == SessionState.OPEN && s.trusted();
+    }
+
+    /**
+     * The peer is known to be gone (the coordinator said {@code peer_left}: crashed, timed out, left,
+     * kicked...): its session stops being trusted at once — unacked messages fail with
+     * {@code p2p_channel_closed} and are reported via {@link P2pListener#onUnacked} for the relay — and is
+     * closed. Same as {@link #close(String)} with a reason. Does not block.
+     */
+    public void peerGone(String peer, String reason) {
+        post(() -> {
+            P2pSession s = sessions.get(peer);
+            if (s != null) s.close(SessionState.CLOSED, "peer left the mesh's coordinator (" + reason + ")", true);
+        });
     }
 
     /** Returns the candidate pair of the open session with {@code peer}, or null if unknown. */
@@ -314,6 +343,20 @@ public final class P2pEngine implements AutoCloseable {
         }
     }
 
+    ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long periodMs) {
+        try {
+            return exec.scheduleAtFixedRate(() -> {
+                try {
+                    task.run();
+                } catch (Throwable e) {
+                    LOG.error("P2P engine timer failed", e);
+                }
+            }, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
     void signal(P2pSignal m) {
         try {
             signaling.send(m);
@@ -409,6 +452,16 @@ public final class P2pEngine implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.warn("P2P listener failed", e);
             }
+        }
+    }
+
+    /** The session's path became suspect: its unacked messages go back to the owner now; the session stays. */
+    void sessionUntrusted(P2pSession s, String reason, List<Unacked> lost) {
+        if (lost.isEmpty()) return;
+        try {
+            listener.onUnacked(s.peer, List.copyOf(lost));
+        } catch (RuntimeException e) {
+            LOG.warn("P2P listener failed", e);
         }
     }
 

@@ -53,6 +53,12 @@ final class P2pSession {
     /** RFC 8841: an SDP without a=max-message-size allows 64 KiB. */
     private static final int DEFAULT_REMOTE_MAX = 65_536;
     private static final long DRAIN_RECHECK_MS = 10;
+    /** A heartbeat goes out this often on an open channel (Tailscale's magicsock: 3 s). */
+    static final long HEARTBEAT_INTERVAL_MS = 3_000;
+    /** The path is trusted this long after the last frame heard from the peer (magicsock: 6.5 s). */
+    static final long TRUST_MS = 6_500;
+    /** After ICE reports DISCONNECTED the session is untrusted at once and closed if ICE has not recovered by then. */
+    static final long DISCONNECT_GRACE_MS = 5_000;
 
     final P2pEngine engine;
     final String peer;
@@ -69,6 +75,15 @@ final class P2pSession {
     private final List<RTCIceCandidate> localQueue = new ArrayList<>();
     private long openedNanos;
     private volatile long lastActivityNanos = System.nanoTime();
+    /** Last time any frame arrived from the peer (heartbeat pongs included): the path's proof of life. */
+    private volatile long lastHeardNanos = System.nanoTime();
+    /** False once the path is suspect (ICE disconnected): no new sends, everything unacked went back to the caller. */
+    private volatile boolean trusted = true;
+    private boolean heartbeatDue;
+    private int heartbeatSeq;
+    private ScheduledFuture<?> heartbeatTimer;
+    private ScheduledFuture<?> trustTimer;
+    private ScheduledFuture<?> disconnectTimer;
     private int frameBytes = ChannelFraming.MAX_FRAME_BYTES;
     private long nextMessageId = 1;
     private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
@@ -91,9 +106,18 @@ final class P2pSession {
         int chunks;
         int nextChunk;
         long firstSentNanos;
+        /** The engine's own heartbeat: never reported unacked, never counts as activity. */
+        final boolean heartbeat;
+        /** Already handed back to the caller (path untrusted): a late ack is ignored. */
+        boolean reported;
 
         Outgoing(byte[] payload) {
+            this(payload, false);
+        }
+
+        Outgoing(byte[] payload, boolean heartbeat) {
             this.payload = payload;
+            this.heartbeat = heartbeat;
         }
     }
 
@@ -115,7 +139,12 @@ final class P2pSession {
 
     /** Nothing queued, being sent or waiting for an ack: closing now costs no resend (engine thread). */
     boolean quiet() {
-        return queue.isEmpty() && current == null && unacked.isEmpty();
+        return queue.isEmpty() && current == null && unacked.values().stream().allMatch(o -> o.heartbeat);
+    }
+
+    /** False while the path is suspect (ICE disconnected): sends are refused and go to the relay. */
+    boolean trusted() {
+        return trusted;
     }
 
     long openedNanos() {
@@ -219,7 +248,10 @@ final class P2pSession {
             openedNanos = System.nanoTime();
             lastActivityNanos = openedNanos;
             if (connectTimer != null) connectTimer.cancel(false);
+            lastHeardNanos = openedNanos;
             engine.sessionOpened(this);
+            heartbeatTimer = engine.scheduleAtFixedRate(this::heartbeatTick, HEARTBEAT_INTERVAL_MS);
+            scheduleTrustCheck(TRUST_MS);
             requestStats();
             scheduleStatsRefresh(0);
             schedulePump();
@@ -231,7 +263,24 @@ final class P2pSession {
 
     private void onConnectionState(RTCPeerConnectionState s) {
         if (state.terminal()) return;
-        if (s == RTCPeerConnectionState.FAILED) {
+        if (s == RTCPeerConnectionState.DISCONNECTED && state == SessionState.OPEN) {
+            // ICE lost the path. It may come back, but nothing new goes over it meanwhile and what is
+            // unacked goes to the relay now (the receiver dedupes if the path does come back).
+            untrust("ICE disconnected");
+            if (disconnectTimer == null) {
+                disconnectTimer = engine.schedule(() -> {
+                    disconnectTimer = null;
+                    if (state == SessionState.OPEN && !trusted) {
+                        close(SessionState.CLOSED, "ICE disconnected for " + DISCONNECT_GRACE_MS + " ms", true);
+                    }
+                }, DISCONNECT_GRACE_MS);
+            }
+        } else if (s == RTCPeerConnectionState.CONNECTED && state == SessionState.OPEN && !trusted) {
+            trusted = true;
+            if (disconnectTimer != null) disconnectTimer.cancel(false);
+            disconnectTimer = null;
+            LOG.info("direct channel to {}: ICE connected again, sending direct again", engine.shortKey(peer));
+        } else if (s == RTCPeerConnectionState.FAILED) {
             if (state == SessionState.CONNECTING) fail("ICE/DTLS failed");
             else close(SessionState.CLOSED, "connection failed", true);
         } else if (s == RTCPeerConnectionState.CLOSED) {
@@ -274,12 +323,66 @@ final class P2pSession {
         });
     }
 
+    // ---- heartbeat and trust (engine thread) ----
+
+    private void heartbeatTick() {
+        if (state != SessionState.OPEN || engine.muteHeartbeats) return;
+        heartbeatDue = true;
+        schedulePump();
+    }
+
+    private void scheduleTrustCheck(long delayMs) {
+        trustTimer = engine.schedule(this::trustCheck, Math.max(1, delayMs));
+    }
+
+    /** Closes the session once nothing was heard from the peer for {@link #TRUST_MS}; else looks again when that could happen. */
+    private void trustCheck() {
+        if (state != SessionState.OPEN) return;
+        long silentMs = (System.nanoTime() - lastHeardNanos) / 1_000_000;
+        if (silentMs >= TRUST_MS) {
+            LOG.info("direct channel to {}: nothing heard for {} ms (heartbeats unanswered); closing it, unacked messages go to the relay",
+                    engine.shortKey(peer), silentMs);
+            close(SessionState.CLOSED, "no heartbeat reply for " + silentMs + " ms", true);
+        } else {
+            scheduleTrustCheck(TRUST_MS - silentMs);
+        }
+    }
+
+    /**
+     * Stops trusting the path: new sends are refused (the caller uses the relay) and every message not
+     * yet acked is handed back now, as if the channel had died. A message whose chunks are half sent
+     * keeps going out (the peer's framing needs the rest), but its ack no longer counts.
+     */
+    void untrust(String reason) {
+        if (!trusted || state != SessionState.OPEN) return;
+        trusted = false;
+        List<Outgoing> lost = new ArrayList<>();
+        for (Outgoing o : unacked.values()) if (!o.heartbeat) lost.add(o);
+        unacked.values().removeIf(o -> !o.heartbeat);
+        if (current != null && !current.heartbeat && !lost.contains(current)) lost.add(current);
+        for (Outgoing o; (o = queue.poll()) != null; ) lost.add(o);
+        LOG.info("direct channel to {} no longer trusted ({}): {} unacked messages go to the relay", engine.shortKey(peer), reason, lost.size());
+        engine.sessionUntrusted(this, reason, report(lost, "no longer trusted: " + reason));
+    }
+
+    private List<Unacked> report(List<Outgoing> lost, String reason) {
+        List<Unacked> out = new ArrayList<>(lost.size());
+        for (Outgoing o : lost) {
+            if (o.heartbeat || o.reported) continue;
+            o.reported = true;
+            out.add(new Unacked(peer, sessionId, o.id, o.payload));
+            o.future.completeExceptionally(new P2pException(P2pException.CHANNEL_CLOSED,
+                    "direct channel to " + engine.shortKey(peer) + " closed before the ack (" + reason + ")", o.payload));
+        }
+        return out;
+    }
+
     // ---- sending (any thread enqueues, engine thread pumps) ----
 
     CompletableFuture<Ack> enqueue(byte[] payload) {
         Outgoing o = new Outgoing(payload);
         queue.add(o);
-        if (state != SessionState.OPEN) {
+        if (state != SessionState.OPEN || !trusted) {
             // Raced with close: whoever removes it from the queue reports it, so it is reported once.
             if (queue.remove(o)) {
                 o.future.completeExceptionally(new P2pException(P2pException.NO_CHANNEL, "direct channel to " + engine.shortKey(peer) + " is not open"));
@@ -301,10 +404,20 @@ final class P2pSession {
         try {
             while (true) {
                 if (current == null) {
-                    current = queue.poll();
+                    if (heartbeatDue) {
+                        // Between two messages (never inside one: chunks are not interleaved), ahead of the queue.
+                        heartbeatDue = false;
+                        current = new Outgoing(ChannelPayload.heartbeat(++heartbeatSeq), true);
+                    } else {
+                        current = queue.poll();
+                    }
                     if (current == null) return;
                     current.id = nextMessageId++;
                     current.chunks = ChannelFraming.chunkCount(current.payload.length, frameBytes);
+                }
+                if (current.reported && current.nextChunk == 0) {
+                    current = null; // handed back to the caller before its first chunk went out: the relay has it
+                    continue;
                 }
                 long threshold = waitingForDrain ? engine.config().lowWatermark() : engine.config().highWatermark();
                 if (dc.getBufferedAmount() > threshold) {
@@ -323,7 +436,7 @@ final class P2pSession {
                 // A heap buffer is sent whole (webrtc-java ignores position/limit), so each frame is its own array.
                 dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(frame), true));
                 current.nextChunk++;
-                lastActivityNanos = System.nanoTime();
+                if (!current.heartbeat) lastActivityNanos = System.nanoTime();
                 if (current.nextChunk == current.chunks) current = null;
             }
         } catch (Exception e) {
@@ -334,7 +447,12 @@ final class P2pSession {
     // ---- receiving (engine thread) ----
 
     private void sendAck(long messageId) {
-        if (state != SessionState.OPEN || dc == null || engine.holdAcks) return;
+        if (engine.holdAcks) return;
+        sendAckFrame(messageId);
+    }
+
+    private void sendAckFrame(long messageId) {
+        if (state != SessionState.OPEN || dc == null) return;
         try {
             dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAck(messageId)), true));
         } catch (Exception e) {
@@ -344,7 +462,8 @@ final class P2pSession {
 
     private void onFrame(byte[] raw) {
         if (state != SessionState.OPEN) return;
-        lastActivityNanos = System.nanoTime();
+        long now = System.nanoTime();
+        lastHeardNanos = now; // any frame proves the peer and the path alive
         try {
             ChannelFraming.Frame f = ChannelFraming.decode(raw);
             if (f instanceof ChannelFraming.AckFrame a) {
@@ -352,8 +471,17 @@ final class P2pSession {
                 // Only a completely sent message can be acked; anything else is a confused peer: ignore it.
                 if (o == null || o == current) return;
                 unacked.remove(a.messageId());
+                if (o.heartbeat) return; // a pong: proof of life only, not activity
+                lastActivityNanos = now;
                 o.future.complete(new Ack(peer, sessionId, o.id, o.payload.length, System.nanoTime() - o.firstSentNanos));
             } else if (f instanceof ChannelFraming.Data d) {
+                if (d.chunkIndex() == 0 && d.chunkCount() == 1 && ChannelPayload.isHeartbeat(d.chunk())) {
+                    // The peer's heartbeat: answered here at once (its ack is the pong), never delivered.
+                    byte[] none = assembler.accept(d);
+                    if (none != null && !engine.muteHeartbeats) sendAckFrame(d.messageId());
+                    return;
+                }
+                lastActivityNanos = now;
                 byte[] message = assembler.accept(d);
                 if (message == null) return;
                 long id = d.messageId();
@@ -407,6 +535,9 @@ final class P2pSession {
         state = end;
         if (connectTimer != null) connectTimer.cancel(false);
         if (statsTimer != null) statsTimer.cancel(false);
+        if (heartbeatTimer != null) heartbeatTimer.cancel(false);
+        if (trustTimer != null) trustTimer.cancel(false);
+        if (disconnectTimer != null) disconnectTimer.cancel(false);
         if (notifyRemote) engine.signal(new P2pSignal.Close(engine.meshId(), engine.selfHex(), peer, sessionId, reason));
         disposeChannel(dc);
         dc = null;
@@ -423,13 +554,7 @@ final class P2pSession {
         if (current != null && !lost.contains(current)) lost.add(current);
         current = null;
         for (Outgoing o; (o = queue.poll()) != null; ) lost.add(o);
-        List<Unacked> report = new ArrayList<>(lost.size());
-        for (Outgoing o : lost) {
-            report.add(new Unacked(peer, sessionId, o.id, o.payload));
-            o.future.completeExceptionally(new P2pException(P2pException.CHANNEL_CLOSED,
-                    "direct channel to " + engine.shortKey(peer) + " closed before the ack (" + reason + ")", o.payload));
-        }
-        engine.sessionEnded(this, end, reason, report);
+        engine.sessionEnded(this, end, reason, report(lost, reason));
     }
 
     private static void disposeChannel(RTCDataChannel channel) {

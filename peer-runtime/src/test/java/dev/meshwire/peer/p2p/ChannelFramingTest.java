@@ -2,6 +2,7 @@ package dev.meshwire.peer.p2p;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -24,6 +25,25 @@ class ChannelFramingTest {
             if (i < n - 1) assertNull(r); else out = r;
         }
         return out;
+    }
+
+    /**
+     * The heartbeat adds no frame type: on the wire it is an ordinary one-chunk DATA message whose payload
+     * is a ping, so a peer that predates heartbeats decodes it and acks it like any ping (its ack is the pong).
+     */
+    @Test
+    void aHeartbeatIsAnOrdinaryPingMessageOnTheWire() throws Exception {
+        byte[] hb = ChannelPayload.heartbeat(7);
+        assertEquals(9, hb.length);
+        assertTrue(ChannelPayload.isPing(hb), "old receivers (MeshDirect) ack every ping at once");
+        assertTrue(ChannelPayload.isHeartbeat(hb));
+        assertFalse(ChannelPayload.isHeartbeat(ChannelPayload.ping(7)), "a user's ping is not taken for a heartbeat");
+        assertFalse(ChannelPayload.isEnvelope(hb));
+        ChannelFraming.Frame f = ChannelFraming.decode(ChannelFraming.encodeChunk(42, hb, 0, MAX));
+        ChannelFraming.Data d = assertInstanceOf(ChannelFraming.Data.class, f);
+        assertEquals(ChannelFraming.TYPE_DATA, ChannelFraming.encodeChunk(42, hb, 0, MAX)[1]);
+        assertEquals(1, d.chunkCount());
+        assertArrayEquals(hb, new FrameAssembler(1 << 20).accept(d));
     }
 
     @Test

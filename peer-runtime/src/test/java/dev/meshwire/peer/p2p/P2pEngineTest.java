@@ -280,6 +280,63 @@ class P2pEngineTest {
         assertTrue(f.isCompletedExceptionally());
     }
 
+    /**
+     * Issue #17: a peer that is gone without closing (frozen, partitioned, crashed where nobody tells us)
+     * must not keep a channel marked OPEN until ICE notices (~17 s). B keeps its channel open but stops
+     * answering and sending heartbeats (and acks nothing): A closes the session once it has heard nothing
+     * for 6.5 s and hands back its unacked messages for the relay.
+     */
+    @Test
+    void aPeerThatStopsAnsweringHeartbeatsIsUntrustedAfter6500msAndItsUnackedGoToTheRelay() throws Exception {
+        start(fast(), fast());
+        openAtoB();
+        eb.holdAcks = true;
+        eb.muteHeartbeats = true;
+        long t0 = System.nanoTime();
+        List<CompletableFuture<Ack>> pending = new ArrayList<>();
+        for (int i = 0; i < 5; i++) pending.add(ea.send(pb(), ("hb" + i).getBytes(StandardCharsets.UTF_8)));
+        await("B got them", Duration.ofSeconds(10), () -> rb.messages.size() == 5);
+        assertEquals(SessionState.OPEN, eb.state(pa()), "B keeps its channel open: it is only silent");
+        // Slack for a loaded 2-core machine; the rule itself is 6.5 s after the last frame heard from B,
+        // which was at most one heartbeat interval (3 s) before t0.
+        await("A reports the 5 unacked messages", Duration.ofSeconds(20), () -> ra.unacked.size() == 5);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("heartbeat: path untrusted and unacked handed back " + ms + " ms after B went silent (rule: 6500 ms after the last frame heard)");
+        assertTrue(ms >= P2pSession.TRUST_MS - P2pSession.HEARTBEAT_INTERVAL_MS - 500, "not before the trust window: " + ms + " ms");
+        assertTrue(ms <= P2pSession.TRUST_MS + 6_000, "within 6.5 s + slack: " + ms + " ms");
+        assertNull(ea.state(pb()), "A closed the session");
+        assertTrue(ra.last(SessionState.CLOSED).reason().startsWith("no heartbeat reply for "), ra.last(SessionState.CLOSED).reason());
+        for (int i = 0; i < 5; i++) {
+            assertEquals("hb" + i, new String(ra.unacked.get(i).payload(), StandardCharsets.UTF_8));
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, pending.get(i)::get);
+            assertEquals(P2pException.CHANNEL_CLOSED, assertInstanceOf(P2pException.class, e.getCause()).code());
+        }
+        assertTrue(ea.send(pb(), new byte[] {1}).isCompletedExceptionally(), "new sends fail fast: the caller uses the relay");
+        await("B learns of the close (p2p_close)", Duration.ofSeconds(10), () -> eb.state(pa()) == null);
+    }
+
+    /**
+     * Heartbeats keep a quiet channel trusted although no message is acked (they are answered by the
+     * engine, not the listener, and never delivered), and they are not activity: the idle timeout still
+     * closes a channel that carries nothing but heartbeats.
+     */
+    @Test
+    void heartbeatsKeepAQuietChannelTrustedButDoNotCountAsActivity() throws Exception {
+        P2pConfig idle20 = P2pConfig.defaults().withTimers(Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofHours(1), Duration.ofMillis(200));
+        start(idle20, P2pConfig.defaults());
+        openAtoB();
+        eb.holdAcks = true; // listener acks are withheld; heartbeat pongs are not
+        long t0 = System.nanoTime();
+        Recorder.await("two trust windows pass", Duration.ofSeconds(30), () -> System.nanoTime() - t0 > 2 * P2pSession.TRUST_MS * 1_000_000L
+                || ea.state(pb()) != SessionState.OPEN);
+        assertEquals(SessionState.OPEN, ea.state(pb()), "still open after " + 2 * P2pSession.TRUST_MS + " ms of heartbeats only");
+        assertTrue(ea.trusted(pb()));
+        assertTrue(rb.messages.isEmpty() && ra.messages.isEmpty(), "heartbeats never reach a listener");
+        assertTrue(ra.unacked.isEmpty());
+        await("idle timeout closes A's session", Duration.ofSeconds(30), () -> ra.count(SessionState.CLOSED) == 1);
+        assertEquals("idle timeout", ra.last(SessionState.CLOSED).reason());
+    }
+
     @Test
     void hostileFramesCloseTheSessionWithAClearReasonAndNothingElse() throws Exception {
         start(fast(), fast());
