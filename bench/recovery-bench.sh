@@ -4,7 +4,7 @@
 # both daemons' coordinator links connected -> the next message delivered, over N rounds of the three
 # kills, with real processes from the packaged jar. Target: p95 < 3 s for each kind of kill.
 # Usage: bench/recovery-bench.sh [rounds=20]   (MESHWIRE_P2P=off|auto passes through to the daemons)
-# Results: bench/results/recovery-<date>.json. Builds with package only (never install).
+# Results: bench/results/recovery-<date>[-$BENCH_TAG].json. Builds with package only (never install); SKIP_BUILD=1 reuses the build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ -z "${SKIP_BUILD:-}" ]; then

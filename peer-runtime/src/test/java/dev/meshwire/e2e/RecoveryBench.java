@@ -81,7 +81,7 @@ public final class RecoveryBench {
                     }
                     long up = System.currentTimeMillis() - t0;
                     long[] m = measure(alice, bob, kind + "-" + r, t0);
-                    long[] s = {m[0], m[1], up};
+                    long[] s = {m[0], m[1], up, m[1] - up};
                     if (s[1] >= ROUND_LIMIT_MS) timeouts.merge(kind, 1, Integer::sum);
                     samples.get(kind).add(s);
                     System.out.printf("round %2d %-11s kill → restarted process answers %5d ms, → links connected %5d ms, → next message delivered %5d ms%n",
@@ -107,6 +107,8 @@ public final class RecoveryBench {
             m.put("killToProcessAnswersMs", stats(samples.get(k), 2));
             m.put("killToLinksConnectedMs", stats(samples.get(k), 0));
             m.put("killToDeliveredMs", stats(samples.get(k), 1));
+            m.put("processAnswersToDeliveredMs", stats(samples.get(k), 3)); // the part after the restart itself
+            m.put("roundsOver3s", samples.get(k).stream().filter(x -> x[1] > 3000).count());
             m.put("roundsOver60s", timeouts.get(k));
             out.put(k, m);
         }
@@ -116,7 +118,8 @@ public final class RecoveryBench {
         String json = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(out);
         System.out.println(json);
         Files.createDirectories(resultsDir);
-        Files.writeString(resultsDir.resolve("recovery-" + LocalDate.now() + ".json"), json + "\n");
+        String tag = System.getenv().getOrDefault("BENCH_TAG", "");
+        Files.writeString(resultsDir.resolve("recovery-" + LocalDate.now() + (tag.isBlank() ? "" : "-" + tag) + ".json"), json + "\n");
         System.exit(exit);
     }
 
