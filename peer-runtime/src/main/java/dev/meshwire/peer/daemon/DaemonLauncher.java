@@ -196,9 +196,13 @@ public final class DaemonLauncher {
         }
     }
 
-    /** The pid of a live daemon process that holds (or is taking) this home's lock: the pid file, if its process lives. */
+    /**
+     * The pid of a live daemon process that holds this home's lock: the pid file, if its process lives
+     * and runs {@code up --foreground} (a stale file whose pid was reused by something else is ignored).
+     */
     public static Optional<Long> daemonPid(MeshwireHome home) {
-        return livePid(home.pidFile());
+        return livePid(home.pidFile()).filter(pid -> ProcessHandle.of(pid)
+                .filter(h -> h.pid() == ProcessHandle.current().pid() || looksLikeDaemon(h)).isPresent());
     }
 
     /**
