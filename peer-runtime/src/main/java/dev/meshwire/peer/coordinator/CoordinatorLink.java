@@ -75,6 +75,8 @@ public final class CoordinatorLink implements AutoCloseable {
     private long pingTimer = -1;
     private long reconnectTimer = -1;
     private long probeTimer = -1;
+    private boolean probeSawDown; // the coordinator went away or was unreachable: a later 200 means "healthy again"
+    private boolean shortcutUsed; // one probe shortcut per outage (reset by hello_ack): never a tight loop
     private volatile long probeRecoveries;
     private boolean closing;
 
@@ -191,6 +193,9 @@ public final class CoordinatorLink implements AutoCloseable {
         setState(state == LinkState.CONNECTED ? LinkState.RECONNECTING : state, null);
         client.connect(new WebSocketConnectOptions().setAbsoluteURI(wsUrl)).onComplete(ar -> {
             if (ar.failed()) {
+                // Not reachable at all (refused, timed out): the coordinator is down, so a later 200 from
+                // /health means it is back. A rejected upgrade comes from a live server: not "down".
+                if (!(ar.cause() instanceof io.vertx.core.http.UpgradeRejectedException)) probeSawDown = true;
                 lastError = "cannot reach coordinator at " + wsUrl + ": " + ar.cause().getMessage();
                 log.info("mesh {}: {}", meshId, lastError);
                 onDisconnected(-1, lastError);
@@ -209,6 +214,7 @@ public final class CoordinatorLink implements AutoCloseable {
                 if (ws == mine) {
                     ws = null;
                     Short code = mine.closeStatusCode();
+                    if (code == null) probeSawDown = true; // the socket just died: no close frame at all
                     onDisconnected(code == null ? -1 : code, mine.closeReason());
                 }
             });
@@ -324,6 +330,8 @@ public final class CoordinatorLink implements AutoCloseable {
             log.warn("mesh {}: hello_ack listener failed", meshId, e);
         }
         attempt = 0;
+        probeSawDown = false;
+        shortcutUsed = false;
         lastError = null;
         connectedSince = System.currentTimeMillis();
         setState(LinkState.CONNECTED, null);
@@ -377,6 +385,10 @@ public final class CoordinatorLink implements AutoCloseable {
             return;
         }
         if (code > 0 && lastError == null) lastError = why;
+        // 1001 (going away: a coordinator shutting down) and 1006 (a crash, a dropped network; a socket
+        // closed without any code is marked where it closes):
+        // the coordinator is gone, so a 200 from /health later means it is back.
+        if (code == 1001 || code == 1006) probeSawDown = true;
         if (!firstAck.isDone()) firstAck.completeExceptionally(new IllegalStateException(lastError != null ? lastError : why));
         long delay = settings.backoffFor(attempt++).toMillis(); // full jitter: uniform in [0, ceiling]
         setState(LinkState.RECONNECTING, lastError);
@@ -405,9 +417,12 @@ public final class CoordinatorLink implements AutoCloseable {
     }
 
     /**
-     * One {@code GET /health}: when the coordinator answers 200 while we wait out a backoff, the wait
-     * is cut short and the ladder starts again at its first step (the coordinator is back, so the
-     * next failure is news, not more of the same outage).
+     * One {@code GET /health}: when the coordinator answers 200 after it was seen gone (the socket
+     * closed with 1001/1006, a connect or a probe could not reach it), the wait is cut short and the
+     * ladder starts again at its first step (the coordinator is back, so the next failure is news, not
+     * more of the same outage). Once per outage: if that reconnect fails too, the ladder runs its
+     * course until a {@code hello_ack}. A coordinator that is healthy all along but refuses the socket
+     * gets the plain backoff, so the probe never turns the ladder into a tight retry loop.
      */
     private void probe() {
         if (closing || reconnectTimer < 0) return;
@@ -421,15 +436,21 @@ public final class CoordinatorLink implements AutoCloseable {
                 .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
                 .onComplete(ar -> {
                     if (closing || reconnectTimer < 0) return; // reconnected meanwhile, or closed
-                    if (ar.succeeded() && ar.result() == 200) {
+                    boolean healthy = ar.succeeded() && ar.result() == 200;
+                    if (!healthy) probeSawDown = true;
+                    if (healthy && probeSawDown && !shortcutUsed) {
+                        probeSawDown = false;
+                        shortcutUsed = true;
                         vertx.cancelTimer(reconnectTimer);
                         attempt = 0;
                         probeRecoveries++;
                         log.info("mesh {}: coordinator answers /health again; reconnecting now", meshId);
                         connect();
-                    } else {
+                    } else if (!healthy) {
                         scheduleProbe();
                     }
+                    // healthy but never seen down (or already shortcut once in this outage): stop probing,
+                    // the backoff timer reconnects
                 });
     }
 

@@ -10,8 +10,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * 75 s) and the reconnect ladder 1, 2, 4, 8, 16, 30 s (then 30 s forever). Each step is a ceiling:
  * the wait is drawn uniformly from [0, ceiling] ("full jitter"), so daemons dropped by one
  * coordinator restart do not come back in lockstep. While a link waits, it probes the coordinator's
- * {@code GET /health} every {@code healthProbe} (jittered ±50 %) and reconnects, with the ladder
- * reset, as soon as the coordinator answers; {@code healthProbe} zero turns the probe off.
+ * {@code GET /health} every {@code healthProbe} (jittered ±50 %) and, once a probe has seen the
+ * coordinator down, reconnects with the ladder reset as soon as it answers 200 again (a coordinator
+ * that is healthy but refuses the socket gets the plain backoff); {@code healthProbe} zero turns the
+ * probe off.
  */
 public record LinkSettings(Duration pingInterval, Duration deadAfter, List<Duration> backoff, Duration requestTimeout,
                            Duration connectTimeout, Duration healthProbe) {
