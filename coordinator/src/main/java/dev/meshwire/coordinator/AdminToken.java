@@ -31,6 +31,7 @@ final class AdminToken {
                 // another process created it first: fall through and read it
             }
         }
+        PrivateFiles.tightenIfExists(file); // an older release or a hand-made file may be wider
         String token = Files.readString(file, StandardCharsets.UTF_8).trim();
         if (token.isEmpty()) throw new IOException("admin token file " + file + " is empty; delete it to generate a new token");
         return token;

@@ -116,7 +116,7 @@ public final class Coordinator implements AutoCloseable {
 
     private static String prepareDataDir(Path dataDir) throws CoordinatorStartException {
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.ensureDir(dataDir); // 0700: the database holds keys and message metadata
             if (!Files.isWritable(dataDir)) throw new AccessDeniedException(dataDir.toString());
             return AdminToken.loadOrCreate(dataDir);
         } catch (AccessDeniedException e) {
@@ -141,8 +141,20 @@ public final class Coordinator implements AutoCloseable {
             throw new CoordinatorStartException("database URL " + url.split("[?;]")[0]
                     + " is not supported: use jdbc:sqlite:<file> or postgresql://user@host:port/db", null);
         }
+        Path dbFile = PrivateFiles.sqliteFile(url);
         try {
-            return SqliteCoordinatorStore.open(vertx, url);
+            // 0600 before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
+            if (dbFile != null) {
+                for (Path f : PrivateFiles.sqliteFiles(dbFile)) PrivateFiles.tightenIfExists(f);
+                PrivateFiles.ensureFile(dbFile);
+            }
+            SqliteCoordinatorStore s = SqliteCoordinatorStore.open(vertx, url);
+            if (dbFile != null) {
+                for (Path f : PrivateFiles.sqliteFiles(dbFile)) PrivateFiles.tightenIfExists(f);
+            }
+            return s;
+        } catch (IOException e) {
+            throw new CoordinatorStartException("cannot secure the database file " + dbFile + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new CoordinatorStartException("database error opening " + url + ": " + e.getMessage(), e);
         }

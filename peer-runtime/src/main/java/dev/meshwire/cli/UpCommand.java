@@ -6,6 +6,7 @@ import dev.meshwire.peer.daemon.DaemonLauncher;
 import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import java.time.Duration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -13,6 +14,9 @@ import picocli.CommandLine.Option;
 @Command(name = "up", description = "Start the daemon (detached unless --foreground).")
 final class UpCommand extends Verb {
     @Option(names = "--foreground", description = "run in this process until stopped") boolean foreground;
+    @Option(names = "--timeout", paramLabel = "DURATION",
+            description = "how long to wait for the daemon to answer, e.g. 60s, 1500ms, 2m (default: $MESHWIRE_START_TIMEOUT, else 60s)")
+    String timeout;
 
     @Override
     public Integer call() throws Exception {
@@ -27,13 +31,21 @@ final class UpCommand extends Verb {
             dev.meshwire.peer.p2p.NativeWebRtc.get().shutdown();
             return ExitCodes.OK;
         }
+        Duration wait = DaemonLauncher.startWait(timeout != null ? timeout : System.getenv(DaemonLauncher.START_TIMEOUT_ENV));
         IpcClient c = DaemonLauncher.running(home);
         if (c != null) {
             out().println("meshwire daemon already running (" + c.baseUrl() + ", home " + home.root() + ")");
             return ExitCodes.OK;
         }
-        c = DaemonLauncher.spawn(home);
+        // Concurrent starts (another 'up', a verb that starts the daemon) wait for the one that wins.
+        DaemonLauncher.Started s = DaemonLauncher.start(home, wait, line -> main().err.println("meshwire: " + line));
+        c = s.client();
         JsonNode st = c.status().path("daemon");
+        if (!s.spawnedHere()) {
+            out().println("meshwire daemon already running (pid " + st.path("pid").asText() + ", " + c.baseUrl()
+                    + ", home " + home.root() + ")");
+            return ExitCodes.OK;
+        }
         out().println("meshwire daemon started: pid " + st.path("pid").asText() + ", ipc " + c.baseUrl()
                 + ", log " + home.logFile());
         return ExitCodes.OK;

@@ -30,7 +30,8 @@ abstract class Verb implements Callable<Integer> {
 
     /** The running daemon of this home, started (detached) if it is not running. */
     IpcClient daemon() {
-        return DaemonLauncher.ensureRunning(home());
+        return DaemonLauncher.ensureRunning(home(), DaemonLauncher.startWait(System.getenv(DaemonLauncher.START_TIMEOUT_ENV)),
+                line -> main().err.println("meshwire: " + line));
     }
 
     /**

@@ -11,6 +11,10 @@ import dev.meshwire.signaling.frame.ProtocolException;
 import dev.meshwire.signaling.invite.Invite;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -20,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -46,6 +51,8 @@ public final class CoordinatorLink implements AutoCloseable {
     // Kept in a field on purpose: Vert.x 5 closes unreachable clients through a Cleaner.
     private final WebSocketClient client;
     private final String wsUrl;
+    private final String healthUrl;
+    private HttpClient probeClient; // created at the first probe; only used on the context
     private final Identity identity;
     private final String displayName;
     private final LinkSettings settings;
@@ -67,6 +74,10 @@ public final class CoordinatorLink implements AutoCloseable {
     private int attempt;
     private long pingTimer = -1;
     private long reconnectTimer = -1;
+    private long probeTimer = -1;
+    private boolean probeSawDown; // the coordinator went away or was unreachable: a later 200 means "healthy again"
+    private boolean shortcutUsed; // one probe shortcut per outage (reset by hello_ack): never a tight loop
+    private volatile long probeRecoveries;
     private boolean closing;
 
     /**
@@ -82,6 +93,7 @@ public final class CoordinatorLink implements AutoCloseable {
                 .setMaxFrameSize(MAX_FRAME).setMaxMessageSize(MAX_FRAME)
                 .setConnectTimeout((int) settings.connectTimeout().toMillis()));
         this.wsUrl = CoordinatorUrls.wsEndpoint(coordinatorUrl);
+        this.healthUrl = CoordinatorUrls.httpBase(coordinatorUrl) + "/health";
         this.meshId = joinInvite != null ? joinInvite.mesh() : meshId;
         this.identity = identity;
         this.joinInvite = joinInvite;
@@ -171,12 +183,19 @@ public final class CoordinatorLink implements AutoCloseable {
         if (f != null) f.completeExceptionally(t);
     }
 
+    /** How many times a health probe cut a reconnect wait short (tests look at it). */
+    public long probeRecoveries() { return probeRecoveries; }
+
     private void connect() {
         if (closing) return;
         reconnectTimer = -1;
+        cancelProbe();
         setState(state == LinkState.CONNECTED ? LinkState.RECONNECTING : state, null);
         client.connect(new WebSocketConnectOptions().setAbsoluteURI(wsUrl)).onComplete(ar -> {
             if (ar.failed()) {
+                // Not reachable at all (refused, timed out): the coordinator is down, so a later 200 from
+                // /health means it is back. A rejected upgrade comes from a live server: not "down".
+                if (!(ar.cause() instanceof io.vertx.core.http.UpgradeRejectedException)) probeSawDown = true;
                 lastError = "cannot reach coordinator at " + wsUrl + ": " + ar.cause().getMessage();
                 log.info("mesh {}: {}", meshId, lastError);
                 onDisconnected(-1, lastError);
@@ -195,6 +214,7 @@ public final class CoordinatorLink implements AutoCloseable {
                 if (ws == mine) {
                     ws = null;
                     Short code = mine.closeStatusCode();
+                    if (code == null) probeSawDown = true; // the socket just died: no close frame at all
                     onDisconnected(code == null ? -1 : code, mine.closeReason());
                 }
             });
@@ -310,6 +330,8 @@ public final class CoordinatorLink implements AutoCloseable {
             log.warn("mesh {}: hello_ack listener failed", meshId, e);
         }
         attempt = 0;
+        probeSawDown = false;
+        shortcutUsed = false;
         lastError = null;
         connectedSince = System.currentTimeMillis();
         setState(LinkState.CONNECTED, null);
@@ -363,11 +385,73 @@ public final class CoordinatorLink implements AutoCloseable {
             return;
         }
         if (code > 0 && lastError == null) lastError = why;
+        // 1001 (going away: a coordinator shutting down) and 1006 (a crash, a dropped network; a socket
+        // closed without any code is marked where it closes):
+        // the coordinator is gone, so a 200 from /health later means it is back.
+        if (code == 1001 || code == 1006) probeSawDown = true;
         if (!firstAck.isDone()) firstAck.completeExceptionally(new IllegalStateException(lastError != null ? lastError : why));
-        long delay = settings.backoffFor(attempt++).toMillis();
+        long delay = settings.backoffFor(attempt++).toMillis(); // full jitter: uniform in [0, ceiling]
         setState(LinkState.RECONNECTING, lastError);
         log.info("mesh {}: {}; reconnecting in {} ms", meshId, why, delay);
         reconnectTimer = vertx.setTimer(Math.max(1, delay), id -> connect());
+        scheduleProbe();
+    }
+
+    // ---- health probe while waiting to reconnect ----
+
+    private void scheduleProbe() {
+        if (closing || reconnectTimer < 0 || probeTimer >= 0) return;
+        long d = settings.probeDelayMillis(ThreadLocalRandom.current());
+        if (d <= 0) return;
+        probeTimer = vertx.setTimer(d, id -> {
+            probeTimer = -1;
+            probe();
+        });
+    }
+
+    private void cancelProbe() {
+        if (probeTimer >= 0) {
+            vertx.cancelTimer(probeTimer);
+            probeTimer = -1;
+        }
+    }
+
+    /**
+     * One {@code GET /health}: when the coordinator answers 200 after it was seen gone (the socket
+     * closed with 1001/1006, a connect or a probe could not reach it), the wait is cut short and the
+     * ladder starts again at its first step (the coordinator is back, so the next failure is news, not
+     * more of the same outage). Once per outage: if that reconnect fails too, the ladder runs its
+     * course until a {@code hello_ack}. A coordinator that is healthy all along but refuses the socket
+     * gets the plain backoff, so the probe never turns the ladder into a tight retry loop.
+     */
+    private void probe() {
+        if (closing || reconnectTimer < 0) return;
+        if (probeClient == null) {
+            int timeout = (int) Math.max(200, Math.min(settings.connectTimeout().toMillis(), 2_000));
+            probeClient = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeout).setKeepAlive(false));
+        }
+        long timeout = Math.max(200, Math.min(settings.connectTimeout().toMillis(), 2_000));
+        probeClient.request(new RequestOptions().setMethod(HttpMethod.GET).setAbsoluteURI(healthUrl)
+                        .setConnectTimeout(timeout).setTimeout(timeout))
+                .compose(req -> req.send().compose(resp -> resp.body().map(b -> resp.statusCode())))
+                .onComplete(ar -> {
+                    if (closing || reconnectTimer < 0) return; // reconnected meanwhile, or closed
+                    boolean healthy = ar.succeeded() && ar.result() == 200;
+                    if (!healthy) probeSawDown = true;
+                    if (healthy && probeSawDown && !shortcutUsed) {
+                        probeSawDown = false;
+                        shortcutUsed = true;
+                        vertx.cancelTimer(reconnectTimer);
+                        attempt = 0;
+                        probeRecoveries++;
+                        log.info("mesh {}: coordinator answers /health again; reconnecting now", meshId);
+                        connect();
+                    } else if (!healthy) {
+                        scheduleProbe();
+                    }
+                    // healthy but never seen down (or already shortcut once in this outage): stop probing,
+                    // the backoff timer reconnects
+                });
     }
 
     private void setState(LinkState s, String detail) {
@@ -387,6 +471,8 @@ public final class CoordinatorLink implements AutoCloseable {
         context.runOnContext(v -> {
             closing = true;
             if (reconnectTimer >= 0) vertx.cancelTimer(reconnectTimer);
+            cancelProbe();
+            if (probeClient != null) probeClient.close();
             if (pingTimer >= 0) vertx.cancelTimer(pingTimer);
             if (ws != null && !ws.isClosed()) {
                 ws.close((short) CloseCodes.NORMAL, "client closing");

@@ -105,6 +105,8 @@ public final class Daemon implements RunningDaemon {
     }
 
     private void boot() {
+        // The log (written by the launcher's redirect) may predate 0600 homes: tighten it too.
+        if (java.nio.file.Files.exists(home.logFile())) MeshwireHome.touchPrivate(home.logFile());
         Sodium.get(); // load libsodium up front: 150-250 ms we do not want in the first message
         inbox = new Inbox(home.inboxDb());
         retention = new InboxRetention(inbox, options.inboxRetention());

@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <pre>
  * home/
- *   daemon/ pid, port, token, daemon.lock, daemon.log, inbox.db, outbox.db, meshstate.db
+ *   daemon/ pid, port, token, daemon.lock, start.lock, starting, daemon.log, inbox.db, outbox.db, meshstate.db
+ *           (and the databases' -wal / -shm, 0600 like their database)
  *   meshes/&lt;mesh-name&gt;/ mesh.json, identity.key
  * </pre>
  */
@@ -55,6 +56,10 @@ public final class MeshwireHome {
     public Path portFile() { return daemonDir().resolve("port"); }
     public Path tokenFile() { return daemonDir().resolve("token"); }
     public Path lockFile() { return daemonDir().resolve("daemon.lock"); }
+    /** Held by a command while it starts the daemon, so concurrent starts wait for one daemon. */
+    public Path startLockFile() { return daemonDir().resolve("start.lock"); }
+    /** The pid a start spawned, until its daemon answers (so {@code down} can stop a slow start). */
+    public Path startingFile() { return daemonDir().resolve("starting"); }
     public Path logFile() { return daemonDir().resolve("daemon.log"); }
     public Path inboxDb() { return daemonDir().resolve("inbox.db"); }
     public Path outboxDb() { return daemonDir().resolve("outbox.db"); }

@@ -19,17 +19,36 @@ public final class Sqlite {
     /** Opens (creating if needed, mode 0600) {@code dbFile} with the daemon's pragmas. */
     public static Connection open(Path dbFile) throws SQLException {
         MeshwireHome.touchPrivate(dbFile); // 0600 before SQLite creates it with the umask
+        // SQLite creates -wal and -shm with the database file's mode, but leaves existing ones (a crash
+        // leaves them behind) as they are: tighten those left by an older release.
+        tightenCompanions(dbFile);
         Connection conn = DriverManager.getConnection("jdbc:sqlite:" + dbFile);
         try (Statement st = conn.createStatement()) {
             st.execute("PRAGMA journal_mode=WAL");
             st.execute("PRAGMA synchronous=NORMAL");
             st.execute("PRAGMA busy_timeout=5000");
             st.execute("PRAGMA foreign_keys=ON");
-        } catch (SQLException e) {
+            tightenCompanions(dbFile);
+        } catch (SQLException | java.io.UncheckedIOException e) {
             conn.close();
             throw e;
         }
         return conn;
+    }
+
+    /** Sets {@code <db>-wal}, {@code <db>-shm} and {@code <db>-journal} to 0600 where they exist. */
+    public static void tightenCompanions(Path dbFile) {
+        for (String suffix : new String[] {"-wal", "-shm", "-journal"}) {
+            Path f = dbFile.resolveSibling(dbFile.getFileName() + suffix);
+            try {
+                if (java.nio.file.Files.exists(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                        && !java.nio.file.Files.getPosixFilePermissions(f).equals(MeshwireHome.FILE_MODE)) {
+                    java.nio.file.Files.setPosixFilePermissions(f, MeshwireHome.FILE_MODE);
+                }
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot make " + f + " private: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The schema version ({@code PRAGMA user_version}); 0 for a new database. */

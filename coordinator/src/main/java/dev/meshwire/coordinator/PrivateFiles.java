@@ -1,0 +1,87 @@
+package dev.meshwire.coordinator;
+
+import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The coordinator's data directory holds member names, keys, message metadata and the mesh
+ * authority secret keys: the directory is 0700 and every file in it 0600. New files are created
+ * with that mode; existing ones with a looser mode are tightened at start (one log line each).
+ * SQLite creates {@code -wal} and {@code -shm} itself with the database file's mode, so the
+ * database file is created (or tightened) before SQLite opens it, and all three are checked after.
+ */
+public final class PrivateFiles {
+    private static final Logger LOG = LoggerFactory.getLogger(PrivateFiles.class);
+    public static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+    public static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
+
+    private PrivateFiles() {}
+
+    /** Creates {@code dir} (and parents) with 0700, or tightens an existing one to 0700 (logged). */
+    public static void ensureDir(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            Path parent = dir.toAbsolutePath().getParent();
+            if (parent != null && !Files.isDirectory(parent)) Files.createDirectories(parent);
+            try {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
+            } catch (FileAlreadyExistsException raced) {
+                // created concurrently: tightened below
+            }
+        }
+        tighten(dir, DIR_MODE, "data directory");
+    }
+
+    /** Creates an empty 0600 file if missing, or tightens an existing one to 0600 (logged). */
+    public static void ensureFile(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            try {
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
+            } catch (FileAlreadyExistsException raced) {
+                // created concurrently: tightened below
+            }
+        }
+        tighten(file, FILE_MODE, "file");
+    }
+
+    /** Tightens {@code file} to 0600 if it exists. */
+    public static void tightenIfExists(Path file) throws IOException {
+        if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) tighten(file, FILE_MODE, "file");
+    }
+
+    /** The database file of a {@code jdbc:sqlite:} URL, or null for an in-memory database. */
+    public static Path sqliteFile(String jdbcUrl) {
+        String rest = jdbcUrl.substring("jdbc:sqlite:".length());
+        int q = rest.indexOf('?');
+        if (q >= 0) rest = rest.substring(0, q);
+        if (rest.startsWith("file:")) rest = rest.substring("file:".length());
+        if (rest.isEmpty() || rest.equals(":memory:") || rest.contains("mode=memory")) return null;
+        return Path.of(rest);
+    }
+
+    /** The database file and its SQLite companions ({@code -wal}, {@code -shm}, {@code -journal}). */
+    public static Path[] sqliteFiles(Path db) {
+        return new Path[] {db, db.resolveSibling(db.getFileName() + "-wal"), db.resolveSibling(db.getFileName() + "-shm"),
+                db.resolveSibling(db.getFileName() + "-journal")};
+    }
+
+    private static void tighten(Path p, Set<PosixFilePermission> mode, String what) throws IOException {
+        Set<PosixFilePermission> now;
+        try {
+            now = Files.getPosixFilePermissions(p, LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException e) {
+            return; // not a POSIX file system
+        }
+        if (now.equals(mode)) return;
+        Files.setPosixFilePermissions(p, mode);
+        LOG.info("{} {} was {}; now {} (it holds member keys and message metadata)", what, p.toAbsolutePath(),
+                PosixFilePermissions.toString(now), PosixFilePermissions.toString(mode));
+    }
+}
