@@ -6,7 +6,10 @@
 # Results: bench/results/revocation-<date>.json. Needs libpulse0 (WebRTC natives).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -pl signaling,turn-relay,coordinator install -DskipTests
-mvn -q -pl peer-runtime test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# Builds with package only (never install: the reactor resolves its own modules); SKIP_BUILD=1 reuses the build.
+if [ -z "${SKIP_BUILD:-}" ]; then
+  mvn -B -q -pl peer-runtime -am package dependency:build-classpath -DskipTests \
+    -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+fi
 CP="peer-runtime/target/test-classes:peer-runtime/target/classes:$(cat peer-runtime/target/bench.classpath)"
 exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.meshwire.peer.daemon.RevocationBench "${1:-20}"
