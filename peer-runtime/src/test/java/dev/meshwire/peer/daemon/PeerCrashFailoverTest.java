@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -154,27 +155,16 @@ class PeerCrashFailoverTest {
         }
 
         // Alice keeps sending (every 50 ms) from before the kill until 1 s after it.
-        long[] killAt = {0};
-        Thread sender = new Thread(() -> {
-            for (int i = 0; ; i++) {
-                long k = killAt[0];
-                if (k != 0 && System.currentTimeMillis() > k + 1_000) return;
-                String t = prefix + "stream-" + i;
-                sent.add(new Sent(t, send("bob", t), System.currentTimeMillis()));
-                try {
-                    Thread.sleep(50);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "alice-sender");
-        sender.start();
+        AtomicLong killAt = new AtomicLong();
+        PacedSender sender = PacedSender.start(50, i -> {
+            String t = prefix + "stream-" + i;
+            sent.add(new Sent(t, send("bob", t), System.currentTimeMillis()));
+        }, () -> killAt.get() != 0 && System.currentTimeMillis() > killAt.get() + 1_000);
         await("alice sent a few while bob is alive", WAIT, () -> sent.size() >= 10);
-        killAt[0] = System.currentTimeMillis();
+        killAt.set(System.currentTimeMillis());
         bobProcess.destroyForcibly(); // SIGKILL
         assertTrue(bobProcess.waitFor(20, TimeUnit.SECONDS), "bob's process is gone");
-        sender.join(30_000);
-        assertFalse(sender.isAlive());
+        sender.awaitDone(30);
 
         // Every message is accepted by the coordinator (bob is offline: queued for him), none on the direct path.
         long unackedAtKill = 0;   // kill -> the last message that was on the direct path at the kill is accepted by the coordinator
@@ -192,10 +182,10 @@ class PeerCrashFailoverTest {
             String receipt = row.path("recipients").get(0).path("messageId").asText();
             // Bob acked nothing, so no message may be done on the direct path.
             assertFalse(receipt.startsWith("p2p:"), s.text() + " was never acked by bob, yet done on the direct path: " + row);
-            last = Math.max(last, doneAt - killAt[0]);
-            if (s.sentAt() < killAt[0]) {
+            last = Math.max(last, doneAt - killAt.get());
+            if (s.sentAt() < killAt.get()) {
                 onDirectAtKill++;
-                unackedAtKill = Math.max(unackedAtKill, doneAt - killAt[0]);
+                unackedAtKill = Math.max(unackedAtKill, doneAt - killAt.get());
             } else {
                 afterKill++;
                 sentAfterKill = Math.max(sentAfterKill, doneAt - row.path("createdAt").asLong());
@@ -243,26 +233,16 @@ class PeerCrashFailoverTest {
         });
         String prefix = "frozen-" + UUID.randomUUID() + "-";
         List<Sent> sent = new CopyOnWriteArrayList<>();
-        long[] stopAt = {0};
-        Thread sender = new Thread(() -> {
-            for (int i = 0; ; i++) {
-                long k = stopAt[0];
-                if (k != 0 && System.currentTimeMillis() > k + 2_000) return;
-                String t = prefix + i;
-                sent.add(new Sent(t, send("bob", t), System.currentTimeMillis()));
-                try {
-                    Thread.sleep(100);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }, "alice-sender");
-        sender.start();
+        AtomicLong stopAt = new AtomicLong();
+        PacedSender sender = PacedSender.start(100, i -> {
+            String t = prefix + i;
+            sent.add(new Sent(t, send("bob", t), System.currentTimeMillis()));
+        }, () -> stopAt.get() != 0 && System.currentTimeMillis() > stopAt.get() + 2_000);
         await("alice sent a few while bob runs", WAIT, () -> sent.size() >= 5);
-        stopAt[0] = System.currentTimeMillis();
+        stopAt.set(System.currentTimeMillis());
         signal("STOP", bobProcess.pid());
         try {
-            sender.join(30_000);
+            sender.awaitDone(30);
             long closedAt = await("alice's channel to the frozen bob is closed", Duration.ofSeconds(30),
                     () -> direct().engine().state(bobPub) == null ? System.currentTimeMillis() : null);
             long last = 0;
@@ -271,13 +251,13 @@ class PeerCrashFailoverTest {
                     JsonNode r = a.message(s.id());
                     return "done".equals(r.path("state").asText()) ? r : null;
                 });
-                last = Math.max(last, row.path("doneAt").asLong() - stopAt[0]);
+                last = Math.max(last, row.path("doneAt").asLong() - stopAt.get());
             }
             System.out.printf("frozen peer (SIGSTOP, coordinator unaware): channel closed %d ms after the freeze; every message "
                     + "(%d, sent until 2 s after it) accepted by the coordinator %d ms after the freeze (rule: 6500 ms after the last frame heard)%n",
-                    closedAt - stopAt[0], sent.size(), last);
+                    closedAt - stopAt.get(), sent.size(), last);
             // 6.5 s of trust + one more heartbeat interval at most since bob's last frame was before the freeze; slack for load.
-            assertTrue(closedAt - stopAt[0] <= 6_500 + 6_000, "closed by the heartbeat rule: " + (closedAt - stopAt[0]) + " ms");
+            assertTrue(closedAt - stopAt.get() <= 6_500 + 6_000, "closed by the heartbeat rule: " + (closedAt - stopAt.get()) + " ms");
             assertTrue(last <= 6_500 + 6_000, "all on the relay: " + last + " ms");
         } finally {
             signal("CONT", bobProcess.pid());
