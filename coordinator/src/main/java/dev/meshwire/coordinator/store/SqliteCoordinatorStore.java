@@ -179,40 +179,17 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         insertAuthorityKey(authority);
         for (MeshEvent e : genesis) insertEvent(e);
         StateRef head = genesis.get(genesis.size() - 1).ref();
-        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO mesh_heads(mesh_id, version, hash) VALUES (?,?,?)")) {
-            ps.setString(1, meshId);
-            ps.setLong(2, head.version());
-            ps.setString(3, head.head());
-            ps.executeUpdate();
-        }
+        update("INSERT INTO mesh_heads(mesh_id, version, hash) VALUES (?,?,?)", meshId, head.version(), head.head());
     }
 
     private void insertAuthorityKey(AuthorityKey k) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-                "INSERT INTO authority_keys(mesh_id, public_key, secret_key, created_at, retired_at) VALUES (?,?,?,?,?)")) {
-            ps.setString(1, k.meshId());
-            ps.setString(2, k.publicKey());
-            ps.setString(3, k.secretKey());
-            ps.setLong(4, k.createdAt());
-            ps.setObject(5, k.retiredAt());
-            ps.executeUpdate();
-        }
+        update("INSERT INTO authority_keys(mesh_id, public_key, secret_key, created_at, retired_at) VALUES (?,?,?,?,?)",
+                k.meshId(), k.publicKey(), k.secretKey(), k.createdAt(), k.retiredAt());
     }
 
     private void insertEvent(MeshEvent e) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(
-                "INSERT INTO mesh_events(mesh_id, version, hash, prev, kind, at, actor, data, signature) VALUES (?,?,?,?,?,?,?,?,?)")) {
-            ps.setString(1, e.mesh());
-            ps.setLong(2, e.version());
-            ps.setString(3, e.hash());
-            ps.setString(4, e.prev());
-            ps.setString(5, e.kind());
-            ps.setLong(6, e.at());
-            ps.setString(7, e.actor());
-            ps.setString(8, CanonicalJson.write(e.data()));
-            ps.setString(9, e.signature());
-            ps.executeUpdate();
-        }
+        update("INSERT INTO mesh_events(mesh_id, version, hash, prev, kind, at, actor, data, signature) VALUES (?,?,?,?,?,?,?,?,?)",
+                e.mesh(), e.version(), e.hash(), e.prev(), e.kind(), e.at(), e.actor(), CanonicalJson.write(e.data()), e.signature());
     }
 
     private void insertMember(MemberRecord m) throws SQLException {
