@@ -47,9 +47,16 @@ final class StatusReport {
                         "done", drain.doneCount(), "retried", drain.retriedCount(), "dead", drain.deadCount()),
                 "unread", src.inbox().unreadCount(null),
                 "p2p", IpcClient.map("mode", src.direct().settings().mode().wireName(), "available", src.direct().enabled(),
-                        "metrics", src.direct().metrics().snapshot()));
+                        "metrics", src.direct().metrics().snapshot(), "backlogPeakBytes", backlogPeakBytes()));
         List<Object> meshes = new ArrayList<>();
         for (MeshSession s : src.meshes().all()) meshes.add(MeshSummary.json(s));
         return IpcClient.map("daemon", daemon, "meshes", meshes);
+    }
+
+    /** The most bytes one direct session held for a peer that had not acked them, over the meshes' current engines. */
+    private long backlogPeakBytes() {
+        long peak = 0;
+        for (var d : src.direct().all()) peak = Math.max(peak, d.engine().peakBacklogBytes());
+        return peak;
     }
 }

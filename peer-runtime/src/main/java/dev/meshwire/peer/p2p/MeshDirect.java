@@ -85,7 +85,10 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
                 metrics.failures.increment();
                 log.info("mesh {}: direct channel to {} failed ({}); staying on the relay", session.name(), peer.substring(0, 12), reason);
             }
-            case CLOSED -> log.info("mesh {}: direct channel to {} closed ({})", session.name(), peer.substring(0, 12), reason);
+            case CLOSED -> {
+                if (reason != null && reason.startsWith(P2pEngine.STALLED)) metrics.stalled.increment();
+                log.info("mesh {}: direct channel to {} closed ({})", session.name(), peer.substring(0, 12), reason);
+            }
             default -> { }
         }
     }

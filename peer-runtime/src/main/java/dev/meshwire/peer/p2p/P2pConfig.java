@@ -28,6 +28,8 @@ import java.util.function.Predicate;
  *                         for a direct path; doubles per consecutive TURN outcome up to {@code directRetryMax} and
  *                         resets once a direct pair is selected
  * @param directRetryMax   the longest wait between two such retries
+ * @param backlog          per session: how many messages and bytes may wait for a peer that does not keep up
+ *                         (sends beyond go to the relay) and how long without an ack before it is closed as stalled
  */
 public record P2pConfig(
         List<IceServer> iceServers,
@@ -45,7 +47,8 @@ public record P2pConfig(
         long lowWatermark,
         Duration sweepInterval,
         Duration directRetryBase,
-        Duration directRetryMax) {
+        Duration directRetryMax,
+        BacklogLimits backlog) {
 
     public P2pConfig {
         iceServers = List.copyOf(iceServers);
@@ -57,59 +60,65 @@ public record P2pConfig(
         requirePositive(sweepInterval, "sweepInterval");
         requirePositive(directRetryBase, "directRetryBase");
         requirePositive(directRetryMax, "directRetryMax");
+        if (backlog == null) throw new IllegalArgumentException("backlog limits are required");
         if (maxMessageBytes < 1) throw new IllegalArgumentException("maxMessageBytes must be positive");
         if (lowWatermark < 0 || highWatermark < lowWatermark) {
             throw new IllegalArgumentException("need 0 <= lowWatermark <= highWatermark");
         }
     }
 
-    /** Production values: host candidates only, 20 s connect, 5 min idle, 1 h lifetime, 64 MiB messages. */
+    /** Production values: host candidates only, 20 s connect, 5 min idle, 1 h lifetime, 64 MiB messages, {@link BacklogLimits#defaults()}. */
     public static P2pConfig defaults() {
         return new P2pConfig(List.of(), false, true, null,
                 Duration.ofSeconds(20), Duration.ofMinutes(5), Duration.ofHours(1), true,
                 Duration.ofSeconds(5), Duration.ofMinutes(5),
                 64 << 20, 8L << 20, 1L << 20, Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofMinutes(10));
+                Duration.ofSeconds(10), Duration.ofMinutes(10), BacklogLimits.defaults());
     }
 
     public P2pConfig withIceServers(List<IceServer> servers, boolean relayOnly) {
         return new P2pConfig(servers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax);
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax, backlog);
     }
 
     public P2pConfig withDisableTcp(boolean disable) {
         return new P2pConfig(iceServers, relayOnly, disable, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax);
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax, backlog);
     }
 
     public P2pConfig withCandidateFilter(Predicate<String> filter) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, filter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax);
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax, backlog);
     }
 
     public P2pConfig withTimers(Duration connect, Duration idle, Duration lifetime, Duration sweep) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connect, idle, lifetime,
-                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweep, directRetryBase, directRetryMax);
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweep, directRetryBase, directRetryMax, backlog);
     }
 
     public P2pConfig withRetry(Duration base, Duration max) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, base, max, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax);
+                rehandshake, base, max, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax, backlog);
     }
 
     public P2pConfig withRehandshake(boolean on) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                on, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax);
+                on, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax, backlog);
     }
 
     public P2pConfig withLimits(int maxMessage, long high, long low) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, retryBase, retryMax, maxMessage, high, low, sweepInterval, directRetryBase, directRetryMax);
+                rehandshake, retryBase, retryMax, maxMessage, high, low, sweepInterval, directRetryBase, directRetryMax, backlog);
     }
 
     public P2pConfig withDirectRetry(Duration base, Duration max) {
         return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
-                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, base, max);
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, base, max, backlog);
+    }
+
+    public P2pConfig withBacklog(BacklogLimits limits) {
+        return new P2pConfig(iceServers, relayOnly, disableTcp, candidateFilter, connectTimeout, idleTimeout, maxLifetime,
+                rehandshake, retryBase, retryMax, maxMessageBytes, highWatermark, lowWatermark, sweepInterval, directRetryBase, directRetryMax, limits);
     }
 
     private static void requirePositive(Duration d, String name) {

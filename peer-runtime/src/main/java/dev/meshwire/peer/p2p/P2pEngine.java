@@ -62,6 +62,8 @@ public final class P2pEngine implements AutoCloseable {
     private static final int REMEMBERED_SESSION_IDS = 64;
     /** The refusal reason for a signal or a frame whose sender fails the membership predicate. */
     public static final String NOT_A_MEMBER = "sender is not an active member of this mesh";
+    /** How the close reason of a session closed by the stall rule ({@link BacklogLimits#stallTimeout()}) starts. */
+    public static final String STALLED = "peer stalled";
 
     private final NativeWebRtc natives;
     private final Identity identity;
@@ -92,6 +94,9 @@ public final class P2pEngine implements AutoCloseable {
     private final Map<String, Set<String>> seenSessionIds = new HashMap<>();
     private volatile boolean closed;
     private final java.util.concurrent.atomic.AtomicLong refusedFrames = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong backlogRefusals = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong stalledSessions = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong peakBacklogBytes = new java.util.concurrent.atomic.AtomicLong();
     /** The ICE servers new sessions use; replaced when the coordinator hands out fresh TURN credentials. */
     private volatile List<IceServer> iceServers;
     /** Test hook: received messages are delivered but not acked (to leave the sender with unacked messages). */
@@ -363,6 +368,39 @@ public final class P2pEngine implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.debug("signaling send failed", e);
         }
+    }
+
+    /** The backlog of the session with {@code peer} ({@link BacklogLimits}); empty without a session. */
+    public BacklogSize backlog(String peer) {
+        P2pSession s = sessions.get(peer);
+        return s == null ? BacklogSize.EMPTY : s.backlog();
+    }
+
+    /** Sends refused with {@link P2pException#BACKLOG_FULL} since the engine started. */
+    public long backlogRefusals() {
+        return backlogRefusals.get();
+    }
+
+    /** Sessions closed by the stall rule since the engine started. */
+    public long stalledSessions() {
+        return stalledSessions.get();
+    }
+
+    /** The most payload bytes any one session's backlog held at once since the engine started. */
+    public long peakBacklogBytes() {
+        return peakBacklogBytes.get();
+    }
+
+    void backlogRefused() {
+        backlogRefusals.incrementAndGet();
+    }
+
+    void backlogHeld(long bytes) {
+        peakBacklogBytes.accumulateAndGet(bytes, Math::max);
+    }
+
+    void sessionStalled() {
+        stalledSessions.incrementAndGet();
     }
 
     /** Frames acked and dropped because their sender failed the membership predicate. */

@@ -14,6 +14,11 @@ public final class P2pException extends TransportException {
     public static final String UNAVAILABLE = "p2p_unavailable";
     /** The channel closed or failed after the message was taken and before it was acked. */
     public static final String CHANNEL_CLOSED = "p2p_channel_closed";
+    /**
+     * The session's backlog (queued and unacked messages, {@link BacklogLimits}) is full: the peer does not keep
+     * up. Returned at once, the message was not taken; the caller sends it via the relay.
+     */
+    public static final String BACKLOG_FULL = "p2p_backlog_full";
     /** The message is empty or larger than {@link P2pConfig#maxMessageBytes()}. Not retryable. */
     public static final String BAD_MESSAGE = "p2p_bad_message";
 

@@ -90,6 +90,10 @@ final class P2pSession {
     private Outgoing current;
     private final LinkedHashMap<Long, Outgoing> unacked = new LinkedHashMap<>();
     private final FrameAssembler assembler;
+    private final SendBacklog backlog;
+    /** Last sign the peer consumes our messages: a message acked, or the backlog starting from empty. */
+    private volatile long lastProgressNanos = System.nanoTime();
+    private ScheduledFuture<?> stallTimer;
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
     private volatile boolean waitingForDrain;
     private ScheduledFuture<?> connectTimer;
@@ -110,6 +114,8 @@ final class P2pSession {
         final boolean heartbeat;
         /** Already handed back to the caller (path untrusted): a late ack is ignored. */
         boolean reported;
+        /** Counted out of the backlog (acked or reported); guards against counting it out twice. */
+        boolean released;
 
         Outgoing(byte[] payload) {
             this(payload, false);
@@ -127,6 +133,7 @@ final class P2pSession {
         this.sessionId = sessionId;
         this.offerer = offerer;
         this.assembler = new FrameAssembler(engine.config().maxMessageBytes());
+        this.backlog = new SendBacklog(engine.config().backlog());
     }
 
     SessionState state() {
@@ -140,6 +147,11 @@ final class P2pSession {
     /** Nothing queued, being sent or waiting for an ack: closing now costs no resend (engine thread). */
     boolean quiet() {
         return queue.isEmpty() && current == null && unacked.values().stream().allMatch(o -> o.heartbeat);
+    }
+
+    /** Messages taken and not yet acked or handed back, and their payload bytes. */
+    BacklogSize backlog() {
+        return backlog.size();
     }
 
     /** False while the path is suspect (ICE disconnected): sends are refused and go to the relay. */
@@ -251,6 +263,7 @@ final class P2pSession {
             lastHeardNanos = openedNanos;
             engine.sessionOpened(this);
             heartbeatTimer = engine.scheduleAtFixedRate(this::heartbeatTick, HEARTBEAT_INTERVAL_MS);
+            stallTimer = engine.scheduleAtFixedRate(this::stallCheck, stallCheckPeriodMs(engine.config().backlog()));
             scheduleTrustCheck(TRUST_MS);
             requestStats();
             scheduleStatsRefresh(0);
@@ -348,6 +361,35 @@ final class P2pSession {
         }
     }
 
+    /** A quarter of the stall timeout, between 100 ms and 5 s: a stall is seen at most that late. */
+    static long stallCheckPeriodMs(BacklogLimits limits) {
+        return Math.max(100, Math.min(5_000, limits.stallTimeout().toMillis() / 4));
+    }
+
+    /**
+     * Closes the session when messages wait and none was acked for the stall timeout: the peer is alive
+     * enough to answer heartbeats (else the trust rule would have closed it) but does not take our
+     * messages — it stopped reading, or never acks. Its unacked messages go back to the caller for the relay.
+     */
+    private void stallCheck() {
+        if (state != SessionState.OPEN || backlog.empty()) return;
+        long waitedMs = (System.nanoTime() - lastProgressNanos) / 1_000_000;
+        long limit = engine.config().backlog().stallTimeout().toMillis();
+        if (waitedMs < limit) return;
+        BacklogSize size = backlog.size();
+        LOG.info("direct channel to {}: {} messages ({} bytes) waiting and no ack for {} ms; closing it as stalled, they go to the relay",
+                engine.shortKey(peer), size.messages(), size.bytes(), waitedMs);
+        engine.sessionStalled();
+        close(SessionState.CLOSED, P2pEngine.STALLED + ": " + size.messages() + " messages waiting, no ack for " + waitedMs + " ms", true);
+    }
+
+    /** Counts {@code o} out of the backlog once, when it is acked or handed back. */
+    private void release(Outgoing o) {
+        if (o.heartbeat || o.released) return;
+        o.released = true;
+        backlog.release(o.payload.length);
+    }
+
     /**
      * Stops trusting the path: new sends are refused (the caller uses the relay) and every message not
      * yet acked is handed back now, as if the channel had died. A message whose chunks are half sent
@@ -370,6 +412,7 @@ final class P2pSession {
         for (Outgoing o : lost) {
             if (o.heartbeat || o.reported) continue;
             o.reported = true;
+            release(o);
             out.add(new Unacked(peer, sessionId, o.id, o.payload));
             o.future.completeExceptionally(new P2pException(P2pException.CHANNEL_CLOSED,
                     "direct channel to " + engine.shortKey(peer) + " closed before the ack (" + reason + ")", o.payload));
@@ -380,11 +423,25 @@ final class P2pSession {
     // ---- sending (any thread enqueues, engine thread pumps) ----
 
     CompletableFuture<Ack> enqueue(byte[] payload) {
+        long held = backlog.admit(payload.length);
+        if (held < 0) {
+            BacklogSize size = backlog.size();
+            engine.backlogRefused();
+            BacklogLimits limits = engine.config().backlog();
+            return CompletableFuture.failedFuture(new P2pException(P2pException.BACKLOG_FULL, "the direct channel to "
+                    + engine.shortKey(peer) + " already holds " + size.messages() + " messages (" + size.bytes()
+                    + " bytes) that the peer has not acked (limits " + limits.maxMessages() + " messages, " + limits.maxBytes() + " bytes)"));
+        }
+        // The stall clock starts when something starts waiting; acks restart it.
+        if (held == payload.length) lastProgressNanos = System.nanoTime();
+        engine.backlogHeld(held);
         Outgoing o = new Outgoing(payload);
         queue.add(o);
         if (state != SessionState.OPEN || !trusted) {
             // Raced with close: whoever removes it from the queue reports it, so it is reported once.
             if (queue.remove(o)) {
+                o.reported = true;
+                release(o);
                 o.future.completeExceptionally(new P2pException(P2pException.NO_CHANNEL, "direct channel to " + engine.shortKey(peer) + " is not open"));
             }
             return o.future;
@@ -473,6 +530,8 @@ final class P2pSession {
                 unacked.remove(a.messageId());
                 if (o.heartbeat) return; // a pong: proof of life only, not activity
                 lastActivityNanos = now;
+                lastProgressNanos = now;
+                release(o);
                 o.future.complete(new Ack(peer, sessionId, o.id, o.payload.length, System.nanoTime() - o.firstSentNanos));
             } else if (f instanceof ChannelFraming.Data d) {
                 if (d.chunkIndex() == 0 && d.chunkCount() == 1 && ChannelPayload.isHeartbeat(d.chunk())) {
@@ -538,6 +597,7 @@ final class P2pSession {
         if (heartbeatTimer != null) heartbeatTimer.cancel(false);
         if (trustTimer != null) trustTimer.cancel(false);
         if (disconnectTimer != null) disconnectTimer.cancel(false);
+        if (stallTimer != null) stallTimer.cancel(false);
         if (notifyRemote) engine.signal(new P2pSignal.Close(engine.meshId(), engine.selfHex(), peer, sessionId, reason));
         disposeChannel(dc);
         dc = null;

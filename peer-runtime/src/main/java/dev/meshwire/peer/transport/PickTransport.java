@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *   <li>fan-out (anything but a 1:1 {@code dm}) → relay;</li>
  *   <li>recipient offline or unknown → relay (the coordinator queues it);</li>
  *   <li>recipient without {@code capabilities.p2p} → relay;</li>
- *   <li>a channel to the recipient is open → direct; if that send fails retryably (channel ended
- *       before the ack, ack timeout) the same envelope goes via the relay at once;</li>
+ *   <li>a channel to the recipient is open → direct; if that send fails retryably (the session's
+ *       backlog is full, channel ended before the ack, ack timeout) the same envelope goes via the relay at once;</li>
  *   <li>otherwise → relay now and a background connect (lazy upgrade on first traffic).</li>
  * </ol>
  *
@@ -85,8 +85,10 @@ public final class PickTransport implements Transport {
                 }
                 TransportException e = unwrap(t);
                 if (!e.retryable() || force) return CompletableFuture.<TransportReceipt>failedFuture(e);
-                // Sent direct, not acked, channel gone (or ack timeout): the same envelope via the relay.
-                metrics.fallbacks.increment();
+                // Not taken (the peer's backlog is full), or sent direct and not acked (channel gone, ack timeout):
+                // the same envelope via the relay.
+                if (P2pException.BACKLOG_FULL.equals(e.code())) metrics.backlogFull.increment();
+                else metrics.fallbacks.increment();
                 log.debug("direct send to {} failed ({}); resending via the relay", recipient, e.code());
                 return viaRelay(mesh, recipient, env, true);
             }).thenCompose(f -> f);

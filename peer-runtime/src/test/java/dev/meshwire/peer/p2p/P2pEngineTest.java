@@ -316,6 +316,62 @@ class P2pEngineTest {
     }
 
     /**
+     * Issue #16: a peer that keeps its channel open and answers heartbeats but never acks a message (a modified
+     * client, or one whose inbox is wedged) must not make the sender hold messages without limit. A's backlog is
+     * capped at 16 messages / 64 KiB: the 17th send is refused at once with {@code p2p_backlog_full} (the caller
+     * relays it), nothing beyond the cap is ever held, and once messages waited 2 s without an ack the session is
+     * closed as stalled and the 16 it held go back for the relay. A message larger than the byte cap still goes
+     * direct when the backlog is empty.
+     */
+    @Test
+    void aPeerThatNeverAcksFillsABoundedBacklogThenTheSessionIsClosedAsStalled() throws Exception {
+        BacklogLimits limits = new BacklogLimits(16, 64 * 1024, Duration.ofSeconds(2));
+        start(fast().withBacklog(limits), fast());
+        openAtoB();
+        ea.send(pb(), new byte[200_000]).get(20, TimeUnit.SECONDS); // larger than the byte cap, alone: taken
+        await("the big one's ack emptied the backlog", Duration.ofSeconds(5), () -> ea.backlog(pb()).messages() == 0);
+        eb.holdAcks = true; // B stores nothing, acks nothing, but answers heartbeats: the trust rule keeps it
+        List<CompletableFuture<Ack>> taken = new ArrayList<>();
+        int refused = 0;
+        for (int i = 0; i < 2_000; i++) {
+            byte[] m = new byte[4096];
+            m[0] = (byte) i;
+            CompletableFuture<Ack> f = ea.send(pb(), m);
+            if (f.isCompletedExceptionally()) {
+                ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, f::get);
+                P2pException p = assertInstanceOf(P2pException.class, e.getCause());
+                assertEquals(P2pException.BACKLOG_FULL, p.code(), p.getMessage());
+                assertTrue(p.retryable(), "the caller relays it");
+                refused++;
+            } else {
+                taken.add(f);
+            }
+            BacklogSize held = ea.backlog(pb());
+            assertTrue(held.messages() <= limits.maxMessages() && held.bytes() <= limits.maxBytes(), "bounded: " + held);
+        }
+        assertEquals(16, taken.size(), "exactly the cap was taken");
+        assertEquals(2_000 - 16, refused);
+        assertEquals(refused, ea.backlogRefusals());
+        assertEquals(new BacklogSize(16, 16 * 4096), ea.backlog(pb()));
+        assertTrue(ea.peakBacklogBytes() <= 200_000, "peak " + ea.peakBacklogBytes());
+        assertTrue(ea.trusted(pb()), "B answers heartbeats: only the stall rule can see the problem");
+        long t0 = System.nanoTime();
+        await("A closes the stalled session", Duration.ofSeconds(20), () -> ra.count(SessionState.CLOSED) == 1);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        String reason = ra.last(SessionState.CLOSED).reason();
+        System.out.println("stalled peer: session closed " + ms + " ms after the backlog filled (stall timeout 2000 ms): " + reason);
+        assertTrue(reason.startsWith(P2pEngine.STALLED), reason);
+        assertEquals(1, ea.stalledSessions());
+        await("the 16 held messages are handed back", Duration.ofSeconds(5), () -> ra.unacked.size() == 16);
+        for (CompletableFuture<Ack> f : taken) {
+            ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class, () -> f.get(5, TimeUnit.SECONDS));
+            assertEquals(P2pException.CHANNEL_CLOSED, assertInstanceOf(P2pException.class, e.getCause()).code());
+        }
+        assertEquals(BacklogSize.EMPTY, ea.backlog(pb()));
+        await("B learns of the close", Duration.ofSeconds(10), () -> eb.state(pa()) == null);
+    }
+
+    /**
      * Heartbeats keep a quiet channel trusted although no message is acked (they are answered by the
      * engine, not the listener, and never delivered), and they are not activity: the idle timeout still
      * closes a channel that carries nothing but heartbeats.
