@@ -3,6 +3,7 @@ package dev.meshwire.peer.daemon;
 import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.outbox.DrainWorker;
 import dev.meshwire.peer.outbox.DurableOutbox;
+import dev.meshwire.peer.p2p.BacklogLimits;
 import dev.meshwire.peer.p2p.P2pSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,9 +72,35 @@ public record DaemonOptions(Path home, LinkSettings link, Duration outboxMaxAge,
         if (v != null && !v.isBlank()) o = o.withInboxRetention(parseDuration("MESHWIRE_INBOX_RETENTION", v));
         if ("1".equals(env.get("MESHWIRE_TEST_HOLD_ACKS"))) o = o.withHoldAcks(true);
         o = o.withP2p(o.p2p().withEnvironment(env));
+        o = o.withP2p(o.p2p().withEngine(o.p2p().engine().withBacklog(backlogLimits(o.p2p().engine().backlog(), env))));
         v = env.get("MESHWIRE_MAX_MESSAGE_BYTES");
         if (v != null && !v.isBlank()) o = o.withMaxMessageBytes(parseBytes("MESHWIRE_MAX_MESSAGE_BYTES", v));
         return o;
+    }
+
+    /**
+     * The direct-channel backlog limits (docs/p2p.md): {@code MESHWIRE_P2P_BACKLOG_MESSAGES} (1..1000000),
+     * {@code MESHWIRE_P2P_BACKLOG_BYTES} (like 32MiB) and {@code MESHWIRE_P2P_STALL_TIMEOUT} (like 30s) over {@code base}.
+     */
+    static BacklogLimits backlogLimits(BacklogLimits base, java.util.Map<String, String> env) {
+        int messages = base.maxMessages();
+        long bytes = base.maxBytes();
+        Duration stall = base.stallTimeout();
+        String v = env.get("MESHWIRE_P2P_BACKLOG_MESSAGES");
+        if (v != null && !v.isBlank()) {
+            if (!v.trim().matches("\\d{1,7}") || Integer.parseInt(v.trim()) < 1 || Integer.parseInt(v.trim()) > 1_000_000) {
+                throw new IllegalArgumentException("MESHWIRE_P2P_BACKLOG_MESSAGES must be an integer between 1 and 1000000 (got '" + v + "')");
+            }
+            messages = Integer.parseInt(v.trim());
+        }
+        v = env.get("MESHWIRE_P2P_BACKLOG_BYTES");
+        if (v != null && !v.isBlank()) bytes = parseBytes("MESHWIRE_P2P_BACKLOG_BYTES", v);
+        v = env.get("MESHWIRE_P2P_STALL_TIMEOUT");
+        if (v != null && !v.isBlank()) {
+            stall = parseDuration("MESHWIRE_P2P_STALL_TIMEOUT", v);
+            if (stall.isZero()) throw new IllegalArgumentException("MESHWIRE_P2P_STALL_TIMEOUT must be positive (got '" + v + "')");
+        }
+        return new BacklogLimits(messages, bytes, stall);
     }
 
     /** {@code 262144}, {@code 512KiB}, {@code 8MiB}; at most {@link DurableOutbox#HARD_MAX_MESSAGE_BYTES}. */

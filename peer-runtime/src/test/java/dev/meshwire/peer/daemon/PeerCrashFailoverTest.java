@@ -11,13 +11,10 @@ import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.p2p.MeshDirect;
 import dev.meshwire.peer.p2p.NativeWebRtc;
 import dev.meshwire.peer.p2p.SessionState;
-import java.io.File;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -76,32 +73,15 @@ class PeerCrashFailoverTest {
         if (coord != null) coord.close();
     }
 
-    /** Bob's daemon as a child process, like {@code DaemonLauncher.spawn} but with the test hook in its environment. */
+    /** Bob's daemon as a child process, with the test hook in its environment or not. */
     static IpcClient startBob(MeshwireHome home, boolean holdAcks) throws IOException {
-        home.ensureLayout();
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-                "dev.meshwire.cli.Main", "--home", home.root().toString(), "up", "--foreground")
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.logFile().toFile()))
-                .redirectErrorStream(true);
-        pb.environment().remove("MESHWIRE_TEST_HOLD_ACKS");
-        if (holdAcks) pb.environment().put("MESHWIRE_TEST_HOLD_ACKS", "1");
-        Files.createDirectories(home.logFile().getParent());
-        bobProcess = pb.start();
-        Process p = bobProcess;
-        return await("bob's daemon answers on its IPC", Duration.ofSeconds(60), () -> {
-            if (!p.isAlive()) throw new AssertionError("bob's daemon exited (code " + p.exitValue() + "); see " + home.logFile());
-            IpcClient c = IpcClient.forHome(home);
-            return c != null && c.alive() ? c : null;
-        });
+        ForegroundDaemon d = ForegroundDaemon.start(home, holdAcks ? Map.of("MESHWIRE_TEST_HOLD_ACKS", "1") : Map.of());
+        bobProcess = d.process();
+        return d.client();
     }
 
     static boolean online(IpcClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("peers")) {
-            if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
-        }
-        return false;
+        return ForegroundDaemon.online(cl, name);
     }
 
     static String send(String to, String text) {
@@ -109,12 +89,7 @@ class PeerCrashFailoverTest {
     }
 
     static Map<String, Integer> inboxCounts(IpcClient cl, String prefix) {
-        Map<String, Integer> n = new HashMap<>();
-        for (JsonNode m : cl.inbox(null, 10_000).path("messages")) {
-            String t = m.path("text").asText();
-            if (t.startsWith(prefix)) n.merge(t, 1, Integer::sum);
-        }
-        return n;
+        return ForegroundDaemon.inboxCounts(cl, prefix);
     }
 
     static MeshDirect direct() {
@@ -273,7 +248,6 @@ class PeerCrashFailoverTest {
     }
 
     static void signal(String sig, long pid) throws Exception {
-        Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
-        assertTrue(k.waitFor(10, TimeUnit.SECONDS) && k.exitValue() == 0, "kill -" + sig + " " + pid);
+        ForegroundDaemon.signal(sig, pid);
     }
 }
