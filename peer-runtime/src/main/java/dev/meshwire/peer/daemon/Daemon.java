@@ -12,6 +12,7 @@ import dev.meshwire.peer.inbox.InboxEndpoints;
 import dev.meshwire.peer.inbox.InboxRetention;
 import dev.meshwire.peer.ipc.DaemonApi;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.EventStreams;
 import dev.meshwire.peer.ipc.IpcServer;
 import dev.meshwire.peer.mesh.MeshConnector;
 import dev.meshwire.peer.mesh.Membership;
@@ -152,15 +153,16 @@ public final class Daemon implements RunningDaemon {
             return null;
         }, false));
 
+        EventStreams eventStreams = new EventStreams(vertx, events, options.eventStreams());
         StatusReport report = new StatusReport(new StatusReport.Sources(startedAt, home, () -> port, inbound, inbox,
-                outboxStore, drain, meshes, direct));
+                outboxStore, drain, meshes, direct, eventStreams));
         DaemonApi api = new DaemonApi(new DaemonControl(report, this::close),
                 new Membership(meshes, store, connector, direct), new Moderation(meshes),
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
-        ipc = new IpcServer(vertx, token, api, events, IpcServer.sendBodyLimit(options.maxMessageBytes()));
+        ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()));
         port = ipc.start();
         // The port file is written last: its presence means "IPC is ready".
         MeshwireHome.writePrivate(home.portFile(), Integer.toString(port));

@@ -1,6 +1,7 @@
 package dev.meshwire.peer.daemon;
 
 import dev.meshwire.peer.coordinator.LinkSettings;
+import dev.meshwire.peer.ipc.StreamLimits;
 import dev.meshwire.peer.outbox.DrainWorker;
 import dev.meshwire.peer.outbox.DurableOutbox;
 import dev.meshwire.peer.p2p.BacklogLimits;
@@ -23,44 +24,50 @@ import java.time.Duration;
  *                       env {@code MESHWIRE_P2P}, {@code MESHWIRE_P2P_WARM})
  * @param maxMessageBytes plaintext limit of one message (default 8 MiB; env {@code MESHWIRE_MAX_MESSAGE_BYTES},
  *                        bytes or {@code 512KiB}/{@code 8MiB}); messages too big for the relay go direct only
+ * @param eventStreams   bounds of the {@code /v1/events} streams (docs/ipc.md; env {@code MESHWIRE_EVENTS_HIGH_WATER},
+ *                       {@code MESHWIRE_EVENTS_MAX_QUEUED}, {@code MESHWIRE_EVENTS_GRACE})
  */
 public record DaemonOptions(Path home, LinkSettings link, Duration outboxMaxAge, Duration inboxRetention, int drainWindow,
-                            boolean holdAcks, P2pSettings p2p, int maxMessageBytes) {
+                            boolean holdAcks, P2pSettings p2p, int maxMessageBytes, StreamLimits eventStreams) {
     public static final Duration DEFAULT_INBOX_RETENTION = Duration.ofDays(30);
 
     public static DaemonOptions of(Path home) {
         return new DaemonOptions(home, LinkSettings.defaults(), DrainWorker.DEFAULT_MAX_AGE, DEFAULT_INBOX_RETENTION,
                 DrainWorker.DEFAULT_WINDOW, false, P2pSettings.defaults(),
-                DurableOutbox.DEFAULT_MAX_MESSAGE_BYTES);
+                DurableOutbox.DEFAULT_MAX_MESSAGE_BYTES, StreamLimits.defaults());
     }
 
     public DaemonOptions withLink(LinkSettings l) {
-        return new DaemonOptions(home, l, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes);
+        return new DaemonOptions(home, l, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes, eventStreams);
     }
 
     public DaemonOptions withOutboxMaxAge(Duration d) {
-        return new DaemonOptions(home, link, d, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes);
+        return new DaemonOptions(home, link, d, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes, eventStreams);
     }
 
     public DaemonOptions withInboxRetention(Duration d) {
-        return new DaemonOptions(home, link, outboxMaxAge, d, drainWindow, holdAcks, p2p, maxMessageBytes);
+        return new DaemonOptions(home, link, outboxMaxAge, d, drainWindow, holdAcks, p2p, maxMessageBytes, eventStreams);
     }
 
     public DaemonOptions withDrainWindow(int w) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, w, holdAcks, p2p, maxMessageBytes);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, w, holdAcks, p2p, maxMessageBytes, eventStreams);
     }
 
     /** TEST ONLY (see the record comment). */
     public DaemonOptions withHoldAcks(boolean h) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, h, p2p, maxMessageBytes);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, h, p2p, maxMessageBytes, eventStreams);
     }
 
     public DaemonOptions withP2p(P2pSettings p) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p, maxMessageBytes);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p, maxMessageBytes, eventStreams);
     }
 
     public DaemonOptions withMaxMessageBytes(int n) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, n);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, n, eventStreams);
+    }
+
+    public DaemonOptions withEventStreams(StreamLimits l) {
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes, l);
     }
 
     /** Applies the documented environment variables on top of these options. */
@@ -75,7 +82,7 @@ public record DaemonOptions(Path home, LinkSettings link, Duration outboxMaxAge,
         o = o.withP2p(o.p2p().withEngine(o.p2p().engine().withBacklog(backlogLimits(o.p2p().engine().backlog(), env))));
         v = env.get("MESHWIRE_MAX_MESSAGE_BYTES");
         if (v != null && !v.isBlank()) o = o.withMaxMessageBytes(parseBytes("MESHWIRE_MAX_MESSAGE_BYTES", v));
-        return o;
+        return o.withEventStreams(streamLimits(o.eventStreams(), env));
     }
 
     /**
@@ -101,6 +108,27 @@ public record DaemonOptions(Path home, LinkSettings link, Duration outboxMaxAge,
             if (stall.isZero()) throw new IllegalArgumentException("MESHWIRE_P2P_STALL_TIMEOUT must be positive (got '" + v + "')");
         }
         return new BacklogLimits(messages, bytes, stall);
+    }
+
+    /**
+     * The event-stream limits (docs/ipc.md): {@code MESHWIRE_EVENTS_HIGH_WATER} and {@code MESHWIRE_EVENTS_MAX_QUEUED}
+     * (like 256KiB, 4MiB) and {@code MESHWIRE_EVENTS_GRACE} (like 10s) over {@code base}.
+     */
+    static StreamLimits streamLimits(StreamLimits base, java.util.Map<String, String> env) {
+        long high = base.highWaterBytes();
+        long max = base.maxQueuedBytes();
+        Duration grace = base.grace();
+        String v = env.get("MESHWIRE_EVENTS_HIGH_WATER");
+        if (v != null && !v.isBlank()) high = parseBytes("MESHWIRE_EVENTS_HIGH_WATER", v);
+        v = env.get("MESHWIRE_EVENTS_MAX_QUEUED");
+        if (v != null && !v.isBlank()) max = parseBytes("MESHWIRE_EVENTS_MAX_QUEUED", v);
+        v = env.get("MESHWIRE_EVENTS_GRACE");
+        if (v != null && !v.isBlank()) grace = parseDuration("MESHWIRE_EVENTS_GRACE", v);
+        if (high > max) {
+            throw new IllegalArgumentException("MESHWIRE_EVENTS_HIGH_WATER (" + high + " bytes) must not exceed MESHWIRE_EVENTS_MAX_QUEUED ("
+                    + max + " bytes)");
+        }
+        return new StreamLimits(base.maxStreams(), high, grace, max);
     }
 
     /** {@code 262144}, {@code 512KiB}, {@code 8MiB}; at most {@link DurableOutbox#HARD_MAX_MESSAGE_BYTES}. */

@@ -5,6 +5,7 @@ import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.inbox.InboundProcessor;
 import dev.meshwire.peer.inbox.Inbox;
+import dev.meshwire.peer.ipc.EventStreams;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.mesh.MeshSummary;
 import dev.meshwire.peer.outbox.DrainWorker;
@@ -22,7 +23,8 @@ import java.util.function.IntSupplier;
 final class StatusReport {
     /** The parts the report reads; all live for the daemon's lifetime. */
     record Sources(long startedAt, MeshwireHome home, IntSupplier ipcPort, InboundProcessor inbound, Inbox inbox,
-                   OutboxStore outboxStore, DrainWorker drain, JoinedMeshes meshes, DirectRegistry direct) {}
+                   OutboxStore outboxStore, DrainWorker drain, JoinedMeshes meshes, DirectRegistry direct,
+                   EventStreams events) {}
 
     private final Sources src;
 
@@ -45,7 +47,7 @@ final class StatusReport {
                 "acks", inbound.acks(), "holdAcks", inbound.holdingAcks() ? true : null,
                 "outbox", IpcClient.map("states", src.outboxStore().counts(), "outstanding", drain.outstanding(), "sent", drain.sent(),
                         "done", drain.doneCount(), "retried", drain.retriedCount(), "dead", drain.deadCount()),
-                "unread", src.inbox().unreadCount(null),
+                "unread", src.inbox().unreadCount(null), "events", src.events().snapshot(),
                 "p2p", IpcClient.map("mode", src.direct().settings().mode().wireName(), "available", src.direct().enabled(),
                         "metrics", src.direct().metrics().snapshot(), "backlogPeakBytes", backlogPeakBytes()));
         List<Object> meshes = new ArrayList<>();

@@ -3,8 +3,6 @@ package dev.meshwire.peer.ipc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
-import dev.meshwire.peer.events.DaemonEvent;
-import dev.meshwire.peer.events.EventBus;
 import dev.meshwire.signaling.Json;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -26,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +42,6 @@ public final class IpcServer implements AutoCloseable {
     static final int MAX_BODY = 1024 * 1024;
     /** Room for JSON escaping around the largest message text, plus the other fields. */
     static final int SEND_BODY_HEADROOM = 64 * 1024;
-    static final int MAX_STREAMS = 32;
     /** The longest request line (method, URL, version) decoded; longer is 414 {@code uri_too_long}. */
     static final int MAX_REQUEST_LINE = 8192;
     static final int MAX_LIMIT = 10_000;
@@ -61,8 +57,7 @@ public final class IpcServer implements AutoCloseable {
     private final Vertx vertx;
     private final byte[] token;
     private final DaemonApi api;
-    private final EventBus events;
-    private final AtomicInteger streams = new AtomicInteger();
+    private final EventStreams streams;
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final int sendBodyLimit;
     private HttpServer server;
@@ -76,12 +71,12 @@ public final class IpcServer implements AutoCloseable {
         return (int) Math.min(Integer.MAX_VALUE, 2L * maxMessageBytes + SEND_BODY_HEADROOM);
     }
 
-    public IpcServer(Vertx vertx, String token, DaemonApi api, EventBus events, int sendBodyLimit) {
+    public IpcServer(Vertx vertx, String token, DaemonApi api, EventStreams streams, int sendBodyLimit) {
         this.sendBodyLimit = Math.max(MAX_BODY, sendBodyLimit);
         this.vertx = vertx;
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.api = api;
-        this.events = events;
+        this.streams = streams;
     }
 
     /** Binds 127.0.0.1 on a free port and returns it. */
@@ -224,7 +219,7 @@ public final class IpcServer implements AutoCloseable {
             ctx.response().putHeader("content-type", "application/json")
                     .end("{\"ok\":true}").onComplete(x -> api.control().shutdown());
         });
-        get(r, "/v1/events", this::events);
+        get(r, "/v1/events", streams::serve);
         r.route().last().handler(this::noRoute);
         // Anything that escapes the router's handlers still answers in the error shape.
         for (int status : new int[] {400, 404, 405, 413, 415, 500}) r.errorHandler(status, this::failure);
@@ -399,40 +394,6 @@ public final class IpcServer implements AutoCloseable {
             } else {
                 log.error("IPC {} {} failed", ctx.request().method(), RequestFields.clip(ctx.request().path()), ar.cause());
                 error(res, 500, PeerException.INTERNAL, "internal error; see the daemon log");
-            }
-        });
-    }
-
-    private void events(RoutingContext ctx) {
-        HttpServerResponse res = ctx.response();
-        if (streams.incrementAndGet() > MAX_STREAMS) {
-            streams.decrementAndGet();
-            error(res, 429, "too_many_streams", "at most " + MAX_STREAMS + " event streams");
-            return;
-        }
-        res.setChunked(true).putHeader("content-type", "text/event-stream").putHeader("cache-control", "no-cache");
-        res.write(": connected\n\n");
-        var ctxVertx = vertx.getOrCreateContext();
-        AutoCloseable sub = events.subscribe(ev -> ctxVertx.runOnContext(v -> {
-            if (!res.ended() && !res.closed()) {
-                try {
-                    res.write("event: " + ev.type() + "\ndata: " + Json.MAPPER.writeValueAsString(ev.data()) + "\n\n");
-                } catch (JsonProcessingException e) {
-                    log.warn("cannot encode event {}", ev.type());
-                }
-            }
-        }));
-        // A comment every 15 s keeps proxies and idle timeouts from closing the stream.
-        long keepAlive = vertx.setPeriodic(15_000, id -> {
-            if (!res.ended() && !res.closed()) res.write(": keep-alive\n\n");
-        });
-        res.closeHandler(v -> {
-            vertx.cancelTimer(keepAlive);
-            streams.decrementAndGet();
-            try {
-                sub.close();
-            } catch (Exception ignored) {
-                // removing from a list cannot fail
             }
         });
     }
