@@ -36,6 +36,7 @@ import dev.meshwire.peer.transport.Transport;
 import dev.meshwire.signaling.crypto.Sodium;
 import io.vertx.core.Vertx;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -176,6 +177,8 @@ public final class Daemon implements RunningDaemon {
     @Override public MeshwireHome home() { return home; }
     @Override public IpcClient client() { return new IpcClient(port, token); }
     public EventBus events() { return events; }
+    /** The IPC's endpoints as {@code METHOD /path} (tests send something to each). */
+    public List<String> ipcRoutes() { return ipc.routes(); }
     public InboundProcessor inbound() { return inbound; }
     /** The durable outbox store (tests put rows into given states through it). */
     public OutboxStore outboxStore() { return outboxStore; }

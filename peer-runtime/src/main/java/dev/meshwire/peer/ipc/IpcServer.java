@@ -231,11 +231,16 @@ public final class IpcServer implements AutoCloseable {
         return server.actualPort();
     }
 
-    private record Endpoint(HttpMethod method, Pattern path) {}
+    private record Endpoint(HttpMethod method, String template, Pattern path) {}
 
     private void route(Router r, HttpMethod method, String path, Handler<RoutingContext> h) {
         r.route(method, path).handler(h);
-        endpoints.add(new Endpoint(method, Pattern.compile(path.replaceAll(":[a-z]+", "[^/]+"))));
+        endpoints.add(new Endpoint(method, path, Pattern.compile(path.replaceAll(":[a-z]+", "[^/]+"))));
+    }
+
+    /** Every endpoint once started, as {@code METHOD /path} with {@code :name} for path parameters (docs/ipc.md lists them). */
+    public List<String> routes() {
+        return endpoints.stream().map(e -> e.method().name() + " " + e.template()).toList();
     }
 
     private void get(Router r, String path, Handler<RoutingContext> h) {
