@@ -90,12 +90,7 @@ class DirectUpgradeTest {
     }
 
     static Map<String, Integer> inboxCounts(IpcClient cl, String prefix) {
-        Map<String, Integer> n = new HashMap<>();
-        for (JsonNode m : cl.inbox(null, 10_000).path("messages")) {
-            String t = m.path("text").asText();
-            if (t.startsWith(prefix)) n.merge(t, 1, Integer::sum);
-        }
-        return n;
+        return ForegroundDaemon.inboxCounts(cl, prefix);
     }
 
     static Map<String, String> inboxPaths(IpcClient cl, String prefix) {
