@@ -72,7 +72,8 @@ public final class P2pBench {
         Recorder ra = new Recorder(), rb = new Recorder();
         ra.keepMessages = false;
         rb.keepMessages = false;
-        P2pConfig cfg = P2pConfig.defaults();
+        // The throughput rounds hand the engine all 64 MiB at once: a backlog that holds them (the default caps at 32 MiB).
+        P2pConfig cfg = P2pConfig.defaults().withBacklog(new BacklogLimits(Integer.MAX_VALUE, Long.MAX_VALUE, Duration.ofMinutes(5)));
         P2pEngine ea = new P2pEngine(NativeWebRtc.get(), a, "bench", roster::contains, hub.endpoint(pa), cfg, ra);
         P2pEngine eb = new P2pEngine(NativeWebRtc.get(), b, "bench", roster::contains, hub.endpoint(pb), cfg, rb);
 
