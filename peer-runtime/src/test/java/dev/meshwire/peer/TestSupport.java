@@ -4,9 +4,25 @@ import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
-/** Waiting on conditions with deadlines (never fixed sleeps as assertions). */
+/** Waiting on conditions with deadlines (never fixed sleeps as assertions), and skipping what this machine cannot run. */
 public final class TestSupport {
     private TestSupport() {}
+
+    /**
+     * Aborts the test when {@code why} is not null: skipped on a bare developer box, but a failure in CI
+     * ({@code CI=true}), where every prerequisite is installed and a skip would hide a broken machine.
+     */
+    public static void skipOrFail(String why) {
+        if (why == null) return;
+        if ("true".equals(System.getenv("CI"))) org.junit.jupiter.api.Assertions.fail(why);
+        org.junit.jupiter.api.Assumptions.abort(why);
+    }
+
+    /** Skips (or, in CI, fails) a test that needs webrtc-java's native library when it cannot load here. */
+    public static void requireWebRtc() {
+        dev.meshwire.peer.p2p.NativeWebRtc n = dev.meshwire.peer.p2p.NativeWebRtc.get();
+        if (!n.available()) skipOrFail("WebRTC unavailable: " + n.unavailableReason());
+    }
 
     public static void await(String what, long timeoutMs, BooleanSupplier cond) {
         await(what, Duration.ofMillis(timeoutMs), () -> cond.getAsBoolean() ? Boolean.TRUE : null);

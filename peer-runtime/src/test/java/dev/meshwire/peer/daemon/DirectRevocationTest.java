@@ -1,5 +1,6 @@
 package dev.meshwire.peer.daemon;
 
+import dev.meshwire.peer.TestSupport;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,7 +15,6 @@ import dev.meshwire.peer.outbox.DurableOutbox;
 import dev.meshwire.peer.outbox.OutboxStore;
 import dev.meshwire.peer.p2p.ChannelPayload;
 import dev.meshwire.peer.p2p.MeshDirect;
-import dev.meshwire.peer.p2p.NativeWebRtc;
 import dev.meshwire.peer.p2p.SessionState;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.envelope.Envelope;
@@ -30,7 +30,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +58,7 @@ class DirectRevocationTest {
     @ParameterizedTest
     @ValueSource(strings = {"revoke", "ban"})
     void nothingSignedAfterTheRemovalIsAcceptedAndTheChannelCloses(String op) throws Exception {
-        Assumptions.assumeTrue(NativeWebRtc.get().available() || "true".equals(System.getenv("CI")), "WebRTC unavailable");
+        TestSupport.requireWebRtc();
         coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         owner = Daemon.start(DaemonOptions.of(tmp.resolve("owner")));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));

@@ -1,5 +1,6 @@
 package dev.meshwire.peer.daemon;
 
+import dev.meshwire.peer.TestSupport;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -9,7 +10,6 @@ import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.p2p.MeshDirect;
-import dev.meshwire.peer.p2p.NativeWebRtc;
 import dev.meshwire.peer.p2p.SessionState;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -22,7 +22,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -56,11 +55,7 @@ class PeerCrashFailoverTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        if (!NativeWebRtc.get().available()) {
-            String why = "WebRTC unavailable: " + NativeWebRtc.get().unavailableReason();
-            if ("true".equals(System.getenv("CI"))) fail(why);
-            Assumptions.abort(why);
-        }
+        TestSupport.requireWebRtc();
         coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         a = alice.client();

@@ -1,10 +1,10 @@
 package dev.meshwire.peer.daemon;
 
+import dev.meshwire.peer.TestSupport;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
@@ -13,7 +13,6 @@ import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.p2p.BacklogLimits;
 import dev.meshwire.peer.p2p.MeshDirect;
-import dev.meshwire.peer.p2p.NativeWebRtc;
 import dev.meshwire.peer.p2p.P2pConfig;
 import dev.meshwire.peer.p2p.P2pMetrics;
 import dev.meshwire.peer.p2p.P2pSettings;
@@ -25,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,11 +56,7 @@ class StalledPeerBacklogTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        if (!NativeWebRtc.get().available()) {
-            String why = "WebRTC unavailable: " + NativeWebRtc.get().unavailableReason();
-            if ("true".equals(System.getenv("CI"))) fail(why);
-            Assumptions.abort(why);
-        }
+        TestSupport.requireWebRtc();
         coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         P2pSettings p2p = P2pSettings.defaults().withEngine(P2pConfig.defaults().withBacklog(LIMITS));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withP2p(p2p));

@@ -1,9 +1,9 @@
 package dev.meshwire.peer.p2p;
 
+import dev.meshwire.peer.TestSupport;
 import static dev.meshwire.peer.p2p.Recorder.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.meshwire.coordinator.ice.IceServerIssuer;
 import dev.meshwire.signaling.crypto.Identity;
@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -43,13 +42,7 @@ class DirectRetryTest {
 
     @BeforeAll
     static void natives() {
-        NativeWebRtc n = NativeWebRtc.get();
-        if (!n.available()) skipOrFail("WebRTC unavailable: " + n.unavailableReason());
-    }
-
-    private static void skipOrFail(String why) {
-        if ("true".equals(System.getenv("CI"))) fail(why); // required in CI, skipped on a bare dev box
-        Assumptions.abort(why);
+        TestSupport.requireWebRtc();
     }
 
     @AfterEach
@@ -111,7 +104,7 @@ class DirectRetryTest {
     // ---- coturn ----
 
     private IceServer startCoturn(String ip) throws Exception {
-        if (!onPath("turnserver")) skipOrFail("coturn's turnserver is not installed (apt-get install coturn)");
+        if (!onPath("turnserver")) TestSupport.skipOrFail("coturn's turnserver is not installed (apt-get install coturn)");
         dir = Files.createTempDirectory("mw-retry-turn");
         int port = freePort();
         coturn = new ProcessBuilder("turnserver", "-n", "--listening-ip=" + ip, "--relay-ip=" + ip,
@@ -157,7 +150,7 @@ class DirectRetryTest {
                 if (addr instanceof Inet4Address) return addr.getHostAddress();
             }
         }
-        skipOrFail("no non-loopback IPv4 interface: WebRTC gathers no candidates on loopback");
+        TestSupport.skipOrFail("no non-loopback IPv4 interface: WebRTC gathers no candidates on loopback");
         return null;
     }
 }

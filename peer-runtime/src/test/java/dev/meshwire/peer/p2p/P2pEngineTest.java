@@ -1,5 +1,6 @@
 package dev.meshwire.peer.p2p;
 
+import dev.meshwire.peer.TestSupport;
 import static dev.meshwire.peer.p2p.Recorder.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -24,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,12 +46,7 @@ class P2pEngineTest {
 
     @BeforeAll
     static void nativeLibrary() {
-        NativeWebRtc n = NativeWebRtc.get();
-        if (!n.available()) {
-            String why = "WebRTC unavailable: " + n.unavailableReason();
-            if ("true".equals(System.getenv("CI"))) fail(why); // required in CI, skipped on a bare dev box
-            Assumptions.abort(why);
-        }
+        TestSupport.requireWebRtc();
     }
 
     /** Two members; {@code a} always has the smaller key (the glare winner). */
