@@ -82,8 +82,8 @@ public final class OutboundQueue {
 
     /** Bytes that may be queued now without passing the high-water mark; 0 while above it (bytes or frames). */
     public long room() {
-        if (stopped || frames >= limits.highWaterFrames()) return 0;
-        return Math.max(0, limits.highWaterBytes() - bytes);
+        if (stopped || aboveMark()) return 0;
+        return limits.highWaterBytes() - bytes;
     }
 
     /** Runs {@code r} once, when the queue has drained to half the high-water mark (bytes and frames). */
@@ -114,8 +114,9 @@ public final class OutboundQueue {
         }
     }
 
+    /** At or above the mark: {@link #room()} is 0 exactly then. */
     private boolean aboveMark() {
-        return bytes > limits.highWaterBytes() || frames > limits.highWaterFrames();
+        return bytes >= limits.highWaterBytes() || frames >= limits.highWaterFrames();
     }
 
     private boolean lowWater() {
