@@ -3,6 +3,7 @@ package dev.meshwire.coordinator.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -52,6 +53,8 @@ public final class CoordinatorMetrics {
                 .register(registry);
         Gauge.builder("meshwire_outbound_queued_bytes", outboundQueuedBytes, AtomicLong::get)
                 .description("outbound bytes written to peer connections and not yet taken by their sockets").register(registry);
+        // Heap and direct-buffer use: what an operator (and the slow-reader test) watches under a flood.
+        new JvmMemoryMetrics().bindTo(registry);
         slowConsumerCloses = Counter.builder("meshwire_slow_consumer_closes")
                 .description("connections closed with 4008 because they did not read what was sent to them").register(registry);
     }
