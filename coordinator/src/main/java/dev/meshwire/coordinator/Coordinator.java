@@ -81,7 +81,8 @@ public final class Coordinator implements AutoCloseable {
                     stun == null ? List.of() : List.of("stun:" + hostForUrl(publicHost) + ":" + stun.port()),
                     config.turn(), java.time.Clock.systemUTC());
             SessionSettings sessionSettings = new SessionSettings(VERSION, config.maxFrameBytes(), config.pingInterval(),
-                    config.deadAfter(), SessionSettings.MAX_AUTH_TIMEOUT, ice);
+                    config.deadAfter(), SessionSettings.MAX_AUTH_TIMEOUT, ice, config.flow());
+            config.flow().named().forEach(metrics::limit);
             int[] boundPort = new int[1];
             String configuredUrl = config.publicUrl();
             HttpApi.Settings http = new HttpApi.Settings(token, config.openRegistration(),

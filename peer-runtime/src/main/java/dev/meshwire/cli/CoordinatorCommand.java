@@ -3,6 +3,8 @@ package dev.meshwire.cli;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.coordinator.CoordinatorStartException;
+import dev.meshwire.coordinator.flow.FlowLimits;
+import dev.meshwire.peer.ByteSize;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.coordinator.ice.TurnSettings;
 import java.io.IOException;
@@ -32,6 +34,28 @@ final class CoordinatorCommand extends Verb {
     Path turnSecretFile;
     @Option(names = "--turn-ttl", defaultValue = "12h", paramLabel = "DURATION", description = "lifetime of issued TURN credentials")
     String turnTtl;
+    @Option(names = "--outbound-high-water", defaultValue = "4MiB", paramLabel = "BYTES",
+            description = "per-connection outbound bytes above which signalling is dropped and deliveries wait (default 4MiB)")
+    String highWater;
+    @Option(names = "--outbound-high-water-frames", defaultValue = "4096", paramLabel = "N",
+            description = "the same mark counted in frames (default 4096)")
+    int highWaterFrames;
+    @Option(names = "--outbound-hard-cap", paramLabel = "BYTES",
+            description = "per-connection outbound bytes at which the connection is closed with 4008 (default 4x the high-water mark)")
+    String hardCap;
+    @Option(names = "--slow-consumer-grace", defaultValue = "10s", paramLabel = "DURATION",
+            description = "how long a connection may stay above the high-water mark before it is closed with 4008 (default 10s)")
+    String grace;
+    @Option(names = "--signal-rate", defaultValue = "200/s", paramLabel = "N/s",
+            description = "signalling frames per second per member, 0 disables (default 200/s)")
+    String signalRate;
+    @Option(names = "--signal-burst", defaultValue = "400", paramLabel = "N", description = "signalling burst per member (default 400)")
+    long signalBurst;
+    @Option(names = "--signal-pair-rate", defaultValue = "50/s", paramLabel = "N/s",
+            description = "signalling frames per second from one member to one other, 0 disables (default 50/s)")
+    String signalPairRate;
+    @Option(names = "--signal-pair-burst", defaultValue = "100", paramLabel = "N", description = "signalling burst per pair (default 100)")
+    long signalPairBurst;
 
     @Override
     public Integer call() throws Exception {
@@ -50,7 +74,8 @@ final class CoordinatorCommand extends Verb {
                 .withOpenRegistration(open)
                 .withPublicUrl(publicUrl)
                 .withDbUrl(db)
-                .withTurn(turn());
+                .withTurn(turn())
+                .withFlow(flow());
         Coordinator c;
         try {
             c = Coordinator.start(cfg);
@@ -71,6 +96,32 @@ final class CoordinatorCommand extends Verb {
         out().flush();
         stop.await();
         return ExitCodes.OK;
+    }
+
+    /** Outbound backpressure and signalling limits from the flags; a bad value is a usage error, not a stack trace. */
+    private FlowLimits flow() {
+        try {
+            long mark = ByteSize.parse("--outbound-high-water", highWater);
+            FlowLimits f = FlowLimits.defaults().withHighWater(mark, highWaterFrames);
+            if (hardCap != null) f = f.withHardCap(ByteSize.parse("--outbound-hard-cap", hardCap), f.hardCapFrames());
+            else f = f.withHardCap(4 * mark, 4 * highWaterFrames);
+            return f.withGrace(java.time.Duration.ofMillis(Render.parseDuration(grace)))
+                    .withSignalRates(perSecond("--signal-rate", signalRate), signalBurst, perSecond("--signal-pair-rate", signalPairRate), signalPairBurst);
+        } catch (IllegalArgumentException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /** {@code 200/s} or {@code 200}. */
+    private static double perSecond(String what, String v) {
+        String n = v.trim().endsWith("/s") ? v.trim().substring(0, v.trim().length() - 2) : v.trim();
+        try {
+            double r = Double.parseDouble(n);
+            if (r >= 0 && Double.isFinite(r)) return r;
+        } catch (NumberFormatException ignored) {
+            // the message below says what is expected
+        }
+        throw new IllegalArgumentException(what + " must look like 200/s (0 disables), got '" + v + "'");
     }
 
     /** The TURN settings, or null when no --turn-url is given. The secret never goes on the command line (ps shows it). */

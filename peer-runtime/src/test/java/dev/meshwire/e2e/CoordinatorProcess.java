@@ -20,12 +20,16 @@ final class CoordinatorProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final String dbUrl;
+    private final List<String> jvmArgs;
+    private final List<String> extraArgs;
 
-    private CoordinatorProcess(int port, Path dataDir, Path log, String dbUrl) {
+    private CoordinatorProcess(int port, Path dataDir, Path log, String dbUrl, List<String> jvmArgs, List<String> extraArgs) {
         this.port = port;
         this.dataDir = dataDir;
         this.log = log;
         this.dbUrl = dbUrl;
+        this.jvmArgs = List.copyOf(jvmArgs);
+        this.extraArgs = List.copyOf(extraArgs);
     }
 
     /** A coordinator with SQLite under {@code dir}. */
@@ -35,7 +39,13 @@ final class CoordinatorProcess implements AutoCloseable {
 
     /** A coordinator whose store is {@code dbUrl} (null: SQLite under {@code dir}). */
     static CoordinatorProcess start(Path dir, String dbUrl) throws IOException {
-        CoordinatorProcess c = new CoordinatorProcess(freePort(), dir.resolve("coordinator-data"), dir.resolve("coordinator.log"), dbUrl);
+        return start(dir, dbUrl, List.of(), List.of());
+    }
+
+    /** As {@link #start(Path, String)}, with JVM options (e.g. {@code -Xmx256m}) and extra {@code meshwire coordinator} flags. */
+    static CoordinatorProcess start(Path dir, String dbUrl, List<String> jvmArgs, List<String> extraArgs) throws IOException {
+        CoordinatorProcess c = new CoordinatorProcess(freePort(), dir.resolve("coordinator-data"), dir.resolve("coordinator.log"), dbUrl,
+                jvmArgs, extraArgs);
         c.launch();
         return c;
     }
@@ -53,9 +63,11 @@ final class CoordinatorProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Cli.javaBin(), "-jar", Cli.JAR.toString(), "coordinator",
-                "--listen", "127.0.0.1:" + port, "--data", dataDir.toString(), "--no-stun"));
+        List<String> cmd = new java.util.ArrayList<>(List.of(Cli.javaBin()));
+        cmd.addAll(jvmArgs);
+        cmd.addAll(List.of("-jar", Cli.JAR.toString(), "coordinator", "--listen", "127.0.0.1:" + port, "--data", dataDir.toString(), "--no-stun"));
         if (dbUrl != null) cmd.addAll(List.of("--db", dbUrl));
+        cmd.addAll(extraArgs);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         this.process = p;
@@ -72,6 +84,14 @@ final class CoordinatorProcess implements AutoCloseable {
                 throw new RuntimeException(e);
             }
         });
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    int port() {
+        return port;
     }
 
     String wsUrl() {

@@ -3,6 +3,7 @@ package dev.meshwire.coordinator.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -29,6 +30,8 @@ public final class CoordinatorMetrics {
     private final Counter queueRedelivered;
     private final Counter queueExpired;
     private final Timer ackLatency;
+    private final AtomicLong outboundQueuedBytes = new AtomicLong();
+    private final Counter slowConsumerCloses;
 
     public CoordinatorMetrics(Set<String> knownFrameTypes) {
         this.knownTypes = Set.copyOf(knownFrameTypes);
@@ -48,6 +51,12 @@ public final class CoordinatorMetrics {
         ackLatency = Timer.builder("meshwire_queue_ack_latency").description("time from a deliver push to its client_ack")
                 .publishPercentiles(0.5, 0.99).minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
+        Gauge.builder("meshwire_outbound_queued_bytes", outboundQueuedBytes, AtomicLong::get)
+                .description("outbound bytes written to peer connections and not yet taken by their sockets").register(registry);
+        // Heap and direct-buffer use: what an operator (and the slow-reader test) watches under a flood.
+        new JvmMemoryMetrics().bindTo(registry);
+        slowConsumerCloses = Counter.builder("meshwire_slow_consumer_closes")
+                .description("connections closed with 4008 because they did not read what was sent to them").register(registry);
     }
 
     private String typeTag(String type) {
@@ -115,6 +124,30 @@ public final class CoordinatorMetrics {
     /** A mesh_sync answered ({@code meshwire_state_syncs_total{mode=events|snapshot}}). */
     public void stateSync(String mode) {
         registry.counter("meshwire_state_syncs", "mode", mode).increment();
+    }
+
+    /** Outbound bytes queued (+) or taken by a socket (-), summed over all connections. */
+    public void outboundQueued(long delta) {
+        outboundQueuedBytes.addAndGet(delta);
+    }
+
+    /** A lossy frame not written because its connection was above the high-water mark. */
+    public void outboundDropped(String type) {
+        registry.counter("meshwire_outbound_dropped", "type", typeTag(type)).increment();
+    }
+
+    public void slowConsumerClosed() {
+        slowConsumerCloses.increment();
+    }
+
+    /** A signalling frame refused by a rate limit; {@code scope} is {@code member} or {@code pair}. */
+    public void signalRateLimited(String scope) {
+        registry.counter("meshwire_signal_rate_limited", "scope", scope).increment();
+    }
+
+    /** A configured limit, shown as {@code meshwire_limit{name}} so operators see what is in force. */
+    public void limit(String name, double value) {
+        Gauge.builder("meshwire_limit", () -> value).tag("name", name).description("configured coordinator limits").register(registry);
     }
 
     /** Counter value by name and one tag (tests). */

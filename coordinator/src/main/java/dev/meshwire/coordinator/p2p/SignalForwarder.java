@@ -17,7 +17,11 @@ import dev.meshwire.signaling.frame.Frames;
  *
  * <p>Offers and answers are verified here as well as by the receiver: the signature binds the SDP's
  * DTLS fingerprint to the sender, so a forged one is refused at the first hop. Nothing is stored: a
- * lost signal only makes a handshake time out, and the sender keeps using the relay meanwhile.
+ * lost signal only makes a handshake time out, and the sender keeps using the relay meanwhile. That is
+ * also why signalling is the one kind of frame dropped for a recipient above its outbound high-water mark.
+ *
+ * <p>Rate limits ({@link SignalLimiter}): the sender's bucket is charged before any validation (so a flood
+ * costs no signature checks), the pair's bucket once the recipient is known to be online.
  */
 public final class SignalForwarder {
     static final int MAX_SDP_CHARS = 64 * 1024;
@@ -37,18 +41,30 @@ public final class SignalForwarder {
     /**
      * Forwards {@code signal} from the member {@code fromPubkey} of {@code meshId}.
      *
-     * @throws Refusal {@code invalid_frame} for malformed fields, {@code bad_signature} for an offer or
+     * @throws Refusal {@code rate_limited} when the member or pair limit refuses it (at most one such answer a
+     *     second; further excess is dropped silently and counted), {@code invalid_frame} for malformed fields, {@code bad_signature} for an offer or
      *     answer not signed by the sender for this recipient and mesh, {@code peer_offline} when the
      *     recipient is not online in this mesh (the sender then stays on the relay)
      */
-    public void forward(String meshId, String fromPubkey, Frames.P2pSignal signal) {
+    public void forward(String meshId, String fromPubkey, SignalLimiter limiter, long nowMs, Frames.P2pSignal signal) {
+        if (!admitted(limiter.checkMember(nowMs), limiter, signal)) return;
         validate(meshId, fromPubkey, signal);
         PeerConnection target = presence.get(meshId, signal.to());
         if (target == null) {
             throw Refusal.of(ErrorCode.PEER_OFFLINE, signal.type() + ": " + signal.to().substring(0, 8) + "… is not online in this mesh");
         }
+        if (!admitted(limiter.checkPair(signal.to(), nowMs), limiter, signal)) return;
         target.send(signal.withOrigin(meshId, fromPubkey));
-        metrics.frameOut(signal.type());
+    }
+
+    /** Counts a refusal; throws {@code rate_limited} when it is to be answered, returns false when it is dropped silently. */
+    private boolean admitted(SignalLimiter.Verdict v, SignalLimiter limiter, Frames.P2pSignal signal) {
+        if (v == SignalLimiter.Verdict.FORWARD) return true;
+        metrics.signalRateLimited(limiter.lastScope());
+        if (v == SignalLimiter.Verdict.REFUSE_SILENT) return false;
+        throw Refusal.of(ErrorCode.RATE_LIMITED, signal.type() + ": too many signalling frames "
+                + ("pair".equals(limiter.lastScope()) ? "to " + signal.to().substring(0, 8) + "…" : "from this member")
+                + "; excess frames are dropped and answered at most once per second");
     }
 
     private static void validate(String meshId, String from, Frames.P2pSignal s) {

@@ -5,7 +5,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
 import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.Sodium;
 import org.slf4j.Logger;
@@ -16,6 +15,11 @@ import org.slf4j.LoggerFactory;
  * row order, and keeps at most {@code maxInflight} unacknowledged deliveries; acks free room and the next
  * batch is claimed. One claim at a time. A wake during a claim is remembered, so a row committed while the
  * claim ran is not missed. Runs on the coordinator's event loop.
+ *
+ * <p>Backpressure: a claim is made only while the connection has room below its outbound high-water mark,
+ * and holds at most as many rows as fit that room at the size of the largest deliver pushed so far (a
+ * first guess before the first push). Rows not claimed stay in the durable queue; a slow reader therefore
+ * costs the coordinator at most one claim beyond its mark (see {@link DeliverySink}).
  */
 public final class DeliveryPump {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryPump.class);
@@ -23,7 +27,14 @@ public final class DeliveryPump {
     private final QueueService queue;
     private final String meshId;
     private final String recipient;
-    private final Consumer<String> writer;
+    /** Size assumed for a deliver before this pump has pushed one: a claim then fills a quarter of the default room. */
+    static final long FIRST_SIZE_GUESS = 16 * 1024;
+    /** Floor of the size estimate, so a run of tiny delivers does not let one claim take the whole batch limit blindly. */
+    static final long MIN_SIZE_ESTIMATE = 512;
+
+    private final DeliverySink sink;
+    private long largestPushed;
+    private boolean waitingForRoom;
     private final String claimId = "c_" + Hex.encode(Sodium.randomBytes(12));
     private final String deliverPrefix;
     /** messageId → System.nanoTime() of the push. */
@@ -35,11 +46,11 @@ public final class DeliveryPump {
     /** Highest row id claimed so far; claims start after it. Reset to 0 by a sweep (expired leases, released claims). */
     private long cursor;
 
-    DeliveryPump(QueueService queue, String meshId, String recipient, Consumer<String> writer) {
+    DeliveryPump(QueueService queue, String meshId, String recipient, DeliverySink sink) {
         this.queue = queue;
         this.meshId = meshId;
         this.recipient = recipient;
-        this.writer = writer;
+        this.sink = sink;
         this.deliverPrefix = "{\"type\":\"deliver\",\"mesh\":" + quote(meshId) + ",\"messageId\":";
     }
 
@@ -104,7 +115,20 @@ public final class DeliveryPump {
         int room = window - inflight.size();
         // Claim in sizeable batches: wait until a quarter of the window is free (unless nothing is in flight).
         if (room <= 0 || (room < Math.max(1, window / 4) && !inflight.isEmpty())) return;
-        int n = Math.min(room, queue.settings().maxClaimBatch());
+        long bytesRoom = sink.room();
+        if (bytesRoom <= 0) {
+            // The connection is above its high-water mark: the rows wait in the queue until it drains.
+            if (!waitingForRoom) {
+                waitingForRoom = true;
+                sink.whenRoom(() -> {
+                    waitingForRoom = false;
+                    claimMore();
+                });
+            }
+            return;
+        }
+        long estimate = largestPushed == 0 ? FIRST_SIZE_GUESS : Math.max(MIN_SIZE_ESTIMATE, largestPushed);
+        int n = (int) Math.max(1, Math.min(Math.min(room, queue.settings().maxClaimBatch()), bytesRoom / estimate));
         claiming = true;
         wokenWhileClaiming = false;
         queue.store().claim(meshId, recipient, claimId, cursor, n, queue.now(), queue.settings().lease().toMillis()).onComplete(ar -> {
@@ -122,7 +146,9 @@ public final class DeliveryPump {
                 queue.metrics().relayed();
                 inflight.put(m.messageId(), t);
                 cursor = Math.max(cursor, m.seq());
-                writer.accept(deliverPrefix + quote(m.messageId()) + ",\"envelope\":" + m.envelopeJson() + '}');
+                String deliver = deliverPrefix + quote(m.messageId()) + ",\"envelope\":" + m.envelopeJson() + '}';
+                largestPushed = Math.max(largestPushed, deliver.length());
+                sink.write(deliver);
             }
             // A short batch from a cursor > 0 may have skipped older rows released meanwhile: the next sweep rescans.
             more = rows.size() >= n || wokenWhileClaiming;

@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -214,11 +213,11 @@ public final class QueueService {
     }
 
     /**
-     * Starts pushing {@code recipient}'s queue over {@code writer} (raw JSON text frames) and returns the
-     * pump; a previous pump of the same member stops.
+     * Starts pushing {@code recipient}'s queue to {@code sink} (raw JSON text frames, within its room) and
+     * returns the pump; a previous pump of the same member stops.
      */
-    public DeliveryPump attach(String meshId, String recipient, Consumer<String> writer) {
-        DeliveryPump pump = new DeliveryPump(this, meshId, recipient, writer);
+    public DeliveryPump attach(String meshId, String recipient, DeliverySink sink) {
+        DeliveryPump pump = new DeliveryPump(this, meshId, recipient, sink);
         DeliveryPump old = pumps.put(key(meshId, recipient), pump);
         if (old != null) old.stop();
         if (!stopped) pump.wake();

@@ -20,15 +20,25 @@ public final class TokenBucket {
     }
 
     public boolean tryTake(long nowMs) {
-        if (nowMs > last) {
-            tokens = Math.min(burst, tokens + (nowMs - last) * perMs);
-            last = nowMs;
-        }
+        refill(nowMs);
         if (tokens >= 1) {
             tokens -= 1;
             return true;
         }
         return false;
+    }
+
+    /** True when the bucket is back to its burst size: it then behaves exactly like a new one (and may be dropped). */
+    public boolean isFull(long nowMs) {
+        refill(nowMs);
+        return tokens >= burst;
+    }
+
+    private void refill(long nowMs) {
+        if (nowMs > last) {
+            tokens = Math.min(burst, tokens + (nowMs - last) * perMs);
+            last = nowMs;
+        }
     }
 
     /** Gives a token back (the send turned out to be a duplicate, which costs nothing). */

@@ -7,9 +7,11 @@ import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.meshstate.StateSyncer;
 import dev.meshwire.coordinator.authority.Moderation;
 import dev.meshwire.coordinator.authority.Refusal;
+import dev.meshwire.coordinator.flow.OutboundQueue;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.presence.PeerConnection;
 import dev.meshwire.coordinator.p2p.SignalForwarder;
+import dev.meshwire.coordinator.p2p.SignalLimiter;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
 import dev.meshwire.coordinator.relay.Relay;
 import dev.meshwire.coordinator.store.MemberRecord;
@@ -26,6 +28,7 @@ import dev.meshwire.signaling.meshstate.EventPayload;
 import dev.meshwire.signaling.meshstate.MeshEvent;
 import dev.meshwire.signaling.meshstate.StateRef;
 import dev.meshwire.coordinator.queue.DeliveryPump;
+import dev.meshwire.coordinator.queue.DeliverySink;
 import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.queue.TokenBucket;
 import io.vertx.core.Future;
@@ -44,6 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Frames of one session are handled strictly in arrival order: each waits for the previous one's
  * (possibly asynchronous, database-backed) handling to finish, so a {@code send} right after
  * {@code hello} never races the authentication. The socket is paused while too many frames wait.
+ * Every outbound frame goes through the connection's {@link OutboundQueue}: bounded, with signalling
+ * dropped above the high-water mark and a slow consumer closed with 4008.
  * All methods run on the coordinator verticle's event loop.
  */
 public final class Session implements PeerConnection {
@@ -62,6 +67,7 @@ public final class Session implements PeerConnection {
     private final Deps deps;
     private final String nonce = Hex.encode(Sodium.randomBytes(32));
     private final Runnable onFinished;
+    private final OutboundQueue out;
 
     private boolean authenticated;
     private boolean closing;
@@ -81,6 +87,7 @@ public final class Session implements PeerConnection {
     private boolean paused;
     private DeliveryPump pump;
     private TokenBucket bucket;
+    private SignalLimiter signalLimiter;
     private int sendsInFlight;
     private Promise<Void> sendRoom;
 
@@ -88,6 +95,8 @@ public final class Session implements PeerConnection {
         this.ws = ws;
         this.deps = deps;
         this.onFinished = onFinished;
+        this.out = new OutboundQueue(ws, deps.vertx(), deps.settings().flow(), deps.metrics(),
+                why -> disconnect(CloseCodes.SLOW_CONSUMER, "slow consumer: " + why, "disconnected"));
     }
 
     void start() {
@@ -233,8 +242,9 @@ public final class Session implements PeerConnection {
         }
         scheduleExpiry();
         bucket = TokenBucket.of(deps.queue().settings(), now());
-        // After hello_ack and mesh_sync: the member's queue drains now, oldest first.
-        pump = deps.queue().attach(mesh.id(), member.pubkey(), this::sendDeliver);
+        signalLimiter = new SignalLimiter(deps.settings().flow(), now());
+        // After hello_ack and mesh_sync: the member's queue drains now, oldest first, as fast as this connection reads.
+        pump = deps.queue().attach(mesh.id(), member.pubkey(), new Deliveries());
         LOG.info("session {} authenticated ({}){}", who(), a.newlyJoined() ? "joined" : "hello",
                 previous != null ? ", replacing an older connection" : "");
     }
@@ -273,7 +283,7 @@ public final class Session implements PeerConnection {
         } else if (frame instanceof Frames.StateSync ss) {
             return stateSync(ss);
         } else if (frame instanceof Frames.P2pSignal signal) {
-            deps.signals().forward(mesh.id(), member.pubkey(), signal);
+            deps.signals().forward(mesh.id(), member.pubkey(), signalLimiter, now(), signal);
             return Future.succeededFuture();
         } else if (frame instanceof Frames.Ping p) {
             send(new Frames.Pong(p.id()));
@@ -309,10 +319,25 @@ public final class Session implements PeerConnection {
         return sendRoom.future();
     }
 
-    private void sendDeliver(String json) {
-        if (finished || closing) return;
-        ws.writeTextMessage(json);
-        deps.metrics().frameOut("deliver");
+    /** The pump's view of this connection: deliveries only while it is below its high-water mark. */
+    private final class Deliveries implements DeliverySink {
+        @Override
+        public long room() {
+            return finished || closing ? 0 : out.room();
+        }
+
+        @Override
+        public void whenRoom(Runnable wake) {
+            out.whenRoom(wake);
+        }
+
+        @Override
+        public void write(String deliverJson) {
+            // A deliver not written (closing, or the write made this a slow consumer) stays claimed by this
+            // session's claim id: the member's next session claims it again, so nothing is lost.
+            if (finished || closing) return;
+            if (out.write("deliver", deliverJson, false)) deps.metrics().frameOut("deliver");
+        }
     }
 
     private Future<Void> leave(Frames.Leave l) {
@@ -431,11 +456,11 @@ public final class Session implements PeerConnection {
         }
     }
 
+    /** Signalling is the one lossy kind: dropped above the high-water mark (the handshake times out and is retried). */
     @Override
     public void send(Frame frame) {
         if (finished) return;
-        ws.writeTextMessage(FrameCodec.encode(frame));
-        deps.metrics().frameOut(frame.type());
+        if (out.write(frame.type(), FrameCodec.encode(frame), frame instanceof Frames.P2pSignal)) deps.metrics().frameOut(frame.type());
     }
 
     private Void sendVoid(Frame frame) {
@@ -480,6 +505,7 @@ public final class Session implements PeerConnection {
         if (authTimer >= 0) deps.vertx().cancelTimer(authTimer);
         if (tickTimer >= 0) deps.vertx().cancelTimer(tickTimer);
         if (expiryTimer >= 0) deps.vertx().cancelTimer(expiryTimer);
+        out.stop();
         if (!closing) {
             closing = true;
             Short code = ws.closeStatusCode();

@@ -1,5 +1,6 @@
 package dev.meshwire.coordinator.session;
 
+import dev.meshwire.coordinator.flow.FlowLimits;
 import dev.meshwire.coordinator.ice.IceServerIssuer;
 import java.time.Duration;
 
@@ -8,9 +9,10 @@ import java.time.Duration;
  *
  * @param authTimeout how long a connection may stay unauthenticated
  * @param iceServers  the STUN/TURN entries each member gets in hello_ack (TURN credentials are per member)
+ * @param flow        outbound backpressure and signalling rate limits
  */
 public record SessionSettings(String coordinatorVersion, long maxFrameBytes, Duration pingInterval, Duration deadAfter,
-                              Duration authTimeout, IceServerIssuer iceServers) {
+                              Duration authTimeout, IceServerIssuer iceServers, FlowLimits flow) {
     public static final int PROTOCOL_VERSION = 1;
     public static final Duration MAX_AUTH_TIMEOUT = Duration.ofSeconds(10);
 

@@ -67,7 +67,8 @@ public final class CoordinatorLink implements AutoCloseable {
     private volatile String lastError;
     private volatile Frames.HelloAck lastAck;
     private volatile boolean p2pCapable;
-    private static final java.util.Set<String> P2P_REFUSALS = java.util.Set.of("peer_offline", "bad_signature", "invalid_frame");
+    private static final java.util.Set<String> P2P_REFUSALS = java.util.Set.of("peer_offline", "bad_signature", "invalid_frame",
+            ErrorCode.RATE_LIMITED); // id-less rate_limited is a signalling refusal (relay sends carry an id)
     private volatile long connectedSince;
     private volatile long lastFrameAt;
     private WebSocket ws;
@@ -293,7 +294,7 @@ public final class CoordinatorLink implements AutoCloseable {
             return;
         }
         if (state == LinkState.CONNECTED && P2P_REFUSALS.contains(e.code())) {
-            // A refused p2p signal (peer_offline, bad_signature, invalid_frame): the handshake just times out.
+            // A refused p2p signal (peer_offline, bad_signature, invalid_frame, rate_limited): the handshake just times out.
             log.debug("mesh {}: coordinator refused a p2p signal: {}: {}", meshId, e.code(), e.message());
             return;
         }

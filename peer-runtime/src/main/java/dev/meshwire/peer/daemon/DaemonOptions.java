@@ -133,9 +133,7 @@ public record DaemonOptions(Path home, LinkSettings link, Duration outboxMaxAge,
 
     /** {@code 262144}, {@code 512KiB}, {@code 8MiB}; at most {@link DurableOutbox#HARD_MAX_MESSAGE_BYTES}. */
     static int parseBytes(String what, String v) {
-        var m = java.util.regex.Pattern.compile("^(\\d+)(KiB|MiB)?$").matcher(v.trim());
-        if (!m.matches()) throw new IllegalArgumentException(what + " must look like 262144, 512KiB or 8MiB (got '" + v + "')");
-        long n = Long.parseLong(m.group(1)) * (m.group(2) == null ? 1 : "KiB".equals(m.group(2)) ? 1024 : 1024 * 1024);
+        long n = dev.meshwire.peer.ByteSize.parse(what, v);
         if (n < 1 || n > DurableOutbox.HARD_MAX_MESSAGE_BYTES) {
             throw new IllegalArgumentException(what + " must be between 1 and " + DurableOutbox.HARD_MAX_MESSAGE_BYTES + " bytes (got '" + v + "')");
         }

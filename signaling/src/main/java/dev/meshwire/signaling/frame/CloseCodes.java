@@ -1,8 +1,9 @@
 package dev.meshwire.signaling.frame;
 
 /**
- * WebSocket close codes. 1000 means "reconnect"; 4001–4003 are terminal (the client must not
- * reconnect on its own); 4010 is a protocol mismatch with a structured reason.
+ * WebSocket close codes. 1000 means "reconnect"; 4001–4004 are terminal (the client must not
+ * reconnect on its own); 4008 (slow consumer) reconnects with backoff; 4010 is a protocol mismatch
+ * with a structured reason.
  */
 public final class CloseCodes {
     private CloseCodes() {}
@@ -19,6 +20,12 @@ public final class CloseCodes {
     public static final short UNAUTHORIZED = 4003;
     /** A newer connection for the same member replaced this one. */
     public static final short REPLACED = 4004;
+    /**
+     * The connection did not read what the coordinator sent it: its outbound queue stayed above the
+     * high-water mark for the grace period, or reached the hard cap. Not terminal: the client reconnects
+     * with backoff, and its queued messages are delivered again then.
+     */
+    public static final short SLOW_CONSUMER = 4008;
     /** Protocol or feature mismatch, or a client that never authenticated. */
     public static final short PROTOCOL = 4010;
 
