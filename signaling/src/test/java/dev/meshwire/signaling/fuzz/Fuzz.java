@@ -94,8 +94,12 @@ public final class Fuzz {
      * each input is a function of the seed and its index, and the crashes kept are the earliest ones.
      */
     public static FuzzResult run(String target, Generator generator, Parser parser, Contract contract) {
+        return run(target, count(), generator, parser, contract);
+    }
+
+    /** As {@link #run(String, Generator, Parser, Contract)}, with {@code count} inputs whatever the property says. */
+    public static FuzzResult run(String target, int count, Generator generator, Parser parser, Contract contract) {
         long seed = Long.getLong(SEED_PROPERTY, defaultSeed(target));
-        int count = count();
         int threads = Math.max(1, Integer.getInteger(THREADS_PROPERTY, Runtime.getRuntime().availableProcessors()));
         Tally tally = new Tally();
         AtomicLong next = new AtomicLong();

@@ -29,8 +29,8 @@ import java.util.Random;
  *       JSON tree can hold (NaN, Infinity, 1e400, 01, invalid UTF-8, bad escapes, 100k '[').</li>
  *   <li>All seeds: bit flips, interesting bytes, truncation, deletion, insertion, duplication, splicing
  *       two seeds, and boundary integers written over binary header fields (given by offset).</li>
- *   <li>Now and then: the seed unchanged (so the accepting path runs too), pure random bytes, or a
- *       pathological input on its own.</li>
+ *   <li>Now and then: the seed unchanged (3.5%, so the accepting path runs too), pure random bytes (2%),
+ *       or a pathological input on its own (0.5%: 100k '[', a 64 KiB string, 50,000 duplicate keys, …).</li>
  * </ul>
  */
 public final class Mutator implements Fuzz.Generator {
@@ -88,15 +88,13 @@ public final class Mutator implements Fuzz.Generator {
 
     @Override
     public byte[] next(Random r) {
-        int p = r.nextInt(100);
-        if (p < 3) return randomBytes(r);
-        if (p < 5) return PATHOLOGICAL.get(r.nextInt(PATHOLOGICAL.size()));
+        int p = r.nextInt(1000);
+        if (p < 20) return randomBytes(r);
+        if (p < 25) return PATHOLOGICAL.get(r.nextInt(PATHOLOGICAL.size()));
         int i = r.nextInt(seeds.size());
-        if (p < 12) return seeds.get(i);
-        if (trees.get(i) != null && p < 60) return mutateJson(trees.get(i), r);
-        byte[] out = seeds.get(i);
-        for (int n = 1 + r.nextInt(4); n > 0; n--) out = mutateBytes(out, r);
-        return out;
+        if (p < 60) return seeds.get(i);
+        if (trees.get(i) != null && p < 600) return mutateJson(trees.get(i), r);
+        return mutate(seeds.get(i), r);
     }
 
     // ---- JSON ----
@@ -272,6 +270,13 @@ public final class Mutator implements Fuzz.Generator {
     }
 
     // ---- bytes ----
+
+    /** One to four byte-level mutations of {@code input} (which is not changed). */
+    public byte[] mutate(byte[] input, Random r) {
+        byte[] out = input;
+        for (int n = 1 + r.nextInt(4); n > 0; n--) out = mutateBytes(out, r);
+        return out;
+    }
 
     private byte[] mutateBytes(byte[] in, Random r) {
         int len = in.length;

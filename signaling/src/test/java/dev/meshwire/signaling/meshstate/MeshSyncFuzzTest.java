@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * reads to pin a key: an event's payload and hash), then applied to a replica at v2 ({@link MeshState#apply})
  * or verified ({@link MeshSnapshot#verify}) — end in a new state or a refusal: {@link ProtocolException}
  * from the codec or {@link MeshStateException}. Seeds are a real signed history with every event kind
- * (an authority rotation included) and a signed snapshot; a third of the inputs are events and snapshots
+ * (an authority rotation included) and a signed snapshot; two in five inputs are events and snapshots
  * mutated and then signed again by the right key, so the payload checks behind the signature run too.
  */
 class MeshSyncFuzzTest {
@@ -50,7 +50,7 @@ class MeshSyncFuzzTest {
                 FrameCodec.encode(new Frames.MeshSync("s4", MESH, List.of(), null)),
                 FrameCodec.encode(new Frames.SystemEvent(MESH, HISTORY.event(3)))));
         Mutator m = Mutator.json(seeds);
-        Fuzz.run("mesh-sync", Fuzz.oneOf(m, m, r -> resignedEvent(m, r), r -> resignedSnapshot(m, r)), MeshSyncFuzzTest::receive,
+        Fuzz.run("mesh-sync", Fuzz.oneOf(m, m, m, r -> resignedEvent(m, r), r -> resignedSnapshot(m, r)), MeshSyncFuzzTest::receive,
                 Fuzz.Contract.refusing(ProtocolException.class, MeshStateException.class)).assertNoCrash().assertBothOutcomes();
     }
 
