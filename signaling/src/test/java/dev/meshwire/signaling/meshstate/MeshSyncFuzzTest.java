@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 16: mesh-state events and snapshots as a daemon receives them in {@code mesh_sync} and
  * {@code system} frames — decoded, read before any signature check (what a trust-on-first-use replica
- * reads to pin a key: an event's payload and hash), then applied to a replica at v2 ({@link MeshState#apply})
+ * reads to pin a key: an event's payload and hash), then applied to the replica that holds the version
+ * before the first event ({@link MeshState#apply})
  * or verified ({@link MeshSnapshot#verify}) — end in a new state or a refusal: {@link ProtocolException}
  * from the codec or {@link MeshStateException}. Seeds are a real signed history with every event kind
  * (an authority rotation included) and a signed snapshot; two in five inputs are events and snapshots
@@ -35,6 +36,8 @@ class MeshSyncFuzzTest {
     /** The replica under test holds v2 (mesh created, alice the owner). */
     private static final Chain AT_V2 = Chain.created(MESH, "team", AUTHORITY, ALICE, "alice");
     private static final MeshState BASE = AT_V2.state;
+    /** The replica states a sync may start from: index v holds the state at version v (v ≥ 2). */
+    private static final List<MeshState> STATES = new ArrayList<>();
     private static final Chain HISTORY = history();
     private static final MeshSnapshot SNAPSHOT = MeshSnapshot.seal(NEXT, HISTORY.state,
             HISTORY.event(HISTORY.state.version()), List.of(HISTORY.event(12)), Chain.T0 + 3_600_000L);
@@ -42,13 +45,17 @@ class MeshSyncFuzzTest {
 
     @Test
     void meshSyncAndSystemFramesMutatedApplyOrAreRefused() {
-        List<MeshEvent> after = HISTORY.events.subList(2, HISTORY.events.size());
+        // Short event lists (each applied to the replica state just before its first event) keep the
+        // signature checks per input few; together they hold every event of the history.
+        List<MeshEvent> all = HISTORY.events;
         List<String> seeds = new ArrayList<>(List.of(
-                FrameCodec.encode(new Frames.MeshSync("s1", MESH, after, null)),
-                FrameCodec.encode(new Frames.MeshSync("s2", MESH, after.subList(0, 3), null)),
-                FrameCodec.encode(new Frames.MeshSync("s3", MESH, null, SNAPSHOT)),
-                FrameCodec.encode(new Frames.MeshSync("s4", MESH, List.of(), null)),
-                FrameCodec.encode(new Frames.SystemEvent(MESH, HISTORY.event(3)))));
+                FrameCodec.encode(new Frames.MeshSync("s1", MESH, all.subList(2, 6), null)),
+                FrameCodec.encode(new Frames.MeshSync("s2", MESH, all.subList(6, 10), null)),
+                FrameCodec.encode(new Frames.MeshSync("s3", MESH, all.subList(10, 13), null)),
+                FrameCodec.encode(new Frames.MeshSync("s4", MESH, null, SNAPSHOT)),
+                FrameCodec.encode(new Frames.MeshSync("s5", MESH, List.of(), null)),
+                FrameCodec.encode(new Frames.SystemEvent(MESH, HISTORY.event(3))),
+                FrameCodec.encode(new Frames.SystemEvent(MESH, HISTORY.event(12)))));
         Mutator m = Mutator.json(seeds);
         Fuzz.run("mesh-sync", Fuzz.oneOf(m, m, m, r -> resignedEvent(m, r), r -> resignedSnapshot(m, r)), MeshSyncFuzzTest::receive,
                 Fuzz.Contract.refusing(ProtocolException.class, MeshStateException.class)).assertNoCrash().assertBothOutcomes();
@@ -72,6 +79,9 @@ class MeshSyncFuzzTest {
         c.add(MeshEvent.COORDINATOR, new EventPayload.AuthorityRotated(AUTHORITY.publicKeyHex(), NEXT.publicKeyHex()));
         c.signer = NEXT;
         c.add(bob, new EventPayload.MemberJoined(bob, "bob", MemberEntry.MEMBER, null));
+        MeshState s = MeshState.empty(MESH, AUTHORITY.publicKeyHex());
+        STATES.add(s);
+        for (MeshEvent e : c.events) STATES.add(s = s.apply(e));
         return c;
     }
 
@@ -114,12 +124,18 @@ class MeshSyncFuzzTest {
                 if (sync.snapshot().rotations() != null) sync.snapshot().rotations().forEach(MeshSyncFuzzTest::readUnverified);
                 sync.snapshot().verify(MESH, AUTHORITY.publicKeyHex(), BASE.head());
             }
-            MeshState s = BASE;
+            MeshState s = events.isEmpty() || events.get(0) == null ? BASE : before(events.get(0));
             for (MeshEvent e : events) s = s.apply(e);
         } else if (f instanceof Frames.SystemEvent system && system.event() != null) {
             readUnverified(system.event());
-            BASE.apply(system.event());
+            before(system.event()).apply(system.event());
         }
+    }
+
+    /** The replica that holds the version before {@code e} (the one at v2 when there is none). */
+    private static MeshState before(MeshEvent e) {
+        long v = e.version() - 1;
+        return v >= 2 && v < STATES.size() ? STATES.get((int) v) : BASE;
     }
 
     /** A trust-on-first-use replica reads these before any signature check; they may only refuse. */
