@@ -37,9 +37,9 @@ fi
   echo "- CPUs: $(nproc); load average before: $LOAD_BEFORE, after: $LOAD_AFTER (other builds shared the machine)"
   echo "- wall time: $((END - START)) s including the build; maven exit status: $RC"
   echo
-  echo "| parser | inputs | accepted | refused | crashes | time (s) | inputs/s | threads | slowest input (µs) |"
-  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-  jq -r '"| \(.target) | \(.count) | \(.accepted) | \(.refused) | \(.crashes) | \(.millis / 1000 | floor) | \(if .millis > 0 then (.count * 1000 / .millis | floor) else "-" end) | \(.threads) | \(.slowestMicros) |"' "$RESULTS"
+  echo "| parser | inputs | accepted | refused | crashes | time (s) | CPU (s) | inputs/s | threads | slowest input (µs) |"
+  echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+  jq -r '"| \(.target) | \(.count) | \(.accepted) | \(.refused) | \(.crashes) | \(.millis / 1000 | floor) | \(.cpuMillis / 1000 | floor) | \(if .millis > 0 then (.count * 1000 / .millis | floor) else "-" end) | \(.threads) | \(.slowestMicros) |"' "$RESULTS"
   echo
   TOTAL_CRASHES="$(jq -s 'map(.crashes) | add' "$RESULTS")"
   echo "Total inputs: $(jq -s 'map(.count) | add' "$RESULTS"); crashes: $TOTAL_CRASHES."

@@ -1,5 +1,6 @@
 package dev.meshwire.signaling.fuzz;
 
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -115,6 +116,7 @@ public final class Fuzz {
                         tally.add(i, input, escaped, contract, System.nanoTime() - s);
                     }
                 }
+                tally.cpuNanos.add(ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime());
             }, "fuzz-" + target + "-" + w);
             t.setUncaughtExceptionHandler((th, e) -> tally.generatorFailed(e));
             workers.add(t);
@@ -136,7 +138,8 @@ public final class Fuzz {
                 }), c.thrown()))
                 .toList();
         FuzzResult result = new FuzzResult(target, seed, count, tally.accepted.sum(), tally.refused.sum(), tally.crashes.sum(), kept,
-                (System.nanoTime() - t0) / 1_000_000, tally.slowestNanos / 1_000, tally.slowestIndex, threads);
+                (System.nanoTime() - t0) / 1_000_000, tally.cpuNanos.sum() / 1_000_000, tally.slowestNanos / 1_000, tally.slowestIndex,
+                threads);
         result.report(System.getProperty(REPORT_PROPERTY));
         System.out.println(result.summary());
         return result;
@@ -147,6 +150,8 @@ public final class Fuzz {
         final LongAdder accepted = new LongAdder();
         final LongAdder refused = new LongAdder();
         final LongAdder crashes = new LongAdder();
+        /** CPU time of the workers: what the run costs whatever else the machine is doing. */
+        final LongAdder cpuNanos = new LongAdder();
         /** The earliest crash of each distinct bug (exception type and where it was thrown). */
         private final Map<String, FuzzResult.Crash> firstByBug = new ConcurrentHashMap<>();
         private final AtomicReference<Throwable> generatorFailure = new AtomicReference<>();

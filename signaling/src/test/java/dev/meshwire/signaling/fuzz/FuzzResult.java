@@ -19,7 +19,8 @@ import java.util.List;
  * first few distinct crashes with their (minimized) inputs.
  */
 public record FuzzResult(String target, long seed, long count, long accepted, long refused, long crashes,
-                         List<Crash> kept, long millis, long slowestMicros, long slowestIndex, int threads) {
+                         List<Crash> kept, long millis, long cpuMillis, long slowestMicros, long slowestIndex,
+                         int threads) {
 
     /** One input that made something undocumented escape the parser. */
     public record Crash(long index, byte[] input, Throwable thrown) {
@@ -42,8 +43,9 @@ public record FuzzResult(String target, long seed, long count, long accepted, lo
 
     /** One line: target, counts, time, seed. */
     public String summary() {
-        return String.format("fuzz %s: %,d inputs, %,d accepted, %,d refused, %,d crashes in %,d ms on %d threads (slowest input #%d: %,d µs), seed %d",
-                target, count, accepted, refused, crashes, millis, threads, slowestIndex, slowestMicros, seed);
+        return String.format("fuzz %s: %,d inputs, %,d accepted, %,d refused, %,d crashes in %,d ms on %d threads, %,d ms CPU"
+                        + " (slowest input #%d: %,d µs), seed %d",
+                target, count, accepted, refused, crashes, millis, threads, cpuMillis, slowestIndex, slowestMicros, seed);
     }
 
     /** Fails with the seed and each kept crash (its input escaped and in hex, and its stack trace). */
@@ -71,7 +73,7 @@ public record FuzzResult(String target, long seed, long count, long accepted, lo
         if (dir == null || dir.isBlank()) return;
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("target", target).put("seed", seed).put("count", count).put("accepted", accepted).put("refused", refused)
-                .put("crashes", crashes).put("millis", millis).put("threads", threads).put("slowestMicros", slowestMicros).put("slowestIndex", slowestIndex);
+                .put("crashes", crashes).put("millis", millis).put("cpuMillis", cpuMillis).put("threads", threads).put("slowestMicros", slowestMicros).put("slowestIndex", slowestIndex);
         ArrayNode arr = n.putArray("crashDetails");
         for (Crash c : kept) {
             arr.addObject().put("index", c.index()).put("exception", c.thrown().toString()).put("input", escape(c.input()));
