@@ -22,13 +22,20 @@ public final class EnvelopeSignature {
 
     private EnvelopeSignature() {}
 
+    /**
+     * The signed string of {@code e}.
+     *
+     * @throws IllegalArgumentException naming the part an incomplete envelope lacks ({@link #missing})
+     */
     public static String canonical(Envelope e) {
+        String missing = missing(e);
+        if (missing != null) throw new IllegalArgumentException("envelope has no '" + missing + "' to sign");
         return PREFIX
                 + e.channel().wireName() + '|'
                 + e.target() + '|'
                 + e.from() + '|'
                 + e.body().nonce() + '|'
-                + Canonical.sha256Hex(java.util.Objects.toString(e.body().ciphertext(), "")) + '|'
+                + Canonical.sha256Hex(e.body().ciphertext()) + '|'
                 + e.body().bodyVersion() + '|'
                 + CanonicalJson.write(Json.MAPPER.valueToTree(e.meta()));
     }
@@ -41,7 +48,26 @@ public final class EnvelopeSignature {
         return unsigned.withSignature(signer.signHex(canonical(unsigned)));
     }
 
+    /**
+     * True only for a complete envelope whose signature verifies under {@code from}. Never throws: an
+     * envelope off the wire that lacks a part simply does not verify.
+     */
     public static boolean verify(Envelope e) {
-        return e.signature() != null && Signatures.verify(e.from(), canonical(e), e.signature());
+        return e != null && e.signature() != null && missing(e) == null && Signatures.verify(e.from(), canonical(e), e.signature());
+    }
+
+    /**
+     * The first part the signed form needs that {@code e} lacks ({@code channel}, {@code target},
+     * {@code from}, {@code body}, {@code body.nonce}, {@code body.ciphertext}, {@code meta}), or null.
+     */
+    public static String missing(Envelope e) {
+        if (e.channel() == null) return "channel";
+        if (e.target() == null) return "target";
+        if (e.from() == null) return "from";
+        if (e.body() == null) return "body";
+        if (e.body().nonce() == null) return "body.nonce";
+        if (e.body().ciphertext() == null) return "body.ciphertext";
+        if (e.meta() == null) return "meta";
+        return null;
     }
 }

@@ -48,8 +48,15 @@ public record MeshSnapshot(String mesh, String name, long version, String head, 
         return Canonical.sha256Hex(CanonicalJson.write(body));
     }
 
-    /** The exact string the signature covers. */
+    /**
+     * The exact string the signature covers.
+     *
+     * @throws MeshStateException MALFORMED if a member is null or has no key (the body is sorted by key)
+     */
     public String canonical() {
+        for (MemberEntry m : members == null ? List.<MemberEntry>of() : members) {
+            if (m == null || m.pubkey() == null) throw new MeshStateException(MALFORMED, "snapshot lists a member without a key");
+        }
         return Canonical.meshSnapshot(mesh, version, head, authority, at, bodyHash(name, members == null ? List.of() : members));
     }
 
@@ -105,9 +112,7 @@ public record MeshSnapshot(String mesh, String name, long version, String head, 
         }
         TreeMap<String, MemberEntry> keys = new TreeMap<>();
         for (MemberEntry m : members) {
-            if (m == null || m.pubkey() == null || keys.put(m.pubkey(), m) != null) {
-                throw new MeshStateException(MALFORMED, "snapshot lists a member twice or without a key");
-            }
+            if (keys.put(m.pubkey(), m) != null) throw new MeshStateException(MALFORMED, "snapshot lists a member twice");
         }
         return new MeshState(mesh, name, authority, new StateRef(version, head), keys);
     }

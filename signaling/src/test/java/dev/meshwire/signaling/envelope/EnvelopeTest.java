@@ -41,6 +41,36 @@ class EnvelopeTest {
         assertFalse(EnvelopeSignature.verify(s.withSignature(null)));
     }
 
+    /**
+     * Issue 16 fuzz finding: an envelope off the wire without a channel, body or meta made verify throw
+     * NullPointerException; now it does not verify, and canonical names the missing part.
+     */
+    @Test
+    void anIncompleteEnvelopeDoesNotVerifyAndCanonicalNamesWhatIsMissing() throws Exception {
+        Envelope s = EnvelopeSignature.sign(vectorEnvelope(), alice);
+        Body b = s.body();
+        List<Envelope> incomplete = List.of(
+                new Envelope(2, null, s.target(), s.from(), b, s.meta(), s.signature()),
+                new Envelope(2, s.channel(), null, s.from(), b, s.meta(), s.signature()),
+                new Envelope(2, s.channel(), s.target(), null, b, s.meta(), s.signature()),
+                new Envelope(2, s.channel(), s.target(), s.from(), null, s.meta(), s.signature()),
+                new Envelope(2, s.channel(), s.target(), s.from(), new Body(null, b.ciphertext(), 1), s.meta(), s.signature()),
+                new Envelope(2, s.channel(), s.target(), s.from(), new Body(b.nonce(), null, 1), s.meta(), s.signature()),
+                new Envelope(2, s.channel(), s.target(), s.from(), b, null, s.signature()));
+        List<String> parts = List.of("channel", "target", "from", "body", "body.nonce", "body.ciphertext", "meta");
+        for (int i = 0; i < incomplete.size(); i++) {
+            Envelope e = incomplete.get(i);
+            assertFalse(EnvelopeSignature.verify(e), parts.get(i));
+            assertEquals(parts.get(i), EnvelopeSignature.missing(e));
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> EnvelopeSignature.canonical(e));
+            assertEquals("envelope has no '" + parts.get(i) + "' to sign", ex.getMessage());
+        }
+        // the minimized fuzz input: an envelope object with only a version and a signature
+        Envelope wire = Json.MAPPER.readValue("{\"v\":2,\"signature\":\"\"}", Envelope.class);
+        assertFalse(EnvelopeSignature.verify(wire));
+        assertNull(EnvelopeSignature.missing(s));
+    }
+
     @Test
     void onlyTheSenderMaySign() {
         assertThrows(IllegalArgumentException.class, () -> EnvelopeSignature.sign(vectorEnvelope(), TestVectors.bob()));

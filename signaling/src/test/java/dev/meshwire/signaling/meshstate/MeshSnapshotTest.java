@@ -223,6 +223,21 @@ class MeshSnapshotTest {
         refused(with(s, s.members(), s.headEvent(), List.of(noData)), MESH, a, null, MALFORMED);
     }
 
+    /** Issue 16 fuzz finding: a member without a key made the body hash (and so verify) throw NullPointerException. */
+    @Test
+    void aMemberWithoutAKeyIsMalformedBeforeAnySignatureCheck() throws Exception {
+        MeshSnapshot s = sealed(history());
+        List<MemberEntry> noKey = new ArrayList<>(s.members());
+        noKey.add(new MemberEntry(null, "x", MemberEntry.MEMBER, MemberEntry.ACTIVE, 1, 1, null, null, "x"));
+        MeshStateException ex = refused(with(s, noKey, s.headEvent(), s.rotations()), MESH, a, null, MALFORMED);
+        assertEquals("snapshot lists a member without a key", ex.getMessage());
+        // as it arrives off the wire: members without "pubkey" next to a listed one
+        String json = Json.MAPPER.writeValueAsString(s).replace("\"members\":[", "\"members\":[{\"joinedAt\":0,\"since\":1},");
+        MeshSnapshot wire = Json.MAPPER.readValue(json, MeshSnapshot.class);
+        assertEquals(MALFORMED, assertThrows(MeshStateException.class, wire::canonical).reason());
+        refused(wire, MESH, a, null, MALFORMED);
+    }
+
     @Test
     void rotationsAreFollowedFromThePinnedKey() {
         Chain c = history();

@@ -1,0 +1,70 @@
+package dev.meshwire.signaling.frame;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshwire.signaling.Json;
+import dev.meshwire.signaling.TestVectors;
+import dev.meshwire.signaling.envelope.Body;
+import dev.meshwire.signaling.envelope.Channel;
+import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.signaling.envelope.Meta;
+import dev.meshwire.signaling.envelope.Priority;
+import dev.meshwire.signaling.meshstate.MemberEntry;
+import dev.meshwire.signaling.meshstate.MeshEvent;
+import dev.meshwire.signaling.meshstate.MeshSnapshot;
+import dev.meshwire.signaling.meshstate.StateRef;
+import java.util.List;
+
+/** A sample frame of every type (the ill-typed corpus and the codec fuzz test start from them). */
+public final class FrameSamples {
+    private FrameSamples() {}
+
+    /** One frame of every type, with every optional field set. */
+    public static List<Frame> all() {
+        Envelope env = new Envelope(2, Channel.DM, TestVectors.BOB_PUB, TestVectors.ALICE_PUB,
+                new Body(TestVectors.BOX_NONCE_B64, TestVectors.BOX_CIPHERTEXT_B64, 1),
+                new Meta("c1", "fp", Priority.NEXT, 1L, "s", 2L, true, "r", false, "c0", List.of("bob"), 9L, 5L), "sig");
+        Frames.Capabilities caps = new Frames.Capabilities(true, 1 << 20, List.of("relay"));
+        Frames.PeerInfo peer = new Frames.PeerInfo(TestVectors.BOB_PUB, "bob", "member", true, 1000L, caps);
+        ObjectNode data = Json.MAPPER.createObjectNode().put("name", "team");
+        MeshEvent event = new MeshEvent(TestVectors.MESH, 1, MeshEvent.ZERO_HASH, "mesh_created", 5, "coordinator", data, "sig");
+        MeshSnapshot snapshot = new MeshSnapshot(TestVectors.MESH, "team", 1, "h", TestVectors.AUTHORITY_PUB, 5,
+                List.of(new MemberEntry(TestVectors.BOB_PUB, "bob", "member", "active", 1, 2, 3L, "r", "x")), event, List.of(event), "sig");
+        StateRef ref = new StateRef(1, "h");
+        String sid = "ab".repeat(16);
+        return List.of(
+                new Frames.Challenge("ab".repeat(32), 1, "0.1.0"),
+                new Frames.Hello("1", TestVectors.MESH, TestVectors.ALICE_PUB, caps, "sig", ref),
+                new Frames.Join("2", "mw1.xyz", TestVectors.ALICE_PUB, "alice", caps, "sig"),
+                new Frames.HelloAck("1", TestVectors.MESH, "team", peer, List.of(peer),
+                        List.of(new Frames.IceServer(List.of("stun:127.0.0.1:3478"), "u", "c")), 1 << 20, 30000, "a", ref),
+                new Frames.Send("3", TestVectors.BOB_PUB, env),
+                new Frames.Ack("3", "c1", "msg1", "accepted"),
+                new Frames.Deliver("msg1", TestVectors.MESH, env),
+                new Frames.ClientAck("msg1", "c1", TestVectors.ALICE_PUB),
+                new Frames.ListPeers("4"),
+                new Frames.Peers("4", TestVectors.MESH, List.of(peer)),
+                new Frames.PeerJoined(TestVectors.MESH, peer),
+                new Frames.PeerLeft(TestVectors.MESH, TestVectors.BOB_PUB, "bob", "left"),
+                new Frames.Kick("5", "bob"),
+                new Frames.Ban("6", "bob"),
+                new Frames.Unban("7", "bob"),
+                new Frames.ListBans("8"),
+                new Frames.Bans("8", List.of(new Frames.BanInfo(TestVectors.BOB_PUB, "bob", 12L))),
+                new Frames.Leave("9"),
+                new Frames.Ok("5", "kick", "bob", "kicked"),
+                new Frames.Error("5", ErrorCode.NOT_OWNER, "no"),
+                new Frames.Ping("p"),
+                new Frames.Pong("p"),
+                new Frames.P2pOffer(TestVectors.MESH, TestVectors.ALICE_PUB, TestVectors.BOB_PUB, sid, "v=0\r\n", "sig"),
+                new Frames.P2pAnswer(TestVectors.MESH, TestVectors.ALICE_PUB, TestVectors.BOB_PUB, sid, "v=0\r\n", "sig"),
+                new Frames.P2pCandidate(TestVectors.MESH, TestVectors.ALICE_PUB, TestVectors.BOB_PUB, sid, "0", 0, "candidate:1 1 udp 1 10.0.0.1 5000 typ host"),
+                new Frames.P2pClose(TestVectors.MESH, TestVectors.ALICE_PUB, TestVectors.BOB_PUB, sid, "idle"),
+                new Frames.MeshSync("10", TestVectors.MESH, List.of(event), snapshot),
+                new Frames.SystemEvent(TestVectors.MESH, event),
+                new Frames.StateSync("11", ref),
+                new Frames.Revoke("12", "bob", "lost laptop"),
+                new Frames.SetRole("13", "bob", "admin"),
+                new Frames.SetExpiry("14", "bob", 99L),
+                new Frames.Rename("15", "alice2"));
+    }
+}
