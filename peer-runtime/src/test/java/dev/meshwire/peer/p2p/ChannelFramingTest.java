@@ -99,6 +99,19 @@ class ChannelFramingTest {
         assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(new byte[MAX + 1])).getMessage().contains("exceeds"));
     }
 
+    /** Found by ChannelFramingFuzzTest's review: one 23-byte frame announcing the limit used to allocate all of it. */
+    @Test
+    void assemblerAllocatesWhatArrivesNotWhatIsAnnounced() throws Exception {
+        int limit = 64 * 1024 * 1024;
+        FrameAssembler asm = new FrameAssembler(limit);
+        assertNull(asm.accept(new ChannelFraming.Data(1, 0, 4096, limit, new byte[10])));
+        assertTrue(asm.bufferedCapacity() <= FrameAssembler.INITIAL_BUFFER_BYTES, "allocated " + asm.bufferedCapacity());
+        // A real multi-chunk message still reassembles byte for byte while the buffer grows.
+        byte[] msg = new byte[3 * 1024 * 1024 + 17];
+        new Random(7).nextBytes(msg);
+        assertArrayEquals(msg, roundTrip(msg, 16 * 1024, new FrameAssembler(limit)));
+    }
+
     @Test
     void assemblerRefusesBrokenSequencesAndOversizedMessages() throws Exception {
         FrameAssembler asm = new FrameAssembler(1000);
