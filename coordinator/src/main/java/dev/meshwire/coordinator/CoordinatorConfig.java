@@ -1,5 +1,6 @@
 package dev.meshwire.coordinator;
 
+import dev.meshwire.coordinator.admission.AdmissionLimits;
 import dev.meshwire.coordinator.ice.TurnSettings;
 import dev.meshwire.coordinator.queue.QueueSettings;
 import java.nio.file.Path;
@@ -23,17 +24,20 @@ import java.time.Duration;
  * @param deadAfter        a peer silent for this long is disconnected
  * @param queue            durable queue tuning (lease, sweeper, flow control, caps, rate limit)
  * @param turn             a TURN server to hand out with ephemeral credentials; null for none
+ * @param admission        limits and deadlines for connections before they authenticate, and the health listener
  */
 public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir, String dbUrl, String publicUrl,
                                 boolean openRegistration, int stunPort, long maxFrameBytes,
-                                Duration pingInterval, Duration deadAfter, QueueSettings queue, TurnSettings turn) {
+                                Duration pingInterval, Duration deadAfter, QueueSettings queue, TurnSettings turn,
+                                AdmissionLimits admission) {
     public static final int DEFAULT_PORT = 7600;
     public static final int DEFAULT_STUN_PORT = 3478;
     public static final long DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
     public static CoordinatorConfig defaults(Path dataDir) {
         return new CoordinatorConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, null, false, DEFAULT_STUN_PORT,
-                DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults(), null);
+                DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults(), null,
+                AdmissionLimits.defaults());
     }
 
     public Builder toBuilder() {
@@ -76,6 +80,10 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         return toBuilder().turn(t).build();
     }
 
+    public CoordinatorConfig withAdmission(AdmissionLimits a) {
+        return toBuilder().admission(a).build();
+    }
+
     /** A mutable copy of a config, for changing several settings at once. */
     public static final class Builder {
         private String listenHost;
@@ -90,6 +98,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         private Duration deadAfter;
         private QueueSettings queue;
         private TurnSettings turn;
+        private AdmissionLimits admission;
 
         private Builder(CoordinatorConfig c) {
             listenHost = c.listenHost;
@@ -104,6 +113,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             deadAfter = c.deadAfter;
             queue = c.queue;
             turn = c.turn;
+            admission = c.admission;
         }
 
         public Builder listen(String host, int port) {
@@ -158,9 +168,14 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             return this;
         }
 
+        public Builder admission(AdmissionLimits a) {
+            admission = a;
+            return this;
+        }
+
         public CoordinatorConfig build() {
             return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, stunPort,
-                    maxFrameBytes, pingInterval, deadAfter, queue, turn);
+                    maxFrameBytes, pingInterval, deadAfter, queue, turn, admission);
         }
     }
 }
