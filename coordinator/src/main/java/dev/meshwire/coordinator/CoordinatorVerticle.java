@@ -17,6 +17,7 @@ import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.relay.Relay;
 import dev.meshwire.coordinator.session.Session;
 import dev.meshwire.coordinator.session.SessionSettings;
+import dev.meshwire.coordinator.session.TextFrameValidation;
 import dev.meshwire.coordinator.session.WebSocketEndpoint;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import io.vertx.core.Future;
@@ -75,7 +76,10 @@ final class CoordinatorVerticle extends VerticleBase {
                 .setMaxWebSocketFrameSize((int) hardCap)
                 .setMaxWebSocketMessageSize((int) hardCap);
         server = vertx.createHttpServer(options)
-                .connectionHandler(admission::onConnection)
+                .connectionHandler(conn -> {
+                    TextFrameValidation.install(conn);
+                    admission.onConnection(conn);
+                })
                 .requestHandler(admission.timing(
                         HttpApi.router(vertx, httpSettings, endpoint, new MeshRegistration(store, metrics, clock), ledger, store, metrics)));
         admission.start();

@@ -3,11 +3,13 @@ package dev.meshwire.cli;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.coordinator.CoordinatorStartException;
+import dev.meshwire.coordinator.admission.AdmissionLimits;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.coordinator.ice.TurnSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -32,19 +34,31 @@ final class CoordinatorCommand extends Verb {
     Path turnSecretFile;
     @Option(names = "--turn-ttl", defaultValue = "12h", paramLabel = "DURATION", description = "lifetime of issued TURN credentials")
     String turnTtl;
+    @Option(names = "--request-timeout", defaultValue = "5s", paramLabel = "DURATION",
+            description = "a connection's request headers must arrive, and each plain HTTP request be answered, within this")
+    String requestTimeout;
+    @Option(names = "--idle-timeout", defaultValue = "15s", paramLabel = "DURATION", description = "idle keep-alive HTTP connections are closed after this")
+    String idleTimeout;
+    @Option(names = "--auth-timeout", defaultValue = "5s", paramLabel = "DURATION", description = "a WebSocket must send an accepted hello/join within this")
+    String authTimeout;
+    @Option(names = "--max-unauthenticated", paramLabel = "N",
+            description = "unauthenticated connections at once (default: a quarter of the descriptor limit above 128, 16..4096)")
+    Integer maxUnauthenticated;
+    @Option(names = "--max-unauthenticated-per-address", defaultValue = "32", paramLabel = "N",
+            description = "unauthenticated connections at once from one address (IPv6: one /64)")
+    int maxPerAddress;
+    @Option(names = "--health-listen", paramLabel = "HOST:PORT", description = "also serve /health, /health/ready and /metrics here, with its own connection budget")
+    String healthListen;
+    @Option(names = "--health-max-connections", defaultValue = "16", paramLabel = "N", description = "connections the health listener holds at once")
+    int healthMaxConnections;
 
     @Override
     public Integer call() throws Exception {
         int colon = listen.lastIndexOf(':');
-        if (colon <= 0) throw new PeerException(PeerException.BAD_REQUEST, "--listen must be HOST:PORT (got '" + listen + "')");
-        int port;
-        try {
-            port = Integer.parseInt(listen.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new PeerException(PeerException.BAD_REQUEST, "--listen port is not a number: '" + listen + "'");
-        }
+        int port = port("--listen", listen);
         CoordinatorConfig cfg = CoordinatorConfig.defaults(data.toAbsolutePath())
                 .withListen(listen.substring(0, colon), port)
+                .withAdmission(admission())
                 .withStunPort(noStun ? -1 : stunPort)
                 .withMaxFrameBytes(maxFrame)
                 .withOpenRegistration(open)
@@ -71,6 +85,31 @@ final class CoordinatorCommand extends Verb {
         out().flush();
         stop.await();
         return ExitCodes.OK;
+    }
+
+    /** The port of a HOST:PORT flag value. */
+    private static int port(String flag, String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) throw new PeerException(PeerException.BAD_REQUEST, flag + " must be HOST:PORT (got '" + hostPort + "')");
+        try {
+            return Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, flag + " port is not a number: '" + hostPort + "'");
+        }
+    }
+
+    private AdmissionLimits admission() {
+        AdmissionLimits d = AdmissionLimits.defaults();
+        try {
+            AdmissionLimits a = d.withTimeouts(Duration.ofMillis(Render.parseDuration(requestTimeout)),
+                            Duration.ofMillis(Render.parseDuration(idleTimeout)), Duration.ofMillis(Render.parseDuration(authTimeout)))
+                    .withBudget(maxUnauthenticated != null ? maxUnauthenticated : d.maxUnauthenticated(), maxPerAddress);
+            if (healthListen == null) return a.withHealthListener(null, 0, healthMaxConnections);
+            return a.withHealthListener(healthListen.substring(0, healthListen.lastIndexOf(':')), port("--health-listen", healthListen),
+                    healthMaxConnections);
+        } catch (IllegalArgumentException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
+        }
     }
 
     /** The TURN settings, or null when no --turn-url is given. The secret never goes on the command line (ps shows it). */

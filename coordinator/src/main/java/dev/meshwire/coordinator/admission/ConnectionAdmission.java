@@ -1,12 +1,13 @@
 package dev.meshwire.coordinator.admission;
 
+import dev.meshwire.coordinator.http.NettyChannels;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.internal.http.WebSocketInternal;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -196,7 +197,7 @@ public final class ConnectionAdmission {
         private long since;
         private int answered;
         private HttpServerRequest request;
-        private ServerWebSocket ws;
+        private boolean upgraded;
         private boolean released;
 
         private Ticket(HttpConnection conn, String address, long openedAt) {
@@ -211,8 +212,8 @@ public final class ConnectionAdmission {
         }
 
         /** The connection is a WebSocket now: its session's authentication timer takes over from the HTTP deadlines. */
-        public void upgraded(ServerWebSocket socket) {
-            ws = socket;
+        public void upgraded() {
+            upgraded = true;
             since = clock.getAsLong();
         }
 
@@ -239,7 +240,7 @@ public final class ConnectionAdmission {
 
         /** The phase whose deadline has passed ({@code request}, {@code idle}, {@code auth}), or null. */
         private String overdue(long now) {
-            if (ws != null) return now - since > limits.authTimeout().toMillis() + AUTH_BACKSTOP_GRACE_MS ? "auth" : null;
+            if (upgraded) return now - since > limits.authTimeout().toMillis() + AUTH_BACKSTOP_GRACE_MS ? "auth" : null;
             if (request != null && (request.response().ended() || request.response().closed())) {
                 request = null;
                 answered++;
@@ -252,10 +253,13 @@ public final class ConnectionAdmission {
         /** Closes at once, without a closing handshake: the descriptor is what is scarce. */
         private void abort() {
             release();
-            if (ws instanceof WebSocketInternal internal) {
+            if (upgraded) {
                 // A WebSocket's own close waits for the peer's close frame; going straight to the pipeline's head
                 // closes the socket now (the session still sees its close handler run).
-                internal.channelHandlerContext().pipeline().firstContext().close();
+                Channel channel = NettyChannels.of(conn);
+                ChannelHandlerContext first = channel.pipeline().firstContext();
+                if (first != null) first.close();
+                else channel.close();
             } else {
                 conn.close();
             }

@@ -30,8 +30,7 @@ public final class WebSocketEndpoint {
             ws.close(); // admission has just closed this connection (deadline or eviction)
             return;
         }
-        ticket.upgraded(ws);
-        TextFrameValidation.install(ws);
+        ticket.upgraded();
         Session[] holder = new Session[1];
         Session session = new Session(ws, deps, ticket::authenticated, () -> {
             open.remove(holder[0]);
