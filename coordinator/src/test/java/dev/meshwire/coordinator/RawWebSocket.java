@@ -66,6 +66,20 @@ public final class RawWebSocket implements AutoCloseable {
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     }
 
+    /** A status and body of a plain HTTP answer. */
+    public record HttpAnswer(int status, String body) {}
+
+    /** {@code GET path} with {@code Connection: close} from {@code sourceAddress}; the whole answer. */
+    public static HttpAnswer httpGet(String sourceAddress, int port, String path) throws IOException {
+        try (RawWebSocket c = tcp(sourceAddress, port)) {
+            c.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            String all = new String(c.in.readAllBytes(), StandardCharsets.UTF_8);
+            if (!all.startsWith("HTTP/1.1 ")) throw new IOException("not an HTTP answer: '" + all + "'");
+            int bodyAt = all.indexOf("\r\n\r\n");
+            return new HttpAnswer(Integer.parseInt(all.substring(9, 12)), bodyAt < 0 ? "" : all.substring(bodyAt + 4));
+        }
+    }
+
     public void write(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
