@@ -171,14 +171,17 @@ class AdmissionTest {
             flood.addAll(silent(STRANGER, health, 2));
             await("both budgets full", () -> unauthenticated(fx) == 2
                     && metric(fx, "meshwire_connections_unauthenticated{listener=\"health\"}") == 2);
-            RawWebSocket.HttpAnswer up = RawWebSocket.httpGet(LEGIT, health, "/health");
-            assertEquals(200, up.status());
-            assertTrue(up.body().contains("\"up\""), up.body());
-            assertEquals(200, RawWebSocket.httpGet(LEGIT, health, "/health/ready").status());
-            assertTrue(RawWebSocket.httpGet(LEGIT, health, "/metrics").body().contains("meshwire_connections_unauthenticated"));
-            RawWebSocket.HttpAnswer other = RawWebSocket.httpGet(LEGIT, health, "/v1/meshes");
-            assertEquals(404, other.status());
-            assertTrue(other.body().contains("the health listener serves /health, /health/ready and /metrics"), other.body());
+            // a monitor keeps one connection, as Prometheus does
+            try (RawWebSocket monitor = RawWebSocket.tcp(LEGIT, health)) {
+                RawWebSocket.HttpAnswer up = monitor.get("/health");
+                assertEquals(200, up.status());
+                assertTrue(up.body().contains("\"up\""), up.body());
+                assertEquals(200, monitor.get("/health/ready").status());
+                assertTrue(monitor.get("/metrics").body().contains("meshwire_connections_unauthenticated"));
+                RawWebSocket.HttpAnswer other = monitor.get("/v1/meshes");
+                assertEquals(404, other.status());
+                assertTrue(other.body().contains("the health listener serves /health, /health/ready and /metrics"), other.body());
+            }
             assertEquals(200, RawWebSocket.httpGet(LEGIT, fx.port(), "/health").status());
             assertTrue(metric(fx, "meshwire_connections_refused_total{listener=\"health\",reason=\"evicted\"}") >= 1);
             closeAll(flood);

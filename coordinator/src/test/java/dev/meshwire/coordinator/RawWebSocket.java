@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A client that controls every byte: a plain socket (optionally bound to a chosen loopback source address such as
@@ -78,6 +80,16 @@ public final class RawWebSocket implements AutoCloseable {
             int bodyAt = all.indexOf("\r\n\r\n");
             return new HttpAnswer(Integer.parseInt(all.substring(9, 12)), bodyAt < 0 ? "" : all.substring(bodyAt + 4));
         }
+    }
+
+    /** {@code GET path} on this (keep-alive) connection; the answer's body is read by its Content-Length. */
+    public HttpAnswer get(String path) throws IOException {
+        write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        String head = readHead();
+        Matcher m = Pattern.compile("(?im)^content-length:\\s*(\\d+)").matcher(head);
+        int length = m.find() ? Integer.parseInt(m.group(1)) : 0;
+        byte[] body = in.readNBytes(length);
+        return new HttpAnswer(Integer.parseInt(head.substring(9, 12)), new String(body, StandardCharsets.UTF_8));
     }
 
     public void write(byte[] bytes) throws IOException {
