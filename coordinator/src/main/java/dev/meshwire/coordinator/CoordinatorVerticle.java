@@ -70,7 +70,7 @@ final class CoordinatorVerticle extends VerticleBase {
         // Vert.x closes anything beyond this hard cap itself (1009); between maxFrameBytes and the cap
         // the session answers frame_too_large and keeps the connection, which is friendlier to debug.
         long hardCap = Math.min(Integer.MAX_VALUE - 1, config.maxFrameBytes() * 2 + 64 * 1024);
-        HttpServerOptions options = hardened(new HttpServerOptions())
+        HttpServerOptions options = hardened(new HttpServerOptions(), limits.maxUnauthenticated())
                 .setHost(config.listenHost())
                 .setPort(config.listenPort())
                 .setMaxWebSocketFrameSize((int) hardCap)
@@ -86,7 +86,7 @@ final class CoordinatorVerticle extends VerticleBase {
         Future<?> main = server.listen();
         if (limits.healthHost() == null) return main;
         healthAdmission = ConnectionAdmission.health(vertx, limits, metrics);
-        healthServer = vertx.createHttpServer(hardened(new HttpServerOptions()).setHost(limits.healthHost()).setPort(limits.healthPort()))
+        healthServer = vertx.createHttpServer(hardened(new HttpServerOptions(), limits.healthMaxConnections()).setHost(limits.healthHost()).setPort(limits.healthPort()))
                 .connectionHandler(healthAdmission::onConnection)
                 .requestHandler(healthAdmission.timing(HttpApi.healthRouter(vertx, store, metrics)));
         healthAdmission.start();
@@ -100,9 +100,13 @@ final class CoordinatorVerticle extends VerticleBase {
      * compression: it costs a zlib context per connection, decompresses past the frame cap, and without any
      * extension Netty refuses frames with reserved bits (1002). A close handshake waits at most 2 s for the
      * peer's answer, so a client that never answers does not hold its descriptor for Vert.x's default 10 s.
+     * The kernel's accept queue is as long as the unauthenticated budget: Netty's acceptor takes every queued
+     * connection at once, before admission can refuse any, so a longer queue (the system's default is 4096) lets a
+     * flood exhaust the descriptors in one burst, and Netty then stops accepting for a second at a time.
      */
-    private static HttpServerOptions hardened(HttpServerOptions o) {
-        return o.setHttp2ClearTextEnabled(false)
+    private static HttpServerOptions hardened(HttpServerOptions o, int acceptBacklog) {
+        return o.setAcceptBacklog(acceptBacklog)
+                .setHttp2ClearTextEnabled(false)
                 .setPerFrameWebSocketCompressionSupported(false)
                 .setPerMessageWebSocketCompressionSupported(false)
                 .setWebSocketClosingTimeout(2);

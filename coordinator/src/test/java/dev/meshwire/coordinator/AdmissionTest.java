@@ -62,9 +62,9 @@ class AdmissionTest {
 
     @Test
     void theDefaultTotalFollowsTheDescriptorLimit() {
-        assertEquals(224, AdmissionLimits.derivedMaxUnauthenticated(1024));
-        assertEquals(18, AdmissionLimits.derivedMaxUnauthenticated(200));
-        assertEquals(16, AdmissionLimits.derivedMaxUnauthenticated(100));
+        assertEquals(112, AdmissionLimits.derivedMaxUnauthenticated(1024));
+        assertEquals(16, AdmissionLimits.derivedMaxUnauthenticated(200));
+        assertEquals(250, AdmissionLimits.derivedMaxUnauthenticated(2128));
         assertEquals(4096, AdmissionLimits.derivedMaxUnauthenticated(1 << 20));
         assertTrue(AdmissionLimits.defaults().maxUnauthenticated() >= 16);
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AdmissionLimits.defaults().withBudget(0, 4));

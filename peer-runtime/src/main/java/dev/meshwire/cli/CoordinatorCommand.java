@@ -42,7 +42,7 @@ final class CoordinatorCommand extends Verb {
     @Option(names = "--auth-timeout", defaultValue = "5s", paramLabel = "DURATION", description = "a WebSocket must send an accepted hello/join within this")
     String authTimeout;
     @Option(names = "--max-unauthenticated", paramLabel = "N",
-            description = "unauthenticated connections at once (default: a quarter of the descriptor limit above 128, 16..4096)")
+            description = "unauthenticated connections at once (default: an eighth of the descriptor limit above 128, 16..4096)")
     Integer maxUnauthenticated;
     @Option(names = "--max-unauthenticated-per-address", defaultValue = "32", paramLabel = "N",
             description = "unauthenticated connections at once from one address (IPv6: one /64)")

@@ -20,12 +20,16 @@ final class CoordinatorProcess implements AutoCloseable {
     private final Path dataDir;
     private final Path log;
     private final String dbUrl;
+    private final int openFiles;
+    private final List<String> extraFlags;
 
-    private CoordinatorProcess(int port, Path dataDir, Path log, String dbUrl) {
+    private CoordinatorProcess(int port, Path dataDir, Path log, String dbUrl, int openFiles, List<String> extraFlags) {
         this.port = port;
         this.dataDir = dataDir;
         this.log = log;
         this.dbUrl = dbUrl;
+        this.openFiles = openFiles;
+        this.extraFlags = List.copyOf(extraFlags);
     }
 
     /** A coordinator with SQLite under {@code dir}. */
@@ -35,7 +39,16 @@ final class CoordinatorProcess implements AutoCloseable {
 
     /** A coordinator whose store is {@code dbUrl} (null: SQLite under {@code dir}). */
     static CoordinatorProcess start(Path dir, String dbUrl) throws IOException {
-        CoordinatorProcess c = new CoordinatorProcess(freePort(), dir.resolve("coordinator-data"), dir.resolve("coordinator.log"), dbUrl);
+        return start(dir, dbUrl, 0, List.of());
+    }
+
+    /**
+     * A coordinator with SQLite under {@code dir}, limited to {@code openFiles} descriptors (soft and hard, as
+     * {@code ulimit -n} sets them; 0 keeps the test JVM's limit) and given {@code extraFlags}.
+     */
+    static CoordinatorProcess start(Path dir, String dbUrl, int openFiles, List<String> extraFlags) throws IOException {
+        CoordinatorProcess c = new CoordinatorProcess(freePort(), dir.resolve("coordinator-data"), dir.resolve("coordinator.log"), dbUrl,
+                openFiles, extraFlags);
         c.launch();
         return c;
     }
@@ -53,9 +66,13 @@ final class CoordinatorProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Cli.javaBin(), "-jar", Cli.JAR.toString(), "coordinator",
+        List<String> cmd = new java.util.ArrayList<>();
+        // sh sets the limit, then exec hands its process (and the limit) to the JVM: "$0" is the limit, "$@" the command.
+        if (openFiles > 0) cmd.addAll(List.of("sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)));
+        cmd.addAll(List.of(Cli.javaBin(), "-jar", Cli.JAR.toString(), "coordinator",
                 "--listen", "127.0.0.1:" + port, "--data", dataDir.toString(), "--no-stun"));
         if (dbUrl != null) cmd.addAll(List.of("--db", dbUrl));
+        cmd.addAll(extraFlags);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         this.process = p;
@@ -72,6 +89,14 @@ final class CoordinatorProcess implements AutoCloseable {
                 throw new RuntimeException(e);
             }
         });
+    }
+
+    boolean alive() {
+        return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     String wsUrl() {

@@ -58,14 +58,15 @@ public record AdmissionLimits(Duration requestTimeout, Duration idleTimeout, Dur
     }
 
     /**
-     * A quarter of the descriptors left after {@link #RESERVED_DESCRIPTORS}, between 16 and 4096: 224 for the
-     * common limit of 1024. The other three quarters stay for authenticated members and for sockets the kernel
-     * has handed over but the coordinator has not refused yet, so a flood never reaches "too many open files"
-     * (which would stop the accept loop for everyone).
+     * An eighth of the descriptors left after {@link #RESERVED_DESCRIPTORS}, between 16 and 4096: 112 for the
+     * common limit of 1024. The rest stays for authenticated members and for sockets the kernel has handed over
+     * but the coordinator has not refused yet: under a flood Netty's acceptor thread can run several hundred
+     * connections ahead of the event loop that refuses them, and reaching "too many open files" would stop the
+     * accept loop for everyone.
      */
     public static int derivedMaxUnauthenticated(long descriptorLimit) {
-        long quarter = (descriptorLimit - RESERVED_DESCRIPTORS) / 4;
-        return (int) Math.max(MIN_UNAUTHENTICATED, Math.min(MAX_DERIVED_UNAUTHENTICATED, quarter));
+        long eighth = (descriptorLimit - RESERVED_DESCRIPTORS) / 8;
+        return (int) Math.max(MIN_UNAUTHENTICATED, Math.min(MAX_DERIVED_UNAUTHENTICATED, eighth));
     }
 
     /** The process's open-file limit, or 1024 when the platform does not say. */

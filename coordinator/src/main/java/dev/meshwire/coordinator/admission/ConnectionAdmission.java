@@ -48,6 +48,7 @@ public final class ConnectionAdmission {
     private final LongSupplier clock;
     private final Map<HttpConnection, Ticket> byConnection = new IdentityHashMap<>();
     private final Map<String, LinkedHashSet<Ticket>> byAddress = new HashMap<>();
+    private final Map<String, Runnable> refusals = new HashMap<>();
     private long sweeper = -1;
     private long refusedSinceReport;
     private long timedOutSinceReport;
@@ -134,7 +135,8 @@ public final class ConnectionAdmission {
     }
 
     private void count(String reason) {
-        metrics.connectionRefused(budget.listener(), reason);
+        // Looked up per refusal: under a flood this runs thousands of times a second, so the counters are cached.
+        refusals.computeIfAbsent(reason, r -> metrics.connectionRefusedCounter(budget.listener(), r)).run();
         refusedSinceReport++;
     }
 

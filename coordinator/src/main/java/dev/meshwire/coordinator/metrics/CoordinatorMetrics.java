@@ -118,11 +118,12 @@ public final class CoordinatorMetrics {
     }
 
     /**
-     * A connection closed by admission control ({@code meshwire_connections_refused_total{listener,reason}}):
+     * Counts a connection closed by admission control ({@code meshwire_connections_refused_total{listener,reason}}):
      * {@code per_address} or {@code total} (the newcomer refused), {@code evicted} (an older one closed to make room).
      */
-    public void connectionRefused(String listener, String reason) {
-        registry.counter("meshwire_connections_refused", "listener", listener, "reason", reason).increment();
+    public Runnable connectionRefusedCounter(String listener, String reason) {
+        Counter c = registry.counter("meshwire_connections_refused", "listener", listener, "reason", reason);
+        return c::increment;
     }
 
     /** A connection closed at a deadline ({@code meshwire_connections_timed_out_total{listener,phase=request|idle|auth}}). */
