@@ -105,8 +105,8 @@ final class CoordinatorCommand extends Verb {
                             Duration.ofMillis(Render.parseDuration(idleTimeout)), Duration.ofMillis(Render.parseDuration(authTimeout)))
                     .withBudget(maxUnauthenticated != null ? maxUnauthenticated : d.maxUnauthenticated(), maxPerAddress);
             if (healthListen == null) return a.withHealthListener(null, 0, healthMaxConnections);
-            return a.withHealthListener(healthListen.substring(0, healthListen.lastIndexOf(':')), port("--health-listen", healthListen),
-                    healthMaxConnections);
+            int port = port("--health-listen", healthListen);
+            return a.withHealthListener(healthListen.substring(0, healthListen.lastIndexOf(':')), port, healthMaxConnections);
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
         }
