@@ -2,6 +2,8 @@ package dev.meshwire.coordinator;
 
 import dev.meshwire.coordinator.admission.AdmissionLimits;
 import dev.meshwire.coordinator.admission.ConnectionAdmission;
+import dev.meshwire.coordinator.admission.DescriptorGuard;
+import dev.meshwire.coordinator.http.NettyChannels;
 import dev.meshwire.coordinator.authority.MeshAuthority;
 import dev.meshwire.coordinator.authority.Membership;
 import dev.meshwire.coordinator.meshstate.EventPublisher;
@@ -22,6 +24,7 @@ import dev.meshwire.coordinator.session.WebSocketEndpoint;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
@@ -41,6 +44,7 @@ final class CoordinatorVerticle extends VerticleBase {
     private HttpServer healthServer;
     private ConnectionAdmission admission;
     private ConnectionAdmission healthAdmission;
+    private DescriptorGuard guard;
     private WebSocketEndpoint endpoint;
     private QueueService queue;
 
@@ -64,6 +68,8 @@ final class CoordinatorVerticle extends VerticleBase {
         queue.start();
         Relay relay = new Relay(queue, metrics, clock);
         AdmissionLimits limits = config.admission();
+        guard = DescriptorGuard.forThisProcess(metrics::acceptPaused);
+        if (guard != null) guard.start();
         admission = ConnectionAdmission.main(vertx, limits, metrics);
         endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock, queue,
                 new SignalForwarder(presence, metrics), ledger, new StateSyncer(ledger, metrics, clock), new Membership(ledger)), admission);
@@ -77,6 +83,7 @@ final class CoordinatorVerticle extends VerticleBase {
                 .setMaxWebSocketMessageSize((int) hardCap);
         server = vertx.createHttpServer(options)
                 .connectionHandler(conn -> {
+                    watch(conn);
                     TextFrameValidation.install(conn);
                     admission.onConnection(conn);
                 })
@@ -87,11 +94,18 @@ final class CoordinatorVerticle extends VerticleBase {
         if (limits.healthHost() == null) return main;
         healthAdmission = ConnectionAdmission.health(vertx, limits, metrics);
         healthServer = vertx.createHttpServer(hardened(new HttpServerOptions(), limits.healthMaxConnections()).setHost(limits.healthHost()).setPort(limits.healthPort()))
-                .connectionHandler(healthAdmission::onConnection)
+                .connectionHandler(conn -> {
+                    watch(conn);
+                    healthAdmission.onConnection(conn);
+                })
                 .requestHandler(healthAdmission.timing(HttpApi.healthRouter(vertx, store, metrics)));
         healthAdmission.start();
         return main.compose(ok -> healthServer.listen().recover(e -> Future.failedFuture(new CoordinatorStartException(
                 "health listener: cannot listen on " + limits.healthHost() + ":" + limits.healthPort() + ": " + e.getMessage(), e))));
+    }
+
+    private void watch(HttpConnection conn) {
+        if (guard != null) guard.watch(NettyChannels.of(conn));
     }
 
     /**
@@ -130,6 +144,7 @@ final class CoordinatorVerticle extends VerticleBase {
         if (endpoint != null) endpoint.closeAll((short) 1001, "coordinator shutting down");
         if (queue != null) queue.stop();
         if (admission != null) admission.stop();
+        if (guard != null) guard.stop();
         if (healthAdmission != null) healthAdmission.stop();
         Future<Void> health = healthServer == null ? Future.succeededFuture() : healthServer.close();
         return server == null ? health : Future.all(health, server.close());

@@ -126,6 +126,11 @@ public final class CoordinatorMetrics {
         return c::increment;
     }
 
+    /** {@code meshwire_accept_paused_total}: times the listeners stopped accepting near the descriptor limit. */
+    public void acceptPaused() {
+        registry.counter("meshwire_accept_paused").increment();
+    }
+
     /** A connection closed at a deadline ({@code meshwire_connections_timed_out_total{listener,phase=request|idle|auth}}). */
     public void connectionTimedOut(String listener, String phase) {
         registry.counter("meshwire_connections_timed_out", "listener", listener, "phase", phase).increment();
