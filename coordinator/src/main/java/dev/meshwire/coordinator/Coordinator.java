@@ -42,18 +42,20 @@ public final class Coordinator implements AutoCloseable {
     private final CoordinatorMetrics metrics;
     private final StunResponder stun;
     private final int port;
+    private final int healthPort;
     private final String adminToken;
     private final String publicUrl;
     private final Path dataDir;
     private volatile boolean closed;
 
-    private Coordinator(Vertx vertx, CoordinatorStore store, CoordinatorMetrics metrics, StunResponder stun, int port,
+    private Coordinator(Vertx vertx, CoordinatorStore store, CoordinatorMetrics metrics, StunResponder stun, int port, int healthPort,
                         String adminToken, String publicUrl, Path dataDir) {
         this.vertx = vertx;
         this.store = store;
         this.metrics = metrics;
         this.stun = stun;
         this.port = port;
+        this.healthPort = healthPort;
         this.adminToken = adminToken;
         this.publicUrl = publicUrl;
         this.dataDir = dataDir;
@@ -81,7 +83,7 @@ public final class Coordinator implements AutoCloseable {
                     stun == null ? List.of() : List.of("stun:" + hostForUrl(publicHost) + ":" + stun.port()),
                     config.turn(), java.time.Clock.systemUTC());
             SessionSettings sessionSettings = new SessionSettings(VERSION, config.maxFrameBytes(), config.pingInterval(),
-                    config.deadAfter(), SessionSettings.MAX_AUTH_TIMEOUT, ice, config.flow());
+                    config.deadAfter(), config.admission().authTimeout(), ice, config.flow());
             config.flow().named().forEach(metrics::limit);
             int[] boundPort = new int[1];
             String configuredUrl = config.publicUrl();
@@ -94,13 +96,15 @@ public final class Coordinator implements AutoCloseable {
                 throw new CoordinatorStartException(bindMessage(config, e), e);
             }
             boundPort[0] = verticle.port();
+            int healthPort = verticle.healthPort();
             String url = http.publicUrl().get();
             LOG.info("meshwire coordinator {} listening on {}:{} (WebSocket {}, public URL {}){}; admin token in {}{}",
                     VERSION, config.listenHost(), boundPort[0], "/ws", url,
                     stun != null ? ", STUN udp " + stun.port() : "",
                     dataDir.resolve(AdminToken.FILE).toAbsolutePath(),
                     config.openRegistration() ? " (open registration: no token needed)" : "");
-            return new Coordinator(vertx, store, metrics, stun, boundPort[0], token, url, dataDir);
+            if (healthPort >= 0) LOG.info("health listener on {}:{} (/health, /health/ready, /metrics)", config.admission().healthHost(), healthPort);
+            return new Coordinator(vertx, store, metrics, stun, boundPort[0], healthPort, token, url, dataDir);
         } catch (CoordinatorStartException | RuntimeException e) {
             if (stun != null) stun.close();
             if (store != null) store.close();
@@ -162,6 +166,9 @@ public final class Coordinator implements AutoCloseable {
     }
 
     private static String bindMessage(CoordinatorConfig config, Throwable e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof CoordinatorStartException already) return already.getMessage(); // the health listener's own message
+        }
         Throwable t = e;
         while (t.getCause() != null && !(t instanceof BindException)) t = t.getCause();
         String where = config.listenHost() + ":" + config.listenPort();
@@ -194,6 +201,11 @@ public final class Coordinator implements AutoCloseable {
     /** The bound TCP port (useful when the config asked for port 0). */
     public int port() {
         return port;
+    }
+
+    /** The bound port of the separate health listener, or -1 when there is none. */
+    public int healthPort() {
+        return healthPort;
     }
 
     /** The bound STUN UDP port, or -1 when disabled or when it failed to bind. */

@@ -1,6 +1,7 @@
 package dev.meshwire.coordinator;
 
 import dev.meshwire.coordinator.flow.FlowLimits;
+import dev.meshwire.coordinator.admission.AdmissionLimits;
 import dev.meshwire.coordinator.ice.TurnSettings;
 import dev.meshwire.coordinator.queue.QueueSettings;
 import java.nio.file.Path;
@@ -25,11 +26,12 @@ import java.time.Duration;
  * @param queue            durable queue tuning (lease, sweeper, flow control, caps, rate limit)
  * @param turn             a TURN server to hand out with ephemeral credentials; null for none
  * @param flow             outbound backpressure (high-water mark, hard cap, slow-consumer grace) and signalling rate limits
+ * @param admission        limits and deadlines for connections before they authenticate, and the health listener
  */
 public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir, String dbUrl, String publicUrl,
                                 boolean openRegistration, int stunPort, long maxFrameBytes,
                                 Duration pingInterval, Duration deadAfter, QueueSettings queue, TurnSettings turn,
-                                FlowLimits flow) {
+                                FlowLimits flow, AdmissionLimits admission) {
     public static final int DEFAULT_PORT = 7600;
     public static final int DEFAULT_STUN_PORT = 3478;
     public static final long DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
@@ -37,7 +39,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
     public static CoordinatorConfig defaults(Path dataDir) {
         return new CoordinatorConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, null, false, DEFAULT_STUN_PORT,
                 DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults(), null,
-                FlowLimits.defaults());
+                FlowLimits.defaults(), AdmissionLimits.defaults());
     }
 
     public Builder toBuilder() {
@@ -84,6 +86,10 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         return toBuilder().flow(f).build();
     }
 
+    public CoordinatorConfig withAdmission(AdmissionLimits a) {
+        return toBuilder().admission(a).build();
+    }
+
     /** A mutable copy of a config, for changing several settings at once. */
     public static final class Builder {
         private String listenHost;
@@ -99,6 +105,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         private QueueSettings queue;
         private TurnSettings turn;
         private FlowLimits flow;
+        private AdmissionLimits admission;
 
         private Builder(CoordinatorConfig c) {
             listenHost = c.listenHost;
@@ -114,6 +121,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             queue = c.queue;
             turn = c.turn;
             flow = c.flow;
+            admission = c.admission;
         }
 
         public Builder listen(String host, int port) {
@@ -173,9 +181,14 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             return this;
         }
 
+        public Builder admission(AdmissionLimits a) {
+            admission = a;
+            return this;
+        }
+
         public CoordinatorConfig build() {
             return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, stunPort,
-                    maxFrameBytes, pingInterval, deadAfter, queue, turn, flow);
+                    maxFrameBytes, pingInterval, deadAfter, queue, turn, flow, admission);
         }
     }
 }

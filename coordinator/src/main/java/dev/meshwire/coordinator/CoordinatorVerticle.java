@@ -1,5 +1,9 @@
 package dev.meshwire.coordinator;
 
+import dev.meshwire.coordinator.admission.AdmissionLimits;
+import dev.meshwire.coordinator.admission.ConnectionAdmission;
+import dev.meshwire.coordinator.admission.DescriptorGuard;
+import dev.meshwire.coordinator.http.NettyChannels;
 import dev.meshwire.coordinator.authority.MeshAuthority;
 import dev.meshwire.coordinator.authority.Membership;
 import dev.meshwire.coordinator.meshstate.EventPublisher;
@@ -15,10 +19,12 @@ import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.relay.Relay;
 import dev.meshwire.coordinator.session.Session;
 import dev.meshwire.coordinator.session.SessionSettings;
+import dev.meshwire.coordinator.session.TextFrameValidation;
 import dev.meshwire.coordinator.session.WebSocketEndpoint;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import java.time.Clock;
@@ -35,6 +41,10 @@ final class CoordinatorVerticle extends VerticleBase {
     private final SessionSettings sessionSettings;
     private final HttpApi.Settings httpSettings;
     private HttpServer server;
+    private HttpServer healthServer;
+    private ConnectionAdmission admission;
+    private ConnectionAdmission healthAdmission;
+    private DescriptorGuard guard;
     private WebSocketEndpoint endpoint;
     private QueueService queue;
 
@@ -57,19 +67,63 @@ final class CoordinatorVerticle extends VerticleBase {
         queue = new QueueService(vertx, store, config.queue(), metrics, clock);
         queue.start();
         Relay relay = new Relay(queue, metrics, clock);
+        AdmissionLimits limits = config.admission();
+        guard = DescriptorGuard.forThisProcess(metrics::acceptPaused);
+        if (guard != null) guard.start();
+        admission = ConnectionAdmission.main(vertx, limits, metrics);
         endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock, queue,
-                new SignalForwarder(presence, metrics), ledger, new StateSyncer(ledger, metrics, clock), new Membership(ledger)));
+                new SignalForwarder(presence, metrics), ledger, new StateSyncer(ledger, metrics, clock), new Membership(ledger)), admission);
         // Vert.x closes anything beyond this hard cap itself (1009); between maxFrameBytes and the cap
         // the session answers frame_too_large and keeps the connection, which is friendlier to debug.
         long hardCap = Math.min(Integer.MAX_VALUE - 1, config.maxFrameBytes() * 2 + 64 * 1024);
-        HttpServerOptions options = new HttpServerOptions()
+        HttpServerOptions options = hardened(new HttpServerOptions(), limits.maxUnauthenticated())
                 .setHost(config.listenHost())
                 .setPort(config.listenPort())
                 .setMaxWebSocketFrameSize((int) hardCap)
                 .setMaxWebSocketMessageSize((int) hardCap);
         server = vertx.createHttpServer(options)
-                .requestHandler(HttpApi.router(vertx, httpSettings, endpoint, new MeshRegistration(store, metrics, clock), ledger, store, metrics));
-        return server.listen();
+                .connectionHandler(conn -> {
+                    watch(conn);
+                    TextFrameValidation.install(conn);
+                    admission.onConnection(conn);
+                })
+                .requestHandler(admission.timing(
+                        HttpApi.router(vertx, httpSettings, endpoint, new MeshRegistration(store, metrics, clock), ledger, store, metrics)));
+        admission.start();
+        Future<?> main = server.listen();
+        if (limits.healthHost() == null) return main;
+        healthAdmission = ConnectionAdmission.health(vertx, limits, metrics);
+        healthServer = vertx.createHttpServer(hardened(new HttpServerOptions(), limits.healthMaxConnections()).setHost(limits.healthHost()).setPort(limits.healthPort()))
+                .connectionHandler(conn -> {
+                    watch(conn);
+                    healthAdmission.onConnection(conn);
+                })
+                .requestHandler(healthAdmission.timing(HttpApi.healthRouter(vertx, store, metrics)));
+        healthAdmission.start();
+        return main.compose(ok -> healthServer.listen().recover(e -> Future.failedFuture(new CoordinatorStartException(
+                "health listener: cannot listen on " + limits.healthHost() + ":" + limits.healthPort() + ": " + e.getMessage(), e))));
+    }
+
+    private void watch(HttpConnection conn) {
+        if (guard != null) guard.watch(NettyChannels.of(conn));
+    }
+
+    /**
+     * Settings both listeners share. HTTP/1.1 only: with h2c on, Vert.x waits for the first bytes to tell HTTP/2
+     * from HTTP/1 before it reports the connection, so a silent socket would escape admission. No WebSocket
+     * compression: it costs a zlib context per connection, decompresses past the frame cap, and without any
+     * extension Netty refuses frames with reserved bits (1002). A close handshake waits at most 2 s for the
+     * peer's answer, so a client that never answers does not hold its descriptor for Vert.x's default 10 s.
+     * The kernel's accept queue is as long as the unauthenticated budget: Netty's acceptor takes every queued
+     * connection at once, before admission can refuse any, so a longer queue (the system's default is 4096) lets a
+     * flood exhaust the descriptors in one burst, and Netty then stops accepting for a second at a time.
+     */
+    private static HttpServerOptions hardened(HttpServerOptions o, int acceptBacklog) {
+        return o.setAcceptBacklog(acceptBacklog)
+                .setHttp2ClearTextEnabled(false)
+                .setPerFrameWebSocketCompressionSupported(false)
+                .setPerMessageWebSocketCompressionSupported(false)
+                .setWebSocketClosingTimeout(2);
     }
 
     QueueService queue() {
@@ -80,10 +134,19 @@ final class CoordinatorVerticle extends VerticleBase {
         return server.actualPort();
     }
 
+    /** The health listener's bound port, or -1 when there is none. */
+    int healthPort() {
+        return healthServer == null ? -1 : healthServer.actualPort();
+    }
+
     @Override
     public Future<?> stop() {
         if (endpoint != null) endpoint.closeAll((short) 1001, "coordinator shutting down");
         if (queue != null) queue.stop();
-        return server == null ? Future.succeededFuture() : server.close();
+        if (admission != null) admission.stop();
+        if (guard != null) guard.stop();
+        if (healthAdmission != null) healthAdmission.stop();
+        Future<Void> health = healthServer == null ? Future.succeededFuture() : healthServer.close();
+        return server == null ? health : Future.all(health, server.close());
     }
 }

@@ -5,11 +5,13 @@ import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.coordinator.CoordinatorStartException;
 import dev.meshwire.coordinator.flow.FlowLimits;
 import dev.meshwire.peer.ByteSize;
+import dev.meshwire.coordinator.admission.AdmissionLimits;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.coordinator.ice.TurnSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -56,19 +58,31 @@ final class CoordinatorCommand extends Verb {
     String signalPairRate;
     @Option(names = "--signal-pair-burst", defaultValue = "100", paramLabel = "N", description = "signalling burst per pair (default 100)")
     long signalPairBurst;
+    @Option(names = "--request-timeout", defaultValue = "5s", paramLabel = "DURATION",
+            description = "a connection's request headers must arrive, and each plain HTTP request be answered, within this")
+    String requestTimeout;
+    @Option(names = "--idle-timeout", defaultValue = "15s", paramLabel = "DURATION", description = "idle keep-alive HTTP connections are closed after this")
+    String idleTimeout;
+    @Option(names = "--auth-timeout", defaultValue = "5s", paramLabel = "DURATION", description = "a WebSocket must send an accepted hello/join within this")
+    String authTimeout;
+    @Option(names = "--max-unauthenticated", paramLabel = "N",
+            description = "unauthenticated connections at once (default: an eighth of the descriptor limit above 128, 16..4096)")
+    Integer maxUnauthenticated;
+    @Option(names = "--max-unauthenticated-per-address", defaultValue = "32", paramLabel = "N",
+            description = "unauthenticated connections at once from one address (IPv6: one /64)")
+    int maxPerAddress;
+    @Option(names = "--health-listen", paramLabel = "HOST:PORT", description = "also serve /health, /health/ready and /metrics here, with its own connection budget")
+    String healthListen;
+    @Option(names = "--health-max-connections", defaultValue = "16", paramLabel = "N", description = "connections the health listener holds at once")
+    int healthMaxConnections;
 
     @Override
     public Integer call() throws Exception {
         int colon = listen.lastIndexOf(':');
-        if (colon <= 0) throw new PeerException(PeerException.BAD_REQUEST, "--listen must be HOST:PORT (got '" + listen + "')");
-        int port;
-        try {
-            port = Integer.parseInt(listen.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new PeerException(PeerException.BAD_REQUEST, "--listen port is not a number: '" + listen + "'");
-        }
+        int port = port("--listen", listen);
         CoordinatorConfig cfg = CoordinatorConfig.defaults(data.toAbsolutePath())
                 .withListen(listen.substring(0, colon), port)
+                .withAdmission(admission())
                 .withStunPort(noStun ? -1 : stunPort)
                 .withMaxFrameBytes(maxFrame)
                 .withOpenRegistration(open)
@@ -105,8 +119,33 @@ final class CoordinatorCommand extends Verb {
             FlowLimits f = FlowLimits.defaults().withHighWater(mark, highWaterFrames);
             if (hardCap != null) f = f.withHardCap(ByteSize.parse("--outbound-hard-cap", hardCap), f.hardCapFrames());
             else f = f.withHardCap(4 * mark, 4 * highWaterFrames);
-            return f.withGrace(java.time.Duration.ofMillis(Render.parseDuration(grace)))
+            return f.withGrace(Duration.ofMillis(Render.parseDuration(grace)))
                     .withSignalRates(perSecond("--signal-rate", signalRate), signalBurst, perSecond("--signal-pair-rate", signalPairRate), signalPairBurst);
+        } catch (IllegalArgumentException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /** The port of a HOST:PORT flag value. */
+    private static int port(String flag, String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        if (colon <= 0) throw new PeerException(PeerException.BAD_REQUEST, flag + " must be HOST:PORT (got '" + hostPort + "')");
+        try {
+            return Integer.parseInt(hostPort.substring(colon + 1));
+        } catch (NumberFormatException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, flag + " port is not a number: '" + hostPort + "'");
+        }
+    }
+
+    private AdmissionLimits admission() {
+        AdmissionLimits d = AdmissionLimits.defaults();
+        try {
+            AdmissionLimits a = d.withTimeouts(Duration.ofMillis(Render.parseDuration(requestTimeout)),
+                            Duration.ofMillis(Render.parseDuration(idleTimeout)), Duration.ofMillis(Render.parseDuration(authTimeout)))
+                    .withBudget(maxUnauthenticated != null ? maxUnauthenticated : d.maxUnauthenticated(), maxPerAddress);
+            if (healthListen == null) return a.withHealthListener(null, 0, healthMaxConnections);
+            int port = port("--health-listen", healthListen);
+            return a.withHealthListener(healthListen.substring(0, healthListen.lastIndexOf(':')), port, healthMaxConnections);
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
         }

@@ -74,6 +74,23 @@ class CliErrorsTest {
     }
 
     @Test
+    void badAdmissionFlagsAreUsageErrors() {
+        String[][] cases = {
+                {"--max-unauthenticated", "0", "maxUnauthenticated must be at least 1 (got 0)"},
+                {"--max-unauthenticated-per-address", "-3", "maxPerAddress must be at least 1 (got -3)"},
+                {"--auth-timeout", "5x", "duration must look like"},
+                {"--health-listen", "nohost", "--health-listen must be HOST:PORT (got 'nohost')"},
+                {"--health-max-connections", "0", "healthMaxConnections must be at least 1 (got 0)"}};
+        for (String[] c : cases) {
+            CliResult r = run("--home", tmp.toString(), "coordinator", "--listen", "127.0.0.1:0", "--data", tmp.resolve("c").toString(),
+                    "--no-stun", c[0], c[1]);
+            assertEquals(ExitCodes.USAGE, r.code(), c[0] + ": " + r.err());
+            assertOneLine(r);
+            assertTrue(r.err().contains(c[2]), c[0] + ": " + r.err());
+        }
+    }
+
+    @Test
     void everyVerbAnswersHelpWithItsUsage() {
         // usage errors say "see 'meshwire send --help'", so that must work for every verb and sub-verb
         for (String[] verb : new String[][] {{"send"}, {"inbox"}, {"peers"}, {"mesh", "create"}, {"outbox", "requeue"}, {"join"}}) {

@@ -21,15 +21,17 @@ final class CoordinatorProcess implements AutoCloseable {
     private final Path log;
     private final String dbUrl;
     private final List<String> jvmArgs;
-    private final List<String> extraArgs;
+    private final int openFiles;
+    private final List<String> extraFlags;
 
-    private CoordinatorProcess(int port, Path dataDir, Path log, String dbUrl, List<String> jvmArgs, List<String> extraArgs) {
+    private CoordinatorProcess(int port, Path dataDir, Path log, String dbUrl, List<String> jvmArgs, int openFiles, List<String> extraFlags) {
         this.port = port;
         this.dataDir = dataDir;
         this.log = log;
         this.dbUrl = dbUrl;
         this.jvmArgs = List.copyOf(jvmArgs);
-        this.extraArgs = List.copyOf(extraArgs);
+        this.openFiles = openFiles;
+        this.extraFlags = List.copyOf(extraFlags);
     }
 
     /** A coordinator with SQLite under {@code dir}. */
@@ -39,13 +41,17 @@ final class CoordinatorProcess implements AutoCloseable {
 
     /** A coordinator whose store is {@code dbUrl} (null: SQLite under {@code dir}). */
     static CoordinatorProcess start(Path dir, String dbUrl) throws IOException {
-        return start(dir, dbUrl, List.of(), List.of());
+        return start(dir, dbUrl, List.of(), 0, List.of());
     }
 
-    /** As {@link #start(Path, String)}, with JVM options (e.g. {@code -Xmx256m}) and extra {@code meshwire coordinator} flags. */
-    static CoordinatorProcess start(Path dir, String dbUrl, List<String> jvmArgs, List<String> extraArgs) throws IOException {
+    /**
+     * A coordinator with the JVM options {@code jvmArgs} (e.g. {@code -Xmx256m}), limited to {@code openFiles}
+     * descriptors (soft and hard, as {@code ulimit -n} sets them; 0 keeps the test JVM's limit) and given
+     * {@code extraFlags} of {@code meshwire coordinator}.
+     */
+    static CoordinatorProcess start(Path dir, String dbUrl, List<String> jvmArgs, int openFiles, List<String> extraFlags) throws IOException {
         CoordinatorProcess c = new CoordinatorProcess(freePort(), dir.resolve("coordinator-data"), dir.resolve("coordinator.log"), dbUrl,
-                jvmArgs, extraArgs);
+                jvmArgs, openFiles, extraFlags);
         c.launch();
         return c;
     }
@@ -63,11 +69,14 @@ final class CoordinatorProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        List<String> cmd = new java.util.ArrayList<>(List.of(Cli.javaBin()));
+        List<String> cmd = new java.util.ArrayList<>();
+        // sh sets the limit, then exec hands its process (and the limit) to the JVM: "$0" is the limit, "$@" the command.
+        if (openFiles > 0) cmd.addAll(List.of("sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)));
+        cmd.add(Cli.javaBin());
         cmd.addAll(jvmArgs);
         cmd.addAll(List.of("-jar", Cli.JAR.toString(), "coordinator", "--listen", "127.0.0.1:" + port, "--data", dataDir.toString(), "--no-stun"));
         if (dbUrl != null) cmd.addAll(List.of("--db", dbUrl));
-        cmd.addAll(extraArgs);
+        cmd.addAll(extraFlags);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         this.process = p;
@@ -86,8 +95,12 @@ final class CoordinatorProcess implements AutoCloseable {
         });
     }
 
-    boolean isAlive() {
+    boolean alive() {
         return process.isAlive();
+    }
+
+    long pid() {
+        return process.pid();
     }
 
     int port() {

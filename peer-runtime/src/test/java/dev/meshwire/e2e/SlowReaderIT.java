@@ -51,7 +51,7 @@ class SlowReaderIT {
 
     @Test
     void aReaderThatNeverReadsIsClosedWith4008WhileTheCoordinatorStaysBoundedAndNothingRelayedIsLost() throws Exception {
-        try (CoordinatorProcess c = CoordinatorProcess.start(dir, null, List.of("-Xmx256m"),
+        try (CoordinatorProcess c = CoordinatorProcess.start(dir, null, List.of("-Xmx256m"), 0,
                 List.of("--signal-rate", "0", "--signal-pair-rate", "0"))) {
             Identity ownerId = Identity.generate();
             Identity slowId = Identity.generate();
@@ -78,7 +78,7 @@ class SlowReaderIT {
                 long floodEnd = System.nanoTime() + Duration.ofSeconds(45).toNanos();
                 while (metric(c, "meshwire_slow_consumer_closes_total") < 1) {
                     assertTrue(System.nanoTime() < floodEnd, "the slow member was not closed within 45 s of flooding; " + flood + ", " + sampler);
-                    assertTrue(c.isAlive(), "the coordinator died: " + tail(c));
+                    assertTrue(c.alive(), "the coordinator died: " + tail(c));
                     long ms = roundTrip(alice, bob, "rt" + roundTrips++);
                     roundTripMs.add(ms);
                     worstRoundTripMs = Math.max(worstRoundTripMs, ms);
@@ -118,7 +118,7 @@ class SlowReaderIT {
                 }
                 assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(c.httpUrl() + "/health")).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode(), "/health answers after the flood");
-                assertTrue(c.isAlive());
+                assertTrue(c.alive());
                 System.out.printf("SlowReaderIT: peak heap used %.1f MiB (max 256 MiB), peak outbound queued %.1f MiB, %d dms relayed "
                                 + "(%d seen before the close), %d candidates sent, bystander round trips %s ms during the flood (%d ms before it)%n",
                         sampler.peakHeap.get() / (double) MiB, sampler.peakOutbound.get() / (double) MiB, accepted.size(),
@@ -150,7 +150,7 @@ class SlowReaderIT {
     /** Reads the stalled socket to its close frame (recording the delivers that were queued); returns the close code. */
     static int readToClose(RawWebSocket ws, Set<String> delivers) throws IOException {
         while (true) {
-            RawWebSocket.Message m = ws.read();
+            RawWebSocket.Frame m = ws.read();
             if (m.opcode() == 8) return m.closeCode();
             if (m.opcode() == 1 && FrameCodec.decode(m.text()) instanceof Frames.Deliver d) delivers.add(d.messageId());
         }

@@ -96,7 +96,7 @@ final class WireMember implements AutoCloseable {
         reader = new Thread(() -> {
             try {
                 while (true) {
-                    RawWebSocket.Message m = ws.read();
+                    RawWebSocket.Frame m = ws.read();
                     if (m.opcode() == 8) {
                         closed(m.closeCode());
                         return;

@@ -38,7 +38,7 @@ public final class HttpApi {
                                 MeshLedger ledger, CoordinatorStore store, CoordinatorMetrics metrics) {
         Router router = Router.router(vertx);
         router.route(WebSocketEndpoint.PATH).handler(ctx -> ctx.request().toWebSocket()
-                .onSuccess(endpoint::accept)
+                .onSuccess(ws -> endpoint.accept(ws, ctx.request().connection()))
                 .onFailure(e -> {
                     if (!ctx.response().ended()) {
                         error(ctx, new ApiException(400, ApiException.INVALID_REQUEST, "this path only accepts WebSocket upgrades"));
@@ -46,13 +46,7 @@ public final class HttpApi {
                 }));
         router.post("/v1/meshes").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(ctx -> createMesh(ctx, settings, registration));
         router.post("/v1/meshes/:mesh/rotate-authority").handler(ctx -> rotate(ctx, settings, ledger));
-        router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "up")));
-        router.get("/health/ready").handler(ctx -> store.schemaVersion()
-                .onSuccess(v -> json(ctx, 200, Map.of("status", "ready", "schemaVersion", v)))
-                .onFailure(e -> json(ctx, 503, Map.of("status", "unavailable", "reason", String.valueOf(e.getMessage())))));
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(metrics.scrape()));
+        operations(router, store, metrics);
         router.route().last().handler(ctx -> error(ctx, new ApiException(404, ApiException.NOT_FOUND, "no such endpoint")));
         router.route().failureHandler(ctx -> {
             int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -66,6 +60,25 @@ public final class HttpApi {
             }
         });
         return router;
+    }
+
+    /** The separate health listener's surface: {@code /health}, {@code /health/ready} and {@code /metrics} only. */
+    public static Router healthRouter(Vertx vertx, CoordinatorStore store, CoordinatorMetrics metrics) {
+        Router router = Router.router(vertx);
+        operations(router, store, metrics);
+        router.route().last().handler(ctx -> error(ctx, new ApiException(404, ApiException.NOT_FOUND,
+                "the health listener serves /health, /health/ready and /metrics")));
+        return router;
+    }
+
+    private static void operations(Router router, CoordinatorStore store, CoordinatorMetrics metrics) {
+        router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "up")));
+        router.get("/health/ready").handler(ctx -> store.schemaVersion()
+                .onSuccess(v -> json(ctx, 200, Map.of("status", "ready", "schemaVersion", v)))
+                .onFailure(e -> json(ctx, 503, Map.of("status", "unavailable", "reason", String.valueOf(e.getMessage())))));
+        router.get("/metrics").handler(ctx -> ctx.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.scrape()));
     }
 
     private static void createMesh(RoutingContext ctx, Settings settings, MeshRegistration registration) {

@@ -150,6 +150,31 @@ public final class CoordinatorMetrics {
         Gauge.builder("meshwire_limit", () -> value).tag("name", name).description("configured coordinator limits").register(registry);
     }
 
+    /**
+     * Counts a connection closed by admission control ({@code meshwire_connections_refused_total{listener,reason}}):
+     * {@code per_address} or {@code total} (the newcomer refused), {@code evicted} (an older one closed to make room).
+     */
+    public Runnable connectionRefusedCounter(String listener, String reason) {
+        Counter c = registry.counter("meshwire_connections_refused", "listener", listener, "reason", reason);
+        return c::increment;
+    }
+
+    /** {@code meshwire_accept_paused_total}: times the listeners stopped accepting near the descriptor limit. */
+    public void acceptPaused() {
+        registry.counter("meshwire_accept_paused").increment();
+    }
+
+    /** A connection closed at a deadline ({@code meshwire_connections_timed_out_total{listener,phase=request|idle|auth}}). */
+    public void connectionTimedOut(String listener, String phase) {
+        registry.counter("meshwire_connections_timed_out", "listener", listener, "phase", phase).increment();
+    }
+
+    /** {@code meshwire_connections_unauthenticated{listener}}: connections not (yet) authenticated, held now. */
+    public void unauthenticatedGauge(String listener, java.util.function.Supplier<Number> held) {
+        Gauge.builder("meshwire_connections_unauthenticated", held).tag("listener", listener)
+                .description("connections before hello/join is accepted, and plain HTTP connections").register(registry);
+    }
+
     /** Counter value by name and one tag (tests). */
     public double count(String name, String tag, String value) {
         Counter c = registry.find(name).tag(tag, value).counter();

@@ -31,6 +31,8 @@ import dev.meshwire.coordinator.queue.DeliveryPump;
 import dev.meshwire.coordinator.queue.DeliverySink;
 import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.queue.TokenBucket;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -66,6 +68,7 @@ public final class Session implements PeerConnection {
     private final ServerWebSocket ws;
     private final Deps deps;
     private final String nonce = Hex.encode(Sodium.randomBytes(32));
+    private final Runnable onAuthenticated;
     private final Runnable onFinished;
     private final OutboundQueue out;
 
@@ -91,9 +94,10 @@ public final class Session implements PeerConnection {
     private int sendsInFlight;
     private Promise<Void> sendRoom;
 
-    Session(ServerWebSocket ws, Deps deps, Runnable onFinished) {
+    Session(ServerWebSocket ws, Deps deps, Runnable onAuthenticated, Runnable onFinished) {
         this.ws = ws;
         this.deps = deps;
+        this.onAuthenticated = onAuthenticated;
         this.onFinished = onFinished;
         this.out = new OutboundQueue(ws, deps.vertx(), deps.settings().flow(), deps.metrics(),
                 why -> disconnect(CloseCodes.SLOW_CONSUMER, "slow consumer: " + why, "disconnected"));
@@ -119,14 +123,21 @@ public final class Session implements PeerConnection {
     }
 
     /**
-     * Netty rejects a frame above the transport hard cap before any handler sees it, and Vert.x then
-     * drops the connection; closing here first gives the client a 1009 with a reason instead of a bare 1006.
+     * Netty rejects a broken frame before any handler sees it and Vert.x then drops the connection; closing here
+     * first gives the client the RFC 6455 status the decoder chose (1002 protocol error, 1007 invalid UTF-8, 1009
+     * too big) with a reason instead of a bare 1006. Only a frame above the hard cap also gets {@code frame_too_large}.
      */
     private void onTransportError(Throwable e) {
-        if (e instanceof io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException && !closing) {
-            deps.metrics().error(ErrorCode.FRAME_TOO_LARGE);
-            send(new Frames.Error(null, ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + deps.settings().maxFrameBytes() + " bytes"));
-            disconnect(CloseCodes.TOO_BIG, "frame exceeds " + deps.settings().maxFrameBytes() + " bytes", "disconnected");
+        if (e instanceof CorruptedWebSocketFrameException corrupt && !closing) {
+            WebSocketCloseStatus status = corrupt.closeStatus();
+            if (status == null || status.code() == CloseCodes.TOO_BIG) {
+                deps.metrics().error(ErrorCode.FRAME_TOO_LARGE);
+                send(new Frames.Error(null, ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + deps.settings().maxFrameBytes() + " bytes"));
+                disconnect(CloseCodes.TOO_BIG, "frame exceeds " + deps.settings().maxFrameBytes() + " bytes", "disconnected");
+            } else {
+                // The byte stream cannot be trusted any more: no JSON error, only the close frame (RFC 6455 §7.1.7).
+                disconnect((short) status.code(), "websocket protocol error: " + corrupt.getMessage(), "disconnected");
+            }
         } else {
             LOG.debug("websocket error ({}): {}", who(), e.toString());
         }
@@ -220,6 +231,7 @@ public final class Session implements PeerConnection {
     private void admit(Authenticated a, String id, Frames.Capabilities caps, StateSyncer.Plan plan) {
         authenticated = true;
         if (authTimer >= 0) deps.vertx().cancelTimer(authTimer);
+        onAuthenticated.run();
         mesh = a.mesh();
         member = a.member();
         capabilities = caps != null ? caps : Frames.Capabilities.relayOnly(deps.settings().maxFrameBytes());

@@ -14,7 +14,6 @@ import java.time.Duration;
 public record SessionSettings(String coordinatorVersion, long maxFrameBytes, Duration pingInterval, Duration deadAfter,
                               Duration authTimeout, IceServerIssuer iceServers, FlowLimits flow) {
     public static final int PROTOCOL_VERSION = 1;
-    public static final Duration MAX_AUTH_TIMEOUT = Duration.ofSeconds(10);
 
     /** How often a session checks its liveness: a fraction of the shortest interval, so detection is prompt. */
     public long tickMillis() {

@@ -114,7 +114,7 @@ class OutboundQueueTest {
         // The reader resumes: every frame written (and no dropped one) arrives, and nothing stays counted.
         int expected = written + more;
         for (int i = 0; i < expected; i++) {
-            RawWebSocket.Message m = clientWs.read();
+            RawWebSocket.Frame m = clientWs.read();
             assertEquals(1, m.opcode(), "frame " + i + " of " + expected + " is a text frame");
             assertEquals(CHUNK, m.text(), "only the required frames arrive, whole");
         }

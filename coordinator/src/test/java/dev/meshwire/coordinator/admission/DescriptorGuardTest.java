@@ -1,0 +1,71 @@
+package dev.meshwire.coordinator.admission;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meshwire.coordinator.http.NettyChannels;
+import io.netty.channel.Channel;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** The guard stops a real listener from accepting above its mark and resumes it below the lower one. */
+class DescriptorGuardTest {
+    @Test
+    void acceptingStopsNearTheLimitAndResumesBelowTheLowerMark() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        AtomicLong open = new AtomicLong(100);
+        AtomicInteger pauses = new AtomicInteger();
+        AtomicReference<Channel> server = new AtomicReference<>();
+        DescriptorGuard guard = new DescriptorGuard(1000, open::get, pauses::incrementAndGet);
+        try {
+            HttpServer http = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0).setHttp2ClearTextEnabled(false))
+                    .connectionHandler(conn -> {
+                        Channel child = NettyChannels.of(conn);
+                        server.set(child.parent());
+                        guard.watch(child);
+                    })
+                    .requestHandler(req -> req.response().end("ok"));
+            http.listen().await(10, TimeUnit.SECONDS);
+            guard.start();
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            URI uri = URI.create("http://127.0.0.1:" + http.actualPort() + "/");
+            assertEquals("ok", client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
+
+            open.set(700); // 70 % of 1000
+            await(() -> pauses.get() == 1 && !server.get().config().isAutoRead());
+            // a new connection waits in the kernel's backlog, unanswered, while paused
+            HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            CompletableFuture<HttpResponse<String>> waiting = fresh.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            open.set(600); // between the marks: still paused
+            assertTrue(!server.get().config().isAutoRead());
+            open.set(500); // below 55 %
+            await(() -> server.get().config().isAutoRead());
+            assertEquals("ok", waiting.get(30, TimeUnit.SECONDS).body());
+            assertEquals(1, pauses.get());
+        } finally {
+            guard.stop();
+            vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void await(java.util.function.BooleanSupplier cond) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!cond.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("condition not reached in 30 s");
+            Thread.sleep(10);
+        }
+    }
+}
