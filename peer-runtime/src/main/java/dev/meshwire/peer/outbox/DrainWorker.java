@@ -148,10 +148,12 @@ public final class DrainWorker implements AutoCloseable {
         sent.incrementAndGet();
         CompletableFuture<TransportReceipt> f;
         try {
-            Envelope env = Json.MAPPER.readValue(c.envelopeJson(), Envelope.class);
-            f = transport.send(s, c.recipientPubkey(), env);
-        } catch (Exception e) {
-            f = CompletableFuture.failedFuture(e);
+            f = transport.send(s, c.recipientPubkey(), Json.MAPPER.readValue(c.envelopeJson(), Envelope.class));
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            // The row itself is unreadable: no later attempt can send it.
+            f = CompletableFuture.failedFuture(new TransportException("corrupt_row", "the stored envelope cannot be read: " + e.getOriginalMessage(), false));
+        } catch (RuntimeException e) {
+            f = CompletableFuture.failedFuture(e); // a transport bug: retried (applyResults)
         }
         f.whenComplete((r, t) -> {
             results.add(new Result(c, r, t));
@@ -170,8 +172,15 @@ public final class DrainWorker implements AutoCloseable {
                 continue;
             }
             Throwable t = r.error() instanceof CompletionException && r.error().getCause() != null ? r.error().getCause() : r.error();
-            TransportException te = t instanceof TransportException x ? x
-                    : new TransportException("internal", "cannot send: " + t, false);
+            TransportException te;
+            if (t instanceof TransportException x) {
+                te = x;
+            } else {
+                // A bug in a transport is not the recipient's refusal: the copy waits and is tried again (backoff),
+                // never dropped, and the stack trace is logged so the bug can be found.
+                log.warn("outbox: sending {} to {} failed unexpectedly; it stays pending", c.clientMessageId(), c.recipientPubkey(), t);
+                te = new TransportException("internal", "cannot send: " + t, true);
+            }
             String why = te.code() + ": " + te.getMessage();
             if (te.retryable()) {
                 long delay = backoffMs(c.attempts());

@@ -93,9 +93,7 @@ public final class PickTransport implements Transport {
                 return viaRelay(mesh, recipient, env, true);
             }).thenCompose(f -> f);
         }
-        if (c == Choice.RELAY_UPGRADING) {
-            registry.get(mesh.config().meshId()).engine().connect(recipient);
-        }
+        if (c == Choice.RELAY_UPGRADING) startConnect(mesh, recipient);
         if (force) {
             return CompletableFuture.failedFuture(new P2pException(P2pException.NO_CHANNEL,
                     "p2p = force and no direct channel to " + recipient + " (" + c.name().toLowerCase() + ")"));
@@ -118,11 +116,21 @@ public final class PickTransport implements Transport {
             case RELAY_FANOUT, RELAY_NO_CAPABILITY -> false;
             default -> true;
         };
-        if (c == Choice.RELAY_UPGRADING) registry.get(mesh.config().meshId()).engine().connect(recipient);
+        if (c == Choice.RELAY_UPGRADING) startConnect(mesh, recipient);
         String code = retryable ? P2pException.NO_CHANNEL : TOO_LARGE_FOR_RELAY;
         return CompletableFuture.failedFuture(new TransportException(code, what + (retryable
                 ? "; waiting for a direct channel (" + c.name().toLowerCase() + ")"
                 : "; no direct channel is possible (" + c.name().toLowerCase() + ")"), retryable));
+    }
+
+    /**
+     * Starts a background connect. The mesh's direct engine is looked up again: a reconnect of the mesh's link
+     * may have torn it down since {@link #choose} saw it, and then there is nothing to upgrade (the send goes
+     * via the relay all the same).
+     */
+    private void startConnect(MeshSession mesh, String recipient) {
+        MeshDirect d = registry.get(mesh.config().meshId());
+        if (d != null) d.engine().connect(recipient);
     }
 
     private CompletableFuture<TransportReceipt> viaRelay(MeshSession mesh, String recipient, Envelope env, boolean degraded) {
