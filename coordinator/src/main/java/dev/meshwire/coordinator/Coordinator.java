@@ -85,6 +85,7 @@ public final class Coordinator implements AutoCloseable {
             SessionSettings sessionSettings = new SessionSettings(VERSION, config.maxFrameBytes(), config.pingInterval(),
                     config.deadAfter(), config.admission().authTimeout(), ice, config.flow());
             config.flow().named().forEach(metrics::limit);
+            config.admission().named().forEach(metrics::limit);
             int[] boundPort = new int[1];
             String configuredUrl = config.publicUrl();
             HttpApi.Settings http = new HttpApi.Settings(token, config.openRegistration(),

@@ -177,7 +177,9 @@ class AdmissionTest {
                 assertEquals(200, up.status());
                 assertTrue(up.body().contains("\"up\""), up.body());
                 assertEquals(200, monitor.get("/health/ready").status());
-                assertTrue(monitor.get("/metrics").body().contains("meshwire_connections_unauthenticated"));
+                String metrics = monitor.get("/metrics").body();
+                assertTrue(metrics.contains("meshwire_connections_unauthenticated"));
+                assertTrue(metrics.contains("meshwire_limit{name=\"max_unauthenticated_per_address\"}"), "the admission limits are shown");
                 RawWebSocket.HttpAnswer other = monitor.get("/v1/meshes");
                 assertEquals(404, other.status());
                 assertTrue(other.body().contains("the health listener serves /health, /health/ready and /metrics"), other.body());

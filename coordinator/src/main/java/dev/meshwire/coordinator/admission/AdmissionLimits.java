@@ -47,6 +47,18 @@ public record AdmissionLimits(Duration requestTimeout, Duration idleTimeout, Dur
         }
     }
 
+    /** Every limit by a stable name (shown in /metrics as {@code meshwire_limit{name}}, next to the flow limits). */
+    public java.util.Map<String, Double> named() {
+        java.util.Map<String, Double> m = new java.util.LinkedHashMap<>();
+        m.put("request_timeout_seconds", requestTimeout.toMillis() / 1000.0);
+        m.put("idle_timeout_seconds", idleTimeout.toMillis() / 1000.0);
+        m.put("auth_timeout_seconds", authTimeout.toMillis() / 1000.0);
+        m.put("max_unauthenticated", (double) maxUnauthenticated);
+        m.put("max_unauthenticated_per_address", (double) maxPerAddress);
+        m.put("health_max_connections", (double) healthMaxConnections);
+        return m;
+    }
+
     private static void positive(Duration d, String name) {
         if (d == null || d.isNegative() || d.isZero()) throw new IllegalArgumentException(name + " must be a positive duration (got " + d + ")");
     }

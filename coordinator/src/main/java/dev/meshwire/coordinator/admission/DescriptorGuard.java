@@ -18,12 +18,19 @@ import org.slf4j.LoggerFactory;
  * which breaks more than accepting (database files, logs). While paused, new connections wait in the kernel's
  * listen backlog (and beyond it, SYNs are retried by the clients), exactly as with a slow server.
  *
- * <p>Samples the open-descriptor count every {@link #SAMPLE_MS} ms on a thread of its own: the event loop is
- * exactly what lags during a flood. Netty's {@code setAutoRead} may be called from any thread.
+ * <p>Samples the open-descriptor count on a thread of its own (the event loop is exactly what lags during a
+ * flood); Netty's {@code setAutoRead} may be called from any thread. Counting reads {@code /proc/self/fd}, whose
+ * cost grows with the descriptors open, so the interval follows the headroom: every {@link #SAMPLE_MS} ms near
+ * the mark, up to once a second when even a fast flood ({@link #FLOOD_PER_MS} accepts per ms) could not reach
+ * the mark before the next sample. A coordinator holding 20,000 connections far below its limit then counts
+ * them once a second, not a hundred times.
  */
 public final class DescriptorGuard {
     private static final Logger LOG = LoggerFactory.getLogger(DescriptorGuard.class);
     static final long SAMPLE_MS = 10;
+    static final long MAX_SAMPLE_MS = 1_000;
+    /** Accepts per millisecond assumed of a flood when choosing the next sample's delay. */
+    static final long FLOOD_PER_MS = 50;
     static final double PAUSE_AT = 0.70;
     static final double RESUME_BELOW = 0.55;
     private static final long REPORT_EVERY_MS = 10_000;
@@ -54,7 +61,13 @@ public final class DescriptorGuard {
             t.setDaemon(true);
             return t;
         });
-        sampler.scheduleWithFixedDelay(this::sample, SAMPLE_MS, SAMPLE_MS, TimeUnit.MILLISECONDS);
+        sampler.schedule(this::sample, SAMPLE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** The delay before the next sample with {@code open} descriptors open: the time a flood needs to reach the mark. */
+    static long nextDelayMs(long limit, long open) {
+        long headroom = (long) (limit * PAUSE_AT) - open;
+        return Math.max(SAMPLE_MS, Math.min(MAX_SAMPLE_MS, headroom / FLOOD_PER_MS));
     }
 
     public synchronized void stop() {
@@ -69,16 +82,21 @@ public final class DescriptorGuard {
     }
 
     private void sample() {
+        long delay = SAMPLE_MS;
         try {
-            check();
+            delay = check();
         } catch (RuntimeException e) {
             LOG.warn("descriptor guard: {}", e.toString()); // never let the sampler die
         }
+        synchronized (this) {
+            if (sampler != null) sampler.schedule(this::sample, delay, TimeUnit.MILLISECONDS);
+        }
     }
 
-    private void check() {
+    /** One sample; returns the delay before the next. */
+    private long check() {
         long open = openDescriptors.getAsLong();
-        if (open < 0) return;
+        if (open < 0) return MAX_SAMPLE_MS;
         if (!paused && open >= limit * PAUSE_AT) {
             paused = true;
             for (Channel c : listeners) c.config().setAutoRead(false);
@@ -92,5 +110,6 @@ public final class DescriptorGuard {
             paused = false;
             for (Channel c : listeners) c.config().setAutoRead(true);
         }
+        return paused ? SAMPLE_MS : nextDelayMs(limit, open);
     }
 }

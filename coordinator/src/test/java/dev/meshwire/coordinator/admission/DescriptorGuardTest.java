@@ -61,6 +61,13 @@ class DescriptorGuardTest {
         }
     }
 
+    @Test
+    void samplesOftenNearTheMarkAndRarelyFarFromIt() {
+        assertEquals(DescriptorGuard.SAMPLE_MS, DescriptorGuard.nextDelayMs(1024, 700), "at the mark");
+        assertTrue(DescriptorGuard.nextDelayMs(1024, 100) <= 20, "1,024 descriptors: a flood needs ~12 ms to reach the mark");
+        assertEquals(DescriptorGuard.MAX_SAMPLE_MS, DescriptorGuard.nextDelayMs(1_048_576, 20_000), "far below a high limit");
+    }
+
     private static void await(java.util.function.BooleanSupplier cond) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!cond.getAsBoolean()) {
