@@ -1,5 +1,7 @@
 package dev.meshwire.coordinator;
 
+import static dev.meshwire.coordinator.Conditions.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -40,14 +41,6 @@ class AdmissionTest {
 
     static double unauthenticated(CoordinatorFixture fx) {
         return metric(fx, "meshwire_connections_unauthenticated{listener=\"main\"}");
-    }
-
-    static void await(String what, BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what);
-            Thread.sleep(20);
-        }
     }
 
     private static List<RawWebSocket> silent(String source, int port, int n) throws Exception {

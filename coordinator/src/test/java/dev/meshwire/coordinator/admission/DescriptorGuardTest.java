@@ -1,5 +1,7 @@
 package dev.meshwire.coordinator.admission;
 
+import static dev.meshwire.coordinator.Conditions.await;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,7 +46,7 @@ class DescriptorGuardTest {
             assertEquals("ok", client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body());
 
             open.set(700); // 70 % of 1000
-            await(() -> pauses.get() == 1 && !server.get().config().isAutoRead());
+            await("the listener paused once", () -> pauses.get() == 1 && !server.get().config().isAutoRead());
             // a new connection waits in the kernel's backlog, unanswered, while paused
             HttpClient fresh = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             CompletableFuture<HttpResponse<String>> waiting = fresh.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).build(),
@@ -52,7 +54,7 @@ class DescriptorGuardTest {
             open.set(600); // between the marks: still paused
             assertTrue(!server.get().config().isAutoRead());
             open.set(500); // below 55 %
-            await(() -> server.get().config().isAutoRead());
+            await("the listener resumed", () -> server.get().config().isAutoRead());
             assertEquals("ok", waiting.get(30, TimeUnit.SECONDS).body());
             assertEquals(1, pauses.get());
         } finally {
@@ -66,13 +68,5 @@ class DescriptorGuardTest {
         assertEquals(DescriptorGuard.SAMPLE_MS, DescriptorGuard.nextDelayMs(1024, 700), "at the mark");
         assertTrue(DescriptorGuard.nextDelayMs(1024, 100) <= 20, "1,024 descriptors: a flood needs ~12 ms to reach the mark");
         assertEquals(DescriptorGuard.MAX_SAMPLE_MS, DescriptorGuard.nextDelayMs(1_048_576, 20_000), "far below a high limit");
-    }
-
-    private static void await(java.util.function.BooleanSupplier cond) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!cond.getAsBoolean()) {
-            if (System.nanoTime() > deadline) throw new AssertionError("condition not reached in 30 s");
-            Thread.sleep(10);
-        }
     }
 }

@@ -9,8 +9,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -45,14 +43,18 @@ public final class EventStreams {
         return limits;
     }
 
-    /** Streams open now, refused ({@code too_many_streams}), closed as slow consumers, and the most one stream held. */
-    public Map<String, Object> snapshot() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("open", open.get());
-        m.put("refused", refused.get());
-        m.put("slowClosed", slowClosed.get());
-        m.put("peakQueuedBytes", peakQueuedBytes.get());
-        return m;
+    /**
+     * What {@code status} shows as {@code daemon.events}.
+     *
+     * @param open            streams open now
+     * @param refused         streams refused with {@code too_many_streams}
+     * @param slowClosed      streams closed because their client did not read
+     * @param peakQueuedBytes the most one stream held unwritten
+     */
+    public record Stats(int open, long refused, long slowClosed, long peakQueuedBytes) {}
+
+    public Stats snapshot() {
+        return new Stats(open.get(), refused.get(), slowClosed.get(), peakQueuedBytes.get());
     }
 
     /** Serves one {@code GET /v1/events} (already authenticated). */
