@@ -197,8 +197,9 @@ final class CoordinatorCommand extends Verb {
             }
             if (noTurn && !turnUrls.isEmpty()) throw new IllegalArgumentException("--no-turn and --turn-url contradict each other");
             TurnConfig server = base.server() != null ? base.server() : TurnConfig.defaults();
-            // The server binds the coordinator's --listen host; the port is --turn-port.
-            ice = ice.withServer(noStun ? null : turnServer.apply(server).toBuilder().listen(server.listenHost(), turnPort).build());
+            // The server binds the coordinator's --listen host; the port is --turn-port. Checked even with --no-stun.
+            TurnConfig configured = turnServer.apply(server).toBuilder().listen(server.listenHost(), turnPort).build();
+            ice = ice.withServer(noStun ? null : configured);
             if (noTurn) ice = ice.withoutTurn();
             TurnSettings external = externalTurn(ttl);
             if (external != null) ice = ice.withExternal(external);

@@ -72,6 +72,8 @@ final class TurnOptions {
             b.peerPolicy(new PeerPolicy(cidrs("--turn-allow-peer", allowPeers), cidrs("--turn-deny-peer", denyPeers),
                     allowLoopback || base.peerPolicy().allowLoopback()));
             b.tls(tlsSettings());
+            atLeastOne("--turn-user-quota", userQuota);
+            atLeastOne("--turn-total-quota", totalQuota);
             if (userQuota != null || totalQuota != null) {
                 b.quotas(userQuota != null ? userQuota : base.maxAllocationsPerUser(), totalQuota != null ? totalQuota : base.maxAllocations());
             }
@@ -92,6 +94,10 @@ final class TurnOptions {
             if (!Files.isReadable(p)) throw new IllegalArgumentException("cannot read " + p + " (given for TURN over TLS)");
         }
         return new TlsSettings(tlsPort, tlsCert, tlsKey);
+    }
+
+    private static void atLeastOne(String flag, Integer v) {
+        if (v != null && v < 1) throw new IllegalArgumentException(flag + " must be at least 1 (got " + v + ")");
     }
 
     /** {@code 49152-65535}. */
