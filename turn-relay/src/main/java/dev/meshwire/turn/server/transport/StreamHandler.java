@@ -5,6 +5,7 @@ import dev.meshwire.turn.server.metrics.TurnMeters;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * A TCP/TLS client connection's pipeline end, after the {@link StreamFramer}: frames to the {@link Dispatcher}, one
@@ -26,7 +27,7 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        link = new StreamLink(new BatchedChannel(ctx.channel(), batch));
+        link = new StreamLink(new BatchedChannel(ctx.channel(), batch, ctx.pipeline().get(SslHandler.class) != null));
         meters.tcpConnections++;
         ctx.fireChannelActive();
     }
