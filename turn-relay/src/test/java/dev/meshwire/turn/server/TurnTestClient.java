@@ -28,6 +28,8 @@ import org.ice4j.message.Request;
  */
 final class TurnTestClient implements AutoCloseable {
     final DatagramSocket socket;
+    /** Set for a TURN-over-TCP client instead of {@link #socket}. */
+    final java.net.Socket tcp;
     private final InetSocketAddress server;
     private final Integrity integrity = new Integrity();
     String username;
@@ -36,17 +38,33 @@ final class TurnTestClient implements AutoCloseable {
     byte[] nonce;
 
     TurnTestClient(int serverPort, String username, String password) throws IOException {
-        this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
-        this.socket.setSoTimeout(500);
+        this(serverPort, username, password, false);
+    }
+
+    TurnTestClient(int serverPort, String username, String password, boolean overTcp) throws IOException {
         this.server = new InetSocketAddress("127.0.0.1", serverPort);
+        if (overTcp) {
+            this.socket = null;
+            this.tcp = new java.net.Socket();
+            this.tcp.connect(server, 5000);
+            this.tcp.setSoTimeout(5000);
+        } else {
+            this.tcp = null;
+            this.socket = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+            this.socket.setSoTimeout(500);
+        }
         this.username = username;
         this.password = password;
     }
 
     /** A client whose REST credential for {@code userId} expires in an hour. */
     static TurnTestClient rest(int serverPort, String secret, String userId) throws IOException {
+        return rest(serverPort, secret, userId, false);
+    }
+
+    static TurnTestClient rest(int serverPort, String secret, String userId, boolean overTcp) throws IOException {
         String user = RestCredentials.username(System.currentTimeMillis() / 1000 + 3600, userId);
-        return new TurnTestClient(serverPort, user, RestCredentials.password(secret, user));
+        return new TurnTestClient(serverPort, user, RestCredentials.password(secret, user), overTcp);
     }
 
     /** Sends {@code req} (unauthenticated) and returns the response with its transaction id. */
@@ -148,6 +166,22 @@ final class TurnTestClient implements AutoCloseable {
     }
 
     Message exchangeRaw(byte[] bytes, byte[] tid) throws Exception {
+        if (tcp != null) {
+            tcp.getOutputStream().write(bytes);
+            var in = new java.io.DataInputStream(tcp.getInputStream());
+            while (true) {
+                byte[] head = new byte[4];
+                in.readFully(head);
+                int len = (head[2] & 0xff) << 8 | (head[3] & 0xff);
+                boolean stun = (head[0] & 0xC0) == 0;
+                byte[] frame = new byte[(stun ? 20 : 4) + (stun ? len : (len + 3) & ~3)];
+                System.arraycopy(head, 0, frame, 0, 4);
+                in.readFully(frame, 4, frame.length - 4);
+                if (!stun) continue;
+                Message m = Message.decode(frame, 0, frame.length);
+                if (Arrays.equals(m.getTransactionID(), tid)) return m;
+            }
+        }
         byte[] buf = new byte[2048];
         for (int attempt = 0; attempt < 10; attempt++) {
             socket.send(new DatagramPacket(bytes, bytes.length, server));
@@ -172,6 +206,13 @@ final class TurnTestClient implements AutoCloseable {
 
     @Override
     public void close() {
-        socket.close();
+        if (socket != null) socket.close();
+        if (tcp != null) {
+            try {
+                tcp.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
     }
 }
