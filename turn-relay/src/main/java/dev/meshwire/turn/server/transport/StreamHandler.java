@@ -54,11 +54,6 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        batch.flushAll();
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         errors.caught("tcp connection", cause);
         ctx.close();
