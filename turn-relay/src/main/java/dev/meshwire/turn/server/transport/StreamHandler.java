@@ -55,7 +55,11 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        errors.caught("tcp connection", cause);
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        boolean tlsTeardown = ssl != null && ssl.handshakeFuture().isSuccess() && root instanceof javax.net.ssl.SSLException;
+        // a client that drops the connection without close_notify is not a refusal; a failed handshake is
+        if (!tlsTeardown) errors.caught("tcp connection", cause);
         ctx.close();
     }
 }
