@@ -83,16 +83,18 @@ final class CellRunner {
             Topology.Site a = t.site("a"), b = t.site("b");
             for (Topology.Site site : List.of(a, b)) site.routerNs().forEach(r -> FlowEvidence.enableAccounting(t, r));
             if (turn == TurnChoice.COTURN) Coturn.start(t, TURN_IP, TURN_PORT, dir.resolve("turn"));
-            startCoordinator(t, dir.resolve("coord"), turn, coordIp);
+            CoordinatorProcess coord = CoordinatorProcess.start(t, t.publicNs(), jar, coordIp, COORD_PORT, dir,
+                    CoordinatorProcess.iceFlags(turn, TURN_PORT, MIN_RELAY_PORT + "-" + MAX_RELAY_PORT, STUN_PORT,
+                            List.of("turn:" + TURN_IP + ":" + TURN_PORT + "?transport=udp", "turn:" + TURN_IP + ":" + TURN_PORT + "?transport=tcp"),
+                            dir.resolve("turn/secret")));
             Path homeA = dir.resolve("home-a"), homeB = dir.resolve("home-b");
             startDaemon(t, a.hostNs(), homeA, dir.resolve("daemon-a.log"));
             startDaemon(t, b.hostNs(), homeB, dir.resolve("daemon-b.log"));
             Agent agentA = agent(t, a.hostNs(), homeA, dir.resolve("agent-a.log"));
             Agent agentB = agent(t, b.hostNs(), homeB, dir.resolve("agent-b.log"));
 
-            String token = Files.readString(dir.resolve("coord/admin-token")).trim();
-            JsonNode created = cli(t, a.hostNs(), homeA, "mesh", "create", MESH, "--coordinator",
-                    "ws://" + coordIp + ":" + COORD_PORT, "--name", "alice", "--admin-token", token, "--json");
+            JsonNode created = cli(t, a.hostNs(), homeA, "mesh", "create", MESH, "--coordinator", coord.url(),
+                    "--name", "alice", "--admin-token", coord.adminToken(), "--json");
             String invite = created.path("invite").asText();
             cli(t, b.hostNs(), homeB, "join", invite, "--name", "bob", "--json");
             waitOnline(agentA, "bob");
@@ -131,7 +133,7 @@ final class CellRunner {
             pathB = finalPath(agentB, "alice");
             fromPeerAtA = FlowEvidence.packetsFromPeer(t, a, b.publicIp());
             fromPeerAtB = FlowEvidence.packetsFromPeer(t, b, a.publicIp());
-            if (turn == TurnChoice.MESHWIRE) evidence = embeddedTurnEvidence(t, coordIp, dir.resolve("coordinator-metrics.txt"));
+            if (turn == TurnChoice.MESHWIRE) evidence = coord.turnEvidence(t, t.publicNs(), classes, dir.resolve("coordinator-metrics.txt"));
             if (i < messages) error = "ran out of time while sending";
         } catch (Exception e) {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -154,52 +156,7 @@ final class CellRunner {
                 evidence, fromPeerAtA, fromPeerAtB);
     }
 
-    /**
-     * The embedded TURN server's counters from the coordinator's {@code /metrics}, read from inside the public
-     * namespace while the daemons still hold their allocations; the scrape is kept in {@code file}. Unknown when it
-     * cannot be read: evidence only, it never fails a cell.
-     */
-    private TurnEvidence embeddedTurnEvidence(Topology t, String coordIp, Path file) {
-        Cmd.Result r = t.exec(t.publicNs(), List.of(java, "-cp", classes.toString(), HttpFetch.class.getName(),
-                "http://" + coordIp + ":" + COORD_PORT + "/metrics"), Duration.ofSeconds(30));
-        try {
-            Files.writeString(file, r.output());
-        } catch (IOException e) {
-            // the file is for a human reading the cell's logs only
-        }
-        return r.ok() ? TurnEvidence.fromMetrics(r.output()) : TurnEvidence.UNKNOWN;
-    }
-
     // ------------------------------------------------------------------ processes
-
-    /**
-     * The coordinator on {@code ip}:{@link #COORD_PORT}. meshwire: its embedded STUN/TURN server on
-     * {@link #TURN_PORT} (UDP and TCP, its generated secret, the default peer policy that refuses private and CGNAT
-     * peers), relaying from coturn's port range. coturn: it hands out coturn's URLs and secret, and its own server
-     * answers STUN only, on {@link #STUN_PORT}. none: STUN only on {@link #STUN_PORT}.
-     */
-    private void startCoordinator(Topology t, Path dir, TurnChoice turn, String ip) throws Exception {
-        Files.createDirectories(dir);
-        StringBuilder c = new StringBuilder("exec " + java + " -jar " + jar + " coordinator --listen " + ip + ":" + COORD_PORT
-                + " --data " + dir);
-        switch (turn) {
-            case MESHWIRE -> c.append(" --turn-port " + TURN_PORT + " --turn-relay-ports " + MIN_RELAY_PORT + "-" + MAX_RELAY_PORT);
-            case COTURN -> c.append(" --stun-port " + STUN_PORT)
-                    .append(" --turn-url 'turn:" + TURN_IP + ":" + TURN_PORT + "?transport=udp'")
-                    .append(" --turn-url 'turn:" + TURN_IP + ":" + TURN_PORT + "?transport=tcp'")
-                    .append(" --turn-secret-file " + dir.getParent().resolve("turn/secret"));
-            case NONE -> c.append(" --stun-port " + STUN_PORT + " --no-turn");
-        }
-        Path out = dir.getParent().resolve("coordinator.log");
-        t.start(t.publicNs(), sh(c + " > " + out + " 2>&1"));
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (Files.exists(out) && Files.readString(out).contains("coordinator listening")
-                    && Files.exists(dir.resolve("admin-token"))) return;
-            Thread.sleep(100);
-        }
-        throw new IOException("coordinator did not start (see " + out + ")");
-    }
 
     private void startDaemon(Topology t, String ns, Path home, Path logFile) throws Exception {
         Files.createDirectories(home);

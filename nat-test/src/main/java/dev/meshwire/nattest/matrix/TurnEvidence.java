@@ -16,7 +16,7 @@ import java.util.List;
  * @param allocations allocations granted; -1 when unknown (no TURN server, or its evidence could not be read)
  * @param tcpClients  TCP client connections (see above); -1 when unknown
  */
-record TurnEvidence(int allocations, int tcpClients) {
+public record TurnEvidence(int allocations, int tcpClients) {
     static final TurnEvidence UNKNOWN = new TurnEvidence(-1, -1);
 
     static TurnEvidence fromCoturnLog(List<String> lines) {
@@ -25,13 +25,13 @@ record TurnEvidence(int allocations, int tcpClients) {
     }
 
     /** From a Prometheus text exposition; a series that is absent counts as unknown (-1). */
-    static TurnEvidence fromMetrics(String prometheus) {
+    public static TurnEvidence fromMetrics(String prometheus) {
         return new TurnEvidence(sum(prometheus, "meshwire_turn_allocations_total"),
                 sum(prometheus, "meshwire_turn_tcp_connections"));
     }
 
     /** The sum over every series of metric {@code name} (any labels), or -1 when it has none. */
-    static int sum(String prometheus, String name) {
+    public static int sum(String prometheus, String name) {
         double total = 0;
         boolean seen = false;
         for (String line : prometheus.lines().toList()) {
