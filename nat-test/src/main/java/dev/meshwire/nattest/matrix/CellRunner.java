@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs one {@link Cell}: builds its two-site topology, starts the coordinator in the public namespace -- with its
- * embedded TURN server, or with coturn beside it, when the cell uses TURN ({@link TurnChoice}) and a real daemon per site in its host namespace, creates a mesh and joins it with the CLI,
- * sends messages both ways through the daemons' IPC and watches {@code /v1/peers} and {@code /v1/inbox}.
+ * Runs one {@link Cell}: builds its two-site topology, starts the coordinator in the public namespace (with its
+ * embedded TURN server, or with coturn beside it, when the cell uses TURN: {@link TurnChoice}) and a real daemon per
+ * site in its host namespace, creates a mesh and joins it with the CLI, sends messages both ways through the daemons' IPC and watches {@code /v1/peers} and {@code /v1/inbox}.
  * Everything it starts is started through {@link Topology#start}, so {@link Topology#close()} (also on Ctrl-C)
  * kills it before deleting the namespaces.
  */
@@ -83,10 +83,7 @@ final class CellRunner {
             Topology.Site a = t.site("a"), b = t.site("b");
             for (Topology.Site site : List.of(a, b)) site.routerNs().forEach(r -> FlowEvidence.enableAccounting(t, r));
             if (turn == TurnChoice.COTURN) Coturn.start(t, TURN_IP, TURN_PORT, dir.resolve("turn"));
-            CoordinatorProcess coord = CoordinatorProcess.start(t, t.publicNs(), jar, coordIp, COORD_PORT, dir,
-                    CoordinatorProcess.iceFlags(turn, TURN_PORT, MIN_RELAY_PORT + "-" + MAX_RELAY_PORT, STUN_PORT,
-                            List.of("turn:" + TURN_IP + ":" + TURN_PORT + "?transport=udp", "turn:" + TURN_IP + ":" + TURN_PORT + "?transport=tcp"),
-                            dir.resolve("turn/secret")));
+            CoordinatorProcess coord = CoordinatorProcess.start(t, t.publicNs(), jar, coordIp, COORD_PORT, dir, iceFlags(turn, dir));
             Path homeA = dir.resolve("home-a"), homeB = dir.resolve("home-b");
             startDaemon(t, a.hostNs(), homeA, dir.resolve("daemon-a.log"));
             startDaemon(t, b.hostNs(), homeB, dir.resolve("daemon-b.log"));
@@ -157,6 +154,13 @@ final class CellRunner {
     }
 
     // ------------------------------------------------------------------ processes
+
+    /** The coordinator's STUN/TURN flags for {@code turn}; coturn's secret is where {@link Coturn#start} put it. */
+    static List<String> iceFlags(TurnChoice turn, Path cellDir) {
+        String coturn = "turn:" + TURN_IP + ":" + TURN_PORT;
+        return CoordinatorProcess.iceFlags(turn, TURN_PORT, MIN_RELAY_PORT + "-" + MAX_RELAY_PORT, STUN_PORT,
+                List.of(coturn + "?transport=udp", coturn + "?transport=tcp"), cellDir.resolve("turn/secret"));
+    }
 
     private void startDaemon(Topology t, String ns, Path home, Path logFile) throws Exception {
         Files.createDirectories(home);
