@@ -1,5 +1,6 @@
 package dev.meshwire.nattest.turn;
 
+import dev.meshwire.turn.server.stun.Integrity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,8 +25,9 @@ import org.ice4j.message.Request;
  * with the long-term credential mechanism of RFC 8489 9.2 -- the first Allocate goes without credentials, the
  * server's 401 carries REALM and NONCE, and every later request carries USERNAME, REALM, NONCE and
  * MESSAGE-INTEGRITY keyed with MD5(username:realm:password). A 438 (Stale Nonce) is retried once with the new nonce.
- * Messages are built and parsed by ice4j ({@link MessageFactory}, {@link Message#decode}); only the integrity
- * attribute is placed by {@link LongTermIntegrity}.
+ * Messages are built and parsed by ice4j ({@link MessageFactory}, {@link Message#decode}); MESSAGE-INTEGRITY and
+ * FINGERPRINT, which ice4j computes only inside a running {@code StunStack}, are added and checked by turn-relay's
+ * {@link Integrity}, the same code the server uses (coturn accepting the probe is the independent check of it).
  */
 public final class TurnClient implements AutoCloseable {
     /** REQUESTED-TRANSPORT value for UDP relaying (the IANA protocol number), the only one RFC 8656 defines. */
@@ -49,6 +51,7 @@ public final class TurnClient implements AutoCloseable {
     }
 
     private final StunTransport transport;
+    private final Integrity integrity = new Integrity(); // not thread-safe: one per client, like the client itself
     private final String username;
     private final String password;
     private String realm;
@@ -81,7 +84,7 @@ public final class TurnClient implements AutoCloseable {
         }
         realm = new String(r.getRealm(), StandardCharsets.UTF_8);
         nonce = new String(n.getNonce(), StandardCharsets.UTF_8);
-        key = LongTermIntegrity.key(username, realm, password);
+        key = Integrity.longTermKey(username, realm, password);
         return authenticated(tid -> allocateRequest());
     }
 
@@ -113,7 +116,8 @@ public final class TurnClient implements AutoCloseable {
     }
 
     private Outcome exchange(Request request) throws IOException {
-        StunTransport.Reply reply = transport.transact(request, LongTermIntegrity.encode(request, key));
+        // ice4j encodes the attributes (and adds its SOFTWARE); Integrity appends MESSAGE-INTEGRITY and FINGERPRINT
+        StunTransport.Reply reply = transport.transact(request, integrity.seal(request.encode(null), key));
         Message response = reply.message();
         char type = response.getMessageType();
         // method = the type without the two class bits (0x0110), RFC 8489 5
@@ -121,7 +125,7 @@ public final class TurnClient implements AutoCloseable {
             throw new IOException("answer to " + request.getName() + " is " + response.getName());
         }
         if (Message.isSuccessResponseType(type)) {
-            return new Outcome(200, null, LongTermIntegrity.valid(reply.raw(), response, key), response);
+            return new Outcome(200, null, key != null && integrity.verify(reply.raw(), reply.raw().length, key), response);
         }
         if (!(response.getAttribute(Attribute.ERROR_CODE) instanceof ErrorCodeAttribute e)) {
             throw new IOException(response.getName() + " without ERROR-CODE");

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.meshwire.turn.server.stun.Integrity;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -23,10 +24,20 @@ import org.ice4j.message.Request;
 import org.junit.jupiter.api.Test;
 
 /**
- * The probe's STUN handling -- ice4j's codec plus {@link LongTermIntegrity} -- against the RFC 5769 test vectors
- * (an independent source), and a round trip of what the probe sends.
+ * The probe's STUN handling -- ice4j's codec plus turn-relay's {@link Integrity} for MESSAGE-INTEGRITY and
+ * FINGERPRINT -- against the RFC 5769 test vectors (an independent source), and a round trip of what the probe sends.
  */
-class LongTermIntegrityTest {
+class ProbeCodecTest {
+    private final Integrity integrity = new Integrity();
+
+    private boolean valid(StunTransport.Reply r, byte[] key) {
+        return integrity.verify(r.raw(), r.raw().length, key);
+    }
+
+    private byte[] encode(Request r, byte[] key) {
+        return integrity.seal(r.encode(null), key);
+    }
+
     /** RFC 5769 2.2, "Sample IPv4 Response": Binding success, XOR-MAPPED-ADDRESS 192.0.2.1:32853. */
     private static final byte[] IPV4_RESPONSE = HexFormat.of().parseHex(
             "0101003c2112a442b7e7a701bc34d686fa87dfae"
@@ -55,8 +66,8 @@ class LongTermIntegrityTest {
         assertEquals(Message.BINDING_SUCCESS_RESPONSE, r.message().getMessageType());
         XorMappedAddressAttribute mapped = (XorMappedAddressAttribute) r.message().getAttribute(Attribute.XOR_MAPPED_ADDRESS);
         assertEquals(new TransportAddress("192.0.2.1", 32853, Transport.UDP), mapped.getAddress(r.message().getTransactionID()));
-        assertTrue(LongTermIntegrity.valid(r.raw(), r.message(), SHORT_TERM_KEY));
-        assertFalse(LongTermIntegrity.valid(r.raw(), r.message(), "wrong".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(valid(r, SHORT_TERM_KEY));
+        assertFalse(valid(r, "wrong".getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -70,15 +81,15 @@ class LongTermIntegrityTest {
     void longTermKeyChecksTheRfc5769LongTermRequest() {
         StunTransport.Reply r = StunTransport.decode(LONG_TERM_REQUEST, LONG_TERM_REQUEST.length);
         assertNotNull(r);
-        byte[] key = LongTermIntegrity.key(VECTOR_USERNAME, "example.org", VECTOR_PASSWORD);
-        assertTrue(LongTermIntegrity.valid(r.raw(), r.message(), key));
-        assertFalse(LongTermIntegrity.valid(r.raw(), r.message(), LongTermIntegrity.key(VECTOR_USERNAME, "example.org", "x")));
+        byte[] key = Integrity.longTermKey(VECTOR_USERNAME, "example.org", VECTOR_PASSWORD);
+        assertTrue(valid(r, key));
+        assertFalse(valid(r, Integrity.longTermKey(VECTOR_USERNAME, "example.org", "x")));
     }
 
     /**
      * Built with ice4j from the vector's own attributes, the request's bytes up to MESSAGE-INTEGRITY are the
      * RFC 5769 2.4 ones, except that ice4j always inserts its SOFTWARE attribute; the MESSAGE-INTEGRITY
-     * {@link LongTermIntegrity#encode} appends then checks with the vector's key, and ice4j accepts the FINGERPRINT.
+     * {@link Integrity#seal} appends then checks with the vector's key, and ice4j accepts the FINGERPRINT.
      */
     @Test
     void encodingTheRfc5769LongTermRequestKeepsItsAttributesAndSignsThemWithItsKey() throws Exception {
@@ -87,28 +98,28 @@ class LongTermIntegrityTest {
         req.putAttribute(AttributeFactory.createUsernameAttribute(VECTOR_USERNAME));
         req.putAttribute(AttributeFactory.createNonceAttribute(VECTOR_NONCE.getBytes(StandardCharsets.UTF_8)));
         req.putAttribute(AttributeFactory.createRealmAttribute("example.org".getBytes(StandardCharsets.UTF_8)));
-        byte[] key = LongTermIntegrity.key(VECTOR_USERNAME, "example.org", VECTOR_PASSWORD);
-        byte[] wire = LongTermIntegrity.encode(req, key);
+        byte[] key = Integrity.longTermKey(VECTOR_USERNAME, "example.org", VECTOR_PASSWORD);
+        byte[] wire = encode(req, key);
 
         int beforeIntegrity = LONG_TERM_REQUEST.length - 24;
         assertArrayEquals(Arrays.copyOfRange(LONG_TERM_REQUEST, 4, beforeIntegrity), Arrays.copyOfRange(wire, 4, beforeIntegrity),
                 () -> "cookie, transaction id, USERNAME, NONCE, REALM as in the vector: " + HexFormat.of().formatHex(wire));
         StunTransport.Reply back = StunTransport.decode(wire, wire.length);
         assertNotNull(back, "ice4j decodes it and accepts its FINGERPRINT");
-        assertTrue(LongTermIntegrity.valid(back.raw(), back.message(), key));
+        assertTrue(valid(back, key));
         assertEquals(Attribute.FINGERPRINT, (char) ((wire[wire.length - 8] & 0xFF) << 8 | (wire[wire.length - 7] & 0xFF)),
                 "FINGERPRINT comes last");
     }
 
     @Test
     void encodedCreatePermissionDecodesWithItsTypeAttributesIntegrityAndFingerprint() throws Exception {
-        byte[] key = LongTermIntegrity.key("1:x", "meshwire.test", "pw");
+        byte[] key = Integrity.longTermKey("1:x", "meshwire.test", "pw");
         byte[] tid = HexFormat.of().parseHex("0102030405060708090a0b0c");
         TransportAddress peer = new TransportAddress(InetAddress.getByName("203.0.113.7"), 9, Transport.UDP);
         Request req = MessageFactory.createCreatePermissionRequest(peer, tid);
         req.setTransactionID(tid);
         req.putAttribute(AttributeFactory.createUsernameAttribute("1:x"));
-        byte[] wire = LongTermIntegrity.encode(req, key);
+        byte[] wire = encode(req, key);
         assertEquals(0x0008, (wire[0] & 0xFF) << 8 | (wire[1] & 0xFF), "CreatePermission request type");
 
         StunTransport.Reply back = StunTransport.decode(wire, wire.length);
@@ -119,15 +130,15 @@ class LongTermIntegrityTest {
         assertEquals(peer, p.getAddress(tid));
         assertEquals("1:x", new String(((UsernameAttribute) back.message().getAttribute(Attribute.USERNAME)).getUsername(),
                 StandardCharsets.UTF_8));
-        assertTrue(LongTermIntegrity.valid(back.raw(), back.message(), key));
-        assertFalse(LongTermIntegrity.valid(back.raw(), back.message(), LongTermIntegrity.key("1:x", "meshwire.test", "other")));
+        assertTrue(valid(back, key));
+        assertFalse(valid(back, Integrity.longTermKey("1:x", "meshwire.test", "other")));
     }
 
     @Test
     void withoutAKeyOnlyTheFingerprintIsAdded() throws Exception {
         Request req = MessageFactory.createAllocateRequest((byte) 17, false);
         req.setTransactionID(new byte[12]);
-        byte[] wire = LongTermIntegrity.encode(req, null);
+        byte[] wire = encode(req, null);
         StunTransport.Reply back = StunTransport.decode(wire, wire.length);
         assertNotNull(back);
         assertFalse(back.message().containsAttribute(Attribute.MESSAGE_INTEGRITY));
