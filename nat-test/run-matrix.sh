@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the NAT traversal result matrix: real meshwire daemons behind namespace NATs, a real coordinator (with its
-# STUN) and, unless --turn none, coturn in the public namespace; writes
-# nat-test/reports/matrix-<quick|full>[-noturn][-only].{md,json,svg}. `./meshwire nat-test ...` runs this script.
+# STUN and, by default, its own embedded TURN server; or coturn beside it with --turn coturn) in the public
+# namespace; writes nat-test/reports/matrix-<quick|full>[-coturn|-noturn][-only].{md,json,svg}.
+# `./meshwire nat-test ...` runs this script.
 # Options: see usage below (or --help). Namespaces (mwnt-<pid>-mx*) and every process started inside them are
 # removed on success, failure and Ctrl-C.
 set -euo pipefail
@@ -10,23 +11,25 @@ root="$(cd "$here/.." && pwd)"
 
 usage() {
   cat <<'USAGE'
-usage: ./meshwire nat-test [--matrix quick|full] [--turn coturn|none] [--only CELL,...] [--messages N]
+usage: ./meshwire nat-test [--matrix quick|full] [--turn meshwire|coturn|none] [--only CELL,...] [--messages N]
                            [--parallel N] [--path-wait SECONDS] [--json] [--list]
        nat-test/run-matrix.sh [quick|full] [the same options]
 
 Runs the NAT traversal matrix on this machine: two real meshwire daemons per cell behind network-namespace NATs
-(nftables), a real coordinator with its STUN and, with --turn coturn, coturn; messages both ways through the
+(nftables), a real coordinator with its STUN and TURN (or coturn beside it); messages both ways through the
 daemons' IPC; reports which path they end on and whether every message arrived exactly once.
-Needs root, iproute2, nftables, libpulse0, and coturn unless --turn none
-(apt-get install -y --no-install-recommends nftables coturn libpulse0).
+Needs root, iproute2, nftables, libpulse0, and coturn only for --turn coturn
+(apt-get install -y --no-install-recommends nftables libpulse0 [coturn]).
 
   --matrix quick|full  quick (default): 4 cells (flat, cone, symmetric, UDP blocked), 20 messages each way,
                        one cell at a time, about 65 s.
                        full: every pair of the 11 single-NAT behaviours and 2 double-NAT (CGNAT) sites against
                        their partners, 10 messages each way, 4 cells at a time, about 20 min on 2 cores.
-  --turn coturn|none   coturn (default): the coordinator hands out its STUN and coturn (TURN over UDP and TCP);
-                       pairs without a direct path end on TURN. none: STUN only, no coturn; they must end on the
-                       coordinator relay. Reports of a "none" run are named matrix-<matrix>-noturn.*.
+  --turn meshwire|coturn|none
+                       meshwire (default): the coordinator's own embedded TURN server (UDP and TCP on one port);
+                       coturn: coturn beside the coordinator, which hands it out; pairs without a direct path end
+                       on TURN. none: STUN only; they must end on the coordinator relay. Reports:
+                       matrix-<matrix>.* (meshwire), matrix-<matrix>-coturn.*, matrix-<matrix>-noturn.*.
   --only CELL,...      run only these cells (ids from --list); reports are named matrix-<...>-only.*, so a
                        subset never overwrites the report of a whole run.
   --messages N         messages each way per cell (default 20 quick, 10 full)
@@ -55,10 +58,11 @@ if [ "$list" = no ] && [ "$(id -u)" != 0 ]; then
 fi
 
 # Maven's output is kept out of the way (stdout carries only the report, stderr one line per error) and shown
-# only when the build fails.
+# only when the build fails. nat-test depends on turn-relay (RestCredentials, ice4j's codec), so it is built with
+# the modules it needs (-am) and nothing is installed into ~/.m2.
 log="$(mktemp)"
 if ! { (cd "$root" && mvn -q -B -DskipTests package -pl peer-runtime -am) \
-    && (cd "$root" && mvn -q -B -pl nat-test -DskipTests package dependency:build-classpath \
+    && (cd "$root" && mvn -q -B -pl nat-test -am -DskipTests package dependency:build-classpath \
           -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime); } > "$log" 2>&1; then
   cat "$log" >&2
   rm -f "$log"

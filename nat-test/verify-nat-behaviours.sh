@@ -19,8 +19,8 @@ if [ "$(id -u)" != 0 ]; then
   exit 11
 fi
 
-# Build the module (without its tests) and resolve its runtime classpath.
-(cd "$root" && mvn -q -pl nat-test -DskipTests package dependency:build-classpath \
+# Build the module and turn-relay, which it depends on (without tests, nothing installed), and resolve its runtime classpath.
+(cd "$root" && mvn -q -pl nat-test -am -DskipTests package dependency:build-classpath \
     -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime)
 
 args=("$@")

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.meshwire.nattest.topology.Cmd;
 import dev.meshwire.nattest.topology.Filtering;
 import dev.meshwire.nattest.topology.Mapping;
 import dev.meshwire.nattest.topology.NatBehaviour;
@@ -14,8 +12,6 @@ import dev.meshwire.nattest.topology.Topology;
 import dev.meshwire.nattest.topology.TopologySpec;
 import dev.meshwire.nattest.turn.Coturn;
 import dev.meshwire.nattest.turn.StunTransport;
-import dev.meshwire.nattest.turn.TurnProbe;
-import dev.meshwire.nattest.turn.TurnRestCredential;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * coturn started exactly as the NAT matrix starts it ({@link Coturn#start(Topology, String, int, Path)}), probed
- * by a TURN client ({@link TurnProbe}, its own JVM) in the host namespace of a site behind a NAT, over UDP and TCP:
+ * by a TURN client ({@code TurnProbe}, its own JVM) in the host namespace of a site behind a NAT, over UDP and TCP:
  * REST API credentials are checked (valid accepted, wrong password and expired username refused with 401), and
  * {@code denied-peer-ip} refuses permissions towards private and CGNAT peers with 403 while a public peer is allowed;
  * a second coturn without {@code denied-peer-ip} allows those peers, so the 403s are the setting's doing.
@@ -44,7 +40,6 @@ class CoturnPolicyNamespaceTest {
     static final List<String> PRIVATE_PEERS = List.of("10.1.0.2", "100.64.0.1", "172.16.0.1", "192.168.1.1");
     /** The coordinator's address in the public namespace, and one that exists nowhere (the black-hole route). */
     static final List<String> PUBLIC_PEERS = List.of(TopologySpec.PUBLIC_IP_1, "203.0.113.50");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private Topology topology;
     private Coturn coturn;
@@ -71,18 +66,18 @@ class CoturnPolicyNamespaceTest {
 
         long inAnHour = Instant.now().plus(Duration.ofHours(1)).getEpochSecond();
         long anHourAgo = Instant.now().minus(Duration.ofHours(1)).getEpochSecond();
-        TurnRestCredential good = TurnRestCredential.issue(coturn.secret(), inAnHour, "alice");
-        TurnRestCredential otherSecret = TurnRestCredential.issue("not-" + coturn.secret(), inAnHour, "alice");
+        TurnProbes.Credential good = TurnProbes.Credential.of(coturn.secret(), inAnHour, "alice");
+        TurnProbes.Credential wrong = new TurnProbes.Credential(good.username(),
+                TurnProbes.Credential.of("not-" + coturn.secret(), inAnHour, "alice").password());
         // correctly signed, so the expiry is the only thing wrong with it
-        TurnRestCredential old = TurnRestCredential.issue(coturn.secret(), anHourAgo, "alice");
+        TurnProbes.Credential old = TurnProbes.Credential.of(coturn.secret(), anHourAgo, "alice");
         List<String> peers = new ArrayList<>(PRIVATE_PEERS);
         peers.addAll(PUBLIC_PEERS);
         for (StunTransport.Kind k : StunTransport.Kind.values()) {
-            valid.put(k, probe(k, coturn, good.username(), good.password(), peers));
-            wrongPassword.put(k, probe(k, coturn, good.username(), otherSecret.password(), List.of()));
-            expired.put(k, probe(k, coturn, old.username(), old.password(), List.of()));
-            TurnRestCredential forOpen = TurnRestCredential.issue(open.secret(), inAnHour, "alice");
-            control.put(k, probe(k, open, forOpen.username(), forOpen.password(), PRIVATE_PEERS));
+            valid.put(k, probe(k, coturn, good, peers));
+            wrongPassword.put(k, probe(k, coturn, wrong, List.of()));
+            expired.put(k, probe(k, coturn, old, List.of()));
+            control.put(k, probe(k, open, TurnProbes.Credential.of(open.secret(), inAnHour, "alice"), PRIVATE_PEERS));
         }
     }
 
@@ -92,18 +87,9 @@ class CoturnPolicyNamespaceTest {
     }
 
     /** Runs the probe against {@code server} from the site's host namespace (behind its NAT); its JSON line. */
-    private JsonNode probe(StunTransport.Kind kind, Coturn server, String username, String password, List<String> peers)
+    private JsonNode probe(StunTransport.Kind kind, Coturn server, TurnProbes.Credential c, List<String> peers)
             throws Exception {
-        List<String> args = new ArrayList<>(List.of(kind.name().toLowerCase(), server.ip(), String.valueOf(server.port()),
-                username, password));
-        args.addAll(peers);
-        Cmd.Result r = topology.exec(site.hostNs(), ProbeRunner.java(TurnProbe.class, args.toArray(String[]::new)),
-                Duration.ofSeconds(60));
-        String line = r.output().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
-        assertEquals(0, r.exit(), () -> "probe failed: " + r.output());
-        JsonNode n = JSON.readTree(line);
-        System.out.println("TurnProbe " + kind + " " + server.ip() + " " + username + ": " + n);
-        return n;
+        return TurnProbes.probe(topology, site.hostNs(), kind, server.ip(), server.port(), c, peers);
     }
 
     @ParameterizedTest(name = "over {0}")

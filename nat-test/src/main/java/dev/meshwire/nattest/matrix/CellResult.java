@@ -17,8 +17,7 @@ import java.util.Map;
  * @param physicsAgrees whether directness of the outcome matches what the NAT pair allows
  * @param expectedMatch whether the outcome is exactly the predicted path class
  * @param error        why the cell failed, or null
- * @param coturnTcpClients TCP connections coturn accepted from the sites (its log; -1 without coturn)
- * @param coturnAllocations allocations coturn logged (-1 without coturn)
+ * @param turn         what the TURN server itself reported (allocations, TCP clients; {@link TurnEvidence})
  * @param directPacketsInA UDP packets A's outermost router received straight from B's public address
  *                         ({@link FlowEvidence}); -1 when A has no router or conntrack could not be read
  * @param directPacketsInB the same at B's router, from A
@@ -26,7 +25,7 @@ import java.util.Map;
 public record CellResult(Cell cell, String pathA, String pathB, long firstDeliveredMs, long channelOpenMs, long directMs,
                          int sentAB, int recvAB, int dupAB, int sentBA, int recvBA, int dupBA,
                          Map<String, Integer> inboxPaths, boolean physicsAgrees, boolean expectedMatch,
-                         long cellMs, String error, int coturnTcpClients, int coturnAllocations,
+                         long cellMs, String error, TurnEvidence turn,
                          long directPacketsInA, long directPacketsInB) {
 
     public boolean countsExact() {

@@ -17,18 +17,25 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Runs one {@link Cell}: builds its two-site topology, starts coturn (if the cell uses TURN) and the coordinator in
- * the public namespace and a real daemon per site in its host namespace, creates a mesh and joins it with the CLI,
- * sends messages both ways through the daemons' IPC and watches {@code /v1/peers} and {@code /v1/inbox}.
+ * Runs one {@link Cell}: builds its two-site topology, starts the coordinator in the public namespace (with its
+ * embedded TURN server, or with coturn beside it, when the cell uses TURN: {@link TurnChoice}) and a real daemon per
+ * site in its host namespace, creates a mesh and joins it with the CLI, sends messages both ways through the daemons' IPC and watches {@code /v1/peers} and {@code /v1/inbox}.
  * Everything it starts is started through {@link Topology#start}, so {@link Topology#close()} (also on Ctrl-C)
  * kills it before deleting the namespaces.
  */
 final class CellRunner {
     static final String COORD_IP = TopologySpec.PUBLIC_IP_1;
+    /**
+     * Where TURN listens, UDP and TCP, whichever server it is. coturn binds it itself; the coordinator's embedded
+     * server binds the coordinator's listen address, so with {@link TurnChoice#MESHWIRE} the whole coordinator
+     * listens here (its STUN, TURN and WebSocket), and the daemons use ws://TURN_IP:COORD_PORT.
+     */
     static final String TURN_IP = TopologySpec.PUBLIC_IP_2;
     static final int COORD_PORT = 7600;
-    static final int STUN_PORT = 3479;   // coturn owns 3478 on A2; the coordinator's STUN binds the wildcard address
+    static final int STUN_PORT = 3479;   // beside coturn, which owns 3478 on A2, the coordinator's STUN answers here
     static final int TURN_PORT = 3478;
+    /** coturn's relay range ({@link Coturn}); the embedded server gets the same one. */
+    static final int MIN_RELAY_PORT = 49152, MAX_RELAY_PORT = 49352;
     static final String MESH = "mx";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -40,16 +47,17 @@ final class CellRunner {
     private final Path work;
     private final int messages;
     private final long pathWaitMs;
+    private final TurnChoice turnServer;
     private final String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     private final List<String> log = new ArrayList<>();
 
-    CellRunner(Path jar, Path classes, Path work, int messages) {
-        this(jar, classes, work, messages, 35_000);
-    }
-
-    /** @param pathWaitMs how long after the first send to wait for an open channel before settling for what is there */
-    CellRunner(Path jar, Path classes, Path work, int messages, long pathWaitMs) {
+    /**
+     * @param pathWaitMs how long after the first send to wait for an open channel before settling for what is there
+     * @param turnServer which TURN server the cells that use TURN get ({@link TurnChoice#NONE}: no cell uses TURN)
+     */
+    CellRunner(Path jar, Path classes, Path work, int messages, long pathWaitMs, TurnChoice turnServer) {
         this.pathWaitMs = pathWaitMs;
+        this.turnServer = turnServer;
         this.jar = jar;
         this.classes = classes;
         this.work = work;
@@ -64,6 +72,9 @@ final class CellRunner {
         int sentAB = 0, sentBA = 0;
         Map<String, Integer> recvAB = new HashMap<>(), recvBA = new HashMap<>();
         Map<String, Integer> inboxPaths = new TreeMap<>();
+        TurnEvidence evidence = TurnEvidence.UNKNOWN;
+        TurnChoice turn = cell.turn() ? turnServer : TurnChoice.NONE;
+        String coordIp = turn == TurnChoice.MESHWIRE ? TURN_IP : COORD_IP;
         String error = null;
         TopologySpec spec = new TopologySpec(TopologySpec.defaultPrefix("mx" + index),
                 List.of(cell.a().site("a"), cell.b().site("b")));
@@ -71,17 +82,16 @@ final class CellRunner {
             Files.createDirectories(dir);
             Topology.Site a = t.site("a"), b = t.site("b");
             for (Topology.Site site : List.of(a, b)) site.routerNs().forEach(r -> FlowEvidence.enableAccounting(t, r));
-            if (cell.turn()) Coturn.start(t, TURN_IP, TURN_PORT, dir.resolve("turn"));
-            startCoordinator(t, dir.resolve("coord"), cell.turn());
+            if (turn == TurnChoice.COTURN) Coturn.start(t, TURN_IP, TURN_PORT, dir.resolve("turn"));
+            CoordinatorProcess coord = CoordinatorProcess.start(t, t.publicNs(), jar, coordIp, COORD_PORT, dir, iceFlags(turn, dir));
             Path homeA = dir.resolve("home-a"), homeB = dir.resolve("home-b");
             startDaemon(t, a.hostNs(), homeA, dir.resolve("daemon-a.log"));
             startDaemon(t, b.hostNs(), homeB, dir.resolve("daemon-b.log"));
             Agent agentA = agent(t, a.hostNs(), homeA, dir.resolve("agent-a.log"));
             Agent agentB = agent(t, b.hostNs(), homeB, dir.resolve("agent-b.log"));
 
-            String token = Files.readString(dir.resolve("coord/admin-token")).trim();
-            JsonNode created = cli(t, a.hostNs(), homeA, "mesh", "create", MESH, "--coordinator",
-                    "ws://" + COORD_IP + ":" + COORD_PORT, "--name", "alice", "--admin-token", token, "--json");
+            JsonNode created = cli(t, a.hostNs(), homeA, "mesh", "create", MESH, "--coordinator", coord.url(),
+                    "--name", "alice", "--admin-token", coord.adminToken(), "--json");
             String invite = created.path("invite").asText();
             cli(t, b.hostNs(), homeB, "join", invite, "--name", "bob", "--json");
             waitOnline(agentA, "bob");
@@ -120,6 +130,7 @@ final class CellRunner {
             pathB = finalPath(agentB, "alice");
             fromPeerAtA = FlowEvidence.packetsFromPeer(t, a, b.publicIp());
             fromPeerAtB = FlowEvidence.packetsFromPeer(t, b, a.publicIp());
+            if (turn == TurnChoice.MESHWIRE) evidence = coord.turnEvidence(t, t.publicNs(), classes, dir.resolve("coordinator-metrics.txt"));
             if (i < messages) error = "ran out of time while sending";
         } catch (Exception e) {
             error = e.getClass().getSimpleName() + ": " + e.getMessage();
@@ -129,42 +140,26 @@ final class CellRunner {
         int dupBA = recvBA.values().stream().mapToInt(v -> v - 1).sum();
         boolean agrees = cell.physicsAgrees(pathA, pathB);
         boolean match = cell.agrees(pathA) && cell.agrees(pathB);
-        int tcp = -1, alloc = -1;
         Path turnLog = dir.resolve("turn/turn.log");
-        if (cell.turn() && Files.exists(turnLog)) {
+        if (turn == TurnChoice.COTURN && Files.exists(turnLog)) {
             try {
-                List<String> lines = Files.readAllLines(turnLog);
-                tcp = (int) lines.stream().filter(l -> l.contains("tcp or tls connected to")).count();
-                alloc = (int) lines.stream().filter(l -> l.contains("ALLOCATE processed, success")).count();
+                evidence = TurnEvidence.fromCoturnLog(Files.readAllLines(turnLog));
             } catch (IOException e) {
                 // evidence only
             }
         }
         return new CellResult(cell, pathA, pathB, firstDelivered, open, direct, sentAB, recvAB.size(), dupAB,
-                sentBA, recvBA.size(), dupBA, inboxPaths, agrees, match, System.currentTimeMillis() - start, error, tcp, alloc,
-                fromPeerAtA, fromPeerAtB);
+                sentBA, recvBA.size(), dupBA, inboxPaths, agrees, match, System.currentTimeMillis() - start, error,
+                evidence, fromPeerAtA, fromPeerAtB);
     }
 
     // ------------------------------------------------------------------ processes
 
-    private void startCoordinator(Topology t, Path dir, boolean turn) throws Exception {
-        Files.createDirectories(dir);
-        StringBuilder c = new StringBuilder("exec " + java + " -jar " + jar + " coordinator --listen " + COORD_IP + ":" + COORD_PORT
-                + " --data " + dir + " --stun-port " + STUN_PORT);
-        if (turn) {
-            c.append(" --turn-url 'turn:" + TURN_IP + ":" + TURN_PORT + "?transport=udp'")
-                    .append(" --turn-url 'turn:" + TURN_IP + ":" + TURN_PORT + "?transport=tcp'")
-                    .append(" --turn-secret-file " + dir.getParent().resolve("turn/secret"));
-        }
-        Path out = dir.getParent().resolve("coordinator.log");
-        t.start(t.publicNs(), sh(c + " > " + out + " 2>&1"));
-        long deadline = System.currentTimeMillis() + 30_000;
-        while (System.currentTimeMillis() < deadline) {
-            if (Files.exists(out) && Files.readString(out).contains("coordinator listening")
-                    && Files.exists(dir.resolve("admin-token"))) return;
-            Thread.sleep(100);
-        }
-        throw new IOException("coordinator did not start (see " + out + ")");
+    /** The coordinator's STUN/TURN flags for {@code turn}; coturn's secret is where {@link Coturn#start} put it. */
+    static List<String> iceFlags(TurnChoice turn, Path cellDir) {
+        String coturn = "turn:" + TURN_IP + ":" + TURN_PORT;
+        return CoordinatorProcess.iceFlags(turn, TURN_PORT, MIN_RELAY_PORT + "-" + MAX_RELAY_PORT, STUN_PORT,
+                List.of(coturn + "?transport=udp", coturn + "?transport=tcp"), cellDir.resolve("turn/secret"));
     }
 
     private void startDaemon(Topology t, String ns, Path home, Path logFile) throws Exception {

@@ -12,10 +12,11 @@ import java.util.List;
 final class JsonReport {
     private JsonReport() {}
 
-    static String json(String mode, List<CellResult> rs, long totalMs, int messages) throws Exception {
+    static String json(String mode, TurnChoice turn, List<CellResult> rs, long totalMs, int messages) throws Exception {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode root = m.createObjectNode();
         root.put("mode", mode);
+        root.put("turnServer", turn.label());
         root.put("generatedAt", Instant.now().toString());
         root.put("totalMs", totalMs);
         root.put("messagesEachWay", messages);
@@ -43,8 +44,8 @@ final class JsonReport {
             o.put("physicsAgrees", r.physicsAgrees());
             o.put("expectedMatch", r.expectedMatch());
             o.put("cellMs", r.cellMs());
-            o.put("coturnAllocations", r.coturnAllocations());
-            o.put("coturnTcpClients", r.coturnTcpClients());
+            o.put("turnAllocations", r.turn().allocations());
+            o.put("turnTcpClients", r.turn().tcpClients());
             o.put("directPacketsInA", r.directPacketsInA());
             o.put("directPacketsInB", r.directPacketsInB());
             o.put("error", r.error());

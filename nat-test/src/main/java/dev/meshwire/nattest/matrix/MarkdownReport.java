@@ -19,19 +19,21 @@ import java.util.Map;
 final class MarkdownReport {
     private MarkdownReport() {}
 
-    static String markdown(String mode, List<CellResult> rs, long totalMs, int messages, MatrixPlan plan) {
+    static String markdown(String mode, TurnChoice turn, List<CellResult> rs, long totalMs, int messages, MatrixPlan plan) {
         StringBuilder b = new StringBuilder();
         b.append("# NAT matrix (").append(mode).append(")\n\n");
         if (rs.size() < plan.cells().size()) b.append("**PARTIAL: ").append(rs.size()).append(" of ").append(plan.cells().size()).append(" cells run.**\n\n");
         if (plan.matrix().stream().noneMatch(Cell::turn)) {
             b.append("ICE servers: the coordinator's STUN only (`--turn none`); no TURN server runs, so a pair without a direct"
                     + " path must end on the coordinator relay.\n\n");
+        } else {
+            b.append("TURN server: ").append(turn.describe()).append(".\n\n");
         }
         if (mode.startsWith("full")) fullSummary(b, rs, plan);
         b.append("Run ").append(Instant.now()).append(", ").append(messages).append(" messages each way per cell, ")
                 .append("total ").append(totalMs / 1000.0).append(" s. Times are from the first send.\n\n");
         b.append(mode.startsWith("full") ? "## Every cell\n\n" : "");
-        b.append("| cell | A | B | ICE servers | physics | path A→B / B→A | expected | time to first message | time to channel open | time to direct | A→B sent/recv/dup | B→A sent/recv/dup | inbox paths | coturn: allocations / TCP clients | conntrack: UDP packets in straight from the peer at A / B | result |\n");
+        b.append("| cell | A | B | ICE servers | physics | path A→B / B→A | expected | time to first message | time to channel open | time to direct | A→B sent/recv/dup | B→A sent/recv/dup | inbox paths | TURN: allocations / TCP clients | conntrack: UDP packets in straight from the peer at A / B | result |\n");
         b.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (CellResult r : rs) {
             Cell c = r.cell();
@@ -45,12 +47,13 @@ final class MarkdownReport {
                     .append(" | ").append(r.sentAB()).append("/").append(r.recvAB()).append("/").append(r.dupAB())
                     .append(" | ").append(r.sentBA()).append("/").append(r.recvBA()).append("/").append(r.dupBA())
                     .append(" | ").append(paths(r.inboxPaths()))
-                    .append(" | ").append(r.coturnAllocations() < 0 ? "–" : r.coturnAllocations() + " / " + r.coturnTcpClients())
+                    .append(" | ").append(evidence(r.turn()))
                     .append(" | ").append(packets(r.directPacketsInA())).append(" / ").append(packets(r.directPacketsInB()))
                     .append(" | ").append(r.ok() ? "OK" : "**FAIL**" + (r.physicsAgrees() ? "" : " (disagrees with physics)")
                             + (r.error() == null ? "" : ": " + r.error().replace('|', '/')))
                     .append(" |\n");
         }
+        if (turn.relays()) b.append("\n").append(evidenceNote(turn)).append("\n");
         b.append("\n\"time to channel open\" is the first moment both daemons report an open WebRTC channel (direct or via TURN) in `/v1/peers`; \"time to direct\" the first moment both report a direct path (\"never\" if that did not happen within the cell's path wait, which runs for every cell).\n");
         return b.toString();
     }
@@ -133,6 +136,19 @@ final class MarkdownReport {
             }
             b.append("\n");
         }
+    }
+
+    private static String evidence(TurnEvidence e) {
+        if (!e.known()) return "–";
+        return (e.allocations() < 0 ? "?" : e.allocations()) + " / " + (e.tcpClients() < 0 ? "?" : e.tcpClients());
+    }
+
+    /** Where the "TURN: allocations / TCP clients" column comes from, which differs between the servers. */
+    private static String evidenceNote(TurnChoice turn) {
+        return turn == TurnChoice.COTURN
+                ? "\"TURN: allocations / TCP clients\" is coturn's own log: successful ALLOCATEs, and TCP client connections accepted during the cell."
+                : "\"TURN: allocations / TCP clients\" is the coordinator's `/metrics` at the end of the cell: `meshwire_turn_allocations_total`"
+                        + " (allocations made) and `meshwire_turn_tcp_connections` (TCP client connections open then).";
     }
 
     private static boolean bothDirect(CellResult r) {

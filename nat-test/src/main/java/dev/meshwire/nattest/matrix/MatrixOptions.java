@@ -12,15 +12,15 @@ import java.util.Set;
  * so a typo gives one line and exit 2 before any namespace is built.
  *
  * @param full       the full matrix (else quick)
- * @param turn       the coordinator hands out coturn besides its STUN ({@code --turn coturn}); false: STUN only
+ * @param turn       which TURN server the coordinator hands out besides its STUN ({@code --turn meshwire|coturn|none})
  * @param only       cell ids to run (null: every cell of the matrix)
  * @param pathWaitMs how long after the first send to wait for an open channel
  * @param list       print the cell ids of the chosen matrix and exit
  */
-record MatrixOptions(boolean full, boolean turn, List<String> only, int messages, int parallel, long pathWaitMs,
+record MatrixOptions(boolean full, TurnChoice turn, List<String> only, int messages, int parallel, long pathWaitMs,
                      boolean json, boolean list, boolean help, Path jar, Path classes, Path reportDir, Path work) {
 
-    static final String USAGE = "usage: nat-test [--matrix quick|full] [--turn coturn|none] [--only CELL,...] [--messages N]"
+    static final String USAGE = "usage: nat-test [--matrix quick|full] [--turn meshwire|coturn|none] [--only CELL,...] [--messages N]"
             + " [--parallel N] [--path-wait SECONDS] [--json] [--list]";
 
     /** A bad command line: the message is printed as one line, exit 2. */
@@ -32,7 +32,8 @@ record MatrixOptions(boolean full, boolean turn, List<String> only, int messages
 
     static MatrixOptions parse(String... args) throws UsageException {
         Boolean full = null;
-        boolean turn = true, json = false, list = false, help = false;
+        TurnChoice turn = TurnChoice.MESHWIRE;
+        boolean json = false, list = false, help = false;
         List<String> only = null;
         Integer messages = null, parallel = null;
         Long pathWaitMs = null;
@@ -42,7 +43,7 @@ record MatrixOptions(boolean full, boolean turn, List<String> only, int messages
             switch (a) {
                 case "quick", "full" -> full = matrix(full, a);
                 case "--matrix" -> full = matrix(full, oneOf(a, value(args, ++i, a), "quick", "full"));
-                case "--turn" -> turn = oneOf(a, value(args, ++i, a), "coturn", "none").equals("coturn");
+                case "--turn" -> turn = TurnChoice.parse(oneOf(a, value(args, ++i, a), "meshwire", "coturn", "none"));
                 case "--only" -> only = cellIds(value(args, ++i, a));
                 case "--messages" -> messages = (int) number(a, value(args, ++i, a), 1);
                 case "--parallel" -> parallel = (int) number(a, value(args, ++i, a), 1);
@@ -67,14 +68,17 @@ record MatrixOptions(boolean full, boolean turn, List<String> only, int messages
                 json, list, help, jar, classes, reportDir, work);
     }
 
-    /** "quick", "full", and "-noturn" after it without TURN: names the report files, so each variant keeps its own. */
+    /**
+     * "quick" or "full", then the TURN server's suffix ("" meshwire, "-coturn", "-noturn"): names the report files,
+     * so each variant keeps its own.
+     */
     String mode() {
-        return (full ? "full" : "quick") + (turn ? "" : "-noturn");
+        return (full ? "full" : "quick") + turn.reportSuffix();
     }
 
     /** Every cell of the chosen matrix. */
     List<Cell> matrix() {
-        return full ? Cell.full(turn) : Cell.quick(turn);
+        return full ? Cell.full(turn.relays()) : Cell.quick(turn.relays());
     }
 
     /** The cells to run: the matrix, or the {@code --only} subset of it in matrix order. */
@@ -103,7 +107,8 @@ record MatrixOptions(boolean full, boolean turn, List<String> only, int messages
 
     private static String oneOf(String option, String v, String... allowed) throws UsageException {
         for (String a : allowed) if (a.equals(v)) return v;
-        throw new UsageException(option + " must be " + String.join(" or ", allowed) + ", not " + v);
+        throw new UsageException(option + " must be " + String.join(", ", allowed).replaceFirst(", ([^,]*)$", " or $1")
+                + ", not " + v);
     }
 
     private static long number(String option, String v, long min) throws UsageException {

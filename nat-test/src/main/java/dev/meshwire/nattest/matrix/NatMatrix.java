@@ -14,18 +14,18 @@ import java.util.concurrent.Future;
 
 /**
  * The peer-to-peer result matrix: for each cell, real daemons behind real (namespace) NATs, a real coordinator
- * (and coturn unless {@code --turn none}), and what path they end up on.
+ * with its embedded TURN server, or coturn beside it ({@code --turn meshwire|coturn|none}), and what path they end up on.
  *
  * <pre>
  *  NatMatrix --jar peer-runtime/target/meshwire.jar --classes nat-test/target/classes [--report-dir DIR] [--work DIR]
- *            [--matrix quick|full | quick|full] [--turn coturn|none] [--only CELL,...] [--messages N] [--parallel N]
+ *            [--matrix quick|full | quick|full] [--turn meshwire|coturn|none] [--only CELL,...] [--messages N] [--parallel N]
  *            [--path-wait SECONDS] [--json] [--list]
  * </pre>
  * The Markdown report (or with {@code --json} the JSON one) goes to stdout, progress to stderr. Reports are written
- * as {@code matrix-<quick|full>[-noturn][-only].{md,json,svg}}: a {@code --only} subset never overwrites the report
+ * as {@code matrix-<quick|full>[-coturn|-noturn][-only].{md,json,svg}}: a {@code --only} subset never overwrites the report
  * of a whole run.
  * Exit: 0 every cell ok (exact counts, no duplicates, outcome agrees with the physics), 1 a cell failed,
- * 2 usage, 3 error, 10-14 preflight refusals ({@link Preflight}), 15 coturn missing (with TURN), 16 the meshwire jar
+ * 2 usage, 3 error, 10-14 preflight refusals ({@link Preflight}), 15 coturn missing (with {@code --turn coturn}), 16 the meshwire jar
  * missing.
  */
 public final class NatMatrix {
@@ -67,9 +67,9 @@ public final class NatMatrix {
             err.println(pre.message());
             return pre.exitCode();
         }
-        if (o.turn() && !Cmd.run(List.of("sh", "-c", "command -v turnserver")).ok()) {
+        if (o.turn() == TurnChoice.COTURN && !Cmd.run(List.of("sh", "-c", "command -v turnserver")).ok()) {
             err.println("nat-test: refusing to run: coturn's turnserver is missing (apt-get install -y --no-install-recommends coturn,"
-                    + " or --turn none for STUN only)");
+                    + " or --turn meshwire for the coordinator's own TURN server)");
             return EXIT_NO_COTURN;
         }
         if (!Files.isRegularFile(o.jar())) {
@@ -83,14 +83,14 @@ public final class NatMatrix {
         try {
             deleteTree(work);
             CellRunner runner = new CellRunner(o.jar().toAbsolutePath(), o.classes().toAbsolutePath(), work.toAbsolutePath(),
-                    o.messages(), o.pathWaitMs());
+                    o.messages(), o.pathWaitMs(), o.turn());
             long t0 = System.currentTimeMillis();
             MatrixPlan plan = new MatrixPlan(o.matrix(), cells);
             List<CellResult> results = runAll(o, plan, runner, reportName, t0, err);
             long total = System.currentTimeMillis() - t0;
-            out.println(o.json() ? JsonReport.json(o.mode(), results, total, o.messages())
-                    : MarkdownReport.markdown(o.mode(), results, total, o.messages(), plan));
-            if (o.reportDir() != null) write(o.reportDir(), reportName, o.mode(), results, total, o.messages(), plan);
+            out.println(o.json() ? JsonReport.json(o.mode(), o.turn(), results, total, o.messages())
+                    : MarkdownReport.markdown(o.mode(), o.turn(), results, total, o.messages(), plan));
+            if (o.reportDir() != null) write(reportName, o, results, total, plan);
             return results.stream().allMatch(CellResult::ok) ? 0 : 1;
         } catch (Exception e) {
             err.println("nat-test: error: " + e);
@@ -121,7 +121,7 @@ public final class NatMatrix {
                     for (CellResult x : slots) if (x != null) done.add(x);
                     if (o.reportDir() != null && done.size() < slots.length) {
                         try {
-                            write(o.reportDir(), reportName, o.mode(), done, System.currentTimeMillis() - t0, o.messages(), plan);
+                            write(reportName, o, done, System.currentTimeMillis() - t0, plan);
                         } catch (Exception e) {
                             err.println("nat-test: partial report not written: " + e);
                         }
@@ -135,13 +135,14 @@ public final class NatMatrix {
         return new ArrayList<>(List.of(slots));
     }
 
-    private static void write(Path reportDir, String name, String mode, List<CellResult> rs, long total, int messages,
+    private static void write(String name, MatrixOptions o, List<CellResult> rs, long total,
                               MatrixPlan plan) throws Exception {
-        Files.createDirectories(reportDir);
-        Files.writeString(reportDir.resolve(name + ".md"), MarkdownReport.markdown(mode, rs, total, messages, plan));
-        Files.writeString(reportDir.resolve(name + ".json"), JsonReport.json(mode, rs, total, messages));
-        Files.writeString(reportDir.resolve(name + ".svg"),
-                mode.startsWith("full") ? SvgReport.heatmap(rs, plan) : SvgReport.svg(mode, rs));
+        Path dir = o.reportDir();
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(name + ".md"), MarkdownReport.markdown(o.mode(), o.turn(), rs, total, o.messages(), plan));
+        Files.writeString(dir.resolve(name + ".json"), JsonReport.json(o.mode(), o.turn(), rs, total, o.messages()));
+        Files.writeString(dir.resolve(name + ".svg"),
+                o.full() ? SvgReport.heatmap(o.turn(), rs, plan) : SvgReport.svg(o.mode(), o.turn(), rs));
     }
 
     private static void deleteTree(Path p) throws java.io.IOException {

@@ -17,12 +17,13 @@ final class SvgReport {
     private SvgReport() {}
 
     /** One row per cell: colour by outcome class (direct green, TURN amber, relay grey, failed red). */
-    static String svg(String mode, List<CellResult> rs) {
+    static String svg(String mode, TurnChoice turn, List<CellResult> rs) {
         int w = 760, rowH = 34, h = 50 + rowH * rs.size();
         StringBuilder b = new StringBuilder();
         b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
                 .append("\" font-family=\"sans-serif\" font-size=\"13\">\n");
-        b.append("<text x=\"10\" y=\"22\" font-weight=\"bold\">meshwire NAT matrix (").append(mode).append("): outcome path per cell</text>\n");
+        b.append("<text x=\"10\" y=\"22\" font-weight=\"bold\">meshwire NAT matrix (").append(mode).append(", TURN: ")
+                .append(turn.label()).append("): outcome path per cell</text>\n");
         int y = 40;
         for (CellResult r : rs) {
             String p = r.pathA();
@@ -47,7 +48,7 @@ final class SvgReport {
      * disagrees with physics or lost/duplicated a message; a small dot marks pairs where physics allows direct.
      * Double-NAT sites get their own smaller row group below (rows: the double-NAT sites, columns: their partners).
      */
-    static String heatmap(List<CellResult> rs, MatrixPlan plan) {
+    static String heatmap(TurnChoice turn, List<CellResult> rs, MatrixPlan plan) {
         List<Boolean> modes = iceModes(plan);
         List<Side> single = plan.cells().stream().anyMatch(c -> !c.hasDoubleNat()) ? singleSides() : List.of();
         List<Side> dblRows = doubleNatRows(plan), dblCols = doubleNatColumns(dblRows);
@@ -64,7 +65,8 @@ final class SvgReport {
         int ly = y + 25, h = ly + 62;
         b.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(w).append("\" height=\"").append(h)
                 .append("\" font-family=\"sans-serif\" font-size=\"11\">\n<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n");
-        b.append("<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">meshwire NAT matrix (full): path the daemons end on, per pair of site NATs")
+        b.append("<text x=\"10\" y=\"20\" font-size=\"15\" font-weight=\"bold\">meshwire NAT matrix (full, TURN: ")
+                .append(turn.label()).append("): path the daemons end on, per pair of site NATs")
                 .append(rs.size() < plan.cells().size() ? " — PARTIAL " + rs.size() + "/" + plan.cells().size() : "").append("</text>\n");
         b.append(body);
         String[][] legend = {{"#6aa84f", "direct (both sides)"}, {"#f1c232", "TURN over UDP"}, {"#e69138", "TURN, a TCP leg"},

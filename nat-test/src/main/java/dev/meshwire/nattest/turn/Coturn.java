@@ -5,6 +5,7 @@ import dev.meshwire.nattest.topology.Topology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -61,6 +62,9 @@ public final class Coturn {
         new SecureRandom().nextBytes(random);
         String secret = "mx-" + HexFormat.of().formatHex(random);
         Coturn c = new Coturn(ip, port, secret, dir);
+        // 0600 before the secret is in it: the coordinator refuses a --turn-secret-file others may read
+        Files.deleteIfExists(c.secretFile());
+        Files.createFile(c.secretFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(c.secretFile(), secret + "\n");
         Files.writeString(c.config(), c.render(deniedPeers));
         Process p = t.start(ns, List.of("sh", "-c",
@@ -127,7 +131,7 @@ public final class Coturn {
         return secret;
     }
 
-    /** The secret in a file, for the coordinator's {@code --turn-secret-file}. */
+    /** The secret in a file (0600), for the coordinator's {@code --turn-secret-file}. */
     public Path secretFile() {
         return dir.resolve("secret");
     }

@@ -9,31 +9,46 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.Arrays;
+import org.ice4j.StunException;
+import org.ice4j.message.Message;
 
 /**
  * Moves STUN transactions to a server over UDP or TCP: send a request, return the response with the same
- * transaction id. How a message travels is the only thing that differs between the two; what is sent is
- * {@link TurnClient}'s business.
+ * transaction id, decoded by ice4j ({@link Message#decode}, which also rejects a wrong FINGERPRINT). How a message
+ * travels is the only thing that differs between the two; what is sent is {@link TurnClient}'s business.
  */
 public abstract class StunTransport implements AutoCloseable {
     /** Longest wait for one transaction, retransmissions included. */
     static final int TRANSACTION_MS = 8_000;
+    private static final int HEADER = Message.HEADER_LENGTH;
 
     public enum Kind { UDP, TCP }
+
+    /** A response and the bytes it was decoded from (MESSAGE-INTEGRITY is checked over those). */
+    public record Reply(Message message, byte[] raw) {}
 
     public static StunTransport open(Kind kind, InetSocketAddress server) throws IOException {
         return kind == Kind.UDP ? new Udp(server) : new Tcp(server);
     }
 
     /** Sends {@code request} (already encoded) and returns the response to it; IOException on timeout. */
-    public abstract StunMessage transact(StunMessage request, byte[] encoded) throws IOException;
+    public abstract Reply transact(Message request, byte[] encoded) throws IOException;
 
     @Override
     public abstract void close();
 
-    static boolean answers(StunMessage response, StunMessage request) {
-        return Arrays.equals(response.transactionId(), request.transactionId())
-                && response.messageClass() != StunMessage.REQUEST;
+    /** The STUN message in {@code buf[0..len)}, or null when it is not one (or damaged). */
+    static Reply decode(byte[] buf, int len) {
+        try {
+            return new Reply(Message.decode(buf, 0, len), Arrays.copyOf(buf, len));
+        } catch (StunException | RuntimeException e) {
+            return null; // ice4j throws unchecked exceptions too on some malformed input
+        }
+    }
+
+    static boolean answers(Reply reply, Message request) {
+        return reply != null && Arrays.equals(reply.message().getTransactionID(), request.getTransactionID())
+                && !Message.isRequestType(reply.message().getMessageType());
     }
 
     /**
@@ -51,7 +66,7 @@ public abstract class StunTransport implements AutoCloseable {
         }
 
         @Override
-        public StunMessage transact(StunMessage request, byte[] encoded) throws IOException {
+        public Reply transact(Message request, byte[] encoded) throws IOException {
             long deadline = System.currentTimeMillis() + TRANSACTION_MS;
             long rto = 500;
             byte[] buf = new byte[2048];
@@ -68,13 +83,8 @@ public abstract class StunTransport implements AutoCloseable {
                     } catch (SocketTimeoutException e) {
                         break;
                     }
-                    StunMessage m;
-                    try {
-                        m = StunMessage.decode(p.getData(), p.getLength());
-                    } catch (IllegalArgumentException e) {
-                        continue; // not STUN, or damaged: keep waiting for the real answer
-                    }
-                    if (answers(m, request)) return m;
+                    Reply m = decode(p.getData(), p.getLength());
+                    if (answers(m, request)) return m; // else not STUN, damaged or not ours: keep waiting
                 }
             }
             throw new IOException("no answer over UDP from " + server + " within " + TRANSACTION_MS + " ms");
@@ -106,17 +116,18 @@ public abstract class StunTransport implements AutoCloseable {
         }
 
         @Override
-        public StunMessage transact(StunMessage request, byte[] encoded) throws IOException {
+        public Reply transact(Message request, byte[] encoded) throws IOException {
             out.write(encoded);
             out.flush();
             long deadline = System.currentTimeMillis() + TRANSACTION_MS;
             while (System.currentTimeMillis() < deadline) {
-                byte[] header = new byte[StunMessage.HEADER];
+                byte[] header = new byte[HEADER];
                 try {
                     in.readFully(header);
-                    byte[] whole = Arrays.copyOf(header, StunMessage.totalLength(header));
-                    in.readFully(whole, StunMessage.HEADER, whole.length - StunMessage.HEADER);
-                    StunMessage m = StunMessage.decode(whole, whole.length);
+                    // the header's length field counts the attributes, so it frames the message on the stream
+                    byte[] whole = Arrays.copyOf(header, HEADER + ((header[2] & 0xFF) << 8 | (header[3] & 0xFF)));
+                    in.readFully(whole, HEADER, whole.length - HEADER);
+                    Reply m = decode(whole, whole.length);
                     if (answers(m, request)) return m;
                 } catch (SocketTimeoutException e) {
                     break;

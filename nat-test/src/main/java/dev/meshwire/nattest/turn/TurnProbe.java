@@ -4,12 +4,15 @@ import dev.meshwire.nattest.probe.Json;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ice4j.attribute.Attribute;
 
 /**
- * A TURN client probe, run inside a site's host namespace (JDK only, from {@code target/classes}):
+ * A TURN client probe, run inside a site's host namespace as its own JVM ({@link #command} builds the command line):
  * {@code TurnProbe udp|tcp <server-ip> <port> <username> <password> [peer-ip ...]}.
  * Allocates a UDP relay with the given credentials and, if that worked, asks for a permission towards each peer.
  * Prints one JSON line with every answer the server gave and exits 0; a transport or protocol failure prints
@@ -17,6 +20,20 @@ import java.util.Map;
  */
 public final class TurnProbe {
     private TurnProbe() {}
+
+    /**
+     * The command that runs the probe with {@code args} in a fresh JVM on this JVM's class path: ice4j's codec needs
+     * its own dependencies (its configuration library and the Kotlin runtime), so the probe is not JDK-only like
+     * {@code dev.meshwire.nattest.probe}. Under Surefire, whose {@code java.class.path} is a manifest-only booter jar,
+     * the real class path is in {@code surefire.test.class.path}.
+     */
+    public static List<String> command(String... args) {
+        String classpath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        List<String> c = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", classpath, TurnProbe.class.getName()));
+        c.addAll(List.of(args));
+        return c;
+    }
 
     public static void main(String[] args) {
         if (args.length < 5) {
@@ -30,7 +47,7 @@ public final class TurnProbe {
             InetSocketAddress server = new InetSocketAddress(InetAddress.getByName(args[1]), Integer.parseInt(args[2]));
             out.putAll(run(kind, server, args[3], args[4], List.of(args).subList(5, args.length)));
         } catch (IOException | RuntimeException e) {
-            out.put("error", e.toString());
+            out.put("error", e.toString()); // the test prints it; the probe itself judges nothing
             exit = 3;
         }
         System.out.println(Json.write(out));
@@ -49,8 +66,8 @@ public final class TurnProbe {
             out.put("realm", c.realm());
             Map<String, Object> a = answer(alloc);
             if (alloc.ok()) {
-                a.put("relayed", text(alloc.response().getXorAddress(StunMessage.XOR_RELAYED_ADDRESS)));
-                a.put("mapped", text(alloc.response().getXorAddress(StunMessage.XOR_MAPPED_ADDRESS)));
+                a.put("relayed", text(alloc.xorAddress(Attribute.XOR_RELAYED_ADDRESS)));
+                a.put("mapped", text(alloc.xorAddress(Attribute.XOR_MAPPED_ADDRESS)));
             }
             out.put("allocate", a);
             Map<String, Object> perms = new LinkedHashMap<>();

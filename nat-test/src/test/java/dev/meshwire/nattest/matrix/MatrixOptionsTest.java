@@ -27,7 +27,7 @@ class MatrixOptionsTest {
     void defaultsPerMatrix() throws Exception {
         MatrixOptions q = parse();
         assertEquals("quick", q.mode());
-        assertTrue(q.turn());
+        assertEquals(TurnChoice.MESHWIRE, q.turn());       // the coordinator's own TURN server by default
         assertEquals(20, q.messages());
         assertEquals(1, q.parallel());
         assertEquals(15_000, q.pathWaitMs());
@@ -44,13 +44,24 @@ class MatrixOptionsTest {
         MatrixOptions o = parse("--turn", "none", "--matrix", "quick", "--only", "sym-sym-stun,flat-flat", "--json",
                 "--messages", "5", "--parallel", "2", "--path-wait", "7");
         assertEquals("quick-noturn", o.mode());
-        assertFalse(o.turn());
+        assertEquals(TurnChoice.NONE, o.turn());
         assertTrue(o.json());
         assertEquals(List.of("flat-flat", "sym-sym-stun"), o.cells().stream().map(Cell::id).toList());   // matrix order
         assertEquals(5, o.messages());
         assertEquals(7_000, o.pathWaitMs());
         assertEquals("full-noturn", parse("--turn", "none", "full").mode());
         assertNull(parse("--turn", "coturn").only());
+    }
+
+    @Test
+    void eachTurnServerNamesItsOwnReportAndRunsTheSameCells() throws Exception {
+        assertEquals("full", parse("--turn", "meshwire", "full").mode());
+        assertEquals("full-coturn", parse("--turn", "coturn", "full").mode());
+        assertEquals("quick-coturn", parse("--turn", "coturn").mode());
+        // the same cells (ids, physics) for both TURN servers, so two runs compare cell by cell
+        assertEquals(parse("--turn", "coturn", "full").cells(), parse("--turn", "meshwire", "full").cells());
+        assertEquals(List.of("flat-flat", "cone-cone-stun", "rcone-sym-turn", "sym-sym-turn", "udpblocked-turn-tcp"),
+                parse().cells().stream().map(Cell::id).toList());
     }
 
     @Test
@@ -65,7 +76,7 @@ class MatrixOptionsTest {
 
     @Test
     void unknownCellIsAUsageErrorNamingTheMatrix() throws Exception {
-        MatrixOptions o = parse("--turn", "none", "--only", "sym-sym-turn");   // a cell of the coturn matrix
+        MatrixOptions o = parse("--turn", "none", "--only", "sym-sym-turn");   // a cell of the TURN matrices
         var e = assertThrows(MatrixOptions.UsageException.class, o::cells);
         assertTrue(e.getMessage().contains("sym-sym-turn") && e.getMessage().contains("quick-noturn"), e.getMessage());
     }
@@ -78,7 +89,7 @@ class MatrixOptionsTest {
         assertEquals(2, code);
         String e = err.toString(StandardCharsets.UTF_8).strip();
         assertEquals(1, e.lines().count(), e);
-        assertTrue(e.startsWith("nat-test: --turn must be coturn or none, not maybe") && e.contains("usage:"), e);
+        assertTrue(e.startsWith("nat-test: --turn must be meshwire, coturn or none, not maybe") && e.contains("usage:"), e);
         assertEquals("", out.toString());
     }
 
