@@ -8,7 +8,10 @@ import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.coordinator.store.PgCoordinatorStore;
 import dev.meshwire.coordinator.store.SqliteCoordinatorStore;
 import dev.meshwire.signaling.frame.Frame;
-import dev.meshwire.turn.StunResponder;
+import dev.meshwire.coordinator.ice.IceSettings;
+import dev.meshwire.turn.TurnConfig;
+import dev.meshwire.turn.TurnServer;
+import dev.meshwire.turn.TurnStats;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import io.vertx.core.Vertx;
 import java.io.IOException;
@@ -29,18 +32,20 @@ import org.slf4j.LoggerFactory;
 /**
  * A running coordinator.
  *
- * <p>{@link #start} blocks until the WebSocket/HTTP listener (and STUN, unless disabled) is bound,
- * or throws with a one-line reason (port in use, data directory not writable, database error).
+ * <p>{@link #start} blocks until the WebSocket/HTTP listener and the embedded STUN/TURN server (unless disabled)
+ * are bound, or throws with a one-line reason (port in use, data directory not writable, database error).
  */
 public final class Coordinator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Coordinator.class);
     public static final String VERSION = "0.1.0";
     public static final String DB_FILE = "coordinator.db";
+    /** The embedded TURN server's shared secret (TURN REST API), generated once, 0600. */
+    public static final String TURN_SECRET_FILE = "turn-secret";
 
     private final Vertx vertx;
     private final CoordinatorStore store;
     private final CoordinatorMetrics metrics;
-    private final StunResponder stun;
+    private final TurnServer turn;
     private final int port;
     private final int healthPort;
     private final String adminToken;
@@ -48,12 +53,12 @@ public final class Coordinator implements AutoCloseable {
     private final Path dataDir;
     private volatile boolean closed;
 
-    private Coordinator(Vertx vertx, CoordinatorStore store, CoordinatorMetrics metrics, StunResponder stun, int port, int healthPort,
+    private Coordinator(Vertx vertx, CoordinatorStore store, CoordinatorMetrics metrics, TurnServer turn, int port, int healthPort,
                         String adminToken, String publicUrl, Path dataDir) {
         this.vertx = vertx;
         this.store = store;
         this.metrics = metrics;
-        this.stun = stun;
+        this.turn = turn;
         this.port = port;
         this.healthPort = healthPort;
         this.adminToken = adminToken;
@@ -69,19 +74,13 @@ public final class Coordinator implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         CoordinatorStore store = null;
         CoordinatorMetrics metrics = new CoordinatorMetrics(knownFrameTypes());
-        StunResponder stun = null;
+        TurnServer turn = null;
         try {
             store = openStore(vertx, config, dataDir);
-            if (config.stunPort() >= 0) {
-                try {
-                    stun = StunResponder.start(config.listenHost(), config.stunPort());
-                } catch (IOException e) {
-                    LOG.warn("STUN responder disabled: {}", e.getMessage());
-                }
-            }
-            IceServerIssuer ice = new IceServerIssuer(
-                    stun == null ? List.of() : List.of("stun:" + hostForUrl(publicHost) + ":" + stun.port()),
-                    config.turn(), java.time.Clock.systemUTC());
+            String secret = config.ice().embeddedTurn() ? turnSecret(dataDir) : null;
+            turn = startTurn(config, secret, metrics);
+            IceServerIssuer ice = IceServerIssuer.forSettings(config.ice(), publicHost, turn == null ? -1 : turn.port(),
+                    turn == null ? -1 : turn.tlsPort(), secret, java.time.Clock.systemUTC());
             SessionSettings sessionSettings = new SessionSettings(VERSION, config.maxFrameBytes(), config.pingInterval(),
                     config.deadAfter(), config.admission().authTimeout(), ice, config.flow());
             config.flow().named().forEach(metrics::limit);
@@ -101,13 +100,13 @@ public final class Coordinator implements AutoCloseable {
             String url = http.publicUrl().get();
             LOG.info("meshwire coordinator {} listening on {}:{} (WebSocket {}, public URL {}){}; admin token in {}{}",
                     VERSION, config.listenHost(), boundPort[0], "/ws", url,
-                    stun != null ? ", STUN udp " + stun.port() : "",
+                    turnDescription(config.ice(), turn),
                     dataDir.resolve(AdminToken.FILE).toAbsolutePath(),
                     config.openRegistration() ? " (open registration: no token needed)" : "");
             if (healthPort >= 0) LOG.info("health listener on {}:{} (/health, /health/ready, /metrics)", config.admission().healthHost(), healthPort);
-            return new Coordinator(vertx, store, metrics, stun, boundPort[0], healthPort, token, url, dataDir);
+            return new Coordinator(vertx, store, metrics, turn, boundPort[0], healthPort, token, url, dataDir);
         } catch (CoordinatorStartException | RuntimeException e) {
-            if (stun != null) stun.close();
+            if (turn != null) turn.close();
             if (store != null) store.close();
             metrics.close();
             try {
@@ -118,6 +117,42 @@ public final class Coordinator implements AutoCloseable {
             if (e instanceof CoordinatorStartException cse) throw cse;
             throw new CoordinatorStartException("coordinator failed to start: " + e, e);
         }
+    }
+
+    /** The embedded TURN server's secret from {@code <data>/turn-secret}, generated (0600) on the first start. */
+    private static String turnSecret(Path dataDir) throws CoordinatorStartException {
+        Path file = dataDir.resolve(TURN_SECRET_FILE);
+        try {
+            return GeneratedSecret.loadOrCreate(file, "TURN secret");
+        } catch (IOException e) {
+            throw new CoordinatorStartException("cannot use the TURN secret " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Starts the embedded STUN/TURN server on the coordinator's listen host, or returns null when none is configured.
+     * A port in use is a start failure, not a warning: peers would otherwise get no STUN/TURN without anyone noticing.
+     */
+    private static TurnServer startTurn(CoordinatorConfig config, String secret, CoordinatorMetrics metrics) throws CoordinatorStartException {
+        TurnConfig server = config.ice().server();
+        if (server == null) return null;
+        TurnConfig tc = server.toBuilder().listen(config.listenHost(), server.port()).secret(secret).build();
+        try {
+            return TurnServer.start(tc, metrics.registry());
+        } catch (IOException e) {
+            throw new CoordinatorStartException("STUN/TURN server did not start: " + e.getMessage()
+                    + " (choose another port with --turn-port, or run none with --no-stun)", e);
+        }
+    }
+
+    private static String turnDescription(IceSettings ice, TurnServer turn) {
+        if (turn == null) return ice.external() != null ? ", external TURN " + ice.external().urls() : "";
+        String what = switch (ice.turn()) {
+            case EMBEDDED -> "STUN+TURN";
+            case EXTERNAL -> "STUN (external TURN " + ice.external().urls() + ")";
+            case NONE -> "STUN";
+        };
+        return ", " + what + " udp+tcp " + turn.port() + (turn.tlsPort() >= 0 ? " tls " + turn.tlsPort() : "");
     }
 
     private static String prepareDataDir(Path dataDir) throws CoordinatorStartException {
@@ -209,9 +244,19 @@ public final class Coordinator implements AutoCloseable {
         return healthPort;
     }
 
-    /** The bound STUN UDP port, or -1 when disabled or when it failed to bind. */
+    /** The bound UDP/TCP port of the embedded STUN/TURN server, or -1 when none runs. */
     public int stunPort() {
-        return stun == null ? -1 : stun.port();
+        return turn == null ? -1 : turn.port();
+    }
+
+    /** The embedded server's TLS port, or -1 when none runs or TLS is off. */
+    public int turnTlsPort() {
+        return turn == null ? -1 : turn.tlsPort();
+    }
+
+    /** The embedded STUN/TURN server's counters, or null when none runs. */
+    public TurnStats turnStats() {
+        return turn == null ? null : turn.stats();
     }
 
     /** The admin token (read from or generated into {@code <data>/admin-token}, mode 0600). */
@@ -245,7 +290,7 @@ public final class Coordinator implements AutoCloseable {
             LOG.warn("coordinator shutdown: {}", e.toString());
         }
         store.close();
-        if (stun != null) stun.close();
+        if (turn != null) turn.close();
         metrics.close();
         LOG.info("coordinator stopped");
     }

@@ -2,6 +2,7 @@ package dev.meshwire.coordinator;
 
 import dev.meshwire.coordinator.flow.FlowLimits;
 import dev.meshwire.coordinator.admission.AdmissionLimits;
+import dev.meshwire.coordinator.ice.IceSettings;
 import dev.meshwire.coordinator.ice.TurnSettings;
 import dev.meshwire.coordinator.queue.QueueSettings;
 import java.nio.file.Path;
@@ -19,26 +20,27 @@ import java.time.Duration;
  *                         {@code jdbc:postgresql://}; the password may come from {@code PGPASSWORD})
  * @param publicUrl        the ws:// or wss:// URL peers should use (put into invites); null derives it
  * @param openRegistration true lets anyone create meshes without the admin token
- * @param stunPort         UDP port of the embedded STUN responder; -1 disables it
+ * @param ice              the embedded STUN/TURN server (UDP and TCP on one port, bound on {@code listenHost}) and
+ *                         the ICE servers handed out in hello_ack: embedded TURN by default, an external TURN
+ *                         server, STUN only, or nothing
  * @param maxFrameBytes    largest accepted WebSocket frame
  * @param pingInterval     how often the coordinator pings each peer
  * @param deadAfter        a peer silent for this long is disconnected
  * @param queue            durable queue tuning (lease, sweeper, flow control, caps, rate limit)
- * @param turn             a TURN server to hand out with ephemeral credentials; null for none
  * @param flow             outbound backpressure (high-water mark, hard cap, slow-consumer grace) and signalling rate limits
  * @param admission        limits and deadlines for connections before they authenticate, and the health listener
  */
 public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir, String dbUrl, String publicUrl,
-                                boolean openRegistration, int stunPort, long maxFrameBytes,
-                                Duration pingInterval, Duration deadAfter, QueueSettings queue, TurnSettings turn,
+                                boolean openRegistration, IceSettings ice, long maxFrameBytes,
+                                Duration pingInterval, Duration deadAfter, QueueSettings queue,
                                 FlowLimits flow, AdmissionLimits admission) {
     public static final int DEFAULT_PORT = 7600;
-    public static final int DEFAULT_STUN_PORT = 3478;
+    public static final int DEFAULT_STUN_PORT = dev.meshwire.turn.TurnConfig.DEFAULT_PORT;
     public static final long DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
     public static CoordinatorConfig defaults(Path dataDir) {
-        return new CoordinatorConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, null, false, DEFAULT_STUN_PORT,
-                DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults(), null,
+        return new CoordinatorConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, null, false, IceSettings.defaults(),
+                DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults(),
                 FlowLimits.defaults(), AdmissionLimits.defaults());
     }
 
@@ -50,8 +52,13 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         return toBuilder().listen(host, port).build();
     }
 
+    /** The embedded STUN/TURN server on {@code port} (0: a free one), or none at all for -1 (like {@code --no-stun}). */
     public CoordinatorConfig withStunPort(int port) {
-        return toBuilder().stunPort(port).build();
+        return withIce(port < 0 ? ice.withServer(null) : ice.withPort(port));
+    }
+
+    public CoordinatorConfig withIce(IceSettings i) {
+        return toBuilder().ice(i).build();
     }
 
     public CoordinatorConfig withMaxFrameBytes(long bytes) {
@@ -78,8 +85,9 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         return toBuilder().queue(q).build();
     }
 
+    /** Hands out the external TURN server {@code t}; the embedded server then answers STUN only. */
     public CoordinatorConfig withTurn(TurnSettings t) {
-        return toBuilder().turn(t).build();
+        return withIce(ice.withExternal(t));
     }
 
     public CoordinatorConfig withFlow(FlowLimits f) {
@@ -98,12 +106,11 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         private String dbUrl;
         private String publicUrl;
         private boolean openRegistration;
-        private int stunPort;
+        private IceSettings ice;
         private long maxFrameBytes;
         private Duration pingInterval;
         private Duration deadAfter;
         private QueueSettings queue;
-        private TurnSettings turn;
         private FlowLimits flow;
         private AdmissionLimits admission;
 
@@ -114,12 +121,11 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             dbUrl = c.dbUrl;
             publicUrl = c.publicUrl;
             openRegistration = c.openRegistration;
-            stunPort = c.stunPort;
+            ice = c.ice;
             maxFrameBytes = c.maxFrameBytes;
             pingInterval = c.pingInterval;
             deadAfter = c.deadAfter;
             queue = c.queue;
-            turn = c.turn;
             flow = c.flow;
             admission = c.admission;
         }
@@ -150,8 +156,8 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             return this;
         }
 
-        public Builder stunPort(int port) {
-            stunPort = port;
+        public Builder ice(IceSettings i) {
+            ice = i;
             return this;
         }
 
@@ -171,11 +177,6 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             return this;
         }
 
-        public Builder turn(TurnSettings t) {
-            turn = t;
-            return this;
-        }
-
         public Builder flow(FlowLimits f) {
             flow = f;
             return this;
@@ -187,8 +188,8 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         }
 
         public CoordinatorConfig build() {
-            return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, stunPort,
-                    maxFrameBytes, pingInterval, deadAfter, queue, turn, flow, admission);
+            return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, ice,
+                    maxFrameBytes, pingInterval, deadAfter, queue, flow, admission);
         }
     }
 }

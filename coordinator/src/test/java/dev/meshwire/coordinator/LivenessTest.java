@@ -15,7 +15,10 @@ class LivenessTest {
 
     @BeforeAll
     static void start() throws Exception {
-        fx = new CoordinatorFixture(c -> c.withLiveness(Duration.ofMillis(100), Duration.ofMillis(600)).withStunPort(0));
+        fx = new CoordinatorFixture(c -> {
+            CoordinatorConfig stunOnly = c.withLiveness(Duration.ofMillis(100), Duration.ofMillis(600)).withStunPort(0);
+            return stunOnly.withIce(stunOnly.ice().withoutTurn()); // --no-turn: the embedded server answers STUN only
+        });
     }
 
     @AfterAll
@@ -49,7 +52,7 @@ class LivenessTest {
     }
 
     @Test
-    void helloAckAnnouncesStun() throws Exception {
+    void helloAckAnnouncesStunOnlyWithNoTurn() throws Exception {
         assertTrue(fx.coordinator.stunPort() > 0);
         Meshes.Mesh m = Meshes.create(fx, "live");
         try (TestPeer owner = fx.peer(m.owner())) {

@@ -2,12 +2,12 @@ package dev.meshwire.coordinator;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import dev.meshwire.coordinator.ice.IceServerIssuer;
 import dev.meshwire.coordinator.ice.TurnSettings;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.turn.RestCredentials;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -135,14 +135,16 @@ class P2pSignalingTest {
             long now = System.currentTimeMillis() / 1000;
             assertTrue(expiry > now + 3500 && expiry <= now + 3601, "expiry one hour ahead: " + expiry);
             // What coturn's use-auth-secret computes: base64(HMAC-SHA1(secret, username)).
-            assertEquals(IceServerIssuer.password(SECRET, turn.username()), turn.credential());
+            assertEquals(RestCredentials.password(SECRET, turn.username()), turn.credential());
+            // With an external TURN server the embedded one answers STUN only and gets no secret of its own.
+            assertFalse(java.nio.file.Files.exists(fx.dataDir.resolve(Coordinator.TURN_SECRET_FILE)));
         }
     }
 
     @Test
     void turnRestPasswordMatchesAnIndependentComputation() {
         // openssl: printf '1700000000:alice' | openssl dgst -sha1 -hmac 'secret' -binary | base64
-        assertEquals("d8soP47RbdIKLDUOpnJPVQyq5Ts=", IceServerIssuer.password("secret", "1700000000:alice"));
+        assertEquals("d8soP47RbdIKLDUOpnJPVQyq5Ts=", RestCredentials.password("secret", "1700000000:alice"));
         assertThrows(IllegalArgumentException.class, () -> new TurnSettings(List.of("stun:x"), "s", Duration.ofHours(1)));
         assertThrows(IllegalArgumentException.class, () -> new TurnSettings(List.of("turn:x"), "", Duration.ofHours(1)));
     }

@@ -7,15 +7,18 @@ import dev.meshwire.coordinator.flow.FlowLimits;
 import dev.meshwire.peer.ByteSize;
 import dev.meshwire.coordinator.admission.AdmissionLimits;
 import dev.meshwire.peer.PeerException;
+import dev.meshwire.coordinator.ice.IceSettings;
 import dev.meshwire.coordinator.ice.TurnSettings;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.meshwire.turn.TurnConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code meshwire coordinator}: runs a coordinator in the foreground until SIGINT/SIGTERM. */
@@ -26,15 +29,26 @@ final class CoordinatorCommand extends Verb {
     @Option(names = "--db", paramLabel = "URL", description = "database URL (default: SQLite under --data)") String db;
     @Option(names = "--public-url", paramLabel = "URL", description = "ws(s):// URL peers use (put into invites)") String publicUrl;
     @Option(names = "--open-registration", description = "anyone may create meshes without the admin token") boolean open;
-    @Option(names = "--stun-port", defaultValue = "3478") int stunPort;
-    @Option(names = "--no-stun") boolean noStun;
+    @Option(names = {"--turn-port", "--stun-port"}, defaultValue = "3478", paramLabel = "N",
+            description = "UDP and TCP port of the embedded STUN/TURN server (default 3478; --stun-port is the old name)")
+    int turnPort;
+    @Option(names = "--no-stun", description = "run no embedded STUN/TURN server at all")
+    boolean noStun;
+    @Option(names = "--no-turn", description = "the embedded server answers STUN only; no TURN is handed out")
+    boolean noTurn;
+    @Option(names = "--turn-transports", paramLabel = "LIST", split = ",",
+            description = "which transports of the embedded TURN server peers get URLs for: udp, tcp, tls (default: udp, tcp, and tls with --turn-tls-port)")
+    List<String> turnTransports = new ArrayList<>();
+    @Mixin
+    TurnOptions turnServer;
     @Option(names = "--max-frame-bytes", defaultValue = "1048576") long maxFrame;
-    @Option(names = "--turn-url", paramLabel = "URL", description = "TURN server for peers (repeatable), e.g. turn:host:3478?transport=udp")
+    @Option(names = "--turn-url", paramLabel = "URL",
+            description = "hand out this external TURN server (e.g. coturn) instead of the embedded one (repeatable), e.g. turn:host:3478?transport=udp")
     List<String> turnUrls = new ArrayList<>();
     @Option(names = "--turn-secret-file", paramLabel = "FILE",
-            description = "file holding the TURN REST API shared secret (coturn static-auth-secret); env MESHWIRE_TURN_SECRET also works")
+            description = "file (0600) holding the external TURN server's REST API shared secret (coturn static-auth-secret); env MESHWIRE_TURN_SECRET also works")
     Path turnSecretFile;
-    @Option(names = "--turn-ttl", defaultValue = "12h", paramLabel = "DURATION", description = "lifetime of issued TURN credentials")
+    @Option(names = "--turn-ttl", defaultValue = "12h", paramLabel = "DURATION", description = "lifetime of issued TURN credentials (default 12h)")
     String turnTtl;
     @Option(names = "--outbound-high-water", defaultValue = "4MiB", paramLabel = "BYTES",
             description = "per-connection outbound bytes above which signalling is dropped and deliveries wait (default 4MiB)")
@@ -78,18 +92,16 @@ final class CoordinatorCommand extends Verb {
 
     @Override
     public Integer call() throws Exception {
-        int colon = listen.lastIndexOf(':');
-        int port = port("--listen", listen);
+        HostPort at = HostPort.parse("--listen", listen);
         CoordinatorConfig cfg = CoordinatorConfig.defaults(data.toAbsolutePath())
-                .withListen(listen.substring(0, colon), port)
+                .withListen(at.host(), at.port())
                 .withAdmission(admission())
-                .withStunPort(noStun ? -1 : stunPort)
                 .withMaxFrameBytes(maxFrame)
                 .withOpenRegistration(open)
                 .withPublicUrl(publicUrl)
                 .withDbUrl(db)
-                .withTurn(turn())
                 .withFlow(flow());
+        cfg = cfg.withIce(ice(cfg.ice()));
         Coordinator c;
         try {
             c = Coordinator.start(cfg);
@@ -105,11 +117,22 @@ final class CoordinatorCommand extends Verb {
         }, "coordinator-stop"));
         out().println("coordinator listening: " + c.publicUrl() + " (WebSocket path /ws)");
         out().println("admin token: " + cfg.dataDir().resolve("admin-token"));
+        if (c.stunPort() >= 0) out().println(iceLine(cfg.ice(), c));
         out().println("create a mesh: MESHWIRE_ADMIN_TOKEN=$(cat " + cfg.dataDir().resolve("admin-token")
                 + ") meshwire mesh create NAME --coordinator " + c.publicUrl());
         out().flush();
         stop.await();
         return ExitCodes.OK;
+    }
+
+    /** {@code stun+turn: udp+tcp port 3478, secret in DATA/turn-secret}, or what runs instead. */
+    private static String iceLine(IceSettings ice, Coordinator c) {
+        String ports = "udp+tcp port " + c.stunPort() + (c.turnTlsPort() >= 0 ? ", tls port " + c.turnTlsPort() : "");
+        return switch (ice.turn()) {
+            case EMBEDDED -> "stun+turn: " + ports + ", secret in " + c.dataDir().resolve(Coordinator.TURN_SECRET_FILE);
+            case EXTERNAL -> "stun: " + ports + "; turn: " + String.join(" ", ice.external().urls());
+            case NONE -> "stun: " + ports + " (no turn)";
+        };
     }
 
     /** Outbound backpressure and signalling limits from the flags; a bad value is a usage error, not a stack trace. */
@@ -126,17 +149,6 @@ final class CoordinatorCommand extends Verb {
         }
     }
 
-    /** The port of a HOST:PORT flag value. */
-    private static int port(String flag, String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        if (colon <= 0) throw new PeerException(PeerException.BAD_REQUEST, flag + " must be HOST:PORT (got '" + hostPort + "')");
-        try {
-            return Integer.parseInt(hostPort.substring(colon + 1));
-        } catch (NumberFormatException e) {
-            throw new PeerException(PeerException.BAD_REQUEST, flag + " port is not a number: '" + hostPort + "'");
-        }
-    }
-
     private AdmissionLimits admission() {
         AdmissionLimits d = AdmissionLimits.defaults();
         try {
@@ -144,8 +156,8 @@ final class CoordinatorCommand extends Verb {
                             Duration.ofMillis(Render.parseDuration(idleTimeout)), Duration.ofMillis(Render.parseDuration(authTimeout)))
                     .withBudget(maxUnauthenticated != null ? maxUnauthenticated : d.maxUnauthenticated(), maxPerAddress);
             if (healthListen == null) return a.withHealthListener(null, 0, healthMaxConnections);
-            int port = port("--health-listen", healthListen);
-            return a.withHealthListener(healthListen.substring(0, healthListen.lastIndexOf(':')), port, healthMaxConnections);
+            HostPort health = HostPort.parse("--health-listen", healthListen);
+            return a.withHealthListener(health.host(), health.port(), healthMaxConnections);
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
         }
@@ -163,18 +175,48 @@ final class CoordinatorCommand extends Verb {
         throw new IllegalArgumentException(what + " must look like 200/s (0 disables), got '" + v + "'");
     }
 
-    /** The TURN settings, or null when no --turn-url is given. The secret never goes on the command line (ps shows it). */
-    private TurnSettings turn() throws IOException {
-        if (turnUrls.isEmpty()) return null;
-        String secret = System.getenv("MESHWIRE_TURN_SECRET");
-        if (turnSecretFile != null) secret = Files.readString(turnSecretFile).trim();
-        if (secret == null || secret.isBlank()) {
-            throw new PeerException(PeerException.BAD_REQUEST, "--turn-url needs the shared secret: --turn-secret-file FILE or env MESHWIRE_TURN_SECRET");
-        }
+    /**
+     * The embedded server and what is handed out, from the flags: embedded TURN unless {@code --turn-url} (external
+     * TURN; the embedded server answers STUN only), {@code --no-turn} (STUN only) or {@code --no-stun} (no server).
+     */
+    private IceSettings ice(IceSettings base) {
         try {
-            return new TurnSettings(turnUrls, secret, java.time.Duration.ofMillis(Render.parseDuration(turnTtl)));
+            Duration ttl = Duration.ofMillis(Render.parseDuration(turnTtl));
+            IceSettings ice = base.withCredentialTtl(ttl);
+            if (!turnTransports.isEmpty()) {
+                if (noTurn || !turnUrls.isEmpty()) {
+                    throw new IllegalArgumentException("--turn-transports chooses the embedded TURN server's URLs; it does not go with "
+                            + (noTurn ? "--no-turn" : "--turn-url"));
+                }
+                Set<IceSettings.Transport> advertised = EnumSet.noneOf(IceSettings.Transport.class);
+                for (String t : turnTransports) advertised.add(IceSettings.Transport.parse(t));
+                if (advertised.contains(IceSettings.Transport.TLS) && !turnServer.tls()) {
+                    throw new IllegalArgumentException("--turn-transports tls needs --turn-tls-port");
+                }
+                ice = ice.withAdvertised(advertised);
+            }
+            if (noTurn && !turnUrls.isEmpty()) throw new IllegalArgumentException("--no-turn and --turn-url contradict each other");
+            TurnConfig server = base.server() != null ? base.server() : TurnConfig.defaults();
+            // The server binds the coordinator's --listen host; the port is --turn-port. Checked even with --no-stun.
+            TurnConfig configured = turnServer.apply(server).toBuilder().listen(server.listenHost(), turnPort).build();
+            ice = ice.withServer(noStun ? null : configured);
+            if (noTurn) ice = ice.withoutTurn();
+            TurnSettings external = externalTurn(ttl);
+            if (external != null) ice = ice.withExternal(external);
+            return ice;
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
         }
+    }
+
+    /** The external TURN server, or null when no --turn-url is given. The secret never goes on the command line (ps shows it). */
+    private TurnSettings externalTurn(Duration ttl) {
+        if (turnUrls.isEmpty()) return null;
+        String secret = System.getenv("MESHWIRE_TURN_SECRET");
+        if (turnSecretFile != null) secret = SecretFile.read("--turn-secret-file", turnSecretFile);
+        if (secret == null || secret.isBlank()) {
+            throw new PeerException(PeerException.BAD_REQUEST, "--turn-url needs the shared secret: --turn-secret-file FILE or env MESHWIRE_TURN_SECRET");
+        }
+        return new TurnSettings(turnUrls, secret, ttl);
     }
 }

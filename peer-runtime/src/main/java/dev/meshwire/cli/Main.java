@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
  * The {@code meshwire} command line: the root command, the global {@code --home} option, and the
  * translation of every failure into one line on stderr with a documented exit code (docs/cli.md);
  * never a stack trace. Each verb is its own class ({@code *Command}); every verb except
- * {@code up --foreground}, {@code coordinator} and {@code demo} talks to the local daemon over IPC
+ * {@code up --foreground}, {@code coordinator}, {@code turn} and {@code demo} talks to the local daemon over IPC
  * (starting it if needed, see {@link Verb}).
  */
 @Command(name = "meshwire", mixinStandardHelpOptions = true, version = "meshwire " + Daemon.VERSION,
@@ -28,7 +28,7 @@ import picocli.CommandLine.Spec;
                 JoinCommand.class, PeersCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
                 WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
                 RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
-                ReconnectCommand.class, CoordinatorCommand.class, DemoCommand.class, NatTestCommand.class})
+                ReconnectCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class, NatTestCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "meshwire state directory (default: $MESHWIRE_HOME, else ~/.meshwire)")
@@ -48,11 +48,22 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // Long-running modes log their progress; one-shot verbs stay quiet (warnings only).
         List<String> a = Arrays.asList(args);
-        if ((a.contains("up") && a.contains("--foreground")) || a.contains("coordinator")) {
+        String verb = verb(a);
+        if (("up".equals(verb) && a.contains("--foreground")) || "coordinator".equals(verb) || "turn".equals(verb)) {
             System.setProperty("org.slf4j.simpleLogger.log.dev.meshwire", "info");
         }
         int code = run(System.out, System.err, args);
         System.exit(code);
+    }
+
+    /** The verb: the first argument that is neither an option nor the value of {@code --home}. */
+    private static String verb(List<String> args) {
+        for (int i = 0; i < args.size(); i++) {
+            String x = args.get(i);
+            if (x.equals("--home")) i++;
+            else if (!x.startsWith("-")) return x;
+        }
+        return null;
     }
 
     /**

@@ -23,8 +23,10 @@ final class CoordinatorProcess implements AutoCloseable {
     private final List<String> jvmArgs;
     private final int openFiles;
     private final List<String> extraFlags;
+    private final boolean embeddedTurn;
 
-    private CoordinatorProcess(int port, Path dataDir, Path log, String dbUrl, List<String> jvmArgs, int openFiles, List<String> extraFlags) {
+    private CoordinatorProcess(int port, Path dataDir, Path log, String dbUrl, List<String> jvmArgs, int openFiles, List<String> extraFlags,
+                               boolean embeddedTurn) {
         this.port = port;
         this.dataDir = dataDir;
         this.log = log;
@@ -32,6 +34,7 @@ final class CoordinatorProcess implements AutoCloseable {
         this.jvmArgs = List.copyOf(jvmArgs);
         this.openFiles = openFiles;
         this.extraFlags = List.copyOf(extraFlags);
+        this.embeddedTurn = embeddedTurn;
     }
 
     /** A coordinator with SQLite under {@code dir}. */
@@ -51,7 +54,19 @@ final class CoordinatorProcess implements AutoCloseable {
      */
     static CoordinatorProcess start(Path dir, String dbUrl, List<String> jvmArgs, int openFiles, List<String> extraFlags) throws IOException {
         CoordinatorProcess c = new CoordinatorProcess(freePort(), dir.resolve("coordinator-data"), dir.resolve("coordinator.log"), dbUrl,
-                jvmArgs, openFiles, extraFlags);
+                jvmArgs, openFiles, extraFlags, false);
+        c.launch();
+        return c;
+    }
+
+    /**
+     * A coordinator with SQLite under {@code dir} that runs its embedded STUN/TURN server (every other start runs it
+     * with {@code --no-stun}, so that tests never contend for a port), given {@code turnFlags} such as
+     * {@code --turn-port 0}.
+     */
+    static CoordinatorProcess startWithEmbeddedTurn(Path dir, List<String> turnFlags) throws IOException {
+        CoordinatorProcess c = new CoordinatorProcess(freePort(), dir.resolve("coordinator-data"), dir.resolve("coordinator.log"), null,
+                List.of(), 0, turnFlags, true);
         c.launch();
         return c;
     }
@@ -74,7 +89,8 @@ final class CoordinatorProcess implements AutoCloseable {
         if (openFiles > 0) cmd.addAll(List.of("sh", "-c", "ulimit -n \"$0\" && exec \"$@\"", Integer.toString(openFiles)));
         cmd.add(Cli.javaBin());
         cmd.addAll(jvmArgs);
-        cmd.addAll(List.of("-jar", Cli.JAR.toString(), "coordinator", "--listen", "127.0.0.1:" + port, "--data", dataDir.toString(), "--no-stun"));
+        cmd.addAll(List.of("-jar", Cli.JAR.toString(), "coordinator", "--listen", "127.0.0.1:" + port, "--data", dataDir.toString()));
+        if (!embeddedTurn) cmd.add("--no-stun");
         if (dbUrl != null) cmd.addAll(List.of("--db", dbUrl));
         cmd.addAll(extraFlags);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
@@ -113,6 +129,12 @@ final class CoordinatorProcess implements AutoCloseable {
 
     String httpUrl() {
         return "http://127.0.0.1:" + port;
+    }
+
+    /** The coordinator's {@code /metrics} text. */
+    String metricsText() throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(httpUrl() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     Path dataDir() {

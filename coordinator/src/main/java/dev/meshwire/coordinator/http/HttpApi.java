@@ -5,6 +5,7 @@ import dev.meshwire.coordinator.authority.CreateMeshRequest;
 import dev.meshwire.coordinator.authority.MeshRegistration;
 import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
+import dev.meshwire.coordinator.metrics.MetricsEndpoint;
 import dev.meshwire.coordinator.session.WebSocketEndpoint;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.signaling.meshstate.StateRef;
@@ -76,9 +77,7 @@ public final class HttpApi {
         router.get("/health/ready").handler(ctx -> store.schemaVersion()
                 .onSuccess(v -> json(ctx, 200, Map.of("status", "ready", "schemaVersion", v)))
                 .onFailure(e -> json(ctx, 503, Map.of("status", "unavailable", "reason", String.valueOf(e.getMessage())))));
-        router.get("/metrics").handler(ctx -> ctx.response()
-                .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                .end(metrics.scrape()));
+        router.get("/metrics").handler(MetricsEndpoint.handler(metrics::scrape));
     }
 
     private static void createMesh(RoutingContext ctx, Settings settings, MeshRegistration registration) {

@@ -23,7 +23,7 @@ public record TurnSettings(List<String> urls, String secret, Duration ttl) {
                 throw new IllegalArgumentException("TURN URL must start with turn: or turns: (got '" + u + "')");
             }
         }
-        if (secret == null || secret.isBlank()) throw new IllegalArgumentException("a TURN URL needs the shared secret (--turn-secret)");
+        if (secret == null || secret.isBlank()) throw new IllegalArgumentException("a TURN URL needs the shared secret (--turn-secret-file)");
         if (ttl == null || ttl.isNegative() || ttl.isZero()) throw new IllegalArgumentException("TURN credential lifetime must be positive");
     }
 }

@@ -203,6 +203,11 @@ public final class CoordinatorMetrics {
         authenticated.addAndGet(delta);
     }
 
+    /** The registry behind {@link #scrape()}: other parts of the process (the embedded TURN server) add their meters here. */
+    public io.micrometer.core.instrument.MeterRegistry registry() {
+        return registry;
+    }
+
     /** Prometheus text exposition format. */
     public String scrape() {
         return registry.scrape();

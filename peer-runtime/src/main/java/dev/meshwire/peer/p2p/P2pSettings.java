@@ -35,7 +35,9 @@ public record P2pSettings(P2pMode mode, Set<String> warm, P2pConfig engine, Dura
     }
 
     /**
-     * Applies {@code MESHWIRE_P2P}, {@code MESHWIRE_P2P_WARM} and the test hooks
+     * Applies {@code MESHWIRE_P2P}, {@code MESHWIRE_P2P_WARM}, {@code MESHWIRE_P2P_ICE_POLICY} ({@code all}: every
+     * candidate, the default; {@code relay}: TURN relay candidates only, {@code iceTransportPolicy=relay}, for networks
+     * where direct paths must not be used or to prove a TURN server works) and the test hooks
      * {@code MESHWIRE_TEST_P2P_NO_CANDIDATES=1} (drop every ICE candidate: ICE cannot succeed) and
      * {@code MESHWIRE_TEST_P2P_RETRY=<ms>} (first retry backoff; default 5 s).
      */
@@ -47,6 +49,8 @@ public record P2pSettings(P2pMode mode, Set<String> warm, P2pConfig engine, Dura
         if (v != null && !v.isBlank()) {
             s = s.withWarm(Set.of(java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toArray(String[]::new)));
         }
+        v = env.get("MESHWIRE_P2P_ICE_POLICY");
+        if (v != null && !v.isBlank()) s = s.withEngine(s.engine().withIceServers(s.engine().iceServers(), relayOnly(v)));
         if ("1".equals(env.get("MESHWIRE_TEST_P2P_NO_CANDIDATES"))) s = s.withEngine(s.engine().withCandidateFilter(line -> false));
         v = env.get("MESHWIRE_TEST_P2P_RETRY");
         if (v != null && !v.isBlank()) {
@@ -59,5 +63,14 @@ public record P2pSettings(P2pMode mode, Set<String> warm, P2pConfig engine, Dura
             s = s.withEngine(c.withTimers(Duration.ofMillis(Long.parseLong(v.trim())), c.idleTimeout(), c.maxLifetime(), c.sweepInterval()));
         }
         return s;
+    }
+
+    /** {@code all} → false, {@code relay} → true. */
+    static boolean relayOnly(String policy) {
+        return switch (policy.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "all" -> false;
+            case "relay" -> true;
+            default -> throw new IllegalArgumentException("MESHWIRE_P2P_ICE_POLICY must be all or relay (got '" + policy.trim() + "')");
+        };
     }
 }

@@ -5,8 +5,8 @@ import static dev.meshwire.peer.p2p.Recorder.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.meshwire.coordinator.ice.IceServerIssuer;
 import dev.meshwire.signaling.crypto.Identity;
+import dev.meshwire.turn.RestCredentials;
 import java.io.IOException;
 import java.net.DatagramSocket;
 import java.net.Inet4Address;
@@ -118,7 +118,7 @@ class DirectRetryTest {
             return udpPortTaken(ip, port);
         });
         String user = (System.currentTimeMillis() / 1000 + 3600) + ":retry-test";
-        String password = IceServerIssuer.password(SECRET, user);   // the coordinator's own TURN REST credential
+        String password = RestCredentials.password(SECRET, user);   // the TURN REST credential the coordinator issues
         return new IceServer(List.of("turn:" + ip + ":" + port + "?transport=udp"), user, password);
     }
 
