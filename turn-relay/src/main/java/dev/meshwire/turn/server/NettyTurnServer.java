@@ -68,7 +68,8 @@ public final class NettyTurnServer implements TurnServer {
     /** The largest datagram read whole; a larger one arrives truncated (and is then malformed or relayed short). */
     static final int MAX_DATAGRAM = 16 * 1024;
     private static final int UDP_BUFFER = 4 * 1024 * 1024;
-    private static final int RELAY_BUFFER = 256 * 1024;
+    /** Relay socket buffers: ~1000 packets of 1 KiB, so a stall of the loop (GC, a busy host) does not drop echoes. */
+    private static final int RELAY_BUFFER = 1024 * 1024;
     private static final int PORT_ATTEMPTS = 20;
     private static final long SWEEP_MS = 250;
 
