@@ -100,6 +100,26 @@ class EmbeddedTurnTest {
     }
 
     @Test
+    void aStartThatFailsAfterTheTurnServerBoundClosesIt() throws Exception {
+        int turnPort;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            turnPort = probe.getLocalPort();
+        }
+        try (java.net.ServerSocket takenHttp = new java.net.ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Path dir = Files.createTempDirectory("mw-turn-late-fail");
+            CoordinatorStartException e = assertThrows(CoordinatorStartException.class, () -> Coordinator.start(
+                    CoordinatorConfig.defaults(dir).withListen("127.0.0.1", takenHttp.getLocalPort()).withStunPort(turnPort)));
+            assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+        }
+        // The TURN server had bound UDP and TCP on turnPort before the HTTP listener failed: both are free again.
+        try (DatagramSocket udp = new DatagramSocket(turnPort, InetAddress.getByName("127.0.0.1"));
+             java.net.ServerSocket tcp = new java.net.ServerSocket(turnPort, 50, InetAddress.getByName("127.0.0.1"))) {
+            assertEquals(turnPort, udp.getLocalPort());
+            assertEquals(turnPort, tcp.getLocalPort());
+        }
+    }
+
+    @Test
     void anEmptySecretFileIsAOneLineStartError() throws Exception {
         Path dir = Files.createTempDirectory("mw-turn-empty");
         Files.createFile(dir.resolve(Coordinator.TURN_SECRET_FILE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
