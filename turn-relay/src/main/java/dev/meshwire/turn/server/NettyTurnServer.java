@@ -107,6 +107,7 @@ public final class NettyTurnServer implements TurnServer {
         ErrorBoundary errors = new ErrorBoundary(meters);
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("meshwire-turn", true),
                 NioIoHandler.newFactory());
+        batch.loop(group.next());
         Dispatcher[] dispatcher = new Dispatcher[1];
         AllocationTable table = new AllocationTable(ports, meters,
                 (socket, allocation) -> openRelay(group.next(), socket, new RelayHandler(allocation, dispatcher[0], batch, errors), batch));
@@ -142,7 +143,17 @@ public final class NettyTurnServer implements TurnServer {
 
     private void bindListeners(TurnConfig config, InetAddress listen, SslContext ssl, Dispatcher dispatcher,
                                FlushBatch batch, ErrorBoundary errors) throws IOException {
-        Bootstrap udp = new Bootstrap().group(group).channel(NioDatagramChannel.class)
+        // an IPv4 listener gets an IPv4 socket: a dual-stack one would map every address on every send and receive
+        java.net.StandardProtocolFamily family = listen instanceof java.net.Inet6Address
+                ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET;
+        Bootstrap udp = new Bootstrap().group(group)
+                .channelFactory(() -> {
+                    try {
+                        return new NioDatagramChannel(DatagramChannel.open(family));
+                    } catch (IOException e) {
+                        throw new io.netty.channel.ChannelException("cannot open a UDP socket", e);
+                    }
+                })
                 .option(ChannelOption.SO_RCVBUF, UDP_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, UDP_BUFFER)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)

@@ -10,11 +10,22 @@ import io.netty.channel.Channel;
 public final class BatchedChannel {
     final Channel channel;
     private final FlushBatch batch;
+    private final boolean immediate;
     boolean dirty;
 
     public BatchedChannel(Channel channel, FlushBatch batch) {
+        this(channel, batch, false);
+    }
+
+    /**
+     * @param immediate flush every write on its own. For TLS: Netty's SslHandler would coalesce a burst of messages
+     *                  into one TLS record, and coturn's client reads one message per socket-readable event, so
+     *                  it stalls on the rest of a record until more bytes arrive (seen as loss in turnutils_uclient)
+     */
+    public BatchedChannel(Channel channel, FlushBatch batch, boolean immediate) {
         this.channel = channel;
         this.batch = batch;
+        this.immediate = immediate;
     }
 
     public Channel channel() {
@@ -23,6 +34,10 @@ public final class BatchedChannel {
 
     /** Queues {@code msg} (ownership passes to Netty) and schedules a flush at the end of the current burst. */
     public void write(Object msg) {
+        if (immediate) {
+            channel.writeAndFlush(msg, channel.voidPromise());
+            return;
+        }
         channel.write(msg, channel.voidPromise());
         batch.mark(this);
     }

@@ -29,18 +29,24 @@ public final class StreamFramer extends ByteToMessageDecoder {
             int length = in.getUnsignedShort(at + 2);
             int frame;
             if ((first & 0xC0) == 0) {
-                if ((length & 3) != 0) throw new MalformedStreamException("STUN length " + length + " is not a multiple of 4");
+                if ((length & 3) != 0) throw malformed(in, "STUN length " + length + " is not a multiple of 4");
                 frame = 20 + length;
             } else if ((first & 0xC0) == 0x40) {
                 frame = 4 + ((length + 3) & ~3);
             } else {
-                throw new MalformedStreamException("first byte 0x" + Integer.toHexString(first) + " starts neither STUN nor ChannelData");
+                throw malformed(in, "first byte 0x" + Integer.toHexString(first) + " starts neither STUN nor ChannelData");
             }
-            if (frame > maxFrame) throw new MalformedStreamException("frame of " + frame + " bytes exceeds " + maxFrame);
+            if (frame > maxFrame) throw malformed(in, "frame of " + frame + " bytes exceeds " + maxFrame);
             if (in.readableBytes() < frame) return;
             out.add(in.retainedSlice(at, frame));
             in.skipBytes(frame);
         }
+    }
+
+    /** Discards the rest of the stream (so the decoder's last pass at close does not report it again). */
+    private static MalformedStreamException malformed(ByteBuf in, String why) {
+        in.skipBytes(in.readableBytes());
+        return new MalformedStreamException(why);
     }
 
     /** The stream cannot be framed any more. */

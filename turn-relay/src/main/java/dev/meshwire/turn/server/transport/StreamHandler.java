@@ -5,6 +5,7 @@ import dev.meshwire.turn.server.metrics.TurnMeters;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandler;
 
 /**
  * A TCP/TLS client connection's pipeline end, after the {@link StreamFramer}: frames to the {@link Dispatcher}, one
@@ -26,7 +27,7 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        link = new StreamLink(new BatchedChannel(ctx.channel(), batch));
+        link = new StreamLink(new BatchedChannel(ctx.channel(), batch, ctx.pipeline().get(SslHandler.class) != null));
         meters.tcpConnections++;
         ctx.fireChannelActive();
     }
@@ -53,13 +54,12 @@ public final class StreamHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        batch.flushAll();
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        errors.caught("tcp connection", cause);
+        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+        Throwable root = cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() != null ? cause.getCause() : cause;
+        boolean tlsTeardown = ssl != null && ssl.handshakeFuture().isSuccess() && root instanceof javax.net.ssl.SSLException;
+        // a client that drops the connection without close_notify is not a refusal; a failed handshake is
+        if (!tlsTeardown) errors.caught("tcp connection", cause);
         ctx.close();
     }
 }

@@ -36,11 +36,6 @@ public final class UdpListenerHandler extends ChannelInboundHandlerAdapter {
     }
 
     @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        batch.flushAll();
-    }
-
-    @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         errors.caught("udp listener", cause);
     }
