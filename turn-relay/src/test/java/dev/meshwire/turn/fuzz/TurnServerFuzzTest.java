@@ -178,7 +178,7 @@ class TurnServerFuzzTest {
     private static TurnConfig config() {
         return TurnConfig.defaults().toBuilder()
                 .listen("127.0.0.1", 0)
-                .relayPorts(42000, 43999)
+                .relayPorts(12000, 13999)
                 .secret(SECRET)
                 .nonceLifetime(Duration.ofHours(1))
                 .allocationLifetimes(Duration.ofSeconds(6), Duration.ofSeconds(10))
