@@ -186,6 +186,11 @@ final class StunBytes {
         }
     }
 
+    /** Writes {@code length} into the header's length field. */
+    static void setLength(byte[] m, int length) {
+        putU16(m, 2, length);
+    }
+
     static int u16(byte[] b, int at) {
         return ((b[at] & 0xff) << 8) | (b[at + 1] & 0xff);
     }
