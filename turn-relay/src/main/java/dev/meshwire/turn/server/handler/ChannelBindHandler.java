@@ -10,24 +10,18 @@ import org.ice4j.attribute.ChannelNumberAttribute;
 import org.ice4j.attribute.XorPeerAddressAttribute;
 
 /**
- * ChannelBind (RFC 8656 §11.2): a number in 0x4000-0x4FFF, a peer allowed by the policy (403), no conflict with an
+ * ChannelBind (RFC 8656 §11.2): a number in 0x4000-0x7FFF (RFC 8656 says 0x4FFF; coturn and its client use the whole range), a peer allowed by the policy (403), no conflict with an
  * existing binding of the number or the peer (400); binding also installs or refreshes the peer's permission. The
  * policy is fixed for the server's life, so a binding that passed it here needs no second look per ChannelData.
  */
-final class ChannelBindHandler {
-    private final TurnContext ctx;
-    private final Gate gate;
+final class ChannelBindHandler extends AllocationRequestHandler {
 
     ChannelBindHandler(TurnContext ctx, Gate gate) {
-        this.ctx = ctx;
-        this.gate = gate;
+        super(ctx, gate);
     }
 
-    void handle(Exchange x) {
-        Authenticator.Accepted who = gate.admit(x);
-        if (who == null) return;
-        Allocation a = gate.allocation(x, who);
-        if (a == null) return;
+    @Override
+    void handle(Exchange x, Authenticator.Accepted who, Allocation a) {
         ChannelNumberAttribute number = (ChannelNumberAttribute) x.message().getAttribute(Attribute.CHANNEL_NUMBER);
         XorPeerAddressAttribute peerAttr = (XorPeerAddressAttribute) x.message().getAttribute(Attribute.XOR_PEER_ADDRESS);
         if (number == null || peerAttr == null) {
@@ -40,14 +34,7 @@ final class ChannelBindHandler {
             return;
         }
         InetSocketAddress peer = PeerAddresses.of(peerAttr, x.tid());
-        if (!PeerAddresses.sameFamily(peer.getAddress(), a.relayAddress)) {
-            gate.refuse(x, Stun.PEER_ADDRESS_FAMILY_MISMATCH, "address_family", who.key());
-            return;
-        }
-        if (!ctx.policy().permits(peer.getAddress())) {
-            gate.refuse(x, Stun.FORBIDDEN, "peer_denied", who.key());
-            return;
-        }
+        if (!gate.peerAllowed(x, who, a, peer)) return;
         var l = ctx.lifetimes();
         if (ctx.table().bindChannel(a, n, peer, l.channel(), l.permission(), x.now()) == null) {
             gate.refuse(x, Stun.BAD_REQUEST, "channel_conflict", who.key());

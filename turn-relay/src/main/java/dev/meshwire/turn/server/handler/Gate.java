@@ -3,6 +3,7 @@ package dev.meshwire.turn.server.handler;
 import dev.meshwire.turn.server.alloc.Allocation;
 import dev.meshwire.turn.server.auth.Authenticator;
 import dev.meshwire.turn.server.stun.Stun;
+import java.net.InetSocketAddress;
 
 /**
  * The checks every TURN request passes before its method runs: STUN-only mode (403), the long-term credential, and
@@ -43,6 +44,22 @@ final class Gate {
             return null;
         }
         return a;
+    }
+
+    /**
+     * Whether a request may name {@code peer}: same address family as the relay (else 443) and permitted by the peer
+     * policy (else 403). Answers the refusal itself.
+     */
+    boolean peerAllowed(Exchange x, Authenticator.Accepted who, Allocation a, InetSocketAddress peer) {
+        if (!PeerAddresses.sameFamily(peer.getAddress(), a.relayAddress)) {
+            refuse(x, Stun.PEER_ADDRESS_FAMILY_MISMATCH, "address_family", who.key());
+            return false;
+        }
+        if (!ctx.policy().permits(peer.getAddress())) {
+            refuse(x, Stun.FORBIDDEN, "peer_denied", who.key());
+            return false;
+        }
+        return true;
     }
 
     void refuse(Exchange x, int code, String reason) {

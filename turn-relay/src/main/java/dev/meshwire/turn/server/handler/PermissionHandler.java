@@ -14,20 +14,14 @@ import org.ice4j.attribute.XorPeerAddressAttribute;
  * CreatePermission (RFC 8656 §10): one or more XOR-PEER-ADDRESS; all are checked before any is installed, so a
  * request naming one refused peer (403) or a peer of the other address family (443) installs nothing.
  */
-final class PermissionHandler {
-    private final TurnContext ctx;
-    private final Gate gate;
+final class PermissionHandler extends AllocationRequestHandler {
 
     PermissionHandler(TurnContext ctx, Gate gate) {
-        this.ctx = ctx;
-        this.gate = gate;
+        super(ctx, gate);
     }
 
-    void handle(Exchange x) {
-        Authenticator.Accepted who = gate.admit(x);
-        if (who == null) return;
-        Allocation a = gate.allocation(x, who);
-        if (a == null) return;
+    @Override
+    void handle(Exchange x, Authenticator.Accepted who, Allocation a) {
         List<InetSocketAddress> peers = new ArrayList<>(2);
         for (Attribute attr : x.message().getAttributes()) {
             if (attr instanceof XorPeerAddressAttribute p) peers.add(PeerAddresses.of(p, x.tid()));
@@ -37,14 +31,7 @@ final class PermissionHandler {
             return;
         }
         for (InetSocketAddress p : peers) {
-            if (!PeerAddresses.sameFamily(p.getAddress(), a.relayAddress)) {
-                gate.refuse(x, Stun.PEER_ADDRESS_FAMILY_MISMATCH, "address_family", who.key());
-                return;
-            }
-            if (!ctx.policy().permits(p.getAddress())) {
-                gate.refuse(x, Stun.FORBIDDEN, "peer_denied", who.key());
-                return;
-            }
+            if (!gate.peerAllowed(x, who, a, p)) return;
         }
         for (InetSocketAddress p : peers) ctx.table().permit(a, p.getAddress(), ctx.lifetimes().permission(), x.now());
         x.reply(ctx.responses().encode(Responses.success(Stun.CREATE_PERMISSION), x.tid(), who.key()));

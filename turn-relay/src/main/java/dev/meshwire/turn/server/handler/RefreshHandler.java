@@ -10,20 +10,14 @@ import org.ice4j.attribute.LifetimeAttribute;
 import org.ice4j.message.Response;
 
 /** Refresh (RFC 8656 §7.3): LIFETIME 0 deletes the allocation; otherwise min(requested, max), default when absent. */
-final class RefreshHandler {
-    private final TurnContext ctx;
-    private final Gate gate;
+final class RefreshHandler extends AllocationRequestHandler {
 
     RefreshHandler(TurnContext ctx, Gate gate) {
-        this.ctx = ctx;
-        this.gate = gate;
+        super(ctx, gate);
     }
 
-    void handle(Exchange x) {
-        Authenticator.Accepted who = gate.admit(x);
-        if (who == null) return;
-        Allocation a = gate.allocation(x, who);
-        if (a == null) return;
+    @Override
+    void handle(Exchange x, Authenticator.Accepted who, Allocation a) {
         LifetimeAttribute asked = (LifetimeAttribute) x.message().getAttribute(Attribute.LIFETIME);
         long seconds;
         if (asked != null && asked.getLifetime() == 0) {
