@@ -68,7 +68,8 @@ public final class NettyTurnServer implements TurnServer {
     /** The largest datagram read whole; a larger one arrives truncated (and is then malformed or relayed short). */
     static final int MAX_DATAGRAM = 16 * 1024;
     private static final int UDP_BUFFER = 4 * 1024 * 1024;
-    private static final int RELAY_BUFFER = 256 * 1024;
+    /** Relay socket buffers: ~1000 packets of 1 KiB, so a stall of the loop (GC, a busy host) does not drop echoes. */
+    private static final int RELAY_BUFFER = 1024 * 1024;
     private static final int PORT_ATTEMPTS = 20;
     private static final long SWEEP_MS = 250;
 
@@ -157,7 +158,7 @@ public final class NettyTurnServer implements TurnServer {
                 .option(ChannelOption.SO_RCVBUF, UDP_BUFFER)
                 .option(ChannelOption.SO_SNDBUF, UDP_BUFFER)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(64))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, datagramReads())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 8 << 20))
                 .handler(new UdpListenerHandler(dispatcher, batch, errors));
         ServerBootstrap tcp = streamBootstrap(null, dispatcher, batch, errors);
@@ -216,11 +217,23 @@ public final class NettyTurnServer implements TurnServer {
     private static BatchedChannel openRelay(EventLoop loop, DatagramChannel socket, RelayHandler handler, FlushBatch batch) {
         NioDatagramChannel ch = new NioDatagramChannel(socket);
         ch.config().setAllocator(PooledByteBufAllocator.DEFAULT);
-        ch.config().setRecvByteBufAllocator(new FixedRecvByteBufAllocator(MAX_DATAGRAM).maxMessagesPerRead(64));
+        ch.config().setRecvByteBufAllocator(datagramReads());
         ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(1 << 20, 2 << 20));
         ch.pipeline().addLast(handler);
         loop.register(ch);
         return new BatchedChannel(ch, batch);
+    }
+
+    /**
+     * Reads datagrams until the socket is empty (up to 64 per wake-up). Netty's default for datagrams stops after one,
+     * because a datagram never fills the buffer and so never looks like "maybe more data": under load that is one
+     * epoll_wait per packet.
+     */
+    private static FixedRecvByteBufAllocator datagramReads() {
+        FixedRecvByteBufAllocator a = new FixedRecvByteBufAllocator(MAX_DATAGRAM);
+        a.maxMessagesPerRead(64);
+        a.respectMaybeMoreData(false);
+        return a;
     }
 
     @Override

@@ -65,6 +65,17 @@ class TurnConfigBehaviourTest {
     }
 
     @Test
+    void wildcardListenerRelaysFromTheAddressTheClientReached() throws Exception {
+        TurnConfig c = TurnConfig.defaults().toBuilder().listen("0.0.0.0", 0).secret(SECRET).build();
+        try (TurnServer server = TurnServer.start(c, null);
+             TurnTestClient a = TurnTestClient.rest(server.port(), SECRET, "a")) {
+            InetSocketAddress relayed = TurnTestClient.relayed(a.allocate());
+            assertEquals("127.0.0.1", relayed.getAddress().getHostAddress(), "the route toward a loopback client");
+            assertEquals(0, errorCode(a.createPermission("8.8.8.8")), "an IPv4 relay takes IPv4 peers");
+        }
+    }
+
+    @Test
     void unreadableTlsFilesFailStartWithTheirName(@TempDir Path dir) throws Exception {
         Path missing = dir.resolve("nope.pem");
         Path junk = Files.writeString(dir.resolve("junk.pem"), "not a certificate");

@@ -124,7 +124,8 @@ class TurnLifecycleTest {
             assertTrue(!udpBindable(relayPort), "the relay port is in use while allocated");
             Conditions.await(Duration.ofSeconds(30), () -> "allocation expired: " + server.stats(),
                     () -> server.stats().allocations() == 0);
-            assertTrue(udpBindable(relayPort), "the expired allocation's port is free again");
+            Conditions.await(Duration.ofSeconds(30), () -> "the expired allocation's port " + relayPort + " is free again",
+                    () -> udpBindable(relayPort));
             assertEquals(437, errorCode(client.refresh(600)), "the allocation is gone");
         }
     }
@@ -137,7 +138,8 @@ class TurnLifecycleTest {
                 int relayPort = TurnTestClient.relayed(udp.allocate()).getPort();
                 var r = udp.refresh(0);
                 assertEquals(0, errorCode(r));
-                assertTrue(udpBindable(relayPort), "Refresh 0 released the port");
+                // NIO closes the socket for real at the event loop's next select: wait for it, briefly
+                Conditions.await(Duration.ofSeconds(30), () -> "Refresh 0 released port " + relayPort, () -> udpBindable(relayPort));
             }
             int tcpRelayPort;
             try (TurnTestClient tcp = TurnTestClient.rest(server.port(), SECRET, "bob", true)) {
@@ -146,7 +148,7 @@ class TurnLifecycleTest {
             }
             Conditions.await(Duration.ofSeconds(30), () -> "TCP disconnect released the allocation: " + server.stats(),
                     () -> server.stats().allocations() == 0 && server.stats().tcpConnections() == 0);
-            assertTrue(udpBindable(tcpRelayPort));
+            Conditions.await(Duration.ofSeconds(30), () -> "port " + tcpRelayPort + " free", () -> udpBindable(tcpRelayPort));
         }
     }
 

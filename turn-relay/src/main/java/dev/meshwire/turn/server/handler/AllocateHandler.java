@@ -131,7 +131,9 @@ final class AllocateHandler {
         if (ctx.fixedRelayHost() != null) return ctx.fixedRelayHost();
         InetAddress local = x.link().local().getAddress();
         if (!local.isAnyLocalAddress()) return local;
-        try (DatagramChannel probe = DatagramChannel.open()) {
+        InetAddress client = x.link().remote().getAddress();
+        try (DatagramChannel probe = DatagramChannel.open(client instanceof Inet6Address
+                ? java.net.StandardProtocolFamily.INET6 : java.net.StandardProtocolFamily.INET)) {
             probe.connect(x.link().remote());
             return ((InetSocketAddress) probe.getLocalAddress()).getAddress();
         } catch (IOException e) {

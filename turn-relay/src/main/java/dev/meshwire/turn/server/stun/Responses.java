@@ -2,6 +2,7 @@ package dev.meshwire.turn.server.stun;
 
 import org.ice4j.StunException;
 import org.ice4j.attribute.Attribute;
+import org.ice4j.attribute.AttributeFactory;
 import org.ice4j.message.MessageFactory;
 import org.ice4j.message.Response;
 
@@ -10,6 +11,8 @@ import org.ice4j.message.Response;
  * when a key is given, FINGERPRINT always) since ice4j can only do that through a StunStack.
  */
 public final class Responses {
+    private static final Attribute SOFTWARE =
+            AttributeFactory.createSoftwareAttribute("meshwire".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
     private final Integrity integrity;
 
     public Responses(Integrity integrity) {
@@ -37,6 +40,8 @@ public final class Responses {
         } catch (StunException e) {
             throw new IllegalArgumentException("transaction id must be 12 bytes", e);
         }
+        // ice4j would otherwise add its own SOFTWARE ("ice4j.org") to every message it encodes
+        if (!response.containsAttribute(Attribute.SOFTWARE)) response.putAttribute(SOFTWARE);
         return integrity.seal(response.encode(null), key);
     }
 

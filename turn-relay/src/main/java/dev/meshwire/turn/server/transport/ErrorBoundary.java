@@ -33,6 +33,7 @@ public final class ErrorBoundary {
             return Kind.MALFORMED;
         }
         if (cause instanceof SSLException) {
+            LOG.debug("TURN TLS failure in {}: {}", where, cause.toString());
             meters.refused("tls");
             return Kind.TLS;
         }
