@@ -100,6 +100,26 @@ class EmbeddedTurnTest {
     }
 
     @Test
+    void aStartThatFailsAfterTheTurnServerBoundClosesIt() throws Exception {
+        int turnPort;
+        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getByName("127.0.0.1"))) {
+            turnPort = probe.getLocalPort();
+        }
+        try (java.net.ServerSocket takenHttp = new java.net.ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            Path dir = Files.createTempDirectory("mw-turn-late-fail");
+            CoordinatorStartException e = assertThrows(CoordinatorStartException.class, () -> Coordinator.start(
+                    CoordinatorConfig.defaults(dir).withListen("127.0.0.1", takenHttp.getLocalPort()).withStunPort(turnPort)));
+            assertTrue(e.getMessage().contains("already in use"), e.getMessage());
+        }
+        // The TURN server had bound UDP and TCP on turnPort before the HTTP listener failed: both are free again.
+        try (DatagramSocket udp = new DatagramSocket(turnPort, InetAddress.getByName("127.0.0.1"));
+             java.net.ServerSocket tcp = new java.net.ServerSocket(turnPort, 50, InetAddress.getByName("127.0.0.1"))) {
+            assertEquals(turnPort, udp.getLocalPort());
+            assertEquals(turnPort, tcp.getLocalPort());
+        }
+    }
+
+    @Test
     void anEmptySecretFileIsAOneLineStartError() throws Exception {
         Path dir = Files.createTempDirectory("mw-turn-empty");
         Files.createFile(dir.resolve(Coordinator.TURN_SECRET_FILE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -135,6 +155,40 @@ class EmbeddedTurnTest {
                 assertTrue(out.contains("Total lost packets 0 (0.000000%)"), (tcp ? "tcp: " : "udp: ") + out);
             }
             assertTrue(fx.coordinator.turnStats().allocationsTotal() >= 4, fx.coordinator.turnStats().toString());
+        }
+    }
+
+    /** With a TLS port the coordinator hands out turns: too, and coturn's client relays over it. */
+    @Test
+    void tlsPortAddsATurnsUrlThatRelays() throws Exception {
+        Assumptions.assumeTrue(onPath("openssl") && onPath("turnutils_uclient"), "openssl and coturn's turnutils_uclient are needed");
+        Path dir = Files.createTempDirectory("mw-turn-tls");
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process gen = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                "-keyout", key.toString(), "-out", cert.toString()).redirectErrorStream(true).redirectOutput(dir.resolve("openssl.log").toFile()).start();
+        assertTrue(gen.waitFor(60, TimeUnit.SECONDS) && gen.exitValue() == 0, "openssl made a certificate");
+        try (CoordinatorFixture fx = new CoordinatorFixture(c -> {
+            CoordinatorConfig e = embedded(c);
+            return e.withIce(e.ice().withServer(e.ice().server().toBuilder().tls(new dev.meshwire.turn.TlsSettings(0, cert, key)).build()));
+        })) {
+            int port = fx.coordinator.stunPort();
+            int tls = fx.coordinator.turnTlsPort();
+            assertTrue(tls > 0 && tls != port, "TLS on its own port: " + tls);
+            Meshes.Mesh m = Meshes.create(fx, "tls");
+            Frames.IceServer turn;
+            try (TestPeer owner = fx.peer(m.owner())) {
+                turn = owner.hello(m.id()).iceServers().get(1);
+            }
+            assertEquals(List.of("turn:127.0.0.1:" + port + "?transport=udp", "turn:127.0.0.1:" + port + "?transport=tcp",
+                    "turns:127.0.0.1:" + tls + "?transport=tcp"), turn.urls());
+            Path log = dir.resolve("uclient.log");
+            Process p = new ProcessBuilder("turnutils_uclient", "-t", "-S", "-y", "-n", "20", "-m", "1", "-l", "200",
+                    "-u", turn.username(), "-w", turn.credential(), "-p", Integer.toString(tls), "127.0.0.1")
+                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS), "turnutils_uclient finishes");
+            String out = Files.readString(log);
+            assertTrue(out.contains("Total lost packets 0 (0.000000%)"), "tls: " + out);
         }
     }
 

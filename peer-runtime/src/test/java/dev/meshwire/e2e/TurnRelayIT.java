@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.TestSupport;
+import dev.meshwire.peer.home.MeshwireHome;
+import dev.meshwire.peer.ipc.IpcClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,7 +71,9 @@ class TurnRelayIT {
             TestSupport.await("bob's path to alice is " + expectedPath, WAIT, () -> expectedPath.equals(peer(b, "alice").path("path").asText()));
 
             String prefix = "via-turn-" + UUID.randomUUID() + "-";
-            for (int i = 0; i < 20; i++) a.run("send", "bob", prefix + i, "--json").ok();
+            // Sent through the daemon's IPC (as an app would): twenty CLI processes would take longer than a session lives.
+            IpcClient aliceIpc = IpcClient.forHome(MeshwireHome.at(a.home()));
+            for (int i = 0; i < 20; i++) aliceIpc.post("/v1/send", IpcClient.map("to", "bob", "message", prefix + i));
             JsonNode arrived = TestSupport.await("bob has the 20 messages", WAIT, () -> {
                 List<JsonNode> in = inbox(b, prefix);
                 return in.size() == 20 ? in : null;

@@ -25,7 +25,7 @@ import java.util.Set;
  *                      Its {@link TurnConfig#listenHost()} is replaced by the coordinator's listen host, and its
  *                      {@link TurnConfig#secret()} by the one the coordinator keeps in its data directory
  *                      ({@link TurnMode#EMBEDDED}) or by none (STUN only)
- * @param turn          which TURN server peers get
+ * @param turn          which TURN server peers get; {@link TurnMode#EMBEDDED} without a {@code server} hands out none
  * @param advertised    which transports of the embedded TURN server get a URL ({@code --turn-transports});
  *                      {@link Transport#TLS} only when {@code server} has TLS
  * @param credentialTtl lifetime of the TURN credentials issued for the embedded server ({@code --turn-ttl})
@@ -35,7 +35,7 @@ public record IceSettings(TurnConfig server, TurnMode turn, Set<Transport> adver
 
     /** Which TURN server peers get. */
     public enum TurnMode {
-        /** the embedded server, which then relays */
+        /** the embedded server, which then relays (nothing when no server runs) */
         EMBEDDED,
         /** {@link #external}, e.g. a coturn; the embedded server (if any) answers STUN only */
         EXTERNAL,
@@ -68,8 +68,7 @@ public record IceSettings(TurnConfig server, TurnMode turn, Set<Transport> adver
         if ((turn == TurnMode.EXTERNAL) != (external != null)) {
             throw new IllegalArgumentException("an external TURN server goes with the external mode, and only with it");
         }
-        if (turn == TurnMode.EMBEDDED) {
-            if (server == null) throw new IllegalArgumentException("embedded TURN needs the embedded server");
+        if (turn == TurnMode.EMBEDDED && server != null) {
             if (advertised.stream().noneMatch(t -> t != Transport.TLS || server.tls() != null)) {
                 throw new IllegalArgumentException("no TURN transport to advertise (tls needs a TLS port)");
             }
@@ -81,15 +80,14 @@ public record IceSettings(TurnConfig server, TurnMode turn, Set<Transport> adver
         return new IceSettings(TurnConfig.defaults(), TurnMode.EMBEDDED, EnumSet.allOf(Transport.class), TurnSettings.DEFAULT_TTL, null);
     }
 
-    /** Whether the embedded server relays (gets the secret) rather than answering Binding only. */
+    /** Whether an embedded server runs and relays (gets the secret) rather than answering Binding only. */
     public boolean embeddedTurn() {
-        return turn == TurnMode.EMBEDDED;
+        return turn == TurnMode.EMBEDDED && server != null;
     }
 
-    /** The embedded server with {@code s} (null: none; embedded TURN then becomes no TURN). */
+    /** The embedded server with {@code s} (null: none; {@link TurnMode#EMBEDDED} then hands out nothing). */
     public IceSettings withServer(TurnConfig s) {
-        TurnMode t = s == null && turn == TurnMode.EMBEDDED ? TurnMode.NONE : turn;
-        return new IceSettings(s, t, advertised, credentialTtl, external);
+        return new IceSettings(s, turn, advertised, credentialTtl, external);
     }
 
     /** The embedded server on {@code port} (0: a free one), with its other settings (the defaults if none ran). */

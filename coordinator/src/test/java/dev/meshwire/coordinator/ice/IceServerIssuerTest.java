@@ -63,8 +63,8 @@ class IceServerIssuerTest {
     @Test
     void contradictorySettingsAreRefused() {
         IceSettings d = IceSettings.defaults();
-        assertEquals(IceSettings.TurnMode.NONE, d.withServer(null).turn(), "no server: embedded TURN becomes no TURN");
-        assertThrows(IllegalArgumentException.class, () -> new IceSettings(null, IceSettings.TurnMode.EMBEDDED, d.advertised(), d.credentialTtl(), null));
+        assertFalse(d.withServer(null).embeddedTurn(), "no server, no embedded TURN");
+        assertTrue(d.withServer(null).withPort(0).embeddedTurn(), "a server again (--no-stun undone): embedded TURN again");
         assertThrows(IllegalArgumentException.class, () -> d.withAdvertised(Set.of(IceSettings.Transport.TLS)), "tls without a TLS port");
         assertThrows(IllegalArgumentException.class, () -> d.withAdvertised(Set.of()));
         assertThrows(IllegalArgumentException.class, () -> d.withCredentialTtl(Duration.ZERO));

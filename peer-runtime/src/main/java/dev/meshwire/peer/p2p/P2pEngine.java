@@ -49,6 +49,8 @@ import org.slf4j.LoggerFactory;
  * after {@code directRetryBase} (doubling per consecutive TURN outcome up to {@code directRetryMax}, reset by a
  * direct one) at a quiet moment and runs ICE again. Messages go through the coordinator relay meanwhile, as they
  * do whenever no channel is open; a pair of NATs where direct is impossible costs one new handshake per backoff.
+ * A relay-only engine ({@code relayOnly}, {@code MESHWIRE_P2P_ICE_POLICY=relay}) never retries: it has no direct
+ * path to find.
  *
  * <p><b>Threading.</b> All session state lives on one engine thread (a daemon thread of its own).
  * Public methods are thread-safe and never block, except {@link #closeAll()} and {@link #close()},
@@ -452,7 +454,8 @@ public final class P2pEngine implements AutoCloseable {
         }
         if (!pair.relayed()) {
             turnOutcomes.remove(s.peer);
-        } else if (s.offerer && !s.directRetryScheduled) {
+        } else if (s.offerer && !s.directRetryScheduled && !config.relayOnly()) {
+            // (relay-only never finds a direct pair: retrying would only drop a working channel every backoff)
             s.directRetryScheduled = true;
             int n = turnOutcomes.merge(s.peer, 1, Integer::sum);
             long wait = Math.min(config.directRetryMax().toMillis(), config.directRetryBase().toMillis() << Math.min(n - 1, 20));

@@ -28,7 +28,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A session that sits on TURN is replaced by a fresh handshake, with a doubling wait, so a direct path that lost
  * the first ICE race still gets found. Real WebRTC and a real coturn on this machine's non-loopback address; the
- * offerer is relay-only, so every session of this pair lands on TURN and the retries can be watched.
+ * offerer signals and accepts relay candidates only (a candidate filter: with {@code relayOnly} the engine would,
+ * rightly, never retry), so every session of this pair lands on TURN and the retries can be watched.
  */
 class DirectRetryTest {
     private static final String MESH = "mesh-direct-retry";
@@ -68,7 +69,7 @@ class DirectRetryTest {
         hub = new InMemorySignaling();
         Recorder ra = new Recorder(), rb = new Recorder();
         ea = new P2pEngine(NativeWebRtc.get(), a, MESH, roster::contains, hub.endpoint(a.publicKeyHex()),
-                base.withIceServers(List.of(turn), true), ra);
+                base.withIceServers(List.of(turn), false).withCandidateFilter(line -> line.contains(" typ relay")), ra);
         eb = new P2pEngine(NativeWebRtc.get(), b, MESH, roster::contains, hub.endpoint(b.publicKeyHex()),
                 base.withIceServers(List.of(turn), false), rb);
         String pb = b.publicKeyHex();
@@ -76,7 +77,7 @@ class DirectRetryTest {
         assertEquals(ConnectOutcome.STARTED, ea.connect(pb));
         await("first channel open on TURN", Duration.ofSeconds(20),
                 () -> ea.state(pb) == SessionState.OPEN && ea.path(pb) != null);
-        assertTrue(ea.path(pb).relayed(), "relay-only offerer must be on a TURN pair: " + ea.path(pb));
+        assertTrue(ea.path(pb).relayed(), "an offerer that only knows relay candidates must be on a TURN pair: " + ea.path(pb));
 
         // Three retries: the close reasons carry the wait, which doubles from 1 s and is capped at 4 s.
         await("three direct retries", Duration.ofSeconds(45), () -> retryReasons(ra).size() >= 3);
