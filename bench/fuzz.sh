@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzing at length (issue #16): every network-facing parser (frame codec, Envelope v2, invite text,
 # mesh_sync/system frames, channel framing and frame assembly, channel payload, IPC request bodies) runs
-# N structure-aware inputs through the same *FuzzTest tests CI runs with 100,000 each.
+# N structure-aware inputs through the same *FuzzTest tests CI runs with 100,000 each. Through -am this includes
+# turn-relay's TurnServerFuzzTest, for which N is the total of its three targets (bench/turn-fuzz.sh runs it alone).
 # Usage: bench/fuzz.sh [inputs per parser=1000000] [seed=now]   (MVN_ARGS="-o" for an offline build)
 # Results: bench/results/fuzz-<date>[-$BENCH_TAG].md: per parser inputs, accepted/refused, crashes (with
 # the minimized input), duration; the seed, CPUs and load average. Exit status 1 if any parser crashed.
