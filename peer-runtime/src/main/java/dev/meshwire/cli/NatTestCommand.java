@@ -12,12 +12,13 @@ import picocli.CommandLine.Option;
  * The options are declared so that {@code --help} documents them; they are not used.
  */
 @Command(name = "nat-test", mixinStandardHelpOptions = true,
-        description = {"Run the NAT traversal matrix (real daemons behind network-namespace NATs, coordinator, coturn).",
+        description = {"Run the NAT traversal matrix (real daemons behind network-namespace NATs, a coordinator with its own TURN, or coturn).",
                 "Only from a source checkout, as root: ./meshwire nat-test [OPTIONS] or nat-test/run-matrix.sh; see docs/nat-traversal.md."})
 final class NatTestCommand extends Verb {
     @Option(names = "--matrix", paramLabel = "quick|full", description = "quick (4 cells, default) or full (every NAT pair, double NAT)")
     String matrix;
-    @Option(names = "--turn", paramLabel = "coturn|none", description = "coturn (default): STUN + TURN; none: STUN only")
+    @Option(names = "--turn", paramLabel = "meshwire|coturn|none",
+            description = "meshwire (default): the coordinator's own STUN + TURN; coturn: STUN + coturn's TURN; none: STUN only")
     String turn;
     @Option(names = "--only", paramLabel = "CELL,...", split = ",", description = "run only these cells")
     List<String> only;

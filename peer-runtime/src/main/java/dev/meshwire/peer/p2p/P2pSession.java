@@ -680,8 +680,32 @@ final class P2pSession {
         if ("relay".equals(attr(local, "candidateType")) && !"unknown".equals(attr(local, "relayProtocol"))) {
             localProtocol = attr(local, "relayProtocol");
         }
-        return new CandidatePair(attr(local, "candidateType"), localProtocol,
-                attr(remote, "candidateType"), attr(remote, "protocol"));
+        String remoteType = attr(remote, "candidateType");
+        if ("prflx".equals(remoteType) && isSignalledRelay(all, remote)) remoteType = "relay";
+        return new CandidatePair(attr(local, "candidateType"), localProtocol, remoteType, attr(remote, "protocol"));
+    }
+
+    /**
+     * Whether a peer-reflexive remote candidate is really the peer's TURN relay address. When a check from the
+     * peer's relayed address reaches us before its relay candidate was trickled (or an address-filtering NAT only
+     * admits the TURN server's address, which STUN and TURN share), ICE learns that address as prflx, and the path
+     * would read "direct prflx" while every packet goes through TURN. The trickled relay candidate with the same
+     * address and port, present in the same report once it arrived, names it.
+     */
+    static boolean isSignalledRelay(Map<String, RTCStats> all, RTCStats remote) {
+        String address = address(remote);
+        String port = attr(remote, "port");
+        for (RTCStats s : all.values()) {
+            if (s.getType() != RTCStatsType.REMOTE_CANDIDATE || s == remote) continue;
+            if ("relay".equals(attr(s, "candidateType")) && address.equals(address(s)) && port.equals(attr(s, "port"))) return true;
+        }
+        return false;
+    }
+
+    /** A candidate's IP: {@code address} in current stats, {@code ip} in older ones. */
+    private static String address(RTCStats s) {
+        String a = attr(s, "address");
+        return "unknown".equals(a) ? attr(s, "ip") : a;
     }
 
     private static String attr(RTCStats s, String name) {
