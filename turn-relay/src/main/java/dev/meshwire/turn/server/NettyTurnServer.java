@@ -160,7 +160,13 @@ public final class NettyTurnServer implements TurnServer {
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, datagramReads())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(4 << 20, 8 << 20))
-                .handler(new UdpListenerHandler(dispatcher, batch, errors));
+                // a fresh handler per bind: with port 0 a TCP clash makes the loop below bind UDP again
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new UdpListenerHandler(dispatcher, batch, errors));
+                    }
+                });
         ServerBootstrap tcp = streamBootstrap(null, dispatcher, batch, errors);
         int attempts = config.port() == 0 ? PORT_ATTEMPTS : 1;
         for (int i = 0; ; i++) {
