@@ -3,7 +3,10 @@
 # (the order alternates each round), driven by the same client: coturn's turnutils_uclient with TURN REST
 # credentials (-W secret), 50 clients (-m 50), 1 KiB messages (-l 1024), no RTCP allocations (-c), each client
 # relaying to turnutils_peer (an echo peer on 127.0.0.1) and back. Cases: "flat" (-z 0: every client sends as fast
-# as the client loop turns) and "paced" (-z 20, uclient's default: 50 msg/s per client), over UDP and TCP (-t).
+# as the client loop turns), "paced" (-z 20, uclient's default: 50 msg/s per client), and "zN" (-z N: one message every
+# N ms per client, for RATE_SECONDS; z4 offers 12,500 msg/s each way, z2 25,000), over UDP and TCP (-t). Flat out
+# neither server keeps 0 % loss on a 2-CPU machine where client, echo peer and server share the cores; the zN cases
+# show the highest rate each holds at 0 % loss.
 #
 # Per run: relayed msg/s each way (client->peer counted where the client sends, peer->client where it receives;
 # steady state from uclient's once-a-second counters, so the connect phase and the end-of-run wait for lost packets
@@ -12,7 +15,7 @@
 # machine's load average. Medians over the rounds go to the summary; every run is kept in the JSON.
 #
 # Usage: bench/turn-bench.sh [rounds=3]
-#   TRANSPORTS="udp tcp"  CASES="flat paced"  FLAT_N=2000  PACED_N=400   (messages per client)
+#   TRANSPORTS="udp tcp"  CASES="flat paced z4 z2"  FLAT_N=2000  PACED_N=400   (messages per client)  RATE_SECONDS=8
 #   SERVERS="coturn meshwire" (one of them alone to try the script)
 #   SKIP_BUILD=1 reuses peer-runtime/target/meshwire.jar; MVN_ARGS="-o" builds offline
 #   MESHWIRE_JAVA_OPTS: JVM options of the meshwire server; PROFILE=1 records a JFR profile of it and writes the
@@ -24,7 +27,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ROUNDS="${1:-3}"
 TRANSPORTS="${TRANSPORTS:-udp tcp}"
-CASES="${CASES:-flat paced}"
+CASES="${CASES:-flat paced z4 z2}"
+RATE_SECONDS="${RATE_SECONDS:-8}"
 SERVERS="${SERVERS:-coturn meshwire}"
 FLAT_N="${FLAT_N:-2000}"
 PACED_N="${PACED_N:-400}"
@@ -110,7 +114,12 @@ sleep 0.5
 run_one() {
   local server=$1 kase=$2 transport=$3 round=$4 port pid z n tflag=()
   if [ "$server" = coturn ]; then port=$COTURN_PORT; pid=$COTURN_PID; else port=$MESHWIRE_PORT; pid=$MESHWIRE_PID; fi
-  if [ "$kase" = flat ]; then z=0; n=$FLAT_N; else z=20; n=$PACED_N; fi
+  case "$kase" in
+    flat) z=0; n=$FLAT_N ;;
+    paced) z=20; n=$PACED_N ;;
+    z*) z=${kase#z}; n=$((RATE_SECONDS * 1000 / z)) ;;   # paced at one message every z ms per client
+    *) echo "turn-bench: unknown case $kase" >&2; exit 2 ;;
+  esac
   [ "$round" = warmup ] && n=$((n / 4))
   [ "$transport" = tcp ] && tflag=(-t)
   local log="$WORK/run-$server-$kase-$transport-$round.log"
