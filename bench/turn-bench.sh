@@ -4,7 +4,8 @@
 # credentials (-W secret), 50 clients (-m 50), 1 KiB messages (-l 1024), no RTCP allocations (-c), each client
 # relaying to turnutils_peer (an echo peer on 127.0.0.1) and back. Cases: "flat" (-z 0: every client sends as fast
 # as the client loop turns), "paced" (-z 20, uclient's default: 50 msg/s per client), and "zN" (-z N: one message every
-# N ms per client, for RATE_SECONDS; z4 offers 12,500 msg/s each way, z2 25,000), over UDP and TCP (-t). Flat out
+# N ms per client, for RATE_SECONDS; z4 asks for 12,500 msg/s each way and z2 for 25,000, of which uclient's own timer
+# delivers about 7,700 and 15,000 on a 2-CPU machine: the rates are measured, not assumed), over UDP and TCP (-t). Flat out
 # neither server keeps 0 % loss on a 2-CPU machine where client, echo peer and server share the cores; the zN cases
 # show the highest rate each holds at 0 % loss.
 #
