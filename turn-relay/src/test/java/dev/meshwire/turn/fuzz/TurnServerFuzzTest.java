@@ -11,6 +11,7 @@ import dev.meshwire.turn.PeerPolicy;
 import dev.meshwire.turn.RestCredentials;
 import dev.meshwire.turn.TurnConfig;
 import dev.meshwire.turn.TurnServer;
+import dev.meshwire.turn.server.Conditions;
 import dev.meshwire.turn.TurnStats;
 import dev.meshwire.turn.fuzz.Outcomes.Refused;
 import java.io.IOException;
@@ -253,16 +254,10 @@ class TurnServerFuzzTest {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
+    /** Waits on the module's {@link Conditions} and prints the time waited (the fuzz report quotes it). */
     private void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long start = System.nanoTime();
-        long deadline = start + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("waited " + WAIT.toSeconds() + " s for " + what + "; now " + (server == null ? "" : server.stats())
-                        + ", " + openDescriptors() + " descriptors");
-            }
-            Thread.sleep(100);
-        }
-        System.out.printf("waited %,d ms for %s%n", (System.nanoTime() - start) / 1_000_000, what);
+        long ms = Conditions.await(WAIT, () -> what + "; now " + (server == null ? "" : server.stats()) + ", "
+                + openDescriptors() + " descriptors", condition);
+        System.out.printf("waited %,d ms for %s%n", ms, what);
     }
 }
