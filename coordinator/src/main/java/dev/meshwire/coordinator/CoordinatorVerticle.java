@@ -16,6 +16,7 @@ import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.p2p.SignalForwarder;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
 import dev.meshwire.coordinator.queue.QueueService;
+import dev.meshwire.coordinator.relay.ReceiptForwarder;
 import dev.meshwire.coordinator.relay.Relay;
 import dev.meshwire.coordinator.session.Session;
 import dev.meshwire.coordinator.session.SessionSettings;
@@ -65,6 +66,7 @@ final class CoordinatorVerticle extends VerticleBase {
         MeshAuthority authority = new MeshAuthority(ledger, clock);
         Moderation moderation = new Moderation(ledger, presence, metrics, clock);
         queue = new QueueService(vertx, store, config.queue(), metrics, clock);
+        queue.receipts(new ReceiptForwarder(presence));
         queue.start();
         Relay relay = new Relay(queue, metrics, clock);
         AdmissionLimits limits = config.admission();

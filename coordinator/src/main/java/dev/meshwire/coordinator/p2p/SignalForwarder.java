@@ -11,7 +11,8 @@ import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frames;
 
 /**
- * Forwards WebRTC signaling between two <em>online</em> members of one mesh. Kicked and banned keys
+ * Forwards WebRTC signaling, and the relay-path {@code peer_ping}/{@code peer_pong} round trip, between two
+ * <em>online</em> members of one mesh. Kicked and banned keys
  * have no connection, so they can neither send nor receive signaling. The origin ({@code mesh},
  * {@code from}) is set from the authenticated connection, never taken from the frame.
  *
@@ -71,7 +72,10 @@ public final class SignalForwarder {
         String type = s.type();
         if (!Hex.isHex(s.to(), 64)) throw invalid(type + ": field 'to' must be a full public key (64 lowercase hex)");
         if (s.to().equals(from)) throw invalid(type + ": cannot signal yourself");
-        if (!Hex.isHex(s.sessionId(), 32)) throw invalid(type + ": field 'sessionId' must be 32 lowercase hex characters");
+        if (!Hex.isHex(s.sessionId(), 32)) {
+            String field = s instanceof Frames.PeerPing || s instanceof Frames.PeerPong ? "nonce" : "sessionId";
+            throw invalid(type + ": field '" + field + "' must be 32 lowercase hex characters");
+        }
         if (s instanceof Frames.P2pOffer o) {
             checkSigned(meshId, from, s, "offer", o.sdp(), o.signature());
         } else if (s instanceof Frames.P2pAnswer a) {

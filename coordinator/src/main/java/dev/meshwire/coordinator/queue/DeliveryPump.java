@@ -37,8 +37,11 @@ public final class DeliveryPump {
     private boolean waitingForRoom;
     private final String claimId = "c_" + Hex.encode(Sodium.randomBytes(12));
     private final String deliverPrefix;
-    /** messageId → System.nanoTime() of the push. */
-    private final Map<String, Long> inflight = new LinkedHashMap<>();
+    /** A pushed, unacknowledged row: when it was pushed, and whose it is (for the sender's receipt). */
+    private record Pushed(long atNanos, String sender, String clientMessageId) {}
+
+    /** messageId → the push. */
+    private final Map<String, Pushed> inflight = new LinkedHashMap<>();
     private boolean claiming;
     private boolean more;
     private boolean wokenWhileClaiming;
@@ -84,11 +87,16 @@ public final class DeliveryPump {
     /**
      * The recipient acknowledged {@code messageId}. Applied to the store (batched) even when this pump did
      * not push it (e.g. pushed to an earlier connection): the store only marks rows addressed to this member.
+     * When this pump pushed it, the sender learns it from a receipt: the row it claimed for this recipient
+     * names the sender, so an ack can only ever produce a receipt for a message this member was sent.
      */
     public void onAck(String messageId) {
         if (stopped) return;
-        Long sent = inflight.remove(messageId);
-        if (sent != null) queue.metrics().ackLatency(System.nanoTime() - sent);
+        Pushed sent = inflight.remove(messageId);
+        if (sent != null) {
+            queue.metrics().ackLatency(System.nanoTime() - sent.atNanos());
+            queue.receipt(meshId, sent.sender(), recipient, messageId, sent.clientMessageId());
+        }
         queue.ack(new Queued.AckRef(meshId, recipient, messageId));
         claimMore();
     }
@@ -98,8 +106,8 @@ public final class DeliveryPump {
         if (stopped) return;
         cursor = 0;
         long cutoff = System.nanoTime() - queue.settings().lease().toNanos();
-        for (Iterator<Long> it = inflight.values().iterator(); it.hasNext(); ) {
-            if (it.next() <= cutoff) it.remove();
+        for (Iterator<Pushed> it = inflight.values().iterator(); it.hasNext(); ) {
+            if (it.next().atNanos() <= cutoff) it.remove();
         }
         wake();
     }
@@ -144,7 +152,7 @@ public final class DeliveryPump {
             for (Queued.Message m : rows) {
                 if (m.attempts() > 1) queue.metrics().queueRedelivered();
                 queue.metrics().relayed();
-                inflight.put(m.messageId(), t);
+                inflight.put(m.messageId(), new Pushed(t, m.sender(), m.clientMessageId()));
                 cursor = Math.max(cursor, m.seq());
                 String deliver = deliverPrefix + quote(m.messageId()) + ",\"envelope\":" + m.envelopeJson() + '}';
                 largestPushed = Math.max(largestPushed, deliver.length());

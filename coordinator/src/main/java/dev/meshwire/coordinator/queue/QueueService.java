@@ -40,6 +40,7 @@ public final class QueueService {
     private final CoordinatorMetrics metrics;
     private final Clock clock;
     private final Map<String, DeliveryPump> pumps = new HashMap<>();
+    private DeliveryReceipts receipts = DeliveryReceipts.NONE;
 
     private record PendingEnqueue(Queued.Enqueue request, Promise<Queued.Result> promise) {}
 
@@ -74,6 +75,21 @@ public final class QueueService {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /** Who hears about acknowledged rows (the senders' receipts). Set once, before members connect. */
+    public void receipts(DeliveryReceipts receipts) {
+        this.receipts = receipts;
+    }
+
+    /** A pump saw {@code recipient} acknowledge a row it pushed. */
+    void receipt(String meshId, String sender, String recipient, String messageId, String clientMessageId) {
+        try {
+            receipts.acknowledged(meshId, sender, recipient, messageId, clientMessageId, now());
+        } catch (RuntimeException e) {
+            // A receipt is a courtesy to the sender; it must never break the recipient's ack path.
+            LOG.warn("receipt for {} could not be sent: {}", messageId, e.toString());
+        }
     }
 
     public QueueSettings settings() {

@@ -36,6 +36,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Frames.P2pAnswer.class, name = "p2p_answer"),
     @JsonSubTypes.Type(value = Frames.P2pCandidate.class, name = "p2p_candidate"),
     @JsonSubTypes.Type(value = Frames.P2pClose.class, name = "p2p_close"),
+    @JsonSubTypes.Type(value = Frames.PeerPing.class, name = "peer_ping"),
+    @JsonSubTypes.Type(value = Frames.PeerPong.class, name = "peer_pong"),
+    @JsonSubTypes.Type(value = Frames.Receipt.class, name = "receipt"),
     @JsonSubTypes.Type(value = Frames.MeshSync.class, name = "mesh_sync"),
     @JsonSubTypes.Type(value = Frames.SystemEvent.class, name = "system"),
     @JsonSubTypes.Type(value = Frames.StateSync.class, name = "state_sync"),
@@ -48,7 +51,7 @@ public sealed interface Frame permits Frames.Challenge, Frames.Hello, Frames.Joi
         Frames.Ack, Frames.Deliver, Frames.ClientAck, Frames.ListPeers, Frames.Peers, Frames.PeerJoined,
         Frames.PeerLeft, Frames.Kick, Frames.Ban, Frames.Unban, Frames.ListBans, Frames.Bans, Frames.Leave,
         Frames.Ok, Frames.Error, Frames.Ping, Frames.Pong, Frames.P2pSignal, Frames.MeshSync, Frames.SystemEvent,
-        Frames.StateSync, Frames.Revoke, Frames.SetRole, Frames.SetExpiry, Frames.Rename {
+        Frames.StateSync, Frames.Revoke, Frames.SetRole, Frames.SetExpiry, Frames.Rename, Frames.Receipt {
 
     /** The wire name, e.g. {@code "hello_ack"}. Serialized as the {@code type} property. */
     String type();

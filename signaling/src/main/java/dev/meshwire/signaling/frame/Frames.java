@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Every frame of protocol version 1. Client → coordinator: hello, join, send, client_ack,
  * list_peers, kick, ban, unban, list_bans, leave, ping, pong. Coordinator → client: challenge,
- * hello_ack, ack, deliver, peers, peer_joined, peer_left, bans, ok, error, ping, pong. Both ways
- * (forwarded between members): p2p_offer, p2p_answer, p2p_candidate, p2p_close.
+ * hello_ack, ack, deliver, receipt, peers, peer_joined, peer_left, bans, ok, error, ping, pong. Both ways
+ * (forwarded between members): p2p_offer, p2p_answer, p2p_candidate, p2p_close, peer_ping, peer_pong.
  *
  * <p>Fields are validated by the coordinator's handlers, not here, so that a bad frame can be
  * answered with a precise {@code error} instead of a generic parse failure.
@@ -156,7 +156,7 @@ public final class Frames {
      * docs/p2p.md). A client sends it with {@code mesh} and {@code from} absent; the coordinator fills
      * both from the authenticated connection (never from the client's frame) before forwarding.
      */
-    public sealed interface P2pSignal extends Frame permits P2pOffer, P2pAnswer, P2pCandidate, P2pClose {
+    public sealed interface P2pSignal extends Frame permits P2pOffer, P2pAnswer, P2pCandidate, P2pClose, PeerPing, PeerPong {
         String mesh();
 
         String from();
@@ -196,6 +196,46 @@ public final class Frames {
         public String type() { return "p2p_close"; }
 
         public P2pClose withOrigin(String mesh, String from) { return new P2pClose(mesh, from, to, sessionId, reason); }
+    }
+
+    /**
+     * A round trip to another member through the coordinator ({@code meshwire ping} over the relay path):
+     * forwarded like the other signaling frames (origin stamped, online members only, same rate limits).
+     * {@code nonce} is 32 random lowercase hex characters; the recipient's daemon answers at once with a
+     * {@link PeerPong} carrying the same nonce. Unsigned: it proves only that the coordinator and the
+     * peer's daemon answer, which is what a ping claims.
+     */
+    public record PeerPing(String mesh, String from, String to, String nonce) implements P2pSignal {
+        public String type() { return "peer_ping"; }
+
+        /** Signaling frames are keyed by a 32-hex id; for a ping that is the nonce. */
+        @Override
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String sessionId() { return nonce; }
+
+        public PeerPing withOrigin(String mesh, String from) { return new PeerPing(mesh, from, to, nonce); }
+    }
+
+    /** The answer to a {@link PeerPing}: the same {@code nonce}, sent back to the pinger. */
+    public record PeerPong(String mesh, String from, String to, String nonce) implements P2pSignal {
+        public String type() { return "peer_pong"; }
+
+        @Override
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public String sessionId() { return nonce; }
+
+        public PeerPong withOrigin(String mesh, String from) { return new PeerPong(mesh, from, to, nonce); }
+    }
+
+    /**
+     * Coordinator → the original sender of a queued message: the recipient's daemon acknowledged it
+     * ({@code client_ack}: it verified and stored the message). {@code messageId} and
+     * {@code clientMessageId} are those of the sender's {@code send}/{@code ack}; {@code to} is the
+     * recipient's public key; {@code at} is epoch ms when the coordinator received the ack. Sent only to
+     * connections that advertised the {@code receipts} feature; not stored (docs/protocol.md §5).
+     */
+    public record Receipt(String mesh, String messageId, String clientMessageId, String to, long at) implements Frame {
+        public String type() { return "receipt"; }
     }
 
     // ---- mesh state (docs/protocol.md §6 "Mesh state") ----
