@@ -25,7 +25,8 @@ public final class ExitCodes {
             case PeerException.NO_MESHES, PeerException.UNKNOWN_MESH, PeerException.UNKNOWN_PEER,
                     PeerException.UNKNOWN_MESSAGE, PeerException.UNKNOWN_INBOX_MESSAGE -> NOT_FOUND;
             case PeerException.NOT_REQUEUEABLE -> CONFLICT;
-            case PeerException.PEER_OFFLINE, PeerException.NO_ONLINE_PEERS, PeerException.COORDINATOR_UNREACHABLE -> UNREACHABLE;
+            case PeerException.PEER_OFFLINE, PeerException.NO_ONLINE_PEERS, PeerException.COORDINATOR_UNREACHABLE,
+                    PeerException.NO_REPLY, PeerException.NO_PEER_PING, PeerException.NO_DIRECT_PATH -> UNREACHABLE;
             case PeerException.DAEMON_UNAVAILABLE -> NO_DAEMON;
             default -> FAILED;
         };

@@ -150,25 +150,6 @@ final class Render {
         return sb.toString();
     }
 
-    /** One line per round: {@code pong from bob (ab12cd34ef56) via direct host in 0.41 ms}. */
-    static String ping(JsonNode r) {
-        StringBuilder sb = new StringBuilder();
-        String who = who(r.path("peer"));
-        for (JsonNode x : r.path("replies")) {
-            String via = x.path("via").asText();
-            if (x.hasNonNull("error")) {
-                sb.append(String.format("%d: no reply from %s via %s: %s%n", x.path("seq").asInt(), who, via, x.get("error").asText()));
-            } else if (x.hasNonNull("rttMs")) {
-                sb.append(String.format("%d: pong from %s via %s in %.2f ms%n", x.path("seq").asInt(), who, via, x.get("rttMs").asDouble()));
-            } else {
-                sb.append(String.format("%d: %s reachable via relay (coordinator round trip %s); %s%n", x.path("seq").asInt(), who,
-                        x.hasNonNull("coordinatorRttMs") ? String.format("%.2f ms", x.get("coordinatorRttMs").asDouble()) : "unknown",
-                        x.path("note").asText()));
-            }
-        }
-        return sb.toString();
-    }
-
     static String who(JsonNode x) {
         String name = x.path("name").isTextual() ? x.path("name").asText() : null;
         return (name != null ? name + " (" + shortKey(x.path("pubkey").asText()) + ")" : shortKey(x.path("pubkey").asText()));

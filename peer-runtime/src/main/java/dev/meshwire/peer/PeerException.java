@@ -37,6 +37,12 @@ public class PeerException extends RuntimeException {
     public static final String NOT_REQUEUEABLE = "not_requeueable";
     /** An inbox row id that does not exist. */
     public static final String UNKNOWN_INBOX_MESSAGE = "unknown_inbox_message";
+    /** {@code ping}: the peer did not answer a round in time (a lost round; the verb fails when every round is lost). */
+    public static final String NO_REPLY = "no_reply";
+    /** {@code ping}: the peer's daemon does not answer {@code peer_ping} (an older version), so the relay path cannot be timed. */
+    public static final String NO_PEER_PING = "no_peer_ping";
+    /** {@code ping --until-direct}: no reply came over a direct channel before the deadline. */
+    public static final String NO_DIRECT_PATH = "no_direct_path";
 
     private final String code;
     private final List<String> candidates;

@@ -263,6 +263,8 @@ public final class CoordinatorLink implements AutoCloseable {
             // liveness already updated through lastFrameAt
         } else if (frame instanceof Frames.P2pSignal sig) {
             listener.onP2pSignal(this, sig);
+        } else if (frame instanceof Frames.Receipt r) {
+            listener.onReceipt(this, r);
         } else if (frame instanceof Frames.Error e) {
             onError(e);
         } else if (frame instanceof Frames.Ack a) {
@@ -306,9 +308,17 @@ public final class CoordinatorLink implements AutoCloseable {
         }
     }
 
+    /**
+     * What this daemon declares in {@code capabilities.features}: {@code receipts} (send it {@code receipt}
+     * frames) and {@code peer_ping} (it answers {@code peer_ping}); plus {@code p2p} when direct channels are on.
+     */
+    public static final String FEATURE_RECEIPTS = "receipts";
+    public static final String FEATURE_PEER_PING = "peer_ping";
+    private static final List<String> FEATURES = List.of(FEATURE_RECEIPTS, FEATURE_PEER_PING);
+    private static final List<String> FEATURES_P2P = List.of("p2p", FEATURE_RECEIPTS, FEATURE_PEER_PING);
+
     private void answerChallenge(Frames.Challenge c) {
-        Frames.Capabilities caps = p2pCapable ? new Frames.Capabilities(true, 256 * 1024, List.of("p2p"))
-                : Frames.Capabilities.relayOnly(256 * 1024);
+        Frames.Capabilities caps = new Frames.Capabilities(p2pCapable, 256 * 1024, p2pCapable ? FEATURES_P2P : FEATURES);
         Frame answer;
         Invite inv = joinInvite;
         if (inv != null) {

@@ -32,5 +32,8 @@ public interface LinkListener {
     /** A p2p signaling frame forwarded by the coordinator ({@code mesh} and {@code from} set by it). */
     default void onP2pSignal(CoordinatorLink link, Frames.P2pSignal signal) {}
 
+    /** The coordinator's {@code receipt}: a recipient acknowledged one of our relayed messages. */
+    default void onReceipt(CoordinatorLink link, Frames.Receipt receipt) {}
+
     default void onState(CoordinatorLink link, LinkState state, String detail) {}
 }

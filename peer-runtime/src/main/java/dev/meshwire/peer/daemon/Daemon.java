@@ -25,6 +25,7 @@ import dev.meshwire.peer.outbox.DurableOutbox;
 import dev.meshwire.peer.outbox.Outbox;
 import dev.meshwire.peer.outbox.OutboxEndpoints;
 import dev.meshwire.peer.outbox.OutboxStore;
+import dev.meshwire.peer.outbox.ReceiptRecorder;
 import dev.meshwire.peer.p2p.DirectRegistry;
 import dev.meshwire.peer.p2p.NativeWebRtc;
 import dev.meshwire.peer.p2p.P2pMetrics;
@@ -146,7 +147,8 @@ public final class Daemon implements RunningDaemon {
             events.publish(new DaemonEvent(DaemonEvent.MEMBER_REMOVED, IpcClient.map("mesh", roster.replica().meshName(),
                     "name", name, "pubkey", pubkey, "status", status, "reason", reason)));
         });
-        MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, states, events, direct);
+        MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, states, events, direct,
+                new ReceiptRecorder(outboxStore, events));
         connector.connectAllStored();
         // Expiry is enforced by the clock too: every check asks activeAt(now); this tick tears down channels.
         vertx.setPeriodic(1_000, t -> vertx.executeBlocking(() -> {

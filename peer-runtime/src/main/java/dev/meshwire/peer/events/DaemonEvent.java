@@ -4,7 +4,7 @@ import java.util.Map;
 
 /**
  * One event on the SSE stream. {@code type} is the SSE {@code event:} name ({@code message},
- * {@code peer_joined}, {@code peer_left}, {@code link}, {@code mesh_event}, {@code member_removed});
+ * {@code peer_joined}, {@code peer_left}, {@code link}, {@code mesh_event}, {@code member_removed}, {@code delivered});
  * {@code data} is serialized as the JSON {@code data:} line. docs/ipc.md lists the shapes.
  */
 public record DaemonEvent(String type, Map<String, Object> data) {
@@ -16,4 +16,6 @@ public record DaemonEvent(String type, Map<String, Object> data) {
     public static final String MESH_EVENT = "mesh_event";
     /** A key stopped being an active member (banned, revoked, left, expired): its direct channels were torn down. */
     public static final String MEMBER_REMOVED = "member_removed";
+    /** The recipient's daemon acknowledged a relayed copy of one of our messages (the coordinator's receipt). */
+    public static final String DELIVERED = "delivered";
 }

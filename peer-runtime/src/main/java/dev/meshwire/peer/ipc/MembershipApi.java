@@ -18,7 +18,7 @@ public interface MembershipApi {
      * coordinator's round trip is measured and a direct connect is started); stops after the first
      * direct reply, as {@code tailscale ping} does.
      */
-    Map<String, Object> ping(String mesh, String peer, int count);
+    dev.meshwire.peer.ipc.api.PingReply ping(String mesh, String peer, int count);
 
     /** Replaces the mesh's coordinator link with a fresh one (e.g. after a kick) and waits for it. */
     Map<String, Object> reconnect(String mesh);

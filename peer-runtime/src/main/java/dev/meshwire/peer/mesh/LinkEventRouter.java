@@ -12,6 +12,7 @@ import dev.meshwire.peer.meshstate.DeliveryGate;
 import dev.meshwire.peer.meshstate.MeshReplica;
 import dev.meshwire.peer.meshstate.MeshRoster;
 import dev.meshwire.peer.outbox.DrainWorker;
+import dev.meshwire.peer.outbox.ReceiptRecorder;
 import dev.meshwire.peer.p2p.DirectRegistry;
 import dev.meshwire.peer.transport.CoordinatorRelayTransport;
 import dev.meshwire.signaling.frame.Frames;
@@ -42,12 +43,16 @@ final class LinkEventRouter implements LinkListener {
     private final DirectRegistry direct;
     private final MeshRoster roster;
     private final DeliveryGate<Frames.Deliver> gate;
+    private final ReceiptRecorder receipts;
+    private final RelayPings pings;
     private volatile CoordinatorLink link;
     private int resyncFailures; // worker queue only
     private boolean resyncScheduled; // worker queue only
 
     LinkEventRouter(String meshName, Supplier<MeshSession> session, Vertx vertx, InboundProcessor inbound, DrainWorker drain,
-                    EventBus events, DirectRegistry direct, MeshRoster roster) {
+                    EventBus events, DirectRegistry direct, MeshRoster roster, ReceiptRecorder receipts, RelayPings pings) {
+        this.receipts = receipts;
+        this.pings = pings;
         this.meshName = meshName;
         this.session = session;
         this.vertx = vertx;
@@ -191,7 +196,25 @@ final class LinkEventRouter implements LinkListener {
             }
             return;
         }
+        if (signal instanceof Frames.PeerPing ping) {
+            // Answered at once, on the event loop: the round trip measures the relay path, not our worker queue.
+            if (ping.from() != null) l.sendFrame(new Frames.PeerPong(null, null, ping.from(), ping.nonce()));
+            return;
+        }
+        if (signal instanceof Frames.PeerPong pong) {
+            pings.pong(pong.from(), pong.nonce());
+            return;
+        }
         direct.signal(l.meshId(), signal);
+    }
+
+    @Override
+    public void onReceipt(CoordinatorLink l, Frames.Receipt r) {
+        // JDBC blocks: off the event loop, ordered with this mesh's other outbox/inbox work.
+        vertx.executeBlocking(() -> {
+            receipts.record(l.meshId(), meshName, r);
+            return null;
+        }, true);
     }
 
     @Override

@@ -183,8 +183,8 @@ public final class Membership implements MembershipApi {
     }
 
     @Override
-    public Map<String, Object> ping(String mesh, String peer, int count) {
-        return new PeerPinger(meshes.select(mesh), direct).ping(peer, count);
+    public dev.meshwire.peer.ipc.api.PingReply ping(String mesh, String peer, int count) {
+        return new PeerPinger(meshes.select(mesh), direct, connector.pings()).ping(peer, count);
     }
 
     @Override

@@ -13,6 +13,7 @@ import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.meshstate.MeshRoster;
 import dev.meshwire.peer.meshstate.MeshStates;
 import dev.meshwire.peer.outbox.DrainWorker;
+import dev.meshwire.peer.outbox.ReceiptRecorder;
 import dev.meshwire.peer.p2p.DirectRegistry;
 import dev.meshwire.signaling.crypto.BoxCipher;
 import dev.meshwire.signaling.crypto.Identity;
@@ -43,10 +44,12 @@ public final class MeshConnector {
     private final MeshStates states;
     private final EventBus events;
     private final DirectRegistry direct;
+    private final ReceiptRecorder receipts;
+    private final RelayPings pings = new RelayPings();
     private final Set<MeshRoster> announced = ConcurrentHashMap.newKeySet();
 
     public MeshConnector(Vertx vertx, LinkSettings settings, MeshStore store, JoinedMeshes meshes, InboundProcessor inbound,
-                         DrainWorker drain, MeshStates states, EventBus events, DirectRegistry direct) {
+                         DrainWorker drain, MeshStates states, EventBus events, DirectRegistry direct, ReceiptRecorder receipts) {
         this.vertx = vertx;
         this.settings = settings;
         this.store = store;
@@ -56,6 +59,12 @@ public final class MeshConnector {
         this.states = states;
         this.events = events;
         this.direct = direct;
+        this.receipts = receipts;
+    }
+
+    /** The relay-path pings in flight (shared by every mesh's link: nonces are random). */
+    RelayPings pings() {
+        return pings;
     }
 
     public MeshStates states() {
@@ -82,7 +91,8 @@ public final class MeshConnector {
         AtomicReference<MeshSession> holder = new AtomicReference<>();
         MeshRoster roster = states.open(cfg);
         announce(roster);
-        LinkEventRouter router = new LinkEventRouter(cfg.name(), holder::get, vertx, inbound, drain, events, direct, roster);
+        LinkEventRouter router = new LinkEventRouter(cfg.name(), holder::get, vertx, inbound, drain, events, direct, roster,
+                receipts, pings);
         router.onPinned(() -> {
             // Trust on first use (v1 invite): the pin goes into mesh.json once the mesh is on disk.
             MeshSession s = holder.get();

@@ -1,5 +1,6 @@
 package dev.meshwire.peer.mesh;
 
+import dev.meshwire.peer.meshstate.PeerLookup;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
@@ -131,9 +132,7 @@ public final class MeshStateOps implements MeshStateApi {
     /** An active member other than self (the coordinator re-checks roles and targets). */
     private static Frames.PeerInfo target(MeshSession s, String peer, String what) {
         if (peer == null || peer.isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "name a member");
-        Frames.PeerInfo t = s.roster().resolveOne(peer, false);
-        if (t.pubkey().equals(s.selfPubkey())) throw new PeerException(PeerException.BAD_REQUEST, "refusing to " + what + " yourself");
-        return t;
+        return s.roster().resolve(peer, PeerLookup.other(what));
     }
 
     private static String detail(Frame answer) {

@@ -7,6 +7,7 @@ import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.ModerationApi;
 import dev.meshwire.peer.meshstate.Member;
 import dev.meshwire.signaling.meshstate.MemberEntry;
+import dev.meshwire.peer.meshstate.PeerLookup;
 import dev.meshwire.peer.outbox.TargetResolver;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
@@ -44,10 +45,7 @@ public final class Moderation implements ModerationApi {
             }
             target = TargetResolver.resolveOne(peer, banned, s.selfPubkey(), false);
         } else {
-            target = s.roster().resolveOne(peer, false);
-            if (target.pubkey().equals(s.selfPubkey())) {
-                throw new PeerException(PeerException.BAD_REQUEST, "refusing to " + op + " yourself");
-            }
+            target = s.roster().resolve(peer, PeerLookup.other(op));
         }
         String id = s.link().nextId();
         Frame req = switch (op) {

@@ -112,15 +112,47 @@ public final class MeshRoster {
         return out;
     }
 
-    /** Resolves a name, a ≥ 8-hex prefix or a full key among the active members, online or not. */
-    public Frames.PeerInfo resolveOne(String to, boolean refuseSelf) {
+    /**
+     * The one resolver of what a user typed, for every verb ({@code send}, {@code ping}, {@code kick}, ...): a
+     * display name (exact, then any case), a public key prefix of at least 8 hex characters, or a full key (any
+     * case), among the active members, online or not. Refusals: {@code unknown_peer} (listing every other
+     * member; a banned, revoked or expired key is named as such), {@code ambiguous_peer} (listing the
+     * candidates), yourself when {@code how} refuses it.
+     */
+    public Frames.PeerInfo resolve(String to, PeerLookup how) {
+        String t = to == null ? "" : to.trim();
+        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        if (dev.meshwire.signaling.crypto.Hex.isHex(lower, 64)) {
+            if (lower.equals(self)) return checkSelf(to, how, info(entry(self).orElse(null), lower));
+            Frames.PeerInfo known = peer(lower);
+            if (known != null) return known;
+            Optional<MemberEntry> e = entry(lower);
+            if (e.isPresent()) {
+                throw new PeerException(PeerException.UNKNOWN_PEER, "'" + to + "' is not an active member of mesh '"
+                        + replica.meshName() + "' (" + (e.get().expiredAt(clock.getAsLong()) ? Member.EXPIRED : e.get().status()) + ")");
+            }
+            if (how.acceptUnknownKey()) return new Frames.PeerInfo(lower, null, "member", false, null, null);
+        }
         requireKnown("cannot resolve '" + to + "'");
+        Frames.PeerInfo p;
         try {
-            return TargetResolver.resolveOne(to, active(), self, refuseSelf);
+            p = TargetResolver.resolveOne(to, active(), self, false);
         } catch (PeerException unknown) {
             if (!PeerException.UNKNOWN_PEER.equals(unknown.code())) throw unknown;
             throw removed(to).orElse(unknown);
         }
+        return checkSelf(to, how, p);
+    }
+
+    private Frames.PeerInfo checkSelf(String to, PeerLookup how, Frames.PeerInfo p) {
+        if (how.selfCode() != null && p.pubkey().equals(self)) {
+            throw new PeerException(how.selfCode(), "refusing to " + how.verb() + " yourself ('" + to.trim() + "' is you)");
+        }
+        return p;
+    }
+
+    private Frames.PeerInfo info(MemberEntry e, String pubkey) {
+        return e != null ? info(e) : new Frames.PeerInfo(pubkey, null, "member", false, null, null);
     }
 
     /** Says why {@code to} cannot be addressed when it names a banned, revoked or expired key. */

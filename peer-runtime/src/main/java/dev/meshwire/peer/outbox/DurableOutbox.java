@@ -3,10 +3,10 @@ package dev.meshwire.peer.outbox;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.meshstate.PeerLookup;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.transport.RelayLimit;
 import dev.meshwire.signaling.Json;
-import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.crypto.SealedBody;
 import dev.meshwire.signaling.envelope.Body;
@@ -23,7 +23,6 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -249,33 +248,20 @@ public final class DurableOutbox implements Outbox {
     }
 
     /**
-     * A single recipient, resolved among the active members of the verified mesh state, online or not.
-     * A full 64-hex public key the state does not know yet is accepted (a member who joined a moment
-     * ago; the coordinator refuses it later if it is not a member → dead), but never a key the state
-     * knows as banned, revoked or expired.
+     * A single recipient, resolved by the one peer resolver ({@link dev.meshwire.peer.meshstate.MeshRoster#resolve}).
+     * A full public key the state does not know yet is accepted (a member who joined a moment ago; the
+     * coordinator refuses it later if it is not a member → dead), if crypto_box can seal to it.
      */
     private static Frames.PeerInfo resolveOne(MeshSession mesh, String to) {
-        String t = to == null ? "" : to.trim().toLowerCase(Locale.ROOT);
-        if (Hex.isHex(t, 64)) {
-            if (t.equals(mesh.selfPubkey())) {
-                throw new PeerException(PeerException.SELF_SEND, "refusing to send to yourself ('" + to + "' is you)");
-            }
-            Frames.PeerInfo known = mesh.roster().peer(t);
-            if (known != null) return known;
-            var entry = mesh.roster().entry(t);
-            if (entry.isPresent()) {
-                throw new PeerException(PeerException.UNKNOWN_PEER, "'" + to + "' is not an active member of mesh '" + mesh.name()
-                        + "' (" + (entry.get().expiredAt(System.currentTimeMillis()) ? "expired" : entry.get().status()) + ")");
-            }
-            // A key the state does not know yet: it must at least be one crypto_box can seal to.
+        Frames.PeerInfo p = mesh.roster().resolve(to, PeerLookup.SEND);
+        if (p.name() == null && mesh.roster().peer(p.pubkey()) == null) {
             try {
-                mesh.cipher().seal(dev.meshwire.signaling.crypto.PublicKey.fromHex(t), new byte[0]);
+                mesh.cipher().seal(dev.meshwire.signaling.crypto.PublicKey.fromHex(p.pubkey()), new byte[0]);
             } catch (IllegalArgumentException e) {
                 throw badField("to", "is not a valid public key (64 hex characters of an Ed25519 key)");
             }
-            return new Frames.PeerInfo(t, null, "member", false, null, null);
         }
-        return mesh.roster().resolveOne(to, true);
+        return p;
     }
 
     /**

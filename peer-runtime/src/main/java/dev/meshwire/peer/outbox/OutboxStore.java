@@ -2,6 +2,7 @@ package dev.meshwire.peer.outbox;
 
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.home.Sqlite;
+import dev.meshwire.peer.transport.TransportReceipt;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,7 +31,7 @@ import java.util.Set;
  * Blocking: never call from a Vert.x event loop.
  */
 public final class OutboxStore implements AutoCloseable {
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     public enum State {
         PENDING, INFLIGHT, DONE, DEAD, ABORTED;
@@ -40,10 +41,14 @@ public final class OutboxStore implements AutoCloseable {
         public static State of(String s) { return valueOf(s.toUpperCase(Locale.ROOT)); }
     }
 
-    /** A recipient copy as stored. */
+    /**
+     * A recipient copy as stored. {@code doneAt}: the transport took it (the coordinator committed it to its
+     * queue, or the peer acked it on a direct channel). {@code deliveredAt}: the recipient's daemon stored it
+     * (its direct-channel ack, or the coordinator's {@code receipt} of its {@code client_ack}); null until known.
+     */
     public record Copy(long outboxId, String clientMessageId, String meshId, String recipientPubkey, String recipientName,
                        String envelopeJson, State state, int attempts, long nextAttemptAt, String lastError,
-                       String messageId, String ackStatus, Long doneAt) {}
+                       String messageId, String ackStatus, Long doneAt, Long deliveredAt) {}
 
     /** A request row with its copies. */
     public record Request(long id, String clientMessageId, String meshId, String meshName, String destinationKind,
@@ -54,6 +59,17 @@ public final class OutboxStore implements AutoCloseable {
         /** The coordinator message id when there is exactly one copy and it is done. */
         public String messageId() {
             return copies.size() == 1 ? copies.get(0).messageId() : null;
+        }
+
+        /** When the last recipient's daemon stored it, once every copy is known to be delivered; else null. */
+        public Long deliveredAt() {
+            if (copies.isEmpty()) return null;
+            long last = 0;
+            for (Copy c : copies) {
+                if (c.deliveredAt() == null) return null;
+                last = Math.max(last, c.deliveredAt());
+            }
+            return last;
         }
     }
 
@@ -133,6 +149,10 @@ public final class OutboxStore implements AutoCloseable {
             } finally {
                 conn.setAutoCommit(true);
             }
+        }
+        if (version < 2) {
+            // v2: when the recipient's daemon is known to have stored the copy (direct ack or relay receipt).
+            Sqlite.migrate(conn, 2, "ALTER TABLE outbox_copy ADD COLUMN delivered_at INTEGER");
         }
     }
 
@@ -299,7 +319,7 @@ public final class OutboxStore implements AutoCloseable {
                     if (up.executeUpdate() == 1) {
                         claimed.add(new Copy(c.outboxId(), c.clientMessageId(), c.meshId(), c.recipientPubkey(), c.recipientName(),
                                 c.envelopeJson(), State.INFLIGHT, c.attempts() + 1, c.nextAttemptAt(), c.lastError(),
-                                c.messageId(), c.ackStatus(), c.doneAt()));
+                                c.messageId(), c.ackStatus(), c.doneAt(), c.deliveredAt()));
                     }
                 }
             }
@@ -310,11 +330,42 @@ public final class OutboxStore implements AutoCloseable {
         });
     }
 
-    /** The coordinator acked the copy ({@code accepted}, {@code duplicate} or an old coordinator's {@code relayed}). */
+    /**
+     * The transport took the copy: the coordinator acked it ({@code accepted}, {@code duplicate} or an old
+     * coordinator's {@code relayed}), or the peer acked it on a direct channel ({@link TransportReceipt#DELIVERED}, which is
+     * also the delivery: the peer acks after its inbox commit, so {@code delivered_at} is set too).
+     */
     public synchronized void markDone(long outboxId, String recipient, String messageId, String ackStatus, long now) {
+        Long deliveredAt = TransportReceipt.DELIVERED.equals(ackStatus) ? now : null;
         copyTransition(outboxId, recipient, """
-                UPDATE outbox_copy SET state = 'done', coordinator_message_id = ?, ack_status = ?, done_at = ?, last_error = NULL
-                WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'inflight'""", now, messageId, ackStatus, now);
+                UPDATE outbox_copy SET state = 'done', coordinator_message_id = ?, ack_status = ?, done_at = ?, last_error = NULL,
+                  delivered_at = COALESCE(delivered_at, ?)
+                WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'inflight'""", now, messageId, ackStatus, now, deliveredAt);
+    }
+
+    /**
+     * The coordinator's {@code receipt}: the recipient acknowledged the relayed copy of {@code clientMessageId}.
+     * Keyed by the client message id, not the coordinator's message id, because the receipt may be read before
+     * the coordinator's {@code ack} of the same send has been recorded. The first receipt wins; a copy in any
+     * state is marked (a late receipt for a copy being retried still says the recipient has it).
+     *
+     * @return the request, if a copy of it was marked now; empty when unknown or already delivered
+     */
+    public synchronized java.util.Optional<Request> markDelivered(String meshId, String recipient, String clientMessageId, long at) {
+        return tx(() -> {
+            int n;
+            try (PreparedStatement ps = conn.prepareStatement("""
+                    UPDATE outbox_copy SET delivered_at = ?
+                    WHERE recipient_pubkey = ? AND delivered_at IS NULL
+                      AND outbox_id = (SELECT id FROM outbox WHERE client_message_id = ? AND mesh_id = ?)""")) {
+                ps.setLong(1, at);
+                ps.setString(2, recipient);
+                ps.setString(3, clientMessageId);
+                ps.setString(4, meshId);
+                n = ps.executeUpdate();
+            }
+            return n == 0 ? java.util.Optional.<Request>empty() : java.util.Optional.ofNullable(findLocked(clientMessageId));
+        });
     }
 
     /** Retryable failure: back to pending, due at {@code nextAttemptAt}. */
@@ -522,7 +573,8 @@ public final class OutboxStore implements AutoCloseable {
         Long doneAt = rs.wasNull() ? null : done;
         return new Copy(rs.getLong("outbox_id"), cmid, meshId, rs.getString("recipient_pubkey"), rs.getString("recipient_name"),
                 rs.getString("envelope"), State.of(rs.getString("state")), rs.getInt("attempts"), rs.getLong("next_attempt_at"),
-                rs.getString("last_error"), rs.getString("coordinator_message_id"), rs.getString("ack_status"), doneAt);
+                rs.getString("last_error"), rs.getString("coordinator_message_id"), rs.getString("ack_status"), doneAt,
+                optLong(rs, "delivered_at"));
     }
 
     private static Long optLong(ResultSet rs, String col) throws SQLException {

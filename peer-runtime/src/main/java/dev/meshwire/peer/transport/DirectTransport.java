@@ -49,7 +49,7 @@ public final class DirectTransport implements Transport {
             }
             d.paths().rtt(recipientPubkey, ack.rttNanos() / 1_000);
             String path = d.paths().get(recipientPubkey).path();
-            return new TransportReceipt("p2p:" + ack.sessionId() + ":" + ack.messageId(), "delivered", path);
+            return new TransportReceipt("p2p:" + ack.sessionId() + ":" + ack.messageId(), TransportReceipt.DELIVERED, path);
         });
     }
 

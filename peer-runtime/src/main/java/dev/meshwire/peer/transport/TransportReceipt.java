@@ -7,4 +7,7 @@ package dev.meshwire.peer.transport;
  * @param status    what the network said, e.g. {@code relayed}
  * @param path      the user-visible path, e.g. {@code coordinator relay}
  */
-public record TransportReceipt(String messageId, String status, String path) {}
+public record TransportReceipt(String messageId, String status, String path) {
+    /** The status of a direct-channel ack: the peer's daemon committed the message to its inbox before acking. */
+    public static final String DELIVERED = "delivered";
+}

@@ -146,7 +146,7 @@ class DirectUpgradeTest {
         assertTrue(metrics.path("directMessages").asLong() >= 50, metrics.toString());
         assertTrue(metrics.path("upgrades").asLong() >= 1, metrics.toString());
         JsonNode ping = a.ping("team", "bob", 3);
-        assertTrue(ping.path("replies").get(0).path("via").asText().startsWith("direct"), ping.toString());
+        assertTrue(ping.path("items").get(0).path("via").asText().startsWith("direct"), ping.toString());
     }
 
     @Test

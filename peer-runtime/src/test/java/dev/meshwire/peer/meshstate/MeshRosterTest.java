@@ -77,12 +77,60 @@ class MeshRosterTest {
 
     @Test
     void offlineMembersResolveByNameAndByPrefix() {
-        Frames.PeerInfo c = roster.resolveOne("carol", true);
+        Frames.PeerInfo c = roster.resolve("carol", PeerLookup.SEND);
         assertEquals(carol.publicKeyHex(), c.pubkey());
         assertFalse(c.online());
-        assertEquals(carol.publicKeyHex(), roster.resolveOne(carol.publicKeyHex().substring(0, 8), true).pubkey());
-        assertEquals(carol.publicKeyHex(), roster.resolveOne(carol.publicKeyHex(), true).pubkey());
-        assertTrue(roster.resolveOne("bob", true).online());
+        assertEquals(carol.publicKeyHex(), roster.resolve(carol.publicKeyHex().substring(0, 8), PeerLookup.SEND).pubkey());
+        assertEquals(carol.publicKeyHex(), roster.resolve(carol.publicKeyHex(), PeerLookup.SEND).pubkey());
+        assertTrue(roster.resolve("bob", PeerLookup.SEND).online());
+    }
+
+    /**
+     * One resolver for every verb: what {@code send} resolves, {@code ping} resolves the same way (the bug was
+     * {@code ping ALICE} failing where {@code send ALICE} worked); only self and not-yet-known keys differ.
+     */
+    @Test
+    void sendAndPingResolveNamesAlikeInAnyCaseAndByKeyPrefix() {
+        for (PeerLookup how : List.of(PeerLookup.SEND, PeerLookup.PING, PeerLookup.other("kick"))) {
+            for (String typed : List.of("carol", "CAROL", " Carol ", carol.publicKeyHex().substring(0, 8).toUpperCase(),
+                    carol.publicKeyHex().substring(0, 12), carol.publicKeyHex().toUpperCase())) {
+                assertEquals(carol.publicKeyHex(), roster.resolve(typed, how).pubkey(), how + " " + typed);
+            }
+            PeerException unknown = assertThrows(PeerException.class, () -> roster.resolve("zed", how));
+            assertEquals(PeerException.UNKNOWN_PEER, unknown.code());
+            assertEquals(List.of("bob", "carol"), unknown.candidates().stream().filter(n -> n.equals("bob") || n.equals("carol")).toList());
+            PeerException shortPrefix = assertThrows(PeerException.class, () -> roster.resolve("abc", how));
+            assertEquals(PeerException.UNKNOWN_PEER, shortPrefix.code());
+        }
+        PeerException pingSelf = assertThrows(PeerException.class, () -> roster.resolve("ME", PeerLookup.PING));
+        assertEquals(PeerException.BAD_REQUEST, pingSelf.code());
+        assertTrue(pingSelf.getMessage().contains("refusing to ping yourself"), pingSelf.getMessage());
+        PeerException sendSelf = assertThrows(PeerException.class, () -> roster.resolve(me.publicKeyHex(), PeerLookup.SEND));
+        assertEquals(PeerException.SELF_SEND, sendSelf.code());
+        // A full key the state does not know yet: a send may try it (the coordinator decides), a ping may not.
+        String stranger = Identity.generate().publicKeyHex();
+        assertEquals(stranger, roster.resolve(stranger.toUpperCase(), PeerLookup.SEND).pubkey());
+        assertEquals(PeerException.UNKNOWN_PEER, assertThrows(PeerException.class, () -> roster.resolve(stranger, PeerLookup.PING)).code());
+        // A known but banned full key is refused by both, with its status.
+        for (PeerLookup how : List.of(PeerLookup.SEND, PeerLookup.PING)) {
+            PeerException banned = assertThrows(PeerException.class, () -> roster.resolve(dave.publicKeyHex(), how));
+            assertTrue(banned.getMessage().contains("banned"), banned.getMessage());
+        }
+    }
+
+    @Test
+    void namesThatDifferOnlyInCaseAreAmbiguousUnlessTypedExactly() {
+        Identity bob2 = Identity.generate();
+        assertTrue(roster.replica().onSystem(new Frames.SystemEvent(MESH, h.join(bob2, "Bob"))));
+        assertEquals(bob.publicKeyHex(), roster.resolve("bob", PeerLookup.PING).pubkey(), "an exact name wins");
+        assertEquals(bob2.publicKeyHex(), roster.resolve("Bob", PeerLookup.PING).pubkey());
+        for (PeerLookup how : List.of(PeerLookup.SEND, PeerLookup.PING)) {
+            PeerException e = assertThrows(PeerException.class, () -> roster.resolve("BOB", how));
+            assertEquals(PeerException.AMBIGUOUS_PEER, e.code());
+            assertEquals(2, e.candidates().size(), e.candidates().toString());
+            assertTrue(e.getMessage().contains("bob (" + bob.publicKeyHex().substring(0, 12) + ")")
+                    && e.getMessage().contains("Bob (" + bob2.publicKeyHex().substring(0, 12) + ")"), "lists the candidates: " + e.getMessage());
+        }
     }
 
     @Test
@@ -93,13 +141,13 @@ class MeshRosterTest {
     @Test
     void bannedRevokedExpiredAndLeftKeysAreNotMembers() {
         for (String who : List.of("dave", "eve", "frank", "gina")) {
-            PeerException e = assertThrows(PeerException.class, () -> roster.resolveOne(who, true), who);
+            PeerException e = assertThrows(PeerException.class, () -> roster.resolve(who, PeerLookup.SEND), who);
             assertEquals(PeerException.UNKNOWN_PEER, e.code());
         }
-        PeerException byPrefix = assertThrows(PeerException.class, () -> roster.resolveOne(eve.publicKeyHex().substring(0, 10), true));
+        PeerException byPrefix = assertThrows(PeerException.class, () -> roster.resolve(eve.publicKeyHex().substring(0, 10), PeerLookup.SEND));
         assertTrue(byPrefix.getMessage().contains("'eve'") && byPrefix.getMessage().contains("is revoked")
                 && byPrefix.getMessage().contains("stolen key"), "says why: " + byPrefix.getMessage());
-        PeerException nobody = assertThrows(PeerException.class, () -> roster.resolveOne("zed", true));
+        PeerException nobody = assertThrows(PeerException.class, () -> roster.resolve("zed", PeerLookup.SEND));
         assertTrue(nobody.getMessage().contains("members: bob, carol"), "offline members are suggested too: " + nobody.getMessage());
         assertFalse(roster.isActive(dave.publicKeyHex()));
         assertFalse(roster.isActive(eve.publicKeyHex()));
@@ -153,8 +201,8 @@ class MeshRosterTest {
         MeshRoster again = states.open(new dev.meshwire.peer.home.MeshConfig(MESH, "team", "ws://127.0.0.1:1", "me", "owner",
                 me.publicKeyHex(), 0, h.genesisAuthority.publicKeyHex()));
         assertFalse(again.replica().current());
-        assertEquals(carol.publicKeyHex(), again.resolveOne("carol", true).pubkey());
-        assertEquals(carol.publicKeyHex(), again.resolveOne(carol.publicKeyHex().substring(0, 9), true).pubkey());
+        assertEquals(carol.publicKeyHex(), again.resolve("carol", PeerLookup.SEND).pubkey());
+        assertEquals(carol.publicKeyHex(), again.resolve(carol.publicKeyHex().substring(0, 9), PeerLookup.SEND).pubkey());
         assertEquals(Set.of("bob", "carol"), names(again.everyone()));
         assertEquals(0, again.onlineCount());
     }
