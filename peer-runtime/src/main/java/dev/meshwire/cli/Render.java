@@ -177,27 +177,52 @@ final class Render {
         return sb.toString();
     }
 
+    /**
+     * {@code msg status}: says plainly what "done" means. {@code delivered}: the recipient's daemon stored it (its
+     * direct-channel ack, or the coordinator's receipt of its ack); {@code accepted}: the coordinator stored it and
+     * the recipient has not acknowledged it yet (queued while it is offline).
+     */
     static String messageStatus(JsonNode m) {
         StringBuilder sb = new StringBuilder();
+        String delivery = m.path("delivery").asText(m.path("state").asText());
         sb.append("message ").append(m.path("clientMessageId").asText()).append(" in ").append(m.path("mesh").asText())
-                .append(": ").append(m.path("state").asText()).append(", ").append(m.path("attempts").asInt()).append(" attempt(s)\n");
+                .append(": ").append(delivery).append(" - ").append(meaning(delivery, m.path("recipients").size() > 1))
+                .append(", ").append(m.path("attempts").asInt()).append(" attempt(s)\n");
         sb.append("  to: ").append("group".equals(m.path("destination").path("kind").asText()) ? "everyone (*)"
                 : shortKey(m.path("destination").path("ref").asText())).append(", priority ").append(m.path("priority").asText()).append('\n');
-        sb.append("  accepted: ").append(time(m.get("createdAt")));
-        if (m.hasNonNull("doneAt")) sb.append(", done: ").append(time(m.get("doneAt")));
+        sb.append("  accepted here: ").append(time(m.get("createdAt")));
+        if (m.hasNonNull("doneAt")) sb.append(", sent: ").append(time(m.get("doneAt")));
+        if (m.hasNonNull("deliveredAt")) sb.append(", delivered: ").append(time(m.get("deliveredAt")));
         if (m.hasNonNull("nextAttemptAt")) sb.append(", next attempt: ").append(time(m.get("nextAttemptAt")));
         sb.append('\n');
         if (m.hasNonNull("lastError")) sb.append("  last error: ").append(m.get("lastError").asText()).append('\n');
         if (m.hasNonNull("supersededBy")) sb.append("  requeued as: ").append(m.get("supersededBy").asText()).append('\n');
         if (m.hasNonNull("requeuedFrom")) sb.append("  requeue of: ").append(m.get("requeuedFrom").asText()).append('\n');
         for (JsonNode c : m.path("recipients")) {
-            sb.append("  - ").append(who(c)).append(": ").append(c.path("state").asText());
+            String d = c.path("delivery").asText(c.path("state").asText());
+            sb.append("  - ").append(who(c)).append(": ").append(d);
+            if ("delivered".equals(d) && c.hasNonNull("deliveredAt")) sb.append(" at ").append(time(c.get("deliveredAt")));
+            if ("accepted".equals(d)) sb.append(" by the coordinator, no receipt from the recipient yet");
             if (c.hasNonNull("messageId")) sb.append(", message ").append(c.get("messageId").asText());
-            if (c.hasNonNull("ackStatus")) sb.append(" (").append(c.get("ackStatus").asText()).append(')');
             if (c.hasNonNull("lastError") && !"done".equals(c.path("state").asText())) sb.append(", ").append(c.get("lastError").asText());
             sb.append('\n');
         }
         return sb.toString();
+    }
+
+    /** One plain sentence per delivery word (docs/delivery.md §10). */
+    static String meaning(String delivery, boolean several) {
+        String them = several ? "every recipient's daemon" : "the recipient's daemon";
+        return switch (delivery) {
+            case "delivered" -> them + " stored it (acknowledged)";
+            case "accepted" -> "the coordinator stored it; " + (several ? "not every recipient has" : "the recipient has not")
+                    + " acknowledged it yet (queued while offline)";
+            case "pending" -> "in this daemon's outbox, waiting to be sent";
+            case "inflight" -> "handed to the network, waiting for its answer";
+            case "dead" -> "refused; it will not be retried (see 'meshwire outbox requeue')";
+            case "aborted" -> "aborted (requeued under another id or given up)";
+            default -> delivery;
+        };
     }
 
     static String outbox(JsonNode r) {
@@ -209,7 +234,8 @@ final class Render {
         sb.append(String.join(", ", parts)).append('\n');
         if (r.path("items").isEmpty()) sb.append("  (nothing to show)\n");
         for (JsonNode m : r.path("items")) {
-            sb.append(String.format("  %-36s %-8s %-19s %2d  %s%s%n", m.path("clientMessageId").asText(), m.path("state").asText(),
+            sb.append(String.format("  %-36s %-9s %-19s %2d  %s%s%n", m.path("clientMessageId").asText(),
+                    m.path("delivery").asText(m.path("state").asText()),
                     time(m.get("createdAt")), m.path("attempts").asInt(),
                     "group".equals(m.path("destination").path("kind").asText()) ? "to everyone"
                             : "to " + (m.path("recipients").size() == 1 ? who(m.path("recipients").get(0)) : shortKey(m.path("destination").path("ref").asText())),
@@ -242,6 +268,8 @@ final class Render {
         }
         return switch (ev.event()) {
             case "message" -> message(d);
+            case "delivered" -> "* delivered to " + (d.hasNonNull("name") ? d.get("name").asText() : shortKey(d.path("pubkey").asText()))
+                    + " via " + d.path("path").asText() + ": " + d.path("clientMessageId").asText();
             case "peer_joined" -> "* " + d.path("name").asText() + " (" + shortKey(d.path("pubkey").asText()) + ") came online in " + d.path("mesh").asText();
             case "peer_left" -> "* " + d.path("name").asText() + " left " + d.path("mesh").asText()
                     + (d.hasNonNull("reason") ? " (" + d.get("reason").asText() + ")" : "");

@@ -15,6 +15,7 @@ public final class OutboxRowJson {
         m.put("clientMessageId", r.clientMessageId());
         m.put("mesh", r.meshName());
         m.put("state", r.state().wire());
+        m.put("delivery", r.delivery());
         m.put("attempts", r.attempts());
         m.put("lastError", r.lastError());
         m.put("channel", r.channel());
@@ -27,6 +28,7 @@ public final class OutboxRowJson {
         m.put("updatedAt", r.updatedAt());
         m.put("nextAttemptAt", r.state() == OutboxStore.State.PENDING ? r.nextAttemptAt() : null);
         m.put("doneAt", r.doneAt());
+        m.put("deliveredAt", r.deliveredAt());
         m.put("abortedAt", r.abortedAt());
         m.put("abortedBy", r.abortedBy());
         m.put("supersededBy", r.supersededBy());
@@ -42,12 +44,14 @@ public final class OutboxRowJson {
         x.put("name", c.recipientName());
         x.put("pubkey", c.recipientPubkey());
         x.put("state", c.state().wire());
+        x.put("delivery", c.delivery());
         x.put("attempts", c.attempts());
         x.put("lastError", c.lastError());
         x.put("messageId", c.messageId());
         x.put("ackStatus", c.ackStatus());
         x.put("nextAttemptAt", c.state() == OutboxStore.State.PENDING ? c.nextAttemptAt() : null);
         x.put("doneAt", c.doneAt());
+        x.put("deliveredAt", c.deliveredAt());
         return x;
     }
 }

@@ -48,7 +48,18 @@ public final class OutboxStore implements AutoCloseable {
      */
     public record Copy(long outboxId, String clientMessageId, String meshId, String recipientPubkey, String recipientName,
                        String envelopeJson, State state, int attempts, long nextAttemptAt, String lastError,
-                       String messageId, String ackStatus, Long doneAt, Long deliveredAt) {}
+                       String messageId, String ackStatus, Long doneAt, Long deliveredAt) {
+        /** {@value #DELIVERED}, {@value #ACCEPTED} (done, no receipt yet), or the state while not done. */
+        public String delivery() {
+            if (state != State.DONE) return state.wire();
+            return deliveredAt != null ? DELIVERED : ACCEPTED;
+        }
+    }
+
+    /** A done copy the recipient's daemon is known to have stored (direct ack, or the coordinator's receipt). */
+    public static final String DELIVERED = "delivered";
+    /** A done copy the coordinator committed to its queue, with no receipt from the recipient yet. */
+    public static final String ACCEPTED = "accepted";
 
     /** A request row with its copies. */
     public record Request(long id, String clientMessageId, String meshId, String meshName, String destinationKind,
@@ -59,6 +70,15 @@ public final class OutboxStore implements AutoCloseable {
         /** The coordinator message id when there is exactly one copy and it is done. */
         public String messageId() {
             return copies.size() == 1 ? copies.get(0).messageId() : null;
+        }
+
+        /**
+         * {@value #DELIVERED} when every recipient's daemon is known to have stored it, {@value #ACCEPTED} when it
+         * is done but some recipient has not acknowledged it yet, else the state.
+         */
+        public String delivery() {
+            if (state != State.DONE) return state.wire();
+            return deliveredAt() != null ? DELIVERED : ACCEPTED;
         }
 
         /** When the last recipient's daemon stored it, once every copy is known to be delivered; else null. */
