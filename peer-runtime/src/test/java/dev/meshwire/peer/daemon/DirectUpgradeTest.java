@@ -137,6 +137,8 @@ class DirectUpgradeTest {
         for (int i = 0; i < 50; i++) ids.add(send(a, "bob", prefix + i));
         await("50 direct messages arrive", WAIT, () -> inboxCounts(b, prefix).size() == 50);
         for (String id : ids) await("done " + id, WAIT, () -> "done".equals(a.message(id).path("state").asText()));
+        // A direct copy is done on the peer's post-commit channel ack: that is the delivery, with no receipt to wait for.
+        for (String id : ids) assertEquals("delivered", a.message(id).path("delivery").asText(), a.message(id).toString());
         inboxPaths(b, prefix).values().forEach(p -> assertTrue(p.startsWith("direct"), "path " + p));
         assertEquals(before, relayed(), "the coordinator relayed no further dm frames");
         JsonNode bobRow = peer(a, "bob");
@@ -147,6 +149,11 @@ class DirectUpgradeTest {
         assertTrue(metrics.path("upgrades").asLong() >= 1, metrics.toString());
         JsonNode ping = a.ping("team", "bob", 3);
         assertTrue(ping.path("items").get(0).path("via").asText().startsWith("direct"), ping.toString());
+        assertTrue(ping.path("items").get(0).path("direct").asBoolean(), ping.toString());
+        assertEquals(1, ping.path("items").size(), "stops at the first direct reply: " + ping);
+        dev.meshwire.cli.CliResult untilDirect = dev.meshwire.cli.CliResult.cli(alice, "ping", "bob", "--until-direct");
+        assertEquals(0, untilDirect.code(), untilDirect.err());
+        assertTrue(untilDirect.out().matches("pong from bob via direct \\S+ in \\d+\\.\\d+ ms\\n"), untilDirect.out());
     }
 
     @Test
@@ -196,6 +203,8 @@ class DirectUpgradeTest {
         }
         await("all 300 at bob", WAIT, () -> inboxCounts(b, prefix).size() == 300);
         for (String id : ids) await("done " + id, WAIT, () -> "done".equals(a.message(id).path("state").asText()));
+        // A direct copy is done on the peer's post-commit channel ack: that is the delivery, with no receipt to wait for.
+        for (String id : ids) assertEquals("delivered", a.message(id).path("delivery").asText(), a.message(id).toString());
         Map<String, Integer> counts = inboxCounts(b, prefix);
         assertEquals(300, counts.size());
         counts.forEach((t, n) -> assertEquals(1, n, t + " shown " + n + " times"));
