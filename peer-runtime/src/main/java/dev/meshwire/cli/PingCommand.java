@@ -1,6 +1,5 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.ipc.IpcClient;
@@ -55,7 +54,7 @@ final class PingCommand extends Verb {
         boolean directReply = false;
         for (int seq = 1; seq <= rounds; seq++) {
             long start = System.nanoTime();
-            PingReply reply = read(daemon.ping(mesh.name, peer, 1));
+            PingReply reply = daemon.ping(mesh.name, peer, 1);
             who = reply.peer();
             PingRound r = reply.items().get(0);
             r = new PingRound(seq, r.via(), r.direct(), r.rttMs(), r.note(), r.errorCode(), r.error());
@@ -117,14 +116,6 @@ final class PingCommand extends Verb {
         o.put("mesh", meshName);
         o.set("peer", Json.MAPPER.valueToTree(who));
         out().println(o.toString());
-    }
-
-    private static PingReply read(com.fasterxml.jackson.databind.JsonNode n) {
-        try {
-            return Json.MAPPER.treeToValue(n, PingReply.class);
-        } catch (JsonProcessingException e) {
-            throw new PeerException(PeerException.INTERNAL, "the daemon's ping answer could not be read");
-        }
     }
 
     /** Sleeps until {@code nanoDeadline}; false when interrupted. */

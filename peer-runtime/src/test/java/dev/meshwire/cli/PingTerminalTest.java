@@ -9,7 +9,7 @@ import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.p2p.P2pMode;
 import dev.meshwire.peer.p2p.P2pSettings;
 import java.io.BufferedReader;
@@ -49,11 +49,11 @@ class PingTerminalTest {
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withP2p(off));
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withP2p(off));
         carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")).withP2p(off));
-        IpcClient a = alice.client();
+        WireClient a = WireClient.of(alice.client());
         a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         String invite = a.invite(null, 2, 3_600_000).path("invite").asText();
-        bob.client().join(invite, "bob");
-        carol.client().join(invite, "carol");
+        WireClient.of(bob.client()).join(invite, "bob");
+        WireClient.of(carol.client()).join(invite, "carol");
         await("alice sees bob online", WAIT, () -> online(a, "bob"));
         carol.close();
         carol = null;
@@ -66,13 +66,13 @@ class PingTerminalTest {
         if (coord != null) coord.close();
     }
 
-    static boolean online(IpcClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("peers")) if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
+    static boolean online(WireClient cl, String name) {
+        for (JsonNode p : cl.peers(null).path("items")) if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
         return false;
     }
 
-    static boolean known(IpcClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("peers")) if (name.equals(p.path("name").asText())) return true;
+    static boolean known(WireClient cl, String name) {
+        for (JsonNode p : cl.peers(null).path("items")) if (name.equals(p.path("name").asText())) return true;
         return false;
     }
 

@@ -2,7 +2,7 @@ package dev.meshwire.peer.outbox;
 
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.events.EventBus;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.DeliveredEvent;
 import dev.meshwire.peer.transport.CoordinatorRelayTransport;
 import dev.meshwire.signaling.frame.Frames;
 import org.slf4j.Logger;
@@ -35,8 +35,8 @@ public final class ReceiptRecorder {
         }
         String name = marked.get().copies().stream().filter(c -> c.recipientPubkey().equals(r.to()))
                 .map(OutboxStore.Copy::recipientName).findFirst().orElse(null);
-        events.publish(new DaemonEvent(DaemonEvent.DELIVERED, IpcClient.map("mesh", meshName, "clientMessageId", r.clientMessageId(),
-                "messageId", r.messageId(), "name", name, "pubkey", r.to(), "path", CoordinatorRelayTransport.PATH, "deliveredAt", r.at())));
+        events.publish(new DaemonEvent(DaemonEvent.DELIVERED, new DeliveredEvent(meshName, r.clientMessageId(), r.messageId(), name,
+                r.to(), CoordinatorRelayTransport.PATH, r.at())));
     }
 
     private static String abbrev(String key) {

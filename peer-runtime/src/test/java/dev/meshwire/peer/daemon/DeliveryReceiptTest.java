@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.cli.CliResult;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.ipc.IpcException;
 import dev.meshwire.peer.p2p.P2pMode;
 import dev.meshwire.peer.p2p.P2pSettings;
@@ -39,7 +39,7 @@ class DeliveryReceiptTest {
     static Path tmp;
     static Coordinator coord;
     static Daemon alice, bob, carol, dave;
-    static IpcClient a;
+    static WireClient a;
 
     static DaemonOptions relayOnly(String who) {
         return DaemonOptions.of(tmp.resolve(who)).withP2p(P2pSettings.defaults().withMode(P2pMode.OFF));
@@ -52,12 +52,12 @@ class DeliveryReceiptTest {
         bob = Daemon.start(relayOnly("bob"));
         carol = Daemon.start(relayOnly("carol"));
         dave = Daemon.start(relayOnly("dave").withHoldAcks(true));
-        a = alice.client();
+        a = WireClient.of(alice.client());
         a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         String invite = a.invite(null, 3, 3_600_000).path("invite").asText();
-        bob.client().join(invite, "bob");
-        carol.client().join(invite, "carol");
-        dave.client().join(invite, "dave");
+        WireClient.of(bob.client()).join(invite, "bob");
+        WireClient.of(carol.client()).join(invite, "carol");
+        WireClient.of(dave.client()).join(invite, "dave");
         for (String n : List.of("bob", "carol", "dave")) await("alice sees " + n + " online", WAIT, () -> online(a, n));
     }
 
@@ -67,8 +67,8 @@ class DeliveryReceiptTest {
         if (coord != null) coord.close();
     }
 
-    static boolean online(IpcClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("peers")) {
+    static boolean online(WireClient cl, String name) {
+        for (JsonNode p : cl.peers(null).path("items")) {
             if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
         }
         return false;
@@ -93,7 +93,7 @@ class DeliveryReceiptTest {
         assertEquals(row.path("deliveredAt").asLong(), copy.path("deliveredAt").asLong());
 
         // dave stored his copy (it is in his inbox) but never acks: the coordinator has it, dave's receipt never comes.
-        await("dave has it", WAIT, () -> dave.client().inbox(null, 10).path("messages").size() == 1);
+        await("dave has it", WAIT, () -> WireClient.of(dave.client()).inbox(null, 10).path("items").size() == 1);
         await("dave's copy done", WAIT, () -> "done".equals(a.message(toDave).path("state").asText()));
         String bobAgain = a.send(null, "bob", "a later message").path("clientMessageId").asText();
         await("the later message to bob is delivered", WAIT, () -> "delivered".equals(delivery(bobAgain)));
@@ -124,7 +124,7 @@ class DeliveryReceiptTest {
 
         carol = Daemon.start(relayOnly("carol"));
         await("carol's copy delivered after she came back", WAIT, () -> "delivered".equals(delivery(cmid)));
-        assertEquals(1, carol.client().inbox(null, 10).path("messages").findValues("text").stream()
+        assertEquals(1, WireClient.of(carol.client()).inbox(null, 10).path("items").findValues("text").stream()
                 .filter(t -> t.asText().equals("while you were away")).count());
     }
 

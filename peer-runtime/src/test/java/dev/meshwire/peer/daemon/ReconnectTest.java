@@ -8,6 +8,7 @@ import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import java.time.Duration;
 import java.util.List;
 import java.nio.file.Path;
@@ -26,12 +27,12 @@ class ReconnectTest {
     static final LinkSettings FAST = new LinkSettings(Duration.ofMillis(500), Duration.ofSeconds(5),
             List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)), Duration.ofSeconds(10), Duration.ofSeconds(5));
 
-    static String state(IpcClient c) {
+    static String state(WireClient c) {
         return c.status().path("meshes").get(0).path("state").asText();
     }
 
-    static boolean inboxHas(IpcClient c, String text) {
-        for (JsonNode m : c.inbox(null, 100).path("messages")) if (text.equals(m.path("text").asText())) return true;
+    static boolean inboxHas(WireClient c, String text) {
+        for (JsonNode m : c.inbox(null, 100).path("items")) if (text.equals(m.path("text").asText())) return true;
         return false;
     }
 
@@ -43,8 +44,8 @@ class ReconnectTest {
         Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withLink(FAST));
         Daemon bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withLink(FAST));
         try {
-            IpcClient a = alice.client();
-            IpcClient b = bob.client();
+            WireClient a = WireClient.of(alice.client());
+            WireClient b = WireClient.of(bob.client());
             String invite = a.createMesh("ops", coord.publicUrl(), "alice", coord.adminToken()).path("invite").asText();
             b.join(invite, "bob");
 
@@ -54,7 +55,7 @@ class ReconnectTest {
             await("alice reconnected", 15_000, () -> "connected".equals(state(a)));
             await("bob reconnected", 15_000, () -> "connected".equals(state(b)));
             await("bob online for alice", 15_000, () -> {
-                for (JsonNode p : a.peers(null).path("peers")) if ("bob".equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
+                for (JsonNode p : a.peers(null).path("items")) if ("bob".equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
                 return false;
             });
             a.send(null, "bob", "after coordinator restart");
@@ -62,7 +63,7 @@ class ReconnectTest {
 
             bob.close();
             bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withLink(FAST));
-            IpcClient b2 = bob.client();
+            WireClient b2 = WireClient.of(bob.client());
             await("restarted bob reconnects with hello", 15_000, () -> "connected".equals(state(b2)));
             assertEquals("bob", b2.status().path("meshes").get(0).path("displayName").asText());
             // the inbox survived the restart

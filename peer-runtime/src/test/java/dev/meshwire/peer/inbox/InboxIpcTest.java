@@ -8,6 +8,7 @@ import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.ipc.IpcException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,7 @@ class InboxIpcTest {
 
     static List<String> texts(JsonNode r) {
         List<String> out = new ArrayList<>();
-        r.path("messages").forEach(m -> out.add(m.path("text").asText()));
+        r.path("items").forEach(m -> out.add(m.path("text").asText()));
         return out;
     }
 
@@ -41,21 +42,21 @@ class InboxIpcTest {
             }
         }
         try (Daemon d = Daemon.start(DaemonOptions.of(home))) {
-            IpcClient c = d.client();
+            WireClient c = WireClient.of(d.client());
             assertEquals(List.of("m1", "m2", "m3"), texts(c.inbox(null, 50, false, true)), "the 40-day-old row was pruned at start");
             assertEquals(3, c.inbox(null, 50, true, true).path("unread").asInt(), "peek marks nothing");
             assertEquals(List.of("m2", "m3"), texts(c.inbox(null, 2, true, false)));
             assertEquals(List.of("m1"), texts(c.inbox(null, 50, true, false)));
             assertEquals(List.of(), texts(c.inbox(null, 50, true, false)));
 
-            long id = c.inbox(null, 50, false, true).path("messages").get(0).path("id").asLong();
+            long id = c.inbox(null, 50, false, true).path("items").get(0).path("id").asLong();
             assertEquals(1, c.delete("/v1/inbox/" + id).path("deleted").asInt());
             IpcException e = assertThrows(IpcException.class, () -> c.delete("/v1/inbox/" + id));
             assertEquals(404, e.status());
             assertEquals("unknown_inbox_message", e.code());
 
             assertEquals(2, c.post("/v1/inbox/flush", Map.of()).path("deleted").asInt());
-            assertEquals(0, c.inbox(null, 50, false, true).path("messages").size());
+            assertEquals(0, c.inbox(null, 50, false, true).path("items").size());
         }
     }
 }

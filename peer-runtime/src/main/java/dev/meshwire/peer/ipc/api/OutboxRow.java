@@ -1,0 +1,18 @@
+package dev.meshwire.peer.ipc.api;
+
+import java.util.List;
+
+/**
+ * An outbox row ({@code GET /v1/messages/{id}}, items of {@code GET /v1/outbox}).
+ *
+ * @param state         pending, inflight, done, dead or aborted
+ * @param delivery      what done means (docs/delivery.md §10): {@code delivered} (every recipient's daemon stored it),
+ *                      {@code accepted} (the coordinator holds it, no receipt from every recipient yet), else the state
+ * @param deliveredAt   when the last recipient's daemon was known to have stored it; present once delivered
+ * @param nextAttemptAt present while pending
+ * @param abortedBy     who aborted it ({@code operator} for a requeue)
+ */
+public record OutboxRow(String clientMessageId, String mesh, String state, String delivery, int attempts, String lastError, String channel,
+                        String priority, Destination destination, String replyToId, String fingerprintPrefix, String messageId,
+                        long createdAt, long updatedAt, Long nextAttemptAt, Long doneAt, Long deliveredAt, Long abortedAt, String abortedBy,
+                        String supersededBy, String requeuedFrom, List<OutboxCopy> recipients) {}
