@@ -2,6 +2,7 @@ package dev.meshwire.peer.meshstate;
 
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.outbox.TargetResolver;
+import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.signaling.meshstate.MeshState;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -121,8 +123,8 @@ public final class MeshRoster {
      */
     public Frames.PeerInfo resolve(String to, PeerLookup how) {
         String t = to == null ? "" : to.trim();
-        String lower = t.toLowerCase(java.util.Locale.ROOT);
-        if (dev.meshwire.signaling.crypto.Hex.isHex(lower, 64)) {
+        String lower = t.toLowerCase(Locale.ROOT);
+        if (Hex.isHex(lower, 64)) {
             if (lower.equals(self)) return checkSelf(to, how, info(entry(self).orElse(null), lower));
             Frames.PeerInfo known = peer(lower);
             if (known != null) return known;
@@ -158,7 +160,7 @@ public final class MeshRoster {
     /** Says why {@code to} cannot be addressed when it names a banned, revoked or expired key. */
     private Optional<PeerException> removed(String to) {
         String t = to.trim();
-        String lower = t.toLowerCase(java.util.Locale.ROOT);
+        String lower = t.toLowerCase(Locale.ROOT);
         List<Member> gone = members().stream().filter(m -> !m.active()).filter(m -> t.equalsIgnoreCase(m.name())
                 || (lower.length() >= TargetResolver.MIN_PREFIX && m.pubkey().startsWith(lower))).toList();
         if (gone.size() != 1) return Optional.empty();
