@@ -130,7 +130,9 @@ class DeliveryTest {
         await("done", WAIT, () -> "done".equals(state(alice, "st-1")));
         CliResult status = cli(alice, "msg", "status", "st-1");
         assertEquals(ExitCodes.OK, status.code(), status.err());
-        assertTrue(status.out().contains("done") && status.out().contains("bob"), status.out());
+        // done = taken by the coordinator: the text says "accepted", or "delivered" once bob's receipt is in.
+        assertTrue((status.out().contains(": accepted - the coordinator stored it") || status.out().contains(": delivered - the recipient's daemon stored it"))
+                && status.out().contains("bob"), status.out());
         CliResult dup = cli(alice, "send", "bob", "status please", "--id", "st-1");
         assertEquals(ExitCodes.OK, dup.code());
         assertTrue(dup.out().startsWith("already sent"), dup.out());
