@@ -7,13 +7,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.ipc.api.ErrorFields;
 import dev.meshwire.signaling.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The strict reader of an IPC request body (a JSON object) and of query parameters. Every refusal is
@@ -87,7 +87,7 @@ final class RequestFields {
 
     /** A bad_request naming the field: {@code field 'x' <rule>}. */
     static PeerException bad(String field, String rule) {
-        return new PeerException(PeerException.BAD_REQUEST, "field '" + field + "' " + rule, List.of(), Map.of("field", field));
+        return new PeerException(PeerException.BAD_REQUEST, "field '" + field + "' " + rule, List.of(), ErrorFields.field(field));
     }
 
     private JsonNode given(String field) {
@@ -222,6 +222,6 @@ final class RequestFields {
     }
 
     static PeerException badQuery(String name, String rule) {
-        return new PeerException(PeerException.BAD_REQUEST, "query parameter '" + name + "' " + rule, List.of(), Map.of("field", name));
+        return new PeerException(PeerException.BAD_REQUEST, "query parameter '" + name + "' " + rule, List.of(), ErrorFields.field(name));
     }
 }
