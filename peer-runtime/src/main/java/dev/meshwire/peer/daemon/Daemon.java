@@ -149,7 +149,10 @@ public final class Daemon implements RunningDaemon {
                     name, pubkey, status, reason)));
         });
         MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, states, events, direct,
-                new ReceiptRecorder(outboxStore, events));
+                new ReceiptRecorder(outboxStore, events, task -> vertx.executeBlocking(() -> {
+                    task.run();
+                    return null;
+                }, false)));
         connector.connectAllStored();
         // Expiry is enforced by the clock too: every check asks activeAt(now); this tick tears down channels.
         vertx.setPeriodic(1_000, t -> vertx.executeBlocking(() -> {

@@ -212,11 +212,7 @@ final class LinkEventRouter implements LinkListener {
 
     @Override
     public void onReceipt(CoordinatorLink l, Frames.Receipt r) {
-        // JDBC blocks: off the event loop, ordered with this mesh's other outbox/inbox work.
-        vertx.executeBlocking(() -> {
-            receipts.record(l.meshId(), meshName, r);
-            return null;
-        }, true);
+        receipts.offer(l.meshId(), meshName, r); // batched off the event loop (JDBC blocks)
     }
 
     @Override

@@ -363,29 +363,54 @@ public final class OutboxStore implements AutoCloseable {
                 WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'inflight'""", now, messageId, ackStatus, now, deliveredAt);
     }
 
+    /** One coordinator {@code receipt}: {@code recipient} acknowledged the copy of {@code clientMessageId} in {@code meshId} at {@code at}. */
+    public record ReceiptRef(String meshId, String recipient, String clientMessageId, long at) {}
+
+    /** A receipt that marked a copy, with the recipient's display name as stored with the copy. */
+    public record Marked(ReceiptRef receipt, String recipientName) {}
+
     /**
-     * The coordinator's {@code receipt}: the recipient acknowledged the relayed copy of {@code clientMessageId}.
-     * Keyed by the client message id, not the coordinator's message id, because the receipt may be read before
+     * The coordinator's {@code receipt}s, applied in one transaction: each marks the copy it names delivered.
+     * Keyed by the client message id, not the coordinator's message id, because a receipt may be read before
      * the coordinator's {@code ack} of the same send has been recorded. The first receipt wins; a copy in any
-     * state is marked (a late receipt for a copy being retried still says the recipient has it).
+     * state is marked (a late receipt for a copy being retried still says the recipient has it). A receipt
+     * that names no copy of this outbox (another mesh, another recipient, an unknown id) changes nothing.
      *
-     * @return the request, if a copy of it was marked now; empty when unknown or already delivered
+     * @return the receipts that marked a copy now
      */
-    public synchronized java.util.Optional<Request> markDelivered(String meshId, String recipient, String clientMessageId, long at) {
+    public synchronized List<Marked> markDelivered(List<ReceiptRef> receipts) {
+        if (receipts.isEmpty()) return List.of();
         return tx(() -> {
-            int n;
-            try (PreparedStatement ps = conn.prepareStatement("""
+            List<Marked> marked = new ArrayList<>();
+            try (PreparedStatement up = conn.prepareStatement("""
                     UPDATE outbox_copy SET delivered_at = ?
                     WHERE recipient_pubkey = ? AND delivered_at IS NULL
-                      AND outbox_id = (SELECT id FROM outbox WHERE client_message_id = ? AND mesh_id = ?)""")) {
-                ps.setLong(1, at);
-                ps.setString(2, recipient);
-                ps.setString(3, clientMessageId);
-                ps.setString(4, meshId);
-                n = ps.executeUpdate();
+                      AND outbox_id = (SELECT id FROM outbox WHERE client_message_id = ? AND mesh_id = ?)""");
+                 PreparedStatement name = conn.prepareStatement("""
+                    SELECT recipient_name FROM outbox_copy
+                    WHERE recipient_pubkey = ? AND outbox_id = (SELECT id FROM outbox WHERE client_message_id = ? AND mesh_id = ?)""")) {
+                for (ReceiptRef r : receipts) {
+                    up.setLong(1, r.at());
+                    up.setString(2, r.recipient());
+                    up.setString(3, r.clientMessageId());
+                    up.setString(4, r.meshId());
+                    if (up.executeUpdate() == 0) continue;
+                    name.setString(1, r.recipient());
+                    name.setString(2, r.clientMessageId());
+                    name.setString(3, r.meshId());
+                    try (ResultSet rs = name.executeQuery()) {
+                        marked.add(new Marked(r, rs.next() ? rs.getString(1) : null));
+                    }
+                }
             }
-            return n == 0 ? java.util.Optional.<Request>empty() : java.util.Optional.ofNullable(findLocked(clientMessageId));
+            return marked;
         });
+    }
+
+    /** One receipt ({@link #markDelivered(List)}); the request if a copy of it was marked now. */
+    public java.util.Optional<Request> markDelivered(String meshId, String recipient, String clientMessageId, long at) {
+        return markDelivered(List.of(new ReceiptRef(meshId, recipient, clientMessageId, at))).isEmpty()
+                ? java.util.Optional.empty() : java.util.Optional.ofNullable(find(clientMessageId));
     }
 
     /** Retryable failure: back to pending, due at {@code nextAttemptAt}. */

@@ -60,6 +60,23 @@ class OutboxReceiptsTest {
     }
 
     @Test
+    void aBatchOfReceiptsIsAppliedInOneGoAndReportsWhatItMarked() {
+        try (OutboxStore s = new OutboxStore(tmp.resolve("outbox.db"))) {
+            for (int i = 0; i < 50; i++) s.accept(group("b-" + i), 1_000);
+            List<OutboxStore.ReceiptRef> refs = new java.util.ArrayList<>();
+            for (int i = 0; i < 50; i++) refs.add(new OutboxStore.ReceiptRef(MESH, BOB, "b-" + i, 2_000 + i));
+            refs.add(new OutboxStore.ReceiptRef(MESH, "dd".repeat(32), "b-0", 3_000)); // not a recipient of b-0
+            refs.add(new OutboxStore.ReceiptRef(MESH, BOB, "b-0", 3_000)); // a repeat: the first one won
+            List<OutboxStore.Marked> marked = s.markDelivered(refs);
+            assertEquals(50, marked.size());
+            assertTrue(marked.stream().allMatch(m -> "bob".equals(m.recipientName()) && m.receipt().recipient().equals(BOB)));
+            assertEquals(2_000L, copy(s, "b-0", BOB).deliveredAt());
+            assertEquals(2_049L, copy(s, "b-49", BOB).deliveredAt());
+            assertNull(copy(s, "b-49", CAROL).deliveredAt());
+        }
+    }
+
+    @Test
     void aDirectAckIsTheDeliveryItself() {
         try (OutboxStore s = new OutboxStore(tmp.resolve("outbox.db"))) {
             s.accept(new OutboxStore.NewRequest("d-1", MESH, "team", "dm", BOB, "dm", "next", null, null, "e".repeat(64),
