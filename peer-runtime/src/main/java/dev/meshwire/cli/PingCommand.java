@@ -97,7 +97,7 @@ final class PingCommand extends Verb {
         String s = r.replied()
                 ? "pong from " + name + " via " + r.via() + " in " + ms(r.rttMs())
                 : "no reply from " + name + " via " + r.via() + ": " + r.error();
-        if (r.note() != null && !r.note().equals(previousNote)) s += " (" + r.note() + ")";
+        if (r.note() != null && !r.note().equals(previousNote)) s += "; " + r.note();
         return s;
     }
 
