@@ -12,6 +12,7 @@ import dev.meshwire.cli.CliResult;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.ipc.WireClient;
+import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.IpcException;
 import dev.meshwire.peer.p2p.P2pMode;
 import dev.meshwire.peer.p2p.P2pSettings;
@@ -76,6 +77,38 @@ class DeliveryReceiptTest {
 
     static String delivery(String cmid) {
         return a.message(cmid).path("delivery").asText();
+    }
+
+    @Test
+    @Order(0)
+    void watchersAreToldWhenAReceiptArrives() throws Exception {
+        java.util.concurrent.LinkedBlockingQueue<IpcClient.SseEvent> seen = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try {
+                a.events(ev -> {
+                    seen.add(ev);
+                    return !"delivered".equals(ev.event());
+                });
+            } catch (RuntimeException ignored) {
+                // the stream ends with the test
+            }
+        }, "sse-reader");
+        reader.setDaemon(true);
+        reader.start();
+        await("the event stream is open", WAIT, () -> a.status().path("daemon").path("events").path("open").asInt() >= 1);
+        String cmid = a.send(null, "bob", "tell me when it arrives").path("clientMessageId").asText();
+        IpcClient.SseEvent ev = null;
+        long end = System.currentTimeMillis() + WAIT;
+        while (System.currentTimeMillis() < end && (ev == null || !"delivered".equals(ev.event()))) {
+            ev = seen.poll(1, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        assertTrue(ev != null && "delivered".equals(ev.event()), "a delivered event: " + seen);
+        JsonNode d = dev.meshwire.signaling.Json.MAPPER.readTree(ev.data());
+        assertEquals(cmid, d.path("clientMessageId").asText());
+        assertEquals("bob", d.path("name").asText());
+        assertEquals("coordinator relay", d.path("path").asText());
+        assertTrue(d.path("messageId").asText().startsWith("msg_"), d.toString());
+        assertEquals("delivered", delivery(cmid));
     }
 
     @Test
