@@ -20,7 +20,7 @@ final class JoinCommand extends ReplyVerb {
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.INVITE_INVALID, e.getMessage());
         }
-        return reply(daemon().join(invite, name), r -> {
+        return reply(withDaemonStoppedOnFailure(c -> c.join(invite, name)), r -> {
             JsonNode m = r.path("mesh");
             out().println("joined mesh " + m.path("name").asText() + " as " + m.path("displayName").asText()
                     + " (" + Render.shortKey(m.path("pubkey").asText()) + "); " + m.path("onlinePeers").asText() + " other member(s) online");

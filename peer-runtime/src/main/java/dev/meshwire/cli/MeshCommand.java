@@ -28,7 +28,7 @@ final class MeshCommand extends CommandGroup {
             if (bad != null) throw new PeerException(PeerException.BAD_REQUEST, bad);
             CoordinatorUrls.wsBase(coordinator);
             String token = adminToken != null ? adminToken : System.getenv("MESHWIRE_ADMIN_TOKEN");
-            return reply(daemon().createMesh(name, coordinator, display, token), this::printCreated);
+            return reply(withDaemonStoppedOnFailure(c -> c.createMesh(name, coordinator, display, token)), this::printCreated);
         }
 
         private void printCreated(JsonNode r) {
