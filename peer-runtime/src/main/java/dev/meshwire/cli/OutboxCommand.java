@@ -3,6 +3,7 @@ package dev.meshwire.cli;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -14,6 +15,7 @@ final class OutboxCommand extends ReplyVerb {
     @Option(names = "--pending", description = "only pending and in-flight messages") boolean pending;
     @Option(names = "--done", description = "only delivered-to-coordinator messages") boolean done;
     @Option(names = "--limit", defaultValue = "50") int limit;
+    @Mixin MeshOption mesh;
 
     @Override
     public Integer call() {
@@ -24,7 +26,7 @@ final class OutboxCommand extends ReplyVerb {
             states.add("inflight");
         }
         if (done) states.add("done");
-        return reply(daemon().outbox(states.isEmpty() ? null : String.join(",", states), limit), r -> out().print(Render.outbox(r)));
+        return reply(daemon().outbox(states.isEmpty() ? null : String.join(",", states), mesh.name, limit), r -> out().print(Render.outbox(r)));
     }
 
     @Command(name = "requeue", description = "Retire a dead or pending message and send its content again under a new id.")

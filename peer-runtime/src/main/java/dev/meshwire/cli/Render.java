@@ -64,6 +64,9 @@ final class Render {
             sb.append('\n');
             sb.append("  you: ").append(m.path("displayName").asText()).append(" (").append(m.path("role").asText())
                     .append(", ").append(shortKey(m.path("pubkey").asText())).append(")\n");
+            if (m.has("unread")) {
+                sb.append("  unread ").append(m.path("unread").asLong()).append(", pending ").append(m.path("pending").asLong()).append('\n');
+            }
             if (m.has("stateVersion")) {
                 JsonNode rf = m.path("refused");
                 sb.append("  mesh state: v").append(m.path("stateVersion").asLong())
@@ -222,7 +225,7 @@ final class Render {
     static String outbox(JsonNode r) {
         StringBuilder sb = new StringBuilder();
         JsonNode counts = r.path("counts");
-        sb.append("outbox: ");
+        sb.append(r.hasNonNull("mesh") ? "outbox (mesh " + r.get("mesh").asText() + "): " : "outbox: ");
         java.util.List<String> parts = new java.util.ArrayList<>();
         counts.fields().forEachRemaining(e -> parts.add(e.getValue().asLong() + " " + e.getKey()));
         sb.append(String.join(", ", parts)).append('\n');

@@ -47,12 +47,24 @@ final class StatusReport {
                 "acks", inbound.acks(), "holdAcks", inbound.holdingAcks() ? true : null,
                 "outbox", IpcClient.map("states", src.outboxStore().counts(), "outstanding", drain.outstanding(), "sent", drain.sent(),
                         "done", drain.doneCount(), "retried", drain.retriedCount(), "dead", drain.deadCount()),
-                "unread", src.inbox().unreadCount(null), "events", src.events().snapshot(),
+                "unread", src.inbox().unreadCount(null), "pending", pending(), "events", src.events().snapshot(),
                 "p2p", IpcClient.map("mode", src.direct().settings().mode().wireName(), "available", src.direct().enabled(),
                         "metrics", src.direct().metrics().snapshot(), "backlogPeakBytes", backlogPeakBytes()));
         List<Object> meshes = new ArrayList<>();
-        for (MeshSession s : src.meshes().all()) meshes.add(MeshSummary.json(s));
+        for (MeshSession s : src.meshes().all()) {
+            Map<String, Object> m = MeshSummary.json(s);
+            // What 'status' shows per mesh: messages not read yet, and sends not finished yet.
+            m.put("unread", src.inbox().unreadCount(s.name()));
+            m.put("pending", src.outboxStore().unfinished(s.config().meshId()));
+            meshes.add(m);
+        }
         return IpcClient.map("daemon", daemon, "meshes", meshes);
+    }
+
+    /** Sends not finished yet (pending or in flight), over every mesh. */
+    private long pending() {
+        Map<String, Long> c = src.outboxStore().counts();
+        return c.getOrDefault("pending", 0L) + c.getOrDefault("inflight", 0L);
     }
 
     /** The most bytes one direct session held for a peer that had not acked them, over the meshes' current engines. */

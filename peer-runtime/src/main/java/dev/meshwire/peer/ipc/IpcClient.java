@@ -110,7 +110,12 @@ public final class IpcClient {
     }
 
     public JsonNode outbox(String states, int limit) {
-        return get("/v1/outbox?limit=" + limit + (states != null ? "&state=" + enc(states) : ""));
+        return outbox(states, null, limit);
+    }
+
+    /** {@code GET /v1/outbox}, only the sends in {@code mesh} when it is not null. */
+    public JsonNode outbox(String states, String mesh, int limit) {
+        return get("/v1/outbox?limit=" + limit + (states != null ? "&state=" + enc(states) : "") + (mesh != null ? "&mesh=" + enc(mesh) : ""));
     }
 
     public JsonNode requeue(String clientMessageId, String newClientMessageId) {
@@ -143,6 +148,15 @@ public final class IpcClient {
      * stream ends. Blocks the calling thread.
      */
     public void events(Predicate<SseEvent> onEvent) {
+        events(null, onEvent);
+    }
+
+    /**
+     * As {@link #events(Predicate)}, calling {@code onOpen} (if not null) once the daemon's first line ({@code : connected})
+     * arrived: the stream is subscribed by then, so whatever the caller reads from the inbox in {@code onOpen} and
+     * whatever the stream brings afterwards leave no gap between them (they may overlap; dedupe by inbox id).
+     */
+    public void events(Runnable onOpen, Predicate<SseEvent> onEvent) {
         HttpRequest r = req("/v1/events").header("accept", "text/event-stream").GET().build();
         try {
             HttpResponse<InputStream> res = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
@@ -154,7 +168,12 @@ public final class IpcClient {
                 String event = null;
                 StringBuilder data = new StringBuilder();
                 String line;
+                boolean opened = false;
                 while ((line = in.readLine()) != null) {
+                    if (!opened && onOpen != null) {
+                        opened = true;
+                        onOpen.run();
+                    }
                     if (line.isEmpty()) {
                         if (event != null || data.length() > 0) {
                             if (!onEvent.test(new SseEvent(event == null ? "message" : event, data.toString()))) return;

@@ -1,8 +1,12 @@
 package dev.meshwire.peer.ipc;
 
+import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
+import dev.meshwire.peer.ipc.api.LeaveRequest;
+import dev.meshwire.peer.ipc.api.MeshRemovedReply;
 import java.util.Map;
 
-/** Being in meshes: {@code /v1/meshes}, {@code /v1/join}, {@code /v1/invite}, {@code /v1/peers}, {@code /v1/reconnect}. */
+/** Being in meshes: {@code /v1/meshes}, {@code /v1/join}, {@code /v1/invite}, {@code /v1/peers}, {@code /v1/reconnect},
+ * {@code /v1/leave}, {@code /v1/mesh/forget}. */
 public interface MembershipApi {
     Map<String, Object> createMesh(String name, String coordinator, String displayName, String adminToken);
 
@@ -22,4 +26,10 @@ public interface MembershipApi {
 
     /** Replaces the mesh's coordinator link with a fresh one (e.g. after a kick) and waits for it. */
     Map<String, Object> reconnect(String mesh);
+
+    /** {@code POST /v1/leave}: leaves the mesh on its coordinator ({@code member_left}), then forgets it here. */
+    MeshRemovedReply leave(LeaveRequest req);
+
+    /** {@code POST /v1/mesh/forget}: forgets the mesh on this machine only. */
+    MeshRemovedReply forget(ForgetMeshRequest req);
 }

@@ -1,5 +1,6 @@
 package dev.meshwire.peer.ipc;
 
+import dev.meshwire.peer.ipc.api.BansReply;
 import java.util.Map;
 
 /** Owner-only moderation: {@code /v1/kick}, {@code /v1/ban}, {@code /v1/unban}, {@code /v1/bans}. */
@@ -7,5 +8,6 @@ public interface ModerationApi {
     /** {@code op} is kick, ban or unban. */
     Map<String, Object> moderate(String op, String mesh, String peer);
 
-    Map<String, Object> bans(String mesh);
+    /** The banned keys of the mesh, from its verified mesh-state replica. */
+    BansReply bans(String mesh);
 }

@@ -12,8 +12,8 @@ public interface OutboxApi {
     /** One outbox row by client message id (unknown → unknown_message). */
     Map<String, Object> message(String clientMessageId);
 
-    /** Outbox rows, newest first; {@code states} empty = all. */
-    Map<String, Object> outbox(List<String> states, int limit);
+    /** Outbox rows, newest first; {@code states} empty = all; {@code mesh} null = every mesh, else only sends in that mesh. */
+    Map<String, Object> outbox(List<String> states, String mesh, int limit);
 
     /** Aborts a dead or pending row and re-sends its content under a fresh (or given) client id. */
     Map<String, Object> requeue(String clientMessageId, String newClientMessageId);

@@ -14,6 +14,9 @@ import dev.meshwire.peer.home.MeshConfig;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.MembershipApi;
+import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
+import dev.meshwire.peer.ipc.api.LeaveRequest;
+import dev.meshwire.peer.ipc.api.MeshRemovedReply;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.Names;
 import dev.meshwire.signaling.crypto.BoxCipher;
@@ -45,8 +48,11 @@ public final class Membership implements MembershipApi {
     private final MeshConnector connector;
     private final MeshRegistrar registrar = new MeshRegistrar();
 
-    public Membership(JoinedMeshes meshes, MeshStore store, MeshConnector connector, DirectRegistry direct) {
+    private final MeshDeparture departure;
+
+    public Membership(JoinedMeshes meshes, MeshStore store, MeshConnector connector, DirectRegistry direct, MeshDeparture departure) {
         this.direct = direct;
+        this.departure = departure;
         this.meshes = meshes;
         this.store = store;
         this.connector = connector;
@@ -200,5 +206,15 @@ public final class Membership implements MembershipApi {
         }
         MeshSession now = meshes.get(old.name());
         return IpcClient.map("mesh", MeshSummary.json(now));
+    }
+
+    @Override
+    public MeshRemovedReply leave(LeaveRequest req) {
+        return departure.leave(req.mesh(), req.force());
+    }
+
+    @Override
+    public MeshRemovedReply forget(ForgetMeshRequest req) {
+        return departure.forget(req.mesh(), req.force());
     }
 }

@@ -10,6 +10,9 @@ import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.peer.outbox.TargetResolver;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.peer.ipc.api.BanItem;
+import dev.meshwire.peer.ipc.api.BansReply;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -61,12 +64,18 @@ public final class Moderation implements ModerationApi {
         return IpcClient.map("mesh", s.name(), "op", op, "name", target.name(), "pubkey", target.pubkey(), "detail", detail);
     }
 
+    /** The banned keys of the verified mesh state (no coordinator round trip: works while it is unreachable). */
     @Override
-    public Map<String, Object> bans(String mesh) {
+    public BansReply bans(String mesh) {
         MeshSession s = meshes.select(mesh);
-        List<Object> out = new ArrayList<>();
-        for (Frames.BanInfo b : fetchBans(s)) out.add(IpcClient.map("name", b.name(), "pubkey", b.pubkey(), "bannedAt", b.bannedAt()));
-        return IpcClient.map("mesh", s.name(), "bans", out);
+        List<BanItem> items = new ArrayList<>();
+        for (Member m : s.roster().members()) {
+            if (!MemberEntry.BANNED.equals(m.status())) continue;
+            Member by = m.by() == null ? null : s.roster().member(m.by());
+            items.add(new BanItem(m.name(), m.pubkey(), m.since(), m.since() == null ? null : Instant.ofEpochMilli(m.since()).toString(),
+                    m.by(), by == null ? null : by.name(), m.reason()));
+        }
+        return new BansReply(s.name(), s.roster().replica().version(), s.roster().replica().verified(), items);
     }
 
     private List<Frames.BanInfo> fetchBans(MeshSession s) {

@@ -16,9 +16,11 @@ public final class OutboxEndpoints implements OutboxApi {
     private final Outbox outbox;
     private final OutboxStore store;
     private final Requeue requeue;
+    private final JoinedMeshes meshes;
 
     public OutboxEndpoints(Outbox outbox, OutboxStore store, JoinedMeshes meshes, Runnable wakeDrain) {
         this.outbox = outbox;
+        this.meshes = meshes;
         this.store = store;
         this.requeue = new Requeue(store, meshes, wakeDrain);
     }
@@ -43,7 +45,7 @@ public final class OutboxEndpoints implements OutboxApi {
     }
 
     @Override
-    public Map<String, Object> outbox(List<String> states, int limit) {
+    public Map<String, Object> outbox(List<String> states, String mesh, int limit) {
         if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "query parameter 'limit' must be an integer between 1 and 10000",
                 List.of(), Map.of("field", "limit"));
         List<OutboxStore.State> filter = new ArrayList<>();
@@ -57,8 +59,12 @@ public final class OutboxEndpoints implements OutboxApi {
             }
         }
         List<Object> items = new ArrayList<>();
-        for (OutboxStore.Request r : store.list(filter, limit)) items.add(OutboxRowJson.of(r));
-        return IpcClient.map("counts", store.counts(), "items", items);
+        // A mesh that was joined, or one left or forgotten whose sends are still listed, is a valid filter.
+        if (mesh != null && !meshes.contains(mesh) && store.countsInMesh(mesh).values().stream().allMatch(n -> n == 0)) {
+            meshes.requireKnownIfNamed(mesh); // unknown_mesh, naming the joined ones
+        }
+        for (OutboxStore.Request r : store.list(filter, mesh, limit)) items.add(OutboxRowJson.of(r));
+        return IpcClient.map("mesh", mesh, "counts", mesh == null ? store.counts() : store.countsInMesh(mesh), "items", items);
     }
 
     @Override

@@ -177,7 +177,7 @@ class DaemonCoordinatorTest {
 
         CliResult peers = cli(alice, "peers", "--json");
         assertEquals(ExitCodes.OK, peers.code(), peers.err());
-        assertEquals(2, Json.MAPPER.readTree(peers.out()).path("peers").size());
+        assertEquals(2, Json.MAPPER.readTree(peers.out()).path("items").size());
 
         CliResult status = cli(alice, "status", "--json");
         JsonNode st = Json.MAPPER.readTree(status.out());

@@ -1,0 +1,9 @@
+package dev.meshwire.peer.ipc.api;
+
+/**
+ * {@code POST /v1/mesh/forget}: forget a joined mesh on this machine only (the coordinator is not told).
+ *
+ * @param mesh  the mesh's name (required)
+ * @param force also when sends to the mesh are still pending (they are aborted)
+ */
+public record ForgetMeshRequest(String mesh, boolean force) {}
