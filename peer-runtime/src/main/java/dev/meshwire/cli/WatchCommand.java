@@ -23,7 +23,7 @@ final class WatchCommand extends Verb {
     @Option(names = "--json", description = "one JSON object per line: {event, data}") boolean json;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() {
         IpcClient c = daemon();
         InboxCursor cursor = InboxCursor.startingNow(c);
         if (!json) out().println("watching " + home().root() + " (Ctrl-C to stop)");
@@ -48,7 +48,12 @@ final class WatchCommand extends Verb {
                 continue;
             }
             main().err.println("meshwire: the daemon stopped; waiting for it to come back (Ctrl-C to stop)");
-            c = awaitDaemon();
+            try {
+                c = awaitDaemon();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return ExitCodes.OK; // stopped while waiting (a caller in this process interrupted it)
+            }
             restarted = true;
         }
     }

@@ -1,0 +1,85 @@
+package dev.meshwire.cli;
+
+import static dev.meshwire.peer.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import dev.meshwire.coordinator.Coordinator;
+import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.peer.daemon.Daemon;
+import dev.meshwire.peer.daemon.DaemonOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code watch} keeps following across a daemon restart: it says so on stderr, shows the message that arrived
+ * while it was reconnecting (read back from the inbox), and shows no message twice. Real coordinator, real daemons.
+ */
+class WatchRestartTest {
+    static final long WAIT = 30_000;
+    @TempDir
+    Path tmp;
+
+    @Test
+    void watchSurvivesADaemonRestartWithoutLosingOrRepeatingMessages() throws Exception {
+        Coordinator coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
+        Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
+        Daemon bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread watch = new Thread(() -> Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), "--home", tmp.resolve("bob").toString(), "watch"), "watch");
+        try {
+            String invite = alice.client().createMesh("team", coord.publicUrl(), "alice", coord.adminToken()).path("invite").asText();
+            bob.client().join(invite, "bob");
+            alice.client().send(null, "bob", "before watch"); // already in the inbox: never shown by watch
+            var firstBob = bob.client();
+            await("bob stored the first message", WAIT, () -> firstBob.inbox(null, 10, false, true).toString().contains("before watch"));
+
+            watch.start();
+            await("watch is following", WAIT, () -> text(out).contains("watching "));
+            alice.client().send(null, "bob", "m1");
+            await("watch shows m1", WAIT, () -> text(out).contains(": m1"));
+
+            bob.close();
+            await("watch noticed the daemon stopped", WAIT, () -> text(err).contains("the daemon stopped; waiting for it to come back"));
+            alice.client().send(null, "bob", "m2 while bob was down");
+            bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
+            await("watch reconnected", WAIT, () -> text(err).contains("daemon restarted, reconnected"));
+            await("watch shows the message that came while it was away", WAIT, () -> text(out).contains(": m2 while bob was down"));
+            alice.client().send(null, "bob", "m3");
+            await("watch shows m3", WAIT, () -> text(out).contains(": m3"));
+
+            String shown = text(out);
+            assertEquals(1, occurrences(shown, ": m1"), shown);
+            assertEquals(1, occurrences(shown, ": m2 while bob was down"), shown);
+            assertEquals(1, occurrences(shown, ": m3"), shown);
+            assertFalse(shown.contains("before watch"), shown);
+            assertFalse(text(err).contains("Exception"), text(err));
+        } finally {
+            bob.close();
+            await("watch waits for the daemon again", WAIT, () -> occurrences(text(err), "the daemon stopped") >= 1);
+            watch.interrupt();
+            watch.join(30_000);
+            alice.close();
+            coord.close();
+        }
+    }
+
+    private static String text(ByteArrayOutputStream s) {
+        return s.toString(StandardCharsets.UTF_8);
+    }
+
+    private static int occurrences(String text, String what) {
+        Matcher m = Pattern.compile(Pattern.quote(what)).matcher(text);
+        int n = 0;
+        while (m.find()) n++;
+        return n;
+    }
+}
