@@ -1,7 +1,7 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.BanItem;
+import dev.meshwire.peer.ipc.api.BansReply;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -12,23 +12,22 @@ final class BansCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().get("/v1/bans" + IpcClient.query("mesh", mesh.name)), r -> out().print(text(r)));
+        return reply(daemonWithMeshes().bans(mesh.name), r -> out().print(text(r)));
     }
 
-    static String text(JsonNode r) {
+    static String text(BansReply r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("mesh ").append(r.path("mesh").asText()).append(", state v").append(r.path("stateVersion").asLong())
-                .append(r.path("stateVerified").asBoolean() ? " (verified)" : " (not verified yet: last known state)").append('\n');
-        if (r.path("items").isEmpty()) {
+        sb.append("mesh ").append(r.mesh()).append(", state v").append(r.stateVersion())
+                .append(r.stateVerified() ? " (verified)" : " (not verified yet: last known state)").append('\n');
+        if (r.items().isEmpty()) {
             sb.append("  no banned keys\n");
             return sb.toString();
         }
-        for (JsonNode b : r.path("items")) {
-            sb.append("  ").append(b.hasNonNull("name") ? b.get("name").asText() : "-").append(' ')
-                    .append(Render.shortKey(b.path("pubkey").asText())).append(" banned");
-            if (b.hasNonNull("bannedAt")) sb.append(' ').append(Render.time(b.get("bannedAt")));
-            if (b.hasNonNull("by")) sb.append(" by ").append(b.hasNonNull("byName") ? b.get("byName").asText() : Render.shortKey(b.get("by").asText()));
-            if (b.hasNonNull("reason")) sb.append(": ").append(b.get("reason").asText());
+        for (BanItem b : r.items()) {
+            sb.append("  ").append(b.name() != null ? b.name() : "-").append(' ').append(Render.shortKey(b.pubkey())).append(" banned");
+            if (b.bannedAt() != null) sb.append(' ').append(Render.time(b.bannedAt()));
+            if (b.by() != null) sb.append(" by ").append(b.byName() != null ? b.byName() : Render.shortKey(b.by()));
+            if (b.reason() != null) sb.append(": ").append(b.reason());
             sb.append('\n');
         }
         sb.append("'meshwire unban NAME' lets one back in (owner or admin)\n");

@@ -20,7 +20,7 @@ final class DaemonStop {
      * @throws PeerException daemon_unavailable if it is still alive after 15 s
      */
     static long stop(IpcClient c) {
-        long pid = c.status().path("daemon").path("pid").asLong();
+        long pid = c.health().pid();
         c.shutdown();
         long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
         while (System.currentTimeMillis() < deadline) {

@@ -1,7 +1,8 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.InboxItem;
+import dev.meshwire.peer.ipc.api.InboxQuery;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -26,7 +27,7 @@ final class InboxCursor {
     /** Starts after the newest message now in the inbox (nothing older is shown). */
     static InboxCursor startingNow(IpcClient c) {
         long newest = 0;
-        for (JsonNode m : rows(c.inbox(null, 1, false, true))) newest = Math.max(newest, m.path("id").asLong());
+        for (InboxItem m : c.inbox(new InboxQuery(null, 1, false, true)).items()) newest = Math.max(newest, m.id());
         return new InboxCursor(newest);
     }
 
@@ -41,16 +42,11 @@ final class InboxCursor {
      * The messages stored since watch started that it has not shown yet, oldest first (read with {@code peek}, so they
      * stay unread), each remembered as shown.
      */
-    List<JsonNode> missed(IpcClient c) {
-        List<JsonNode> out = new ArrayList<>();
-        for (JsonNode m : rows(c.inbox(null, CATCH_UP_LIMIT, false, true))) {
-            if (firstSight(m.path("id").asLong())) out.add(m);
+    List<InboxItem> missed(IpcClient c) {
+        List<InboxItem> out = new ArrayList<>();
+        for (InboxItem m : c.inbox(new InboxQuery(null, CATCH_UP_LIMIT, false, true)).items()) {
+            if (firstSight(m.id())) out.add(m);
         }
         return out;
-    }
-
-    /** The inbox listing's rows ({@code messages}; {@code items} once the list-key convention of issue #14 lands). */
-    private static JsonNode rows(JsonNode listing) {
-        return listing.has("items") ? listing.get("items") : listing.path("messages");
     }
 }

@@ -1,6 +1,6 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.ipc.api.LeaveRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -13,7 +13,6 @@ final class LeaveCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        JsonNode r = daemonWithMeshes().post("/v1/leave", dev.meshwire.peer.ipc.IpcClient.map("mesh", mesh.name, "force", force));
-        return reply(r, x -> out().print(MeshRemoval.text(x)));
+        return reply(daemonWithMeshes().leave(new LeaveRequest(mesh.name, force)), r -> out().print(MeshRemoval.text(r)));
     }
 }

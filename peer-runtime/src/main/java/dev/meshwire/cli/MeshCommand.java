@@ -1,12 +1,13 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.ipc.api.MeshInfo;
+import dev.meshwire.peer.ipc.api.CreateMeshReply;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.CoordinatorUrls;
 import dev.meshwire.signaling.Names;
 import dev.meshwire.peer.home.MeshStore;
-import dev.meshwire.peer.ipc.IpcClient;
-import dev.meshwire.signaling.Json;
+import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -31,16 +32,16 @@ final class MeshCommand extends CommandGroup {
             if (bad != null) throw new PeerException(PeerException.BAD_REQUEST, bad);
             CoordinatorUrls.wsBase(coordinator);
             String token = adminToken != null ? adminToken : System.getenv("MESHWIRE_ADMIN_TOKEN");
-            return reply(withDaemonStoppedOnFailure(c -> c.createMesh(name, coordinator, display, token)), this::printCreated);
+            return reply(withDaemonStoppedOnFailure(c -> c.createMesh(new CreateMeshRequest(name, coordinator, display, token))), this::printCreated);
         }
 
-        private void printCreated(JsonNode r) {
-            JsonNode m = r.path("mesh");
-            out().println("created mesh " + m.path("name").asText() + " on " + m.path("coordinator").asText()
-                    + " (you are " + m.path("displayName").asText() + ", owner, " + Render.shortKey(m.path("pubkey").asText()) + ")");
-            if (r.hasNonNull("warning")) out().println("warning: " + r.get("warning").asText());
+        private void printCreated(CreateMeshReply r) {
+            MeshInfo m = r.mesh();
+            out().println("created mesh " + m.name() + " on " + m.coordinator()
+                    + " (you are " + m.displayName() + ", owner, " + Render.shortKey(m.pubkey()) + ")");
+            if (r.warning() != null) out().println("warning: " + r.warning());
             out().println("invite (1 use, expires in 24h):");
-            out().println("  " + r.path("invite").asText());
+            out().println("  " + r.invite());
             out().println("on another machine: meshwire join <invite> --name <their-name>");
         }
     }
@@ -52,7 +53,7 @@ final class MeshCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            return reply(daemonWithMeshes().get("/v1/mesh/log" + IpcClient.query("mesh", mesh.name)), r -> out().print(Render.meshLog(r)));
+            return reply(daemonWithMeshes().meshLog(mesh.name), r -> out().print(Render.meshLog(r)));
         }
     }
 
@@ -66,7 +67,7 @@ final class MeshCommand extends CommandGroup {
         public Integer call() {
             java.util.List<MeshListItem> items = new MeshStore(home()).list().stream().map(MeshListItem::of).toList();
             if (json) {
-                printJson(Json.MAPPER.valueToTree(java.util.Map.of("items", items)));
+                printJson(java.util.Map.of("items", items));
                 return ExitCodes.OK;
             }
             if (items.isEmpty()) {
@@ -79,7 +80,7 @@ final class MeshCommand extends CommandGroup {
             out().printf(fmt, "MESH", "COORDINATOR", "YOU", "ROLE", "PUBKEY", "JOINED");
             for (MeshListItem i : items) {
                 out().printf(fmt, i.name(), i.coordinator(), i.displayName(), i.role(), Render.shortKey(i.pubkey()),
-                        Render.time(Json.MAPPER.valueToTree(i.joinedAt())));
+                        Render.time(i.joinedAt()));
             }
             return ExitCodes.OK;
         }
@@ -100,8 +101,7 @@ final class MeshCommand extends CommandGroup {
                 throw new PeerException(PeerException.UNKNOWN_MESH, "no joined mesh named '" + name + "'; joined: "
                         + (joined.isEmpty() ? "(none)" : String.join(", ", joined)));
             }
-            JsonNode r = daemonWithMeshes().post("/v1/mesh/forget", IpcClient.map("mesh", name, "force", force));
-            return reply(r, x -> out().print(MeshRemoval.text(x)));
+            return reply(daemonWithMeshes().forgetMesh(new ForgetMeshRequest(name, force)), r -> out().print(MeshRemoval.text(r)));
         }
     }
 }

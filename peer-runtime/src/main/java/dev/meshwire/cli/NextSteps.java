@@ -1,6 +1,7 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.ipc.api.MeshInfo;
+import dev.meshwire.peer.ipc.api.StatusReply;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,13 +22,13 @@ final class NextSteps {
     record Step(String mesh, String state, String problem, String command) {}
 
     /** The steps for a {@code /v1/status} answer (with {@code daemon.running} set by the CLI). */
-    static List<Step> of(JsonNode status) {
+    static List<Step> of(StatusReply status) {
         List<Step> out = new ArrayList<>();
-        if (!status.path("daemon").path("running").asBoolean()) {
+        if (!Boolean.TRUE.equals(status.daemon().running())) {
             out.add(new Step(null, "not_running", "the daemon is not running", "meshwire up"));
             return out;
         }
-        for (JsonNode m : status.path("meshes")) {
+        for (MeshInfo m : status.meshes()) {
             Step s = forMesh(m);
             if (s != null) out.add(s);
         }
@@ -35,20 +36,20 @@ final class NextSteps {
     }
 
     /** 0 when everything is up, 3 when the daemon is not running, 5 when a coordinator link is down. */
-    static int exitCode(JsonNode status) {
-        if (!status.path("daemon").path("running").asBoolean()) return ExitCodes.NO_DAEMON;
-        for (JsonNode m : status.path("meshes")) {
-            if (!"connected".equals(m.path("state").asText())) return ExitCodes.UNREACHABLE;
+    static int exitCode(StatusReply status) {
+        if (!Boolean.TRUE.equals(status.daemon().running())) return ExitCodes.NO_DAEMON;
+        for (MeshInfo m : status.meshes()) {
+            if (!"connected".equals(m.state())) return ExitCodes.UNREACHABLE;
         }
         return ExitCodes.OK;
     }
 
-    private static Step forMesh(JsonNode m) {
-        String mesh = m.path("name").asText();
-        String state = m.path("state").asText();
-        String you = m.path("displayName").asText();
-        String coordinator = m.path("coordinator").asText();
-        String err = m.hasNonNull("lastError") ? ": " + m.get("lastError").asText() : "";
+    private static Step forMesh(MeshInfo m) {
+        String mesh = m.name();
+        String state = String.valueOf(m.state());
+        String you = m.displayName();
+        String coordinator = m.coordinator();
+        String err = m.lastError() != null ? ": " + m.lastError() : "";
         return switch (state) {
             case "connected" -> null;
             case "kicked" -> new Step(mesh, state, "you were kicked from " + mesh + "; the daemon does not reconnect by itself",

@@ -1,13 +1,14 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshwire.peer.daemon.DaemonLauncher;
+import dev.meshwire.peer.home.MeshConfig;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.ipc.IpcClient;
-import dev.meshwire.signaling.Json;
+import dev.meshwire.peer.ipc.api.DaemonStatus;
+import dev.meshwire.peer.ipc.api.MeshInfo;
+import dev.meshwire.peer.ipc.api.StatusReply;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /**
@@ -16,31 +17,39 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "status", description = "Daemon and mesh status; exits 3 when the daemon is not running, 5 when a coordinator link is down.")
 final class StatusCommand extends ReplyVerb {
+    /** {@code status --json}: the {@code /v1/status} answer (with {@code daemon.running}) plus the next steps. */
+    record StatusView(DaemonStatus daemon, List<MeshInfo> meshes, List<NextSteps.Step> nextSteps) {}
+
     @Override
     public Integer call() {
         IpcClient c = DaemonLauncher.running(home());
-        ObjectNode st;
+        StatusReply st;
         if (c == null) {
-            st = Json.MAPPER.valueToTree(Map.of("daemon", Map.of("running", false), "meshes", new MeshStore(home()).list()));
+            List<MeshInfo> stored = new ArrayList<>();
+            for (MeshConfig m : new MeshStore(home()).list()) {
+                stored.add(new MeshInfo(m.name(), m.meshId(), m.coordinator(), null, null, m.displayName(), m.pubkey(), m.role(),
+                        null, null, null, null, m.authority(), null, null, null, null, null));
+            }
+            st = new StatusReply(DaemonStatus.notRunning(), stored);
         } else {
-            st = (ObjectNode) c.status();
-            ((ObjectNode) st.get("daemon")).put("running", true);
+            StatusReply live = c.status();
+            st = new StatusReply(live.daemon().asRunning(), live.meshes());
         }
         List<NextSteps.Step> steps = NextSteps.of(st);
-        st.set("nextSteps", Json.MAPPER.valueToTree(steps));
-        reply(st, r -> {
-            out().print(Render.status(r));
-            printCounts(r);
+        reply(new StatusView(st.daemon(), st.meshes(), steps), v -> {
+            out().print(Render.status(st));
+            printCounts(st.daemon());
             for (NextSteps.Step s : steps) out().println("! " + s.problem() + "\n  → " + s.command());
         });
         return NextSteps.exitCode(st);
     }
 
-    /** {@code unread 3 (meshwire inbox), pending 1 (meshwire outbox --pending)} once for the daemon. */
-    private void printCounts(JsonNode r) {
-        JsonNode d = r.path("daemon");
-        if (!d.path("running").asBoolean()) return;
-        out().println("unread " + d.path("unread").asLong() + (d.path("unread").asLong() > 0 ? " ('meshwire inbox')" : "")
-                + ", pending " + d.path("pending").asLong() + (d.path("pending").asLong() > 0 ? " ('meshwire outbox --pending')" : ""));
+    /** {@code unread 3 ('meshwire inbox'), pending 1 ('meshwire outbox --pending')} once for the daemon. */
+    private void printCounts(DaemonStatus d) {
+        if (!Boolean.TRUE.equals(d.running())) return;
+        long unread = d.unread() == null ? 0 : d.unread();
+        long pending = d.pending() == null ? 0 : d.pending();
+        out().println("unread " + unread + (unread > 0 ? " ('meshwire inbox')" : "")
+                + ", pending " + pending + (pending > 0 ? " ('meshwire outbox --pending')" : ""));
     }
 }

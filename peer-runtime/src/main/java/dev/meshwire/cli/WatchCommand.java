@@ -1,8 +1,8 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.IpcException;
+import dev.meshwire.peer.ipc.api.InboxItem;
 import dev.meshwire.signaling.Json;
 import java.io.IOException;
 import picocli.CommandLine.Command;
@@ -34,7 +34,7 @@ final class WatchCommand extends Verb {
             try {
                 current.events(() -> {
                     if (reconnect) main().err.println("meshwire: daemon restarted, reconnected");
-                    for (JsonNode m : cursor.missed(current)) print(new IpcClient.SseEvent("message", m.toString()));
+                    for (InboxItem m : cursor.missed(current)) print(new IpcClient.SseEvent("message", compact(m)));
                 }, ev -> {
                     if (!"message".equals(ev.event()) || cursor.firstSight(messageId(ev))) print(ev);
                     return true;
@@ -72,6 +72,14 @@ final class WatchCommand extends Verb {
     private void print(IpcClient.SseEvent ev) {
         out().println(json ? Render.eventJson(ev) : Render.event(ev));
         out().flush();
+    }
+
+    private static String compact(InboxItem m) {
+        try {
+            return Json.MAPPER.writeValueAsString(m);
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // a record of strings and numbers always serializes
+        }
     }
 
     private static long messageId(IpcClient.SseEvent ev) {

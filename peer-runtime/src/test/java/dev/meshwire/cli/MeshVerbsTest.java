@@ -40,7 +40,7 @@ class MeshVerbsTest {
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
         for (String mesh : List.of("team", "ops")) {
-            String invite = alice.client().createMesh(mesh, coord.publicUrl(), "alice", coord.adminToken()).path("invite").asText();
+            String invite = alice.client().createMesh(new dev.meshwire.peer.ipc.api.CreateMeshRequest(mesh, coord.publicUrl(), "alice", coord.adminToken())).invite();
             bob.client().join(invite, "bob");
         }
         await("bob is online for alice in both meshes", WAIT, () -> {

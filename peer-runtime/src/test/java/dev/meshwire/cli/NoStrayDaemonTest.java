@@ -57,8 +57,8 @@ class NoStrayDaemonTest {
     void usedExpiredAndGarbageInvitesLeaveNoDaemon() throws Exception {
         try (Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
              Daemon carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")))) {
-            var created = alice.client().createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
-            String invite = created.path("invite").asText();
+            var created = alice.client().createMesh(new dev.meshwire.peer.ipc.api.CreateMeshRequest("team", coord.publicUrl(), "alice", coord.adminToken()));
+            String invite = created.invite();
             carol.client().join(invite, "carol"); // uses the invite's only use
 
             MeshwireHome bob = MeshwireHome.at(tmp.resolve("bob"));
@@ -68,7 +68,7 @@ class NoStrayDaemonTest {
             assertTrue(used.err().contains("stopped the daemon this command had started"), used.err());
             assertNoDaemon(bob);
 
-            String meshId = created.path("mesh").path("meshId").asText();
+            String meshId = created.mesh().meshId();
             String expired = Invite.create(Identity.generate(), coord.publicUrl(), meshId, "team",
                     System.currentTimeMillis() - 60_000, 1).encode();
             CliResult old = CliResult.run("--home", bob.root().toString(), "join", expired, "--name", "bob");

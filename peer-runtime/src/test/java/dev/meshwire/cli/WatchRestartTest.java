@@ -36,24 +36,24 @@ class WatchRestartTest {
         Thread watch = new Thread(() -> Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8), "--home", tmp.resolve("bob").toString(), "watch"), "watch");
         try {
-            String invite = alice.client().createMesh("team", coord.publicUrl(), "alice", coord.adminToken()).path("invite").asText();
+            String invite = alice.client().createMesh(new dev.meshwire.peer.ipc.api.CreateMeshRequest("team", coord.publicUrl(), "alice", coord.adminToken())).invite();
             bob.client().join(invite, "bob");
-            alice.client().send(null, "bob", "before watch"); // already in the inbox: never shown by watch
+            alice.client().send(new dev.meshwire.peer.ipc.api.SendRequest(null, "bob", "before watch")); // already in the inbox: never shown by watch
             var firstBob = bob.client();
-            await("bob stored the first message", WAIT, () -> firstBob.inbox(null, 10, false, true).toString().contains("before watch"));
+            await("bob stored the first message", WAIT, () -> firstBob.inbox(new dev.meshwire.peer.ipc.api.InboxQuery(null, 10, false, true)).items().stream().anyMatch(m -> m.text().equals("before watch")));
 
             watch.start();
             await("watch is following", WAIT, () -> text(out).contains("watching "));
-            alice.client().send(null, "bob", "m1");
+            alice.client().send(new dev.meshwire.peer.ipc.api.SendRequest(null, "bob", "m1"));
             await("watch shows m1", WAIT, () -> text(out).contains(": m1"));
 
             bob.close();
             await("watch noticed the daemon stopped", WAIT, () -> text(err).contains("the daemon stopped; waiting for it to come back"));
-            alice.client().send(null, "bob", "m2 while bob was down");
+            alice.client().send(new dev.meshwire.peer.ipc.api.SendRequest(null, "bob", "m2 while bob was down"));
             bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
             await("watch reconnected", WAIT, () -> text(err).contains("daemon restarted, reconnected"));
             await("watch shows the message that came while it was away", WAIT, () -> text(out).contains(": m2 while bob was down"));
-            alice.client().send(null, "bob", "m3");
+            alice.client().send(new dev.meshwire.peer.ipc.api.SendRequest(null, "bob", "m3"));
             await("watch shows m3", WAIT, () -> text(out).contains(": m3"));
 
             String shown = text(out);

@@ -183,7 +183,7 @@ class TwoLaptopsIT {
     }
 
     static JsonNode findPeer(JsonNode peers, String name) {
-        JsonNode list = peers.isArray() ? peers : peers.has("items") ? peers.get("items") : peers.get("peers");
+        JsonNode list = peers.isArray() ? peers : peers.get("peers");
         for (JsonNode p : list) {
             if (name.equals(p.get("name").asText())) return p;
         }

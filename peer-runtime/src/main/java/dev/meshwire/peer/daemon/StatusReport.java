@@ -6,7 +6,12 @@ import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.inbox.InboundProcessor;
 import dev.meshwire.peer.inbox.Inbox;
 import dev.meshwire.peer.ipc.EventStreams;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.DaemonStatus;
+import dev.meshwire.peer.ipc.api.HealthReply;
+import dev.meshwire.peer.ipc.api.MeshInfo;
+import dev.meshwire.peer.ipc.api.OutboxCounters;
+import dev.meshwire.peer.ipc.api.P2pStatus;
+import dev.meshwire.peer.ipc.api.StatusReply;
 import dev.meshwire.peer.mesh.MeshSummary;
 import dev.meshwire.peer.outbox.DrainWorker;
 import dev.meshwire.peer.outbox.OutboxStore;
@@ -32,33 +37,28 @@ final class StatusReport {
         this.src = src;
     }
 
-    Map<String, Object> health() {
-        return IpcClient.map("ok", true, "pid", ProcessHandle.current().pid(), "version", Daemon.VERSION,
-                "uptimeMs", System.currentTimeMillis() - src.startedAt());
+    HealthReply health() {
+        return new HealthReply(true, ProcessHandle.current().pid(), Daemon.VERSION, System.currentTimeMillis() - src.startedAt());
     }
 
-    Map<String, Object> status() {
+    StatusReply status() {
         InboundProcessor inbound = src.inbound();
         DrainWorker drain = src.drain();
-        Map<String, Object> daemon = IpcClient.map("pid", ProcessHandle.current().pid(), "version", Daemon.VERSION,
-                "startedAt", src.startedAt(), "uptimeMs", System.currentTimeMillis() - src.startedAt(),
-                "home", src.home().root().toString(), "ipcPort", src.ipcPort().getAsInt(),
-                "received", inbound.accepted(), "duplicates", inbound.duplicates(), "refused", inbound.refused(),
-                "acks", inbound.acks(), "holdAcks", inbound.holdingAcks() ? true : null,
-                "outbox", IpcClient.map("states", src.outboxStore().counts(), "outstanding", drain.outstanding(), "sent", drain.sent(),
-                        "done", drain.doneCount(), "retried", drain.retriedCount(), "dead", drain.deadCount()),
-                "unread", src.inbox().unreadCount(null), "pending", pending(), "events", src.events().snapshot(),
-                "p2p", IpcClient.map("mode", src.direct().settings().mode().wireName(), "available", src.direct().enabled(),
-                        "metrics", src.direct().metrics().snapshot(), "backlogPeakBytes", backlogPeakBytes()));
-        List<Object> meshes = new ArrayList<>();
+        OutboxCounters outbox = new OutboxCounters(src.outboxStore().counts(), drain.outstanding(), drain.sent(), drain.doneCount(),
+                drain.retriedCount(), drain.deadCount());
+        P2pStatus p2p = new P2pStatus(src.direct().settings().mode().wireName(), src.direct().enabled(), src.direct().metrics().snapshot(),
+                backlogPeakBytes());
+        // running is the CLI's field (status without a daemon); the daemon leaves it out.
+        DaemonStatus daemon = new DaemonStatus(null, ProcessHandle.current().pid(), Daemon.VERSION, src.startedAt(),
+                System.currentTimeMillis() - src.startedAt(), src.home().root().toString(), src.ipcPort().getAsInt(),
+                inbound.accepted(), inbound.duplicates(), inbound.refused(), inbound.acks(), inbound.holdingAcks() ? true : null,
+                outbox, src.inbox().unreadCount(null), pending(), src.events().snapshot(), p2p);
+        List<MeshInfo> meshes = new ArrayList<>();
         for (MeshSession s : src.meshes().all()) {
-            Map<String, Object> m = MeshSummary.json(s);
             // What 'status' shows per mesh: messages not read yet, and sends not finished yet.
-            m.put("unread", src.inbox().unreadCount(s.name()));
-            m.put("pending", src.outboxStore().unfinished(s.config().meshId()));
-            meshes.add(m);
+            meshes.add(MeshSummary.of(s).withCounts(src.inbox().unreadCount(s.name()), src.outboxStore().unfinished(s.config().meshId())));
         }
-        return IpcClient.map("daemon", daemon, "meshes", meshes);
+        return new StatusReply(daemon, meshes);
     }
 
     /** Sends not finished yet (pending or in flight), over every mesh. */

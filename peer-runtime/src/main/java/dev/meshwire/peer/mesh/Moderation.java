@@ -3,19 +3,18 @@ package dev.meshwire.peer.mesh;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.ModerationApi;
+import dev.meshwire.peer.ipc.api.BanItem;
+import dev.meshwire.peer.ipc.api.BansReply;
+import dev.meshwire.peer.ipc.api.ModerationReply;
 import dev.meshwire.peer.meshstate.Member;
 import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.peer.outbox.TargetResolver;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
-import dev.meshwire.peer.ipc.api.BanItem;
-import dev.meshwire.peer.ipc.api.BansReply;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Kick, ban and unban over the coordinator link. The coordinator decides who may (owner only); the
@@ -29,7 +28,7 @@ public final class Moderation implements ModerationApi {
     }
 
     @Override
-    public Map<String, Object> moderate(String op, String mesh, String peer) {
+    public ModerationReply moderate(String op, String mesh, String peer) {
         MeshSession s = meshes.select(mesh);
         if (!s.link().connected()) {
             throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "not connected to the coordinator of mesh '"
@@ -61,7 +60,7 @@ public final class Moderation implements ModerationApi {
         };
         Frame answer = CoordinatorAnswers.reply(s, id, req);
         String detail = answer instanceof Frames.Ok ok ? ok.detail() : null;
-        return IpcClient.map("mesh", s.name(), "op", op, "name", target.name(), "pubkey", target.pubkey(), "detail", detail);
+        return new ModerationReply(s.name(), op, target.name(), target.pubkey(), detail);
     }
 
     /** The banned keys of the verified mesh state (no coordinator round trip: works while it is unreachable). */

@@ -1,11 +1,14 @@
 package dev.meshwire.peer.outbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.IpcReply;
 import dev.meshwire.peer.ipc.OutboxApi;
+import dev.meshwire.peer.ipc.api.OutboxQuery;
+import dev.meshwire.peer.ipc.api.OutboxReply;
+import dev.meshwire.peer.ipc.api.OutboxRow;
+import dev.meshwire.peer.ipc.api.RequeueReply;
+import dev.meshwire.peer.ipc.api.SendReply;
 import dev.meshwire.signaling.envelope.Priority;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,26 +29,29 @@ public final class OutboxEndpoints implements OutboxApi {
     }
 
     @Override
-    public IpcReply send(String mesh, String to, String message, String priority, String clientMessageId, String replyToId,
-                         JsonNode meta) {
+    public IpcReply<SendReply> send(dev.meshwire.peer.ipc.api.SendRequest req) {
         Priority p;
         try {
-            p = priority == null ? Priority.NEXT : Priority.fromWire(priority);
+            p = req.priority() == null ? Priority.NEXT : Priority.fromWire(req.priority());
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, "field 'priority' must be one of now, next, low", List.of(),
                     Map.of("field", "priority"));
         }
-        Outbox.Accepted a = outbox.accept(new SendRequest(mesh, to, message, p, clientMessageId, replyToId, meta));
-        return new IpcReply(a.status(), a.body());
+        Outbox.Accepted a = outbox.accept(new SendRequest(req.mesh(), req.to(), req.message(), p, req.clientMessageId(),
+                req.replyToId(), req.meta()));
+        return new IpcReply<>(a.status(), a.body());
     }
 
     @Override
-    public Map<String, Object> message(String clientMessageId) {
-        return OutboxRowJson.of(find(store, clientMessageId));
+    public OutboxRow message(String clientMessageId) {
+        return OutboxRows.of(find(store, clientMessageId));
     }
 
     @Override
-    public Map<String, Object> outbox(List<String> states, String mesh, int limit) {
+    public OutboxReply outbox(OutboxQuery query) {
+        int limit = query.limit();
+        List<String> states = query.states();
+        String mesh = query.mesh();
         if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "query parameter 'limit' must be an integer between 1 and 10000",
                 List.of(), Map.of("field", "limit"));
         List<OutboxStore.State> filter = new ArrayList<>();
@@ -58,17 +64,17 @@ public final class OutboxEndpoints implements OutboxApi {
                         List.of(), Map.of("field", "state"));
             }
         }
-        List<Object> items = new ArrayList<>();
-        // A mesh that was joined, or one left or forgotten whose sends are still listed, is a valid filter.
+        List<OutboxRow> items = new ArrayList<>();
+        // A joined mesh, or one left or forgotten whose sends are still listed, is a valid filter.
         if (mesh != null && !meshes.contains(mesh) && store.countsInMesh(mesh).values().stream().allMatch(n -> n == 0)) {
             meshes.requireKnownIfNamed(mesh); // unknown_mesh, naming the joined ones
         }
-        for (OutboxStore.Request r : store.list(filter, mesh, limit)) items.add(OutboxRowJson.of(r));
-        return IpcClient.map("mesh", mesh, "counts", mesh == null ? store.counts() : store.countsInMesh(mesh), "items", items);
+        for (OutboxStore.Request r : store.list(filter, mesh, limit)) items.add(OutboxRows.of(r));
+        return new OutboxReply(mesh, mesh == null ? store.counts() : store.countsInMesh(mesh), items);
     }
 
     @Override
-    public Map<String, Object> requeue(String clientMessageId, String newClientMessageId) {
+    public RequeueReply requeue(String clientMessageId, String newClientMessageId) {
         return requeue.requeue(clientMessageId, newClientMessageId);
     }
 
