@@ -78,6 +78,13 @@ public final class Main implements Runnable {
         cl.getSubcommands().values().forEach(Main::addHelpOption);
     }
 
+    /** True when the verb that ran (the innermost subcommand) was given {@code --json}. */
+    private static boolean jsonMatched(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult p = parsed;
+        while (p.hasSubcommand()) p = p.subcommand();
+        return p.hasMatchedOption("--json");
+    }
+
     /** Runs one command in-process (tests use this) and returns its exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         Main main = new Main();
@@ -87,21 +94,24 @@ public final class Main implements Runnable {
         addHelpOption(cl);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        // --json on the command line: a failure is also printed as the IPC error shape on stdout.
+        boolean json = Arrays.asList(args).contains("--json");
         cl.setParameterExceptionHandler((ex, a) -> {
             String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
-            err.println("meshwire: " + ex.getMessage() + " (see '" + cmd + " --help')");
+            new ErrorOutput(out, err, json).report(ErrorOutput.USAGE, ex.getMessage() + " (see '" + cmd + " --help')");
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            ErrorOutput report = new ErrorOutput(out, err, jsonMatched(parsed));
             if (ex instanceof PeerException pe) {
-                err.println("meshwire: " + pe.getMessage());
+                report.report(pe);
                 return ExitCodes.of(pe.code());
             }
             if (ex instanceof IpcException ie) {
-                err.println("meshwire: " + ie.getMessage());
+                report.report(ie);
                 return ExitCodes.of(ie.code());
             }
-            err.println("meshwire: unexpected error: " + ex);
+            report.report(PeerException.INTERNAL, "unexpected error: " + ex);
             return ExitCodes.FAILED;
         });
         return cl.execute(args);

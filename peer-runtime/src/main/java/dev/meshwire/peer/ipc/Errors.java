@@ -9,18 +9,26 @@ import java.util.Map;
 public final class Errors {
     private Errors() {}
 
-    /** The error body the daemon answers for {@code pe}: its code, message, candidates and detail fields. */
+    /**
+     * The error body the daemon answers for {@code pe}: its code, message, candidates and detail fields. Every
+     * detail key a {@link PeerException} is built with must have its component in {@link ErrorDetail}
+     * (IpcContractTest checks the error answers against docs/ipc-openapi.yaml).
+     */
     public static ErrorReply reply(PeerException pe) {
         Map<String, Object> d = pe.details();
         return new ErrorReply(new ErrorDetail(pe.code(), pe.getMessage(), pe.candidates().isEmpty() ? null : pe.candidates(),
                 text(d, "field"), text(d, "fingerprintPrefix"), text(d, "state"), text(d, "messageId"), text(d, "reason"),
-                text(d, "supersededBy")));
+                text(d, "supersededBy"), number(d, "envelopeBytes"), number(d, "relayMaxFrameBytes")));
     }
 
     /** The error body as the CLI received it (or {@code daemon_unavailable} when there was no answer). */
     public static ErrorReply reply(IpcException ie) {
         if (ie.detail() != null) return new ErrorReply(ie.detail());
         return ErrorReply.of(ie.code(), ie.getMessage());
+    }
+
+    private static Long number(Map<String, Object> details, String key) {
+        return details.get(key) instanceof Number n ? n.longValue() : null;
     }
 
     private static String text(Map<String, Object> details, String key) {
