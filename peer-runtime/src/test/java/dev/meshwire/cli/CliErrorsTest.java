@@ -234,9 +234,9 @@ class CliErrorsTest {
     }
 
     @Test
-    void statusWithoutDaemonIsFineAndJsonIsStable() {
+    void statusWithoutDaemonExits3AndJsonIsStable() {
         CliResult r = run("--home", tmp.toString(), "status", "--json");
-        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals(ExitCodes.NO_DAEMON, r.code(), r.err()); // docs/cli.md: status exits 3 when the daemon is not running
         assertTrue(r.out().contains("\"running\" : false"), r.out());
         assertTrue(r.out().contains("\"meshes\""), r.out());
     }

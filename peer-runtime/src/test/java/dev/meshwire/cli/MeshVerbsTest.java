@@ -161,7 +161,7 @@ class MeshVerbsTest {
         assertTrue(left.out().contains("left mesh team"), left.out());
         assertTrue(names(json(ok(cli(bob, "mesh", "list", "--json")))).isEmpty());
         await("alice's mesh state records that bob left", WAIT, () -> {
-            for (JsonNode e : json(cli(alice, "mesh", "log", "--mesh", "team", "--json")).path("events")) {
+            for (JsonNode e : json(cli(alice, "mesh", "log", "--mesh", "team", "--json")).path("items")) {
                 if ("member_left".equals(e.path("kind").asText()) && bobKey.equals(e.path("subject").asText())) return true;
             }
             return false;

@@ -2,6 +2,7 @@ package dev.meshwire.peer.ipc;
 
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -15,6 +16,8 @@ import dev.meshwire.peer.ipc.api.InboxFlushRequest;
 import dev.meshwire.peer.ipc.api.InviteRequest;
 import dev.meshwire.peer.ipc.api.JoinRequest;
 import dev.meshwire.peer.ipc.api.MeshRequest;
+import dev.meshwire.peer.ipc.api.LeaveRequest;
+import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
 import dev.meshwire.peer.ipc.api.ModerateRequest;
 import dev.meshwire.peer.ipc.api.PingRequest;
 import dev.meshwire.peer.ipc.api.RenameRequest;
@@ -175,6 +178,7 @@ class IpcContractTest {
 
         get(alice, "/v1/status", "/v1/status");
         get(alice, "/v1/outbox", "/v1/outbox?state=done,pending&limit=5");
+        get(alice, "/v1/outbox", "/v1/outbox?mesh=team");
         JsonNode ping = post(alice, "/v1/ping", new PingRequest("team", "bob", 1)).body();
         assertEquals(1, ping.path("items").size(), ping.toString());
 
@@ -210,6 +214,12 @@ class IpcContractTest {
         assertEquals(1, bans.path("items").size(), bans.toString());
         post(alice, "/v1/unban", new ModerateRequest("team", "carol"));
         post(alice, "/v1/revoke", new RevokeRequest("team", "dave", "contract test"));
+        // Ending memberships: carol leaves (after reconnecting), revoked dave forgets the mesh locally.
+        post(carol, "/v1/reconnect", new MeshRequest("team"));
+        JsonNode left = post(carol, "/v1/leave", new LeaveRequest("team", false)).body();
+        assertTrue(left.path("left").asBoolean(), left.toString());
+        JsonNode forgot = post(dave, "/v1/mesh/forget", new ForgetMeshRequest("team", false)).body();
+        assertFalse(forgot.path("left").asBoolean(), forgot.toString());
 
         // Errors are the one shape, with the status the file declares.
         assertEquals(404, call(alice, "POST", "/v1/send", "/v1/send", new SendRequest("team", "zed", "x")).status());
