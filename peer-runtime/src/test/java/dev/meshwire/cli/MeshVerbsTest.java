@@ -171,6 +171,17 @@ class MeshVerbsTest {
     }
 
     @Test
+    void statusNamesAnUnreachableCoordinatorAndExits5() {
+        coord.close();
+        await("bob's links are down", WAIT, () -> cli(bob, "status").code() == ExitCodes.UNREACHABLE);
+        CliResult r = cli(bob, "status");
+        assertTrue(r.out().contains("cannot reach the coordinator of team at " + bob.session("team").config().coordinator()), r.out());
+        assertTrue(r.out().contains("the daemon keeps retrying with backoff") && r.out().contains("→ meshwire reconnect --mesh ops"), r.out());
+        // The mesh state is on disk: bans answers without the coordinator, saying the state is not current.
+        assertTrue(ok(cli(bob, "bans", "--mesh", "team")).out().contains("not verified yet"), "bans from the replica");
+    }
+
+    @Test
     void statusWithoutADaemonExits3AndSaysHowToStartIt() throws Exception {
         CliResult r = CliResult.run("--home", tmp.resolve("nobody").toString(), "status");
         assertEquals(ExitCodes.NO_DAEMON, r.code(), r.out());
