@@ -35,7 +35,6 @@ import dev.meshwire.signaling.invite.Invite;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -218,11 +217,11 @@ public final class Membership implements MembershipApi {
 
     @Override
     public MeshRemovedReply leave(LeaveRequest req) {
-        return departure.leave(req.mesh(), req.force());
+        return departure.leave(req.mesh(), req.forced());
     }
 
     @Override
     public MeshRemovedReply forget(ForgetMeshRequest req) {
-        return departure.forget(req.mesh(), req.force());
+        return departure.forget(req.mesh(), req.forced());
     }
 }

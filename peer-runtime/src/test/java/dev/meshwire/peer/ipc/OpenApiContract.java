@@ -24,7 +24,7 @@ import java.util.TreeSet;
  * (2020-12, as OpenAPI 3.1 defines) of each operation's request body, of its answer for one status, and of each
  * SSE event's data. Validation is com.networknt's json-schema-validator; {@code $ref}s resolve inside the file.
  */
-final class OpenApiContract {
+public final class OpenApiContract {
     private static final SchemaRegistry SCHEMAS = SchemaRegistry.withDefaultDialect(SpecificationVersion.DRAFT_2020_12);
     private final JsonNode doc;
 
@@ -33,7 +33,7 @@ final class OpenApiContract {
     }
 
     /** Reads the file from the source checkout (the module's working directory is peer-runtime/). */
-    static OpenApiContract load() throws IOException {
+    public static OpenApiContract load() throws IOException {
         Path p = Path.of("").toAbsolutePath();
         while (p != null && !Files.exists(p.resolve("docs/ipc-openapi.yaml"))) p = p.getParent();
         if (p == null) throw new IOException("docs/ipc-openapi.yaml not found above " + Path.of("").toAbsolutePath());
@@ -87,6 +87,12 @@ final class OpenApiContract {
         if (name == null) return List.of("event '" + event + "' is not in x-event-data");
         ObjectNode ref = Json.MAPPER.createObjectNode().put("$ref", "#/components/schemas/" + name.asText());
         return validate(ref, data, "event " + event);
+    }
+
+    /** Checks {@code value} against the component schema {@code name} (e.g. ErrorReply). */
+    public List<String> checkSchema(String name, JsonNode value) {
+        ObjectNode ref = Json.MAPPER.createObjectNode().put("$ref", "#/components/schemas/" + name);
+        return validate(ref, value, name);
     }
 
     /** The operation object of {@code METHOD template} (either parameter syntax), or null. */
