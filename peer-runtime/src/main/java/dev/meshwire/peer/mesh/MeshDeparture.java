@@ -4,6 +4,7 @@ import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.home.MeshStore;
+import dev.meshwire.peer.ipc.api.ErrorFields;
 import dev.meshwire.peer.ipc.api.MeshRemovedReply;
 import dev.meshwire.peer.meshstate.MeshStates;
 import dev.meshwire.peer.outbox.OutboxStore;
@@ -62,7 +63,7 @@ public final class MeshDeparture {
     /** Forgets the mesh on this machine only; the membership stays on the coordinator. */
     public MeshRemovedReply forget(String mesh, boolean force) {
         if (mesh == null || mesh.isBlank()) {
-            throw new PeerException(PeerException.BAD_REQUEST, "name the mesh to forget", List.of(), java.util.Map.of("field", "mesh"));
+            throw new PeerException(PeerException.BAD_REQUEST, "name the mesh to forget", List.of(), ErrorFields.field("mesh"));
         }
         MeshSession s = meshes.select(mesh);
         refusePending(s, force, "forget");
