@@ -3,11 +3,17 @@ package dev.meshwire.cli;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
+import dev.meshwire.peer.daemon.ForegroundDaemon;
+import dev.meshwire.peer.home.MeshwireHome;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.SendRequest;
+import java.util.Map;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +71,46 @@ class WatchRestartTest {
         } finally {
             bob.close();
             await("watch waits for the daemon again", WAIT, () -> occurrences(text(err), "the daemon stopped") >= 1);
+            watch.interrupt();
+            watch.join(30_000);
+            alice.close();
+            coord.close();
+        }
+    }
+
+    /** The daemon is a separate process that is killed (SIGKILL, as in a crash) and started again. */
+    @Test
+    void watchSurvivesADaemonCrash() throws Exception {
+        Coordinator coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
+        Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
+        MeshwireHome bobHome = MeshwireHome.at(tmp.resolve("bob"));
+        ForegroundDaemon bob = ForegroundDaemon.start(bobHome, Map.of());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Thread watch = new Thread(() -> Main.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), "--home", bobHome.root().toString(), "watch", "--json"), "watch");
+        try {
+            String invite = alice.client().createMesh(new CreateMeshRequest("team", coord.publicUrl(), "alice", coord.adminToken())).invite();
+            bob.client().typed().join(invite, "bob");
+            watch.start();
+            ForegroundDaemon first = bob;
+            await("watch is following", WAIT, () -> first.client().typed().status().daemon().events().open() == 1);
+            alice.client().send(new SendRequest(null, "bob", "c1"));
+            await("watch shows c1", WAIT, () -> text(out).contains("\"text\":\"c1\""));
+
+            bob.signal("KILL");
+            await("watch noticed", WAIT, () -> text(err).contains("the daemon stopped; waiting for it to come back"));
+            alice.client().send(new SendRequest(null, "bob", "c2 during the crash"));
+            bob = ForegroundDaemon.start(bobHome, Map.of());
+            await("watch reconnected", WAIT, () -> text(err).contains("daemon restarted, reconnected"));
+            await("watch shows c2", WAIT, () -> text(out).contains("\"text\":\"c2 during the crash\""));
+            String shown = text(out);
+            assertEquals(1, occurrences(shown, "\"text\":\"c1\""), shown);
+            assertEquals(1, occurrences(shown, "\"text\":\"c2 during the crash\""), shown);
+            for (String line : shown.strip().split("\n")) assertTrue(line.startsWith("{\"event\":"), "one JSON object per line: " + line);
+        } finally {
+            bob.destroy();
+            await("watch waits for the daemon again", WAIT, () -> occurrences(text(err), "the daemon stopped") >= 2);
             watch.interrupt();
             watch.join(30_000);
             alice.close();
