@@ -46,7 +46,7 @@ public final class MeshDeparture {
             throw new PeerException(PeerException.BAD_REQUEST, "you own mesh '" + s.name() + "' and the owner cannot leave it; "
                     + "'meshwire mesh rm " + s.name() + "' forgets it on this machine (it stays on the coordinator)");
         }
-        refusePending(s, force, "leave");
+        refusePending(s, force, "meshwire leave --mesh " + s.name() + " --force");
         if (!s.link().connected()) {
             throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "not connected to the coordinator of mesh '" + s.name()
                     + "' (" + s.link().describeState() + "), so it cannot be told; retry when connected, or 'meshwire mesh rm "
@@ -66,17 +66,18 @@ public final class MeshDeparture {
             throw new PeerException(PeerException.BAD_REQUEST, "name the mesh to forget", List.of(), ErrorFields.field("mesh"));
         }
         MeshSession s = meshes.select(mesh);
-        refusePending(s, force, "forget");
+        refusePending(s, force, "meshwire mesh rm " + s.name() + " --force");
         long abandoned = remove(s, "mesh rm");
         log.info("mesh {}: forgotten on this machine; {} pending send(s) aborted", s.name(), abandoned);
         return new MeshRemovedReply(s.name(), s.config().meshId(), s.config().coordinator(), s.selfPubkey(), false, abandoned, null);
     }
 
-    private void refusePending(MeshSession s, boolean force, String what) {
+    /** Refuses with outbox_pending while sends to the mesh are unfinished, unless forced; {@code forced} is the command that forces. */
+    private void refusePending(MeshSession s, boolean force, String forced) {
         long pending = outbox.unfinished(s.config().meshId());
         if (pending > 0 && !force) {
             throw new PeerException(OUTBOX_PENDING, pending + " send(s) to mesh '" + s.name() + "' are still pending and would never "
-                    + "be delivered; see 'meshwire outbox --pending --mesh " + s.name() + "', or " + what + " with --force to abort them");
+                    + "be delivered; see 'meshwire outbox --pending --mesh " + s.name() + "', or run '" + forced + "' to abort them");
         }
     }
 
