@@ -39,7 +39,7 @@ final class StatusCommand extends ReplyVerb {
         reply(new StatusView(st.daemon(), st.meshes(), steps), v -> {
             out().print(Render.status(st));
             printCounts(st.daemon());
-            for (NextSteps.Step s : steps) out().println("! " + s.problem() + "\n  → " + s.command());
+            for (NextSteps.Step s : steps) out().println("! " + s.problem() + " → " + s.command()); // one line per problem
         });
         return NextSteps.exitCode(st);
     }

@@ -107,7 +107,10 @@ class WatchRestartTest {
             String shown = text(out);
             assertEquals(1, occurrences(shown, "\"text\":\"c1\""), shown);
             assertEquals(1, occurrences(shown, "\"text\":\"c2 during the crash\""), shown);
-            for (String line : shown.strip().split("\n")) assertTrue(line.startsWith("{\"event\":"), "one JSON object per line: " + line);
+            for (String line : shown.strip().split("\n")) {
+                var obj = dev.meshwire.signaling.Json.MAPPER.readTree(line); // one JSON object per line
+                assertTrue(obj.path("event").isTextual() && obj.path("data").isObject(), "{event, data}: " + line);
+            }
         } finally {
             bob.destroy();
             await("watch waits for the daemon again", WAIT, () -> occurrences(text(err), "the daemon stopped") >= 2);
