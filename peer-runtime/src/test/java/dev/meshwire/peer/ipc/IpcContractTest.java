@@ -13,6 +13,8 @@ import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.ipc.api.ExpireRequest;
 import dev.meshwire.peer.ipc.api.InboxFlushRequest;
+import dev.meshwire.peer.ipc.api.InboxQuery;
+import dev.meshwire.peer.ipc.api.OutboxQuery;
 import dev.meshwire.peer.ipc.api.InviteRequest;
 import dev.meshwire.peer.ipc.api.JoinRequest;
 import dev.meshwire.peer.ipc.api.MeshRequest;
@@ -214,12 +216,6 @@ class IpcContractTest {
         assertEquals(1, bans.path("items").size(), bans.toString());
         post(alice, "/v1/unban", new ModerateRequest("team", "carol"));
         post(alice, "/v1/revoke", new RevokeRequest("team", "dave", "contract test"));
-        // Ending memberships: carol leaves (after reconnecting), revoked dave forgets the mesh locally.
-        post(carol, "/v1/reconnect", new MeshRequest("team"));
-        JsonNode left = post(carol, "/v1/leave", new LeaveRequest("team", false)).body();
-        assertTrue(left.path("left").asBoolean(), left.toString());
-        JsonNode forgot = post(dave, "/v1/mesh/forget", new ForgetMeshRequest("team", false)).body();
-        assertFalse(forgot.path("left").asBoolean(), forgot.toString());
 
         // Errors are the one shape, with the status the file declares.
         assertEquals(404, call(alice, "POST", "/v1/send", "/v1/send", new SendRequest("team", "zed", "x")).status());
@@ -229,6 +225,25 @@ class IpcContractTest {
         assertEquals(409, call(alice, "POST", "/v1/outbox/requeue", "/v1/outbox/requeue", new RequeueRequest("contract-1", null)).status());
         Answer unauthorized = unauthenticated(alice);
         assertEquals(401, unauthorized.status());
+
+        // The typed client (the CLI's) reads the same answers into the records.
+        IpcClient typed = alice.client();
+        assertEquals("team", typed.peers("team").mesh());
+        assertEquals("contract-1", typed.message("contract-1").clientMessageId());
+        assertEquals("accepted", typed.message("contract-1").recipients().get(0).ackStatus());
+        assertTrue(typed.status().daemon().pid() > 0);
+        assertTrue(typed.members("team").items().size() >= 4);
+        assertTrue(typed.meshLog("team").items().size() >= 4);
+        assertTrue(typed.outbox(new OutboxQuery(List.of("done"), 10)).items().size() >= 1);
+        assertEquals(0, typed.bans("team").items().size());
+        assertTrue(bob.client().inbox(new InboxQuery(null, 10, false, true)).items().isEmpty(), "flushed");
+
+        // Ending memberships (after the member counts above): carol leaves (after reconnecting), revoked dave forgets the mesh locally.
+        post(carol, "/v1/reconnect", new MeshRequest("team"));
+        JsonNode left = post(carol, "/v1/leave", new LeaveRequest("team", false)).body();
+        assertTrue(left.path("left").asBoolean(), left.toString());
+        JsonNode forgot = post(dave, "/v1/mesh/forget", new ForgetMeshRequest("team", false)).body();
+        assertFalse(forgot.path("left").asBoolean(), forgot.toString());
 
         // A pending row to requeue: the coordinator is gone, so the send waits in the outbox.
         coord.close();
