@@ -15,29 +15,18 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "down", description = "Stop the daemon (also one that is still starting).")
 final class DownCommand extends Verb {
-    private static final long STOP_WAIT_MS = 15_000;
+    private static final long STOP_WAIT_MS = DaemonStop.STOP_WAIT_MS;
 
     @Override
     public Integer call() throws Exception {
         MeshwireHome home = home();
         IpcClient c = DaemonLauncher.running(home);
         if (c == null) return stopUnanswering(home);
-        long pid = c.health().pid();
-        c.shutdown();
-        long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
-        while (System.currentTimeMillis() < deadline) {
-            // A daemon in this very JVM (tests, demo) cannot be watched by pid: ask IPC instead.
-            boolean alive = pid == ProcessHandle.current().pid() ? c.alive()
-                    : ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
-            if (!alive) {
-                // a start may have spawned a second process that lost the lock and is exiting: nothing to do
-                Files.deleteIfExists(home.startingFile());
-                out().println("meshwire daemon stopped (pid " + pid + ")");
-                return ExitCodes.OK;
-            }
-            Thread.sleep(100); // polling a condition with a deadline
-        }
-        throw new PeerException(PeerException.DAEMON_UNAVAILABLE, "daemon (pid " + pid + ") did not stop within 15 s");
+        long pid = DaemonStop.stop(c);
+        // a start may have spawned a second process that lost the lock and is exiting: nothing to do
+        Files.deleteIfExists(home.startingFile());
+        out().println("meshwire daemon stopped (pid " + pid + ")");
+        return ExitCodes.OK;
     }
 
     private int stopUnanswering(MeshwireHome home) throws Exception {

@@ -20,7 +20,7 @@ final class JoinCommand extends ReplyVerb {
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.INVITE_INVALID, e.getMessage());
         }
-        return reply(daemon().join(invite, name), r -> {
+        return reply(withDaemonStoppedOnFailure(c -> c.join(invite, name)), r -> {
             MeshInfo m = r.mesh();
             out().println("joined mesh " + m.name() + " as " + m.displayName()
                     + " (" + Render.shortKey(m.pubkey()) + "); " + m.onlinePeers() + " other member(s) online");

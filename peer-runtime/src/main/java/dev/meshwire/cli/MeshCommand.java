@@ -6,13 +6,16 @@ import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.CoordinatorUrls;
 import dev.meshwire.signaling.Names;
+import dev.meshwire.peer.home.MeshStore;
+import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code meshwire mesh create|log}: a new mesh on a coordinator, owned by this machine; its verified history. */
-@Command(name = "mesh", description = "Manage meshes.", subcommands = {MeshCommand.Create.class, MeshCommand.Log.class})
+@Command(name = "mesh", description = "Manage meshes.", subcommands = {MeshCommand.Create.class, MeshCommand.Log.class, MeshCommand.ListMeshes.class,
+        MeshCommand.Remove.class})
 final class MeshCommand extends CommandGroup {
 
     @Command(name = "create", description = "Create a mesh on a coordinator; you become its owner.")
@@ -29,7 +32,7 @@ final class MeshCommand extends CommandGroup {
             if (bad != null) throw new PeerException(PeerException.BAD_REQUEST, bad);
             CoordinatorUrls.wsBase(coordinator);
             String token = adminToken != null ? adminToken : System.getenv("MESHWIRE_ADMIN_TOKEN");
-            return reply(daemon().createMesh(new CreateMeshRequest(name, coordinator, display, token)), this::printCreated);
+            return reply(withDaemonStoppedOnFailure(c -> c.createMesh(new CreateMeshRequest(name, coordinator, display, token))), this::printCreated);
         }
 
         private void printCreated(CreateMeshReply r) {
@@ -51,6 +54,54 @@ final class MeshCommand extends CommandGroup {
         @Override
         public Integer call() {
             return reply(daemonWithMeshes().meshLog(mesh.name), r -> out().print(Render.meshLog(r)));
+        }
+    }
+
+    /** {@code meshwire mesh list}: the meshes joined on this machine, from disk (never starts a daemon). */
+    @Command(name = "list", description = "List the meshes joined on this machine (coordinator URL, your name); does not start the daemon.")
+    static final class ListMeshes extends Verb {
+        @Option(names = "--json", description = "{\"items\": [{name, meshId, coordinator, displayName, role, pubkey, joinedAt, joinedAtIso}]}")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            java.util.List<MeshListItem> items = new MeshStore(home()).list().stream().map(MeshListItem::of).toList();
+            if (json) {
+                printJson(java.util.Map.of("items", items));
+                return ExitCodes.OK;
+            }
+            if (items.isEmpty()) {
+                out().println("no meshes joined; 'meshwire mesh create' or 'meshwire join <invite>'");
+                return ExitCodes.OK;
+            }
+            int w = Math.max(4, items.stream().mapToInt(i -> i.name().length()).max().orElse(4));
+            int cw = Math.max(11, items.stream().mapToInt(i -> i.coordinator().length()).max().orElse(11));
+            String fmt = "%-" + w + "s  %-" + cw + "s  %-20s  %-6s  %-12s  %s%n";
+            out().printf(fmt, "MESH", "COORDINATOR", "YOU", "ROLE", "PUBKEY", "JOINED");
+            for (MeshListItem i : items) {
+                out().printf(fmt, i.name(), i.coordinator(), i.displayName(), i.role(), Render.shortKey(i.pubkey()),
+                        Render.time(i.joinedAt()));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    /** {@code meshwire mesh rm NAME}: forgets a mesh on this machine only (the coordinator is not told; see {@code leave}). */
+    @Command(name = "rm", description = "Forget a mesh on this machine only (its record and key); the coordinator is not told (see 'leave').")
+    static final class Remove extends ReplyVerb {
+        @Parameters(paramLabel = "NAME", description = "the joined mesh to forget") String name;
+        @Option(names = "--force", description = "also when sends to the mesh are still pending (they are aborted)") boolean force;
+
+        @Override
+        public Integer call() {
+            MeshStore store = new MeshStore(home());
+            if (!store.exists(name)) {
+                // Refused from disk, without starting a daemon just to say so.
+                java.util.List<String> joined = store.list().stream().map(c -> c.name()).toList();
+                throw new PeerException(PeerException.UNKNOWN_MESH, "no joined mesh named '" + name + "'; joined: "
+                        + (joined.isEmpty() ? "(none)" : String.join(", ", joined)));
+            }
+            return reply(daemonWithMeshes().forgetMesh(new ForgetMeshRequest(name, force)), r -> out().print(MeshRemoval.text(r)));
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.meshwire.peer.ipc.api.OutboxQuery;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
@@ -15,6 +16,7 @@ final class OutboxCommand extends ReplyVerb {
     @Option(names = "--pending", description = "only pending and in-flight messages") boolean pending;
     @Option(names = "--done", description = "only delivered-to-coordinator messages") boolean done;
     @Option(names = "--limit", defaultValue = "50") int limit;
+    @Mixin MeshOption mesh;
 
     @Override
     public Integer call() {
@@ -25,7 +27,7 @@ final class OutboxCommand extends ReplyVerb {
             states.add("inflight");
         }
         if (done) states.add("done");
-        return reply(daemon().outbox(new OutboxQuery(states, limit)), r -> out().print(Render.outbox(r)));
+        return reply(daemon().outbox(new OutboxQuery(states, mesh.name, limit)), r -> out().print(Render.outbox(r)));
     }
 
     @Command(name = "requeue", description = "Retire a dead or pending message and send its content again under a new id.")

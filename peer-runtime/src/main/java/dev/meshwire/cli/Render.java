@@ -95,6 +95,7 @@ final class Render {
             sb.append('\n');
             sb.append("  you: ").append(m.displayName()).append(" (").append(m.role())
                     .append(", ").append(shortKey(m.pubkey())).append(")\n");
+            if (m.unread() != null) sb.append("  unread ").append(m.unread()).append(", pending ").append(m.pending()).append('\n');
             if (m.stateVersion() != null) {
                 RefusalCounters rf = m.refused() != null ? m.refused() : new RefusalCounters(0, 0, 0);
                 sb.append("  mesh state: v").append(m.stateVersion())
@@ -262,7 +263,7 @@ final class Render {
 
     static String outbox(OutboxReply r) {
         StringBuilder sb = new StringBuilder();
-        sb.append("outbox: ");
+        sb.append(r.mesh() != null ? "outbox (mesh " + r.mesh() + "): " : "outbox: ");
         List<String> parts = new ArrayList<>();
         r.counts().forEach((state, n) -> parts.add(n + " " + state));
         sb.append(String.join(", ", parts)).append('\n');

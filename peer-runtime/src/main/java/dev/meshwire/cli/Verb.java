@@ -34,6 +34,15 @@ abstract class Verb implements Callable<Integer> {
     }
 
     /**
+     * Runs one daemon call, starting the daemon first if needed; a daemon started for this call is stopped
+     * again when the call fails (see {@link OnDemandDaemon}).
+     */
+    <T> T withDaemonStoppedOnFailure(java.util.function.Function<IpcClient, T> call) {
+        return OnDemandDaemon.call(home(), DaemonLauncher.startWait(System.getenv(DaemonLauncher.START_TIMEOUT_ENV)),
+                line -> main().err.println("meshwire: " + line), call);
+    }
+
+    /**
      * For verbs that act in a mesh: fails fast with no_meshes when none is joined (without starting
      * a daemon just to say so), else the daemon as {@link #daemon()}.
      */

@@ -53,6 +53,32 @@ class CliErrorsTest {
     }
 
     @Test
+    void leaveBansAndMeshRmNeedAJoinedMeshAndStartNoDaemon() {
+        String home = tmp.toString();
+        for (String[] args : new String[][] {{"leave"}, {"bans"}, {"mesh", "rm", "team"}}) {
+            CliResult r = run(java.util.stream.Stream.concat(java.util.stream.Stream.of("--home", home), java.util.Arrays.stream(args))
+                    .toArray(String[]::new));
+            assertEquals(ExitCodes.NOT_FOUND, r.code(), String.join(" ", args) + ": " + r.err());
+            assertOneLine(r);
+            assertTrue(!r.err().contains("starting daemon"), r.err());
+        }
+        CliResult list = run("--home", home, "mesh", "list");
+        assertEquals(ExitCodes.OK, list.code(), list.err());
+        assertTrue(list.out().contains("no meshes joined"), list.out());
+        assertEquals("{\n  \"items\" : [ ]\n}", run("--home", home, "mesh", "list", "--json").out().strip());
+        CliResult rm = run("--home", home, "mesh", "rm");
+        assertEquals(ExitCodes.USAGE, rm.code());
+        assertOneLine(rm);
+        for (String[] verb : new String[][] {{"leave"}, {"bans"}, {"mesh", "list"}, {"mesh", "rm"}}) {
+            String[] args = java.util.stream.Stream.concat(java.util.Arrays.stream(verb), java.util.stream.Stream.of("--help"))
+                    .toArray(String[]::new);
+            CliResult r = run(args);
+            assertEquals(0, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.out().contains("Usage: meshwire " + String.join(" ", verb)), r.out());
+        }
+    }
+
+    @Test
     void sendWithNoMeshesJoined() {
         CliResult r = run("--home", tmp.toString(), "send", "bob", "hi");
         assertEquals(ExitCodes.NOT_FOUND, r.code());
@@ -234,9 +260,9 @@ class CliErrorsTest {
     }
 
     @Test
-    void statusWithoutDaemonIsFineAndJsonIsStable() {
+    void statusWithoutDaemonExits3AndJsonIsStable() {
         CliResult r = run("--home", tmp.toString(), "status", "--json");
-        assertEquals(ExitCodes.OK, r.code(), r.err());
+        assertEquals(ExitCodes.NO_DAEMON, r.code(), r.err()); // docs/cli.md: status exits 3 when the daemon is not running
         assertTrue(r.out().contains("\"running\" : false"), r.out());
         assertTrue(r.out().contains("\"meshes\""), r.out());
     }

@@ -20,6 +20,11 @@ public final class JoinedMeshes {
         byName.put(session.name(), session);
     }
 
+    /** Unregisters a mesh that was left or forgotten; returns its session, or null. */
+    public MeshSession remove(String meshName) {
+        return byName.remove(meshName);
+    }
+
     /** The live session of a joined mesh, or null. */
     public MeshSession get(String meshName) {
         return byName.get(meshName);

@@ -17,6 +17,7 @@ import dev.meshwire.peer.ipc.EventStreams;
 import dev.meshwire.peer.ipc.IpcServer;
 import dev.meshwire.peer.mesh.MeshConnector;
 import dev.meshwire.peer.mesh.Membership;
+import dev.meshwire.peer.mesh.MeshDeparture;
 import dev.meshwire.peer.mesh.Moderation;
 import dev.meshwire.peer.mesh.MeshStateOps;
 import dev.meshwire.peer.events.DaemonEvent;
@@ -164,7 +165,7 @@ public final class Daemon implements RunningDaemon {
         StatusReport report = new StatusReport(new StatusReport.Sources(startedAt, home, () -> port, inbound, inbox,
                 outboxStore, drain, meshes, direct, eventStreams));
         DaemonApi api = new DaemonApi(new DaemonControl(report, this::close),
-                new Membership(meshes, store, connector, direct), new Moderation(meshes),
+                new Membership(meshes, store, connector, direct, new MeshDeparture(meshes, store, states, outboxStore)), new Moderation(meshes),
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));

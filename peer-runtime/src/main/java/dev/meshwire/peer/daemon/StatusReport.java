@@ -18,6 +18,7 @@ import dev.meshwire.peer.outbox.OutboxStore;
 import dev.meshwire.peer.p2p.DirectRegistry;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
@@ -51,10 +52,19 @@ final class StatusReport {
         DaemonStatus daemon = new DaemonStatus(null, ProcessHandle.current().pid(), Daemon.VERSION, src.startedAt(),
                 System.currentTimeMillis() - src.startedAt(), src.home().root().toString(), src.ipcPort().getAsInt(),
                 inbound.accepted(), inbound.duplicates(), inbound.refused(), inbound.acks(), inbound.holdingAcks() ? true : null,
-                outbox, src.inbox().unreadCount(null), src.events().snapshot(), p2p);
+                outbox, src.inbox().unreadCount(null), pending(), src.events().snapshot(), p2p);
         List<MeshInfo> meshes = new ArrayList<>();
-        for (MeshSession s : src.meshes().all()) meshes.add(MeshSummary.of(s));
+        for (MeshSession s : src.meshes().all()) {
+            // What 'status' shows per mesh: messages not read yet, and sends not finished yet.
+            meshes.add(MeshSummary.of(s).withCounts(src.inbox().unreadCount(s.name()), src.outboxStore().unfinished(s.config().meshId())));
+        }
         return new StatusReply(daemon, meshes);
+    }
+
+    /** Sends not finished yet (pending or in flight), over every mesh. */
+    private long pending() {
+        Map<String, Long> c = src.outboxStore().counts();
+        return c.getOrDefault("pending", 0L) + c.getOrDefault("inflight", 0L);
     }
 
     /** The most bytes one direct session held for a peer that had not acked them, over the meshes' current engines. */

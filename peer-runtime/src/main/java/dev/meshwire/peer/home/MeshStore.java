@@ -52,6 +52,24 @@ public final class MeshStore {
         return Files.isRegularFile(home.meshDir(meshName).resolve("mesh.json"));
     }
 
+    /**
+     * Deletes {@code meshes/<name>/}: mesh.json first (so a listed mesh always has its key), then the identity key
+     * and whatever else is in the directory.
+     */
+    public void remove(String meshName) {
+        Path dir = home.meshDir(meshName);
+        try {
+            Files.deleteIfExists(dir.resolve("mesh.json"));
+            if (!Files.isDirectory(dir)) return;
+            try (Stream<Path> s = Files.list(dir)) {
+                for (Path p : s.toList()) Files.deleteIfExists(p);
+            }
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Writes the identity first, then mesh.json, so a listed mesh always has its key. */
     public void save(MeshConfig cfg, Identity identity) {
         Path dir = home.meshDir(cfg.name());

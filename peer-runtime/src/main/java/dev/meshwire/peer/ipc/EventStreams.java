@@ -81,8 +81,10 @@ public final class EventStreams {
 
         void start() {
             res.closeHandler(v -> context.runOnContext(x -> ended()));
-            write(": connected\n\n");
+            // Subscribed before ": connected" is written (events reach the stream through this context, so after it):
+            // a client that reads the inbox once it saw that line misses no message between the two (docs/ipc.md).
             subscription = events.subscribe(ev -> context.runOnContext(v -> onEvent(ev)));
+            write(": connected\n\n");
             keepAlive = vertx.setPeriodic(KEEP_ALIVE_MS, id -> context.runOnContext(v -> write(": keep-alive\n\n")));
         }
 

@@ -19,6 +19,9 @@ import dev.meshwire.peer.ipc.api.JoinRequest;
 import dev.meshwire.peer.ipc.api.MembersReply;
 import dev.meshwire.peer.ipc.api.MeshLogReply;
 import dev.meshwire.peer.ipc.api.MeshReply;
+import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
+import dev.meshwire.peer.ipc.api.LeaveRequest;
+import dev.meshwire.peer.ipc.api.MeshRemovedReply;
 import dev.meshwire.peer.ipc.api.MeshRequest;
 import dev.meshwire.peer.ipc.api.ModerateRequest;
 import dev.meshwire.peer.ipc.api.ModerationReply;
@@ -147,7 +150,8 @@ public final class IpcClient {
     }
 
     public OutboxReply outbox(OutboxQuery query) {
-        String path = "/v1/outbox?limit=" + query.limit() + (query.states().isEmpty() ? "" : "&state=" + enc(String.join(",", query.states())));
+        String path = "/v1/outbox?limit=" + query.limit() + (query.states().isEmpty() ? "" : "&state=" + enc(String.join(",", query.states())))
+                + (query.mesh() != null ? "&mesh=" + enc(query.mesh()) : "");
         return typed(call("GET", path, null), OutboxReply.class);
     }
 
@@ -189,6 +193,12 @@ public final class IpcClient {
 
     public MeshReply reconnect(String mesh) { return postTyped("/v1/reconnect", new MeshRequest(mesh), MeshReply.class); }
 
+    /** {@code POST /v1/leave}: leave the mesh on its coordinator, then forget it here. */
+    public MeshRemovedReply leave(LeaveRequest req) { return postTyped("/v1/leave", req, MeshRemovedReply.class); }
+
+    /** {@code POST /v1/mesh/forget}: forget the mesh on this machine only. */
+    public MeshRemovedReply forgetMesh(ForgetMeshRequest req) { return postTyped("/v1/mesh/forget", req, MeshRemovedReply.class); }
+
     public void shutdown() { call("POST", "/v1/shutdown", "{}"); }
 
     /** An SSE event as received. */
@@ -199,6 +209,15 @@ public final class IpcClient {
      * stream ends. Blocks the calling thread.
      */
     public void events(Predicate<SseEvent> onEvent) {
+        events(null, onEvent);
+    }
+
+    /**
+     * As {@link #events(Predicate)}, calling {@code onOpen} (if not null) once the daemon's first line ({@code : connected})
+     * arrived: the stream is subscribed by then, so whatever the caller reads from the inbox in {@code onOpen} and
+     * whatever the stream brings afterwards leave no gap between them (they may overlap; dedupe by inbox id).
+     */
+    public void events(Runnable onOpen, Predicate<SseEvent> onEvent) {
         HttpRequest r = req("/v1/events", timeout).header("accept", "text/event-stream").GET().build();
         try {
             HttpResponse<InputStream> res = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
@@ -210,7 +229,12 @@ public final class IpcClient {
                 String event = null;
                 StringBuilder data = new StringBuilder();
                 String line;
+                boolean opened = false;
                 while ((line = in.readLine()) != null) {
+                    if (!opened && onOpen != null) {
+                        opened = true;
+                        onOpen.run();
+                    }
                     if (line.isEmpty()) {
                         if (event != null || data.length() > 0) {
                             if (!onEvent.test(new SseEvent(event == null ? "message" : event, data.toString()))) return;

@@ -3,6 +3,8 @@ package dev.meshwire.peer.ipc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
+import dev.meshwire.peer.ipc.api.LeaveRequest;
 import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.ipc.api.ErrorFields;
 import dev.meshwire.peer.ipc.api.ErrorReply;
@@ -151,7 +153,8 @@ public final class IpcServer implements AutoCloseable {
         get(r, "/v1/outbox", ctx -> blocking(ctx, () -> {
             String st = RequestFields.query(ctx.request(), "state");
             List<String> states = st == null || st.isBlank() ? List.of() : List.of(st.split(",", -1));
-            return api.outbox().outbox(new OutboxQuery(states, RequestFields.queryInt(ctx.request(), "limit", 1, MAX_LIMIT, 50)));
+            return api.outbox().outbox(new OutboxQuery(states, RequestFields.queryName(ctx.request(), "mesh"),
+                    RequestFields.queryInt(ctx.request(), "limit", 1, MAX_LIMIT, 50)));
         }));
         post(r, "/v1/outbox/requeue", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
@@ -218,6 +221,14 @@ public final class IpcServer implements AutoCloseable {
             return api.meshState().rename(new RenameRequest(b.name("mesh"), b.requiredName("name")));
         }));
         post(r, "/v1/reconnect", ctx -> blocking(ctx, () -> api.membership().reconnect(body(ctx).name("mesh"))));
+        post(r, "/v1/leave", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.membership().leave(new LeaveRequest(b.name("mesh"), b.bool("force", false)));
+        }));
+        post(r, "/v1/mesh/forget", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.membership().forget(new ForgetMeshRequest(b.requiredName("mesh"), b.bool("force", false)));
+        }));
         get(r, "/v1/bans", ctx -> blocking(ctx, () -> api.moderation().bans(RequestFields.queryName(ctx.request(), "mesh"))));
         post(r, "/v1/shutdown", ctx -> {
             try {

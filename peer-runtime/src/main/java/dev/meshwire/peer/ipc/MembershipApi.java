@@ -6,8 +6,12 @@ import dev.meshwire.peer.ipc.api.InviteReply;
 import dev.meshwire.peer.ipc.api.MeshReply;
 import dev.meshwire.peer.ipc.api.PeersReply;
 import dev.meshwire.peer.ipc.api.PingReply;
+import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
+import dev.meshwire.peer.ipc.api.LeaveRequest;
+import dev.meshwire.peer.ipc.api.MeshRemovedReply;
 
-/** Being in meshes: {@code /v1/meshes}, {@code /v1/join}, {@code /v1/invite}, {@code /v1/peers}, {@code /v1/reconnect}. */
+/** Being in meshes: {@code /v1/meshes}, {@code /v1/join}, {@code /v1/invite}, {@code /v1/peers}, {@code /v1/reconnect},
+ * {@code /v1/leave}, {@code /v1/mesh/forget}. */
 public interface MembershipApi {
     CreateMeshReply createMesh(CreateMeshRequest req);
 
@@ -27,4 +31,10 @@ public interface MembershipApi {
 
     /** Replaces the mesh's coordinator link with a fresh one (e.g. after a kick) and waits for it. */
     MeshReply reconnect(String mesh);
+
+    /** {@code POST /v1/leave}: leaves the mesh on its coordinator ({@code member_left}), then forgets it here. */
+    MeshRemovedReply leave(LeaveRequest req);
+
+    /** {@code POST /v1/mesh/forget}: forgets the mesh on this machine only. */
+    MeshRemovedReply forget(ForgetMeshRequest req);
 }

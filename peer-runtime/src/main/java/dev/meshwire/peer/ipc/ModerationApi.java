@@ -8,5 +8,6 @@ public interface ModerationApi {
     /** {@code op} is kick, ban or unban. */
     ModerationReply moderate(String op, String mesh, String peer);
 
+    /** The banned keys of the mesh, from its verified mesh-state replica. */
     BansReply bans(String mesh);
 }

@@ -15,7 +15,7 @@ public interface OutboxApi {
     /** One outbox row by client message id (unknown → unknown_message). */
     OutboxRow message(String clientMessageId);
 
-    /** Outbox rows, newest first; no states = all. */
+    /** Outbox rows, newest first; no states = all; a mesh = only the sends in that mesh. */
     OutboxReply outbox(OutboxQuery query);
 
     /** Aborts a dead or pending row and re-sends its content under a fresh (or given) client id. */

@@ -20,6 +20,9 @@ import dev.meshwire.peer.ipc.api.MeshReply;
 import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.PeersReply;
 import dev.meshwire.peer.ipc.api.PingReply;
+import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
+import dev.meshwire.peer.ipc.api.LeaveRequest;
+import dev.meshwire.peer.ipc.api.MeshRemovedReply;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.Names;
 import dev.meshwire.signaling.crypto.BoxCipher;
@@ -50,8 +53,11 @@ public final class Membership implements MembershipApi {
     private final MeshConnector connector;
     private final MeshRegistrar registrar = new MeshRegistrar();
 
-    public Membership(JoinedMeshes meshes, MeshStore store, MeshConnector connector, DirectRegistry direct) {
+    private final MeshDeparture departure;
+
+    public Membership(JoinedMeshes meshes, MeshStore store, MeshConnector connector, DirectRegistry direct, MeshDeparture departure) {
         this.direct = direct;
+        this.departure = departure;
         this.meshes = meshes;
         this.store = store;
         this.connector = connector;
@@ -207,5 +213,15 @@ public final class Membership implements MembershipApi {
         }
         MeshSession now = meshes.get(old.name());
         return new MeshReply(MeshSummary.of(now));
+    }
+
+    @Override
+    public MeshRemovedReply leave(LeaveRequest req) {
+        return departure.leave(req.mesh(), req.forced());
+    }
+
+    @Override
+    public MeshRemovedReply forget(ForgetMeshRequest req) {
+        return departure.forget(req.mesh(), req.forced());
     }
 }

@@ -18,6 +18,6 @@ public final class MeshSummary {
         String role = roster.entry(s.selfPubkey()).map(e -> e.role()).filter(r -> r != null).orElse(s.config().role());
         return new MeshInfo(s.name(), s.config().meshId(), s.config().coordinator(), l.state().wireName(), l.connected(),
                 s.config().displayName(), s.selfPubkey(), role, roster.onlineCount(), roster.activeCount(), replica.version(),
-                replica.verified(), replica.authority(), replica.refusals(), roster.refused().counters(), l.lastError());
+                replica.verified(), replica.authority(), replica.refusals(), roster.refused().counters(), l.lastError(), null, null);
     }
 }

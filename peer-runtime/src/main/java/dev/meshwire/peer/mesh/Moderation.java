@@ -13,6 +13,7 @@ import dev.meshwire.peer.meshstate.PeerLookup;
 import dev.meshwire.peer.outbox.TargetResolver;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,12 +61,18 @@ public final class Moderation implements ModerationApi {
         return new ModerationReply(s.name(), op, target.name(), target.pubkey(), detail);
     }
 
+    /** The banned keys of the verified mesh state (no coordinator round trip: works while it is unreachable). */
     @Override
     public BansReply bans(String mesh) {
         MeshSession s = meshes.select(mesh);
-        List<BanItem> out = new ArrayList<>();
-        for (Frames.BanInfo b : fetchBans(s)) out.add(new BanItem(b.name(), b.pubkey(), b.bannedAt()));
-        return new BansReply(s.name(), out);
+        List<BanItem> items = new ArrayList<>();
+        for (Member m : s.roster().members()) {
+            if (!MemberEntry.BANNED.equals(m.status())) continue;
+            Member by = m.by() == null ? null : s.roster().member(m.by());
+            items.add(new BanItem(m.name(), m.pubkey(), m.since(), m.since() == null ? null : Instant.ofEpochMilli(m.since()).toString(),
+                    m.by(), by == null ? null : by.name(), m.reason()));
+        }
+        return new BansReply(s.name(), s.roster().replica().version(), s.roster().replica().verified(), items);
     }
 
     private List<Frames.BanInfo> fetchBans(MeshSession s) {

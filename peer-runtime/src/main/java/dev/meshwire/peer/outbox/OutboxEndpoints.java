@@ -19,9 +19,11 @@ public final class OutboxEndpoints implements OutboxApi {
     private final Outbox outbox;
     private final OutboxStore store;
     private final Requeue requeue;
+    private final JoinedMeshes meshes;
 
     public OutboxEndpoints(Outbox outbox, OutboxStore store, JoinedMeshes meshes, Runnable wakeDrain) {
         this.outbox = outbox;
+        this.meshes = meshes;
         this.store = store;
         this.requeue = new Requeue(store, meshes, wakeDrain);
     }
@@ -49,6 +51,7 @@ public final class OutboxEndpoints implements OutboxApi {
     public OutboxReply outbox(OutboxQuery query) {
         int limit = query.limit();
         List<String> states = query.states();
+        String mesh = query.mesh();
         if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "query parameter 'limit' must be an integer between 1 and 10000",
                 List.of(), ErrorFields.field("limit"));
         List<OutboxStore.State> filter = new ArrayList<>();
@@ -62,8 +65,12 @@ public final class OutboxEndpoints implements OutboxApi {
             }
         }
         List<OutboxRow> items = new ArrayList<>();
-        for (OutboxStore.Request r : store.list(filter, limit)) items.add(OutboxRows.of(r));
-        return new OutboxReply(store.counts(), items);
+        // A joined mesh, or one left or forgotten whose sends are still listed, is a valid filter.
+        if (mesh != null && !meshes.contains(mesh) && store.countsInMesh(mesh).values().stream().allMatch(n -> n == 0)) {
+            meshes.requireKnownIfNamed(mesh); // unknown_mesh, naming the joined ones
+        }
+        for (OutboxStore.Request r : store.list(filter, mesh, limit)) items.add(OutboxRows.of(r));
+        return new OutboxReply(mesh, mesh == null ? store.counts() : store.countsInMesh(mesh), items);
     }
 
     @Override

@@ -256,14 +256,22 @@ public final class OutboxStore implements AutoCloseable {
 
     /** Newest first; {@code states} empty = all states; {@code limit} clamped to 1..10000. */
     public synchronized List<Request> list(Collection<State> states, int limit) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM outbox");
+        return list(states, null, limit);
+    }
+
+    /** As {@link #list(Collection, int)}, only the requests sent in mesh {@code meshName} when it is not null. */
+    public synchronized List<Request> list(Collection<State> states, String meshName, int limit) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM outbox WHERE 1 = 1");
         if (states != null && !states.isEmpty()) {
-            sql.append(" WHERE state IN (").append(String.join(",", states.stream().map(s -> "'" + s.wire() + "'").toList())).append(')');
+            sql.append(" AND state IN (").append(String.join(",", states.stream().map(s -> "'" + s.wire() + "'").toList())).append(')');
         }
+        if (meshName != null) sql.append(" AND mesh_name = ?");
         sql.append(" ORDER BY id DESC LIMIT ?");
         List<Request> out = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
-            ps.setInt(1, Math.max(1, Math.min(10_000, limit)));
+            int i = 1;
+            if (meshName != null) ps.setString(i++, meshName);
+            ps.setInt(i, Math.max(1, Math.min(10_000, limit)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(request(rs, List.of()));
@@ -279,14 +287,54 @@ public final class OutboxStore implements AutoCloseable {
 
     /** Number of requests per state (all five keys present). */
     public synchronized Map<String, Long> counts() {
+        return countsWhere(null, null);
+    }
+
+    /** Number of requests per state sent in mesh {@code meshName} (all five keys present). */
+    public synchronized Map<String, Long> countsInMesh(String meshName) {
+        return countsWhere("mesh_name", meshName);
+    }
+
+    /** Requests of mesh {@code meshId} not finished yet: pending or in flight (what {@code status} calls pending). */
+    public synchronized long unfinished(String meshId) {
+        Map<String, Long> m = countsWhere("mesh_id", meshId);
+        return m.get(State.PENDING.wire()) + m.get(State.INFLIGHT.wire());
+    }
+
+    private Map<String, Long> countsWhere(String column, String value) {
         Map<String, Long> m = new LinkedHashMap<>();
         for (State s : State.values()) m.put(s.wire(), 0L);
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT state, COUNT(*) FROM outbox GROUP BY state")) {
-            while (rs.next()) m.put(rs.getString(1), rs.getLong(2));
+        String sql = "SELECT state, COUNT(*) FROM outbox" + (column != null ? " WHERE " + column + " = ?" : "") + " GROUP BY state";
+        try (PreparedStatement ps = conn.prepareStatement(sql)) {
+            if (column != null) ps.setString(1, value);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) m.put(rs.getString(1), rs.getLong(2));
+            }
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
         return m;
+    }
+
+    /**
+     * Aborts every unfinished (pending or in-flight) request of mesh {@code meshId}: the mesh is being left or
+     * forgotten, so they can never be delivered. The rows stay, as {@code aborted} by {@code by}.
+     *
+     * @return how many requests were aborted
+     */
+    public synchronized int abortUnfinished(String meshId, String by, long now) {
+        return tx(() -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement ps = conn.prepareStatement(
+                    "SELECT id FROM outbox WHERE mesh_id = ? AND state IN ('pending','inflight')")) {
+                ps.setString(1, meshId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) ids.add(rs.getLong(1));
+                }
+            }
+            for (long id : ids) abortLocked(id, by, null, now);
+            return ids.size();
+        });
     }
 
     /** The earliest {@code next_attempt_at} of a pending copy in one of the meshes, or null. */

@@ -2,6 +2,7 @@ package dev.meshwire.peer.ipc;
 
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,6 +18,8 @@ import dev.meshwire.peer.ipc.api.OutboxQuery;
 import dev.meshwire.peer.ipc.api.InviteRequest;
 import dev.meshwire.peer.ipc.api.JoinRequest;
 import dev.meshwire.peer.ipc.api.MeshRequest;
+import dev.meshwire.peer.ipc.api.LeaveRequest;
+import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
 import dev.meshwire.peer.ipc.api.ModerateRequest;
 import dev.meshwire.peer.ipc.api.PingRequest;
 import dev.meshwire.peer.ipc.api.RenameRequest;
@@ -177,6 +180,7 @@ class IpcContractTest {
 
         get(alice, "/v1/status", "/v1/status");
         get(alice, "/v1/outbox", "/v1/outbox?state=done,pending&limit=5");
+        get(alice, "/v1/outbox", "/v1/outbox?mesh=team");
         JsonNode ping = post(alice, "/v1/ping", new PingRequest("team", "bob", 1)).body();
         assertEquals(1, ping.path("items").size(), ping.toString());
 
@@ -233,6 +237,13 @@ class IpcContractTest {
         assertTrue(typed.outbox(new OutboxQuery(List.of("done"), 10)).items().size() >= 1);
         assertEquals(0, typed.bans("team").items().size());
         assertTrue(bob.client().inbox(new InboxQuery(null, 10, false, true)).items().isEmpty(), "flushed");
+
+        // Ending memberships (after the member counts above): carol leaves (after reconnecting), revoked dave forgets the mesh locally.
+        post(carol, "/v1/reconnect", new MeshRequest("team"));
+        JsonNode left = post(carol, "/v1/leave", new LeaveRequest("team", false)).body();
+        assertTrue(left.path("left").asBoolean(), left.toString());
+        JsonNode forgot = post(dave, "/v1/mesh/forget", new ForgetMeshRequest("team", false)).body();
+        assertFalse(forgot.path("left").asBoolean(), forgot.toString());
 
         // A pending row to requeue: the coordinator is gone, so the send waits in the outbox.
         coord.close();

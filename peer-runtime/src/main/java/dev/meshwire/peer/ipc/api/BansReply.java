@@ -2,5 +2,8 @@ package dev.meshwire.peer.ipc.api;
 
 import java.util.List;
 
-/** {@code GET /v1/bans}: the coordinator's ban list. */
-public record BansReply(String mesh, List<BanItem> items) {}
+/**
+ * {@code GET /v1/bans}: the banned keys of a mesh as its verified mesh-state replica has them (works while the
+ * coordinator is unreachable; {@code stateVerified} says whether the replica is current).
+ */
+public record BansReply(String mesh, long stateVersion, boolean stateVerified, List<BanItem> items) {}
