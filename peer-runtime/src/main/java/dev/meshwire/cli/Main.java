@@ -8,6 +8,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import dev.meshwire.cli.term.Style;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Command;
@@ -28,17 +29,27 @@ import picocli.CommandLine.Spec;
                 JoinCommand.class, PeersCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
                 WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
                 RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
-                ReconnectCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class, NatTestCommand.class})
+                ReconnectCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class, NatTestCommand.class,
+                CompletionCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "meshwire state directory (default: $MESHWIRE_HOME, else ~/.meshwire)")
     Path home;
+
+    @Option(names = "--no-color", scope = CommandLine.ScopeType.INHERIT,
+            description = "plain text even on a terminal (colour is also off when stdout is not a terminal or NO_COLOR is set)")
+    boolean noColor;
 
     PrintStream out = System.out;
     PrintStream err = System.err;
 
     @Spec
     CommandSpec spec;
+
+    /** How this call's stdout is styled: colour only for a terminal, and never with {@code --no-color} or {@code NO_COLOR}. */
+    Style style() {
+        return Style.decide(noColor, out == System.out && Style.stdoutIsTerminal(), System.getenv());
+    }
 
     @Override
     public void run() {
@@ -87,9 +98,14 @@ public final class Main implements Runnable {
         addHelpOption(cl);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        // Help is coloured by the same rule as output; --no-color is looked for before parsing, since help may be
+        // what the parse produces.
+        boolean plain = Arrays.asList(args).contains("--no-color");
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(
+                Style.decide(plain, out == System.out && Style.stdoutIsTerminal(), System.getenv()).on() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         cl.setParameterExceptionHandler((ex, a) -> {
             String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
-            err.println("meshwire: " + ex.getMessage() + " (see '" + cmd + " --help')");
+            err.println("meshwire: " + UsageError.line(ex) + " (see '" + cmd + " --help')");
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
