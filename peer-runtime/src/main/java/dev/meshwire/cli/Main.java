@@ -10,7 +10,6 @@ import java.util.Arrays;
 import java.util.List;
 import dev.meshwire.cli.term.Style;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -77,25 +76,13 @@ public final class Main implements Runnable {
         return null;
     }
 
-    /**
-     * Gives every verb a {@code -h/--help} (usage errors point users at it), without repeating
-     * {@code mixinStandardHelpOptions} on each command class.
-     */
-    private static void addHelpOption(CommandLine cl) {
-        CommandSpec spec = cl.getCommandSpec();
-        if (spec.findOption("--help") == null) {
-            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
-        }
-        cl.getSubcommands().values().forEach(Main::addHelpOption);
-    }
-
     /** Runs one command in-process (tests use this) and returns its exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         Main main = new Main();
         main.out = out;
         main.err = err;
         CommandLine cl = new CommandLine(main);
-        addHelpOption(cl);
+        HelpText.apply(cl);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
         // Help is coloured by the same rule as output; --no-color is looked for before parsing, since help may be

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 final class PingCommand extends ReplyVerb {
     @Mixin MeshOption mesh;
     @Parameters(paramLabel = "PEER", description = "display name or public key (prefix of at least 8 hex digits)") String peer;
-    @Option(names = {"-c", "--count"}, defaultValue = "10", description = "at most this many rounds (default 10)") int count;
+    @Option(names = {"-c", "--count"}, defaultValue = "10", description = "at most this many rounds") int count;
 
     @Override
     public Integer call() {
