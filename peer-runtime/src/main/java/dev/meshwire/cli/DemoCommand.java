@@ -1,6 +1,13 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.ipc.api.SendRequest;
+import dev.meshwire.peer.ipc.api.SendReply;
+import dev.meshwire.peer.ipc.api.PeerItem;
+import dev.meshwire.peer.ipc.api.MeshReply;
+import dev.meshwire.peer.ipc.api.InboxQuery;
+import dev.meshwire.peer.ipc.api.InboxItem;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.CreateMeshReply;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.PeerException;
@@ -46,28 +53,28 @@ final class DemoCommand extends Verb {
             IpcClient b = bob.client();
             out.println("daemons: alice ipc 127.0.0.1:" + alice.ipcPort() + ", bob ipc 127.0.0.1:" + bob.ipcPort());
 
-            JsonNode created = a.createMesh("demo", coord.publicUrl(), "alice", coord.adminToken());
-            String alicePub = created.path("mesh").path("pubkey").asText();
+            CreateMeshReply created = a.createMesh(new CreateMeshRequest("demo", coord.publicUrl(), "alice", coord.adminToken()));
+            String alicePub = created.mesh().pubkey();
             out.println("alice created mesh 'demo' (" + Render.shortKey(alicePub) + ") and an invite");
-            JsonNode joined = b.join(created.path("invite").asText(), "bob");
-            out.println("bob joined with the invite (" + Render.shortKey(joined.path("mesh").path("pubkey").asText()) + ")");
+            MeshReply joined = b.join(created.invite(), "bob");
+            out.println("bob joined with the invite (" + Render.shortKey(joined.mesh().pubkey()) + ")");
             await("alice to see bob online", () -> online(a, "bob"));
             await("bob to see alice online", () -> online(b, "alice"));
 
-            JsonNode s1 = a.send("demo", "bob", "hello bob, this is alice");
-            out.println("alice -> bob (by name): " + s1.path("status").asText() + ", id " + s1.path("clientMessageId").asText());
-            JsonNode s2 = b.send("demo", alicePub.substring(0, 10), "hi alice, bob here");
+            SendReply s1 = a.send(new SendRequest("demo", "bob", "hello bob, this is alice"));
+            out.println("alice -> bob (by name): " + s1.status() + ", id " + s1.clientMessageId());
+            SendReply s2 = b.send(new SendRequest("demo", alicePub.substring(0, 10), "hi alice, bob here"));
             out.println("bob -> alice (by pubkey prefix " + alicePub.substring(0, 10) + "): "
-                    + s2.path("status").asText());
-            JsonNode s3 = a.send("demo", "*", "hello everyone");
-            out.println("alice -> * : " + s3.path("recipients").size() + " recipient(s)");
+                    + s2.status());
+            SendReply s3 = a.send(new SendRequest("demo", "*", "hello everyone"));
+            out.println("alice -> * : " + s3.recipients().size() + " recipient(s)");
 
             await("bob's inbox to hold alice's messages", () -> has(b, "hello bob, this is alice") && has(b, "hello everyone"));
             await("alice's inbox to hold bob's message", () -> has(a, "hi alice, bob here"));
             out.println("bob's inbox:");
-            for (JsonNode m : b.inbox("demo", 10).path("messages")) out.println("  " + Render.message(m) + "  [" + m.path("path").asText() + "]");
+            for (InboxItem m : inbox(b, 10)) out.println("  " + Render.message(m) + "  [" + m.path() + "]");
             out.println("alice's inbox:");
-            for (JsonNode m : a.inbox("demo", 10).path("messages")) out.println("  " + Render.message(m) + "  [" + m.path("path").asText() + "]");
+            for (InboxItem m : inbox(a, 10)) out.println("  " + Render.message(m) + "  [" + m.path() + "]");
             showUpgrade(out, a, b);
             out.println("demo OK: every message arrived");
             return ExitCodes.OK;
@@ -98,32 +105,36 @@ final class DemoCommand extends Verb {
             return;
         }
         out.println("direct channel open: alice -> bob now goes " + path);
-        a.send("demo", "bob", "this one took the direct channel");
+        a.send(new SendRequest("demo", "bob", "this one took the direct channel"));
         await("bob's inbox to hold the direct message", () -> has(b, "this one took the direct channel"));
-        for (JsonNode m : b.inbox("demo", 10).path("messages")) {
-            if ("this one took the direct channel".equals(m.path("text").asText())) {
-                out.println("  " + Render.message(m) + "  [" + m.path("path").asText() + "]");
+        for (InboxItem m : inbox(b, 10)) {
+            if ("this one took the direct channel".equals(m.text())) {
+                out.println("  " + Render.message(m) + "  [" + m.path() + "]");
             }
         }
     }
 
     private static String pathTo(IpcClient c, String name) {
-        for (JsonNode p : c.peers("demo").path("peers")) {
-            if (name.equals(p.path("name").asText())) return p.path("path").asText("");
+        for (PeerItem p : c.peers("demo").items()) {
+            if (name.equals(p.name())) return p.path() == null ? "" : p.path();
         }
         return "";
     }
 
     private static boolean online(IpcClient c, String name) {
-        for (JsonNode p : c.peers("demo").path("peers")) {
-            if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
+        for (PeerItem p : c.peers("demo").items()) {
+            if (name.equals(p.name()) && p.online()) return true;
         }
         return false;
     }
 
     private static boolean has(IpcClient c, String text) {
-        for (JsonNode m : c.inbox("demo", 100).path("messages")) if (text.equals(m.path("text").asText())) return true;
+        for (InboxItem m : inbox(c, 100)) if (text.equals(m.text())) return true;
         return false;
+    }
+
+    private static java.util.List<InboxItem> inbox(IpcClient c, int limit) {
+        return c.inbox(new InboxQuery("demo", limit, false, false)).items();
     }
 
     private static void await(String what, BooleanSupplier cond) throws InterruptedException {

@@ -22,7 +22,7 @@ final class DownCommand extends Verb {
         MeshwireHome home = home();
         IpcClient c = DaemonLauncher.running(home);
         if (c == null) return stopUnanswering(home);
-        long pid = c.status().path("daemon").path("pid").asLong();
+        long pid = c.health().pid();
         c.shutdown();
         long deadline = System.currentTimeMillis() + STOP_WAIT_MS;
         while (System.currentTimeMillis() < deadline) {

@@ -1,7 +1,7 @@
 package dev.meshwire.cli;
 
+import dev.meshwire.peer.ipc.api.ExpireRequest;
 import dev.meshwire.peer.PeerException;
-import dev.meshwire.peer.ipc.IpcClient;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -32,9 +32,8 @@ final class ExpireCommand extends ReplyVerb {
         } else if (when.at != null) {
             expiresAt = parseInstant(when.at);
         }
-        return reply(daemonWithMeshes().post("/v1/expire", IpcClient.map("mesh", mesh.name, "peer", peer, "expiresAt", expiresAt,
-                "never", when.never ? true : null)), r -> out().println("expire: " + Render.who(r)
-                + (r.hasNonNull("expiresAt") ? " leaves the mesh at " + Render.time(r.get("expiresAt")) : " no longer expires")));
+        return reply(daemonWithMeshes().expire(new ExpireRequest(mesh.name, peer, expiresAt, when.never ? true : null)), r -> out().println("expire: " + Render.who(r.name(), r.pubkey())
+                + (r.expiresAt() != null ? " leaves the mesh at " + Render.time(r.expiresAt()) : " no longer expires")));
     }
 
     static long parseInstant(String s) {

@@ -1,6 +1,6 @@
 package dev.meshwire.cli;
 
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.InboxQuery;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -17,7 +17,7 @@ final class InboxCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().inbox(mesh.name, limit, unread, peek), r -> out().print(Render.inbox(r.path("messages"))));
+        return reply(daemonWithMeshes().inbox(new InboxQuery(mesh.name, limit, unread, peek)), r -> out().print(Render.inbox(r.items())));
     }
 
     @Command(name = "flush", description = "Delete the messages already seen (all of them with --all).")
@@ -27,8 +27,8 @@ final class InboxCommand extends ReplyVerb {
 
         @Override
         public Integer call() {
-            return reply(daemonWithMeshes().post("/v1/inbox/flush", IpcClient.map("mesh", mesh.name, "all", all)),
-                    r -> out().println("deleted " + r.path("deleted").asLong() + (all ? " message(s)" : " seen message(s)")));
+            return reply(daemonWithMeshes().inboxFlush(mesh.name, all),
+                    r -> out().println("deleted " + r.deleted() + (all ? " message(s)" : " seen message(s)")));
         }
     }
 
@@ -38,7 +38,7 @@ final class InboxCommand extends ReplyVerb {
 
         @Override
         public Integer call() {
-            return reply(daemon().delete("/v1/inbox/" + id), r -> out().println("deleted inbox message " + id));
+            return reply(daemon().inboxDelete(id), r -> out().println("deleted inbox message " + id));
         }
     }
 }

@@ -14,6 +14,6 @@ final class InviteCommand extends ReplyVerb {
     @Override
     public Integer call() {
         long ms = Render.parseDuration(expires);
-        return reply(daemonWithMeshes().invite(mesh.name, uses, ms), r -> out().println(r.path("invite").asText()));
+        return reply(daemonWithMeshes().invite(mesh.name, uses, ms), r -> out().println(r.invite()));
     }
 }

@@ -1,6 +1,6 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.ipc.api.MeshInfo;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.signaling.invite.Invite;
 import picocli.CommandLine.Command;
@@ -21,9 +21,9 @@ final class JoinCommand extends ReplyVerb {
             throw new PeerException(PeerException.INVITE_INVALID, e.getMessage());
         }
         return reply(daemon().join(invite, name), r -> {
-            JsonNode m = r.path("mesh");
-            out().println("joined mesh " + m.path("name").asText() + " as " + m.path("displayName").asText()
-                    + " (" + Render.shortKey(m.path("pubkey").asText()) + "); " + m.path("onlinePeers").asText() + " other member(s) online");
+            MeshInfo m = r.mesh();
+            out().println("joined mesh " + m.name() + " as " + m.displayName()
+                    + " (" + Render.shortKey(m.pubkey()) + "); " + m.onlinePeers() + " other member(s) online");
         });
     }
 }

@@ -1,6 +1,5 @@
 package dev.meshwire.cli;
 
-import dev.meshwire.peer.ipc.IpcClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -11,6 +10,6 @@ final class MembersCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().get("/v1/members" + IpcClient.query("mesh", mesh.name)), r -> out().print(Render.members(r)));
+        return reply(daemonWithMeshes().members(mesh.name), r -> out().print(Render.members(r)));
     }
 }

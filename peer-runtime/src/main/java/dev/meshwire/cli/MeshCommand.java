@@ -1,10 +1,11 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.ipc.api.MeshInfo;
+import dev.meshwire.peer.ipc.api.CreateMeshReply;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.CoordinatorUrls;
 import dev.meshwire.signaling.Names;
-import dev.meshwire.peer.ipc.IpcClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -28,16 +29,16 @@ final class MeshCommand extends CommandGroup {
             if (bad != null) throw new PeerException(PeerException.BAD_REQUEST, bad);
             CoordinatorUrls.wsBase(coordinator);
             String token = adminToken != null ? adminToken : System.getenv("MESHWIRE_ADMIN_TOKEN");
-            return reply(daemon().createMesh(name, coordinator, display, token), this::printCreated);
+            return reply(daemon().createMesh(new CreateMeshRequest(name, coordinator, display, token)), this::printCreated);
         }
 
-        private void printCreated(JsonNode r) {
-            JsonNode m = r.path("mesh");
-            out().println("created mesh " + m.path("name").asText() + " on " + m.path("coordinator").asText()
-                    + " (you are " + m.path("displayName").asText() + ", owner, " + Render.shortKey(m.path("pubkey").asText()) + ")");
-            if (r.hasNonNull("warning")) out().println("warning: " + r.get("warning").asText());
+        private void printCreated(CreateMeshReply r) {
+            MeshInfo m = r.mesh();
+            out().println("created mesh " + m.name() + " on " + m.coordinator()
+                    + " (you are " + m.displayName() + ", owner, " + Render.shortKey(m.pubkey()) + ")");
+            if (r.warning() != null) out().println("warning: " + r.warning());
             out().println("invite (1 use, expires in 24h):");
-            out().println("  " + r.path("invite").asText());
+            out().println("  " + r.invite());
             out().println("on another machine: meshwire join <invite> --name <their-name>");
         }
     }
@@ -49,7 +50,7 @@ final class MeshCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            return reply(daemonWithMeshes().get("/v1/mesh/log" + IpcClient.query("mesh", mesh.name)), r -> out().print(Render.meshLog(r)));
+            return reply(daemonWithMeshes().meshLog(mesh.name), r -> out().print(Render.meshLog(r)));
         }
     }
 }

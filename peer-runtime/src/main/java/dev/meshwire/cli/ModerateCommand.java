@@ -1,6 +1,5 @@
 package dev.meshwire.cli;
 
-import dev.meshwire.peer.ipc.IpcClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -19,9 +18,9 @@ abstract class ModerateCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().post("/v1/" + op(), IpcClient.map("mesh", mesh.name, "peer", peer)), r -> {
-            out().println(op() + ": " + r.path("name").asText() + " (" + Render.shortKey(r.path("pubkey").asText()) + ")"
-                    + (r.hasNonNull("detail") ? " - " + r.get("detail").asText() : ""));
+        return reply(daemonWithMeshes().moderate(op(), mesh.name, peer), r -> {
+            out().println(op() + ": " + r.name() + " (" + Render.shortKey(r.pubkey()) + ")"
+                    + (r.detail() != null ? " - " + r.detail() : ""));
             out().println(hint());
         });
     }

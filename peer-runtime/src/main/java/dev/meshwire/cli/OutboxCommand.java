@@ -1,5 +1,6 @@
 package dev.meshwire.cli;
 
+import dev.meshwire.peer.ipc.api.OutboxQuery;
 import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -24,7 +25,7 @@ final class OutboxCommand extends ReplyVerb {
             states.add("inflight");
         }
         if (done) states.add("done");
-        return reply(daemon().outbox(states.isEmpty() ? null : String.join(",", states), limit), r -> out().print(Render.outbox(r)));
+        return reply(daemon().outbox(new OutboxQuery(states, limit)), r -> out().print(Render.outbox(r)));
     }
 
     @Command(name = "requeue", description = "Retire a dead or pending message and send its content again under a new id.")
@@ -35,7 +36,7 @@ final class OutboxCommand extends ReplyVerb {
         @Override
         public Integer call() {
             return reply(daemon().requeue(id, newId), r -> out().println("requeued " + id + " as "
-                    + r.path("clientMessageId").asText() + " (pending); " + id + " is now aborted"));
+                    + r.clientMessageId() + " (pending); " + id + " is now aborted"));
         }
     }
 }

@@ -1,6 +1,5 @@
 package dev.meshwire.cli;
 
-import dev.meshwire.peer.ipc.IpcClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
@@ -11,7 +10,7 @@ final class ReconnectCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().post("/v1/reconnect", IpcClient.map("mesh", mesh.name)),
-                r -> out().println("mesh " + r.path("mesh").path("name").asText() + ": " + r.path("mesh").path("state").asText()));
+        return reply(daemonWithMeshes().reconnect(mesh.name),
+                r -> out().println("mesh " + r.mesh().name() + ": " + r.mesh().state()));
     }
 }

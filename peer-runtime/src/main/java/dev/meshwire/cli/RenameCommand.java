@@ -1,6 +1,6 @@
 package dev.meshwire.cli;
 
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.RenameRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -13,7 +13,7 @@ final class RenameCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().post("/v1/rename", IpcClient.map("mesh", mesh.name, "name", name)),
-                r -> out().println("renamed: you are now " + r.path("name").asText() + " in " + r.path("mesh").asText()));
+        return reply(daemonWithMeshes().rename(new RenameRequest(mesh.name, name)),
+                r -> out().println("renamed: you are now " + r.name() + " in " + r.mesh()));
     }
 }

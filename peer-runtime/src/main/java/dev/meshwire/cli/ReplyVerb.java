@@ -1,6 +1,5 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.util.function.Consumer;
 import picocli.CommandLine.Option;
 
@@ -8,8 +7,8 @@ import picocli.CommandLine.Option;
 abstract class ReplyVerb extends Verb {
     @Option(names = "--json", description = "print the daemon's answer as JSON (shapes in docs/ipc.md) instead of text") boolean json;
 
-    /** Prints {@code answer} in the chosen form and returns {@link ExitCodes#OK}. */
-    int reply(JsonNode answer, Consumer<JsonNode> asText) {
+    /** Prints {@code answer} (a record of dev.meshwire.peer.ipc.api) in the chosen form and returns {@link ExitCodes#OK}. */
+    <T> int reply(T answer, Consumer<T> asText) {
         if (json) printJson(answer);
         else asText.accept(answer);
         return ExitCodes.OK;

@@ -1,6 +1,6 @@
 package dev.meshwire.cli;
 
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.RevokeRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -15,8 +15,8 @@ final class RevokeCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().post("/v1/revoke", IpcClient.map("mesh", mesh.name, "peer", peer, "reason", reason)), r -> {
-            out().println("revoked: " + Render.who(r) + (r.hasNonNull("reason") ? " - " + r.get("reason").asText() : ""));
+        return reply(daemonWithMeshes().revoke(new RevokeRequest(mesh.name, peer, reason)), r -> {
+            out().println("revoked: " + Render.who(r.name(), r.pubkey()) + (r.reason() != null ? " - " + r.reason() : ""));
             out().println("every daemon now refuses this key (relay, direct channels, signaling); it cannot be undone");
         });
     }

@@ -1,6 +1,6 @@
 package dev.meshwire.cli;
 
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.RoleRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -14,7 +14,7 @@ final class RoleCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().post("/v1/role", IpcClient.map("mesh", mesh.name, "peer", peer, "role", role)),
-                r -> out().println("role: " + Render.who(r) + " is now " + r.path("role").asText()));
+        return reply(daemonWithMeshes().role(new RoleRequest(mesh.name, peer, role)),
+                r -> out().println("role: " + Render.who(r.name(), r.pubkey()) + " is now " + r.role()));
     }
 }

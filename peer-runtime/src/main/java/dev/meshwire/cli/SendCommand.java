@@ -1,7 +1,7 @@
 package dev.meshwire.cli;
 
+import dev.meshwire.peer.ipc.api.SendRequest;
 import dev.meshwire.peer.PeerException;
-import dev.meshwire.peer.ipc.IpcClient;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -32,8 +32,7 @@ final class SendCommand extends ReplyVerb {
             throw new PeerException(PeerException.BAD_REQUEST, "--priority must be one of now, next, low (got '" + priority + "')");
         }
         String text = text();
-        return reply(daemonWithMeshes().post("/v1/send", IpcClient.map("mesh", mesh.name, "to", to, "message", text,
-                "priority", priority, "clientMessageId", id, "replyToId", replyTo)), r -> out().print(Render.sendReceipt(r)));
+        return reply(daemonWithMeshes().send(new SendRequest(mesh.name, to, text, priority, id, replyTo, null)), r -> out().print(Render.sendReceipt(r)));
     }
 
     private String text() {

@@ -1,12 +1,14 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import java.util.ArrayList;
+import dev.meshwire.peer.home.MeshConfig;
+import dev.meshwire.peer.ipc.api.DaemonStatus;
+import dev.meshwire.peer.ipc.api.MeshInfo;
+import dev.meshwire.peer.ipc.api.StatusReply;
 import dev.meshwire.peer.daemon.DaemonLauncher;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.ipc.IpcClient;
-import dev.meshwire.signaling.Json;
-import java.util.Map;
 import picocli.CommandLine.Command;
 
 /** {@code meshwire status}: never starts a daemon; without one it reports the meshes on disk. */
@@ -15,12 +17,17 @@ final class StatusCommand extends ReplyVerb {
     @Override
     public Integer call() {
         IpcClient c = DaemonLauncher.running(home());
-        JsonNode st;
+        StatusReply st;
         if (c == null) {
-            st = Json.MAPPER.valueToTree(Map.of("daemon", Map.of("running", false), "meshes", new MeshStore(home()).list()));
+            List<MeshInfo> stored = new ArrayList<>();
+            for (MeshConfig m : new MeshStore(home()).list()) {
+                stored.add(new MeshInfo(m.name(), m.meshId(), m.coordinator(), null, null, m.displayName(), m.pubkey(), m.role(),
+                        null, null, null, null, m.authority(), null, null, null));
+            }
+            st = new StatusReply(DaemonStatus.notRunning(), stored);
         } else {
-            st = c.status();
-            ((ObjectNode) st.get("daemon")).put("running", true);
+            StatusReply live = c.status();
+            st = new StatusReply(live.daemon().asRunning(), live.meshes());
         }
         return reply(st, r -> out().print(Render.status(r)));
     }

@@ -1,6 +1,5 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonLauncher;
 import dev.meshwire.peer.daemon.DaemonOptions;
@@ -40,13 +39,13 @@ final class UpCommand extends Verb {
         // Concurrent starts (another 'up', a verb that starts the daemon) wait for the one that wins.
         DaemonLauncher.Started s = DaemonLauncher.start(home, wait, line -> main().err.println("meshwire: " + line));
         c = s.client();
-        JsonNode st = c.status().path("daemon");
+        long pid = c.health().pid();
         if (!s.spawnedHere()) {
-            out().println("meshwire daemon already running (pid " + st.path("pid").asText() + ", " + c.baseUrl()
+            out().println("meshwire daemon already running (pid " + pid + ", " + c.baseUrl()
                     + ", home " + home.root() + ")");
             return ExitCodes.OK;
         }
-        out().println("meshwire daemon started: pid " + st.path("pid").asText() + ", ipc " + c.baseUrl()
+        out().println("meshwire daemon started: pid " + pid + ", ipc " + c.baseUrl()
                 + ", log " + home.logFile());
         return ExitCodes.OK;
     }

@@ -1,6 +1,5 @@
 package dev.meshwire.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.daemon.DaemonLauncher;
 import dev.meshwire.peer.home.MeshStore;
@@ -46,7 +45,8 @@ abstract class Verb implements Callable<Integer> {
         return daemon();
     }
 
-    void printJson(JsonNode n) {
-        out().println(Render.json(n));
+    /** Prints {@code value} (a record of dev.meshwire.peer.ipc.api) as the stable, pretty-printed JSON. */
+    void printJson(Object value) {
+        out().println(Render.json(value));
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.meshwire.peer.daemon.DaemonLauncher;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,7 +66,7 @@ class DaemonStartRaceTest {
             assertTrue(other.waitFor(120, TimeUnit.SECONDS), "the other process's 'up' finished");
             String otherOut = Files.readString(outFile, StandardCharsets.UTF_8);
             assertEquals(ExitCodes.OK, other.exitValue(), otherOut);
-            IpcClient c = DaemonLauncher.running(h);
+            WireClient c = WireClient.of(DaemonLauncher.running(h));
             assertTrue(c != null, "a daemon answers");
             pid = c.status().path("daemon").path("pid").asLong();
             assertEquals(pid, Long.parseLong(Files.readString(h.pidFile()).trim()));

@@ -3,6 +3,7 @@ package dev.meshwire.e2e;
 import dev.meshwire.peer.TestSupport;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,8 +28,8 @@ final class DaemonProcess {
         cli.run("up").ok();
     }
 
-    IpcClient ipc() {
-        return IpcClient.forHome(MeshwireHome.at(cli.home()));
+    WireClient ipc() {
+        return WireClient.forHome(MeshwireHome.at(cli.home()));
     }
 
     long pid() throws IOException {

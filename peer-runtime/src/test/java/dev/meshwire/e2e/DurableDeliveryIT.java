@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ abstract class DurableDeliveryIT {
     @Test
     void offlinePeerGetsAThousandMessagesInOrderExactlyOnce() {
         bob.down();
-        IpcClient a = alice.ipc();
+        WireClient a = alice.ipc();
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             String text = String.format("offline-%04d", i);
@@ -98,7 +99,7 @@ abstract class DurableDeliveryIT {
     void sendingDaemonKilledMidDrainDeliversEveryAcceptedMessageOnce() throws Exception {
         // Accept 300 messages while the coordinator is away, so they sit in alice's outbox...
         coordinator.kill9();
-        IpcClient a = alice.ipc();
+        WireClient a = alice.ipc();
         List<String> sent = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
             String text = String.format("drain-%03d", i);
@@ -125,13 +126,13 @@ abstract class DurableDeliveryIT {
 
     @Test
     void reconnectStormLosesNothingAndShowsNothingTwice() throws Exception {
-        IpcClient a = alice.ipc();
-        IpcClient b = bob.ipc();
+        WireClient a = alice.ipc();
+        WireClient b = bob.ipc();
         AtomicBoolean storming = new AtomicBoolean(true);
         AtomicInteger sentCount = new AtomicInteger();
         List<String> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
-            IpcClient sendClient = alice.ipc();
+            WireClient sendClient = alice.ipc();
             while (storming.get()) {
                 String text = "storm-" + sentCount.getAndIncrement();
                 sendClient.send("team", "bob", text);
@@ -140,7 +141,7 @@ abstract class DurableDeliveryIT {
         });
         long start = System.nanoTime();
         for (int cycle = 0; cycle < 100; cycle++) {
-            IpcClient victim = cycle % 2 == 0 ? b : a;
+            WireClient victim = cycle % 2 == 0 ? b : a;
             victim.post("/v1/reconnect", Map.of("mesh", "team"));
         }
         long stormSeconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start);
@@ -162,7 +163,7 @@ abstract class DurableDeliveryIT {
     }
 
     /** bob's inbox texts in arrival order, without marking anything seen. */
-    static List<String> inboxTexts(IpcClient c) {
+    static List<String> inboxTexts(WireClient c) {
         JsonNode in = c.get("/v1/inbox?limit=10000&peek=true");
         List<String> out = new ArrayList<>();
         for (JsonNode m : in.get("messages")) out.add(m.get("text").asText());

@@ -3,6 +3,7 @@ package dev.meshwire.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.signaling.Json;
 import java.io.File;
 import java.io.IOException;
@@ -204,26 +205,26 @@ public final class RecoveryBench {
             }
         }
 
-        IpcClient ipcOrNull() {
-            IpcClient c = IpcClient.forHome(MeshwireHome.at(home));
+        WireClient ipcOrNull() {
+            WireClient c = WireClient.forHome(MeshwireHome.at(home));
             return c != null && c.alive() ? c : null;
         }
 
-        IpcClient ipc() {
-            IpcClient c = ipcOrNull();
+        WireClient ipc() {
+            WireClient c = ipcOrNull();
             if (c == null) throw new IllegalStateException("daemon not answering");
             return c;
         }
 
         boolean connected() {
-            IpcClient c = ipcOrNull();
+            WireClient c = ipcOrNull();
             if (c == null) return false;
             JsonNode meshes = c.status().path("meshes");
             return meshes.size() > 0 && "connected".equals(meshes.get(0).path("state").asText());
         }
 
         boolean has(String text) {
-            IpcClient c = ipcOrNull();
+            WireClient c = ipcOrNull();
             if (c == null) return false;
             for (JsonNode m : c.inbox(null, 100, true, false).path("messages")) if (text.equals(m.path("text").asText())) return true;
             return false;

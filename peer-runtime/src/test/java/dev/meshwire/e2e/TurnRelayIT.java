@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.TestSupport;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,8 +73,8 @@ class TurnRelayIT {
 
             String prefix = "via-turn-" + UUID.randomUUID() + "-";
             // Sent through the daemon's IPC (as an app would): twenty CLI processes would take longer than a session lives.
-            IpcClient aliceIpc = IpcClient.forHome(MeshwireHome.at(a.home()));
-            for (int i = 0; i < 20; i++) aliceIpc.post("/v1/send", IpcClient.map("to", "bob", "message", prefix + i));
+            WireClient aliceIpc = WireClient.forHome(MeshwireHome.at(a.home()));
+            for (int i = 0; i < 20; i++) aliceIpc.post("/v1/send", WireClient.map("to", "bob", "message", prefix + i));
             JsonNode arrived = TestSupport.await("bob has the 20 messages", WAIT, () -> {
                 List<JsonNode> in = inbox(b, prefix);
                 return in.size() == 20 ? in : null;

@@ -10,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /** Harness side of an {@link IpcAgent}: one request at a time over the agent's stdin/stdout. */
 final class Agent {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** The IPC's own mapper: absent optional fields are omitted, as the daemon expects. */
+    private static final ObjectMapper JSON = dev.meshwire.signaling.Json.MAPPER;
     private final PrintStream in;
     private final BufferedReader out;
 

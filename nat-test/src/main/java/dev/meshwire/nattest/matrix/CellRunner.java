@@ -3,6 +3,13 @@ package dev.meshwire.nattest.matrix;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.meshwire.nattest.topology.Cmd;
+import dev.meshwire.peer.ipc.api.CreateMeshReply;
+import dev.meshwire.peer.ipc.api.InboxItem;
+import dev.meshwire.peer.ipc.api.InboxReply;
+import dev.meshwire.peer.ipc.api.PeerItem;
+import dev.meshwire.peer.ipc.api.PeersReply;
+import dev.meshwire.peer.ipc.api.SendRequest;
+import dev.meshwire.signaling.Json;
 import dev.meshwire.nattest.topology.Topology;
 import dev.meshwire.nattest.topology.TopologySpec;
 import dev.meshwire.nattest.turn.Coturn;
@@ -90,9 +97,9 @@ final class CellRunner {
             Agent agentA = agent(t, a.hostNs(), homeA, dir.resolve("agent-a.log"));
             Agent agentB = agent(t, b.hostNs(), homeB, dir.resolve("agent-b.log"));
 
-            JsonNode created = cli(t, a.hostNs(), homeA, "mesh", "create", MESH, "--coordinator", coord.url(),
-                    "--name", "alice", "--admin-token", coord.adminToken(), "--json");
-            String invite = created.path("invite").asText();
+            CreateMeshReply created = Json.MAPPER.treeToValue(cli(t, a.hostNs(), homeA, "mesh", "create", MESH, "--coordinator",
+                    coord.url(), "--name", "alice", "--admin-token", coord.adminToken(), "--json"), CreateMeshReply.class);
+            String invite = created.invite();
             cli(t, b.hostNs(), homeB, "join", invite, "--name", "bob", "--json");
             waitOnline(agentA, "bob");
             waitOnline(agentB, "alice");
@@ -194,25 +201,25 @@ final class CellRunner {
     private static void waitOnline(Agent agent, String name) throws Exception {
         long deadline = System.currentTimeMillis() + 30_000;
         while (System.currentTimeMillis() < deadline) {
-            JsonNode p = peer(agent, name);
-            if (p != null && p.path("online").asBoolean()) return;
+            PeerItem p = peer(agent, name);
+            if (p != null && p.online()) return;
             Thread.sleep(100);
         }
         throw new IOException(name + " did not come online");
     }
 
-    private static JsonNode peer(Agent agent, String name) throws IOException {
+    private static PeerItem peer(Agent agent, String name) throws IOException {
         Agent.Answer r = agent.get("/v1/peers?mesh=" + MESH);
         if (!r.ok() || r.body() == null) return null;
-        for (JsonNode p : r.body().path("peers")) if (name.equals(p.path("name").asText())) return p;
+        for (PeerItem p : Json.MAPPER.treeToValue(r.body(), PeersReply.class).items()) if (name.equals(p.name())) return p;
         return null;
     }
 
     /** The path when the channel (direct or TURN) is open, else null. */
     private static String openPath(Agent agent, String name) throws IOException {
-        JsonNode p = peer(agent, name);
-        if (p == null || !"open".equals(p.path("pathState").asText())) return null;
-        String path = p.path("path").asText(null);
+        PeerItem p = peer(agent, name);
+        if (p == null || !"open".equals(p.pathState())) return null;
+        String path = p.path();
         return path == null || path.equals("coordinator relay") ? null : path;
     }
 
@@ -223,10 +230,10 @@ final class CellRunner {
     private static String finalPath(Agent agent, String name) throws IOException, InterruptedException {
         long deadline = System.currentTimeMillis() + SETTLE_MS;
         while (true) {
-            JsonNode p = peer(agent, name);
+            PeerItem p = peer(agent, name);
             if (p == null) return "failed";
-            String path = p.path("path").asText("failed");
-            String state = p.path("pathState").asText("none");
+            String path = p.path() == null ? "failed" : p.path();
+            String state = p.pathState() == null ? "none" : p.pathState();
             if ("connecting".equals(state) && System.currentTimeMillis() < deadline) {
                 Thread.sleep(100);
                 continue;
@@ -237,12 +244,7 @@ final class CellRunner {
     }
 
     private static boolean send(Agent agent, String to, String text) throws IOException {
-        Map<String, Object> body = new HashMap<>();
-        body.put("mesh", MESH);
-        body.put("to", to);
-        body.put("message", text);
-        body.put("clientMessageId", text);
-        return agent.post("/v1/send", body).ok();
+        return agent.post("/v1/send", new SendRequest(MESH, to, text, null, text, null, null)).ok();
     }
 
     /** Counts inbox rows whose text starts with {@code prefix} (peek: nothing is marked seen). */
@@ -250,11 +252,11 @@ final class CellRunner {
         Agent.Answer r = agent.get("/v1/inbox?mesh=" + MESH + "&limit=10000&peek=true");
         if (!r.ok() || r.body() == null) return counts.size();
         counts.clear();
-        for (JsonNode m : r.body().path("messages")) {
-            String text = m.path("text").asText();
+        for (InboxItem m : Json.MAPPER.treeToValue(r.body(), InboxReply.class).items()) {
+            String text = m.text();
             if (!text.startsWith(prefix)) continue;
             counts.merge(text, 1, Integer::sum);
-            if (paths != null) paths.merge(m.path("path").asText("?"), 1, Integer::sum);
+            if (paths != null) paths.merge(m.path() == null ? "?" : m.path(), 1, Integer::sum);
         }
         return counts.size();
     }

@@ -12,6 +12,7 @@ import dev.meshwire.peer.inbox.InboxEndpoints;
 import dev.meshwire.peer.inbox.InboxRetention;
 import dev.meshwire.peer.ipc.DaemonApi;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.MemberRemovedEvent;
 import dev.meshwire.peer.ipc.EventStreams;
 import dev.meshwire.peer.ipc.IpcServer;
 import dev.meshwire.peer.mesh.MeshConnector;
@@ -143,8 +144,8 @@ public final class Daemon implements RunningDaemon {
             direct.peerGone(roster.replica().meshId(), pubkey, status);
             log.info("mesh {}: {} ({}) is no longer an active member: {}{}", roster.replica().meshName(), name,
                     pubkey.substring(0, 12), status, reason != null ? " (" + reason + ")" : "");
-            events.publish(new DaemonEvent(DaemonEvent.MEMBER_REMOVED, IpcClient.map("mesh", roster.replica().meshName(),
-                    "name", name, "pubkey", pubkey, "status", status, "reason", reason)));
+            events.publish(new DaemonEvent(DaemonEvent.MEMBER_REMOVED, new MemberRemovedEvent(roster.replica().meshName(),
+                    name, pubkey, status, reason)));
         });
         MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, states, events, direct);
         connector.connectAllStored();

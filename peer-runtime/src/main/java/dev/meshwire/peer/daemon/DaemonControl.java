@@ -1,17 +1,18 @@
 package dev.meshwire.peer.daemon;
 
 import dev.meshwire.peer.ipc.ControlApi;
-import java.util.Map;
+import dev.meshwire.peer.ipc.api.HealthReply;
+import dev.meshwire.peer.ipc.api.StatusReply;
 
 /** The daemon's own endpoints: health, status and shutdown. */
 record DaemonControl(StatusReport report, Runnable close) implements ControlApi {
     @Override
-    public Map<String, Object> health() {
+    public HealthReply health() {
         return report.health();
     }
 
     @Override
-    public Map<String, Object> status() {
+    public StatusReply status() {
         return report.status();
     }
 

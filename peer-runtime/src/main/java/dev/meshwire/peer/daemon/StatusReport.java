@@ -6,14 +6,18 @@ import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.inbox.InboundProcessor;
 import dev.meshwire.peer.inbox.Inbox;
 import dev.meshwire.peer.ipc.EventStreams;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.DaemonStatus;
+import dev.meshwire.peer.ipc.api.HealthReply;
+import dev.meshwire.peer.ipc.api.MeshInfo;
+import dev.meshwire.peer.ipc.api.OutboxCounters;
+import dev.meshwire.peer.ipc.api.P2pStatus;
+import dev.meshwire.peer.ipc.api.StatusReply;
 import dev.meshwire.peer.mesh.MeshSummary;
 import dev.meshwire.peer.outbox.DrainWorker;
 import dev.meshwire.peer.outbox.OutboxStore;
 import dev.meshwire.peer.p2p.DirectRegistry;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.IntSupplier;
 
 /**
@@ -32,27 +36,25 @@ final class StatusReport {
         this.src = src;
     }
 
-    Map<String, Object> health() {
-        return IpcClient.map("ok", true, "pid", ProcessHandle.current().pid(), "version", Daemon.VERSION,
-                "uptimeMs", System.currentTimeMillis() - src.startedAt());
+    HealthReply health() {
+        return new HealthReply(true, ProcessHandle.current().pid(), Daemon.VERSION, System.currentTimeMillis() - src.startedAt());
     }
 
-    Map<String, Object> status() {
+    StatusReply status() {
         InboundProcessor inbound = src.inbound();
         DrainWorker drain = src.drain();
-        Map<String, Object> daemon = IpcClient.map("pid", ProcessHandle.current().pid(), "version", Daemon.VERSION,
-                "startedAt", src.startedAt(), "uptimeMs", System.currentTimeMillis() - src.startedAt(),
-                "home", src.home().root().toString(), "ipcPort", src.ipcPort().getAsInt(),
-                "received", inbound.accepted(), "duplicates", inbound.duplicates(), "refused", inbound.refused(),
-                "acks", inbound.acks(), "holdAcks", inbound.holdingAcks() ? true : null,
-                "outbox", IpcClient.map("states", src.outboxStore().counts(), "outstanding", drain.outstanding(), "sent", drain.sent(),
-                        "done", drain.doneCount(), "retried", drain.retriedCount(), "dead", drain.deadCount()),
-                "unread", src.inbox().unreadCount(null), "events", src.events().snapshot(),
-                "p2p", IpcClient.map("mode", src.direct().settings().mode().wireName(), "available", src.direct().enabled(),
-                        "metrics", src.direct().metrics().snapshot(), "backlogPeakBytes", backlogPeakBytes()));
-        List<Object> meshes = new ArrayList<>();
-        for (MeshSession s : src.meshes().all()) meshes.add(MeshSummary.json(s));
-        return IpcClient.map("daemon", daemon, "meshes", meshes);
+        OutboxCounters outbox = new OutboxCounters(src.outboxStore().counts(), drain.outstanding(), drain.sent(), drain.doneCount(),
+                drain.retriedCount(), drain.deadCount());
+        P2pStatus p2p = new P2pStatus(src.direct().settings().mode().wireName(), src.direct().enabled(), src.direct().metrics().snapshot(),
+                backlogPeakBytes());
+        // running is the CLI's field (status without a daemon); the daemon leaves it out.
+        DaemonStatus daemon = new DaemonStatus(null, ProcessHandle.current().pid(), Daemon.VERSION, src.startedAt(),
+                System.currentTimeMillis() - src.startedAt(), src.home().root().toString(), src.ipcPort().getAsInt(),
+                inbound.accepted(), inbound.duplicates(), inbound.refused(), inbound.acks(), inbound.holdingAcks() ? true : null,
+                outbox, src.inbox().unreadCount(null), src.events().snapshot(), p2p);
+        List<MeshInfo> meshes = new ArrayList<>();
+        for (MeshSession s : src.meshes().all()) meshes.add(MeshSummary.of(s));
+        return new StatusReply(daemon, meshes);
     }
 
     /** The most bytes one direct session held for a peer that had not acked them, over the meshes' current engines. */

@@ -1,13 +1,13 @@
 package dev.meshwire.peer.events;
 
-import java.util.Map;
+import dev.meshwire.peer.ipc.api.EventData;
 
 /**
  * One event on the SSE stream. {@code type} is the SSE {@code event:} name ({@code message},
  * {@code peer_joined}, {@code peer_left}, {@code link}, {@code mesh_event}, {@code member_removed});
  * {@code data} is serialized as the JSON {@code data:} line. docs/ipc.md lists the shapes.
  */
-public record DaemonEvent(String type, Map<String, Object> data) {
+public record DaemonEvent(String type, EventData data) {
     public static final String MESSAGE = "message";
     public static final String PEER_JOINED = "peer_joined";
     public static final String PEER_LEFT = "peer_left";

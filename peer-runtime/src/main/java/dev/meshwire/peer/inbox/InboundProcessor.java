@@ -1,5 +1,7 @@
 package dev.meshwire.peer.inbox;
 
+import dev.meshwire.peer.ipc.api.InboxItem;
+import dev.meshwire.peer.ipc.api.PeerRef;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.events.EventBus;
@@ -169,29 +171,13 @@ public final class InboundProcessor {
             return null;
         }
         accepted.incrementAndGet();
-        events.publish(new DaemonEvent(DaemonEvent.MESSAGE, messageJson(stored)));
+        events.publish(new DaemonEvent(DaemonEvent.MESSAGE, item(stored)));
         return null;
     }
 
-    /** The JSON shape of a message in the inbox listing and the SSE {@code message} event. */
-    public static Map<String, Object> messageJson(InboxMessage m) {
-        Map<String, Object> j = new LinkedHashMap<>();
-        j.put("id", m.id());
-        j.put("mesh", m.meshName());
-        j.put("meshId", m.meshId());
-        Map<String, Object> from = new LinkedHashMap<>();
-        from.put("name", m.senderName());
-        from.put("pubkey", m.senderPubkey());
-        j.put("from", from);
-        j.put("text", m.text());
-        j.put("priority", m.priority());
-        j.put("channel", m.channel());
-        j.put("clientMessageId", m.clientMessageId());
-        j.put("messageId", m.messageId());
-        j.put("path", m.path());
-        j.put("sentAt", m.sentAt());
-        j.put("receivedAt", m.receivedAt());
-        j.put("seenAt", m.seenAt());
-        return j;
+    /** A stored message as the inbox listing and the SSE {@code message} event show it. */
+    public static InboxItem item(InboxMessage m) {
+        return new InboxItem(m.id(), m.meshName(), m.meshId(), new PeerRef(m.senderName(), m.senderPubkey()), m.text(), m.priority(),
+                m.channel(), m.clientMessageId(), m.messageId(), m.path(), m.sentAt(), m.receivedAt(), m.seenAt());
     }
 }

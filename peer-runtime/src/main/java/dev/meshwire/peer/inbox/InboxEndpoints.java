@@ -3,10 +3,13 @@ package dev.meshwire.peer.inbox;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.ipc.InboxApi;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.InboxDeleteReply;
+import dev.meshwire.peer.ipc.api.InboxFlushReply;
+import dev.meshwire.peer.ipc.api.InboxItem;
+import dev.meshwire.peer.ipc.api.InboxQuery;
+import dev.meshwire.peer.ipc.api.InboxReply;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** The IPC face of the inbox: list (marking seen), flush, delete. No mesh name means every mesh. */
 public final class InboxEndpoints implements InboxApi {
@@ -19,25 +22,27 @@ public final class InboxEndpoints implements InboxApi {
     }
 
     @Override
-    public Map<String, Object> inbox(String mesh, int limit, boolean unreadOnly, boolean peek) {
+    public InboxReply inbox(InboxQuery query) {
+        String mesh = query.mesh();
+        int limit = query.limit();
         meshes.requireKnownIfNamed(mesh);
         if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "limit must be between 1 and 10000");
-        List<Object> out = new ArrayList<>();
-        for (InboxMessage m : inbox.list(filter(mesh), limit, unreadOnly, !peek)) out.add(InboundProcessor.messageJson(m));
-        return IpcClient.map("messages", out, "unread", inbox.unreadCount(filter(mesh)));
+        List<InboxItem> out = new ArrayList<>();
+        for (InboxMessage m : inbox.list(filter(mesh), limit, query.unread(), !query.peek())) out.add(InboundProcessor.item(m));
+        return new InboxReply(out, inbox.unreadCount(filter(mesh)));
     }
 
     @Override
-    public Map<String, Object> inboxFlush(String mesh, boolean all) {
+    public InboxFlushReply inboxFlush(String mesh, boolean all) {
         meshes.requireKnownIfNamed(mesh);
         int n = inbox.flush(filter(mesh), all);
-        return IpcClient.map("deleted", n, "all", all);
+        return new InboxFlushReply(n, all);
     }
 
     @Override
-    public Map<String, Object> inboxDelete(long id) {
+    public InboxDeleteReply inboxDelete(long id) {
         if (!inbox.delete(id)) throw new PeerException(PeerException.UNKNOWN_INBOX_MESSAGE, "no inbox message with id " + id);
-        return IpcClient.map("deleted", 1, "id", id);
+        return new InboxDeleteReply(1, id);
     }
 
     /** The inbox's mesh filter: null for every mesh. */

@@ -3,6 +3,7 @@ package dev.meshwire.peer.ipc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.events.EventBus;
+import dev.meshwire.peer.ipc.api.EventStreamCounters;
 import dev.meshwire.signaling.Json;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -43,18 +44,9 @@ public final class EventStreams {
         return limits;
     }
 
-    /**
-     * What {@code status} shows as {@code daemon.events}.
-     *
-     * @param open            streams open now
-     * @param refused         streams refused with {@code too_many_streams}
-     * @param slowClosed      streams closed because their client did not read
-     * @param peakQueuedBytes the most one stream held unwritten
-     */
-    public record Stats(int open, long refused, long slowClosed, long peakQueuedBytes) {}
-
-    public Stats snapshot() {
-        return new Stats(open.get(), refused.get(), slowClosed.get(), peakQueuedBytes.get());
+    /** What {@code status} shows as {@code daemon.events}. */
+    public EventStreamCounters snapshot() {
+        return new EventStreamCounters(open.get(), refused.get(), slowClosed.get(), peakQueuedBytes.get());
     }
 
     /** Serves one {@code GET /v1/events} (already authenticated). */

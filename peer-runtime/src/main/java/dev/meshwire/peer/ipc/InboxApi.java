@@ -1,14 +1,17 @@
 package dev.meshwire.peer.ipc;
 
-import java.util.Map;
+import dev.meshwire.peer.ipc.api.InboxDeleteReply;
+import dev.meshwire.peer.ipc.api.InboxFlushReply;
+import dev.meshwire.peer.ipc.api.InboxQuery;
+import dev.meshwire.peer.ipc.api.InboxReply;
 
 /** Received messages: {@code /v1/inbox}, {@code /v1/inbox/flush}, {@code DELETE /v1/inbox/{id}}. */
 public interface InboxApi {
     /** Inbox listing; marks the returned unread rows seen unless {@code peek}. */
-    Map<String, Object> inbox(String mesh, int limit, boolean unreadOnly, boolean peek);
+    InboxReply inbox(InboxQuery query);
 
     /** Deletes seen messages, or all with {@code all}. */
-    Map<String, Object> inboxFlush(String mesh, boolean all);
+    InboxFlushReply inboxFlush(String mesh, boolean all);
 
-    Map<String, Object> inboxDelete(long id);
+    InboxDeleteReply inboxDelete(long id);
 }

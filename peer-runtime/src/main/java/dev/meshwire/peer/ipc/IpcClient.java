@@ -1,7 +1,42 @@
 package dev.meshwire.peer.ipc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.home.MeshwireHome;
+import dev.meshwire.peer.ipc.api.BansReply;
+import dev.meshwire.peer.ipc.api.CreateMeshReply;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.ExpireRequest;
+import dev.meshwire.peer.ipc.api.HealthReply;
+import dev.meshwire.peer.ipc.api.InboxDeleteReply;
+import dev.meshwire.peer.ipc.api.InboxFlushReply;
+import dev.meshwire.peer.ipc.api.InboxFlushRequest;
+import dev.meshwire.peer.ipc.api.InboxQuery;
+import dev.meshwire.peer.ipc.api.InboxReply;
+import dev.meshwire.peer.ipc.api.InviteReply;
+import dev.meshwire.peer.ipc.api.InviteRequest;
+import dev.meshwire.peer.ipc.api.JoinRequest;
+import dev.meshwire.peer.ipc.api.MembersReply;
+import dev.meshwire.peer.ipc.api.MeshLogReply;
+import dev.meshwire.peer.ipc.api.MeshReply;
+import dev.meshwire.peer.ipc.api.MeshRequest;
+import dev.meshwire.peer.ipc.api.ModerateRequest;
+import dev.meshwire.peer.ipc.api.ModerationReply;
+import dev.meshwire.peer.ipc.api.OutboxQuery;
+import dev.meshwire.peer.ipc.api.OutboxReply;
+import dev.meshwire.peer.ipc.api.OutboxRow;
+import dev.meshwire.peer.ipc.api.PeersReply;
+import dev.meshwire.peer.ipc.api.PingReply;
+import dev.meshwire.peer.ipc.api.PingRequest;
+import dev.meshwire.peer.ipc.api.RenameRequest;
+import dev.meshwire.peer.ipc.api.RequeueReply;
+import dev.meshwire.peer.ipc.api.RequeueRequest;
+import dev.meshwire.peer.ipc.api.RevokeRequest;
+import dev.meshwire.peer.ipc.api.RoleRequest;
+import dev.meshwire.peer.ipc.api.SendReply;
+import dev.meshwire.peer.ipc.api.SendRequest;
+import dev.meshwire.peer.ipc.api.StateChangeReply;
+import dev.meshwire.peer.ipc.api.StatusReply;
 import dev.meshwire.signaling.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -15,14 +50,14 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Client of the daemon's IPC API (java.net.http, no Vert.x), used by the CLI and by tests. All
- * methods block and throw {@link IpcException}.
+ * Client of the daemon's IPC API, used by the CLI, nat-test and tests. The typed methods send and return the
+ * records of {@link dev.meshwire.peer.ipc.api}; {@link #get}, {@link #post} and {@link #delete} give the wire JSON
+ * for tests that assert on it. All methods block and throw {@link IpcException}. Every HTTP exchange goes through
+ * {@link #exchange} and {@link #events}: the transport lives there and nowhere else.
  */
 public final class IpcClient {
     private final HttpClient http;
@@ -58,9 +93,7 @@ public final class IpcClient {
     /** True if the daemon answers /v1/health within a short timeout. */
     public boolean alive() {
         try {
-            HttpResponse<String> r = http.send(req("/v1/health").timeout(Duration.ofSeconds(2)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200;
+            return exchange("GET", "/v1/health", null, Duration.ofSeconds(2)).status() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
@@ -69,71 +102,94 @@ public final class IpcClient {
         }
     }
 
+    // ---- wire JSON (tests assert on it)
+
     public JsonNode get(String path) {
-        return call(req(path).GET().build());
+        return tree(call("GET", path, null));
     }
 
     public JsonNode delete(String path) {
-        return call(req(path).DELETE().build());
+        return tree(call("DELETE", path, null));
     }
 
-    public JsonNode post(String path, Map<String, ?> body) {
-        try {
-            String json = Json.MAPPER.writeValueAsString(body == null ? Map.of() : body);
-            return call(req(path).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build());
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(e);
-        }
+    /** POSTs {@code body} (a record of the api package, a map or a JsonNode; null is {@code {}}). */
+    public JsonNode post(String path, Object body) {
+        return tree(call("POST", path, body == null ? "{}" : write(body)));
     }
 
-    // Typed conveniences for the common calls (tests and the demo use these).
+    // ---- typed calls (the CLI and nat-test use these)
 
-    public JsonNode status() { return get("/v1/status"); }
+    public HealthReply health() { return typed(call("GET", "/v1/health", null), HealthReply.class); }
 
-    public JsonNode ping(String mesh, String peer, int count) { return post("/v1/ping", map("mesh", mesh, "peer", peer, "count", count)); }
-    public JsonNode peers(String mesh) { return get("/v1/peers" + q("mesh", mesh)); }
+    public StatusReply status() { return typed(call("GET", "/v1/status", null), StatusReply.class); }
 
-    /** Lists the inbox and marks what it returns as seen (like {@code meshwire inbox}). */
-    public JsonNode inbox(String mesh, int limit) {
-        return inbox(mesh, limit, false, false);
+    public CreateMeshReply createMesh(CreateMeshRequest req) { return postTyped("/v1/meshes", req, CreateMeshReply.class); }
+
+    public MeshReply join(String invite, String displayName) {
+        return postTyped("/v1/join", new JoinRequest(invite, displayName), MeshReply.class);
     }
 
-    public JsonNode inbox(String mesh, int limit, boolean unreadOnly, boolean peek) {
-        return get("/v1/inbox?limit=" + limit + (mesh != null ? "&mesh=" + enc(mesh) : "") + (unreadOnly ? "&unread=true" : "")
-                + (peek ? "&peek=true" : ""));
+    public InviteReply invite(String mesh, Integer uses, Long expiresInMs) {
+        return postTyped("/v1/invite", new InviteRequest(mesh, uses, expiresInMs), InviteReply.class);
     }
+
+    public PeersReply peers(String mesh) { return typed(call("GET", "/v1/peers" + q("mesh", mesh), null), PeersReply.class); }
+
+    public PingReply ping(String mesh, String peer, int count) {
+        return postTyped("/v1/ping", new PingRequest(mesh, peer, count), PingReply.class);
+    }
+
+    public SendReply send(SendRequest req) { return postTyped("/v1/send", req, SendReply.class); }
 
     /** GET /v1/messages/{id}: the outbox row of a sent message. */
-    public JsonNode message(String clientMessageId) {
-        return get("/v1/messages/" + enc(clientMessageId).replace("+", "%20"));
+    public OutboxRow message(String clientMessageId) {
+        return typed(call("GET", "/v1/messages/" + enc(clientMessageId).replace("+", "%20"), null), OutboxRow.class);
     }
 
-    public JsonNode outbox(String states, int limit) {
-        return get("/v1/outbox?limit=" + limit + (states != null ? "&state=" + enc(states) : ""));
+    public OutboxReply outbox(OutboxQuery query) {
+        String path = "/v1/outbox?limit=" + query.limit() + (query.states().isEmpty() ? "" : "&state=" + enc(String.join(",", query.states())));
+        return typed(call("GET", path, null), OutboxReply.class);
     }
 
-    public JsonNode requeue(String clientMessageId, String newClientMessageId) {
-        return post("/v1/outbox/requeue", map("clientMessageId", clientMessageId, "newClientMessageId", newClientMessageId));
+    public RequeueReply requeue(String clientMessageId, String newClientMessageId) {
+        return postTyped("/v1/outbox/requeue", new RequeueRequest(clientMessageId, newClientMessageId), RequeueReply.class);
     }
 
-    public JsonNode send(String mesh, String to, String message) {
-        return post("/v1/send", map("mesh", mesh, "to", to, "message", message));
+    /** Lists the inbox; marks what it returns as seen unless {@code peek} (like {@code meshwire inbox}). */
+    public InboxReply inbox(InboxQuery query) {
+        String path = "/v1/inbox?limit=" + query.limit() + (query.mesh() != null ? "&mesh=" + enc(query.mesh()) : "")
+                + (query.unread() ? "&unread=true" : "") + (query.peek() ? "&peek=true" : "");
+        return typed(call("GET", path, null), InboxReply.class);
     }
 
-    public JsonNode createMesh(String name, String coordinator, String displayName, String adminToken) {
-        return post("/v1/meshes", map("name", name, "coordinator", coordinator, "displayName", displayName, "adminToken", adminToken));
+    public InboxFlushReply inboxFlush(String mesh, boolean all) {
+        return postTyped("/v1/inbox/flush", new InboxFlushRequest(mesh, all), InboxFlushReply.class);
     }
 
-    public JsonNode join(String invite, String displayName) {
-        return post("/v1/join", map("invite", invite, "displayName", displayName));
+    public InboxDeleteReply inboxDelete(long id) { return typed(call("DELETE", "/v1/inbox/" + id, null), InboxDeleteReply.class); }
+
+    /** {@code op}: kick, ban or unban. */
+    public ModerationReply moderate(String op, String mesh, String peer) {
+        return postTyped("/v1/" + op, new ModerateRequest(mesh, peer), ModerationReply.class);
     }
 
-    public JsonNode invite(String mesh, int uses, long expiresInMs) {
-        return post("/v1/invite", map("mesh", mesh, "uses", uses, "expiresInMs", expiresInMs));
-    }
+    public BansReply bans(String mesh) { return typed(call("GET", "/v1/bans" + q("mesh", mesh), null), BansReply.class); }
 
-    public void shutdown() { post("/v1/shutdown", Map.of()); }
+    public MembersReply members(String mesh) { return typed(call("GET", "/v1/members" + q("mesh", mesh), null), MembersReply.class); }
+
+    public MeshLogReply meshLog(String mesh) { return typed(call("GET", "/v1/mesh/log" + q("mesh", mesh), null), MeshLogReply.class); }
+
+    public StateChangeReply revoke(RevokeRequest req) { return postTyped("/v1/revoke", req, StateChangeReply.class); }
+
+    public StateChangeReply role(RoleRequest req) { return postTyped("/v1/role", req, StateChangeReply.class); }
+
+    public StateChangeReply expire(ExpireRequest req) { return postTyped("/v1/expire", req, StateChangeReply.class); }
+
+    public StateChangeReply rename(RenameRequest req) { return postTyped("/v1/rename", req, StateChangeReply.class); }
+
+    public MeshReply reconnect(String mesh) { return postTyped("/v1/reconnect", new MeshRequest(mesh), MeshReply.class); }
+
+    public void shutdown() { call("POST", "/v1/shutdown", "{}"); }
 
     /** An SSE event as received. */
     public record SseEvent(String event, String data) {}
@@ -143,7 +199,7 @@ public final class IpcClient {
      * stream ends. Blocks the calling thread.
      */
     public void events(Predicate<SseEvent> onEvent) {
-        HttpRequest r = req("/v1/events").header("accept", "text/event-stream").GET().build();
+        HttpRequest r = req("/v1/events", timeout).header("accept", "text/event-stream").GET().build();
         try {
             HttpResponse<InputStream> res = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
             if (res.statusCode() != 200) {
@@ -177,22 +233,66 @@ public final class IpcClient {
         }
     }
 
-    private HttpRequest.Builder req(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Authorization", "Bearer " + token);
+    // ---- the transport: the one place that speaks HTTP
+
+    /** One answer: HTTP status and body text. */
+    private record Answer(int status, String body) {}
+
+    /** One request/response exchange; {@code json} is the request body (null: none). */
+    private Answer exchange(String method, String path, String json, Duration wait) throws IOException, InterruptedException {
+        HttpRequest.Builder b = req(path, wait);
+        if (json == null) b.method(method, HttpRequest.BodyPublishers.noBody());
+        else b.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
+        HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(res.statusCode(), res.body());
     }
 
-    private JsonNode call(HttpRequest r) {
+    private HttpRequest.Builder req(String path, Duration wait) {
+        return HttpRequest.newBuilder(URI.create(base + path)).timeout(wait).header("Authorization", "Bearer " + token);
+    }
+
+    // ---- the rest is JSON
+
+    /** The body of a 2xx answer; any other status is thrown as the daemon's error. */
+    private String call(String method, String path, String json) {
         try {
-            HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
-            if (res.statusCode() / 100 == 2) {
-                return res.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(res.body());
-            }
-            throw fromBody(res.statusCode(), res.body());
+            Answer a = exchange(method, path, json, timeout);
+            if (a.status() / 100 == 2) return a.body();
+            throw fromBody(a.status(), a.body());
         } catch (IOException e) {
             throw unavailable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IpcException(0, "interrupted", "interrupted", null);
+        }
+    }
+
+    private <T> T postTyped(String path, Object body, Class<T> type) {
+        return typed(call("POST", path, write(body)), type);
+    }
+
+    private static String write(Object body) {
+        try {
+            return Json.MAPPER.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private <T> T typed(String body, Class<T> type) {
+        try {
+            return Json.MAPPER.readValue(body.isEmpty() ? "{}" : body, type);
+        } catch (IOException e) {
+            throw new IpcException(0, "bad_reply", "the daemon at " + base + " answered a " + type.getSimpleName()
+                    + " this client cannot read", null);
+        }
+    }
+
+    private JsonNode tree(String body) {
+        try {
+            return body.isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new IpcException(0, "bad_reply", "the daemon at " + base + " answered something that is not JSON", null);
         }
     }
 
@@ -224,12 +324,5 @@ public final class IpcClient {
 
     private static String enc(String v) {
         return URLEncoder.encode(v, StandardCharsets.UTF_8);
-    }
-
-    /** A map that skips null values (so absent options stay absent in the JSON). */
-    public static Map<String, Object> map(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i + 1 < kv.length; i += 2) if (kv[i + 1] != null) m.put((String) kv[i], kv[i + 1]);
-        return m;
     }
 }

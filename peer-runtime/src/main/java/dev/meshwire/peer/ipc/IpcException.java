@@ -1,6 +1,8 @@
 package dev.meshwire.peer.ipc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.peer.ipc.api.ErrorDetail;
+import dev.meshwire.signaling.Json;
 import java.util.List;
 
 /** An IPC call failed: the daemon's {@code {"error":{code,message}}}, or {@code daemon_unavailable} (status 0). */
@@ -22,8 +24,18 @@ public class IpcException extends RuntimeException {
         this.error = error;
     }
 
-    /** The daemon's whole {@code error} object (with e.g. fingerprintPrefix, messageId), or null. */
+    /** The daemon's whole {@code error} object as received (with e.g. fingerprintPrefix, messageId), or null. */
     public JsonNode error() { return error; }
+
+    /** The daemon's {@code error} object as the typed record, or null when there was no error body. */
+    public ErrorDetail detail() {
+        if (error == null || !error.isObject()) return null;
+        try {
+            return Json.MAPPER.treeToValue(error, ErrorDetail.class);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException | IllegalArgumentException e) {
+            return null;
+        }
+    }
 
     public int status() { return status; }
     public String code() { return code; }

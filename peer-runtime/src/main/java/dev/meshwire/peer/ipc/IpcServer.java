@@ -6,6 +6,17 @@ import dev.meshwire.peer.PeerException;
 import dev.meshwire.signaling.Json;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.ErrorReply;
+import dev.meshwire.peer.ipc.api.ExpireRequest;
+import dev.meshwire.peer.ipc.api.InboxQuery;
+import dev.meshwire.peer.ipc.api.OkReply;
+import dev.meshwire.peer.ipc.api.OutboxQuery;
+import dev.meshwire.peer.ipc.api.RenameRequest;
+import dev.meshwire.peer.ipc.api.RevokeRequest;
+import dev.meshwire.peer.ipc.api.RoleRequest;
+import dev.meshwire.peer.ipc.api.SendRequest;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
@@ -19,7 +30,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -93,8 +103,8 @@ public final class IpcServer implements AutoCloseable {
         get(r, "/v1/status", ctx -> blocking(ctx, api.control()::status));
         post(r, "/v1/meshes", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
-            return api.membership().createMesh(b.requiredName("name"), b.requiredName("coordinator"), b.name("displayName"),
-                    b.name("adminToken"));
+            return api.membership().createMesh(new CreateMeshRequest(b.requiredName("name"), b.requiredName("coordinator"),
+                    b.name("displayName"), b.name("adminToken")));
         }));
         post(r, "/v1/join", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
@@ -135,13 +145,13 @@ public final class IpcServer implements AutoCloseable {
                 throw RequestFields.bad("replyToId", "must be at most " + MAX_ID_LENGTH + " characters");
             }
             JsonNode meta = b.object("meta");
-            return api.outbox().send(mesh, to, message, priority, cmid, replyToId, meta);
+            return api.outbox().send(new SendRequest(mesh, to, message, priority, cmid, replyToId, meta));
         }));
         get(r, "/v1/messages/:id", ctx -> blocking(ctx, () -> api.outbox().message(ctx.pathParam("id"))));
         get(r, "/v1/outbox", ctx -> blocking(ctx, () -> {
             String st = RequestFields.query(ctx.request(), "state");
             List<String> states = st == null || st.isBlank() ? List.of() : List.of(st.split(",", -1));
-            return api.outbox().outbox(states, RequestFields.queryInt(ctx.request(), "limit", 1, MAX_LIMIT, 50));
+            return api.outbox().outbox(new OutboxQuery(states, RequestFields.queryInt(ctx.request(), "limit", 1, MAX_LIMIT, 50)));
         }));
         post(r, "/v1/outbox/requeue", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
@@ -152,8 +162,8 @@ public final class IpcServer implements AutoCloseable {
         }));
         get(r, "/v1/inbox", ctx -> blocking(ctx, () -> {
             var req = ctx.request();
-            return api.inbox().inbox(RequestFields.queryName(req, "mesh"), RequestFields.queryInt(req, "limit", 1, MAX_LIMIT, 50),
-                    RequestFields.queryBool(req, "unread"), RequestFields.queryBool(req, "peek"));
+            return api.inbox().inbox(new InboxQuery(RequestFields.queryName(req, "mesh"), RequestFields.queryInt(req, "limit", 1, MAX_LIMIT, 50),
+                    RequestFields.queryBool(req, "unread"), RequestFields.queryBool(req, "peek")));
         }));
         post(r, "/v1/inbox/flush", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
@@ -180,12 +190,12 @@ public final class IpcServer implements AutoCloseable {
             }));
         }
         get(r, "/v1/members", ctx -> blocking(ctx, () ->
-                api.meshState().members(new MeshStateApi.MembersRequest(RequestFields.queryName(ctx.request(), "mesh")))));
+                api.meshState().members(RequestFields.queryName(ctx.request(), "mesh"))));
         get(r, "/v1/mesh/log", ctx -> blocking(ctx, () ->
-                api.meshState().log(new MeshStateApi.MeshLogRequest(RequestFields.queryName(ctx.request(), "mesh")))));
+                api.meshState().log(RequestFields.queryName(ctx.request(), "mesh"))));
         post(r, "/v1/revoke", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
-            return api.meshState().revoke(new MeshStateApi.RevokeRequest(b.name("mesh"), b.requiredName("peer"), b.string("reason")));
+            return api.meshState().revoke(new RevokeRequest(b.name("mesh"), b.requiredName("peer"), b.string("reason")));
         }));
         post(r, "/v1/role", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
@@ -193,7 +203,7 @@ public final class IpcServer implements AutoCloseable {
             String peer = b.requiredName("peer");
             String role = b.oneOf("role", ROLES);
             if (role == null) throw RequestFields.bad("role", "is required (one of " + String.join(", ", ROLES) + ")");
-            return api.meshState().setRole(new MeshStateApi.RoleRequest(mesh, peer, role));
+            return api.meshState().setRole(new RoleRequest(mesh, peer, role));
         }));
         post(r, "/v1/expire", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
@@ -201,11 +211,11 @@ public final class IpcServer implements AutoCloseable {
             String peer = b.requiredName("peer");
             Long at = b.integer("expiresAt", 1, RequestFields.MAX_EPOCH_MS);
             boolean never = b.bool("never", false);
-            return api.meshState().setExpiry(new MeshStateApi.ExpireRequest(mesh, peer, at, never));
+            return api.meshState().setExpiry(new ExpireRequest(mesh, peer, at, never ? true : null));
         }));
         post(r, "/v1/rename", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
-            return api.meshState().rename(new MeshStateApi.RenameRequest(b.name("mesh"), b.requiredName("name")));
+            return api.meshState().rename(new RenameRequest(b.name("mesh"), b.requiredName("name")));
         }));
         post(r, "/v1/reconnect", ctx -> blocking(ctx, () -> api.membership().reconnect(body(ctx).name("mesh"))));
         get(r, "/v1/bans", ctx -> blocking(ctx, () -> api.moderation().bans(RequestFields.queryName(ctx.request(), "mesh"))));
@@ -216,8 +226,7 @@ public final class IpcServer implements AutoCloseable {
                 peerError(ctx.response(), e);
                 return;
             }
-            ctx.response().putHeader("content-type", "application/json")
-                    .end("{\"ok\":true}").onComplete(x -> api.control().shutdown());
+            json(ctx.response(), 200, new OkReply(true)).onComplete(x -> api.control().shutdown());
         });
         get(r, "/v1/events", streams::serve);
         r.route().last().handler(this::noRoute);
@@ -392,7 +401,7 @@ public final class IpcServer implements AutoCloseable {
             HttpServerResponse res = ctx.response();
             if (res.ended()) return;
             if (ar.succeeded()) {
-                if (ar.result() instanceof IpcReply reply) json(res, reply.status(), reply.body());
+                if (ar.result() instanceof IpcReply<?> reply) json(res, reply.status(), reply.body());
                 else json(res, 200, ar.result());
             } else if (ar.cause() instanceof PeerException pe) {
                 peerError(res, pe);
@@ -409,26 +418,23 @@ public final class IpcServer implements AutoCloseable {
     }
 
     private static void peerError(HttpServerResponse res, PeerException pe) {
-        Map<String, Object> err = new LinkedHashMap<>();
-        err.put("code", pe.code());
-        err.put("message", pe.getMessage());
-        if (!pe.candidates().isEmpty()) err.put("candidates", pe.candidates());
-        err.putAll(pe.details());
-        json(res, pe.httpStatus(), Map.of("error", err));
+        json(res, pe.httpStatus(), Errors.reply(pe));
     }
 
-    private static void json(HttpServerResponse res, int status, Object body) {
+    /** Writes one record (a reply of {@code dev.meshwire.peer.ipc.api}) as the JSON body. */
+    private static Future<Void> json(HttpServerResponse res, int status, Object body) {
         try {
-            res.setStatusCode(status).putHeader("content-type", "application/json")
+            return res.setStatusCode(status).putHeader("content-type", "application/json")
                     .end(Json.MAPPER.writeValueAsString(body));
         } catch (JsonProcessingException e) {
-            res.setStatusCode(500).putHeader("content-type", "application/json")
+            log.error("IPC reply could not be serialized", e);
+            return res.setStatusCode(500).putHeader("content-type", "application/json")
                     .end("{\"error\":{\"code\":\"internal\",\"message\":\"internal error; see the daemon log\"}}");
         }
     }
 
     static void error(HttpServerResponse res, int status, String code, String message) {
-        json(res, status, Map.of("error", Map.of("code", code, "message", message)));
+        json(res, status, ErrorReply.of(code, message));
     }
 
     @Override

@@ -1,16 +1,21 @@
 package dev.meshwire.peer.ipc;
 
-import java.util.Map;
+import dev.meshwire.peer.ipc.api.CreateMeshReply;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.InviteReply;
+import dev.meshwire.peer.ipc.api.MeshReply;
+import dev.meshwire.peer.ipc.api.PeersReply;
+import dev.meshwire.peer.ipc.api.PingReply;
 
 /** Being in meshes: {@code /v1/meshes}, {@code /v1/join}, {@code /v1/invite}, {@code /v1/peers}, {@code /v1/reconnect}. */
 public interface MembershipApi {
-    Map<String, Object> createMesh(String name, String coordinator, String displayName, String adminToken);
+    CreateMeshReply createMesh(CreateMeshRequest req);
 
-    Map<String, Object> join(String invite, String displayName);
+    MeshReply join(String invite, String displayName);
 
-    Map<String, Object> invite(String mesh, int uses, long expiresInMs);
+    InviteReply invite(String mesh, int uses, long expiresInMs);
 
-    Map<String, Object> peers(String mesh);
+    PeersReply peers(String mesh);
 
     /**
      * {@code POST /v1/ping}: up to {@code count} round trips to one peer (name or public key), each
@@ -18,8 +23,8 @@ public interface MembershipApi {
      * coordinator's round trip is measured and a direct connect is started); stops after the first
      * direct reply, as {@code tailscale ping} does.
      */
-    Map<String, Object> ping(String mesh, String peer, int count);
+    PingReply ping(String mesh, String peer, int count);
 
     /** Replaces the mesh's coordinator link with a fresh one (e.g. after a kick) and waits for it. */
-    Map<String, Object> reconnect(String mesh);
+    MeshReply reconnect(String mesh);
 }

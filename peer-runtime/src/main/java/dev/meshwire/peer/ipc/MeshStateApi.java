@@ -1,9 +1,12 @@
 package dev.meshwire.peer.ipc;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.peer.meshstate.Member;
-import java.util.List;
+import dev.meshwire.peer.ipc.api.ExpireRequest;
+import dev.meshwire.peer.ipc.api.MembersReply;
+import dev.meshwire.peer.ipc.api.MeshLogReply;
+import dev.meshwire.peer.ipc.api.RenameRequest;
+import dev.meshwire.peer.ipc.api.RevokeRequest;
+import dev.meshwire.peer.ipc.api.RoleRequest;
+import dev.meshwire.peer.ipc.api.StateChangeReply;
 
 /**
  * The replicated mesh state: {@code GET /v1/members}, {@code GET /v1/mesh/log}, and the state-changing
@@ -12,51 +15,17 @@ import java.util.List;
  */
 public interface MeshStateApi {
     /** Every key the mesh state knows, with presence. */
-    MembersReply members(MembersRequest req);
+    MembersReply members(String mesh);
 
     /** The verified events held, oldest first. */
-    MeshLogReply log(MeshLogRequest req);
+    MeshLogReply log(String mesh);
 
     StateChangeReply revoke(RevokeRequest req);
 
     StateChangeReply setRole(RoleRequest req);
 
+    /** {@code expiresAt} epoch ms, or null with {@code never} true to clear the expiry. */
     StateChangeReply setExpiry(ExpireRequest req);
 
     StateChangeReply rename(RenameRequest req);
-
-    record MembersRequest(String mesh) {}
-
-    record MeshLogRequest(String mesh) {}
-
-    record RevokeRequest(String mesh, String peer, String reason) {}
-
-    /** {@code role}: admin or member. */
-    record RoleRequest(String mesh, String peer, String role) {}
-
-    /** {@code expiresAt} epoch ms, or null with {@code never} true to clear the expiry. */
-    record ExpireRequest(String mesh, String peer, Long expiresAt, boolean never) {}
-
-    record RenameRequest(String mesh, String name) {}
-
-    /**
-     * @param stateVersion  the replica's version
-     * @param stateVerified true when the replica is current (this connection's mesh_sync applied) and verified
-     */
-    record MembersReply(String mesh, long stateVersion, boolean stateVerified, boolean connected, List<Member> members) {}
-
-    /** One verified event as {@code mesh log} shows it. {@code data} is the event's signed data. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record LogEntry(long version, String kind, long at, String actor, String actorName, String subject, String subjectName,
-                    String hash, JsonNode data) {}
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record MeshLogReply(String mesh, long stateVersion, boolean stateVerified, String authority, String pinnedAuthority,
-                        List<LogEntry> events) {}
-
-    /** What a state-changing request did: the coordinator's {@code ok}, with the target resolved. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record StateChangeReply(String mesh, String op, String name, String pubkey, String role, Long expiresAt, String reason,
-                            String detail) {}
-
 }

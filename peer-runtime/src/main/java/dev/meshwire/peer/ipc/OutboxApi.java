@@ -1,20 +1,23 @@
 package dev.meshwire.peer.ipc;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.util.List;
-import java.util.Map;
+import dev.meshwire.peer.ipc.api.OutboxQuery;
+import dev.meshwire.peer.ipc.api.OutboxReply;
+import dev.meshwire.peer.ipc.api.OutboxRow;
+import dev.meshwire.peer.ipc.api.RequeueReply;
+import dev.meshwire.peer.ipc.api.SendReply;
+import dev.meshwire.peer.ipc.api.SendRequest;
 
 /** Sending and the durable outbox: {@code /v1/send}, {@code /v1/messages/{id}}, {@code /v1/outbox}, {@code /v1/outbox/requeue}. */
 public interface OutboxApi {
     /** Accepts a send into the durable outbox: 202 (pending/inflight) or 200 (already done), 409 on id conflicts. */
-    IpcReply send(String mesh, String to, String message, String priority, String clientMessageId, String replyToId, JsonNode meta);
+    IpcReply<SendReply> send(SendRequest req);
 
     /** One outbox row by client message id (unknown → unknown_message). */
-    Map<String, Object> message(String clientMessageId);
+    OutboxRow message(String clientMessageId);
 
-    /** Outbox rows, newest first; {@code states} empty = all. */
-    Map<String, Object> outbox(List<String> states, int limit);
+    /** Outbox rows, newest first; no states = all. */
+    OutboxReply outbox(OutboxQuery query);
 
     /** Aborts a dead or pending row and re-sends its content under a fresh (or given) client id. */
-    Map<String, Object> requeue(String clientMessageId, String newClientMessageId);
+    RequeueReply requeue(String clientMessageId, String newClientMessageId);
 }

@@ -7,7 +7,9 @@ import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.events.EventBus;
 import dev.meshwire.peer.inbox.InboundProcessor;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.LinkEvent;
+import dev.meshwire.peer.ipc.api.PeerJoinedEvent;
+import dev.meshwire.peer.ipc.api.PeerLeftEvent;
 import dev.meshwire.peer.meshstate.DeliveryGate;
 import dev.meshwire.peer.meshstate.MeshReplica;
 import dev.meshwire.peer.meshstate.MeshRoster;
@@ -200,7 +202,7 @@ final class LinkEventRouter implements LinkListener {
         MeshSession s = session.get();
         if (s != null) direct.peerOnline(s, p);
         events.publish(new DaemonEvent(DaemonEvent.PEER_JOINED,
-                IpcClient.map("mesh", meshName, "name", p.name(), "pubkey", p.pubkey(), "role", p.role())));
+                new PeerJoinedEvent(meshName, p.name(), p.pubkey(), p.role())));
     }
 
     @Override
@@ -208,7 +210,7 @@ final class LinkEventRouter implements LinkListener {
         roster.peerLeft(p.pubkey());
         direct.peerGone(l.meshId(), p.pubkey(), p.reason());
         events.publish(new DaemonEvent(DaemonEvent.PEER_LEFT,
-                IpcClient.map("mesh", meshName, "name", p.name(), "pubkey", p.pubkey(), "reason", p.reason())));
+                new PeerLeftEvent(meshName, p.name(), p.pubkey(), p.reason())));
     }
 
     @Override
@@ -235,7 +237,7 @@ final class LinkEventRouter implements LinkListener {
             }, false);
         }
         events.publish(new DaemonEvent(DaemonEvent.LINK,
-                IpcClient.map("mesh", meshName, "state", state.wireName(), "detail", detail)));
+                new LinkEvent(meshName, state.wireName(), detail)));
     }
 
     private static String abbrev(String k) {

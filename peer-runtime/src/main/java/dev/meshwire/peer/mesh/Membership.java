@@ -12,8 +12,14 @@ import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.home.MeshConfig;
 import dev.meshwire.peer.home.MeshStore;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.MembershipApi;
+import dev.meshwire.peer.ipc.api.CreateMeshReply;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.InviteReply;
+import dev.meshwire.peer.ipc.api.MeshReply;
+import dev.meshwire.peer.ipc.api.PeerItem;
+import dev.meshwire.peer.ipc.api.PeersReply;
+import dev.meshwire.peer.ipc.api.PingReply;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.Names;
 import dev.meshwire.signaling.crypto.BoxCipher;
@@ -53,7 +59,11 @@ public final class Membership implements MembershipApi {
     }
 
     @Override
-    public Map<String, Object> createMesh(String name, String coordinator, String displayName, String adminToken) {
+    public CreateMeshReply createMesh(CreateMeshRequest req) {
+        String name = req.name();
+        String coordinator = req.coordinator();
+        String displayName = req.displayName();
+        String adminToken = req.adminToken();
         String bad = Names.checkMeshName(name);
         if (bad != null) throw new PeerException(PeerException.BAD_REQUEST, bad);
         String display = displayName == null ? DisplayNames.fromHostName() : displayName;
@@ -64,8 +74,8 @@ public final class Membership implements MembershipApi {
         refuseExisting(name);
         Identity id = Identity.generate();
         long now = System.currentTimeMillis();
-        Map<String, Object> body = IpcClient.map("name", name, "ownerPubkey", id.publicKeyHex(), "ownerName", display,
-                "createdAt", now, "signature", id.signHex(Canonical.meshCreate(name, id.publicKeyHex(), display, now)));
+        var body = new dev.meshwire.coordinator.authority.CreateMeshRequest(name, id.publicKeyHex(), display, now,
+                id.signHex(Canonical.meshCreate(name, id.publicKeyHex(), display, now)));
         JsonNode answer = registrar.register(coordinator, adminToken, body);
         String meshId = answer.path("mesh").asText(null);
         if (meshId == null) throw new PeerException(PeerException.COORDINATOR_REFUSED, "coordinator answer has no mesh id");
@@ -88,12 +98,11 @@ public final class Membership implements MembershipApi {
         }
         Invite inv = Invite.create(id, coordUrl, meshId, name, now + DEFAULT_INVITE_TTL_MS, 1,
                 meshes.get(name).roster().replica().pinnedAuthority());
-        return IpcClient.map("mesh", MeshSummary.json(meshes.get(name)), "invite", inv.encode(), "inviteExpiresAt", inv.expiresAt(),
-                "inviteUses", inv.maxUses(), "warning", warning);
+        return new CreateMeshReply(MeshSummary.of(meshes.get(name)), inv.encode(), inv.expiresAt(), inv.maxUses(), warning);
     }
 
     @Override
-    public Map<String, Object> join(String inviteText, String displayName) {
+    public MeshReply join(String inviteText, String displayName) {
         Invite inv;
         try {
             inv = Invite.decode(inviteText);
@@ -137,7 +146,7 @@ public final class Membership implements MembershipApi {
         // for delivery (same identity, mesh id, name and roster), so only the lookup needs the final record.
         MeshSession s = new MeshSession(cfg, id, new BoxCipher(id), link, connector.states().open(cfg));
         meshes.put(s);
-        return IpcClient.map("mesh", MeshSummary.json(s));
+        return new MeshReply(MeshSummary.of(s));
     }
 
     private void refuseExisting(String meshName) {
@@ -147,7 +156,7 @@ public final class Membership implements MembershipApi {
     }
 
     @Override
-    public Map<String, Object> invite(String mesh, int uses, long expiresInMs) {
+    public InviteReply invite(String mesh, int uses, long expiresInMs) {
         MeshSession s = meshes.select(mesh);
         if (uses < 1 || uses > 1000) throw new PeerException(PeerException.BAD_REQUEST, "uses must be between 1 and 1000");
         if (expiresInMs < 60_000 || expiresInMs > 30L * 24 * 3600_000) {
@@ -156,39 +165,38 @@ public final class Membership implements MembershipApi {
         // v2: the invite names the key the joiner pins (this replica's trust anchor; null makes a v1 invite).
         Invite inv = Invite.create(s.identity(), s.config().coordinator(), s.config().meshId(), s.name(),
                 System.currentTimeMillis() + expiresInMs, uses, s.roster().replica().pinnedAuthority());
-        return IpcClient.map("mesh", s.name(), "invite", inv.encode(), "expiresAt", inv.expiresAt(), "maxUses", uses);
+        return new InviteReply(s.name(), inv.encode(), inv.expiresAt(), uses);
     }
 
     @Override
-    public Map<String, Object> peers(String mesh) {
+    public PeersReply peers(String mesh) {
         MeshSession s = meshes.select(mesh);
         s.link().refreshPresence();
         List<Frames.PeerInfo> roster = new ArrayList<>(s.roster().active());
         roster.sort(Comparator.comparing((Frames.PeerInfo p) -> !p.online()).thenComparing(p -> p.name() == null ? "" : p.name()));
-        List<Object> peers = new ArrayList<>();
+        List<PeerItem> peers = new ArrayList<>();
         for (Frames.PeerInfo p : roster) {
             boolean self = p.pubkey().equals(s.selfPubkey());
             PeerPath path = self ? null : direct.path(s.config().meshId(), p.pubkey());
             boolean shown = path != null && (p.online() || path.direct());
-            peers.add(IpcClient.map("name", p.name(), "pubkey", p.pubkey(), "role", p.role(), "online", p.online(),
-                    "self", self, "connectedSince", p.connectedSince(),
-                    "p2p", p.capabilities() != null && p.capabilities().p2p(),
-                    "path", shown ? path.path() : null,
-                    "pathState", shown ? path.state() : null,
-                    "pathSince", shown && path.since() > 0 ? path.since() : null,
-                    "rttMs", shown && path.rttMicros() != null ? path.rttMicros() / 1000.0 : null));
+            peers.add(new PeerItem(p.name(), p.pubkey(), p.role(), p.online(), self, p.connectedSince(),
+                    p.capabilities() != null && p.capabilities().p2p(),
+                    shown ? path.path() : null,
+                    shown ? path.state() : null,
+                    shown && path.since() > 0 ? path.since() : null,
+                    shown && path.rttMicros() != null ? path.rttMicros() / 1000.0 : null));
         }
-        return IpcClient.map("mesh", s.name(), "connected", s.link().connected(), "state", s.link().state().wireName(),
-                "stateVersion", s.roster().replica().version(), "stateVerified", s.roster().replica().verified(), "peers", peers);
+        return new PeersReply(s.name(), s.link().connected(), s.link().state().wireName(), s.roster().replica().version(),
+                s.roster().replica().verified(), peers);
     }
 
     @Override
-    public Map<String, Object> ping(String mesh, String peer, int count) {
+    public PingReply ping(String mesh, String peer, int count) {
         return new PeerPinger(meshes.select(mesh), direct).ping(peer, count);
     }
 
     @Override
-    public Map<String, Object> reconnect(String mesh) {
+    public MeshReply reconnect(String mesh) {
         MeshSession old = meshes.select(mesh);
         old.link().close();
         CoordinatorLink link = connector.open(old.config(), old.identity(), null);
@@ -199,6 +207,6 @@ public final class Membership implements MembershipApi {
             throw new PeerException(e.code(), "reconnect failed: " + e.getMessage());
         }
         MeshSession now = meshes.get(old.name());
-        return IpcClient.map("mesh", MeshSummary.json(now));
+        return new MeshReply(MeshSummary.of(now));
     }
 }

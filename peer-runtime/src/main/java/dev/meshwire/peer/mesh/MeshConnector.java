@@ -9,7 +9,7 @@ import dev.meshwire.peer.events.EventBus;
 import dev.meshwire.peer.home.MeshConfig;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.inbox.InboundProcessor;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.MeshStateEvent;
 import dev.meshwire.peer.meshstate.MeshRoster;
 import dev.meshwire.peer.meshstate.MeshStates;
 import dev.meshwire.peer.outbox.DrainWorker;
@@ -110,9 +110,8 @@ public final class MeshConnector {
                 } catch (MeshStateException ignored) {
                     // verified events parse; nothing to name
                 }
-                events.publish(new DaemonEvent(DaemonEvent.MESH_EVENT, IpcClient.map("mesh", roster.replica().meshName(),
-                        "version", e.version(), "kind", e.kind(), "at", e.at(), "actor", e.actor(),
-                        "actorName", nameOf(roster, e.actor()), "subject", subject, "subjectName", nameOf(roster, subject))));
+                events.publish(new DaemonEvent(DaemonEvent.MESH_EVENT, new MeshStateEvent(roster.replica().meshName(),
+                        e.version(), e.kind(), e.at(), e.actor(), nameOf(roster, e.actor()), subject, nameOf(roster, subject))));
             }
         });
     }

@@ -2,6 +2,7 @@ package dev.meshwire.peer.mesh;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
+import dev.meshwire.coordinator.authority.CreateMeshRequest;
 import dev.meshwire.peer.coordinator.CoordinatorUrls;
 import dev.meshwire.signaling.Json;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * Registers a new mesh with a coordinator over REST ({@code POST /v1/meshes}). This is the one
@@ -20,7 +20,7 @@ final class MeshRegistrar {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     /** Posts the signed creation request; returns the coordinator's JSON answer (never null). */
-    JsonNode register(String coordinator, String adminToken, Map<String, Object> body) {
+    JsonNode register(String coordinator, String adminToken, CreateMeshRequest body) {
         String url = CoordinatorUrls.httpBase(coordinator) + "/v1/meshes";
         try {
             HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))

@@ -5,6 +5,14 @@ import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.ipc.MeshStateApi;
+import dev.meshwire.peer.ipc.api.ExpireRequest;
+import dev.meshwire.peer.ipc.api.LogEntry;
+import dev.meshwire.peer.ipc.api.MembersReply;
+import dev.meshwire.peer.ipc.api.MeshLogReply;
+import dev.meshwire.peer.ipc.api.RenameRequest;
+import dev.meshwire.peer.ipc.api.RevokeRequest;
+import dev.meshwire.peer.ipc.api.RoleRequest;
+import dev.meshwire.peer.ipc.api.StateChangeReply;
 import dev.meshwire.peer.meshstate.MeshReplica;
 import dev.meshwire.peer.meshstate.MeshRoster;
 import dev.meshwire.signaling.Names;
@@ -38,16 +46,16 @@ public final class MeshStateOps implements MeshStateApi {
     }
 
     @Override
-    public MembersReply members(MembersRequest req) {
-        MeshSession s = meshes.select(req.mesh());
+    public MembersReply members(String mesh) {
+        MeshSession s = meshes.select(mesh);
         s.link().refreshPresence();
         MeshReplica r = s.roster().replica();
         return new MembersReply(s.name(), r.version(), r.verified(), s.link().connected(), s.roster().members());
     }
 
     @Override
-    public MeshLogReply log(MeshLogRequest req) {
-        MeshSession s = meshes.select(req.mesh());
+    public MeshLogReply log(String mesh) {
+        MeshSession s = meshes.select(mesh);
         MeshRoster roster = s.roster();
         MeshReplica r = roster.replica();
         List<LogEntry> out = new ArrayList<>();
@@ -92,7 +100,7 @@ public final class MeshStateOps implements MeshStateApi {
 
     @Override
     public StateChangeReply setExpiry(ExpireRequest req) {
-        if (req.never() == (req.expiresAt() != null)) {
+        if (Boolean.TRUE.equals(req.never()) == (req.expiresAt() != null)) {
             throw new PeerException(PeerException.BAD_REQUEST, "give either an expiry time or never");
         }
         if (req.expiresAt() != null && req.expiresAt() <= System.currentTimeMillis()) {

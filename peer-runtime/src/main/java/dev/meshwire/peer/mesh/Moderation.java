@@ -3,8 +3,10 @@ package dev.meshwire.peer.mesh;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.ModerationApi;
+import dev.meshwire.peer.ipc.api.BanItem;
+import dev.meshwire.peer.ipc.api.BansReply;
+import dev.meshwire.peer.ipc.api.ModerationReply;
 import dev.meshwire.peer.meshstate.Member;
 import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.peer.outbox.TargetResolver;
@@ -12,7 +14,6 @@ import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Kick, ban and unban over the coordinator link. The coordinator decides who may (owner only); the
@@ -26,7 +27,7 @@ public final class Moderation implements ModerationApi {
     }
 
     @Override
-    public Map<String, Object> moderate(String op, String mesh, String peer) {
+    public ModerationReply moderate(String op, String mesh, String peer) {
         MeshSession s = meshes.select(mesh);
         if (!s.link().connected()) {
             throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "not connected to the coordinator of mesh '"
@@ -58,15 +59,15 @@ public final class Moderation implements ModerationApi {
         };
         Frame answer = CoordinatorAnswers.reply(s, id, req);
         String detail = answer instanceof Frames.Ok ok ? ok.detail() : null;
-        return IpcClient.map("mesh", s.name(), "op", op, "name", target.name(), "pubkey", target.pubkey(), "detail", detail);
+        return new ModerationReply(s.name(), op, target.name(), target.pubkey(), detail);
     }
 
     @Override
-    public Map<String, Object> bans(String mesh) {
+    public BansReply bans(String mesh) {
         MeshSession s = meshes.select(mesh);
-        List<Object> out = new ArrayList<>();
-        for (Frames.BanInfo b : fetchBans(s)) out.add(IpcClient.map("name", b.name(), "pubkey", b.pubkey(), "bannedAt", b.bannedAt()));
-        return IpcClient.map("mesh", s.name(), "bans", out);
+        List<BanItem> out = new ArrayList<>();
+        for (Frames.BanInfo b : fetchBans(s)) out.add(new BanItem(b.name(), b.pubkey(), b.bannedAt()));
+        return new BansReply(s.name(), out);
     }
 
     private List<Frames.BanInfo> fetchBans(MeshSession s) {

@@ -2,7 +2,9 @@ package dev.meshwire.peer.mesh;
 
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.MeshSession;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.PeerRef;
+import dev.meshwire.peer.ipc.api.PingReply;
+import dev.meshwire.peer.ipc.api.PingRound;
 import dev.meshwire.peer.p2p.Ack;
 import dev.meshwire.peer.p2p.ChannelPayload;
 import dev.meshwire.peer.p2p.DirectRegistry;
@@ -12,7 +14,6 @@ import dev.meshwire.peer.p2p.SessionState;
 import dev.meshwire.signaling.frame.Frames;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,36 +33,35 @@ final class PeerPinger {
         this.direct = direct;
     }
 
-    Map<String, Object> ping(String who, int count) {
+    PingReply ping(String who, int count) {
         Frames.PeerInfo peer = resolve(who);
-        List<Object> replies = new ArrayList<>();
+        List<PingRound> replies = new ArrayList<>();
         MeshDirect d = direct.get(mesh.config().meshId());
         for (int seq = 1; seq <= Math.max(1, Math.min(count, 100)); seq++) {
             long roundEnd = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ROUND_MS);
             if (d != null && d.engine().state(peer.pubkey()) == SessionState.OPEN) {
-                Map<String, Object> r = directRound(d, peer.pubkey(), seq);
+                PingRound r = directRound(d, peer.pubkey(), seq);
                 replies.add(r);
-                if (r.get("error") == null) break;
+                if (r.error() == null) break;
             } else {
                 replies.add(relayRound(d, peer, seq));
             }
             waitUntilOpenOrDeadline(d, peer.pubkey(), roundEnd);
         }
-        return IpcClient.map("mesh", mesh.name(), "peer", IpcClient.map("name", peer.name(), "pubkey", peer.pubkey()),
-                "replies", replies);
+        return new PingReply(mesh.name(), new PeerRef(peer.name(), peer.pubkey()), replies);
     }
 
-    private Map<String, Object> directRound(MeshDirect d, String peer, int seq) {
+    private PingRound directRound(MeshDirect d, String peer, int seq) {
         try {
             Ack a = d.engine().send(peer, ChannelPayload.ping(seq)).get(5, TimeUnit.SECONDS);
             d.paths().rtt(peer, a.rttNanos() / 1_000);
-            return IpcClient.map("seq", seq, "via", d.paths().get(peer).path(), "rttMs", a.rttNanos() / 1e6);
+            return new PingRound(seq, d.paths().get(peer).path(), a.rttNanos() / 1e6, null, null, null);
         } catch (Exception e) {
-            return IpcClient.map("seq", seq, "via", "direct", "error", "no reply: " + e);
+            return new PingRound(seq, "direct", null, null, null, "no reply: " + e);
         }
     }
 
-    private Map<String, Object> relayRound(MeshDirect d, Frames.PeerInfo peer, int seq) {
+    private PingRound relayRound(MeshDirect d, Frames.PeerInfo peer, int seq) {
         String note;
         if (d == null) note = "direct channels are off or unavailable on this daemon";
         else if (!peer.online()) note = "peer offline";
@@ -78,7 +78,7 @@ final class PeerPinger {
                 note += "; coordinator did not answer";
             }
         }
-        return IpcClient.map("seq", seq, "via", PeerPath.RELAY, "coordinatorRttMs", rtt, "note", note);
+        return new PingRound(seq, PeerPath.RELAY, null, rtt, note, null);
     }
 
     private static void waitUntilOpenOrDeadline(MeshDirect d, String peer, long deadlineNanos) {

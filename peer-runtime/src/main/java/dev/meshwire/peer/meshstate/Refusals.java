@@ -1,7 +1,6 @@
 package dev.meshwire.peer.meshstate;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.meshwire.peer.ipc.api.RefusalCounters;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -14,11 +13,7 @@ public final class Refusals {
     public final AtomicLong direct = new AtomicLong();
     public final AtomicLong signaling = new AtomicLong();
 
-    public Map<String, Object> json() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("relay", relay.get());
-        m.put("direct", direct.get());
-        m.put("signaling", signaling.get());
-        return m;
+    public RefusalCounters counters() {
+        return new RefusalCounters(relay.get(), direct.get(), signaling.get());
     }
 }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.peer.ipc.api.SendRecipient;
+import dev.meshwire.peer.ipc.api.SendReply;
 import dev.meshwire.peer.transport.RelayLimit;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.crypto.Hex;
@@ -168,28 +170,11 @@ public final class DurableOutbox implements Outbox {
     }
 
     /** The JSON of an accepted or duplicate send (docs/ipc.md). */
-    public static Map<String, Object> body(OutboxStore.Request r, String status, boolean duplicate) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("mesh", r.meshName());
-        m.put("clientMessageId", r.clientMessageId());
-        m.put("status", status);
-        m.put("state", r.state().wire());
-        m.put("duplicate", duplicate);
-        m.put("channel", r.channel());
-        m.put("priority", r.priority());
-        m.put("fingerprintPrefix", Fingerprint.prefix(r.fingerprint()));
-        if (r.messageId() != null) m.put("messageId", r.messageId());
-        List<Object> rec = new ArrayList<>();
-        for (OutboxStore.Copy c : r.copies()) {
-            Map<String, Object> x = new LinkedHashMap<>();
-            x.put("name", c.recipientName());
-            x.put("pubkey", c.recipientPubkey());
-            x.put("state", c.state().wire());
-            x.put("messageId", c.messageId());
-            rec.add(x);
-        }
-        m.put("recipients", rec);
-        return m;
+    public static SendReply body(OutboxStore.Request r, String status, boolean duplicate) {
+        List<SendRecipient> rec = new ArrayList<>();
+        for (OutboxStore.Copy c : r.copies()) rec.add(new SendRecipient(c.recipientName(), c.recipientPubkey(), c.state().wire(), c.messageId()));
+        return new SendReply(r.meshName(), r.clientMessageId(), status, duplicate, r.channel(), r.priority(),
+                Fingerprint.prefix(r.fingerprint()), r.messageId(), rec);
     }
 
     public static void checkClientId(String id) {

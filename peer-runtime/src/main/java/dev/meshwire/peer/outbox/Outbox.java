@@ -1,6 +1,6 @@
 package dev.meshwire.peer.outbox;
 
-import java.util.Map;
+import dev.meshwire.peer.ipc.api.SendReply;
 
 /**
  * The send path's seam: IPC hands every send here and nothing else touches transports. The
@@ -9,8 +9,8 @@ import java.util.Map;
  * (docs/delivery.md §3).
  */
 public interface Outbox {
-    /** The IPC answer: HTTP status (200 or 202) and JSON body. */
-    record Accepted(int status, Map<String, Object> body) {}
+    /** The IPC answer: HTTP status (200 or 202) and its body. */
+    record Accepted(int status, SendReply body) {}
 
     /**
      * @throws dev.meshwire.peer.PeerException with a user-facing code when the request is refused

@@ -1,11 +1,14 @@
 package dev.meshwire.peer.outbox;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.IpcReply;
 import dev.meshwire.peer.ipc.OutboxApi;
+import dev.meshwire.peer.ipc.api.OutboxQuery;
+import dev.meshwire.peer.ipc.api.OutboxReply;
+import dev.meshwire.peer.ipc.api.OutboxRow;
+import dev.meshwire.peer.ipc.api.RequeueReply;
+import dev.meshwire.peer.ipc.api.SendReply;
 import dev.meshwire.signaling.envelope.Priority;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,26 +27,28 @@ public final class OutboxEndpoints implements OutboxApi {
     }
 
     @Override
-    public IpcReply send(String mesh, String to, String message, String priority, String clientMessageId, String replyToId,
-                         JsonNode meta) {
+    public IpcReply<SendReply> send(dev.meshwire.peer.ipc.api.SendRequest req) {
         Priority p;
         try {
-            p = priority == null ? Priority.NEXT : Priority.fromWire(priority);
+            p = req.priority() == null ? Priority.NEXT : Priority.fromWire(req.priority());
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, "field 'priority' must be one of now, next, low", List.of(),
                     Map.of("field", "priority"));
         }
-        Outbox.Accepted a = outbox.accept(new SendRequest(mesh, to, message, p, clientMessageId, replyToId, meta));
-        return new IpcReply(a.status(), a.body());
+        Outbox.Accepted a = outbox.accept(new SendRequest(req.mesh(), req.to(), req.message(), p, req.clientMessageId(),
+                req.replyToId(), req.meta()));
+        return new IpcReply<>(a.status(), a.body());
     }
 
     @Override
-    public Map<String, Object> message(String clientMessageId) {
-        return OutboxRowJson.of(find(store, clientMessageId));
+    public OutboxRow message(String clientMessageId) {
+        return OutboxRows.of(find(store, clientMessageId));
     }
 
     @Override
-    public Map<String, Object> outbox(List<String> states, int limit) {
+    public OutboxReply outbox(OutboxQuery query) {
+        int limit = query.limit();
+        List<String> states = query.states();
         if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "query parameter 'limit' must be an integer between 1 and 10000",
                 List.of(), Map.of("field", "limit"));
         List<OutboxStore.State> filter = new ArrayList<>();
@@ -56,13 +61,13 @@ public final class OutboxEndpoints implements OutboxApi {
                         List.of(), Map.of("field", "state"));
             }
         }
-        List<Object> items = new ArrayList<>();
-        for (OutboxStore.Request r : store.list(filter, limit)) items.add(OutboxRowJson.of(r));
-        return IpcClient.map("counts", store.counts(), "items", items);
+        List<OutboxRow> items = new ArrayList<>();
+        for (OutboxStore.Request r : store.list(filter, limit)) items.add(OutboxRows.of(r));
+        return new OutboxReply(store.counts(), items);
     }
 
     @Override
-    public Map<String, Object> requeue(String clientMessageId, String newClientMessageId) {
+    public RequeueReply requeue(String clientMessageId, String newClientMessageId) {
         return requeue.requeue(clientMessageId, newClientMessageId);
     }
 

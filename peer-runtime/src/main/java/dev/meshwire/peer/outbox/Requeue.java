@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.api.RequeueReply;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.envelope.Envelope;
@@ -32,7 +32,7 @@ final class Requeue {
         this.wakeDrain = wakeDrain;
     }
 
-    Map<String, Object> requeue(String clientMessageId, String newClientMessageId) {
+    RequeueReply requeue(String clientMessageId, String newClientMessageId) {
         OutboxStore.Request old = OutboxEndpoints.find(store, clientMessageId);
         if (old.state() != OutboxStore.State.DEAD && old.state() != OutboxStore.State.PENDING) {
             throw new PeerException(PeerException.NOT_REQUEUEABLE, "only dead or pending messages can be requeued; '"
@@ -60,7 +60,7 @@ final class Requeue {
                 clientMessageId);
         OutboxStore.Request row = store.requeue(clientMessageId, fresh, "operator", now);
         wakeDrain.run();
-        return IpcClient.map("abortedClientMessageId", clientMessageId, "clientMessageId", newId, "message", OutboxRowJson.of(row));
+        return new RequeueReply(clientMessageId, newId, OutboxRows.of(row));
     }
 
     /** The plaintext is not stored: open our own sealed copy (crypto_box keys are symmetric). */

@@ -1,7 +1,6 @@
 package dev.meshwire.peer.p2p;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
+import dev.meshwire.peer.ipc.api.P2pCounters;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -25,19 +24,8 @@ public final class P2pMetrics {
     public final LongAdder backlogFull = new LongAdder();
     public final LongAdder stalled = new LongAdder();
 
-    public Map<String, Object> snapshot() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("directMessages", directMessages.sum());
-        m.put("directBytes", directBytes.sum());
-        m.put("relayMessages", relayMessages.sum());
-        m.put("relayBytes", relayBytes.sum());
-        m.put("directReceived", directReceived.sum());
-        m.put("upgrades", upgrades.sum());
-        m.put("failures", failures.sum());
-        m.put("fallbacks", fallbacks.sum());
-        m.put("degraded", degraded.sum());
-        m.put("backlogFull", backlogFull.sum());
-        m.put("stalled", stalled.sum());
-        return m;
+    public P2pCounters snapshot() {
+        return new P2pCounters(directMessages.sum(), directBytes.sum(), relayMessages.sum(), relayBytes.sum(), directReceived.sum(),
+                upgrades.sum(), failures.sum(), fallbacks.sum(), degraded.sum(), backlogFull.sum(), stalled.sum());
     }
 }

@@ -8,6 +8,7 @@ import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -61,8 +62,8 @@ class BackoffResetTest {
         Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withLink(slow));
         Daemon bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withLink(slow));
         try {
-            IpcClient a = alice.client();
-            IpcClient b = bob.client();
+            WireClient a = WireClient.of(alice.client());
+            WireClient b = WireClient.of(bob.client());
             String invite = a.createMesh("ops", coord.publicUrl(), "alice", coord.adminToken()).path("invite").asText();
             b.join(invite, "bob");
             await("bob connected", 30_000, () -> "connected".equals(ReconnectTest.state(b)));

@@ -14,6 +14,7 @@ import dev.meshwire.cli.ExitCodes;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.ipc.IpcException;
 import dev.meshwire.signaling.Json;
 import java.nio.file.Path;
@@ -39,8 +40,8 @@ class DaemonCoordinatorTest {
     static Coordinator coord;
     static Daemon alice;
     static Daemon bob;
-    static IpcClient a;
-    static IpcClient b;
+    static WireClient a;
+    static WireClient b;
     static String alicePub;
     static String bobPub;
 
@@ -49,8 +50,8 @@ class DaemonCoordinatorTest {
         coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
-        a = alice.client();
-        b = bob.client();
+        a = WireClient.of(alice.client());
+        b = WireClient.of(bob.client());
         JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         alicePub = created.path("mesh").path("pubkey").asText();
         assertEquals("owner", created.path("mesh").path("role").asText());
@@ -69,14 +70,14 @@ class DaemonCoordinatorTest {
         if (coord != null) coord.close();
     }
 
-    static boolean online(IpcClient c, String name) {
+    static boolean online(WireClient c, String name) {
         for (JsonNode p : c.peers(null).path("peers")) {
             if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
         }
         return false;
     }
 
-    static List<JsonNode> inboxWith(IpcClient c, String text) {
+    static List<JsonNode> inboxWith(WireClient c, String text) {
         List<JsonNode> out = new CopyOnWriteArrayList<>();
         for (JsonNode m : c.inbox(null, 1000).path("messages")) if (text.equals(m.path("text").asText())) out.add(m);
         return out;
@@ -101,7 +102,7 @@ class DaemonCoordinatorTest {
         watcher.start();
         await("bob's SSE stream subscribed", WAIT, () -> bob.events().subscriberCount() > 0);
 
-        JsonNode receipt = a.post("/v1/send", IpcClient.map("to", "bob", "message", "hello bob", "priority", "now"));
+        JsonNode receipt = a.post("/v1/send", WireClient.map("to", "bob", "message", "hello bob", "priority", "now"));
         assertEquals("dm", receipt.path("channel").asText());
         assertEquals("accepted_pending", receipt.path("status").asText());
         assertFalse(receipt.path("duplicate").asBoolean());
@@ -138,12 +139,12 @@ class DaemonCoordinatorTest {
     @Test
     @Order(3)
     void sameClientMessageIdIsSentOnce() {
-        a.post("/v1/send", IpcClient.map("to", "bob", "message", "only once", "clientMessageId", "dup-1"));
-        JsonNode again = a.post("/v1/send", IpcClient.map("to", "bob", "message", "only once", "clientMessageId", "dup-1"));
+        a.post("/v1/send", WireClient.map("to", "bob", "message", "only once", "clientMessageId", "dup-1"));
+        JsonNode again = a.post("/v1/send", WireClient.map("to", "bob", "message", "only once", "clientMessageId", "dup-1"));
         assertTrue(again.path("duplicate").asBoolean(), again.toString());
         await("bob got it", WAIT, () -> inboxWith(b, "only once").size() == 1);
         await("the outbox row is done", WAIT, () -> "done".equals(a.message("dup-1").path("state").asText()));
-        JsonNode third = a.post("/v1/send", IpcClient.map("to", "bob", "message", "only once", "clientMessageId", "dup-1"));
+        JsonNode third = a.post("/v1/send", WireClient.map("to", "bob", "message", "only once", "clientMessageId", "dup-1"));
         assertEquals("done", third.path("status").asText());
         assertEquals(1, inboxWith(b, "only once").size());
     }

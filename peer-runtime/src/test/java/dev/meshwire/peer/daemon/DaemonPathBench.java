@@ -1,9 +1,11 @@
 package dev.meshwire.peer.daemon;
 
+import dev.meshwire.peer.ipc.api.InboxItem;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.p2p.P2pMode;
 import dev.meshwire.peer.p2p.P2pSettings;
 import dev.meshwire.peer.p2p.SessionState;
@@ -41,15 +43,15 @@ public final class DaemonPathBench {
         Daemon carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")).withP2p(P2pSettings.defaults().withMode(P2pMode.OFF)));
         Map<String, Object> out = new LinkedHashMap<>();
         try {
-            IpcClient a = alice.client();
+            WireClient a = WireClient.of(alice.client());
             var created = a.createMesh("bench", coord.publicUrl(), "alice", coord.adminToken());
-            bob.client().join(a.post("/v1/invite", IpcClient.map("mesh", "bench", "uses", 1)).path("invite").asText(), "bob");
+            WireClient.of(bob.client()).join(a.post("/v1/invite", WireClient.map("mesh", "bench", "uses", 1)).path("invite").asText(), "bob");
             String bobPub = bob.session("bench").selfPubkey();
-            carol.client().join(a.post("/v1/invite", IpcClient.map("mesh", "bench", "uses", 1)).path("invite").asText(), "carol");
+            WireClient.of(carol.client()).join(a.post("/v1/invite", WireClient.map("mesh", "bench", "uses", 1)).path("invite").asText(), "carol");
             waitFor(() -> alice.session("bench").roster().peer(bobPub) != null && alice.session("bench").roster().peer(bobPub).online()
                     && alice.session("bench").roster().peer(carol.session("bench").selfPubkey()) != null
                     && alice.session("bench").roster().peer(carol.session("bench").selfPubkey()).online());
-            a.post("/v1/send", IpcClient.map("to", "bob", "message", "warm-up"));
+            a.post("/v1/send", WireClient.map("to", "bob", "message", "warm-up"));
             String meshId = alice.session("bench").config().meshId();
             waitFor(() -> alice.direct().get(meshId) != null && alice.direct().get(meshId).engine().state(bobPub) == SessionState.OPEN);
             out.put("date", LocalDate.now().toString());
@@ -72,12 +74,12 @@ public final class DaemonPathBench {
         System.exit(0);
     }
 
-    private static Map<String, Object> measure(IpcClient a, Daemon to, String name, int rounds, int count, int size) throws Exception {
+    private static Map<String, Object> measure(WireClient a, Daemon to, String name, int rounds, int count, int size) throws Exception {
         LinkedBlockingQueue<String> arrivals = new LinkedBlockingQueue<>();
         Map<String, Long> arrivedAt = new ConcurrentHashMap<>();
         try (AutoCloseable sub = to.events().subscribe(ev -> {
             if (DaemonEvent.MESSAGE.equals(ev.type())) {
-                String t = String.valueOf(ev.data().get("text"));
+                String t = ((InboxItem) ev.data()).text();
                 arrivedAt.put(t.substring(0, Math.min(40, t.length())), System.nanoTime());
                 arrivals.add(t);
             }
@@ -87,12 +89,12 @@ public final class DaemonPathBench {
             for (int i = 0; i < rounds; i++) {
                 String text = "lat-" + name + "-" + i;
                 long t0 = System.nanoTime();
-                a.post("/v1/send", IpcClient.map("to", name, "message", text));
+                a.post("/v1/send", WireClient.map("to", name, "message", text));
                 String got;
                 while (!(got = arrivals.poll(30, TimeUnit.SECONDS)).equals(text)) { /* skip stragglers */ }
                 lat[i] = System.nanoTime() - t0;
             }
-            for (var m : to.client().inbox(null, 1).path("messages")) path = m.path("path").asText();
+            for (var m : WireClient.of(to.client()).inbox(null, 1).path("messages")) path = m.path("path").asText();
             Arrays.sort(lat);
             arrivals.clear();
             String pad = "x".repeat(Math.max(0, size - 20));
@@ -100,7 +102,7 @@ public final class DaemonPathBench {
             String last = null;
             for (int i = 0; i < count; i++) {
                 last = "tp-" + name + "-" + i + "-";
-                a.post("/v1/send", IpcClient.map("to", name, "message", last + pad));
+                a.post("/v1/send", WireClient.map("to", name, "message", last + pad));
             }
             int got = 0;
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);

@@ -1,5 +1,6 @@
 package dev.meshwire.peer.daemon;
 
+import dev.meshwire.peer.ipc.api.MemberRemovedEvent;
 import dev.meshwire.peer.TestSupport;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +12,7 @@ import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.outbox.DurableOutbox;
 import dev.meshwire.peer.outbox.OutboxStore;
 import dev.meshwire.peer.p2p.ChannelPayload;
@@ -63,12 +65,12 @@ class DirectRevocationTest {
         owner = Daemon.start(DaemonOptions.of(tmp.resolve("owner")));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
-        IpcClient o = owner.client();
+        WireClient o = WireClient.of(owner.client());
         JsonNode created = o.createMesh("team", coord.publicUrl(), "owen", coord.adminToken());
         String meshId = created.path("mesh").path("meshId").asText();
         String invite = o.invite(null, 2, 3_600_000).path("invite").asText();
-        String alicePub = alice.client().join(invite, "alice").path("mesh").path("pubkey").asText();
-        String bobPub = bob.client().join(invite, "bob").path("mesh").path("pubkey").asText();
+        String alicePub = WireClient.of(alice.client()).join(invite, "alice").path("mesh").path("pubkey").asText();
+        String bobPub = WireClient.of(bob.client()).join(invite, "bob").path("mesh").path("pubkey").asText();
         await("bob holds a verified replica knowing alice", WAIT, () -> bob.session("team").roster().isActive(alicePub)
                 && bob.session("team").roster().replica().current());
         await("alice sees bob online", WAIT, () -> {
@@ -86,7 +88,7 @@ class DirectRevocationTest {
 
         AtomicLong appliedAt = new AtomicLong();
         bob.events().subscribe(ev -> {
-            if (DaemonEvent.MEMBER_REMOVED.equals(ev.type()) && alicePub.equals(ev.data().get("pubkey"))) {
+            if (DaemonEvent.MEMBER_REMOVED.equals(ev.type()) && ev.data() instanceof MemberRemovedEvent r && alicePub.equals(r.pubkey())) {
                 appliedAt.compareAndSet(0, System.currentTimeMillis());
             }
         });
@@ -118,10 +120,10 @@ class DirectRevocationTest {
                 attempts.incrementAndGet();
             }
         }, 0, 10, TimeUnit.MILLISECONDS);
-        await("some frames accepted before the revocation", WAIT, () -> streamed(bob.client(), alicePub).size() >= 5);
+        await("some frames accepted before the revocation", WAIT, () -> streamed(WireClient.of(bob.client()), alicePub).size() >= 5);
 
         long revokedAt = System.currentTimeMillis();
-        JsonNode r = o.post("/v1/" + op, IpcClient.map("peer", "alice", "reason", "test"));
+        JsonNode r = o.post("/v1/" + op, WireClient.map("peer", "alice", "reason", "test"));
         assertEquals(alicePub, r.path("pubkey").asText());
         await("bob applied the revocation", WAIT, () -> appliedAt.get() > 0);
         await("bob tore the channel down", WAIT, () -> {
@@ -135,7 +137,7 @@ class DirectRevocationTest {
         stream.shutdownNow();
         assertTrue(stream.awaitTermination(10, TimeUnit.SECONDS), "the attacker's stream stopped");
 
-        List<JsonNode> accepted = streamed(bob.client(), alicePub);
+        List<JsonNode> accepted = streamed(WireClient.of(bob.client()), alicePub);
         long lastAccepted = 0;
         for (JsonNode m : accepted) {
             assertTrue(m.path("sentAt").asLong() <= appliedAt.get(),
@@ -149,18 +151,18 @@ class DirectRevocationTest {
         assertTrue(window <= 2_000, "revoke -> last accepted frame took " + window + " ms (bound 2 s)");
         String ended = op.equals("revoke") ? "revoked" : "banned";
         await("alice's own link ended as " + ended, WAIT,
-                () -> ended.equals(alice.client().status().path("meshes").get(0).path("state").asText()));
+                () -> ended.equals(WireClient.of(alice.client()).status().path("meshes").get(0).path("state").asText()));
         assertTrue(!bob.session("team").roster().isActive(alicePub));
 
         // The relay and any new channel are closed to her too: the coordinator refuses her hello (4002
         // revoked), so she can neither relay nor signal a fresh handshake.
         dev.meshwire.peer.ipc.IpcException again = org.junit.jupiter.api.Assertions.assertThrows(dev.meshwire.peer.ipc.IpcException.class,
-                () -> alice.client().post("/v1/reconnect", IpcClient.map("mesh", "team")));
+                () -> WireClient.of(alice.client()).post("/v1/reconnect", WireClient.map("mesh", "team")));
         assertTrue(again.getMessage().contains(ended), again.getMessage());
-        assertTrue(streamed(bob.client(), alicePub).size() == accepted.size(), "nothing more arrived from alice");
+        assertTrue(streamed(WireClient.of(bob.client()), alicePub).size() == accepted.size(), "nothing more arrived from alice");
     }
 
-    static List<JsonNode> streamed(IpcClient c, String from) {
+    static List<JsonNode> streamed(WireClient c, String from) {
         List<JsonNode> out = new java.util.ArrayList<>();
         for (JsonNode m : c.inbox(null, 10_000, false, true).path("messages")) {
             if (from.equals(m.path("from").path("pubkey").asText()) && m.path("text").asText().startsWith("stream-")) out.add(m);

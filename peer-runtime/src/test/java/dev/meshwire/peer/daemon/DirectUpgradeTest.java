@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.p2p.MeshDirect;
 import dev.meshwire.peer.p2p.P2pMode;
 import dev.meshwire.peer.p2p.P2pSettings;
@@ -42,7 +43,7 @@ class DirectUpgradeTest {
     static Path tmp;
     static Coordinator coord;
     static Daemon alice, bob, carol, dave;
-    static IpcClient a, b, c, d;
+    static WireClient a, b, c, d;
     static String alicePub, bobPub, davePub, meshId;
     static final HttpClient http = HttpClient.newHttpClient();
 
@@ -55,17 +56,17 @@ class DirectUpgradeTest {
         P2pSettings noIce = P2pSettings.defaults().withEnvironment(Map.of("MESHWIRE_TEST_P2P_NO_CANDIDATES", "1",
                 "MESHWIRE_TEST_P2P_CONNECT_TIMEOUT", "1500", "MESHWIRE_TEST_P2P_RETRY", "500"));
         dave = Daemon.start(DaemonOptions.of(tmp.resolve("dave")).withP2p(noIce));
-        a = alice.client();
-        b = bob.client();
-        c = carol.client();
-        d = dave.client();
+        a = WireClient.of(alice.client());
+        b = WireClient.of(bob.client());
+        c = WireClient.of(carol.client());
+        d = WireClient.of(dave.client());
         JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         alicePub = created.path("mesh").path("pubkey").asText();
         meshId = created.path("mesh").path("meshId").asText();
         String invite = created.path("invite").asText();
-        bobPub = b.join(a.post("/v1/invite", IpcClient.map("mesh", "team", "uses", 1)).path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
+        bobPub = b.join(a.post("/v1/invite", WireClient.map("mesh", "team", "uses", 1)).path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
         c.join(invite, "carol");
-        davePub = d.join(a.post("/v1/invite", IpcClient.map("mesh", "team", "uses", 1)).path("invite").asText(), "dave").path("mesh").path("pubkey").asText();
+        davePub = d.join(a.post("/v1/invite", WireClient.map("mesh", "team", "uses", 1)).path("invite").asText(), "dave").path("mesh").path("pubkey").asText();
         for (String n : List.of("bob", "carol", "dave")) await("alice sees " + n + " online", WAIT, () -> online(a, n));
         await("bob sees alice", WAIT, () -> online(b, "alice"));
         if (meshId.isEmpty()) meshId = alice.session("team").config().meshId();
@@ -77,23 +78,23 @@ class DirectUpgradeTest {
         if (coord != null) coord.close();
     }
 
-    static boolean online(IpcClient cl, String name) {
+    static boolean online(WireClient cl, String name) {
         for (JsonNode p : cl.peers(null).path("peers")) {
             if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
         }
         return false;
     }
 
-    static JsonNode peer(IpcClient cl, String name) {
+    static JsonNode peer(WireClient cl, String name) {
         for (JsonNode p : cl.peers(null).path("peers")) if (name.equals(p.path("name").asText())) return p;
         return null;
     }
 
-    static Map<String, Integer> inboxCounts(IpcClient cl, String prefix) {
+    static Map<String, Integer> inboxCounts(WireClient cl, String prefix) {
         return ForegroundDaemon.inboxCounts(cl, prefix);
     }
 
-    static Map<String, String> inboxPaths(IpcClient cl, String prefix) {
+    static Map<String, String> inboxPaths(WireClient cl, String prefix) {
         Map<String, String> n = new HashMap<>();
         for (JsonNode m : cl.inbox(null, 10_000).path("messages")) {
             String t = m.path("text").asText();
@@ -102,8 +103,8 @@ class DirectUpgradeTest {
         return n;
     }
 
-    static String send(IpcClient from, String to, String text) {
-        return from.post("/v1/send", IpcClient.map("to", to, "message", text)).path("clientMessageId").asText();
+    static String send(WireClient from, String to, String text) {
+        return from.post("/v1/send", WireClient.map("to", to, "message", text)).path("clientMessageId").asText();
     }
 
     static double relayed() throws Exception {
@@ -208,7 +209,7 @@ class DirectUpgradeTest {
             direct(alice).engine().connect(bobPub);
             return direct(alice).engine().state(bobPub) == SessionState.OPEN;
         });
-        a.post("/v1/kick", IpcClient.map("mesh", "team", "peer", "bob"));
+        a.post("/v1/kick", WireClient.map("mesh", "team", "peer", "bob"));
         await("alice's channel to bob is gone", WAIT, () -> direct(alice).engine().state(bobPub) == null);
         await("bob's side is gone", WAIT, () -> direct(bob) == null || direct(bob).engine().state(alicePub) == null);
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -22,9 +23,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ForegroundDaemon {
     private final Process process;
-    private final IpcClient client;
+    private final WireClient client;
 
-    private ForegroundDaemon(Process process, IpcClient client) {
+    private ForegroundDaemon(Process process, WireClient client) {
         this.process = process;
         this.client = client;
     }
@@ -47,9 +48,9 @@ public final class ForegroundDaemon {
         pb.environment().putAll(env);
         Files.createDirectories(home.logFile().getParent());
         Process p = pb.start();
-        IpcClient c = await("the daemon of " + home.root() + " answers on its IPC", Duration.ofSeconds(60), () -> {
+        WireClient c = await("the daemon of " + home.root() + " answers on its IPC", Duration.ofSeconds(60), () -> {
             if (!p.isAlive()) throw new AssertionError("the daemon exited (code " + p.exitValue() + "); see " + home.logFile());
-            IpcClient x = IpcClient.forHome(home);
+            WireClient x = WireClient.forHome(home);
             return x != null && x.alive() ? x : null;
         });
         return new ForegroundDaemon(p, c);
@@ -63,7 +64,7 @@ public final class ForegroundDaemon {
         return process;
     }
 
-    public IpcClient client() {
+    public WireClient client() {
         return client;
     }
 
@@ -89,7 +90,7 @@ public final class ForegroundDaemon {
     }
 
     /** True when {@code cl} lists the peer named {@code name} as online. */
-    static boolean online(IpcClient cl, String name) {
+    static boolean online(WireClient cl, String name) {
         for (JsonNode p : cl.peers(null).path("peers")) {
             if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
         }
@@ -97,7 +98,7 @@ public final class ForegroundDaemon {
     }
 
     /** How often each inbox text starting with {@code prefix} is in {@code cl}'s inbox. */
-    static Map<String, Integer> inboxCounts(IpcClient cl, String prefix) {
+    static Map<String, Integer> inboxCounts(WireClient cl, String prefix) {
         Map<String, Integer> n = new HashMap<>();
         for (JsonNode m : cl.inbox(null, 10_000).path("messages")) {
             String t = m.path("text").asText();

@@ -9,6 +9,7 @@ import dev.meshwire.cli.ExitCodes;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.ipc.IpcException;
 import dev.meshwire.peer.p2p.P2pMode;
 import dev.meshwire.peer.p2p.P2pSettings;
@@ -45,7 +46,7 @@ class LargeDirectMessageTest {
     static Path tmp;
     static Coordinator coord;
     static Daemon alice, bob, carol;
-    static IpcClient a, b, c;
+    static WireClient a, b, c;
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
@@ -54,12 +55,12 @@ class LargeDirectMessageTest {
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
         carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")).withP2p(P2pSettings.defaults().withMode(P2pMode.OFF)));
-        a = alice.client();
-        b = bob.client();
-        c = carol.client();
+        a = WireClient.of(alice.client());
+        b = WireClient.of(bob.client());
+        c = WireClient.of(carol.client());
         JsonNode created = a.createMesh("big", coord.publicUrl(), "alice", coord.adminToken());
-        b.join(a.post("/v1/invite", IpcClient.map("mesh", "big", "uses", 1)).path("invite").asText(), "bob");
-        c.join(a.post("/v1/invite", IpcClient.map("mesh", "big", "uses", 1)).path("invite").asText(), "carol");
+        b.join(a.post("/v1/invite", WireClient.map("mesh", "big", "uses", 1)).path("invite").asText(), "bob");
+        c.join(a.post("/v1/invite", WireClient.map("mesh", "big", "uses", 1)).path("invite").asText(), "carol");
         assertFalse(created.path("mesh").path("pubkey").asText().isEmpty());
         for (String n : List.of("bob", "carol")) await("alice sees " + n + " online", WAIT, () -> DirectUpgradeTest.online(a, n));
         await("bob sees alice", WAIT, () -> DirectUpgradeTest.online(b, "alice"));
@@ -98,7 +99,7 @@ class LargeDirectMessageTest {
         throw new AssertionError("no " + name + " in /metrics");
     }
 
-    static JsonNode inboxMessage(IpcClient cl, String prefix) {
+    static JsonNode inboxMessage(WireClient cl, String prefix) {
         for (JsonNode m : cl.inbox(null, 100).path("messages")) if (m.path("text").asText().startsWith(prefix)) return m;
         return null;
     }

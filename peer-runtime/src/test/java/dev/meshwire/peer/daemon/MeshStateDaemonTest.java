@@ -14,6 +14,7 @@ import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.ipc.IpcException;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.invite.Invite;
@@ -41,7 +42,7 @@ class MeshStateDaemonTest {
     static Path tmp;
     static Coordinator coord;
     static Daemon alice, bob, carol;
-    static IpcClient a, b, c;
+    static WireClient a, b, c;
     static String alicePub, bobPub, carolPub, invite;
     static final List<IpcClient.SseEvent> bobEvents = new CopyOnWriteArrayList<>();
 
@@ -51,9 +52,9 @@ class MeshStateDaemonTest {
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
         carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")));
-        a = alice.client();
-        b = bob.client();
-        c = carol.client();
+        a = WireClient.of(alice.client());
+        b = WireClient.of(bob.client());
+        c = WireClient.of(carol.client());
         JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         alicePub = created.path("mesh").path("pubkey").asText();
         invite = a.invite(null, 5, 3_600_000).path("invite").asText();
@@ -72,7 +73,7 @@ class MeshStateDaemonTest {
         watcher.setDaemon(true);
         watcher.start();
         await("bob's SSE stream subscribed", WAIT, () -> bob.events().subscriberCount() > 0);
-        for (IpcClient x : List.of(a, b, c)) await("every replica verified with 4 events", WAIT, () -> verifiedAt(x, 4));
+        for (WireClient x : List.of(a, b, c)) await("every replica verified with 4 events", WAIT, () -> verifiedAt(x, 4));
     }
 
     @AfterAll
@@ -81,12 +82,12 @@ class MeshStateDaemonTest {
         if (coord != null) coord.close();
     }
 
-    static boolean verifiedAt(IpcClient x, long minVersion) {
+    static boolean verifiedAt(WireClient x, long minVersion) {
         JsonNode m = x.status().path("meshes").get(0);
         return m.path("stateVerified").asBoolean() && m.path("stateVersion").asLong() >= minVersion;
     }
 
-    static JsonNode member(IpcClient x, String pubkey) {
+    static JsonNode member(WireClient x, String pubkey) {
         for (JsonNode m : x.get("/v1/members").path("members")) if (pubkey.equals(m.path("pubkey").asText())) return m;
         return null;
     }
@@ -101,7 +102,7 @@ class MeshStateDaemonTest {
         for (Daemon d : List.of(alice, bob, carol)) {
             var cfg = new MeshStore(d.home()).list().get(0);
             assertEquals(authority, cfg.authority(), "pinned in mesh.json of " + d.home().root());
-            assertEquals(authority, d.client().status().path("meshes").get(0).path("authority").asText());
+            assertEquals(authority, WireClient.of(d.client()).status().path("meshes").get(0).path("authority").asText());
         }
     }
 
@@ -150,7 +151,7 @@ class MeshStateDaemonTest {
     void aRevokedKeyIsRefusedEverywhereAndItsLinkEndsForGood() {
         CliResult revoke = cli(bob, "revoke", "caroline", "--reason", "lost laptop", "--json"); // bob is admin now
         assertEquals(ExitCodes.OK, revoke.code(), revoke.err());
-        for (IpcClient x : List.of(a, b)) {
+        for (WireClient x : List.of(a, b)) {
             await("revocation applied", WAIT, () -> "revoked".equals(member(x, carolPub).path("status").asText()));
         }
         assertEquals("lost laptop", member(a, carolPub).path("reason").asText());
@@ -174,7 +175,7 @@ class MeshStateDaemonTest {
     @Order(5)
     void anExpiryIsEnforcedByTheClock() throws Exception {
         long at = System.currentTimeMillis() + 4_000;
-        JsonNode r = a.post("/v1/expire", IpcClient.map("peer", "bob", "expiresAt", at));
+        JsonNode r = a.post("/v1/expire", WireClient.map("peer", "bob", "expiresAt", at));
         assertEquals(at, r.path("expiresAt").asLong());
         await("alice knows bob's expiry", WAIT, () -> member(a, bobPub).path("expiresAt").asLong() == at);
         await("bob's membership has expired on alice's clock", WAIT, () -> "expired".equals(member(a, bobPub).path("status").asText()));

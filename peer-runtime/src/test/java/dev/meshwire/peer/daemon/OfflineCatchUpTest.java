@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,11 +37,11 @@ class OfflineCatchUpTest {
         if (coord != null) coord.close();
     }
 
-    static long version(IpcClient c) {
+    static long version(WireClient c) {
         return c.status().path("meshes").get(0).path("stateVersion").asLong();
     }
 
-    static boolean verified(IpcClient c) {
+    static boolean verified(WireClient c) {
         return c.status().path("meshes").get(0).path("stateVerified").asBoolean();
     }
 
@@ -51,28 +52,28 @@ class OfflineCatchUpTest {
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
         carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")));
         dave = Daemon.start(DaemonOptions.of(tmp.resolve("dave")));
-        IpcClient a = alice.client();
+        WireClient a = WireClient.of(alice.client());
         a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         String invite = a.invite(null, 3, 3_600_000).path("invite").asText();
-        String bobPub = bob.client().join(invite, "bob").path("mesh").path("pubkey").asText();
-        carol.client().join(invite, "carol");
-        String davePub = dave.client().join(invite, "dave").path("mesh").path("pubkey").asText();
-        await("carol verified at v5", WAIT, () -> verified(carol.client()) && version(carol.client()) == 5);
+        String bobPub = WireClient.of(bob.client()).join(invite, "bob").path("mesh").path("pubkey").asText();
+        WireClient.of(carol.client()).join(invite, "carol");
+        String davePub = WireClient.of(dave.client()).join(invite, "dave").path("mesh").path("pubkey").asText();
+        await("carol verified at v5", WAIT, () -> verified(WireClient.of(carol.client())) && version(WireClient.of(carol.client())) == 5);
 
         carol.close(); // offline from here
         carol = null;
-        ok(a.post("/v1/role", IpcClient.map("peer", "bob", "role", "admin")));
-        ok(bob.client().post("/v1/rename", IpcClient.map("name", "robert")));
+        ok(a.post("/v1/role", WireClient.map("peer", "bob", "role", "admin")));
+        ok(WireClient.of(bob.client()).post("/v1/rename", WireClient.map("name", "robert")));
         // dave writes to carol while she is offline: queued at the coordinator, then dave is revoked.
-        dave.client().send(null, "carol", "from dave, queued before the revocation");
+        WireClient.of(dave.client()).send(null, "carol", "from dave, queued before the revocation");
         await("dave's message accepted by the coordinator", WAIT, () -> "done".equals(
-                dave.client().get("/v1/outbox?limit=10").path("items").get(0).path("state").asText()));
-        ok(a.post("/v1/revoke", IpcClient.map("peer", "dave", "reason", "left the company")));
+                WireClient.of(dave.client()).get("/v1/outbox?limit=10").path("items").get(0).path("state").asText()));
+        ok(a.post("/v1/revoke", WireClient.map("peer", "dave", "reason", "left the company")));
         await("alice at v8", WAIT, () -> version(a) == 8);
         a.send(null, "carol", "sentinel from alice");
 
         carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")));
-        IpcClient c = carol.client();
+        WireClient c = WireClient.of(carol.client());
         await("carol caught up and verified at v8", WAIT, () -> verified(c) && version(c) == 8);
         JsonNode log = c.get("/v1/mesh/log");
         List<Long> versions = new ArrayList<>();

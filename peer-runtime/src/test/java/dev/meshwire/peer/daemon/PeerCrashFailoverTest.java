@@ -9,6 +9,7 @@ import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.p2p.MeshDirect;
 import dev.meshwire.peer.p2p.SessionState;
 import java.io.IOException;
@@ -50,7 +51,7 @@ class PeerCrashFailoverTest {
     static Path tmp;
     static Coordinator coord;
     static Daemon alice;
-    static IpcClient a;
+    static WireClient a;
     static Process bobProcess;
 
     @BeforeAll
@@ -58,7 +59,7 @@ class PeerCrashFailoverTest {
         TestSupport.requireWebRtc();
         coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-        a = alice.client();
+        a = WireClient.of(alice.client());
     }
 
     @AfterAll
@@ -69,21 +70,21 @@ class PeerCrashFailoverTest {
     }
 
     /** Bob's daemon as a child process, with the test hook in its environment or not. */
-    static IpcClient startBob(MeshwireHome home, boolean holdAcks) throws IOException {
+    static WireClient startBob(MeshwireHome home, boolean holdAcks) throws IOException {
         ForegroundDaemon d = ForegroundDaemon.start(home, holdAcks ? Map.of("MESHWIRE_TEST_HOLD_ACKS", "1") : Map.of());
         bobProcess = d.process();
         return d.client();
     }
 
-    static boolean online(IpcClient cl, String name) {
+    static boolean online(WireClient cl, String name) {
         return ForegroundDaemon.online(cl, name);
     }
 
     static String send(String to, String text) {
-        return a.post("/v1/send", IpcClient.map("to", to, "message", text)).path("clientMessageId").asText();
+        return a.post("/v1/send", WireClient.map("to", to, "message", text)).path("clientMessageId").asText();
     }
 
-    static Map<String, Integer> inboxCounts(IpcClient cl, String prefix) {
+    static Map<String, Integer> inboxCounts(WireClient cl, String prefix) {
         return ForegroundDaemon.inboxCounts(cl, prefix);
     }
 
@@ -99,7 +100,7 @@ class PeerCrashFailoverTest {
         JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         String invite = created.path("invite").asText();
         MeshwireHome bobHome = MeshwireHome.at(tmp.resolve("bob"));
-        IpcClient b = startBob(bobHome, true);
+        WireClient b = startBob(bobHome, true);
         String bobPub = b.join(invite, "bob").path("mesh").path("pubkey").asText();
         await("alice sees bob online", WAIT, () -> online(a, "bob"));
 
@@ -170,7 +171,7 @@ class PeerCrashFailoverTest {
         await("alice's channel to bob is gone", WAIT, () -> direct().engine().state(bobPub) == null);
 
         // Bob comes back (without the hook): everything exactly once.
-        IpcClient b2 = startBob(bobHome, false);
+        WireClient b2 = startBob(bobHome, false);
         await("bob has all " + sent.size() + " messages", WAIT * 2, () -> inboxCounts(b2, prefix).size() == sent.size());
         Map<String, Integer> counts = inboxCounts(b2, prefix);
         List<String> dup = new ArrayList<>();
@@ -182,7 +183,7 @@ class PeerCrashFailoverTest {
         PeerCrashFailoverTest.bobPub = bobPub;
     }
 
-    static IpcClient bob;
+    static WireClient bob;
     static String bobPub;
 
     /**

@@ -8,6 +8,7 @@ import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import java.time.Duration;
 import java.util.List;
 import java.nio.file.Path;
@@ -26,11 +27,11 @@ class ReconnectTest {
     static final LinkSettings FAST = new LinkSettings(Duration.ofMillis(500), Duration.ofSeconds(5),
             List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)), Duration.ofSeconds(10), Duration.ofSeconds(5));
 
-    static String state(IpcClient c) {
+    static String state(WireClient c) {
         return c.status().path("meshes").get(0).path("state").asText();
     }
 
-    static boolean inboxHas(IpcClient c, String text) {
+    static boolean inboxHas(WireClient c, String text) {
         for (JsonNode m : c.inbox(null, 100).path("messages")) if (text.equals(m.path("text").asText())) return true;
         return false;
     }
@@ -43,8 +44,8 @@ class ReconnectTest {
         Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withLink(FAST));
         Daemon bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withLink(FAST));
         try {
-            IpcClient a = alice.client();
-            IpcClient b = bob.client();
+            WireClient a = WireClient.of(alice.client());
+            WireClient b = WireClient.of(bob.client());
             String invite = a.createMesh("ops", coord.publicUrl(), "alice", coord.adminToken()).path("invite").asText();
             b.join(invite, "bob");
 
@@ -62,7 +63,7 @@ class ReconnectTest {
 
             bob.close();
             bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withLink(FAST));
-            IpcClient b2 = bob.client();
+            WireClient b2 = WireClient.of(bob.client());
             await("restarted bob reconnects with hello", 15_000, () -> "connected".equals(state(b2)));
             assertEquals("bob", b2.status().path("meshes").get(0).path("displayName").asText());
             // the inbox survived the restart

@@ -1,11 +1,14 @@
 package dev.meshwire.peer.daemon;
 
+import dev.meshwire.peer.ipc.api.InboxItem;
+import dev.meshwire.peer.ipc.api.MemberRemovedEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.outbox.DurableOutbox;
 import dev.meshwire.peer.outbox.OutboxStore;
 import dev.meshwire.peer.p2p.ChannelPayload;
@@ -83,12 +86,12 @@ public final class RevocationBench {
 
     /** @return {revoke→applied, revoke→last accepted (≤ 0: before the request), revoke→channel closed, frames signed after apply accepted} */
     static long[] runOnce(Coordinator coord, Daemon owner, Daemon alice, Daemon bob, String mesh) throws Exception {
-        IpcClient o = owner.client();
+        WireClient o = WireClient.of(owner.client());
         JsonNode created = o.createMesh(mesh, coord.publicUrl(), "owen", coord.adminToken());
         String meshId = created.path("mesh").path("meshId").asText();
         String invite = o.invite(mesh, 2, 3_600_000).path("invite").asText();
-        String alicePub = alice.client().join(invite, "alice").path("mesh").path("pubkey").asText();
-        String bobPub = bob.client().join(invite, "bob").path("mesh").path("pubkey").asText();
+        String alicePub = WireClient.of(alice.client()).join(invite, "alice").path("mesh").path("pubkey").asText();
+        String bobPub = WireClient.of(bob.client()).join(invite, "bob").path("mesh").path("pubkey").asText();
         waitFor(() -> bob.session(mesh).roster().isActive(alicePub) && bob.session(mesh).roster().replica().current());
         waitFor(() -> {
             Frames.PeerInfo p = alice.session(mesh).roster().peer(bobPub);
@@ -103,15 +106,15 @@ public final class RevocationBench {
         AtomicLong lastAccepted = new AtomicLong();
         AtomicLong lateAccepted = new AtomicLong();
         AutoCloseable sub = bob.events().subscribe(ev -> {
-            if (DaemonEvent.MEMBER_REMOVED.equals(ev.type()) && alicePub.equals(ev.data().get("pubkey"))) {
+            if (DaemonEvent.MEMBER_REMOVED.equals(ev.type()) && ev.data() instanceof MemberRemovedEvent r && alicePub.equals(r.pubkey())) {
                 appliedAt.compareAndSet(0, System.currentTimeMillis());
-            } else if (DaemonEvent.MESSAGE.equals(ev.type()) && ev.data().get("from") instanceof Map<?, ?> from
-                    && alicePub.equals(from.get("pubkey"))) {
+            } else if (DaemonEvent.MESSAGE.equals(ev.type()) && ev.data() instanceof InboxItem m
+                    && alicePub.equals(m.from().pubkey())) {
                 long now = System.currentTimeMillis();
                 lastAccepted.set(now);
                 long applied = appliedAt.get();
-                Object sentAt = ev.data().get("sentAt");
-                if (applied > 0 && sentAt instanceof Number n && n.longValue() > applied) lateAccepted.incrementAndGet();
+                Long sentAt = m.sentAt();
+                if (applied > 0 && sentAt != null && sentAt > applied) lateAccepted.incrementAndGet();
             }
         });
         MeshSession as = alice.session(mesh);
@@ -138,7 +141,7 @@ public final class RevocationBench {
         stream.start();
         waitFor(() -> lastAccepted.get() > 0);
         long revokedAt = System.currentTimeMillis();
-        o.post("/v1/revoke", IpcClient.map("mesh", mesh, "peer", "alice", "reason", "bench"));
+        o.post("/v1/revoke", WireClient.map("mesh", mesh, "peer", "alice", "reason", "bench"));
         waitFor(() -> appliedAt.get() > 0);
         waitFor(() -> {
             MeshDirect bd = bob.direct().get(meshId);

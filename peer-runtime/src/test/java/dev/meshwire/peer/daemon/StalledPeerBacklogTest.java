@@ -11,6 +11,7 @@ import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.p2p.BacklogLimits;
 import dev.meshwire.peer.p2p.MeshDirect;
 import dev.meshwire.peer.p2p.P2pConfig;
@@ -51,7 +52,7 @@ class StalledPeerBacklogTest {
     static Path tmp;
     static Coordinator coord;
     static Daemon alice;
-    static IpcClient a;
+    static WireClient a;
     static ForegroundDaemon bob;
 
     @BeforeAll
@@ -60,7 +61,7 @@ class StalledPeerBacklogTest {
         coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         P2pSettings p2p = P2pSettings.defaults().withEngine(P2pConfig.defaults().withBacklog(LIMITS));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withP2p(p2p));
-        a = alice.client();
+        a = WireClient.of(alice.client());
     }
 
     @AfterAll
@@ -85,7 +86,7 @@ class StalledPeerBacklogTest {
     static List<String> stream(String prefix) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < COUNT; i++) {
-            ids.add(a.post("/v1/send", IpcClient.map("to", "bob", "message", prefix + i + "-" + PAD)).path("clientMessageId").asText());
+            ids.add(a.post("/v1/send", WireClient.map("to", "bob", "message", prefix + i + "-" + PAD)).path("clientMessageId").asText());
         }
         return ids;
     }
@@ -102,7 +103,7 @@ class StalledPeerBacklogTest {
         }
     }
 
-    static void exactlyOnce(IpcClient b, String prefix) {
+    static void exactlyOnce(WireClient b, String prefix) {
         await("bob has all " + COUNT + " messages of " + prefix, WAIT * 2,
                 () -> ForegroundDaemon.inboxCounts(b, prefix).size() == COUNT);
         List<String> dup = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.ipc.IpcException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ class InboxIpcTest {
             }
         }
         try (Daemon d = Daemon.start(DaemonOptions.of(home))) {
-            IpcClient c = d.client();
+            WireClient c = WireClient.of(d.client());
             assertEquals(List.of("m1", "m2", "m3"), texts(c.inbox(null, 50, false, true)), "the 40-day-old row was pruned at start");
             assertEquals(3, c.inbox(null, 50, true, true).path("unread").asInt(), "peek marks nothing");
             assertEquals(List.of("m2", "m3"), texts(c.inbox(null, 2, true, false)));

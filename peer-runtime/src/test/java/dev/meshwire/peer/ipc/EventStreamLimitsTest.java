@@ -1,5 +1,7 @@
 package dev.meshwire.peer.ipc;
 
+import dev.meshwire.peer.ipc.api.PeerRef;
+import dev.meshwire.peer.ipc.api.InboxItem;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -78,11 +80,11 @@ class EventStreamLimitsTest {
     }
 
     JsonNode events() {
-        return daemon.client().status().path("daemon").path("events");
+        return WireClient.of(daemon.client()).status().path("daemon").path("events");
     }
 
     /** A reader that counts {@code message} events on its own thread. */
-    static Thread reader(IpcClient c, AtomicInteger seen) {
+    static Thread reader(WireClient c, AtomicInteger seen) {
         Thread t = new Thread(() -> {
             try {
                 c.events(ev -> {
@@ -103,19 +105,19 @@ class EventStreamLimitsTest {
         StreamLimits limits = new StreamLimits(32, 64 * 1024, Duration.ofMinutes(10), 1L << 20);
         daemon = Daemon.start(DaemonOptions.of(tmp.resolve("d")).withEventStreams(limits));
         AtomicInteger seen = new AtomicInteger();
-        reader(daemon.client(), seen);
+        reader(WireClient.of(daemon.client()), seen);
         await("the reader is subscribed", 10_000, () -> events().path("open").asInt() == 1);
         try (Socket stalled = stalledSubscriber()) {
             await("the stalled stream is open", 10_000, () -> events().path("open").asInt() == 2);
             int published = 0;
             while (events().path("slowClosed").asLong() == 0 && published < MAX_EVENTS) {
                 for (int i = 0; i < 200; i++) {
-                    daemon.events().publish(new DaemonEvent(DaemonEvent.MESSAGE, Map.of("n", published++, "text", PAYLOAD)));
+                    daemon.events().publish(new DaemonEvent(DaemonEvent.MESSAGE, message(published++ + PAYLOAD)));
                 }
                 int target = published;
                 // Paced by the reader, which keeps up; the stalled client falls further behind with every batch.
                 await("the reader got " + target + " events", 30_000, () -> seen.get() >= target);
-                assertEquals(true, daemon.client().get("/v1/health").path("ok").asBoolean(), "other IPC calls answer");
+                assertEquals(true, WireClient.of(daemon.client()).get("/v1/health").path("ok").asBoolean(), "other IPC calls answer");
             }
             JsonNode ev = events();
             System.out.printf("SSE: stalled subscriber closed after %d events of ~%d bytes (%.1f MB); peak held for one stream %d bytes "
@@ -127,7 +129,7 @@ class EventStreamLimitsTest {
             assertTrue(closedByPeer(stalled), "the stalled client sees its stream end");
         }
         int before = seen.get();
-        daemon.events().publish(new DaemonEvent(DaemonEvent.MESSAGE, Map.of("text", "after")));
+        daemon.events().publish(new DaemonEvent(DaemonEvent.MESSAGE, message("after")));
         await("the reader is still served", 10_000, () -> seen.get() == before + 1);
         assertEquals(0, events().path("refused").asLong());
     }
@@ -140,7 +142,7 @@ class EventStreamLimitsTest {
             await("the stalled stream is open", 10_000, () -> events().path("open").asInt() == 1);
             AtomicInteger published = new AtomicInteger();
             await("the stalled stream is closed after its grace", Duration.ofSeconds(60), () -> {
-                for (int i = 0; i < 50; i++) daemon.events().publish(new DaemonEvent(DaemonEvent.MESSAGE, Map.of("text", PAYLOAD)));
+                for (int i = 0; i < 50; i++) daemon.events().publish(new DaemonEvent(DaemonEvent.MESSAGE, message(PAYLOAD)));
                 published.addAndGet(50);
                 return events().path("slowClosed").asLong() == 1 || published.get() >= MAX_EVENTS;
             });
@@ -152,7 +154,7 @@ class EventStreamLimitsTest {
             await("no stream left", 10_000, () -> events().path("open").asInt() == 0);
             assertTrue(closedByPeer(stalled));
         }
-        assertEquals(true, daemon.client().get("/v1/health").path("ok").asBoolean());
+        assertEquals(true, WireClient.of(daemon.client()).get("/v1/health").path("ok").asBoolean());
     }
 
     @Test
@@ -160,11 +162,16 @@ class EventStreamLimitsTest {
         StreamLimits limits = new StreamLimits(2, 64 * 1024, Duration.ofSeconds(10), 1L << 20);
         daemon = Daemon.start(DaemonOptions.of(tmp.resolve("d")).withEventStreams(limits));
         try (Socket one = stalledSubscriber(); Socket two = stalledSubscriber()) {
-            IpcException e = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class, () -> daemon.client().events(x -> true));
+            IpcException e = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class, () -> WireClient.of(daemon.client()).events(x -> true));
             assertEquals(429, e.status());
             assertEquals("too_many_streams", e.code());
             assertEquals(1, events().path("refused").asLong());
         }
         await("both streams are gone", 10_000, () -> events().path("open").asInt() == 0);
+    }
+
+    /** A message event as the inbox publishes it (only the text matters here). */
+    static InboxItem message(String text) {
+        return new InboxItem(1, "m", "mesh-id", new PeerRef("p", "00"), text, "next", "dm", "c", "x", "relay", null, 1, null);
     }
 }

@@ -54,9 +54,9 @@ class IpcInputTest {
     static void setUp() throws Exception {
         Coordinator coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-        JsonNode created = alice.client().createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
+        JsonNode created = WireClient.of(alice.client()).createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         try (Daemon bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")))) {
-            bobPub = bob.client().join(created.path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
+            bobPub = WireClient.of(bob.client()).join(created.path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
             await("alice knows bob", 15_000, () -> alice.session("team").roster().peer(bobPub) != null);
         }
         // Sends stay pending: what the outbox stored can be read back.

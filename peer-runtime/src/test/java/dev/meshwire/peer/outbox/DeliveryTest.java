@@ -16,6 +16,7 @@ import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.envelope.Envelope;
@@ -63,8 +64,8 @@ class DeliveryTest {
         coordPort = coord.port();
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withLink(FAST));
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withLink(FAST));
-        JsonNode created = alice.client().createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
-        bobPub = bob.client().join(created.path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
+        JsonNode created = WireClient.of(alice.client()).createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
+        bobPub = WireClient.of(bob.client()).join(created.path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
         await("alice knows bob", WAIT, () -> alice.session("team").roster().peer(bobPub) != null);
     }
 
@@ -77,12 +78,12 @@ class DeliveryTest {
 
 
     static String state(Daemon d, String id) {
-        return d.client().message(id).path("state").asText();
+        return WireClient.of(d.client()).message(id).path("state").asText();
     }
 
     static long inboxCount(Daemon d, String prefix) {
         long n = 0;
-        for (JsonNode m : d.client().inbox(null, 10_000, false, true).path("messages")) if (m.path("text").asText().startsWith(prefix)) n++;
+        for (JsonNode m : WireClient.of(d.client()).inbox(null, 10_000, false, true).path("messages")) if (m.path("text").asText().startsWith(prefix)) n++;
         return n;
     }
 
@@ -90,8 +91,8 @@ class DeliveryTest {
     @Order(1)
     void permanentRefusalIsDeadAndRequeueIssuesAFreshId() throws Exception {
         String stranger = Identity.generate().publicKeyHex(); // a full key nobody in the mesh has
-        IpcClient a = alice.client();
-        a.post("/v1/send", IpcClient.map("to", stranger, "message", "to nobody", "clientMessageId", "perm-1"));
+        WireClient a = WireClient.of(alice.client());
+        a.post("/v1/send", WireClient.map("to", stranger, "message", "to nobody", "clientMessageId", "perm-1"));
         await("refused permanently", WAIT, () -> "dead".equals(state(alice, "perm-1")));
         JsonNode st = a.message("perm-1");
         assertTrue(st.path("lastError").asText().startsWith("unknown_recipient"), st.toString());
@@ -174,11 +175,11 @@ class DeliveryTest {
         try {
             long acks = bob.inbound().acks();
             long held = bob.inbound().heldAcks();
-            alice.client().send(null, "bob", "held ack");
+            WireClient.of(alice.client()).send(null, "bob", "held ack");
             await("bob stored it", WAIT, () -> inboxCount(bob, "held ack") == 1);
             await("the ack was withheld", WAIT, () -> bob.inbound().heldAcks() > held);
             assertEquals(acks, bob.inbound().acks());
-            assertEquals(true, bob.client().status().path("daemon").path("holdAcks").asBoolean());
+            assertEquals(true, WireClient.of(bob.client()).status().path("daemon").path("holdAcks").asBoolean());
         } finally {
             bob.inbound().holdAcks(false);
         }
@@ -195,19 +196,19 @@ class DeliveryTest {
         // "bob" still resolves from the cached member list)
         alice.close();
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withLink(FAST).withOutboxMaxAge(Duration.ofSeconds(1)));
-        alice.client().post("/v1/send", IpcClient.map("to", "bob", "message", "too old", "clientMessageId", "aged-1"));
+        WireClient.of(alice.client()).post("/v1/send", WireClient.map("to", "bob", "message", "too old", "clientMessageId", "aged-1"));
         assertEquals("pending", state(alice, "aged-1"));
         await("aged out", WAIT, () -> "dead".equals(state(alice, "aged-1")));
-        assertTrue(alice.client().message("aged-1").path("lastError").asText().startsWith("max_age"),
-                alice.client().message("aged-1").toString());
+        assertTrue(WireClient.of(alice.client()).message("aged-1").path("lastError").asText().startsWith("max_age"),
+                WireClient.of(alice.client()).message("aged-1").toString());
 
         // 1,000 sends accepted while the coordinator is down: all pending, the send succeeds
         alice.close();
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withLink(FAST));
-        IpcClient a = alice.client();
+        WireClient a = WireClient.of(alice.client());
         int n = 1000;
         for (int i = 0; i < n; i++) {
-            JsonNode r = a.post("/v1/send", IpcClient.map("to", bobPub, "message", "bulk " + i, "clientMessageId", "bulk-" + i));
+            JsonNode r = a.post("/v1/send", WireClient.map("to", bobPub, "message", "bulk " + i, "clientMessageId", "bulk-" + i));
             assertEquals("accepted_pending", r.path("status").asText());
         }
         assertEquals(n, a.outbox("pending", 10_000).path("items").size());
@@ -220,7 +221,7 @@ class DeliveryTest {
             assertEquals(10, s.counts().get("inflight"));
         }
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withLink(FAST));
-        a = alice.client();
+        a = WireClient.of(alice.client());
         assertEquals(0L, a.status().path("daemon").path("outbox").path("states").path("inflight").asLong());
         JsonNode recovered = a.message("bulk-0");
         assertEquals("pending", recovered.path("state").asText());
@@ -229,7 +230,7 @@ class DeliveryTest {
 
         // the coordinator comes back on the same port: everything drains
         coord = Coordinator.start(coordConfig(coordPort));
-        IpcClient fa = a;
+        WireClient fa = a;
         await("all 1,000 are done", 180_000, () -> fa.status().path("daemon").path("outbox").path("states").path("done").asLong()
                 >= n + 1);
         await("bob has all 1,000", 60_000, () -> inboxCount(bob, "bulk ") == n);

@@ -13,6 +13,7 @@ import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.ipc.IpcException;
 import java.io.IOException;
 import java.net.URI;
@@ -37,7 +38,7 @@ class OutboxDuplicateTableTest {
     @TempDir
     static Path tmp;
     static Daemon alice;
-    static IpcClient a;
+    static WireClient a;
     static String bobPub;
     static final HttpClient http = HttpClient.newHttpClient();
 
@@ -45,10 +46,10 @@ class OutboxDuplicateTableTest {
     static void setUp() throws Exception {
         Coordinator coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-        a = alice.client();
+        a = WireClient.of(alice.client());
         JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
         try (Daemon bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")))) {
-            bobPub = bob.client().join(created.path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
+            bobPub = WireClient.of(bob.client()).join(created.path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
             await("alice knows bob", 15_000, () -> alice.session("team").roster().peer(bobPub) != null);
         }
         coord.close();
@@ -179,7 +180,7 @@ class OutboxDuplicateTableTest {
     @Test
     void validationFailureConsumesNoId() throws Exception {
         IpcException e = assertThrows(IpcException.class, () -> a.post("/v1/send",
-                IpcClient.map("to", "nobody-by-that-name", "message", "x", "clientMessageId", "t-free")));
+                WireClient.map("to", "nobody-by-that-name", "message", "x", "clientMessageId", "t-free")));
         assertEquals("unknown_peer", e.code());
         assertEquals(null, store().find("t-free"));
         assertEquals(202, send("t-free", "x").status());

@@ -9,6 +9,7 @@ import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.crypto.BoxCipher;
 import dev.meshwire.signaling.crypto.Identity;
@@ -216,9 +217,9 @@ public final class P2pPathBench {
         // Membership the ordinary way (two daemons create and join), then our own links with those identities.
         Daemon da = Daemon.start(DaemonOptions.of(tmp.resolve("a")).withP2p(P2pSettings.defaults().withMode(P2pMode.OFF)));
         Daemon db = Daemon.start(DaemonOptions.of(tmp.resolve("b")).withP2p(P2pSettings.defaults().withMode(P2pMode.OFF)));
-        IpcClient ca = da.client(), cb = db.client();
+        WireClient ca = WireClient.of(da.client()), cb = WireClient.of(db.client());
         JsonNode created = ca.createMesh("bench", coord.publicUrl(), "a", coord.adminToken());
-        cb.join(ca.post("/v1/invite", IpcClient.map("mesh", "bench", "uses", 1)).path("invite").asText(), "b");
+        cb.join(ca.post("/v1/invite", WireClient.map("mesh", "bench", "uses", 1)).path("invite").asText(), "b");
         String meshId = da.session("bench").config().meshId();
         Side a = new Side(da.session("bench").identity(), meshId), b = new Side(db.session("bench").identity(), meshId);
         db.close();

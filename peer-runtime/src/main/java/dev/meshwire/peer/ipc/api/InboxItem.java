@@ -1,0 +1,13 @@
+package dev.meshwire.peer.ipc.api;
+
+/**
+ * A received message: an item of {@code GET /v1/inbox} and the data of the SSE {@code message} event.
+ *
+ * @param id      the inbox row id (a positive integer, for {@code DELETE /v1/inbox/{id}})
+ * @param channel dm or group
+ * @param path    how it arrived: {@code relay}, {@code direct host|srflx|prflx}, {@code turn udp|tcp|tls}
+ * @param seenAt  epoch ms when first listed; absent while unread
+ */
+public record InboxItem(long id, String mesh, String meshId, PeerRef from, String text, String priority, String channel,
+                        String clientMessageId, String messageId, String path, Long sentAt, long receivedAt, Long seenAt)
+        implements EventData {}
