@@ -17,7 +17,7 @@ final class InboxCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().inbox(new InboxQuery(mesh.name, limit, unread, peek)), r -> out().print(Render.inbox(r.items())));
+        return reply(daemonWithMeshes().inbox(new InboxQuery(mesh.name, limit, unread, peek)), r -> out().print(Render.inbox(r.items(), style())));
     }
 
     @Command(name = "flush", description = "Delete the messages already seen (all of them with --all).")

@@ -50,7 +50,7 @@ final class MeshCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            return reply(daemonWithMeshes().meshLog(mesh.name), r -> out().print(Render.meshLog(r)));
+            return reply(daemonWithMeshes().meshLog(mesh.name), r -> out().print(Render.meshLog(r, style())));
         }
     }
 }

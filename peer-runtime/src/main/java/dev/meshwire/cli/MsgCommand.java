@@ -13,7 +13,7 @@ final class MsgCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            return reply(daemon().message(id), r -> out().print(Render.messageStatus(r)));
+            return reply(daemon().message(id), r -> out().print(Render.messageStatus(r, style())));
         }
     }
 }

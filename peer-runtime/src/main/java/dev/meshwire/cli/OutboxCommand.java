@@ -25,7 +25,7 @@ final class OutboxCommand extends ReplyVerb {
             states.add("inflight");
         }
         if (done) states.add("done");
-        return reply(daemon().outbox(new OutboxQuery(states, limit)), r -> out().print(Render.outbox(r)));
+        return reply(daemon().outbox(new OutboxQuery(states, limit)), r -> out().print(Render.outbox(r, style())));
     }
 
     @Command(name = "requeue", description = "Retire a dead or pending message and send its content again under a new id.")

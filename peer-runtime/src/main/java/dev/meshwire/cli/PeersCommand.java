@@ -10,6 +10,6 @@ final class PeersCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().peers(mesh.name), r -> out().print(Render.peers(r)));
+        return reply(daemonWithMeshes().peers(mesh.name), r -> out().print(Render.peers(r, style())));
     }
 }

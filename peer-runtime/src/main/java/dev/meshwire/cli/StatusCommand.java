@@ -29,6 +29,6 @@ final class StatusCommand extends ReplyVerb {
             StatusReply live = c.status();
             st = new StatusReply(live.daemon().asRunning(), live.meshes());
         }
-        return reply(st, r -> out().print(Render.status(r)));
+        return reply(st, r -> out().print(Render.status(r, style())));
     }
 }

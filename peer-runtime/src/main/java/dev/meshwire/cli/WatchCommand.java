@@ -19,7 +19,7 @@ final class WatchCommand extends Verb {
         if (!json) out().println("watching " + home().root() + " (Ctrl-C to stop)");
         while (true) {
             c.events(ev -> {
-                out().println(json ? Render.eventJson(ev) : Render.event(ev));
+                out().println(json ? Render.eventJson(ev) : Render.event(ev, style()));
                 out().flush();
                 return true;
             });
