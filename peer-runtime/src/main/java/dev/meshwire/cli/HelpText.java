@@ -41,6 +41,13 @@ final class HelpText {
             spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
         }
         spec.usageMessage().showDefaultValues(true);
+        // A repeatable option without a default starts as an empty list; "Default: []" says nothing.
+        for (OptionSpec o : List.copyOf(spec.options())) {
+            if (o.isMultiValue() && o.defaultValue() == null && o.showDefaultValue() == CommandLine.Help.Visibility.ON_DEMAND) {
+                spec.remove(o);
+                spec.addOption(o.toBuilder().showDefaultValue(CommandLine.Help.Visibility.NEVER).build());
+            }
+        }
         String key = path(spec);
         String ex = examples.getProperty(key.isEmpty() ? "meshwire" : key);
         if (ex != null && spec.usageMessage().footer().length == 0) {
