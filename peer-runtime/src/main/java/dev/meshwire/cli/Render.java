@@ -29,6 +29,7 @@ import dev.meshwire.peer.ipc.api.SendReply;
 import dev.meshwire.peer.ipc.api.StatusReply;
 import dev.meshwire.peer.meshstate.Member;
 import dev.meshwire.cli.term.HumanTime;
+import dev.meshwire.cli.term.IsoTimes;
 import dev.meshwire.cli.term.PathLabel;
 import dev.meshwire.cli.term.Style;
 import dev.meshwire.cli.term.Table;
@@ -53,10 +54,13 @@ final class Render {
 
     private Render() {}
 
-    /** The stable {@code --json} form of a reply record: pretty-printed, absent fields omitted. */
+    /**
+     * The stable {@code --json} form of a reply record: pretty-printed, absent fields omitted, and an ISO 8601
+     * {@code xxxAtIso} next to each epoch-ms {@code xxxAt} ({@link IsoTimes}).
+     */
     static String json(Object value) {
         try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(IsoTimes.add(Json.MAPPER.valueToTree(value)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -365,7 +369,7 @@ final class Render {
 
     static String eventJson(IpcClient.SseEvent ev) {
         try {
-            return Json.MAPPER.writeValueAsString(java.util.Map.of("event", ev.event(), "data", Json.MAPPER.readTree(ev.data())));
+            return Json.MAPPER.writeValueAsString(java.util.Map.of("event", ev.event(), "data", IsoTimes.add(Json.MAPPER.readTree(ev.data()))));
         } catch (JsonProcessingException e) {
             return "{\"event\":\"" + ev.event() + "\"}";
         }
