@@ -76,6 +76,13 @@ public final class Main implements Runnable {
         return null;
     }
 
+    /** True when the verb that ran (the innermost subcommand) was given {@code --json}. */
+    private static boolean jsonMatched(CommandLine.ParseResult parsed) {
+        CommandLine.ParseResult p = parsed;
+        while (p.hasSubcommand()) p = p.subcommand();
+        return p.hasMatchedOption("--json");
+    }
+
     /** Runs one command in-process (tests use this) and returns its exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         Main main = new Main();
@@ -90,21 +97,24 @@ public final class Main implements Runnable {
         boolean plain = Arrays.asList(args).contains("--no-color");
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(
                 Style.decide(plain, out == System.out && Style.stdoutIsTerminal(), System.getenv()).on() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+        // --json on the command line: a failure is also printed as the IPC error shape on stdout.
+        boolean json = Arrays.asList(args).contains("--json");
         cl.setParameterExceptionHandler((ex, a) -> {
             String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
-            err.println("meshwire: " + UsageError.line(ex) + " (see '" + cmd + " --help')");
+            new ErrorOutput(out, err, json).report(ErrorOutput.USAGE, UsageError.line(ex) + " (see '" + cmd + " --help')");
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {
+            ErrorOutput report = new ErrorOutput(out, err, jsonMatched(parsed));
             if (ex instanceof PeerException pe) {
-                err.println("meshwire: " + pe.getMessage());
+                report.report(pe);
                 return ExitCodes.of(pe.code());
             }
             if (ex instanceof IpcException ie) {
-                err.println("meshwire: " + ie.getMessage());
+                report.report(ie);
                 return ExitCodes.of(ie.code());
             }
-            err.println("meshwire: unexpected error: " + ex);
+            report.report(PeerException.INTERNAL, "unexpected error: " + ex);
             return ExitCodes.FAILED;
         });
         return cl.execute(args);

@@ -1,9 +1,7 @@
 package dev.meshwire.peer;
 
-import java.util.Collections;
-import java.util.LinkedHashMap;
+import dev.meshwire.peer.ipc.api.ErrorFields;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A refusal the user should read: one line, a stable machine {@code code} (the IPC error code and
@@ -40,26 +38,26 @@ public class PeerException extends RuntimeException {
 
     private final String code;
     private final List<String> candidates;
-    private final Map<String, Object> details;
+    private final ErrorFields fields;
 
     public PeerException(String code, String message) {
         this(code, message, List.of());
     }
 
     public PeerException(String code, String message, List<String> candidates) {
-        this(code, message, candidates, Map.of());
+        this(code, message, candidates, ErrorFields.NONE);
     }
 
-    /** @param details extra fields of the IPC error object (e.g. fingerprintPrefix, messageId) */
-    public PeerException(String code, String message, List<String> candidates, Map<String, Object> details) {
+    /** @param fields extra fields of the IPC error object (e.g. field, fingerprintPrefix, messageId) */
+    public PeerException(String code, String message, List<String> candidates, ErrorFields fields) {
         super(message);
         this.code = code;
         this.candidates = candidates == null ? List.of() : List.copyOf(candidates);
-        this.details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
+        this.fields = fields == null ? ErrorFields.NONE : fields;
     }
 
-    public Map<String, Object> details() {
-        return details;
+    public ErrorFields fields() {
+        return fields;
     }
 
     /** True for the 409 answers of the outbox duplicate table ({@code outbox_*}). */

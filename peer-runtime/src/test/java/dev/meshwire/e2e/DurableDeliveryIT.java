@@ -166,7 +166,7 @@ abstract class DurableDeliveryIT {
     static List<String> inboxTexts(WireClient c) {
         JsonNode in = c.get("/v1/inbox?limit=10000&peek=true");
         List<String> out = new ArrayList<>();
-        for (JsonNode m : in.get("messages")) out.add(m.get("text").asText());
+        for (JsonNode m : in.get("items")) out.add(m.get("text").asText());
         return out;
     }
 }

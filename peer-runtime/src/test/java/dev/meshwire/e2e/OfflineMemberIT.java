@@ -108,7 +108,7 @@ class OfflineMemberIT {
     void carolComesBackAndReceivesEverythingOnce() {
         carol.run("up").ok();
         JsonNode inbox = TestSupport.await("carol has all " + forCarol.size() + " messages", Duration.ofSeconds(90), () -> {
-            JsonNode in = carol.run("inbox", "--json").ok().json().get("messages");
+            JsonNode in = carol.run("inbox", "--json").ok().json().get("items");
             Map<String, Integer> seen = counts(in);
             return seen.keySet().containsAll(forCarol) ? in : null;
         });
@@ -116,7 +116,7 @@ class OfflineMemberIT {
         for (String t : forCarol) assertEquals(1, seen.get(t), "shown once: " + t);
         // bob got the '*' copies too
         Map<String, Integer> bobSeen = TestSupport.await("bob has the broadcasts", WAIT, () -> {
-            Map<String, Integer> s = counts(bob.run("inbox", "--json").ok().json().get("messages"));
+            Map<String, Integer> s = counts(bob.run("inbox", "--json").ok().json().get("items"));
             return forCarol.stream().filter(t -> t.contains("-all-")).allMatch(s::containsKey) ? s : null;
         });
         forCarol.stream().filter(t -> t.contains("-all-")).forEach(t -> assertEquals(1, bobSeen.get(t), t));
@@ -151,7 +151,7 @@ class OfflineMemberIT {
     }
 
     private static JsonNode findPeer(JsonNode peers, String name) {
-        for (JsonNode p : peers.get("peers")) if (name.equals(p.get("name").asText())) return p;
+        for (JsonNode p : peers.get("items")) if (name.equals(p.get("name").asText())) return p;
         return null;
     }
 }

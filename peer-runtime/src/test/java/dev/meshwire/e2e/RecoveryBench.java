@@ -226,7 +226,7 @@ public final class RecoveryBench {
         boolean has(String text) {
             WireClient c = ipcOrNull();
             if (c == null) return false;
-            for (JsonNode m : c.inbox(null, 100, true, false).path("messages")) if (text.equals(m.path("text").asText())) return true;
+            for (JsonNode m : c.inbox(null, 100, true, false).path("items")) if (text.equals(m.path("text").asText())) return true;
             return false;
         }
 

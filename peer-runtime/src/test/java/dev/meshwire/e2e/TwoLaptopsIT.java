@@ -173,7 +173,7 @@ class TwoLaptopsIT {
     }
 
     static JsonNode messages(JsonNode inbox) {
-        return inbox.isArray() ? inbox : inbox.get("messages");
+        return inbox.isArray() ? inbox : inbox.get("items");
     }
 
     static List<String> textsOf(JsonNode messages) {
@@ -183,7 +183,7 @@ class TwoLaptopsIT {
     }
 
     static JsonNode findPeer(JsonNode peers, String name) {
-        JsonNode list = peers.isArray() ? peers : peers.get("peers");
+        JsonNode list = peers.isArray() ? peers : peers.get("items");
         for (JsonNode p : list) {
             if (name.equals(p.get("name").asText())) return p;
         }

@@ -1,5 +1,6 @@
 package dev.meshwire.peer.ipc;
 
+import dev.meshwire.peer.ipc.api.ErrorFields;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
@@ -32,7 +33,6 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -179,7 +179,7 @@ public final class IpcServer implements AutoCloseable {
             }
             if (id < 1) {
                 throw new PeerException(PeerException.BAD_REQUEST, "the inbox id in the path must be a positive integer (got '"
-                        + RequestFields.clip(raw) + "')", List.of(), Map.of("field", "id"));
+                        + RequestFields.clip(raw) + "')", List.of(), ErrorFields.field("id"));
             }
             return api.inbox().inboxDelete(id);
         }));

@@ -1,5 +1,6 @@
 package dev.meshwire.peer.ipc;
 
+import dev.meshwire.peer.ipc.api.ErrorFields;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -13,7 +14,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The strict reader of an IPC request body (a JSON object) and of query parameters. Every refusal is
@@ -87,7 +87,7 @@ final class RequestFields {
 
     /** A bad_request naming the field: {@code field 'x' <rule>}. */
     static PeerException bad(String field, String rule) {
-        return new PeerException(PeerException.BAD_REQUEST, "field '" + field + "' " + rule, List.of(), Map.of("field", field));
+        return new PeerException(PeerException.BAD_REQUEST, "field '" + field + "' " + rule, List.of(), ErrorFields.field(field));
     }
 
     private JsonNode given(String field) {
@@ -222,6 +222,6 @@ final class RequestFields {
     }
 
     static PeerException badQuery(String name, String rule) {
-        return new PeerException(PeerException.BAD_REQUEST, "query parameter '" + name + "' " + rule, List.of(), Map.of("field", name));
+        return new PeerException(PeerException.BAD_REQUEST, "query parameter '" + name + "' " + rule, List.of(), ErrorFields.field(name));
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.peer.ipc.api.ErrorFields;
 import dev.meshwire.peer.ipc.api.SendRecipient;
 import dev.meshwire.peer.ipc.api.SendReply;
 import dev.meshwire.peer.transport.RelayLimit;
@@ -23,10 +24,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
@@ -130,7 +129,7 @@ public final class DurableOutbox implements Outbox {
         throw new PeerException(PeerException.TOO_LARGE_FOR_RELAY, "message is " + plainBytes + " bytes (" + envBytes
                 + " as an envelope), more than the coordinator relay carries (frames ≤ " + limit
                 + " bytes), so it can only go over a direct channel, and " + why, List.of(),
-                Map.of("envelopeBytes", envBytes, "relayMaxFrameBytes", limit));
+                ErrorFields.relayLimit(envBytes, limit));
     }
 
     /** The seed's duplicate lookup table over the existing row's state × fingerprint match. */
@@ -160,13 +159,8 @@ public final class DurableOutbox implements Outbox {
     }
 
     private static PeerException conflict(OutboxStore.Request row, String code, String message) {
-        Map<String, Object> details = new LinkedHashMap<>();
-        details.put("fingerprintPrefix", Fingerprint.prefix(row.fingerprint()));
-        details.put("state", row.state().wire());
-        if (row.messageId() != null) details.put("messageId", row.messageId());
-        if (row.lastError() != null) details.put("reason", row.lastError());
-        if (row.supersededBy() != null) details.put("supersededBy", row.supersededBy());
-        return new PeerException(code, message, List.of(), details);
+        return new PeerException(code, message, List.of(), ErrorFields.storedRow(Fingerprint.prefix(row.fingerprint()),
+                row.state().wire(), row.messageId(), row.lastError(), row.supersededBy()));
     }
 
     /** The JSON of an accepted or duplicate send (docs/ipc.md). */
@@ -193,7 +187,7 @@ public final class DurableOutbox implements Outbox {
     static final long MAX_EXPIRES_AT = 253_402_300_799_999L;
 
     private static PeerException badField(String field, String rule) {
-        return new PeerException(PeerException.BAD_REQUEST, "field '" + field + "' " + rule, List.of(), java.util.Map.of("field", field));
+        return new PeerException(PeerException.BAD_REQUEST, "field '" + field + "' " + rule, List.of(), ErrorFields.field(field));
     }
 
     private static JsonNode checkMeta(JsonNode meta, long now) {

@@ -1,5 +1,6 @@
 package dev.meshwire.peer.outbox;
 
+import dev.meshwire.peer.ipc.api.ErrorFields;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.ipc.IpcReply;
@@ -12,7 +13,6 @@ import dev.meshwire.peer.ipc.api.SendReply;
 import dev.meshwire.signaling.envelope.Priority;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /** The IPC face of the outbox: accept a send, show one row or many, requeue. */
 public final class OutboxEndpoints implements OutboxApi {
@@ -33,7 +33,7 @@ public final class OutboxEndpoints implements OutboxApi {
             p = req.priority() == null ? Priority.NEXT : Priority.fromWire(req.priority());
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, "field 'priority' must be one of now, next, low", List.of(),
-                    Map.of("field", "priority"));
+                    ErrorFields.field("priority"));
         }
         Outbox.Accepted a = outbox.accept(new SendRequest(req.mesh(), req.to(), req.message(), p, req.clientMessageId(),
                 req.replyToId(), req.meta()));
@@ -50,7 +50,7 @@ public final class OutboxEndpoints implements OutboxApi {
         int limit = query.limit();
         List<String> states = query.states();
         if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "query parameter 'limit' must be an integer between 1 and 10000",
-                List.of(), Map.of("field", "limit"));
+                List.of(), ErrorFields.field("limit"));
         List<OutboxStore.State> filter = new ArrayList<>();
         for (String st : states) {
             try {
@@ -58,7 +58,7 @@ public final class OutboxEndpoints implements OutboxApi {
             } catch (IllegalArgumentException e) {
                 throw new PeerException(PeerException.BAD_REQUEST, "query parameter 'state' must be a comma-separated list of "
                         + "pending, inflight, done, dead, aborted (got '" + (st.length() > 64 ? st.substring(0, 64) + "…" : st) + "')",
-                        List.of(), Map.of("field", "state"));
+                        List.of(), ErrorFields.field("state"));
             }
         }
         List<OutboxRow> items = new ArrayList<>();

@@ -71,7 +71,7 @@ class DaemonCoordinatorTest {
     }
 
     static boolean online(WireClient c, String name) {
-        for (JsonNode p : c.peers(null).path("peers")) {
+        for (JsonNode p : c.peers(null).path("items")) {
             if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
         }
         return false;
@@ -79,7 +79,7 @@ class DaemonCoordinatorTest {
 
     static List<JsonNode> inboxWith(WireClient c, String text) {
         List<JsonNode> out = new CopyOnWriteArrayList<>();
-        for (JsonNode m : c.inbox(null, 1000).path("messages")) if (text.equals(m.path("text").asText())) out.add(m);
+        for (JsonNode m : c.inbox(null, 1000).path("items")) if (text.equals(m.path("text").asText())) out.add(m);
         return out;
     }
 
@@ -172,13 +172,13 @@ class DaemonCoordinatorTest {
         await("bob got the CLI message", WAIT, () -> !inboxWith(b, "via cli").isEmpty());
         CliResult inbox = cli(bob, "inbox", "--json");
         assertEquals(ExitCodes.OK, inbox.code(), inbox.err());
-        assertTrue(Json.MAPPER.readTree(inbox.out()).path("messages").isArray());
+        assertTrue(Json.MAPPER.readTree(inbox.out()).path("items").isArray());
         CliResult human = cli(bob, "inbox");
         assertTrue(human.out().contains("via cli"), human.out());
 
         CliResult peers = cli(alice, "peers", "--json");
         assertEquals(ExitCodes.OK, peers.code(), peers.err());
-        assertEquals(2, Json.MAPPER.readTree(peers.out()).path("peers").size());
+        assertEquals(2, Json.MAPPER.readTree(peers.out()).path("items").size());
 
         CliResult status = cli(alice, "status", "--json");
         JsonNode st = Json.MAPPER.readTree(status.out());

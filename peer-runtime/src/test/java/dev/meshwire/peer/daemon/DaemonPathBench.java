@@ -94,7 +94,7 @@ public final class DaemonPathBench {
                 while (!(got = arrivals.poll(30, TimeUnit.SECONDS)).equals(text)) { /* skip stragglers */ }
                 lat[i] = System.nanoTime() - t0;
             }
-            for (var m : WireClient.of(to.client()).inbox(null, 1).path("messages")) path = m.path("path").asText();
+            for (var m : WireClient.of(to.client()).inbox(null, 1).path("items")) path = m.path("path").asText();
             Arrays.sort(lat);
             arrivals.clear();
             String pad = "x".repeat(Math.max(0, size - 20));

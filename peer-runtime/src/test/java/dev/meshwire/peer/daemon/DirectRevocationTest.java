@@ -164,7 +164,7 @@ class DirectRevocationTest {
 
     static List<JsonNode> streamed(WireClient c, String from) {
         List<JsonNode> out = new java.util.ArrayList<>();
-        for (JsonNode m : c.inbox(null, 10_000, false, true).path("messages")) {
+        for (JsonNode m : c.inbox(null, 10_000, false, true).path("items")) {
             if (from.equals(m.path("from").path("pubkey").asText()) && m.path("text").asText().startsWith("stream-")) out.add(m);
         }
         return out;

@@ -79,14 +79,14 @@ class DirectUpgradeTest {
     }
 
     static boolean online(WireClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("peers")) {
+        for (JsonNode p : cl.peers(null).path("items")) {
             if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
         }
         return false;
     }
 
     static JsonNode peer(WireClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("peers")) if (name.equals(p.path("name").asText())) return p;
+        for (JsonNode p : cl.peers(null).path("items")) if (name.equals(p.path("name").asText())) return p;
         return null;
     }
 
@@ -96,7 +96,7 @@ class DirectUpgradeTest {
 
     static Map<String, String> inboxPaths(WireClient cl, String prefix) {
         Map<String, String> n = new HashMap<>();
-        for (JsonNode m : cl.inbox(null, 10_000).path("messages")) {
+        for (JsonNode m : cl.inbox(null, 10_000).path("items")) {
             String t = m.path("text").asText();
             if (t.startsWith(prefix)) n.put(t, m.path("path").asText());
         }
@@ -147,7 +147,7 @@ class DirectUpgradeTest {
         assertTrue(metrics.path("directMessages").asLong() >= 50, metrics.toString());
         assertTrue(metrics.path("upgrades").asLong() >= 1, metrics.toString());
         JsonNode ping = a.ping("team", "bob", 3);
-        assertTrue(ping.path("replies").get(0).path("via").asText().startsWith("direct"), ping.toString());
+        assertTrue(ping.path("items").get(0).path("via").asText().startsWith("direct"), ping.toString());
     }
 
     @Test

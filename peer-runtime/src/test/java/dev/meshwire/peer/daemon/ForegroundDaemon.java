@@ -91,7 +91,7 @@ public final class ForegroundDaemon {
 
     /** True when {@code cl} lists the peer named {@code name} as online. */
     static boolean online(WireClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("peers")) {
+        for (JsonNode p : cl.peers(null).path("items")) {
             if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
         }
         return false;
@@ -100,7 +100,7 @@ public final class ForegroundDaemon {
     /** How often each inbox text starting with {@code prefix} is in {@code cl}'s inbox. */
     static Map<String, Integer> inboxCounts(WireClient cl, String prefix) {
         Map<String, Integer> n = new HashMap<>();
-        for (JsonNode m : cl.inbox(null, 10_000).path("messages")) {
+        for (JsonNode m : cl.inbox(null, 10_000).path("items")) {
             String t = m.path("text").asText();
             if (t.startsWith(prefix)) n.merge(t, 1, Integer::sum);
         }

@@ -100,7 +100,7 @@ class LargeDirectMessageTest {
     }
 
     static JsonNode inboxMessage(WireClient cl, String prefix) {
-        for (JsonNode m : cl.inbox(null, 100).path("messages")) if (m.path("text").asText().startsWith(prefix)) return m;
+        for (JsonNode m : cl.inbox(null, 100).path("items")) if (m.path("text").asText().startsWith(prefix)) return m;
         return null;
     }
 

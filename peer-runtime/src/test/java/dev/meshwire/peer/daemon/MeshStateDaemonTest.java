@@ -88,7 +88,7 @@ class MeshStateDaemonTest {
     }
 
     static JsonNode member(WireClient x, String pubkey) {
-        for (JsonNode m : x.get("/v1/members").path("members")) if (pubkey.equals(m.path("pubkey").asText())) return m;
+        for (JsonNode m : x.get("/v1/members").path("items")) if (pubkey.equals(m.path("pubkey").asText())) return m;
         return null;
     }
 
@@ -111,16 +111,16 @@ class MeshStateDaemonTest {
     void membersAndMeshLogComeFromTheVerifiedReplica() {
         JsonNode ms = a.get("/v1/members");
         assertTrue(ms.path("stateVerified").asBoolean());
-        assertEquals(3, ms.path("members").size());
-        assertTrue(ms.path("members").get(0).path("self").asBoolean());
+        assertEquals(3, ms.path("items").size());
+        assertTrue(ms.path("items").get(0).path("self").asBoolean());
         assertEquals("owner", member(a, alicePub).path("role").asText());
         assertEquals("active", member(a, carolPub).path("status").asText());
 
         JsonNode log = b.get("/v1/mesh/log");
         List<String> kinds = new java.util.ArrayList<>();
-        for (JsonNode e : log.path("events")) kinds.add(e.path("kind").asText());
+        for (JsonNode e : log.path("items")) kinds.add(e.path("kind").asText());
         assertEquals(List.of("mesh_created", "member_joined", "member_joined", "member_joined"), kinds.subList(0, 4));
-        assertEquals("carol", log.path("events").get(3).path("subjectName").asText());
+        assertEquals("carol", log.path("items").get(3).path("subjectName").asText());
 
         CliResult text = cli(carol, "members");
         assertEquals(ExitCodes.OK, text.code(), text.err());
@@ -143,7 +143,7 @@ class MeshStateDaemonTest {
         await("alice sees caroline", WAIT, () -> "caroline".equals(member(a, carolPub).path("name").asText()));
         JsonNode receipt = a.send(null, "caroline", "hi caroline");
         assertEquals(carolPub, receipt.path("recipients").get(0).path("pubkey").asText());
-        await("carol got it", WAIT, () -> c.inbox(null, 100).path("messages").toString().contains("hi caroline"));
+        await("carol got it", WAIT, () -> c.inbox(null, 100).path("items").toString().contains("hi caroline"));
     }
 
     @Test
@@ -165,7 +165,7 @@ class MeshStateDaemonTest {
         JsonNode star = a.send(null, "*", "to everyone");
         assertEquals(1, star.path("recipients").size(), "'*' excludes the revoked key");
         assertEquals(bobPub, star.path("recipients").get(0).path("pubkey").asText());
-        JsonNode log = a.get("/v1/mesh/log").path("events");
+        JsonNode log = a.get("/v1/mesh/log").path("items");
         JsonNode last = log.get(log.size() - 1);
         assertEquals("member_revoked", last.path("kind").asText());
         assertEquals("bob", last.path("actorName").asText());

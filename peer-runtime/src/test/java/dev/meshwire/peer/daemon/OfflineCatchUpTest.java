@@ -78,7 +78,7 @@ class OfflineCatchUpTest {
         JsonNode log = c.get("/v1/mesh/log");
         List<Long> versions = new ArrayList<>();
         List<String> kinds = new ArrayList<>();
-        for (JsonNode e : log.path("events")) {
+        for (JsonNode e : log.path("items")) {
             versions.add(e.path("version").asLong());
             kinds.add(e.path("kind").asText());
         }
@@ -89,8 +89,8 @@ class OfflineCatchUpTest {
         assertEquals("robert", carol.session("team").roster().member(bobPub).name());
         assertEquals("admin", carol.session("team").roster().member(bobPub).role());
 
-        await("carol received alice's sentinel", WAIT, () -> c.inbox(null, 100).path("messages").toString().contains("sentinel from alice"));
-        String inbox = c.inbox(null, 100, false, true).path("messages").toString();
+        await("carol received alice's sentinel", WAIT, () -> c.inbox(null, 100).path("items").toString().contains("sentinel from alice"));
+        String inbox = c.inbox(null, 100, false, true).path("items").toString();
         assertFalse(inbox.contains("from dave"), "nothing from the revoked key is processed: " + inbox);
     }
 

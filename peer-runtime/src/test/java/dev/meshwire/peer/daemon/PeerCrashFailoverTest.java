@@ -118,7 +118,7 @@ class PeerCrashFailoverTest {
             sent.add(new Sent(t, send("bob", t), System.currentTimeMillis()));
         }
         await("bob stored the held messages from the direct path", WAIT, () -> inboxCounts(b, prefix + "held-").size() == 5);
-        for (JsonNode m : b.inbox(null, 10_000).path("messages")) {
+        for (JsonNode m : b.inbox(null, 10_000).path("items")) {
             if (m.path("text").asText().startsWith(prefix + "held-")) assertTrue(m.path("path").asText().startsWith("direct"), m.toString());
         }
         for (Sent s : sent.subList(1, sent.size())) {

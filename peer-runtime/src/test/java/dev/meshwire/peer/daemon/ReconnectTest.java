@@ -32,7 +32,7 @@ class ReconnectTest {
     }
 
     static boolean inboxHas(WireClient c, String text) {
-        for (JsonNode m : c.inbox(null, 100).path("messages")) if (text.equals(m.path("text").asText())) return true;
+        for (JsonNode m : c.inbox(null, 100).path("items")) if (text.equals(m.path("text").asText())) return true;
         return false;
     }
 
@@ -55,7 +55,7 @@ class ReconnectTest {
             await("alice reconnected", 15_000, () -> "connected".equals(state(a)));
             await("bob reconnected", 15_000, () -> "connected".equals(state(b)));
             await("bob online for alice", 15_000, () -> {
-                for (JsonNode p : a.peers(null).path("peers")) if ("bob".equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
+                for (JsonNode p : a.peers(null).path("items")) if ("bob".equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
                 return false;
             });
             a.send(null, "bob", "after coordinator restart");

@@ -24,7 +24,7 @@ class InboxIpcTest {
 
     static List<String> texts(JsonNode r) {
         List<String> out = new ArrayList<>();
-        r.path("messages").forEach(m -> out.add(m.path("text").asText()));
+        r.path("items").forEach(m -> out.add(m.path("text").asText()));
         return out;
     }
 
@@ -49,14 +49,14 @@ class InboxIpcTest {
             assertEquals(List.of("m1"), texts(c.inbox(null, 50, true, false)));
             assertEquals(List.of(), texts(c.inbox(null, 50, true, false)));
 
-            long id = c.inbox(null, 50, false, true).path("messages").get(0).path("id").asLong();
+            long id = c.inbox(null, 50, false, true).path("items").get(0).path("id").asLong();
             assertEquals(1, c.delete("/v1/inbox/" + id).path("deleted").asInt());
             IpcException e = assertThrows(IpcException.class, () -> c.delete("/v1/inbox/" + id));
             assertEquals(404, e.status());
             assertEquals("unknown_inbox_message", e.code());
 
             assertEquals(2, c.post("/v1/inbox/flush", Map.of()).path("deleted").asInt());
-            assertEquals(0, c.inbox(null, 50, false, true).path("messages").size());
+            assertEquals(0, c.inbox(null, 50, false, true).path("items").size());
         }
     }
 }

@@ -83,7 +83,7 @@ class DeliveryTest {
 
     static long inboxCount(Daemon d, String prefix) {
         long n = 0;
-        for (JsonNode m : WireClient.of(d.client()).inbox(null, 10_000, false, true).path("messages")) if (m.path("text").asText().startsWith(prefix)) n++;
+        for (JsonNode m : WireClient.of(d.client()).inbox(null, 10_000, false, true).path("items")) if (m.path("text").asText().startsWith(prefix)) n++;
         return n;
     }
 

@@ -12,6 +12,8 @@ import java.util.List;
  * @param messageId         the stored row's coordinator message id (outbox_* conflicts)
  * @param reason            the stored row's last error (outbox_dead_*)
  * @param supersededBy      the id a requeue gave the stored row's content (outbox_aborted_*)
+ * @param envelopeBytes      the sealed envelope's size (too_large_for_relay)
+ * @param relayMaxFrameBytes the largest frame the coordinator relays (too_large_for_relay)
  */
 public record ErrorDetail(String code, String message, List<String> candidates, String field, String fingerprintPrefix, String state,
-                          String messageId, String reason, String supersededBy) {}
+                          String messageId, String reason, String supersededBy, Long envelopeBytes, Long relayMaxFrameBytes) {}

@@ -1,0 +1,278 @@
+package dev.meshwire.peer.ipc;
+
+import static dev.meshwire.peer.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.coordinator.Coordinator;
+import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.peer.daemon.Daemon;
+import dev.meshwire.peer.daemon.DaemonOptions;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.ExpireRequest;
+import dev.meshwire.peer.ipc.api.InboxFlushRequest;
+import dev.meshwire.peer.ipc.api.InviteRequest;
+import dev.meshwire.peer.ipc.api.JoinRequest;
+import dev.meshwire.peer.ipc.api.MeshRequest;
+import dev.meshwire.peer.ipc.api.ModerateRequest;
+import dev.meshwire.peer.ipc.api.PingRequest;
+import dev.meshwire.peer.ipc.api.RenameRequest;
+import dev.meshwire.peer.ipc.api.RequeueRequest;
+import dev.meshwire.peer.ipc.api.RevokeRequest;
+import dev.meshwire.peer.ipc.api.RoleRequest;
+import dev.meshwire.peer.ipc.api.SendRequest;
+import dev.meshwire.peer.p2p.P2pMode;
+import dev.meshwire.peer.p2p.P2pSettings;
+import dev.meshwire.signaling.Json;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The IPC contract test: real daemons and a real coordinator, every route the daemon registers called over real
+ * HTTP, and every answer (status and body, errors included) validated against docs/ipc-openapi.yaml; every
+ * request body sent is validated against the file too. The file and the server must list the same routes. A field
+ * added to a reply, renamed or given another type fails here until the file says so.
+ */
+class IpcContractTest {
+    @TempDir
+    static Path tmp;
+    static OpenApiContract contract;
+    static Coordinator coord;
+    static Daemon alice, bob, carol, dave;
+    static final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Operations whose answers were validated, as the file writes them after {@link OpenApiContract#normalize}. */
+    static final TreeSet<String> exercised = new TreeSet<>();
+    static final java.util.Set<String> problems = new java.util.LinkedHashSet<>();
+
+    @BeforeAll
+    static void start() throws Exception {
+        contract = OpenApiContract.load();
+        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
+        // Relay only: the contract is the same with direct channels, and the test stays quick and deterministic.
+        P2pSettings relayOnly = P2pSettings.defaults().withMode(P2pMode.OFF);
+        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withP2p(relayOnly));
+        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withP2p(relayOnly));
+        carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")).withP2p(relayOnly));
+        dave = Daemon.start(DaemonOptions.of(tmp.resolve("dave")).withP2p(relayOnly));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {alice, bob, carol, dave, coord}) {
+            try {
+                if (c != null) c.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    /** One HTTP exchange: status and JSON body. */
+    record Answer(int status, JsonNode body) {}
+
+    /** Calls {@code method path} on {@code d}, validates the request body and the answer, and returns the answer. */
+    static Answer call(Daemon d, String method, String template, String path, Object body) {
+        JsonNode json = body == null ? null : Json.MAPPER.valueToTree(body);
+        if (json != null) problems.addAll(contract.checkRequest(method, template, json));
+        return exchange(d, method, template, path, json);
+    }
+
+    /** A request the file itself says is invalid: only the answer is validated. */
+    static Answer callInvalid(Daemon d, String method, String template, String path, Object body) {
+        JsonNode json = Json.MAPPER.valueToTree(body);
+        assertTrue(!contract.checkRequest(method, template, json).isEmpty(), "the file refuses " + json);
+        return exchange(d, method, template, path, json);
+    }
+
+    private static Answer exchange(Daemon d, String method, String template, String path, JsonNode json) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.ipcPort() + path))
+                .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + d.token());
+        if (json == null) b.method(method, HttpRequest.BodyPublishers.noBody());
+        else b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json.toString()));
+        try {
+            HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            JsonNode answer = Json.MAPPER.readTree(r.body());
+            problems.addAll(contract.checkAnswer(method, template, r.statusCode(), answer));
+            exercised.add(method + " " + OpenApiContract.normalize(template));
+            return new Answer(r.statusCode(), answer);
+        } catch (IOException e) {
+            throw new AssertionError(method + " " + path + " failed: " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    static Answer ok(Daemon d, String method, String template, String path, Object body) {
+        Answer a = call(d, method, template, path, body);
+        assertTrue(a.status() / 100 == 2, method + " " + path + " answered " + a.status() + ": " + a.body());
+        return a;
+    }
+
+    static Answer get(Daemon d, String template, String path) {
+        return ok(d, "GET", template, path, null);
+    }
+
+    static Answer post(Daemon d, String path, Object body) {
+        return ok(d, "POST", path, path, body);
+    }
+
+    static boolean online(Daemon d, String name) {
+        for (JsonNode p : get(d, "/v1/peers", "/v1/peers").body().path("items")) {
+            if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
+        }
+        return false;
+    }
+
+    @Test
+    void everyRouteAnswersAsTheOpenApiFileSays() throws Exception {
+        // The route lists agree, both ways.
+        TreeSet<String> served = new TreeSet<>();
+        for (String r : alice.ipcRoutes()) served.add(r.substring(0, r.indexOf(' ')) + " " + OpenApiContract.normalize(r.substring(r.indexOf(' ') + 1)));
+        assertEquals(contract.operations(), served, "docs/ipc-openapi.yaml and IpcServer list the same routes");
+
+        get(alice, "/v1/health", "/v1/health");
+        JsonNode created = post(alice, "/v1/meshes", new CreateMeshRequest("team", coord.publicUrl(), "alice", coord.adminToken())).body();
+        String invite = post(alice, "/v1/invite", new InviteRequest("team", 3, 3_600_000L)).body().path("invite").asText();
+        post(bob, "/v1/join", new JoinRequest(invite, "bob"));
+        post(carol, "/v1/join", new JoinRequest(invite, "carol"));
+        post(dave, "/v1/join", new JoinRequest(invite, "dave"));
+        await("alice sees bob, carol and dave online", 30_000, () -> online(alice, "bob") && online(alice, "carol") && online(alice, "dave"));
+        await("bob sees alice online", 30_000, () -> online(bob, "alice"));
+
+        // Events: bob's stream, read on its own thread until the first message arrives.
+        CompletableFuture<List<String>> streamed = CompletableFuture.supplyAsync(() -> readEvents(bob, "message"));
+        await("bob's event stream is open", 10_000,
+                () -> get(bob, "/v1/status", "/v1/status").body().path("daemon").path("events").path("open").asInt() == 1);
+
+        JsonNode sent = post(alice, "/v1/send", new SendRequest("team", "bob", "hello bob", "now", "contract-1", null, null)).body();
+        assertEquals("accepted_pending", sent.path("status").asText());
+        assertTrue(sent.path("state").isMissingNode(), "a send has one status field: " + sent);
+        await("contract-1 is done", 30_000,
+                () -> "done".equals(get(alice, "/v1/messages/{clientMessageId}", "/v1/messages/contract-1").body().path("state").asText()));
+        Answer again = call(alice, "POST", "/v1/send", "/v1/send", new SendRequest("team", "bob", "hello bob", "now", "contract-1", null, null));
+        assertEquals(200, again.status(), "a duplicate of a done send: " + again.body());
+        assertEquals(List.of(), streamed.get(30, TimeUnit.SECONDS), "event data matches the file");
+
+        get(alice, "/v1/status", "/v1/status");
+        get(alice, "/v1/outbox", "/v1/outbox?state=done,pending&limit=5");
+        JsonNode ping = post(alice, "/v1/ping", new PingRequest("team", "bob", 1)).body();
+        assertEquals(1, ping.path("items").size(), ping.toString());
+
+        // The inbox: list (peek), delete one, flush.
+        await("bob holds the message", 30_000, () -> get(bob, "/v1/inbox", "/v1/inbox?peek=true").body().path("items").size() == 1);
+        post(alice, "/v1/send", new SendRequest("team", "bob", "delete me"));
+        JsonNode second = await("bob holds the second message", Duration.ofSeconds(30), () -> {
+            for (JsonNode m : get(bob, "/v1/inbox", "/v1/inbox?limit=10&unread=true").body().path("items")) {
+                if ("delete me".equals(m.path("text").asText())) return m;
+            }
+            return null;
+        });
+        ok(bob, "DELETE", "/v1/inbox/{id}", "/v1/inbox/" + second.path("id").asLong(), null);
+        post(bob, "/v1/inbox/flush", new InboxFlushRequest("team", true));
+
+        // Mesh state reads and changes.
+        get(alice, "/v1/members", "/v1/members?mesh=team");
+        get(alice, "/v1/mesh/log", "/v1/mesh/log");
+        post(alice, "/v1/role", new RoleRequest("team", "carol", "admin"));
+        post(alice, "/v1/expire", new ExpireRequest("team", "carol", System.currentTimeMillis() + 3_600_000, null));
+        post(alice, "/v1/expire", new ExpireRequest("team", "carol", null, true));
+        post(bob, "/v1/rename", new RenameRequest("team", "bobby"));
+        await("alice sees the new name", 30_000, () -> online(alice, "bobby"));
+
+        // Moderation: kick (carol reconnects by hand), ban, the ban list, unban; revoke dave.
+        post(alice, "/v1/kick", new ModerateRequest("team", "carol"));
+        await("carol's link is kicked", 30_000,
+                () -> "kicked".equals(get(carol, "/v1/status", "/v1/status").body().path("meshes").get(0).path("state").asText()));
+        post(carol, "/v1/reconnect", new MeshRequest("team"));
+        await("alice sees carol again", 30_000, () -> online(alice, "carol"));
+        post(alice, "/v1/ban", new ModerateRequest("team", "carol"));
+        JsonNode bans = get(alice, "/v1/bans", "/v1/bans?mesh=team").body();
+        assertEquals(1, bans.path("items").size(), bans.toString());
+        post(alice, "/v1/unban", new ModerateRequest("team", "carol"));
+        post(alice, "/v1/revoke", new RevokeRequest("team", "dave", "contract test"));
+
+        // Errors are the one shape, with the status the file declares.
+        assertEquals(404, call(alice, "POST", "/v1/send", "/v1/send", new SendRequest("team", "zed", "x")).status());
+        assertEquals(400, callInvalid(alice, "POST", "/v1/invite", "/v1/invite", new InviteRequest("team", 0, null)).status());
+        assertEquals(404, call(alice, "GET", "/v1/messages/{clientMessageId}", "/v1/messages/nope", null).status());
+        assertEquals(404, call(bob, "DELETE", "/v1/inbox/{id}", "/v1/inbox/999999", null).status());
+        assertEquals(409, call(alice, "POST", "/v1/outbox/requeue", "/v1/outbox/requeue", new RequeueRequest("contract-1", null)).status());
+        Answer unauthorized = unauthenticated(alice);
+        assertEquals(401, unauthorized.status());
+
+        // A pending row to requeue: the coordinator is gone, so the send waits in the outbox.
+        coord.close();
+        await("alice's link is down", 30_000,
+                () -> !get(alice, "/v1/status", "/v1/status").body().path("meshes").get(0).path("connected").asBoolean());
+        assertEquals(202, call(alice, "POST", "/v1/send", "/v1/send", new SendRequest("team", "bobby", "later", null, "contract-2", null, null)).status());
+        JsonNode requeued = post(alice, "/v1/outbox/requeue", new RequeueRequest("contract-2", "contract-3")).body();
+        assertEquals("contract-3", requeued.path("clientMessageId").asText());
+
+        post(dave, "/v1/shutdown", null);
+
+        assertEquals(java.util.Set.of(), problems, "every answer and request matches docs/ipc-openapi.yaml");
+        TreeSet<String> notCalled = new TreeSet<>(contract.operations());
+        notCalled.removeAll(exercised);
+        notCalled.remove("GET /v1/events"); // a stream, checked event by event above
+        assertEquals(new TreeSet<>(), notCalled, "every route was called and its answer validated");
+        assertTrue(created.path("mesh").path("lastError").isMissingNode(), "absent optional fields are omitted, not null: " + created);
+    }
+
+    /** GET /v1/health without the token: 401 in the error shape. */
+    static Answer unauthenticated(Daemon d) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.ipcPort() + "/v1/health")).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = Json.MAPPER.readTree(r.body());
+        problems.addAll(contract.checkAnswer("GET", "/v1/health", r.statusCode(), body));
+        return new Answer(r.statusCode(), body);
+    }
+
+    /** Reads {@code /v1/events} of {@code d}, validating every event's data, until an event named {@code until}; returns the problems. */
+    static List<String> readEvents(Daemon d, String until) {
+        List<String> found = new ArrayList<>();
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.ipcPort() + "/v1/events"))
+                .header("Authorization", "Bearer " + d.token()).header("Accept", "text/event-stream").GET().build();
+        try {
+            HttpResponse<InputStream> res = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+                String event = null;
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith("event:")) {
+                        event = line.substring(6).trim();
+                    } else if (line.startsWith("data:") && event != null) {
+                        found.addAll(contract.checkEvent(event, Json.MAPPER.readTree(line.substring(5).trim())));
+                        if (event.equals(until)) return found;
+                    }
+                }
+            }
+            found.add("the event stream ended before a '" + until + "' event");
+        } catch (IOException e) {
+            found.add("event stream failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            found.add("interrupted");
+        }
+        return found;
+    }
+}
