@@ -62,7 +62,7 @@ class TermTest {
         var in = dev.meshwire.signaling.Json.MAPPER.readTree(
                 "{\"receivedAt\":1796331463667,\"x\":1,\"items\":[{\"doneAt\":0,\"bannedAt\":5,\"bannedAtIso\":\"kept\"}],\"lastAt\":null}");
         String out = dev.meshwire.signaling.Json.MAPPER.writeValueAsString(IsoTimes.add(in));
-        assertEquals("{\"receivedAt\":1796331463667,\"receivedAtIso\":\"2026-12-02T21:37:43.667Z\",\"x\":1,"
+        assertEquals("{\"receivedAt\":1796331463667,\"receivedAtIso\":\"2026-12-03T20:57:43.667Z\",\"x\":1,"
                 + "\"items\":[{\"doneAt\":0,\"doneAtIso\":\"1970-01-01T00:00:00Z\",\"bannedAt\":5,\"bannedAtIso\":\"kept\"}],"
                 + "\"lastAt\":null}", out);
     }
