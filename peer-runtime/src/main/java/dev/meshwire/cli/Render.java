@@ -270,8 +270,8 @@ final class Render {
         if (m.supersededBy() != null) sb.append("  requeued as: ").append(m.supersededBy()).append('\n');
         if (m.requeuedFrom() != null) sb.append("  requeue of: ").append(m.requeuedFrom()).append('\n');
         for (OutboxCopy c : m.recipients()) {
-            sb.append("  - ").append(who(c.name(), c.pubkey())).append(": ")
-                    .append("pending".equals(c.state()) ? PathLabel.styled(PathLabel.QUEUED, style) : outboxState(c.state(), style));
+            sb.append("  - ").append(who(c.name(), c.pubkey())).append(": ").append(outboxState(c.state(), style));
+            if (c.nextAttemptAt() != null && !"done".equals(c.state())) sb.append(", next attempt ").append(ago(c.nextAttemptAt()));
             if (c.messageId() != null) sb.append(", message ").append(c.messageId());
             if (c.ackStatus() != null) sb.append(" (").append(c.ackStatus()).append(')');
             if (c.lastError() != null && !"done".equals(c.state())) sb.append(", ").append(c.lastError());

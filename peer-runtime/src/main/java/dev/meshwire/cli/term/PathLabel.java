@@ -2,7 +2,7 @@ package dev.meshwire.cli.term;
 
 /**
  * The one vocabulary for how a message travels, used by {@code peers}, {@code inbox}, {@code watch},
- * {@code msg status}, {@code ping} and {@code demo} alike. The words are the daemon's own {@code path} values
+ * {@code ping} and {@code demo} alike. The words are the daemon's own {@code path} values
  * (docs/ipc.md), so text and {@code --json} say the same thing:
  * <ul>
  *   <li>{@code coordinator relay}: through the coordinator's WebSocket (always available);</li>
@@ -12,14 +12,12 @@ package dev.meshwire.cli.term;
  *       address the peer announced (typically a symmetric NAT);</li>
  *   <li>{@code direct}: a direct channel whose candidate pair is not known yet;</li>
  *   <li>{@code turn udp}, {@code turn tcp}, {@code turn tls}: a direct channel relayed by a TURN server,
- *       named by the transport to it;</li>
- *   <li>{@code queued}: not sent yet (the outbox holds it).</li>
+ *       named by the transport to it.</li>
  * </ul>
- * Direct paths are green, TURN yellow, the coordinator relay cyan and queued dim, when colour is on.
+ * Direct paths are green, TURN yellow and the coordinator relay cyan, when colour is on.
  */
 public final class PathLabel {
     public static final String RELAY = "coordinator relay";
-    public static final String QUEUED = "queued";
 
     private PathLabel() {}
 
@@ -34,7 +32,6 @@ public final class PathLabel {
         if (l.startsWith("direct")) return style.green(l);
         if (l.startsWith("turn")) return style.yellow(l);
         if (l.equals(RELAY)) return style.cyan(l);
-        if (l.equals(QUEUED)) return style.dim(l);
         return l;
     }
 }

@@ -36,10 +36,19 @@ public final class Style {
     /**
      * True when stdout is a terminal. Java 17's {@link System#console()} is non-null only when both stdin and stdout
      * are terminals; that errs on the side of plain text (stdin redirected, stdout a terminal: no colour), which is
-     * the safe side.
+     * the safe side. From Java 22 on a console exists even for a pipe, and {@code Console.isTerminal()} (looked up
+     * reflectively, since this builds for 17) says whether it is one.
      */
     public static boolean stdoutIsTerminal() {
-        return System.console() != null;
+        java.io.Console c = System.console();
+        if (c == null) return false;
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (NoSuchMethodException e) {
+            return true; // Java 17 to 21: a console means a terminal
+        } catch (ReflectiveOperationException e) {
+            return false;
+        }
     }
 
     public boolean on() { return on; }

@@ -75,6 +75,5 @@ class TermTest {
         assertEquals("\u001b[32mdirect srflx\u001b[0m", PathLabel.styled("direct srflx", on));
         assertEquals("\u001b[33mturn udp\u001b[0m", PathLabel.styled("turn udp", on));
         assertEquals("\u001b[36mcoordinator relay\u001b[0m", PathLabel.styled(PathLabel.RELAY, on));
-        assertEquals("queued", PathLabel.styled(PathLabel.QUEUED, Style.PLAIN));
     }
 }
