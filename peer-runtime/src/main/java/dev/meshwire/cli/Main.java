@@ -83,12 +83,20 @@ public final class Main implements Runnable {
         return p.hasMatchedOption("--json");
     }
 
+    /**
+     * The command line for {@code args}; without arguments, every verb (CliReferenceTest documents that tree, and
+     * {@code completion} completes it).
+     */
+    static CommandLine commandLine(Main main, String... args) {
+        return new CommandLine(main);
+    }
+
     /** Runs one command in-process (tests use this) and returns its exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         Main main = new Main();
         main.out = out;
         main.err = err;
-        CommandLine cl = new CommandLine(main);
+        CommandLine cl = commandLine(main, args);
         HelpText.apply(cl);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));

@@ -25,7 +25,7 @@ final class CliReference {
     static CommandLine root() {
         Main main = new Main();
         main.out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        CommandLine cl = new CommandLine(main);
+        CommandLine cl = Main.commandLine(main);
         HelpText.apply(cl);
         return cl;
     }
