@@ -43,8 +43,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Human and JSON rendering of IPC answers (records of dev.meshwire.peer.ipc.api). JSON output is the IPC JSON unchanged
- * (stable). Text output is for people: tables with headers ({@link Table}), times relative to now ({@link HumanTime}),
+ * Human and JSON rendering of IPC answers (records of dev.meshwire.peer.ipc.api). JSON output is the IPC JSON (stable)
+ * with ISO 8601 companions of its times. Text output is for people: tables with headers ({@link Table}), times relative to now ({@link HumanTime}),
  * the one path vocabulary ({@link PathLabel}), and colour only when the {@link Style} has it.
  */
 final class Render {
@@ -126,11 +126,11 @@ final class Render {
         return sb.toString();
     }
 
-    /** A coordinator link state: connected green, refused for good (kicked, banned, revoked...) red, the rest yellow. */
+    /** A coordinator link state (LinkState): connected green, on its way yellow, refused (kicked, banned, revoked...) red. */
     static String linkState(String state, Style style) {
         return switch (state) {
             case "connected" -> style.green(state);
-            case "connecting", "reconnecting", "disconnected", "closed" -> style.yellow(state);
+            case "connecting", "reconnecting", "closed" -> style.yellow(state);
             default -> style.red(state);
         };
     }
