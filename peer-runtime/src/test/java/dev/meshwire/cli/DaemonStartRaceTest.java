@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshwire.peer.daemon.DaemonLauncher;
 import dev.meshwire.peer.home.MeshwireHome;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.WireClient;
 import java.io.File;
 import java.nio.charset.StandardCharsets;

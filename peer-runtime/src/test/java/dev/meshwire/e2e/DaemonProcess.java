@@ -2,7 +2,6 @@ package dev.meshwire.e2e;
 
 import dev.meshwire.peer.TestSupport;
 import dev.meshwire.peer.home.MeshwireHome;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.WireClient;
 import java.io.IOException;
 import java.nio.file.Files;

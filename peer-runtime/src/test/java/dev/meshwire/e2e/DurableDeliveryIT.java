@@ -1,10 +1,9 @@
 package dev.meshwire.e2e;
 
-import dev.meshwire.peer.TestSupport;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.TestSupport;
 import dev.meshwire.peer.ipc.WireClient;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -2,7 +2,6 @@ package dev.meshwire.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.home.MeshwireHome;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.signaling.Json;
 import java.io.File;

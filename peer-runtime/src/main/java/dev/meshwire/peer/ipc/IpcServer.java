@@ -1,13 +1,10 @@
 package dev.meshwire.peer.ipc;
 
-import dev.meshwire.peer.ipc.api.ErrorFields;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
-import dev.meshwire.signaling.Json;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.ErrorFields;
 import dev.meshwire.peer.ipc.api.ErrorReply;
 import dev.meshwire.peer.ipc.api.ExpireRequest;
 import dev.meshwire.peer.ipc.api.InboxQuery;
@@ -17,6 +14,9 @@ import dev.meshwire.peer.ipc.api.RenameRequest;
 import dev.meshwire.peer.ipc.api.RevokeRequest;
 import dev.meshwire.peer.ipc.api.RoleRequest;
 import dev.meshwire.peer.ipc.api.SendRequest;
+import dev.meshwire.signaling.Json;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;

@@ -1,6 +1,5 @@
 package dev.meshwire.peer.ipc;
 
-import dev.meshwire.peer.ipc.api.ErrorFields;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.ipc.api.ErrorFields;
 import dev.meshwire.signaling.Json;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;

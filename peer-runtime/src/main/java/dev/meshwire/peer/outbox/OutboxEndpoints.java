@@ -1,10 +1,10 @@
 package dev.meshwire.peer.outbox;
 
-import dev.meshwire.peer.ipc.api.ErrorFields;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.ipc.IpcReply;
 import dev.meshwire.peer.ipc.OutboxApi;
+import dev.meshwire.peer.ipc.api.ErrorFields;
 import dev.meshwire.peer.ipc.api.OutboxQuery;
 import dev.meshwire.peer.ipc.api.OutboxReply;
 import dev.meshwire.peer.ipc.api.OutboxRow;

@@ -1,11 +1,10 @@
 package dev.meshwire.peer.daemon;
 
-import dev.meshwire.peer.ipc.api.InboxItem;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.events.DaemonEvent;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.WireClient;
+import dev.meshwire.peer.ipc.api.InboxItem;
 import dev.meshwire.peer.p2p.P2pMode;
 import dev.meshwire.peer.p2p.P2pSettings;
 import dev.meshwire.peer.p2p.SessionState;

@@ -1,7 +1,5 @@
 package dev.meshwire.peer.daemon;
 
-import dev.meshwire.peer.ipc.api.MemberRemovedEvent;
-import dev.meshwire.peer.TestSupport;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,10 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.peer.TestSupport;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.DaemonEvent;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.WireClient;
+import dev.meshwire.peer.ipc.api.MemberRemovedEvent;
 import dev.meshwire.peer.outbox.DurableOutbox;
 import dev.meshwire.peer.outbox.OutboxStore;
 import dev.meshwire.peer.p2p.ChannelPayload;
@@ -32,9 +31,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Revocation (and a ban) on a live direct channel, with real daemons, a real coordinator and real WebRTC: alice

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.*;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.p2p.MeshDirect;
 import dev.meshwire.peer.p2p.P2pMode;

@@ -1,14 +1,13 @@
 package dev.meshwire.peer.daemon;
 
-import dev.meshwire.peer.TestSupport;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.*;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.peer.TestSupport;
 import dev.meshwire.peer.home.MeshwireHome;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.p2p.MeshDirect;
 import dev.meshwire.peer.p2p.SessionState;

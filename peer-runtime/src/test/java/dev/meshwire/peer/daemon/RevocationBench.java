@@ -1,14 +1,13 @@
 package dev.meshwire.peer.daemon;
 
-import dev.meshwire.peer.ipc.api.InboxItem;
-import dev.meshwire.peer.ipc.api.MemberRemovedEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.DaemonEvent;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.WireClient;
+import dev.meshwire.peer.ipc.api.InboxItem;
+import dev.meshwire.peer.ipc.api.MemberRemovedEvent;
 import dev.meshwire.peer.outbox.DurableOutbox;
 import dev.meshwire.peer.outbox.OutboxStore;
 import dev.meshwire.peer.p2p.ChannelPayload;

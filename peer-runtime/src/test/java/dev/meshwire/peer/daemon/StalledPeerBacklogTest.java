@@ -1,6 +1,5 @@
 package dev.meshwire.peer.daemon;
 
-import dev.meshwire.peer.TestSupport;
 import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -9,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.peer.TestSupport;
 import dev.meshwire.peer.home.MeshwireHome;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.p2p.BacklogLimits;
 import dev.meshwire.peer.p2p.MeshDirect;

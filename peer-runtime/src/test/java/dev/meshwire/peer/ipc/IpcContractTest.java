@@ -12,6 +12,8 @@ import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.ipc.api.ExpireRequest;
 import dev.meshwire.peer.ipc.api.InboxFlushRequest;
+import dev.meshwire.peer.ipc.api.InboxQuery;
+import dev.meshwire.peer.ipc.api.OutboxQuery;
 import dev.meshwire.peer.ipc.api.InviteRequest;
 import dev.meshwire.peer.ipc.api.JoinRequest;
 import dev.meshwire.peer.ipc.api.MeshRequest;
@@ -219,6 +221,18 @@ class IpcContractTest {
         assertEquals(409, call(alice, "POST", "/v1/outbox/requeue", "/v1/outbox/requeue", new RequeueRequest("contract-1", null)).status());
         Answer unauthorized = unauthenticated(alice);
         assertEquals(401, unauthorized.status());
+
+        // The typed client (the CLI's) reads the same answers into the records.
+        IpcClient typed = alice.client();
+        assertEquals("team", typed.peers("team").mesh());
+        assertEquals("contract-1", typed.message("contract-1").clientMessageId());
+        assertEquals("accepted", typed.message("contract-1").recipients().get(0).ackStatus());
+        assertTrue(typed.status().daemon().pid() > 0);
+        assertTrue(typed.members("team").items().size() >= 4);
+        assertTrue(typed.meshLog("team").items().size() >= 4);
+        assertTrue(typed.outbox(new OutboxQuery(List.of("done"), 10)).items().size() >= 1);
+        assertEquals(0, typed.bans("team").items().size());
+        assertTrue(bob.client().inbox(new InboxQuery(null, 10, false, true)).items().isEmpty(), "flushed");
 
         // A pending row to requeue: the coordinator is gone, so the send waits in the outbox.
         coord.close();

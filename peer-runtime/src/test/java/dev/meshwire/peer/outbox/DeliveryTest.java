@@ -15,7 +15,6 @@ import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
-import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.crypto.Identity;
