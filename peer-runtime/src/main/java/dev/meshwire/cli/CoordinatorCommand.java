@@ -24,13 +24,13 @@ import picocli.CommandLine.Option;
 /** {@code meshwire coordinator}: runs a coordinator in the foreground until SIGINT/SIGTERM. */
 @Command(name = "coordinator", description = "Run a coordinator in the foreground.")
 final class CoordinatorCommand extends Verb {
-    @Option(names = "--listen", defaultValue = "0.0.0.0:7600", paramLabel = "HOST:PORT") String listen;
-    @Option(names = "--data", defaultValue = "meshwire-data", paramLabel = "DIR") Path data;
+    @Option(names = "--listen", defaultValue = "0.0.0.0:7600", paramLabel = "HOST:PORT", description = "address for WebSocket, HTTP API and metrics") String listen;
+    @Option(names = "--data", defaultValue = "meshwire-data", paramLabel = "DIR", description = "state directory (SQLite database, admin token, TURN secret)") Path data;
     @Option(names = "--db", paramLabel = "URL", description = "database URL (default: SQLite under --data)") String db;
     @Option(names = "--public-url", paramLabel = "URL", description = "ws(s):// URL peers use (put into invites)") String publicUrl;
     @Option(names = "--open-registration", description = "anyone may create meshes without the admin token") boolean open;
     @Option(names = {"--turn-port", "--stun-port"}, defaultValue = "3478", paramLabel = "N",
-            description = "UDP and TCP port of the embedded STUN/TURN server (default 3478; --stun-port is the old name)")
+            description = "UDP and TCP port of the embedded STUN/TURN server (--stun-port is the old name)")
     int turnPort;
     @Option(names = "--no-stun", description = "run no embedded STUN/TURN server at all")
     boolean noStun;
@@ -41,36 +41,36 @@ final class CoordinatorCommand extends Verb {
     List<String> turnTransports = new ArrayList<>();
     @Mixin
     TurnOptions turnServer;
-    @Option(names = "--max-frame-bytes", defaultValue = "1048576") long maxFrame;
+    @Option(names = "--max-frame-bytes", defaultValue = "1048576", paramLabel = "N", description = "largest WebSocket frame accepted, in bytes") long maxFrame;
     @Option(names = "--turn-url", paramLabel = "URL",
             description = "hand out this external TURN server (e.g. coturn) instead of the embedded one (repeatable), e.g. turn:host:3478?transport=udp")
     List<String> turnUrls = new ArrayList<>();
     @Option(names = "--turn-secret-file", paramLabel = "FILE",
             description = "file (0600) holding the external TURN server's REST API shared secret (coturn static-auth-secret); env MESHWIRE_TURN_SECRET also works")
     Path turnSecretFile;
-    @Option(names = "--turn-ttl", defaultValue = "12h", paramLabel = "DURATION", description = "lifetime of issued TURN credentials (default 12h)")
+    @Option(names = "--turn-ttl", defaultValue = "12h", paramLabel = "DURATION", description = "lifetime of issued TURN credentials")
     String turnTtl;
     @Option(names = "--outbound-high-water", defaultValue = "4MiB", paramLabel = "BYTES",
-            description = "per-connection outbound bytes above which signalling is dropped and deliveries wait (default 4MiB)")
+            description = "per-connection outbound bytes above which signalling is dropped and deliveries wait")
     String highWater;
     @Option(names = "--outbound-high-water-frames", defaultValue = "4096", paramLabel = "N",
-            description = "the same mark counted in frames (default 4096)")
+            description = "the same mark counted in frames")
     int highWaterFrames;
     @Option(names = "--outbound-hard-cap", paramLabel = "BYTES",
             description = "per-connection outbound bytes at which the connection is closed with 4008 (default 4x the high-water mark)")
     String hardCap;
     @Option(names = "--slow-consumer-grace", defaultValue = "10s", paramLabel = "DURATION",
-            description = "how long a connection may stay above the high-water mark before it is closed with 4008 (default 10s)")
+            description = "how long a connection may stay above the high-water mark before it is closed with 4008")
     String grace;
     @Option(names = "--signal-rate", defaultValue = "200/s", paramLabel = "N/s",
-            description = "signalling frames per second per member, 0 disables (default 200/s)")
+            description = "signalling frames per second per member, 0 disables")
     String signalRate;
-    @Option(names = "--signal-burst", defaultValue = "400", paramLabel = "N", description = "signalling burst per member (default 400)")
+    @Option(names = "--signal-burst", defaultValue = "400", paramLabel = "N", description = "signalling burst per member")
     long signalBurst;
     @Option(names = "--signal-pair-rate", defaultValue = "50/s", paramLabel = "N/s",
-            description = "signalling frames per second from one member to one other, 0 disables (default 50/s)")
+            description = "signalling frames per second from one member to one other, 0 disables")
     String signalPairRate;
-    @Option(names = "--signal-pair-burst", defaultValue = "100", paramLabel = "N", description = "signalling burst per pair (default 100)")
+    @Option(names = "--signal-pair-burst", defaultValue = "100", paramLabel = "N", description = "signalling burst per pair")
     long signalPairBurst;
     @Option(names = "--request-timeout", defaultValue = "5s", paramLabel = "DURATION",
             description = "a connection's request headers must arrive, and each plain HTTP request be answered, within this")

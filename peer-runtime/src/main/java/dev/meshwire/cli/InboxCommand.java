@@ -11,13 +11,13 @@ import picocli.CommandLine.Parameters;
         subcommands = {InboxCommand.Flush.class, InboxCommand.Delete.class})
 final class InboxCommand extends ReplyVerb {
     @Mixin MeshOption mesh;
-    @Option(names = "--limit", defaultValue = "50") int limit;
+    @Option(names = "--limit", defaultValue = "50", description = "show at most this many messages, newest first") int limit;
     @Option(names = "--unread", description = "only messages not shown before") boolean unread;
     @Option(names = "--peek", description = "do not mark the shown messages as seen") boolean peek;
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().inbox(new InboxQuery(mesh.name, limit, unread, peek)), r -> out().print(Render.inbox(r.items())));
+        return reply(daemonWithMeshes().inbox(new InboxQuery(mesh.name, limit, unread, peek)), r -> out().print(Render.inbox(r.items(), style())));
     }
 
     @Command(name = "flush", description = "Delete the messages already seen (all of them with --all).")
@@ -34,7 +34,7 @@ final class InboxCommand extends ReplyVerb {
 
     @Command(name = "delete", description = "Delete one inbox message by its id (the \"id\" of inbox --json).")
     static final class Delete extends ReplyVerb {
-        @Parameters(paramLabel = "ID") long id;
+        @Parameters(paramLabel = "ID", description = "the message's \"id\" in 'inbox --json'") long id;
 
         @Override
         public Integer call() {

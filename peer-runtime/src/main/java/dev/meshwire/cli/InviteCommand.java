@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 @Command(name = "invite", description = "Print an invite to the mesh.")
 final class InviteCommand extends ReplyVerb {
     @Mixin MeshOption mesh;
-    @Option(names = "--uses", defaultValue = "1") int uses;
+    @Option(names = "--uses", defaultValue = "1", description = "how many joins the invite allows (1 to 1000)") int uses;
     @Option(names = "--expires", defaultValue = "24h", description = "e.g. 30m, 24h, 7d") String expires;
 
     @Override

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 /** {@code meshwire join INVITE}: becomes a member of the invite's mesh with a fresh identity. */
 @Command(name = "join", description = "Join a mesh with an invite.")
 final class JoinCommand extends ReplyVerb {
-    @Parameters(paramLabel = "INVITE") String invite;
+    @Parameters(paramLabel = "INVITE", description = "the invite text that 'meshwire invite' printed (mw1:...)") String invite;
     @Option(names = "--name", description = "your display name (default: host name)") String name;
 
     @Override

@@ -8,8 +8,8 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import dev.meshwire.cli.term.Style;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -28,17 +28,27 @@ import picocli.CommandLine.Spec;
                 JoinCommand.class, PeersCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
                 WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
                 RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
-                ReconnectCommand.class, LeaveCommand.class, BansCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class, NatTestCommand.class})
+                ReconnectCommand.class, LeaveCommand.class, BansCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class,
+                NatTestCommand.class, CompletionCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "meshwire state directory (default: $MESHWIRE_HOME, else ~/.meshwire)")
     Path home;
+
+    @Option(names = "--no-color", scope = CommandLine.ScopeType.INHERIT,
+            description = "plain text even on a terminal (colour is also off when stdout is not a terminal or NO_COLOR is set)")
+    boolean noColor;
 
     PrintStream out = System.out;
     PrintStream err = System.err;
 
     @Spec
     CommandSpec spec;
+
+    /** How this call's stdout is styled: colour only for a terminal, and never with {@code --no-color} or {@code NO_COLOR}. */
+    Style style() {
+        return Style.decide(noColor, out == System.out && Style.stdoutIsTerminal(), System.getenv());
+    }
 
     @Override
     public void run() {
@@ -66,18 +76,6 @@ public final class Main implements Runnable {
         return null;
     }
 
-    /**
-     * Gives every verb a {@code -h/--help} (usage errors point users at it), without repeating
-     * {@code mixinStandardHelpOptions} on each command class.
-     */
-    private static void addHelpOption(CommandLine cl) {
-        CommandSpec spec = cl.getCommandSpec();
-        if (spec.findOption("--help") == null) {
-            spec.addOption(OptionSpec.builder("-h", "--help").usageHelp(true).description("Show this help and exit.").build());
-        }
-        cl.getSubcommands().values().forEach(Main::addHelpOption);
-    }
-
     /** True when the verb that ran (the innermost subcommand) was given {@code --json}. */
     private static boolean jsonMatched(CommandLine.ParseResult parsed) {
         CommandLine.ParseResult p = parsed;
@@ -85,20 +83,33 @@ public final class Main implements Runnable {
         return p.hasMatchedOption("--json");
     }
 
+    /**
+     * The command line for {@code args}; without arguments, every verb (CliReferenceTest documents that tree, and
+     * {@code completion} completes it).
+     */
+    static CommandLine commandLine(Main main, String... args) {
+        return new CommandLine(main);
+    }
+
     /** Runs one command in-process (tests use this) and returns its exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
         Main main = new Main();
         main.out = out;
         main.err = err;
-        CommandLine cl = new CommandLine(main);
-        addHelpOption(cl);
+        CommandLine cl = commandLine(main, args);
+        HelpText.apply(cl);
         cl.setOut(new PrintWriter(out, true));
         cl.setErr(new PrintWriter(err, true));
+        // Help is coloured by the same rule as output; --no-color is looked for before parsing, since help may be
+        // what the parse produces.
+        boolean plain = Arrays.asList(args).contains("--no-color");
+        cl.setColorScheme(CommandLine.Help.defaultColorScheme(
+                Style.decide(plain, out == System.out && Style.stdoutIsTerminal(), System.getenv()).on() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         // --json on the command line: a failure is also printed as the IPC error shape on stdout.
         boolean json = Arrays.asList(args).contains("--json");
         cl.setParameterExceptionHandler((ex, a) -> {
             String cmd = ex.getCommandLine().getCommandSpec().qualifiedName();
-            new ErrorOutput(out, err, json).report(ErrorOutput.USAGE, ex.getMessage() + " (see '" + cmd + " --help')");
+            new ErrorOutput(out, err, json).report(ErrorOutput.USAGE, UsageError.line(ex) + " (see '" + cmd + " --help')");
             return ExitCodes.USAGE;
         });
         cl.setExecutionExceptionHandler((ex, c, parsed) -> {

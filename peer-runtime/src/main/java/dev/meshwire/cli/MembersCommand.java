@@ -10,6 +10,6 @@ final class MembersCommand extends ReplyVerb {
 
     @Override
     public Integer call() {
-        return reply(daemonWithMeshes().members(mesh.name), r -> out().print(Render.members(r)));
+        return reply(daemonWithMeshes().members(mesh.name), r -> out().print(Render.members(r, style())));
     }
 }

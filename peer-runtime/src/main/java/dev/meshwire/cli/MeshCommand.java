@@ -20,7 +20,7 @@ final class MeshCommand extends CommandGroup {
 
     @Command(name = "create", description = "Create a mesh on a coordinator; you become its owner.")
     static final class Create extends ReplyVerb {
-        @Parameters(paramLabel = "NAME") String name;
+        @Parameters(paramLabel = "NAME", description = "the name this mesh goes by on this machine and in invites") String name;
         @Option(names = "--coordinator", required = true, paramLabel = "URL", description = "ws(s):// or http(s):// URL") String coordinator;
         @Option(names = "--name", paramLabel = "DISPLAY", description = "your display name (default: host name)") String display;
         @Option(names = "--admin-token", paramLabel = "T", description = "coordinator admin token (default: $MESHWIRE_ADMIN_TOKEN)") String adminToken;
@@ -53,7 +53,7 @@ final class MeshCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            return reply(daemonWithMeshes().meshLog(mesh.name), r -> out().print(Render.meshLog(r)));
+            return reply(daemonWithMeshes().meshLog(mesh.name), r -> out().print(Render.meshLog(r, style())));
         }
     }
 

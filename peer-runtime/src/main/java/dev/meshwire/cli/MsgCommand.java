@@ -9,11 +9,11 @@ final class MsgCommand extends CommandGroup {
 
     @Command(name = "status", description = "Delivery state of a sent message (by client message id).")
     static final class Status extends ReplyVerb {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID", description = "the client message id that 'send' printed") String id;
 
         @Override
         public Integer call() {
-            return reply(daemon().message(id), r -> out().print(Render.messageStatus(r)));
+            return reply(daemon().message(id), r -> out().print(Render.messageStatus(r, style())));
         }
     }
 }

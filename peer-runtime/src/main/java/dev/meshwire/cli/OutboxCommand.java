@@ -15,7 +15,7 @@ final class OutboxCommand extends ReplyVerb {
     @Option(names = "--failed", description = "only dead messages") boolean failed;
     @Option(names = "--pending", description = "only pending and in-flight messages") boolean pending;
     @Option(names = "--done", description = "only delivered-to-coordinator messages") boolean done;
-    @Option(names = "--limit", defaultValue = "50") int limit;
+    @Option(names = "--limit", defaultValue = "50", description = "show at most this many messages, newest first") int limit;
     @Mixin MeshOption mesh;
 
     @Override
@@ -27,12 +27,12 @@ final class OutboxCommand extends ReplyVerb {
             states.add("inflight");
         }
         if (done) states.add("done");
-        return reply(daemon().outbox(new OutboxQuery(states, mesh.name, limit)), r -> out().print(Render.outbox(r)));
+        return reply(daemon().outbox(new OutboxQuery(states, mesh.name, limit)), r -> out().print(Render.outbox(r, style())));
     }
 
     @Command(name = "requeue", description = "Retire a dead or pending message and send its content again under a new id.")
     static final class Requeue extends ReplyVerb {
-        @Parameters(paramLabel = "ID") String id;
+        @Parameters(paramLabel = "ID", description = "the client message id of a dead or pending message") String id;
         @Option(names = "--new-id", paramLabel = "CLIENT_ID", description = "the new client message id (default: random)") String newId;
 
         @Override

@@ -1,5 +1,7 @@
 package dev.meshwire.cli;
 
+import dev.meshwire.cli.term.Style;
+import dev.meshwire.cli.term.Table;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.api.PeerItem;
@@ -20,14 +22,14 @@ final class PeersCommand extends ReplyVerb {
 
     /** One member of one mesh: {@link PeerItem} with the mesh's name in front. */
     record MeshPeer(String mesh, String name, String pubkey, String role, boolean online, boolean self, Long connectedSince, boolean p2p,
-                    String path, String pathState, Long pathSince, Double rttMs) {
+                    String path, String pathState, Long pathSince, Double rttMs, Long lastSeenAt) {
         static MeshPeer of(String mesh, PeerItem p) {
             return new MeshPeer(mesh, p.name(), p.pubkey(), p.role(), p.online(), p.self(), p.connectedSince(), p.p2p(), p.path(),
-                    p.pathState(), p.pathSince(), p.rttMs());
+                    p.pathState(), p.pathSince(), p.rttMs(), p.lastSeenAt());
         }
 
         PeerItem peer() {
-            return new PeerItem(name, pubkey, role, online, self, connectedSince, p2p, path, pathState, pathSince, rttMs);
+            return new PeerItem(name, pubkey, role, online, self, connectedSince, p2p, path, pathState, pathSince, rttMs, lastSeenAt);
         }
     }
 
@@ -50,26 +52,28 @@ final class PeersCommand extends ReplyVerb {
             links.add(new MeshLink(r.mesh(), r.connected(), r.state(), r.stateVersion(), r.stateVerified()));
             for (PeerItem p : r.items()) items.add(MeshPeer.of(r.mesh(), p));
         }
-        return reply(new PeersView(items, links), v -> out().print(text(v)));
+        return reply(new PeersView(items, links), v -> out().print(text(v, style())));
     }
 
-    static String text(PeersView v) {
+    /**
+     * One table over every listed mesh. An online peer's PATH is how a message to it travels now; an offline one
+     * says when this daemon last saw it. A mesh whose link is down gets a line above the table.
+     */
+    static String text(PeersView v, Style style) {
         StringBuilder sb = new StringBuilder();
         for (MeshLink m : v.meshes()) {
-            if (!m.connected()) sb.append("mesh ").append(m.mesh()).append(": not connected (").append(m.state()).append("); presence may be stale\n");
+            if (!m.connected()) {
+                sb.append("mesh ").append(style.bold(m.mesh())).append(": ").append(style.yellow("not connected (" + m.state() + ")"))
+                        .append("; presence may be stale\n");
+            }
         }
-        int mw = 4;
-        int nw = 4;
+        Table t = new Table("", "MESH", "NAME", "KEY", "ROLE", "STATUS", "PATH");
         for (MeshPeer p : v.items()) {
-            mw = Math.max(mw, p.mesh().length());
-            nw = Math.max(nw, String.valueOf(p.name()).length());
+            String status = p.self() ? "(you)" : p.online() ? style.green("online")
+                    : style.dim("offline" + (p.lastSeenAt() != null ? ", last seen " + Render.ago(p.lastSeenAt()) : ""));
+            t.row(p.mesh(), p.name(), Render.shortKey(p.pubkey()), p.role(), status,
+                    p.self() || p.path() == null ? null : "via " + Render.path(p.peer(), style));
         }
-        String fmt = "%-" + mw + "s  %-" + nw + "s  %-12s  %-7s  %-6s  %s%n";
-        sb.append(String.format(fmt, "MESH", "NAME", "PUBKEY", "STATUS", "ROLE", "PATH"));
-        for (MeshPeer p : v.items()) {
-            sb.append(String.format(fmt, p.mesh(), p.name(), Render.shortKey(p.pubkey()), p.online() ? "online" : "offline", p.role(),
-                    p.self() ? "(you)" : p.path() != null ? "via " + Render.path(p.peer()) : "-"));
-        }
-        return sb.toString();
+        return sb.append(t.render(style)).toString();
     }
 }

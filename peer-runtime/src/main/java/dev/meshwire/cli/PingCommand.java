@@ -1,6 +1,8 @@
 package dev.meshwire.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshwire.cli.term.PathLabel;
+import dev.meshwire.cli.term.Style;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.api.PeerRef;
@@ -61,7 +63,7 @@ final class PingCommand extends Verb {
             if (json) {
                 printJsonLine(reply.mesh(), who, r);
             } else {
-                out().println(line(who, r, lastNote));
+                out().println(line(who, r, lastNote, style()));
                 if (r.note() != null) lastNote = r.note();
             }
             out().flush();
@@ -92,11 +94,11 @@ final class PingCommand extends Verb {
      * {@code pong from bob via coordinator relay in 2.1 ms}, or {@code no reply from bob via ...: why}. The
      * reason there is no direct path yet follows the first relay round, and again whenever it changes.
      */
-    static String line(PeerRef who, PingRound r, String previousNote) {
+    static String line(PeerRef who, PingRound r, String previousNote, Style style) {
         String name = label(who);
         String s = r.replied()
-                ? "pong from " + name + " via " + r.via() + " in " + ms(r.rttMs())
-                : "no reply from " + name + " via " + r.via() + ": " + r.error();
+                ? "pong from " + name + " via " + PathLabel.styled(r.via(), style) + " in " + ms(r.rttMs())
+                : "no reply from " + name + " via " + PathLabel.styled(r.via(), style) + ": " + style.red(r.error());
         if (r.note() != null && !r.note().equals(previousNote)) s += "; " + r.note();
         return s;
     }

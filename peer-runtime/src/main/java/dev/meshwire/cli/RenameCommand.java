@@ -8,7 +8,7 @@ import picocli.CommandLine.Parameters;
 /** {@code meshwire rename NAME}: your own display name in a mesh (unique among its members). */
 @Command(name = "rename", description = "Change your display name in a mesh.")
 final class RenameCommand extends ReplyVerb {
-    @Parameters(paramLabel = "NAME") String name;
+    @Parameters(paramLabel = "NAME", description = "your new display name in the mesh") String name;
     @Mixin MeshOption mesh;
 
     @Override

@@ -27,6 +27,11 @@ import dev.meshwire.peer.ipc.api.SendRecipient;
 import dev.meshwire.peer.ipc.api.SendReply;
 import dev.meshwire.peer.ipc.api.StatusReply;
 import dev.meshwire.peer.meshstate.Member;
+import dev.meshwire.cli.term.HumanTime;
+import dev.meshwire.cli.term.IsoTimes;
+import dev.meshwire.cli.term.PathLabel;
+import dev.meshwire.cli.term.Style;
+import dev.meshwire.cli.term.Table;
 import dev.meshwire.signaling.Json;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -36,17 +41,25 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Human and JSON rendering of IPC answers (records of dev.meshwire.peer.ipc.api). JSON output is the IPC JSON unchanged (stable). */
+/**
+ * Human and JSON rendering of IPC answers (records of dev.meshwire.peer.ipc.api). JSON output is the IPC JSON (stable)
+ * with ISO 8601 companions of its times. Text output is for people: tables with headers ({@link Table}), times relative to now ({@link HumanTime}),
+ * the one path vocabulary ({@link PathLabel}), and colour only when the {@link Style} has it.
+ */
 final class Render {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final Pattern DURATION = Pattern.compile("^(\\d+)([smhd])$");
 
     private Render() {}
 
-    /** The stable {@code --json} form of a reply record: pretty-printed, absent fields omitted. */
+    /**
+     * The stable {@code --json} form of a reply record: pretty-printed, absent fields omitted, and an ISO 8601
+     * {@code xxxAtIso} next to each epoch-ms {@code xxxAt} ({@link IsoTimes}).
+     */
     static String json(Object value) {
         try {
-            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+            return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(IsoTimes.add(Json.MAPPER.valueToTree(value)));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -58,6 +71,11 @@ final class Render {
 
     static String time(Long ms) {
         return ms == null ? "-" : TIME.format(Instant.ofEpochMilli(ms));
+    }
+
+    /** "2 min ago" (a date beyond two days), or {@code -}. */
+    static String ago(Long ms) {
+        return ms == null ? "-" : HumanTime.ago(ms);
     }
 
     /** An optional JSON number of a mesh-state event's data (epoch ms), for {@link #time(Long)}. */
@@ -77,20 +95,20 @@ final class Render {
         };
     }
 
-    static String status(StatusReply st) {
+    static String status(StatusReply st, Style style) {
         StringBuilder sb = new StringBuilder();
         DaemonStatus d = st.daemon();
         if (!Boolean.TRUE.equals(d.running())) {
-            sb.append("daemon: not running\n");
+            sb.append("daemon: ").append(style.yellow("not running")).append('\n');
         } else {
-            sb.append("daemon: running, pid ").append(d.pid()).append(", up ")
-                    .append(d.uptimeMs() / 1000).append(" s, ipc 127.0.0.1:").append(d.ipcPort())
+            sb.append("daemon: ").append(style.green("running")).append(", pid ").append(d.pid()).append(", up ")
+                    .append(HumanTime.span(d.uptimeMs() == null ? 0 : d.uptimeMs())).append(", ipc 127.0.0.1:").append(d.ipcPort())
                     .append(", home ").append(d.home()).append('\n');
         }
         if (st.meshes().isEmpty()) sb.append("meshes: none joined\n");
         for (MeshInfo m : st.meshes()) {
-            sb.append("mesh ").append(m.name()).append(" @ ").append(m.coordinator()).append('\n');
-            sb.append("  state: ").append(m.state() != null ? m.state() : "(daemon not running)");
+            sb.append("mesh ").append(style.bold(m.name())).append(" @ ").append(m.coordinator()).append('\n');
+            sb.append("  state: ").append(m.state() != null ? linkState(m.state(), style) : "(daemon not running)");
             if (m.onlinePeers() != null) sb.append(", ").append(m.onlinePeers()).append(" peer(s) online");
             sb.append('\n');
             sb.append("  you: ").append(m.displayName()).append(" (").append(m.role())
@@ -103,82 +121,75 @@ final class Render {
                         .append("; refused relay ").append(rf.relay()).append(", direct ").append(rf.direct())
                         .append(", signaling ").append(rf.signaling()).append('\n');
             }
-            if (m.lastError() != null) sb.append("  last error: ").append(m.lastError()).append('\n');
+            if (m.lastError() != null) sb.append("  last error: ").append(style.red(m.lastError())).append('\n');
         }
         return sb.toString();
     }
 
-    /** {@code meshwire members}: one line per key, self first. */
-    static String members(MembersReply r) {
+    /** A coordinator link state (LinkState): connected green, on its way yellow, refused (kicked, banned, revoked...) red. */
+    static String linkState(String state, Style style) {
+        return switch (state) {
+            case "connected" -> style.green(state);
+            case "connecting", "reconnecting", "closed" -> style.yellow(state);
+            default -> style.red(state);
+        };
+    }
+
+    /** {@code meshwire members}: a table of every key, self first. */
+    static String members(MembersReply r, Style style) {
         StringBuilder sb = new StringBuilder();
-        sb.append("mesh ").append(r.mesh()).append(", state v").append(r.stateVersion())
+        sb.append("mesh ").append(style.bold(r.mesh())).append(", state v").append(r.stateVersion())
                 .append(r.stateVerified() ? " (verified)" : " (not verified yet: last known state)").append('\n');
+        Table t = new Table("  ", "NAME", "KEY", "ROLE", "STATUS", "PRESENCE");
         for (Member m : r.items()) {
             String status = m.status();
             StringBuilder note = new StringBuilder();
             if ("active".equals(status)) {
-                if (m.online()) note.append("online since ").append(time(m.connectedSince()));
-                else note.append("offline").append(m.lastSeen() != null ? ", last seen " + time(m.lastSeen()) : "");
-                if (m.expiresAt() != null) note.append(", expires ").append(time(m.expiresAt()));
+                if (m.self()) note.append("(you)");
+                else if (m.online()) note.append(style.green("online")).append(m.connectedSince() != null ? " since " + ago(m.connectedSince()) : "");
+                else note.append(style.dim("offline" + (m.lastSeen() != null ? ", last seen " + ago(m.lastSeen()) : "")));
+                if (m.expiresAt() != null) note.append(", expires ").append(ago(m.expiresAt()));
             } else {
-                note.append(status).append(m.since() != null ? " " + time(m.since()) : "");
-                if (m.reason() != null) note.append(": ").append(m.reason());
+                note.append(m.since() != null ? "since " + ago(m.since()) : "");
+                if (m.reason() != null) note.append(note.length() > 0 ? ": " : "").append(m.reason());
             }
-            sb.append(String.format("  %-20s %-12s %-7s %-8s %s%s%n", m.name() != null ? m.name() : "-",
-                    shortKey(m.pubkey()), m.role() != null ? m.role() : "-", status, note,
-                    m.self() ? " (you)" : ""));
+            t.row(m.name(), shortKey(m.pubkey()), m.role(), "active".equals(status) ? status : style.red(status), note.toString());
         }
-        return sb.toString();
+        return sb.append(t.render(style)).toString();
     }
 
-    /** {@code meshwire mesh log}: one line per verified event, oldest first. */
-    static String meshLog(MeshLogReply r) {
+    /** {@code meshwire mesh log}: a table of the verified events, oldest first. */
+    static String meshLog(MeshLogReply r, Style style) {
         StringBuilder sb = new StringBuilder();
-        sb.append("mesh ").append(r.mesh()).append(", state v").append(r.stateVersion())
+        sb.append("mesh ").append(style.bold(r.mesh())).append(", state v").append(r.stateVersion())
                 .append(r.stateVerified() ? " (verified)" : " (not verified yet)")
                 .append(", authority ").append(shortKey(r.authority())).append('\n');
-        if (r.items().isEmpty()) sb.append("  (no verified events yet)\n");
+        if (r.items().isEmpty()) return sb.append("  (no verified events yet)\n").toString();
+        Table t = new Table("  ", "VERSION", "TIME", "EVENT", "BY", "SUBJECT", "DETAILS", "HASH");
         for (LogEntry e : r.items()) {
             String actor = e.actorName() != null ? e.actorName() : shortKey(e.actor());
-            String subject = e.subject() != null
-                    ? " " + (e.subjectName() != null ? e.subjectName() + " (" + shortKey(e.subject()) + ")" : shortKey(e.subject())) : "";
+            String subject = e.subject() == null ? null
+                    : e.subjectName() != null ? e.subjectName() + " (" + shortKey(e.subject()) + ")" : shortKey(e.subject());
             JsonNode d = e.data() == null ? Json.MAPPER.createObjectNode() : e.data();
-            StringBuilder extra = new StringBuilder();
+            List<String> extra = new ArrayList<>();
             for (String f : new String[] {"role", "name", "reason"}) {
-                if (d.hasNonNull(f) && !("name".equals(f) && !"member_renamed".equals(e.kind()))) {
-                    extra.append(' ').append(f).append('=').append(d.get(f).asText());
-                }
+                if (d.hasNonNull(f) && !("name".equals(f) && !"member_renamed".equals(e.kind()))) extra.add(f + "=" + d.get(f).asText());
             }
-            if (d.has("expiresAt")) extra.append(" expires=").append(d.hasNonNull("expiresAt") ? time(millis(d.get("expiresAt"))) : "never");
+            if (d.has("expiresAt")) extra.add("expires=" + (d.hasNonNull("expiresAt") ? time(millis(d.get("expiresAt"))) : "never"));
             String hash = e.hash() == null ? "" : e.hash();
-            sb.append(String.format("  v%-4d %s %-16s by %s%s%s  %s%n", e.version(), time(e.at()),
-                    e.kind(), actor, subject, extra, hash.substring(0, Math.min(12, hash.length()))));
+            t.row("v" + e.version(), time(e.at()), e.kind(), actor, subject, extra.isEmpty() ? null : String.join(" ", extra),
+                    style.dim(hash.substring(0, Math.min(12, hash.length()))));
         }
-        return sb.toString();
+        return sb.append(t.render(style)).toString();
     }
 
-    static String peers(PeersReply r) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("mesh ").append(r.mesh()).append(r.connected() ? "" : " (not connected: "
-                + r.state() + "; list may be stale)").append('\n');
-        for (PeerItem p : r.items()) {
-            sb.append(String.format("  %-20s %-12s %-7s %-8s%s%n", p.name(), shortKey(p.pubkey()),
-                    p.online() ? "online" : "offline", p.role(),
-                    p.self() ? " (you)" : p.path() != null ? " via " + path(p) : ""));
-        }
-        return sb.toString();
-    }
-
-    /** {@code direct host, rtt 0.4 ms, since 12:01:02} or {@code relay (direct: connecting)}. */
-    static String path(PeerItem p) {
-        StringBuilder sb = new StringBuilder(p.path());
+    /** {@code direct host, rtt 0.41 ms, since 2 min ago} or {@code coordinator relay (direct: connecting)}. */
+    static String path(PeerItem p, Style style) {
+        StringBuilder sb = new StringBuilder(PathLabel.styled(p.path(), style));
         String state = p.pathState() == null ? "none" : p.pathState();
         if (!"open".equals(state) && !"none".equals(state)) sb.append(" (direct: ").append(state).append(')');
-        if (p.rttMs() != null) sb.append(String.format(", rtt %.2f ms", p.rttMs()));
-        if (p.pathSince() != null) {
-            sb.append(", since ").append(java.time.format.DateTimeFormatter.ofPattern("HH:mm:ss")
-                    .format(java.time.Instant.ofEpochMilli(p.pathSince()).atZone(java.time.ZoneId.systemDefault())));
-        }
+        if (p.rttMs() != null) sb.append(String.format(java.util.Locale.ROOT, ", rtt %.2f ms", p.rttMs()));
+        if (p.pathSince() != null) sb.append(", since ").append(ago(p.pathSince()));
         return sb.toString();
     }
 
@@ -214,27 +225,28 @@ final class Render {
      * direct-channel ack, or the coordinator's receipt of its ack); {@code accepted}: the coordinator stored it and
      * the recipient has not acknowledged it yet (queued while it is offline).
      */
-    static String messageStatus(OutboxRow m) {
+    static String messageStatus(OutboxRow m, Style style) {
         StringBuilder sb = new StringBuilder();
         String delivery = m.delivery() != null ? m.delivery() : m.state();
         sb.append("message ").append(m.clientMessageId()).append(" in ").append(m.mesh())
-                .append(": ").append(delivery).append(" - ").append(meaning(delivery, m.recipients().size() > 1))
+                .append(": ").append(outboxState(delivery, style)).append(" - ").append(meaning(delivery, m.recipients().size() > 1))
                 .append(", ").append(m.attempts()).append(" attempt(s)\n");
         sb.append("  to: ").append(isGroup(m) ? "everyone (*)"
                 : shortKey(m.destination().ref())).append(", priority ").append(m.priority()).append('\n');
-        sb.append("  accepted here: ").append(time(m.createdAt()));
-        if (m.doneAt() != null) sb.append(", sent: ").append(time(m.doneAt()));
-        if (m.deliveredAt() != null) sb.append(", delivered: ").append(time(m.deliveredAt()));
-        if (m.nextAttemptAt() != null) sb.append(", next attempt: ").append(time(m.nextAttemptAt()));
+        sb.append("  accepted here: ").append(ago(m.createdAt()));
+        if (m.doneAt() != null) sb.append(", sent: ").append(ago(m.doneAt()));
+        if (m.deliveredAt() != null) sb.append(", delivered: ").append(ago(m.deliveredAt()));
+        if (m.nextAttemptAt() != null) sb.append(", next attempt: ").append(ago(m.nextAttemptAt()));
         sb.append('\n');
         if (m.lastError() != null) sb.append("  last error: ").append(m.lastError()).append('\n');
         if (m.supersededBy() != null) sb.append("  requeued as: ").append(m.supersededBy()).append('\n');
         if (m.requeuedFrom() != null) sb.append("  requeue of: ").append(m.requeuedFrom()).append('\n');
         for (OutboxCopy c : m.recipients()) {
             String d = c.delivery() != null ? c.delivery() : c.state();
-            sb.append("  - ").append(who(c.name(), c.pubkey())).append(": ").append(d);
-            if ("delivered".equals(d) && c.deliveredAt() != null) sb.append(" at ").append(time(c.deliveredAt()));
+            sb.append("  - ").append(who(c.name(), c.pubkey())).append(": ").append(outboxState(d, style));
+            if ("delivered".equals(d) && c.deliveredAt() != null) sb.append(" ").append(ago(c.deliveredAt()));
             if ("accepted".equals(d)) sb.append(" by the coordinator, no receipt from the recipient yet");
+            if (c.nextAttemptAt() != null && !"done".equals(c.state())) sb.append(", next attempt ").append(ago(c.nextAttemptAt()));
             if (c.messageId() != null) sb.append(", message ").append(c.messageId());
             if (c.lastError() != null && !"done".equals(c.state())) sb.append(", ").append(c.lastError());
             sb.append('\n');
@@ -257,44 +269,68 @@ final class Render {
         };
     }
 
+    /** A delivery word or outbox state: delivered and done green, dead or aborted red, the rest as is. */
+    static String outboxState(String state, Style style) {
+        return switch (state == null ? "" : state) {
+            case "delivered", "done" -> style.green(state);
+            case "dead", "aborted" -> style.red(state);
+            default -> state;
+        };
+    }
+
     private static boolean isGroup(OutboxRow m) {
         return m.destination() != null && "group".equals(m.destination().kind());
     }
 
-    static String outbox(OutboxReply r) {
+    /** {@code meshwire outbox}: the counts, then a table of the messages, newest first. */
+    static String outbox(OutboxReply r, Style style) {
         StringBuilder sb = new StringBuilder();
         sb.append(r.mesh() != null ? "outbox (mesh " + r.mesh() + "): " : "outbox: ");
         List<String> parts = new ArrayList<>();
         r.counts().forEach((state, n) -> parts.add(n + " " + state));
         sb.append(String.join(", ", parts)).append('\n');
-        if (r.items().isEmpty()) sb.append("  (nothing to show)\n");
+        if (r.items().isEmpty()) return sb.append("  (nothing to show)\n").toString();
+        Table t = new Table("  ", "ID", "STATE", "ACCEPTED", "TRIES", "TO", "LAST ERROR");
         for (OutboxRow m : r.items()) {
-            sb.append(String.format("  %-36s %-9s %-19s %2d  %s%s%n", m.clientMessageId(), m.delivery() != null ? m.delivery() : m.state(),
-                    time(m.createdAt()), m.attempts(),
-                    isGroup(m) ? "to everyone"
-                            : "to " + (m.recipients().size() == 1 ? who(m.recipients().get(0).name(), m.recipients().get(0).pubkey())
-                            : shortKey(m.destination().ref())),
-                    m.lastError() != null && !"done".equals(m.state()) ? " - " + m.lastError() : ""));
+            String to = isGroup(m) ? "everyone"
+                    : m.recipients().size() == 1 ? who(m.recipients().get(0).name(), m.recipients().get(0).pubkey())
+                    : shortKey(m.destination().ref());
+            t.row(m.clientMessageId(), outboxState(m.delivery() != null ? m.delivery() : m.state(), style), ago(m.createdAt()),
+                    Integer.toString(m.attempts()), to, m.lastError() != null && !"done".equals(m.state()) ? m.lastError() : null);
         }
-        return sb.toString();
+        return sb.append(t.render(style)).toString();
     }
 
-    static String inbox(List<InboxItem> messages) {
+    static String inbox(List<InboxItem> messages, Style style) {
         if (messages.isEmpty()) return "inbox is empty\n";
         StringBuilder sb = new StringBuilder();
-        for (InboxItem m : messages) sb.append(message(m)).append('\n');
+        for (InboxItem m : messages) sb.append(message(m, "[" + ago(m.receivedAt()) + "]", style)).append('\n');
         return sb.toString();
     }
 
-    static String message(InboxItem m) {
+    /**
+     * One received message: {@code [2 min ago] team bob (3f9a0c21d4e8) via direct host: text}; {@code when} is how
+     * the caller dates it (relative in the inbox, the time of day in {@code watch}).
+     */
+    static String message(InboxItem m, String when, Style style) {
         String prio = m.priority();
-        return "[" + time(m.receivedAt()) + "] " + m.mesh() + " " + m.from().name()
+        return style.dim(when) + " " + m.mesh() + " " + style.bold(m.from().name())
                 + " (" + shortKey(m.from().pubkey()) + ")"
                 + ("group".equals(m.channel()) ? " to everyone" : "")
-                + ("next".equals(prio) ? "" : " [" + prio + "]") + ": " + m.text();
+                + ("next".equals(prio) ? "" : " [" + prio + "]")
+                + " via " + PathLabel.styled(m.path(), style) + ": " + m.text();
     }
 
-    static String event(IpcClient.SseEvent ev) {
+    /** {@link #message(InboxItem, String, Style)} dated by its time of day, as a stream shows it. */
+    static String message(InboxItem m, Style style) {
+        return message(m, "[" + clock(m.receivedAt()) + "]", style);
+    }
+
+    private static String clock(long ms) {
+        return CLOCK.format(Instant.ofEpochMilli(ms));
+    }
+
+    static String event(IpcClient.SseEvent ev, Style style) {
         EventData data;
         try {
             Class<? extends EventData> type = EventData.type(ev.event());
@@ -303,7 +339,7 @@ final class Render {
         } catch (JsonProcessingException e) {
             return ev.event() + " " + ev.data();
         }
-        if (data instanceof InboxItem m) return message(m);
+        if (data instanceof InboxItem m) return message(m, style);
         if (data instanceof PeerJoinedEvent d) return "* " + d.name() + " (" + shortKey(d.pubkey()) + ") came online in " + d.mesh();
         if (data instanceof PeerLeftEvent d) return "* " + d.name() + " left " + d.mesh() + (d.reason() != null ? " (" + d.reason() + ")" : "");
         if (data instanceof MeshStateEvent d) {
@@ -320,12 +356,12 @@ final class Render {
                     + (d.reason() != null ? " (" + d.reason() + ")" : "");
         }
         LinkEvent d = (LinkEvent) data;
-        return "* mesh " + d.mesh() + ": " + d.state() + (d.detail() != null ? " (" + d.detail() + ")" : "");
+        return "* mesh " + d.mesh() + ": " + linkState(d.state(), style) + (d.detail() != null ? " (" + d.detail() + ")" : "");
     }
 
     static String eventJson(IpcClient.SseEvent ev) {
         try {
-            return Json.MAPPER.writeValueAsString(java.util.Map.of("event", ev.event(), "data", Json.MAPPER.readTree(ev.data())));
+            return Json.MAPPER.writeValueAsString(java.util.Map.of("event", ev.event(), "data", IsoTimes.add(Json.MAPPER.readTree(ev.data()))));
         } catch (JsonProcessingException e) {
             return "{\"event\":\"" + ev.event() + "\"}";
         }

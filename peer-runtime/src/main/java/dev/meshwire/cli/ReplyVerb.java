@@ -5,7 +5,7 @@ import picocli.CommandLine.Option;
 
 /** A verb that prints one daemon answer: as JSON with {@code --json} (the stable form), else as text. */
 abstract class ReplyVerb extends Verb {
-    @Option(names = "--json") boolean json;
+    @Option(names = "--json", description = "print the daemon's answer as JSON (shapes in docs/ipc.md) instead of text") boolean json;
 
     /** Prints {@code answer} (a record of dev.meshwire.peer.ipc.api) in the chosen form and returns {@link ExitCodes#OK}. */
     <T> int reply(T answer, Consumer<T> asText) {

@@ -17,8 +17,8 @@ import picocli.CommandLine.Parameters;
 /** {@code meshwire send TO MESSAGE}: hands a message to the daemon's durable outbox and prints the receipt. */
 @Command(name = "send", description = "Send a message to a member (name, pubkey prefix >= 8, pubkey) or '*'.")
 final class SendCommand extends ReplyVerb {
-    @Parameters(index = "0", paramLabel = "TO") String to;
-    @Parameters(index = "1", paramLabel = "MESSAGE", arity = "0..1") String message;
+    @Parameters(index = "0", paramLabel = "TO", description = "display name, public key prefix (8+ hex digits), or * for every member") String to;
+    @Parameters(index = "1", paramLabel = "MESSAGE", arity = "0..1", description = "the text to send (or --file)") String message;
     // Linux limits one argument to 128 KiB, so large messages come from a file or stdin.
     @Option(names = "--file", paramLabel = "PATH", description = "read the message (UTF-8) from PATH, '-' for stdin, instead of MESSAGE") String file;
     @Mixin MeshOption mesh;

@@ -37,7 +37,7 @@ final class StatusCommand extends ReplyVerb {
         }
         List<NextSteps.Step> steps = NextSteps.of(st);
         reply(new StatusView(st.daemon(), st.meshes(), steps), v -> {
-            out().print(Render.status(st));
+            out().print(Render.status(st, style()));
             printCounts(st.daemon());
             for (NextSteps.Step s : steps) out().println("! " + s.problem() + " → " + s.command()); // one line per problem
         });

@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 @Command(name = "turn", description = "Run a STUN/TURN server in the foreground (TURN on its own host; see docs/turn.md).")
 final class TurnCommand extends Verb {
     @Option(names = "--listen", defaultValue = "0.0.0.0:3478", paramLabel = "HOST:PORT",
-            description = "UDP and TCP address of STUN and TURN (default 0.0.0.0:3478)")
+            description = "UDP and TCP address of STUN and TURN")
     String listen;
     @Option(names = "--secret-file", required = true, paramLabel = "FILE",
             description = "the TURN REST API shared secret, mode 0600 (the coordinator's --turn-secret-file holds the same)")

@@ -5,6 +5,7 @@ import dev.meshwire.peer.daemon.DaemonLauncher;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.cli.term.Style;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,6 +27,9 @@ abstract class Verb implements Callable<Integer> {
     }
 
     PrintStream out() { return main().out; }
+
+    /** Colour for this call's stdout (see {@link Main#style()}). */
+    Style style() { return main().style(); }
 
     /** The running daemon of this home, started (detached) if it is not running. */
     IpcClient daemon() {

@@ -70,7 +70,7 @@ final class WatchCommand extends Verb {
     }
 
     private void print(IpcClient.SseEvent ev) {
-        out().println(json ? Render.eventJson(ev) : Render.event(ev));
+        out().println(json ? Render.eventJson(ev) : Render.event(ev, style()));
         out().flush();
     }
 

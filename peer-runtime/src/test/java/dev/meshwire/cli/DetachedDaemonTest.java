@@ -24,6 +24,9 @@ class DetachedDaemonTest {
         CliResult up = CliResult.run("--home", home, "up");
         assertEquals(ExitCodes.OK, up.code(), up.err());
         assertTrue(up.out().contains("daemon started"), up.out());
+        // not silence while it boots: what is happening, then how long it took
+        assertTrue(up.err().contains("meshwire: starting daemon…"), up.err());
+        assertTrue(up.err().matches("(?s).*meshwire: daemon started in \\d+\\.\\d s\n.*"), up.err());
         long pid = Long.parseLong(Files.readString(MeshwireHome.at(Path.of(home)).pidFile()).trim());
         try {
             assertTrue(pid != ProcessHandle.current().pid());

@@ -65,7 +65,7 @@ class MeshVerbsTest {
         assertTrue(meshes.containsAll(List.of("team", "ops")), meshes.toString());
         assertEquals(2, p.path("meshes").size());
         String text = ok(cli(bob, "peers")).out();
-        assertTrue(text.lines().findFirst().orElse("").matches("MESH\\s+NAME\\s+PUBKEY\\s+STATUS\\s+ROLE\\s+PATH"), text);
+        assertTrue(text.lines().findFirst().orElse("").matches("MESH\\s+NAME\\s+KEY\\s+ROLE\\s+STATUS\\s+PATH"), text);
         assertTrue(text.lines().anyMatch(l -> l.startsWith("ops ") && l.contains("alice") && l.contains("online")), text);
         assertEquals(2, json(ok(cli(bob, "peers", "--mesh", "team", "--json"))).path("items").size());
 

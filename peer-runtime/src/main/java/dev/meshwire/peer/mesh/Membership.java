@@ -32,6 +32,7 @@ import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.invite.Invite;
+import dev.meshwire.peer.meshstate.Member;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -189,10 +190,17 @@ public final class Membership implements MembershipApi {
                     shown ? path.path() : null,
                     shown ? path.state() : null,
                     shown && path.since() > 0 ? path.since() : null,
-                    shown && path.rttMicros() != null ? path.rttMicros() / 1000.0 : null));
+                    shown && path.rttMicros() != null ? path.rttMicros() / 1000.0 : null,
+                    p.online() || self ? null : lastSeen(s, p.pubkey())));
         }
         return new PeersReply(s.name(), s.link().connected(), s.link().state().wireName(), s.roster().replica().version(),
                 s.roster().replica().verified(), peers);
+    }
+
+    /** When the coordinator last reported {@code pubkey} online to this daemon (presence events), or null. */
+    private static Long lastSeen(MeshSession s, String pubkey) {
+        Member m = s.roster().member(pubkey);
+        return m == null ? null : m.lastSeen();
     }
 
     @Override

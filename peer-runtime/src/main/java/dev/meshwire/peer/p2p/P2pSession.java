@@ -681,25 +681,31 @@ final class P2pSession {
             localProtocol = attr(local, "relayProtocol");
         }
         String remoteType = attr(remote, "candidateType");
-        if ("prflx".equals(remoteType) && isSignalledRelay(all, remote)) remoteType = "relay";
+        if ("prflx".equals(remoteType)) remoteType = signalledType(all, remote);
         return new CandidatePair(attr(local, "candidateType"), localProtocol, remoteType, attr(remote, "protocol"));
     }
 
     /**
-     * Whether a peer-reflexive remote candidate is really the peer's TURN relay address. When a check from the
-     * peer's relayed address reaches us before its relay candidate was trickled (or an address-filtering NAT only
-     * admits the TURN server's address, which STUN and TURN share), ICE learns that address as prflx, and the path
-     * would read "direct prflx" while every packet goes through TURN. The trickled relay candidate with the same
-     * address and port, present in the same report once it arrived, names it.
+     * What a peer-reflexive remote candidate really is: the type of the candidate the peer trickled with the same
+     * address and port, else {@code prflx}. When a check from the peer reaches us before the candidate it came from
+     * was trickled, ICE learns that address as prflx. Left as is, the same channel would read "direct host" at one
+     * end and "direct prflx" at the other (a LAN, where the check simply won the race with signalling), or "direct
+     * prflx" while every packet goes through TURN (the peer's relayed address, or an address-filtering NAT that only
+     * admits the TURN server's address, which STUN and TURN share). The trickled candidate, present in the same
+     * report once it arrived, names it; a relay candidate wins over any other at the same address.
      */
-    static boolean isSignalledRelay(Map<String, RTCStats> all, RTCStats remote) {
+    static String signalledType(Map<String, RTCStats> all, RTCStats remote) {
         String address = address(remote);
         String port = attr(remote, "port");
+        String found = "prflx";
         for (RTCStats s : all.values()) {
             if (s.getType() != RTCStatsType.REMOTE_CANDIDATE || s == remote) continue;
-            if ("relay".equals(attr(s, "candidateType")) && address.equals(address(s)) && port.equals(attr(s, "port"))) return true;
+            String type = attr(s, "candidateType");
+            if ("prflx".equals(type) || !address.equals(address(s)) || !port.equals(attr(s, "port"))) continue;
+            if ("relay".equals(type)) return "relay";
+            found = type;
         }
-        return false;
+        return found;
     }
 
     /** A candidate's IP: {@code address} in current stats, {@code ip} in older ones. */

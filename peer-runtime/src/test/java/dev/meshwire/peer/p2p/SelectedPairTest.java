@@ -31,6 +31,20 @@ class SelectedPairTest {
     }
 
     @Test
+    void aPeerReflexiveCandidateThatIsTheTrickledHostIsDirectHostAtBothEnds() {
+        // The demo on one machine: the peer's check won the race with its trickled host candidate. The other end
+        // reads "direct host"; so must this one.
+        RTCStatsReport r = report(remote("r1", "prflx", "10.0.1.3", 5001), remote("r2", "host", "10.0.1.3", 5001));
+        assertEquals("direct host", P2pSession.selectedPair(r).pathName());
+    }
+
+    @Test
+    void aPeerReflexiveCandidateThatIsTheTrickledSrflxIsDirectSrflx() {
+        RTCStatsReport r = report(remote("r1", "prflx", "198.51.100.9", 61000), remote("r2", "srflx", "198.51.100.9", 61000));
+        assertEquals("direct srflx", P2pSession.selectedPair(r).pathName());
+    }
+
+    @Test
     void olderStatsNameTheAddressIp() {
         RTCStatsReport r = report(stats("r1", RTCStatsType.REMOTE_CANDIDATE, Map.of("candidateType", "prflx", "ip", "198.51.100.7", "port", 50000, "protocol", "udp")),
                 stats("r2", RTCStatsType.REMOTE_CANDIDATE, Map.of("candidateType", "relay", "ip", "198.51.100.7", "port", 50000, "protocol", "udp")));
