@@ -218,9 +218,10 @@ public final class FrameCodec {
                     // An integer or boolean field has no "absent" value: it is required. Other absent fields
                     // are optional as far as the codec goes; the handlers decide what else is required.
                     Class<?> raw = c.getType();
-                    if (raw.isPrimitive()) return "field '" + prefix + c.getName() + "' is required and must be " + describe(raw);
+                    if (raw.isPrimitive() && !c.isAnnotationPresent(OptionalField.class)) return "field '" + prefix + c.getName() + "' is required and must be " + describe(raw);
                     continue;
                 }
+                if (v.isNull() && c.isAnnotationPresent(OptionalField.class)) continue; // null = absent = the default
                 String p = checkValue(v, c.getGenericType(), prefix + c.getName());
                 if (p != null) return p;
             }
