@@ -147,6 +147,12 @@ class IllTypedFrameCorpusTest {
         }
         if (raw.isRecord()) {
             if (!v.isObject()) return false;
+            if (raw.isAnnotationPresent(ClosedKeys.class)) { // meta: a key outside the record is refused, not ignored
+                for (java.util.Iterator<String> names = v.fieldNames(); names.hasNext(); ) {
+                    String n = names.next();
+                    if (Arrays.stream(raw.getRecordComponents()).noneMatch(c -> c.getName().equals(n))) return false;
+                }
+            }
             for (RecordComponent c : raw.getRecordComponents()) {
                 JsonNode f = v.get(c.getName());
                 boolean optional = c.isAnnotationPresent(OptionalField.class);
