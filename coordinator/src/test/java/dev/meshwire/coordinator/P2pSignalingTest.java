@@ -85,6 +85,24 @@ class P2pSignalingTest {
         }
     }
 
+    /**
+     * A signalling frame has no id field, so a long id on one is not refused as such; an error about that frame echoes
+     * it cut to 63 characters and "…", the one place ids are truncated (docs/protocol.md §1).
+     */
+    @Test
+    void aLongIdOnASignallingFrameIsEchoedCutInItsError() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "p2plongid");
+        Identity bobId = Identity.generate();
+        try (TestPeer alice = Meshes.owner(fx, m); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            String id = "x".repeat(100);
+            alice.sendRaw("{\"type\":\"p2p_candidate\",\"id\":\"" + id + "\",\"to\":\"" + bob.pubkey() + "\",\"sessionId\":\"" + SESSION
+                    + "\",\"mid\":\"0\",\"mLineIndex\":0,\"candidate\":\"not-a-candidate\"}");
+            Frames.Error e = alice.await(Frames.Error.class);
+            assertEquals(ErrorCode.INVALID_FRAME, e.code());
+            assertEquals("x".repeat(63) + "…", e.id());
+        }
+    }
+
     /** The value of one Prometheus sample line, or 0 when it is absent. */
     static double sample(String scrape, String series) {
         for (String line : scrape.split("\n")) {
