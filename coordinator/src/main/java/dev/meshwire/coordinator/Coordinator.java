@@ -48,19 +48,21 @@ public final class Coordinator implements AutoCloseable {
     private final TurnServer turn;
     private final int port;
     private final int healthPort;
+    private final int metricsPort;
     private final String adminToken;
     private final String publicUrl;
     private final Path dataDir;
     private volatile boolean closed;
 
     private Coordinator(Vertx vertx, CoordinatorStore store, CoordinatorMetrics metrics, TurnServer turn, int port, int healthPort,
-                        String adminToken, String publicUrl, Path dataDir) {
+                        int metricsPort, String adminToken, String publicUrl, Path dataDir) {
         this.vertx = vertx;
         this.store = store;
         this.metrics = metrics;
         this.turn = turn;
         this.port = port;
         this.healthPort = healthPort;
+        this.metricsPort = metricsPort;
         this.adminToken = adminToken;
         this.publicUrl = publicUrl;
         this.dataDir = dataDir;
@@ -88,7 +90,7 @@ public final class Coordinator implements AutoCloseable {
             int[] boundPort = new int[1];
             String configuredUrl = config.publicUrl();
             HttpApi.Settings http = new HttpApi.Settings(token, config.openRegistration(),
-                    () -> configuredUrl != null ? configuredUrl : "ws://" + hostForUrl(publicHost) + ":" + boundPort[0]);
+                    () -> configuredUrl != null ? configuredUrl : "ws://" + hostForUrl(publicHost) + ":" + boundPort[0], config.metrics());
             CoordinatorVerticle verticle = new CoordinatorVerticle(config, store, metrics, sessionSettings, http);
             try {
                 vertx.deployVerticle(verticle).await(30, TimeUnit.SECONDS);
@@ -97,14 +99,20 @@ public final class Coordinator implements AutoCloseable {
             }
             boundPort[0] = verticle.port();
             int healthPort = verticle.healthPort();
+            int metricsPort = verticle.metricsPort();
             String url = http.publicUrl().get();
             LOG.info("meshwire coordinator {} listening on {}:{} (WebSocket {}, public URL {}){}; admin token in {}{}",
                     VERSION, config.listenHost(), boundPort[0], "/ws", url,
                     turnDescription(config.ice(), turn),
                     dataDir.resolve(AdminToken.FILE).toAbsolutePath(),
                     config.openRegistration() ? " (open registration: no token needed)" : "");
-            if (healthPort >= 0) LOG.info("health listener on {}:{} (/health, /health/ready, /metrics)", config.admission().healthHost(), healthPort);
-            return new Coordinator(vertx, store, metrics, turn, boundPort[0], healthPort, token, url, dataDir);
+            if (healthPort >= 0) {
+                LOG.info("health listener on {}:{} (/health, /health/ready{})", config.admission().healthHost(), healthPort,
+                        metricsPort >= 0 ? "" : ", /metrics");
+            }
+            if (metricsPort >= 0) LOG.info("metrics listener on {}:{} (/metrics{})", config.metrics().listenHost(), metricsPort,
+                    config.metrics().token() != null ? ", bearer token required" : "");
+            return new Coordinator(vertx, store, metrics, turn, boundPort[0], healthPort, metricsPort, token, url, dataDir);
         } catch (CoordinatorStartException | RuntimeException e) {
             if (turn != null) turn.close();
             if (store != null) store.close();
@@ -242,6 +250,11 @@ public final class Coordinator implements AutoCloseable {
     /** The bound port of the separate health listener, or -1 when there is none. */
     public int healthPort() {
         return healthPort;
+    }
+
+    /** The bound port of the separate metrics listener, or -1 when there is none. */
+    public int metricsPort() {
+        return metricsPort;
     }
 
     /** The bound UDP/TCP port of the embedded STUN/TURN server, or -1 when none runs. */

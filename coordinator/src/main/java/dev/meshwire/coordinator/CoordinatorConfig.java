@@ -3,6 +3,7 @@ package dev.meshwire.coordinator;
 import dev.meshwire.coordinator.flow.FlowLimits;
 import dev.meshwire.coordinator.admission.AdmissionLimits;
 import dev.meshwire.coordinator.ice.IceSettings;
+import dev.meshwire.coordinator.metrics.MetricsSettings;
 import dev.meshwire.coordinator.ice.TurnSettings;
 import dev.meshwire.coordinator.queue.QueueSettings;
 import java.nio.file.Path;
@@ -29,11 +30,12 @@ import java.time.Duration;
  * @param queue            durable queue tuning (lease, sweeper, flow control, caps, rate limit)
  * @param flow             outbound backpressure (high-water mark, hard cap, slow-consumer grace) and signalling rate limits
  * @param admission        limits and deadlines for connections before they authenticate, and the health listener
+ * @param metrics          where {@code /metrics} is served (main port or a listener of its own) and its bearer token
  */
 public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir, String dbUrl, String publicUrl,
                                 boolean openRegistration, IceSettings ice, long maxFrameBytes,
                                 Duration pingInterval, Duration deadAfter, QueueSettings queue,
-                                FlowLimits flow, AdmissionLimits admission) {
+                                FlowLimits flow, AdmissionLimits admission, MetricsSettings metrics) {
     public static final int DEFAULT_PORT = 7600;
     public static final int DEFAULT_STUN_PORT = dev.meshwire.turn.TurnConfig.DEFAULT_PORT;
     public static final long DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
@@ -41,7 +43,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
     public static CoordinatorConfig defaults(Path dataDir) {
         return new CoordinatorConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, null, false, IceSettings.defaults(),
                 DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults(),
-                FlowLimits.defaults(), AdmissionLimits.defaults());
+                FlowLimits.defaults(), AdmissionLimits.defaults(), MetricsSettings.defaults());
     }
 
     public Builder toBuilder() {
@@ -98,6 +100,10 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         return toBuilder().admission(a).build();
     }
 
+    public CoordinatorConfig withMetrics(MetricsSettings m) {
+        return toBuilder().metrics(m).build();
+    }
+
     /** A mutable copy of a config, for changing several settings at once. */
     public static final class Builder {
         private String listenHost;
@@ -113,6 +119,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         private QueueSettings queue;
         private FlowLimits flow;
         private AdmissionLimits admission;
+        private MetricsSettings metrics;
 
         private Builder(CoordinatorConfig c) {
             listenHost = c.listenHost;
@@ -128,6 +135,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             queue = c.queue;
             flow = c.flow;
             admission = c.admission;
+            metrics = c.metrics;
         }
 
         public Builder listen(String host, int port) {
@@ -187,9 +195,14 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             return this;
         }
 
+        public Builder metrics(MetricsSettings m) {
+            metrics = m;
+            return this;
+        }
+
         public CoordinatorConfig build() {
             return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, ice,
-                    maxFrameBytes, pingInterval, deadAfter, queue, flow, admission);
+                    maxFrameBytes, pingInterval, deadAfter, queue, flow, admission, metrics);
         }
     }
 }

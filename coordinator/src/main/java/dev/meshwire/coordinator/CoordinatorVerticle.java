@@ -43,6 +43,8 @@ final class CoordinatorVerticle extends VerticleBase {
     private final HttpApi.Settings httpSettings;
     private HttpServer server;
     private HttpServer healthServer;
+    private HttpServer metricsServer;
+    private ConnectionAdmission metricsAdmission;
     private ConnectionAdmission admission;
     private ConnectionAdmission healthAdmission;
     private DescriptorGuard guard;
@@ -92,18 +94,38 @@ final class CoordinatorVerticle extends VerticleBase {
                 .requestHandler(admission.timing(
                         HttpApi.router(vertx, httpSettings, endpoint, new MeshRegistration(store, metrics, clock), ledger, store, metrics)));
         admission.start();
-        Future<?> main = server.listen();
-        if (limits.healthHost() == null) return main;
-        healthAdmission = ConnectionAdmission.health(vertx, limits, metrics);
-        healthServer = vertx.createHttpServer(hardened(new HttpServerOptions(), limits.healthMaxConnections()).setHost(limits.healthHost()).setPort(limits.healthPort()))
-                .connectionHandler(conn -> {
-                    watch(conn);
-                    healthAdmission.onConnection(conn);
-                })
-                .requestHandler(healthAdmission.timing(HttpApi.healthRouter(vertx, store, metrics)));
-        healthAdmission.start();
-        return main.compose(ok -> healthServer.listen().recover(e -> Future.failedFuture(new CoordinatorStartException(
-                "health listener: cannot listen on " + limits.healthHost() + ":" + limits.healthPort() + ": " + e.getMessage(), e))));
+        Future<?> started = server.listen();
+        if (limits.healthHost() != null) {
+            healthAdmission = ConnectionAdmission.health(vertx, limits, metrics);
+            healthServer = vertx.createHttpServer(hardened(new HttpServerOptions(), limits.healthMaxConnections()).setHost(limits.healthHost()).setPort(limits.healthPort()))
+                    .connectionHandler(conn -> {
+                        watch(conn);
+                        healthAdmission.onConnection(conn);
+                    })
+                    .requestHandler(healthAdmission.timing(HttpApi.healthRouter(vertx, store, metrics, config.metrics())));
+            healthAdmission.start();
+            started = started.compose(ok -> listen(healthServer, "health", limits.healthHost(), limits.healthPort()));
+        }
+        if (config.metrics().separateListener()) {
+            String host = config.metrics().listenHost();
+            int port = config.metrics().listenPort();
+            metricsAdmission = ConnectionAdmission.metrics(vertx, limits, metrics);
+            metricsServer = vertx.createHttpServer(hardened(new HttpServerOptions(), limits.healthMaxConnections()).setHost(host).setPort(port))
+                    .connectionHandler(conn -> {
+                        watch(conn);
+                        metricsAdmission.onConnection(conn);
+                    })
+                    .requestHandler(metricsAdmission.timing(HttpApi.metricsRouter(vertx, metrics, config.metrics())));
+            metricsAdmission.start();
+            started = started.compose(ok -> listen(metricsServer, "metrics", host, port));
+        }
+        return started;
+    }
+
+    /** Binds an extra listener; a failure is a start failure naming the listener. */
+    private static Future<HttpServer> listen(HttpServer s, String what, String host, int port) {
+        return s.listen().recover(e -> Future.failedFuture(new CoordinatorStartException(
+                what + " listener: cannot listen on " + host + ":" + port + ": " + e.getMessage(), e)));
     }
 
     private void watch(HttpConnection conn) {
@@ -141,6 +163,11 @@ final class CoordinatorVerticle extends VerticleBase {
         return healthServer == null ? -1 : healthServer.actualPort();
     }
 
+    /** The metrics listener's bound port, or -1 when there is none. */
+    int metricsPort() {
+        return metricsServer == null ? -1 : metricsServer.actualPort();
+    }
+
     @Override
     public Future<?> stop() {
         if (endpoint != null) endpoint.closeAll((short) 1001, "coordinator shutting down");
@@ -148,7 +175,9 @@ final class CoordinatorVerticle extends VerticleBase {
         if (admission != null) admission.stop();
         if (guard != null) guard.stop();
         if (healthAdmission != null) healthAdmission.stop();
+        if (metricsAdmission != null) metricsAdmission.stop();
         Future<Void> health = healthServer == null ? Future.succeededFuture() : healthServer.close();
-        return server == null ? health : Future.all(health, server.close());
+        Future<Void> metricsClosed = metricsServer == null ? Future.succeededFuture() : metricsServer.close();
+        return server == null ? Future.all(health, metricsClosed) : Future.all(health, metricsClosed, server.close());
     }
 }

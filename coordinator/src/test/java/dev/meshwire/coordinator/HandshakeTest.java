@@ -94,6 +94,78 @@ class HandshakeTest extends SharedCoordinator {
         }
     }
 
+    /** Before hello, a frame type the coordinator does not know is answered like any other non-hello frame. */
+    @Test
+    void unknownFirstFrameIsNotAuthenticated() throws Exception {
+        try (TestPeer p = fx.peer()) {
+            p.sendRaw("{\"type\":\"teleport\",\"id\":\"t1\"}");
+            Frames.Error e = p.await(Frames.Error.class);
+            assertEquals("not_authenticated", e.code());
+            assertEquals("t1", e.id());
+            assertEquals("the first frame must be hello or join, got an unknown frame type 'teleport'", e.message());
+            assertEquals(4010, p.awaitClose());
+        }
+    }
+
+    /** The hello as JSON with {@code capabilities} replaced by {@code capsJson} (raw JSON text). */
+    private static String helloWithCapabilities(TestPeer p, String meshId, String capsJson) throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode hello = (com.fasterxml.jackson.databind.node.ObjectNode)
+                dev.meshwire.signaling.Json.MAPPER.readTree(dev.meshwire.signaling.frame.FrameCodec.encode(p.helloFrame(meshId)));
+        hello.set("capabilities", dev.meshwire.signaling.Json.MAPPER.readTree(capsJson));
+        return dev.meshwire.signaling.Json.MAPPER.writeValueAsString(hello);
+    }
+
+    /**
+     * docs/p2p.md's minimal capabilities are accepted, absent fields take their documented defaults (others see the
+     * coordinator's frame limit as {@code maxMessageBytes}), and ill-typed ones are refused in the codec's own words,
+     * never a library's.
+     */
+    @Test
+    void capabilitiesFieldsAreOptionalAndGarbageIsRefusedInPlainWords() throws Exception {
+        Mesh m = mesh();
+        Identity bobId = Identity.generate();
+        try (TestPeer owner = fx.peer(m.owner())) {
+            owner.hello(m.id());
+            Invite inv = invite(m, m.owner(), 60_000, 5);
+            try (TestPeer bob = fx.peer(bobId)) {
+                join(bob, inv, "bob");
+            }
+        }
+        for (String minimal : List.of("{\"p2p\":true,\"features\":[\"p2p\"]}", "{\"p2p\":true}", "{}",
+                "{\"p2p\":true,\"maxMessageBytes\":null,\"features\":null}")) {
+            try (TestPeer owner = fx.peer(m.owner()); TestPeer bob = fx.peer(bobId)) {
+                owner.hello(m.id());
+                bob.sendRaw(helloWithCapabilities(bob, m.id(), minimal));
+                Frames.HelloAck ack = bob.awaitAckOrFail();
+                Frames.Capabilities caps = ack.self().capabilities();
+                assertEquals(minimal.contains("true"), caps.p2p(), minimal);
+                assertEquals(1024 * 1024, caps.maxMessageBytes(), "not stated: the coordinator's maxFrameBytes; " + minimal);
+                assertEquals(minimal.contains("features\":[") ? List.of("p2p") : List.of(), caps.features(), minimal);
+                Frames.PeerJoined seen = owner.await(Frames.PeerJoined.class);
+                assertEquals(caps, seen.peer().capabilities(), "others see the same capabilities");
+            }
+        }
+        java.util.Map<String, String> garbage = java.util.Map.of(
+                "\"lots\"", "hello: field 'capabilities' must be an object",
+                "{\"p2p\":\"yes\"}", "hello: field 'capabilities.p2p' must be a boolean (true or false)",
+                "{\"maxMessageBytes\":\"big\"}", "hello: field 'capabilities.maxMessageBytes' must be an integer",
+                "{\"maxMessageBytes\":1.5}", "hello: field 'capabilities.maxMessageBytes' must be an integer",
+                "{\"features\":[null]}", "hello: field 'capabilities.features[0]' must not be null",
+                "{\"features\":\"p2p\"}", "hello: field 'capabilities.features' must be an array");
+        for (var g : garbage.entrySet()) {
+            try (TestPeer bob = fx.peer(bobId)) {
+                bob.sendRaw(helloWithCapabilities(bob, m.id(), g.getKey()));
+                Frames.Error e = bob.await(Frames.Error.class);
+                assertEquals("invalid_frame", e.code(), g.getKey());
+                assertEquals(g.getValue(), e.message(), g.getKey());
+                for (String library : List.of("Cannot", "`", "jackson", "Exception", "MismatchedInput", "[Source")) {
+                    assertFalse(e.message().contains(library), "library text in: " + e.message());
+                }
+                assertEquals(4010, bob.awaitClose());
+            }
+        }
+    }
+
     @Test
     void joinWithInviteThenHelloAndPresence() throws Exception {
         Mesh m = mesh();

@@ -65,6 +65,52 @@ class P2pSignalingTest {
         }
     }
 
+    /** One forwarded signalling frame is one frame in (from the sender) and one frame out (to the recipient). */
+    @Test
+    void aForwardedSignalIsCountedOnceInAndOnceOut() throws Exception {
+        try (CoordinatorFixture own = new CoordinatorFixture()) {
+            Meshes.Mesh m = Meshes.create(own, "p2pcount");
+            Identity bobId = Identity.generate();
+            try (TestPeer alice = Meshes.owner(own, m); TestPeer bob = Meshes.joined(own, m, bobId, "bob")) {
+                alice.send(offer(m.owner(), m.id(), bob.pubkey(), SDP));
+                bob.await(Frames.P2pOffer.class);
+                alice.send(new Frames.P2pCandidate(null, null, bob.pubkey(), SESSION, "0", 0, "candidate:1 1 udp 2122260223 10.0.0.1 50000 typ host"));
+                bob.await(Frames.P2pCandidate.class);
+                String metrics = own.get("/metrics").text();
+                for (String type : List.of("p2p_offer", "p2p_candidate")) {
+                    assertEquals(1.0, sample(metrics, "meshwire_frames_in_total{type=\"" + type + "\"}"), type + " in\n" + metrics);
+                    assertEquals(1.0, sample(metrics, "meshwire_frames_out_total{type=\"" + type + "\"}"), type + " out\n" + metrics);
+                }
+            }
+        }
+    }
+
+    /**
+     * A signalling frame has no id field, so a long id on one is not refused as such; an error about that frame echoes
+     * it cut to 63 characters and "…", the one place ids are truncated (docs/protocol.md §1).
+     */
+    @Test
+    void aLongIdOnASignallingFrameIsEchoedCutInItsError() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "p2plongid");
+        Identity bobId = Identity.generate();
+        try (TestPeer alice = Meshes.owner(fx, m); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            String id = "x".repeat(100);
+            alice.sendRaw("{\"type\":\"p2p_candidate\",\"id\":\"" + id + "\",\"to\":\"" + bob.pubkey() + "\",\"sessionId\":\"" + SESSION
+                    + "\",\"mid\":\"0\",\"mLineIndex\":0,\"candidate\":\"not-a-candidate\"}");
+            Frames.Error e = alice.await(Frames.Error.class);
+            assertEquals(ErrorCode.INVALID_FRAME, e.code());
+            assertEquals("x".repeat(63) + "…", e.id());
+        }
+    }
+
+    /** The value of one Prometheus sample line, or 0 when it is absent. */
+    static double sample(String scrape, String series) {
+        for (String line : scrape.split("\n")) {
+            if (line.startsWith(series + " ")) return Double.parseDouble(line.substring(series.length() + 1).trim());
+        }
+        return 0;
+    }
+
     @Test
     void forgedOrMisaddressedOffersAreRefusedAndNotForwarded() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "p2pforged");

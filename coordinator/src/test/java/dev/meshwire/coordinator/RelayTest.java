@@ -50,6 +50,26 @@ class RelayTest extends SharedCoordinator {
         }
     }
 
+    /**
+     * A dm to yourself is an ordinary send for the coordinator (docs/p2p.md "Data channel facts"): queued, acked
+     * and delivered back to your own connection. The meshwire daemon refuses it earlier, at its IPC (self_send).
+     */
+    @Test
+    void aDmToYourselfIsQueuedAndDeliveredBackToYou() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "relayself");
+        try (TestPeer alice = Meshes.owner(fx, m)) {
+            Envelope env = alice.dm(m.owner(), "note to self");
+            alice.send(new Frames.Send("self", alice.pubkey(), env));
+            Frames.Ack ack = alice.await(Frames.Ack.class, a -> "self".equals(a.id()));
+            assertEquals("accepted", ack.status());
+            Frames.Deliver d = alice.await(Frames.Deliver.class);
+            assertEquals(ack.messageId(), d.messageId());
+            assertEquals(env, d.envelope());
+            alice.send(new Frames.ClientAck(d.messageId(), ack.clientMessageId(), alice.pubkey()));
+            alice.sync("after-ack");
+        }
+    }
+
     @Test
     void offlineAndUnknownRecipients() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "relay");

@@ -27,7 +27,9 @@ final class CoordinatorCommand extends Verb {
     @Option(names = "--listen", defaultValue = "0.0.0.0:7600", paramLabel = "HOST:PORT", description = "address for WebSocket, HTTP API and metrics") String listen;
     @Option(names = "--data", defaultValue = "meshwire-data", paramLabel = "DIR", description = "state directory (SQLite database, admin token, TURN secret)") Path data;
     @Option(names = "--db", paramLabel = "URL", description = "database URL (default: SQLite under --data)") String db;
-    @Option(names = "--public-url", paramLabel = "URL", description = "ws(s):// URL peers use (put into invites)") String publicUrl;
+    @Option(names = "--public-url", paramLabel = "URL", defaultValue = "${env:MESHWIRE_PUBLIC_URL}",
+            description = "ws(s):// URL peers use (put into invites; default: env MESHWIRE_PUBLIC_URL, else ws://<listen host>:<port>)")
+    String publicUrl;
     @Option(names = "--open-registration", description = "anyone may create meshes without the admin token") boolean open;
     @Option(names = {"--turn-port", "--stun-port"}, defaultValue = "3478", paramLabel = "N",
             description = "UDP and TCP port of the embedded STUN/TURN server (--stun-port is the old name)")
@@ -89,6 +91,12 @@ final class CoordinatorCommand extends Verb {
     String healthListen;
     @Option(names = "--health-max-connections", defaultValue = "16", paramLabel = "N", description = "connections the health listener holds at once")
     int healthMaxConnections;
+    @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
+            description = "serve /metrics here only (not on --listen nor --health-listen), with the health listener's connection budget")
+    String metricsListen;
+    @Option(names = "--metrics-token-file", paramLabel = "FILE",
+            description = "file (0600) holding a token; /metrics then answers only 'Authorization: Bearer <token>'")
+    Path metricsTokenFile;
 
     @Override
     public Integer call() throws Exception {
@@ -98,7 +106,8 @@ final class CoordinatorCommand extends Verb {
                 .withAdmission(admission())
                 .withMaxFrameBytes(maxFrame)
                 .withOpenRegistration(open)
-                .withPublicUrl(publicUrl)
+                .withPublicUrl(publicUrl(publicUrl))
+                .withMetrics(metrics())
                 .withDbUrl(db)
                 .withFlow(flow());
         cfg = cfg.withIce(ice(cfg.ice()));
@@ -117,6 +126,10 @@ final class CoordinatorCommand extends Verb {
         }, "coordinator-stop"));
         out().println("coordinator listening: " + c.publicUrl() + " (WebSocket path /ws)");
         out().println("admin token: " + cfg.dataDir().resolve("admin-token"));
+        if (c.metricsPort() >= 0) {
+            out().println("metrics: http://" + cfg.metrics().listenHost() + ":" + c.metricsPort() + "/metrics"
+                    + (cfg.metrics().token() != null ? " (bearer token from " + metricsTokenFile + ")" : ""));
+        }
         if (c.stunPort() >= 0) out().println(iceLine(cfg.ice(), c));
         out().println("create a mesh: MESHWIRE_ADMIN_TOKEN=$(cat " + cfg.dataDir().resolve("admin-token")
                 + ") meshwire mesh create NAME --coordinator " + c.publicUrl());
@@ -161,6 +174,33 @@ final class CoordinatorCommand extends Verb {
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
         }
+    }
+
+    /** The public URL from the flag or MESHWIRE_PUBLIC_URL (blank: derived), checked so a typo fails at start, not in every invite. */
+    static String publicUrl(String given) {
+        if (given == null || given.isBlank()) return null;
+        String url = given.trim();
+        java.net.URI u;
+        try {
+            u = java.net.URI.create(url);
+        } catch (IllegalArgumentException e) {
+            u = null;
+        }
+        if (u == null || u.getHost() == null || !List.of("ws", "wss", "http", "https").contains(String.valueOf(u.getScheme()))) {
+            throw new PeerException(PeerException.BAD_REQUEST, "--public-url (or MESHWIRE_PUBLIC_URL) must look like ws://host:port or wss://host, got '" + url + "'");
+        }
+        return url;
+    }
+
+    /** Where /metrics is served and its token, from --metrics-listen and --metrics-token-file. */
+    private dev.meshwire.coordinator.metrics.MetricsSettings metrics() {
+        var m = dev.meshwire.coordinator.metrics.MetricsSettings.defaults();
+        if (metricsListen != null) {
+            HostPort at = HostPort.parse("--metrics-listen", metricsListen);
+            m = m.withListener(at.host(), at.port());
+        }
+        if (metricsTokenFile != null) m = m.withToken(SecretFile.read("--metrics-token-file", metricsTokenFile));
+        return m;
     }
 
     /** {@code 200/s} or {@code 200}. */

@@ -32,6 +32,9 @@ final class TurnCommand extends Verb {
     Path secretFile;
     @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "serve Prometheus /metrics here")
     String metricsListen;
+    @Option(names = "--metrics-token-file", paramLabel = "FILE",
+            description = "file (0600) holding a token; /metrics then answers only 'Authorization: Bearer <token>'")
+    Path metricsTokenFile;
     @Mixin
     TurnOptions turn;
 
@@ -40,6 +43,10 @@ final class TurnCommand extends Verb {
         HostPort at = HostPort.parse("--listen", listen);
         HostPort metricsAt = metricsListen == null ? null : HostPort.parse("--metrics-listen", metricsListen);
         String secret = SecretFile.read("--secret-file", secretFile);
+        if (metricsTokenFile != null && metricsAt == null) {
+            throw new PeerException(PeerException.BAD_REQUEST, "--metrics-token-file protects --metrics-listen; give both");
+        }
+        String metricsToken = metricsTokenFile == null ? null : SecretFile.read("--metrics-token-file", metricsTokenFile);
         TurnConfig config;
         try {
             config = turn.apply(TurnConfig.defaults()).toBuilder().listen(at.host(), at.port()).secret(secret).build();
@@ -59,7 +66,7 @@ final class TurnCommand extends Verb {
         if (metricsAt != null) {
             vertx = Vertx.vertx();
             Router router = Router.router(vertx);
-            router.get("/metrics").handler(MetricsEndpoint.handler(registry::scrape));
+            router.get("/metrics").handler(MetricsEndpoint.handler(registry::scrape, metricsToken));
             try {
                 HttpServer http = vertx.createHttpServer().requestHandler(router).listen(metricsAt.port(), metricsAt.host())
                         .await(30, TimeUnit.SECONDS);

@@ -7,7 +7,8 @@ import dev.meshwire.signaling.crypto.Identity;
  * implementation can check itself. The Ed25519 values (keys, hello and envelope signatures) and the
  * SHA-256 were cross-checked with OpenSSL 3 and sha256sum; so were the mesh-state vectors (authority
  * key, the four event signatures and hashes, the snapshot body hash and signature, the v2 invite
- * signature), asserted by {@code MeshStateVectorsTest}.
+ * signature), asserted by {@code MeshStateVectorsTest}; and the join, v1 invite, mesh creation, offer and escaped-meta
+ * envelope signatures and the X25519 keys, asserted by {@code ProtocolVectorsTest}.
  */
 public final class TestVectors {
     private TestVectors() {}
@@ -65,6 +66,34 @@ public final class TestVectors {
     public static final String INVITE_V2_CANONICAL = "meshwire-invite|v2|m_0011223344556677|00112233445566778899aabbccddeeff|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|1767830400000|1|2543b92ff1095511476adc8369db6ddc933665a11978dda1404ee1066ca9559d";
     public static final String INVITE_V2_SIG = "a730d37743c56c8723fdef10d0fe869092165de69ff878c177b21df30e8ca0654b113e6553378101df8ca2364e1b34733b88f22126fe5f9345f4d4eca2d47807";
     public static final String INVITE_V2_TEXT = "mw1.eyJ2IjoyLCJjb29yZGluYXRvciI6IndzOi8vMTI3LjAuMC4xOjc2MDAiLCJtZXNoIjoibV8wMDExMjIzMzQ0NTU2Njc3IiwibWVzaE5hbWUiOiJ0ZWFtIiwiaW52aXRlSWQiOiIwMDExMjIzMzQ0NTU2Njc3ODg5OWFhYmJjY2RkZWVmZiIsImlzc3VlciI6Ijc5YjU1NjJlOGZlNjU0Zjk0MDc4YjExMmU4YTk4YmE3OTAxZjg1M2FlNjk1YmVkN2UwZTM5MTBiYWQwNDk2NjQiLCJleHBpcmVzQXQiOjE3Njc4MzA0MDAwMDAsIm1heFVzZXMiOjEsInNpZ25hdHVyZSI6ImE3MzBkMzc3NDNjNTZjODcyM2ZkZWYxMGQwZmU4NjkwOTIxNjVkZTY5ZmY4NzhjMTc3YjIxZGYzMGU4Y2EwNjU0YjExM2U2NTUzMzc4MTAxZGY4Y2EyMzY0ZTFiMzQ3MzNiODhmMjIxMjZmZTVmOTM0NWY0ZDRlY2EyZDQ3ODA3IiwiYXV0aG9yaXR5IjoiMjU0M2I5MmZmMTA5NTUxMTQ3NmFkYzgzNjlkYjZkZGM5MzM2NjVhMTE5NzhkZGExNDA0ZWUxMDY2Y2E5NTU5ZCJ9";
+
+    // ---- more signatures, X25519 keys, meta escaping (docs/test-vectors.md; asserted by ProtocolVectorsTest) ----
+
+    /** Bob joins with the invite of {@link #INVITE_ID} as {@code bob} after the all-zero challenge nonce. */
+    public static final String JOIN_CANONICAL = "meshwire-join|v1|00112233445566778899aabbccddeeff|m_0011223344556677|cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa|bob|0000000000000000000000000000000000000000000000000000000000000000";
+    public static final String JOIN_SIG = "b98278d420b6b381fcfa912787faeec6af8477c0e7480ea9623e5c34c502e6cb3d3a95ecc729449aabc916dc39dbcb4c04a9a0c87bac8f26533610825ee7910f";
+    public static final String INVITE_V1_CANONICAL = "meshwire-invite|v1|m_0011223344556677|00112233445566778899aabbccddeeff|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|1767830400000|1";
+    public static final String INVITE_V1_SIG = "1ffde1f811a7b0e44b935404fa7b8581b49558ca0b61fd6d4cfa5274477b195b3b5047e9e6a47e2a5c7ebff0d82def2832f91156d16af2d4aa625f1df32a6208";
+    /** Alice creates mesh {@code team} as {@code alice} at {@link #EVENT_T0} (POST /v1/meshes). */
+    public static final String MESH_CREATE_CANONICAL = "meshwire-mesh-create|v1|team|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|alice|1767225600000";
+    public static final String MESH_CREATE_SIG = "9fcca688674a73539bce902cdadd91145435db479a1d39337ad695aca6b22ae6830987ae09f62d6ca4cfa24000a466b0d196e42155f868c885ce16ec95651708";
+    /** Alice's offer to bob in session {@link #INVITE_ID}'s hex (any 32 hex), over {@link #SDP}. */
+    public static final String SDP = "v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=fingerprint:sha-256 00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF\r\n";
+    public static final String SDP_SESSION = "00112233445566778899aabbccddeeff";
+    public static final String SDP_CANONICAL = "meshwire-p2p-sdp|v1|m_0011223344556677|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa|00112233445566778899aabbccddeeff|offer|452f447217c0ad85901017fc94c8081edc152128cdf67b942af4d89bdb65fafd";
+    public static final String SDP_SIG = "983d872bc84973c7bdf925e3d946f8ec75845a54c315125e03023a4ab8f3beda895c2f3ea44b83e8c268e7c9d0103f0a5c39524b6226500b0bfaddf5e39ed409";
+    public static final String ALICE_X25519_PUB = "4a3807d064d077181cc070989e76891d20dca5559548dc2c77c1a50273882b38";
+    public static final String ALICE_X25519_SEC = "70788f1a0cea001a2631dae5d05dbd062008d5b30f50b9e29beb2a7822289044";
+    public static final String BOB_X25519_PUB = "3de70cb2b9bb0bda3873d13e8a7cf4ea870dabeb296caa1dfce0a5f411c8d234";
+    public static final String BOB_X25519_SEC = "c09c1cd72097760101ae219a64a71cd7d7af5146e44e427c6692245783e5f27a";
+    /** X25519(alice secret, bob public), cross-checked with Python's cryptography package. */
+    public static final String X25519_SHARED = "218f0e53208ca73808c46be7ac15abeba7474228cb5878eee50aaf0b59aa6162";
+    /** crypto_box_beforenm(bob public, alice secret): HSalsa20 of the shared secret, the key crypto_box uses. */
+    public static final String BOX_BEFORENM = "ca93db0f0b79d3494aa5bb468bc487ba45a4ab832872f37035b1b3e11b66a13b";
+    /** The canonical meta of the escaping vector, and the envelope (the box vector's body) signed with it. */
+    public static final String ESCAPED_META_CANONICAL = "{\"clientMessageId\":\"cmid-0002\",\"createdAt\":1767225600000,\"mentions\":[\"quote\\\"back\\\\slash\",\"tab\\tnl\\ncr\\r\",\"ctl\\u0001\\u001f\",\"é 😀\"],\"priority\":\"low\",\"replyToId\":\"cmid-\\\"0001\\\"\",\"timeoutMs\":30000}";
+    public static final String ESCAPED_ENVELOPE_CANONICAL = "meshwire-envelope|v2|dm|cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|AAECAwQFBgcICQoLDA0ODxAREhMUFRYX|14a077467050c0e0c94fcaa57618e48dc72ecda00fdac995e7a876b0a84b7fab|1|{\"clientMessageId\":\"cmid-0002\",\"createdAt\":1767225600000,\"mentions\":[\"quote\\\"back\\\\slash\",\"tab\\tnl\\ncr\\r\",\"ctl\\u0001\\u001f\",\"é 😀\"],\"priority\":\"low\",\"replyToId\":\"cmid-\\\"0001\\\"\",\"timeoutMs\":30000}";
+    public static final String ESCAPED_ENVELOPE_SIG = "ab84dbe498607588d45b5179832c58394c3bec104714a0a16451d3991ac63645b8f7c28484734c2588e39bd14581d20b68566e405b61b95708a6cfb51660f10f";
 
     /** Seed bytes 0x01..0x20. */
     public static Identity alice() {

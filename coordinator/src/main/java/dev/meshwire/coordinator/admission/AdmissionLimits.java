@@ -113,6 +113,11 @@ public record AdmissionLimits(Duration requestTimeout, Duration idleTimeout, Dur
         return new Budget("health", healthMaxConnections, healthMaxConnections);
     }
 
+    /** The metrics listener's budget ({@code --metrics-listen}): the same small pool as the health listener, counted apart. */
+    Budget metricsBudget() {
+        return new Budget("metrics", healthMaxConnections, healthMaxConnections);
+    }
+
     /** How many connections one listener may hold before they authenticate. */
     record Budget(String listener, int total, int perAddress) {}
 }

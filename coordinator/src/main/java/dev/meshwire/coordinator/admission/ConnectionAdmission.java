@@ -74,6 +74,11 @@ public final class ConnectionAdmission {
         return new ConnectionAdmission(vertx, limits, limits.healthBudget(), metrics, ConnectionAdmission::monotonicMillis);
     }
 
+    /** The separate metrics listener. */
+    public static ConnectionAdmission metrics(Vertx vertx, AdmissionLimits limits, CoordinatorMetrics metrics) {
+        return new ConnectionAdmission(vertx, limits, limits.metricsBudget(), metrics, ConnectionAdmission::monotonicMillis);
+    }
+
     private static long monotonicMillis() {
         return System.nanoTime() / 1_000_000;
     }

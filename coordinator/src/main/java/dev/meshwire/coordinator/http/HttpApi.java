@@ -6,6 +6,7 @@ import dev.meshwire.coordinator.authority.MeshRegistration;
 import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.metrics.MetricsEndpoint;
+import dev.meshwire.coordinator.metrics.MetricsSettings;
 import dev.meshwire.coordinator.session.WebSocketEndpoint;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.signaling.meshstate.StateRef;
@@ -31,7 +32,8 @@ public final class HttpApi {
     private static final int MAX_BODY = 64 * 1024;
 
     /** {@code publicUrl} is a supplier because it may depend on the port bound after the router is built. */
-    public record Settings(String adminToken, boolean openRegistration, java.util.function.Supplier<String> publicUrl) {}
+    public record Settings(String adminToken, boolean openRegistration, java.util.function.Supplier<String> publicUrl,
+                           MetricsSettings metrics) {}
 
     private HttpApi() {}
 
@@ -47,7 +49,7 @@ public final class HttpApi {
                 }));
         router.post("/v1/meshes").handler(BodyHandler.create(false).setBodyLimit(MAX_BODY)).handler(ctx -> createMesh(ctx, settings, registration));
         router.post("/v1/meshes/:mesh/rotate-authority").handler(ctx -> rotate(ctx, settings, ledger));
-        operations(router, store, metrics);
+        operations(router, store, metrics, settings.metrics());
         router.route().last().handler(ctx -> error(ctx, new ApiException(404, ApiException.NOT_FOUND, "no such endpoint")));
         router.route().failureHandler(ctx -> {
             int status = ctx.statusCode() > 0 ? ctx.statusCode() : 500;
@@ -63,21 +65,40 @@ public final class HttpApi {
         return router;
     }
 
-    /** The separate health listener's surface: {@code /health}, {@code /health/ready} and {@code /metrics} only. */
-    public static Router healthRouter(Vertx vertx, CoordinatorStore store, CoordinatorMetrics metrics) {
+    /**
+     * The separate health listener's surface: {@code /health}, {@code /health/ready}, and {@code /metrics} unless
+     * that has a listener of its own.
+     */
+    public static Router healthRouter(Vertx vertx, CoordinatorStore store, CoordinatorMetrics metrics, MetricsSettings ms) {
         Router router = Router.router(vertx);
-        operations(router, store, metrics);
+        operations(router, store, metrics, ms);
         router.route().last().handler(ctx -> error(ctx, new ApiException(404, ApiException.NOT_FOUND,
-                "the health listener serves /health, /health/ready and /metrics")));
+                "the health listener serves /health, /health/ready" + (ms.separateListener() ? "" : " and /metrics"))));
         return router;
     }
 
-    private static void operations(Router router, CoordinatorStore store, CoordinatorMetrics metrics) {
+    /** The metrics listener's surface ({@code --metrics-listen}): {@code /metrics} alone. */
+    public static Router metricsRouter(Vertx vertx, CoordinatorMetrics metrics, MetricsSettings ms) {
+        Router router = Router.router(vertx);
+        router.get("/metrics").handler(MetricsEndpoint.handler(metrics::scrape, ms.token()));
+        router.route().last().handler(ctx -> error(ctx, new ApiException(404, ApiException.NOT_FOUND, "the metrics listener serves /metrics")));
+        return router;
+    }
+
+    /**
+     * {@code /health} (the process answers), {@code /health/ready} (the store answers a query, so it is open and its
+     * migrations ran; the listener is bound, since it is what answers) and, when it has no listener of its own,
+     * {@code /metrics}.
+     */
+    private static void operations(Router router, CoordinatorStore store, CoordinatorMetrics metrics, MetricsSettings ms) {
         router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "up")));
         router.get("/health/ready").handler(ctx -> store.schemaVersion()
                 .onSuccess(v -> json(ctx, 200, Map.of("status", "ready", "schemaVersion", v)))
-                .onFailure(e -> json(ctx, 503, Map.of("status", "unavailable", "reason", String.valueOf(e.getMessage())))));
-        router.get("/metrics").handler(MetricsEndpoint.handler(metrics::scrape));
+                .onFailure(e -> {
+                    LOG.warn("readiness check failed: {}", String.valueOf(e));
+                    json(ctx, 503, Map.of("status", "unavailable", "reason", "the database does not answer; the coordinator logged why"));
+                }));
+        if (!ms.separateListener()) router.get("/metrics").handler(MetricsEndpoint.handler(metrics::scrape, ms.token()));
     }
 
     private static void createMesh(RoutingContext ctx, Settings settings, MeshRegistration registration) {

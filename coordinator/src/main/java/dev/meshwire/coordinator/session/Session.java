@@ -177,7 +177,7 @@ public final class Session implements PeerConnection {
             if (tooLarge(text)) {
                 throw Refusal.of(ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + deps.settings().maxFrameBytes() + " bytes");
             }
-            Frame frame = FrameCodec.decode(text);
+            Frame frame = decode(text);
             deps.metrics().frameIn(frame.type());
             handled = authenticated ? dispatch(frame, text) : authenticate(frame);
         } catch (RuntimeException e) {
@@ -187,6 +187,21 @@ public final class Session implements PeerConnection {
             fail(err, text);
             return Future.succeededFuture();
         });
+    }
+
+    /**
+     * Before hello/join, a frame of a type this coordinator does not know is refused like any other non-hello frame
+     * ({@code not_authenticated}): a client that has not authenticated learns what it must send first, not that
+     * its frame type is unknown. Malformed JSON and an ill-typed hello/join keep their own codes.
+     */
+    private Frame decode(String text) {
+        try {
+            return FrameCodec.decode(text);
+        } catch (ProtocolException e) {
+            if (authenticated || !ErrorCode.UNKNOWN_FRAME_TYPE.equals(e.code())) throw e;
+            throw Refusal.closing(ErrorCode.NOT_AUTHENTICATED, "the first frame must be hello or join, got an "
+                    + e.getMessage(), CloseCodes.PROTOCOL);
+        }
     }
 
     private boolean tooLarge(String text) {
@@ -234,7 +249,7 @@ public final class Session implements PeerConnection {
         onAuthenticated.run();
         mesh = a.mesh();
         member = a.member();
-        capabilities = caps != null ? caps : Frames.Capabilities.relayOnly(deps.settings().maxFrameBytes());
+        capabilities = caps != null ? caps.orFrameLimit(deps.settings().maxFrameBytes()) : Frames.Capabilities.relayOnly(deps.settings().maxFrameBytes());
         connectedSince = now();
         lastPingSent = connectedSince;
         deps.metrics().authenticated(1);

@@ -1,6 +1,8 @@
 package dev.meshwire.peer.p2p;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.signaling.Json;
+import dev.meshwire.signaling.frame.FrameCodec;
 import dev.meshwire.signaling.envelope.Envelope;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,8 +57,16 @@ public final class ChannelPayload {
         return m.length >= 2 && m[0] == '{';
     }
 
-    /** @throws IOException if the bytes are not an envelope */
+    /**
+     * The envelope, held to the relay's rules (docs/protocol.md §1, §4): every field of its declared type and
+     * {@code meta} with no key beyond its closed set, so a channel cannot carry what the coordinator would refuse.
+     *
+     * @throws IOException if the bytes are not such an envelope (the message names the field and the rule)
+     */
     public static Envelope decodeEnvelope(byte[] m) throws IOException {
-        return Json.MAPPER.readValue(m, Envelope.class);
+        JsonNode tree = Json.MAPPER.readTree(m);
+        String problem = FrameCodec.shapeProblem(tree, Envelope.class);
+        if (problem != null) throw new IOException("envelope: " + problem);
+        return Json.MAPPER.treeToValue(tree, Envelope.class);
     }
 }

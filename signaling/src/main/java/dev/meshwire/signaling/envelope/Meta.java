@@ -1,13 +1,17 @@
 package dev.meshwire.signaling.envelope;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.meshwire.signaling.frame.ClosedKeys;
 import java.util.List;
 
 /**
  * Envelope metadata. Only {@code clientMessageId} is required; absent fields are omitted from the
- * JSON and from the canonical form that is signed.
+ * JSON and from the canonical form that is signed. The key set is closed ({@link ClosedKeys}): a {@code meta} with
+ * any other key is refused on every path, signed or not, because the signature covers exactly these keys and an
+ * unknown one could neither be verified nor forwarded (docs/protocol.md §4). A new key needs a new envelope version.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ClosedKeys("meta")
 public record Meta(
         String clientMessageId,
         String requestFingerprint,

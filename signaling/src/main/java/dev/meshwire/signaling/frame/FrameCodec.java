@@ -136,6 +136,16 @@ public final class FrameCodec {
         }
     }
 
+    /**
+     * The problem with {@code node} as a {@code type} (a frame record or a part such as
+     * {@link dev.meshwire.signaling.envelope.Envelope}), in the words of {@code invalid_frame} messages, or null when
+     * it fits: for decoders of the same shapes outside a frame (an envelope on a direct channel).
+     */
+    public static String shapeProblem(JsonNode node, Class<? extends Record> type) {
+        if (node == null || !node.isObject()) return "must be a JSON object";
+        return Schema.check(node, type);
+    }
+
     /** Reads the {@code id} of a frame that could not be decoded, so the error can echo it (at most {@link #MAX_ID_CHARS} characters). */
     public static String peekId(String text) {
         try {
@@ -212,15 +222,26 @@ public final class FrameCodec {
         }
 
         private static String checkRecord(JsonNode node, Class<?> record, String prefix) {
+            ClosedKeys closed = record.getAnnotation(ClosedKeys.class);
+            if (closed != null) {
+                for (java.util.Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+                    String name = names.next();
+                    if (!hasComponent(record, name)) {
+                        return "field '" + prefix + clip(name) + "' is not allowed: " + closed.value()
+                                + " has a closed set of keys (docs/protocol.md §4)";
+                    }
+                }
+            }
             for (RecordComponent c : components(record)) {
                 JsonNode v = node.get(c.getName());
                 if (v == null) {
                     // An integer or boolean field has no "absent" value: it is required. Other absent fields
                     // are optional as far as the codec goes; the handlers decide what else is required.
                     Class<?> raw = c.getType();
-                    if (raw.isPrimitive()) return "field '" + prefix + c.getName() + "' is required and must be " + describe(raw);
+                    if (raw.isPrimitive() && !c.isAnnotationPresent(OptionalField.class)) return "field '" + prefix + c.getName() + "' is required and must be " + describe(raw);
                     continue;
                 }
+                if (v.isNull() && c.isAnnotationPresent(OptionalField.class)) continue; // null = absent = the default
                 String p = checkValue(v, c.getGenericType(), prefix + c.getName());
                 if (p != null) return p;
             }
@@ -285,6 +306,11 @@ public final class FrameCodec {
                 return v.isObject() ? null : must(path, "an object");
             }
             return null;
+        }
+
+        /** A key from the wire as it appears in a message: at most 64 characters. */
+        private static String clip(String name) {
+            return name.length() > 64 ? name.substring(0, 63) + "…" : name;
         }
 
         private static String must(String path, String what) {

@@ -1,6 +1,8 @@
 package dev.meshwire.signaling.frame;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.meshwire.signaling.envelope.Envelope;
 import dev.meshwire.signaling.meshstate.MeshEvent;
 import dev.meshwire.signaling.meshstate.MeshSnapshot;
@@ -286,11 +288,32 @@ public final class Frames {
         public String type() { return "rename"; }
     }
 
-    /** What a peer can do, declared in hello and shown to others. */
+    /**
+     * What a peer can do, declared in hello/join and shown to others. Every field is optional on the wire:
+     * {@code p2p} defaults to false, {@code maxMessageBytes} to 0 meaning "not stated" (the coordinator then
+     * shows its own {@code maxFrameBytes}, see {@link #orFrameLimit}), {@code features} to an empty list.
+     * {@code features} is carried to other members unchanged and read by no meshwire component.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Capabilities(boolean p2p, long maxMessageBytes, List<String> features) {
+    public record Capabilities(@OptionalField boolean p2p, @OptionalField long maxMessageBytes, List<String> features) {
+        public Capabilities {
+            features = features == null ? List.of() : List.copyOf(features);
+        }
+
+        /** The wire form: absent or null fields take their defaults (Jackson would refuse a missing primitive). */
+        @JsonCreator
+        static Capabilities fromJson(@JsonProperty("p2p") Boolean p2p, @JsonProperty("maxMessageBytes") Long maxMessageBytes,
+                                     @JsonProperty("features") List<String> features) {
+            return new Capabilities(p2p != null && p2p, maxMessageBytes == null ? 0 : maxMessageBytes, features);
+        }
+
         public static Capabilities relayOnly(long maxMessageBytes) {
             return new Capabilities(false, maxMessageBytes, List.of());
+        }
+
+        /** These capabilities with {@code maxMessageBytes} set to {@code frameLimit} where it was not stated (0 or less). */
+        public Capabilities orFrameLimit(long frameLimit) {
+            return maxMessageBytes > 0 ? this : new Capabilities(p2p, frameLimit, features);
         }
     }
 

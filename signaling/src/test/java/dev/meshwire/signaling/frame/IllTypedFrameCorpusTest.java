@@ -59,7 +59,8 @@ class IllTypedFrameCorpusTest {
     }
 
     /** A field of a frame: its JSON path and declared Java type. */
-    record Field(List<Object> path, Type type) {
+    /** {@code optional}: a primitive marked {@link OptionalField}, for which null means "absent". */
+    record Field(List<Object> path, Type type, boolean optional) {
         String dotted() {
             StringBuilder b = new StringBuilder();
             for (Object o : path) {
@@ -75,7 +76,7 @@ class IllTypedFrameCorpusTest {
             List<Object> p = new ArrayList<>(prefix);
             p.add(c.getName());
             Type t = c.getGenericType();
-            out.add(new Field(p, t));
+            out.add(new Field(p, t, c.isAnnotationPresent(OptionalField.class)));
             if (depth > 4) continue;
             Class<?> raw = raw(t);
             if (raw.isRecord()) fields(raw, p, out, depth + 1);
@@ -83,7 +84,7 @@ class IllTypedFrameCorpusTest {
                 Type el = pt.getActualTypeArguments()[0];
                 List<Object> ep = new ArrayList<>(p);
                 ep.add(0);
-                out.add(new Field(ep, el));
+                out.add(new Field(ep, el, false));
                 if (raw(el).isRecord()) fields(raw(el), ep, out, depth + 1);
             }
         }
@@ -146,10 +147,17 @@ class IllTypedFrameCorpusTest {
         }
         if (raw.isRecord()) {
             if (!v.isObject()) return false;
+            if (raw.isAnnotationPresent(ClosedKeys.class)) { // meta: a key outside the record is refused, not ignored
+                for (java.util.Iterator<String> names = v.fieldNames(); names.hasNext(); ) {
+                    String n = names.next();
+                    if (Arrays.stream(raw.getRecordComponents()).noneMatch(c -> c.getName().equals(n))) return false;
+                }
+            }
             for (RecordComponent c : raw.getRecordComponents()) {
                 JsonNode f = v.get(c.getName());
-                if (f == null && c.getType().isPrimitive()) return false; // integers and booleans are required
-                if (f != null && !rightType(c.getGenericType(), c.getName(), f, false)) return false;
+                boolean optional = c.isAnnotationPresent(OptionalField.class);
+                if (f == null && c.getType().isPrimitive() && !optional) return false; // integers and booleans are required
+                if (f != null && !(optional && f.isNull()) && !rightType(c.getGenericType(), c.getName(), f, false)) return false;
             }
             return true;
         }
@@ -180,7 +188,7 @@ class IllTypedFrameCorpusTest {
                     String text = Json.MAPPER.writeValueAsString(frame);
                     String label = sample.type() + " " + field.dotted() + " = " + value.getKey();
                     cases++;
-                    boolean mustAccept = rightType(field.type(), field.dotted(), v, field.path().get(field.path().size() - 1) instanceof Integer);
+                    boolean mustAccept = (field.optional() && v.isNull()) || rightType(field.type(), field.dotted(), v, field.path().get(field.path().size() - 1) instanceof Integer);
                     try {
                         FrameCodec.decode(text);
                         if (!mustAccept) wrong.add(label + ": accepted");
