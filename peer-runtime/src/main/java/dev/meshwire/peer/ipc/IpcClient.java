@@ -5,13 +5,8 @@ import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.signaling.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,11 +16,14 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 /**
- * Client of the daemon's IPC API (java.net.http, no Vert.x), used by the CLI and by tests. All
- * methods block and throw {@link IpcException}.
+ * Client of the daemon's IPC API (plain loopback HTTP/1.1 through {@link IpcHttp}, no Vert.x and no
+ * java.net.http, so that a CLI call starts fast), used by the CLI and by tests. All methods block and
+ * throw {@link IpcException}.
  */
 public final class IpcClient {
-    private final HttpClient http;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration ALIVE_TIMEOUT = Duration.ofSeconds(2);
+    private final IpcHttp http;
     private final String base;
     private final String token;
     private final Duration timeout;
@@ -35,7 +33,7 @@ public final class IpcClient {
     }
 
     public IpcClient(int port, String token, Duration timeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.http = new IpcHttp("127.0.0.1", port, CONNECT_TIMEOUT);
         this.base = "http://127.0.0.1:" + port;
         this.token = token;
         this.timeout = timeout;
@@ -57,31 +55,26 @@ public final class IpcClient {
 
     /** True if the daemon answers /v1/health within a short timeout. */
     public boolean alive() {
-        try {
-            HttpResponse<String> r = http.send(req("/v1/health").timeout(Duration.ofSeconds(2)).GET().build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200;
+        try (IpcHttp.Response r = http.open("GET", "/v1/health", auth(), null, ALIVE_TIMEOUT)) {
+            r.bodyText();
+            return r.status() == 200;
         } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }
 
     public JsonNode get(String path) {
-        return call(req(path).GET().build());
+        return call("GET", path, null);
     }
 
     public JsonNode delete(String path) {
-        return call(req(path).DELETE().build());
+        return call("DELETE", path, null);
     }
 
     public JsonNode post(String path, Map<String, ?> body) {
         try {
             String json = Json.MAPPER.writeValueAsString(body == null ? Map.of() : body);
-            return call(req(path).header("content-type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+            return call("POST", path, json);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalArgumentException(e);
         }
@@ -143,13 +136,9 @@ public final class IpcClient {
      * stream ends. Blocks the calling thread.
      */
     public void events(Predicate<SseEvent> onEvent) {
-        HttpRequest r = req("/v1/events").header("accept", "text/event-stream").GET().build();
-        try {
-            HttpResponse<InputStream> res = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
-            if (res.statusCode() != 200) {
-                String body = new String(res.body().readAllBytes(), StandardCharsets.UTF_8);
-                throw fromBody(res.statusCode(), body);
-            }
+        try (IpcHttp.Response res = http.open("GET", "/v1/events", auth("accept", "text/event-stream"), null, timeout)) {
+            if (res.status() != 200) throw fromBody(res.status(), res.bodyText());
+            res.streamForever();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
                 String event = null;
                 StringBuilder data = new StringBuilder();
@@ -171,28 +160,29 @@ public final class IpcClient {
             }
         } catch (IOException e) {
             throw unavailable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IpcException(0, "interrupted", "interrupted", null);
         }
     }
 
-    private HttpRequest.Builder req(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout).header("Authorization", "Bearer " + token);
+    /** The bearer token header, plus {@code more} name/value pairs. */
+    private String[] auth(String... more) {
+        String[] h = new String[2 + more.length];
+        h[0] = "Authorization";
+        h[1] = "Bearer " + token;
+        System.arraycopy(more, 0, h, 2, more.length);
+        return h;
     }
 
-    private JsonNode call(HttpRequest r) {
-        try {
-            HttpResponse<String> res = http.send(r, HttpResponse.BodyHandlers.ofString());
-            if (res.statusCode() / 100 == 2) {
-                return res.body().isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(res.body());
+    /** The one request/response path of every non-streaming call: a 2xx body as JSON, else the daemon's error. */
+    private JsonNode call(String method, String path, String jsonBody) {
+        String[] headers = jsonBody == null ? auth() : auth("content-type", "application/json");
+        try (IpcHttp.Response res = http.open(method, path, headers, jsonBody, timeout)) {
+            String body = res.bodyText();
+            if (res.status() / 100 == 2) {
+                return body.isEmpty() ? Json.MAPPER.createObjectNode() : Json.MAPPER.readTree(body);
             }
-            throw fromBody(res.statusCode(), res.body());
+            throw fromBody(res.status(), body);
         } catch (IOException e) {
             throw unavailable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IpcException(0, "interrupted", "interrupted", null);
         }
     }
 
