@@ -4,6 +4,8 @@
 # verb N times as a person would type it: `--version`, `status`, `peers`, `send bob hi`. Prints the median and
 # p90 wall time and the median CPU time (user+sys, all JVM threads) per verb, and the machine's load average
 # before and after (the numbers mean little on a busy machine: compare CPU time there). Target: median <= 250 ms.
+# On a shared machine that other jobs keep busy, `chrt -f 10 bench/cli-bench.sh` (root) runs the whole setup (CLI,
+# daemons, coordinator) at real-time priority, which approximates an idle machine; say so next to such numbers.
 #
 # Usage: bench/cli-bench.sh [runs=20]
 #   CLI="java -jar /some/other/meshwire.jar" measures another command line the same way (e.g. a plain `java -jar`
@@ -61,7 +63,8 @@ await "bob online at alice" 60 both_online
 
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "cli-bench: $runs calls per verb with: ${cli[*]}"
-echo "cli-bench: load average before: $load_before ($(nproc) cores)"
+sched="$(chrt -p $$ 2>/dev/null | sed -n 's/.*scheduling policy: //p' | head -1)"
+echo "cli-bench: load average before: $load_before ($(nproc) cores), scheduling policy ${sched:-unknown}"
 
 verbs=("--version" "status" "peers" "send bob hi")
 json_rows=()
@@ -97,6 +100,7 @@ out="bench/results/cli-$(date -u +%F)${BENCH_TAG:+-$BENCH_TAG}.json"
   echo "  \"cores\": $(nproc),"
   echo "  \"loadBefore\": \"$load_before\","
   echo "  \"loadAfter\": \"$load_after\","
+  echo "  \"schedulingPolicy\": \"${sched:-unknown}\","
   echo "  \"targetMedianMs\": 250,"
   echo "  \"verbs\": ["
   for ((i = 0; i < ${#json_rows[@]}; i++)); do
