@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -32,6 +33,8 @@ import java.util.stream.Stream;
  */
 public final class StartupTraining {
     private static final String TOKEN = "training";
+    /** Requests the canned answerer served (the training's own check that the verbs reached it). */
+    static final AtomicInteger ANSWERED = new AtomicInteger();
 
     private StartupTraining() {}
 
@@ -96,6 +99,7 @@ public final class StartupTraining {
                 }
                 in.skipNBytes(length);
                 String path = requestLine.split(" ")[1];
+                ANSWERED.incrementAndGet();
                 OutputStream out = s.getOutputStream();
                 if (path.startsWith("/v1/events")) {
                     String ev = "event: message\ndata: {\"mesh\":\"train\",\"from\":\"bob\",\"text\":\"hi\"}\n\n";
