@@ -31,6 +31,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "meshwire", mixinStandardHelpOptions = true, version = "meshwire " + Daemon.VERSION,
         description = "Peer-to-peer messaging between machines, through a coordinator.")
 public final class Main implements Runnable {
+    static {
+        // picocli looks for Groovy closures (groovy.lang.Closure) when it first builds a model; that class is on no
+        // jar, and the miss makes the class loader open every jar of the Class-Path (about 70) in each CLI call.
+        if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
+    }
+
     /** Every verb, in the order {@code --help} lists them. */
     static final List<Class<?>> VERBS = List.of(UpCommand.class, DownCommand.class, StatusCommand.class, MeshCommand.class, InviteCommand.class,
             JoinCommand.class, PeersCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
