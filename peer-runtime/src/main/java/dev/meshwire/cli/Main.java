@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import dev.meshwire.cli.term.Style;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,16 +22,32 @@ import picocli.CommandLine.Spec;
  * never a stack trace. Each verb is its own class ({@code *Command}); every verb except
  * {@code up --foreground}, {@code coordinator}, {@code turn} and {@code demo} talks to the local daemon over IPC
  * (starting it if needed, see {@link Verb}).
+ *
+ * <p>The verbs are registered from {@link #VERBS}, not from the {@code @Command} annotation, so that a
+ * call naming a verb builds the picocli model of that verb only: building all of them took about a
+ * third of a short verb's start-up (docs/benchmarks.md, "CLI start-up"). A call without a verb, with an
+ * unknown one (for picocli's "did you mean"), or with a verb in {@link #WHOLE_TREE} gets every verb.
  */
 @Command(name = "meshwire", mixinStandardHelpOptions = true, version = "meshwire " + Daemon.VERSION,
-        description = "Peer-to-peer messaging between machines, through a coordinator.",
-        subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, MeshCommand.class, InviteCommand.class,
-                JoinCommand.class, PeersCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
-                WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
-                RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
-                ReconnectCommand.class, LeaveCommand.class, BansCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class,
-                NatTestCommand.class, CompletionCommand.class})
+        description = "Peer-to-peer messaging between machines, through a coordinator.")
 public final class Main implements Runnable {
+    static {
+        // picocli looks for Groovy closures (groovy.lang.Closure) when it first builds a model; that class is on no
+        // jar, and the miss makes the class loader open every jar of the Class-Path (about 70) in each CLI call.
+        if (System.getProperty("picocli.disable.closures") == null) System.setProperty("picocli.disable.closures", "true");
+    }
+
+    /** Every verb, in the order {@code --help} lists them. */
+    static final List<Class<?>> VERBS = List.of(UpCommand.class, DownCommand.class, StatusCommand.class, MeshCommand.class, InviteCommand.class,
+            JoinCommand.class, PeersCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
+            WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
+            RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
+            ReconnectCommand.class, LeaveCommand.class, BansCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class,
+            NatTestCommand.class, CompletionCommand.class);
+
+    /** Verbs that read the whole command tree (e.g. to generate completions), so they always get every verb. */
+    static final Set<String> WHOLE_TREE = Set.of("completion", "help");
+
     @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "meshwire state directory (default: $MESHWIRE_HOME, else ~/.meshwire)")
     Path home;
@@ -84,11 +101,24 @@ public final class Main implements Runnable {
     }
 
     /**
-     * The command line for {@code args}; without arguments, every verb (CliReferenceTest documents that tree, and
-     * {@code completion} completes it).
+     * The command line for {@code args}: the root with only the verb {@code args} name, or with every verb
+     * (see the class comment).
      */
     static CommandLine commandLine(Main main, String... args) {
-        return new CommandLine(main);
+        CommandLine cl = new CommandLine(main);
+        List<String> a = Arrays.asList(args);
+        String verb = verb(a);
+        // a root option before the verb ("--help status") is about the root, which lists every verb
+        boolean rootOption = verb != null && a.subList(0, a.indexOf(verb)).stream()
+                .anyMatch(x -> x.startsWith("-") && !x.equals("--home") && !x.startsWith("--home="));
+        Class<?> only = verb == null || rootOption || WHOLE_TREE.contains(verb) ? null
+                : VERBS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(verb)).findFirst().orElse(null);
+        // "meshwire --version" needs no verb at all
+        boolean versionOnly = verb == null && (a.contains("--version") || a.contains("-V")) && !a.contains("--help") && !a.contains("-h");
+        for (Class<?> c : VERBS) {
+            if (!versionOnly && (only == null || c == only)) cl.addSubcommand(c);
+        }
+        return cl;
     }
 
     /** Runs one command in-process (tests use this) and returns its exit code. */

@@ -51,7 +51,7 @@ abstract class Verb implements Callable<Integer> {
      * a daemon just to say so), else the daemon as {@link #daemon()}.
      */
     IpcClient daemonWithMeshes() {
-        if (new MeshStore(home()).list().isEmpty()) {
+        if (!new MeshStore(home()).any()) {
             throw new PeerException(PeerException.NO_MESHES,
                     "no meshes joined yet; run 'meshwire mesh create' or 'meshwire join <invite>' first");
         }

@@ -189,6 +189,8 @@ public final class DaemonLauncher {
     private static Process spawn(MeshwireHome home) {
         MeshwireHome.touchPrivate(home.logFile());
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+        // No JVM flags are passed on: the verb's JVM may run with the CLI's start-up flags (C1 only, serial GC, the
+        // CLI's CDS archive: see the ./meshwire launcher), and the daemon is long-running, so it gets the JVM's defaults.
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
                 "dev.meshwire.cli.Main", "--home", home.root().toString(), "up", "--foreground"));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))

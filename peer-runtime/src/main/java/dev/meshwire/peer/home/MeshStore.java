@@ -41,6 +41,20 @@ public final class MeshStore {
         return out;
     }
 
+    /**
+     * True if at least one mesh is joined (has a {@code mesh.json}), like {@code !list().isEmpty()} but without
+     * parsing any: a CLI verb asks this before every daemon call, and JSON binding costs a cold JVM tens of ms.
+     */
+    public boolean any() {
+        Path dir = home.meshesDir();
+        if (!Files.isDirectory(dir)) return false;
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.anyMatch(p -> Files.isRegularFile(p.resolve("mesh.json")));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read meshes under " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     public JoinedMesh load(MeshConfig cfg) {
         Path key = home.meshDir(cfg.name()).resolve("identity.key");
         String hex = MeshwireHome.readTrimmed(key);

@@ -43,13 +43,10 @@ import dev.meshwire.peer.ipc.api.StatusReply;
 import dev.meshwire.signaling.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.URI;
+import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,10 +57,13 @@ import java.util.function.Predicate;
  * Client of the daemon's IPC API, used by the CLI, nat-test and tests. The typed methods send and return the
  * records of {@link dev.meshwire.peer.ipc.api}; {@link #get}, {@link #post} and {@link #delete} give the wire JSON
  * for tests that assert on it. All methods block and throw {@link IpcException}. Every HTTP exchange goes through
- * {@link #exchange} and {@link #events}: the transport lives there and nowhere else.
+ * {@link #call} and {@link #events}, over {@link IpcHttp} (plain loopback HTTP/1.1; no Vert.x and no java.net.http,
+ * so that a CLI call starts fast, docs/benchmarks.md "CLI start-up").
  */
 public final class IpcClient {
-    private final HttpClient http;
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration ALIVE_TIMEOUT = Duration.ofSeconds(2);
+    private final IpcHttp http;
     private final String base;
     private final String token;
     private final Duration timeout;
@@ -73,7 +73,7 @@ public final class IpcClient {
     }
 
     public IpcClient(int port, String token, Duration timeout) {
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        this.http = new IpcHttp("127.0.0.1", port, CONNECT_TIMEOUT);
         this.base = "http://127.0.0.1:" + port;
         this.token = token;
         this.timeout = timeout;
@@ -95,12 +95,10 @@ public final class IpcClient {
 
     /** True if the daemon answers /v1/health within a short timeout. */
     public boolean alive() {
-        try {
-            return exchange("GET", "/v1/health", null, Duration.ofSeconds(2)).status() == 200;
+        try (IpcHttp.Response r = http.open("GET", "/v1/health", auth(), null, ALIVE_TIMEOUT)) {
+            r.bodyText();
+            return r.status() == 200;
         } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
             return false;
         }
     }
@@ -218,13 +216,9 @@ public final class IpcClient {
      * whatever the stream brings afterwards leave no gap between them (they may overlap; dedupe by inbox id).
      */
     public void events(Runnable onOpen, Predicate<SseEvent> onEvent) {
-        HttpRequest r = req("/v1/events", timeout).header("accept", "text/event-stream").GET().build();
-        try {
-            HttpResponse<InputStream> res = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
-            if (res.statusCode() != 200) {
-                String body = new String(res.body().readAllBytes(), StandardCharsets.UTF_8);
-                throw fromBody(res.statusCode(), body);
-            }
+        try (IpcHttp.Response res = http.open("GET", "/v1/events", auth("accept", "text/event-stream"), null, timeout)) {
+            if (res.status() != 200) throw fromBody(res.status(), res.bodyText());
+            res.streamForever();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
                 String event = null;
                 StringBuilder data = new StringBuilder();
@@ -251,45 +245,33 @@ public final class IpcClient {
             }
         } catch (IOException e) {
             throw unavailable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IpcException(0, "interrupted", "interrupted", null);
         }
     }
 
     // ---- the transport: the one place that speaks HTTP
 
-    /** One answer: HTTP status and body text. */
-    private record Answer(int status, String body) {}
-
-    /** One request/response exchange; {@code json} is the request body (null: none). */
-    private Answer exchange(String method, String path, String json, Duration wait) throws IOException, InterruptedException {
-        HttpRequest.Builder b = req(path, wait);
-        if (json == null) b.method(method, HttpRequest.BodyPublishers.noBody());
-        else b.header("content-type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json));
-        HttpResponse<String> res = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(res.statusCode(), res.body());
+    /** The bearer token header, plus {@code more} name/value pairs. */
+    private String[] auth(String... more) {
+        String[] h = new String[2 + more.length];
+        h[0] = "Authorization";
+        h[1] = "Bearer " + token;
+        System.arraycopy(more, 0, h, 2, more.length);
+        return h;
     }
 
-    private HttpRequest.Builder req(String path, Duration wait) {
-        return HttpRequest.newBuilder(URI.create(base + path)).timeout(wait).header("Authorization", "Bearer " + token);
+    /** The one request/response path of every non-streaming call: the body of a 2xx answer, else the daemon's error. */
+    private String call(String method, String path, String json) {
+        String[] headers = json == null ? auth() : auth("content-type", "application/json");
+        try (IpcHttp.Response res = http.open(method, path, headers, json, timeout)) {
+            String body = res.bodyText();
+            if (res.status() / 100 == 2) return body;
+            throw fromBody(res.status(), body);
+        } catch (IOException e) {
+            throw unavailable(e);
+        }
     }
 
     // ---- the rest is JSON
-
-    /** The body of a 2xx answer; any other status is thrown as the daemon's error. */
-    private String call(String method, String path, String json) {
-        try {
-            Answer a = exchange(method, path, json, timeout);
-            if (a.status() / 100 == 2) return a.body();
-            throw fromBody(a.status(), a.body());
-        } catch (IOException e) {
-            throw unavailable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IpcException(0, "interrupted", "interrupted", null);
-        }
-    }
 
     private <T> T postTyped(String path, Object body, Class<T> type) {
         return typed(call("POST", path, write(body)), type);
@@ -320,9 +302,12 @@ public final class IpcClient {
         }
     }
 
+    /** In plain words: which daemon, and whether it refused the connection or did not answer in time. */
     private IpcException unavailable(IOException e) {
-        return new IpcException(0, "daemon_unavailable", "cannot reach the daemon at " + base + " ("
-                + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")", null);
+        String why = e instanceof ConnectException ? "nothing listens there (is it running? 'meshwire up')"
+                : e instanceof SocketTimeoutException ? "it did not answer in time"
+                : "the connection broke";
+        return new IpcException(0, "daemon_unavailable", "cannot reach the daemon at " + base + ": " + why, null);
     }
 
     private static IpcException fromBody(int status, String body) {
