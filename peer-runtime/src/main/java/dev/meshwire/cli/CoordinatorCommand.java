@@ -87,11 +87,14 @@ final class CoordinatorCommand extends Verb {
     int maxPerAddress;
     @Option(names = "--health-listen", paramLabel = "HOST:PORT", description = "also serve /health, /health/ready and /metrics here, with its own connection budget")
     String healthListen;
+    @Mixin
+    LogOptions log;
     @Option(names = "--health-max-connections", defaultValue = "16", paramLabel = "N", description = "connections the health listener holds at once")
     int healthMaxConnections;
 
     @Override
     public Integer call() throws Exception {
+        log.apply();
         HostPort at = HostPort.parse("--listen", listen);
         CoordinatorConfig cfg = CoordinatorConfig.defaults(data.toAbsolutePath())
                 .withListen(at.host(), at.port())

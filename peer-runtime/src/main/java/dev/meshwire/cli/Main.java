@@ -6,8 +6,6 @@ import dev.meshwire.peer.ipc.IpcException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Arrays;
-import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Command;
@@ -28,7 +26,7 @@ import picocli.CommandLine.Spec;
                 JoinCommand.class, PeersCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
                 WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
                 RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
-                ReconnectCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class, NatTestCommand.class})
+                ReconnectCommand.class, ConfigCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class, NatTestCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "meshwire state directory (default: $MESHWIRE_HOME, else ~/.meshwire)")
@@ -45,25 +43,13 @@ public final class Main implements Runnable {
         spec.commandLine().usage(out);
     }
 
+    /**
+     * The entry point. It does not look at the arguments: logging starts quiet for every command, and a long-running
+     * command (up --foreground, coordinator, turn) sets its own level in its {@code call()} ({@link LogSetup}).
+     */
     public static void main(String[] args) {
-        // Long-running modes log their progress; one-shot verbs stay quiet (warnings only).
-        List<String> a = Arrays.asList(args);
-        String verb = verb(a);
-        if (("up".equals(verb) && a.contains("--foreground")) || "coordinator".equals(verb) || "turn".equals(verb)) {
-            System.setProperty("org.slf4j.simpleLogger.log.dev.meshwire", "info");
-        }
         int code = run(System.out, System.err, args);
         System.exit(code);
-    }
-
-    /** The verb: the first argument that is neither an option nor the value of {@code --home}. */
-    private static String verb(List<String> args) {
-        for (int i = 0; i < args.size(); i++) {
-            String x = args.get(i);
-            if (x.equals("--home")) i++;
-            else if (!x.startsWith("-")) return x;
-        }
-        return null;
     }
 
     /**

@@ -33,10 +33,13 @@ final class TurnCommand extends Verb {
     @Option(names = "--metrics-listen", paramLabel = "HOST:PORT", description = "serve Prometheus /metrics here")
     String metricsListen;
     @Mixin
+    LogOptions log;
+    @Mixin
     TurnOptions turn;
 
     @Override
     public Integer call() throws Exception {
+        log.apply();
         HostPort at = HostPort.parse("--listen", listen);
         HostPort metricsAt = metricsListen == null ? null : HostPort.parse("--metrics-listen", metricsListen);
         String secret = SecretFile.read("--secret-file", secretFile);
