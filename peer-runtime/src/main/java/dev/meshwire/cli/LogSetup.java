@@ -28,25 +28,26 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * when logback starts, with a {@link LevelChangePropagator} so disabled JUL levels cost nothing.
  *
  * <p>Files rotate by size: {@code FILE} is renamed {@code FILE.1} (and {@code FILE.1} to {@code FILE.2} ...) once it
- * passes the size limit, and only the newest {@code keep} rotated files are kept.
+ * passes the size limit (checked once a second), and only the newest {@code keep} rotated files are kept.
  */
 public final class LogSetup {
     static final String PATTERN = "%d{yyyy-MM-dd'T'HH:mm:ss.SSSZ} [%thread] %-5level %logger{36} - %msg%n";
     /** The largest window logback's fixed-window rotation supports. */
     public static final int MAX_KEEP = 20;
+    /** How often the file's size is compared with the limit. */
+    static final long CHECK_EVERY_MS = 1000;
 
     private LogSetup() {}
 
     /** Warnings and errors to stderr: the state every process starts in. */
     public static void quiet() {
         LoggerContext ctx = context();
-        configure(ctx, "warn", stderr(ctx));
+        configure(ctx, "warn", LogSetup::stderr, false);
     }
 
     /** {@code dev.meshwire} at {@code level} (other libraries stay at warn), to stderr: a foreground server under a terminal or systemd. */
     public static void toStderr(String level) {
-        LoggerContext ctx = context();
-        configure(ctx, level, stderr(ctx));
+        configure(context(), level, LogSetup::stderr, true);
     }
 
     /**
@@ -56,8 +57,11 @@ public final class LogSetup {
     public static void toFile(String level, Path file, long maxBytes, int keep) {
         if (keep < 1 || keep > MAX_KEEP) throw new IllegalArgumentException("keep must be 1.." + MAX_KEEP + " (got " + keep + ")");
         MeshwireHome.touchPrivate(file);
-        LoggerContext ctx = context();
-        RollingFileAppender<ILoggingEvent> app = new RollingFileAppender<>();
+        configure(context(), level, ctx -> rolling(ctx, file, maxBytes, keep), true);
+    }
+
+    private static RollingFileAppender<ILoggingEvent> rolling(LoggerContext ctx, Path file, long maxBytes, int keep) {
+        RollingFileAppender<ILoggingEvent> app = new PrivateRollingFileAppender();
         app.setContext(ctx);
         app.setName("file");
         app.setFile(file.toString());
@@ -71,28 +75,38 @@ public final class LogSetup {
         SizeBasedTriggeringPolicy<ILoggingEvent> trigger = new SizeBasedTriggeringPolicy<>();
         trigger.setContext(ctx);
         trigger.setMaxFileSize(new FileSize(maxBytes));
+        // logback looks at the size at most once a minute by default; a chatty minute could overshoot the limit a lot
+        trigger.setCheckIncrement(ch.qos.logback.core.util.Duration.buildByMilliseconds(CHECK_EVERY_MS));
         app.setRollingPolicy(roll);
         app.setTriggeringPolicy(trigger);
         app.setEncoder(encoder(ctx));
         roll.start();
         trigger.start();
-        configure(ctx, level, app);
+        return app;
     }
 
-    /** Sets up {@code ctx} from scratch: root at warn to {@code appender}, {@code dev.meshwire} at {@code level}, JUL bridged. */
-    static void configure(LoggerContext ctx, String level, OutputStreamAppender<ILoggingEvent> appender) {
+    /**
+     * Sets up {@code ctx} from scratch: root at warn to the appender {@code make} builds, {@code dev.meshwire} at
+     * {@code level}; with {@code jul}, java.util.logging is bridged (the quiet start-up skips that: one-shot verbs load
+     * no JUL user, and it costs start-up time).
+     */
+    static void configure(LoggerContext ctx, String level, java.util.function.Function<LoggerContext, ? extends OutputStreamAppender<ILoggingEvent>> make,
+                          boolean jul) {
         ctx.reset();
-        LevelChangePropagator jul = new LevelChangePropagator();
-        jul.setContext(ctx);
-        jul.setResetJUL(true);
-        jul.start();
-        ctx.addListener(jul);
-        if (!appender.isStarted()) appender.start();
+        if (jul) {
+            LevelChangePropagator p = new LevelChangePropagator();
+            p.setContext(ctx);
+            p.setResetJUL(true);
+            p.start();
+            ctx.addListener(p);
+        }
+        OutputStreamAppender<ILoggingEvent> appender = make.apply(ctx);
+        appender.start();
         Logger root = ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
         root.setLevel(Level.WARN);
         root.addAppender(appender);
         ctx.getLogger("dev.meshwire").setLevel(Level.toLevel(level.toUpperCase(Locale.ROOT), Level.INFO));
-        installJulBridge();
+        if (jul) installJulBridge();
     }
 
     /** Routes java.util.logging records into slf4j (once per process). */
@@ -110,6 +124,15 @@ public final class LogSetup {
         c.setTarget("System.err");
         c.setEncoder(encoder(ctx));
         return c;
+    }
+
+    /** Creates each new log file 0600 before logback opens it (logback would create it with the umask's mode). */
+    private static final class PrivateRollingFileAppender extends RollingFileAppender<ILoggingEvent> {
+        @Override
+        public void openFile(String fileName) throws java.io.IOException {
+            MeshwireHome.touchPrivate(Path.of(fileName));
+            super.openFile(fileName);
+        }
     }
 
     private static PatternLayoutEncoder encoder(LoggerContext ctx) {

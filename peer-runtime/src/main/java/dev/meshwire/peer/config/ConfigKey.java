@@ -30,7 +30,7 @@ public enum ConfigKey {
     P2P_BACKLOG_MESSAGES("p2p.backlog-messages", "MESHWIRE_P2P_BACKLOG_MESSAGES", "1024",
             "unacknowledged messages one direct channel may hold (1..1000000)", v -> integer(v, 1, 1_000_000)),
     P2P_BACKLOG_BYTES("p2p.backlog-bytes", "MESHWIRE_P2P_BACKLOG_BYTES", "32MiB", "unacknowledged bytes one direct channel may hold",
-            ConfigKey::messageBytes),
+            ConfigKey::bufferBytes),
     P2P_STALL_TIMEOUT("p2p.stall-timeout", "MESHWIRE_P2P_STALL_TIMEOUT", "30s",
             "a direct channel whose peer acknowledges nothing for this long is closed", v -> duration(v, true)),
     OUTBOX_MAX_AGE("outbox.max-age", "MESHWIRE_OUTBOX_MAX_AGE", "7d", "an undelivered message is given up after this long",
@@ -40,9 +40,9 @@ public enum ConfigKey {
     MESSAGE_MAX_BYTES("message.max-bytes", "MESHWIRE_MAX_MESSAGE_BYTES", "8MiB", "largest message this daemon sends",
             ConfigKey::messageBytes),
     EVENTS_HIGH_WATER("events.high-water", "MESHWIRE_EVENTS_HIGH_WATER", "256KiB",
-            "queued bytes above which a slow /v1/events reader gets a grace period", ConfigKey::messageBytes),
+            "queued bytes above which a slow /v1/events reader gets a grace period", ConfigKey::bufferBytes),
     EVENTS_MAX_QUEUED("events.max-queued", "MESHWIRE_EVENTS_MAX_QUEUED", "4MiB",
-            "queued bytes at which a slow /v1/events reader is disconnected", ConfigKey::messageBytes),
+            "queued bytes at which a slow /v1/events reader is disconnected", ConfigKey::bufferBytes),
     EVENTS_GRACE("events.grace", "MESHWIRE_EVENTS_GRACE", "10s", "how long a /v1/events reader may stay above the high-water mark",
             v -> duration(v, true)),
     LOG_LEVEL("log.level", "MESHWIRE_LOG_LEVEL", "info", "daemon log level: error, warn, info, debug or trace",
@@ -151,6 +151,13 @@ public enum ConfigKey {
         if (n < 1 || n > DurableOutbox.HARD_MAX_MESSAGE_BYTES) {
             throw new IllegalArgumentException("must be between 1 and " + DurableOutbox.HARD_MAX_MESSAGE_BYTES + " bytes (got '" + v + "')");
         }
+        return v;
+    }
+
+    /** A buffer bound (not a message size): 1 byte .. 1 GiB. */
+    private static String bufferBytes(String v) {
+        long n = bytes(v);
+        if (n < 1 || n > (1L << 30)) throw new IllegalArgumentException("must be between 1 and 1073741824 bytes (1GiB) (got '" + v + "')");
         return v;
     }
 
