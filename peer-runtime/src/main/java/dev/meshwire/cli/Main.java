@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
                 JoinCommand.class, PeersCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
                 WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
                 RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
-                ReconnectCommand.class, ConfigCommand.class, InstallServiceCommand.Install.class, InstallServiceCommand.Uninstall.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class, NatTestCommand.class})
+                ReconnectCommand.class, ConfigCommand.class, InstallServiceCommand.Install.class, InstallServiceCommand.Uninstall.class, DoctorCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class, NatTestCommand.class})
 public final class Main implements Runnable {
     @Option(names = "--home", paramLabel = "DIR", scope = CommandLine.ScopeType.INHERIT,
             description = "meshwire state directory (default: $MESHWIRE_HOME, else ~/.meshwire)")

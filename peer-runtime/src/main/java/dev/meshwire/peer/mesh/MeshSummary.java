@@ -33,6 +33,10 @@ public final class MeshSummary {
         m.put("stateRefusals", replica.refusals());
         m.put("refused", roster.refused().json());
         m.put("lastError", l.lastError());
+        // the STUN/TURN URLs of the last hello_ack, without credentials (meshwire doctor probes them)
+        var ack = l.lastAck();
+        m.put("iceUrls", ack == null || ack.iceServers() == null ? java.util.List.of()
+                : ack.iceServers().stream().filter(x -> x.urls() != null).flatMap(x -> x.urls().stream()).toList());
         return m;
     }
 }
