@@ -49,7 +49,7 @@ public final class Main implements Runnable {
      */
     public static void main(String[] args) {
         int code = run(System.out, System.err, args);
-        System.exit(code);
+        ProcessExit.exit(code);
     }
 
     /**

@@ -39,11 +39,15 @@ final class UpCommand extends Verb {
             if (logFile != null) LogSetup.toFile(config.logLevel(), logFile.toAbsolutePath(), config.logMaxSizeBytes(), config.logKeep());
             else LogSetup.toStderr(config.logLevel());
             Daemon d = Daemon.start(config.applyTo(DaemonOptions.of(home.root())).withTestHooks(System.getenv()));
-            Runtime.getRuntime().addShutdownHook(new Thread(d::close, "meshwire-stop"));
+            // SIGTERM (systemctl stop, kill): close everything, then end the process the way Main.main does
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                d.close();
+                ProcessExit.exit(0);
+            }, "meshwire-stop"));
             out().println("meshwire daemon running: pid " + ProcessHandle.current().pid() + ", ipc 127.0.0.1:"
                     + d.ipcPort() + ", home " + home.root());
             d.awaitStop();
-            // After every engine closed: dispose the one WebRTC factory (Main then exits the JVM).
+            // After every engine closed: dispose the one WebRTC factory (Main then ends the process: ProcessExit).
             dev.meshwire.peer.p2p.NativeWebRtc.get().shutdown();
             return ExitCodes.OK;
         }
