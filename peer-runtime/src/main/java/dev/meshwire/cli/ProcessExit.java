@@ -25,20 +25,32 @@ final class ProcessExit {
         void _exit(int status);
     }
 
-    /** Ends the process with {@code code}. Only for a process's last step (Main.main, the daemon's SIGTERM hook). */
+    /** Ends the process with {@code code}: the last step of Main.main. */
     static void exit(int code) {
         if (!NativeWebRtc.get().everCreated()) {
             System.exit(code);
             return;
         }
+        quietly(code);
+    }
+
+    /**
+     * From a shutdown hook (SIGTERM), after the hook closed everything: ends the process quietly if WebRTC ran, else
+     * returns and lets the JVM finish its exit (calling System.exit inside a hook would block forever).
+     */
+    static void fromShutdownHook(int code) {
+        if (NativeWebRtc.get().everCreated()) quietly(code);
+    }
+
+    private static void quietly(int code) {
         NativeWebRtc.get().shutdown();
         System.out.flush();
         System.err.flush();
         if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) ctx.stop();
         try {
             Native.load("c", LibC.class)._exit(code);
-        } catch (Throwable t) { // no JNA here: fall back to the normal exit (and its noise)
-            System.exit(code);
+        } catch (Throwable t) { // no JNA here: the normal exit (and its noise); halt, as this may run inside a hook
+            Runtime.getRuntime().halt(code);
         }
     }
 }

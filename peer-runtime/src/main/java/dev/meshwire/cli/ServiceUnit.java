@@ -41,6 +41,8 @@ record ServiceUnit(String description, List<String> command, Path writable, bool
         l.add("RestartSec=5s");
         l.add("# SIGTERM runs the shutdown hook; the daemon closes its stores before exiting");
         l.add("TimeoutStopSec=30s");
+        l.add("# a JVM stopped by SIGTERM exits 143 (128+15) when it did not end itself first");
+        l.add("SuccessExitStatus=143");
         l.add("UMask=0077");
         l.add("NoNewPrivileges=yes");
         l.add("ProtectSystem=strict");

@@ -42,7 +42,7 @@ final class UpCommand extends Verb {
             // SIGTERM (systemctl stop, kill): close everything, then end the process the way Main.main does
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();
-                ProcessExit.exit(0);
+                ProcessExit.fromShutdownHook(0);
             }, "meshwire-stop"));
             out().println("meshwire daemon running: pid " + ProcessHandle.current().pid() + ", ipc 127.0.0.1:"
                     + d.ipcPort() + ", home " + home.root());
@@ -55,6 +55,7 @@ final class UpCommand extends Verb {
         IpcClient c = DaemonLauncher.running(home);
         if (c != null) {
             out().println("meshwire daemon already running (" + c.baseUrl() + ", home " + home.root() + ")");
+            if (!settings.isEmpty()) main().err.println("meshwire: note: --set applies when the daemon starts; it keeps its settings (meshwire down first)");
             return ExitCodes.OK;
         }
         // Concurrent starts (another 'up', a verb that starts the daemon) wait for the one that wins.

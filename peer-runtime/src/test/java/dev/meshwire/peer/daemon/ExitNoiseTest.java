@@ -54,7 +54,8 @@ class ExitNoiseTest {
             alice.shutdown();
             ForegroundDaemon.signal("TERM", bob.process().pid());
             assertEquals(true, bob.process().waitFor(30, TimeUnit.SECONDS), "bob stops on SIGTERM");
-            assertEquals(0, bob.process().exitValue(), "SIGTERM is a clean stop");
+            int code = bob.process().exitValue();
+            assertEquals(true, code == 0 || code == 143, "SIGTERM is a clean stop (0, or the JVM's 128+15): " + code);
             for (MeshwireHome h : List.of(aHome, bHome)) {
                 String out = Files.readString(h.logFile()); // ForegroundDaemon sends stdout and stderr here
                 assertFalse(out.contains("VM attach current thread failed") || out.contains("Failed to attach thread"), h.root() + ":\n" + out);
