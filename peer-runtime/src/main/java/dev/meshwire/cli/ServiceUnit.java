@@ -48,7 +48,9 @@ record ServiceUnit(String description, List<String> command, Path writable, bool
         l.add("ProtectSystem=strict");
         l.add("ProtectHome=" + (underHomes() ? "read-only" : "yes"));
         l.add("ReadWritePaths=" + quote(writable.toString()));
-        l.add("PrivateTmp=yes");
+        // a private /tmp would hide state kept under /tmp (a test or throwaway home): then /tmp stays shared
+        boolean stateInTmp = writable.startsWith("/tmp") || writable.startsWith("/var/tmp");
+        l.add("PrivateTmp=" + (stateInTmp ? "no" : "yes"));
         l.add("PrivateDevices=yes");
         l.add("ProtectKernelTunables=yes");
         l.add("ProtectKernelModules=yes");

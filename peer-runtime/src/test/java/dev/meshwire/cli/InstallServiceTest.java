@@ -46,7 +46,7 @@ class InstallServiceTest {
         String exec = text.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
         assertTrue(exec.startsWith("ExecStart=/"), "absolute JVM path: " + exec);
         assertTrue(exec.endsWith("--home " + home + " up --foreground"), exec);
-        for (String d : List.of("NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=" + home, "PrivateTmp=yes",
+        for (String d : List.of("NoNewPrivileges=yes", "ProtectSystem=strict", "ReadWritePaths=" + home, "PrivateTmp=" + (home.startsWith("/tmp") ? "no" : "yes"),
                 "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX AF_NETLINK", "CapabilityBoundingSet=\n", "UMask=0077", "User=")) {
             assertTrue(text.contains(d), d + " in\n" + text);
         }
