@@ -4,6 +4,7 @@ import ch.qos.logback.classic.LoggerContext;
 import com.sun.jna.Library;
 import com.sun.jna.Native;
 import dev.meshwire.peer.p2p.NativeWebRtc;
+import dev.meshwire.peer.p2p.WebRtcUsage;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -27,7 +28,8 @@ final class ProcessExit {
 
     /** Ends the process with {@code code}: the last step of Main.main. */
     static void exit(int code) {
-        if (!NativeWebRtc.get().everCreated()) {
+        // WebRtcUsage, not NativeWebRtc: asking must not load slf4j, logback or the library into a one-shot verb
+        if (!WebRtcUsage.created()) {
             System.exit(code);
             return;
         }
@@ -39,18 +41,25 @@ final class ProcessExit {
      * returns and lets the JVM finish its exit (calling System.exit inside a hook would block forever).
      */
     static void fromShutdownHook(int code) {
-        if (NativeWebRtc.get().everCreated()) quietly(code);
+        if (WebRtcUsage.created()) quietly(code);
     }
 
     private static void quietly(int code) {
-        NativeWebRtc.get().shutdown();
-        System.out.flush();
-        System.err.flush();
-        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) ctx.stop();
-        try {
-            Native.load("c", LibC.class)._exit(code);
-        } catch (Throwable t) { // no JNA here: the normal exit (and its noise); halt, as this may run inside a hook
-            Runtime.getRuntime().halt(code);
+        Quiet.exit(code);
+    }
+
+    /** The quiet path, in its own class so that its references (logback, JNA) load only when it runs. */
+    private static final class Quiet {
+        static void exit(int code) {
+            NativeWebRtc.get().shutdown();
+            System.out.flush();
+            System.err.flush();
+            if (LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx) ctx.stop();
+            try {
+                Native.load("c", LibC.class)._exit(code);
+            } catch (Throwable t) { // no JNA here: the normal exit (and its noise); halt, as this may run inside a hook
+                Runtime.getRuntime().halt(code);
+            }
         }
     }
 }

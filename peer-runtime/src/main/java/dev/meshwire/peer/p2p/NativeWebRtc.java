@@ -52,6 +52,7 @@ public final class NativeWebRtc {
         try {
             factory = creator.get();
             created = true;
+            WebRtcUsage.markCreated();
         } catch (Throwable t) { // UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError, RuntimeException
             unavailableReason = describe(t);
             warn.accept("direct P2P channels disabled, staying on the coordinator relay: " + unavailableReason);
