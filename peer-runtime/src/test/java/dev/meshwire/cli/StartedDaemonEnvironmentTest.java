@@ -83,6 +83,29 @@ class StartedDaemonEnvironmentTest {
     }
 
     @Test
+    void upSetBeatsTheConfigFileAndABadFileStopsTheStartWithItsReason() throws Exception {
+        Path home = tmp.resolve("set");
+        assertEquals(ExitCodes.OK, CliResult.run("--home", home.toString(), "config", "set", "p2p.mode", "off").code());
+        CliResult up = CliResult.run("--home", home.toString(), "up", "--set", "p2p.mode=force", "--set", "log.level=warn");
+        assertEquals(ExitCodes.OK, up.code(), up.err());
+        MeshwireHome h = MeshwireHome.at(home);
+        long pid = Long.parseLong(Files.readString(h.pidFile()).trim());
+        try {
+            assertEquals("force", IpcClient.forHome(h).status().path("daemon").path("p2p").path("mode").asText(), "the flag beats the file");
+            // the daemon logs "daemon up" at info: at warn, daemon.log has no info line
+            assertFalse(Files.readString(h.logFile()).contains(" INFO "), "log.level=warn reached the daemon: " + Files.readString(h.logFile()));
+        } finally {
+            CliResult.run("--home", home.toString(), "down");
+            await("daemon exits", 30_000, () -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+        }
+        Files.writeString(home.resolve("config.json"), "{\"p2p.mode\": \"sometimes\"}");
+        CliResult bad = CliResult.run("--home", home.toString(), "up");
+        assertEquals(ExitCodes.USAGE, bad.code(), "the starting command reads the same file first: " + bad.err());
+        CliErrorsTest.assertOneLine(bad);
+        assertTrue(bad.err().contains("p2p.mode in " + home.resolve("config.json") + " must be auto, off or force (got 'sometimes')"), bad.err());
+    }
+
+    @Test
     void anArgumentCalledCoordinatorDoesNotTurnOnInfoLogs() throws Exception {
         Path home = tmp.resolve("quiet");
         CliResult r = CliResult.run("--home", home.toString(), "send", "coordinator", "hi");
