@@ -63,4 +63,35 @@ class LogRotationTest {
         assertFalse(text.contains("library info stays out"), text);
         assertFalse(java.util.logging.Logger.getLogger("org.ice4j.x").isLoggable(Level.INFO), "JUL levels follow logback's (no cost when off)");
     }
+
+    @Test
+    void aCoordinatorProcessLogsToItsLogFileAndRefusesBadLogFlags() throws Exception {
+        CliResult keep = CliResult.run("coordinator", "--data", tmp.resolve("d").toString(), "--log-keep", "50", "--log-file", tmp.resolve("x.log").toString());
+        assertEquals(ExitCodes.USAGE, keep.code());
+        CliErrorsTest.assertOneLine(keep);
+        assertTrue(keep.err().contains("--log-keep must be between 1 and 20 (got 50)"), keep.err());
+        CliResult level = CliResult.run("coordinator", "--data", tmp.resolve("d").toString(), "--log-level", "loud");
+        assertEquals(ExitCodes.USAGE, level.code());
+        assertTrue(level.err().contains("--log-level must be error, warn, info, debug or trace (got 'loud')"), level.err());
+
+        Path log = tmp.resolve("coordinator.log");
+        String jvm = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(jvm, "-cp", System.getProperty("java.class.path"), "dev.meshwire.cli.Main", "coordinator",
+                "--listen", "127.0.0.1:0", "--no-stun", "--data", tmp.resolve("coord").toString(), "--log-file", log.toString(),
+                "--log-max-size", "4KiB", "--log-keep", "2").redirectErrorStream(true).redirectOutput(tmp.resolve("coord.out").toFile()).start();
+        try {
+            await("the coordinator's start line is in its log file", 60_000, () -> {
+                try {
+                    return Files.exists(log) && Files.readString(log).contains("coordinator.Coordinator - meshwire coordinator");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+            assertFalse(Files.readString(tmp.resolve("coord.out")).contains(" INFO "), "logs go to the file, not stderr");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(log)));
+        } finally {
+            p.destroy();
+            p.waitFor();
+        }
+    }
 }
