@@ -8,4 +8,4 @@ cd "$(dirname "$0")/.."
 mvn -q -pl signaling,turn-relay,coordinator install -DskipTests
 mvn -q -pl peer-runtime test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="peer-runtime/target/test-classes:peer-runtime/target/classes:$(cat peer-runtime/target/bench.classpath)"
-exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.meshwire.peer.p2p.P2pPathBench
+exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$CP" dev.meshwire.peer.p2p.P2pPathBench

@@ -15,5 +15,5 @@ if [ -z "${SKIP_BUILD:-}" ]; then
 fi
 CP="target/test-classes:target/classes:$(cat peer-runtime/target/bench.classpath)"
 cd peer-runtime # the e2e helpers find target/meshwire.jar from here
-exec java -Xmx256m ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" \
+exec java -Xmx256m ${BENCH_JAVA_OPTS:-} -cp "$CP" \
   dev.meshwire.e2e.RecoveryBench "${1:-20}" ../bench/results

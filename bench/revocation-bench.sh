@@ -12,4 +12,4 @@ if [ -z "${SKIP_BUILD:-}" ]; then
     -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 fi
 CP="peer-runtime/target/test-classes:peer-runtime/target/classes:$(cat peer-runtime/target/bench.classpath)"
-exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.meshwire.peer.daemon.RevocationBench "${1:-20}"
+exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$CP" dev.meshwire.peer.daemon.RevocationBench "${1:-20}"

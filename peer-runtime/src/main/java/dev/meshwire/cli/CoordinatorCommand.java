@@ -89,6 +89,8 @@ final class CoordinatorCommand extends Verb {
     int maxPerAddress;
     @Option(names = "--health-listen", paramLabel = "HOST:PORT", description = "also serve /health, /health/ready and /metrics here, with its own connection budget")
     String healthListen;
+    @Mixin
+    LogOptions log;
     @Option(names = "--health-max-connections", defaultValue = "16", paramLabel = "N", description = "connections the health listener holds at once")
     int healthMaxConnections;
     @Option(names = "--metrics-listen", paramLabel = "HOST:PORT",
@@ -100,6 +102,7 @@ final class CoordinatorCommand extends Verb {
 
     @Override
     public Integer call() throws Exception {
+        log.apply();
         HostPort at = HostPort.parse("--listen", listen);
         CoordinatorConfig cfg = CoordinatorConfig.defaults(data.toAbsolutePath())
                 .withListen(at.host(), at.port())

@@ -42,7 +42,8 @@ public final class Main implements Runnable {
             JoinCommand.class, PeersCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, OutboxCommand.class, InboxCommand.class,
             WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
             RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
-            ReconnectCommand.class, LeaveCommand.class, BansCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class,
+            ReconnectCommand.class, LeaveCommand.class, BansCommand.class, ConfigCommand.class, InstallServiceCommand.Install.class,
+            InstallServiceCommand.Uninstall.class, DoctorCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class,
             NatTestCommand.class, CompletionCommand.class);
 
     /** Verbs that read the whole command tree (e.g. to generate completions), so they always get every verb. */
@@ -72,15 +73,13 @@ public final class Main implements Runnable {
         spec.commandLine().usage(out);
     }
 
+    /**
+     * The entry point. It does not look at the arguments: logging starts quiet for every command, and a long-running
+     * command (up --foreground, coordinator, turn) sets its own level in its {@code call()} ({@link LogSetup}).
+     */
     public static void main(String[] args) {
-        // Long-running modes log their progress; one-shot verbs stay quiet (warnings only).
-        List<String> a = Arrays.asList(args);
-        String verb = verb(a);
-        if (("up".equals(verb) && a.contains("--foreground")) || "coordinator".equals(verb) || "turn".equals(verb)) {
-            System.setProperty("org.slf4j.simpleLogger.log.dev.meshwire", "info");
-        }
         int code = run(System.out, System.err, args);
-        System.exit(code);
+        ProcessExit.exit(code);
     }
 
     /** The verb: the first argument that is neither an option nor the value of {@code --home}. */

@@ -28,7 +28,7 @@ final class StatusCommand extends ReplyVerb {
             List<MeshInfo> stored = new ArrayList<>();
             for (MeshConfig m : new MeshStore(home()).list()) {
                 stored.add(new MeshInfo(m.name(), m.meshId(), m.coordinator(), null, null, m.displayName(), m.pubkey(), m.role(),
-                        null, null, null, null, m.authority(), null, null, null, null, null));
+                        null, null, null, null, m.authority(), null, null, null, null, null, null));
             }
             st = new StatusReply(DaemonStatus.notRunning(), stored);
         } else {

@@ -36,10 +36,13 @@ final class TurnCommand extends Verb {
             description = "file (0600) holding a token; /metrics then answers only 'Authorization: Bearer <token>'")
     Path metricsTokenFile;
     @Mixin
+    LogOptions log;
+    @Mixin
     TurnOptions turn;
 
     @Override
     public Integer call() throws Exception {
+        log.apply();
         HostPort at = HostPort.parse("--listen", listen);
         HostPort metricsAt = metricsListen == null ? null : HostPort.parse("--metrics-listen", metricsListen);
         String secret = SecretFile.read("--secret-file", secretFile);

@@ -1,6 +1,7 @@
 package dev.meshwire.cli;
 
 import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.config.DaemonConfig;
 import dev.meshwire.peer.daemon.DaemonLauncher;
 import dev.meshwire.peer.home.MeshStore;
 import dev.meshwire.peer.home.MeshwireHome;
@@ -33,8 +34,8 @@ abstract class Verb implements Callable<Integer> {
 
     /** The running daemon of this home, started (detached) if it is not running. */
     IpcClient daemon() {
-        return DaemonLauncher.ensureRunning(home(), DaemonLauncher.startWait(System.getenv(DaemonLauncher.START_TIMEOUT_ENV)),
-                line -> main().err.println("meshwire: " + line));
+        MeshwireHome home = home();
+        return DaemonLauncher.ensureRunning(home, DaemonConfig.load(home).startTimeout(), line -> main().err.println("meshwire: " + line));
     }
 
     /**

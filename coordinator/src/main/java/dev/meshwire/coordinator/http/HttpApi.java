@@ -91,6 +91,12 @@ public final class HttpApi {
      * {@code /metrics}.
      */
     private static void operations(Router router, CoordinatorStore store, CoordinatorMetrics metrics, MetricsSettings ms) {
+        // RFC 9110 §6.6.1: an origin server with a clock sends Date; 'meshwire doctor' measures clock skew with it
+        router.get("/health*").handler(ctx -> {
+            ctx.response().putHeader("Date", java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+                    java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC)));
+            ctx.next();
+        });
         router.get("/health").handler(ctx -> json(ctx, 200, Map.of("status", "up")));
         router.get("/health/ready").handler(ctx -> store.schemaVersion()
                 .onSuccess(v -> json(ctx, 200, Map.of("status", "ready", "schemaVersion", v)))

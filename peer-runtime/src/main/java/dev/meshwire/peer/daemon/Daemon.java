@@ -78,6 +78,8 @@ public final class Daemon implements RunningDaemon {
     private DirectRegistry direct;
     private MeshStates states;
     private ExecutorService directInbound;
+    /** The expiry tick's timer, cancelled first at close (else it fires into a closing worker pool). */
+    private volatile long stateTick = -1;
     private IpcServer ipc;
     private String token;
     private int port;
@@ -156,7 +158,7 @@ public final class Daemon implements RunningDaemon {
                 }, false)));
         connector.connectAllStored();
         // Expiry is enforced by the clock too: every check asks activeAt(now); this tick tears down channels.
-        vertx.setPeriodic(1_000, t -> vertx.executeBlocking(() -> {
+        stateTick = vertx.setPeriodic(1_000, t -> vertx.executeBlocking(() -> {
             states.tick();
             return null;
         }, false));
@@ -208,6 +210,7 @@ public final class Daemon implements RunningDaemon {
             return;
         }
         try {
+            if (vertx != null && stateTick >= 0) vertx.cancelTimer(stateTick);
             if (ipc != null) ipc.close();
             if (retention != null) retention.close();
             // Stop claiming first; sends still outstanding stay inflight and are recovered at the next start.

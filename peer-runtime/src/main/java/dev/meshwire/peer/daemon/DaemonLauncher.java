@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,8 @@ import java.util.regex.Pattern;
 
 /**
  * Finds the running daemon for a home, or starts one detached: the same java binary and class path
- * running {@code up --foreground}, output appended to {@code daemon/daemon.log}.
+ * running {@code up --foreground}, logging to {@code daemon/daemon.log} (rotated), its raw output appended to
+ * {@code daemon/daemon.out}, with only the documented environment variables.
  *
  * <p>Concurrent starts (two verbs at once, in one process or in several) wait for the one daemon
  * that wins: a start takes {@code daemon/start.lock} (an OS file lock, plus a per-home lock inside
@@ -33,7 +35,7 @@ import java.util.regex.Pattern;
  * pid is kept in {@code daemon/starting} until the daemon answers, so {@code down} can stop a
  * daemon whose start timed out.
  *
- * <p>The wait is {@link #DEFAULT_START_WAIT} unless {@code MESHWIRE_START_TIMEOUT} (or
+ * <p>The wait is {@link #DEFAULT_START_WAIT} unless {@code daemon.start-timeout} ({@code MESHWIRE_START_TIMEOUT}, or
  * {@code up --timeout}) says otherwise; progress lines go to the given consumer.
  */
 public final class DaemonLauncher {
@@ -53,7 +55,7 @@ public final class DaemonLauncher {
 
     /** Returns a client for the running daemon, starting one first if needed (default wait, no progress). */
     public static IpcClient ensureRunning(MeshwireHome home) {
-        return ensureRunning(home, startWait(System.getenv(START_TIMEOUT_ENV)), null);
+        return ensureRunning(home, dev.meshwire.peer.config.DaemonConfig.load(home).startTimeout(), null);
     }
 
     /**
@@ -63,7 +65,7 @@ public final class DaemonLauncher {
      */
     public static IpcClient ensureRunning(MeshwireHome home, Duration wait, Consumer<String> progress) {
         IpcClient c = running(home);
-        return c != null ? c : start(home, wait, progress).client();
+        return c != null ? c : start(home, wait, List.of(), progress).client();
     }
 
     /** What {@link #start} found or did. */
@@ -94,6 +96,14 @@ public final class DaemonLauncher {
      * @throws PeerException DAEMON_UNAVAILABLE if it exits during start or does not answer in time
      */
     public static Started start(MeshwireHome home, Duration wait, Consumer<String> progress) {
+        return start(home, wait, List.of(), progress);
+    }
+
+    /**
+     * As {@link #start(MeshwireHome, Duration, Consumer)}, passing {@code settings} ({@code KEY=VALUE}, already checked)
+     * to the spawned daemon as {@code --set} flags.
+     */
+    public static Started start(MeshwireHome home, Duration wait, List<String> settings, Consumer<String> progress) {
         home.ensureLayout();
         long startedAt = System.currentTimeMillis();
         long deadline = startedAt + wait.toMillis();
@@ -113,7 +123,7 @@ public final class DaemonLauncher {
             Process child = null;
             if (daemonPid(home).isEmpty()) {
                 p.say("starting daemon…");
-                child = spawn(home);
+                child = spawn(home, settings);
                 MeshwireHome.writePrivate(home.startingFile(), Long.toString(child.pid()));
             } else {
                 p.say("waiting for the daemon that is starting (pid " + daemonPid(home).get() + ")…");
@@ -131,12 +141,12 @@ public final class DaemonLauncher {
                 if (child != null && !child.isAlive() && daemonPid(home).isEmpty()) {
                     deleteQuietly(home.startingFile());
                     throw new PeerException(PeerException.DAEMON_UNAVAILABLE, "the daemon exited during start (code "
-                            + child.exitValue() + "); see " + home.logFile());
+                            + child.exitValue() + ")" + lastLine(home.outFile()) + "; see " + home.outFile() + " and " + home.logFile());
                 }
                 if (child == null && daemonPid(home).isEmpty()) {
                     // the daemon we waited for is gone: start one ourselves
                     p.say("starting daemon…");
-                    child = spawn(home);
+                    child = spawn(home, settings);
                     MeshwireHome.writePrivate(home.startingFile(), Long.toString(child.pid()));
                 }
                 p.tick();
@@ -186,21 +196,50 @@ public final class DaemonLauncher {
         }
     }
 
-    private static Process spawn(MeshwireHome home) {
+    /**
+     * Spawns {@code up --foreground --log-file daemon/daemon.log} with the same java binary and class path. The
+     * daemon's own log rotates (log.max-size, log.keep); its raw stdout and stderr — the start line, a fatal error
+     * before logging starts, a JVM crash — go to {@code daemon/daemon.out}. Its environment is
+     * {@link dev.meshwire.peer.config.DaemonEnvironment}: only the documented variables, not this command's.
+     */
+    private static Process spawn(MeshwireHome home, List<String> settings) {
         MeshwireHome.touchPrivate(home.logFile());
+        MeshwireHome.touchPrivate(home.outFile());
         String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
         // No JVM flags are passed on: the verb's JVM may run with the CLI's start-up flags (C1 only, serial GC, the
         // CLI's CDS archive: see the ./meshwire launcher), and the daemon is long-running, so it gets the JVM's defaults.
         List<String> cmd = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-                "dev.meshwire.cli.Main", "--home", home.root().toString(), "up", "--foreground"));
+                "dev.meshwire.cli.Main", "--home", home.root().toString(), "up", "--foreground", "--log-file", home.logFile().toString()));
+        for (String s : settings) {
+            cmd.add("--set");
+            cmd.add(s);
+        }
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.logFile().toFile()))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.outFile().toFile()))
                 .redirectErrorStream(true);
+        Map<String, String> env = pb.environment();
+        Map<String, String> keep = dev.meshwire.peer.config.DaemonEnvironment.of(env);
+        env.clear();
+        env.putAll(keep);
         try {
             return pb.start();
         } catch (IOException e) {
             throw new PeerException(PeerException.DAEMON_UNAVAILABLE, "cannot start the daemon: " + e.getMessage());
         }
+    }
+
+    /** ": LAST LINE" of a short file, or "" (the reason a daemon gave before exiting). */
+    private static String lastLine(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String l = lines.get(i).strip();
+                if (!l.isEmpty()) return ": " + (l.length() > 300 ? l.substring(0, 300) + "…" : l);
+            }
+        } catch (IOException | RuntimeException ignored) {
+            // only a hint
+        }
+        return "";
     }
 
     /**

@@ -21,7 +21,8 @@ import java.util.Set;
  *
  * <pre>
  * home/
- *   daemon/ pid, port, token, daemon.lock, start.lock, starting, daemon.log, inbox.db, outbox.db, meshstate.db
+ *   config.json (optional settings, see DaemonConfig)
+ *   daemon/ pid, port, token, daemon.lock, start.lock, starting, daemon.log (+ .1 .. .N), daemon.out, inbox.db, outbox.db, meshstate.db
  *           (and the databases' -wal / -shm, 0600 like their database)
  *   meshes/&lt;mesh-name&gt;/ mesh.json, identity.key
  * </pre>
@@ -60,7 +61,10 @@ public final class MeshwireHome {
     public Path startLockFile() { return daemonDir().resolve("start.lock"); }
     /** The pid a start spawned, until its daemon answers (so {@code down} can stop a slow start). */
     public Path startingFile() { return daemonDir().resolve("starting"); }
+    /** The daemon's log, rotated to daemon.log.1 .. daemon.log.N by size (config log.max-size, log.keep). */
     public Path logFile() { return daemonDir().resolve("daemon.log"); }
+    /** A started daemon's raw stdout and stderr: its start line, an error before logging starts, a JVM crash. */
+    public Path outFile() { return daemonDir().resolve("daemon.out"); }
     public Path inboxDb() { return daemonDir().resolve("inbox.db"); }
     public Path outboxDb() { return daemonDir().resolve("outbox.db"); }
     /** The replicated, verified mesh state of every joined mesh (events + installed snapshots). */

@@ -55,7 +55,7 @@ public final class DirectRegistry implements AutoCloseable {
      * the accept-time check for messages too big for the relay (docs/delivery.md §9).
      */
     public String whyNoDirect(MeshSession s, String peer) {
-        if (settings.mode() == P2pMode.OFF) return "p2p is off on this daemon (MESHWIRE_P2P=off)";
+        if (settings.mode() == P2pMode.OFF) return "p2p is off on this daemon (p2p.mode=off)";
         if (!enabled()) return "this daemon cannot open direct channels (the native WebRTC library did not load)";
         Frames.PeerInfo p = s.roster().peer(peer);
         if (p == null) return "the recipient is not an active member of the mesh";

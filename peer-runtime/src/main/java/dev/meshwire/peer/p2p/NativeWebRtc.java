@@ -29,6 +29,7 @@ public final class NativeWebRtc {
     private PeerConnectionFactory factory;
     private String unavailableReason;
     private boolean disposed;
+    private boolean created;
 
     /** For tests only: a creator that may fail, and where the one warning line goes. */
     NativeWebRtc(Supplier<PeerConnectionFactory> creator, Consumer<String> warn) {
@@ -50,11 +51,18 @@ public final class NativeWebRtc {
         if (disposed) return null;
         try {
             factory = creator.get();
+            created = true;
+            WebRtcUsage.markCreated();
         } catch (Throwable t) { // UnsatisfiedLinkError, ExceptionInInitializerError, NoClassDefFoundError, RuntimeException
             unavailableReason = describe(t);
             warn.accept("direct P2P channels disabled, staying on the coordinator relay: " + unavailableReason);
         }
         return factory;
+    }
+
+    /** Whether this process ever created the factory (and so runs the native library's threads). Does not load it. */
+    public synchronized boolean everCreated() {
+        return created;
     }
 
     /** Returns true if a factory exists or can be created. Loads the library on first call. */

@@ -7,9 +7,9 @@ import java.util.Set;
 /**
  * The daemon's p2p settings.
  *
- * @param mode          auto | off | force (env {@code MESHWIRE_P2P})
+ * @param mode          auto | off | force (config {@code p2p.mode}, env {@code MESHWIRE_P2P})
  * @param warm          peers (public key hex or display name, any mesh) connected eagerly when they come
- *                      online instead of on first traffic (env {@code MESHWIRE_P2P_WARM}, comma separated)
+ *                      online instead of on first traffic (config {@code p2p.warm})
  * @param engine        engine settings; the ICE servers are replaced by each {@code hello_ack}'s
  * @param directTimeout a direct send not acked within this long is resent via the relay
  */
@@ -35,24 +35,15 @@ public record P2pSettings(P2pMode mode, Set<String> warm, P2pConfig engine, Dura
     }
 
     /**
-     * Applies {@code MESHWIRE_P2P}, {@code MESHWIRE_P2P_WARM}, {@code MESHWIRE_P2P_ICE_POLICY} ({@code all}: every
-     * candidate, the default; {@code relay}: TURN relay candidates only, {@code iceTransportPolicy=relay}, for networks
-     * where direct paths must not be used or to prove a TURN server works) and the test hooks
-     * {@code MESHWIRE_TEST_P2P_NO_CANDIDATES=1} (drop every ICE candidate: ICE cannot succeed) and
-     * {@code MESHWIRE_TEST_P2P_RETRY=<ms>} (first retry backoff; default 5 s).
+     * Applies the environment-only test hooks {@code MESHWIRE_TEST_P2P_NO_CANDIDATES=1} (drop every ICE candidate: ICE
+     * cannot succeed), {@code MESHWIRE_TEST_P2P_RETRY=<ms>} (first retry backoff; default 5 s) and
+     * {@code MESHWIRE_TEST_P2P_CONNECT_TIMEOUT=<ms>}. The user settings (mode, warm peers, ICE policy) are resolved
+     * by {@code dev.meshwire.peer.config.DaemonConfig}.
      */
-    public P2pSettings withEnvironment(Map<String, String> env) {
+    public P2pSettings withTestHooks(Map<String, String> env) {
         P2pSettings s = this;
-        String v = env.get("MESHWIRE_P2P");
-        if (v != null && !v.isBlank()) s = s.withMode(P2pMode.parse(v));
-        v = env.get("MESHWIRE_P2P_WARM");
-        if (v != null && !v.isBlank()) {
-            s = s.withWarm(Set.of(java.util.Arrays.stream(v.split(",")).map(String::trim).filter(x -> !x.isEmpty()).toArray(String[]::new)));
-        }
-        v = env.get("MESHWIRE_P2P_ICE_POLICY");
-        if (v != null && !v.isBlank()) s = s.withEngine(s.engine().withIceServers(s.engine().iceServers(), relayOnly(v)));
         if ("1".equals(env.get("MESHWIRE_TEST_P2P_NO_CANDIDATES"))) s = s.withEngine(s.engine().withCandidateFilter(line -> false));
-        v = env.get("MESHWIRE_TEST_P2P_RETRY");
+        String v = env.get("MESHWIRE_TEST_P2P_RETRY");
         if (v != null && !v.isBlank()) {
             Duration base = Duration.ofMillis(Long.parseLong(v.trim()));
             s = s.withEngine(s.engine().withRetry(base, base.multipliedBy(4)));
@@ -63,14 +54,5 @@ public record P2pSettings(P2pMode mode, Set<String> warm, P2pConfig engine, Dura
             s = s.withEngine(c.withTimers(Duration.ofMillis(Long.parseLong(v.trim())), c.idleTimeout(), c.maxLifetime(), c.sweepInterval()));
         }
         return s;
-    }
-
-    /** {@code all} → false, {@code relay} → true. */
-    static boolean relayOnly(String policy) {
-        return switch (policy.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "all" -> false;
-            case "relay" -> true;
-            default -> throw new IllegalArgumentException("MESHWIRE_P2P_ICE_POLICY must be all or relay (got '" + policy.trim() + "')");
-        };
     }
 }

@@ -52,7 +52,7 @@ class DirectUpgradeTest {
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
         carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")).withP2p(P2pSettings.defaults().withMode(P2pMode.OFF)));
-        P2pSettings noIce = P2pSettings.defaults().withEnvironment(Map.of("MESHWIRE_TEST_P2P_NO_CANDIDATES", "1",
+        P2pSettings noIce = P2pSettings.defaults().withTestHooks(Map.of("MESHWIRE_TEST_P2P_NO_CANDIDATES", "1",
                 "MESHWIRE_TEST_P2P_CONNECT_TIMEOUT", "1500", "MESHWIRE_TEST_P2P_RETRY", "500"));
         dave = Daemon.start(DaemonOptions.of(tmp.resolve("dave")).withP2p(noIce));
         a = WireClient.of(alice.client());
