@@ -39,7 +39,7 @@ final class PingCommand extends Verb {
     @Option(names = "--until-direct", description = "keep pinging until a reply comes over a direct path; exit 0 then, exit 5 at the timeout")
     boolean untilDirect;
     @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s",
-            description = "give up after this long, e.g. 30s, 2m (default ${DEFAULT-VALUE})") String timeout;
+            description = "give up after this long, e.g. 30s, 2m") String timeout;
     @Option(names = "--json", description = "one JSON object per round, one per line, as each arrives") boolean json;
 
     @Override

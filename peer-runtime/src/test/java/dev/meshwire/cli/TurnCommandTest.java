@@ -79,6 +79,8 @@ class TurnCommandTest {
                     .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).findFirst()
                     .orElseThrow(() -> new AssertionError("no meshwire_turn_allocations_total in " + metrics));
             assertTrue(allocations >= 4, "uclient -y -m 2 allocates four times: " + allocations);
+            // the live-allocations gauge is scraped too: under the counter's base name it used to be dropped from the scrape
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("meshwire_turn_allocations_active ")), metrics);
 
             p.destroy(); // SIGTERM, as an init system stops it
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "meshwire turn stops on SIGTERM");

@@ -14,8 +14,8 @@ class TurnEvidenceTest {
                 # HELP meshwire_turn_allocations_total TURN allocations made
                 # TYPE meshwire_turn_allocations_total counter
                 meshwire_turn_allocations_total 4.0
-                # TYPE meshwire_turn_allocations gauge
-                meshwire_turn_allocations 3.0
+                # TYPE meshwire_turn_allocations_active gauge
+                meshwire_turn_allocations_active 3.0
                 meshwire_turn_tcp_connections 2.0
                 meshwire_turn_tcp_connections_rejected_total 7.0
                 meshwire_turn_refusals_total{reason="peer_denied"} 5.0

@@ -159,7 +159,7 @@ class TurnLifecycleTest {
              TurnTestClient c = TurnTestClient.rest(server.port(), SECRET, "alice")) {
             assertEquals(0, errorCode(c.allocate()));
             assertEquals(403, errorCode(c.createPermission("10.0.0.1")));
-            assertEquals(1.0, registry.get("meshwire_turn_allocations").gauge().value());
+            assertEquals(1.0, registry.get("meshwire_turn_allocations_active").gauge().value());
             assertEquals(1.0, registry.get("meshwire_turn_allocations_total").functionCounter().count());
             assertEquals(1.0, registry.get("meshwire_turn_refusals_total").tag("reason", "peer_denied").functionCounter().count());
             assertTrue(registry.get("meshwire_turn_refusals_total").tag("reason", "unauthorized").functionCounter().count() >= 1);

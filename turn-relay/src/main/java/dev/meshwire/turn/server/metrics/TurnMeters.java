@@ -32,7 +32,7 @@ public final class TurnMeters {
     public TurnMeters(MeterRegistry registry) {
         this.registry = registry;
         if (registry == null) return;
-        Gauge.builder("meshwire_turn_allocations", this, m -> m.allocations).description("TURN allocations alive").register(registry);
+        Gauge.builder("meshwire_turn_allocations_active", this, m -> m.allocations).description("TURN allocations alive").register(registry);
         Gauge.builder("meshwire_turn_permissions", this, m -> m.permissions).description("TURN permissions alive").register(registry);
         Gauge.builder("meshwire_turn_channels", this, m -> m.channels).description("TURN channel bindings alive").register(registry);
         Gauge.builder("meshwire_turn_tcp_connections", this, m -> m.tcpConnections).description("TURN client TCP/TLS connections open").register(registry);
