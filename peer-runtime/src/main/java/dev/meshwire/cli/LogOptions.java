@@ -18,13 +18,13 @@ final class LogOptions {
             description = "append logs to FILE (mode 0600), rotated by size, instead of writing them to stderr")
     Path file;
     @Option(names = "--log-level", defaultValue = "info", paramLabel = "LEVEL",
-            description = "error, warn, info, debug or trace (default: ${DEFAULT-VALUE})")
+            description = "error, warn, info, debug or trace")
     String level;
     @Option(names = "--log-max-size", defaultValue = "10MiB", paramLabel = "BYTES",
-            description = "rotate --log-file when it passes this size, e.g. 10MiB (default: ${DEFAULT-VALUE})")
+            description = "rotate --log-file when it passes this size, e.g. 10MiB")
     String maxSize;
     @Option(names = "--log-keep", defaultValue = "5", paramLabel = "N",
-            description = "rotated files kept: FILE.1 (newest) .. FILE.N, 1..20 (default: ${DEFAULT-VALUE})")
+            description = "rotated files kept: FILE.1 (newest) .. FILE.N, 1..20")
     int keep;
 
     /** Configures logging; a bad value is a usage error. */
