@@ -306,6 +306,7 @@ public final class IpcClient {
     private IpcException unavailable(IOException e) {
         String why = e instanceof ConnectException ? "nothing listens there (is it running? 'meshwire up')"
                 : e instanceof SocketTimeoutException ? "it did not answer in time"
+                : e instanceof IpcHttp.NotHttp ? "something else listens there (" + e.getMessage() + ")"
                 : "the connection broke";
         return new IpcException(0, "daemon_unavailable", "cannot reach the daemon at " + base + ": " + why, null);
     }

@@ -133,7 +133,7 @@ final class IpcHttp {
     private static int parseStatus(String line) throws IOException {
         // "HTTP/1.1 200 OK"
         if (!line.startsWith("HTTP/1.") || line.length() < 12 || line.charAt(8) != ' ') {
-            throw new IOException("not an HTTP response: " + abbreviate(line));
+            throw new NotHttp("not an HTTP response: " + abbreviate(line));
         }
         try {
             return Integer.parseInt(line.substring(9, 12));
@@ -246,6 +246,13 @@ final class IpcHttp {
             left -= n;
             endOfChunk();
             return n;
+        }
+    }
+
+    /** The port answered, but not with HTTP: something other than a meshwire daemon listens there. */
+    static final class NotHttp extends IOException {
+        NotHttp(String message) {
+            super(message);
         }
     }
 }
