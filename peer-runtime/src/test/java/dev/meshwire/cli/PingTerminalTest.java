@@ -54,10 +54,10 @@ class PingTerminalTest {
         String invite = a.invite(null, 2, 3_600_000).path("invite").asText();
         WireClient.of(bob.client()).join(invite, "bob");
         WireClient.of(carol.client()).join(invite, "carol");
-        await("alice sees bob online", WAIT, () -> online(a, "bob"));
+        await("alice sees bob online", WAIT, () -> a.seesOnline("bob"));
         carol.close();
         carol = null;
-        await("alice sees carol offline", WAIT, () -> !online(a, "carol") && known(a, "carol"));
+        await("alice sees carol offline", WAIT, () -> !a.seesOnline("carol") && known(a, "carol"));
     }
 
     @AfterAll
@@ -66,10 +66,6 @@ class PingTerminalTest {
         if (coord != null) coord.close();
     }
 
-    static boolean online(WireClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("items")) if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
-        return false;
-    }
 
     static boolean known(WireClient cl, String name) {
         for (JsonNode p : cl.peers(null).path("items")) if (name.equals(p.path("name").asText())) return true;

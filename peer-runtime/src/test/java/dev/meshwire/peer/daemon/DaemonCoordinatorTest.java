@@ -59,8 +59,8 @@ class DaemonCoordinatorTest {
         JsonNode joined = b.join(created.path("invite").asText(), "bob");
         bobPub = joined.path("mesh").path("pubkey").asText();
         assertEquals("team", joined.path("mesh").path("name").asText());
-        await("alice sees bob online", WAIT, () -> online(a, "bob"));
-        await("bob sees alice online", WAIT, () -> online(b, "alice"));
+        await("alice sees bob online", WAIT, () -> a.seesOnline("bob"));
+        await("bob sees alice online", WAIT, () -> b.seesOnline("alice"));
     }
 
     @AfterAll
@@ -70,12 +70,6 @@ class DaemonCoordinatorTest {
         if (coord != null) coord.close();
     }
 
-    static boolean online(WireClient c, String name) {
-        for (JsonNode p : c.peers(null).path("items")) {
-            if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
-        }
-        return false;
-    }
 
     static List<JsonNode> inboxWith(WireClient c, String text) {
         List<JsonNode> out = new CopyOnWriteArrayList<>();
@@ -215,7 +209,7 @@ class DaemonCoordinatorTest {
         JsonNode st = b.status().path("meshes").get(0);
         assertFalse(st.path("connected").asBoolean());
         assertNotNull(st.get("lastError"));
-        await("alice sees bob offline", WAIT, () -> !online(a, "bob"));
+        await("alice sees bob offline", WAIT, () -> !a.seesOnline("bob"));
         // an offline recipient no longer fails the send: it is queued and delivered later
         CliResult offline = cli(alice, "send", "bob", "are you there?", "--id", "while-kicked");
         assertEquals(ExitCodes.OK, offline.code(), offline.err());
@@ -225,7 +219,7 @@ class DaemonCoordinatorTest {
         CliResult back = cli(bob, "reconnect");
         assertEquals(ExitCodes.OK, back.code(), back.err());
         assertEquals("connected", b.status().path("meshes").get(0).path("state").asText());
-        await("alice sees bob online again", WAIT, () -> online(a, "bob"));
+        await("alice sees bob online again", WAIT, () -> a.seesOnline("bob"));
         a.send(null, "bob", "welcome back");
         await("bob got the message after rejoining", WAIT, () -> !inboxWith(b, "welcome back").isEmpty());
         await("the message sent while bob was away arrived", 60_000, () -> !inboxWith(b, "are you there?").isEmpty());

@@ -59,7 +59,7 @@ class DeliveryReceiptTest {
         WireClient.of(bob.client()).join(invite, "bob");
         WireClient.of(carol.client()).join(invite, "carol");
         WireClient.of(dave.client()).join(invite, "dave");
-        for (String n : List.of("bob", "carol", "dave")) await("alice sees " + n + " online", WAIT, () -> online(a, n));
+        for (String n : List.of("bob", "carol", "dave")) await("alice sees " + n + " online", WAIT, () -> a.seesOnline(n));
     }
 
     @AfterAll
@@ -68,12 +68,6 @@ class DeliveryReceiptTest {
         if (coord != null) coord.close();
     }
 
-    static boolean online(WireClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("items")) {
-            if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
-        }
-        return false;
-    }
 
     static String delivery(String cmid) {
         return a.message(cmid).path("delivery").asText();
@@ -148,7 +142,7 @@ class DeliveryReceiptTest {
     void aMessageToAnOfflineMemberIsAcceptedUntilItComesBackThenDelivered() {
         carol.close();
         carol = null;
-        await("alice sees carol offline", WAIT, () -> !online(a, "carol"));
+        await("alice sees carol offline", WAIT, () -> !a.seesOnline("carol"));
         String cmid = a.send(null, "carol", "while you were away").path("clientMessageId").asText();
         await("queued at the coordinator", WAIT, () -> "done".equals(a.message(cmid).path("state").asText()));
         // A later message to bob is delivered: receipts flow, and still none for carol's queued copy.
@@ -207,7 +201,7 @@ class DeliveryReceiptTest {
     void pingFailsWithExitFiveWhenThePeerIsOfflineOrNeverDirect() {
         carol.close();
         carol = null;
-        await("alice sees carol offline", WAIT, () -> !online(a, "carol"));
+        await("alice sees carol offline", WAIT, () -> !a.seesOnline("carol"));
         JsonNode r = a.ping(null, "carol", 1);
         assertEquals("peer_offline", r.path("items").get(0).path("errorCode").asText(), r.toString());
         assertFalse(r.path("items").get(0).has("rttMs"));

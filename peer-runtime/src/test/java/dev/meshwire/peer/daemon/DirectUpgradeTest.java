@@ -66,8 +66,8 @@ class DirectUpgradeTest {
         bobPub = b.join(a.post("/v1/invite", WireClient.map("mesh", "team", "uses", 1)).path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
         c.join(invite, "carol");
         davePub = d.join(a.post("/v1/invite", WireClient.map("mesh", "team", "uses", 1)).path("invite").asText(), "dave").path("mesh").path("pubkey").asText();
-        for (String n : List.of("bob", "carol", "dave")) await("alice sees " + n + " online", WAIT, () -> online(a, n));
-        await("bob sees alice", WAIT, () -> online(b, "alice"));
+        for (String n : List.of("bob", "carol", "dave")) await("alice sees " + n + " online", WAIT, () -> a.seesOnline(n));
+        await("bob sees alice", WAIT, () -> b.seesOnline("alice"));
         if (meshId.isEmpty()) meshId = alice.session("team").config().meshId();
     }
 
@@ -77,12 +77,6 @@ class DirectUpgradeTest {
         if (coord != null) coord.close();
     }
 
-    static boolean online(WireClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("items")) {
-            if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
-        }
-        return false;
-    }
 
     static JsonNode peer(WireClient cl, String name) {
         for (JsonNode p : cl.peers(null).path("items")) if (name.equals(p.path("name").asText())) return p;

@@ -48,7 +48,7 @@ class ExitNoiseTest {
             WireClient b = bob.client();
             JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
             b.join(created.path("invite").asText(), "bob");
-            await("alice sees bob online", 60_000, () -> ForegroundDaemon.online(a, "bob"));
+            await("alice sees bob online", 60_000, () -> a.seesOnline("bob"));
             a.send("team", "bob", "hello over webrtc");
             await("alice's path to bob is direct", 60_000, () -> peer(a, "bob").path("path").asText().startsWith("direct"));
 

@@ -89,12 +89,6 @@ public final class ForegroundDaemon {
     }
 
     /** True when {@code cl} lists the peer named {@code name} as online. */
-    static boolean online(WireClient cl, String name) {
-        for (JsonNode p : cl.peers(null).path("items")) {
-            if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
-        }
-        return false;
-    }
 
     /** How often each inbox text starting with {@code prefix} is in {@code cl}'s inbox. */
     static Map<String, Integer> inboxCounts(WireClient cl, String prefix) {

@@ -61,8 +61,8 @@ class LargeDirectMessageTest {
         b.join(a.post("/v1/invite", WireClient.map("mesh", "big", "uses", 1)).path("invite").asText(), "bob");
         c.join(a.post("/v1/invite", WireClient.map("mesh", "big", "uses", 1)).path("invite").asText(), "carol");
         assertFalse(created.path("mesh").path("pubkey").asText().isEmpty());
-        for (String n : List.of("bob", "carol")) await("alice sees " + n + " online", WAIT, () -> DirectUpgradeTest.online(a, n));
-        await("bob sees alice", WAIT, () -> DirectUpgradeTest.online(b, "alice"));
+        for (String n : List.of("bob", "carol")) await("alice sees " + n + " online", WAIT, () -> a.seesOnline(n));
+        await("bob sees alice", WAIT, () -> b.seesOnline("alice"));
     }
 
     @AfterAll

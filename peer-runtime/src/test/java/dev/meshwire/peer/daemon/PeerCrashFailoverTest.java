@@ -75,9 +75,6 @@ class PeerCrashFailoverTest {
         return d.client();
     }
 
-    static boolean online(WireClient cl, String name) {
-        return ForegroundDaemon.online(cl, name);
-    }
 
     static String send(String to, String text) {
         return a.post("/v1/send", WireClient.map("to", to, "message", text)).path("clientMessageId").asText();
@@ -101,7 +98,7 @@ class PeerCrashFailoverTest {
         MeshwireHome bobHome = MeshwireHome.at(tmp.resolve("bob"));
         WireClient b = startBob(bobHome, true);
         String bobPub = b.join(invite, "bob").path("mesh").path("pubkey").asText();
-        await("alice sees bob online", WAIT, () -> online(a, "bob"));
+        await("alice sees bob online", WAIT, () -> a.seesOnline("bob"));
 
         String prefix = "crash-" + UUID.randomUUID() + "-";
         List<Sent> sent = new CopyOnWriteArrayList<>();

@@ -118,7 +118,7 @@ class StalledPeerBacklogTest {
         MeshwireHome bobHome = MeshwireHome.at(tmp.resolve("bob"));
         bob = ForegroundDaemon.start(bobHome, Map.of("MESHWIRE_TEST_HOLD_ACKS", "1"));
         String bobPub = bob.client().join(created.path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
-        await("alice sees bob online", WAIT, () -> ForegroundDaemon.online(a, "bob"));
+        await("alice sees bob online", WAIT, () -> a.seesOnline("bob"));
         a.send(null, "bob", "hello");
         openChannel(bobPub);
         P2pMetrics metrics = alice.direct().metrics();

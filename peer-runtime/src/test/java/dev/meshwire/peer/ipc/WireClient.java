@@ -59,6 +59,14 @@ public final class WireClient {
 
     public JsonNode peers(String mesh) { return get("/v1/peers" + IpcClient.query("mesh", mesh)); }
 
+    /** Whether this daemon lists a peer of that name as online (in any joined mesh). */
+    public boolean seesOnline(String name) {
+        for (JsonNode p : peers(null).path("items")) {
+            if (name.equals(p.path("name").asText()) && p.path("online").asBoolean()) return true;
+        }
+        return false;
+    }
+
     public JsonNode inbox(String mesh, int limit) {
         return inbox(mesh, limit, false, false);
     }
