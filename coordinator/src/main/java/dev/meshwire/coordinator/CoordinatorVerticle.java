@@ -70,7 +70,7 @@ final class CoordinatorVerticle extends VerticleBase {
         queue = new QueueService(vertx, store, config.queue(), metrics, clock);
         queue.receipts(new ReceiptForwarder(presence));
         queue.start();
-        Relay relay = new Relay(queue, metrics, clock);
+        Relay relay = new Relay(queue, metrics, clock, presence);
         AdmissionLimits limits = config.admission();
         guard = DescriptorGuard.forThisProcess(metrics::acceptPaused);
         if (guard != null) guard.start();

@@ -102,7 +102,7 @@ class HandshakeTest extends SharedCoordinator {
             Frames.Error e = p.await(Frames.Error.class);
             assertEquals("not_authenticated", e.code());
             assertEquals("t1", e.id());
-            assertEquals("the first frame must be hello or join, got an unknown frame type 'teleport'", e.message());
+            assertEquals("the first frame must be hello, join or session_hello, got an unknown frame type 'teleport'", e.message());
             assertEquals(4010, p.awaitClose());
         }
     }

@@ -210,6 +210,32 @@ final class TestPeer implements AutoCloseable {
         return EnvelopeSignature.sign(unsigned, identity);
     }
 
+    /**
+     * A session_hello for this peer's key as a session of {@code parent}, with {@code attestation}, signed by
+     * {@code signer} (normally this peer's identity) over {@code signedMesh}, at {@code timestamp}.
+     */
+    Frames.SessionHello sessionHelloFrame(String meshId, String signedMesh, Identity parent, Identity signer,
+                                          dev.meshwire.signaling.session.SessionAttestation attestation, long timestamp, String name) {
+        String sig = signer.signHex(Canonical.sessionHello(signedMesh, parent.publicKeyHex(), pubkey(), timestamp, nonce));
+        return new Frames.SessionHello("s1", meshId, pubkey(), parent.publicKeyHex(), name, attestation, timestamp,
+                new Frames.Capabilities(false, 1 << 20, List.of("test")), sig, null);
+    }
+
+    /** Authenticates as a valid session of {@code parent} (1 h attestation with {@code caps}) and returns its hello_ack. */
+    Frames.HelloAck sessionHello(String meshId, Identity parent, List<String> caps, String name) throws InterruptedException {
+        var att = dev.meshwire.signaling.session.SessionAttestation.sign(parent, pubkey(), System.currentTimeMillis() + 3_600_000, caps);
+        send(sessionHelloFrame(meshId, meshId, parent, identity, att, System.currentTimeMillis(), name));
+        return awaitAckOrFail();
+    }
+
+    /** One copy of a {@code *} broadcast (channel group), sealed to {@code recipient} and signed by this peer. */
+    Envelope broadcastCopy(Identity recipient, String text, String clientMessageId) {
+        SealedBody sealed = new BoxCipher(identity).seal(recipient.publicKey(), text.getBytes(StandardCharsets.UTF_8));
+        Body body = new Body(Base64.getEncoder().encodeToString(sealed.nonce()), Base64.getEncoder().encodeToString(sealed.ciphertext()), Body.TEXT_V1);
+        return EnvelopeSignature.sign(new Envelope(Envelope.VERSION, Channel.GROUP, "*", pubkey(), body,
+                Meta.of(clientMessageId, Priority.NEXT, System.currentTimeMillis()), null), identity);
+    }
+
     /** A dm envelope with a chosen clientMessageId and optional meta.expiresAt. */
     Envelope dm(Identity recipient, String text, String clientMessageId, Long expiresAt) {
         SealedBody sealed = new BoxCipher(identity).seal(recipient.publicKey(), text.getBytes(StandardCharsets.UTF_8));

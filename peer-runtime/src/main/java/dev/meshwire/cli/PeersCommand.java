@@ -10,22 +10,32 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code meshwire peers}: the active members of every joined mesh (or of {@code --mesh}), online first, with a
- * MESH column. {@code --json}: {@code {"items": [{mesh, name, pubkey, …}], "meshes": [{mesh, connected, state,
+ * MESH column, then the sessions online (their STATUS says whose: "(this session)" for the caller's own, named by
+ * {@code --session} or {@code $MESHWIRE_SESSION}, "(your other session)" for the other sessions of this member).
+ * {@code --json}: {@code {"items": [{mesh, name, pubkey, …, parent, session}], "meshes": [{mesh, connected, state,
  * stateVersion, stateVerified}]}}.
  */
 @Command(name = "peers", description = "List the members of every joined mesh (or of --mesh), with the path to each.")
 final class PeersCommand extends ReplyVerb {
     @Mixin MeshOption mesh;
 
+    /** The environment variable an app started for a session finds its token in. */
+    static final String SESSION_ENV = "MESHWIRE_SESSION";
+
+    @Option(names = "--session", paramLabel = "TOKEN",
+            description = "list as this session (its token from 'session new'), marking it \"(this session)\" (default: $MESHWIRE_SESSION)")
+    String session;
+
     /** One member of one mesh: {@link PeerItem} with the mesh's name in front. */
     record MeshPeer(String mesh, String name, String pubkey, String role, boolean online, boolean self, Long connectedSince, boolean p2p,
-                    String path, String pathState, Long pathSince, Double rttMs, Long lastSeenAt) {
+                    String path, String pathState, Long pathSince, Double rttMs, Long lastSeenAt, String parent, String session) {
         static MeshPeer of(String mesh, PeerItem p) {
             return new MeshPeer(mesh, p.name(), p.pubkey(), p.role(), p.online(), p.self(), p.connectedSince(), p.p2p(), p.path(),
-                    p.pathState(), p.pathSince(), p.rttMs(), p.lastSeenAt());
+                    p.pathState(), p.pathSince(), p.rttMs(), p.lastSeenAt(), p.parent(), p.session());
         }
 
         PeerItem peer() {
@@ -48,7 +58,7 @@ final class PeersCommand extends ReplyVerb {
         List<MeshPeer> items = new ArrayList<>();
         List<MeshLink> links = new ArrayList<>();
         for (String name : names) {
-            PeersReply r = c.peers(name);
+            PeersReply r = c.peers(name, session != null ? session : System.getenv(SESSION_ENV));
             links.add(new MeshLink(r.mesh(), r.connected(), r.state(), r.stateVersion(), r.stateVerified()));
             for (PeerItem p : r.items()) items.add(MeshPeer.of(r.mesh(), p));
         }
@@ -69,7 +79,10 @@ final class PeersCommand extends ReplyVerb {
         }
         Table t = new Table("", "MESH", "NAME", "KEY", "ROLE", "STATUS", "PATH");
         for (MeshPeer p : v.items()) {
-            String status = p.self() ? "(you)" : p.online() ? style.green("online")
+            String status = p.self() ? "(you)"
+                    : PeerItem.THIS_SESSION.equals(p.session()) ? "(this session)"
+                    : PeerItem.YOUR_SESSION.equals(p.session()) ? "(your other session)"
+                    : p.online() ? style.green("online")
                     : style.dim("offline" + (p.lastSeenAt() != null ? ", last seen " + Render.ago(p.lastSeenAt()) : ""));
             t.row(p.mesh(), p.name(), Render.shortKey(p.pubkey()), p.role(), status,
                     p.self() || p.path() == null ? null : "via " + Render.path(p.peer(), style));

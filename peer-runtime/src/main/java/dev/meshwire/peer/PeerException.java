@@ -35,6 +35,8 @@ public class PeerException extends RuntimeException {
     public static final String NOT_REQUEUEABLE = "not_requeueable";
     /** An inbox row id that does not exist. */
     public static final String UNKNOWN_INBOX_MESSAGE = "unknown_inbox_message";
+    /** No session held by this daemon has that id or token (docs/ipc.md "Sessions"). */
+    public static final String UNKNOWN_SESSION = "unknown_session";
     /** {@code ping}: the peer did not answer a round in time (a lost round; the verb fails when every round is lost). */
     public static final String NO_REPLY = "no_reply";
     /** {@code ping}: the peer's daemon does not answer {@code peer_ping} (an older version), so the relay path cannot be timed. */
@@ -84,7 +86,7 @@ public class PeerException extends RuntimeException {
         if (isOutboxConflict(code)) return 409;
         return switch (code) {
             case BAD_REQUEST, MESSAGE_TOO_LARGE, SELF_SEND, INVITE_INVALID, MESH_REQUIRED -> 400;
-            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE -> 404;
+            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE, UNKNOWN_SESSION -> 404;
             case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, LINK_TERMINATED, NOT_REQUEUEABLE -> 409;
             case TOO_LARGE_FOR_RELAY -> 413;
             case COORDINATOR_UNREACHABLE -> 503;

@@ -72,4 +72,26 @@ public final class Canonical {
     public static String meshSnapshot(String meshId, long version, String head, String authority, long at, String bodyHash) {
         return "meshwire-mesh-snapshot|v1|" + meshId + '|' + version + '|' + head + '|' + authority + '|' + at + '|' + bodyHash;
     }
+
+    /**
+     * {@code meshwire-session-attest|<parentPubkey>|<sessionPubkey>|<expiresAtMs>} when the attestation
+     * states no capabilities (the session may do what its member may), or
+     * {@code meshwire-session-attest|<parentPubkey>|<sessionPubkey>|<expiresAtMs>|<cap1,cap2,...>} when it
+     * does: the capabilities ASCII-sorted, unique, lower-case, comma-joined. An empty list is stated too (the
+     * string then ends in {@code |}): "no capabilities" is not "all capabilities". Signed by the parent
+     * member's key. The caller passes caps already in canonical order ({@code SessionCaps} checks it).
+     */
+    public static String sessionAttest(String parentPubkey, String sessionPubkey, long expiresAt, java.util.List<String> caps) {
+        String base = "meshwire-session-attest|" + parentPubkey + '|' + sessionPubkey + '|' + expiresAt;
+        return caps == null ? base : base + '|' + String.join(",", caps);
+    }
+
+    /**
+     * {@code meshwire-session-hello|v1|<meshId>|<parentPubkey>|<sessionPubkey>|<timestampMs>|<challengeNonce>}:
+     * the per-connection proof of a session, signed by the session key. The challenge nonce makes it
+     * unreplayable on another connection; the timestamp is checked against the coordinator's clock as well.
+     */
+    public static String sessionHello(String meshId, String parentPubkey, String sessionPubkey, long timestamp, String nonce) {
+        return "meshwire-session-hello|v1|" + meshId + '|' + parentPubkey + '|' + sessionPubkey + '|' + timestamp + '|' + nonce;
+    }
 }

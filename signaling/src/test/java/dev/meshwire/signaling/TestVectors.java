@@ -96,6 +96,26 @@ public final class TestVectors {
     public static final String ESCAPED_ENVELOPE_SIG = "ab84dbe498607588d45b5179832c58394c3bec104714a0a16451d3991ac63645b8f7c28484734c2588e39bd14581d20b68566e405b61b95708a6cfb51660f10f";
 
     /** Seed bytes 0x01..0x20. */
+    // ---- sessions (docs/test-vectors.md "Session attestation", "Session hello") ----
+
+    /** The session key of the session vectors: seed c0 c1 … df. */
+    public static final String SESSION_PUB = "dde3bccec7f3a66a1115f45d720f4dc135c3ae7c4e22dca38fdb1efd6a495ff8";
+    /** Alice vouches for the session for 12 h from {@link #EVENT_T0}. */
+    public static final long SESSION_EXPIRES_AT = EVENT_T0 + 12L * 3600 * 1000;
+    public static final String SESSION_ATTEST_CANONICAL = "meshwire-session-attest|" + ALICE_PUB + "|" + SESSION_PUB + "|1767268800000";
+    public static final String SESSION_ATTEST_SIG = "1b71b26a47cb0355dbb7c92418025d3369d4c89adceb992a608a1584586b05f26670a242cb7d1d404070616418fae3f18a457181266e8cd421e81a175c64f603";
+    public static final String SESSION_ATTEST_CAPS_CANONICAL = SESSION_ATTEST_CANONICAL + "|broadcast,dm";
+    public static final String SESSION_ATTEST_CAPS_SIG = "c905298cff9b1eadc03ddacd5a279b37e00c6ae387ae58c504db510585ea2ffcea33430f8e40b2edacc1f3cc9fe73212b303fdc56453b109c8877e91ab9c0902";
+    public static final String SESSION_HELLO_CANONICAL = "meshwire-session-hello|v1|" + MESH + "|" + ALICE_PUB + "|" + SESSION_PUB + "|1767225600000|" + NONCE_ZERO;
+    public static final String SESSION_HELLO_SIG = "4b4e47a2bcf954477fe67570f70d8d30590fac203a3c188d05b5b39813236f8f6158b5664c4c601205afc55cfc215715048afcf70bfda7a2555dca3c80c81701";
+
+    /** The session identity of the session vectors. */
+    public static Identity session() {
+        byte[] seed = new byte[32];
+        for (int i = 0; i < 32; i++) seed[i] = (byte) (0xc0 + i);
+        return Identity.fromSeed(seed);
+    }
+
     public static Identity alice() {
         byte[] seed = new byte[32];
         for (int i = 0; i < 32; i++) seed[i] = (byte) (i + 1);

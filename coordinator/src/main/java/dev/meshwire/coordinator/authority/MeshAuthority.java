@@ -16,6 +16,8 @@ import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.invite.Invite;
 import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.signaling.meshstate.MeshState;
+import dev.meshwire.signaling.session.SessionHelloCheck;
+import dev.meshwire.signaling.session.Verdict;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Optional;
@@ -133,6 +135,38 @@ public final class MeshAuthority {
                             .orElseGet(() -> Future.failedFuture(unauthorized(ErrorCode.NOT_MEMBER,
                                     "key " + prefix(hello.pubkey()) + "… is not a member of mesh " + mesh.name()
                                             + ": ask a member for an invite and join"))));
+        });
+    }
+
+    /**
+     * Checks a {@code session_hello} against the connection's challenge nonce: well-formed frame
+     * ({@code invalid_frame}, 4010) → mesh exists ({@code unknown_mesh}, 4003) → attestation and proof
+     * ({@link SessionHelloCheck}: {@code malformed}, {@code expired}, {@code ttl_too_long}, {@code bad_signature},
+     * {@code timestamp_skew}; 4003) → the parent is not revoked or banned (4002) → the parent is a member whose
+     * membership has not expired (4003) — the same owner of membership as {@link #hello}.
+     */
+    public Future<Authenticated> sessionHello(Frames.SessionHello hello, String nonce) {
+        try {
+            if (hello.mesh() == null || hello.mesh().isEmpty()) throw malformed("session_hello: mesh is required");
+            if (hello.name() != null) {
+                String nameProblem = Names.checkDisplayName(hello.name());
+                if (nameProblem != null) throw malformed("session_hello: name: " + nameProblem);
+            }
+        } catch (Refusal r) {
+            return Future.failedFuture(r);
+        }
+        return requireMesh(hello.mesh()).compose(mesh -> {
+            Verdict v = SessionHelloCheck.check(mesh.id(), nonce, hello, clock.millis());
+            if (!v.ok()) return Future.failedFuture(unauthorized(v.reason().wire(), "session_hello: " + v.detail()));
+            String parent = hello.parent();
+            SessionIdentity session = new SessionIdentity(hello.pubkey(), hello.name(), hello.attestation());
+            return requireNotBanned(mesh, parent)
+                    .compose(x -> store.findMember(mesh.id(), parent))
+                    .compose(member -> member
+                            .map(m -> m.expiredAt(clock.millis()) ? Future.<Authenticated>failedFuture(expired(mesh))
+                                    : Future.succeededFuture(new Authenticated(mesh, m, false, session)))
+                            .orElseGet(() -> Future.failedFuture(unauthorized(ErrorCode.NOT_MEMBER,
+                                    "session_hello: parent " + prefix(parent) + "… is not a member of mesh " + mesh.name()))));
         });
     }
 

@@ -102,12 +102,14 @@ public final class Moderation {
     public Future<Frames.Ok> kick(MeshRecord mesh, String actor, Frames.Kick kick) {
         return authorize(mesh, actor, kick.target(), "kick", false).compose(t -> {
             if (!t.isActive()) return Future.failedFuture(notAMember(mesh, t));
-            if (presence.get(mesh.id(), t.pubkey()) == null) {
+            if (presence.connectionsOf(mesh.id(), t.pubkey()).isEmpty()) {
                 return Future.succeededFuture(new Frames.Ok(kick.id(), "kick", t.pubkey(), t.label() + " was not connected; nothing to kick"));
             }
             return ledger.append(mesh.id(), actor, new EventPayload.MemberKicked(t.pubkey(), kickedReason(mesh, actor)), new MeshEffect.None()).map(a -> {
-                PeerConnection conn = presence.get(mesh.id(), t.pubkey());
-                if (conn != null) conn.disconnect(CloseCodes.KICKED, kickedReason(mesh, actor), "kicked");
+                // The member's own connection and every session it vouches for.
+                for (PeerConnection conn : presence.connectionsOf(mesh.id(), t.pubkey())) {
+                    conn.disconnect(CloseCodes.KICKED, kickedReason(mesh, actor), "kicked");
+                }
                 LOG.info("mesh {}: {}… kicked {}", mesh.name(), MeshAuthority.prefix(actor), MeshAuthority.prefix(t.pubkey()));
                 return new Frames.Ok(kick.id(), "kick", t.pubkey(), "kicked " + t.label());
             });
@@ -124,8 +126,7 @@ public final class Moderation {
             BanRecord record = new BanRecord(mesh.id(), t.pubkey(), name, clock.millis(), actor);
             return ledger.append(mesh.id(), actor, new EventPayload.MemberBanned(t.pubkey(), name, null), new MeshEffect.Ban(record)).map(a -> {
                 metrics.queueDropped("banned", a.droppedMessages());
-                PeerConnection conn = presence.get(mesh.id(), t.pubkey());
-                if (conn != null) {
+                for (PeerConnection conn : presence.connectionsOf(mesh.id(), t.pubkey())) {
                     Refusal why = MeshAuthority.banned(mesh);
                     conn.send(new Frames.Error(null, why.code(), why.getMessage()));
                     conn.disconnect(CloseCodes.BANNED, why.getMessage(), "banned");
@@ -166,8 +167,7 @@ public final class Moderation {
                 metrics.queueDropped("revoked", a.droppedMessages());
                 LOG.info("mesh {}: {} revoked by {}: {} ({} queued messages from/to it dropped)", mesh.name(), t.pubkey(), actor,
                         reason == null ? "(no reason given)" : reason, a.droppedMessages());
-                PeerConnection conn = presence.get(mesh.id(), t.pubkey());
-                if (conn != null) {
+                for (PeerConnection conn : presence.connectionsOf(mesh.id(), t.pubkey())) {
                     Refusal why = MeshAuthority.revoked(mesh, reason);
                     conn.send(new Frames.Error(null, why.code(), why.getMessage()));
                     conn.disconnect(CloseCodes.BANNED, MeshAuthority.revokedCloseReason(reason), "revoked");
@@ -208,13 +208,25 @@ public final class Moderation {
                 bans.stream().map(b -> new Frames.BanInfo(b.pubkey(), b.name(), b.bannedAt())).toList()));
     }
 
-    /** Peers of the mesh: every active member (banned, revoked and expired ones are not listed), with live data for those online. */
+    /**
+     * Peers of the mesh: every active member (banned, revoked and expired ones are not listed), with live data for
+     * those online, then every online session of a listed member (each with its {@code parent}).
+     */
     public Future<List<Frames.PeerInfo>> peers(MeshRecord mesh) {
         long now = clock.millis();
-        return ledger.store().listMembers(mesh.id()).map(members -> members.stream().filter(m -> !m.expiredAt(now)).map(m -> {
-            PeerConnection c = presence.get(mesh.id(), m.pubkey());
-            if (c != null) return c.peerInfo();
-            return new Frames.PeerInfo(m.pubkey(), m.name(), m.role(), false, null, null);
-        }).toList());
+        return ledger.store().listMembers(mesh.id()).map(members -> {
+            List<Frames.PeerInfo> out = new java.util.ArrayList<>();
+            java.util.Set<String> listed = new java.util.HashSet<>();
+            for (var m : members) {
+                if (m.expiredAt(now)) continue;
+                listed.add(m.pubkey());
+                PeerConnection c = presence.get(mesh.id(), m.pubkey());
+                out.add(c != null ? c.peerInfo() : new Frames.PeerInfo(m.pubkey(), m.name(), m.role(), false, null, null));
+            }
+            for (PeerConnection c : presence.online(mesh.id())) {
+                if (c.parent() != null && listed.contains(c.parent())) out.add(c.peerInfo());
+            }
+            return out;
+        });
     }
 }

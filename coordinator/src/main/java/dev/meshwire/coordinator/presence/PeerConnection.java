@@ -8,7 +8,13 @@ import dev.meshwire.signaling.meshstate.MeshEvent;
 public interface PeerConnection {
     String meshId();
 
+    /** The key this connection is present as: a member's key, or a session's key. */
     String pubkey();
+
+    /** For a session's connection, the member key it acts for; null for a member's own connection. */
+    default String parent() {
+        return null;
+    }
 
     /** This peer as others see it while it is online. */
     Frames.PeerInfo peerInfo();

@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Who is online, per mesh. At most one connection per (mesh, member): a newer one replaces the older.
+ * Who is online, per mesh. At most one connection per (mesh, key): a newer one replaces the older. A key is a
+ * member's or a session's (docs/protocol.md §5 "session_hello"): a member may have its own connection and any
+ * number of session connections at once, each present under its own key.
  *
  * <p>Not thread-safe on purpose: every session of this coordinator runs on the one event-loop
  * context of the coordinator verticle, so the registry needs no locks. Clustering (a later issue)
@@ -34,6 +36,16 @@ public final class PresenceRegistry {
     public PeerConnection get(String meshId, String pubkey) {
         Map<String, PeerConnection> mesh = byMesh.get(meshId);
         return mesh == null ? null : mesh.get(pubkey);
+    }
+
+    /** The online sessions whose parent is {@code member} (not the member's own connection). */
+    public List<PeerConnection> sessionsOf(String meshId, String member) {
+        return online(meshId).stream().filter(c -> member.equals(c.parent())).toList();
+    }
+
+    /** Every connection that speaks for {@code member}: its own (if online) and its sessions'. */
+    public List<PeerConnection> connectionsOf(String meshId, String member) {
+        return online(meshId).stream().filter(c -> member.equals(c.pubkey()) || member.equals(c.parent())).toList();
     }
 
     public Collection<PeerConnection> online(String meshId) {

@@ -18,6 +18,7 @@ import dev.meshwire.signaling.envelope.EnvelopeSignature;
 import dev.meshwire.signaling.envelope.Meta;
 import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.session.SessionCaps;
 import io.vertx.core.Future;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.meshwire.coordinator.queue.QueueService;
@@ -49,11 +50,49 @@ public final class Relay {
     private final QueueService queue;
     private final CoordinatorMetrics metrics;
     private final Clock clock;
+    private final PresenceRegistry presence;
 
     public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock) {
+        this(queue, metrics, clock, null);
+    }
+
+    /** {@code presence} resolves a recipient that is a session key to its parent member (null: members only). */
+    public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock, PresenceRegistry presence) {
         this.queue = queue;
         this.metrics = metrics;
         this.clock = clock;
+        this.presence = presence;
+    }
+
+    /**
+     * Who sends: the key the envelope must be from ({@code pubkey}), the member whose status decides
+     * ({@code member}: the key itself, or a session's parent) and the session's capabilities ({@code caps}, null:
+     * the full member set — always so for a member's own connection).
+     */
+    public record Sender(String pubkey, String member, java.util.List<String> caps) {
+        public static Sender member(String pubkey) {
+            return new Sender(pubkey, pubkey, null);
+        }
+    }
+
+    /**
+     * The capability a send needs from a session (docs/protocol.md §5 "Session capabilities"): {@code broadcast}
+     * for a copy of a fan-out ({@code group} or {@code topic} channel, i.e. a send to {@code *}, a group or a
+     * topic), {@code dm} for everything addressed to one recipient.
+     */
+    static String capabilityFor(Envelope env) {
+        return env.channel() == Channel.GROUP || env.channel() == Channel.TOPIC ? SessionCaps.BROADCAST : SessionCaps.DM;
+    }
+
+    /** The member behind a recipient key: the parent of an online session with that key, else the key itself. */
+    private String memberOf(String meshId, String key) {
+        if (presence == null) return key;
+        PeerConnection c = presence.get(meshId, key);
+        return c != null && c.parent() != null ? c.parent() : key;
+    }
+
+    public Future<Frames.Ack> send(String meshId, String senderPubkey, TokenBucket bucket, Frames.Send send) {
+        return send(meshId, Sender.member(senderPubkey), bucket, send);
     }
 
     /** Lowercase hex sha256 of the envelope's canonical (signed) string: identical retries have identical fingerprints. */
@@ -69,15 +108,21 @@ public final class Relay {
     private record Verified(Envelope env, String canonical) {}
 
     /**
-     * Validates {@code send} from the member {@code senderPubkey} of {@code meshId} and commits it to the
+     * Validates {@code send} from {@code sender} (a member, or a session and its parent) in {@code meshId} and commits it to the
      * queue; the ack is produced after the commit. {@code bucket} is the session's rate limiter (null: none).
      */
-    public Future<Frames.Ack> send(String meshId, String senderPubkey, TokenBucket bucket, Frames.Send send) {
+    public Future<Frames.Ack> send(String meshId, Sender sender, TokenBucket bucket, Frames.Send send) {
+        String senderPubkey = sender.pubkey();
         Envelope env;
         String canonical;
         String envelopeJson;
         try {
             Verified v = validate(senderPubkey, send);
+            String cap = capabilityFor(v.env());
+            if (!SessionCaps.has(sender.caps(), cap)) {
+                throw Refusal.of(ErrorCode.FORBIDDEN, "send: missing session capability \"" + cap + "\" (this session's attestation allows "
+                        + (sender.caps().isEmpty() ? "nothing" : String.join(",", sender.caps())) + ")");
+            }
             env = v.env();
             canonical = v.canonical();
             envelopeJson = Json.MAPPER.writeValueAsString(env);
@@ -95,7 +140,8 @@ public final class Relay {
         String fp = fingerprintOf(canonical); // the string verified above: canonicalizing twice per send showed on the event loop
         String cmid = env.meta().clientMessageId();
         Queued.Enqueue req = new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), meshId, senderPubkey, send.to(), cmid, fp,
-                env.meta().priorityOrDefault().name().toLowerCase(java.util.Locale.ROOT), envelopeJson, now, expiresAt);
+                env.meta().priorityOrDefault().name().toLowerCase(java.util.Locale.ROOT), envelopeJson, now, expiresAt,
+                sender.member(), memberOf(meshId, send.to()));
         if (bucket == null || bucket.tryTake(now)) {
             return queue.submit(req).compose(r -> {
                 if (r instanceof Queued.Result.Duplicate && bucket != null) bucket.refund();

@@ -7,6 +7,8 @@ import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.meshstate.StateSyncer;
 import dev.meshwire.coordinator.authority.Moderation;
 import dev.meshwire.coordinator.authority.Refusal;
+import dev.meshwire.coordinator.authority.SessionIdentity;
+import dev.meshwire.signaling.session.SessionCaps;
 import dev.meshwire.coordinator.flow.OutboundQueue;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.presence.PeerConnection;
@@ -76,7 +78,10 @@ public final class Session implements PeerConnection {
     private boolean closing;
     private boolean finished;
     private MeshRecord mesh;
+    /** The member this connection speaks for: itself, or the parent of {@link #asSession}. */
     private MemberRecord member;
+    /** Set when the connection authenticated with session_hello: it is present under the session's key. */
+    private SessionIdentity asSession;
     private Frames.Capabilities capabilities;
     private long connectedSince;
     private long lastSeen;
@@ -148,7 +153,9 @@ public final class Session implements PeerConnection {
     }
 
     private String who() {
-        return authenticated ? MeshAuthority.prefix(member.pubkey()) + "…@" + mesh.name() : "unauthenticated";
+        if (!authenticated) return "unauthenticated";
+        String self = MeshAuthority.prefix(member.pubkey()) + "…@" + mesh.name();
+        return asSession == null ? self : "session " + MeshAuthority.prefix(asSession.pubkey()) + "… of " + self;
     }
 
     // ---- inbound ----
@@ -199,7 +206,7 @@ public final class Session implements PeerConnection {
             return FrameCodec.decode(text);
         } catch (ProtocolException e) {
             if (authenticated || !ErrorCode.UNKNOWN_FRAME_TYPE.equals(e.code())) throw e;
-            throw Refusal.closing(ErrorCode.NOT_AUTHENTICATED, "the first frame must be hello or join, got an "
+            throw Refusal.closing(ErrorCode.NOT_AUTHENTICATED, "the first frame must be hello, join or session_hello, got an "
                     + e.getMessage(), CloseCodes.PROTOCOL);
         }
     }
@@ -225,9 +232,14 @@ public final class Session implements PeerConnection {
             auth = deps.authority().join(j, nonce);
             id = j.id();
             caps = j.capabilities();
+        } else if (frame instanceof Frames.SessionHello sh) {
+            auth = deps.authority().sessionHello(sh, nonce);
+            id = sh.id();
+            caps = sh.capabilities();
+            have = sh.state();
         } else {
             return Future.failedFuture(Refusal.closing(ErrorCode.NOT_AUTHENTICATED,
-                    "the first frame must be hello or join, got " + frame.type(), CloseCodes.PROTOCOL));
+                    "the first frame must be hello, join or session_hello, got " + frame.type(), CloseCodes.PROTOCOL));
         }
         StateRef held = have;
         // The sync is planned and the session registered inside the mesh's serialized chain: no event can be
@@ -249,6 +261,7 @@ public final class Session implements PeerConnection {
         onAuthenticated.run();
         mesh = a.mesh();
         member = a.member();
+        asSession = a.session();
         capabilities = caps != null ? caps.orFrameLimit(deps.settings().maxFrameBytes()) : Frames.Capabilities.relayOnly(deps.settings().maxFrameBytes());
         connectedSince = now();
         lastPingSent = connectedSince;
@@ -259,20 +272,20 @@ public final class Session implements PeerConnection {
             previous.disconnect(CloseCodes.REPLACED, "replaced by a newer connection", null);
         }
         SessionSettings s = deps.settings();
-        send(new Frames.HelloAck(id, mesh.id(), mesh.name(), peerInfo(), deps.presence().onlinePeers(mesh.id(), member.pubkey()),
-                s.iceServers().forMember(member.pubkey()), s.maxFrameBytes(), s.pingInterval().toMillis(),
+        send(new Frames.HelloAck(id, mesh.id(), mesh.name(), peerInfo(), deps.presence().onlinePeers(mesh.id(), pubkey()),
+                s.iceServers().forMember(pubkey()), s.maxFrameBytes(), s.pingInterval().toMillis(),
                 plan.state().authority(), plan.state().head()));
         // Before any deliver: the replica must know every revocation before messages from the revoked key could arrive.
         send(plan.frame());
         if (previous == null) {
-            deps.presence().broadcast(mesh.id(), member.pubkey(), new Frames.PeerJoined(mesh.id(), peerInfo()));
+            deps.presence().broadcast(mesh.id(), pubkey(), new Frames.PeerJoined(mesh.id(), peerInfo()));
         }
         scheduleExpiry();
         bucket = TokenBucket.of(deps.queue().settings(), now());
         signalLimiter = new SignalLimiter(deps.settings().flow(), now());
         // After hello_ack and mesh_sync: the member's queue drains now, oldest first, as fast as this connection reads.
-        pump = deps.queue().attach(mesh.id(), member.pubkey(), new Deliveries());
-        LOG.info("session {} authenticated ({}){}", who(), a.newlyJoined() ? "joined" : "hello",
+        pump = deps.queue().attach(mesh.id(), pubkey(), new Deliveries());
+        LOG.info("session {} authenticated ({}){}", who(), a.newlyJoined() ? "joined" : asSession != null ? "session_hello" : "hello",
                 previous != null ? ", replacing an older connection" : "");
     }
 
@@ -290,38 +303,62 @@ public final class Session implements PeerConnection {
         } else if (frame instanceof Frames.ListPeers lp) {
             return mod.peers(mesh).map(peers -> sendVoid(new Frames.Peers(lp.id(), mesh.id(), peers)));
         } else if (frame instanceof Frames.Kick k) {
+            requireCap(SessionCaps.KICK, "kick");
             return mod.kick(mesh, member.pubkey(), k).map(this::sendVoid);
         } else if (frame instanceof Frames.Ban b) {
+            requireCap(SessionCaps.BAN, "ban");
             return mod.ban(mesh, member.pubkey(), b).map(this::sendVoid);
         } else if (frame instanceof Frames.Unban u) {
+            requireCap(SessionCaps.BAN, "unban");
             return mod.unban(mesh, member.pubkey(), u).map(this::sendVoid);
         } else if (frame instanceof Frames.Revoke r) {
+            requireCap(SessionCaps.BAN, "revoke");
             return mod.revoke(mesh, member.pubkey(), r).map(this::sendVoid);
         } else if (frame instanceof Frames.SetRole r) {
+            requireFullMember("set_role");
             return mod.setRole(mesh, member.pubkey(), r).map(this::sendVoid);
         } else if (frame instanceof Frames.SetExpiry x) {
+            requireFullMember("set_expiry");
             return mod.setExpiry(mesh, member.pubkey(), x).map(this::sendVoid);
         } else if (frame instanceof Frames.ListBans lb) {
             return mod.listBans(mesh, lb).map(this::sendVoid);
         } else if (frame instanceof Frames.Rename r) {
+            requireCap(SessionCaps.PROFILE_WRITE, "rename");
             return deps.membership().rename(mesh, member.pubkey(), r).map(this::sendVoid);
         } else if (frame instanceof Frames.Leave l) {
+            if (asSession != null) {
+                throw Refusal.of(ErrorCode.FORBIDDEN, "leave: a session cannot leave the mesh for its member; end the session instead");
+            }
             return leave(l);
         } else if (frame instanceof Frames.StateSync ss) {
             return stateSync(ss);
         } else if (frame instanceof Frames.P2pSignal signal) {
-            deps.signals().forward(mesh.id(), member.pubkey(), signalLimiter, now(), signal);
+            deps.signals().forward(mesh.id(), pubkey(), signalLimiter, now(), signal);
             return Future.succeededFuture();
         } else if (frame instanceof Frames.Ping p) {
             send(new Frames.Pong(p.id()));
             return Future.succeededFuture();
         } else if (frame instanceof Frames.Pong) {
             return Future.succeededFuture(); // liveness was refreshed on receipt
-        } else if (frame instanceof Frames.Hello || frame instanceof Frames.Join) {
+        } else if (frame instanceof Frames.Hello || frame instanceof Frames.Join || frame instanceof Frames.SessionHello) {
             return Future.failedFuture(Refusal.of(ErrorCode.ALREADY_AUTHENTICATED, "this connection is already authenticated as "
-                    + MeshAuthority.prefix(member.pubkey()) + "… in mesh " + mesh.name()));
+                    + MeshAuthority.prefix(pubkey()) + "… in mesh " + mesh.name()));
         }
         return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "'" + frame.type() + "' is sent by the coordinator, not by clients"));
+    }
+
+    /** A session whose attestation does not state {@code cap} is refused ({@code forbidden}, kept open). */
+    private void requireCap(String cap, String verb) {
+        if (asSession != null && !asSession.has(cap)) {
+            throw Refusal.of(ErrorCode.FORBIDDEN, verb + ": missing session capability \"" + cap + "\"");
+        }
+    }
+
+    /** Verbs no capability names: a session may use them only with the full member set (no caps in its attestation). */
+    private void requireFullMember(String verb) {
+        if (asSession != null && asSession.caps() != null) {
+            throw Refusal.of(ErrorCode.FORBIDDEN, verb + ": a session with limited capabilities cannot do this");
+        }
     }
 
     /**
@@ -331,7 +368,9 @@ public final class Session implements PeerConnection {
      */
     private Future<Void> send(Frames.Send s, String text) {
         sendsInFlight++;
-        deps.relay().send(mesh.id(), member.pubkey(), bucket, s).onComplete(ar -> {
+        Relay.Sender sender = asSession == null ? Relay.Sender.member(member.pubkey())
+                : new Relay.Sender(asSession.pubkey(), member.pubkey(), asSession.caps());
+        deps.relay().send(mesh.id(), sender, bucket, s).onComplete(ar -> {
             sendsInFlight--;
             if (ar.succeeded()) send(ar.result());
             else if (!closing) fail(ar.cause(), text);
@@ -370,6 +409,10 @@ public final class Session implements PeerConnection {
     private Future<Void> leave(Frames.Leave l) {
         return deps.membership().leave(mesh, member.pubkey(), member.isOwner(), l).map(ok -> {
             send(ok);
+            // Its sessions speak for a member that no longer exists.
+            for (PeerConnection c : deps.presence().sessionsOf(mesh.id(), member.pubkey())) {
+                c.disconnect(CloseCodes.UNAUTHORIZED, "its member left the mesh", "left");
+            }
             disconnect(CloseCodes.NORMAL, "left the mesh", "left");
             return null;
         });
@@ -408,9 +451,18 @@ public final class Session implements PeerConnection {
 
     // ---- membership expiry ----
 
-    /** Closes the session with 4003 {@code membership_expired} once the member's expiry has passed. */
+    /**
+     * Closes the session with 4003 {@code membership_expired} once the member's expiry has passed, or, for a
+     * session, with 4003 {@code expired} once its attestation has.
+     */
     private boolean closeIfExpired(long now) {
-        if (closing || !member.expiredAt(now)) return false;
+        if (closing) return false;
+        if (asSession != null && now >= asSession.expiresAt()) {
+            send(new Frames.Error(null, ErrorCode.EXPIRED, "the session's attestation expired: mint a new session"));
+            disconnect(CloseCodes.UNAUTHORIZED, ErrorCode.EXPIRED, "expired");
+            return true;
+        }
+        if (!member.expiredAt(now)) return false;
         send(new Frames.Error(null, ErrorCode.MEMBERSHIP_EXPIRED, MeshAuthority.expired(mesh).getMessage()));
         disconnect(CloseCodes.UNAUTHORIZED, ErrorCode.MEMBERSHIP_EXPIRED, "expired");
         return true;
@@ -420,8 +472,10 @@ public final class Session implements PeerConnection {
     private void scheduleExpiry() {
         if (expiryTimer >= 0) deps.vertx().cancelTimer(expiryTimer);
         expiryTimer = -1;
-        if (member.expiresAt() == null || closing) return;
-        long delay = Math.max(1, member.expiresAt() - now() + 1);
+        Long at = member.expiresAt();
+        if (asSession != null) at = at == null ? asSession.expiresAt() : Math.min(at, asSession.expiresAt());
+        if (at == null || closing) return;
+        long delay = Math.max(1, at - now() + 1);
         expiryTimer = deps.vertx().setTimer(delay, id -> {
             expiryTimer = -1;
             closeIfExpired(now());
@@ -454,11 +508,20 @@ public final class Session implements PeerConnection {
 
     @Override
     public String pubkey() {
-        return member.pubkey();
+        return asSession != null ? asSession.pubkey() : member.pubkey();
+    }
+
+    @Override
+    public String parent() {
+        return asSession != null ? member.pubkey() : null;
     }
 
     @Override
     public Frames.PeerInfo peerInfo() {
+        if (asSession != null) {
+            return Frames.PeerInfo.session(asSession.pubkey(), asSession.displayName(member.name()), member.role(), connectedSince,
+                    capabilities, asSession.attestation());
+        }
         return new Frames.PeerInfo(member.pubkey(), member.name(), member.role(), true, connectedSince, capabilities);
     }
 
@@ -512,7 +575,7 @@ public final class Session implements PeerConnection {
             pump = null;
         }
         if (authenticated && deps.presence().unregister(this) && peerLeftReason != null) {
-            deps.presence().broadcast(mesh.id(), member.pubkey(), new Frames.PeerLeft(mesh.id(), member.pubkey(), member.name(), peerLeftReason));
+            deps.presence().broadcast(mesh.id(), pubkey(), new Frames.PeerLeft(mesh.id(), pubkey(), peerInfo().name(), peerLeftReason));
         }
     }
 

@@ -17,9 +17,11 @@ import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -444,14 +446,21 @@ public final class PgCoordinatorStore implements CoordinatorStore {
             // 1. recipients: membership and bans, one query for all distinct (mesh, recipient) pairs
             Map<String, String[]> pairs = new LinkedHashMap<>();
             Map<String, Long> incoming = new HashMap<>();
+            Map<String, String> memberOfRecipient = new HashMap<>(); // mesh|recipient -> mesh|member whose status decides
             for (Queued.Enqueue e : batch) {
                 String rk = e.meshId() + '|' + e.recipient();
                 pairs.putIfAbsent(rk, new String[] {e.meshId(), e.recipient()});
+                memberOfRecipient.putIfAbsent(rk, e.meshId() + '|' + e.recipientMember());
                 incoming.merge(rk, 1L, Long::sum);
             }
-            // senders and recipients: revocation, ban, membership and expiry, one query for all distinct (mesh, key) pairs
-            Map<String, String[]> keys = new LinkedHashMap<>(pairs);
-            for (Queued.Enqueue e : batch) keys.putIfAbsent(e.meshId() + '|' + e.sender(), new String[] {e.meshId(), e.sender()});
+            // The members behind senders and recipients (a session's parent, else the key itself): revocation, ban,
+            // membership and expiry, one query for all distinct (mesh, key) pairs
+            Map<String, String[]> keys = new LinkedHashMap<>();
+            Set<String> recipientMembers = new HashSet<>(memberOfRecipient.values());
+            for (Queued.Enqueue e : batch) {
+                keys.putIfAbsent(e.meshId() + '|' + e.recipientMember(), new String[] {e.meshId(), e.recipientMember()});
+                keys.putIfAbsent(e.meshId() + '|' + e.senderMember(), new String[] {e.meshId(), e.senderMember()});
+            }
             String[] pm = keys.values().stream().map(a -> a[0]).toArray(String[]::new);
             String[] pr = keys.values().stream().map(a -> a[1]).toArray(String[]::new);
             Map<String, Queued.Result> refusals = new HashMap<>();
@@ -469,7 +478,7 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                             MemberStatus st = MemberStatus.of(r.getBoolean(2), r.getBoolean(3), r.getBoolean(4), r.getLong(5), now);
                             Queued.Result asRecipient = SqliteCoordinatorStore.recipientRefusal(st);
                             Queued.Result asSender = SqliteCoordinatorStore.senderRefusal(st);
-                            if (asRecipient != null && pairs.containsKey(rk)) refusals.put(rk, asRecipient);
+                            if (asRecipient != null && recipientMembers.contains(rk)) refusals.put(rk, asRecipient);
                             if (asSender != null) senderRefusals.put(rk, asSender);
                         }
                         // 2. dedupe keys, one query
@@ -480,7 +489,7 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                         // 3. recipient depth where the cache cannot vouch for it
                         List<String> recount = new ArrayList<>();
                         for (var en : pairs.entrySet()) {
-                            if (refusals.containsKey(en.getKey())) continue;
+                            if (refusals.containsKey(memberOfRecipient.get(en.getKey()))) continue;
                             String[] a = en.getValue();
                             long d = depths.get(a[0], a[1], incoming.get(en.getKey()), maxQueuedPerRecipient, now);
                             if (d < 0) recount.add(en.getKey());
@@ -505,8 +514,8 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                         List<Queued.Enqueue> toInsert = new ArrayList<>();
                         for (Queued.Enqueue e : batch) {
                             String rk = e.meshId() + '|' + e.recipient();
-                            Queued.Result refusal = senderRefusals.get(e.meshId() + '|' + e.sender());
-                            if (refusal == null) refusal = refusals.get(rk);
+                            Queued.Result refusal = senderRefusals.get(e.meshId() + '|' + e.senderMember());
+                            if (refusal == null) refusal = refusals.get(e.meshId() + '|' + e.recipientMember());
                             Queued.Existing ex = existing.get(e.key());
                             if (refusal != null) {
                                 out.add(refusal);

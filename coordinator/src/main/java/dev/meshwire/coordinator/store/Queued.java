@@ -10,9 +10,20 @@ public final class Queued {
      * One envelope to store for {@code recipient}. {@code envelopeJson} is the sender's signed envelope as
      * JSON (ciphertext only: the coordinator never sees plaintext); {@code fingerprint} is the lowercase hex
      * sha256 of its canonical string. The dedupe key is (mesh, sender, recipient, clientMessageId).
+     * {@code senderMember} and {@code recipientMember} are the members whose status (active, banned, revoked,
+     * expired, not a member) decides the send: the key itself for a member, the parent member for a session
+     * key (docs/protocol.md §5 "session_hello"). Rows are stored and delivered by {@code sender}/{@code recipient}.
      */
     public record Enqueue(String messageId, String meshId, String sender, String recipient, String clientMessageId,
-                          String fingerprint, String priority, String envelopeJson, long createdAt, long expiresAt) {
+                          String fingerprint, String priority, String envelopeJson, long createdAt, long expiresAt,
+                          String senderMember, String recipientMember) {
+        /** Between two members: each key is its own member. */
+        public Enqueue(String messageId, String meshId, String sender, String recipient, String clientMessageId,
+                       String fingerprint, String priority, String envelopeJson, long createdAt, long expiresAt) {
+            this(messageId, meshId, sender, recipient, clientMessageId, fingerprint, priority, envelopeJson, createdAt, expiresAt,
+                    sender, recipient);
+        }
+
         public String key() {
             return meshId + '|' + sender + '|' + recipient + '|' + clientMessageId;
         }

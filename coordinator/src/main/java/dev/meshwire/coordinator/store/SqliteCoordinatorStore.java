@@ -528,10 +528,12 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                          "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
                 for (Queued.Enqueue e : batch) {
                     String rk = e.meshId() + '|' + e.recipient();
-                    Queued.Result refusal = refusals.computeIfAbsent("s|" + e.meshId() + '|' + e.sender(),
-                            k -> senderRefusal(memberStatus(member, e.meshId(), e.sender(), e.createdAt())));
+                    // Membership is decided on the member behind each key (a session's parent, else the key itself).
+                    Queued.Result refusal = refusals.computeIfAbsent("s|" + e.meshId() + '|' + e.senderMember(),
+                            k -> senderRefusal(memberStatus(member, e.meshId(), e.senderMember(), e.createdAt())));
                     if (refusal == null) {
-                        refusal = refusals.computeIfAbsent(rk, k -> recipientRefusal(memberStatus(member, e.meshId(), e.recipient(), e.createdAt())));
+                        refusal = refusals.computeIfAbsent("r|" + e.meshId() + '|' + e.recipientMember(),
+                                k -> recipientRefusal(memberStatus(member, e.meshId(), e.recipientMember(), e.createdAt())));
                     }
                     if (refusal != null) {
                         out.add(refusal);

@@ -67,6 +67,8 @@ public final class CoordinatorLink implements AutoCloseable {
     private volatile String lastError;
     private volatile Frames.HelloAck lastAck;
     private volatile boolean p2pCapable;
+    /** Set for a session's link: it answers the challenge with session_hello (docs/protocol.md §5). */
+    private volatile dev.meshwire.signaling.session.SessionAttestation sessionAttestation;
     private static final java.util.Set<String> P2P_REFUSALS = java.util.Set.of("peer_offline", "bad_signature", "invalid_frame",
             ErrorCode.RATE_LIMITED); // id-less rate_limited is a signalling refusal (relay sends carry an id)
     private volatile long connectedSince;
@@ -114,6 +116,17 @@ public final class CoordinatorLink implements AutoCloseable {
      * it before {@link #start} when direct channels are on and the native library loaded).
      */
     public void advertiseP2p(boolean capable) { this.p2pCapable = capable; }
+
+    /**
+     * Makes this a session's link (call before {@link #start}): {@code identity} is the session key, and the
+     * challenge is answered with {@code session_hello} carrying {@code attestation}, {@code displayName} as the
+     * session's label. A session link never joins.
+     */
+    public CoordinatorLink asSession(dev.meshwire.signaling.session.SessionAttestation attestation) {
+        if (joinInvite != null) throw new IllegalStateException("a session link cannot join");
+        this.sessionAttestation = attestation;
+        return this;
+    }
     public boolean advertisesP2p() { return p2pCapable; }
 
     public LinkState state() { return state; }
@@ -321,7 +334,14 @@ public final class CoordinatorLink implements AutoCloseable {
         Frames.Capabilities caps = new Frames.Capabilities(p2pCapable, 256 * 1024, p2pCapable ? FEATURES_P2P : FEATURES);
         Frame answer;
         Invite inv = joinInvite;
-        if (inv != null) {
+        dev.meshwire.signaling.session.SessionAttestation att = sessionAttestation;
+        if (att != null) {
+            long now = System.currentTimeMillis();
+            String sig = dev.meshwire.signaling.session.SessionHelloProof.sign(identity, meshId, att.parentPubkey(), now, c.nonce());
+            // A session does not offer direct channels (yet): relay only, and no peer_ping answers.
+            answer = new Frames.SessionHello(nextId(), meshId, identity.publicKeyHex(), att.parentPubkey(), displayName, att, now,
+                    new Frames.Capabilities(false, 256 * 1024, List.of(FEATURE_RECEIPTS)), sig, null);
+        } else if (inv != null) {
             String sig = identity.signHex(Canonical.join(inv.inviteId(), inv.mesh(), identity.publicKeyHex(), displayName, c.nonce()));
             answer = new Frames.Join(nextId(), inv.encode(), identity.publicKeyHex(), displayName, caps, sig);
         } else {

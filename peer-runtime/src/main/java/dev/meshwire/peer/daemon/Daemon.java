@@ -81,6 +81,7 @@ public final class Daemon implements RunningDaemon {
     /** The expiry tick's timer, cancelled first at close (else it fires into a closing worker pool). */
     private volatile long stateTick = -1;
     private IpcServer ipc;
+    private dev.meshwire.peer.session.SessionRegistry sessions;
     private String token;
     private int port;
 
@@ -163,13 +164,15 @@ public final class Daemon implements RunningDaemon {
             return null;
         }, false));
 
+        sessions = new dev.meshwire.peer.session.SessionRegistry(vertx, options.link(), meshes, inbound, inbox);
+        sessions.start();
         EventStreams eventStreams = new EventStreams(vertx, events, options.eventStreams());
         StatusReport report = new StatusReport(new StatusReport.Sources(startedAt, home, () -> port, inbound, inbox,
                 outboxStore, drain, meshes, direct, eventStreams));
         DaemonApi api = new DaemonApi(new DaemonControl(report, this::close),
                 new Membership(meshes, store, connector, direct, new MeshDeparture(meshes, store, states, outboxStore)), new Moderation(meshes),
                 new MeshStateOps(meshes, store),
-                new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes));
+                new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions);
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
         ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()));
@@ -196,6 +199,8 @@ public final class Daemon implements RunningDaemon {
     public DirectRegistry direct() { return direct; }
     /** Every joined mesh's replica and roster. */
     public MeshStates states() { return states; }
+    /** The sessions this daemon holds (docs/ipc.md "Sessions"). */
+    public dev.meshwire.peer.session.SessionRegistry sessions() { return sessions; }
     /** A joined mesh's live session, or null. */
     public MeshSession session(String meshName) { return meshes.get(meshName); }
 
@@ -218,6 +223,7 @@ public final class Daemon implements RunningDaemon {
             // Direct channels end before the links: unacked direct sends stay inflight and are recovered at the next start.
             if (direct != null) direct.close();
             if (directInbound != null) directInbound.shutdown();
+            if (sessions != null) sessions.close(); // their presence closes before the members'
             for (MeshSession s : meshes.all()) s.link().close();
             if (vertx != null) {
                 try {

@@ -81,7 +81,18 @@ public final class InboundProcessor {
     /** @param path how it arrived, e.g. "coordinator relay" */
     public void process(MeshSession mesh, Frames.Deliver d, String path) {
         Envelope env = d.envelope();
-        settle(mesh, env, d.messageId(), path, null, cmid -> ack(mesh, d, cmid, env == null ? null : env.from()));
+        settle(mesh, env, d.messageId(), path, null, null, cmid -> ack(mesh, d, cmid, env == null ? null : env.from()));
+    }
+
+    /**
+     * A delivery on the link of a session held by this daemon: {@code sessionMesh} is the mesh as that session
+     * (its identity, cipher and link; the member's roster), and the stored row is tagged with the session's key so
+     * that only that session's reader lists it (docs/ipc.md "Sessions"). Same checks, same ack rules.
+     */
+    public void processForSession(MeshSession sessionMesh, Frames.Deliver d, String path) {
+        Envelope env = d.envelope();
+        settle(sessionMesh, env, d.messageId(), path, null, sessionMesh.selfPubkey(),
+                cmid -> ack(sessionMesh, d, cmid, env == null ? null : env.from()));
     }
 
     /**
@@ -95,7 +106,7 @@ public final class InboundProcessor {
      */
     public boolean processDirect(MeshSession mesh, Envelope env, String peer, String path) {
         boolean[] acked = {false};
-        settle(mesh, env, null, path, peer, cmid -> {
+        settle(mesh, env, null, path, peer, null, cmid -> {
             if (holdAcks) {
                 heldAcks.incrementAndGet();
                 return;
@@ -106,12 +117,12 @@ public final class InboundProcessor {
         return acked[0];
     }
 
-    private void settle(MeshSession mesh, Envelope env, String messageId, String path, String directPeer,
+    private void settle(MeshSession mesh, Envelope env, String messageId, String path, String directPeer, String session,
                         java.util.function.Consumer<String> acker) {
         try {
             String reason = directPeer != null && env != null && !directPeer.equals(env.from())
                     ? "envelope from " + env.from() + " arrived on the direct channel of " + directPeer
-                    : handle(mesh, env, messageId, path, directPeer, acker);
+                    : handle(mesh, env, messageId, path, directPeer, session, acker);
             if (reason != null) {
                 refused.incrementAndGet();
                 log.warn("mesh {}: dropped delivery {} via {} (acked so it is not resent): {}", mesh.name(),
@@ -125,7 +136,7 @@ public final class InboundProcessor {
     }
 
     /** @return null when stored/acked, else why it was refused */
-    private String handle(MeshSession mesh, Envelope env, String messageId, String path, String directPeer,
+    private String handle(MeshSession mesh, Envelope env, String messageId, String path, String directPeer, String session,
                           java.util.function.Consumer<String> acker) {
         if (env == null || env.from() == null || env.body() == null || env.meta() == null || env.channel() == null) {
             return "incomplete envelope";
@@ -133,14 +144,17 @@ public final class InboundProcessor {
         if (env.v() != Envelope.VERSION) return "unsupported envelope version " + env.v();
         if (!EnvelopeSignature.verify(env)) return "bad envelope signature (from " + env.from() + ")";
         // The verified mesh state decides (relay deliveries are only processed once it is current).
-        if (!mesh.roster().isActive(env.from())) {
+        // A session's envelope is accepted while its parent's attestation (verified by the roster) is valid and the
+        // parent is an active member.
+        var senderSession = mesh.roster().isActive(env.from()) ? null : mesh.roster().session(env.from());
+        if (!mesh.roster().isActive(env.from()) && senderSession == null) {
             var entry = mesh.roster().entry(env.from());
             if (directPeer != null) mesh.roster().refused().direct.incrementAndGet();
             else mesh.roster().refused().relay.incrementAndGet();
             return "sender " + env.from() + " is not an active member of the mesh ("
                     + entry.map(e -> e.expiredAt(System.currentTimeMillis()) ? "expired" : e.status()).orElse("unknown key") + ")";
         }
-        String senderName = mesh.roster().entry(env.from()).map(e -> e.name()).orElse(null);
+        String senderName = senderSession != null ? senderSession.name() : mesh.roster().entry(env.from()).map(e -> e.name()).orElse(null);
         String self = mesh.selfPubkey();
         boolean forUs = env.channel() == Channel.DM ? self.equals(env.target())
                 : env.channel() == Channel.GROUP && ("*".equals(env.target()) || self.equals(env.target()));
@@ -159,7 +173,7 @@ public final class InboundProcessor {
         }
         InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), senderName,
                 cmid, messageId, env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
-                env.meta().createdAt(), System.currentTimeMillis(), null));
+                env.meta().createdAt(), System.currentTimeMillis(), null, session));
         // The row is committed (autocommit insert): ack. Duplicates too: the coordinator is waiting
         // for it and must stop redelivering.
         acker.accept(cmid);
@@ -176,6 +190,6 @@ public final class InboundProcessor {
     /** A stored message as the inbox listing and the SSE {@code message} event show it. */
     public static InboxItem item(InboxMessage m) {
         return new InboxItem(m.id(), m.meshName(), m.meshId(), new PeerRef(m.senderName(), m.senderPubkey()), m.text(), m.priority(),
-                m.channel(), m.clientMessageId(), m.messageId(), m.path(), m.sentAt(), m.receivedAt(), m.seenAt());
+                m.channel(), m.clientMessageId(), m.messageId(), m.path(), m.sentAt(), m.receivedAt(), m.seenAt(), m.session());
     }
 }

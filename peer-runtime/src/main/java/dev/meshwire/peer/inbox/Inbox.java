@@ -14,7 +14,8 @@ import java.util.List;
 
 /**
  * The daemon's inbound history in SQLite. Inserts are idempotent on
- * {@code (mesh_id, sender_pubkey, client_message_id)}: at-least-once delivery means the same message
+ * {@code (mesh_id, session, sender_pubkey, client_message_id)} ({@code session} is '' for the member's own
+ * messages, else the key of the session held by this daemon they were delivered to): at-least-once delivery means the same message
  * can arrive twice (reconnect before the ack reached the coordinator, later a second path), and the
  * receiver is where duplicates die. The caller acks a duplicate again but does not show it again.
  *
@@ -22,7 +23,7 @@ import java.util.List;
  * {@code synchronized}; SQLite serializes writers anyway and the volume is human-scale.
  */
 public final class Inbox implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
     private final Connection conn;
 
     public Inbox(Path dbFile) {
@@ -58,7 +59,50 @@ public final class Inbox implements AutoCloseable {
                           UNIQUE (mesh_id, sender_pubkey, client_message_id)
                         )""");
                 st.execute("CREATE INDEX IF NOT EXISTS inbox_received ON inbox(received_at)");
+                st.execute("PRAGMA user_version = 1");
+            }
+        }
+        if (version < 2) {
+            // v2: rows addressed to a session held by this daemon carry its key in `session` ('' = the member). The
+            // same broadcast reaches the member and each session (same sender and clientMessageId), so the session is
+            // part of the dedupe key. SQLite cannot alter a UNIQUE constraint: the table is rebuilt in one transaction.
+            boolean auto = conn.getAutoCommit();
+            conn.setAutoCommit(false);
+            try (Statement st = conn.createStatement()) {
+                st.execute("""
+                        CREATE TABLE inbox_v2 (
+                          id INTEGER PRIMARY KEY AUTOINCREMENT,
+                          mesh_id TEXT NOT NULL,
+                          mesh_name TEXT NOT NULL,
+                          sender_pubkey TEXT NOT NULL,
+                          sender_name TEXT,
+                          client_message_id TEXT NOT NULL,
+                          message_id TEXT,
+                          channel TEXT NOT NULL,
+                          priority TEXT NOT NULL,
+                          body TEXT NOT NULL,
+                          path TEXT NOT NULL,
+                          sent_at INTEGER,
+                          received_at INTEGER NOT NULL,
+                          seen_at INTEGER,
+                          session TEXT NOT NULL DEFAULT '',
+                          UNIQUE (mesh_id, session, sender_pubkey, client_message_id)
+                        )""");
+                st.execute("""
+                        INSERT INTO inbox_v2 (id, mesh_id, mesh_name, sender_pubkey, sender_name, client_message_id, message_id,
+                          channel, priority, body, path, sent_at, received_at, seen_at)
+                        SELECT id, mesh_id, mesh_name, sender_pubkey, sender_name, client_message_id, message_id,
+                          channel, priority, body, path, sent_at, received_at, seen_at FROM inbox""");
+                st.execute("DROP TABLE inbox");
+                st.execute("ALTER TABLE inbox_v2 RENAME TO inbox");
+                st.execute("CREATE INDEX IF NOT EXISTS inbox_received ON inbox(received_at)");
                 st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+                conn.commit();
+            } catch (SQLException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(auto);
             }
         }
     }
@@ -71,8 +115,8 @@ public final class Inbox implements AutoCloseable {
     public synchronized InboxMessage insert(InboxMessage m) {
         String sql = """
                 INSERT OR IGNORE INTO inbox (mesh_id, mesh_name, sender_pubkey, sender_name, client_message_id,
-                  message_id, channel, priority, body, path, sent_at, received_at)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""";
+                  message_id, channel, priority, body, path, sent_at, received_at, session)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setString(1, m.meshId());
             ps.setString(2, m.meshName());
@@ -86,6 +130,7 @@ public final class Inbox implements AutoCloseable {
             ps.setString(10, m.path());
             if (m.sentAt() == null) ps.setNull(11, Types.INTEGER); else ps.setLong(11, m.sentAt());
             ps.setLong(12, m.receivedAt());
+            ps.setString(13, m.session() == null ? "" : m.session());
             if (ps.executeUpdate() == 0) return null;
             long id;
             try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
@@ -93,7 +138,7 @@ public final class Inbox implements AutoCloseable {
                 id = rs.getLong(1);
             }
             return new InboxMessage(id, m.meshId(), m.meshName(), m.senderPubkey(), m.senderName(), m.clientMessageId(),
-                    m.messageId(), m.channel(), m.priority(), m.text(), m.path(), m.sentAt(), m.receivedAt(), null);
+                    m.messageId(), m.channel(), m.priority(), m.text(), m.path(), m.sentAt(), m.receivedAt(), null, m.session());
         } catch (SQLException e) {
             throw new IllegalStateException("inbox insert failed: " + e.getMessage(), e);
         }
@@ -106,13 +151,22 @@ public final class Inbox implements AutoCloseable {
      * call, so a caller can tell new from already seen).
      */
     public synchronized List<InboxMessage> list(String meshName, int limit, boolean unreadOnly, boolean markSeen) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM inbox WHERE 1=1");
+        return list(meshName, null, limit, unreadOnly, markSeen);
+    }
+
+    /**
+     * As {@link #list(String, int, boolean, boolean)}, for one recipient: {@code session} null lists the member's
+     * own messages, a session key lists only the messages delivered to that session.
+     */
+    public synchronized List<InboxMessage> list(String meshName, String session, int limit, boolean unreadOnly, boolean markSeen) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM inbox WHERE session = ?");
         if (meshName != null) sql.append(" AND mesh_name = ?");
         if (unreadOnly) sql.append(" AND seen_at IS NULL");
         sql.append(" ORDER BY id DESC LIMIT ?");
         List<InboxMessage> out = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement(sql.toString())) {
             int i = 1;
+            ps.setString(i++, session == null ? "" : session);
             if (meshName != null) ps.setString(i++, meshName);
             ps.setInt(i, Math.max(1, limit));
             try (ResultSet rs = ps.executeQuery()) {
@@ -140,6 +194,19 @@ public final class Inbox implements AutoCloseable {
     /** Compatibility form: all rows (not only unread). */
     public synchronized List<InboxMessage> list(String meshName, int limit, boolean markSeen) {
         return list(meshName, limit, false, markSeen);
+    }
+
+    /** Unread rows delivered to the session {@code session} (a key). */
+    public synchronized long unreadCountForSession(String session) {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT COUNT(*) FROM inbox WHERE seen_at IS NULL AND session = ?")) {
+            ps.setString(1, session);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Unread rows (optionally in one mesh). */
@@ -212,7 +279,8 @@ public final class Inbox implements AutoCloseable {
         return new InboxMessage(rs.getLong("id"), rs.getString("mesh_id"), rs.getString("mesh_name"),
                 rs.getString("sender_pubkey"), rs.getString("sender_name"), rs.getString("client_message_id"),
                 rs.getString("message_id"), rs.getString("channel"), rs.getString("priority"), rs.getString("body"),
-                rs.getString("path"), sentAt, rs.getLong("received_at"), seenAt);
+                rs.getString("path"), sentAt, rs.getLong("received_at"), seenAt,
+                rs.getString("session").isEmpty() ? null : rs.getString("session"));
     }
 
     @Override

@@ -17,7 +17,17 @@ package dev.meshwire.peer.inbox;
  * @param sentAt            sender's meta.createdAt (epoch ms) or null
  * @param receivedAt        epoch ms of first receipt
  * @param seenAt            epoch ms when first listed by {@code inbox}, or null
+ * @param session           the session key it was addressed to and delivered on (a session held by this daemon),
+ *                          or null for the member itself
  */
 public record InboxMessage(long id, String meshId, String meshName, String senderPubkey, String senderName,
                            String clientMessageId, String messageId, String channel, String priority, String text,
-                           String path, Long sentAt, long receivedAt, Long seenAt) {}
+                           String path, Long sentAt, long receivedAt, Long seenAt, String session) {
+    /** A message for the member itself. */
+    public InboxMessage(long id, String meshId, String meshName, String senderPubkey, String senderName,
+                        String clientMessageId, String messageId, String channel, String priority, String text,
+                        String path, Long sentAt, long receivedAt, Long seenAt) {
+        this(id, meshId, meshName, senderPubkey, senderName, clientMessageId, messageId, channel, priority, text, path, sentAt,
+                receivedAt, seenAt, null);
+    }
+}

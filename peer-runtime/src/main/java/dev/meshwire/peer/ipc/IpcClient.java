@@ -29,6 +29,11 @@ import dev.meshwire.peer.ipc.api.OutboxQuery;
 import dev.meshwire.peer.ipc.api.OutboxReply;
 import dev.meshwire.peer.ipc.api.OutboxRow;
 import dev.meshwire.peer.ipc.api.PeersReply;
+import dev.meshwire.peer.ipc.api.SessionReply;
+import dev.meshwire.peer.ipc.api.SessionRequest;
+import dev.meshwire.peer.ipc.api.SessionSendReply;
+import dev.meshwire.peer.ipc.api.SessionSendRequest;
+import dev.meshwire.peer.ipc.api.SessionsReply;
 import dev.meshwire.peer.ipc.api.PingReply;
 import dev.meshwire.peer.ipc.api.PingRequest;
 import dev.meshwire.peer.ipc.api.RenameRequest;
@@ -135,6 +140,33 @@ public final class IpcClient {
     }
 
     public PeersReply peers(String mesh) { return typed(call("GET", "/v1/peers" + q("mesh", mesh), null), PeersReply.class); }
+
+    /** {@code GET /v1/peers} as the session whose token is {@code sessionToken} (its own row is marked {@code this}). */
+    public PeersReply peers(String mesh, String sessionToken) {
+        if (sessionToken == null) return peers(mesh);
+        return typed(call("GET", "/v1/peers" + q("mesh", mesh), null, IpcServer.SESSION_HEADER, sessionToken), PeersReply.class);
+    }
+
+    // ---- sessions (docs/ipc.md "Sessions")
+
+    public SessionReply createSession(SessionRequest req) { return postTyped("/v1/sessions", req, SessionReply.class); }
+
+    public SessionsReply sessions(String mesh) { return typed(call("GET", "/v1/sessions" + q("mesh", mesh), null), SessionsReply.class); }
+
+    public SessionReply endSession(String idOrToken) {
+        return typed(call("DELETE", "/v1/sessions/" + enc(idOrToken).replace("+", "%20"), null), SessionReply.class);
+    }
+
+    /** {@code POST /v1/session/send}: sends as the session whose token is {@code sessionToken}. */
+    public SessionSendReply sessionSend(String sessionToken, SessionSendRequest req) {
+        return typed(call("POST", "/v1/session/send", write(req), IpcServer.SESSION_HEADER, sessionToken), SessionSendReply.class);
+    }
+
+    /** The session's own messages (marks them seen unless {@code peek}). */
+    public InboxReply sessionInbox(String sessionToken, int limit, boolean unread, boolean peek) {
+        return typed(call("GET", "/v1/session/inbox?limit=" + limit + (unread ? "&unread=true" : "") + (peek ? "&peek=true" : ""), null,
+                IpcServer.SESSION_HEADER, sessionToken), InboxReply.class);
+    }
 
     public PingReply ping(String mesh, String peer, int count) {
         return postTyped("/v1/ping", new PingRequest(mesh, peer, count), PingReply.class);
@@ -260,8 +292,12 @@ public final class IpcClient {
     }
 
     /** The one request/response path of every non-streaming call: the body of a 2xx answer, else the daemon's error. */
-    private String call(String method, String path, String json) {
-        String[] headers = json == null ? auth() : auth("content-type", "application/json");
+    private String call(String method, String path, String json, String... extra) {
+        String[] ct = json == null ? new String[0] : new String[] {"content-type", "application/json"};
+        String[] more = new String[ct.length + extra.length];
+        System.arraycopy(ct, 0, more, 0, ct.length);
+        System.arraycopy(extra, 0, more, ct.length, extra.length);
+        String[] headers = auth(more);
         try (IpcHttp.Response res = http.open(method, path, headers, json, timeout)) {
             String body = res.bodyText();
             if (res.status() / 100 == 2) return body;

@@ -16,6 +16,11 @@ import dev.meshwire.peer.ipc.api.RenameRequest;
 import dev.meshwire.peer.ipc.api.RevokeRequest;
 import dev.meshwire.peer.ipc.api.RoleRequest;
 import dev.meshwire.peer.ipc.api.SendRequest;
+import dev.meshwire.peer.ipc.api.PeerItem;
+import dev.meshwire.peer.ipc.api.PeersReply;
+import dev.meshwire.peer.ipc.api.SessionRequest;
+import dev.meshwire.peer.ipc.api.SessionSendRequest;
+import dev.meshwire.signaling.session.AttestationVerifier;
 import dev.meshwire.signaling.Json;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -123,7 +128,40 @@ public final class IpcServer implements AutoCloseable {
             RequestFields b = body(ctx);
             return api.membership().ping(b.name("mesh"), b.requiredName("peer"), (int) b.integer("count", 1, MAX_PING_COUNT, 10));
         }));
-        get(r, "/v1/peers", ctx -> blocking(ctx, () -> api.membership().peers(RequestFields.queryName(ctx.request(), "mesh"))));
+        get(r, "/v1/peers", ctx -> blocking(ctx, () -> {
+            PeersReply reply = api.membership().peers(RequestFields.queryName(ctx.request(), "mesh"));
+            String token = sessionToken(ctx);
+            if (token == null) return reply;
+            String mine = api.sessions().pubkeyOf(token); // the caller's own session is marked "this"
+            return new PeersReply(reply.mesh(), reply.connected(), reply.state(), reply.stateVersion(), reply.stateVerified(),
+                    reply.items().stream().map(p -> mine.equals(p.pubkey()) ? p.withSession(PeerItem.THIS_SESSION) : p).toList());
+        }));
+        post(r, "/v1/sessions", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.sessions().create(new SessionRequest(b.name("mesh"), b.name("name"),
+                    b.integer("ttlMs", 1_000, AttestationVerifier.SESSION_MAX_TTL_MS), b.stringList("caps"),
+                    b.integer("pid", 1, Long.MAX_VALUE)));
+        }));
+        get(r, "/v1/sessions", ctx -> blocking(ctx, () -> api.sessions().sessions(RequestFields.queryName(ctx.request(), "mesh"))));
+        route(r, HttpMethod.DELETE, "/v1/sessions/:id", ctx -> blocking(ctx, () -> api.sessions().end(ctx.pathParam("id"))));
+        post(r, "/v1/session/send", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            String token = sessionToken(ctx);
+            if (token == null) throw new PeerException(PeerException.BAD_REQUEST, "the Meshwire-Session header (the session's token) is required",
+                    List.of(), ErrorFields.field("Meshwire-Session"));
+            String cmid = b.string("clientMessageId");
+            if (cmid != null) checkClientId("clientMessageId", cmid);
+            return api.sessions().send(token, new SessionSendRequest(b.requiredName("to"), b.requiredString("message"),
+                    b.oneOf("priority", PRIORITIES), cmid));
+        }));
+        get(r, "/v1/session/inbox", ctx -> blocking(ctx, () -> {
+            var req = ctx.request();
+            String token = sessionToken(ctx);
+            if (token == null) throw new PeerException(PeerException.BAD_REQUEST, "the Meshwire-Session header (the session's token) is required",
+                    List.of(), ErrorFields.field("Meshwire-Session"));
+            return api.sessions().inbox(token, new InboxQuery(null, RequestFields.queryInt(req, "limit", 1, MAX_LIMIT, 50),
+                    RequestFields.queryBool(req, "unread"), RequestFields.queryBool(req, "peek")));
+        }));
         post(r, "/v1/send", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
             String mesh = b.name("mesh");
@@ -249,6 +287,16 @@ public final class IpcServer implements AutoCloseable {
                 .invalidRequestHandler(IpcServer::invalidRequest)
                 .requestHandler(r).listen(0, "127.0.0.1").await();
         return server.actualPort();
+    }
+
+    /** The header an app sends to act as one of the daemon's sessions (docs/ipc.md "Sessions"). */
+    public static final String SESSION_HEADER = "Meshwire-Session";
+
+    /** The {@link #SESSION_HEADER} of the request, or null; given twice is a 400. */
+    private static String sessionToken(RoutingContext ctx) {
+        List<String> all = ctx.request().headers().getAll(SESSION_HEADER);
+        if (all.size() > 1) throw RequestFields.bad(SESSION_HEADER, "header is given more than once");
+        return all.isEmpty() || all.get(0).isBlank() ? null : all.get(0).trim();
     }
 
     private record Endpoint(HttpMethod method, String template, Pattern path) {}

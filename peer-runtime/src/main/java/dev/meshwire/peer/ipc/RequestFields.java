@@ -149,6 +149,20 @@ final class RequestFields {
         return n.longValue();
     }
 
+    /** An optional array of strings (at most 64), or null. */
+    List<String> stringList(String field) {
+        JsonNode n = given(field);
+        if (n == null) return null;
+        if (!n.isArray()) throw bad(field, "must be an array of strings");
+        if (n.size() > 64) throw bad(field, "must have at most 64 entries");
+        List<String> out = new java.util.ArrayList<>();
+        for (JsonNode e : n) {
+            if (!e.isTextual()) throw bad(field, "must be an array of strings");
+            out.add(e.textValue());
+        }
+        return out;
+    }
+
     /** An optional boolean, else {@code dflt}. */
     boolean bool(String field, boolean dflt) {
         JsonNode n = given(field);

@@ -7,6 +7,7 @@ import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.CoordinatorLink;
 import dev.meshwire.peer.p2p.DirectRegistry;
 import dev.meshwire.peer.p2p.PeerPath;
+import dev.meshwire.peer.transport.CoordinatorRelayTransport;
 import dev.meshwire.peer.coordinator.CoordinatorUrls;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
@@ -192,6 +193,12 @@ public final class Membership implements MembershipApi {
                     shown && path.since() > 0 ? path.since() : null,
                     shown && path.rttMicros() != null ? path.rttMicros() / 1000.0 : null,
                     p.online() || self ? null : lastSeen(s, p.pubkey())));
+        }
+        // Then every online session (docs/protocol.md §5 "session_hello"), after the members; relay only.
+        for (Frames.PeerInfo p : s.roster().onlineSessions()) {
+            String kind = s.selfPubkey().equals(p.parent()) ? PeerItem.YOUR_SESSION : PeerItem.OTHER_SESSION;
+            peers.add(new PeerItem(p.name(), p.pubkey(), p.role(), true, false, p.connectedSince(), false, CoordinatorRelayTransport.PATH, null, null, null, null,
+                    p.parent(), kind));
         }
         return new PeersReply(s.name(), s.link().connected(), s.link().state().wireName(), s.roster().replica().version(),
                 s.roster().replica().verified(), peers);

@@ -47,6 +47,13 @@ public final class MeshRoster {
     private final List<RemovalListener> removalListeners = new CopyOnWriteArrayList<>();
     private Set<String> activeKeys = Set.of();
     private final Map<String, String> lastNames = new ConcurrentHashMap<>();
+    /**
+     * Sessions the coordinator reported (docs/protocol.md §5 "session_hello"), each kept only after its parent's
+     * attestation verified here, until that attestation expires. A session is never a member: it is addressable and
+     * its envelopes are accepted while its parent is an active member and its attestation is valid.
+     */
+    private record SessionView(Frames.PeerInfo info, boolean online) {}
+    private final Map<String, SessionView> sessions = new ConcurrentHashMap<>();
 
     public MeshRoster(MeshReplica replica, String selfPubkey, LongSupplier clock) {
         this.replica = replica;
@@ -99,9 +106,48 @@ public final class MeshRoster {
 
     /** An active member as target resolution and transport selection see it (with presence), or null. */
     public Frames.PeerInfo peer(String pubkey) {
-        if (!isActive(pubkey)) return null;
+        if (!isActive(pubkey)) {
+            SessionView v = pubkey == null ? null : sessions.get(pubkey);
+            return v != null && v.online() && valid(v, clock.getAsLong()) ? v.info() : null;
+        }
         MemberEntry e = entry(pubkey).orElse(null);
         return e == null ? null : info(e);
+    }
+
+    // ---- sessions (presence with a parent; never members) ----
+
+    /** Records a reported session if its attestation verifies now and names the same key and parent; else ignores it. */
+    private void noteSession(Frames.PeerInfo p, boolean online) {
+        var a = p.attestation();
+        if (a == null || !p.pubkey().equals(a.sessionPubkey()) || !a.parentPubkey().equals(p.parent())
+                || !a.verify(clock.getAsLong()).ok()) {
+            return;
+        }
+        sessions.put(p.pubkey(), new SessionView(p, online));
+    }
+
+    private boolean valid(SessionView v, long now) {
+        return v.info().attestation().expiresAt() > now && isActive(v.info().parent());
+    }
+
+    /** A session whose attestation is valid now and whose parent is an active member (online or not), or null. */
+    public Frames.PeerInfo session(String pubkey) {
+        SessionView v = pubkey == null ? null : sessions.get(pubkey);
+        return v != null && valid(v, clock.getAsLong()) ? v.info() : null;
+    }
+
+    /** True when envelopes signed by {@code pubkey} come from a valid session of an active member. */
+    public boolean isActiveSession(String pubkey) {
+        return session(pubkey) != null;
+    }
+
+    /** Sessions online now with a valid attestation and an active parent, by key. */
+    public List<Frames.PeerInfo> onlineSessions() {
+        long now = clock.getAsLong();
+        List<Frames.PeerInfo> out = new ArrayList<>();
+        for (SessionView v : sessions.values()) if (v.online() && valid(v, now)) out.add(v.info());
+        out.sort(Comparator.comparing(Frames.PeerInfo::pubkey));
+        return out;
     }
 
     /** Every active member, self included, with presence. */
@@ -128,6 +174,8 @@ public final class MeshRoster {
             if (lower.equals(self)) return checkSelf(to, how, info(entry(self).orElse(null), lower));
             Frames.PeerInfo known = peer(lower);
             if (known != null) return known;
+            Frames.PeerInfo sess = session(lower);
+            if (sess != null) return sess;
             Optional<MemberEntry> e = entry(lower);
             if (e.isPresent()) {
                 throw new PeerException(PeerException.UNKNOWN_PEER, "'" + to + "' is not an active member of mesh '"
@@ -138,7 +186,9 @@ public final class MeshRoster {
         requireKnown("cannot resolve '" + to + "'");
         Frames.PeerInfo p;
         try {
-            p = TargetResolver.resolveOne(to, active(), self, false);
+            List<Frames.PeerInfo> candidates = new ArrayList<>(active());
+            candidates.addAll(onlineSessions()); // by label ("alice/build") or key prefix
+            p = TargetResolver.resolveOne(to, candidates, self, false);
         } catch (PeerException unknown) {
             if (!PeerException.UNKNOWN_PEER.equals(unknown.code())) throw unknown;
             throw removed(to).orElse(unknown);
@@ -171,11 +221,15 @@ public final class MeshRoster {
                 + "'" + why + "; nothing can be sent to that key"));
     }
 
-    /** {@code *}: every active member except self, online or not (the coordinator queues for offline ones). */
+    /**
+     * {@code *}: every active member except self, online or not (the coordinator queues for offline ones), and every
+     * session online now (this member's own included: each is another app), once each.
+     */
     public List<Frames.PeerInfo> everyone() {
         requireKnown("'*' needs it");
-        List<Frames.PeerInfo> out = active().stream().filter(p -> !p.pubkey().equals(self))
-                .sorted(Comparator.comparing(Frames.PeerInfo::pubkey)).toList();
+        List<Frames.PeerInfo> out = new ArrayList<>(active().stream().filter(p -> !p.pubkey().equals(self))
+                .sorted(Comparator.comparing(Frames.PeerInfo::pubkey)).toList());
+        out.addAll(onlineSessions());
         if (out.isEmpty()) {
             throw new PeerException(PeerException.NO_ONLINE_PEERS, "there is no other member in mesh '" + replica.meshName() + "'");
         }
@@ -215,12 +269,17 @@ public final class MeshRoster {
 
     public void peerJoined(Frames.PeerInfo p) {
         if (p == null || p.pubkey() == null) return;
+        if (p.isSession()) {
+            noteSession(p, true);
+            return;
+        }
         long now = clock.getAsLong();
         presence.put(p.pubkey(), new Presence(true, p.connectedSince() != null ? p.connectedSince() : now, p.capabilities(), now));
     }
 
     public void peerLeft(String pubkey) {
         if (pubkey == null) return;
+        sessions.computeIfPresent(pubkey, (k, v) -> new SessionView(v.info(), false));
         long now = clock.getAsLong();
         presence.computeIfPresent(pubkey, (k, old) -> new Presence(false, null, old.capabilities(), now));
     }
@@ -228,13 +287,19 @@ public final class MeshRoster {
     /** Our connection ended: nobody is known to be online (last seen stays). */
     public void linkDown() {
         long now = clock.getAsLong();
+        sessions.replaceAll((k, v) -> new SessionView(v.info(), false));
         presence.replaceAll((k, old) -> old.online() ? new Presence(false, null, old.capabilities(), now) : old);
     }
 
     private void replacePresence(List<Frames.PeerInfo> online) {
         long now = clock.getAsLong();
         Set<String> on = new HashSet<>();
+        sessions.replaceAll((k, v) -> new SessionView(v.info(), false));
         for (Frames.PeerInfo p : online) {
+            if (p != null && p.pubkey() != null && p.isSession()) {
+                noteSession(p, true);
+                continue;
+            }
             if (p == null || p.pubkey() == null || !p.online() && !p.pubkey().equals(self)) continue;
             on.add(p.pubkey());
             presence.put(p.pubkey(), new Presence(true, p.connectedSince() != null ? p.connectedSince() : now, p.capabilities(), now));
@@ -246,6 +311,8 @@ public final class MeshRoster {
 
     /** Re-evaluates who is active at the clock's now (expiries); the daemon calls it periodically. */
     public void tick() {
+        long now = clock.getAsLong();
+        sessions.values().removeIf(v -> v.info().attestation().expiresAt() <= now); // expired attestations are forgotten
         recompute();
     }
 

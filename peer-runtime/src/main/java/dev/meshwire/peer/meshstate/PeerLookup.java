@@ -16,6 +16,8 @@ import dev.meshwire.peer.PeerException;
 public record PeerLookup(String verb, String selfCode, boolean acceptUnknownKey) {
     /** {@code send}: never to yourself; a full key not in the state yet is accepted. */
     public static final PeerLookup SEND = new PeerLookup("send to", PeerException.SELF_SEND, true);
+    /** A session's send: its own member is someone else to it (a full key not in the state yet is accepted). */
+    public static final PeerLookup SEND_AS_SESSION = new PeerLookup("send to", null, true);
     /** {@code ping}: someone else, known to the state. */
     public static final PeerLookup PING = new PeerLookup("ping", PeerException.BAD_REQUEST, false);
 

@@ -27,6 +27,8 @@ import dev.meshwire.peer.ipc.api.RequeueRequest;
 import dev.meshwire.peer.ipc.api.RevokeRequest;
 import dev.meshwire.peer.ipc.api.RoleRequest;
 import dev.meshwire.peer.ipc.api.SendRequest;
+import dev.meshwire.peer.ipc.api.SessionRequest;
+import dev.meshwire.peer.ipc.api.SessionSendRequest;
 import dev.meshwire.peer.p2p.P2pMode;
 import dev.meshwire.peer.p2p.P2pSettings;
 import dev.meshwire.signaling.Json;
@@ -109,8 +111,25 @@ class IpcContractTest {
     }
 
     private static Answer exchange(Daemon d, String method, String template, String path, JsonNode json) {
+        return exchange(d, method, template, path, json, null);
+    }
+
+    /** A call with a body as the session whose token is {@code sessionToken}; the body is validated against the file. */
+    static Answer exchangeAs(Daemon d, String method, String path, Object body, String sessionToken) {
+        JsonNode json = Json.MAPPER.valueToTree(body);
+        problems.addAll(contract.checkRequest(method, path, json));
+        return exchange(d, method, path, path, json, sessionToken);
+    }
+
+    /** A body-less call as the session whose token is {@code sessionToken} (header Meshwire-Session). */
+    static Answer asSession(Daemon d, String method, String template, String path, String sessionToken) {
+        return exchange(d, method, template, path, null, sessionToken);
+    }
+
+    private static Answer exchange(Daemon d, String method, String template, String path, JsonNode json, String sessionToken) {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.ipcPort() + path))
                 .timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + d.token());
+        if (sessionToken != null) b.header(IpcServer.SESSION_HEADER, sessionToken);
         if (json == null) b.method(method, HttpRequest.BodyPublishers.noBody());
         else b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(json.toString()));
         try {
@@ -195,6 +214,24 @@ class IpcContractTest {
         });
         ok(bob, "DELETE", "/v1/inbox/{id}", "/v1/inbox/" + second.path("id").asLong(), null);
         post(bob, "/v1/inbox/flush", new InboxFlushRequest("team", true));
+
+        // Sessions: alice mints one (dm only), lists it, sees it as itself in peers; bob's dm lands in its own inbox; it ends.
+        JsonNode made = post(alice, "/v1/sessions", new SessionRequest("team", "contract", 3_600_000L, List.of("dm"), null)).body();
+        String token = made.path("token").asText();
+        String key = made.path("session").path("pubkey").asText();
+        assertEquals(1, get(alice, "/v1/sessions", "/v1/sessions?mesh=team").body().path("items").size());
+        await("bob sees alice's session", 30_000,
+                () -> get(bob, "/v1/peers", "/v1/peers").body().path("items").findValuesAsText("pubkey").contains(key));
+        Answer mine = asSession(alice, "GET", "/v1/peers", "/v1/peers", token);
+        assertTrue(mine.body().toString().contains("\"session\":\"this\""), mine.body().toString());
+        post(bob, "/v1/send", new SendRequest("team", key, "to the session"));
+        await("the session holds bob's dm", 30_000,
+                () -> asSession(alice, "GET", "/v1/session/inbox", "/v1/session/inbox?peek=true", token).body().path("items").size() == 1);
+        Answer sentAs = exchangeAs(alice, "POST", "/v1/session/send", new SessionSendRequest("bob", "from the session", null, null), token);
+        assertEquals(200, sentAs.status(), sentAs.body().toString());
+        ok(alice, "DELETE", "/v1/sessions/{id}", "/v1/sessions/" + made.path("session").path("id").asText(), null);
+        assertEquals(404, asSession(alice, "GET", "/v1/session/inbox", "/v1/session/inbox", token).status());
+        assertEquals(404, call(alice, "DELETE", "/v1/sessions/{id}", "/v1/sessions/" + made.path("session").path("id").asText(), null).status());
 
         // Mesh state reads and changes.
         get(alice, "/v1/members", "/v1/members?mesh=team");

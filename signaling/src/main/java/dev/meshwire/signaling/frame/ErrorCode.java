@@ -37,4 +37,15 @@ public final class ErrorCode {
     public static final String RATE_LIMITED = "rate_limited";
     /** The envelope's {@code meta.expiresAt} is already in the past. Not retryable. */
     public static final String EXPIRED = "expired";
+
+    // ---- session_hello (docs/protocol.md §5 "session_hello"): the seed's reasons; "expired" and "bad_signature" above too ----
+
+    /** A session attestation that vouches for longer than 24 h (+ 30 s clock allowance). Close 4003. */
+    public static final String TTL_TOO_LONG = "ttl_too_long";
+    /** A session attestation or session hello field of the wrong form. Close 4003. */
+    public static final String MALFORMED = "malformed";
+    /** A session hello whose timestamp is more than 60 s from the coordinator's clock. Close 4003. */
+    public static final String TIMESTAMP_SKEW = "timestamp_skew";
+    /** A session used a verb its attestation's capabilities do not allow (message names the capability). Kept open. */
+    public static final String FORBIDDEN = "forbidden";
 }

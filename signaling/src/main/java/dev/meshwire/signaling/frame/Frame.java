@@ -13,6 +13,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Frames.Challenge.class, name = "challenge"),
     @JsonSubTypes.Type(value = Frames.Hello.class, name = "hello"),
     @JsonSubTypes.Type(value = Frames.Join.class, name = "join"),
+    @JsonSubTypes.Type(value = Frames.SessionHello.class, name = "session_hello"),
     @JsonSubTypes.Type(value = Frames.HelloAck.class, name = "hello_ack"),
     @JsonSubTypes.Type(value = Frames.Send.class, name = "send"),
     @JsonSubTypes.Type(value = Frames.Ack.class, name = "ack"),
@@ -47,7 +48,7 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Frames.SetExpiry.class, name = "set_expiry"),
     @JsonSubTypes.Type(value = Frames.Rename.class, name = "rename"),
 })
-public sealed interface Frame permits Frames.Challenge, Frames.Hello, Frames.Join, Frames.HelloAck, Frames.Send,
+public sealed interface Frame permits Frames.Challenge, Frames.Hello, Frames.Join, Frames.SessionHello, Frames.HelloAck, Frames.Send,
         Frames.Ack, Frames.Deliver, Frames.ClientAck, Frames.ListPeers, Frames.Peers, Frames.PeerJoined,
         Frames.PeerLeft, Frames.Kick, Frames.Ban, Frames.Unban, Frames.ListBans, Frames.Bans, Frames.Leave,
         Frames.Ok, Frames.Error, Frames.Ping, Frames.Pong, Frames.P2pSignal, Frames.MeshSync, Frames.SystemEvent,

@@ -40,6 +40,21 @@ public final class Frames {
         public String type() { return "hello"; }
     }
 
+    /**
+     * Authenticate as a <b>session</b> of a member (docs/protocol.md §5 "session_hello"): instead of {@link Hello},
+     * the first frame of a connection that speaks for a per-session key. {@code pubkey} is the session key,
+     * {@code parent} the member key that vouches for it in {@code attestation}; {@code signature} is the session
+     * key's over {@link dev.meshwire.signaling.Canonical#sessionHello} (mesh, parent, session, {@code timestamp},
+     * the challenge nonce). {@code name} (optional, a display name) labels the session: others see it as
+     * {@code <member name>/<name>}. Answered by {@link HelloAck} (whose {@code self} is the session) and a {@link MeshSync}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SessionHello(String id, String mesh, String pubkey, String parent, String name,
+                               dev.meshwire.signaling.session.SessionAttestation attestation, long timestamp,
+                               Capabilities capabilities, String signature, StateRef state) implements Frame {
+        public String type() { return "session_hello"; }
+    }
+
     /** Become a member using a signed invite, then proceed as after hello. Signature over {@link Canonical#join}. */
     public record Join(String id, String invite, String pubkey, String name, Capabilities capabilities, String signature) implements Frame {
         public String type() { return "join"; }
@@ -320,7 +335,27 @@ public final class Frames {
     /** A member as seen by others. {@code connectedSince} is epoch ms, absent when offline. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PeerInfo(String pubkey, String name, String role, boolean online, Long connectedSince,
-                           Capabilities capabilities) {}
+                           Capabilities capabilities, String parent, dev.meshwire.signaling.session.SessionAttestation attestation) {
+        public PeerInfo(String pubkey, String name, String role, boolean online, Long connectedSince, Capabilities capabilities) {
+            this(pubkey, name, role, online, connectedSince, capabilities, null, null);
+        }
+
+        /**
+         * A session (docs/protocol.md §5 "session_hello"): {@code parent} is the member key it acts for (absent for
+         * members) and {@code attestation} the parent's signed statement for it, so that every client can verify
+         * the session itself (and see its capabilities) instead of trusting the coordinator.
+         */
+        public static PeerInfo session(String pubkey, String name, String role, long connectedSince, Capabilities capabilities,
+                                       dev.meshwire.signaling.session.SessionAttestation attestation) {
+            return new PeerInfo(pubkey, name, role, true, connectedSince, capabilities, attestation.parentPubkey(), attestation);
+        }
+
+        /** True for a session's presence (it has a parent member). */
+        @com.fasterxml.jackson.annotation.JsonIgnore
+        public boolean isSession() {
+            return parent != null;
+        }
+    }
 
     /** A WebRTC ICE server entry, as in RTCIceServer. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -7,7 +7,14 @@ package dev.meshwire.peer.ipc.api;
  * @param channel dm or group
  * @param path    how it arrived: {@code relay}, {@code direct host|srflx|prflx}, {@code turn udp|tcp|tls}
  * @param seenAt  epoch ms when first listed; absent while unread
+ * @param session the key of the session held by this daemon that the message was addressed to; absent for the member
  */
 public record InboxItem(long id, String mesh, String meshId, PeerRef from, String text, String priority, String channel,
-                        String clientMessageId, String messageId, String path, Long sentAt, long receivedAt, Long seenAt)
-        implements EventData {}
+                        String clientMessageId, String messageId, String path, Long sentAt, long receivedAt, Long seenAt,
+                        String session)
+        implements EventData {
+    public InboxItem(long id, String mesh, String meshId, PeerRef from, String text, String priority, String channel,
+                     String clientMessageId, String messageId, String path, Long sentAt, long receivedAt, Long seenAt) {
+        this(id, mesh, meshId, from, text, priority, channel, clientMessageId, messageId, path, sentAt, receivedAt, seenAt, null);
+    }
+}

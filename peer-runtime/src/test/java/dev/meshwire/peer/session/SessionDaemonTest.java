@@ -1,0 +1,176 @@
+package dev.meshwire.peer.session;
+
+import static dev.meshwire.cli.CliResult.cli;
+import static dev.meshwire.peer.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.cli.CliResult;
+import dev.meshwire.coordinator.Coordinator;
+import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.peer.daemon.Daemon;
+import dev.meshwire.peer.daemon.DaemonOptions;
+import dev.meshwire.peer.ipc.api.InboxItem;
+import dev.meshwire.peer.ipc.api.PeerItem;
+import dev.meshwire.peer.ipc.api.PeersReply;
+import dev.meshwire.peer.ipc.api.SessionSendRequest;
+import dev.meshwire.peer.ipc.WireClient;
+import dev.meshwire.signaling.Json;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two sessions of one member, each started by {@code meshwire session new} and held by alice's daemon, against a
+ * real coordinator and a second real daemon (bob): they see each other in {@code peers}, each gets only its own
+ * dms, a {@code *} broadcast from bob reaches both (and alice) once, {@code session end} and the pid reaper end them.
+ */
+class SessionDaemonTest {
+    static final long WAIT = 20_000;
+    @TempDir
+    static Path tmp;
+    static Coordinator coord;
+    static Daemon alice;
+    static Daemon bob;
+    static WireClient a;
+    static WireClient b;
+
+    @BeforeAll
+    static void setUp() {
+        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
+        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
+        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
+        a = WireClient.of(alice.client());
+        b = WireClient.of(bob.client());
+        JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
+        b.join(created.path("invite").asText(), "bob");
+        await("alice sees bob online", WAIT, () -> a.seesOnline("bob"));
+        await("bob sees alice online", WAIT, () -> b.seesOnline("alice"));
+    }
+
+    @AfterAll
+    static void tearDown() {
+        if (bob != null) bob.close();
+        if (alice != null) alice.close();
+        if (coord != null) coord.close();
+    }
+
+    /** {@code meshwire session new ... --json}: the session and its token. */
+    static JsonNode newSession(String... extra) throws Exception {
+        String[] args = new String[extra.length + 3];
+        args[0] = "session";
+        args[1] = "new";
+        System.arraycopy(extra, 0, args, 2, extra.length);
+        args[args.length - 1] = "--json";
+        CliResult r = cli(alice, args);
+        assertEquals(0, r.code(), r.err());
+        return Json.MAPPER.readTree(r.out());
+    }
+
+    static List<InboxItem> sessionInbox(String token) {
+        return alice.client().sessionInbox(token, 1000, false, true).items();
+    }
+
+    static long count(List<InboxItem> items, String text) {
+        return items.stream().filter(i -> text.equals(i.text())).count();
+    }
+
+    @Test
+    void twoSessionsOfOneMemberSeeEachOtherAndGetOnlyTheirOwnMessages() throws Exception {
+        JsonNode one = newSession("--name", "one");
+        JsonNode two = newSession("--name", "two", "--caps", "dm,broadcast");
+        String k1 = one.path("session").path("pubkey").asText();
+        String k2 = two.path("session").path("pubkey").asText();
+        String t1 = one.path("token").asText();
+        String t2 = two.path("token").asText();
+        assertEquals("connected", one.path("session").path("state").asText(), one.toString());
+        assertEquals(List.of("broadcast", "dm"), Json.MAPPER.convertValue(two.path("session").path("caps"), List.class));
+
+        // peers as session one: itself "(this session)", the other "(your other session)"; the table shows it too
+        await("alice's daemon sees both sessions", WAIT, () -> alice.client().peers(null, t1).items().stream()
+                .filter(p -> p.parent() != null).count() == 2);
+        PeersReply asOne = alice.client().peers(null, t1);
+        PeerItem self = asOne.items().stream().filter(p -> k1.equals(p.pubkey())).findFirst().orElseThrow();
+        PeerItem other = asOne.items().stream().filter(p -> k2.equals(p.pubkey())).findFirst().orElseThrow();
+        assertEquals(PeerItem.THIS_SESSION, self.session());
+        assertEquals(PeerItem.YOUR_SESSION, other.session());
+        assertEquals("alice/two", other.name());
+        CliResult table = cli(alice, "peers", "--session", t2);
+        assertEquals(0, table.code(), table.err());
+        assertTrue(table.out().contains("(this session)") && table.out().contains("(your other session)"), table.out());
+        await("bob sees both sessions", WAIT, () -> b.typed().peers(null).items().stream()
+                .filter(p -> PeerItem.OTHER_SESSION.equals(p.session())).map(PeerItem::pubkey).collect(Collectors.toSet())
+                .equals(Set.of(k1, k2)));
+
+        // dms by key and by label: each session gets only its own
+        b.send(null, k1, "only for one");
+        b.send(null, "alice/two", "only for two");
+        b.send(null, "alice", "for alice herself");
+        await("session one got its dm", WAIT, () -> count(sessionInbox(t1), "only for one") == 1);
+        await("session two got its dm", WAIT, () -> count(sessionInbox(t2), "only for two") == 1);
+        await("alice got hers", WAIT, () -> a.inbox(null, 1000).path("items").findValuesAsText("text").contains("for alice herself"));
+
+        // a * broadcast from bob: alice and each session once
+        b.send(null, "*", "to everyone");
+        await("session one got the broadcast", WAIT, () -> count(sessionInbox(t1), "to everyone") == 1);
+        await("session two got the broadcast", WAIT, () -> count(sessionInbox(t2), "to everyone") == 1);
+        await("alice got the broadcast", WAIT, () -> a.inbox(null, 1000).path("items").findValuesAsText("text").contains("to everyone"));
+
+        List<InboxItem> inOne = sessionInbox(t1);
+        List<InboxItem> inTwo = sessionInbox(t2);
+        assertEquals(0, count(inOne, "only for two") + count(inOne, "for alice herself"), inOne.toString());
+        assertEquals(0, count(inTwo, "only for one") + count(inTwo, "for alice herself"), inTwo.toString());
+        assertTrue(inOne.stream().allMatch(i -> k1.equals(i.session())), inOne.toString());
+        List<String> aliceTexts = a.inbox(null, 1000).path("items").findValuesAsText("text");
+        assertEquals(1, aliceTexts.stream().filter("to everyone"::equals).count(), aliceTexts.toString());
+        assertTrue(!aliceTexts.contains("only for one") && !aliceTexts.contains("only for two"), aliceTexts.toString());
+
+        // a session sends as itself: to its sibling by label, and to bob; a session without 'dm' cannot
+        var sent = alice.client().sessionSend(t1, new SessionSendRequest("alice/two", "from one", null, null));
+        assertEquals(k1, sent.session());
+        assertEquals("accepted", sent.items().get(0).status());
+        alice.client().sessionSend(t2, new SessionSendRequest("bob", "from two", "now", null));
+        await("session two got its sibling's dm", WAIT, () -> sessionInbox(t2).stream()
+                .anyMatch(i -> "from one".equals(i.text()) && k1.equals(i.from().pubkey()) && "alice/one".equals(i.from().name())));
+        await("bob got session two's dm", WAIT, () -> b.inbox(null, 1000).path("items").findValuesAsText("text").contains("from two"));
+        JsonNode noDm = newSession("--name", "quiet", "--caps", "broadcast");
+        dev.meshwire.peer.ipc.IpcException refused = org.junit.jupiter.api.Assertions.assertThrows(dev.meshwire.peer.ipc.IpcException.class,
+                () -> alice.client().sessionSend(noDm.path("token").asText(), new SessionSendRequest("bob", "no", null, null)));
+        assertTrue(refused.getMessage().contains("forbidden") && refused.getMessage().contains("\"dm\""), refused.getMessage());
+        cli(alice, "session", "end", noDm.path("token").asText());
+
+        // session end: gone from the list and, for bob, offline
+        CliResult end = cli(alice, "session", "end", one.path("session").path("id").asText());
+        assertEquals(0, end.code(), end.err());
+        await("bob no longer sees session one", WAIT, () -> b.typed().peers(null).items().stream().noneMatch(p -> k1.equals(p.pubkey())));
+        cli(alice, "session", "end", t2);
+        assertEquals(0, alice.client().sessions(null).items().size());
+    }
+
+    @Test
+    void aSessionEndsWhenItsProcessGoesAwayAndTtlAbove24hIsAUsageError() throws Exception {
+        CliResult tooLong = cli(alice, "session", "new", "--ttl", "25h");
+        assertEquals(2, tooLong.code(), tooLong.out() + tooLong.err());
+        assertTrue(tooLong.err().contains("longer than 24h"), tooLong.err());
+
+        Process sleeper = new ProcessBuilder("sleep", "600").start();
+        try {
+            JsonNode s = newSession("--name", "proc", "--pid", Long.toString(sleeper.pid()));
+            String key = s.path("session").path("pubkey").asText();
+            await("bob sees the process's session", WAIT, () -> b.typed().peers(null).items().stream().anyMatch(p -> key.equals(p.pubkey())));
+            sleeper.destroy();
+            sleeper.waitFor();
+            // The reaper runs every 5 s; the bound is 30 s.
+            await("the reaper ended it", 30_000, () -> alice.client().sessions(null).items().stream().noneMatch(i -> key.equals(i.pubkey())));
+            await("bob sees it gone", WAIT, () -> b.typed().peers(null).items().stream().noneMatch(p -> key.equals(p.pubkey())));
+        } finally {
+            sleeper.destroyForcibly();
+        }
+    }
+}

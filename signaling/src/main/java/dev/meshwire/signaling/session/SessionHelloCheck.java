@@ -1,0 +1,29 @@
+package dev.meshwire.signaling.session;
+
+import dev.meshwire.signaling.frame.Frames;
+
+/**
+ * Every cryptographic check of a {@code session_hello}, in order: the attestation ({@link AttestationVerifier}:
+ * {@code malformed}, {@code expired}, {@code ttl_too_long}, {@code bad_signature}); the hello names the same
+ * parent and session keys as the attestation ({@code bad_signature}: the attestation does not vouch for the key
+ * that is connecting); the proof ({@link SessionHelloProof}: {@code malformed}, {@code timestamp_skew},
+ * {@code bad_signature}). Membership of the parent is not checked here: that is the coordinator's mesh authority.
+ */
+public final class SessionHelloCheck {
+    private SessionHelloCheck() {}
+
+    /** Checks {@code hello} as received on a connection whose challenge was {@code nonce}, for mesh {@code meshId}. */
+    public static Verdict check(String meshId, String nonce, Frames.SessionHello hello, long now) {
+        SessionAttestation a = hello.attestation();
+        if (a == null) return Verdict.refuse(SessionReason.MALFORMED, "attestation is required");
+        Verdict v = a.verify(now);
+        if (!v.ok()) return Verdict.refuse(v.reason(), "attestation: " + v.detail());
+        if (!a.sessionPubkey().equals(hello.pubkey())) {
+            return Verdict.refuse(SessionReason.BAD_SIGNATURE, "the attestation vouches for another session key");
+        }
+        if (!a.parentPubkey().equals(hello.parent())) {
+            return Verdict.refuse(SessionReason.BAD_SIGNATURE, "the attestation is signed by another parent than 'parent'");
+        }
+        return SessionHelloProof.verify(meshId, hello.parent(), hello.pubkey(), hello.timestamp(), nonce, hello.signature(), now);
+    }
+}
