@@ -446,17 +446,16 @@ public final class PgCoordinatorStore implements CoordinatorStore {
             // 1. recipients: membership and bans, one query for all distinct (mesh, recipient) pairs
             Map<String, String[]> pairs = new LinkedHashMap<>();
             Map<String, Long> incoming = new HashMap<>();
-            Map<String, String> memberOfRecipient = new HashMap<>(); // mesh|recipient -> mesh|member whose status decides
+            Set<String> recipientMembers = new HashSet<>(); // mesh|member whose status decides for a recipient
             for (Queued.Enqueue e : batch) {
                 String rk = e.meshId() + '|' + e.recipient();
                 pairs.putIfAbsent(rk, new String[] {e.meshId(), e.recipient()});
-                memberOfRecipient.putIfAbsent(rk, e.meshId() + '|' + e.recipientMember());
+                recipientMembers.add(e.meshId() + '|' + e.recipientMember());
                 incoming.merge(rk, 1L, Long::sum);
             }
             // The members behind senders and recipients (a session's parent, else the key itself): revocation, ban,
             // membership and expiry, one query for all distinct (mesh, key) pairs
             Map<String, String[]> keys = new LinkedHashMap<>();
-            Set<String> recipientMembers = new HashSet<>(memberOfRecipient.values());
             for (Queued.Enqueue e : batch) {
                 keys.putIfAbsent(e.meshId() + '|' + e.recipientMember(), new String[] {e.meshId(), e.recipientMember()});
                 keys.putIfAbsent(e.meshId() + '|' + e.senderMember(), new String[] {e.meshId(), e.senderMember()});
@@ -488,8 +487,12 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                         existing.putAll(found);
                         // 3. recipient depth where the cache cannot vouch for it
                         List<String> recount = new ArrayList<>();
+                        Set<String> needDepth = new HashSet<>(); // recipients some send of this batch may still be queued for
+                        for (Queued.Enqueue e : batch) {
+                            if (!refusals.containsKey(e.meshId() + '|' + e.recipientMember())) needDepth.add(e.meshId() + '|' + e.recipient());
+                        }
                         for (var en : pairs.entrySet()) {
-                            if (refusals.containsKey(memberOfRecipient.get(en.getKey()))) continue;
+                            if (!needDepth.contains(en.getKey())) continue;
                             String[] a = en.getValue();
                             long d = depths.get(a[0], a[1], incoming.get(en.getKey()), maxQueuedPerRecipient, now);
                             if (d < 0) recount.add(en.getKey());

@@ -24,11 +24,11 @@ public final class FrameSamples {
                 new Body(TestVectors.BOX_NONCE_B64, TestVectors.BOX_CIPHERTEXT_B64, 1),
                 new Meta("c1", "fp", Priority.NEXT, 1L, "s", 2L, true, "r", false, "c0", List.of("bob"), 9L, 5L), "sig");
         Frames.Capabilities caps = new Frames.Capabilities(true, 1 << 20, List.of("relay"));
-        Frames.PeerInfo peer = new Frames.PeerInfo(TestVectors.BOB_PUB, "bob", "member", true, 1000L, caps);
         dev.meshwire.signaling.session.SessionAttestation attestation = new dev.meshwire.signaling.session.SessionAttestation(
                 TestVectors.ALICE_PUB, TestVectors.SESSION_PUB, TestVectors.SESSION_EXPIRES_AT, List.of("broadcast", "dm"),
                 TestVectors.SESSION_ATTEST_CAPS_SIG);
-        Frames.PeerInfo sessionPeer = Frames.PeerInfo.session(TestVectors.SESSION_PUB, "alice/build", "owner", 1000L, caps, attestation);
+        // Every optional field set: a session's PeerInfo (parent and attestation too).
+        Frames.PeerInfo peer = Frames.PeerInfo.session(TestVectors.SESSION_PUB, "alice/build", "owner", 1000L, caps, attestation);
         ObjectNode data = Json.MAPPER.createObjectNode().put("name", "team");
         MeshEvent event = new MeshEvent(TestVectors.MESH, 1, MeshEvent.ZERO_HASH, "mesh_created", 5, "coordinator", data, "sig");
         MeshSnapshot snapshot = new MeshSnapshot(TestVectors.MESH, "team", 1, "h", TestVectors.AUTHORITY_PUB, 5,
@@ -48,7 +48,7 @@ public final class FrameSamples {
                 new Frames.Deliver("msg1", TestVectors.MESH, env),
                 new Frames.ClientAck("msg1", "c1", TestVectors.ALICE_PUB),
                 new Frames.ListPeers("4"),
-                new Frames.Peers("4", TestVectors.MESH, List.of(peer, sessionPeer)),
+                new Frames.Peers("4", TestVectors.MESH, List.of(peer)),
                 new Frames.PeerJoined(TestVectors.MESH, peer),
                 new Frames.PeerLeft(TestVectors.MESH, TestVectors.BOB_PUB, "bob", "left"),
                 new Frames.Kick("5", "bob"),
