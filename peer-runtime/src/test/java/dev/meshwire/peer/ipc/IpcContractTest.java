@@ -227,7 +227,7 @@ class IpcContractTest {
         post(bob, "/v1/send", new SendRequest("team", key, "to the session"));
         await("the session holds bob's dm", 30_000,
                 () -> asSession(alice, "GET", "/v1/session/inbox", "/v1/session/inbox?peek=true", token).body().path("items").size() == 1);
-        Answer sentAs = exchangeAs(alice, "POST", "/v1/session/send", new SessionSendRequest("bob", "from the session", null, null), token);
+        Answer sentAs = exchangeAs(alice, "POST", "/v1/session/send", new SessionSendRequest("carol", "from the session", null, null), token);
         assertEquals(200, sentAs.status(), sentAs.body().toString());
         ok(alice, "DELETE", "/v1/sessions/{id}", "/v1/sessions/" + made.path("session").path("id").asText(), null);
         assertEquals(404, asSession(alice, "GET", "/v1/session/inbox", "/v1/session/inbox", token).status());

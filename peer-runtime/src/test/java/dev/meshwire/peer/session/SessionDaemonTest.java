@@ -42,7 +42,7 @@ class SessionDaemonTest {
     static WireClient b;
 
     @BeforeAll
-    static void setUp() {
+    static void setUp() throws Exception {
         coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
