@@ -37,6 +37,44 @@ class InboxTest {
     }
 
     @Test
+    void aBroadcastToTheMemberAndItsSessionsIsStoredOncePerRecipientAndListedByRecipient() {
+        try (Inbox inbox = new Inbox(tmp.resolve("inbox.db"))) {
+            assertNotNull(inbox.insert(msg("aa", "c1", "to all", "q1")));
+            InboxMessage forSession = new InboxMessage(0, "m_1", "demo", "aa", "alice", "c1", "q2", "group", "next", "to all",
+                    "coordinator relay", 1000L, System.currentTimeMillis(), null, "s1");
+            assertNotNull(inbox.insert(forSession), "the session's copy is another row");
+            assertNull(inbox.insert(forSession), "and is deduped like any other");
+            assertEquals(List.of("q1"), inbox.list(null, 10, false).stream().map(InboxMessage::messageId).toList());
+            List<InboxMessage> mine = inbox.list(null, "s1", 10, false, true);
+            assertEquals(List.of("q2"), mine.stream().map(InboxMessage::messageId).toList());
+            assertEquals("s1", mine.get(0).session());
+            assertEquals(0, inbox.unreadCountForSession("s1"));
+        }
+    }
+
+    @Test
+    void aVersionOneInboxIsMigratedWithItsRows() throws Exception {
+        Path db = tmp.resolve("v1.db");
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db);
+             java.sql.Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE inbox (id INTEGER PRIMARY KEY AUTOINCREMENT, mesh_id TEXT NOT NULL, mesh_name TEXT NOT NULL, "
+                    + "sender_pubkey TEXT NOT NULL, sender_name TEXT, client_message_id TEXT NOT NULL, message_id TEXT, channel TEXT NOT NULL, "
+                    + "priority TEXT NOT NULL, body TEXT NOT NULL, path TEXT NOT NULL, sent_at INTEGER, received_at INTEGER NOT NULL, "
+                    + "seen_at INTEGER, UNIQUE (mesh_id, sender_pubkey, client_message_id))");
+            st.execute("INSERT INTO inbox (mesh_id, mesh_name, sender_pubkey, client_message_id, channel, priority, body, path, received_at) "
+                    + "VALUES ('m_1', 'demo', 'aa', 'old', 'dm', 'next', 'from before', 'coordinator relay', 5)");
+            st.execute("PRAGMA user_version = 1");
+        }
+        try (Inbox inbox = new Inbox(db)) {
+            List<InboxMessage> rows = inbox.list(null, 10, false);
+            assertEquals(List.of("from before"), rows.stream().map(InboxMessage::text).toList());
+            assertNull(rows.get(0).session());
+            assertNull(inbox.insert(msg("aa", "old", "from before", "q9")), "the old row still dedupes");
+            assertNotNull(inbox.insert(msg("aa", "new", "after", "q10")));
+        }
+    }
+
+    @Test
     void sameClientIdFromAnotherSenderOrMeshIsADifferentMessage() {
         try (Inbox inbox = new Inbox(tmp.resolve("inbox.db"))) {
             assertNotNull(inbox.insert(msg("aa", "c1", "one", "q1")));
