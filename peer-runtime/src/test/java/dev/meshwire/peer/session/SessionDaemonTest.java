@@ -173,4 +173,23 @@ class SessionDaemonTest {
             sleeper.destroyForcibly();
         }
     }
+
+    @Test
+    void kickingTheParentEndsItsSessionsInItsDaemon() throws Exception {
+        Daemon carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")));
+        try {
+            WireClient c = WireClient.of(carol.client());
+            c.join(a.invite(null, 1, 600_000).path("invite").asText(), "carol");
+            await("alice sees carol online", WAIT, () -> a.seesOnline("carol"));
+            CliResult made = cli(carol, "session", "new", "--name", "app", "--json");
+            assertEquals(0, made.code(), made.err());
+            String key = Json.MAPPER.readTree(made.out()).path("session").path("pubkey").asText();
+            await("alice sees carol's session", WAIT, () -> alice.client().peers(null).items().stream().anyMatch(p -> key.equals(p.pubkey())));
+            a.post("/v1/kick", WireClient.map("peer", "carol"));
+            await("carol's daemon ended the session", WAIT, () -> carol.client().sessions(null).items().isEmpty());
+            await("alice no longer sees it", WAIT, () -> alice.client().peers(null).items().stream().noneMatch(p -> key.equals(p.pubkey())));
+        } finally {
+            carol.close();
+        }
+    }
 }
