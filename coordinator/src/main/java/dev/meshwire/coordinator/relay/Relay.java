@@ -185,7 +185,7 @@ public final class Relay {
         } else if (r instanceof Queued.Result.SenderInactive s) {
             return Future.failedFuture(senderRefusal(s.status()));
         }
-        return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "no member " + to + "… in this mesh"));
+        return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "no member or connected session " + to + "… in this mesh"));
     }
 
     private static Refusal senderRefusal(String status) {
