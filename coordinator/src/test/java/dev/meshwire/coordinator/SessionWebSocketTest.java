@@ -121,6 +121,10 @@ abstract class SessionWebSocketTest {
         try (TestPeer owner = Meshes.owner(fx, m); TestPeer bobConn = Meshes.joined(fx, m, bob, "bob");
              TestPeer s1 = fx.peer(); TestPeer later = fx.peer()) {
             s1.sessionHello(m.id(), bob, null, "one");
+            // carol is offline: what bob's session sends her waits in the queue
+            Identity carol = Identity.generate();
+            Meshes.joined(fx, m, carol, "carol").close();
+            QueueWebSocketTest.sendOk(s1, "q1", carol.publicKeyHex(), s1.dm(carol, "queued by the session"));
             owner.send(new Frames.Revoke("r1", bob.publicKeyHex(), "lost laptop"));
             owner.await(Frames.Ok.class, o -> "r1".equals(o.id()));
             assertEquals(4002, bobConn.awaitClose());
@@ -128,6 +132,11 @@ abstract class SessionWebSocketTest {
             assertEquals("revoked", s1.await(Frames.Error.class).code());
             SessionAttestation a = SessionAttestation.sign(bob, later.pubkey(), now() + HOUR, null);
             refused(later, later.sessionHelloFrame(m.id(), m.id(), bob, later.identity, a, now(), null), "revoked", 4002);
+            // the revoked member's session traffic was dropped with it: carol gets nothing before a later marker
+            try (TestPeer carolConn = fx.peer(carol)) {
+                carolConn.hello(m.id());
+                assertEquals(List.of(), QueueWebSocketTest.deliveredBeforeMarker(owner, carolConn, carol, "after-revoke"));
+            }
         }
     }
 

@@ -124,7 +124,8 @@ public final class Moderation {
             }
             String name = t.entry().map(MemberEntry::name).orElse(null);
             BanRecord record = new BanRecord(mesh.id(), t.pubkey(), name, clock.millis(), actor);
-            return ledger.append(mesh.id(), actor, new EventPayload.MemberBanned(t.pubkey(), name, null), new MeshEffect.Ban(record)).map(a -> {
+            return ledger.append(mesh.id(), actor, new EventPayload.MemberBanned(t.pubkey(), name, null), new MeshEffect.Ban(record))
+                    .compose(a -> dropSessionTraffic(mesh, t.pubkey(), false, "banned").map(a)).map(a -> {
                 metrics.queueDropped("banned", a.droppedMessages());
                 for (PeerConnection conn : presence.connectionsOf(mesh.id(), t.pubkey())) {
                     Refusal why = MeshAuthority.banned(mesh);
@@ -135,6 +136,21 @@ public final class Moderation {
                         MeshAuthority.prefix(t.pubkey()), a.droppedMessages());
                 return new Frames.Ok(ban.id(), "ban", t.pubkey(), "banned " + t.label() + dropped(a));
             });
+        });
+    }
+
+    /**
+     * The member's own queued traffic went with its event (MeshEffect); this drops what its sessions connected now
+     * queued (and, for a revocation, what is queued for them): the store knows session keys only from presence.
+     */
+    private Future<Void> dropSessionTraffic(MeshRecord mesh, String member, boolean alsoTo, String why) {
+        List<String> keys = presence.sessionsOf(mesh.id(), member).stream().map(PeerConnection::pubkey).toList();
+        if (keys.isEmpty()) return Future.succeededFuture();
+        return ledger.store().dropQueued(mesh.id(), keys, alsoTo).map(n -> {
+            metrics.queueDropped(why, n);
+            if (n > 0) LOG.info("mesh {}: {} queued message(s) of {} session(s) of {}… dropped ({})", mesh.name(), n, keys.size(),
+                    MeshAuthority.prefix(member), why);
+            return null;
         });
     }
 
@@ -163,7 +179,8 @@ public final class Moderation {
             }
             long now = clock.millis();
             RevocationRecord record = new RevocationRecord(mesh.id(), t.pubkey(), now, actor, reason);
-            return ledger.append(mesh.id(), actor, new EventPayload.MemberRevoked(t.pubkey(), reason), new MeshEffect.Revoke(record)).map(a -> {
+            return ledger.append(mesh.id(), actor, new EventPayload.MemberRevoked(t.pubkey(), reason), new MeshEffect.Revoke(record))
+                    .compose(a -> dropSessionTraffic(mesh, t.pubkey(), true, "revoked").map(a)).map(a -> {
                 metrics.queueDropped("revoked", a.droppedMessages());
                 LOG.info("mesh {}: {} revoked by {}: {} ({} queued messages from/to it dropped)", mesh.name(), t.pubkey(), actor,
                         reason == null ? "(no reason given)" : reason, a.droppedMessages());

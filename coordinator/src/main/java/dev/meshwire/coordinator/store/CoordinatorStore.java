@@ -100,6 +100,13 @@ public interface CoordinatorStore extends AutoCloseable {
      */
     Future<List<Queued.Result>> enqueue(List<Queued.Enqueue> batch, long maxQueuedPerRecipient);
 
+    /**
+     * Deletes the undelivered rows sent by any of {@code keys} (with {@code alsoTo}, also those addressed to them) and
+     * returns how many: the queued traffic of a banned or revoked member's sessions (docs/protocol.md §5
+     * "session_hello"), whose keys only the caller knows.
+     */
+    Future<Integer> dropQueued(String meshId, java.util.List<String> keys, boolean alsoTo);
+
     /** Looks a row up by its dedupe key (delivered rows within the retention included). */
     Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId);
 

@@ -604,6 +604,16 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
+    public Future<Integer> dropQueued(String meshId, List<String> keys, boolean alsoTo) {
+        if (keys.isEmpty()) return Future.succeededFuture(0);
+        String[] ks = keys.toArray(String[]::new);
+        return tx(conn -> conn.preparedQuery(alsoTo
+                        ? "DELETE FROM message_queue WHERE mesh_id = $1 AND (sender = ANY($2) OR recipient = ANY($2)) AND delivered_at IS NULL"
+                        : "DELETE FROM message_queue WHERE mesh_id = $1 AND sender = ANY($2) AND delivered_at IS NULL")
+                .execute(Tuple.tuple().addString(meshId).addArrayOfString(ks)).map(RowSet::rowCount));
+    }
+
+    @Override
     public Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId) {
         return guard(p -> p.preparedQuery("SELECT message_id, fingerprint FROM message_queue WHERE mesh_id = $1 AND sender = $2 AND recipient = $3 AND client_message_id = $4")
                 .execute(Tuple.of(meshId, sender, recipient, clientMessageId))

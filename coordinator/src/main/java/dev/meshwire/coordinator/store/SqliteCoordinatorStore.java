@@ -627,6 +627,19 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
+    public Future<Integer> dropQueued(String meshId, List<String> keys, boolean alsoTo) {
+        if (keys.isEmpty()) return Future.succeededFuture(0);
+        return tx(() -> {
+            int n = 0;
+            for (String k : keys) {
+                n += alsoTo ? update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR recipient = ?) AND delivered_at IS NULL", meshId, k, k)
+                        : update("DELETE FROM message_queue WHERE mesh_id = ? AND sender = ? AND delivered_at IS NULL", meshId, k);
+            }
+            return n;
+        });
+    }
+
+    @Override
     public Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId) {
         return run(() -> {
             try (PreparedStatement ps = conn.prepareStatement(
