@@ -2,6 +2,7 @@ package dev.meshwire.coordinator.relay;
 
 import dev.meshwire.coordinator.authority.MeshAuthority;
 import dev.meshwire.coordinator.authority.Refusal;
+import dev.meshwire.coordinator.grants.GrantPolicy;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.presence.PeerConnection;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
@@ -49,11 +50,13 @@ public final class Relay {
     private final QueueService queue;
     private final CoordinatorMetrics metrics;
     private final Clock clock;
+    private final GrantPolicy grants;
 
-    public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock) {
+    public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock, GrantPolicy grants) {
         this.queue = queue;
         this.metrics = metrics;
         this.clock = clock;
+        this.grants = grants;
     }
 
     /** Lowercase hex sha256 of the envelope's canonical (signed) string: identical retries have identical fingerprints. */
@@ -97,6 +100,7 @@ public final class Relay {
         Queued.Enqueue req = new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), meshId, senderPubkey, send.to(), cmid, fp,
                 env.meta().priorityOrDefault().name().toLowerCase(java.util.Locale.ROOT), envelopeJson, now, expiresAt);
         if (bucket == null || bucket.tryTake(now)) {
+            if (!grants.allows(meshId, senderPubkey, send.to(), env.channel())) return grantDropped(send, req);
             return queue.submit(req).compose(r -> {
                 if (r instanceof Queued.Result.Duplicate && bucket != null) bucket.refund();
                 return answer(send, req, r);
@@ -114,6 +118,18 @@ public final class Relay {
             return Future.failedFuture(Refusal.of(ErrorCode.RATE_LIMITED, "send: more than " + (long) queue.settings().ratePerSecond()
                     + " messages/s (burst " + queue.settings().rateBurst() + "); retry after a short backoff"));
         });
+    }
+
+    /**
+     * The recipient's grants refuse this sender: dropped silently toward the sender (the seed's rule), which
+     * gets the {@code ack} of an acceptance so that its outbox stops retrying (docs/protocol.md §6.3). Nothing
+     * is stored; no receipt will ever come, so the sender's daemon shows the copy as {@code accepted}, never
+     * {@code delivered}. Counted as {@code meshwire_grant_dropped_total{path="relay"}}.
+     */
+    private Future<Frames.Ack> grantDropped(Frames.Send send, Queued.Enqueue req) {
+        grants.dropped(GrantPolicy.PATH_RELAY);
+        LOG.debug("dropped {}… -> {}… by the recipient's grants", MeshAuthority.prefix(req.sender()), MeshAuthority.prefix(send.to()));
+        return Future.succeededFuture(new Frames.Ack(send.id(), req.clientMessageId(), req.messageId(), STATUS_ACCEPTED));
     }
 
     private Future<Frames.Ack> answer(Frames.Send send, Queued.Enqueue req, Queued.Result r) {
