@@ -115,11 +115,12 @@ final class Render {
                     .append(", ").append(shortKey(m.pubkey())).append(")\n");
             if (m.unread() != null) sb.append("  unread ").append(m.unread()).append(", pending ").append(m.pending()).append('\n');
             if (m.stateVersion() != null) {
-                RefusalCounters rf = m.refused() != null ? m.refused() : new RefusalCounters(0, 0, 0);
+                RefusalCounters rf = m.refused() != null ? m.refused() : new RefusalCounters(0, 0, 0, 0);
                 sb.append("  mesh state: v").append(m.stateVersion())
                         .append(Boolean.TRUE.equals(m.stateVerified()) ? ", verified" : ", not verified (waiting for the coordinator)")
                         .append("; refused relay ").append(rf.relay()).append(", direct ").append(rf.direct())
-                        .append(", signaling ").append(rf.signaling()).append('\n');
+                        .append(", signaling ").append(rf.signaling())
+                        .append(rf.grants() > 0 ? ", by your grants " + rf.grants() : "").append('\n');
             }
             if (m.lastError() != null) sb.append("  last error: ").append(style.red(m.lastError())).append('\n');
         }
