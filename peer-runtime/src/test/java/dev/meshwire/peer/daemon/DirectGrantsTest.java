@@ -78,6 +78,8 @@ class DirectGrantsTest {
         String meshId = created.path("mesh").path("meshId").asText();
         String alicePub = created.path("mesh").path("pubkey").asText();
         String bobPub = b.join(a.invite(null, 1, 3_600_000).path("invite").asText(), "bob").path("mesh").path("pubkey").asText();
+        await("bob holds a verified replica knowing alice", WAIT, () -> bob.session("team").roster().isActive(alicePub)
+                && bob.session("team").roster().replica().current());
         await("alice sees bob online", WAIT, () -> {
             Frames.PeerInfo p = alice.session("team").roster().peer(bobPub);
             return p != null && p.online();
