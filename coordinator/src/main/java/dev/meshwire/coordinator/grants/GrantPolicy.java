@@ -4,12 +4,12 @@ import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.grants.Caps;
-import dev.meshwire.signaling.grants.Grants;
 import dev.meshwire.signaling.meshstate.MeshState;
 
 /**
  * Decides, from the mesh state this coordinator holds, whether a recipient's grants let a sender's envelope
- * through ({@link Grants#allowed}: the sender side is the full member set for a member connection), and
+ * through (the recipient side of {@code Grants.allowed}; the sender side — a session's caps — is checked before,
+ * and refused explicitly, by whoever knows the connection's caps), and
  * counts what it refuses ({@code meshwire_grant_dropped_total{path}}). Used at {@code send} (path
  * {@code relay}) and when a queued row is about to be pushed (path {@code queue}: the grant may have changed
  * since the row was queued). Synchronous and allocation-free when the recipient set no grants: it reads the
@@ -42,16 +42,6 @@ public final class GrantPolicy {
         // No cached state: the mesh's history failed to verify or was never read here; the queue's own
         // membership checks refuse what they must, and grants cannot be known: allow.
         return s == null || s.grants(recipient, sender, Caps.forChannel(channel));
-    }
-
-    /**
-     * The full intersection for a connection whose sender side is narrowed (a session's caps, a service's scopes
-     * mapped by {@code Scopes.senderCaps}; null = a member: every cap). {@code member} is the sender's member key:
-     * grants are member-keyed (the seed: "member-keyed grants stay authoritative"), so a session or service of a
-     * blocked member is blocked too. For the session/service hello of the sessions track to call.
-     */
-    public boolean allows(String meshId, java.util.Collection<String> senderCaps, String member, String recipient, Channel channel) {
-        return Grants.senderHasCap(senderCaps, Caps.forChannel(channel)) && allows(meshId, member, recipient, channel);
     }
 
     /** Counts one envelope dropped because of a grant, on {@code path} ({@link #PATH_RELAY} or {@link #PATH_QUEUE}). */
