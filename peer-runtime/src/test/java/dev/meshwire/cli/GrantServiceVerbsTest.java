@@ -85,6 +85,9 @@ class GrantServiceVerbsTest {
             assertEquals(1, files.count(), "the refused registration left no key file behind");
         }
         await("bob's replica lists the service", WAIT, () -> json(ok(cli(bob, "service", "list", "--json"))).path("items").size() == 1);
+        String log = ok(cli(alice, "mesh", "log")).out();
+        assertTrue(log.contains("grant_set") && log.contains("blocked") && log.contains("caps=broadcast,dm") && log.contains("grants reset"), log);
+        assertTrue(log.contains("service=hook-1 type=webhook scopes=dm:read,dm:write"), log);
         assertTrue(ok(cli(alice, "service", "revoke", "hook-1", "--reason", "rotated")).out().contains("revoked service hook-1"));
         await("bob's replica shows it revoked", WAIT,
                 () -> "revoked".equals(json(ok(cli(bob, "service", "list", "--json"))).path("items").get(0).path("status").asText()));
