@@ -91,5 +91,14 @@ class GrantServiceVerbsTest {
         assertTrue(ok(cli(alice, "service", "revoke", "hook-1", "--reason", "rotated")).out().contains("revoked service hook-1"));
         await("bob's replica shows it revoked", WAIT,
                 () -> "revoked".equals(json(ok(cli(bob, "service", "list", "--json"))).path("items").get(0).path("status").asText()));
+
+        // A delegated service: this daemon's key holds the secret; a livekit service is reached over livekit.
+        JsonNode del = json(ok(cli(alice, "service", "register", "room-bot", "--type", "livekit", "--scopes", "topic:write,dm:write",
+                "--delegate", "--json")));
+        assertEquals(alice.session("team").selfPubkey(), del.path("service").path("delegate").asText());
+        assertEquals("livekit", del.path("attestation").path("transport").asText());
+        assertEquals("dm:write,topic:write", del.path("attestation").path("scopes").asText(), "scopes are sorted before signing");
+        String listed = ok(cli(alice, "service", "list")).out();
+        assertTrue(listed.contains("hook-1") && listed.contains("revoked") && listed.contains("room-bot") && listed.contains("active"), listed);
     }
 }
