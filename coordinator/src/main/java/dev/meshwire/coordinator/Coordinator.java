@@ -283,6 +283,11 @@ public final class Coordinator implements AutoCloseable {
     }
 
     /** The metrics (in-process readers: tests, the benchmark). */
+    /** The store (tests read queue depths and revocations through it). */
+    CoordinatorStore store() {
+        return store;
+    }
+
     CoordinatorMetrics metrics() {
         return metrics;
     }

@@ -6,6 +6,9 @@ import dev.meshwire.coordinator.admission.DescriptorGuard;
 import dev.meshwire.coordinator.http.NettyChannels;
 import dev.meshwire.coordinator.authority.MeshAuthority;
 import dev.meshwire.coordinator.authority.Membership;
+import dev.meshwire.coordinator.grants.GrantAuthority;
+import dev.meshwire.coordinator.grants.GrantPolicy;
+import dev.meshwire.coordinator.services.ServiceRegistry;
 import dev.meshwire.coordinator.meshstate.EventPublisher;
 import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.meshstate.StateSyncer;
@@ -69,14 +72,17 @@ final class CoordinatorVerticle extends VerticleBase {
         Moderation moderation = new Moderation(ledger, presence, metrics, clock);
         queue = new QueueService(vertx, store, config.queue(), metrics, clock);
         queue.receipts(new ReceiptForwarder(presence));
+        GrantPolicy grants = new GrantPolicy(ledger, metrics, presence);
+        queue.grants(grants);
         queue.start();
-        Relay relay = new Relay(queue, metrics, clock, presence);
+        Relay relay = new Relay(queue, metrics, clock, presence, grants);
         AdmissionLimits limits = config.admission();
         guard = DescriptorGuard.forThisProcess(metrics::acceptPaused);
         if (guard != null) guard.start();
         admission = ConnectionAdmission.main(vertx, limits, metrics);
         endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock, queue,
-                new SignalForwarder(presence, metrics), ledger, new StateSyncer(ledger, metrics, clock), new Membership(ledger)), admission);
+                new SignalForwarder(presence, metrics), ledger, new StateSyncer(ledger, metrics, clock), new Membership(ledger),
+                new GrantAuthority(ledger), new ServiceRegistry(ledger, presence, metrics, clock)), admission);
         // Vert.x closes anything beyond this hard cap itself (1009); between maxFrameBytes and the cap
         // the session answers frame_too_large and keeps the connection, which is friendlier to debug.
         long hardCap = Math.min(Integer.MAX_VALUE - 1, config.maxFrameBytes() * 2 + 64 * 1024);

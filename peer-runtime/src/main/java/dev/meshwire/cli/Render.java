@@ -115,11 +115,12 @@ final class Render {
                     .append(", ").append(shortKey(m.pubkey())).append(")\n");
             if (m.unread() != null) sb.append("  unread ").append(m.unread()).append(", pending ").append(m.pending()).append('\n');
             if (m.stateVersion() != null) {
-                RefusalCounters rf = m.refused() != null ? m.refused() : new RefusalCounters(0, 0, 0);
+                RefusalCounters rf = m.refused() != null ? m.refused() : new RefusalCounters(0, 0, 0, 0);
                 sb.append("  mesh state: v").append(m.stateVersion())
                         .append(Boolean.TRUE.equals(m.stateVerified()) ? ", verified" : ", not verified (waiting for the coordinator)")
                         .append("; refused relay ").append(rf.relay()).append(", direct ").append(rf.direct())
-                        .append(", signaling ").append(rf.signaling()).append('\n');
+                        .append(", signaling ").append(rf.signaling())
+                        .append(rf.grants() > 0 ? ", by your grants " + rf.grants() : "").append('\n');
             }
             if (m.lastError() != null) sb.append("  last error: ").append(style.red(m.lastError())).append('\n');
         }
@@ -176,6 +177,13 @@ final class Render {
                 if (d.hasNonNull(f) && !("name".equals(f) && !"member_renamed".equals(e.kind()))) extra.add(f + "=" + d.get(f).asText());
             }
             if (d.has("expiresAt")) extra.add("expires=" + (d.hasNonNull("expiresAt") ? time(millis(d.get("expiresAt"))) : "never"));
+            if ("grant_set".equals(e.kind())) {
+                String to = "*".equals(d.path("sender").asText()) ? "everyone else " : "";
+                extra.add(to + (!d.has("caps") ? "grants reset" : d.path("caps").asText().isEmpty() ? "blocked" : "caps=" + d.path("caps").asText()));
+            }
+            if ("service_registered".equals(e.kind())) {
+                extra.add("service=" + d.path("serviceId").asText() + " type=" + d.path("type").asText() + " scopes=" + d.path("scopes").asText());
+            }
             String hash = e.hash() == null ? "" : e.hash();
             t.row("v" + e.version(), time(e.at()), e.kind(), actor, subject, extra.isEmpty() ? null : String.join(" ", extra),
                     style.dim(hash.substring(0, Math.min(12, hash.length()))));

@@ -94,4 +94,14 @@ public final class Canonical {
     public static String sessionHello(String meshId, String parentPubkey, String sessionPubkey, long timestamp, String nonce) {
         return "meshwire-session-hello|v1|" + meshId + '|' + parentPubkey + '|' + sessionPubkey + '|' + timestamp + '|' + nonce;
     }
+
+    /**
+     * {@code meshwire-service-attest|v1|<meshId>|<ownerPubkey>|<serviceId>|<servicePubkey>|<type>|<scopesCsv>|<expiresAtMs>|<transport>|<delegatePubkey or empty>}:
+     * a member vouches for a service key of one mesh (docs/protocol.md §6.4). Signed by the owner's member key.
+     */
+    public static String serviceAttest(String meshId, String owner, String serviceId, String servicePubkey, String type, String scopesCsv,
+                                       long expiresAt, String transport, String delegate) {
+        return "meshwire-service-attest|v1|" + meshId + '|' + owner + '|' + serviceId + '|' + servicePubkey + '|' + type + '|' + scopesCsv
+                + '|' + expiresAt + '|' + transport + '|' + (delegate == null ? "" : delegate);
+    }
 }

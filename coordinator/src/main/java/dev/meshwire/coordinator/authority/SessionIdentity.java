@@ -1,7 +1,7 @@
 package dev.meshwire.coordinator.authority;
 
 import dev.meshwire.signaling.session.SessionAttestation;
-import dev.meshwire.signaling.session.SessionCaps;
+import dev.meshwire.signaling.grants.Grants;
 import java.util.List;
 
 /**
@@ -20,7 +20,7 @@ public record SessionIdentity(String pubkey, String label, SessionAttestation at
 
     /** The seed's {@code senderHasCap}. */
     public boolean has(String cap) {
-        return SessionCaps.has(caps(), cap);
+        return Grants.senderHasCap(caps(), cap);
     }
 
     /** How others see the session's name: {@code <member name>/<label>}, or the first 8 hex of its key when unlabelled. */

@@ -127,6 +127,14 @@ public final class MeshLedger {
     }
 
     /**
+     * The state this coordinator last folded for {@code meshId}, without reading the store (null if never
+     * read): for per-message checks on the hot path (grants), which must not cost a query per message.
+     */
+    public MeshState cached(String meshId) {
+        return states.get(meshId);
+    }
+
+    /**
      * The mesh's state as of the newest stored event: the cached state caught up with the events stored
      * after it, each verified by {@link MeshState#apply}. A mesh created before mesh state existed is
      * adopted first (it gets an authority key and a genesis history). Fails with a {@link StoreException}

@@ -121,6 +121,11 @@ public final class CoordinatorMetrics {
         if (n > 0) registry.counter("meshwire_queue_dropped", "reason", reason).increment(n);
     }
 
+    /** An envelope dropped because the recipient's grants refuse its sender ({@code meshwire_grant_dropped_total{path=relay|queue}}). */
+    public void grantDropped(String path) {
+        registry.counter("meshwire_grant_dropped", "path", path).increment();
+    }
+
     /** A mesh_sync answered ({@code meshwire_state_syncs_total{mode=events|snapshot}}). */
     public void stateSync(String mode) {
         registry.counter("meshwire_state_syncs", "mode", mode).increment();

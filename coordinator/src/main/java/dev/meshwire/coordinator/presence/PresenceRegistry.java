@@ -38,6 +38,15 @@ public final class PresenceRegistry {
         return mesh == null ? null : mesh.get(pubkey);
     }
 
+    /**
+     * The member behind {@code key}: the parent of an online session with that key, else the key itself (a
+     * member's own key, or a session that is not connected here — its parent cannot be known without it).
+     */
+    public String memberOf(String meshId, String key) {
+        PeerConnection c = get(meshId, key);
+        return c != null && c.parent() != null ? c.parent() : key;
+    }
+
     /** The online sessions whose parent is {@code member} (not the member's own connection). */
     public List<PeerConnection> sessionsOf(String meshId, String member) {
         return online(meshId).stream().filter(c -> member.equals(c.parent())).toList();

@@ -1,5 +1,6 @@
 package dev.meshwire.coordinator.queue;
 
+import dev.meshwire.coordinator.grants.GrantPolicy;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.coordinator.store.Queued;
@@ -41,6 +42,7 @@ public final class QueueService {
     private final Clock clock;
     private final Map<String, DeliveryPump> pumps = new HashMap<>();
     private DeliveryReceipts receipts = DeliveryReceipts.NONE;
+    private GrantPolicy grants;
 
     private record PendingEnqueue(Queued.Enqueue request, Promise<Queued.Result> promise) {}
 
@@ -80,6 +82,16 @@ public final class QueueService {
     /** Who hears about acknowledged rows (the senders' receipts). Set once, before members connect. */
     public void receipts(DeliveryReceipts receipts) {
         this.receipts = receipts;
+    }
+
+    /** Who decides whether a queued row may still be pushed (the recipient's grants). Set once, before members connect. */
+    public void grants(GrantPolicy grants) {
+        this.grants = grants;
+    }
+
+    /** The grant policy, or null when none was set (tests of the queue alone): every row is pushed. */
+    GrantPolicy grants() {
+        return grants;
     }
 
     /** A pump saw {@code recipient} acknowledge a row it pushed. */

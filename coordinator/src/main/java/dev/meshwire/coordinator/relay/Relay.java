@@ -2,8 +2,8 @@ package dev.meshwire.coordinator.relay;
 
 import dev.meshwire.coordinator.authority.MeshAuthority;
 import dev.meshwire.coordinator.authority.Refusal;
+import dev.meshwire.coordinator.grants.GrantPolicy;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
-import dev.meshwire.coordinator.presence.PeerConnection;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.signaling.crypto.Hex;
@@ -18,7 +18,8 @@ import dev.meshwire.signaling.envelope.EnvelopeSignature;
 import dev.meshwire.signaling.envelope.Meta;
 import dev.meshwire.signaling.frame.ErrorCode;
 import dev.meshwire.signaling.frame.Frames;
-import dev.meshwire.signaling.session.SessionCaps;
+import dev.meshwire.signaling.grants.Caps;
+import dev.meshwire.signaling.grants.Grants;
 import io.vertx.core.Future;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.meshwire.coordinator.queue.QueueService;
@@ -51,17 +52,18 @@ public final class Relay {
     private final CoordinatorMetrics metrics;
     private final Clock clock;
     private final PresenceRegistry presence;
+    private final GrantPolicy grants;
 
-    public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock) {
-        this(queue, metrics, clock, null);
-    }
-
-    /** {@code presence} resolves a recipient that is a session key to its parent member (null: members only). */
-    public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock, PresenceRegistry presence) {
+    /**
+     * {@code presence} resolves a recipient that is a session key to its parent member; {@code grants} decides
+     * the recipient side of {@code Grants.allowed} (both member-keyed).
+     */
+    public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock, PresenceRegistry presence, GrantPolicy grants) {
         this.queue = queue;
         this.metrics = metrics;
         this.clock = clock;
         this.presence = presence;
+        this.grants = grants;
     }
 
     /**
@@ -73,22 +75,6 @@ public final class Relay {
         public static Sender member(String pubkey) {
             return new Sender(pubkey, pubkey, null);
         }
-    }
-
-    /**
-     * The capability a send needs from a session (docs/protocol.md §5 "Session capabilities"): {@code broadcast}
-     * for a copy of a fan-out ({@code group} or {@code topic} channel, i.e. a send to {@code *}, a group or a
-     * topic), {@code dm} for everything addressed to one recipient.
-     */
-    static String capabilityFor(Envelope env) {
-        return env.channel() == Channel.GROUP || env.channel() == Channel.TOPIC ? SessionCaps.BROADCAST : SessionCaps.DM;
-    }
-
-    /** The member behind a recipient key: the parent of an online session with that key, else the key itself. */
-    private String memberOf(String meshId, String key) {
-        if (presence == null) return key;
-        PeerConnection c = presence.get(meshId, key);
-        return c != null && c.parent() != null ? c.parent() : key;
     }
 
     public Future<Frames.Ack> send(String meshId, String senderPubkey, TokenBucket bucket, Frames.Send send) {
@@ -118,8 +104,9 @@ public final class Relay {
         String envelopeJson;
         try {
             Verified v = validate(senderPubkey, send);
-            String cap = capabilityFor(v.env());
-            if (!SessionCaps.has(sender.caps(), cap)) {
+            // The sender side of Grants.allowed, refused explicitly (the seed's rule): the session knows its caps.
+            String cap = Caps.forChannel(v.env().channel());
+            if (!Grants.senderHasCap(sender.caps(), cap)) {
                 throw Refusal.of(ErrorCode.FORBIDDEN, "send: missing session capability \"" + cap + "\" (this session's attestation allows "
                         + (sender.caps().isEmpty() ? "nothing" : String.join(",", sender.caps())) + ")");
             }
@@ -141,8 +128,11 @@ public final class Relay {
         String cmid = env.meta().clientMessageId();
         Queued.Enqueue req = new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), meshId, senderPubkey, send.to(), cmid, fp,
                 env.meta().priorityOrDefault().name().toLowerCase(java.util.Locale.ROOT), envelopeJson, now, expiresAt,
-                sender.member(), memberOf(meshId, send.to()));
+                sender.member(), presence.memberOf(meshId, send.to()));
         if (bucket == null || bucket.tryTake(now)) {
+            // The recipient side, member-keyed on both ends: a session of a blocked member is blocked, and a dm
+            // to a session is judged by its parent's grants (docs/protocol.md §6.3).
+            if (!grants.allows(meshId, req.senderMember(), req.recipientMember(), env.channel())) return grantDropped(send, req);
             return queue.submit(req).compose(r -> {
                 if (r instanceof Queued.Result.Duplicate && bucket != null) bucket.refund();
                 return answer(send, req, r);
@@ -160,6 +150,18 @@ public final class Relay {
             return Future.failedFuture(Refusal.of(ErrorCode.RATE_LIMITED, "send: more than " + (long) queue.settings().ratePerSecond()
                     + " messages/s (burst " + queue.settings().rateBurst() + "); retry after a short backoff"));
         });
+    }
+
+    /**
+     * The recipient's grants refuse this sender: dropped silently toward the sender (the seed's rule), which
+     * gets the {@code ack} of an acceptance so that its outbox stops retrying (docs/protocol.md §6.3). Nothing
+     * is stored; no receipt will ever come, so the sender's daemon shows the copy as {@code accepted}, never
+     * {@code delivered}. Counted as {@code meshwire_grant_dropped_total{path="relay"}}.
+     */
+    private Future<Frames.Ack> grantDropped(Frames.Send send, Queued.Enqueue req) {
+        grants.dropped(GrantPolicy.PATH_RELAY);
+        LOG.debug("dropped {}… -> {}… by the recipient's grants", MeshAuthority.prefix(req.sender()), MeshAuthority.prefix(send.to()));
+        return Future.succeededFuture(new Frames.Ack(send.id(), req.clientMessageId(), req.messageId(), STATUS_ACCEPTED));
     }
 
     private Future<Frames.Ack> answer(Frames.Send send, Queued.Enqueue req, Queued.Result r) {

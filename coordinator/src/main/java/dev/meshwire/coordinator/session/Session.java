@@ -3,6 +3,8 @@ package dev.meshwire.coordinator.session;
 import dev.meshwire.coordinator.authority.Authenticated;
 import dev.meshwire.coordinator.authority.MeshAuthority;
 import dev.meshwire.coordinator.authority.Membership;
+import dev.meshwire.coordinator.grants.GrantAuthority;
+import dev.meshwire.coordinator.services.ServiceRegistry;
 import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.meshstate.StateSyncer;
 import dev.meshwire.coordinator.authority.Moderation;
@@ -62,7 +64,8 @@ public final class Session implements PeerConnection {
     /** Shared collaborators of all sessions. */
     public record Deps(Vertx vertx, SessionSettings settings, MeshAuthority authority, Moderation moderation, Relay relay,
                        PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock, QueueService queue,
-                       SignalForwarder signals, MeshLedger ledger, StateSyncer syncer, Membership membership) {}
+                       SignalForwarder signals, MeshLedger ledger, StateSyncer syncer, Membership membership,
+                       GrantAuthority grants, ServiceRegistry services) {}
 
     /** Sends whose commit is still pending; beyond this the session stops reading frames until acks go out. */
     static final int MAX_SENDS_IN_FLIGHT = 4096;
@@ -330,6 +333,15 @@ public final class Session implements PeerConnection {
                 throw Refusal.of(ErrorCode.FORBIDDEN, "leave: a session cannot leave the mesh for its member; end the session instead");
             }
             return leave(l);
+        } else if (frame instanceof Frames.SetGrant g) {
+            requireCap(SessionCaps.GRANT, "set_grant"); // a session sets its parent's grants (they are member-keyed)
+            return deps.grants().setGrant(mesh, member.pubkey(), g).map(this::sendVoid);
+        } else if (frame instanceof Frames.ServiceRegister r) {
+            requireCap(SessionCaps.SERVICE_DEPLOY, "service_register");
+            return deps.services().register(mesh, member.pubkey(), r).map(this::sendVoid);
+        } else if (frame instanceof Frames.ServiceRevoke r) {
+            requireCap(SessionCaps.SERVICE_DEPLOY, "service_revoke");
+            return deps.services().revoke(mesh, member.pubkey(), r).map(this::sendVoid);
         } else if (frame instanceof Frames.StateSync ss) {
             return stateSync(ss);
         } else if (frame instanceof Frames.P2pSignal signal) {

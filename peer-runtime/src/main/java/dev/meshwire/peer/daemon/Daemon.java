@@ -19,7 +19,9 @@ import dev.meshwire.peer.mesh.MeshConnector;
 import dev.meshwire.peer.mesh.Membership;
 import dev.meshwire.peer.mesh.MeshDeparture;
 import dev.meshwire.peer.mesh.Moderation;
+import dev.meshwire.peer.mesh.GrantOps;
 import dev.meshwire.peer.mesh.MeshStateOps;
+import dev.meshwire.peer.mesh.ServiceOps;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.meshstate.MeshStates;
 import dev.meshwire.peer.outbox.DrainWorker;
@@ -172,7 +174,8 @@ public final class Daemon implements RunningDaemon {
         DaemonApi api = new DaemonApi(new DaemonControl(report, this::close),
                 new Membership(meshes, store, connector, direct, new MeshDeparture(meshes, store, states, outboxStore)), new Moderation(meshes),
                 new MeshStateOps(meshes, store),
-                new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions);
+                new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions,
+                new GrantOps(meshes), new ServiceOps(meshes, home));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
         ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()));

@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The inbound path for one delivered envelope: verify signature → sender is an active member of the
- * verified mesh state (banned, revoked, left and expired keys are refused, counted per path) → target is
+ * verified mesh state (banned, revoked, left and expired keys are refused, counted per path) → this
+ * member's grants let the sender use the envelope's channel (refused ones counted as {@code grants}) → target is
  * us → decrypt → store (idempotent) → {@code client_ack} → {@code message} event. Every delivery is
  * acked once it is settled: a new message after its inbox row is committed, a duplicate again (the
  * coordinator is waiting for it), and a delivery that fails a check ("ack and drop": logged,
@@ -153,6 +154,11 @@ public final class InboundProcessor {
             else mesh.roster().refused().relay.incrementAndGet();
             return "sender " + env.from() + " is not an active member of the mesh ("
                     + entry.map(e -> e.expiredAt(System.currentTimeMillis()) ? "expired" : e.status()).orElse("unknown key") + ")";
+        }
+        String notGranted = mesh.roster().grantRefusal(env.from(), env.channel());
+        if (notGranted != null) {
+            mesh.roster().refused().grants.incrementAndGet();
+            return notGranted;
         }
         String senderName = senderSession != null ? senderSession.name() : mesh.roster().entry(env.from()).map(e -> e.name()).orElse(null);
         String self = mesh.selfPubkey();

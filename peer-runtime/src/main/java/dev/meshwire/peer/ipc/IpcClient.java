@@ -36,7 +36,15 @@ import dev.meshwire.peer.ipc.api.SessionSendRequest;
 import dev.meshwire.peer.ipc.api.SessionsReply;
 import dev.meshwire.peer.ipc.api.PingReply;
 import dev.meshwire.peer.ipc.api.PingRequest;
+import dev.meshwire.peer.ipc.api.GrantReply;
+import dev.meshwire.peer.ipc.api.GrantRequest;
+import dev.meshwire.peer.ipc.api.GrantsReply;
 import dev.meshwire.peer.ipc.api.RenameRequest;
+import dev.meshwire.peer.ipc.api.ServiceRegisterReply;
+import dev.meshwire.peer.ipc.api.ServiceRegisterRequest;
+import dev.meshwire.peer.ipc.api.ServiceRevokeReply;
+import dev.meshwire.peer.ipc.api.ServiceRevokeRequest;
+import dev.meshwire.peer.ipc.api.ServicesReply;
 import dev.meshwire.peer.ipc.api.RequeueReply;
 import dev.meshwire.peer.ipc.api.RequeueRequest;
 import dev.meshwire.peer.ipc.api.RevokeRequest;
@@ -220,6 +228,16 @@ public final class IpcClient {
     public StateChangeReply expire(ExpireRequest req) { return postTyped("/v1/expire", req, StateChangeReply.class); }
 
     public StateChangeReply rename(RenameRequest req) { return postTyped("/v1/rename", req, StateChangeReply.class); }
+
+    public GrantReply grant(GrantRequest req) { return postTyped("/v1/grant", req, GrantReply.class); }
+
+    public GrantsReply grants(String mesh) { return typed(call("GET", "/v1/grants" + q("mesh", mesh), null), GrantsReply.class); }
+
+    public ServiceRegisterReply registerService(ServiceRegisterRequest req) { return postTyped("/v1/services", req, ServiceRegisterReply.class); }
+
+    public ServicesReply services(String mesh) { return typed(call("GET", "/v1/services" + q("mesh", mesh), null), ServicesReply.class); }
+
+    public ServiceRevokeReply revokeService(ServiceRevokeRequest req) { return postTyped("/v1/services/revoke", req, ServiceRevokeReply.class); }
 
     public MeshReply reconnect(String mesh) { return postTyped("/v1/reconnect", new MeshRequest(mesh), MeshReply.class); }
 

@@ -12,7 +12,11 @@ import dev.meshwire.peer.ipc.api.ExpireRequest;
 import dev.meshwire.peer.ipc.api.InboxQuery;
 import dev.meshwire.peer.ipc.api.OkReply;
 import dev.meshwire.peer.ipc.api.OutboxQuery;
+import dev.meshwire.peer.ipc.api.GrantRequest;
 import dev.meshwire.peer.ipc.api.RenameRequest;
+import dev.meshwire.peer.ipc.api.ServiceRegisterRequest;
+import dev.meshwire.peer.ipc.api.ServiceRevokeRequest;
+import dev.meshwire.signaling.service.ServiceAttestation;
 import dev.meshwire.peer.ipc.api.RevokeRequest;
 import dev.meshwire.peer.ipc.api.RoleRequest;
 import dev.meshwire.peer.ipc.api.SendRequest;
@@ -257,6 +261,24 @@ public final class IpcServer implements AutoCloseable {
         post(r, "/v1/rename", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
             return api.meshState().rename(new RenameRequest(b.name("mesh"), b.requiredName("name")));
+        }));
+        post(r, "/v1/grant", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            String caps = b.string("caps");
+            boolean reset = b.bool("reset", false);
+            if (reset == (caps != null)) throw RequestFields.bad("caps", "is required (a comma-separated list, \"\" to block), unless reset is true");
+            return api.grants().grant(new GrantRequest(b.name("mesh"), b.requiredName("peer"), caps, reset ? true : null));
+        }));
+        get(r, "/v1/grants", ctx -> blocking(ctx, () -> api.grants().grants(RequestFields.queryName(ctx.request(), "mesh"))));
+        post(r, "/v1/services", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.services().register(new ServiceRegisterRequest(b.name("mesh"), b.requiredName("name"), b.requiredName("type"),
+                    b.requiredName("scopes"), b.integer("ttlMs", 60_000, ServiceAttestation.MAX_TTL_MS), b.bool("delegate", false) ? true : null));
+        }));
+        get(r, "/v1/services", ctx -> blocking(ctx, () -> api.services().list(RequestFields.queryName(ctx.request(), "mesh"))));
+        post(r, "/v1/services/revoke", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.services().revoke(new ServiceRevokeRequest(b.name("mesh"), b.requiredName("name"), b.string("reason")));
         }));
         post(r, "/v1/reconnect", ctx -> blocking(ctx, () -> api.membership().reconnect(body(ctx).name("mesh"))));
         post(r, "/v1/leave", ctx -> blocking(ctx, () -> {

@@ -3,7 +3,9 @@ package dev.meshwire.peer.meshstate;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.outbox.TargetResolver;
 import dev.meshwire.signaling.crypto.Hex;
+import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.grants.Caps;
 import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.signaling.meshstate.MeshState;
 import java.util.ArrayList;
@@ -74,6 +76,37 @@ public final class MeshRoster {
     public boolean isActive(String pubkey) {
         MeshState st = replica.state();
         return st != null && st.isActive(pubkey, clock.getAsLong());
+    }
+
+    /**
+     * Whether this member's grants (docs/protocol.md §6.3) let {@code sender} send it an envelope of
+     * {@code channel}: null when they do (or no replica yet: the active-member check refuses then), else why not.
+     * The same rule as the coordinator's, applied to every path (relay deliveries and direct channels).
+     * Member-keyed: a sender that is a session is judged by its parent's entry.
+     */
+    public String grantRefusal(String sender, Channel channel) {
+        MeshState st = replica.state();
+        if (st == null || channel == null) return null;
+        String cap = Caps.forChannel(channel);
+        String member = memberOf(sender);
+        if (st.grants(self, member, cap)) return null;
+        return "sender " + sender + (member.equals(sender) ? "" : " (a session of " + member + ")")
+                + " lacks the grant '" + cap + "' of this member (meshwire grants)";
+    }
+
+    /**
+     * Whether {@code recipient}'s grants (its parent's, for a session) let this member send it an envelope of
+     * {@code channel} (true without a replica).
+     */
+    public boolean grantedBy(String recipient, Channel channel) {
+        MeshState st = replica.state();
+        return st == null || channel == null || st.grants(memberOf(recipient), self, Caps.forChannel(channel));
+    }
+
+    /** The member behind {@code key}: the parent of a valid session with that key, else the key itself. */
+    public String memberOf(String key) {
+        Frames.PeerInfo s = isActive(key) ? null : session(key);
+        return s != null ? s.parent() : key;
     }
 
     /** What the state knows about {@code pubkey} (any status), if anything. */

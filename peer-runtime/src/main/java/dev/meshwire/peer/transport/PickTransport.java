@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>p2p {@code off}, no engine for the mesh (native library missing) → relay;</li>
  *   <li>fan-out (anything but a 1:1 {@code dm}) → relay;</li>
+ *   <li>the recipient's grants refuse this sender → relay, whatever the mode (the coordinator acks and drops it:
+ *       the copy stays {@code accepted}, never {@code delivered}; docs/protocol.md §6.3);</li>
  *   <li>recipient offline or unknown → relay (the coordinator queues it);</li>
  *   <li>recipient without {@code capabilities.p2p} → relay;</li>
  *   <li>a channel to the recipient is open → direct; if that send fails retryably (the session's
@@ -42,7 +44,7 @@ public final class PickTransport implements Transport {
     private static final Logger log = LoggerFactory.getLogger(PickTransport.class);
 
     /** Why a send went where it went. */
-    public enum Choice { DIRECT, RELAY_OFF, RELAY_FANOUT, RELAY_OFFLINE, RELAY_NO_CAPABILITY, RELAY_UPGRADING }
+    public enum Choice { DIRECT, RELAY_OFF, RELAY_FANOUT, RELAY_OFFLINE, RELAY_NO_CAPABILITY, RELAY_UPGRADING, RELAY_NOT_GRANTED }
 
     /** The permanent failure of a direct-only copy whose recipient can no longer be reached directly. */
     public static final String TOO_LARGE_FOR_RELAY = "too_large_for_relay";
@@ -64,6 +66,9 @@ public final class PickTransport implements Transport {
         MeshDirect d = registry.enabled() ? registry.get(mesh.config().meshId()) : null;
         if (d == null || !d.engine().available()) return Choice.RELAY_OFF;
         if (env.channel() != Channel.DM) return Choice.RELAY_FANOUT;
+        // The recipient's grants refuse us: its daemon would ack and drop a direct copy, which would read as
+        // "delivered". Through the relay the coordinator acks and drops it, so the copy honestly stays "accepted".
+        if (!mesh.roster().grantedBy(recipient, env.channel())) return Choice.RELAY_NOT_GRANTED;
         Frames.PeerInfo p = mesh.roster().peer(recipient); // presence of an active member, or null
         if (p == null || !p.online()) return Choice.RELAY_OFFLINE;
         if (p.capabilities() == null || !p.capabilities().p2p()) return Choice.RELAY_NO_CAPABILITY;
@@ -75,6 +80,7 @@ public final class PickTransport implements Transport {
         Choice c = choose(mesh, recipient, env);
         long bytes = ChannelPayload.envelope(env).length;
         if (!RelayLimit.fits(mesh, bytes)) return directOnly(mesh, recipient, env, c, bytes);
+        if (c == Choice.RELAY_NOT_GRANTED) return viaRelay(mesh, recipient, env, false);
         boolean force = registry.settings().mode() == P2pMode.FORCE;
         if (c == Choice.DIRECT) {
             return direct.send(mesh, recipient, env).handle((r, t) -> {

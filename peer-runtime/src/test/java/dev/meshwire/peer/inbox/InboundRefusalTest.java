@@ -144,4 +144,29 @@ class InboundRefusalTest {
         assertEquals(1, s.roster().refused().direct.get());
         assertEquals(3, proc.acks(), "refusals are acked so they are not redelivered");
     }
+
+    @Test
+    void aSenderThisMemberBlockedIsRefusedOnEveryPathAndCountedAsGrants() {
+        MeshHistory h = new MeshHistory("m_1", "demo", self, "me");
+        h.join(stranger, "stranger");
+        MeshSession s = memberSession(h);
+        // This member (self) blocks stranger: a grant_set whose actor and recipient are self.
+        assertTrue(s.roster().replica().onSystem(new Frames.SystemEvent("m_1",
+                h.add(self.publicKeyHex(), new EventPayload.GrantSet(self.publicKeyHex(), stranger.publicKeyHex(), "")))));
+        Envelope blocked = sealedBy(stranger, "blocked");
+        proc.process(s, new Frames.Deliver("q1", "m_1", blocked), "coordinator relay");
+        assertTrue(proc.processDirect(s, blocked, stranger.publicKeyHex(), "direct host"), "a refused direct frame is acked (dropped)");
+        assertEquals(0, proc.accepted());
+        assertEquals(0, inbox.count(), "nothing from the blocked sender is stored");
+        assertEquals(2, s.roster().refused().grants.get());
+        assertEquals(0, s.roster().refused().relay.get(), "an active member: not a membership refusal");
+        assertEquals(2, proc.acks());
+
+        // Granting dm again lets it through.
+        assertTrue(s.roster().replica().onSystem(new Frames.SystemEvent("m_1",
+                h.add(self.publicKeyHex(), new EventPayload.GrantSet(self.publicKeyHex(), stranger.publicKeyHex(), "dm")))));
+        proc.process(s, new Frames.Deliver("q2", "m_1", sealedBy(stranger, "granted")), "coordinator relay");
+        assertEquals(1, proc.accepted());
+        assertEquals(1, inbox.count());
+    }
 }

@@ -20,6 +20,9 @@ import dev.meshwire.peer.ipc.api.JoinRequest;
 import dev.meshwire.peer.ipc.api.MeshRequest;
 import dev.meshwire.peer.ipc.api.LeaveRequest;
 import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
+import dev.meshwire.peer.ipc.api.GrantRequest;
+import dev.meshwire.peer.ipc.api.ServiceRegisterRequest;
+import dev.meshwire.peer.ipc.api.ServiceRevokeRequest;
 import dev.meshwire.peer.ipc.api.ModerateRequest;
 import dev.meshwire.peer.ipc.api.PingRequest;
 import dev.meshwire.peer.ipc.api.RenameRequest;
@@ -242,6 +245,23 @@ class IpcContractTest {
         post(bob, "/v1/rename", new RenameRequest("team", "bobby"));
         await("alice sees the new name", 30_000, () -> online(alice, "bobby"));
 
+        // Grants and services (docs/protocol.md §6.3, §6.4).
+        post(bob, "/v1/grant", new GrantRequest("team", "dave", "dm,broadcast", null));
+        post(bob, "/v1/grant", new GrantRequest("team", "*", "", null));
+        post(bob, "/v1/grant", new GrantRequest("team", "*", null, true));
+        JsonNode grants = get(bob, "/v1/grants", "/v1/grants?mesh=team").body();
+        assertEquals(1, grants.path("items").size(), grants.toString());
+        await("dave's replica has bob's grant for it", 30_000,
+                () -> get(dave, "/v1/grants", "/v1/grants").body().path("toYou").size() == 1);
+        assertEquals(400, call(bob, "POST", "/v1/grant", "/v1/grant", new GrantRequest("team", "dave", "dm,fly", null)).status());
+        JsonNode service = post(alice, "/v1/services", new ServiceRegisterRequest("team", "hook-1", "webhook", "dm:read,dm:write", null, null)).body();
+        assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+                java.nio.file.Files.getPosixFilePermissions(Path.of(service.path("keyFile").asText())), "the service key file is 0600");
+        assertEquals("active", get(alice, "/v1/services", "/v1/services?mesh=team").body().path("items").get(0).path("status").asText());
+        post(alice, "/v1/services/revoke", new ServiceRevokeRequest("team", "hook-1", "contract test"));
+        await("the service is revoked in alice's replica", 30_000,
+                () -> "revoked".equals(get(alice, "/v1/services", "/v1/services").body().path("items").get(0).path("status").asText()));
+
         // Moderation: kick (carol reconnects by hand), ban, the ban list, unban; revoke dave.
         post(alice, "/v1/kick", new ModerateRequest("team", "carol"));
         await("carol's link is kicked", 30_000,
@@ -273,6 +293,8 @@ class IpcContractTest {
         assertTrue(typed.meshLog("team").items().size() >= 4);
         assertTrue(typed.outbox(new OutboxQuery(List.of("done"), 10)).items().size() >= 1);
         assertEquals(0, typed.bans("team").items().size());
+        assertEquals("revoked", typed.services("team").items().get(0).status());
+        assertEquals(1, bob.client().grants("team").items().size());
         assertTrue(bob.client().inbox(new InboxQuery(null, 10, false, true)).items().isEmpty(), "flushed");
 
         // Ending memberships (after the member counts above): carol leaves (after reconnecting), revoked dave forgets the mesh locally.

@@ -362,4 +362,30 @@ public final class Frames {
     public record IceServer(List<String> urls, String username, String credential) {}
 
     public record BanInfo(String pubkey, String name, long bannedAt) {}
+
+    // ---- grants and services (issue #12; docs/protocol.md §6.3, §6.4) ----
+
+    /**
+     * Any member, for itself: what {@code sender} (a member's full key, or {@code *}) may do to this member.
+     * {@code caps} is a comma-separated list of capabilities ("" = block everything); absent or null removes
+     * the grant (back to the default, the full member set). Answered with {@code ok{op:"set_grant"}}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SetGrant(String id, String sender, String caps) implements Frame {
+        public String type() { return "set_grant"; }
+    }
+
+    /** Any member: record a service attestation it signed ({@code attestation.owner} = this member). */
+    public record ServiceRegister(String id, dev.meshwire.signaling.service.ServiceAttestation attestation) implements Frame {
+        public String type() { return "service_register"; }
+    }
+
+    /**
+     * The service's owner (or the mesh owner or an admin): revoke the service {@code service} (its id or its full
+     * key) through the mesh-state revocation ({@code member_revoked} of the service key).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ServiceRevoke(String id, String service, String reason) implements Frame {
+        public String type() { return "service_revoke"; }
+    }
 }

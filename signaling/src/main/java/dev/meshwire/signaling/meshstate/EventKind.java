@@ -15,4 +15,10 @@ public final class EventKind {
     public static final String ROLE_CHANGED = "role_changed";
     public static final String EXPIRY_SET = "expiry_set";
     public static final String AUTHORITY_ROTATED = "authority_rotated";
+
+    // ---- grants and services (issue #12; docs/protocol.md §6.3, §6.4) ----
+    /** A recipient member sets (or clears) what one sender, or {@code *}, may do to it. Actor: the recipient. */
+    public static final String GRANT_SET = "grant_set";
+    /** A member records a service attestation it signed. Actor: the owner. Revocation is {@code member_revoked} of the service key. */
+    public static final String SERVICE_REGISTERED = "service_registered";
 }

@@ -6,6 +6,9 @@ import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.Names;
 import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.PublicKey;
+import dev.meshwire.signaling.grants.Caps;
+import dev.meshwire.signaling.grants.Grants;
+import dev.meshwire.signaling.service.ServiceAttestation;
 
 /**
  * The typed {@code data} of a mesh event, one record per kind. On the wire {@code data} is a JSON
@@ -81,6 +84,36 @@ public sealed interface EventPayload {
         public String kind() { return EventKind.AUTHORITY_ROTATED; }
     }
 
+    /**
+     * The recipient member's grant for {@code sender} (a key, or {@code *} for every sender without its own
+     * entry): {@code caps} is the wire CSV of {@link Caps} ("" = blocked), or null to remove the entry (back to
+     * the default, the full member set). Must be the recipient's own act: {@code actor} = {@code recipient}.
+     */
+    record GrantSet(String recipient, String sender, String caps) implements EventPayload {
+        public String kind() { return EventKind.GRANT_SET; }
+        public String subject() { return Grants.ANY.equals(sender) ? null : sender; }
+    }
+
+    /**
+     * A service attestation ({@link ServiceAttestation}, without {@code mesh}: it is the event's mesh), signed
+     * by {@code owner}, who must be the event's actor. Replicas verify the signature.
+     */
+    record ServiceRegistered(String serviceId, String servicePubkey, String owner, String type, String scopes, long expiresAt,
+                             String transport, String delegate, String signature) implements EventPayload {
+        public String kind() { return EventKind.SERVICE_REGISTERED; }
+        public String subject() { return servicePubkey; }
+
+        public static ServiceRegistered of(ServiceAttestation a) {
+            return new ServiceRegistered(a.serviceId(), a.servicePubkey(), a.owner(), a.type(), a.scopes(), a.expiresAt(), a.transport(),
+                    a.delegate(), a.signature());
+        }
+
+        /** The attestation this event carries, in {@code mesh}. */
+        public ServiceAttestation attestation(String mesh) {
+            return new ServiceAttestation(mesh, owner, serviceId, servicePubkey, type, scopes, expiresAt, transport, delegate, signature);
+        }
+    }
+
     /** A kind this version does not know: verified and chained, applied as no change. */
     record Unknown(String kind) implements EventPayload {}
 
@@ -110,6 +143,8 @@ public sealed interface EventPayload {
             case EventKind.ROLE_CHANGED -> RoleChanged.class;
             case EventKind.EXPIRY_SET -> ExpirySet.class;
             case EventKind.AUTHORITY_ROTATED -> AuthorityRotated.class;
+            case EventKind.GRANT_SET -> GrantSet.class;
+            case EventKind.SERVICE_REGISTERED -> ServiceRegistered.class;
             default -> null;
         };
         if (type == null) return new Unknown(kind);
@@ -145,6 +180,16 @@ public sealed interface EventPayload {
         } else if (p instanceof AuthorityRotated m) {
             key(kind, "previous", m.previous());
             key(kind, "next", m.next());
+        } else if (p instanceof GrantSet g) {
+            key(kind, "recipient", g.recipient());
+            if (!Grants.ANY.equals(g.sender())) key(kind, "sender", g.sender());
+            if (g.recipient().equals(g.sender())) throw malformed(kind, "a member cannot grant itself");
+            if (g.caps() != null && Caps.fromCsv(g.caps()) == null) {
+                throw malformed(kind, "caps must be a sorted, comma-separated list of capabilities without duplicates (\"\" = none)");
+            }
+        } else if (p instanceof ServiceRegistered r) {
+            String problem = r.attestation("mesh").problem();
+            if (problem != null) throw malformed(kind, problem);
         } else if (!(p instanceof Unknown)) {
             key(kind, "pubkey", p.subject());
         }

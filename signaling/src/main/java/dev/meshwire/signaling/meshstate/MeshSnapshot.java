@@ -6,6 +6,8 @@ import static dev.meshwire.signaling.meshstate.MeshStateException.Reason.UNKNOWN
 import static dev.meshwire.signaling.meshstate.MeshStateException.Reason.WRONG_HEAD;
 import static dev.meshwire.signaling.meshstate.MeshStateException.Reason.WRONG_MESH;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshwire.signaling.Canonical;
@@ -13,6 +15,8 @@ import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.crypto.Signatures;
 import dev.meshwire.signaling.envelope.CanonicalJson;
+import dev.meshwire.signaling.grants.GrantEntry;
+import dev.meshwire.signaling.service.ServiceEntry;
 import java.util.Comparator;
 import java.util.List;
 import java.util.TreeMap;
@@ -26,25 +30,61 @@ import java.util.TreeMap;
  * @param members   every key the state knows, sorted by pubkey
  * @param headEvent the event at {@code version}; its hash must be {@code head}
  * @param rotations the {@code authority_rotated} events of the history, oldest first
+ * @param grants    every grant of the state (docs/protocol.md §6.3); absent on the wire when none
+ * @param services  every recorded service (§6.4), each with its owner's attestation; absent when none
  */
 public record MeshSnapshot(String mesh, String name, long version, String head, String authority, long at,
-                           List<MemberEntry> members, MeshEvent headEvent, List<MeshEvent> rotations, String signature) {
+                           List<MemberEntry> members, MeshEvent headEvent, List<MeshEvent> rotations, String signature,
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GrantEntry> grants,
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ServiceEntry> services) {
+    /** Absent grants and services (older coordinators, meshes without any) are empty lists. */
+    @JsonCreator
+    public MeshSnapshot {
+        grants = grants == null ? List.of() : grants;
+        services = services == null ? List.of() : services;
+    }
+
+    /** A snapshot without grants or services (the shape before issue #12). */
+    public MeshSnapshot(String mesh, String name, long version, String head, String authority, long at,
+                        List<MemberEntry> members, MeshEvent headEvent, List<MeshEvent> rotations, String signature) {
+        this(mesh, name, version, head, authority, at, members, headEvent, rotations, signature, List.of(), List.of());
+    }
 
     /** Signs {@code state} as of {@code headEvent}. */
     public static MeshSnapshot seal(Identity authority, MeshState state, MeshEvent headEvent, List<MeshEvent> rotations, long at) {
         List<MemberEntry> members = state.entries().stream().sorted(Comparator.comparing(MemberEntry::pubkey)).toList();
+        List<GrantEntry> grants = state.grants();
+        List<ServiceEntry> services = List.copyOf(state.services());
         String canonical = Canonical.meshSnapshot(state.mesh(), state.version(), state.head().head(), state.authority(), at,
-                bodyHash(state.name(), members));
+                bodyHash(state.name(), members, grants, services));
         return new MeshSnapshot(state.mesh(), state.name(), state.version(), state.head().head(), state.authority(), at,
-                members, headEvent, List.copyOf(rotations), authority.signHex(canonical));
+                members, headEvent, List.copyOf(rotations), authority.signHex(canonical), grants, services);
     }
 
-    /** SHA-256 hex of RFC 8785 canonical JSON of {@code {"name":…, "members":[…]}} (members sorted by pubkey). */
+    /**
+     * SHA-256 hex of RFC 8785 canonical JSON of {@code {"name":…, "members":[…], "grants":[…], "services":[…]}}:
+     * members sorted by pubkey, grants by (recipient, sender), services by service key; {@code grants} and
+     * {@code services} are left out when empty, so the body of a mesh without them is the one of version 1.
+     */
     static String bodyHash(String name, List<MemberEntry> members) {
+        return bodyHash(name, members, List.of(), List.of());
+    }
+
+    static String bodyHash(String name, List<MemberEntry> members, List<GrantEntry> grants, List<ServiceEntry> services) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", name);
         ArrayNode arr = body.putArray("members");
         members.stream().sorted(Comparator.comparing(MemberEntry::pubkey)).forEach(m -> arr.add(Json.MAPPER.valueToTree(m)));
+        if (!grants.isEmpty()) {
+            ArrayNode g = body.putArray("grants");
+            grants.stream().sorted(Comparator.comparing(GrantEntry::recipient).thenComparing(GrantEntry::sender))
+                    .forEach(x -> g.add(Json.MAPPER.valueToTree(x)));
+        }
+        if (!services.isEmpty()) {
+            ArrayNode sv = body.putArray("services");
+            services.stream().sorted(Comparator.comparing((ServiceEntry x) -> x.attestation().servicePubkey()))
+                    .forEach(x -> sv.add(Json.MAPPER.valueToTree(x)));
+        }
         return Canonical.sha256Hex(CanonicalJson.write(body));
     }
 
@@ -57,7 +97,15 @@ public record MeshSnapshot(String mesh, String name, long version, String head, 
         for (MemberEntry m : members == null ? List.<MemberEntry>of() : members) {
             if (m == null || m.pubkey() == null) throw new MeshStateException(MALFORMED, "snapshot lists a member without a key");
         }
-        return Canonical.meshSnapshot(mesh, version, head, authority, at, bodyHash(name, members == null ? List.of() : members));
+        for (GrantEntry g : grants) {
+            if (g == null || g.recipient() == null || g.sender() == null) throw new MeshStateException(MALFORMED, "snapshot lists an incomplete grant");
+        }
+        for (ServiceEntry sv : services) {
+            if (sv == null || sv.attestation() == null || sv.attestation().servicePubkey() == null) {
+                throw new MeshStateException(MALFORMED, "snapshot lists an incomplete service");
+            }
+        }
+        return Canonical.meshSnapshot(mesh, version, head, authority, at, bodyHash(name, members == null ? List.of() : members, grants, services));
     }
 
     /**
@@ -114,6 +162,6 @@ public record MeshSnapshot(String mesh, String name, long version, String head, 
         for (MemberEntry m : members) {
             if (keys.put(m.pubkey(), m) != null) throw new MeshStateException(MALFORMED, "snapshot lists a member twice");
         }
-        return new MeshState(mesh, name, authority, new StateRef(version, head), keys);
+        return MeshState.withExtras(new MeshState(mesh, name, authority, new StateRef(version, head), keys), grants, services);
     }
 }

@@ -20,20 +20,24 @@ import java.util.regex.Pattern;
 public final class SessionCaps {
     private SessionCaps() {}
 
-    /** Send to a single recipient. */
-    public static final String DM = "dm";
-    /** Send to {@code *} (one copy per recipient, channel group). */
-    public static final String BROADCAST = "broadcast";
     /** kick. */
     public static final String KICK = "kick";
     /** ban, unban, revoke. */
     public static final String BAN = "ban";
+    /** set_grant (the parent's grants). */
+    public static final String GRANT = "grant";
+    /** service_register, service_revoke. */
+    public static final String SERVICE_DEPLOY = "service-deploy";
     /** rename. */
     public static final String PROFILE_WRITE = "profile-write";
 
-    /** The seed's session capabilities (sorted). Not all are enforced yet: docs/protocol.md lists which are. */
+    /**
+     * The seed's session capabilities (sorted), plus {@code rpc} and {@code stream}: a send needs the cap
+     * {@code Caps.forChannel} names for its channel, on the session side as on the grants side. Not all are
+     * enforced yet: docs/protocol.md lists which are.
+     */
     public static final List<String> KNOWN = List.of("ban", "broadcast", "dm", "grant", "kick", "profile-write",
-            "service-deploy", "state-read", "state-write");
+            "rpc", "service-deploy", "state-read", "state-write", "stream");
 
     public static final int MAX_CAPS = 32;
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{0,31}");
@@ -74,11 +78,6 @@ public final class SessionCaps {
             }
         }
         return List.copyOf(new ArrayList<>(out));
-    }
-
-    /** The seed's {@code senderHasCap}: null (full member set) has every capability; otherwise an exact match. */
-    public static boolean has(List<String> caps, String cap) {
-        return caps == null || caps.contains(cap);
     }
 
     private static String clip(String s) {

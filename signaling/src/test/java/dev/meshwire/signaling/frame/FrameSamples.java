@@ -32,7 +32,10 @@ public final class FrameSamples {
         ObjectNode data = Json.MAPPER.createObjectNode().put("name", "team");
         MeshEvent event = new MeshEvent(TestVectors.MESH, 1, MeshEvent.ZERO_HASH, "mesh_created", 5, "coordinator", data, "sig");
         MeshSnapshot snapshot = new MeshSnapshot(TestVectors.MESH, "team", 1, "h", TestVectors.AUTHORITY_PUB, 5,
-                List.of(new MemberEntry(TestVectors.BOB_PUB, "bob", "member", "active", 1, 2, 3L, "r", "x")), event, List.of(event), "sig");
+                List.of(new MemberEntry(TestVectors.BOB_PUB, "bob", "member", "active", 1, 2, 3L, "r", "x")), event, List.of(event), "sig",
+                List.of(new dev.meshwire.signaling.grants.GrantEntry(TestVectors.ALICE_PUB, TestVectors.BOB_PUB, "dm", 4L)),
+                List.of(new dev.meshwire.signaling.service.ServiceEntry(new dev.meshwire.signaling.service.ServiceAttestation(TestVectors.MESH,
+                        TestVectors.ALICE_PUB, "hook-1", TestVectors.BOB_PUB, "webhook", "dm:read", 99L, "http-webhook", TestVectors.AUTHORITY_PUB, "sig"), 5L)));
         StateRef ref = new StateRef(1, "h");
         String sid = "ab".repeat(16);
         return List.of(
@@ -74,6 +77,10 @@ public final class FrameSamples {
                 new Frames.Revoke("12", "bob", "lost laptop"),
                 new Frames.SetRole("13", "bob", "admin"),
                 new Frames.SetExpiry("14", "bob", 99L),
-                new Frames.Rename("15", "alice2"));
+                new Frames.Rename("15", "alice2"),
+                new Frames.SetGrant("16", TestVectors.BOB_PUB, "dm,rpc"),
+                new Frames.ServiceRegister("17", new dev.meshwire.signaling.service.ServiceAttestation(TestVectors.MESH, TestVectors.ALICE_PUB,
+                        "hook-1", TestVectors.BOB_PUB, "webhook", "dm:read", 99L, "http-webhook", TestVectors.AUTHORITY_PUB, "sig")),
+                new Frames.ServiceRevoke("18", "hook-1", "leaked"));
     }
 }

@@ -124,13 +124,7 @@ class SessionAttestationTest {
         assertThrows(IllegalArgumentException.class, () -> SessionCaps.parseKnown("dm,,broadcast"));
     }
 
-    @Test
-    void senderHasCapCases() {
-        assertTrue(SessionCaps.has(null, "dm"), "absent caps = full member set");
-        assertEquals(false, SessionCaps.has(List.of(), "dm"), "empty caps = nothing");
-        assertTrue(SessionCaps.has(List.of("dm"), "dm"));
-        assertEquals(false, SessionCaps.has(List.of("broadcast"), "dm"));
-    }
+    // senderHasCap: one function, Grants.senderHasCap, with the seed's cases in GrantsTest.
 
     // ---- verifySessionHelloSignature ----
 

@@ -1,0 +1,152 @@
+package dev.meshwire.coordinator.services;
+
+import dev.meshwire.coordinator.authority.MeshAuthority;
+import dev.meshwire.coordinator.authority.Refusal;
+import dev.meshwire.coordinator.meshstate.MeshLedger;
+import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
+import dev.meshwire.coordinator.presence.PeerConnection;
+import dev.meshwire.coordinator.presence.PresenceRegistry;
+import dev.meshwire.coordinator.store.MeshEffect;
+import dev.meshwire.coordinator.store.MeshRecord;
+import dev.meshwire.coordinator.store.RevocationRecord;
+import dev.meshwire.signaling.frame.CloseCodes;
+import dev.meshwire.signaling.frame.ErrorCode;
+import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.meshstate.EventPayload;
+import dev.meshwire.signaling.meshstate.MemberEntry;
+import dev.meshwire.signaling.meshstate.MeshState;
+import dev.meshwire.signaling.service.ServiceAttestation;
+import dev.meshwire.signaling.service.ServiceEntry;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Services of a mesh (docs/protocol.md §6.4): {@code service_register} records a member-signed attestation as a
+ * {@code service_registered} event (actor: the owner, the member of the connection); {@code service_revoke}
+ * revokes the service key through the mesh-state revocation itself ({@code member_revoked} with the
+ * {@link MeshEffect.Revoke} effect): the key's connection is closed with 4002, its hellos are refused, queued
+ * messages from and to it are deleted, and every daemon applies the gossiped event (refusing its signatures,
+ * closing direct channels), exactly as for a revoked member.
+ */
+public final class ServiceRegistry {
+    private static final Logger LOG = LoggerFactory.getLogger(ServiceRegistry.class);
+    static final int MAX_REASON = 200;
+    /** How far in the future a registration's clock may be wrong before its expiry counts as too long. */
+    static final long SKEW_MS = 60_000;
+
+    private final MeshLedger ledger;
+    private final PresenceRegistry presence;
+    private final CoordinatorMetrics metrics;
+    private final Clock clock;
+
+    public ServiceRegistry(MeshLedger ledger, PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock) {
+        this.ledger = ledger;
+        this.presence = presence;
+        this.metrics = metrics;
+        this.clock = clock;
+    }
+
+    public Future<Frames.Ok> register(MeshRecord mesh, String self, Frames.ServiceRegister req) {
+        ServiceAttestation a = req.attestation();
+        long now = clock.millis();
+        try {
+            if (a == null) throw invalid("attestation is required");
+            String problem = a.problem();
+            if (problem != null) throw invalid(problem);
+            if (!mesh.id().equals(a.mesh())) throw invalid("the attestation is for mesh " + a.mesh() + ", not " + mesh.id());
+            if (!self.equals(a.owner())) throw invalid("a member can only register its own services (owner must be your key)");
+            if (!a.signatureValid()) {
+                throw Refusal.of(ErrorCode.BAD_SIGNATURE, "service_register: the attestation does not verify under the owner's key");
+            }
+            if (a.expiresAt() <= now) throw Refusal.of(ErrorCode.EXPIRED, "service_register: the attestation expired already");
+            if (a.expiresAt() > now + ServiceAttestation.MAX_TTL_MS + SKEW_MS) {
+                throw invalid("the attestation lives longer than " + ServiceAttestation.MAX_TTL_MS / 86_400_000L + " days");
+            }
+        } catch (Refusal r) {
+            return Future.failedFuture(r);
+        }
+        return ledger.current(mesh.id()).compose(state -> {
+            if (state.entry(a.servicePubkey()).isPresent()) {
+                return Future.failedFuture(invalid("the service key is already known to the mesh (a member, banned or revoked key)"));
+            }
+            Optional<ServiceEntry> sameKey = state.service(a.servicePubkey());
+            if (sameKey.isPresent() && !sameKey.get().attestation().owner().equals(self)) {
+                return Future.failedFuture(invalid("the service key belongs to another member's service"));
+            }
+            Optional<ServiceEntry> sameName = byId(state, a.serviceId(), now);
+            if (sameName.isPresent() && !sameName.get().attestation().servicePubkey().equals(a.servicePubkey())) {
+                return Future.failedFuture(invalid("a service named " + a.serviceId() + " is active in this mesh; revoke it first"));
+            }
+            return ledger.append(mesh.id(), self, EventPayload.ServiceRegistered.of(a), new MeshEffect.None()).map(x -> {
+                LOG.info("mesh {}: {}… registered service {} ({}…, {})", mesh.name(), MeshAuthority.prefix(self), a.serviceId(),
+                        MeshAuthority.prefix(a.servicePubkey()), a.scopes());
+                return new Frames.Ok(req.id(), "service_register", a.servicePubkey(), "registered service " + a.serviceId()
+                        + " until " + java.time.Instant.ofEpochMilli(a.expiresAt()));
+            });
+        });
+    }
+
+    /** The active service named {@code id}, if any. */
+    static Optional<ServiceEntry> byId(MeshState state, String id, long now) {
+        return state.services().stream().filter(s -> s.attestation().serviceId().equals(id))
+                .filter(s -> ServiceEntry.ACTIVE.equals(state.serviceStatus(s, now))).findFirst();
+    }
+
+    public Future<Frames.Ok> revoke(MeshRecord mesh, String self, Frames.ServiceRevoke req) {
+        String reason = req.reason() == null || req.reason().isBlank() ? null : req.reason().strip();
+        if (reason != null && reason.length() > MAX_REASON) {
+            return Future.failedFuture(invalid("reason is longer than " + MAX_REASON + " characters", "service_revoke"));
+        }
+        if (req.service() == null || req.service().isBlank()) return Future.failedFuture(invalid("service is required", "service_revoke"));
+        long now = clock.millis();
+        return ledger.current(mesh.id()).compose(state -> {
+            Optional<ServiceEntry> found = state.service(req.service());
+            if (found.isEmpty()) found = byId(state, req.service(), now);
+            if (found.isEmpty()) {
+                found = state.services().stream().filter(s -> s.attestation().serviceId().equals(req.service()))
+                        .max(java.util.Comparator.comparingLong(ServiceEntry::registeredAt));
+            }
+            if (found.isEmpty()) {
+                return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "service_revoke: no service " + truncate(req.service())
+                        + " in mesh " + mesh.name()));
+            }
+            ServiceAttestation a = found.get().attestation();
+            boolean moderator = state.entry(self).map(MemberEntry::canModerate).orElse(false);
+            if (!a.owner().equals(self) && !moderator) {
+                return Future.failedFuture(Refusal.of(ErrorCode.NOT_OWNER, "service_revoke: only the service's owner, the mesh owner or an admin may revoke it"));
+            }
+            if (ServiceEntry.REVOKED.equals(state.serviceStatus(found.get(), now))) {
+                return Future.succeededFuture(new Frames.Ok(req.id(), "service_revoke", a.servicePubkey(), "service " + a.serviceId() + " is already revoked"));
+            }
+            String why = reason != null ? reason : "service " + a.serviceId() + " revoked";
+            RevocationRecord record = new RevocationRecord(mesh.id(), a.servicePubkey(), now, self, why);
+            return ledger.append(mesh.id(), self, new EventPayload.MemberRevoked(a.servicePubkey(), why), new MeshEffect.Revoke(record)).map(x -> {
+                metrics.queueDropped("revoked", x.droppedMessages());
+                PeerConnection conn = presence.get(mesh.id(), a.servicePubkey());
+                if (conn != null) {
+                    Refusal r = MeshAuthority.revoked(mesh, why);
+                    conn.send(new Frames.Error(null, r.code(), r.getMessage()));
+                    conn.disconnect(CloseCodes.BANNED, MeshAuthority.revokedCloseReason(why), "revoked");
+                }
+                LOG.info("mesh {}: service {} ({}…) revoked by {}…: {}", mesh.name(), a.serviceId(), MeshAuthority.prefix(a.servicePubkey()),
+                        MeshAuthority.prefix(self), why);
+                return new Frames.Ok(req.id(), "service_revoke", a.servicePubkey(), "revoked service " + a.serviceId());
+            });
+        });
+    }
+
+    private static Refusal invalid(String why) {
+        return invalid(why, "service_register");
+    }
+
+    private static Refusal invalid(String why, String op) {
+        return Refusal.of(ErrorCode.INVALID_FRAME, op + ": " + why);
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 64 ? s.substring(0, 64) + "…" : s;
+    }
+}

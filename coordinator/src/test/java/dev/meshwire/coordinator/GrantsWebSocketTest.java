@@ -1,0 +1,238 @@
+package dev.meshwire.coordinator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meshwire.signaling.crypto.Identity;
+import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.meshstate.EventKind;
+import dev.meshwire.signaling.meshstate.EventPayload;
+import dev.meshwire.signaling.meshstate.MeshEvent;
+import dev.meshwire.signaling.meshstate.MeshState;
+import dev.meshwire.signaling.service.ServiceAttestation;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Grants and services over real WebSockets, against a coordinator on SQLite and on PostgreSQL (subclasses):
+ * {@code set_grant} is a replicated event; a blocked sender's dms are dropped on the relay (at send) and on the
+ * queue (when a row queued before the block is claimed), the sender still gets its {@code ack}, and every drop is
+ * counted in {@code meshwire_grant_dropped_total{path}}. {@code service_register} / {@code service_revoke} go
+ * through the mesh state.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class GrantsWebSocketTest {
+    final StoreKind kind;
+    CoordinatorFixture fx;
+
+    GrantsWebSocketTest(StoreKind kind) {
+        this.kind = kind;
+    }
+
+    @BeforeAll
+    void start() throws Exception {
+        String pg = kind == StoreKind.POSTGRES ? PgCluster.freshDatabase("wsgrants") : null;
+        fx = new CoordinatorFixture(c -> c.withDbUrl(pg));
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        fx.close();
+    }
+
+    double dropped(String path) {
+        return fx.coordinator.metrics().count("meshwire_grant_dropped", "path", path);
+    }
+
+    static Frames.Ack send(TestPeer from, String id, String to, Envelope env) throws InterruptedException {
+        from.send(new Frames.Send(id, to, env));
+        Frames.Ack ack = from.await(Frames.Ack.class, a -> id.equals(a.id()));
+        assertEquals("accepted", ack.status(), "a dropped message is acked like any other: the sender's outbox stops there");
+        return ack;
+    }
+
+    static Frames.Ok grant(TestPeer p, String id, String sender, String caps) throws InterruptedException {
+        p.send(new Frames.SetGrant(id, sender, caps));
+        return p.await(Frames.Ok.class, o -> id.equals(o.id()));
+    }
+
+    @Test
+    void aBlockedSendersDmsAreDroppedOnTheRelayAndCounted() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "gr-relay");
+        Identity aliceId = Identity.generate(), bobId = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer alice = Meshes.joined(fx, m, aliceId, "alice");
+             TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            Frames.Ok ok = grant(bob, "g1", aliceId.publicKeyHex(), "");
+            assertEquals("set_grant", ok.op());
+            assertEquals(aliceId.publicKeyHex(), ok.target());
+            // Every online member gets the event and can verify it; actor and recipient are bob.
+            for (TestPeer p : List.of(owner, alice, bob)) {
+                MeshEvent e = p.await(Frames.SystemEvent.class, s -> EventKind.GRANT_SET.equals(s.event().kind())).event();
+                EventPayload.GrantSet g = (EventPayload.GrantSet) e.payload();
+                assertEquals(bobId.publicKeyHex(), e.actor());
+                assertEquals(bobId.publicKeyHex(), g.recipient());
+                assertEquals("", g.caps());
+            }
+            double before = dropped("relay");
+            send(alice, "a1", bobId.publicKeyHex(), alice.dm(bobId, "blocked one"));
+            send(alice, "a2", bobId.publicKeyHex(), alice.dm(bobId, "blocked two"));
+            assertEquals(before + 2, dropped("relay"));
+            Frames.Ack fromOwner = send(owner, "o1", bobId.publicKeyHex(), owner.dm(bobId, "not blocked"));
+            Frames.Deliver first = bob.await(Frames.Deliver.class);
+            assertEquals(fromOwner.messageId(), first.messageId(), "alice's dms never reach bob; the owner's does");
+            assertEquals(1L, depth(m, bobId), "only the owner's row is queued");
+
+            // Grant dm back: alice's next dm goes through; broadcast stays refused.
+            grant(bob, "g2", aliceId.publicKeyHex(), "dm");
+            bob.send(new Frames.ClientAck(first.messageId(), null, null));
+            Frames.Ack ok3 = send(alice, "a3", bobId.publicKeyHex(), alice.dm(bobId, "granted"));
+            assertEquals(ok3.messageId(), bob.await(Frames.Deliver.class, d -> d.messageId().equals(ok3.messageId())).messageId());
+        }
+    }
+
+    @Test
+    void rowsQueuedBeforeABlockAreDroppedWhenClaimedAndCounted() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "gr-queue");
+        Identity aliceId = Identity.generate(), bobId = Identity.generate();
+        Meshes.joined(fx, m, bobId, "bob").close();
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer alice = Meshes.joined(fx, m, aliceId, "alice")) {
+            // bob is offline: queued.
+            Frames.Ack queued = send(alice, "a1", bobId.publicKeyHex(), alice.dm(bobId, "queued before the block"));
+            double queueDrops = dropped("queue");
+            try (TestPeer bob = fx.peer(bobId)) {
+                bob.hello(m.id());
+                // Pushed at hello (the grant did not exist yet); bob does not ack it, blocks alice, and reconnects.
+                assertEquals(queued.messageId(), bob.await(Frames.Deliver.class).messageId());
+                grant(bob, "g1", aliceId.publicKeyHex(), "");
+            }
+            // bob is offline again; the relay now refuses at send, and the row queued before is refused when claimed.
+            double relayDrops = dropped("relay");
+            send(alice, "a2", bobId.publicKeyHex(), alice.dm(bobId, "sent while blocked and offline"));
+            assertEquals(relayDrops + 1, dropped("relay"));
+            Frames.Ack fromOwner = send(owner, "o1", bobId.publicKeyHex(), owner.dm(bobId, "from the owner"));
+            try (TestPeer bob = fx.peer(bobId)) {
+                bob.hello(m.id());
+                assertEquals(fromOwner.messageId(), bob.await(Frames.Deliver.class).messageId(), "the blocked rows are not pushed");
+                Conditions.await("the queued row is counted as a grant drop", () -> dropped("queue") >= queueDrops + 1);
+                Conditions.await("the refused row is marked delivered (dropped), not redelivered",
+                        () -> depth(m, bobId) == 1L);
+                assertFalse(bob.seen().stream().anyMatch(f -> f instanceof Frames.Deliver d && d.messageId().equals(queued.messageId())));
+            }
+        }
+    }
+
+    @Test
+    void wildcardAndClearingFollowTheOwnEntryFirstRule() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "gr-wild");
+        Identity aliceId = Identity.generate(), bobId = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer alice = Meshes.joined(fx, m, aliceId, "alice");
+             TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            grant(bob, "g1", "*", "");
+            grant(bob, "g2", aliceId.publicKeyHex(), "dm");
+            double before = dropped("relay");
+            Frames.Ack fromAlice = send(alice, "a1", bobId.publicKeyHex(), alice.dm(bobId, "alice has her own entry"));
+            send(owner, "o1", bobId.publicKeyHex(), owner.dm(bobId, "the owner falls under *"));
+            assertEquals(before + 1, dropped("relay"));
+            assertEquals(fromAlice.messageId(), bob.await(Frames.Deliver.class).messageId());
+            assertTrue(grant(bob, "g3", "*", null).detail().contains("default"), "clearing '*'");
+            Frames.Ack fromOwner = send(owner, "o2", bobId.publicKeyHex(), owner.dm(bobId, "now allowed"));
+            bob.await(Frames.Deliver.class, d -> d.messageId().equals(fromOwner.messageId()));
+            assertTrue(grant(bob, "g4", "*", null).detail().startsWith("unchanged"), "no event for a no-op");
+        }
+    }
+
+    @Test
+    void badGrantsAreRefusedWithAClearMessage() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "gr-bad");
+        Identity bobId = Identity.generate();
+        try (TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            bob.send(new Frames.SetGrant("b1", "alice", "dm"));
+            Frames.Error e1 = bob.await(Frames.Error.class, e -> "b1".equals(e.id()));
+            assertEquals("invalid_frame", e1.code());
+            assertTrue(e1.message().contains("full public key"), e1.message());
+            bob.send(new Frames.SetGrant("b2", m.owner().publicKeyHex(), "dm,fly"));
+            assertTrue(bob.await(Frames.Error.class, e -> "b2".equals(e.id())).message().contains("unknown capability 'fly'"));
+            bob.send(new Frames.SetGrant("b3", bobId.publicKeyHex(), "dm"));
+            assertTrue(bob.await(Frames.Error.class, e -> "b3".equals(e.id())).message().contains("yourself"));
+        }
+    }
+
+    // ---- services ----
+
+    @Test
+    void aServiceIsRegisteredAndRevokedThroughTheMeshState() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "gr-svc");
+        Identity aliceId = Identity.generate(), svc = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer alice = Meshes.joined(fx, m, aliceId, "alice")) {
+            long exp = System.currentTimeMillis() + 3_600_000;
+            ServiceAttestation a = ServiceAttestation.sign(aliceId, m.id(), "hook-1", svc.publicKeyHex(), "webhook", "dm:read,dm:write", exp,
+                    "http-webhook", null);
+            alice.send(new Frames.ServiceRegister("s1", a));
+            assertEquals("service_register", alice.await(Frames.Ok.class, o -> "s1".equals(o.id())).op());
+            MeshEvent reg = owner.await(Frames.SystemEvent.class, s -> EventKind.SERVICE_REGISTERED.equals(s.event().kind())).event();
+            assertEquals(aliceId.publicKeyHex(), reg.actor());
+
+            // A second service with the same name, a foreign attestation and an expired one are refused.
+            Identity svc2 = Identity.generate();
+            alice.send(new Frames.ServiceRegister("s2", ServiceAttestation.sign(aliceId, m.id(), "hook-1", svc2.publicKeyHex(), "webhook",
+                    "dm:read", exp, "http-webhook", null)));
+            assertTrue(alice.await(Frames.Error.class, e -> "s2".equals(e.id())).message().contains("revoke it first"));
+            alice.send(new Frames.ServiceRegister("s3", ServiceAttestation.sign(m.owner(), m.id(), "hook-2", svc2.publicKeyHex(), "webhook",
+                    "dm:read", exp, "http-webhook", null)));
+            assertTrue(alice.await(Frames.Error.class, e -> "s3".equals(e.id())).message().contains("its own services"));
+            alice.send(new Frames.ServiceRegister("s4", ServiceAttestation.sign(aliceId, m.id(), "hook-3", svc2.publicKeyHex(), "webhook",
+                    "dm:read", System.currentTimeMillis() - 1, "http-webhook", null)));
+            assertEquals("expired", alice.await(Frames.Error.class, e -> "s4".equals(e.id())).code());
+            ServiceAttestation forged = new ServiceAttestation(a.mesh(), a.owner(), "hook-4", svc2.publicKeyHex(), a.type(), a.scopes(),
+                    a.expiresAt(), a.transport(), null, a.signature());
+            alice.send(new Frames.ServiceRegister("s5", forged));
+            assertEquals("bad_signature", alice.await(Frames.Error.class, e -> "s5".equals(e.id())).code());
+
+            // Revoke by name: the mesh-state revocation of the service key.
+            alice.send(new Frames.ServiceRevoke("r1", "hook-1", "leaked secret"));
+            Frames.Ok ok = alice.await(Frames.Ok.class, o -> "r1".equals(o.id()));
+            assertEquals(svc.publicKeyHex(), ok.target());
+            EventPayload.MemberRevoked rev = (EventPayload.MemberRevoked) owner.await(Frames.SystemEvent.class,
+                    s -> EventKind.MEMBER_REVOKED.equals(s.event().kind())).event().payload();
+            assertEquals(svc.publicKeyHex(), rev.pubkey());
+            assertTrue(await(fx.coordinator.store().findRevocation(m.id(), svc.publicKeyHex())).isPresent(), "stored like any revocation");
+            alice.send(new Frames.ServiceRevoke("r2", svc.publicKeyHex(), null));
+            assertTrue(alice.await(Frames.Ok.class, o -> "r2".equals(o.id())).detail().contains("already revoked"));
+
+            // The history verifies from the pinned key and holds the service as revoked.
+            owner.send(new Frames.StateSync("ss", null));
+            MeshState s = MeshStateWebSocketTest.fromScratch(m, owner.await(Frames.MeshSync.class, x -> "ss".equals(x.id())).events());
+            assertEquals("revoked", s.serviceStatus(s.service(svc.publicKeyHex()).orElseThrow(), System.currentTimeMillis()));
+        }
+    }
+
+    @Test
+    void onlyTheOwnerOrAModeratorRevokesAService() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "gr-svc2");
+        Identity aliceId = Identity.generate(), bobId = Identity.generate(), svc = Identity.generate();
+        try (TestPeer alice = Meshes.joined(fx, m, aliceId, "alice"); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            alice.send(new Frames.ServiceRegister("s1", ServiceAttestation.sign(aliceId, m.id(), "bot-1", svc.publicKeyHex(), "bot",
+                    "rpc:invoke", System.currentTimeMillis() + 60_000, "ws", null)));
+            alice.await(Frames.Ok.class, o -> "s1".equals(o.id()));
+            bob.send(new Frames.ServiceRevoke("r1", "bot-1", null));
+            assertEquals("not_owner", bob.await(Frames.Error.class, e -> "r1".equals(e.id())).code());
+        }
+    }
+
+    long depth(Meshes.Mesh m, Identity recipient) {
+        try {
+            return await(fx.coordinator.store().queueDepth(m.id(), recipient.publicKeyHex()));
+        } catch (Exception e) {
+            throw new AssertionError("queue depth unavailable", e);
+        }
+    }
+
+    static <T> T await(io.vertx.core.Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(30, java.util.concurrent.TimeUnit.SECONDS);
+    }
+}
