@@ -162,6 +162,65 @@ abstract class GrantsWebSocketTest {
         }
     }
 
+    // ---- grants with sessions: member-keyed on both ends ----
+
+    @Test
+    void grantsAreMemberKeyedOnBothEndsOfASession() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "gr-sess");
+        Identity aliceId = Identity.generate(), bobId = Identity.generate(), bobSessionId = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer alice = Meshes.joined(fx, m, aliceId, "alice");
+             TestPeer bob = Meshes.joined(fx, m, bobId, "bob"); TestPeer aliceSession = fx.peer();
+             TestPeer limited = fx.peer()) {
+            aliceSession.sessionHello(m.id(), aliceId, null, "agent");
+            limited.sessionHello(m.id(), bobId, List.of("dm"), "no-grant-cap");
+            // A session without the "grant" cap cannot change its parent's grants.
+            limited.send(new Frames.SetGrant("lg", aliceId.publicKeyHex(), ""));
+            Frames.Error refused = limited.await(Frames.Error.class, e -> "lg".equals(e.id()));
+            assertEquals("forbidden", refused.code());
+            assertTrue(refused.message().contains("missing session capability \"grant\""), refused.message());
+
+            grant(bob, "g1", aliceId.publicKeyHex(), ""); // bob blocks alice, the member
+            double before = dropped("relay");
+            // alice's session signs with its own key: judged by its parent's entry, so dropped.
+            send(aliceSession, "s1", bobId.publicKeyHex(), aliceSession.dm(bobId, "from alice's session"));
+            // a dm to bob's session is judged by bob's grants: alice is blocked there too.
+            send(alice, "a1", limited.pubkey(), alice.dm(limited.identity, "to bob's session"));
+            assertEquals(before + 2, dropped("relay"));
+            Frames.Ack toBob = send(owner, "o1", bobId.publicKeyHex(), owner.dm(bobId, "the owner is not blocked"));
+            Frames.Ack toSession = send(owner, "o2", limited.pubkey(), owner.dm(limited.identity, "nor to bob's session"));
+            assertEquals(toBob.messageId(), bob.await(Frames.Deliver.class).messageId(), "nothing from alice's session reached bob");
+            assertEquals(toSession.messageId(), limited.await(Frames.Deliver.class).messageId(), "nothing from alice reached the session");
+            // The session's own sender caps still come first, explicitly: broadcast is not in its caps.
+            Frames.Error e = QueueWebSocketTest.sendErr(limited, "b1", aliceId.publicKeyHex(),
+                    limited.broadcastCopy(aliceId, "no", java.util.UUID.randomUUID().toString()));
+            assertEquals("forbidden", e.code());
+        }
+    }
+
+    @Test
+    void aRowQueuedForASessionIsDroppedWhenItsParentBlocksTheSenderBeforeTheClaim() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "gr-sessq");
+        Identity aliceId = Identity.generate(), bobId = Identity.generate(), sessionKey = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer alice = Meshes.joined(fx, m, aliceId, "alice");
+             TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            Frames.Ack queued;
+            try (TestPeer s = fx.peer(sessionKey)) {
+                s.sessionHello(m.id(), bobId, null, "s");
+                queued = send(alice, "a1", sessionKey.publicKeyHex(), alice.dm(sessionKey, "pushed, never acked"));
+                assertEquals(queued.messageId(), s.await(Frames.Deliver.class).messageId());
+                grant(bob, "g1", aliceId.publicKeyHex(), ""); // while the row is claimed and unacked
+            }
+            double queueDrops = dropped("queue");
+            try (TestPeer s = fx.peer(sessionKey)) { // the same session reconnects: its row is claimed again
+                s.sessionHello(m.id(), bobId, null, "s");
+                Frames.Ack fromOwner = send(owner, "o1", sessionKey.publicKeyHex(), owner.dm(sessionKey, "after the block"));
+                assertEquals(fromOwner.messageId(), s.await(Frames.Deliver.class).messageId(), "the blocked row is not pushed");
+                Conditions.await("the queued row is counted as a grant drop", () -> dropped("queue") >= queueDrops + 1);
+                assertFalse(s.seen().stream().anyMatch(f -> f instanceof Frames.Deliver d && d.messageId().equals(queued.messageId())));
+            }
+        }
+    }
+
     // ---- services ----
 
     @Test
