@@ -30,7 +30,7 @@ final class SessionCommand extends CommandGroup {
         @Option(names = "--ttl", paramLabel = "D", defaultValue = "12h", description = "how long the attestation lasts, at most 24h (e.g. 30m, 12h)")
         String ttl;
         @Option(names = "--caps", paramLabel = "C,...", description = "limit the session to these capabilities (of: "
-                + "ban, broadcast, dm, grant, kick, profile-write, service-deploy, state-read, state-write); '' for none; default: all of yours")
+                + "ban, broadcast, dm, grant, kick, profile-write, rpc, service-deploy, state-read, state-write, stream); '' for none; default: all of yours")
         String caps;
         @Option(names = "--pid", paramLabel = "PID", description = "end the session when this process exits (checked every 5 s)") Long pid;
 
