@@ -270,6 +270,82 @@ abstract class GrantsWebSocketTest {
         }
     }
 
+    /** Registers a service of {@code owner} with {@code scopes} and returns its attestation. */
+    static ServiceAttestation register(TestPeer owner, Identity ownerId, Meshes.Mesh m, String serviceId, Identity key, String scopes)
+            throws InterruptedException {
+        ServiceAttestation a = ServiceAttestation.sign(ownerId, m.id(), serviceId, key.publicKeyHex(), "bot", scopes,
+                System.currentTimeMillis() + 3_600_000, "ws", null);
+        owner.send(new Frames.ServiceRegister("reg-" + serviceId, a));
+        owner.await(Frames.Ok.class, o -> ("reg-" + serviceId).equals(o.id()));
+        return a;
+    }
+
+    static void helloRefused(TestPeer p, Frames.SessionHello hello, String code, int closeCode) throws Exception {
+        p.send(hello);
+        Frames.Error e = p.await(Frames.Error.class);
+        assertEquals(code, e.code(), e.toString());
+        assertEquals(closeCode, p.awaitClose());
+        assertFalse(p.seen().stream().anyMatch(f -> f instanceof Frames.HelloAck), "no hello_ack after a refusal");
+    }
+
+    @Test
+    void aServiceConnectsWithItsAttestationSendsWhatItsScopesAllowAndIsCutOffWhenRevoked() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "gr-svc-conn");
+        Identity aliceId = Identity.generate(), bobId = Identity.generate();
+        Identity readerKey = Identity.generate(), writerKey = Identity.generate(), ghostKey = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer alice = Meshes.joined(fx, m, aliceId, "alice");
+             TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            ServiceAttestation readOnly = register(alice, aliceId, m, "reader", readerKey, "dm:read");
+            ServiceAttestation writes = register(alice, aliceId, m, "writer", writerKey, "dm:read,dm:write");
+            try (TestPeer reader = fx.peer(readerKey); TestPeer writer = fx.peer(writerKey)) {
+                reader.send(reader.serviceHelloFrame(m.id(), aliceId, readOnly));
+                Frames.HelloAck ack = reader.awaitAckOrFail();
+                assertEquals(readerKey.publicKeyHex(), ack.self().pubkey());
+                assertEquals(aliceId.publicKeyHex(), ack.self().parent(), "a service acts for its owner");
+                // dm:read only: no sender cap at all, refused explicitly (the sender side of the grants rule)
+                Frames.Error e = QueueWebSocketTest.sendErr(reader, "r1", bobId.publicKeyHex(), reader.dm(bobId, "cannot"));
+                assertEquals("forbidden", e.code());
+                assertTrue(e.message().contains("missing session capability \"dm\""), e.message());
+
+                writer.send(writer.serviceHelloFrame(m.id(), aliceId, writes));
+                writer.awaitAckOrFail();
+                Frames.Ack sent = send(writer, "w1", bobId.publicKeyHex(), writer.dm(bobId, "from the service"));
+                Frames.Deliver d = bob.await(Frames.Deliver.class, x -> x.messageId().equals(sent.messageId()));
+                assertEquals(writerKey.publicKeyHex(), d.envelope().from(), "the service signs with its own key");
+                // its grants principal is its owner: bob blocking alice blocks her service
+                grant(bob, "g1", aliceId.publicKeyHex(), "");
+                double before = dropped("relay");
+                send(writer, "w2", bobId.publicKeyHex(), writer.dm(bobId, "blocked with its owner"));
+                assertEquals(before + 1, dropped("relay"));
+                // no moderation, no grants from a service connection
+                writer.send(new Frames.Kick("k", "bob"));
+                assertEquals("forbidden", writer.await(Frames.Error.class, x -> "k".equals(x.id())).code());
+                writer.send(new Frames.SetGrant("sg", ownerKey(m), ""));
+                assertEquals("forbidden", writer.await(Frames.Error.class, x -> "sg".equals(x.id())).code());
+
+                // revoked: its connection is closed (4002) and a new hello refused
+                alice.send(new Frames.ServiceRevoke("rv", "writer", "rotated"));
+                alice.await(Frames.Ok.class, o -> "rv".equals(o.id()));
+                assertEquals(4002, writer.awaitClose());
+            }
+            try (TestPeer again = fx.peer(writerKey)) {
+                helloRefused(again, again.serviceHelloFrame(m.id(), aliceId, writes), "revoked", 4002);
+            }
+            try (TestPeer ghost = fx.peer(ghostKey)) { // verifies, but was never registered
+                ServiceAttestation never = ServiceAttestation.sign(aliceId, m.id(), "ghost", ghostKey.publicKeyHex(), "bot", "dm:write",
+                        System.currentTimeMillis() + 3_600_000, "ws", null);
+                helloRefused(ghost, ghost.serviceHelloFrame(m.id(), aliceId, never), "not_member", 4003);
+            }
+            try (TestPeer thief = fx.peer()) { // a registered attestation presented by another key
+                helloRefused(thief, thief.serviceHelloFrame(m.id(), aliceId, readOnly), "bad_signature", 4003);
+            }
+        }
+    }
+
+    private static String ownerKey(Meshes.Mesh m) {
+        return m.owner().publicKeyHex();
+    }
+
     @Test
     void onlyTheOwnerOrAModeratorRevokesAService() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "gr-svc2");

@@ -221,6 +221,17 @@ final class TestPeer implements AutoCloseable {
                 new Frames.Capabilities(false, 1 << 20, List.of("test")), sig, null);
     }
 
+    /**
+     * A session_hello of a <b>service</b>: this peer's key is the service key, {@code owner} the member whose
+     * registered {@code attestation} vouches for it (docs/protocol.md §6.4), signed by this peer over the challenge.
+     */
+    Frames.SessionHello serviceHelloFrame(String meshId, Identity owner, dev.meshwire.signaling.service.ServiceAttestation attestation) {
+        long now = System.currentTimeMillis();
+        String sig = identity.signHex(Canonical.sessionHello(meshId, owner.publicKeyHex(), pubkey(), now, nonce));
+        return new Frames.SessionHello("svc", meshId, pubkey(), owner.publicKeyHex(), null, null, now,
+                new Frames.Capabilities(false, 1 << 20, List.of("test")), sig, null, attestation);
+    }
+
     /** Authenticates as a valid session of {@code parent} (1 h attestation with {@code caps}) and returns its hello_ack. */
     Frames.HelloAck sessionHello(String meshId, Identity parent, List<String> caps, String name) throws InterruptedException {
         var att = dev.meshwire.signaling.session.SessionAttestation.sign(parent, pubkey(), System.currentTimeMillis() + 3_600_000, caps);

@@ -16,6 +16,9 @@ import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.invite.Invite;
 import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.signaling.meshstate.MeshState;
+import dev.meshwire.signaling.service.ServiceAttestation;
+import dev.meshwire.signaling.service.ServiceEntry;
+import dev.meshwire.signaling.service.ServiceHelloCheck;
 import dev.meshwire.signaling.session.SessionHelloCheck;
 import dev.meshwire.signaling.session.Verdict;
 import io.vertx.core.Future;
@@ -54,6 +57,27 @@ public final class MeshAuthority {
         if (MemberEntry.BANNED.equals(e.status())) return banned(mesh);
         if (e.expiredAt(now)) return expired(mesh);
         return null;
+    }
+
+    /**
+     * For a service connection (docs/protocol.md §6.4 "Service connections"), after {@link #recheck} of its owner:
+     * the service must be registered in {@code state} and {@code active} — a revoked key is refused like a revoked
+     * member ({@code revoked}, 4002), an expired attestation {@code expired} (4003), an unregistered key
+     * {@code not_member} (4003). Null when it may connect.
+     */
+    public static Refusal recheckService(MeshRecord mesh, MeshState state, ServiceAttestation service, long now) {
+        ServiceEntry e = state.service(service.servicePubkey()).orElse(null);
+        if (e == null || !e.attestation().signature().equals(service.signature())) { // both verified: same signature, same statement
+            return unauthorized(ErrorCode.NOT_MEMBER, "service " + prefix(service.servicePubkey()) + "… is not registered in mesh "
+                    + mesh.name() + " with this attestation (meshwire service register)");
+        }
+        String status = state.serviceStatus(e, now);
+        return switch (status) {
+            case ServiceEntry.ACTIVE -> null;
+            case ServiceEntry.REVOKED -> revoked(mesh, state.entry(service.servicePubkey()).map(MemberEntry::reason).orElse(null));
+            case ServiceEntry.EXPIRED -> unauthorized(ErrorCode.EXPIRED, "service " + service.serviceId() + ": its attestation expired");
+            default -> unauthorized(ErrorCode.NOT_MEMBER, "service " + service.serviceId() + ": its owner is not an active member");
+        };
     }
 
     public static String prefix(String pubkey) {
@@ -156,10 +180,14 @@ public final class MeshAuthority {
             return Future.failedFuture(r);
         }
         return requireMesh(hello.mesh()).compose(mesh -> {
-            Verdict v = SessionHelloCheck.check(mesh.id(), nonce, hello, clock.millis());
+            boolean service = hello.serviceAttestation() != null;
+            Verdict v = service ? ServiceHelloCheck.check(mesh.id(), nonce, hello, clock.millis())
+                    : SessionHelloCheck.check(mesh.id(), nonce, hello, clock.millis());
             if (!v.ok()) return Future.failedFuture(unauthorized(v.reason().wire(), "session_hello: " + v.detail()));
             String parent = hello.parent();
-            SessionIdentity session = new SessionIdentity(hello.pubkey(), hello.name(), hello.attestation());
+            // A service's registration and status are checked against the mesh state once it is loaded (recheckService).
+            SessionIdentity session = service ? SessionIdentity.service(hello.name(), hello.serviceAttestation())
+                    : new SessionIdentity(hello.pubkey(), hello.name(), hello.attestation());
             return requireNotBanned(mesh, parent)
                     .compose(x -> store.findMember(mesh.id(), parent))
                     .compose(member -> member

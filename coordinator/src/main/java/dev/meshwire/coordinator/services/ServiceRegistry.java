@@ -35,7 +35,6 @@ public final class ServiceRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRegistry.class);
     static final int MAX_REASON = 200;
     /** How far in the future a registration's clock may be wrong before its expiry counts as too long. */
-    static final long SKEW_MS = 60_000;
 
     private final MeshLedger ledger;
     private final PresenceRegistry presence;
@@ -62,7 +61,7 @@ public final class ServiceRegistry {
                 throw Refusal.of(ErrorCode.BAD_SIGNATURE, "service_register: the attestation does not verify under the owner's key");
             }
             if (a.expiresAt() <= now) throw Refusal.of(ErrorCode.EXPIRED, "service_register: the attestation expired already");
-            if (a.expiresAt() > now + ServiceAttestation.MAX_TTL_MS + SKEW_MS) {
+            if (a.expiresAt() > now + ServiceAttestation.MAX_TTL_MS + ServiceAttestation.SKEW_MS) {
                 throw invalid("the attestation lives longer than " + ServiceAttestation.MAX_TTL_MS / 86_400_000L + " days");
             }
         } catch (Refusal r) {

@@ -252,6 +252,9 @@ public final class Session implements PeerConnection {
                         "mesh state unavailable; retry later", CloseCodes.NORMAL)))
                 .compose(plan -> {
                     Refusal late = MeshAuthority.recheck(a.mesh(), plan.state(), a.member().pubkey(), now());
+                    if (late == null && a.session() != null && a.session().isService()) {
+                        late = MeshAuthority.recheckService(a.mesh(), plan.state(), a.session().service(), now());
+                    }
                     if (late != null) return Future.failedFuture(late);
                     if (!closing) admit(a, id, caps, plan);
                     return Future.<Void>succeededFuture();
@@ -530,6 +533,11 @@ public final class Session implements PeerConnection {
 
     @Override
     public Frames.PeerInfo peerInfo() {
+        if (asSession != null && asSession.isService()) {
+            // No session attestation: clients know a service from the mesh state (service_registered), not from presence.
+            return new Frames.PeerInfo(asSession.pubkey(), asSession.displayName(member.name()), member.role(), true, connectedSince,
+                    capabilities, member.pubkey(), null);
+        }
         if (asSession != null) {
             return Frames.PeerInfo.session(asSession.pubkey(), asSession.displayName(member.name()), member.role(), connectedSince,
                     capabilities, asSession.attestation());

@@ -47,11 +47,21 @@ public final class Frames {
      * key's over {@link dev.meshwire.signaling.Canonical#sessionHello} (mesh, parent, session, {@code timestamp},
      * the challenge nonce). {@code name} (optional, a display name) labels the session: others see it as
      * {@code <member name>/<name>}. Answered by {@link HelloAck} (whose {@code self} is the session) and a {@link MeshSync}.
+     * A <b>service</b> (docs/protocol.md §6.4) sends the same frame with {@code serviceAttestation} (its owner's
+     * registered attestation) in place of {@code attestation}, {@code parent} = its owner: exactly one of the two.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SessionHello(String id, String mesh, String pubkey, String parent, String name,
                                dev.meshwire.signaling.session.SessionAttestation attestation, long timestamp,
-                               Capabilities capabilities, String signature, StateRef state) implements Frame {
+                               Capabilities capabilities, String signature, StateRef state,
+                               dev.meshwire.signaling.service.ServiceAttestation serviceAttestation) implements Frame {
+        /** A session's hello (no service attestation). */
+        public SessionHello(String id, String mesh, String pubkey, String parent, String name,
+                            dev.meshwire.signaling.session.SessionAttestation attestation, long timestamp,
+                            Capabilities capabilities, String signature, StateRef state) {
+            this(id, mesh, pubkey, parent, name, attestation, timestamp, capabilities, signature, state, null);
+        }
+
         public String type() { return "session_hello"; }
     }
 

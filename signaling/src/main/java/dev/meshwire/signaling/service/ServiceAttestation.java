@@ -7,6 +7,8 @@ import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.crypto.Signatures;
+import dev.meshwire.signaling.session.AttestationVerifier;
+import dev.meshwire.signaling.session.Attested;
 import java.util.regex.Pattern;
 
 /**
@@ -19,11 +21,18 @@ import java.util.regex.Pattern;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ServiceAttestation(String mesh, String owner, String serviceId, String servicePubkey, String type, String scopes,
-                                 long expiresAt, String transport, String delegate, String signature) {
+                                 long expiresAt, String transport, String delegate, String signature) implements Attested {
     private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
     private static final Pattern TOKEN = Pattern.compile("^[a-z][a-z0-9-]{0,31}$");
     /** Longest lifetime an attestation may have: 90 days. */
     public static final long MAX_TTL_MS = 90L * 24 * 3600 * 1000;
+    /** Clock skew allowed on the upper bound of {@code expiresAt}, at registration and at a service's hello. */
+    public static final long SKEW_MS = 60_000;
+    /**
+     * The verifier of a service's {@code session_hello} ({@link Attested}: signer = owner, subject = service
+     * key): at most {@link #MAX_TTL_MS} ahead, with {@link #SKEW_MS} — the bound registration applied.
+     */
+    public static final AttestationVerifier VERIFIER = new AttestationVerifier(MAX_TTL_MS, SKEW_MS);
     /** Lifetime when none is asked for: 30 days. */
     public static final long DEFAULT_TTL_MS = 30L * 24 * 3600 * 1000;
 
@@ -36,8 +45,27 @@ public record ServiceAttestation(String mesh, String owner, String serviceId, St
     }
 
     /** The exact string the signature covers (call {@link #problem()} first: fields may hold '|'). */
+    @Override
+    @JsonIgnore
     public String canonical() {
         return Canonical.serviceAttest(mesh, owner, serviceId, servicePubkey, type, scopes, expiresAt, transport, delegate);
+    }
+
+    @Override
+    @JsonIgnore
+    public String signerPubkey() {
+        return owner;
+    }
+
+    @Override
+    @JsonIgnore
+    public String subjectPubkey() {
+        return servicePubkey;
+    }
+
+    @Override
+    public String shapeProblem() {
+        return problem();
     }
 
     /** True when the owner's signature verifies (well-formedness is {@link #problem()}). */

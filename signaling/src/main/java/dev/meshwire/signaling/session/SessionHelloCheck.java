@@ -16,13 +16,25 @@ public final class SessionHelloCheck {
     public static Verdict check(String meshId, String nonce, Frames.SessionHello hello, long now) {
         SessionAttestation a = hello.attestation();
         if (a == null) return Verdict.refuse(SessionReason.MALFORMED, "attestation is required");
+        if (hello.serviceAttestation() != null) {
+            return Verdict.refuse(SessionReason.MALFORMED, "attestation and serviceAttestation exclude each other");
+        }
         Verdict v = a.verify(now);
         if (!v.ok()) return Verdict.refuse(v.reason(), "attestation: " + v.detail());
-        if (!a.sessionPubkey().equals(hello.pubkey())) {
-            return Verdict.refuse(SessionReason.BAD_SIGNATURE, "the attestation vouches for another session key");
+        return bound(meshId, nonce, hello, a, now);
+    }
+
+    /**
+     * The checks after an attestation of any kind ({@link Attested}: a session's, or a service's) verified: it
+     * vouches for the connecting key ({@code pubkey}) and is signed by {@code parent} ({@code bad_signature}
+     * otherwise: an attestation presented for another key), then the proof of the connecting key's secret.
+     */
+    public static Verdict bound(String meshId, String nonce, Frames.SessionHello hello, Attested a, long now) {
+        if (!a.subjectPubkey().equals(hello.pubkey())) {
+            return Verdict.refuse(SessionReason.BAD_SIGNATURE, "the attestation vouches for another key than 'pubkey'");
         }
-        if (!a.parentPubkey().equals(hello.parent())) {
-            return Verdict.refuse(SessionReason.BAD_SIGNATURE, "the attestation is signed by another parent than 'parent'");
+        if (!a.signerPubkey().equals(hello.parent())) {
+            return Verdict.refuse(SessionReason.BAD_SIGNATURE, "the attestation is signed by another key than 'parent'");
         }
         return SessionHelloProof.verify(meshId, hello.parent(), hello.pubkey(), hello.timestamp(), nonce, hello.signature(), now);
     }
