@@ -147,8 +147,11 @@ public final class InboundProcessor {
         // The verified mesh state decides (relay deliveries are only processed once it is current).
         // A session's envelope is accepted while its parent's attestation (verified by the roster) is valid and the
         // parent is an active member.
-        var senderSession = mesh.roster().isActive(env.from()) ? null : mesh.roster().session(env.from());
-        if (!mesh.roster().isActive(env.from()) && senderSession == null) {
+        // An active service's envelope likewise (docs/protocol.md §6.4): it acts for its owner.
+        boolean member = mesh.roster().isActive(env.from());
+        var senderSession = member ? null : mesh.roster().session(env.from());
+        var senderService = member || senderSession != null ? null : mesh.roster().activeService(env.from());
+        if (!member && senderSession == null && senderService == null) {
             var entry = mesh.roster().entry(env.from());
             if (directPeer != null) mesh.roster().refused().direct.incrementAndGet();
             else mesh.roster().refused().relay.incrementAndGet();
@@ -160,7 +163,10 @@ public final class InboundProcessor {
             mesh.roster().refused().grants.incrementAndGet();
             return notGranted;
         }
-        String senderName = senderSession != null ? senderSession.name() : mesh.roster().entry(env.from()).map(e -> e.name()).orElse(null);
+        String senderName = senderSession != null ? senderSession.name()
+                : senderService != null ? mesh.roster().entry(senderService.attestation().owner()).map(e -> e.name()).orElse("?")
+                        + '/' + senderService.attestation().serviceId()
+                : mesh.roster().entry(env.from()).map(e -> e.name()).orElse(null);
         String self = mesh.selfPubkey();
         boolean forUs = env.channel() == Channel.DM ? self.equals(env.target())
                 : env.channel() == Channel.GROUP && ("*".equals(env.target()) || self.equals(env.target()));

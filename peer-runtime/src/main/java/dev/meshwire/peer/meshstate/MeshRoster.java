@@ -8,6 +8,7 @@ import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.grants.Caps;
 import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.signaling.meshstate.MeshState;
+import dev.meshwire.signaling.service.ServiceEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -103,10 +104,28 @@ public final class MeshRoster {
         return st == null || channel == null || st.grants(memberOf(recipient), self, Caps.forChannel(channel));
     }
 
-    /** The member behind {@code key}: the parent of a valid session with that key, else the key itself. */
+    /**
+     * The member behind {@code key}: the parent of a valid session with that key, the owner of an active service
+     * with that key, else the key itself.
+     */
     public String memberOf(String key) {
-        Frames.PeerInfo s = isActive(key) ? null : session(key);
-        return s != null ? s.parent() : key;
+        if (isActive(key)) return key;
+        Frames.PeerInfo s = session(key);
+        if (s != null) return s.parent();
+        ServiceEntry svc = activeService(key);
+        return svc != null ? svc.attestation().owner() : key;
+    }
+
+    /**
+     * The service registered with key {@code pubkey} if it is {@code active} in the replica now (docs/protocol.md
+     * §6.4: not revoked, not expired, its owner an active member), else null. Envelopes signed by such a key are
+     * accepted as sent by a service acting for its owner (the coordinator checked its scopes).
+     */
+    public ServiceEntry activeService(String pubkey) {
+        MeshState st = replica.state();
+        if (st == null || pubkey == null) return null;
+        long now = clock.getAsLong();
+        return st.service(pubkey).filter(e -> ServiceEntry.ACTIVE.equals(st.serviceStatus(e, now))).orElse(null);
     }
 
     /** What the state knows about {@code pubkey} (any status), if anything. */

@@ -21,6 +21,7 @@ import dev.meshwire.signaling.envelope.EnvelopeSignature;
 import dev.meshwire.signaling.envelope.Meta;
 import dev.meshwire.signaling.envelope.Priority;
 import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.service.ServiceAttestation;
 import io.vertx.core.Vertx;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -168,5 +169,35 @@ class InboundRefusalTest {
         proc.process(s, new Frames.Deliver("q2", "m_1", sealedBy(stranger, "granted")), "coordinator relay");
         assertEquals(1, proc.accepted());
         assertEquals(1, inbox.count());
+    }
+
+    @Test
+    void anActiveServiceActsForItsOwnerUntilRevokedAndItsOwnersBlockAppliesToIt() {
+        MeshHistory h = new MeshHistory("m_1", "demo", self, "me");
+        h.join(stranger, "stranger");
+        Identity svc = Identity.generate();
+        MeshSession s = memberSession(h);
+        assertTrue(s.roster().replica().onSystem(new Frames.SystemEvent("m_1", h.add(stranger.publicKeyHex(),
+                EventPayload.ServiceRegistered.of(ServiceAttestation.sign(stranger, "m_1", "hook", svc.publicKeyHex(), "bot", "dm:write",
+                        System.currentTimeMillis() + 3_600_000, "ws", null))))));
+        proc.process(s, new Frames.Deliver("q1", "m_1", sealedBy(svc, "from the service")), "coordinator relay");
+        assertEquals(1, proc.accepted(), "an active service's envelope is accepted");
+        assertEquals("stranger/hook", inbox.list(null, 10, false).get(0).senderName());
+
+        // This member blocks the owner: the owner's service is blocked with it (grants are member-keyed).
+        assertTrue(s.roster().replica().onSystem(new Frames.SystemEvent("m_1",
+                h.add(self.publicKeyHex(), new EventPayload.GrantSet(self.publicKeyHex(), stranger.publicKeyHex(), "")))));
+        proc.process(s, new Frames.Deliver("q2", "m_1", sealedBy(svc, "blocked with its owner")), "coordinator relay");
+        assertEquals(1, s.roster().refused().grants.get());
+        assertTrue(s.roster().replica().onSystem(new Frames.SystemEvent("m_1",
+                h.add(self.publicKeyHex(), new EventPayload.GrantSet(self.publicKeyHex(), stranger.publicKeyHex(), null)))));
+
+        // Revoked (service revoke = member_revoked of the service key): refused as a non-member.
+        assertTrue(s.roster().replica().onSystem(new Frames.SystemEvent("m_1",
+                h.add(self.publicKeyHex(), new EventPayload.MemberRevoked(svc.publicKeyHex(), "leaked")))));
+        proc.process(s, new Frames.Deliver("q3", "m_1", sealedBy(svc, "after the revocation")), "coordinator relay");
+        assertEquals(1, proc.accepted());
+        assertEquals(1, inbox.count());
+        assertEquals(1, s.roster().refused().relay.get(), "refused: not an active member nor an active service");
     }
 }
