@@ -14,7 +14,11 @@ import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.TestVectors;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.crypto.Signatures;
+import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.service.ServiceAttestation;
+import dev.meshwire.signaling.service.ServiceHelloCheck;
+import dev.meshwire.signaling.session.SessionHelloCheck;
+import dev.meshwire.signaling.session.SessionReason;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -30,6 +34,8 @@ class GrantsServicesVectorsTest {
     static final String SERVICE_SIG = "0219e589b50dc529a1d4443188c93fb4e225f32153c52565d454fd168d7ccedab6bf732f30fb0b9184ab25bb341a1ce5be2c1441eb58a9c49e5f37948ddb860d";
     static final String DELEGATED_CANONICAL = "meshwire-service-attest|v1|m_0011223344556677|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|room-bot|cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa|livekit|dm:write,topic:write|1767830400000|livekit|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664";
     static final String DELEGATED_SIG = "dfb1f4fee40cd44880576435e38f82caad41d0fb9a127ac54c2074c57fdcc7488cc7e5be4579a3652c0ebf1ed5e72f914cbffdd54acdb35faa7edd2fb7436407";
+    static final String SERVICE_HELLO_CANONICAL = "meshwire-session-hello|v1|m_0011223344556677|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa|1767225600000|0000000000000000000000000000000000000000000000000000000000000000";
+    static final String SERVICE_HELLO_SIG = "4ee015bf6308f31261d55bf5d4d5e5f6880bf8581b161263baf3b056ac18b70e71584c8681f612cf8beaf65145f5a4d6851603bbdaa439aa72a668aea2099c05";
     static final String GRANT_CANONICAL = "meshwire-mesh-event|v1|m_0011223344556677|5|ad9545d7b8bf6c5791ed493c7623c7c5e872c2ade74f3239c3b942cc22d1d161|grant_set|1767225604000|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|{\"caps\":\"\",\"recipient\":\"79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664\",\"sender\":\"cd14b37f956e953194ff7fb73b3d81dcc561d61a7538094b7c3e1a643ee5f3aa\"}";
     static final String GRANT_HASH = "c65e6b0bc3d0920d6fba36a2219563b56869bbed916ad0777b326b8776b336a3";
     static final String GRANT_SIG = "dc28db78252e05ef79ad8e07cca122a46c78ba79973c7e1d47c7f4a2c1dc48ab3312d9e722531079e13866e5b19570f09cf2b938987ada8eab5091af9a061803";
@@ -39,7 +45,8 @@ class GrantsServicesVectorsTest {
     @Test
     void theDocumentShowsTheseValues() throws Exception {
         String doc = Files.readString(Path.of("..", "docs", "test-vectors.md"));
-        for (String v : List.of(SERVICE_CANONICAL, SERVICE_SIG, DELEGATED_CANONICAL, DELEGATED_SIG, GRANT_CANONICAL, GRANT_HASH, GRANT_SIG)) {
+        for (String v : List.of(SERVICE_CANONICAL, SERVICE_SIG, DELEGATED_CANONICAL, DELEGATED_SIG, SERVICE_HELLO_CANONICAL, SERVICE_HELLO_SIG,
+                GRANT_CANONICAL, GRANT_HASH, GRANT_SIG)) {
             assertTrue(doc.contains(v), "docs/test-vectors.md lacks " + v);
         }
     }
@@ -80,6 +87,31 @@ class GrantsServicesVectorsTest {
                 .problem().startsWith("transport"));
         assertFalse(new ServiceAttestation(MESH, ALICE_PUB, "hook-1", BOB_PUB, "webhook", "dm:read", EXPIRES, "ws|x", null, a.signature())
                 .signatureValid(), "a malformed attestation never verifies");
+    }
+
+    /** The service hello vector, and what {@link ServiceHelloCheck} refuses around it (docs/protocol.md §6.4 "Service connections"). */
+    @Test
+    void serviceHello() {
+        ServiceAttestation a = ServiceAttestation.sign(alice, MESH, "hook-1", BOB_PUB, "webhook", "dm:read,dm:write", EXPIRES, "http-webhook", null);
+        String nonce = "0".repeat(64);
+        assertEquals(SERVICE_HELLO_CANONICAL, Canonical.sessionHello(MESH, ALICE_PUB, BOB_PUB, EVENT_T0, nonce));
+        assertEquals(SERVICE_HELLO_SIG, TestVectors.bob().signHex(SERVICE_HELLO_CANONICAL));
+        Frames.SessionHello hello = new Frames.SessionHello("s", MESH, BOB_PUB, ALICE_PUB, null, null, EVENT_T0, null, SERVICE_HELLO_SIG, null, a);
+        assertTrue(ServiceHelloCheck.check(MESH, nonce, hello, EVENT_T0).ok());
+        assertEquals(SessionReason.BAD_SIGNATURE, ServiceHelloCheck.check("m_ffffffffffffffff", nonce, hello, EVENT_T0).reason(),
+                "an attestation for another mesh");
+        assertEquals(SessionReason.BAD_SIGNATURE, ServiceHelloCheck.check(MESH, "1".repeat(64), hello, EVENT_T0).reason(),
+                "a proof over another challenge");
+        assertEquals(SessionReason.EXPIRED, ServiceHelloCheck.check(MESH, nonce, hello, EXPIRES).reason());
+        assertEquals(SessionReason.TTL_TOO_LONG, ServiceHelloCheck.check(MESH, nonce, hello,
+                EXPIRES - ServiceAttestation.MAX_TTL_MS - ServiceAttestation.SKEW_MS - 1).reason());
+        Frames.SessionHello asOwner = new Frames.SessionHello("s", MESH, ALICE_PUB, ALICE_PUB, null, null, EVENT_T0, null, SERVICE_HELLO_SIG, null, a);
+        assertEquals(SessionReason.BAD_SIGNATURE, ServiceHelloCheck.check(MESH, nonce, asOwner, EVENT_T0).reason(),
+                "the attestation presented for another key");
+        Frames.SessionHello both = new Frames.SessionHello("s", MESH, BOB_PUB, ALICE_PUB, null,
+                dev.meshwire.signaling.session.SessionAttestation.sign(alice, BOB_PUB, EVENT_T0 + 1000, null), EVENT_T0, null, SERVICE_HELLO_SIG, null, a);
+        assertEquals(SessionReason.MALFORMED, ServiceHelloCheck.check(MESH, nonce, both, EVENT_T0).reason());
+        assertEquals(SessionReason.MALFORMED, SessionHelloCheck.check(MESH, nonce, both, EVENT_T0).reason());
     }
 
     @Test
