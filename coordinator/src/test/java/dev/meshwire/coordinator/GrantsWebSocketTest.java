@@ -280,14 +280,6 @@ abstract class GrantsWebSocketTest {
         return a;
     }
 
-    static void helloRefused(TestPeer p, Frames.SessionHello hello, String code, int closeCode) throws Exception {
-        p.send(hello);
-        Frames.Error e = p.await(Frames.Error.class);
-        assertEquals(code, e.code(), e.toString());
-        assertEquals(closeCode, p.awaitClose());
-        assertFalse(p.seen().stream().anyMatch(f -> f instanceof Frames.HelloAck), "no hello_ack after a refusal");
-    }
-
     @Test
     void aServiceConnectsWithItsAttestationSendsWhatItsScopesAllowAndIsCutOffWhenRevoked() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "gr-svc-conn");
@@ -329,15 +321,15 @@ abstract class GrantsWebSocketTest {
                 assertEquals(4002, writer.awaitClose());
             }
             try (TestPeer again = fx.peer(writerKey)) {
-                helloRefused(again, again.serviceHelloFrame(m.id(), aliceId, writes), "revoked", 4002);
+                SessionWebSocketTest.refused(again, again.serviceHelloFrame(m.id(), aliceId, writes), "revoked", 4002);
             }
             try (TestPeer ghost = fx.peer(ghostKey)) { // verifies, but was never registered
                 ServiceAttestation never = ServiceAttestation.sign(aliceId, m.id(), "ghost", ghostKey.publicKeyHex(), "bot", "dm:write",
                         System.currentTimeMillis() + 3_600_000, "ws", null);
-                helloRefused(ghost, ghost.serviceHelloFrame(m.id(), aliceId, never), "not_member", 4003);
+                SessionWebSocketTest.refused(ghost, ghost.serviceHelloFrame(m.id(), aliceId, never), "not_member", 4003);
             }
             try (TestPeer thief = fx.peer()) { // a registered attestation presented by another key
-                helloRefused(thief, thief.serviceHelloFrame(m.id(), aliceId, readOnly), "bad_signature", 4003);
+                SessionWebSocketTest.refused(thief, thief.serviceHelloFrame(m.id(), aliceId, readOnly), "bad_signature", 4003);
             }
         }
     }

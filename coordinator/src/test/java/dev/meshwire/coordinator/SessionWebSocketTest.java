@@ -50,7 +50,7 @@ abstract class SessionWebSocketTest {
     }
 
     /** Sends {@code hello} and expects an error with {@code code}, then the close {@code closeCode}. */
-    private static void refused(TestPeer p, Frames.SessionHello hello, String code, int closeCode) throws Exception {
+    static void refused(TestPeer p, Frames.SessionHello hello, String code, int closeCode) throws Exception {
         p.send(hello);
         Frames.Error e = p.await(Frames.Error.class);
         assertEquals(code, e.code(), e.toString());

@@ -50,10 +50,7 @@ public final class GrantOps implements GrantsApi {
         MeshSession s = meshes.select(req.mesh());
         boolean everyone = Grants.ANY.equals(req.peer().trim());
         PeerRef sender = everyone ? null : ref(s.roster().resolve(req.peer(), GRANT));
-        if (!s.link().connected()) {
-            throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "not connected to the coordinator of mesh '"
-                    + s.name() + "' (" + s.link().describeState() + ")");
-        }
+        s.requireConnected();
         String id = s.link().nextId();
         String wire = caps == null ? null : Caps.csv(caps);
         Frame answer = CoordinatorAnswers.reply(s, id, new Frames.SetGrant(id, everyone ? Grants.ANY : sender.pubkey(), wire));

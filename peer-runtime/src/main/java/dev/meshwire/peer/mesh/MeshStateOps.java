@@ -76,7 +76,7 @@ public final class MeshStateOps implements MeshStateApi {
 
     @Override
     public StateChangeReply revoke(RevokeRequest req) {
-        MeshSession s = connected(req.mesh());
+        MeshSession s = meshes.select(req.mesh()).requireConnected();
         Frames.PeerInfo target = target(s, req.peer(), "revoke");
         String reason = req.reason() == null || req.reason().isBlank() ? null : req.reason().trim();
         if (reason != null && reason.length() > MAX_REASON) {
@@ -92,7 +92,7 @@ public final class MeshStateOps implements MeshStateApi {
         if (!MemberEntry.ADMIN.equals(req.role()) && !MemberEntry.MEMBER.equals(req.role())) {
             throw new PeerException(PeerException.BAD_REQUEST, "role must be admin or member (got '" + req.role() + "')");
         }
-        MeshSession s = connected(req.mesh());
+        MeshSession s = meshes.select(req.mesh()).requireConnected();
         Frames.PeerInfo target = target(s, req.peer(), "change the role of");
         String id = s.link().nextId();
         Frame answer = CoordinatorAnswers.reply(s, id, new Frames.SetRole(id, target.pubkey(), req.role()));
@@ -107,7 +107,7 @@ public final class MeshStateOps implements MeshStateApi {
         if (req.expiresAt() != null && req.expiresAt() <= System.currentTimeMillis()) {
             throw new PeerException(PeerException.BAD_REQUEST, "the expiry time is in the past");
         }
-        MeshSession s = connected(req.mesh());
+        MeshSession s = meshes.select(req.mesh()).requireConnected();
         Frames.PeerInfo target = target(s, req.peer(), "set an expiry on");
         String id = s.link().nextId();
         Frame answer = CoordinatorAnswers.reply(s, id, new Frames.SetExpiry(id, target.pubkey(), req.expiresAt()));
@@ -118,7 +118,7 @@ public final class MeshStateOps implements MeshStateApi {
     public StateChangeReply rename(RenameRequest req) {
         String bad = Names.checkDisplayName(req.name());
         if (bad != null) throw new PeerException(PeerException.BAD_REQUEST, bad);
-        MeshSession s = connected(req.mesh());
+        MeshSession s = meshes.select(req.mesh()).requireConnected();
         String id = s.link().nextId();
         Frame answer = CoordinatorAnswers.reply(s, id, new Frames.Rename(id, req.name()));
         // The join name is what a reconnecting link sends; keep the record in step with the mesh state.
@@ -126,15 +126,6 @@ public final class MeshStateOps implements MeshStateApi {
         if (store.exists(s.name())) store.save(cfg, null);
         meshes.put(new MeshSession(cfg, s.identity(), s.cipher(), s.link(), s.roster()));
         return new StateChangeReply(s.name(), "rename", req.name(), s.selfPubkey(), null, null, null, detail(answer));
-    }
-
-    private MeshSession connected(String mesh) {
-        MeshSession s = meshes.select(mesh);
-        if (!s.link().connected()) {
-            throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "not connected to the coordinator of mesh '"
-                    + s.name() + "' (" + s.link().describeState() + ")");
-        }
-        return s;
     }
 
     /** An active member other than self (the coordinator re-checks roles and targets). */

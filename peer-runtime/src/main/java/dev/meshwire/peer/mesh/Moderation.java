@@ -31,10 +31,7 @@ public final class Moderation implements ModerationApi {
     @Override
     public ModerationReply moderate(String op, String mesh, String peer) {
         MeshSession s = meshes.select(mesh);
-        if (!s.link().connected()) {
-            throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "not connected to the coordinator of mesh '"
-                    + s.name() + "' (" + s.link().describeState() + ")");
-        }
+        s.requireConnected();
         Frames.PeerInfo target;
         if (op.equals("unban")) {
             // Banned keys are not members: resolve among the banned keys of the mesh state, else the coordinator's list.

@@ -76,7 +76,7 @@ public final class ServiceOps implements ServicesApi {
         if (ttl < 60_000 || ttl > ServiceAttestation.MAX_TTL_MS) {
             throw new PeerException(PeerException.BAD_REQUEST, "ttl must be between 1 minute and " + ServiceAttestation.MAX_TTL_MS / 86_400_000L + " days");
         }
-        MeshSession s = connected(req.mesh());
+        MeshSession s = meshes.select(req.mesh()).requireConnected();
         Identity service = Identity.generate();
         String delegate = Boolean.TRUE.equals(req.delegate()) ? s.selfPubkey() : null;
         ServiceAttestation a = ServiceAttestation.sign(s.identity(), s.config().meshId(), req.name(), service.publicKeyHex(), req.type(),
@@ -136,7 +136,7 @@ public final class ServiceOps implements ServicesApi {
         if (req.name() == null || req.name().isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "name a service");
         String reason = req.reason() == null || req.reason().isBlank() ? null : req.reason().trim();
         if (reason != null && reason.length() > 200) throw new PeerException(PeerException.BAD_REQUEST, "reason must be at most 200 characters");
-        MeshSession s = connected(req.mesh());
+        MeshSession s = meshes.select(req.mesh()).requireConnected();
         String id = s.link().nextId();
         Frame answer = CoordinatorAnswers.reply(s, id, new Frames.ServiceRevoke(id, req.name().trim(), reason));
         Frames.Ok ok = answer instanceof Frames.Ok o ? o : null;
@@ -147,14 +147,5 @@ public final class ServiceOps implements ServicesApi {
         ServiceAttestation a = e.attestation();
         return new ServiceItem(a.serviceId(), a.type(), List.copyOf(Scopes.fromCsv(a.scopes())), a.servicePubkey(),
                 new PeerRef(MeshConnector.nameOf(roster, a.owner()), a.owner()), a.transport(), a.delegate(), a.expiresAt(), e.registeredAt(), status);
-    }
-
-    private MeshSession connected(String mesh) {
-        MeshSession s = meshes.select(mesh);
-        if (!s.link().connected()) {
-            throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "not connected to the coordinator of mesh '"
-                    + s.name() + "' (" + s.link().describeState() + ")");
-        }
-        return s;
     }
 }
