@@ -102,12 +102,13 @@ public final class Moderation {
     public Future<Frames.Ok> kick(MeshRecord mesh, String actor, Frames.Kick kick) {
         return authorize(mesh, actor, kick.target(), "kick", false).compose(t -> {
             if (!t.isActive()) return Future.failedFuture(notAMember(mesh, t));
-            if (presence.get(mesh.id(), t.pubkey()) == null) {
+            if (!presence.isPresent(mesh.id(), t.pubkey())) {
                 return Future.succeededFuture(new Frames.Ok(kick.id(), "kick", t.pubkey(), t.label() + " was not connected; nothing to kick"));
             }
             return ledger.append(mesh.id(), actor, new EventPayload.MemberKicked(t.pubkey(), kickedReason(mesh, actor)), new MeshEffect.None()).map(a -> {
                 PeerConnection conn = presence.get(mesh.id(), t.pubkey());
                 if (conn != null) conn.disconnect(CloseCodes.KICKED, kickedReason(mesh, actor), "kicked");
+                else presence.endHeld(mesh.id(), t.pubkey(), "kicked"); // away within its lease: it must not resume
                 LOG.info("mesh {}: {}… kicked {}", mesh.name(), MeshAuthority.prefix(actor), MeshAuthority.prefix(t.pubkey()));
                 return new Frames.Ok(kick.id(), "kick", t.pubkey(), "kicked " + t.label());
             });
@@ -129,6 +130,8 @@ public final class Moderation {
                     Refusal why = MeshAuthority.banned(mesh);
                     conn.send(new Frames.Error(null, why.code(), why.getMessage()));
                     conn.disconnect(CloseCodes.BANNED, why.getMessage(), "banned");
+                } else {
+                    presence.endHeld(mesh.id(), t.pubkey(), "banned");
                 }
                 LOG.info("mesh {}: {}… banned {} ({} queued messages from it dropped)", mesh.name(), MeshAuthority.prefix(actor),
                         MeshAuthority.prefix(t.pubkey()), a.droppedMessages());
@@ -171,6 +174,8 @@ public final class Moderation {
                     Refusal why = MeshAuthority.revoked(mesh, reason);
                     conn.send(new Frames.Error(null, why.code(), why.getMessage()));
                     conn.disconnect(CloseCodes.BANNED, MeshAuthority.revokedCloseReason(reason), "revoked");
+                } else {
+                    presence.endHeld(mesh.id(), t.pubkey(), "revoked");
                 }
                 return new Frames.Ok(revoke.id(), "revoke", t.pubkey(), "revoked " + t.label() + dropped(a));
             });
@@ -212,8 +217,8 @@ public final class Moderation {
     public Future<List<Frames.PeerInfo>> peers(MeshRecord mesh) {
         long now = clock.millis();
         return ledger.store().listMembers(mesh.id()).map(members -> members.stream().filter(m -> !m.expiredAt(now)).map(m -> {
-            PeerConnection c = presence.get(mesh.id(), m.pubkey());
-            if (c != null) return c.peerInfo();
+            Frames.PeerInfo present = presence.presentInfo(mesh.id(), m.pubkey()); // online, or held within its lease
+            if (present != null) return present;
             return new Frames.PeerInfo(m.pubkey(), m.name(), m.role(), false, null, null);
         }).toList());
     }
