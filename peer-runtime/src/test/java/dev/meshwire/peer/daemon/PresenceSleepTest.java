@@ -159,6 +159,27 @@ class PresenceSleepTest {
         assertEquals(2, joins(bobPub), "the first join and exactly one more: " + seen);
     }
 
+    /** {@code meshwire reconnect} hands the old link's token to the new one: the peers see nothing. */
+    @Test
+    void aManualReconnectContinuesThePresence() throws Exception {
+        String bobPub = setUp(shortLease(tmp.resolve("coord")));
+        WireClient a = WireClient.of(alice.client());
+        bob.client().post("/v1/reconnect", WireClient.map("mesh", "team"));
+        await("the new link continued bob's presence", WAIT, () -> {
+            try {
+                return metric("meshwire_presence_resumes_total") + metric("meshwire_sessions_replaced_total{token=\"valid\"}") >= 1;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        // Bob's message reaches alice on the same socket as any presence notice sent before it.
+        String probe = "after reconnect " + UUID.randomUUID();
+        bob.client().send(null, "alice", probe);
+        await("alice hears from bob", WAIT, () -> ForegroundDaemon.inboxCounts(a, probe).getOrDefault(probe, 0) == 1);
+        assertEquals(0, leaves(bobPub), "no leave: " + seen);
+        assertEquals(1, joins(bobPub), "no second join: " + seen);
+    }
+
     /** The real numbers: the coordinator drops the frozen socket at 75 s of silence and holds it until 90 s. */
     @Test
     void withTheRealNinetySecondLeaseASleepUntilTheSocketIsDroppedIsNoFlap() throws Exception {
