@@ -3,6 +3,7 @@ package dev.meshwire.coordinator;
 import dev.meshwire.coordinator.http.HttpApi;
 import dev.meshwire.coordinator.ice.IceServerIssuer;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
+import dev.meshwire.coordinator.presence.ResumeTokens;
 import dev.meshwire.coordinator.session.SessionSettings;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.coordinator.store.PgCoordinatorStore;
@@ -84,7 +85,8 @@ public final class Coordinator implements AutoCloseable {
             IceServerIssuer ice = IceServerIssuer.forSettings(config.ice(), publicHost, turn == null ? -1 : turn.port(),
                     turn == null ? -1 : turn.tlsPort(), secret, java.time.Clock.systemUTC());
             SessionSettings sessionSettings = new SessionSettings(VERSION, config.maxFrameBytes(), config.pingInterval(),
-                    config.deadAfter(), config.admission().authTimeout(), ice, config.flow());
+                    config.deadAfter(), config.admission().authTimeout(), ice, config.flow(),
+                    new ResumeTokens(resumeKey(dataDir), ResumeTokens.DEFAULT_TTL));
             config.flow().named().forEach(metrics::limit);
             config.admission().named().forEach(metrics::limit);
             int[] boundPort = new int[1];
@@ -124,6 +126,15 @@ public final class Coordinator implements AutoCloseable {
             }
             if (e instanceof CoordinatorStartException cse) throw cse;
             throw new CoordinatorStartException("coordinator failed to start: " + e, e);
+        }
+    }
+
+    /** The presence resume key from {@code <data>/resume-key}, generated (0600) on the first start. */
+    private static dev.meshwire.signaling.crypto.Identity resumeKey(Path dataDir) throws CoordinatorStartException {
+        try {
+            return ResumeKey.loadOrCreate(dataDir);
+        } catch (IOException e) {
+            throw new CoordinatorStartException("cannot use the resume key in " + dataDir.toAbsolutePath() + ": " + e.getMessage(), e);
         }
     }
 

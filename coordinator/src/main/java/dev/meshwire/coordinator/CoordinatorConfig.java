@@ -31,19 +31,25 @@ import java.time.Duration;
  * @param flow             outbound backpressure (high-water mark, hard cap, slow-consumer grace) and signalling rate limits
  * @param admission        limits and deadlines for connections before they authenticate, and the health listener
  * @param metrics          where {@code /metrics} is served (main port or a listener of its own) and its bearer token
+ * @param presenceLease    how long a member whose connection was lost stays present (no {@code peer_left}) after the
+ *                         coordinator last heard from it, so that it can resume with its token; zero announces every
+ *                         lost connection at once
  */
 public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir, String dbUrl, String publicUrl,
                                 boolean openRegistration, IceSettings ice, long maxFrameBytes,
                                 Duration pingInterval, Duration deadAfter, QueueSettings queue,
-                                FlowLimits flow, AdmissionLimits admission, MetricsSettings metrics) {
+                                FlowLimits flow, AdmissionLimits admission, MetricsSettings metrics,
+                                Duration presenceLease) {
     public static final int DEFAULT_PORT = 7600;
+    /** The seed's lease: absorbs a laptop sleep, a NAT rebinding or a Wi-Fi switch; a crash is cleared within it. */
+    public static final Duration DEFAULT_PRESENCE_LEASE = Duration.ofSeconds(90);
     public static final int DEFAULT_STUN_PORT = dev.meshwire.turn.TurnConfig.DEFAULT_PORT;
     public static final long DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
     public static CoordinatorConfig defaults(Path dataDir) {
         return new CoordinatorConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, null, false, IceSettings.defaults(),
                 DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults(),
-                FlowLimits.defaults(), AdmissionLimits.defaults(), MetricsSettings.defaults());
+                FlowLimits.defaults(), AdmissionLimits.defaults(), MetricsSettings.defaults(), DEFAULT_PRESENCE_LEASE);
     }
 
     public Builder toBuilder() {
@@ -104,6 +110,10 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         return toBuilder().metrics(m).build();
     }
 
+    public CoordinatorConfig withPresenceLease(Duration lease) {
+        return toBuilder().presenceLease(lease).build();
+    }
+
     /** A mutable copy of a config, for changing several settings at once. */
     public static final class Builder {
         private String listenHost;
@@ -120,6 +130,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         private FlowLimits flow;
         private AdmissionLimits admission;
         private MetricsSettings metrics;
+        private Duration presenceLease;
 
         private Builder(CoordinatorConfig c) {
             listenHost = c.listenHost;
@@ -136,6 +147,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             flow = c.flow;
             admission = c.admission;
             metrics = c.metrics;
+            presenceLease = c.presenceLease;
         }
 
         public Builder listen(String host, int port) {
@@ -200,9 +212,16 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             return this;
         }
 
+        /** Zero or more; a negative lease is refused. */
+        public Builder presenceLease(Duration lease) {
+            if (lease == null || lease.isNegative()) throw new IllegalArgumentException("the presence lease must be zero or positive");
+            presenceLease = lease;
+            return this;
+        }
+
         public CoordinatorConfig build() {
             return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, ice,
-                    maxFrameBytes, pingInterval, deadAfter, queue, flow, admission, metrics);
+                    maxFrameBytes, pingInterval, deadAfter, queue, flow, admission, metrics, presenceLease);
         }
     }
 }

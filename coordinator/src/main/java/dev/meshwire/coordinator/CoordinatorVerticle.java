@@ -66,7 +66,7 @@ final class CoordinatorVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         Clock clock = Clock.systemUTC();
-        PresenceRegistry presence = new PresenceRegistry();
+        PresenceRegistry presence = new PresenceRegistry(vertx, clock, config.presenceLease(), metrics);
         MeshLedger ledger = new MeshLedger(store, new EventPublisher(presence), metrics, clock);
         MeshAuthority authority = new MeshAuthority(ledger, clock);
         Moderation moderation = new Moderation(ledger, presence, metrics, clock);

@@ -16,7 +16,9 @@ class LivenessTest {
     @BeforeAll
     static void start() throws Exception {
         fx = new CoordinatorFixture(c -> {
-            CoordinatorConfig stunOnly = c.withLiveness(Duration.ofMillis(100), Duration.ofMillis(600)).withStunPort(0);
+            // A lease shorter than the silence: the timed-out member's presence ends at once (PresenceLeaseTest holds it).
+            CoordinatorConfig stunOnly = c.withLiveness(Duration.ofMillis(100), Duration.ofMillis(600)).withStunPort(0)
+                    .withPresenceLease(Duration.ofMillis(300));
             return stunOnly.withIce(stunOnly.ice().withoutTurn()); // --no-turn: the embedded server answers STUN only
         });
     }

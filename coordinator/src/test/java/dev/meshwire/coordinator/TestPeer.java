@@ -165,6 +165,13 @@ final class TestPeer implements AutoCloseable {
         return awaitAckOrFail();
     }
 
+    /** A hello carrying {@code resumeToken} (docs/protocol.md "Continuous presence"). */
+    Frames.HelloAck hello(String meshId, String resumeToken) throws InterruptedException {
+        Frames.Hello h = helloFrame(meshId);
+        send(new Frames.Hello(h.id(), h.mesh(), h.pubkey(), h.capabilities(), h.signature(), null, resumeToken));
+        return awaitAckOrFail();
+    }
+
     Frames.Join joinFrame(String invite, String inviteId, String meshId, String name) {
         return new Frames.Join("j1", invite, pubkey(), name, null,
                 identity.signHex(Canonical.join(inviteId, meshId, pubkey(), name, nonce)));
@@ -261,10 +268,27 @@ final class TestPeer implements AutoCloseable {
         await(Frames.Pong.class, p -> id.equals(p.id()));
     }
 
+    /**
+     * Closes with 1000 as a client whose connection is merely lost would (it means to come back): the coordinator
+     * holds its presence for the lease.
+     */
+    void drop() {
+        try {
+            ws.close((short) 1000, "dropped").await(5, TimeUnit.SECONDS);
+            awaitClose(); // the coordinator has seen the close: a reconnect that follows cannot overtake it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception ignored) {
+            // already closed
+        }
+        client.close();
+    }
+
+    /** Closes with 1001 (going away): the coordinator ends this member's presence at once. */
     @Override
     public void close() {
         try {
-            ws.close().await(5, TimeUnit.SECONDS);
+            ws.close((short) 1001, "test peer done").await(5, TimeUnit.SECONDS);
         } catch (Exception ignored) {
             // already closed
         }

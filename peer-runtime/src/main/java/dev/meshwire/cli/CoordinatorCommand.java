@@ -79,6 +79,9 @@ final class CoordinatorCommand extends Verb {
     String requestTimeout;
     @Option(names = "--idle-timeout", defaultValue = "15s", paramLabel = "DURATION", description = "idle keep-alive HTTP connections are closed after this")
     String idleTimeout;
+    @Option(names = "--presence-lease", defaultValue = "90s", paramLabel = "DURATION",
+            description = "how long a member whose connection was lost stays present (no peer_left) after its last frame, so that it can resume; 0 announces every loss at once")
+    String presenceLease;
     @Option(names = "--auth-timeout", defaultValue = "5s", paramLabel = "DURATION", description = "a WebSocket must send an accepted hello/join within this")
     String authTimeout;
     @Option(names = "--max-unauthenticated", paramLabel = "N",
@@ -112,7 +115,8 @@ final class CoordinatorCommand extends Verb {
                 .withPublicUrl(publicUrl(publicUrl))
                 .withMetrics(metrics())
                 .withDbUrl(db)
-                .withFlow(flow());
+                .withFlow(flow())
+                .withPresenceLease(presenceLease());
         cfg = cfg.withIce(ice(cfg.ice()));
         Coordinator c;
         try {
@@ -162,6 +166,16 @@ final class CoordinatorCommand extends Verb {
                     .withSignalRates(perSecond("--signal-rate", signalRate), signalBurst, perSecond("--signal-pair-rate", signalPairRate), signalPairBurst);
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
+        }
+    }
+
+    /** A duration like 90s (0 allowed: no lease); a bad value is a usage error naming the flag. */
+    private Duration presenceLease() {
+        if (presenceLease != null && presenceLease.trim().equals("0")) return Duration.ZERO;
+        try {
+            return Duration.ofMillis(Render.parseDuration(presenceLease));
+        } catch (PeerException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, "--presence-lease: " + e.getMessage());
         }
     }
 

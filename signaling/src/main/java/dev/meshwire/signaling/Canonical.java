@@ -41,6 +41,14 @@ public final class Canonical {
         return "meshwire-p2p-sdp|v1|" + meshId + '|' + from + '|' + to + '|' + sessionId + '|' + type + '|' + sha256Hex(sdp);
     }
 
+    /**
+     * {@code meshwire-resume|v1|<meshId>|<pubkey>|<issuedAtMs>|<expiresAtMs>}: a presence resume token's signed
+     * part, signed by the coordinator's resume key (see {@link dev.meshwire.signaling.presence.ResumeToken}).
+     */
+    public static String resume(String meshId, String pubkey, long issuedAt, long expiresAt) {
+        return "meshwire-resume|v1|" + meshId + '|' + pubkey + '|' + issuedAt + '|' + expiresAt;
+    }
+
     /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code text}. */
     public static String sha256Hex(String text) {
         try {

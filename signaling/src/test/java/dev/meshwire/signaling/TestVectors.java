@@ -129,6 +129,20 @@ public final class TestVectors {
         return Identity.fromSeed(seed);
     }
 
+    /** A coordinator's presence resume key of the vectors: seed bytes 0xc0..0xdf. */
+    public static Identity resumeKey() {
+        byte[] seed = new byte[32];
+        for (int i = 0; i < 32; i++) seed[i] = (byte) (0xc0 + i);
+        return Identity.fromSeed(seed);
+    }
+
+    public static final String RESUME_KEY_PUB = "dde3bccec7f3a66a1115f45d720f4dc135c3ae7c4e22dca38fdb1efd6a495ff8";
+    public static final long RESUME_IAT = 1767225600000L;
+    public static final long RESUME_EXP = 1767312000000L;
+    public static final String RESUME_CANONICAL = "meshwire-resume|v1|m_0011223344556677|79b5562e8fe654f94078b112e8a98ba7901f853ae695bed7e0e3910bad049664|1767225600000|1767312000000";
+    public static final String RESUME_SIG = "bb594f515c6210610d2d9a06bcc5e0734dd3d8849ca00c34de8ece034b9d3129701275078ac03f11cddb6cb8e3b8ab49e8c7498b588f3a9f9555fb2b067cad03";
+    public static final String RESUME_TOKEN = RESUME_CANONICAL + "|" + RESUME_SIG;
+
     /** The mesh authority of the vectors: seed bytes 0x40..0x5f. */
     public static Identity authority() {
         byte[] seed = new byte[32];

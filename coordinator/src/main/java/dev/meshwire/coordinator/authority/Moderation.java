@@ -102,14 +102,16 @@ public final class Moderation {
     public Future<Frames.Ok> kick(MeshRecord mesh, String actor, Frames.Kick kick) {
         return authorize(mesh, actor, kick.target(), "kick", false).compose(t -> {
             if (!t.isActive()) return Future.failedFuture(notAMember(mesh, t));
-            if (presence.connectionsOf(mesh.id(), t.pubkey()).isEmpty()) {
+            // Present = its own connection online or held within its lease, or any session of it connected.
+            if (presence.connectionsOf(mesh.id(), t.pubkey()).isEmpty() && !presence.isHeld(mesh.id(), t.pubkey())) {
                 return Future.succeededFuture(new Frames.Ok(kick.id(), "kick", t.pubkey(), t.label() + " was not connected; nothing to kick"));
             }
             return ledger.append(mesh.id(), actor, new EventPayload.MemberKicked(t.pubkey(), kickedReason(mesh, actor)), new MeshEffect.None()).map(a -> {
-                // The member's own connection and every session it vouches for.
+                // The member's own connection and every session it vouches for (also while its own is held).
                 for (PeerConnection conn : presence.connectionsOf(mesh.id(), t.pubkey())) {
                     conn.disconnect(CloseCodes.KICKED, kickedReason(mesh, actor), "kicked");
                 }
+                presence.endHeld(mesh.id(), t.pubkey(), "kicked"); // away within its lease: it must not resume
                 LOG.info("mesh {}: {}… kicked {}", mesh.name(), MeshAuthority.prefix(actor), MeshAuthority.prefix(t.pubkey()));
                 return new Frames.Ok(kick.id(), "kick", t.pubkey(), "kicked " + t.label());
             });
@@ -132,6 +134,7 @@ public final class Moderation {
                     conn.send(new Frames.Error(null, why.code(), why.getMessage()));
                     conn.disconnect(CloseCodes.BANNED, why.getMessage(), "banned");
                 }
+                presence.endHeld(mesh.id(), t.pubkey(), "banned"); // away within its lease: it must not resume
                 LOG.info("mesh {}: {}… banned {} ({} queued messages from it dropped)", mesh.name(), MeshAuthority.prefix(actor),
                         MeshAuthority.prefix(t.pubkey()), a.droppedMessages());
                 return new Frames.Ok(ban.id(), "ban", t.pubkey(), "banned " + t.label() + dropped(a));
@@ -189,6 +192,7 @@ public final class Moderation {
                     conn.send(new Frames.Error(null, why.code(), why.getMessage()));
                     conn.disconnect(CloseCodes.BANNED, MeshAuthority.revokedCloseReason(reason), "revoked");
                 }
+                presence.endHeld(mesh.id(), t.pubkey(), "revoked"); // away within its lease: it must not resume
                 return new Frames.Ok(revoke.id(), "revoke", t.pubkey(), "revoked " + t.label() + dropped(a));
             });
         });
@@ -237,8 +241,8 @@ public final class Moderation {
             for (var m : members) {
                 if (m.expiredAt(now)) continue;
                 listed.add(m.pubkey());
-                PeerConnection c = presence.get(mesh.id(), m.pubkey());
-                out.add(c != null ? c.peerInfo() : new Frames.PeerInfo(m.pubkey(), m.name(), m.role(), false, null, null));
+                Frames.PeerInfo present = presence.presentInfo(mesh.id(), m.pubkey()); // online, or held within its lease
+                out.add(present != null ? present : new Frames.PeerInfo(m.pubkey(), m.name(), m.role(), false, null, null));
             }
             for (PeerConnection c : presence.online(mesh.id())) {
                 if (c.parent() != null && listed.contains(c.parent())) out.add(c.peerInfo());

@@ -150,6 +150,35 @@ public final class CoordinatorMetrics {
         registry.counter("meshwire_signal_rate_limited", "scope", scope).increment();
     }
 
+    /** {@code meshwire_presence_held}: members whose connection was lost and whose presence is held within its lease. */
+    public void presenceHeldGauge(java.util.function.Supplier<Number> held) {
+        Gauge.builder("meshwire_presence_held", held).description("members held present within their lease after a lost connection")
+                .register(registry);
+    }
+
+    /** {@code meshwire_presence_resumes_total}: held presences continued by a hello with a valid resume token. */
+    public void presenceResumed() {
+        registry.counter("meshwire_presence_resumes").increment();
+    }
+
+    /**
+     * {@code meshwire_presence_evictions_total{reason}}: held presences ended with a {@code peer_left}: {@code lease_expired},
+     * {@code restarted} (a hello without a valid token took it), {@code kicked}, {@code banned}, {@code revoked}.
+     */
+    public void presenceEnded(String reason) {
+        registry.counter("meshwire_presence_evictions", "reason", reason).increment();
+    }
+
+    /** {@code meshwire_sessions_replaced_total{token}}: online connections closed with 4004 for a newer one ({@code valid}: it resumed). */
+    public void sessionReplaced(boolean withToken) {
+        registry.counter("meshwire_sessions_replaced", "token", withToken ? "valid" : "none").increment();
+    }
+
+    /** {@code meshwire_resume_tokens_rejected_total{reason}}: hellos whose resume token did not verify (treated as fresh hellos). */
+    public void resumeRejected(String reason) {
+        registry.counter("meshwire_resume_tokens_rejected", "reason", reason).increment();
+    }
+
     /** A configured limit, shown as {@code meshwire_limit{name}} so operators see what is in force. */
     public void limit(String name, double value) {
         Gauge.builder("meshwire_limit", () -> value).tag("name", name).description("configured coordinator limits").register(registry);

@@ -17,6 +17,7 @@ import dev.meshwire.coordinator.presence.PeerConnection;
 import dev.meshwire.coordinator.p2p.SignalForwarder;
 import dev.meshwire.coordinator.p2p.SignalLimiter;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
+import dev.meshwire.signaling.presence.ResumeToken;
 import dev.meshwire.coordinator.relay.Relay;
 import dev.meshwire.coordinator.store.MemberRecord;
 import dev.meshwire.coordinator.store.MeshRecord;
@@ -60,6 +61,8 @@ import org.slf4j.LoggerFactory;
 public final class Session implements PeerConnection {
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final int MAX_PENDING = 64;
+    /** The close reason (with 4004) of a connection taken over by a hello with a valid resume token. */
+    public static final String REPLACED_BY_RESUME = "session_replaced";
 
     /** Shared collaborators of all sessions. */
     public record Deps(Vertx vertx, SessionSettings settings, MeshAuthority authority, Moderation moderation, Relay relay,
@@ -226,11 +229,17 @@ public final class Session implements PeerConnection {
         String id;
         Frames.Capabilities caps;
         StateRef have = null;
+        String token = null;
         if (frame instanceof Frames.Hello h) {
+            if (h.resumeToken() != null && h.resumeToken().length() > ResumeToken.MAX_CHARS) {
+                return Future.failedFuture(Refusal.closing(ErrorCode.INVALID_FRAME, "hello: field 'resumeToken' is longer than "
+                        + ResumeToken.MAX_CHARS + " characters; send the token from the last hello_ack unchanged, or none", CloseCodes.PROTOCOL));
+            }
             auth = deps.authority().hello(h, nonce);
             id = h.id();
             caps = h.capabilities();
             have = h.state();
+            token = h.resumeToken();
         } else if (frame instanceof Frames.Join j) {
             auth = deps.authority().join(j, nonce);
             id = j.id();
@@ -245,6 +254,7 @@ public final class Session implements PeerConnection {
                     "the first frame must be hello, join or session_hello, got " + frame.type(), CloseCodes.PROTOCOL));
         }
         StateRef held = have;
+        String resumeToken = token;
         // The sync is planned and the session registered inside the mesh's serialized chain: no event can be
         // published between the state the mesh_sync brings the client to and the moment it receives pushes.
         return auth.compose(a -> deps.ledger().serialized(a.mesh().id(), () -> deps.syncer().plan(a.mesh().id(), held, null)
@@ -256,12 +266,17 @@ public final class Session implements PeerConnection {
                         late = MeshAuthority.recheckService(a.mesh(), plan.state(), a.session().service(), now());
                     }
                     if (late != null) return Future.failedFuture(late);
-                    if (!closing) admit(a, id, caps, plan);
+                    if (!closing) admit(a, id, caps, plan, resumeToken);
                     return Future.<Void>succeededFuture();
                 })));
     }
 
-    private void admit(Authenticated a, String id, Frames.Capabilities caps, StateSyncer.Plan plan) {
+    /**
+     * The member is authenticated (its challenge signature verified and its membership checked on the current state,
+     * so a banned, revoked or expired member never gets here, token or not). A valid resume token continues the
+     * member's presence without announcements; see {@link PresenceRegistry#attach}.
+     */
+    private void admit(Authenticated a, String id, Frames.Capabilities caps, StateSyncer.Plan plan, String resumeToken) {
         authenticated = true;
         if (authTimer >= 0) deps.vertx().cancelTimer(authTimer);
         onAuthenticated.run();
@@ -272,18 +287,24 @@ public final class Session implements PeerConnection {
         connectedSince = now();
         lastPingSent = connectedSince;
         deps.metrics().authenticated(1);
-        PeerConnection previous = deps.presence().register(this);
-        if (previous != null) {
+        boolean resume = validToken(resumeToken);
+        PresenceRegistry.Attached attached = deps.presence().attach(this, resume);
+        if (attached.replaced() != null) {
             // Same member, newer connection: the old one goes quietly, so others see no leave/join flap.
-            previous.disconnect(CloseCodes.REPLACED, "replaced by a newer connection", null);
+            attached.replaced().disconnect(CloseCodes.REPLACED, resume ? REPLACED_BY_RESUME : "replaced by a newer connection", null);
         }
         SessionSettings s = deps.settings();
+        // Only a member's own connection is held after a loss, so only it gets a token and a lease; a session or
+        // service connection gets neither (its presence ends with its connection; see PresenceRegistry).
+        boolean ownConnection = asSession == null;
         send(new Frames.HelloAck(id, mesh.id(), mesh.name(), peerInfo(), deps.presence().onlinePeers(mesh.id(), pubkey()),
                 s.iceServers().forMember(pubkey()), s.maxFrameBytes(), s.pingInterval().toMillis(),
-                plan.state().authority(), plan.state().head()));
+                plan.state().authority(), plan.state().head(),
+                ownConnection ? s.resume().issue(mesh.id(), pubkey(), now()) : null,
+                ownConnection ? deps.presence().lease().toMillis() : null));
         // Before any deliver: the replica must know every revocation before messages from the revoked key could arrive.
         send(plan.frame());
-        if (previous == null) {
+        if (attached.announce()) {
             deps.presence().broadcast(mesh.id(), pubkey(), new Frames.PeerJoined(mesh.id(), peerInfo()));
         }
         scheduleExpiry();
@@ -292,7 +313,25 @@ public final class Session implements PeerConnection {
         // After hello_ack and mesh_sync: the member's queue drains now, oldest first, as fast as this connection reads.
         pump = deps.queue().attach(mesh.id(), pubkey(), new Deliveries());
         LOG.info("session {} authenticated ({}){}", who(), a.newlyJoined() ? "joined" : asSession != null ? "session_hello" : "hello",
-                previous != null ? ", replacing an older connection" : "");
+                switch (attached.continuity()) {
+                    case NEW -> "";
+                    case RESUMED -> ", resuming its held presence";
+                    case REPLACED -> ", replacing an older connection";
+                    case RESTARTED -> ", ending its held presence without a valid resume token";
+                });
+    }
+
+    /**
+     * Whether {@code token} is this coordinator's valid token for this connection's key; a rejected one is counted and
+     * logged. Only {@code hello} carries a token ({@code session_hello} has no such field), so the key is a member's.
+     */
+    private boolean validToken(String token) {
+        if (token == null) return false;
+        var rejected = deps.settings().resume().check(token, mesh.id(), pubkey(), now());
+        if (rejected.isEmpty()) return true;
+        deps.metrics().resumeRejected(rejected.get().tag());
+        LOG.info("session {}: resume token not accepted ({}); treated as a fresh hello", who(), rejected.get().tag());
+        return false;
     }
 
     private Future<Void> dispatch(Frame frame, String text) {
@@ -584,19 +623,21 @@ public final class Session implements PeerConnection {
         closing = true;
         deps.metrics().closed(code);
         // Leave presence at once (not when the close handshake ends) so nothing more is relayed here.
-        leavePresence(peerLeftReason);
+        leavePresence(peerLeftReason, true);
         LOG.info("closing session {} with {} ({})", who(), code, closeReason);
         if (!finished) ws.close(code, truncateReason(closeReason));
     }
 
-    private void leavePresence(String peerLeftReason) {
+    /**
+     * {@code holdable} is false when the client said it is going away on purpose (close 1001): then its presence
+     * ends at once instead of being held for the lease.
+     */
+    private void leavePresence(String peerLeftReason, boolean holdable) {
         if (pump != null) {
             deps.queue().detach(pump); // its unacked claims are taken over by the next session, or expire
             pump = null;
         }
-        if (authenticated && deps.presence().unregister(this) && peerLeftReason != null) {
-            deps.presence().broadcast(mesh.id(), pubkey(), new Frames.PeerLeft(mesh.id(), pubkey(), peerInfo().name(), peerLeftReason));
-        }
+        if (authenticated) deps.presence().drop(this, peerLeftReason, holdable, lastSeen);
     }
 
     /** WebSocket close reasons are limited to 123 UTF-8 bytes. */
@@ -620,7 +661,7 @@ public final class Session implements PeerConnection {
             closing = true;
             Short code = ws.closeStatusCode();
             deps.metrics().closed(code == null ? 1006 : code);
-            leavePresence("disconnected");
+            leavePresence("disconnected", code == null || code != CloseCodes.GOING_AWAY);
         }
         if (authenticated) deps.metrics().authenticated(-1);
         deps.metrics().connectionClosed();

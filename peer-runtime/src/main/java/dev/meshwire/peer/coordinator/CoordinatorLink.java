@@ -82,6 +82,15 @@ public final class CoordinatorLink implements AutoCloseable {
     private boolean shortcutUsed; // one probe shortcut per outage (reset by hello_ack): never a tight loop
     private volatile long probeRecoveries;
     private boolean closing;
+    /**
+     * The resume token of the last {@code hello_ack}, sent in the next {@code hello} so that a reconnect within the
+     * coordinator's lease continues this presence without a leave/join at the peers. Memory only, on purpose: a
+     * restarted daemon lost its direct channels and must be announced as new (docs/protocol.md "Continuous presence").
+     */
+    private volatile String resumeToken;
+    /** The watchdog's bounds for the current connection: the link's settings, tightened by the coordinator's ping interval. */
+    private long watchdogPeriod;
+    private long watchdogDeadAfter;
 
     /**
      * @param meshId      the mesh to hello into; null when joining (taken from the invite)
@@ -128,6 +137,15 @@ public final class CoordinatorLink implements AutoCloseable {
         return this;
     }
     public boolean advertisesP2p() { return p2pCapable; }
+
+    /** The token the next hello will carry (null: a fresh hello). */
+    public String resumeToken() { return resumeToken; }
+
+    /**
+     * Makes the first hello of this (not yet started) link resume the presence of an earlier link of the same
+     * identity in this daemon, e.g. on {@code meshwire reconnect}. Null does a fresh hello.
+     */
+    public void resumeWith(String token) { this.resumeToken = token; }
 
     public LinkState state() { return state; }
     public String lastError() { return lastError; }
@@ -346,13 +364,14 @@ public final class CoordinatorLink implements AutoCloseable {
             answer = new Frames.Join(nextId(), inv.encode(), identity.publicKeyHex(), displayName, caps, sig);
         } else {
             String sig = identity.signHex(Canonical.hello(meshId, identity.publicKeyHex(), c.nonce()));
-            answer = new Frames.Hello(nextId(), meshId, identity.publicKeyHex(), caps, sig, listener.helloState());
+            answer = new Frames.Hello(nextId(), meshId, identity.publicKeyHex(), caps, sig, listener.helloState(), resumeToken);
         }
         ws.writeTextMessage(FrameCodec.encode(answer));
     }
 
     private void onHelloAck(Frames.HelloAck ack) {
         lastAck = ack;
+        resumeToken = ack.resumeToken(); // null from a coordinator without continuous presence
         if (ack.mesh() != null) meshId = ack.mesh();
         joinInvite = null; // from now on we are a member and say hello
         try {
@@ -370,21 +389,46 @@ public final class CoordinatorLink implements AutoCloseable {
         firstAck.complete(ack);
     }
 
+    /**
+     * The watchdog: pings the coordinator and, when nothing at all came from it for 2.5 times its announced ping
+     * interval (at most the link's {@code deadAfter}), drops the socket at once and reconnects with the resume
+     * token. Without it a half-open TCP connection (NAT timeout, a network that silently drops) looks alive for
+     * hours; waiting for a close handshake on such a socket would only add the closing timeout.
+     */
     private void startPinging() {
         if (pingTimer >= 0) vertx.cancelTimer(pingTimer);
         long period = Math.max(100, settings.pingInterval().toMillis());
-        pingTimer = vertx.setPeriodic(period, id -> {
-            WebSocket s = ws;
-            if (s == null || s.isClosed()) return;
-            long silent = System.currentTimeMillis() - lastFrameAt;
-            if (silent > settings.deadAfter().toMillis()) {
-                log.info("mesh {}: coordinator silent for {} ms, reconnecting", meshId, silent);
-                lastError = "coordinator silent for " + silent + " ms";
-                s.close((short) CloseCodes.NORMAL, "liveness timeout");
-                return;
-            }
+        long deadAfter = settings.deadAfter().toMillis();
+        long announced = lastAck == null ? 0 : lastAck.pingIntervalMs();
+        if (announced > 0) {
+            period = Math.max(100, Math.min(period, announced));
+            deadAfter = Math.max(2 * period, Math.min(deadAfter, announced * 5 / 2));
+        }
+        watchdogPeriod = period;
+        watchdogDeadAfter = deadAfter;
+        lastPingAt = System.currentTimeMillis();
+        pingTimer = vertx.setPeriodic(Math.max(50, Math.min(period, deadAfter / 4)), id -> watchdog());
+    }
+
+    private long lastPingAt;
+
+    private void watchdog() {
+        WebSocket s = ws;
+        if (s == null || s.isClosed()) return;
+        long now = System.currentTimeMillis();
+        long silent = now - lastFrameAt;
+        if (silent > watchdogDeadAfter) {
+            log.info("mesh {}: coordinator silent for {} ms, dropping the socket and reconnecting (ws_stale_terminate)", meshId, silent);
+            lastError = "coordinator silent for " + silent + " ms";
+            ws = null; // its close handler no longer reports: this is the disconnect
+            s.close((short) CloseCodes.NORMAL, "liveness timeout"); // best effort; the server may never see it
+            onDisconnected(-1, "liveness timeout");
+            return;
+        }
+        if (now - lastPingAt >= watchdogPeriod) {
+            lastPingAt = now;
             s.writeTextMessage(FrameCodec.encode(new Frames.Ping(nextId())));
-        });
+        }
     }
 
     private void onDisconnected(int code, String reason) {
@@ -400,6 +444,7 @@ public final class CoordinatorLink implements AutoCloseable {
             return;
         }
         if (CloseCodes.isTerminal(code)) {
+            resumeToken = null; // kicked, banned, revoked or replaced: nothing of this presence is to be continued
             LinkState terminal = LinkState.forCloseCode(code, reason);
             if (lastError == null || state == LinkState.CONNECTED) {
                 lastError = terminal.wireName() + (reason != null && !reason.isBlank() ? ": " + reason : "");
@@ -495,9 +540,26 @@ public final class CoordinatorLink implements AutoCloseable {
         }
     }
 
-    /** Closes the socket without reconnecting; pending requests fail. Idempotent. */
+    /**
+     * Closes the socket without reconnecting, with 1001 (going away): the coordinator ends this presence at once
+     * and peers see it leave. Pending requests fail. Idempotent.
+     */
     @Override
     public void close() {
+        close(true);
+    }
+
+    /**
+     * Closes like {@link #close()}, but with 1000 so the coordinator holds the presence for its lease, and returns
+     * the resume token for the link that takes over ({@link #resumeWith}); null when there is none.
+     */
+    public String closeForHandover() {
+        String token = resumeToken;
+        close(false);
+        return token;
+    }
+
+    private void close(boolean goingAway) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         context.runOnContext(v -> {
             closing = true;
@@ -506,7 +568,7 @@ public final class CoordinatorLink implements AutoCloseable {
             if (probeClient != null) probeClient.close();
             if (pingTimer >= 0) vertx.cancelTimer(pingTimer);
             if (ws != null && !ws.isClosed()) {
-                ws.close((short) CloseCodes.NORMAL, "client closing");
+                ws.close(goingAway ? CloseCodes.GOING_AWAY : CloseCodes.NORMAL, goingAway ? "client closing" : "client reconnecting");
             }
             setState(LinkState.CLOSED, null);
             client.close().onComplete(x -> done.complete(null));

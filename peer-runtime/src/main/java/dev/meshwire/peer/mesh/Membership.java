@@ -218,8 +218,10 @@ public final class Membership implements MembershipApi {
     @Override
     public MeshReply reconnect(String mesh) {
         MeshSession old = meshes.select(mesh);
-        old.link().close();
+        // The new link resumes the old one's presence: a manual reconnect is no leave/join for the peers.
+        String token = old.link().closeForHandover();
         CoordinatorLink link = connector.open(old.config(), old.identity(), null);
+        link.resumeWith(token);
         try {
             CoordinatorAnswers.connected(link.start(), CONNECT_WAIT_MS);
         } catch (PeerException e) {

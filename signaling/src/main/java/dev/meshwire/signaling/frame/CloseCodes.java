@@ -10,6 +10,11 @@ public final class CloseCodes {
 
     /** Normal close; the client reconnects with backoff. */
     public static final short NORMAL = 1000;
+    /**
+     * Sent by a client that stops on purpose (daemon shutdown, leaving): the coordinator ends its presence at once
+     * instead of holding it for the lease (docs/protocol.md "Continuous presence").
+     */
+    public static final short GOING_AWAY = 1001;
     /** A frame exceeded the coordinator's size limit. */
     public static final short TOO_BIG = 1009;
     /** Removed by the owner. No database state; the member may reconnect by hand. */

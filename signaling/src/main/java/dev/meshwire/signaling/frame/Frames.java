@@ -32,9 +32,14 @@ public final class Frames {
      * a {@link MeshSync} that brings it up to date.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Hello(String id, String mesh, String pubkey, Capabilities capabilities, String signature, StateRef state) implements Frame {
+    public record Hello(String id, String mesh, String pubkey, Capabilities capabilities, String signature, StateRef state,
+                        String resumeToken) implements Frame {
         public Hello(String id, String mesh, String pubkey, Capabilities capabilities, String signature) {
-            this(id, mesh, pubkey, capabilities, signature, null);
+            this(id, mesh, pubkey, capabilities, signature, null, null);
+        }
+
+        public Hello(String id, String mesh, String pubkey, Capabilities capabilities, String signature, StateRef state) {
+            this(id, mesh, pubkey, capabilities, signature, state, null);
         }
 
         public String type() { return "hello"; }
@@ -73,14 +78,22 @@ public final class Frames {
     /**
      * Authentication succeeded. {@code authority} is the mesh authority's public key and {@code state}
      * the coordinator's head of the mesh state; a {@link MeshSync} follows before any {@code deliver}.
+     * {@code resumeToken} (opaque to clients) continues this presence after a drop when it is sent back in the next
+     * {@code hello} within {@code leaseTtlMs} of the coordinator last hearing from this connection; both are absent
+     * from coordinators without continuous presence.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HelloAck(String id, String mesh, String meshName, PeerInfo self, List<PeerInfo> peers,
                            List<IceServer> iceServers, long maxFrameBytes, long pingIntervalMs, String authority,
-                           StateRef state) implements Frame {
+                           StateRef state, String resumeToken, Long leaseTtlMs) implements Frame {
         public HelloAck(String id, String mesh, String meshName, PeerInfo self, List<PeerInfo> peers,
                         List<IceServer> iceServers, long maxFrameBytes, long pingIntervalMs) {
-            this(id, mesh, meshName, self, peers, iceServers, maxFrameBytes, pingIntervalMs, null, null);
+            this(id, mesh, meshName, self, peers, iceServers, maxFrameBytes, pingIntervalMs, null, null, null, null);
+        }
+
+        public HelloAck(String id, String mesh, String meshName, PeerInfo self, List<PeerInfo> peers,
+                        List<IceServer> iceServers, long maxFrameBytes, long pingIntervalMs, String authority, StateRef state) {
+            this(id, mesh, meshName, self, peers, iceServers, maxFrameBytes, pingIntervalMs, authority, state, null, null);
         }
 
         public String type() { return "hello_ack"; }

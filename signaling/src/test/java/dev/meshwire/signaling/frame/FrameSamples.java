@@ -40,7 +40,7 @@ public final class FrameSamples {
         String sid = "ab".repeat(16);
         return List.of(
                 new Frames.Challenge("ab".repeat(32), 1, "0.1.0"),
-                new Frames.Hello("1", TestVectors.MESH, TestVectors.ALICE_PUB, caps, "sig", ref),
+                new Frames.Hello("1", TestVectors.MESH, TestVectors.ALICE_PUB, caps, "sig", ref, "meshwire-resume|v1|tok"),
                 new Frames.Join("2", "mw1.xyz", TestVectors.ALICE_PUB, "alice", caps, "sig"),
                 new Frames.SessionHello("2s", TestVectors.MESH, TestVectors.SESSION_PUB, TestVectors.ALICE_PUB, "build", attestation,
                         TestVectors.EVENT_T0, caps, TestVectors.SESSION_HELLO_SIG, ref,
@@ -48,7 +48,7 @@ public final class FrameSamples {
                         new dev.meshwire.signaling.service.ServiceAttestation(TestVectors.MESH, TestVectors.ALICE_PUB, "hook-1",
                                 TestVectors.SESSION_PUB, "webhook", "dm:read", 99L, "http-webhook", null, "sig")),
                 new Frames.HelloAck("1", TestVectors.MESH, "team", peer, List.of(peer),
-                        List.of(new Frames.IceServer(List.of("stun:127.0.0.1:3478"), "u", "c")), 1 << 20, 30000, "a", ref),
+                        List.of(new Frames.IceServer(List.of("stun:127.0.0.1:3478"), "u", "c")), 1 << 20, 30000, "a", ref, "meshwire-resume|v1|tok", 90000L),
                 new Frames.Send("3", TestVectors.BOB_PUB, env),
                 new Frames.Ack("3", "c1", "msg1", "accepted"),
                 new Frames.Deliver("msg1", TestVectors.MESH, env),
