@@ -25,7 +25,8 @@ import org.junit.jupiter.api.TestInstance;
  * Continuous presence over real WebSockets against a real coordinator on SQLite and on PostgreSQL (subclasses):
  * a drop and a resume within the lease is silent, a longer drop is one leave and one join, a replayed token closes
  * the older socket, a forged, foreign or expired token is a fresh hello, a message sent during the grace is
- * delivered once on return, and a member kicked or revoked while away never resumes.
+ * delivered once on return, a member kicked or revoked while away never resumes, and a session (never held) ends
+ * with its connection while kicking a held parent ends its sessions and its presence.
  *
  * <p>"Nothing was announced" is asserted against an ordering barrier, never a sleep: lease timers fire in order on
  * the coordinator's one event loop, so once the owner sees the {@code peer_left} of a member that dropped
@@ -244,6 +245,51 @@ abstract class PresenceLeaseTest {
             }
             owner.sync("end");
             assertEquals(1, joinsOf(owner, daveId.publicKeyHex()), "dave was never announced again");
+        }
+    }
+
+    @Test
+    void aSessionIsNeverHeldAndKickingAHeldParentEndsItsSessionsAndItsPresence() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "lease");
+        Identity bobId = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer s1 = fx.peer(); TestPeer s2 = fx.peer()) {
+            TestPeer bob = Meshes.joined(fx, m, bobId, "bob");
+            TestPeer carol = Meshes.joined(fx, m, Identity.generate(), "carol");
+            assertNotNull(token(bob), "a member's own connection gets a token");
+            Frames.HelloAck sessionAck = s1.sessionHello(m.id(), bobId, null, "one");
+            assertEquals(null, sessionAck.resumeToken(), "a session gets no resume token");
+            assertEquals(null, sessionAck.leaseTtlMs(), "nor a lease");
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(s1.pubkey()));
+
+            // A lost session connection ends its presence at once: its peer_left precedes the owner's next answer.
+            s1.drop();
+            owner.sync("after-session-drop");
+            assertEquals(List.of("disconnected"), leftOf(owner, s1.pubkey()).stream().map(Frames.PeerLeft::reason).toList());
+            assertEquals(List.of(), leftOf(owner, bobId.publicKeyHex()), "the parent's presence is untouched");
+
+            // The parent's own connection is held; its other session stays connected and usable meanwhile.
+            s2.sessionHello(m.id(), bobId, null, "two");
+            bob.drop();
+            s2.sync("parent-held");
+            owner.send(new Frames.ListPeers("lp"));
+            List<Frames.PeerInfo> listed = owner.await(Frames.Peers.class, p -> "lp".equals(p.id())).peers();
+            assertTrue(listed.stream().anyMatch(p -> p.pubkey().equals(bobId.publicKeyHex()) && p.online()), "bob is held");
+            assertTrue(listed.stream().anyMatch(p -> p.pubkey().equals(s2.pubkey()) && bobId.publicKeyHex().equals(p.parent())),
+                    "its session is listed under it");
+
+            // Kicking the held parent closes its session and ends its held presence: both are announced as kicked.
+            owner.send(new Frames.Kick("k1", "bob"));
+            Frames.Ok ok = owner.await(Frames.Ok.class, o -> "k1".equals(o.id()));
+            assertTrue(ok.detail().startsWith("kicked"), ok.toString());
+            assertEquals(4001, s2.awaitClose());
+            assertEquals("kicked", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(bobId.publicKeyHex())).reason());
+            assertEquals("kicked", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(s2.pubkey())).reason());
+            leaseBarrier(owner, carol);
+            assertEquals(1, leftOf(owner, bobId.publicKeyHex()).size(), "one leave for bob (the kick), not a second at lease expiry");
+            try (TestPeer back = fx.peer(bobId)) {
+                back.hello(m.id(), token(bob)); // the held presence is gone: a new one, announced once more
+                owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(bobId.publicKeyHex()) && joinsOf(owner, bobId.publicKeyHex()) == 2);
+            }
         }
     }
 
