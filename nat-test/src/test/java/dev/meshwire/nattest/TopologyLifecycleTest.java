@@ -100,9 +100,18 @@ class TopologyLifecycleTest {
         String prefix = Topology.PREFIX + p.pid() + "-";
         List<ProcessHandle> children = new ArrayList<>();
         try {
-            waitFor(() -> readyToInterrupt.test(prefix), Duration.ofSeconds(30), "child reached the interrupt point");
+            // The child is frozen (SIGSTOP) while the predicate looks at it, so it cannot run past the interrupt point
+            // (or finish the whole check and exit 0) between "ready" and the SIGINT: on a loaded machine it used to.
+            String pid = String.valueOf(p.pid());
+            waitFor(() -> {
+                Cmd.run(List.of("kill", "-STOP", pid));
+                if (readyToInterrupt.test(prefix)) return true;
+                Cmd.run(List.of("kill", "-CONT", pid));
+                return false;
+            }, Duration.ofSeconds(30), "child reached the interrupt point");
             p.descendants().forEach(children::add);
-            Cmd.run(List.of("kill", "-INT", String.valueOf(p.pid()))).check();
+            Cmd.run(List.of("kill", "-INT", pid)).check();
+            Cmd.run(List.of("kill", "-CONT", pid)).check();
             assertTrue(p.waitFor(30, TimeUnit.SECONDS), "child exits after SIGINT");
             assertNotEquals(0, p.exitValue());
             assertEquals(List.of(), Topology.listOurs().stream().filter(n -> n.startsWith(prefix)).toList(),
