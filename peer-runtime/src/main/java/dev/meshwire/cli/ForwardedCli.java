@@ -24,7 +24,7 @@ import java.util.Objects;
  * than this daemon's, and a {@code TZ}/{@code LANG}/{@code LC_ALL}/{@code LC_CTYPE} other than the daemon's (times and
  * text are formatted with the JVM's zone and locale, fixed at its start).
  */
-final class ForwardedCli implements CliApi {
+public final class ForwardedCli implements CliApi {
     /** Variables of the caller that the daemon's JVM must share, since they shape output through JVM-wide defaults. */
     static final List<String> SAME_AS_DAEMON = List.of("TZ", "LANG", "LC_ALL", "LC_CTYPE");
 
@@ -34,6 +34,11 @@ final class ForwardedCli implements CliApi {
     ForwardedCli(MeshwireHome home, Map<String, String> daemonEnv) {
         this.home = home;
         this.daemonEnv = daemonEnv;
+    }
+
+    /** The runner of the daemon of {@code home}, with this process's environment as the daemon's (tests start daemons so). */
+    public static ForwardedCli of(Path home) {
+        return new ForwardedCli(MeshwireHome.at(home), System.getenv());
     }
 
     /** True for the names a request's {@code env} may carry (the ones the CLI reads). */

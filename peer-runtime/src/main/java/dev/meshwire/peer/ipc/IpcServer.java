@@ -250,7 +250,7 @@ public final class IpcServer implements AutoCloseable {
             List<String> args = b.requiredStrings("args", MAX_CLI_ARGS);
             java.util.Map<String, String> env = b.stringMap("env", MAX_CLI_ENV);
             String cwd = b.requiredName("cwd");
-            return cli.run(new CliRequest(args, env, cwd, b.bool("stdoutIsTerminal", false)));
+            return cli.run(new CliRequest(args, env, cwd, b.requiredBool("stdoutIsTerminal")));
         }));
         get(r, "/v1/bans", ctx -> blocking(ctx, () -> api.moderation().bans(RequestFields.queryName(ctx.request(), "mesh"))));
         post(r, "/v1/shutdown", ctx -> {

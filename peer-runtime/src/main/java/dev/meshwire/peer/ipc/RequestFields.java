@@ -185,6 +185,12 @@ final class RequestFields {
         return java.util.Collections.unmodifiableMap(out);
     }
 
+    /** A required boolean. */
+    boolean requiredBool(String field) {
+        if (given(field) == null) throw bad(field, "is required");
+        return bool(field, false);
+    }
+
     /** An optional JSON object, or null. */
     JsonNode object(String field) {
         JsonNode n = given(field);
