@@ -69,8 +69,9 @@ public final class Main implements Runnable {
 
     /**
      * Where one call runs: this process ({@link #local}), or a command line forwarded to the daemon (QuickClient,
-     * ForwardedCli), which brings the caller's values so that the output is the same as a local run. Nothing in the
-     * CLI reads {@code System.getenv()}, the working directory or the console for a verb except through this.
+     * ForwardedCli), which brings the caller's values so that the output is the same as a local run. No verb that
+     * ForwardedVerbs forwards reads {@code System.getenv()}, the working directory or the console except through this
+     * (the local-only verbs up, config, mesh create, coordinator still read their own process's environment).
      *
      * @param cwd              absolute; a relative {@code --home} resolves against it
      * @param env              the environment the CLI reads ({@code MESHWIRE_*}, {@code NO_COLOR}, {@code TERM})

@@ -44,9 +44,11 @@ public final class CliCall {
         try {
             r = http.open("POST", "/v1/cli", new String[] {"Authorization", "Bearer " + token, "Content-Type", "application/json"},
                     body, READ_TIMEOUT);
-        } catch (java.net.ConnectException | java.net.NoRouteToHostException | java.net.SocketTimeoutException e) {
-            return null; // nothing was sent (no daemon on the port, or it did not accept in time)
+        } catch (java.net.ConnectException | java.net.NoRouteToHostException e) {
+            return null; // nothing was sent: no daemon on the port (a stale port file)
         } catch (IOException e) {
+            // A timeout may be the connect's or the answer's: one IOException type for both, so it counts as lost (never
+            // run twice); on loopback a connect only times out when the daemon is wedged, which a local run would meet too.
             throw new Lost(e.getMessage());
         }
         try (r) {
