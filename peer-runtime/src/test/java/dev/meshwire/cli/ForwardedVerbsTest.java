@@ -20,6 +20,8 @@ import dev.meshwire.peer.ipc.api.CliRequest;
 import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.SendRequest;
+import dev.meshwire.peer.p2p.P2pMode;
+import dev.meshwire.peer.p2p.P2pSettings;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,8 +69,10 @@ class ForwardedVerbsTest {
             forwardedAtAlice.incrementAndGet();
             return reply;
         };
-        alice = Daemon.start(DaemonOptions.of(aliceHome), counting);
-        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob"))); // CliApi.NONE: refuses every forwarded call
+        // Relay only: the path a peer is reached by then stays the same between the two runs compared.
+        P2pSettings relayOnly = P2pSettings.defaults().withMode(P2pMode.OFF);
+        alice = Daemon.start(DaemonOptions.of(aliceHome).withP2p(relayOnly), counting);
+        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withP2p(relayOnly)); // CliApi.NONE: refuses every forwarded call
         IpcClient a = alice.client();
         a.createMesh(new CreateMeshRequest("team", coord.publicUrl(), "alice", coord.adminToken()));
         bob.client().join(a.invite(null, 1, 3_600_000L).invite(), "bob");
@@ -190,6 +194,41 @@ class ForwardedVerbsTest {
         MeshwireHome.writePrivate(sh.tokenFile(), "x");
         assertEquals(client(Map.of("MESHWIRE_NO_FORWARD", "1"), "--home", stale.toString(), "peers"),
                 client(Map.of(), "--home", stale.toString(), "peers"));
+    }
+
+    @Test
+    void aDaemonThatTakesTheCommandAndNeverAnswersIsNotRunAgainLocally() throws Exception {
+        // A listener that reads the whole request and closes without an answer: a daemon that died while running it.
+        Path home = tmp.resolve("wedged");
+        MeshwireHome h = MeshwireHome.at(home).ensureLayout();
+        try (java.net.ServerSocket server = new java.net.ServerSocket(0, 8, java.net.InetAddress.getLoopbackAddress())) {
+            AtomicInteger taken = new AtomicInteger();
+            Thread t = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (java.net.Socket s = server.accept()) {
+                        var in = new java.io.BufferedReader(new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8));
+                        int length = 0;
+                        for (String line = in.readLine(); line != null && !line.isEmpty(); line = in.readLine()) {
+                            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) length = Integer.parseInt(line.substring(15).trim());
+                        }
+                        for (int i = 0; i < length; i++) in.read();
+                        taken.incrementAndGet();
+                    } catch (java.io.IOException e) {
+                        // closed at the end of the test
+                    }
+                }
+            }, "wedged-daemon");
+            t.setDaemon(true);
+            t.start();
+            MeshwireHome.writePrivate(h.portFile(), Integer.toString(server.getLocalPort()));
+            MeshwireHome.writePrivate(h.tokenFile(), "t");
+            Run r = client(Map.of(), "--home", home.toString(), "send", "bob", "hi");
+            assertEquals(ExitCodes.NO_DAEMON, r.code, r.toString());
+            assertTrue(r.err.startsWith("meshwire: the daemon stopped answering while it ran this command ("), r.err);
+            assertTrue(r.err.contains("it may or may not have taken effect"), r.err);
+            assertEquals("", r.out);
+            assertEquals(1, taken.get(), "one request, and no local run after it (that would start a daemon or fail differently)");
+        }
     }
 
     @Test
