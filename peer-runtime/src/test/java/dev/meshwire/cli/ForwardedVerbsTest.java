@@ -232,6 +232,29 @@ class ForwardedVerbsTest {
     }
 
     @Test
+    void aDaemonThatUpStartedRunsForwardedCalls() throws Exception {
+        // The daemon process 'meshwire up' spawns (as the launcher's verbs do): its /v1/cli is the CLI's runner.
+        String home = tmp.resolve("spawned").toString();
+        CliResult up = CliResult.run("--home", home, "up");
+        assertEquals(ExitCodes.OK, up.code(), up.err());
+        try {
+            Run forwarded = client(Map.of(), "--home", home, "status", "--json");
+            Run local = client(Map.of("MESHWIRE_NO_FORWARD", "1"), "--home", home, "status", "--json");
+            assertEquals(local.code, forwarded.code, forwarded.toString());
+            assertEquals(untimed(local.out), untimed(forwarded.out));
+            assertEquals(local.err, forwarded.err);
+            MeshwireHome h = MeshwireHome.at(Path.of(home));
+            CliReply r = CliCall.call(Integer.parseInt(MeshwireHome.readTrimmed(h.portFile())), MeshwireHome.readTrimmed(h.tokenFile()),
+                    new CliRequest(List.of("--home", home, "status"), sameAsDaemon(), tmp.toString(), false));
+            assertNotNull(r, "the spawned daemon ran the forwarded status");
+            assertTrue(r.stdout().startsWith("daemon: running, pid "), r.stdout());
+        } finally {
+            CliResult down = CliResult.run("--home", home, "down");
+            assertEquals(ExitCodes.OK, down.code(), down.err());
+        }
+    }
+
+    @Test
     void theDaemonRefusesWhatItCannotReproduce() throws Exception {
         MeshwireHome home = MeshwireHome.at(tmp.resolve("alice"));
         int port = Integer.parseInt(MeshwireHome.readTrimmed(home.portFile()));
