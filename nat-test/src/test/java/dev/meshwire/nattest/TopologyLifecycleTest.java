@@ -95,7 +95,12 @@ class TopologyLifecycleTest {
     }
 
     private void ctrlC(java.util.function.Predicate<String> readyToInterrupt) throws Exception {
-        Process p = new ProcessBuilder(javaCmd(NatBehaviourCheck.class.getName()))
+        // A process started in the background by a non-interactive shell (CI runners, nohup ... &) inherits SIGINT as
+        // ignored, and a JVM keeps an ignored SIGINT ignored: the child would not see our Ctrl-C at all and finish its
+        // check with 0. env --default-signal gives the child the default handling a terminal's Ctrl-C meets.
+        List<String> cmd = new ArrayList<>(List.of("env", "--default-signal=INT"));
+        cmd.addAll(javaCmd(NatBehaviourCheck.class.getName()));
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         String prefix = Topology.PREFIX + p.pid() + "-";
         List<ProcessHandle> children = new ArrayList<>();

@@ -60,13 +60,42 @@ public final class Main implements Runnable {
 
     PrintStream out = System.out;
     PrintStream err = System.err;
+    /** Where this call runs; every verb reads its environment, working directory and terminal from here. */
+    private Invocation invocation;
+
+    Invocation invocation() {
+        if (invocation == null) invocation = Invocation.local(out);
+        return invocation;
+    }
+
+    /**
+     * Where one call runs: this process ({@link #local}), or a command line forwarded to the daemon (QuickClient,
+     * ForwardedCli), which brings the caller's values so that the output is the same as a local run. No verb that
+     * ForwardedVerbs forwards reads {@code System.getenv()}, the working directory or the console except through this
+     * (the local-only verbs up, config, mesh create, coordinator still read their own process's environment).
+     *
+     * @param cwd              absolute; a relative {@code --home} resolves against it
+     * @param env              the environment the CLI reads ({@code MESHWIRE_*}, {@code NO_COLOR}, {@code TERM})
+     * @param stdoutIsTerminal colour needs a terminal ({@link Style#decide})
+     */
+    record Invocation(Path cwd, java.util.Map<String, String> env, boolean stdoutIsTerminal) {
+        /** This process: its working directory and environment; a terminal only if {@code out} is the real stdout. */
+        static Invocation local(PrintStream out) {
+            return new Invocation(Path.of("").toAbsolutePath(), System.getenv(), out == System.out && Style.stdoutIsTerminal());
+        }
+    }
+
+    /** The home of this call: {@code --home} (against the call's working directory), else MESHWIRE_HOME, else ~/.meshwire. */
+    dev.meshwire.peer.home.MeshwireHome resolveHome() {
+        return dev.meshwire.peer.home.MeshwireHome.resolve(home == null ? null : invocation().cwd().resolve(home), invocation().env());
+    }
 
     @Spec
     CommandSpec spec;
 
     /** How this call's stdout is styled: colour only for a terminal, and never with {@code --no-color} or {@code NO_COLOR}. */
     Style style() {
-        return Style.decide(noColor, out == System.out && Style.stdoutIsTerminal(), System.getenv());
+        return Style.decide(noColor, invocation().stdoutIsTerminal(), invocation().env());
     }
 
     @Override
@@ -123,9 +152,18 @@ public final class Main implements Runnable {
 
     /** Runs one command in-process (tests use this) and returns its exit code. */
     public static int run(PrintStream out, PrintStream err, String... args) {
+        return run(Invocation.local(out), out, err, args);
+    }
+
+    /**
+     * Runs one command for {@code invocation} and returns its exit code. Reentrant: every piece of state of a call is
+     * in its own Main and streams, so the daemon runs forwarded calls side by side (ForwardedCli).
+     */
+    static int run(Invocation invocation, PrintStream out, PrintStream err, String... args) {
         Main main = new Main();
         main.out = out;
         main.err = err;
+        main.invocation = invocation;
         CommandLine cl = commandLine(main, args);
         HelpText.apply(cl);
         cl.setOut(new PrintWriter(out, true));
@@ -134,7 +172,7 @@ public final class Main implements Runnable {
         // what the parse produces.
         boolean plain = Arrays.asList(args).contains("--no-color");
         cl.setColorScheme(CommandLine.Help.defaultColorScheme(
-                Style.decide(plain, out == System.out && Style.stdoutIsTerminal(), System.getenv()).on() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
+                Style.decide(plain, invocation.stdoutIsTerminal(), invocation.env()).on() ? CommandLine.Help.Ansi.ON : CommandLine.Help.Ansi.OFF));
         // --json on the command line: a failure is also printed as the IPC error shape on stdout.
         boolean json = Arrays.asList(args).contains("--json");
         cl.setParameterExceptionHandler((ex, a) -> {

@@ -28,7 +28,9 @@ import java.util.stream.Stream;
  * whose "daemon" is a canned loopback HTTP answerer in this class: the verbs exercise the real
  * parsing, IPC transport ({@code IpcHttp}, including a chunked event stream), JSON and rendering
  * code, and no real daemon is ever started. What the canned answers lack only makes a verb take
- * its error path, which is part of what a CLI loads too. Output is discarded; the exit code is 0
+ * its error path, which is part of what a CLI loads too. It also runs the thin client's forwarded path
+ * ({@link QuickClient}, {@code POST /v1/cli}) for {@code status} and {@code send}, since that is what the launcher
+ * starts for those verbs. Output is discarded; the exit code is 0
  * unless the training itself could not run.
  */
 public final class StartupTraining {
@@ -59,10 +61,28 @@ public final class StartupTraining {
                     {"--home", h, "inbox"}, {"--home", h, "send", "--help"}, {"--home", h, "no-such-verb"},
             };
             for (String[] v : verbs) run(home, v);
+            forward(new String[] {"--home", h, "status"}, new String[] {"--home", h, "send", "bob", "hi"});
             IpcClient c = new IpcClient(server.getLocalPort(), TOKEN);
             c.events(e -> true);
         } finally {
             deleteTree(home);
+        }
+    }
+
+    /** The thin client's path ({@link QuickClient}): a forwarded call to the canned answerer's {@code /v1/cli}. */
+    private static void forward(String[]... calls) {
+        PrintStream sink = new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8);
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        System.setOut(sink);
+        System.setErr(sink);
+        try {
+            for (String[] c : calls) QuickClient.forward(c);
+        } catch (dev.meshwire.peer.ipc.CliCall.Lost | RuntimeException e) {
+            // a training run only
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
         }
     }
 
@@ -131,6 +151,7 @@ public final class StartupTraining {
         if (path.startsWith("/v1/send")) {
             return "{\"clientMessageId\":\"00000000-0000-0000-0000-000000000000\",\"status\":\"pending\",\"to\":\"bob\"}";
         }
+        if (path.startsWith("/v1/cli")) return "{\"exit\":0,\"stdout\":\"ok\\n\",\"stderr\":\"\"}";
         return "{\"items\":[]}";
     }
 

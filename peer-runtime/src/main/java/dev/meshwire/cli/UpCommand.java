@@ -37,7 +37,9 @@ final class UpCommand extends Verb {
             // The daemon logs at its configured level; every other verb stays quiet (LogSetup).
             if (logFile != null) LogSetup.toFile(config.logLevel(), logFile.toAbsolutePath(), config.logMaxSizeBytes(), config.logKeep());
             else LogSetup.toStderr(config.logLevel());
-            Daemon d = Daemon.start(config.applyTo(DaemonOptions.of(home.root())).withTestHooks(System.getenv()));
+            // POST /v1/cli runs forwarded command lines (QuickClient) through this same CLI, in this JVM.
+            Daemon d = Daemon.start(config.applyTo(DaemonOptions.of(home.root())).withTestHooks(System.getenv()),
+                    new ForwardedCli(home, System.getenv()));
             // SIGTERM (systemctl stop, kill): close everything, then end the process the way Main.main does
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 d.close();

@@ -24,7 +24,7 @@ abstract class Verb implements Callable<Integer> {
     }
 
     MeshwireHome home() {
-        return MeshwireHome.resolve(main().home);
+        return main().resolveHome();
     }
 
     PrintStream out() { return main().out; }
@@ -35,7 +35,7 @@ abstract class Verb implements Callable<Integer> {
     /** The running daemon of this home, started (detached) if it is not running. */
     IpcClient daemon() {
         MeshwireHome home = home();
-        return DaemonLauncher.ensureRunning(home, DaemonConfig.load(home).startTimeout(), line -> main().err.println("meshwire: " + line));
+        return DaemonLauncher.ensureRunning(home, DaemonConfig.resolve(java.util.Map.of(), main().invocation().env(), dev.meshwire.peer.config.ConfigFile.read(home)).startTimeout(), line -> main().err.println("meshwire: " + line));
     }
 
     /**
@@ -43,7 +43,7 @@ abstract class Verb implements Callable<Integer> {
      * again when the call fails (see {@link OnDemandDaemon}).
      */
     <T> T withDaemonStoppedOnFailure(java.util.function.Function<IpcClient, T> call) {
-        return OnDemandDaemon.call(home(), DaemonLauncher.startWait(System.getenv(DaemonLauncher.START_TIMEOUT_ENV)),
+        return OnDemandDaemon.call(home(), DaemonLauncher.startWait(main().invocation().env().get(DaemonLauncher.START_TIMEOUT_ENV)),
                 line -> main().err.println("meshwire: " + line), call);
     }
 

@@ -68,6 +68,7 @@ class LauncherFlagsTest {
             assertTrue(a.contains("-XX:SharedArchiveFile=" + jsa), a.toString());
             assertTrue(a.contains("-Xshare:auto"), "a stale archive is ignored, never fatal: " + a);
             assertEquals(List.of(v), a.subList(a.size() - v.length, a.size()), "the verb's arguments pass unchanged");
+            assertEquals("dev.meshwire.cli.QuickClient", a.get(a.size() - v.length - 1), "one-shot verbs start the thin client: " + a);
         }
     }
 

@@ -38,7 +38,7 @@ class PingTerminalTest {
     static Daemon alice, bob, carol;
 
     /** A line as the terminal showed it, and when (ms after the process started). */
-    record Line(long atMs, String text) {}
+    record Line(long atMs, String text, boolean pingStillRunning) {}
 
     record Run(int code, List<Line> lines, long endedAtMs) {}
 
@@ -91,7 +91,7 @@ class PingTerminalTest {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
             for (String l; (l = r.readLine()) != null; ) {
                 String text = l.replace("\r", "").replaceAll("\u001B\\[[0-9;]*m", "");
-                if (!text.isBlank()) lines.add(new Line((System.nanoTime() - t0) / 1_000_000, text));
+                if (!text.isBlank()) lines.add(new Line((System.nanoTime() - t0) / 1_000_000, text, p.isAlive()));
             }
         }
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "ping ended");
@@ -108,10 +108,10 @@ class PingTerminalTest {
         assertEquals(0, run.code(), run.lines().toString());
         List<Line> pongs = run.lines().stream().filter(l -> l.text().startsWith("pong from bob via coordinator relay in ")).toList();
         assertEquals(3, pongs.size(), run.lines().toString());
-        // Streamed: one round a second, so the first line is on the terminal well before the second and before the end.
-        assertTrue(pongs.get(1).atMs() - pongs.get(0).atMs() >= 700, "rounds arrive one by one: " + pongs);
-        assertTrue(pongs.get(2).atMs() - pongs.get(0).atMs() >= 1_500, "rounds arrive one by one: " + pongs);
-        assertTrue(run.endedAtMs() - pongs.get(0).atMs() >= 1_500, "the first pong was shown before the run ended: " + pongs);
+        // Streamed: rounds are a second apart, so while the first reply is on the terminal two more rounds are still to
+        // come and ping is still running. (Output buffered to the end would only appear once the process is gone.)
+        // No timing between lines is asserted: on a loaded machine replies can bunch up.
+        assertTrue(pongs.get(0).pingStillRunning(), "the first reply is shown while ping still runs: " + pongs);
     }
 
     @Test

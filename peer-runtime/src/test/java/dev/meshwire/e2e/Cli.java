@@ -28,7 +28,12 @@ final class Cli {
         }
 
         Result ok() {
-            if (exit != 0) throw new AssertionError("exit " + exit + "\nstdout: " + out + "\nstderr: " + err);
+            return exits(0);
+        }
+
+        /** Asserts the exit status, e.g. {@code status} exits 5 while a mesh link is kicked, banned or unreachable. */
+        Result exits(int expected) {
+            if (exit != expected) throw new AssertionError("exit " + exit + " (expected " + expected + ")\nstdout: " + out + "\nstderr: " + err);
             return this;
         }
     }

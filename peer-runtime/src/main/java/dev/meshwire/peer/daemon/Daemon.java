@@ -10,6 +10,7 @@ import dev.meshwire.peer.inbox.InboundProcessor;
 import dev.meshwire.peer.inbox.Inbox;
 import dev.meshwire.peer.inbox.InboxEndpoints;
 import dev.meshwire.peer.inbox.InboxRetention;
+import dev.meshwire.peer.ipc.CliApi;
 import dev.meshwire.peer.ipc.DaemonApi;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.api.MemberRemovedEvent;
@@ -84,10 +85,12 @@ public final class Daemon implements RunningDaemon {
     private volatile long stateTick = -1;
     private IpcServer ipc;
     private dev.meshwire.peer.session.SessionRegistry sessions;
+    private final CliApi cli;
     private String token;
     private int port;
 
-    private Daemon(MeshwireHome home, DaemonOptions options, DaemonLock lock) {
+    private Daemon(MeshwireHome home, DaemonOptions options, DaemonLock lock, CliApi cli) {
+        this.cli = cli;
         this.home = home;
         this.options = options;
         this.lock = lock;
@@ -102,9 +105,17 @@ public final class Daemon implements RunningDaemon {
      * @throws PeerException if another daemon holds the home, or something cannot be opened
      */
     public static Daemon start(DaemonOptions options) {
+        return start(options, CliApi.NONE);
+    }
+
+    /**
+     * As {@link #start(DaemonOptions)}, with {@code cli} answering {@code POST /v1/cli} (the CLI passes its forwarded-verb
+     * runner when it starts the daemon; see docs/ipc.md).
+     */
+    public static Daemon start(DaemonOptions options, CliApi cli) {
         MeshwireHome home = MeshwireHome.at(options.home()).ensureLayout();
         DaemonLock lock = DaemonLock.acquire(home);
-        Daemon d = new Daemon(home, options, lock);
+        Daemon d = new Daemon(home, options, lock, cli);
         try {
             d.boot();
             return d;
@@ -178,7 +189,7 @@ public final class Daemon implements RunningDaemon {
                 new GrantOps(meshes), new ServiceOps(meshes, home));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
-        ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()));
+        ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()), cli);
         port = ipc.start();
         // The port file is written last: its presence means "IPC is ready".
         MeshwireHome.writePrivate(home.portFile(), Integer.toString(port));

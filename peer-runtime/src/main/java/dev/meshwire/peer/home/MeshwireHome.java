@@ -40,8 +40,13 @@ public final class MeshwireHome {
 
     /** Resolution order: explicit option (e.g. {@code --home}) &gt; env {@code MESHWIRE_HOME} &gt; {@code ~/.meshwire}. */
     public static MeshwireHome resolve(Path explicit) {
+        return resolve(explicit, System.getenv());
+    }
+
+    /** As {@link #resolve(Path)} with {@code environment} instead of this process's (a call forwarded to the daemon). */
+    public static MeshwireHome resolve(Path explicit, java.util.Map<String, String> environment) {
         if (explicit != null) return new MeshwireHome(explicit);
-        String env = System.getenv(ENV);
+        String env = environment.get(ENV);
         if (env != null && !env.isBlank()) return new MeshwireHome(Path.of(env));
         return new MeshwireHome(Path.of(System.getProperty("user.home"), ".meshwire"));
     }

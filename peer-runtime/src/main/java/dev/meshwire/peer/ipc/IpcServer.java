@@ -6,6 +6,7 @@ import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
 import dev.meshwire.peer.ipc.api.LeaveRequest;
 import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.CliRequest;
 import dev.meshwire.peer.ipc.api.ErrorFields;
 import dev.meshwire.peer.ipc.api.ErrorReply;
 import dev.meshwire.peer.ipc.api.ExpireRequest;
@@ -31,6 +32,7 @@ import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -74,11 +76,18 @@ public final class IpcServer implements AutoCloseable {
     static final int MAX_PING_COUNT = 100;
     static final List<String> PRIORITIES = List.of("now", "next", "low");
     static final List<String> ROLES = List.of("admin", "member");
+    static final int MAX_CLI_ARGS = 256;
+    static final int MAX_CLI_ENV = 64;
+    /** Forwarded command lines at once; more wait their turn (each one makes IPC calls of its own on the default pool). */
+    static final int CLI_WORKERS = 4;
 
     private final Vertx vertx;
     private final byte[] token;
     private final DaemonApi api;
     private final EventStreams streams;
+    private final CliApi cli;
+    /** Forwarded command lines run here, not on the default worker pool: their own IPC calls to this daemon need it. */
+    private WorkerExecutor cliWorkers;
     private final List<Endpoint> endpoints = new ArrayList<>();
     private final int sendBodyLimit;
     private HttpServer server;
@@ -93,6 +102,12 @@ public final class IpcServer implements AutoCloseable {
     }
 
     public IpcServer(Vertx vertx, String token, DaemonApi api, EventStreams streams, int sendBodyLimit) {
+        this(vertx, token, api, streams, sendBodyLimit, CliApi.NONE);
+    }
+
+    /** @param cli runs {@code POST /v1/cli} ({@link CliApi#NONE}: refused) */
+    public IpcServer(Vertx vertx, String token, DaemonApi api, EventStreams streams, int sendBodyLimit, CliApi cli) {
+        this.cli = cli;
         this.sendBodyLimit = Math.max(MAX_BODY, sendBodyLimit);
         this.vertx = vertx;
         this.token = token.getBytes(StandardCharsets.UTF_8);
@@ -103,6 +118,7 @@ public final class IpcServer implements AutoCloseable {
     /** Binds 127.0.0.1 on a free port and returns it. */
     public int start() {
         Router r = Router.router(vertx);
+        cliWorkers = vertx.createSharedWorkerExecutor("meshwire-cli", CLI_WORKERS);
         r.route().handler(this::guard);
         r.route().handler(IpcServer::mediaType);
         // Never to disk: no file uploads (multipart and forms are refused above anyway), bodies held in memory
@@ -288,6 +304,13 @@ public final class IpcServer implements AutoCloseable {
         post(r, "/v1/mesh/forget", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
             return api.membership().forget(new ForgetMeshRequest(b.requiredName("mesh"), b.bool("force", false)));
+        }));
+        post(r, "/v1/cli", ctx -> blocking(ctx, cliWorkers, () -> {
+            RequestFields b = body(ctx);
+            List<String> args = b.requiredStrings("args", MAX_CLI_ARGS);
+            java.util.Map<String, String> env = b.stringMap("env", MAX_CLI_ENV);
+            String cwd = b.requiredName("cwd");
+            return cli.run(new CliRequest(args, env, cwd, b.requiredBool("stdoutIsTerminal")));
         }));
         get(r, "/v1/bans", ctx -> blocking(ctx, () -> api.moderation().bans(RequestFields.queryName(ctx.request(), "mesh"))));
         post(r, "/v1/shutdown", ctx -> {
@@ -478,7 +501,12 @@ public final class IpcServer implements AutoCloseable {
     }
 
     private void blocking(RoutingContext ctx, Callable<Object> work) {
-        vertx.executeBlocking(work, false).onComplete(ar -> {
+        blocking(ctx, null, work);
+    }
+
+    /** Runs {@code work} on {@code pool} (null: Vert.x's default worker pool) and answers its result or error. */
+    private void blocking(RoutingContext ctx, WorkerExecutor pool, Callable<Object> work) {
+        (pool == null ? vertx.executeBlocking(work, false) : pool.executeBlocking(work, false)).onComplete(ar -> {
             HttpServerResponse res = ctx.response();
             if (res.ended()) return;
             if (ar.succeeded()) {
@@ -527,5 +555,6 @@ public final class IpcServer implements AutoCloseable {
                 // shutting down
             }
         }
+        if (cliWorkers != null) cliWorkers.close();
     }
 }

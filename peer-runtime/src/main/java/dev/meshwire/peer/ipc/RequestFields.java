@@ -171,6 +171,40 @@ final class RequestFields {
         return n.booleanValue();
     }
 
+    /** A required array of at most {@code max} strings (each may be empty). */
+    java.util.List<String> requiredStrings(String field, int max) {
+        JsonNode n = given(field);
+        if (n == null) throw bad(field, "is required");
+        if (!n.isArray()) throw bad(field, "must be an array of strings");
+        if (n.size() > max) throw bad(field, "must have at most " + max + " items");
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (JsonNode x : n) {
+            if (!x.isTextual()) throw bad(field, "must be an array of strings");
+            out.add(x.textValue());
+        }
+        return java.util.List.copyOf(out);
+    }
+
+    /** An optional object of at most {@code max} string values (absent: empty). */
+    java.util.Map<String, String> stringMap(String field, int max) {
+        JsonNode n = object(field);
+        if (n == null) return java.util.Map.of();
+        if (n.size() > max) throw bad(field, "must have at most " + max + " entries");
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (var it = n.fields(); it.hasNext(); ) {
+            var e = it.next();
+            if (!e.getValue().isTextual()) throw bad(field + "." + clip(e.getKey()), "must be a string");
+            out.put(e.getKey(), e.getValue().textValue());
+        }
+        return java.util.Collections.unmodifiableMap(out);
+    }
+
+    /** A required boolean. */
+    boolean requiredBool(String field) {
+        if (given(field) == null) throw bad(field, "is required");
+        return bool(field, false);
+    }
+
     /** An optional JSON object, or null. */
     JsonNode object(String field) {
         JsonNode n = given(field);

@@ -79,7 +79,9 @@ class IpcContractTest {
         coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         // Relay only: the contract is the same with direct channels, and the test stays quick and deterministic.
         P2pSettings relayOnly = P2pSettings.defaults().withMode(P2pMode.OFF);
-        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withP2p(relayOnly));
+        // alice runs forwarded command lines (POST /v1/cli) with the CLI's runner, as a daemon started by 'meshwire up' does
+        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")).withP2p(relayOnly),
+                dev.meshwire.cli.ForwardedCli.of(tmp.resolve("alice")));
         bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")).withP2p(relayOnly));
         carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")).withP2p(relayOnly));
         dave = Daemon.start(DaemonOptions.of(tmp.resolve("dave")).withP2p(relayOnly));
@@ -296,6 +298,23 @@ class IpcContractTest {
         assertEquals("revoked", typed.services("team").items().get(0).status());
         assertEquals(1, bob.client().grants("team").items().size());
         assertTrue(bob.client().inbox(new InboxQuery(null, 10, false, true)).items().isEmpty(), "flushed");
+
+        // A forwarded command line: the answer is its exit code and output; one the daemon does not run is bad_request.
+        java.util.Map<String, String> env = new java.util.TreeMap<>();
+        for (String k : List.of("TZ", "LANG", "LC_ALL", "LC_CTYPE")) if (System.getenv(k) != null) env.put(k, System.getenv(k));
+        String aliceHome = tmp.resolve("alice").toString();
+        JsonNode ran = post(alice, "/v1/cli", new dev.meshwire.peer.ipc.api.CliRequest(List.of("--home", aliceHome, "bans", "--json"), env,
+                tmp.toString(), false)).body();
+        assertEquals(0, ran.path("exit").asInt(), ran.toString());
+        assertTrue(ran.path("stdout").asText().contains("\"items\""), ran.toString());
+        JsonNode failed = post(alice, "/v1/cli", new dev.meshwire.peer.ipc.api.CliRequest(List.of("--home", aliceHome, "send", "zed", "x"), env,
+                tmp.toString(), false)).body();
+        assertEquals(4, failed.path("exit").asInt(), "a failing verb is still a 200 with its exit code: " + failed);
+        assertEquals(400, call(alice, "POST", "/v1/cli", "/v1/cli", new dev.meshwire.peer.ipc.api.CliRequest(List.of("--home", aliceHome, "up"), env,
+                tmp.toString(), false)).status());
+        assertEquals(400, call(bob, "POST", "/v1/cli", "/v1/cli", new dev.meshwire.peer.ipc.api.CliRequest(List.of("peers"), env,
+                tmp.toString(), false)).status(), "a daemon started without the CLI refuses");
+        assertEquals(400, callInvalid(alice, "POST", "/v1/cli", "/v1/cli", java.util.Map.of("cwd", "/", "stdoutIsTerminal", false)).status());
 
         // Ending memberships (after the member counts above): carol leaves (after reconnecting), revoked dave forgets the mesh locally.
         post(carol, "/v1/reconnect", new MeshRequest("team"));
