@@ -3,6 +3,7 @@ package dev.meshwire.cli;
 import dev.meshwire.cli.term.Style;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.CliCall;
+import dev.meshwire.peer.ipc.DaemonEndpoint;
 import dev.meshwire.peer.ipc.api.CliReply;
 import dev.meshwire.peer.ipc.api.CliRequest;
 import java.nio.file.Path;
@@ -60,20 +61,13 @@ public final class QuickClient {
         } catch (RuntimeException e) { // a --home that is no path: the local run says so
             return null;
         }
-        String port = MeshwireHome.readTrimmed(home.portFile());
-        String token = MeshwireHome.readTrimmed(home.tokenFile());
-        if (port == null || token == null || port.isEmpty() || token.isEmpty()) return null;
-        int p;
-        try {
-            p = Integer.parseInt(port);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        DaemonEndpoint at = DaemonEndpoint.read(home);
+        if (at == null) return null;
         Map<String, String> env = new TreeMap<>();
         for (Map.Entry<String, String> e : sysEnv.entrySet()) {
             if (ForwardedCli.carried(e.getKey()) && !e.getKey().equals(NO_FORWARD_ENV)) env.put(e.getKey(), e.getValue());
         }
-        CliReply r = CliCall.call(p, token, new CliRequest(list, env, cwd.toString(), Style.stdoutIsTerminal()));
+        CliReply r = CliCall.call(at.port(), at.token(), new CliRequest(list, env, cwd.toString(), Style.stdoutIsTerminal()));
         if (r == null) return null;
         // System.out and System.err encode as a local run's would (same JVM defaults), so the bytes are the same.
         System.out.print(r.stdout());

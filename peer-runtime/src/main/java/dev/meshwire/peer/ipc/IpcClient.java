@@ -94,14 +94,8 @@ public final class IpcClient {
 
     /** Reads {@code daemon/port} and {@code daemon/token}; null if either is missing. */
     public static IpcClient forHome(MeshwireHome home) {
-        String port = MeshwireHome.readTrimmed(home.portFile());
-        String token = MeshwireHome.readTrimmed(home.tokenFile());
-        if (port == null || token == null || port.isEmpty() || token.isEmpty()) return null;
-        try {
-            return new IpcClient(Integer.parseInt(port), token);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        DaemonEndpoint at = DaemonEndpoint.read(home);
+        return at == null ? null : new IpcClient(at.port(), at.token());
     }
 
     public String baseUrl() { return base; }
