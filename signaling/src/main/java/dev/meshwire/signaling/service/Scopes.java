@@ -47,6 +47,26 @@ public final class Scopes {
         return java.util.Collections.unmodifiableSet(caps);
     }
 
+    /**
+     * The scope a service key needs to be <em>sent</em> an envelope on {@code channel} (docs/protocol.md §6.4,
+     * "Read scopes"): {@code dm:read} for the 1:1 channels ({@code dm}, {@code stream}, {@code system}),
+     * {@code topic:read} for the fan-out channels ({@code group}, {@code topic}; a {@code *} broadcast travels
+     * as {@code group}), {@code rpc:serve} for {@code rpc}. The one owner of this mapping: the coordinator's relay
+     * and queue and the daemons' fan-out and inbound checks all ask here.
+     */
+    public static String readScopeFor(dev.meshwire.signaling.envelope.Channel channel) {
+        return switch (channel) {
+            case DM, STREAM, SYSTEM -> DM_READ;
+            case GROUP, TOPIC -> TOPIC_READ;
+            case RPC -> RPC_SERVE;
+        };
+    }
+
+    /** Whether a service with {@code scopes} may be sent an envelope on {@code channel} ({@link #readScopeFor}). */
+    public static boolean mayReceive(java.util.Collection<String> scopes, dev.meshwire.signaling.envelope.Channel channel) {
+        return scopes != null && scopes.contains(readScopeFor(channel));
+    }
+
     /** Strict wire form (sorted, unique, each {@code [a-z]+:[a-z]+}, unknown ones kept for newer clients); null when malformed. */
     public static SortedSet<String> fromCsv(String csv) {
         if (csv == null || csv.isEmpty()) return null;
