@@ -640,6 +640,21 @@ public final class Session implements PeerConnection {
         if (authenticated) deps.presence().drop(this, peerLeftReason, holdable, lastSeen);
     }
 
+    /**
+     * Whether a close the client started (not this side's timeout or refusal) leaves its presence held for the
+     * lease. A close frame 1001 is a goodbye: not held. No close frame at all, the TCP connection closed or reset
+     * by the client's host, is what a crashed or killed process looks like (its kernel closes the socket): not
+     * held either, so peers learn at once and fail over (docs/protocol.md §6 "Continuous presence"). What is held
+     * is what a network drop or a sleeping laptop looks like from here — silence ending in this side's liveness
+     * timeout — and a client's own close with any other code (its watchdog giving up on a link it thinks is dead).
+     */
+    private static final short ABNORMAL_CLOSURE = 1006;
+
+    static boolean holdableClose(Short code) {
+        // 1006 is never sent in a frame (RFC 6455 §7.4.1): Vert.x reports it for a connection closed without one.
+        return code != null && code != ABNORMAL_CLOSURE && code != CloseCodes.GOING_AWAY;
+    }
+
     /** WebSocket close reasons are limited to 123 UTF-8 bytes. */
     static String truncateReason(String reason) {
         if (reason == null) return null;
@@ -661,7 +676,7 @@ public final class Session implements PeerConnection {
             closing = true;
             Short code = ws.closeStatusCode();
             deps.metrics().closed(code == null ? 1006 : code);
-            leavePresence("disconnected", code == null || code != CloseCodes.GOING_AWAY);
+            leavePresence("disconnected", holdableClose(code));
         }
         if (authenticated) deps.metrics().authenticated(-1);
         deps.metrics().connectionClosed();

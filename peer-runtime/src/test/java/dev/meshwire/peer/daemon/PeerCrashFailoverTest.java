@@ -56,11 +56,9 @@ class PeerCrashFailoverTest {
     @BeforeAll
     static void setUp() throws Exception {
         TestSupport.requireWebRtc();
-        // No presence lease: this test measures failover on the coordinator's peer_left at the crash. With the
-        // default 90 s lease a crash is announced at lease expiry (docs/architecture.md "Presence lease") and the
-        // direct channel falls back on its own heartbeat rule instead.
-        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1)
-                .withPresenceLease(java.time.Duration.ZERO));
+        // The default 90 s presence lease: a crashed process closes its socket without a close frame, which the
+        // coordinator announces at once (docs/protocol.md §6 "Continuous presence"), so failover needs no lease tweak.
+        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         a = WireClient.of(alice.client());
     }
