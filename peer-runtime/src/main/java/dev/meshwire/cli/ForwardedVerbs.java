@@ -8,7 +8,9 @@ import java.util.Set;
  * the one owner of that decision: the client asks it before forwarding, the daemon again before running).
  *
  * <p>Forwarded: the verbs that only talk to the running daemon and print once —
- * {@code status, peers, members, invite, bans, kick, ban, unban, revoke, role, expire, rename, reconnect},
+ * {@code status, peers, members, invite, bans, kick, ban, unban, revoke, role, expire, rename, reconnect,
+ * grants, grant, block}, {@code session new|list|end} (a session's {@code --pid} is a number the caller gives), {@code
+ * service register|list|revoke},
  * {@code send} with the message inline (not {@code --file}: the file or stdin is the caller's),
  * {@code inbox} and {@code outbox} listings (not {@code inbox flush|delete}, not {@code outbox requeue}),
  * {@code msg status} and {@code mesh log}. Everything else runs locally: verbs that start or stop the daemon, stream,
@@ -20,7 +22,8 @@ final class ForwardedVerbs {
     private ForwardedVerbs() {}
 
     static final Set<String> VERBS = Set.of("status", "peers", "members", "invite", "bans", "kick", "ban", "unban", "revoke",
-            "role", "expire", "rename", "reconnect", "send", "inbox", "outbox", "msg", "mesh");
+            "role", "expire", "rename", "reconnect", "send", "inbox", "outbox", "msg", "mesh", "grants", "grant", "block", "session",
+            "service");
 
     /** Anywhere on the command line, these keep it local. */
     private static final Set<String> LOCAL_ANYWHERE = Set.of("--help", "-h", "--version", "-V", "--", "help");
@@ -46,6 +49,8 @@ final class ForwardedVerbs {
         return switch (verb) {
             case "mesh" -> firstWord(rest, "log");
             case "msg" -> firstWord(rest, "status");
+            case "session" -> firstWord(rest, "new", "list", "end");
+            case "service" -> firstWord(rest, "register", "list", "revoke");
             case "inbox" -> !rest.contains("flush") && !rest.contains("delete");
             case "outbox" -> !rest.contains("requeue");
             default -> true;
@@ -62,10 +67,10 @@ final class ForwardedVerbs {
         return null;
     }
 
-    /** The first argument that is not an option is {@code word} (the subcommand). */
-    private static boolean firstWord(List<String> rest, String word) {
+    /** The first argument that is not an option is one of {@code words} (the subcommand). */
+    private static boolean firstWord(List<String> rest, String... words) {
         for (String a : rest) {
-            if (!a.startsWith("-")) return a.equals(word);
+            if (!a.startsWith("-")) return List.of(words).contains(a);
         }
         return false;
     }

@@ -58,7 +58,7 @@ final class PeersCommand extends ReplyVerb {
         List<MeshPeer> items = new ArrayList<>();
         List<MeshLink> links = new ArrayList<>();
         for (String name : names) {
-            PeersReply r = c.peers(name, session != null ? session : System.getenv(SESSION_ENV));
+            PeersReply r = c.peers(name, session != null ? session : main().invocation().env().get(SESSION_ENV));
             links.add(new MeshLink(r.mesh(), r.connected(), r.state(), r.stateVersion(), r.stateVerified()));
             for (PeerItem p : r.items()) items.add(MeshPeer.of(r.mesh(), p));
         }

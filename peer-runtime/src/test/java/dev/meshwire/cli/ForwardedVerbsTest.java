@@ -113,7 +113,15 @@ class ForwardedVerbsTest {
                 new String[] {"--home", h, "expire", "nobody", "--never"}, new String[] {"--home", h, "rename", "alice"},
                 new String[] {"--home", h, "rename", "alice", "--json"}, new String[] {"--home", h, "reconnect", "--mesh", "nope"},
                 new String[] {"--home", h, "peers", "--jsn"}, new String[] {"--home", h, "peers", "--mesh", "nope", "--json"},
-                new String[] {"peers", "--home", h, "--no-color"});
+                new String[] {"peers", "--home", h, "--no-color"},
+                new String[] {"--home", h, "grants"}, new String[] {"--home", h, "grants", "--json"},
+                new String[] {"--home", h, "grant", "nobody", "dm"}, new String[] {"--home", h, "block", "nobody", "--json"},
+                new String[] {"--home", h, "grant", "bob", "telepathy"},
+                new String[] {"--home", h, "session", "list"}, new String[] {"--home", h, "session", "list", "--json"},
+                new String[] {"--home", h, "session", "end", "nosuchsession"}, new String[] {"--home", h, "session", "new", "--ttl", "48h"},
+                new String[] {"--home", h, "service", "list"}, new String[] {"--home", h, "service", "list", "--json"},
+                new String[] {"--home", h, "service", "revoke", "nosuchservice"},
+                new String[] {"--home", h, "service", "register", "Bad Name", "--type", "bot", "--scopes", "dm:read"});
         for (String[] args : lines) {
             int before = forwardedAtAlice.get();
             Run forwarded = client(Map.of(), args);
@@ -125,6 +133,21 @@ class ForwardedVerbsTest {
             assertEquals(untimed(local.out), untimed(forwarded.out), what);
             assertEquals(untimed(local.err), untimed(forwarded.err), what);
         }
+    }
+
+    @Test
+    void theCallersSessionTokenIsTheOneThatCounts() throws Exception {
+        String h = tmp.resolve("alice").toString();
+        String token = alice.client().createSession(new dev.meshwire.peer.ipc.api.SessionRequest("team", "probe", null, null, null)).token();
+        int before = forwardedAtAlice.get();
+        Run forwarded = client(with("MESHWIRE_SESSION", token), "--home", h, "peers");
+        assertEquals(before + 1, forwardedAtAlice.get(), "forwarded");
+        Map<String, String> local = with("MESHWIRE_SESSION", token);
+        local.put("MESHWIRE_NO_FORWARD", "1");
+        Run here = client(local, "--home", h, "peers");
+        assertEquals(0, forwarded.code, forwarded.toString());
+        assertTrue(forwarded.out.contains("(this session)"), "the caller's $MESHWIRE_SESSION, not the daemon's: " + forwarded.out);
+        assertEquals(untimed(here.out), untimed(forwarded.out));
     }
 
     @Test
@@ -303,13 +326,15 @@ class ForwardedVerbsTest {
                 {"join", "mw1.x"}, {"doctor"}, {"coordinator"}, {"turn"}, {"demo"}, {"send", "bob", "--file", "x"},
                 {"send", "bob", "--file=-"}, {"inbox", "flush"}, {"inbox", "delete", "3"}, {"outbox", "requeue", "x"},
                 {"--home", "a", "--home", "b", "status"}, {"send", "bob", "--", "-x"}, {"sned", "bob"}, {}, {"help", "status"},
-                {"leave"}, {"install-service"}, {"msg"}, {"mesh"}}) {
+                {"leave"}, {"install-service"}, {"msg"}, {"mesh"}, {"session"}, {"service"}, {"service", "nope"}}) {
             assertFalse(ForwardedVerbs.forwarded(List.of(local)), String.join(" ", local));
         }
         for (String[] fwd : new String[][] {{"status"}, {"--home", "/x", "peers", "--json"}, {"--home=/x", "members"}, {"send", "bob", "hi"},
                 {"inbox"}, {"inbox", "--peek"}, {"outbox", "--failed"}, {"msg", "status", "x"}, {"mesh", "log"}, {"invite"}, {"bans"},
                 {"kick", "b"}, {"ban", "b"}, {"unban", "b"}, {"revoke", "b"}, {"role", "b", "admin"}, {"expire", "b", "--never"},
-                {"rename", "x"}, {"reconnect"}, {"--no-color", "peers"}}) {
+                {"rename", "x"}, {"reconnect"}, {"--no-color", "peers"}, {"grants"}, {"grant", "b", "dm"}, {"block", "b"},
+                {"session", "list"}, {"session", "new", "--pid", "1"}, {"session", "end", "x"}, {"service", "list"},
+                {"service", "register", "x", "--type", "bot", "--scopes", "dm:read"}, {"service", "revoke", "x"}}) {
             assertTrue(ForwardedVerbs.forwarded(List.of(fwd)), String.join(" ", fwd));
         }
         assertEquals("/x", ForwardedVerbs.home(List.of("--home=/x", "peers")));
