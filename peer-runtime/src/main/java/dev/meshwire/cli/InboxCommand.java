@@ -7,16 +7,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code meshwire inbox}, {@code inbox flush}, {@code inbox delete}: received messages. */
-@Command(name = "inbox", description = "Show received messages (marks what it shows as seen unless --peek).",
+@Command(name = "inbox", description = "Show received messages (marks what it shows as seen unless --peek); as a session, its own.",
         subcommands = {InboxCommand.Flush.class, InboxCommand.Delete.class})
 final class InboxCommand extends ReplyVerb {
     @Mixin MeshOption mesh;
     @Option(names = "--limit", defaultValue = "50", description = "show at most this many messages, newest first") int limit;
     @Option(names = "--unread", description = "only messages not shown before") boolean unread;
     @Option(names = "--peek", description = "do not mark the shown messages as seen") boolean peek;
+    @Mixin SessionOption session;
 
     @Override
     public Integer call() {
+        String asSession = session.resolve(main());
+        if (asSession != null) {
+            return reply(daemonWithMeshes().sessionInbox(asSession, limit, unread, peek), r -> out().print(Render.inbox(r.items(), style())));
+        }
         return reply(daemonWithMeshes().inbox(new InboxQuery(mesh.name, limit, unread, peek)), r -> out().print(Render.inbox(r.items(), style())));
     }
 

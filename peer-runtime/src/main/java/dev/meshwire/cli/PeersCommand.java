@@ -23,12 +23,8 @@ import picocli.CommandLine.Option;
 final class PeersCommand extends ReplyVerb {
     @Mixin MeshOption mesh;
 
-    /** The environment variable an app started for a session finds its token in. */
-    static final String SESSION_ENV = "MESHWIRE_SESSION";
-
-    @Option(names = "--session", paramLabel = "TOKEN",
-            description = "list as this session (its token from 'session new'), marking it \"(this session)\" (default: $MESHWIRE_SESSION)")
-    String session;
+    /** As a session ({@code --session} or {@code $MESHWIRE_SESSION}), its own row says "(this session)". */
+    @Mixin SessionOption session;
 
     /** One member of one mesh: {@link PeerItem} with the mesh's name in front. */
     record MeshPeer(String mesh, String name, String pubkey, String role, boolean online, boolean self, Long connectedSince, boolean p2p,
@@ -57,8 +53,9 @@ final class PeersCommand extends ReplyVerb {
         else new MeshStore(home()).list().forEach(m -> names.add(m.name()));
         List<MeshPeer> items = new ArrayList<>();
         List<MeshLink> links = new ArrayList<>();
+        String asSession = session.resolve(main());
         for (String name : names) {
-            PeersReply r = c.peers(name, session != null ? session : main().invocation().env().get(SESSION_ENV));
+            PeersReply r = c.peers(name, asSession);
             links.add(new MeshLink(r.mesh(), r.connected(), r.state(), r.stateVersion(), r.stateVerified()));
             for (PeerItem p : r.items()) items.add(MeshPeer.of(r.mesh(), p));
         }

@@ -207,6 +207,17 @@ final class Render {
     }
 
     /** {@code accepted (pending) ...}, {@code accepted (in flight) ...} or {@code already sent ...}. */
+    /** A session's send: each copy was committed by the coordinator (or was already: {@code duplicate}). */
+    static String sessionSendReceipt(dev.meshwire.peer.ipc.api.SessionSendReply r) {
+        List<dev.meshwire.peer.ipc.api.SessionSendItem> items = r.items();
+        boolean dup = !items.isEmpty() && items.stream().allMatch(i -> "duplicate".equals(i.status()));
+        String to = items.size() == 1 ? who(items.get(0).name(), items.get(0).pubkey()) : items.size() + " recipients";
+        StringBuilder sb = new StringBuilder(dup ? "already accepted" : "accepted").append(" by the coordinator, as session ")
+                .append(shortKey(r.session())).append(": to ").append(to).append(", id ").append(r.clientMessageId());
+        if (items.size() == 1 && items.get(0).messageId() != null) sb.append(", message ").append(items.get(0).messageId());
+        return sb.append('\n').toString();
+    }
+
     static String sendReceipt(SendReply r) {
         String status = r.status();
         String head = switch (status) {

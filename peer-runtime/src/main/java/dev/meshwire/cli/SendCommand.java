@@ -1,6 +1,7 @@
 package dev.meshwire.cli;
 
 import dev.meshwire.peer.ipc.api.SendRequest;
+import dev.meshwire.peer.ipc.api.SessionSendRequest;
 import dev.meshwire.peer.PeerException;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -14,7 +15,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code meshwire send TO MESSAGE}: hands a message to the daemon's durable outbox and prints the receipt. */
+/**
+ * {@code meshwire send TO MESSAGE}: hands a message to the daemon's durable outbox and prints the receipt. As a
+ * session ({@code --session} or {@code $MESHWIRE_SESSION}) it is sent with the session's key over the session's own
+ * connection and answered once the coordinator committed every copy (docs/ipc.md "Sessions").
+ */
 @Command(name = "send", description = "Send a message to a member (name, pubkey prefix >= 8, pubkey) or '*'.")
 final class SendCommand extends ReplyVerb {
     @Parameters(index = "0", paramLabel = "TO", description = "display name, public key prefix (8+ hex digits), or * for every member") String to;
@@ -25,6 +30,7 @@ final class SendCommand extends ReplyVerb {
     @Option(names = "--priority", defaultValue = "next", description = "now, next or low") String priority;
     @Option(names = "--id", paramLabel = "CLIENT_ID", description = "idempotency id (default: random); resending with the same id never sends twice") String id;
     @Option(names = "--reply-to", paramLabel = "MESSAGE_ID", description = "the coordinator message id this replies to") String replyTo;
+    @Mixin SessionOption session;
 
     @Override
     public Integer call() {
@@ -32,6 +38,12 @@ final class SendCommand extends ReplyVerb {
             throw new PeerException(PeerException.BAD_REQUEST, "--priority must be one of now, next, low (got '" + priority + "')");
         }
         String text = text();
+        String asSession = session.resolve(main());
+        if (asSession != null) {
+            if (replyTo != null) throw new PeerException(PeerException.BAD_REQUEST, "--reply-to is not available when sending as a session");
+            return reply(daemonWithMeshes().sessionSend(asSession, new SessionSendRequest(to, text, priority, id)),
+                    r -> out().print(Render.sessionSendReceipt(r)));
+        }
         return reply(daemonWithMeshes().send(new SendRequest(mesh.name, to, text, priority, id, replyTo, null)), r -> out().print(Render.sendReceipt(r)));
     }
 

@@ -64,7 +64,7 @@ final class SessionCommand extends CommandGroup {
                     + ", until " + Render.time(s.expiresAt()) + ", caps " + (s.caps() == null ? "all of yours" : s.caps().isEmpty() ? "none" : String.join(",", s.caps())));
             out().println("key:   " + s.pubkey());
             out().println("token: " + r.token());
-            out().println("for the app: export " + PeersCommand.SESSION_ENV + "=" + r.token());
+            out().println("for the app: export " + SessionOption.ENV + "=" + r.token());
         }
     }
 

@@ -192,4 +192,37 @@ class SessionDaemonTest {
             carol.close();
         }
     }
+
+    @Test
+    void anAppStartedForASessionSendsAndReadsAsItThroughTheCli() throws Exception {
+        JsonNode one = newSession("--name", "cli");
+        String k = one.path("session").path("pubkey").asText();
+        java.util.Map<String, String> asOne = java.util.Map.of("MESHWIRE_SESSION", one.path("token").asText());
+        await("bob sees the session", WAIT, () -> b.typed().peers(null).items().stream().anyMatch(p -> k.equals(p.pubkey())));
+
+        // $MESHWIRE_SESSION: send goes with the session's key, and bob sees it from alice/cli
+        CliResult sent = dev.meshwire.cli.CliResult.cliWithEnv(alice, asOne, "send", "bob", "sent by the cli session");
+        assertEquals(0, sent.code(), sent.err());
+        assertTrue(sent.out().startsWith("accepted by the coordinator, as session " + k.substring(0, 12)), sent.out());
+        await("bob got it from the session", WAIT, () -> b.typed().inbox(new dev.meshwire.peer.ipc.api.InboxQuery(null, 1000, false, true)).items().stream()
+                .anyMatch(i -> "sent by the cli session".equals(i.text()) && k.equals(i.from().pubkey()) && "alice/cli".equals(i.from().name())));
+
+        // inbox as the session: its own messages only; as the member: not the session's
+        b.send(null, "alice/cli", "for the cli session");
+        await("the session's inbox has it", WAIT, () -> count(sessionInbox(one.path("token").asText()), "for the cli session") == 1);
+        CliResult inbox = dev.meshwire.cli.CliResult.cliWithEnv(alice, asOne, "inbox", "--peek", "--json");
+        assertEquals(0, inbox.code(), inbox.err());
+        List<String> texts = Json.MAPPER.readTree(inbox.out()).path("items").findValuesAsText("text");
+        assertEquals(List.of("for the cli session"), texts, inbox.out());
+        CliResult member = dev.meshwire.cli.CliResult.cliWithEnv(alice, java.util.Map.of(), "inbox", "--peek", "--json");
+        assertTrue(!Json.MAPPER.readTree(member.out()).path("items").findValuesAsText("text").contains("for the cli session"), member.out());
+
+        // --session wins over the environment; a stale token is a clear error, never a send as the member
+        CliResult stale = dev.meshwire.cli.CliResult.cliWithEnv(alice, asOne, "send", "--session", "no-such-token", "bob", "x");
+        assertEquals(1, stale.code(), stale.out());
+        assertTrue(stale.err().contains("no session with that token"), stale.err());
+        CliResult replyTo = dev.meshwire.cli.CliResult.cliWithEnv(alice, asOne, "send", "--reply-to", "msg_x", "bob", "x");
+        assertTrue(replyTo.code() != 0 && replyTo.err().contains("--reply-to is not available when sending as a session"), replyTo.err());
+        cli(alice, "session", "end", one.path("token").asText());
+    }
 }
