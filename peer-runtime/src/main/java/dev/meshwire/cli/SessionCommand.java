@@ -82,12 +82,12 @@ final class SessionCommand extends CommandGroup {
                 out().println("no sessions; 'meshwire session new' makes one");
                 return;
             }
-            String fmt = "%-16s  %-12s  %-16s  %-12s  %-19s  %-8s  %s%n";
-            out().printf(fmt, "ID", "MESH", "NAME", "STATE", "EXPIRES", "PID", "CAPS");
+            dev.meshwire.cli.term.Table t = new dev.meshwire.cli.term.Table("", "ID", "MESH", "NAME", "STATE", "EXPIRES", "PID", "CAPS");
             for (SessionItem s : r.items()) {
-                out().printf(fmt, s.id(), s.mesh(), s.name() == null ? "-" : s.name(), s.state(), Render.time(s.expiresAt()),
-                        s.pid() == null ? "-" : s.pid().toString(), s.caps() == null ? "all" : s.caps().isEmpty() ? "none" : String.join(",", s.caps()));
+                t.row(s.id(), s.mesh(), s.name(), s.state(), Render.time(s.expiresAt()), s.pid() == null ? null : s.pid().toString(),
+                        s.caps() == null ? "all" : s.caps().isEmpty() ? "none" : String.join(",", s.caps()));
             }
+            out().print(t.render(style()));
         }
     }
 
