@@ -341,12 +341,14 @@ public final class CoordinatorLink implements AutoCloseable {
 
     /**
      * What this daemon declares in {@code capabilities.features}: {@code receipts} (send it {@code receipt}
-     * frames) and {@code peer_ping} (it answers {@code peer_ping}); plus {@code p2p} when direct channels are on.
+     * frames) and {@code peer_ping} (it answers {@code peer_ping}); plus {@code p2p} when direct channels are on, with
+     * {@code envelope_binary} (it takes binary envelopes on its channels, docs/p2p.md "Binary envelopes").
      */
     public static final String FEATURE_RECEIPTS = "receipts";
     public static final String FEATURE_PEER_PING = "peer_ping";
     private static final List<String> FEATURES = List.of(FEATURE_RECEIPTS, FEATURE_PEER_PING);
-    private static final List<String> FEATURES_P2P = List.of("p2p", FEATURE_RECEIPTS, FEATURE_PEER_PING);
+    private static final List<String> FEATURES_P2P = List.of("p2p", FEATURE_RECEIPTS, FEATURE_PEER_PING,
+            dev.meshwire.peer.p2p.ChannelPayload.FEATURE_BINARY_ENVELOPE);
 
     private void answerChallenge(Frames.Challenge c) {
         Frames.Capabilities caps = new Frames.Capabilities(p2pCapable, 256 * 1024, p2pCapable ? FEATURES_P2P : FEATURES);

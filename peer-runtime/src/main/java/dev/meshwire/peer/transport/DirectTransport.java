@@ -6,6 +6,7 @@ import dev.meshwire.peer.p2p.DirectRegistry;
 import dev.meshwire.peer.p2p.MeshDirect;
 import dev.meshwire.peer.p2p.P2pException;
 import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.signaling.frame.Frames;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,7 +38,7 @@ public final class DirectTransport implements Transport {
         if (d == null) {
             return CompletableFuture.failedFuture(new P2pException(P2pException.UNAVAILABLE, "no direct channels in this mesh"));
         }
-        byte[] bytes = ChannelPayload.envelope(envelope);
+        byte[] bytes = payloadFor(mesh, recipientPubkey, envelope);
         return d.engine().send(recipientPubkey, bytes).orTimeout(ackTimeout.toMillis(), TimeUnit.MILLISECONDS).handle((ack, t) -> {
             if (t != null) {
                 Throwable c = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
@@ -51,6 +52,13 @@ public final class DirectTransport implements Transport {
             String path = d.paths().get(recipientPubkey).path();
             return new TransportReceipt("p2p:" + ack.sessionId() + ":" + ack.messageId(), TransportReceipt.DELIVERED, path);
         });
+    }
+
+    /** The binary form toward a peer that declares it takes it (docs/p2p.md "Binary envelopes"), else the JSON form. */
+    public static byte[] payloadFor(MeshSession mesh, String recipientPubkey, Envelope envelope) {
+        Frames.PeerInfo p = mesh.roster().peer(recipientPubkey);
+        boolean binary = p != null && p.capabilities() != null && p.capabilities().features().contains(ChannelPayload.FEATURE_BINARY_ENVELOPE);
+        return binary ? ChannelPayload.binaryEnvelope(envelope) : ChannelPayload.envelope(envelope);
     }
 
     @Override

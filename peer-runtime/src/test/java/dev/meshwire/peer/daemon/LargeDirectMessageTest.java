@@ -126,8 +126,26 @@ class LargeDirectMessageTest {
         assertTrue(a.message("five-mib").path("recipients").get(0).path("messageId").asText().startsWith("p2p:"));
     }
 
+    /** Direct copies go in the binary form to a daemon that declares it (bob), never to one that does not (carol, p2p off). */
     @Test
     @Order(2)
+    void theBinaryEnvelopeFormGoesOnlyToAPeerThatDeclaresIt() {
+        dev.meshwire.peer.coordinator.MeshSession s = alice.session("big");
+        String bobPub = keyOf(s, "bob");
+        String carolPub = keyOf(s, "carol");
+        dev.meshwire.signaling.envelope.Envelope env = new dev.meshwire.signaling.envelope.Envelope(2, dev.meshwire.signaling.envelope.Channel.DM,
+                bobPub, s.selfPubkey(), new dev.meshwire.signaling.envelope.Body("AAECAwQFBgcICQoLDA0ODxAREhMUFRYX", "AAECAw==", 1),
+                dev.meshwire.signaling.envelope.Meta.of("binary-probe", dev.meshwire.signaling.envelope.Priority.NOW, 1L), "00");
+        assertEquals(dev.meshwire.peer.p2p.ChannelPayload.BINARY_ENVELOPE, dev.meshwire.peer.transport.DirectTransport.payloadFor(s, bobPub, env)[0]);
+        assertEquals('{', dev.meshwire.peer.transport.DirectTransport.payloadFor(s, carolPub, env)[0]);
+    }
+
+    static String keyOf(dev.meshwire.peer.coordinator.MeshSession s, String name) {
+        return s.roster().everyone().stream().filter(p -> name.equals(p.name())).findFirst().orElseThrow().pubkey();
+    }
+
+    @Test
+    @Order(3)
     void tooBigForTheRelayToAPeerWithP2pOffIsRefusedAtAccept() throws Exception {
         String text = randomText(FIVE_MIB, 7);
         IpcException e = assertThrows(IpcException.class, () -> a.send(null, "carol", text));
@@ -155,7 +173,7 @@ class LargeDirectMessageTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void overTheOutboxLimitIsRefused() {
         IpcException e = assertThrows(IpcException.class, () -> a.send(null, "bob", "x".repeat(dev.meshwire.peer.outbox.DurableOutbox.DEFAULT_MAX_MESSAGE_BYTES + 1)));
         assertEquals("message_too_large", e.code());

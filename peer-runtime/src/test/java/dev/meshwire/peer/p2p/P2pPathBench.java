@@ -133,7 +133,7 @@ public final class P2pPathBench {
         long t0 = System.nanoTime();
         for (int i = 0; i < n; i++) {
             window.acquire();
-            CompletableFuture<Ack> f = a.engine.send(b.id.publicKeyHex(), ChannelPayload.envelope(envelope(a, b.id.publicKeyHex(), plain)));
+            CompletableFuture<Ack> f = a.engine.send(b.id.publicKeyHex(), ChannelPayload.binaryEnvelope(envelope(a, b.id.publicKeyHex(), plain)));
             f.whenComplete((x, t) -> window.release());
             acks.add(f);
         }
@@ -171,7 +171,7 @@ public final class P2pPathBench {
         double[] out = new double[RTT_N];
         for (int i = 0; i < RTT_N + 100; i++) {
             long t0 = System.nanoTime();
-            a.engine.send(b.id.publicKeyHex(), ChannelPayload.envelope(envelope(a, b.id.publicKeyHex(), plain))).get(10, TimeUnit.SECONDS);
+            a.engine.send(b.id.publicKeyHex(), ChannelPayload.binaryEnvelope(envelope(a, b.id.publicKeyHex(), plain))).get(10, TimeUnit.SECONDS);
             if (i >= 100) out[i - 100] = (System.nanoTime() - t0) / 1e3;
         }
         Arrays.sort(out);
@@ -194,15 +194,15 @@ public final class P2pPathBench {
         return out;
     }
 
-    /** Single-thread CPU µs per 64 KiB message: sender (seal + sign + JSON) and receiver (JSON + verify + open). */
+    /** Single-thread CPU µs per 64 KiB message: sender (seal + sign + binary envelope) and receiver (decode + verify + open). */
     static double[] cpuPerMessage(Side a, Side b) throws Exception {
         byte[] plain = new byte[MSG];
         String pb = b.id.publicKeyHex();
         int n = 400;
         byte[][] wire = new byte[n][];
-        for (int i = 0; i < 100; i++) b.consume(ChannelPayload.decodeEnvelope(ChannelPayload.envelope(envelope(a, pb, plain))));
+        for (int i = 0; i < 100; i++) b.consume(ChannelPayload.decodeEnvelope(ChannelPayload.binaryEnvelope(envelope(a, pb, plain))));
         long t0 = System.nanoTime();
-        for (int i = 0; i < n; i++) wire[i] = ChannelPayload.envelope(envelope(a, pb, plain));
+        for (int i = 0; i < n; i++) wire[i] = ChannelPayload.binaryEnvelope(envelope(a, pb, plain));
         long t1 = System.nanoTime();
         for (int i = 0; i < n; i++) b.consume(ChannelPayload.decodeEnvelope(wire[i]));
         long t2 = System.nanoTime();
