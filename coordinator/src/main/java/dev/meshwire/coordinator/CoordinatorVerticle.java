@@ -74,15 +74,17 @@ final class CoordinatorVerticle extends VerticleBase {
         queue.receipts(new ReceiptForwarder(presence));
         GrantPolicy grants = new GrantPolicy(ledger, metrics, presence);
         queue.grants(grants);
+        ServiceRegistry services = new ServiceRegistry(ledger, presence, metrics, clock);
+        queue.services(services);
         queue.start();
-        Relay relay = new Relay(queue, metrics, clock, presence, grants);
+        Relay relay = new Relay(queue, metrics, clock, presence, grants, services);
         AdmissionLimits limits = config.admission();
         guard = DescriptorGuard.forThisProcess(metrics::acceptPaused);
         if (guard != null) guard.start();
         admission = ConnectionAdmission.main(vertx, limits, metrics);
         endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock, queue,
                 new SignalForwarder(presence, metrics), ledger, new StateSyncer(ledger, metrics, clock), new Membership(ledger),
-                new GrantAuthority(ledger), new ServiceRegistry(ledger, presence, metrics, clock)), admission);
+                new GrantAuthority(ledger), services), admission);
         // Vert.x closes anything beyond this hard cap itself (1009); between maxFrameBytes and the cap
         // the session answers frame_too_large and keeps the connection, which is friendlier to debug.
         long hardCap = Math.min(Integer.MAX_VALUE - 1, config.maxFrameBytes() * 2 + 64 * 1024);

@@ -7,11 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.coordinator.store.JoinResult;
 import dev.meshwire.coordinator.store.MemberRecord;
+import dev.meshwire.coordinator.store.MeshEffect;
 import dev.meshwire.coordinator.store.MeshRecord;
 import dev.meshwire.coordinator.store.Migration;
 import dev.meshwire.coordinator.store.Queued;
 import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.Sodium;
+import dev.meshwire.signaling.meshstate.EventPayload;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
@@ -103,7 +105,7 @@ abstract class QueueStoreContractTest {
         } finally {
             again.close();
         }
-        assertEquals(4, Migration.latestVersion());
+        assertEquals(5, Migration.latestVersion());
     }
 
     @Test
@@ -142,6 +144,37 @@ abstract class QueueStoreContractTest {
         assertInstanceOf(Queued.Result.UnknownRecipient.class, rs.get(0));
         assertInstanceOf(Queued.Result.RecipientBanned.class, rs.get(1));
         assertInstanceOf(Queued.Result.Accepted.class, rs.get(2));
+    }
+
+    /** A row queued by a session or service key for member {@code member} (docs/protocol.md §6.3 "Queue"). */
+    static Queued.Enqueue fromDelegate(String mesh, String key, String member, String to, String cmid, long now) {
+        Queued.Enqueue e = msg(mesh, key, to, cmid, "fp", now);
+        return new Queued.Enqueue(e.messageId(), mesh, key, to, cmid, "fp", "next", e.envelopeJson(), now, e.expiresAt(), member, to);
+    }
+
+    @Test
+    void rowsOfASessionFollowTheMemberTheyWereQueuedFor() throws Exception {
+        List<String> m = mesh(3);
+        String mesh = m.get(0), owner = m.get(1), a = m.get(2), b = m.get(3), c = m.get(4);
+        long now = System.currentTimeMillis();
+        String sessionOfA = key(), sessionOfC = key(), sessionOfOwner = key();
+        Queued.Enqueue own = msg(mesh, a, b, "own", "fp", now);
+        Queued.Enqueue ofA = fromDelegate(mesh, sessionOfA, a, b, "sa", now);
+        Queued.Enqueue ofC = fromDelegate(mesh, sessionOfC, c, b, "sc", now);
+        Queued.Enqueue ofOwner = fromDelegate(mesh, sessionOfOwner, owner, b, "so", now);
+        await(store.enqueue(List.of(own, ofA, ofC, ofOwner), 200_000)).forEach(r -> assertInstanceOf(Queued.Result.Accepted.class, r));
+        List<Queued.Message> claimed = await(store.claim(mesh, b, "k1", 0, 10, now, LEASE));
+        assertEquals(List.of(a, a, c, owner), claimed.stream().map(Queued.Message::senderMember).toList(), "the claim says whose each row is");
+        assertEquals(List.of(a, sessionOfA, sessionOfC, sessionOfOwner), claimed.stream().map(Queued.Message::sender).toList());
+
+        // Banning c deletes its session's row although the store never saw that session connect.
+        assertEquals(1, StoreMeshes.ban(store, mesh, c, "m2", owner, now).droppedMessages());
+        // a leaves: nothing is deleted, but its session's row is never handed out again (its own row still is:
+        // a receiver judges a former member's signature itself).
+        await(store.append(mesh, StoreMeshes.sealer(mesh, now, a, new EventPayload.MemberLeft(a)), new MeshEffect.RemoveMember(a)));
+        List<Queued.Message> again = await(store.claim(mesh, b, "k2", 0, 10, now + 1, LEASE));
+        assertEquals(List.of(own.messageId(), ofOwner.messageId()), Queued.ids(again));
+        assertEquals(3L, await(store.queueDepth(mesh, b)));
     }
 
     @Test

@@ -126,8 +126,8 @@ public final class Moderation {
             }
             String name = t.entry().map(MemberEntry::name).orElse(null);
             BanRecord record = new BanRecord(mesh.id(), t.pubkey(), name, clock.millis(), actor);
-            return ledger.append(mesh.id(), actor, new EventPayload.MemberBanned(t.pubkey(), name, null), new MeshEffect.Ban(record))
-                    .compose(a -> dropSessionTraffic(mesh, t.pubkey(), false, "banned").map(a)).map(a -> {
+            // The effect deletes what the member and its sessions/services queued (the rows record their member).
+            return ledger.append(mesh.id(), actor, new EventPayload.MemberBanned(t.pubkey(), name, null), new MeshEffect.Ban(record)).map(a -> {
                 metrics.queueDropped("banned", a.droppedMessages());
                 for (PeerConnection conn : presence.connectionsOf(mesh.id(), t.pubkey())) {
                     Refusal why = MeshAuthority.banned(mesh);
@@ -143,8 +143,10 @@ public final class Moderation {
     }
 
     /**
-     * The member's own queued traffic went with its event (MeshEffect); this drops what its sessions connected now
-     * queued (and, for a revocation, what is queued for them): the store knows session keys only from presence.
+     * What the member and its sessions queued went with its event (MeshEffect: rows record the member they were sent
+     * for); this drops, for a revocation, what is queued <em>for</em> its sessions connected now (the store knows
+     * session keys as recipients only from presence; rows for a session that is gone can never be claimed again:
+     * its parent can no longer vouch for a hello, and they expire).
      */
     private Future<Void> dropSessionTraffic(MeshRecord mesh, String member, boolean alsoTo, String why) {
         List<String> keys = presence.sessionsOf(mesh.id(), member).stream().map(PeerConnection::pubkey).toList();

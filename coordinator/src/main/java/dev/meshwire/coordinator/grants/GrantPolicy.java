@@ -44,13 +44,13 @@ public final class GrantPolicy {
     }
 
     /**
-     * {@link #allows} for two keys as a queued row names them: each resolved to its member — a session key to its
-     * parent while the session is connected here. (A row from a session that has disconnected since is judged
-     * by the grants on its own key and {@code *}; the receiving daemon resolves it from its replica and refuses
-     * it there if the parent is blocked.)
+     * {@link #allows} for a queued row: its sender side is the member recorded with the row ({@link
+     * dev.meshwire.coordinator.store.Queued.Message#senderMember}: a session's parent, a service's owner, known even
+     * after that session disconnected); {@code recipientKey} is the key the row is pushed to, resolved through
+     * presence (it is connected: its pump is claiming).
      */
-    public boolean allowsKeys(String meshId, String senderKey, String recipientKey, Channel channel) {
-        return allows(meshId, presence.memberOf(meshId, senderKey), presence.memberOf(meshId, recipientKey), channel);
+    public boolean allowsRow(String meshId, String senderMember, String recipientKey, Channel channel) {
+        return allows(meshId, senderMember, presence.memberOf(meshId, recipientKey), channel);
     }
 
     /**

@@ -126,6 +126,15 @@ public final class CoordinatorMetrics {
         registry.counter("meshwire_grant_dropped", "path", path).increment();
     }
 
+    /**
+     * An envelope refused because its recipient is a service whose read scopes do not cover the channel
+     * ({@code meshwire_service_scope_refused_total{path=relay|queue}}): at {@code send} the sender gets {@code forbidden};
+     * on the queue the row is dropped at claim (the service was re-registered with fewer scopes).
+     */
+    public void serviceScopeRefused(String path) {
+        registry.counter("meshwire_service_scope_refused", "path", path).increment();
+    }
+
     /** A mesh_sync answered ({@code meshwire_state_syncs_total{mode=events|snapshot}}). */
     public void stateSync(String mode) {
         registry.counter("meshwire_state_syncs", "mode", mode).increment();

@@ -3,6 +3,7 @@ package dev.meshwire.coordinator.queue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.grants.GrantPolicy;
+import dev.meshwire.coordinator.services.ServiceRegistry;
 import dev.meshwire.coordinator.store.Queued;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.envelope.Channel;
@@ -155,10 +156,14 @@ public final class DeliveryPump {
             List<Queued.Message> rows = ar.result();
             long t = System.nanoTime();
             GrantPolicy grants = queue.grants();
+            ServiceRegistry services = queue.services();
+            // Both checks need the row's channel (a JSON parse): skipped entirely in the common case of a member
+            // recipient that set no grants.
             boolean checkGrants = grants != null && !grants.unrestricted(meshId, recipient);
+            boolean checkScopes = services != null && services.isService(meshId, recipient);
             for (Queued.Message m : rows) {
                 cursor = Math.max(cursor, m.seq());
-                if (checkGrants && refusedByGrants(grants, m)) continue;
+                if ((checkGrants || checkScopes) && refused(m, checkGrants ? grants : null, checkScopes ? services : null)) continue;
                 if (m.attempts() > 1) queue.metrics().queueRedelivered();
                 queue.metrics().relayed();
                 inflight.put(m.messageId(), new Pushed(t, m.sender(), m.clientMessageId()));
@@ -173,12 +178,16 @@ public final class DeliveryPump {
     }
 
     /**
-     * A row the recipient's grants refuse now (they may have changed since it was queued) is not pushed: it is
-     * marked delivered like an acked row (its envelope dropped, the dedupe key kept), no receipt goes to the
-     * sender, and it is counted ({@code path="queue"}). A row whose envelope cannot be read is pushed as
-     * usual: the receiving daemon refuses it and acks it.
+     * A row that may no longer be pushed is dropped: the recipient's grants refuse its sender now (they may have
+     * changed since it was queued; the sender side is the member recorded with the row, so a row of a session that
+     * has disconnected since is judged by its parent's entry), or the recipient is a service whose current read
+     * scopes do not cover the row's channel (re-registered with fewer scopes since). A dropped row is marked
+     * delivered like an acked row (its envelope dropped, the dedupe key kept), no receipt goes to the sender, and it
+     * is counted: {@code meshwire_grant_dropped_total{path="queue"}} or
+     * {@code meshwire_service_scope_refused_total{path="queue"}}. A row whose envelope cannot be read is pushed as
+     * usual: the receiving client refuses it and acks it.
      */
-    private boolean refusedByGrants(GrantPolicy grants, Queued.Message m) {
+    private boolean refused(Queued.Message m, GrantPolicy grants, ServiceRegistry services) {
         Channel channel;
         try {
             JsonNode c = Json.MAPPER.readTree(m.envelopeJson()).get("channel");
@@ -186,8 +195,14 @@ public final class DeliveryPump {
         } catch (JsonProcessingException | IllegalArgumentException e) {
             return false;
         }
-        if (channel == null || grants.allowsKeys(meshId, m.sender(), recipient, channel)) return false;
-        grants.dropped(GrantPolicy.PATH_QUEUE);
+        if (channel == null) return false;
+        if (services != null && services.readRefusal(meshId, recipient, channel) != null) {
+            services.scopeRefused(GrantPolicy.PATH_QUEUE);
+        } else if (grants != null && !grants.allowsRow(meshId, m.senderMember(), recipient, channel)) {
+            grants.dropped(GrantPolicy.PATH_QUEUE);
+        } else {
+            return false;
+        }
         queue.ack(new Queued.AckRef(meshId, recipient, m.messageId()));
         return true;
     }

@@ -1,6 +1,7 @@
 package dev.meshwire.coordinator.queue;
 
 import dev.meshwire.coordinator.grants.GrantPolicy;
+import dev.meshwire.coordinator.services.ServiceRegistry;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.coordinator.store.Queued;
@@ -43,6 +44,7 @@ public final class QueueService {
     private final Map<String, DeliveryPump> pumps = new HashMap<>();
     private DeliveryReceipts receipts = DeliveryReceipts.NONE;
     private GrantPolicy grants;
+    private ServiceRegistry services;
 
     private record PendingEnqueue(Queued.Enqueue request, Promise<Queued.Result> promise) {}
 
@@ -92,6 +94,16 @@ public final class QueueService {
     /** The grant policy, or null when none was set (tests of the queue alone): every row is pushed. */
     GrantPolicy grants() {
         return grants;
+    }
+
+    /** Who says whether a recipient service may still read a queued row (its current read scopes). Set once, before members connect. */
+    public void services(ServiceRegistry services) {
+        this.services = services;
+    }
+
+    /** The service registry, or null when none was set (tests of the queue alone): no read-scope check. */
+    ServiceRegistry services() {
+        return services;
     }
 
     /** A pump saw {@code recipient} acknowledge a row it pushed. */

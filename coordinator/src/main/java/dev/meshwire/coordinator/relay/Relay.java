@@ -5,6 +5,7 @@ import dev.meshwire.coordinator.authority.Refusal;
 import dev.meshwire.coordinator.grants.GrantPolicy;
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
+import dev.meshwire.coordinator.services.ServiceRegistry;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.Canonical;
@@ -53,17 +54,21 @@ public final class Relay {
     private final Clock clock;
     private final PresenceRegistry presence;
     private final GrantPolicy grants;
+    private final ServiceRegistry services;
 
     /**
      * {@code presence} resolves a recipient that is a session key to its parent member; {@code grants} decides
-     * the recipient side of {@code Grants.allowed} (both member-keyed).
+     * the recipient side of {@code Grants.allowed} (both member-keyed); {@code services} says whether a recipient
+     * service's read scopes let it be sent the envelope's channel.
      */
-    public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock, PresenceRegistry presence, GrantPolicy grants) {
+    public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock, PresenceRegistry presence, GrantPolicy grants,
+                 ServiceRegistry services) {
         this.queue = queue;
         this.metrics = metrics;
         this.clock = clock;
         this.presence = presence;
         this.grants = grants;
+        this.services = services;
     }
 
     /**
@@ -109,6 +114,13 @@ public final class Relay {
             if (!Grants.senderHasCap(sender.caps(), cap)) {
                 throw Refusal.of(ErrorCode.FORBIDDEN, "send: missing session capability \"" + cap + "\" (this session's attestation allows "
                         + (sender.caps().isEmpty() ? "nothing" : String.join(",", sender.caps())) + ")");
+            }
+            // A service recipient's read scopes (docs/protocol.md §6.4 "Read scopes"): refused explicitly, never queued —
+            // unlike a grant this is no secret of the recipient's, and the sender must learn its copy goes nowhere.
+            String unreadable = services.readRefusal(meshId, send.to(), v.env().channel());
+            if (unreadable != null) {
+                services.scopeRefused(GrantPolicy.PATH_RELAY);
+                throw Refusal.of(ErrorCode.FORBIDDEN, "send: " + unreadable);
             }
             env = v.env();
             canonical = v.canonical();

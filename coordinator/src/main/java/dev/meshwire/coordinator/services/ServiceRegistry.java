@@ -17,6 +17,8 @@ import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.signaling.meshstate.MeshState;
 import dev.meshwire.signaling.service.ServiceAttestation;
 import dev.meshwire.signaling.service.ServiceEntry;
+import dev.meshwire.signaling.service.Scopes;
+import dev.meshwire.signaling.envelope.Channel;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Optional;
@@ -30,6 +32,12 @@ import org.slf4j.LoggerFactory;
  * {@link MeshEffect.Revoke} effect): the key's connection is closed with 4002, its hellos are refused, queued
  * messages from and to it are deleted, and every daemon applies the gossiped event (refusing its signatures,
  * closing direct channels), exactly as for a revoked member.
+ *
+ * <p>It also answers, for the relay and the queue, whether a key is a registered service and whether its
+ * <em>read scopes</em> let it be sent an envelope on a channel ({@link #readRefusal}; the mapping itself is
+ * {@link Scopes#mayReceive}, docs/protocol.md §6.4 "Read scopes"), from the verified mesh state the ledger caches:
+ * always the service's current registration, so a re-registration with fewer scopes applies to rows queued before
+ * it. Refusals are counted in {@code meshwire_service_scope_refused_total{path}}.
  */
 public final class ServiceRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRegistry.class);
@@ -46,6 +54,35 @@ public final class ServiceRegistry {
         this.presence = presence;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /**
+     * Why {@code key} may not be sent an envelope on {@code channel}, or null when it may: a key that is not a registered
+     * service of the mesh (a member, a session), or a service whose current registration's scopes include
+     * {@link Scopes#readScopeFor} the channel. Scopes are read whatever the service's status: an inactive service is
+     * refused elsewhere (revocation, hello checks). Null too when the mesh state is not cached here (it cannot be known;
+     * every admitted connection of the mesh has loaded it). Synchronous: reads the ledger's cached state.
+     */
+    public String readRefusal(String meshId, String key, Channel channel) {
+        ServiceAttestation a = registration(meshId, key);
+        if (a == null || Scopes.mayReceive(Scopes.fromCsv(a.scopes()), channel)) return null;
+        return "service '" + a.serviceId() + "' does not accept " + channel.wireName() + " (it has no " + Scopes.readScopeFor(channel)
+                + " scope)";
+    }
+
+    /** Whether {@code key} is a service registered in the mesh (whose reads {@link #readRefusal} may refuse). */
+    public boolean isService(String meshId, String key) {
+        return registration(meshId, key) != null;
+    }
+
+    /** Counts one envelope refused by a service's read scopes on {@code path} ({@code relay}: explicit; {@code queue}: dropped at claim). */
+    public void scopeRefused(String path) {
+        metrics.serviceScopeRefused(path);
+    }
+
+    private ServiceAttestation registration(String meshId, String key) {
+        MeshState s = ledger.cached(meshId);
+        return s == null ? null : s.service(key).map(ServiceEntry::attestation).orElse(null);
     }
 
     public Future<Frames.Ok> register(MeshRecord mesh, String self, Frames.ServiceRegister req) {

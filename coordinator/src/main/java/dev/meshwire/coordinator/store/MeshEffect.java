@@ -14,13 +14,19 @@ public sealed interface MeshEffect {
     /** member_renamed; fails with {@link StoreException.NameTaken} when another member uses the name. */
     record Rename(String pubkey, String name) implements MeshEffect {}
 
-    /** member_banned: a bans row; undelivered messages FROM the key are deleted (counted). */
+    /**
+     * member_banned: a bans row; undelivered messages FROM the key, and from any session or service that queued
+     * them for it (the row's sender member), are deleted (counted).
+     */
     record Ban(BanRecord ban) implements MeshEffect {}
 
     /** member_unbanned: the bans row is deleted. */
     record Unban(String pubkey) implements MeshEffect {}
 
-    /** member_revoked: a revocations row; undelivered messages FROM and TO the key are deleted (counted). */
+    /**
+     * member_revoked: a revocations row; undelivered messages FROM and TO the key, and from any session or service
+     * that queued them for it, are deleted (counted).
+     */
     record Revoke(RevocationRecord revocation) implements MeshEffect {}
 
     /** role_changed. */

@@ -142,7 +142,16 @@ public record Migration(int version, String description, List<String> statements
                       PRIMARY KEY (mesh_id, pubkey)
                     )""",
                     "ALTER TABLE members ADD COLUMN expires_at BIGINT",
-                    "CREATE INDEX message_queue_sender ON message_queue (mesh_id, sender) WHERE delivered_at IS NULL")));
+                    "CREATE INDEX message_queue_sender ON message_queue (mesh_id, sender) WHERE delivered_at IS NULL")),
+            // Issue #12 (docs/protocol.md §6.3, docs/storage.md "Queue"): the member a row was sent for — the sender
+            // key itself, or the parent of the session / the owner of the service that signed it — recorded at
+            // enqueue, so that a ban, revocation or leave of that member reaches rows its sessions queued after they
+            // disconnected (the coordinator knows a session's parent from its connection only), and grants judge
+            // them by the member. Rows written before this step were all checked as their own sender's.
+            new Migration(5, "queue rows know the member they were sent for", List.of(
+                    "ALTER TABLE message_queue ADD COLUMN sender_member TEXT",
+                    "UPDATE message_queue SET sender_member = sender WHERE sender_member IS NULL",
+                    "CREATE INDEX message_queue_sender_member ON message_queue (mesh_id, sender_member) WHERE delivered_at IS NULL")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

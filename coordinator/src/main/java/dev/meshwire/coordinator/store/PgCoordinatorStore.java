@@ -342,15 +342,16 @@ public final class PgCoordinatorStore implements CoordinatorStore {
             return update(conn, "INSERT INTO bans(mesh_id, pubkey, name, banned_at, banned_by) VALUES ($1,$2,$3,$4,$5) "
                             + "ON CONFLICT (mesh_id, pubkey) DO UPDATE SET name = excluded.name, banned_at = excluded.banned_at, banned_by = excluded.banned_by",
                     meshId, ban.pubkey(), ban.name(), ban.bannedAt(), ban.bannedBy())
-                    .compose(x -> update(conn, "DELETE FROM message_queue WHERE mesh_id = $1 AND sender = $2 AND delivered_at IS NULL", meshId, ban.pubkey()));
+                    .compose(x -> update(conn, "DELETE FROM message_queue WHERE mesh_id = $1 AND (sender = $2 OR sender_member = $2) AND delivered_at IS NULL",
+                            meshId, ban.pubkey()));
         } else if (effect instanceof MeshEffect.Unban u) {
             return update(conn, "DELETE FROM bans WHERE mesh_id = $1 AND pubkey = $2", meshId, u.pubkey()).map(x -> 0);
         } else if (effect instanceof MeshEffect.Revoke r) {
             RevocationRecord rv = r.revocation();
             return update(conn, "INSERT INTO revocations(mesh_id, pubkey, revoked_at, revoked_by, reason) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (mesh_id, pubkey) DO NOTHING",
                     meshId, rv.pubkey(), rv.revokedAt(), rv.revokedBy(), rv.reason())
-                    .compose(x -> update(conn, "DELETE FROM message_queue WHERE mesh_id = $1 AND (sender = $2 OR recipient = $2) AND delivered_at IS NULL",
-                            meshId, rv.pubkey()));
+                    .compose(x -> update(conn, "DELETE FROM message_queue WHERE mesh_id = $1 AND (sender = $2 OR recipient = $2 OR sender_member = $2) "
+                            + "AND delivered_at IS NULL", meshId, rv.pubkey()));
         } else if (effect instanceof MeshEffect.SetRole r) {
             return update(conn, "UPDATE members SET role = $1 WHERE mesh_id = $2 AND pubkey = $3", r.role(), meshId, r.pubkey()).map(x -> 0);
         } else if (effect instanceof MeshEffect.SetExpiry x) {
@@ -428,9 +429,9 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     // ---- queue ----
 
     private static final String ENQUEUE_SQL =
-            "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at) "
-                    + "SELECT m, g, s, r, c, f, p, e, ca, ea FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::bigint[]) "
-                    + "WITH ORDINALITY AS t(m, g, s, r, c, f, p, e, ca, ea, ord) ORDER BY ord "
+            "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at, sender_member) "
+                    + "SELECT m, g, s, r, c, f, p, e, ca, ea, sm FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[], $10::bigint[], $11::text[]) "
+                    + "WITH ORDINALITY AS t(m, g, s, r, c, f, p, e, ca, ea, sm, ord) ORDER BY ord "
                     + "ON CONFLICT (mesh_id, sender, recipient, client_message_id) DO NOTHING RETURNING message_id";
 
     private static final String FIND_KEYS_SQL =
@@ -582,6 +583,7 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     private static Future<java.util.Set<String>> insert(SqlConnection conn, List<Queued.Enqueue> rows) {
         int n = rows.size();
         String[] mid = new String[n], g = new String[n], s = new String[n], r = new String[n], c = new String[n], f = new String[n], p = new String[n], e = new String[n];
+        String[] sm = new String[n];
         Long[] ca = new Long[n], ea = new Long[n];
         for (int i = 0; i < n; i++) {
             Queued.Enqueue q = rows.get(i);
@@ -595,8 +597,9 @@ public final class PgCoordinatorStore implements CoordinatorStore {
             e[i] = q.envelopeJson();
             ca[i] = q.createdAt();
             ea[i] = q.expiresAt();
+            sm[i] = q.senderMember();
         }
-        return conn.preparedQuery(ENQUEUE_SQL).execute(arrays(mid, g, s, r, c, f, p, e, ca, ea)).map(rs -> {
+        return conn.preparedQuery(ENQUEUE_SQL).execute(arrays(mid, g, s, r, c, f, p, e, ca, ea, sm)).map(rs -> {
             java.util.Set<String> ids = new java.util.HashSet<>();
             for (Row row : rs) ids.add(row.getString(0));
             return ids;
@@ -625,14 +628,14 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                     + "FROM (SELECT id FROM message_queue WHERE mesh_id = $4 AND recipient = $5 AND delivered_at IS NULL AND id > $7 AND expires_at > $1 "
                     + "AND (claim_id IS NULL OR claim_id <> $2 OR claim_expires_at <= $1) " + SqliteCoordinatorStore.SENDER_ALLOWED
                     + " ORDER BY id LIMIT $6 FOR UPDATE SKIP LOCKED) c "
-                    + "WHERE q.id = c.id RETURNING q.id, q.message_id, q.sender, q.client_message_id, q.envelope, q.attempts, q.created_at";
+                    + "WHERE q.id = c.id RETURNING q.id, q.message_id, q.sender, q.client_message_id, q.envelope, q.attempts, q.created_at, q.sender_member";
 
     @Override
     public Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, long afterSeq, int limit, long now, long leaseMs) {
         return guard(p -> p.preparedQuery(CLAIM_SQL).execute(arrays(now, claimId, now + leaseMs, meshId, recipient, limit, afterSeq)).map(rs -> {
             List<Queued.Message> out = new ArrayList<>(rs.rowCount());
             for (Row r : rs) {
-                out.add(new Queued.Message(r.getLong(0), r.getString(1), meshId, r.getString(2), recipient, r.getString(3),
+                out.add(new Queued.Message(r.getLong(0), r.getString(1), meshId, r.getString(2), r.getString(7), recipient, r.getString(3),
                         r.getString(4), r.getInteger(5), r.getLong(6)));
             }
             out.sort(Comparator.comparingLong(Queued.Message::seq));

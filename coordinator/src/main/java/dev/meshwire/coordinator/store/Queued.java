@@ -67,9 +67,11 @@ public final class Queued {
 
     /**
      * A claimed row, ready to push. {@code seq} is the row id (FIFO order); {@code attempts} counts claims
-     * including this one (more than 1 means a redelivery).
+     * including this one (more than 1 means a redelivery). {@code senderMember} is the {@link Enqueue#senderMember}
+     * recorded with the row: the member the sender key acted for when it was queued (its parent for a session key,
+     * its owner for a service key), known even after that session disconnected.
      */
-    public record Message(long seq, String messageId, String meshId, String sender, String recipient,
+    public record Message(long seq, String messageId, String meshId, String sender, String senderMember, String recipient,
                           String clientMessageId, String envelopeJson, int attempts, long createdAt) {}
 
     /** A {@code client_ack} from the member {@code recipient} of {@code meshId} for {@code messageId}. */

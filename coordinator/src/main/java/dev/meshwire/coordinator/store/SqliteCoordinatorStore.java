@@ -396,7 +396,8 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             update("INSERT INTO bans(mesh_id, pubkey, name, banned_at, banned_by) VALUES (?,?,?,?,?) "
                     + "ON CONFLICT (mesh_id, pubkey) DO UPDATE SET name = excluded.name, banned_at = excluded.banned_at, banned_by = excluded.banned_by",
                     meshId, ban.pubkey(), ban.name(), ban.bannedAt(), ban.bannedBy());
-            return update("DELETE FROM message_queue WHERE mesh_id = ? AND sender = ? AND delivered_at IS NULL", meshId, ban.pubkey());
+            return update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR sender_member = ?) AND delivered_at IS NULL",
+                    meshId, ban.pubkey(), ban.pubkey());
         } else if (effect instanceof MeshEffect.Unban u) {
             update("DELETE FROM bans WHERE mesh_id = ? AND pubkey = ?", meshId, u.pubkey());
             return 0;
@@ -404,8 +405,8 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             RevocationRecord rv = r.revocation();
             update("INSERT INTO revocations(mesh_id, pubkey, revoked_at, revoked_by, reason) VALUES (?,?,?,?,?) ON CONFLICT (mesh_id, pubkey) DO NOTHING",
                     meshId, rv.pubkey(), rv.revokedAt(), rv.revokedBy(), rv.reason());
-            return update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR recipient = ?) AND delivered_at IS NULL",
-                    meshId, rv.pubkey(), rv.pubkey());
+            return update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR recipient = ? OR sender_member = ?) AND delivered_at IS NULL",
+                    meshId, rv.pubkey(), rv.pubkey(), rv.pubkey());
         } else if (effect instanceof MeshEffect.SetRole r) {
             update("UPDATE members SET role = ? WHERE mesh_id = ? AND pubkey = ?", r.role(), meshId, r.pubkey());
             return 0;
@@ -525,7 +526,8 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                  PreparedStatement count = conn.prepareStatement(
                          "SELECT COUNT(*) FROM message_queue WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL");
                  PreparedStatement insert = conn.prepareStatement(
-                         "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?)")) {
+                         "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at, sender_member) "
+                         + "VALUES (?,?,?,?,?,?,?,?,?,?,?)")) {
                 for (Queued.Enqueue e : batch) {
                     String rk = e.meshId() + '|' + e.recipient();
                     // Membership is decided on the member behind each key (a session's parent, else the key itself).
@@ -579,6 +581,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                     insert.setString(8, e.envelopeJson());
                     insert.setLong(9, e.createdAt());
                     insert.setLong(10, e.expiresAt());
+                    insert.setString(11, e.senderMember());
                     insert.executeUpdate();
                     depth.put(rk, d + 1);
                     depths.inserted(e.meshId(), e.recipient(), 1);
@@ -655,16 +658,25 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         });
     }
 
-    /** A claim never hands out rows whose sender is banned or revoked (the ban/revoke also deletes them; this closes the race). */
-    static final String SENDER_ALLOWED = "AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.mesh_id = message_queue.mesh_id AND b.pubkey = message_queue.sender) "
-            + "AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.mesh_id = message_queue.mesh_id AND r.pubkey = message_queue.sender)";
+    /**
+     * A claim never hands out rows whose sender key or sender member is banned or revoked (the ban/revoke also deletes
+     * them; this closes the race), nor rows a session or service queued for a member that is no longer one (left:
+     * nothing deletes those; they expire). The member is the row's {@code sender_member}, recorded at enqueue, so this
+     * holds for a session that disconnected before its parent was banned (docs/protocol.md §6.3, "Queue").
+     */
+    static final String SENDER_ALLOWED = "AND NOT EXISTS (SELECT 1 FROM bans b WHERE b.mesh_id = message_queue.mesh_id "
+            + "AND b.pubkey IN (message_queue.sender, message_queue.sender_member)) "
+            + "AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.mesh_id = message_queue.mesh_id "
+            + "AND r.pubkey IN (message_queue.sender, message_queue.sender_member)) "
+            + "AND (message_queue.sender_member = message_queue.sender OR EXISTS (SELECT 1 FROM members mm "
+            + "WHERE mm.mesh_id = message_queue.mesh_id AND mm.pubkey = message_queue.sender_member))";
 
     @Override
     public Future<List<Queued.Message>> claim(String meshId, String recipient, String claimId, long afterSeq, int limit, long now, long leaseMs) {
         return tx(() -> {
             List<Queued.Message> out = new ArrayList<>();
             try (PreparedStatement ps = conn.prepareStatement(
-                    "SELECT id, message_id, sender, client_message_id, envelope, attempts, created_at FROM message_queue "
+                    "SELECT id, message_id, sender, client_message_id, envelope, attempts, created_at, sender_member FROM message_queue "
                             + "WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL AND id > ? AND expires_at > ? "
                             + "AND (claim_id IS NULL OR claim_id <> ? OR claim_expires_at <= ?) " + SENDER_ALLOWED + " ORDER BY id LIMIT ?")) {
                 ps.setString(1, meshId);
@@ -676,7 +688,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 ps.setInt(7, limit);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(new Queued.Message(rs.getLong(1), rs.getString(2), meshId, rs.getString(3), recipient,
+                        out.add(new Queued.Message(rs.getLong(1), rs.getString(2), meshId, rs.getString(3), rs.getString(8), recipient,
                                 rs.getString(4), rs.getString(5), rs.getInt(6) + 1, rs.getLong(7)));
                     }
                 }
