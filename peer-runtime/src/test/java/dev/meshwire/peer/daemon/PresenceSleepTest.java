@@ -191,11 +191,15 @@ class PresenceSleepTest {
     void aSleepLongerThanTheLeaseIsExactlyOneLeaveAndOneJoin() throws Exception {
         String bobPub = setUp(shortLease(tmp.resolve("coord")));
         WireClient a = WireClient.of(alice.client());
+        String sessionPub = bob.client().typed().createSession(new SessionRequest(null, "agent", null, null, null)).session().pubkey();
+        await("alice was told bob's session joined", WAIT, () -> joins(sessionPub) == 1);
         bob.signal("STOP");
         await("alice is told bob left when his lease ran out", WAIT, () -> leaves(bobPub) == 1);
-        assertEquals(1, metric("meshwire_presence_evictions_total{reason=\"lease_expired\"}"));
+        await("and his session when its lease ran out", WAIT, () -> leaves(sessionPub) == 1);
+        assertEquals(2, metric("meshwire_presence_evictions_total{reason=\"lease_expired\"}"));
         bob.signal("CONT");
         await("alice is told bob is back", WAIT, () -> joins(bobPub) == 2);
+        await("alice is told his session is back", WAIT, () -> joins(sessionPub) == 2);
         await("alice sees bob online", WAIT, () -> a.seesOnline("bob"));
         // bob is connected (he answered), so nothing of the outage is still in flight to alice.
         await("bob's link is connected", WAIT, () -> "connected".equals(bob.client().status().path("meshes").path(0).path("state").asText()));
@@ -204,6 +208,8 @@ class PresenceSleepTest {
         await("alice hears from bob", WAIT, () -> ForegroundDaemon.inboxCounts(a, probe).getOrDefault(probe, 0) == 1);
         assertEquals(1, leaves(bobPub), "exactly one leave: " + seen);
         assertEquals(2, joins(bobPub), "the first join and exactly one more: " + seen);
+        assertEquals(1, leaves(sessionPub), "exactly one leave of the session: " + seen);
+        assertEquals(2, joins(sessionPub), "and exactly one more join: " + seen);
     }
 
     /** {@code meshwire reconnect} hands the old link's token to the new one: the peers see nothing. */
