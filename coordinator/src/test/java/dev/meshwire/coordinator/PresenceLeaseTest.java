@@ -429,6 +429,38 @@ abstract class PresenceLeaseTest {
         }
     }
 
+    /** A held session never outlives its attestation, and a member that leaves ends its held sessions. */
+    @Test
+    void aHeldSessionEndsAtItsAttestationsExpiryAndWhenItsMemberLeaves() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "lease-s");
+        Identity bobId = Identity.generate();
+        Identity shortId = Identity.generate();
+        Identity otherId = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m)) {
+            TestPeer bob = Meshes.joined(fx, m, bobId, "bob");
+            TestPeer brief = fx.peer(shortId);
+            long expiresAt = System.currentTimeMillis() + 2_000; // well inside the 3 s lease after the drop
+            brief.sessionHello(m.id(), bobId, SessionAttestation.sign(bobId, shortId.publicKeyHex(), expiresAt, null), null, null);
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(shortId.publicKeyHex()));
+            long dropped = System.currentTimeMillis();
+            brief.drop();
+            Frames.PeerLeft left = owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(shortId.publicKeyHex()));
+            assertEquals("expired", left.reason(), "ended by its attestation, not by the lease");
+            assertTrue(System.currentTimeMillis() >= expiresAt - 50, "not before the attestation expired");
+            assertTrue(System.currentTimeMillis() - dropped < LEASE.toMillis(), "before the lease would have run out");
+
+            TestPeer other = fx.peer(otherId);
+            other.sessionHello(m.id(), bobId, attest(bobId, otherId), null, null);
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(otherId.publicKeyHex()));
+            other.drop();
+            bob.send(new Frames.Leave("bye"));
+            bob.await(Frames.Ok.class, o -> "bye".equals(o.id()));
+            assertEquals("left", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(otherId.publicKeyHex())).reason(),
+                    "the held session of a member that left ends at once");
+            assertEquals("left", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(bobId.publicKeyHex())).reason());
+        }
+    }
+
     @Test
     void aServiceIsHeldLikeASessionAndItsRevocationWhileHeldEndsItAtOnce() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "lease-svc");

@@ -18,11 +18,11 @@ import java.util.Set;
  * the connection's key: a member's or a session's/service's (docs/protocol.md §5 "session_hello"): a member may have
  * its own connection and any number of session connections at once, each present under its own key.
  *
- * <p>A member is present while it has a connection ("online") and, after a connection is <em>lost</em>, while its
+ * <p>A key is present while it has a connection ("online") and, after a connection is <em>lost</em>, while its
  * lease runs ("held"): until {@code leaseTtl} after the coordinator last heard from that connection. Others are told
  * {@code peer_joined} when a presence starts and {@code peer_left} when it ends, never for a connection that drops
  * and comes back within the lease. A presence ended by the mesh (left, kicked, banned, revoked, expired) or by a
- * client closing with 1001 (going away) is not held: it ends at once. At most one connection per (mesh, member): a
+ * client closing with 1001 (going away) is not held: it ends at once. At most one connection per (mesh, key): a
  * newer one replaces the older.
  *
  * <p>Member, session and service connections are held alike, each under its own key. A held entry keeps the
