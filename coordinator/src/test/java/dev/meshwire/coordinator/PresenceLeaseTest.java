@@ -10,6 +10,8 @@ import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.presence.ResumeToken;
+import dev.meshwire.signaling.service.ServiceAttestation;
+import dev.meshwire.signaling.session.SessionAttestation;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Base64;
@@ -25,8 +27,9 @@ import org.junit.jupiter.api.TestInstance;
  * Continuous presence over real WebSockets against a real coordinator on SQLite and on PostgreSQL (subclasses):
  * a drop and a resume within the lease is silent, a longer drop is one leave and one join, a replayed token closes
  * the older socket, a forged, foreign or expired token is a fresh hello, a message sent during the grace is
- * delivered once on return, a member kicked or revoked while away never resumes, and a session (never held) ends
- * with its connection while kicking a held parent ends its sessions and its presence.
+ * delivered once on return, a member kicked or revoked while away never resumes; the same for session and service
+ * connections (held under their own key, independently of their parent), and kicking a parent ends its held and
+ * connected sessions and its own held presence once, and revoking a held service ends it at once.
  *
  * <p>"Nothing was announced" is asserted against an ordering barrier, never a sleep: lease timers fire in order on
  * the coordinator's one event loop, so once the owner sees the {@code peer_left} of a member that dropped
@@ -248,47 +251,247 @@ abstract class PresenceLeaseTest {
         }
     }
 
+    static SessionAttestation attest(Identity parent, Identity session) {
+        return SessionAttestation.sign(parent, session.publicKeyHex(), System.currentTimeMillis() + 3_600_000, null);
+    }
+
     @Test
-    void aSessionIsNeverHeldAndKickingAHeldParentEndsItsSessionsAndItsPresence() throws Exception {
-        Meshes.Mesh m = Meshes.create(fx, "lease");
+    void aSessionDropAndResumeWithinTheLeaseAreSilentAndTheGraceDmArrivesOnce() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "lease-s");
         Identity bobId = Identity.generate();
-        try (TestPeer owner = Meshes.owner(fx, m); TestPeer s1 = fx.peer(); TestPeer s2 = fx.peer()) {
+        Identity sId = Identity.generate();
+        SessionAttestation att = attest(bobId, sId);
+        double resumesBefore = metric("meshwire_presence_resumes_total");
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            TestPeer carol = Meshes.joined(fx, m, Identity.generate(), "carol");
+            TestPeer s1 = fx.peer(sId);
+            Frames.HelloAck first = s1.sessionHello(m.id(), bobId, att, "agent", null);
+            assertNotNull(first.resumeToken(), "a session's hello_ack carries a token");
+            assertEquals(LEASE.toMillis(), first.leaseTtlMs(), "and its lease");
+            assertEquals(sId.publicKeyHex(), ResumeToken.parse(first.resumeToken()).orElseThrow().pubkey(), "bound to the session key");
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(sId.publicKeyHex()));
+
+            s1.drop();
+            // During the grace the session is listed present under its parent, and a dm to it is queued, not refused.
+            Frames.Ack ack = QueueWebSocketTest.sendOk(owner, "grace-s", sId.publicKeyHex(), owner.dm(sId, "for the session while away"));
+            owner.send(new Frames.ListPeers("lp"));
+            Frames.PeerInfo listed = owner.await(Frames.Peers.class, p -> "lp".equals(p.id())).peers().stream()
+                    .filter(p -> p.pubkey().equals(sId.publicKeyHex())).findFirst().orElseThrow();
+            assertTrue(listed.online(), "a held session is present");
+            assertEquals(bobId.publicKeyHex(), listed.parent(), "listed under its parent");
+
+            try (TestPeer s2 = fx.peer(sId)) {
+                Frames.HelloAck resumed = s2.sessionHello(m.id(), bobId, att, "agent", first.resumeToken());
+                assertNotNull(resumed.resumeToken());
+                Frames.Deliver d = s2.await(Frames.Deliver.class, x -> x.messageId().equals(ack.messageId()));
+                s2.send(new Frames.ClientAck(d.messageId(), d.envelope().meta().clientMessageId(), s2.pubkey()));
+                s2.sync("acked");
+
+                leaseBarrier(owner, carol);
+                assertEquals(List.of(), leftOf(owner, sId.publicKeyHex()), "no peer_left for a resumed session");
+                assertEquals(1, joinsOf(owner, sId.publicKeyHex()), "the session was announced once");
+                assertEquals(List.of(), leftOf(owner, bobId.publicKeyHex()), "its parent untouched");
+                assertEquals(1, s2.seen().stream().filter(f -> f instanceof Frames.Deliver x && x.messageId().equals(ack.messageId())).count(),
+                        "the grace dm is delivered exactly once");
+                assertFalse(s1.seen().stream().anyMatch(f -> f instanceof Frames.Deliver), "nothing went to the dropped socket");
+            }
+        }
+        assertTrue(metric("meshwire_presence_resumes_total") >= resumesBefore + 1);
+    }
+
+    @Test
+    void aSessionDropLongerThanTheLeaseIsExactlyOneLeaveAndOneJoin() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "lease-s");
+        Identity bobId = Identity.generate();
+        Identity sId = Identity.generate();
+        SessionAttestation att = attest(bobId, sId);
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            TestPeer s1 = fx.peer(sId);
+            String token = s1.sessionHello(m.id(), bobId, att, null, null).resumeToken();
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(sId.publicKeyHex()));
+            s1.sync("last-word");
+            long dropped = System.currentTimeMillis();
+            s1.drop();
+            assertEquals("disconnected", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(sId.publicKeyHex())).reason());
+            assertTrue(System.currentTimeMillis() - dropped >= LEASE.toMillis() - 500, "announced at lease expiry, not at the drop");
+            try (TestPeer s2 = fx.peer(sId)) {
+                s2.sessionHello(m.id(), bobId, att, null, token); // valid token, nothing held any more: a new presence
+                owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(sId.publicKeyHex()) && joinsOf(owner, sId.publicKeyHex()) == 2);
+                owner.sync("after-return");
+                assertEquals(1, leftOf(owner, sId.publicKeyHex()).size(), "exactly one leave");
+                assertEquals(2, joinsOf(owner, sId.publicKeyHex()), "the join and exactly one join on return");
+                assertEquals(List.of(), leftOf(owner, bobId.publicKeyHex()), "its parent untouched");
+            }
+        }
+    }
+
+    @Test
+    void aReplayedSessionTokenClosesTheOlderSocketWithSessionReplaced() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "lease-s");
+        Identity bobId = Identity.generate();
+        Identity sId = Identity.generate();
+        SessionAttestation att = attest(bobId, sId);
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer bob = Meshes.joined(fx, m, bobId, "bob"); TestPeer s1 = fx.peer(sId)) {
+            String token = s1.sessionHello(m.id(), bobId, att, null, null).resumeToken();
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(sId.publicKeyHex()));
+            try (TestPeer s2 = fx.peer(sId)) {
+                s2.sessionHello(m.id(), bobId, att, null, token);
+                assertEquals(4004, s1.awaitClose());
+                assertEquals("session_replaced", s1.closeReason());
+                owner.sync("after-replay");
+                assertEquals(List.of(), leftOf(owner, sId.publicKeyHex()));
+                assertEquals(1, joinsOf(owner, sId.publicKeyHex()));
+            }
+        }
+    }
+
+    /**
+     * A forged token, and a genuine token of the key presented by a session of another parent (a token names a key,
+     * not whom it acts for), are fresh hellos: the held presence ends and a new one starts.
+     */
+    @Test
+    void aForgedSessionTokenOrOneForAnotherParentIsAFreshHello() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "lease-s");
+        Identity bobId = Identity.generate();
+        Identity carolId = Identity.generate();
+        Identity sId = Identity.generate();
+        long now = System.currentTimeMillis();
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer bob = Meshes.joined(fx, m, bobId, "bob");
+             TestPeer carol = Meshes.joined(fx, m, carolId, "carol")) {
+            TestPeer s = fx.peer(sId);
+            s.sessionHello(m.id(), bobId, attest(bobId, sId), null, null);
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(sId.publicKeyHex()));
+            s.drop();
+            s = fx.peer(sId);
+            s.sessionHello(m.id(), bobId, attest(bobId, sId), null,
+                    ResumeToken.issue(Identity.generate(), m.id(), sId.publicKeyHex(), now, now + 60_000).encode());
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(sId.publicKeyHex()) && joinsOf(owner, sId.publicKeyHex()) == 2);
+            owner.sync("forged");
+            assertEquals(List.of("disconnected"), leftOf(owner, sId.publicKeyHex()).stream().map(Frames.PeerLeft::reason).toList(),
+                    "the held presence ended before the new one started");
+
+            String current = token(s);
+            s.drop();
+            s = fx.peer(sId);
+            Frames.HelloAck asCarols = s.sessionHello(m.id(), carolId, attest(carolId, sId), null, current);
+            assertEquals(carolId.publicKeyHex(), asCarols.self().parent());
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(sId.publicKeyHex()) && joinsOf(owner, sId.publicKeyHex()) == 3);
+            owner.sync("other-parent");
+            assertEquals(2, leftOf(owner, sId.publicKeyHex()).size(), "bob's session ended; carol's is a new presence");
+            s.close();
+        }
+    }
+
+    @Test
+    void kickingAParentEndsItsHeldAndConnectedSessionsAndItsHeldPresenceOnce() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "lease-s");
+        Identity bobId = Identity.generate();
+        Identity heldId = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m); TestPeer s2 = fx.peer()) {
             TestPeer bob = Meshes.joined(fx, m, bobId, "bob");
             TestPeer carol = Meshes.joined(fx, m, Identity.generate(), "carol");
-            assertNotNull(token(bob), "a member's own connection gets a token");
-            Frames.HelloAck sessionAck = s1.sessionHello(m.id(), bobId, null, "one");
-            assertEquals(null, sessionAck.resumeToken(), "a session gets no resume token");
-            assertEquals(null, sessionAck.leaseTtlMs(), "nor a lease");
-            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(s1.pubkey()));
-
-            // A lost session connection ends its presence at once: its peer_left precedes the owner's next answer.
-            s1.drop();
-            owner.sync("after-session-drop");
-            assertEquals(List.of("disconnected"), leftOf(owner, s1.pubkey()).stream().map(Frames.PeerLeft::reason).toList());
-            assertEquals(List.of(), leftOf(owner, bobId.publicKeyHex()), "the parent's presence is untouched");
-
-            // The parent's own connection is held; its other session stays connected and usable meanwhile.
+            TestPeer s1 = fx.peer(heldId);
+            SessionAttestation att = attest(bobId, heldId);
+            String s1Token = s1.sessionHello(m.id(), bobId, att, "one", null).resumeToken();
             s2.sessionHello(m.id(), bobId, null, "two");
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(s2.pubkey()));
+
+            // The session and its parent are both held, independently; the other session stays connected.
+            s1.drop();
             bob.drop();
-            s2.sync("parent-held");
+            s2.sync("both-held");
             owner.send(new Frames.ListPeers("lp"));
             List<Frames.PeerInfo> listed = owner.await(Frames.Peers.class, p -> "lp".equals(p.id())).peers();
             assertTrue(listed.stream().anyMatch(p -> p.pubkey().equals(bobId.publicKeyHex()) && p.online()), "bob is held");
+            assertTrue(listed.stream().anyMatch(p -> p.pubkey().equals(heldId.publicKeyHex()) && p.online()
+                    && bobId.publicKeyHex().equals(p.parent())), "its held session is listed under it");
             assertTrue(listed.stream().anyMatch(p -> p.pubkey().equals(s2.pubkey()) && bobId.publicKeyHex().equals(p.parent())),
-                    "its session is listed under it");
+                    "its connected session too");
+            owner.sync("before-kick");
+            assertEquals(List.of(), leftOf(owner, heldId.publicKeyHex()), "nothing announced for the held session yet");
 
-            // Kicking the held parent closes its session and ends its held presence: both are announced as kicked.
             owner.send(new Frames.Kick("k1", "bob"));
             Frames.Ok ok = owner.await(Frames.Ok.class, o -> "k1".equals(o.id()));
             assertTrue(ok.detail().startsWith("kicked"), ok.toString());
             assertEquals(4001, s2.awaitClose());
-            assertEquals("kicked", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(bobId.publicKeyHex())).reason());
-            assertEquals("kicked", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(s2.pubkey())).reason());
+            for (String key : List.of(bobId.publicKeyHex(), heldId.publicKeyHex(), s2.pubkey())) {
+                assertEquals("kicked", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(key)).reason(), key);
+            }
             leaseBarrier(owner, carol);
-            assertEquals(1, leftOf(owner, bobId.publicKeyHex()).size(), "one leave for bob (the kick), not a second at lease expiry");
-            try (TestPeer back = fx.peer(bobId)) {
-                back.hello(m.id(), token(bob)); // the held presence is gone: a new one, announced once more
-                owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(bobId.publicKeyHex()) && joinsOf(owner, bobId.publicKeyHex()) == 2);
+            for (String key : List.of(bobId.publicKeyHex(), heldId.publicKeyHex(), s2.pubkey())) {
+                assertEquals(1, leftOf(owner, key).size(), "one leave (the kick), not a second at lease expiry: " + key);
+            }
+            try (TestPeer back = fx.peer(bobId); TestPeer sBack = fx.peer(heldId)) {
+                back.hello(m.id(), token(bob)); // a kick is no ban; the held presences are gone: new ones, announced
+                sBack.sessionHello(m.id(), bobId, att, "one", s1Token);
+                owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(heldId.publicKeyHex()) && joinsOf(owner, heldId.publicKeyHex()) == 2);
+            }
+        }
+    }
+
+    /** A held session never outlives its attestation, and a member that leaves ends its held sessions. */
+    @Test
+    void aHeldSessionEndsAtItsAttestationsExpiryAndWhenItsMemberLeaves() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "lease-s");
+        Identity bobId = Identity.generate();
+        Identity shortId = Identity.generate();
+        Identity otherId = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m)) {
+            TestPeer bob = Meshes.joined(fx, m, bobId, "bob");
+            TestPeer brief = fx.peer(shortId);
+            long expiresAt = System.currentTimeMillis() + 2_000; // well inside the 3 s lease after the drop
+            brief.sessionHello(m.id(), bobId, SessionAttestation.sign(bobId, shortId.publicKeyHex(), expiresAt, null), null, null);
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(shortId.publicKeyHex()));
+            long dropped = System.currentTimeMillis();
+            brief.drop();
+            Frames.PeerLeft left = owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(shortId.publicKeyHex()));
+            assertEquals("expired", left.reason(), "ended by its attestation, not by the lease");
+            assertTrue(System.currentTimeMillis() >= expiresAt - 50, "not before the attestation expired");
+            assertTrue(System.currentTimeMillis() - dropped < LEASE.toMillis(), "before the lease would have run out");
+
+            TestPeer other = fx.peer(otherId);
+            other.sessionHello(m.id(), bobId, attest(bobId, otherId), null, null);
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(otherId.publicKeyHex()));
+            other.drop();
+            bob.send(new Frames.Leave("bye"));
+            bob.await(Frames.Ok.class, o -> "bye".equals(o.id()));
+            assertEquals("left", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(otherId.publicKeyHex())).reason(),
+                    "the held session of a member that left ends at once");
+            assertEquals("left", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(bobId.publicKeyHex())).reason());
+        }
+    }
+
+    @Test
+    void aServiceIsHeldLikeASessionAndItsRevocationWhileHeldEndsItAtOnce() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "lease-svc");
+        Identity svcKey = Identity.generate();
+        try (TestPeer owner = Meshes.owner(fx, m)) {
+            TestPeer carol = Meshes.joined(fx, m, Identity.generate(), "carol");
+            ServiceAttestation a = GrantsWebSocketTest.register(owner, m.owner(), m, "bot-1", svcKey, "dm:read,dm:write");
+            TestPeer svc = fx.peer(svcKey);
+            svc.send(svc.serviceHelloFrame(m.id(), m.owner(), a, null));
+            Frames.HelloAck ack = svc.awaitAckOrFail();
+            assertNotNull(ack.resumeToken(), "a service's hello_ack carries a token");
+            assertEquals(LEASE.toMillis(), ack.leaseTtlMs());
+            owner.await(Frames.PeerJoined.class, pj -> pj.peer().pubkey().equals(svcKey.publicKeyHex()));
+
+            svc.drop();
+            try (TestPeer back = fx.peer(svcKey)) {
+                back.send(back.serviceHelloFrame(m.id(), m.owner(), a, ack.resumeToken()));
+                back.awaitAckOrFail();
+                back.sync("resumed");
+                String again = token(back);
+                back.drop();
+                owner.send(new Frames.ServiceRevoke("rv", "bot-1", "rotated"));
+                owner.await(Frames.Ok.class, o -> "rv".equals(o.id()));
+                assertEquals("revoked", owner.await(Frames.PeerLeft.class, pl -> pl.pubkey().equals(svcKey.publicKeyHex())).reason(),
+                        "a service revoked while held ends at once");
+                leaseBarrier(owner, carol);
+                assertEquals(1, leftOf(owner, svcKey.publicKeyHex()).size(), "one leave, no second at lease expiry");
+                assertEquals(1, joinsOf(owner, svcKey.publicKeyHex()), "its resume was silent");
+                try (TestPeer revoked = fx.peer(svcKey)) {
+                    SessionWebSocketTest.refused(revoked, revoked.serviceHelloFrame(m.id(), m.owner(), a, again), "revoked", 4002);
+                }
             }
         }
     }

@@ -246,6 +246,26 @@ final class TestPeer implements AutoCloseable {
         return awaitAckOrFail();
     }
 
+    /**
+     * Authenticates as a session of {@code parent} with a given {@code attestation} (so that a reconnect presents the
+     * same one) and {@code resumeToken} (null: none), and returns its hello_ack.
+     */
+    Frames.HelloAck sessionHello(String meshId, Identity parent, dev.meshwire.signaling.session.SessionAttestation attestation,
+                                 String name, String resumeToken) throws InterruptedException {
+        Frames.SessionHello h = sessionHelloFrame(meshId, meshId, parent, identity, attestation, System.currentTimeMillis(), name);
+        send(new Frames.SessionHello(h.id(), h.mesh(), h.pubkey(), h.parent(), h.name(), h.attestation(), h.timestamp(),
+                h.capabilities(), h.signature(), null, null, resumeToken));
+        return awaitAckOrFail();
+    }
+
+    /** A service's session_hello ({@link #serviceHelloFrame}) carrying {@code resumeToken} (null: none). */
+    Frames.SessionHello serviceHelloFrame(String meshId, Identity owner, dev.meshwire.signaling.service.ServiceAttestation attestation,
+                                          String resumeToken) {
+        Frames.SessionHello h = serviceHelloFrame(meshId, owner, attestation);
+        return new Frames.SessionHello(h.id(), h.mesh(), h.pubkey(), h.parent(), h.name(), null, h.timestamp(), h.capabilities(),
+                h.signature(), null, attestation, resumeToken);
+    }
+
     /** One copy of a {@code *} broadcast (channel group), sealed to {@code recipient} and signed by this peer. */
     Envelope broadcastCopy(Identity recipient, String text, String clientMessageId) {
         SealedBody sealed = new BoxCipher(identity).seal(recipient.publicKey(), text.getBytes(StandardCharsets.UTF_8));

@@ -102,8 +102,8 @@ public final class Moderation {
     public Future<Frames.Ok> kick(MeshRecord mesh, String actor, Frames.Kick kick) {
         return authorize(mesh, actor, kick.target(), "kick", false).compose(t -> {
             if (!t.isActive()) return Future.failedFuture(notAMember(mesh, t));
-            // Present = its own connection online or held within its lease, or any session of it connected.
-            if (presence.connectionsOf(mesh.id(), t.pubkey()).isEmpty() && !presence.isHeld(mesh.id(), t.pubkey())) {
+            // Present = its own presence or any of its sessions', each online or held within its lease.
+            if (!presence.anyPresenceOf(mesh.id(), t.pubkey())) {
                 return Future.succeededFuture(new Frames.Ok(kick.id(), "kick", t.pubkey(), t.label() + " was not connected; nothing to kick"));
             }
             return ledger.append(mesh.id(), actor, new EventPayload.MemberKicked(t.pubkey(), kickedReason(mesh, actor)), new MeshEffect.None()).map(a -> {
@@ -111,7 +111,7 @@ public final class Moderation {
                 for (PeerConnection conn : presence.connectionsOf(mesh.id(), t.pubkey())) {
                     conn.disconnect(CloseCodes.KICKED, kickedReason(mesh, actor), "kicked");
                 }
-                presence.endHeld(mesh.id(), t.pubkey(), "kicked"); // away within its lease: it must not resume
+                presence.endHeldOf(mesh.id(), t.pubkey(), "kicked"); // itself or its sessions away within their lease: none may resume
                 LOG.info("mesh {}: {}… kicked {}", mesh.name(), MeshAuthority.prefix(actor), MeshAuthority.prefix(t.pubkey()));
                 return new Frames.Ok(kick.id(), "kick", t.pubkey(), "kicked " + t.label());
             });
@@ -134,7 +134,7 @@ public final class Moderation {
                     conn.send(new Frames.Error(null, why.code(), why.getMessage()));
                     conn.disconnect(CloseCodes.BANNED, why.getMessage(), "banned");
                 }
-                presence.endHeld(mesh.id(), t.pubkey(), "banned"); // away within its lease: it must not resume
+                presence.endHeldOf(mesh.id(), t.pubkey(), "banned"); // itself or its sessions away within their lease: none may resume
                 LOG.info("mesh {}: {}… banned {} ({} queued messages from it dropped)", mesh.name(), MeshAuthority.prefix(actor),
                         MeshAuthority.prefix(t.pubkey()), a.droppedMessages());
                 return new Frames.Ok(ban.id(), "ban", t.pubkey(), "banned " + t.label() + dropped(a));
@@ -144,12 +144,12 @@ public final class Moderation {
 
     /**
      * What the member and its sessions queued went with its event (MeshEffect: rows record the member they were sent
-     * for); this drops, for a revocation, what is queued <em>for</em> its sessions connected now (the store knows
-     * session keys as recipients only from presence; rows for a session that is gone can never be claimed again:
-     * its parent can no longer vouch for a hello, and they expire).
+     * for); this drops, for a revocation, what is queued <em>for</em> its sessions present now, connected or held (the
+     * store knows session keys as recipients only from presence; rows for a session that is gone can never be claimed
+     * again: its parent can no longer vouch for a hello, and they expire).
      */
     private Future<Void> dropSessionTraffic(MeshRecord mesh, String member, boolean alsoTo, String why) {
-        List<String> keys = presence.sessionsOf(mesh.id(), member).stream().map(PeerConnection::pubkey).toList();
+        List<String> keys = presence.sessionKeysOf(mesh.id(), member);
         if (keys.isEmpty()) return Future.succeededFuture();
         return ledger.store().dropQueued(mesh.id(), keys, alsoTo).map(n -> {
             metrics.queueDropped(why, n);
@@ -194,7 +194,7 @@ public final class Moderation {
                     conn.send(new Frames.Error(null, why.code(), why.getMessage()));
                     conn.disconnect(CloseCodes.BANNED, MeshAuthority.revokedCloseReason(reason), "revoked");
                 }
-                presence.endHeld(mesh.id(), t.pubkey(), "revoked"); // away within its lease: it must not resume
+                presence.endHeldOf(mesh.id(), t.pubkey(), "revoked"); // itself or its sessions away within their lease: none may resume
                 return new Frames.Ok(revoke.id(), "revoke", t.pubkey(), "revoked " + t.label() + dropped(a));
             });
         });
@@ -233,7 +233,8 @@ public final class Moderation {
 
     /**
      * Peers of the mesh: every active member (banned, revoked and expired ones are not listed), with live data for
-     * those online, then every online session of a listed member (each with its {@code parent}).
+     * those present (online or held), then every present session or service of a listed member (each with its
+     * {@code parent}; held ones too).
      */
     public Future<List<Frames.PeerInfo>> peers(MeshRecord mesh) {
         long now = clock.millis();
@@ -246,8 +247,8 @@ public final class Moderation {
                 Frames.PeerInfo present = presence.presentInfo(mesh.id(), m.pubkey()); // online, or held within its lease
                 out.add(present != null ? present : new Frames.PeerInfo(m.pubkey(), m.name(), m.role(), false, null, null));
             }
-            for (PeerConnection c : presence.online(mesh.id())) {
-                if (c.parent() != null && listed.contains(c.parent())) out.add(c.peerInfo());
+            for (Frames.PeerInfo session : presence.presentSessions(mesh.id())) {
+                if (listed.contains(session.parent())) out.add(session);
             }
             return out;
         });

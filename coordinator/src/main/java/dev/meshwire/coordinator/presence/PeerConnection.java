@@ -11,9 +11,17 @@ public interface PeerConnection {
     /** The key this connection is present as: a member's key, or a session's key. */
     String pubkey();
 
-    /** For a session's connection, the member key it acts for; null for a member's own connection. */
+    /** For a session's or service's connection, the member key it acts for; null for a member's own connection. */
     default String parent() {
         return null;
+    }
+
+    /**
+     * Epoch ms after which this connection's presence may not be held after a loss (a session's or service's
+     * attestation expiry); {@link Long#MAX_VALUE}: no bound. See {@link PresenceRegistry#drop}.
+     */
+    default long presenceNotAfter() {
+        return Long.MAX_VALUE;
     }
 
     /** This peer as others see it while it is online. */

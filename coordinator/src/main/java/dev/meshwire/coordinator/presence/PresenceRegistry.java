@@ -18,17 +18,19 @@ import java.util.Set;
  * the connection's key: a member's or a session's/service's (docs/protocol.md §5 "session_hello"): a member may have
  * its own connection and any number of session connections at once, each present under its own key.
  *
- * <p>A member is present while it has a connection ("online") and, after a connection is <em>lost</em>, while its
+ * <p>A key is present while it has a connection ("online") and, after a connection is <em>lost</em>, while its
  * lease runs ("held"): until {@code leaseTtl} after the coordinator last heard from that connection. Others are told
  * {@code peer_joined} when a presence starts and {@code peer_left} when it ends, never for a connection that drops
  * and comes back within the lease. A presence ended by the mesh (left, kicked, banned, revoked, expired) or by a
- * client closing with 1001 (going away) is not held: it ends at once. At most one connection per (mesh, member): a
+ * client closing with 1001 (going away) is not held: it ends at once. At most one connection per (mesh, key): a
  * newer one replaces the older.
  *
- * <p>Only a member's own connection is held. A session or service connection (one with a {@code parent}) gets no
- * resume token and is never held: its presence ends when its connection ends, whatever the reason. So a held key is
- * always a member's own key, never confused with a session of it; and a member's sessions are unaffected by its own
- * connection being held (they have their own sockets).
+ * <p>Member, session and service connections are held alike, each under its own key. A held entry keeps the
+ * connection's {@code parent} (the member a session or service acts for), so that {@link #memberOf},
+ * {@link #sessionKeysOf}, {@link #endHeldOf} (moderation) and {@link #presentSessions} (the {@code peers} listing)
+ * see a held session exactly as a connected one. A member's own presence and a session's are independent: either may
+ * be held while the other is online or held. A held presence never outlives what vouches for it: a held session ends
+ * (reason {@code expired}) at its attestation's expiry ({@link PeerConnection#presenceNotAfter}).
  *
  * <p>Not thread-safe on purpose: every session of this coordinator runs on the one event-loop context of the
  * coordinator verticle (lease timers too), so the registry needs no locks. Clustering (a later issue) moves
@@ -57,8 +59,12 @@ public final class PresenceRegistry {
         }
     }
 
-    /** A lost connection's presence, kept until {@code timer} fires. */
-    private record Held(Frames.PeerInfo info, String reason, long timer) {}
+    /**
+     * A lost connection's presence, kept until {@code timer} fires; then it ends with {@code expiryReason} (the loss's
+     * {@code reason}, or {@code expired} when what vouches for it expires before the lease). {@code parent}: as
+     * {@link PeerConnection#parent} of the lost connection (null for a member's own).
+     */
+    private record Held(Frames.PeerInfo info, String parent, String reason, String expiryReason, long timer) {}
 
     private final Vertx vertx;
     private final Clock clock;
@@ -90,9 +96,11 @@ public final class PresenceRegistry {
     }
 
     /**
-     * Makes {@code conn} the member's current connection. {@code resume} says the hello carried a valid resume
-     * token for this member: it continues a held presence silently; without it a held presence ends (its
-     * {@code peer_left} is sent here) and a new one starts. An online connection is replaced either way.
+     * Makes {@code conn} the key's current connection. {@code resume} says the hello carried a valid resume token for
+     * this key: it continues a held presence silently, provided the held one acted for the same parent (a token names
+     * a key, not a kind: a member's token cannot turn its held presence into a session's, or one member's session into
+     * another's). Otherwise a held presence ends (its {@code peer_left} is sent here) and a new one starts. An online
+     * connection is replaced either way.
      */
     public Attached attach(PeerConnection conn, boolean resume) {
         String mesh = conn.meshId();
@@ -105,7 +113,7 @@ public final class PresenceRegistry {
         Held held = removeHeld(mesh, pubkey);
         if (held == null) return new Attached(Continuity.NEW, null);
         if (vertx != null) vertx.cancelTimer(held.timer());
-        if (resume) {
+        if (resume && java.util.Objects.equals(held.parent(), conn.parent())) {
             if (metrics != null) metrics.presenceResumed();
             return new Attached(Continuity.RESUMED, null);
         }
@@ -118,9 +126,10 @@ public final class PresenceRegistry {
 
     /**
      * {@code conn} is gone. If it was the key's current connection, its presence is held for the lease when
-     * {@code reason} is a lost connection ({@link #HELD_REASONS}), {@code holdable} and it is a member's own connection
-     * (not a session's: those are never held); otherwise it ends now and,
-     * unless {@code reason} is null (not announced: shutdown), others get {@code peer_left}.
+     * {@code reason} is a lost connection ({@link #HELD_REASONS}) and {@code holdable} — a member's, a session's or a
+     * service's alike; otherwise it ends now and, unless {@code reason} is null (not announced: shutdown), others get
+     * {@code peer_left}. The lease is cut short at {@link PeerConnection#presenceNotAfter} (then the reason is
+     * {@code expired}); a connection already past it is not held.
      *
      * @param lastSeen epoch ms of the last frame or pong from this connection: the lease runs from there
      */
@@ -129,16 +138,20 @@ public final class PresenceRegistry {
         if (mesh == null || mesh.get(conn.pubkey()) != conn) return;
         mesh.remove(conn.pubkey());
         if (mesh.isEmpty()) byMesh.remove(conn.meshId());
-        boolean hold = holdable && conn.parent() == null && reason != null && HELD_REASONS.contains(reason) && !lease.isZero() && vertx != null;
+        long now = clock.millis();
+        long leaseEnd = lastSeen + lease.toMillis();
+        long notAfter = conn.presenceNotAfter();
+        boolean hold = holdable && reason != null && HELD_REASONS.contains(reason) && !lease.isZero() && vertx != null && notAfter > now;
         if (!hold) {
             if (reason != null) announceLeft(conn.meshId(), conn.pubkey(), conn.peerInfo().name(), reason);
             return;
         }
-        long delay = Math.max(1, lastSeen + lease.toMillis() - clock.millis());
+        String expiryReason = notAfter < leaseEnd ? "expired" : reason;
+        long delay = Math.max(1, Math.min(leaseEnd, notAfter) - now);
         String meshId = conn.meshId();
         String pubkey = conn.pubkey();
         long timer = vertx.setTimer(delay, id -> expire(meshId, pubkey, id));
-        heldByMesh.computeIfAbsent(meshId, k -> new HashMap<>()).put(pubkey, new Held(conn.peerInfo(), reason, timer));
+        heldByMesh.computeIfAbsent(meshId, k -> new HashMap<>()).put(pubkey, new Held(conn.peerInfo(), conn.parent(), reason, expiryReason, timer));
         heldCount++;
     }
 
@@ -147,13 +160,14 @@ public final class PresenceRegistry {
         Held h = mesh == null ? null : mesh.get(pubkey);
         if (h == null || h.timer() != timerId) return; // resumed or ended meanwhile
         removeHeld(meshId, pubkey);
-        announceLeft(meshId, pubkey, h.info().name(), h.reason());
-        if (metrics != null) metrics.presenceEnded("lease_expired");
+        announceLeft(meshId, pubkey, h.info().name(), h.expiryReason());
+        if (metrics != null) metrics.presenceEnded("expired".equals(h.expiryReason()) ? "expired" : "lease_expired");
     }
 
     /**
-     * Ends a held presence at once (the member was kicked, banned or revoked while away) with {@code peer_left}
-     * {@code reason}; returns whether there was one. An online member is ended through its connection instead.
+     * Ends the held presence of one key at once (a member kicked, banned or revoked while away; a service revoked while
+     * away) with {@code peer_left} {@code reason}; returns whether there was one. An online key is ended through its
+     * connection instead.
      */
     public boolean endHeld(String meshId, String pubkey, String reason) {
         Held h = removeHeld(meshId, pubkey);
@@ -162,6 +176,23 @@ public final class PresenceRegistry {
         announceLeft(meshId, pubkey, h.info().name(), reason);
         if (metrics != null) metrics.presenceEnded(reason);
         return true;
+    }
+
+    /**
+     * Ends every held presence that speaks for {@code member} — its own and those of its sessions and services — with
+     * {@code peer_left} {@code reason} (kick, ban, revocation or leave of the member); returns how many ended. Its live
+     * connections are the caller's ({@link #connectionsOf}).
+     */
+    public int endHeldOf(String meshId, String member, String reason) {
+        Map<String, Held> mesh = heldByMesh.get(meshId);
+        if (mesh == null) return 0;
+        List<String> keys = new ArrayList<>();
+        mesh.forEach((pk, h) -> {
+            if (pk.equals(member) || member.equals(h.parent())) keys.add(pk);
+        });
+        int n = 0;
+        for (String pk : keys) if (endHeld(meshId, pk, reason)) n++;
+        return n;
     }
 
     private Held removeHeld(String meshId, String pubkey) {
@@ -184,17 +215,46 @@ public final class PresenceRegistry {
     }
 
     /**
-     * The member behind {@code key}: the parent of an online session with that key, else the key itself (a
-     * member's own key, or a session that is not connected here — its parent cannot be known without it).
+     * The member behind {@code key}: the parent of a session or service with that key that is present here (connected
+     * or held within its lease), else the key itself (a member's own key, or a session that is not present here — its
+     * parent cannot be known without it).
      */
     public String memberOf(String meshId, String key) {
         PeerConnection c = get(meshId, key);
-        return c != null && c.parent() != null ? c.parent() : key;
+        if (c != null) return c.parent() != null ? c.parent() : key;
+        Held h = held(meshId, key);
+        return h != null && h.parent() != null ? h.parent() : key;
     }
 
-    /** The online sessions whose parent is {@code member} (not the member's own connection). */
+    /** The online sessions and services whose parent is {@code member} (not the member's own connection). */
     public List<PeerConnection> sessionsOf(String meshId, String member) {
         return online(meshId).stream().filter(c -> member.equals(c.parent())).toList();
+    }
+
+    /** The keys of every session and service of {@code member} that is present: connected, then held. */
+    public List<String> sessionKeysOf(String meshId, String member) {
+        List<String> out = new ArrayList<>(sessionsOf(meshId, member).stream().map(PeerConnection::pubkey).toList());
+        Map<String, Held> mesh = heldByMesh.get(meshId);
+        if (mesh != null) mesh.forEach((pk, h) -> {
+            if (member.equals(h.parent())) out.add(pk);
+        });
+        return out;
+    }
+
+    /** Whether anything speaks for {@code member}: its own presence or a session's/service's, online or held. */
+    public boolean anyPresenceOf(String meshId, String member) {
+        return !connectionsOf(meshId, member).isEmpty() || isHeld(meshId, member) || !sessionKeysOf(meshId, member).isEmpty();
+    }
+
+    /** Every present session and service of the mesh as others see them: connected ones, then held ones. */
+    public List<Frames.PeerInfo> presentSessions(String meshId) {
+        List<Frames.PeerInfo> out = new ArrayList<>();
+        for (PeerConnection c : online(meshId)) if (c.parent() != null) out.add(c.peerInfo());
+        Map<String, Held> mesh = heldByMesh.get(meshId);
+        if (mesh != null) mesh.values().forEach(h -> {
+            if (h.parent() != null) out.add(h.info());
+        });
+        return out;
     }
 
     /**
@@ -205,18 +265,21 @@ public final class PresenceRegistry {
         return online(meshId).stream().filter(c -> member.equals(c.pubkey()) || member.equals(c.parent())).toList();
     }
 
-    /** Whether {@code pubkey}'s presence is held: its own connection was lost and its lease runs (members only). */
+    /** Whether {@code pubkey}'s presence is held: its connection was lost and its lease runs. */
     public boolean isHeld(String meshId, String pubkey) {
-        Map<String, Held> mesh = heldByMesh.get(meshId);
-        return mesh != null && mesh.containsKey(pubkey);
+        return held(meshId, pubkey) != null;
     }
 
-    /** How others see a present member (online or held), or null when it is not present. */
+    private Held held(String meshId, String pubkey) {
+        Map<String, Held> mesh = heldByMesh.get(meshId);
+        return mesh == null ? null : mesh.get(pubkey);
+    }
+
+    /** How others see a present key (online or held), or null when it is not present. */
     public Frames.PeerInfo presentInfo(String meshId, String pubkey) {
         PeerConnection c = get(meshId, pubkey);
         if (c != null) return c.peerInfo();
-        Map<String, Held> mesh = heldByMesh.get(meshId);
-        Held h = mesh == null ? null : mesh.get(pubkey);
+        Held h = held(meshId, pubkey);
         return h == null ? null : h.info();
     }
 
@@ -233,7 +296,7 @@ public final class PresenceRegistry {
         }
     }
 
-    /** Every present member of the mesh but {@code exceptPubkey}, as others see them (held ones are online). */
+    /** Every present key of the mesh but {@code exceptPubkey}, as others see them (held ones are online). */
     public List<Frames.PeerInfo> onlinePeers(String meshId, String exceptPubkey) {
         List<Frames.PeerInfo> out = new ArrayList<>();
         for (PeerConnection c : online(meshId)) if (!c.pubkey().equals(exceptPubkey)) out.add(c.peerInfo());

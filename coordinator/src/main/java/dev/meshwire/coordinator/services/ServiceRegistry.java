@@ -166,6 +166,8 @@ public final class ServiceRegistry {
                     Refusal r = MeshAuthority.revoked(mesh, why);
                     conn.send(new Frames.Error(null, r.code(), r.getMessage()));
                     conn.disconnect(CloseCodes.BANNED, MeshAuthority.revokedCloseReason(why), "revoked");
+                } else {
+                    presence.endHeld(mesh.id(), a.servicePubkey(), "revoked"); // away within its lease: it ends now
                 }
                 LOG.info("mesh {}: service {} ({}…) revoked by {}…: {}", mesh.name(), a.serviceId(), MeshAuthority.prefix(a.servicePubkey()),
                         MeshAuthority.prefix(self), why);

@@ -231,10 +231,7 @@ public final class Session implements PeerConnection {
         StateRef have = null;
         String token = null;
         if (frame instanceof Frames.Hello h) {
-            if (h.resumeToken() != null && h.resumeToken().length() > ResumeToken.MAX_CHARS) {
-                return Future.failedFuture(Refusal.closing(ErrorCode.INVALID_FRAME, "hello: field 'resumeToken' is longer than "
-                        + ResumeToken.MAX_CHARS + " characters; send the token from the last hello_ack unchanged, or none", CloseCodes.PROTOCOL));
-            }
+            if (tokenTooLong(h.resumeToken())) return Future.failedFuture(oversizedToken("hello"));
             auth = deps.authority().hello(h, nonce);
             id = h.id();
             caps = h.capabilities();
@@ -245,10 +242,12 @@ public final class Session implements PeerConnection {
             id = j.id();
             caps = j.capabilities();
         } else if (frame instanceof Frames.SessionHello sh) {
+            if (tokenTooLong(sh.resumeToken())) return Future.failedFuture(oversizedToken("session_hello"));
             auth = deps.authority().sessionHello(sh, nonce);
             id = sh.id();
             caps = sh.capabilities();
             have = sh.state();
+            token = sh.resumeToken();
         } else {
             return Future.failedFuture(Refusal.closing(ErrorCode.NOT_AUTHENTICATED,
                     "the first frame must be hello, join or session_hello, got " + frame.type(), CloseCodes.PROTOCOL));
@@ -269,6 +268,15 @@ public final class Session implements PeerConnection {
                     if (!closing) admit(a, id, caps, plan, resumeToken);
                     return Future.<Void>succeededFuture();
                 })));
+    }
+
+    private static boolean tokenTooLong(String token) {
+        return token != null && token.length() > ResumeToken.MAX_CHARS;
+    }
+
+    private static Refusal oversizedToken(String frameType) {
+        return Refusal.closing(ErrorCode.INVALID_FRAME, frameType + ": field 'resumeToken' is longer than " + ResumeToken.MAX_CHARS
+                + " characters; send the token from the last hello_ack unchanged, or none", CloseCodes.PROTOCOL);
     }
 
     /**
@@ -294,14 +302,12 @@ public final class Session implements PeerConnection {
             attached.replaced().disconnect(CloseCodes.REPLACED, resume ? REPLACED_BY_RESUME : "replaced by a newer connection", null);
         }
         SessionSettings s = deps.settings();
-        // Only a member's own connection is held after a loss, so only it gets a token and a lease; a session or
-        // service connection gets neither (its presence ends with its connection; see PresenceRegistry).
-        boolean ownConnection = asSession == null;
+        // Every connection — a member's, a session's, a service's — is held after a loss, so each gets a token bound to
+        // the key it is present as (see PresenceRegistry).
         send(new Frames.HelloAck(id, mesh.id(), mesh.name(), peerInfo(), deps.presence().onlinePeers(mesh.id(), pubkey()),
                 s.iceServers().forMember(pubkey()), s.maxFrameBytes(), s.pingInterval().toMillis(),
                 plan.state().authority(), plan.state().head(),
-                ownConnection ? s.resume().issue(mesh.id(), pubkey(), now()) : null,
-                ownConnection ? deps.presence().lease().toMillis() : null));
+                s.resume().issue(mesh.id(), pubkey(), now()), deps.presence().lease().toMillis()));
         // Before any deliver: the replica must know every revocation before messages from the revoked key could arrive.
         send(plan.frame());
         if (attached.announce()) {
@@ -322,8 +328,8 @@ public final class Session implements PeerConnection {
     }
 
     /**
-     * Whether {@code token} is this coordinator's valid token for this connection's key; a rejected one is counted and
-     * logged. Only {@code hello} carries a token ({@code session_hello} has no such field), so the key is a member's.
+     * Whether {@code token} is this coordinator's valid token for this connection's key (a member's, a session's or a
+     * service's); a rejected one is counted and logged. Whether it resumes anything is the registry's decision.
      */
     private boolean validToken(String token) {
         if (token == null) return false;
@@ -463,10 +469,11 @@ public final class Session implements PeerConnection {
     private Future<Void> leave(Frames.Leave l) {
         return deps.membership().leave(mesh, member.pubkey(), member.isOwner(), l).map(ok -> {
             send(ok);
-            // Its sessions speak for a member that no longer exists.
+            // Its sessions speak for a member that no longer exists: the connected ones are closed, the held ones end.
             for (PeerConnection c : deps.presence().sessionsOf(mesh.id(), member.pubkey())) {
                 c.disconnect(CloseCodes.UNAUTHORIZED, "its member left the mesh", "left");
             }
+            deps.presence().endHeldOf(mesh.id(), member.pubkey(), "left");
             disconnect(CloseCodes.NORMAL, "left the mesh", "left");
             return null;
         });
@@ -568,6 +575,15 @@ public final class Session implements PeerConnection {
     @Override
     public String parent() {
         return asSession != null ? member.pubkey() : null;
+    }
+
+    /**
+     * A held session or service never outlives its attestation (immutable, so the bound is known at the loss). A
+     * member's membership expiry is not a bound here: it can change (set_expiry) while the member is away.
+     */
+    @Override
+    public long presenceNotAfter() {
+        return asSession == null ? Long.MAX_VALUE : asSession.expiresAt();
     }
 
     @Override

@@ -83,7 +83,8 @@ public final class CoordinatorLink implements AutoCloseable {
     private volatile long probeRecoveries;
     private boolean closing;
     /**
-     * The resume token of the last {@code hello_ack}, sent in the next {@code hello} so that a reconnect within the
+     * The resume token of the last {@code hello_ack}, sent in the next {@code hello} (or, on a session's link, the next
+     * {@code session_hello}: bound to the session key) so that a reconnect within the
      * coordinator's lease continues this presence without a leave/join at the peers. Memory only, on purpose: a
      * restarted daemon lost its direct channels and must be announced as new (docs/protocol.md "Continuous presence").
      */
@@ -358,9 +359,10 @@ public final class CoordinatorLink implements AutoCloseable {
         if (att != null) {
             long now = System.currentTimeMillis();
             String sig = dev.meshwire.signaling.session.SessionHelloProof.sign(identity, meshId, att.parentPubkey(), now, c.nonce());
-            // A session does not offer direct channels (yet): relay only, and no peer_ping answers.
+            // A session does not offer direct channels (yet): relay only, and no peer_ping answers. Its token (from its
+            // own last hello_ack) continues its presence after a lost connection, as a member's does.
             answer = new Frames.SessionHello(nextId(), meshId, identity.publicKeyHex(), att.parentPubkey(), displayName, att, now,
-                    new Frames.Capabilities(false, 256 * 1024, List.of(FEATURE_RECEIPTS)), sig, null);
+                    new Frames.Capabilities(false, 256 * 1024, List.of(FEATURE_RECEIPTS)), sig, null, null, resumeToken);
         } else if (inv != null) {
             String sig = identity.signHex(Canonical.join(inv.inviteId(), inv.mesh(), identity.publicKeyHex(), displayName, c.nonce()));
             answer = new Frames.Join(nextId(), inv.encode(), identity.publicKeyHex(), displayName, caps, sig);

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Wi-Fi looks like. The coordinator (in this JVM: ping 1 s, dead after 2.5 s, lease 30 s) drops bob's silent socket
  * and holds his presence; bob's daemon watchdog drops its own socket and keeps reconnecting. When the rule goes,
  * bob reconnects with his resume token: alice (a daemon in this JVM) sees no leave and no join, and a dm she sent
- * during the outage reaches bob once. Needs root, {@code ip netns} and {@code nft} (skipped otherwise; CI fails).
+ * during the outage reaches bob once. The same for a session bob's daemon holds (its own link, its own token).
+ * Needs root, {@code ip netns} and {@code nft} (skipped otherwise; CI fails).
  */
 class PresenceNetworkDropTest {
     static final long WAIT = 60_000;
@@ -207,16 +208,21 @@ class PresenceNetworkDropTest {
         String bobPub = bobCli("join", invite, "--name", "bob", "--json").path("mesh").path("pubkey").asText();
         await("alice sees bob online", WAIT, () -> a.seesOnline("bob"));
         await("alice was told bob joined", WAIT, () -> count(PeerJoinedEvent.class, bobPub) == 1);
+        // A session bob's daemon holds on its own link: it must not flap either.
+        String sessionPub = bobCli("session", "new", "--name", "agent", "--json").path("session").path("pubkey").asText();
+        await("alice was told bob's session joined", WAIT, () -> count(PeerJoinedEvent.class, sessionPub) == 1);
 
         dropBobsTraffic(coord.port());
-        await("the coordinator dropped bob's silent socket and holds his presence", WAIT, () -> metric("meshwire_presence_held") >= 1);
+        await("the coordinator dropped bob's silent sockets and holds his presence and his session's", WAIT,
+                () -> metric("meshwire_presence_held") >= 2);
         String text = "through the outage " + UUID.randomUUID();
         String cmid = a.send(null, "bob", text).path("clientMessageId").asText();
         await("the coordinator accepted the dm during the outage", WAIT, () -> "done".equals(a.message(cmid).path("state").asText()));
         assertTrue(a.seesOnline("bob"), "held: still online for alice");
         restoreBobsTraffic();
 
-        await("bob resumed his presence", WAIT, () -> metric("meshwire_presence_resumes_total") >= 1 && metric("meshwire_presence_held") == 0);
+        await("bob and his session resumed their presences", WAIT,
+                () -> metric("meshwire_presence_resumes_total") >= 2 && metric("meshwire_presence_held") == 0);
         await("alice learns the dm was delivered", WAIT, () -> "delivered".equals(a.message(cmid).path("delivery").asText()));
         long copies = await("bob's inbox has the dm", Duration.ofMillis(WAIT), () -> {
             try {
@@ -231,5 +237,7 @@ class PresenceNetworkDropTest {
         assertEquals(0, metric("meshwire_presence_evictions_total{reason=\"lease_expired\"}"));
         assertEquals(0, count(PeerLeftEvent.class, bobPub), "no leave: " + seen);
         assertEquals(1, count(PeerJoinedEvent.class, bobPub), "no second join: " + seen);
+        assertEquals(0, count(PeerLeftEvent.class, sessionPub), "no leave of the session: " + seen);
+        assertEquals(1, count(PeerJoinedEvent.class, sessionPub), "no second join of the session: " + seen);
     }
 }

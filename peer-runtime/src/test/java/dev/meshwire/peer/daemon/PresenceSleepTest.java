@@ -11,6 +11,8 @@ import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.WireClient;
 import dev.meshwire.peer.ipc.api.PeerJoinedEvent;
 import dev.meshwire.peer.ipc.api.PeerLeftEvent;
+import dev.meshwire.peer.ipc.api.SessionReply;
+import dev.meshwire.peer.ipc.api.SessionRequest;
 import dev.meshwire.peer.p2p.P2pMode;
 import dev.meshwire.peer.p2p.P2pSettings;
 import java.net.URI;
@@ -42,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       join, and a dm alice sent during the freeze reaches bob exactly once;</li>
  *   <li>a freeze longer than the lease: alice sees exactly one leave and, when bob is back, exactly one join.</li>
  * </ul>
+ * The same holds for a session bob's daemon holds: its own link resumes with its own token.
  * One test uses the real defaults (ping 30 s, dead after 75 s, lease 90 s): it takes about 80 s.
  */
 class PresenceSleepTest {
@@ -140,15 +143,63 @@ class PresenceSleepTest {
         assertTrue(a.seesOnline("bob"));
     }
 
+    /**
+     * A session held by bob's daemon sleeps with it: its own link reconnects with the session's resume token, so
+     * neither bob nor his session flaps for alice, and a dm alice sent to the session meanwhile arrives once.
+     */
+    @Test
+    void aSleepShorterThanTheLeaseKeepsADaemonHeldSessionWithoutFlap() throws Exception {
+        String bobPub = setUp(shortLease(tmp.resolve("coord")));
+        WireClient a = WireClient.of(alice.client());
+        SessionReply session = bob.client().typed().createSession(new SessionRequest(null, "agent", null, null, null));
+        String sessionPub = session.session().pubkey();
+        await("alice was told bob's session joined", WAIT, () -> joins(sessionPub) == 1);
+        double resumesBefore = metric("meshwire_presence_resumes_total");
+
+        bob.signal("STOP");
+        await("the coordinator holds bob's presence and his session's", WAIT, () -> {
+            try {
+                return metric("meshwire_presence_held") >= 2;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        String text = "to the sleeping session " + UUID.randomUUID();
+        String cmid = a.send(null, sessionPub, text).path("clientMessageId").asText();
+        await("the coordinator accepted the dm for the held session", WAIT, () -> "done".equals(a.message(cmid).path("state").asText()));
+        bob.signal("CONT");
+
+        await("bob and his session resumed their presences", WAIT, () -> {
+            try {
+                return metric("meshwire_presence_resumes_total") >= resumesBefore + 2 && metric("meshwire_presence_held") == 0;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        await("the session has the dm", WAIT, () -> bob.client().typed().sessionInbox(session.token(), 1000, false, true).items()
+                .stream().anyMatch(i -> text.equals(i.text())));
+        assertEquals(1, bob.client().typed().sessionInbox(session.token(), 1000, false, true).items().stream()
+                .filter(i -> text.equals(i.text())).count(), "exactly once");
+        assertEquals(0, metric("meshwire_presence_evictions_total{reason=\"lease_expired\"}"));
+        assertEquals(0, leaves(sessionPub), "alice never saw the session leave: " + seen);
+        assertEquals(1, joins(sessionPub), "nor join again: " + seen);
+        assertEquals(0, leaves(bobPub), "nor bob: " + seen);
+        assertEquals(1, joins(bobPub), seen.toString());
+    }
+
     @Test
     void aSleepLongerThanTheLeaseIsExactlyOneLeaveAndOneJoin() throws Exception {
         String bobPub = setUp(shortLease(tmp.resolve("coord")));
         WireClient a = WireClient.of(alice.client());
+        String sessionPub = bob.client().typed().createSession(new SessionRequest(null, "agent", null, null, null)).session().pubkey();
+        await("alice was told bob's session joined", WAIT, () -> joins(sessionPub) == 1);
         bob.signal("STOP");
         await("alice is told bob left when his lease ran out", WAIT, () -> leaves(bobPub) == 1);
-        assertEquals(1, metric("meshwire_presence_evictions_total{reason=\"lease_expired\"}"));
+        await("and his session when its lease ran out", WAIT, () -> leaves(sessionPub) == 1);
+        assertEquals(2, metric("meshwire_presence_evictions_total{reason=\"lease_expired\"}"));
         bob.signal("CONT");
         await("alice is told bob is back", WAIT, () -> joins(bobPub) == 2);
+        await("alice is told his session is back", WAIT, () -> joins(sessionPub) == 2);
         await("alice sees bob online", WAIT, () -> a.seesOnline("bob"));
         // bob is connected (he answered), so nothing of the outage is still in flight to alice.
         await("bob's link is connected", WAIT, () -> "connected".equals(bob.client().status().path("meshes").path(0).path("state").asText()));
@@ -157,6 +208,8 @@ class PresenceSleepTest {
         await("alice hears from bob", WAIT, () -> ForegroundDaemon.inboxCounts(a, probe).getOrDefault(probe, 0) == 1);
         assertEquals(1, leaves(bobPub), "exactly one leave: " + seen);
         assertEquals(2, joins(bobPub), "the first join and exactly one more: " + seen);
+        assertEquals(1, leaves(sessionPub), "exactly one leave of the session: " + seen);
+        assertEquals(2, joins(sessionPub), "and exactly one more join: " + seen);
     }
 
     /** {@code meshwire reconnect} hands the old link's token to the new one: the peers see nothing. */

@@ -54,17 +54,28 @@ public final class Frames {
      * {@code <member name>/<name>}. Answered by {@link HelloAck} (whose {@code self} is the session) and a {@link MeshSync}.
      * A <b>service</b> (docs/protocol.md §6.4) sends the same frame with {@code serviceAttestation} (its owner's
      * registered attestation) in place of {@code attestation}, {@code parent} = its owner: exactly one of the two.
+     * {@code resumeToken} (optional) is the one of this key's last {@link HelloAck}: it continues the session's or
+     * service's presence after a lost connection, as in {@link Hello} (docs/protocol.md §6 "Continuous presence").
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SessionHello(String id, String mesh, String pubkey, String parent, String name,
                                dev.meshwire.signaling.session.SessionAttestation attestation, long timestamp,
                                Capabilities capabilities, String signature, StateRef state,
-                               dev.meshwire.signaling.service.ServiceAttestation serviceAttestation) implements Frame {
-        /** A session's hello (no service attestation). */
+                               dev.meshwire.signaling.service.ServiceAttestation serviceAttestation,
+                               String resumeToken) implements Frame {
+        /** A session's hello (no service attestation, no resume token). */
         public SessionHello(String id, String mesh, String pubkey, String parent, String name,
                             dev.meshwire.signaling.session.SessionAttestation attestation, long timestamp,
                             Capabilities capabilities, String signature, StateRef state) {
-            this(id, mesh, pubkey, parent, name, attestation, timestamp, capabilities, signature, state, null);
+            this(id, mesh, pubkey, parent, name, attestation, timestamp, capabilities, signature, state, null, null);
+        }
+
+        /** A session's or service's hello without a resume token. */
+        public SessionHello(String id, String mesh, String pubkey, String parent, String name,
+                            dev.meshwire.signaling.session.SessionAttestation attestation, long timestamp,
+                            Capabilities capabilities, String signature, StateRef state,
+                            dev.meshwire.signaling.service.ServiceAttestation serviceAttestation) {
+            this(id, mesh, pubkey, parent, name, attestation, timestamp, capabilities, signature, state, serviceAttestation, null);
         }
 
         public String type() { return "session_hello"; }

@@ -46,7 +46,8 @@ public final class FrameSamples {
                         TestVectors.EVENT_T0, caps, TestVectors.SESSION_HELLO_SIG, ref,
                         // both attestations only for the decoding corpus (the coordinator refuses both at once: malformed)
                         new dev.meshwire.signaling.service.ServiceAttestation(TestVectors.MESH, TestVectors.ALICE_PUB, "hook-1",
-                                TestVectors.SESSION_PUB, "webhook", "dm:read", 99L, "http-webhook", null, "sig")),
+                                TestVectors.SESSION_PUB, "webhook", "dm:read", 99L, "http-webhook", null, "sig"),
+                        "meshwire-resume|v1|tok"),
                 new Frames.HelloAck("1", TestVectors.MESH, "team", peer, List.of(peer),
                         List.of(new Frames.IceServer(List.of("stun:127.0.0.1:3478"), "u", "c")), 1 << 20, 30000, "a", ref, "meshwire-resume|v1|tok", 90000L),
                 new Frames.Send("3", TestVectors.BOB_PUB, env),
