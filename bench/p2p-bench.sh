@@ -5,7 +5,7 @@
 # Results: bench/results/p2p-<date>.json. Needs libpulse0 (WebRTC natives).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -pl signaling,turn-relay,coordinator install -DskipTests
-mvn -q -pl peer-runtime test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# One reactor build: sibling modules resolve to their target/classes (nothing is installed into ~/.m2).
+mvn -q -pl peer-runtime -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 CP="peer-runtime/target/test-classes:peer-runtime/target/classes:$(cat peer-runtime/target/bench.classpath)"
 exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$CP" dev.meshwire.peer.p2p.P2pPathBench
