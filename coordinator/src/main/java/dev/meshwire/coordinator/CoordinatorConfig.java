@@ -34,12 +34,16 @@ import java.time.Duration;
  * @param presenceLease    how long a member whose connection was lost stays present (no {@code peer_left}) after the
  *                         coordinator last heard from it, so that it can resume with its token; zero announces every
  *                         lost connection at once
+ * @param verifyEnvelopes  true makes the relay check every envelope's Ed25519 signature before accepting it; false
+ *                         (the default) leaves that to the receivers, which verify every envelope on every path —
+ *                         the relay still binds {@code envelope.from} to the authenticated key (docs/architecture.md
+ *                         "Who verifies envelope signatures")
  */
 public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir, String dbUrl, String publicUrl,
                                 boolean openRegistration, IceSettings ice, long maxFrameBytes,
                                 Duration pingInterval, Duration deadAfter, QueueSettings queue,
                                 FlowLimits flow, AdmissionLimits admission, MetricsSettings metrics,
-                                Duration presenceLease) {
+                                Duration presenceLease, boolean verifyEnvelopes) {
     public static final int DEFAULT_PORT = 7600;
     /** The seed's lease: absorbs a laptop sleep, a NAT rebinding or a Wi-Fi switch; a crash is cleared within it. */
     public static final Duration DEFAULT_PRESENCE_LEASE = Duration.ofSeconds(90);
@@ -49,7 +53,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
     public static CoordinatorConfig defaults(Path dataDir) {
         return new CoordinatorConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, null, false, IceSettings.defaults(),
                 DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults(),
-                FlowLimits.defaults(), AdmissionLimits.defaults(), MetricsSettings.defaults(), DEFAULT_PRESENCE_LEASE);
+                FlowLimits.defaults(), AdmissionLimits.defaults(), MetricsSettings.defaults(), DEFAULT_PRESENCE_LEASE, false);
     }
 
     public Builder toBuilder() {
@@ -114,6 +118,10 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         return toBuilder().presenceLease(lease).build();
     }
 
+    public CoordinatorConfig withVerifyEnvelopes(boolean verify) {
+        return toBuilder().verifyEnvelopes(verify).build();
+    }
+
     /** A mutable copy of a config, for changing several settings at once. */
     public static final class Builder {
         private String listenHost;
@@ -131,6 +139,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         private AdmissionLimits admission;
         private MetricsSettings metrics;
         private Duration presenceLease;
+        private boolean verifyEnvelopes;
 
         private Builder(CoordinatorConfig c) {
             listenHost = c.listenHost;
@@ -148,6 +157,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             admission = c.admission;
             metrics = c.metrics;
             presenceLease = c.presenceLease;
+            verifyEnvelopes = c.verifyEnvelopes;
         }
 
         public Builder listen(String host, int port) {
@@ -219,9 +229,14 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             return this;
         }
 
+        public Builder verifyEnvelopes(boolean verify) {
+            verifyEnvelopes = verify;
+            return this;
+        }
+
         public CoordinatorConfig build() {
             return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, ice,
-                    maxFrameBytes, pingInterval, deadAfter, queue, flow, admission, metrics, presenceLease);
+                    maxFrameBytes, pingInterval, deadAfter, queue, flow, admission, metrics, presenceLease, verifyEnvelopes);
         }
     }
 }

@@ -77,7 +77,7 @@ final class CoordinatorVerticle extends VerticleBase {
         ServiceRegistry services = new ServiceRegistry(ledger, presence, metrics, clock);
         queue.services(services);
         queue.start();
-        Relay relay = new Relay(queue, metrics, clock, presence, grants, services);
+        Relay relay = new Relay(queue, metrics, clock, presence, grants, services, config.verifyEnvelopes());
         AdmissionLimits limits = config.admission();
         guard = DescriptorGuard.forThisProcess(metrics::acceptPaused);
         if (guard != null) guard.start();

@@ -113,8 +113,15 @@ class RelayTest extends SharedCoordinator {
             Envelope good = alice.dm(bobId, "hi");
             Envelope tampered = new Envelope(good.v(), good.channel(), good.target(), good.from(), good.body(),
                     Meta.of("other-id", Priority.NOW, 1L), good.signature());
+            // A tampered envelope is the receiver's to refuse (it verifies every envelope): by default the relay
+            // accepts it; with verifyEnvelopes (strictFx) it is refused here. A missing signature is refused either way.
             alice.send(new Frames.Send("t1", bob.pubkey(), tampered));
-            assertEquals("bad_signature", alice.await(Frames.Error.class, e -> "t1".equals(e.id())).code());
+            alice.await(Frames.Ack.class, a -> "t1".equals(a.id()));
+            Envelope unsigned = new Envelope(good.v(), good.channel(), good.target(), good.from(), good.body(), Meta.of("unsigned", Priority.NOW, 1L), "");
+            alice.send(new Frames.Send("t1b", bob.pubkey(), unsigned));
+            Frames.Error e1b = alice.await(Frames.Error.class, e -> "t1b".equals(e.id()));
+            assertEquals("bad_signature", e1b.code());
+            assertTrue(e1b.message().contains("128 hex"), e1b.message());
 
             // bob's envelope (validly signed by bob) sent on alice's session
             Envelope notMine = bob.dm(alice.identity, "spoof");
@@ -134,11 +141,33 @@ class RelayTest extends SharedCoordinator {
             assertEquals("invalid_frame", e4.code());
             assertTrue(e4.message().contains("clientMessageId"), e4.message());
 
-            // the session still works and nothing bad was delivered
+            // the session still works; bob got the tampered one (his to refuse) and the good one, nothing else
             alice.send(new Frames.Send("ok", bob.pubkey(), good));
             alice.await(Frames.Ack.class, a -> "ok".equals(a.id()));
+            assertEquals(tampered, bob.await(Frames.Deliver.class).envelope());
             assertEquals(good, bob.await(Frames.Deliver.class).envelope());
-            assertEquals(1, bob.seen().stream().filter(f -> f instanceof Frames.Deliver).count());
+            assertEquals(2, bob.seen().stream().filter(f -> f instanceof Frames.Deliver).count());
+        }
+    }
+
+    /** {@code verifyEnvelopes}: the relay refuses a tampered envelope itself, and queues nothing of it. */
+    @Test
+    void withVerifyEnvelopesTheRelayRefusesATamperedEnvelope() throws Exception {
+        try (CoordinatorFixture strict = new CoordinatorFixture(c -> c.withVerifyEnvelopes(true))) {
+            Meshes.Mesh m = Meshes.create(strict, "strict");
+            Identity bobId = Identity.generate();
+            try (TestPeer alice = Meshes.owner(strict, m); TestPeer bob = Meshes.joined(strict, m, bobId, "bob")) {
+                Envelope good = alice.dm(bobId, "hi");
+                Envelope tampered = new Envelope(good.v(), good.channel(), good.target(), good.from(), good.body(),
+                        Meta.of("other-id", Priority.NOW, 1L), good.signature());
+                alice.send(new Frames.Send("t1", bob.pubkey(), tampered));
+                Frames.Error e = alice.await(Frames.Error.class, x -> "t1".equals(x.id()));
+                assertEquals("bad_signature", e.code());
+                assertTrue(e.message().contains("does not verify"), e.message());
+                alice.send(new Frames.Send("ok", bob.pubkey(), good));
+                alice.await(Frames.Ack.class, a -> "ok".equals(a.id()));
+                assertEquals(good, bob.await(Frames.Deliver.class).envelope(), "the first and only delivery is the good one");
+            }
         }
     }
 }

@@ -82,6 +82,9 @@ final class CoordinatorCommand extends Verb {
     @Option(names = "--presence-lease", defaultValue = "90s", paramLabel = "DURATION",
             description = "how long a member whose connection was lost stays present (no peer_left) after its last frame, so that it can resume; 0 announces every loss at once")
     String presenceLease;
+    @Option(names = "--verify-envelopes",
+            description = "check every relayed envelope's signature here too (off: the receivers verify every envelope; the relay binds the sender to its connection)")
+    boolean verifyEnvelopes;
     @Option(names = "--auth-timeout", defaultValue = "5s", paramLabel = "DURATION", description = "a WebSocket must send an accepted hello/join within this")
     String authTimeout;
     @Option(names = "--max-unauthenticated", paramLabel = "N",
@@ -116,7 +119,8 @@ final class CoordinatorCommand extends Verb {
                 .withMetrics(metrics())
                 .withDbUrl(db)
                 .withFlow(flow())
-                .withPresenceLease(presenceLease());
+                .withPresenceLease(presenceLease())
+                .withVerifyEnvelopes(verifyEnvelopes);
         cfg = cfg.withIce(ice(cfg.ice()));
         Coordinator c;
         try {
