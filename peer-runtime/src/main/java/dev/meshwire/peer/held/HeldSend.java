@@ -45,9 +45,11 @@ public final class HeldSend {
      * Sends {@code req} as {@code as} (whose key acts for {@code parent}, a member key): {@code *} is every
      * recipient of {@link dev.meshwire.peer.meshstate.MeshRoster#everyone} but the held key itself, plus its
      * parent; a single recipient is refused when it is the held key or a service whose scopes do not let it
-     * receive a dm ({@code scope_refused}). {@code who} names the key in refusals ("session 0123…", "service 'hook'").
+     * receive a dm ({@code scope_refused}). {@code who} names the key in refusals ("session 0123…", "service 'hook'");
+     * {@code forbiddenCode} is the code a coordinator {@code forbidden} becomes (a session's missing cap is the
+     * coordinator's refusal; a service's missing scope is {@code scope_refused}).
      */
-    public static Sent send(MeshSession as, String parent, String who, Request req) {
+    public static Sent send(MeshSession as, String parent, String who, Request req, String forbiddenCode) {
         if (req.to() == null || req.to().isBlank()) throw bad("field 'to' is required");
         if (req.message() == null) throw bad("field 'message' is required");
         byte[] plain = req.message().getBytes(StandardCharsets.UTF_8);
@@ -78,11 +80,11 @@ public final class HeldSend {
         }
         List<OutboxStore.NewCopy> copies = DurableOutbox.seal(as, recipients, fanOut, cmid, priority, null, null, plain, System.currentTimeMillis());
         List<SessionSendItem> items = new ArrayList<>();
-        for (OutboxStore.NewCopy copy : copies) items.add(commit(as, who, copy));
+        for (OutboxStore.NewCopy copy : copies) items.add(commit(as, who, copy, forbiddenCode));
         return new Sent(cmid, fanOut ? Channel.GROUP.wireName() : Channel.DM.wireName(), items);
     }
 
-    private static SessionSendItem commit(MeshSession as, String who, OutboxStore.NewCopy copy) {
+    private static SessionSendItem commit(MeshSession as, String who, OutboxStore.NewCopy copy, String forbiddenCode) {
         Envelope env;
         try {
             env = Json.MAPPER.readValue(copy.envelopeJson(), Envelope.class);
@@ -95,10 +97,7 @@ public final class HeldSend {
             ack = (Frames.Ack) as.link().request(id, new Frames.Send(id, copy.recipientPubkey(), env)).get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof CoordinatorError ce) {
-                if ("forbidden".equals(ce.code())) {
-                    throw new PeerException(PeerException.SCOPE_REFUSED, "the coordinator refused the " + who + "'s send: " + ce.getMessage());
-                }
-                throw new PeerException(PeerException.COORDINATOR_REFUSED, "the coordinator refused the " + who + "'s send: " + ce.code() + ": "
+                throw new PeerException("forbidden".equals(ce.code()) ? forbiddenCode : PeerException.COORDINATOR_REFUSED, "the coordinator refused the " + who + "'s send: " + ce.code() + ": "
                         + ce.getMessage());
             }
             throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, who + " is not connected (" + as.link().describeState()
