@@ -151,4 +151,25 @@ class DelegatedServiceTest {
         CliResult later = cli(mesh.bob, "send", "alice/hook", "too late");
         assertEquals(ExitCodes.NOT_FOUND, later.code(), later.out() + later.err());
     }
+
+    @Test
+    void aKickTakesTheOwnersServicesDownUntilTheOwnerIsBack() throws Exception {
+        mesh = TwoMemberMesh.start(tmp, WAIT);
+        JsonNode reg = json(ok(cli(mesh.bob, "service", "register", "bob-bot", "--type", "bot", "--scopes", "dm:read", "--delegate", "--json")));
+        String key = reg.path("service").path("servicePubkey").asText();
+        assertEquals("connected", reg.path("service").path("connection").asText(), reg.toString());
+        await("alice sees bob's service", WAIT, () -> online(mesh.alice, "bob/bob-bot"));
+
+        // The coordinator closes everything of a kicked member (4001): bob's daemon lets the service go and does not
+        // bring it back while bob's own link is kicked.
+        ok(cli(mesh.alice, "kick", "bob"));
+        await("bob's daemon let the service go", WAIT, () -> mesh.bob.services().connection(key) == null);
+        assertEquals("kicked", mesh.bob.session("team").link().state().wireName());
+        assertTrue(mesh.bob.services().reconcile().isEmpty(), "not held while its owner is kicked");
+
+        // bob comes back by hand: so does his service.
+        ok(cli(mesh.bob, "reconnect"));
+        await("bob's daemon holds the service again", WAIT, () -> "connected".equals(mesh.bob.services().connection(key)));
+        await("alice sees bob's service again", WAIT, () -> online(mesh.alice, "bob/bob-bot"));
+    }
 }

@@ -3,6 +3,7 @@ package dev.meshwire.peer.service;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.LinkSettings;
+import dev.meshwire.peer.coordinator.LinkState;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.held.HeldInbox;
 import dev.meshwire.peer.held.HeldLink;
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
  * (0600), so unlike a session a delegated service survives a daemon restart: {@link #start} holds them again.
  *
  * <p>A service ends when it stops being active in the replica (revoked, expired, owner gone; looked at every
- * {@link #CHECK_EVERY_MS} ms and right after {@code service revoke}), when its key file is gone, and when the
- * coordinator closes its connection for good (4001–4004): such a key is not held again until the daemon restarts.
+ * {@link #CHECK_EVERY_MS} ms and right after {@code service revoke}), when its key file is gone, while the member's
+ * own link is kicked, banned or revoked, and when the coordinator closes its connection for good (4002–4004: not
+ * held again until the daemon restarts; 4001, a kick: held again once the member's own link has reconnected).
  * Thread-safe.
  */
 public final class DelegatedServices implements AutoCloseable {
@@ -54,8 +56,13 @@ public final class DelegatedServices implements AutoCloseable {
     private final InboundProcessor inbound;
     private final Inbox inbox;
     private final Map<String, HeldService> held = new ConcurrentHashMap<>();
-    /** Keys the coordinator closed for good in this run, with why: not held again until a restart. */
-    private final Map<String, String> refused = new ConcurrentHashMap<>();
+    /**
+     * Why the coordinator closed a key for good: not held again in this run — unless it was a kick
+     * ({@code untilMemberReconnects}), which holds until the member's own link has a new connection (a kick
+     * disconnects the member and everything of it; the member comes back by hand, and its services with it).
+     */
+    private record Refusal(String why, boolean untilMemberReconnects, long memberConnectedSince) {}
+    private final Map<String, Refusal> refused = new ConcurrentHashMap<>();
     private long timer = -1;
 
     public DelegatedServices(Vertx vertx, LinkSettings settings, JoinedMeshes meshes, MeshwireHome home, InboundProcessor inbound, Inbox inbox) {
@@ -83,6 +90,10 @@ public final class DelegatedServices implements AutoCloseable {
     public synchronized Set<String> reconcile() {
         Set<String> wanted = new HashSet<>();
         for (MeshSession m : meshes.all()) {
+            // A member kicked, banned or revoked: its services are not to be online either.
+            if (m.link().state().terminal()) continue;
+            refused.values().removeIf(r -> r.untilMemberReconnects() && m.link().connected()
+                    && m.link().connectedSince() != r.memberConnectedSince());
             for (ServiceKeyFile f : ServiceKeyFile.list(home, m.name())) {
                 ServiceAttestation a = f.attestation();
                 String me = m.selfPubkey();
@@ -100,10 +111,11 @@ public final class DelegatedServices implements AutoCloseable {
     }
 
     private String whyNotWanted(HeldService h) {
-        String why = refused.get(h.pubkey());
-        if (why != null) return why;
+        Refusal r = refused.get(h.pubkey());
+        if (r != null) return r.why();
         MeshSession m = meshes.get(h.meshName());
         if (m == null) return "its mesh was left";
+        if (m.link().state().terminal()) return "this member's own link is " + m.link().state().wireName();
         var st = m.roster().replica().state();
         var e = st == null ? null : st.service(h.pubkey()).orElse(null);
         return e == null ? "its key file is gone" : "it is " + st.serviceStatus(e, System.currentTimeMillis());
@@ -111,10 +123,14 @@ public final class DelegatedServices implements AutoCloseable {
 
     private void hold(MeshSession member, ServiceKeyFile f) {
         String pubkey = f.attestation().servicePubkey();
+        MeshSession[] self = new MeshSession[1];
         MeshSession as = HeldLink.open(vertx, settings, member, f.key(), f.attestation(), null, inbound, why -> {
-            refused.put(pubkey, why);
+            MeshSession now = meshes.get(member.name());
+            refused.put(pubkey, new Refusal(why, self[0].link().state() == LinkState.KICKED,
+                    now == null ? 0 : now.link().connectedSince()));
             end(pubkey, why);
         });
+        self[0] = as;
         held.put(pubkey, new HeldService(f, as, System.currentTimeMillis()));
         as.link().start();
         log.info("delegated service {} ({}) of mesh {}: connecting as the service", f.attestation().serviceId(), pubkey.substring(0, 12),
@@ -160,7 +176,7 @@ public final class DelegatedServices implements AutoCloseable {
 
     /** {@code service revoke} revoked {@code pubkey}: let go of it now (the coordinator closes it too). */
     public void revoked(String pubkey) {
-        refused.put(pubkey, "revoked by request");
+        refused.put(pubkey, new Refusal("revoked by request", false, 0));
         end(pubkey, "revoked by request");
     }
 
