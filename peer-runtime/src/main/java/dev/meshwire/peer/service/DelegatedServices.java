@@ -1,6 +1,7 @@
 package dev.meshwire.peer.service;
 
 import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.coordinator.CoordinatorLink;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.LinkSettings;
 import dev.meshwire.peer.coordinator.LinkState;
@@ -11,6 +12,7 @@ import dev.meshwire.peer.held.HeldSend;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.inbox.InboundProcessor;
 import dev.meshwire.peer.inbox.Inbox;
+import dev.meshwire.peer.meshstate.MeshRoster;
 import dev.meshwire.peer.ipc.api.InboxQuery;
 import dev.meshwire.peer.ipc.api.InboxReply;
 import dev.meshwire.peer.ipc.api.ServiceSendReply;
@@ -24,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -33,11 +36,12 @@ import org.slf4j.LoggerFactory;
  * The delegated services this daemon holds (docs/protocol.md §6.4 "Delegated services"): for every joined mesh, every
  * key file under {@code services/<mesh>/} whose attestation names this member as owner and as {@code delegate} and
  * whose service is {@code active} in the verified replica gets its own coordinator connection (a
- * {@code session_hello} with {@code serviceAttestation}); anything else held is let go. The secret is on disk
+ * {@code session_hello} with {@code serviceAttestation}; started only while the member's own link is connected);
+ * anything else held is let go. The secret is on disk
  * (0600), so unlike a session a delegated service survives a daemon restart: {@link #start} holds them again.
  *
- * <p>A service ends when it stops being active in the replica (revoked, expired, owner gone; looked at every
- * {@link #CHECK_EVERY_MS} ms and right after {@code service revoke}), when its key file is gone, while the member's
+ * <p>A service ends when it stops being active in the replica (revoked, expired, owner gone; looked at on every
+ * change of the replica, every {@link #CHECK_EVERY_MS} ms for expiries, and right after {@code service revoke}), when its key file is gone, while the member's
  * own link is kicked, banned or revoked, and when the coordinator closes its connection for good (4002–4004: not
  * held again until the daemon restarts; 4001, a kick: held again once the member's own link has reconnected).
  * Thread-safe.
@@ -61,8 +65,12 @@ public final class DelegatedServices implements AutoCloseable {
      * ({@code untilMemberReconnects}), which holds until the member's own link has a new connection (a kick
      * disconnects the member and everything of it; the member comes back by hand, and its services with it).
      */
-    private record Refusal(String why, boolean untilMemberReconnects, long memberConnectedSince) {}
+    private record Refusal(String why, boolean untilMemberReconnects, CoordinatorLink memberLink) {}
     private final Map<String, Refusal> refused = new ConcurrentHashMap<>();
+    /** Rosters whose replica changes trigger a pass (a registration or revocation applies at once, not at the next tick). */
+    private final Set<MeshRoster> watched = ConcurrentHashMap.newKeySet();
+    /** {@link #registered} callers waiting for their service to be held. */
+    private final Map<String, CompletableFuture<HeldService>> awaiting = new ConcurrentHashMap<>();
     private long timer = -1;
 
     public DelegatedServices(Vertx vertx, LinkSettings settings, JoinedMeshes meshes, MeshwireHome home, InboundProcessor inbound, Inbox inbox) {
@@ -91,21 +99,35 @@ public final class DelegatedServices implements AutoCloseable {
         Set<String> wanted = new HashSet<>();
         for (MeshSession m : meshes.all()) {
             // A member kicked, banned or revoked: its services are not to be online either.
+            if (watched.add(m.roster())) m.roster().replica().addListener((before, after, applied) -> vertx.executeBlocking(() -> {
+                reconcile();
+                return null;
+            }, false));
             if (m.link().state().terminal()) continue;
-            refused.values().removeIf(r -> r.untilMemberReconnects() && m.link().connected()
-                    && m.link().connectedSince() != r.memberConnectedSince());
+            // The member's link is replaced on reconnect: a kick's refusal ends with the link it was made under.
+            refused.values().removeIf(r -> r.untilMemberReconnects() && m.link().connected() && m.link() != r.memberLink());
             for (ServiceKeyFile f : ServiceKeyFile.list(home, m.name())) {
                 ServiceAttestation a = f.attestation();
                 String me = m.selfPubkey();
                 if (!me.equals(a.owner()) || !me.equals(a.delegate()) || !m.config().meshId().equals(a.mesh())) continue;
                 if (refused.containsKey(a.servicePubkey()) || m.roster().activeService(a.servicePubkey()) == null) continue;
                 if (!m.roster().activeService(a.servicePubkey()).attestation().signature().equals(a.signature())) continue;
-                wanted.add(a.servicePubkey());
-                if (!held.containsKey(a.servicePubkey())) hold(m, f);
+                if (held.containsKey(a.servicePubkey())) {
+                    wanted.add(a.servicePubkey());
+                } else if (m.link().connected()) {
+                    // Only with the member online: a service presents itself for a member that is there (and a
+                    // refusal then names the member link it happened under).
+                    wanted.add(a.servicePubkey());
+                    hold(m, f);
+                }
             }
         }
         for (HeldService h : List.copyOf(held.values())) {
             if (!wanted.contains(h.pubkey())) end(h.pubkey(), whyNotWanted(h));
+        }
+        for (Map.Entry<String, CompletableFuture<HeldService>> w : awaiting.entrySet()) {
+            HeldService h = held.get(w.getKey());
+            if (h != null) w.getValue().complete(h);
         }
         return Set.copyOf(held.keySet());
     }
@@ -124,10 +146,9 @@ public final class DelegatedServices implements AutoCloseable {
     private void hold(MeshSession member, ServiceKeyFile f) {
         String pubkey = f.attestation().servicePubkey();
         MeshSession[] self = new MeshSession[1];
+        CoordinatorLink memberLink = member.link();
         MeshSession as = HeldLink.open(vertx, settings, member, f.key(), f.attestation(), null, inbound, why -> {
-            MeshSession now = meshes.get(member.name());
-            refused.put(pubkey, new Refusal(why, self[0].link().state() == LinkState.KICKED,
-                    now == null ? 0 : now.link().connectedSince()));
+            refused.put(pubkey, new Refusal(why, self[0].link().state() == LinkState.KICKED, memberLink));
             end(pubkey, why);
         });
         self[0] = as;
@@ -153,30 +174,29 @@ public final class DelegatedServices implements AutoCloseable {
      * connection's state ({@code connected}, or what it is doing when the wait ran out).
      */
     public String registered(String meshName, String pubkey) {
+        meshes.select(meshName);
         long deadline = System.currentTimeMillis() + FIRST_ACK_WAIT_MS;
-        MeshSession m = meshes.select(meshName);
-        while (m.roster().activeService(pubkey) == null && System.currentTimeMillis() < deadline) {
-            try {
-                Thread.sleep(25); // the mesh_sync with service_registered follows the ok on the member's link
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        reconcile();
-        HeldService h = held.get(pubkey);
-        if (h == null) return "not held (the mesh state does not show it active yet)";
+        // The mesh_sync with service_registered follows the ok on the member's link: the replica listener's pass holds it.
+        CompletableFuture<HeldService> shown = awaiting.computeIfAbsent(pubkey, k -> new CompletableFuture<>());
+        HeldService h;
         try {
+            reconcile();
+            h = shown.get(FIRST_ACK_WAIT_MS, TimeUnit.MILLISECONDS);
             h.asMesh().link().firstAck().get(Math.max(1, deadline - System.currentTimeMillis()), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
-            log.info("delegated service {}: not connected yet ({}); it keeps trying", h.name(), h.asMesh().link().describeState());
+            log.info("delegated service {}: not connected yet ({}); it keeps trying", pubkey.substring(0, 12), e.toString());
+        } finally {
+            awaiting.remove(pubkey);
         }
-        return h.asMesh().link().state().wireName();
+        h = held.get(pubkey);
+        return h == null ? "not held yet (the mesh state does not show it active)" : h.asMesh().link().state().wireName();
     }
 
     /** {@code service revoke} revoked {@code pubkey}: let go of it now (the coordinator closes it too). */
     public void revoked(String pubkey) {
-        refused.put(pubkey, new Refusal("revoked by request", false, 0));
+        refused.put(pubkey, new Refusal("revoked by request", false, null));
         end(pubkey, "revoked by request");
     }
 
