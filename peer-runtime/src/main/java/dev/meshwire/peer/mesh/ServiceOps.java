@@ -1,7 +1,5 @@
 package dev.meshwire.peer.mesh;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
@@ -21,8 +19,6 @@ import dev.meshwire.peer.ipc.api.ServiceRevokeReply;
 import dev.meshwire.peer.ipc.api.ServiceRevokeRequest;
 import dev.meshwire.peer.ipc.api.ServicesReply;
 import dev.meshwire.peer.meshstate.MeshRoster;
-import dev.meshwire.signaling.Json;
-import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
@@ -30,9 +26,6 @@ import dev.meshwire.signaling.meshstate.MeshState;
 import dev.meshwire.signaling.service.Scopes;
 import dev.meshwire.signaling.service.ServiceAttestation;
 import dev.meshwire.signaling.service.ServiceEntry;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
