@@ -138,14 +138,16 @@ class SessionDaemonTest {
         dev.meshwire.peer.ipc.IpcException refused = org.junit.jupiter.api.Assertions.assertThrows(dev.meshwire.peer.ipc.IpcException.class,
                 () -> alice.client().sessionSend(noDm.path("token").asText(), new SessionSendRequest("bob", "no", null, null)));
         assertTrue(refused.getMessage().contains("forbidden") && refused.getMessage().contains("\"dm\""), refused.getMessage());
-        cli(alice, "session", "end", noDm.path("token").asText());
+        CliResult endQuiet = cli(alice, "session", "end", noDm.path("token").asText());
+        assertEquals(0, endQuiet.code(), endQuiet.out() + endQuiet.err());
 
         // session end: gone from the list and, for bob, offline
         CliResult end = cli(alice, "session", "end", one.path("session").path("id").asText());
         assertEquals(0, end.code(), end.err());
         await("bob no longer sees session one", WAIT, () -> b.typed().peers(null).items().stream().noneMatch(p -> k1.equals(p.pubkey())));
-        cli(alice, "session", "end", t2);
-        assertEquals(0, alice.client().sessions(null).items().size());
+        CliResult endTwo = cli(alice, "session", "end", t2);
+        assertEquals(0, endTwo.code(), endTwo.out() + endTwo.err());
+        assertEquals(List.of(), alice.client().sessions(null).items());
     }
 
     @Test
