@@ -98,11 +98,11 @@ public final class DelegatedServices implements AutoCloseable {
     public synchronized Set<String> reconcile() {
         Set<String> wanted = new HashSet<>();
         for (MeshSession m : meshes.all()) {
-            // A member kicked, banned or revoked: its services are not to be online either.
             if (watched.add(m.roster())) m.roster().replica().addListener((before, after, applied) -> vertx.executeBlocking(() -> {
                 reconcile();
                 return null;
             }, false));
+            // A member kicked, banned or revoked: its services are not to be online either.
             if (m.link().state().terminal()) continue;
             // The member's link is replaced on reconnect: a kick's refusal ends with the link it was made under.
             refused.values().removeIf(r -> r.untilMemberReconnects() && m.link().connected() && m.link() != r.memberLink());
@@ -110,8 +110,10 @@ public final class DelegatedServices implements AutoCloseable {
                 ServiceAttestation a = f.attestation();
                 String me = m.selfPubkey();
                 if (!me.equals(a.owner()) || !me.equals(a.delegate()) || !m.config().meshId().equals(a.mesh())) continue;
-                if (refused.containsKey(a.servicePubkey()) || m.roster().activeService(a.servicePubkey()) == null) continue;
-                if (!m.roster().activeService(a.servicePubkey()).attestation().signature().equals(a.signature())) continue;
+                if (refused.containsKey(a.servicePubkey())) continue;
+                var active = m.roster().activeService(a.servicePubkey());
+                // Active, and registered with exactly this attestation (the coordinator checks the same at hello).
+                if (active == null || !active.attestation().signature().equals(a.signature())) continue;
                 if (held.containsKey(a.servicePubkey())) {
                     wanted.add(a.servicePubkey());
                 } else if (m.link().connected()) {
