@@ -37,6 +37,10 @@ public class PeerException extends RuntimeException {
     public static final String UNKNOWN_INBOX_MESSAGE = "unknown_inbox_message";
     /** No session held by this daemon has that id or token (docs/ipc.md "Sessions"). */
     public static final String UNKNOWN_SESSION = "unknown_session";
+    /** No delegated service of that name is held by this daemon (not registered with --delegate here, revoked, expired). */
+    public static final String UNKNOWN_SERVICE = "unknown_service";
+    /** A service's scopes do not allow it: sending to a service that may not receive the channel, or a service sending without the write scope. */
+    public static final String SCOPE_REFUSED = "scope_refused";
     /** {@code ping}: the peer did not answer a round in time (a lost round; the verb fails when every round is lost). */
     public static final String NO_REPLY = "no_reply";
     /** {@code ping}: the peer's daemon does not answer {@code peer_ping} (an older version), so the relay path cannot be timed. */
@@ -86,7 +90,8 @@ public class PeerException extends RuntimeException {
         if (isOutboxConflict(code)) return 409;
         return switch (code) {
             case BAD_REQUEST, MESSAGE_TOO_LARGE, SELF_SEND, INVITE_INVALID, MESH_REQUIRED -> 400;
-            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE, UNKNOWN_SESSION -> 404;
+            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE, UNKNOWN_SESSION, UNKNOWN_SERVICE -> 404;
+            case SCOPE_REFUSED -> 403;
             case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, LINK_TERMINATED, NOT_REQUEUEABLE -> 409;
             case TOO_LARGE_FOR_RELAY -> 413;
             case COORDINATOR_UNREACHABLE -> 503;

@@ -9,10 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.peer.TwoMemberMesh;
 import dev.meshwire.peer.daemon.Daemon;
-import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.signaling.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,26 +28,18 @@ class GrantServiceVerbsTest {
     static final long WAIT = 30_000;
     @TempDir
     Path tmp;
-    Coordinator coord;
-    Daemon alice, bob;
+    TwoMemberMesh mesh;
 
     @AfterEach
     void stop() {
-        if (bob != null) bob.close();
-        if (alice != null) alice.close();
-        if (coord != null) coord.close();
+        if (mesh != null) mesh.close();
     }
 
     @Test
     void grantBlockGrantsAndServices() throws Exception {
-        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
-        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
-        String invite = alice.client().createMesh(new dev.meshwire.peer.ipc.api.CreateMeshRequest("team", coord.publicUrl(), "alice",
-                coord.adminToken())).invite();
-        bob.client().join(invite, "bob");
-        await("bob is known to alice's replica", WAIT, () -> alice.session("team").roster().replica().current()
-                && alice.session("team").roster().entry(bob.session("team").selfPubkey()).isPresent());
+        mesh = TwoMemberMesh.start(tmp, WAIT);
+        Daemon alice = mesh.alice;
+        Daemon bob = mesh.bob;
 
         JsonNode blocked = json(ok(cli(alice, "block", "bob", "--json")));
         assertTrue(blocked.path("caps").isArray() && blocked.path("caps").isEmpty(), blocked.toString());

@@ -67,8 +67,11 @@ public final class CoordinatorLink implements AutoCloseable {
     private volatile String lastError;
     private volatile Frames.HelloAck lastAck;
     private volatile boolean p2pCapable;
-    /** Set for a session's link: it answers the challenge with session_hello (docs/protocol.md §5). */
-    private volatile dev.meshwire.signaling.session.SessionAttestation sessionAttestation;
+    /**
+     * Set for a session's or a delegated service's link: it answers the challenge with session_hello carrying this
+     * attestation (docs/protocol.md §5, §6.4): a {@code SessionAttestation} or a {@code ServiceAttestation}.
+     */
+    private volatile dev.meshwire.signaling.session.Attested delegation;
     private static final java.util.Set<String> P2P_REFUSALS = java.util.Set.of("peer_offline", "bad_signature", "invalid_frame",
             ErrorCode.RATE_LIMITED); // id-less rate_limited is a signalling refusal (relay sends carry an id)
     private volatile long connectedSince;
@@ -121,6 +124,11 @@ public final class CoordinatorLink implements AutoCloseable {
         return firstAck;
     }
 
+    /** Completes at the first {@code hello_ack} or fails with the first refusal (the future {@link #start} returned). */
+    public CompletableFuture<Frames.HelloAck> firstAck() {
+        return firstAck;
+    }
+
     /**
      * Whether the next {@code hello}/{@code join} advertises {@code capabilities.p2p} (the daemon sets
      * it before {@link #start} when direct channels are on and the native library loaded).
@@ -128,13 +136,19 @@ public final class CoordinatorLink implements AutoCloseable {
     public void advertiseP2p(boolean capable) { this.p2pCapable = capable; }
 
     /**
-     * Makes this a session's link (call before {@link #start}): {@code identity} is the session key, and the
-     * challenge is answered with {@code session_hello} carrying {@code attestation}, {@code displayName} as the
-     * session's label. A session link never joins.
+     * Makes this the link of a key that acts for a member (call before {@link #start}): {@code identity} is the
+     * session's or the service's key, and the challenge is answered with {@code session_hello} carrying
+     * {@code attestation} — a session's ({@code attestation}) or a registered service's ({@code serviceAttestation},
+     * docs/protocol.md §6.4) — with {@code parent} = its signer and {@code displayName} as a session's label. Such a
+     * link never joins.
      */
-    public CoordinatorLink asSession(dev.meshwire.signaling.session.SessionAttestation attestation) {
-        if (joinInvite != null) throw new IllegalStateException("a session link cannot join");
-        this.sessionAttestation = attestation;
+    public CoordinatorLink asDelegate(dev.meshwire.signaling.session.Attested attestation) {
+        if (joinInvite != null) throw new IllegalStateException("a session or service link cannot join");
+        if (!(attestation instanceof dev.meshwire.signaling.session.SessionAttestation)
+                && !(attestation instanceof dev.meshwire.signaling.service.ServiceAttestation)) {
+            throw new IllegalArgumentException("a session or service attestation is required");
+        }
+        this.delegation = attestation;
         return this;
     }
     public boolean advertisesP2p() { return p2pCapable; }
@@ -355,14 +369,17 @@ public final class CoordinatorLink implements AutoCloseable {
         Frames.Capabilities caps = new Frames.Capabilities(p2pCapable, 256 * 1024, p2pCapable ? FEATURES_P2P : FEATURES);
         Frame answer;
         Invite inv = joinInvite;
-        dev.meshwire.signaling.session.SessionAttestation att = sessionAttestation;
+        dev.meshwire.signaling.session.Attested att = delegation;
         if (att != null) {
             long now = System.currentTimeMillis();
-            String sig = dev.meshwire.signaling.session.SessionHelloProof.sign(identity, meshId, att.parentPubkey(), now, c.nonce());
-            // A session does not offer direct channels (yet): relay only, and no peer_ping answers. Its token (from its
-            // own last hello_ack) continues its presence after a lost connection, as a member's does.
-            answer = new Frames.SessionHello(nextId(), meshId, identity.publicKeyHex(), att.parentPubkey(), displayName, att, now,
-                    new Frames.Capabilities(false, 256 * 1024, List.of(FEATURE_RECEIPTS)), sig, null, null, resumeToken);
+            String parent = att.signerPubkey();
+            String sig = dev.meshwire.signaling.session.SessionHelloProof.sign(identity, meshId, parent, now, c.nonce());
+            // A session or service does not offer direct channels (yet): relay only, and no peer_ping answers. Its
+            // token (from its own last hello_ack) continues its presence after a lost connection, as a member's does.
+            answer = new Frames.SessionHello(nextId(), meshId, identity.publicKeyHex(), parent, displayName,
+                    att instanceof dev.meshwire.signaling.session.SessionAttestation sa ? sa : null, now,
+                    new Frames.Capabilities(false, 256 * 1024, List.of(FEATURE_RECEIPTS)), sig, null,
+                    att instanceof dev.meshwire.signaling.service.ServiceAttestation va ? va : null, resumeToken);
         } else if (inv != null) {
             String sig = identity.signHex(Canonical.join(inv.inviteId(), inv.mesh(), identity.publicKeyHex(), displayName, c.nonce()));
             answer = new Frames.Join(nextId(), inv.encode(), identity.publicKeyHex(), displayName, caps, sig);

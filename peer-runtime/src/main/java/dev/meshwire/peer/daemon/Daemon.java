@@ -85,6 +85,7 @@ public final class Daemon implements RunningDaemon {
     private volatile long stateTick = -1;
     private IpcServer ipc;
     private dev.meshwire.peer.session.SessionRegistry sessions;
+    private dev.meshwire.peer.service.DelegatedServices services;
     private final CliApi cli;
     private String token;
     private int port;
@@ -179,6 +180,8 @@ public final class Daemon implements RunningDaemon {
 
         sessions = new dev.meshwire.peer.session.SessionRegistry(vertx, options.link(), meshes, inbound, inbox);
         sessions.start();
+        services = new dev.meshwire.peer.service.DelegatedServices(vertx, options.link(), meshes, home, inbound, inbox);
+        services.start(); // delegated services survive a restart: their key files are on disk
         EventStreams eventStreams = new EventStreams(vertx, events, options.eventStreams());
         StatusReport report = new StatusReport(new StatusReport.Sources(startedAt, home, () -> port, inbound, inbox,
                 outboxStore, drain, meshes, direct, eventStreams));
@@ -186,7 +189,7 @@ public final class Daemon implements RunningDaemon {
                 new Membership(meshes, store, connector, direct, new MeshDeparture(meshes, store, states, outboxStore)), new Moderation(meshes),
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions,
-                new GrantOps(meshes), new ServiceOps(meshes, home));
+                new GrantOps(meshes), new ServiceOps(meshes, home, services));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
         ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()), cli);
@@ -215,6 +218,8 @@ public final class Daemon implements RunningDaemon {
     public MeshStates states() { return states; }
     /** The sessions this daemon holds (docs/ipc.md "Sessions"). */
     public dev.meshwire.peer.session.SessionRegistry sessions() { return sessions; }
+    /** The delegated services this daemon holds (docs/protocol.md §6.4). */
+    public dev.meshwire.peer.service.DelegatedServices services() { return services; }
     /** A joined mesh's live session, or null. */
     public MeshSession session(String meshName) { return meshes.get(meshName); }
 
@@ -238,6 +243,7 @@ public final class Daemon implements RunningDaemon {
             if (direct != null) direct.close();
             if (directInbound != null) directInbound.shutdown();
             if (sessions != null) sessions.close(); // their presence closes before the members'
+            if (services != null) services.close();
             for (MeshSession s : meshes.all()) s.link().close();
             if (vertx != null) {
                 try {

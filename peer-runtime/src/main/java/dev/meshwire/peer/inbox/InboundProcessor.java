@@ -88,7 +88,9 @@ public final class InboundProcessor {
     /**
      * A delivery on the link of a session held by this daemon: {@code sessionMesh} is the mesh as that session
      * (its identity, cipher and link; the member's roster), and the stored row is tagged with the session's key so
-     * that only that session's reader lists it (docs/ipc.md "Sessions"). Same checks, same ack rules.
+     * that only that session's reader lists it (docs/ipc.md "Sessions"). Same checks, same ack rules. The same for a
+     * delegated service this daemon holds ({@code sessionMesh} is then the mesh as the service), plus one: an envelope
+     * on a channel its read scopes do not allow, or arriving once it is no longer active, is refused (acked, not stored).
      */
     public void processForSession(MeshSession sessionMesh, Frames.Deliver d, String path) {
         Envelope env = d.envelope();
@@ -171,6 +173,10 @@ public final class InboundProcessor {
         boolean forUs = env.channel() == Channel.DM ? self.equals(env.target())
                 : env.channel() == Channel.GROUP && ("*".equals(env.target()) || self.equals(env.target()));
         if (!forUs) return "envelope target '" + env.target() + "' (" + env.channel().wireName() + ") is not this member";
+        // A delegated service held here stores only what its read scopes allow (docs/protocol.md §6.4; the
+        // coordinator checks too — this covers every path and a coordinator that does not).
+        String scope = session == null ? null : mesh.roster().heldRefusal(self, env.channel());
+        if (scope != null) return scope;
         String cmid = env.meta().clientMessageId();
         if (cmid == null || cmid.isBlank()) return "envelope has no clientMessageId";
         String text;

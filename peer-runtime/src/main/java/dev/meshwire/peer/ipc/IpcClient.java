@@ -43,6 +43,8 @@ import dev.meshwire.peer.ipc.api.RenameRequest;
 import dev.meshwire.peer.ipc.api.ServiceRegisterReply;
 import dev.meshwire.peer.ipc.api.ServiceRegisterRequest;
 import dev.meshwire.peer.ipc.api.ServiceRevokeReply;
+import dev.meshwire.peer.ipc.api.ServiceSendReply;
+import dev.meshwire.peer.ipc.api.ServiceSendRequest;
 import dev.meshwire.peer.ipc.api.ServiceRevokeRequest;
 import dev.meshwire.peer.ipc.api.ServicesReply;
 import dev.meshwire.peer.ipc.api.RequeueReply;
@@ -232,6 +234,17 @@ public final class IpcClient {
     public ServicesReply services(String mesh) { return typed(call("GET", "/v1/services" + q("mesh", mesh), null), ServicesReply.class); }
 
     public ServiceRevokeReply revokeService(ServiceRevokeRequest req) { return postTyped("/v1/services/revoke", req, ServiceRevokeReply.class); }
+
+    /** What was sent to the delegated service {@code name} (marks it seen unless {@code peek}). */
+    public InboxReply serviceInbox(String mesh, String name, int limit, boolean unread, boolean peek) {
+        return typed(call("GET", "/v1/services/" + enc(name) + "/inbox?limit=" + limit + (mesh != null ? "&mesh=" + enc(mesh) : "")
+                + (unread ? "&unread=true" : "") + (peek ? "&peek=true" : ""), null), InboxReply.class);
+    }
+
+    /** Sends as the delegated service {@code name}. */
+    public ServiceSendReply serviceSend(String name, ServiceSendRequest req) {
+        return postTyped("/v1/services/" + enc(name) + "/send", req, ServiceSendReply.class);
+    }
 
     public MeshReply reconnect(String mesh) { return postTyped("/v1/reconnect", new MeshRequest(mesh), MeshReply.class); }
 

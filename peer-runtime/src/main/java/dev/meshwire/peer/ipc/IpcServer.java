@@ -23,6 +23,7 @@ import dev.meshwire.peer.ipc.api.RoleRequest;
 import dev.meshwire.peer.ipc.api.SendRequest;
 import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.PeersReply;
+import dev.meshwire.peer.ipc.api.ServiceSendRequest;
 import dev.meshwire.peer.ipc.api.SessionRequest;
 import dev.meshwire.peer.ipc.api.SessionSendRequest;
 import dev.meshwire.signaling.session.AttestationVerifier;
@@ -295,6 +296,18 @@ public final class IpcServer implements AutoCloseable {
         post(r, "/v1/services/revoke", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
             return api.services().revoke(new ServiceRevokeRequest(b.name("mesh"), b.requiredName("name"), b.string("reason")));
+        }));
+        get(r, "/v1/services/:name/inbox", ctx -> blocking(ctx, () -> {
+            var req = ctx.request();
+            return api.services().inbox(RequestFields.queryName(req, "mesh"), ctx.pathParam("name"), new InboxQuery(null,
+                    RequestFields.queryInt(req, "limit", 1, MAX_LIMIT, 50), RequestFields.queryBool(req, "unread"), RequestFields.queryBool(req, "peek")));
+        }));
+        post(r, "/v1/services/:name/send", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            String cmid = b.string("clientMessageId");
+            if (cmid != null) checkClientId("clientMessageId", cmid);
+            return api.services().send(ctx.pathParam("name"), new ServiceSendRequest(b.name("mesh"), b.requiredName("to"), b.requiredString("message"),
+                    b.oneOf("priority", PRIORITIES), cmid));
         }));
         post(r, "/v1/reconnect", ctx -> blocking(ctx, () -> api.membership().reconnect(body(ctx).name("mesh"))));
         post(r, "/v1/leave", ctx -> blocking(ctx, () -> {

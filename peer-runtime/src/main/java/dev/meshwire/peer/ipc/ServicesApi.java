@@ -1,6 +1,10 @@
 package dev.meshwire.peer.ipc;
 
+import dev.meshwire.peer.ipc.api.InboxQuery;
+import dev.meshwire.peer.ipc.api.InboxReply;
 import dev.meshwire.peer.ipc.api.ServiceRegisterReply;
+import dev.meshwire.peer.ipc.api.ServiceSendReply;
+import dev.meshwire.peer.ipc.api.ServiceSendRequest;
 import dev.meshwire.peer.ipc.api.ServiceRegisterRequest;
 import dev.meshwire.peer.ipc.api.ServiceRevokeReply;
 import dev.meshwire.peer.ipc.api.ServiceRevokeRequest;
@@ -9,7 +13,8 @@ import dev.meshwire.peer.ipc.api.ServicesReply;
 /**
  * Services (docs/protocol.md §6.4): {@code POST /v1/services} mints a service key and a member-signed attestation
  * and records it; {@code GET /v1/services} lists the replica's services; {@code POST /v1/services/revoke} revokes one
- * through the mesh-state revocation.
+ * through the mesh-state revocation. A delegated service this daemon holds: {@code GET /v1/services/{name}/inbox} lists
+ * what was sent to it, {@code POST /v1/services/{name}/send} sends as it (docs/ipc.md "Delegated services").
  */
 public interface ServicesApi {
     ServiceRegisterReply register(ServiceRegisterRequest req);
@@ -17,4 +22,10 @@ public interface ServicesApi {
     ServicesReply list(String mesh);
 
     ServiceRevokeReply revoke(ServiceRevokeRequest req);
+
+    /** The messages delivered to the delegated service {@code name} of {@code mesh}; {@code unknown_service} when not held. */
+    InboxReply inbox(String mesh, String name, InboxQuery query);
+
+    /** Sends as the delegated service {@code name} (synchronous, over its own connection; not kept in the outbox). */
+    ServiceSendReply send(String name, ServiceSendRequest req);
 }

@@ -200,6 +200,12 @@ public final class Membership implements MembershipApi {
             peers.add(new PeerItem(p.name(), p.pubkey(), p.role(), true, false, p.connectedSince(), false, CoordinatorRelayTransport.PATH, null, null, null, null,
                     p.parent(), kind));
         }
+        // Then every active service whose connection is online (docs/protocol.md §6.4), role "service"; relay only.
+        for (Frames.PeerInfo p : s.roster().onlineServices()) {
+            String kind = s.selfPubkey().equals(p.parent()) ? PeerItem.YOUR_SESSION : PeerItem.OTHER_SESSION;
+            peers.add(new PeerItem(p.name(), p.pubkey(), p.role(), true, false, p.connectedSince(), false, CoordinatorRelayTransport.PATH, null, null, null, null,
+                    p.parent(), kind));
+        }
         return new PeersReply(s.name(), s.link().connected(), s.link().state().wireName(), s.roster().replica().version(),
                 s.roster().replica().verified(), peers);
     }

@@ -1,12 +1,16 @@
 package dev.meshwire.peer.mesh;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.ServicesApi;
+import dev.meshwire.peer.ipc.api.InboxQuery;
+import dev.meshwire.peer.ipc.api.InboxReply;
+import dev.meshwire.peer.ipc.api.ServiceSendReply;
+import dev.meshwire.peer.ipc.api.ServiceSendRequest;
+import dev.meshwire.peer.service.DelegatedServices;
+import dev.meshwire.peer.service.ServiceKeyFile;
 import dev.meshwire.peer.ipc.api.PeerRef;
 import dev.meshwire.peer.ipc.api.ServiceItem;
 import dev.meshwire.peer.ipc.api.ServiceRegisterReply;
@@ -15,8 +19,6 @@ import dev.meshwire.peer.ipc.api.ServiceRevokeReply;
 import dev.meshwire.peer.ipc.api.ServiceRevokeRequest;
 import dev.meshwire.peer.ipc.api.ServicesReply;
 import dev.meshwire.peer.meshstate.MeshRoster;
-import dev.meshwire.signaling.Json;
-import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.signaling.frame.Frames;
@@ -24,9 +26,6 @@ import dev.meshwire.signaling.meshstate.MeshState;
 import dev.meshwire.signaling.service.Scopes;
 import dev.meshwire.signaling.service.ServiceAttestation;
 import dev.meshwire.signaling.service.ServiceEntry;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -35,19 +34,23 @@ import java.util.regex.Pattern;
 
 /**
  * {@code meshwire service register|list|revoke} (docs/protocol.md §6.4). Register mints a fresh Ed25519 key pair
- * for the service, signs the attestation with this member's key, writes the service's key file (mode 0600, under
- * {@code $MESHWIRE_HOME/services/<mesh>/}; the secret is never printed nor sent) and asks the coordinator to record
- * the attestation as a {@code service_registered} event. List reads the verified replica. Revoke asks the
+ * for the service, signs the attestation with this member's key, writes the service's key file ({@link ServiceKeyFile};
+ * the secret is never printed nor sent) and asks the coordinator to record the attestation as a
+ * {@code service_registered} event; with {@code delegate} this daemon then holds the service ({@link DelegatedServices}).
+ * Inbox and send of a delegated service are {@link DelegatedServices}'. List reads the verified replica. Revoke asks the
  * coordinator to revoke the service key through the mesh-state revocation.
  */
 public final class ServiceOps implements ServicesApi {
     private static final Pattern TYPE = Pattern.compile("^[a-z][a-z0-9-]{0,31}$");
     private final JoinedMeshes meshes;
     private final MeshwireHome home;
+    private final DelegatedServices delegated;
 
-    public ServiceOps(JoinedMeshes meshes, MeshwireHome home) {
+    /** @param delegated the daemon's holder of delegated services (register --delegate starts one, revoke ends it) */
+    public ServiceOps(JoinedMeshes meshes, MeshwireHome home, DelegatedServices delegated) {
         this.meshes = meshes;
         this.home = home;
+        this.delegated = delegated;
     }
 
     /** How the coordinator reaches a service of {@code type}: webhook → http-webhook, livekit → livekit, else ws. */
@@ -81,40 +84,19 @@ public final class ServiceOps implements ServicesApi {
         String delegate = Boolean.TRUE.equals(req.delegate()) ? s.selfPubkey() : null;
         ServiceAttestation a = ServiceAttestation.sign(s.identity(), s.config().meshId(), req.name(), service.publicKeyHex(), req.type(),
                 String.join(",", scopes), System.currentTimeMillis() + ttl, transportFor(req.type()), delegate);
-        Path keyFile = home.root().resolve("services").resolve(s.name()).resolve(req.name() + "-" + service.publicKeyHex().substring(0, 12) + ".json");
-        writeKeyFile(keyFile, a, service);
+        ServiceKeyFile keyFile = ServiceKeyFile.write(home, s.name(), a, service);
         String id = s.link().nextId();
         Frame answer;
         try {
             answer = CoordinatorAnswers.reply(s, id, new Frames.ServiceRegister(id, a));
         } catch (PeerException e) {
-            deleteQuietly(keyFile); // nothing was recorded: the key is worthless
+            keyFile.deleteQuietly(); // nothing was recorded: the key is worthless
             throw e;
         }
-        ServiceItem item = item(s.roster(), new ServiceEntry(a, System.currentTimeMillis()), ServiceEntry.ACTIVE);
-        return new ServiceRegisterReply(s.name(), item, a, keyFile.toString(), answer instanceof Frames.Ok ok ? ok.detail() : null);
-    }
-
-    /** The integration's one file: the attestation and the service's secret key, 0600 in a 0700 directory. */
-    private static void writeKeyFile(Path file, ServiceAttestation a, Identity service) {
-        MeshwireHome.ensureDir(file.getParent().getParent());
-        MeshwireHome.ensureDir(file.getParent());
-        ObjectNode n = Json.MAPPER.createObjectNode();
-        n.set("attestation", Json.MAPPER.valueToTree(a));
-        n.put("secretKey", Hex.encode(service.secretKey()));
-        try {
-            MeshwireHome.writePrivate(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(n) + "\n");
-        } catch (JsonProcessingException e) {
-            throw new PeerException(PeerException.INTERNAL, "cannot write the service key file: " + e.getOriginalMessage());
-        }
-    }
-
-    private static void deleteQuietly(Path f) {
-        try {
-            Files.deleteIfExists(f);
-        } catch (IOException ignored) {
-            // best effort: the file holds a key nobody recorded
-        }
+        // A delegated service: this daemon connects as the service now (and after every restart).
+        String connection = delegate != null ? delegated.registered(s.name(), a.servicePubkey()) : null;
+        ServiceItem item = item(s.roster(), new ServiceEntry(a, System.currentTimeMillis()), ServiceEntry.ACTIVE, connection);
+        return new ServiceRegisterReply(s.name(), item, a, keyFile.path().toString(), answer instanceof Frames.Ok ok ? ok.detail() : null);
     }
 
     @Override
@@ -126,7 +108,7 @@ public final class ServiceOps implements ServicesApi {
             long now = System.currentTimeMillis();
             st.services().stream().sorted(Comparator.comparing((ServiceEntry e) -> e.attestation().serviceId())
                             .thenComparingLong(ServiceEntry::registeredAt))
-                    .forEach(e -> out.add(item(s.roster(), e, st.serviceStatus(e, now))));
+                    .forEach(e -> out.add(item(s.roster(), e, st.serviceStatus(e, now), delegated.connection(e.attestation().servicePubkey()))));
         }
         return new ServicesReply(s.name(), s.roster().replica().version(), out);
     }
@@ -140,12 +122,24 @@ public final class ServiceOps implements ServicesApi {
         String id = s.link().nextId();
         Frame answer = CoordinatorAnswers.reply(s, id, new Frames.ServiceRevoke(id, req.name().trim(), reason));
         Frames.Ok ok = answer instanceof Frames.Ok o ? o : null;
+        if (ok != null && ok.target() != null) delegated.revoked(ok.target()); // its connection ends now, not at the next check
         return new ServiceRevokeReply(s.name(), req.name().trim(), ok == null ? null : ok.target(), ok == null ? null : ok.detail());
     }
 
-    private static ServiceItem item(MeshRoster roster, ServiceEntry e, String status) {
+    @Override
+    public InboxReply inbox(String mesh, String name, InboxQuery query) {
+        return delegated.inbox(mesh, name, query);
+    }
+
+    @Override
+    public ServiceSendReply send(String name, ServiceSendRequest req) {
+        return delegated.send(name, req);
+    }
+
+    private static ServiceItem item(MeshRoster roster, ServiceEntry e, String status, String connection) {
         ServiceAttestation a = e.attestation();
         return new ServiceItem(a.serviceId(), a.type(), List.copyOf(Scopes.fromCsv(a.scopes())), a.servicePubkey(),
-                new PeerRef(MeshConnector.nameOf(roster, a.owner()), a.owner()), a.transport(), a.delegate(), a.expiresAt(), e.registeredAt(), status);
+                new PeerRef(MeshConnector.nameOf(roster, a.owner()), a.owner()), a.transport(), a.delegate(), a.expiresAt(), e.registeredAt(), status,
+                connection);
     }
 }

@@ -8,6 +8,7 @@ import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.grants.Caps;
 import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.signaling.meshstate.MeshState;
+import dev.meshwire.signaling.service.Scopes;
 import dev.meshwire.signaling.service.ServiceEntry;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,6 +58,14 @@ public final class MeshRoster {
      */
     private record SessionView(Frames.PeerInfo info, boolean online) {}
     private final Map<String, SessionView> sessions = new ConcurrentHashMap<>();
+    /**
+     * Service keys the coordinator reports online (a {@code session_hello} with {@code serviceAttestation}: a
+     * PeerInfo with {@code parent} and no {@code attestation}), with when they connected. Only presence: what a
+     * service is and whether it is active is the replica's ({@link #activeService}).
+     */
+    private final Map<String, Frames.PeerInfo> servicesOnline = new ConcurrentHashMap<>();
+    /** The role a service's row shows in {@code peers} (it is never a member). */
+    public static final String SERVICE_ROLE = "service";
 
     public MeshRoster(MeshReplica replica, String selfPubkey, LongSupplier clock) {
         this.replica = replica;
@@ -160,10 +169,72 @@ public final class MeshRoster {
     public Frames.PeerInfo peer(String pubkey) {
         if (!isActive(pubkey)) {
             SessionView v = pubkey == null ? null : sessions.get(pubkey);
-            return v != null && v.online() && valid(v, clock.getAsLong()) ? v.info() : null;
+            if (v != null && v.online() && valid(v, clock.getAsLong())) return v.info();
+            ServiceEntry svc = activeService(pubkey);
+            return svc == null ? null : serviceInfo(svc);
         }
         MemberEntry e = entry(pubkey).orElse(null);
         return e == null ? null : info(e);
+    }
+
+    // ---- services (the replica's active services, with the coordinator's presence) ----
+
+    /**
+     * An active service as target resolution sees it: name {@code <owner name>/<serviceId>} (the sender name its
+     * envelopes are stored with), role {@link #SERVICE_ROLE}, {@code parent} = its owner, online when the
+     * coordinator reported its connection. Relay only (no capabilities).
+     */
+    private Frames.PeerInfo serviceInfo(ServiceEntry e) {
+        var a = e.attestation();
+        Frames.PeerInfo reported = servicesOnline.get(a.servicePubkey());
+        boolean online = reported != null && a.owner().equals(reported.parent());
+        return new Frames.PeerInfo(a.servicePubkey(), serviceName(a), SERVICE_ROLE, online, online ? reported.connectedSince() : null, null,
+                a.owner(), null);
+    }
+
+    /** {@code <owner name>/<serviceId>}: how a service is named in {@code peers}, {@code send} and inbox rows. */
+    public String serviceName(dev.meshwire.signaling.service.ServiceAttestation a) {
+        return entry(a.owner()).map(MemberEntry::name).orElse("?") + '/' + a.serviceId();
+    }
+
+    /** Every service active in the replica now (online or not), by key. */
+    public List<Frames.PeerInfo> activeServices() {
+        MeshState st = replica.state();
+        if (st == null) return List.of();
+        long now = clock.getAsLong();
+        return st.services().stream().filter(e -> ServiceEntry.ACTIVE.equals(st.serviceStatus(e, now))).map(this::serviceInfo)
+                .sorted(Comparator.comparing(Frames.PeerInfo::pubkey)).toList();
+    }
+
+    /** Active services whose connection the coordinator reports online now, by key. */
+    public List<Frames.PeerInfo> onlineServices() {
+        return activeServices().stream().filter(Frames.PeerInfo::online).toList();
+    }
+
+    /**
+     * Why {@code recipient} may not be sent an envelope of {@code channel}, or null: a service receives only the
+     * channels its read scopes allow ({@code Scopes.mayReceive}, docs/protocol.md §6.4); members and sessions
+     * receive everything (their grants are the coordinator's and their own daemon's business).
+     */
+    public String receiveRefusal(String recipient, Channel channel) {
+        ServiceEntry svc = activeService(recipient);
+        if (svc == null || Scopes.mayReceive(Scopes.fromCsv(svc.attestation().scopes()), channel)) return null;
+        return "service '" + serviceName(svc.attestation()) + "' may not receive " + channel.wireName() + " messages: its scopes ("
+                + svc.attestation().scopes() + ") lack " + Scopes.readScopeFor(channel);
+    }
+
+    /**
+     * For a key this daemon holds for its member ({@code held}: a session or a delegated service), why an envelope of
+     * {@code channel} to it must not be stored, or null: a registered service that is no longer active (revoked,
+     * expired, owner gone), or one whose read scopes do not allow the channel. Sessions: null.
+     */
+    public String heldRefusal(String held, Channel channel) {
+        MeshState st = replica.state();
+        ServiceEntry e = st == null ? null : st.service(held).orElse(null);
+        if (e == null) return null;
+        String status = st.serviceStatus(e, clock.getAsLong());
+        if (!ServiceEntry.ACTIVE.equals(status)) return "service '" + serviceName(e.attestation()) + "' is " + status;
+        return receiveRefusal(held, channel);
     }
 
     // ---- sessions (presence with a parent; never members) ----
@@ -176,6 +247,16 @@ public final class MeshRoster {
             return;
         }
         sessions.put(p.pubkey(), new SessionView(p, online));
+    }
+
+    /**
+     * Records a reported service connection. Kept even when the replica does not know the key yet (the gossip of
+     * its registration may come after the presence event): {@link #serviceInfo} shows it online only for an
+     * active service of that owner.
+     */
+    private void noteService(Frames.PeerInfo p) {
+        servicesOnline.put(p.pubkey(), p.connectedSince() != null ? p : new Frames.PeerInfo(p.pubkey(), p.name(), p.role(), true,
+                clock.getAsLong(), null, p.parent(), null));
     }
 
     private boolean valid(SessionView v, long now) {
@@ -240,9 +321,13 @@ public final class MeshRoster {
         try {
             List<Frames.PeerInfo> candidates = new ArrayList<>(active());
             candidates.addAll(onlineSessions()); // by label ("alice/build") or key prefix
+            candidates.addAll(activeServices()); // by "<owner>/<serviceId>" or key prefix
             p = TargetResolver.resolveOne(to, candidates, self, false);
         } catch (PeerException unknown) {
             if (!PeerException.UNKNOWN_PEER.equals(unknown.code())) throw unknown;
+            // A service's bare id ("hook") when exactly one active service has it and nothing else matched.
+            List<Frames.PeerInfo> byId = activeServices().stream().filter(v -> v.name().endsWith('/' + t)).toList();
+            if (byId.size() == 1) return byId.get(0);
             throw removed(to).orElse(unknown);
         }
         return checkSelf(to, how, p);
@@ -282,6 +367,9 @@ public final class MeshRoster {
         List<Frames.PeerInfo> out = new ArrayList<>(active().stream().filter(p -> !p.pubkey().equals(self))
                 .sorted(Comparator.comparing(Frames.PeerInfo::pubkey)).toList());
         out.addAll(onlineSessions());
+        // Online services only (the coordinator cannot queue for a service key it has no connection of), and only
+        // those whose scopes let them receive a group message: no copy is sealed for the others.
+        for (Frames.PeerInfo v : onlineServices()) if (receiveRefusal(v.pubkey(), Channel.GROUP) == null) out.add(v);
         if (out.isEmpty()) {
             throw new PeerException(PeerException.NO_ONLINE_PEERS, "there is no other member in mesh '" + replica.meshName() + "'");
         }
@@ -322,7 +410,8 @@ public final class MeshRoster {
     public void peerJoined(Frames.PeerInfo p) {
         if (p == null || p.pubkey() == null) return;
         if (p.isSession()) {
-            noteSession(p, true);
+            if (p.attestation() == null) noteService(p);
+            else noteSession(p, true);
             return;
         }
         long now = clock.getAsLong();
@@ -331,6 +420,7 @@ public final class MeshRoster {
 
     public void peerLeft(String pubkey) {
         if (pubkey == null) return;
+        servicesOnline.remove(pubkey);
         sessions.computeIfPresent(pubkey, (k, v) -> new SessionView(v.info(), false));
         long now = clock.getAsLong();
         presence.computeIfPresent(pubkey, (k, old) -> new Presence(false, null, old.capabilities(), now));
@@ -339,6 +429,7 @@ public final class MeshRoster {
     /** Our connection ended: nobody is known to be online (last seen stays). */
     public void linkDown() {
         long now = clock.getAsLong();
+        servicesOnline.clear();
         sessions.replaceAll((k, v) -> new SessionView(v.info(), false));
         presence.replaceAll((k, old) -> old.online() ? new Presence(false, null, old.capabilities(), now) : old);
     }
@@ -347,9 +438,11 @@ public final class MeshRoster {
         long now = clock.getAsLong();
         Set<String> on = new HashSet<>();
         sessions.replaceAll((k, v) -> new SessionView(v.info(), false));
+        servicesOnline.clear();
         for (Frames.PeerInfo p : online) {
             if (p != null && p.pubkey() != null && p.isSession()) {
-                noteSession(p, true);
+                if (p.attestation() == null) noteService(p);
+                else noteSession(p, true);
                 continue;
             }
             if (p == null || p.pubkey() == null || !p.online() && !p.pubkey().equals(self)) continue;

@@ -233,6 +233,9 @@ public final class DurableOutbox implements Outbox {
      */
     private static Frames.PeerInfo resolveOne(MeshSession mesh, String to) {
         Frames.PeerInfo p = mesh.roster().resolve(to, PeerLookup.SEND);
+        // A service receives only the channels its read scopes allow: refused here, before sealing (docs/protocol.md §6.4).
+        String scope = mesh.roster().receiveRefusal(p.pubkey(), Channel.DM);
+        if (scope != null) throw new PeerException(PeerException.SCOPE_REFUSED, scope);
         if (p.name() == null && mesh.roster().peer(p.pubkey()) == null) {
             try {
                 mesh.cipher().seal(dev.meshwire.signaling.crypto.PublicKey.fromHex(p.pubkey()), new byte[0]);

@@ -3,39 +3,28 @@ package dev.meshwire.peer.session;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.coordinator.CoordinatorLink;
 import dev.meshwire.peer.coordinator.JoinedMeshes;
-import dev.meshwire.peer.coordinator.LinkListener;
 import dev.meshwire.peer.coordinator.LinkSettings;
-import dev.meshwire.peer.coordinator.LinkState;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.inbox.InboundProcessor;
-import dev.meshwire.peer.inbox.InboxMessage;
 import dev.meshwire.peer.inbox.Inbox;
+import dev.meshwire.peer.held.HeldInbox;
+import dev.meshwire.peer.held.HeldLink;
+import dev.meshwire.peer.held.HeldSend;
 import dev.meshwire.peer.ipc.SessionApi;
-import dev.meshwire.peer.ipc.api.InboxItem;
 import dev.meshwire.peer.ipc.api.InboxQuery;
 import dev.meshwire.peer.ipc.api.InboxReply;
 import dev.meshwire.peer.ipc.api.SessionReply;
 import dev.meshwire.peer.ipc.api.SessionRequest;
 import dev.meshwire.peer.ipc.api.SessionsReply;
-import dev.meshwire.peer.ipc.api.SessionSendItem;
 import dev.meshwire.peer.ipc.api.SessionSendReply;
 import dev.meshwire.peer.ipc.api.SessionSendRequest;
-import dev.meshwire.peer.meshstate.PeerLookup;
-import dev.meshwire.peer.outbox.DurableOutbox;
-import dev.meshwire.peer.outbox.OutboxStore;
-import dev.meshwire.signaling.envelope.Envelope;
-import dev.meshwire.signaling.envelope.Priority;
-import dev.meshwire.peer.transport.CoordinatorRelayTransport;
 import dev.meshwire.signaling.Names;
-import dev.meshwire.signaling.crypto.BoxCipher;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.crypto.Sodium;
-import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.session.AttestationVerifier;
 import dev.meshwire.signaling.session.SessionAttestation;
 import dev.meshwire.signaling.session.SessionCaps;
 import io.vertx.core.Vertx;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
@@ -130,9 +119,10 @@ public final class SessionRegistry implements SessionApi, AutoCloseable {
         SessionAttestation att = SessionAttestation.sign(member.identity(), key.publicKeyHex(), now + ttl, caps);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(24));
         HeldSession[] self = new HeldSession[1];
-        CoordinatorLink link = new CoordinatorLink(vertx, member.config().coordinator(), member.config().meshId(), key, null,
-                req.name(), settings, new Listener(self)).asSession(att);
-        MeshSession asMesh = new MeshSession(member.config(), key, new BoxCipher(key), link, member.roster());
+        MeshSession asMesh = HeldLink.open(vertx, settings, member, key, att, req.name(), inbound, why -> {
+            if (self[0] != null) endQuietly(self[0], why);
+        });
+        CoordinatorLink link = asMesh.link();
         HeldSession held = new HeldSession(token, req.name(), req.pid(), att, now, asMesh);
         self[0] = held;
         byToken.put(token, held);
@@ -168,84 +158,26 @@ public final class SessionRegistry implements SessionApi, AutoCloseable {
 
     @Override
     public InboxReply inbox(String token, InboxQuery q) {
-        HeldSession s = token == null ? null : byToken.get(token);
-        if (s == null) throw new PeerException(PeerException.UNKNOWN_SESSION, "no session with that token (ended, or the daemon restarted)");
-        if (q.limit() < 1 || q.limit() > 10_000) throw bad("limit must be between 1 and 10000");
-        List<InboxItem> out = new ArrayList<>();
-        for (InboxMessage m : inbox.list(null, s.pubkey(), q.limit(), q.unread(), !q.peek())) out.add(InboundProcessor.item(m));
-        return new InboxReply(out, inbox.unreadCountForSession(s.pubkey()));
+        return HeldInbox.list(inbox, requireToken(token).pubkey(), q);
     }
-
-    /** The most plaintext one session send takes (the relay is the session's only path; frames ≤ 256 KiB). */
-    public static final int MAX_SEND_BYTES = 128 * 1024;
 
     @Override
     public SessionSendReply send(String token, SessionSendRequest req) {
+        HeldSession s = requireToken(token);
+        HeldSend.Sent sent = HeldSend.send(s.asMesh(), s.attestation().parentPubkey(), "session " + s.id(),
+                new HeldSend.Request(req.to(), req.message(), req.priority(), req.clientMessageId()), PeerException.COORDINATOR_REFUSED);
+        return new SessionSendReply(s.meshName(), s.pubkey(), sent.clientMessageId(), sent.channel(), sent.items());
+    }
+
+    private HeldSession requireToken(String token) {
         HeldSession s = byToken(token);
         if (s == null) throw new PeerException(PeerException.UNKNOWN_SESSION, "no session with that token (ended, or the daemon restarted)");
-        if (req.to() == null || req.to().isBlank()) throw bad("field 'to' is required");
-        if (req.message() == null) throw bad("field 'message' is required");
-        byte[] plain = req.message().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        if (plain.length > MAX_SEND_BYTES) {
-            throw new PeerException(PeerException.MESSAGE_TOO_LARGE, "a session sends at most " + MAX_SEND_BYTES + " bytes per message (got "
-                    + plain.length + ")");
-        }
-        Priority priority;
-        try {
-            priority = req.priority() == null ? Priority.NEXT : Priority.fromWire(req.priority());
-        } catch (IllegalArgumentException e) {
-            throw bad("field 'priority' " + e.getMessage().substring("priority ".length()));
-        }
-        String cmid = req.clientMessageId() == null ? java.util.UUID.randomUUID().toString() : req.clientMessageId();
-        MeshSession as = s.asMesh();
-        boolean fanOut = "*".equals(req.to().trim());
-        List<Frames.PeerInfo> recipients;
-        if (fanOut) {
-            // Every active member but this one's parent, every online session but this one, and the parent itself.
-            recipients = new ArrayList<>(as.roster().everyone().stream().filter(p -> !p.pubkey().equals(s.pubkey())).toList());
-            Frames.PeerInfo parent = as.roster().peer(s.attestation().parentPubkey());
-            if (parent != null) recipients.add(parent);
-        } else {
-            Frames.PeerInfo p = as.roster().resolve(req.to(), PeerLookup.SEND_AS_SESSION);
-            if (p.pubkey().equals(s.pubkey())) throw new PeerException(PeerException.SELF_SEND, "refusing to send to this session itself");
-            recipients = List.of(p);
-        }
-        List<OutboxStore.NewCopy> copies = DurableOutbox.seal(as, recipients, fanOut, cmid, priority, null, null, plain, System.currentTimeMillis());
-        List<SessionSendItem> items = new ArrayList<>();
-        for (OutboxStore.NewCopy copy : copies) {
-            Envelope env;
-            try {
-                env = dev.meshwire.signaling.Json.MAPPER.readValue(copy.envelopeJson(), Envelope.class);
-            } catch (java.io.IOException e) {
-                throw new IllegalStateException(e);
-            }
-            String id = as.link().nextId();
-            Frames.Ack ack;
-            try {
-                ack = (Frames.Ack) as.link().request(id, new Frames.Send(id, copy.recipientPubkey(), env)).get(30, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof dev.meshwire.peer.coordinator.CoordinatorError ce) {
-                    throw new PeerException(PeerException.COORDINATOR_REFUSED, "the coordinator refused the session's send: " + ce.code() + ": "
-                            + ce.getMessage());
-                }
-                throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "session " + s.id() + " is not connected ("
-                        + as.link().describeState() + "); retry with the same clientMessageId");
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "the coordinator did not answer in time; retry with the same clientMessageId");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new PeerException(PeerException.INTERNAL, "interrupted");
-            }
-            items.add(new SessionSendItem(copy.recipientName(), copy.recipientPubkey(), ack.messageId(), ack.status()));
-        }
-        return new SessionSendReply(s.meshName(), s.pubkey(), cmid, fanOut ? "group" : "dm", items);
+        return s;
     }
 
     @Override
     public String pubkeyOf(String token) {
-        HeldSession s = byToken(token);
-        if (s == null) throw new PeerException(PeerException.UNKNOWN_SESSION, "no session with that token (ended, or the daemon restarted)");
-        return s.pubkey();
+        return requireToken(token).pubkey();
     }
 
     /** The session with this token (for IPC callers that present one), or null. */
@@ -291,40 +223,6 @@ public final class SessionRegistry implements SessionApi, AutoCloseable {
         for (HeldSession s : List.copyOf(byToken.values())) {
             byToken.remove(s.token());
             s.asMesh().link().close();
-        }
-    }
-
-    /**
-     * What a session's link does with what the coordinator sends: deliveries go through the same inbound checks
-     * as the member's (verified against the member's roster, which the member's own link keeps current) and are
-     * stored tagged with the session; presence and mesh state are the member link's business; a terminal close
-     * (the member kicked, banned, revoked; the session refused) ends the session.
-     */
-    private final class Listener implements LinkListener {
-        private final HeldSession[] self;
-
-        Listener(HeldSession[] self) {
-            this.self = self;
-        }
-
-        @Override
-        public void onDeliver(CoordinatorLink link, Frames.Deliver d) {
-            HeldSession s = self[0];
-            if (s == null) return;
-            // JDBC blocks: off the event loop, in order for this session.
-            vertx.executeBlocking(() -> {
-                inbound.processForSession(s.asMesh(), d, CoordinatorRelayTransport.PATH);
-                return null;
-            }, true);
-        }
-
-        @Override
-        public void onState(CoordinatorLink link, LinkState state, String detail) {
-            HeldSession s = self[0];
-            if (s != null && state.terminal() && state != LinkState.CLOSED) {
-                vertx.executeBlocking(() -> endQuietly(s, "the coordinator closed it: " + state.wireName()
-                        + (detail != null ? " (" + detail + ")" : "")), false);
-            }
         }
     }
 }

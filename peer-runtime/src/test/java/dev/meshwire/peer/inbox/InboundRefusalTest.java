@@ -200,4 +200,45 @@ class InboundRefusalTest {
         assertEquals(1, inbox.count());
         assertEquals(1, s.roster().refused().relay.get(), "refused: not an active member nor an active service");
     }
+
+    Envelope sealedTo(Identity from, Identity to, Channel channel, String cmid, String text) {
+        SealedBody s = new BoxCipher(from).seal(to.publicKey(), text.getBytes(StandardCharsets.UTF_8));
+        Base64.Encoder b = Base64.getEncoder();
+        Envelope e = new Envelope(Envelope.VERSION, channel, channel == Channel.DM ? to.publicKeyHex() : "*", from.publicKeyHex(),
+                new Body(b.encodeToString(s.nonce()), b.encodeToString(s.ciphertext()), Body.TEXT_V1), Meta.of(cmid, Priority.NEXT, 1L), null);
+        return EnvelopeSignature.sign(e, from);
+    }
+
+    @Test
+    void aDelegatedServiceHeldHereStoresOnlyWhatItsReadScopesAllowAndNothingOnceRevoked() {
+        MeshHistory h = new MeshHistory("m_1", "demo", self, "me");
+        h.join(stranger, "stranger");
+        Identity reader = Identity.generate();
+        Identity writer = Identity.generate();
+        MeshSession s = memberSession(h);
+        for (Object[] svc : new Object[][] {{"reader", reader, "dm:read"}, {"writer", writer, "dm:write"}}) {
+            assertTrue(s.roster().replica().onSystem(new Frames.SystemEvent("m_1", h.add(self.publicKeyHex(),
+                    EventPayload.ServiceRegistered.of(ServiceAttestation.sign(self, "m_1", (String) svc[0], ((Identity) svc[1]).publicKeyHex(), "bot",
+                            (String) svc[2], System.currentTimeMillis() + 3_600_000, "ws", self.publicKeyHex()))))));
+        }
+        // The mesh as each service (its key and cipher, the member's roster), as DelegatedServices builds it.
+        MeshSession asReader = new MeshSession(s.config(), reader, new BoxCipher(reader), me.link(), s.roster());
+        MeshSession asWriter = new MeshSession(s.config(), writer, new BoxCipher(writer), me.link(), s.roster());
+
+        proc.processForSession(asReader, new Frames.Deliver("q1", "m_1", sealedTo(stranger, reader, Channel.DM, "c1", "a dm")), "coordinator relay");
+        assertEquals(1, proc.accepted(), "dm:read lets the reader receive a dm");
+        assertEquals(1, inbox.list(null, reader.publicKeyHex(), 10, false, false).size(), "stored tagged with the service key");
+        proc.processForSession(asReader, new Frames.Deliver("q2", "m_1", sealedTo(stranger, reader, Channel.GROUP, "c2", "a broadcast")),
+                "coordinator relay");
+        proc.processForSession(asWriter, new Frames.Deliver("q3", "m_1", sealedTo(stranger, writer, Channel.DM, "c3", "a dm")), "coordinator relay");
+        assertEquals(1, proc.accepted());
+        assertEquals(2, proc.refused(), "a group without topic:read and a dm without dm:read are refused");
+        assertEquals(3, proc.acks(), "refusals are acked and dropped");
+
+        assertTrue(s.roster().replica().onSystem(new Frames.SystemEvent("m_1",
+                h.add(self.publicKeyHex(), new EventPayload.MemberRevoked(reader.publicKeyHex(), "rotated")))));
+        proc.processForSession(asReader, new Frames.Deliver("q4", "m_1", sealedTo(stranger, reader, Channel.DM, "c4", "too late")), "coordinator relay");
+        assertEquals(1, proc.accepted());
+        assertEquals(1, inbox.count(), "nothing is stored for a revoked service");
+    }
 }

@@ -263,6 +263,16 @@ class IpcContractTest {
         post(alice, "/v1/services/revoke", new ServiceRevokeRequest("team", "hook-1", "contract test"));
         await("the service is revoked in alice's replica", 30_000,
                 () -> "revoked".equals(get(alice, "/v1/services", "/v1/services").body().path("items").get(0).path("status").asText()));
+        // A delegated service held by alice's daemon: its inbox and a send as the service.
+        JsonNode held = post(alice, "/v1/services", new ServiceRegisterRequest("team", "hook-2", "bot", "dm:read,dm:write", null, true)).body();
+        assertEquals("connected", held.path("service").path("connection").asText(), held.toString());
+        post(bob, "/v1/send", new SendRequest("team", held.path("service").path("servicePubkey").asText(), "to the service"));
+        await("the delegated service holds bob's dm", 30_000,
+                () -> get(alice, "/v1/services/{name}/inbox", "/v1/services/hook-2/inbox?mesh=team&peek=true").body().path("items").size() == 1);
+        Answer asService = ok(alice, "POST", "/v1/services/{name}/send", "/v1/services/hook-2/send",
+                new dev.meshwire.peer.ipc.api.ServiceSendRequest("team", "carol", "from the service", null, null));
+        assertEquals(held.path("service").path("servicePubkey").asText(), asService.body().path("servicePubkey").asText());
+        assertEquals(404, call(alice, "GET", "/v1/services/{name}/inbox", "/v1/services/nope/inbox", null).status());
 
         // Moderation: kick (carol reconnects by hand), ban, the ban list, unban; revoke dave.
         post(alice, "/v1/kick", new ModerateRequest("team", "carol"));

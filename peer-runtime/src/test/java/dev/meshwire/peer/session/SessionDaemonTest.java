@@ -7,8 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.cli.CliResult;
-import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.peer.TwoMemberMesh;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.api.InboxItem;
@@ -35,7 +34,7 @@ class SessionDaemonTest {
     static final long WAIT = 20_000;
     @TempDir
     static Path tmp;
-    static Coordinator coord;
+    static TwoMemberMesh mesh;
     static Daemon alice;
     static Daemon bob;
     static WireClient a;
@@ -43,22 +42,18 @@ class SessionDaemonTest {
 
     @BeforeAll
     static void setUp() throws Exception {
-        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
-        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
+        mesh = TwoMemberMesh.start(tmp, WAIT);
+        alice = mesh.alice;
+        bob = mesh.bob;
         a = WireClient.of(alice.client());
         b = WireClient.of(bob.client());
-        JsonNode created = a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
-        b.join(created.path("invite").asText(), "bob");
         await("alice sees bob online", WAIT, () -> a.seesOnline("bob"));
         await("bob sees alice online", WAIT, () -> b.seesOnline("alice"));
     }
 
     @AfterAll
     static void tearDown() {
-        if (bob != null) bob.close();
-        if (alice != null) alice.close();
-        if (coord != null) coord.close();
+        if (mesh != null) mesh.close();
     }
 
     /** {@code meshwire session new ... --json}: the session and its token. */
@@ -143,14 +138,16 @@ class SessionDaemonTest {
         dev.meshwire.peer.ipc.IpcException refused = org.junit.jupiter.api.Assertions.assertThrows(dev.meshwire.peer.ipc.IpcException.class,
                 () -> alice.client().sessionSend(noDm.path("token").asText(), new SessionSendRequest("bob", "no", null, null)));
         assertTrue(refused.getMessage().contains("forbidden") && refused.getMessage().contains("\"dm\""), refused.getMessage());
-        cli(alice, "session", "end", noDm.path("token").asText());
+        CliResult endQuiet = cli(alice, "session", "end", noDm.path("token").asText());
+        assertEquals(0, endQuiet.code(), endQuiet.out() + endQuiet.err());
 
         // session end: gone from the list and, for bob, offline
         CliResult end = cli(alice, "session", "end", one.path("session").path("id").asText());
         assertEquals(0, end.code(), end.err());
         await("bob no longer sees session one", WAIT, () -> b.typed().peers(null).items().stream().noneMatch(p -> k1.equals(p.pubkey())));
-        cli(alice, "session", "end", t2);
-        assertEquals(0, alice.client().sessions(null).items().size());
+        CliResult endTwo = cli(alice, "session", "end", t2);
+        assertEquals(0, endTwo.code(), endTwo.out() + endTwo.err());
+        assertEquals(List.of(), alice.client().sessions(null).items());
     }
 
     @Test
