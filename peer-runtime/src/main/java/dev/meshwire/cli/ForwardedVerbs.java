@@ -10,7 +10,7 @@ import java.util.Set;
  * <p>Forwarded: the verbs that only talk to the running daemon and print once —
  * {@code status, peers, members, invite, bans, kick, ban, unban, revoke, role, expire, rename, reconnect,
  * grants, grant, block}, {@code session new|list|end} (a session's {@code --pid} is a number the caller gives), {@code
- * service register|list|revoke},
+ * service register|list|revoke|inbox|send},
  * {@code send} with the message inline (not {@code --file}: the file or stdin is the caller's),
  * {@code inbox} and {@code outbox} listings (not {@code inbox flush|delete}, not {@code outbox requeue}),
  * {@code msg status} and {@code mesh log}. Everything else runs locally: verbs that start or stop the daemon, stream,
@@ -50,7 +50,7 @@ final class ForwardedVerbs {
             case "mesh" -> firstWord(rest, "log");
             case "msg" -> firstWord(rest, "status");
             case "session" -> firstWord(rest, "new", "list", "end");
-            case "service" -> firstWord(rest, "register", "list", "revoke");
+            case "service" -> firstWord(rest, "register", "list", "revoke", "inbox", "send");
             case "inbox" -> !rest.contains("flush") && !rest.contains("delete");
             case "outbox" -> !rest.contains("requeue");
             default -> true;

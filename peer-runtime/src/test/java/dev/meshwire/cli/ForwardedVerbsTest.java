@@ -120,7 +120,8 @@ class ForwardedVerbsTest {
                 new String[] {"--home", h, "session", "list"}, new String[] {"--home", h, "session", "list", "--json"},
                 new String[] {"--home", h, "session", "end", "nosuchsession"}, new String[] {"--home", h, "session", "new", "--ttl", "48h"},
                 new String[] {"--home", h, "service", "list"}, new String[] {"--home", h, "service", "list", "--json"},
-                new String[] {"--home", h, "service", "revoke", "nosuchservice"},
+                new String[] {"--home", h, "service", "revoke", "nosuchservice"}, new String[] {"--home", h, "service", "inbox", "nosuchservice"},
+                new String[] {"--home", h, "service", "send", "nosuchservice", "bob", "hi", "--json"},
                 new String[] {"--home", h, "service", "register", "Bad Name", "--type", "bot", "--scopes", "dm:read"});
         for (String[] args : lines) {
             int before = forwardedAtAlice.get();
@@ -334,7 +335,8 @@ class ForwardedVerbsTest {
                 {"kick", "b"}, {"ban", "b"}, {"unban", "b"}, {"revoke", "b"}, {"role", "b", "admin"}, {"expire", "b", "--never"},
                 {"rename", "x"}, {"reconnect"}, {"--no-color", "peers"}, {"grants"}, {"grant", "b", "dm"}, {"block", "b"},
                 {"session", "list"}, {"session", "new", "--pid", "1"}, {"session", "end", "x"}, {"service", "list"},
-                {"service", "register", "x", "--type", "bot", "--scopes", "dm:read"}, {"service", "revoke", "x"}}) {
+                {"service", "register", "x", "--type", "bot", "--scopes", "dm:read"}, {"service", "revoke", "x"}, {"service", "inbox", "x"},
+                {"service", "send", "x", "bob", "hi"}}) {
             assertTrue(ForwardedVerbs.forwarded(List.of(fwd)), String.join(" ", fwd));
         }
         assertEquals("/x", ForwardedVerbs.home(List.of("--home=/x", "peers")));

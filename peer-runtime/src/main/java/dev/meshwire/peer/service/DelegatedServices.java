@@ -150,8 +150,15 @@ public final class DelegatedServices implements AutoCloseable {
         MeshSession[] self = new MeshSession[1];
         CoordinatorLink memberLink = member.link();
         MeshSession as = HeldLink.open(vertx, settings, member, f.key(), f.attestation(), null, inbound, why -> {
-            refused.put(pubkey, new Refusal(why, self[0].link().state() == LinkState.KICKED, memberLink));
-            end(pubkey, why);
+            synchronized (DelegatedServices.this) {
+                // Already let go (a pass saw the member's own link kicked before this close arrived): nothing to
+                // refuse — recording it would keep the service down after the member is back.
+                HeldService h = held.get(pubkey);
+                if (h == null || h.asMesh() != self[0]) return;
+                boolean kick = self[0].link().state() == LinkState.KICKED || memberLink.state() == LinkState.KICKED;
+                refused.put(pubkey, new Refusal(why, kick, memberLink));
+                end(pubkey, why);
+            }
         });
         self[0] = as;
         held.put(pubkey, new HeldService(f, as, System.currentTimeMillis()));
