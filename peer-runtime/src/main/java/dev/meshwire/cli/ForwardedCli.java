@@ -21,12 +21,14 @@ import java.util.Objects;
  *
  * <p>It refuses (BAD_REQUEST; the client then runs the command locally) what it cannot reproduce exactly: a command
  * line {@link ForwardedVerbs} does not forward, an environment variable the CLI does not read, a {@code --home} other
- * than this daemon's, and a {@code TZ}/{@code LANG}/{@code LC_ALL}/{@code LC_CTYPE} other than the daemon's (times and
- * text are formatted with the JVM's zone and locale, fixed at its start).
+ * than this daemon's, and a {@code TZ} it cannot reproduce. Times are written in the caller's zone ({@link CallZone}):
+ * its {@code $TZ} when it names a zone; none while the daemon has one is refused (the caller's zone would be the
+ * machine's, which the daemon's JVM does not know). The locale variables do not travel: nothing the CLI prints
+ * depends on them, and the text comes back as Unicode that the client encodes for its own stdout, as a local run would.
  */
 public final class ForwardedCli implements CliApi {
-    /** Variables of the caller that the daemon's JVM must share, since they shape output through JVM-wide defaults. */
-    static final List<String> SAME_AS_DAEMON = List.of("TZ", "LANG", "LC_ALL", "LC_CTYPE");
+    /** The caller's variable that shapes output through a JVM-wide default: the time zone (see {@link #zoneOf}). */
+    static final List<String> SAME_AS_DAEMON = List.of("TZ");
 
     private final MeshwireHome home;
     private final Map<String, String> daemonEnv;
@@ -52,11 +54,7 @@ public final class ForwardedCli implements CliApi {
         for (String name : r.env().keySet()) {
             if (!carried(name)) throw refuse("environment variable '" + clip(name) + "' is not one the CLI reads");
         }
-        for (String name : SAME_AS_DAEMON) {
-            if (!Objects.equals(blankToNull(r.env().get(name)), blankToNull(daemonEnv.get(name)))) {
-                throw refuse(name + " differs from the daemon's; run it locally");
-            }
-        }
+        java.time.ZoneId zone = zoneOf(blankToNull(r.env().get("TZ")), blankToNull(daemonEnv.get("TZ")));
         Path cwd;
         try {
             cwd = Path.of(r.cwd());
@@ -77,10 +75,26 @@ public final class ForwardedCli implements CliApi {
         // UTF-8 here, whatever the daemon's default: the client prints the text through its own stdout encoding, as a
         // local run would.
         try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8); PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            int code = Main.run(new Main.Invocation(cwd, r.env(), r.stdoutIsTerminal()), o, e, r.args().toArray(String[]::new));
+            int code = Main.run(new Main.Invocation(cwd, r.env(), r.stdoutIsTerminal(), zone), o, e, r.args().toArray(String[]::new));
             o.flush();
             e.flush();
             return new CliReply(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    /**
+     * The zone to write the caller's times in: null (the daemon JVM's own) when both have the same {@code $TZ} or
+     * neither has one; the caller's {@code $TZ} as a zone id otherwise (a leading ':' is dropped, as the C library
+     * does). Refused when the caller has none but the daemon has one, or when it is no zone id Java knows (a POSIX
+     * rule such as {@code EST5EDT,M3.2.0,M11.1.0}): a local run reproduces those exactly.
+     */
+    static java.time.ZoneId zoneOf(String callerTz, String daemonTz) {
+        if (Objects.equals(callerTz, daemonTz)) return null;
+        if (callerTz == null) throw refuse("the daemon runs with TZ=" + clip(daemonTz) + " and the caller has no TZ; run it locally");
+        try {
+            return java.time.ZoneId.of(callerTz.startsWith(":") ? callerTz.substring(1) : callerTz);
+        } catch (java.time.DateTimeException e) {
+            throw refuse("TZ=" + clip(callerTz) + " is not a zone id the daemon can reproduce; run it locally");
         }
     }
 

@@ -78,7 +78,12 @@ public final class Main implements Runnable {
      * @param env              the environment the CLI reads ({@code MESHWIRE_*}, {@code NO_COLOR}, {@code TERM})
      * @param stdoutIsTerminal colour needs a terminal ({@link Style#decide})
      */
-    record Invocation(Path cwd, java.util.Map<String, String> env, boolean stdoutIsTerminal) {
+    record Invocation(Path cwd, java.util.Map<String, String> env, boolean stdoutIsTerminal, java.time.ZoneId zone) {
+        /** With the JVM's zone ({@code zone} null). */
+        Invocation(Path cwd, java.util.Map<String, String> env, boolean stdoutIsTerminal) {
+            this(cwd, env, stdoutIsTerminal, null);
+        }
+
         /** This process: its working directory and environment; a terminal only if {@code out} is the real stdout. */
         static Invocation local(PrintStream out) {
             return new Invocation(Path.of("").toAbsolutePath(), System.getenv(), out == System.out && Style.stdoutIsTerminal());
@@ -160,6 +165,10 @@ public final class Main implements Runnable {
      * in its own Main and streams, so the daemon runs forwarded calls side by side (ForwardedCli).
      */
     static int run(Invocation invocation, PrintStream out, PrintStream err, String... args) {
+        return CallZone.with(invocation.zone(), () -> runInZone(invocation, out, err, args));
+    }
+
+    private static int runInZone(Invocation invocation, PrintStream out, PrintStream err, String... args) {
         Main main = new Main();
         main.out = out;
         main.err = err;

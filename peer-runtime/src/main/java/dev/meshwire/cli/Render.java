@@ -47,8 +47,9 @@ import java.util.regex.Pattern;
  * the one path vocabulary ({@link PathLabel}), and colour only when the {@link Style} has it.
  */
 final class Render {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneId.systemDefault());
-    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    // Zoned per call (CallZone): a forwarded call prints times in the caller's zone, not the daemon's.
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss");
     private static final Pattern DURATION = Pattern.compile("^(\\d+)([smhd])$");
 
     private Render() {}
@@ -70,12 +71,12 @@ final class Render {
     }
 
     static String time(Long ms) {
-        return ms == null ? "-" : TIME.format(Instant.ofEpochMilli(ms));
+        return ms == null ? "-" : TIME.withZone(CallZone.get()).format(Instant.ofEpochMilli(ms));
     }
 
     /** "2 min ago" (a date beyond two days), or {@code -}. */
     static String ago(Long ms) {
-        return ms == null ? "-" : HumanTime.ago(ms);
+        return ms == null ? "-" : HumanTime.ago(ms, System.currentTimeMillis(), CallZone.get());
     }
 
     /** An optional JSON number of a mesh-state event's data (epoch ms), for {@link #time(Long)}. */
@@ -346,7 +347,7 @@ final class Render {
     }
 
     private static String clock(long ms) {
-        return CLOCK.format(Instant.ofEpochMilli(ms));
+        return CLOCK.withZone(CallZone.get()).format(Instant.ofEpochMilli(ms));
     }
 
     static String event(IpcClient.SseEvent ev, Style style) {

@@ -4,6 +4,7 @@ import static dev.meshwire.peer.TestSupport.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -290,7 +291,10 @@ class ForwardedVerbsTest {
         assertNull(CliCall.call(port, token, new CliRequest(List.of("--home", tmp.resolve("bob").toString(), "peers"), sameAsDaemon(), "/", false)),
                 "another home");
         assertNull(CliCall.call(port, token, new CliRequest(List.of("--home", h, "peers"), with("PATH", "/x"), "/", false)));
-        assertNull(CliCall.call(port, token, new CliRequest(List.of("--home", h, "peers"), with("TZ", "Mars/Olympus"), "/", false)));
+        assertNull(CliCall.call(port, token, new CliRequest(List.of("--home", h, "peers"), with("TZ", "Mars/Olympus"), "/", false)),
+                "not a zone id");
+        assertNull(CliCall.call(port, token, new CliRequest(List.of("--home", h, "peers"), with("TZ", "EST5EDT,M3.2.0,M11.1.0"), "/", false)),
+                "a POSIX rule");
         assertNull(CliCall.call(port, token, new CliRequest(List.of("--home", h, "peers"), sameAsDaemon(), "relative", false)));
         assertNull(CliCall.call(port, "wrong-token", new CliRequest(List.of("--home", h, "peers"), sameAsDaemon(), "/", false)));
         assertEquals(before, forwardedAtAlice.get());
@@ -298,6 +302,29 @@ class ForwardedVerbsTest {
         CliReply rel = CliCall.call(port, token, new CliRequest(List.of("--home", "alice", "bans", "--json"), sameAsDaemon(), tmp.toString(), false));
         assertNotNull(rel);
         assertEquals(0, rel.exit(), rel.toString());
+    }
+
+    /** Times come out in the caller's zone and the locale does not matter: such calls are forwarded, not refused. */
+    @Test
+    void theCallersTimeZoneIsTheOneTimesAreWrittenIn() throws Exception {
+        String h = tmp.resolve("alice").toString();
+        String daemonTz = System.getenv("TZ");
+        String other = "Asia/Tokyo".equals(daemonTz) ? "America/Lima" : "Asia/Tokyo";
+        int before = forwardedAtAlice.get();
+        Run forwarded = client(with("TZ", other), "--home", h, "mesh", "log");
+        assertEquals(before + 1, forwardedAtAlice.get(), "a TZ other than the daemon's is forwarded");
+        Map<String, String> localEnv = with("TZ", other);
+        localEnv.put("MESHWIRE_NO_FORWARD", "1");
+        Run local = client(localEnv, "--home", h, "mesh", "log");
+        assertEquals(local, forwarded, "the same times as a local run in " + other);
+        Run daemonZone = client(sameAsDaemon(), "--home", h, "mesh", "log");
+        assertNotEquals(daemonZone.out, forwarded.out, "written in " + other + ", not in the daemon's zone");
+
+        Run c = client(with("LANG", "C"), "--home", h, "status", "--json");
+        assertEquals(before + 3, forwardedAtAlice.get(), "LANG does not keep a call local");
+        assertEquals(0, c.code, c.toString());
+        assertEquals(ForwardedCli.zoneOf(null, null), null);
+        assertEquals(java.time.ZoneId.of("Europe/Paris"), ForwardedCli.zoneOf(":Europe/Paris", null));
     }
 
     @Test
