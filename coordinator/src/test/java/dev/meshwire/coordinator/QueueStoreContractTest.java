@@ -246,6 +246,33 @@ abstract class QueueStoreContractTest {
         assertEquals(1L, await(store.queueDepth(mesh, b)));
     }
 
+    /** The sweep names who holds the undelivered rows, so the coordinator wakes only the pumps that can claim some. */
+    @Test
+    void sweepGroupsUndeliveredRowsByHolder() throws Exception {
+        List<String> m = mesh(2);
+        String mesh = m.get(0), a = m.get(1), b = m.get(2), c = m.get(3);
+        long now = System.currentTimeMillis();
+        List<Queued.Enqueue> rows = List.of(msg(mesh, a, b, "p0", "fp", now), msg(mesh, a, b, "p1", "fp", now),
+                msg(mesh, a, b, "p2", "fp", now), msg(mesh, a, c, "p0", "fp", now));
+        await(store.enqueue(rows, 200_000));
+        assertEquals(1, await(store.claim(mesh, b, "s1", 0, 1, now, LEASE)).size());
+
+        Queued.SweepResult live = await(store.sweep(now + 1, 60_000));
+        assertEquals(java.util.Set.of(new Queued.Pending(mesh, b, null, 2), new Queued.Pending(mesh, b, "s1", 1), new Queued.Pending(mesh, c, null, 1)),
+                ofMesh(live, mesh));
+        assertEquals(live.pending().stream().mapToLong(Queued.Pending::rows).sum(), live.depth());
+
+        // the lease ran out: the sweep releases it, so all of b's rows are held by nobody; c's acked row is gone
+        await(store.markDelivered(List.of(new Queued.AckRef(mesh, c, rows.get(3).messageId())), now + 2));
+        Queued.SweepResult released = await(store.sweep(now + LEASE + 1, 60_000));
+        assertEquals(java.util.Set.of(new Queued.Pending(mesh, b, null, 3)), ofMesh(released, mesh));
+        assertEquals(released.pending().stream().mapToLong(Queued.Pending::rows).sum(), released.depth());
+    }
+
+    static java.util.Set<Queued.Pending> ofMesh(Queued.SweepResult r, String mesh) {
+        return r.pending().stream().filter(p -> p.meshId().equals(mesh)).collect(java.util.stream.Collectors.toSet());
+    }
+
     @Test
     void queueCapRefusesBeyondTheLimit() throws Exception {
         List<String> m = mesh(2);

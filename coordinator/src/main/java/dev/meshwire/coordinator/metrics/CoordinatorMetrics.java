@@ -29,6 +29,8 @@ public final class CoordinatorMetrics {
     private final Counter queueDelivered;
     private final Counter queueRedelivered;
     private final Counter queueExpired;
+    private final Counter queueClaims;
+    private final Counter queueSweeps;
     private final Timer ackLatency;
     private final AtomicLong outboundQueuedBytes = new AtomicLong();
     private final Counter slowConsumerCloses;
@@ -48,6 +50,8 @@ public final class CoordinatorMetrics {
         queueDelivered = Counter.builder("meshwire_queue_delivered").description("queued rows marked delivered by a client_ack").register(registry);
         queueRedelivered = Counter.builder("meshwire_queue_redelivered").description("deliver pushes of a row claimed before (lease expired or reconnect)").register(registry);
         queueExpired = Counter.builder("meshwire_queue_expired").description("undelivered rows deleted at their expiry").register(registry);
+        queueClaims = Counter.builder("meshwire_queue_claims").description("claim statements run by delivery pumps (each one store transaction)").register(registry);
+        queueSweeps = Counter.builder("meshwire_queue_sweeps").description("sweeper passes completed").register(registry);
         ackLatency = Timer.builder("meshwire_queue_ack_latency").description("time from a deliver push to its client_ack")
                 .publishPercentiles(0.5, 0.99).minimumExpectedValue(Duration.ofNanos(10_000)).maximumExpectedValue(Duration.ofSeconds(60))
                 .register(registry);
@@ -105,6 +109,16 @@ public final class CoordinatorMetrics {
 
     public void queueExpired(int n) {
         if (n > 0) queueExpired.increment(n);
+    }
+
+    /** A delivery pump ran one claim statement. */
+    public void queueClaim() {
+        queueClaims.increment();
+    }
+
+    /** A sweeper pass completed. */
+    public void queueSweep() {
+        queueSweeps.increment();
     }
 
     public void queueDepth(long depth) {

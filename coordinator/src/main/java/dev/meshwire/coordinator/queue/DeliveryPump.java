@@ -107,15 +107,25 @@ public final class DeliveryPump {
         claimMore();
     }
 
-    /** After a sweep: leases older than the lease duration are void (their rows are claimable again). */
-    void onSweep() {
+    /**
+     * After a sweep. Pushes older than the lease duration are forgotten in memory (their rows, if still
+     * undelivered, were released and are claimable again; if they were dropped meanwhile, their window slot is
+     * free again). Only when the sweep found rows this pump can claim ({@code claimable}: rows held by nobody or
+     * under another claim id) does it claim, from the start of the queue, as such rows may lie behind the cursor.
+     * Otherwise it claims only if an earlier claim left {@code more} pending (a failed claim is retried here).
+     */
+    void onSweep(boolean claimable) {
         if (stopped) return;
-        cursor = 0;
         long cutoff = System.nanoTime() - queue.settings().lease().toNanos();
         for (Iterator<Pushed> it = inflight.values().iterator(); it.hasNext(); ) {
             if (it.next().atNanos() <= cutoff) it.remove();
         }
-        wake();
+        if (claimable) {
+            cursor = 0;
+            wake();
+        } else {
+            claimMore();
+        }
     }
 
     void stop() {
@@ -145,12 +155,13 @@ public final class DeliveryPump {
         int n = (int) Math.max(1, Math.min(Math.min(room, queue.settings().maxClaimBatch()), bytesRoom / estimate));
         claiming = true;
         wokenWhileClaiming = false;
+        queue.metrics().queueClaim();
         queue.store().claim(meshId, recipient, claimId, cursor, n, queue.now(), queue.settings().lease().toMillis()).onComplete(ar -> {
             claiming = false;
             if (stopped) return; // claimed rows are taken over by the member's next session, or expire
             if (ar.failed()) {
                 LOG.warn("claim for {}… failed: {}", recipient.substring(0, 12), ar.cause().toString());
-                more = true; // the sweeper's wake retries
+                more = true; // the next sweep retries (onSweep)
                 return;
             }
             List<Queued.Message> rows = ar.result();
@@ -171,7 +182,8 @@ public final class DeliveryPump {
                 largestPushed = Math.max(largestPushed, deliver.length());
                 sink.write(deliver);
             }
-            // A short batch from a cursor > 0 may have skipped older rows released meanwhile: the next sweep rescans.
+            // A short batch from a cursor > 0 may have skipped older rows released meanwhile: the sweep that released
+            // them reports them as held by nobody, and this pump rescans from 0.
             more = rows.size() >= n || wokenWhileClaiming;
             claimMore();
         });

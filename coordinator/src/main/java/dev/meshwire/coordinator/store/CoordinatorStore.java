@@ -130,7 +130,9 @@ public interface CoordinatorStore extends AutoCloseable {
 
     /**
      * The sweeper: deletes undelivered rows with expires_at <= now, clears claims with claim_expires_at <= now,
-     * deletes delivered rows with delivered_at <= now - deliveredRetentionMs, then counts undelivered rows.
+     * deletes delivered rows with delivered_at <= now - deliveredRetentionMs, then groups the undelivered rows by
+     * (mesh, recipient, claim id) in one query (their count is the depth), so the caller wakes only the pumps that can
+     * claim something. One transaction.
      */
     Future<Queued.SweepResult> sweep(long now, long deliveredRetentionMs);
 

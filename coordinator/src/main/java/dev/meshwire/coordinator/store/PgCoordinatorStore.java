@@ -677,9 +677,15 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                                 + "WHERE delivered_at IS NULL AND claim_expires_at <= $1").execute(Tuple.of(now))
                         .compose(released -> conn.preparedQuery("DELETE FROM message_queue WHERE delivered_at IS NOT NULL AND delivered_at <= $1")
                                 .execute(Tuple.of(now - deliveredRetentionMs))
-                                .compose(pruned -> conn.query("SELECT COUNT(*) FROM message_queue WHERE delivered_at IS NULL").execute()
-                                        .map(depth -> new Queued.SweepResult(expired.rowCount(), released.rowCount(), pruned.rowCount(),
-                                                depth.iterator().next().getLong(0)))))));
+                                .compose(pruned -> conn.query(SqliteCoordinatorStore.PENDING_SQL).execute().map(rs -> {
+                                    long depth = 0;
+                                    List<Queued.Pending> pending = new ArrayList<>(rs.rowCount());
+                                    for (Row r : rs) {
+                                        pending.add(new Queued.Pending(r.getString(0), r.getString(1), r.getString(2), r.getLong(3)));
+                                        depth += r.getLong(3);
+                                    }
+                                    return new Queued.SweepResult(expired.rowCount(), released.rowCount(), pruned.rowCount(), depth, pending);
+                                })))));
     }
 
     @Override

@@ -79,9 +79,23 @@ public final class Queued {
 
     /**
      * One sweeper pass: undelivered rows past their expiry deleted, expired claims cleared, delivered rows
-     * past the retention pruned, and the queue depth (undelivered rows) afterwards.
+     * past the retention pruned, the queue depth (undelivered rows) afterwards, and who holds those rows:
+     * {@code pending} lists each (mesh, recipient, claim id) that has undelivered rows, so the sweeper wakes only
+     * the pumps that can claim something (docs/architecture.md "Durable queue").
      */
-    public record SweepResult(int expired, int claimsReleased, int pruned, long depth) {}
+    public record SweepResult(int expired, int claimsReleased, int pruned, long depth, List<Pending> pending) {
+        public SweepResult(int expired, int claimsReleased, int pruned, long depth) {
+            this(expired, claimsReleased, pruned, depth, List.of());
+        }
+    }
+
+    /**
+     * Undelivered rows of {@code recipient} held under {@code claimId} after a sweep: null for rows nobody holds
+     * (never claimed, released by the sweep, or inserted by another coordinator on the same database). A pump
+     * can claim rows of its recipient held by nobody or under another claim id (an earlier connection); rows under
+     * its own claim id it has pushed already and waits for their acks or their lease.
+     */
+    public record Pending(String meshId, String recipient, String claimId, long rows) {}
 
     /** Helper for tests and logs. */
     public static List<String> ids(List<Message> ms) {

@@ -730,6 +730,14 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         });
     }
 
+    /**
+     * The sweep's last step, replacing a plain count of undelivered rows: the same rows (all unexpired, as the
+     * same transaction just deleted the expired ones), grouped by who may claim them. Its cost follows the
+     * number of undelivered rows, not the number of connected members (message_queue_pending serves the scan).
+     */
+    static final String PENDING_SQL = "SELECT mesh_id, recipient, claim_id, COUNT(*) FROM message_queue WHERE delivered_at IS NULL "
+            + "GROUP BY mesh_id, recipient, claim_id";
+
     @Override
     public Future<Queued.SweepResult> sweep(long now, long deliveredRetentionMs) {
         return tx(() -> {
@@ -749,12 +757,15 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 ps.setLong(1, now - deliveredRetentionMs);
                 pruned = ps.executeUpdate();
             }
-            long depth;
-            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM message_queue WHERE delivered_at IS NULL")) {
-                rs.next();
-                depth = rs.getLong(1);
+            long depth = 0;
+            List<Queued.Pending> pending = new ArrayList<>();
+            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(PENDING_SQL)) {
+                while (rs.next()) {
+                    pending.add(new Queued.Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
+                    depth += rs.getLong(4);
+                }
             }
-            return new Queued.SweepResult(expired, released, pruned, depth);
+            return new Queued.SweepResult(expired, released, pruned, depth, pending);
         });
     }
 
