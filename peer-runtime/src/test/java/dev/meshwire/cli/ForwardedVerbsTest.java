@@ -23,7 +23,6 @@ import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.SendRequest;
 import dev.meshwire.peer.p2p.P2pMode;
 import dev.meshwire.peer.p2p.P2pSettings;
-import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +37,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import dev.meshwire.cli.CliProcess.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -131,9 +131,9 @@ class ForwardedVerbsTest {
             Run local = client(Map.of("MESHWIRE_NO_FORWARD", "1"), args);
             assertEquals(before + 1, forwardedAtAlice.get(), "MESHWIRE_NO_FORWARD runs locally: " + String.join(" ", args));
             String what = String.join(" ", args);
-            assertEquals(local.code, forwarded.code, what + "\n" + local + "\n" + forwarded);
-            assertEquals(untimed(local.out), untimed(forwarded.out), what);
-            assertEquals(untimed(local.err), untimed(forwarded.err), what);
+            assertEquals(local.code(), forwarded.code(), what + "\n" + local + "\n" + forwarded);
+            assertEquals(untimed(local.out()), untimed(forwarded.out()), what);
+            assertEquals(untimed(local.err()), untimed(forwarded.err()), what);
         }
     }
 
@@ -147,9 +147,9 @@ class ForwardedVerbsTest {
         Map<String, String> local = with("MESHWIRE_SESSION", token);
         local.put("MESHWIRE_NO_FORWARD", "1");
         Run here = client(local, "--home", h, "peers");
-        assertEquals(0, forwarded.code, forwarded.toString());
-        assertTrue(forwarded.out.contains("(this session)"), "the caller's $MESHWIRE_SESSION, not the daemon's: " + forwarded.out);
-        assertEquals(untimed(here.out), untimed(forwarded.out));
+        assertEquals(0, forwarded.code(), forwarded.toString());
+        assertTrue(forwarded.out().contains("(this session)"), "the caller's $MESHWIRE_SESSION, not the daemon's: " + forwarded.out());
+        assertEquals(untimed(here.out()), untimed(forwarded.out()));
     }
 
     @Test
@@ -203,15 +203,15 @@ class ForwardedVerbsTest {
         Run forwarded = client(Map.of(), "--home", none.toString(), "status");
         Run local = client(Map.of("MESHWIRE_NO_FORWARD", "1"), "--home", none.toString(), "status");
         assertEquals(local, forwarded);
-        assertEquals(ExitCodes.NO_DAEMON, forwarded.code, forwarded.toString());
+        assertEquals(ExitCodes.NO_DAEMON, forwarded.code(), forwarded.toString());
         // bob's daemon has no /v1/cli runner (CliApi.NONE), as a daemon from before the route: same answer, run locally
         String b = tmp.resolve("bob").toString();
         Run viaBob = client(Map.of(), "--home", b, "members", "--json");
-        assertEquals(0, viaBob.code, viaBob.toString());
+        assertEquals(0, viaBob.code(), viaBob.toString());
         Run bobLocal = client(Map.of("MESHWIRE_NO_FORWARD", "1"), "--home", b, "members", "--json");
-        assertEquals(bobLocal.code, viaBob.code);
-        assertEquals(untimed(bobLocal.out), untimed(viaBob.out));
-        assertEquals(bobLocal.err, viaBob.err);
+        assertEquals(bobLocal.code(), viaBob.code());
+        assertEquals(untimed(bobLocal.out()), untimed(viaBob.out()));
+        assertEquals(bobLocal.err(), viaBob.err());
         // a stale port file (no daemon listening): local run, which says the daemon is not running
         Path stale = tmp.resolve("stale");
         MeshwireHome sh = MeshwireHome.at(stale).ensureLayout();
@@ -248,10 +248,10 @@ class ForwardedVerbsTest {
             MeshwireHome.writePrivate(h.portFile(), Integer.toString(server.getLocalPort()));
             MeshwireHome.writePrivate(h.tokenFile(), "t");
             Run r = client(Map.of(), "--home", home.toString(), "send", "bob", "hi");
-            assertEquals(ExitCodes.NO_DAEMON, r.code, r.toString());
-            assertTrue(r.err.startsWith("meshwire: the daemon stopped answering while it ran this command ("), r.err);
-            assertTrue(r.err.contains("it may or may not have taken effect"), r.err);
-            assertEquals("", r.out);
+            assertEquals(ExitCodes.NO_DAEMON, r.code(), r.toString());
+            assertTrue(r.err().startsWith("meshwire: the daemon stopped answering while it ran this command ("), r.err());
+            assertTrue(r.err().contains("it may or may not have taken effect"), r.err());
+            assertEquals("", r.out());
             assertEquals(1, taken.get(), "one request, and no local run after it (that would start a daemon or fail differently)");
         }
     }
@@ -265,9 +265,9 @@ class ForwardedVerbsTest {
         try {
             Run forwarded = client(Map.of(), "--home", home, "status", "--json");
             Run local = client(Map.of("MESHWIRE_NO_FORWARD", "1"), "--home", home, "status", "--json");
-            assertEquals(local.code, forwarded.code, forwarded.toString());
-            assertEquals(untimed(local.out), untimed(forwarded.out));
-            assertEquals(local.err, forwarded.err);
+            assertEquals(local.code(), forwarded.code(), forwarded.toString());
+            assertEquals(untimed(local.out()), untimed(forwarded.out()));
+            assertEquals(local.err(), forwarded.err());
             MeshwireHome h = MeshwireHome.at(Path.of(home));
             CliReply r = CliCall.call(Integer.parseInt(MeshwireHome.readTrimmed(h.portFile())), MeshwireHome.readTrimmed(h.tokenFile()),
                     new CliRequest(List.of("--home", home, "status"), sameAsDaemon(), tmp.toString(), false));
@@ -318,11 +318,11 @@ class ForwardedVerbsTest {
         Run local = client(localEnv, "--home", h, "mesh", "log");
         assertEquals(local, forwarded, "the same times as a local run in " + other);
         Run daemonZone = client(sameAsDaemon(), "--home", h, "mesh", "log");
-        assertNotEquals(daemonZone.out, forwarded.out, "written in " + other + ", not in the daemon's zone");
+        assertNotEquals(daemonZone.out(), forwarded.out(), "written in " + other + ", not in the daemon's zone");
 
         Run c = client(with("LANG", "C"), "--home", h, "status", "--json");
         assertEquals(before + 3, forwardedAtAlice.get(), "LANG does not keep a call local");
-        assertEquals(0, c.code, c.toString());
+        assertEquals(0, c.code(), c.toString());
         assertEquals(ForwardedCli.zoneOf(null, null), null);
         assertEquals(java.time.ZoneId.of("Europe/Paris"), ForwardedCli.zoneOf(":Europe/Paris", null));
     }
@@ -332,18 +332,18 @@ class ForwardedVerbsTest {
         String h = tmp.resolve("alice").toString();
         int before = forwardedAtAlice.get();
         Run tty = pty(Map.of(), "--home", h, "peers");
-        assertEquals(0, tty.code, tty.out);
-        assertTrue(tty.out.contains(ESC + "1mNAME"), "bold headers on the caller's terminal: " + tty.out);
+        assertEquals(0, tty.code(), tty.out());
+        assertTrue(tty.out().contains(ESC + "1mNAME"), "bold headers on the caller's terminal: " + tty.out());
         Run ttyLocal = pty(Map.of("MESHWIRE_NO_FORWARD", "1"), "--home", h, "peers");
-        assertEquals(untimed(ttyLocal.out), untimed(tty.out));
+        assertEquals(untimed(ttyLocal.out()), untimed(tty.out()));
         Run noColor = pty(Map.of("NO_COLOR", "1"), "--home", h, "peers");
-        assertFalse(noColor.out.contains("\u001b"), "NO_COLOR: " + noColor.out);
+        assertFalse(noColor.out().contains("\u001b"), "NO_COLOR: " + noColor.out());
         Run flag = pty(Map.of(), "--home", h, "peers", "--no-color");
-        assertFalse(flag.out.contains("\u001b"), "--no-color: " + flag.out);
+        assertFalse(flag.out().contains("\u001b"), "--no-color: " + flag.out());
         Run dumb = pty(Map.of("TERM", "dumb"), "--home", h, "peers");
-        assertFalse(dumb.out.contains("\u001b"), "TERM=dumb: " + dumb.out);
+        assertFalse(dumb.out().contains("\u001b"), "TERM=dumb: " + dumb.out());
         Run piped = client(Map.of(), "--home", h, "peers");
-        assertFalse(piped.out.contains("\u001b"), "a pipe: " + piped.out);
+        assertFalse(piped.out().contains("\u001b"), "a pipe: " + piped.out());
         assertEquals(before + 5, forwardedAtAlice.get(), "the four terminal runs and the piped one were forwarded");
     }
 
@@ -385,8 +385,6 @@ class ForwardedVerbsTest {
 
     // ---- processes ----
 
-    private record Run(int code, String out, String err) {}
-
     /**
      * Times that move between two runs (uptime, "N s ago", last seen, round trips, ids a send generates) are masked;
      * {@link #outputIsByteIdenticalWhereNothingChangesBetweenTheTwoRuns} compares bytes where nothing moves.
@@ -403,36 +401,11 @@ class ForwardedVerbsTest {
 
     /** The thin client as the launcher runs it, stdout and stderr piped. */
     private static Run client(Map<String, String> env, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "dev.meshwire.cli.QuickClient"));
-        cmd.addAll(List.of(args));
-        return run(cmd, env, false);
+        return new CliProcess("dev.meshwire.cli.QuickClient", tmp, WAIT).piped(env, args);
     }
 
     /** The thin client on a pseudo-terminal ({@code script}); stdout and stderr arrive together in {@code out}. */
     private static Run pty(Map<String, String> env, String... args) throws Exception {
-        StringBuilder cmd = new StringBuilder("exec java dev.meshwire.cli.QuickClient");
-        for (String a : args) cmd.append(" '").append(a.replace("'", "'\\''")).append('\'');
-        return run(List.of("script", "-qec", cmd.toString(), "/dev/null"), env, true);
-    }
-
-    private static Run run(List<String> cmd, Map<String, String> env, boolean merge) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().remove("NO_COLOR");
-        pb.environment().remove("MESHWIRE_HOME");
-        pb.environment().remove("MESHWIRE_NO_FORWARD");
-        pb.environment().put("TERM", "xterm-256color");
-        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        pb.redirectOutput(out.toFile());
-        if (merge) pb.redirectErrorStream(true);
-        else pb.redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(WAIT, TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new CliProcess("dev.meshwire.cli.QuickClient", tmp, WAIT).pty(env, args);
     }
 }

@@ -15,16 +15,14 @@ import dev.meshwire.peer.ipc.api.InboxQuery;
 import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.SendRequest;
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
+import dev.meshwire.cli.CliProcess.Run;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,55 +74,55 @@ class TerminalTest {
     void colourOnATerminalOnlyAndNeverWithNoColorOrTheFlag() throws Exception {
         String home = home("alice");
         Run tty = pty(Map.of(), "--home", home, "peers");
-        assertEquals(0, tty.code, tty.out);
-        assertTrue(tty.out.contains(ESC + "1mNAME"), "bold headers on a terminal: " + tty.out);
-        assertTrue(tty.out.contains(ESC), tty.out);
+        assertEquals(0, tty.code(), tty.out());
+        assertTrue(tty.out().contains(ESC + "1mNAME"), "bold headers on a terminal: " + tty.out());
+        assertTrue(tty.out().contains(ESC), tty.out());
 
         Run piped = piped("--home", home, "peers");
-        assertEquals(0, piped.code, piped.err);
-        assertFalse(piped.out.contains("\u001b"), "no escape codes in a pipe: " + piped.out);
+        assertEquals(0, piped.code(), piped.err());
+        assertFalse(piped.out().contains("\u001b"), "no escape codes in a pipe: " + piped.out());
 
         Run noColor = pty(Map.of("NO_COLOR", "1"), "--home", home, "peers");
-        assertEquals(0, noColor.code, noColor.out);
-        assertFalse(noColor.out.contains("\u001b"), "NO_COLOR: " + noColor.out);
+        assertEquals(0, noColor.code(), noColor.out());
+        assertFalse(noColor.out().contains("\u001b"), "NO_COLOR: " + noColor.out());
 
         Run flag = pty(Map.of(), "peers", "--home", home, "--no-color");
-        assertEquals(0, flag.code, flag.out);
-        assertFalse(flag.out.contains("\u001b"), "--no-color after the verb: " + flag.out);
-        assertEquals(untimed(piped.out), untimed(flag.out.replace("\r\n", "\n")), "the same text, without colour");
+        assertEquals(0, flag.code(), flag.out());
+        assertFalse(flag.out().contains("\u001b"), "--no-color after the verb: " + flag.out());
+        assertEquals(untimed(piped.out()), untimed(flag.out().replace("\r\n", "\n")), "the same text, without colour");
 
         Run help = pty(Map.of("NO_COLOR", "1"), "send", "--help");
-        assertFalse(help.out.contains("\u001b"), "help follows NO_COLOR too: " + help.out);
+        assertFalse(help.out().contains("\u001b"), "help follows NO_COLOR too: " + help.out());
     }
 
     @Test
     void peersIsATableWithHeadersAndAnOfflinePeerSaysWhenItWasLastSeen() throws Exception {
         Run r = piped("--home", home("alice"), "peers");
-        assertEquals(0, r.code, r.err);
-        List<String> lines = r.out.lines().toList();
+        assertEquals(0, r.code(), r.err());
+        List<String> lines = r.out().lines().toList();
         String header = lines.get(0);
         assertTrue(header.matches("MESH +NAME +KEY +ROLE +STATUS +PATH"), header);
         String bobLine = lines.stream().filter(l -> l.startsWith("team  bob ")).findFirst().orElseThrow();
         // columns line up under their headers, sized to the content
-        assertEquals(header.indexOf("KEY"), bobLine.indexOf(bobKey.substring(0, 12)), r.out);
-        assertEquals(header.indexOf("STATUS"), bobLine.indexOf("offline"), r.out);
+        assertEquals(header.indexOf("KEY"), bobLine.indexOf(bobKey.substring(0, 12)), r.out());
+        assertEquals(header.indexOf("STATUS"), bobLine.indexOf("offline"), r.out());
         assertTrue(bobLine.matches(".*offline, last seen (just now|\\d+ s ago|\\d+ min ago).*"), bobLine);
         assertEquals("team  ".length(), header.indexOf("NAME"));
-        assertTrue(header.indexOf("KEY") - header.indexOf("NAME") == "alice".length() + 2, "NAME is as wide as 'alice': " + r.out);
+        assertTrue(header.indexOf("KEY") - header.indexOf("NAME") == "alice".length() + 2, "NAME is as wide as 'alice': " + r.out());
     }
 
     @Test
     void theInboxNamesThePathAMessageTook() throws Exception {
         Run r = piped("--home", home("alice"), "status");
-        assertEquals(0, r.code, r.err);
-        assertTrue(r.out.matches("(?s)daemon: running, pid \\d+, up (\\d+[smhd] ?)+, ipc .*"), "human uptime: " + r.out);
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().matches("(?s)daemon: running, pid \\d+, up (\\d+[smhd] ?)+, ipc .*"), "human uptime: " + r.out());
         // bob's daemon is closed: read his inbox through a fresh daemon of his home
         Daemon again = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
         try {
             Run inbox = piped("--home", home("bob"), "inbox", "--peek");
-            assertEquals(0, inbox.code, inbox.err);
-            assertTrue(inbox.out.matches("(?s)\\[(just now|\\d+ s ago|\\d+ min ago)] team alice \\([0-9a-f]{12}\\) via coordinator relay: hello bob\n"),
-                    inbox.out);
+            assertEquals(0, inbox.code(), inbox.err());
+            assertTrue(inbox.out().matches("(?s)\\[(just now|\\d+ s ago|\\d+ min ago)] team alice \\([0-9a-f]{12}\\) via coordinator relay: hello bob\n"),
+                    inbox.out());
         } finally {
             again.close();
         }
@@ -133,33 +131,33 @@ class TerminalTest {
     @Test
     void mistypedVerbsAndOptionsGetSuggestionsInOneLine() throws Exception {
         Run verb = pty(Map.of(), "sned", "bob", "hi");
-        assertEquals(ExitCodes.USAGE, verb.code, verb.out);
-        assertEquals("meshwire: unknown verb 'sned'; did you mean 'send'? (see 'meshwire --help')", verb.out.strip());
+        assertEquals(ExitCodes.USAGE, verb.code(), verb.out());
+        assertEquals("meshwire: unknown verb 'sned'; did you mean 'send'? (see 'meshwire --help')", verb.out().strip());
         Run option = piped("--home", home("alice"), "peers", "--jsn");
-        assertEquals(ExitCodes.USAGE, option.code);
-        assertEquals("meshwire: unknown option '--jsn'; did you mean '--json'? (see 'meshwire peers --help')", option.err.strip());
+        assertEquals(ExitCodes.USAGE, option.code());
+        assertEquals("meshwire: unknown option '--jsn'; did you mean '--json'? (see 'meshwire peers --help')", option.err().strip());
         Run sub = piped("mesh", "craete");
-        assertTrue(sub.err.contains("did you mean 'create'?"), sub.err);
+        assertTrue(sub.err().contains("did you mean 'create'?"), sub.err());
     }
 
     @Test
     void bashCompletionLoadsAndCompletesVerbsSubVerbsAndOptions() throws Exception {
         Path script = tmp.resolve("meshwire.bash");
         Run gen = piped("completion", "bash");
-        assertEquals(0, gen.code, gen.err);
-        Files.writeString(script, gen.out);
+        assertEquals(0, gen.code(), gen.err());
+        Files.writeString(script, gen.out());
         String probe = "source " + script + "\n"
                 + "complete -p meshwire\n"
                 + "c() { COMP_WORDS=(\"$@\"); COMP_CWORD=$(($# - 1)); COMP_LINE=\"$*\"; COMP_POINT=${#COMP_LINE};"
                 + " COMPREPLY=(); _complete_meshwire 2>/dev/null; echo \"[$*] ${COMPREPLY[*]}\"; }\n"
                 + "c meshwire pe\nc meshwire mesh cr\nc meshwire send --js\nc meshwire completion ''\n";
-        Run bash = run(List.of("bash", "-c", probe), Map.of(), false);
-        assertEquals(0, bash.code, bash.err);
-        assertTrue(bash.out.contains("complete -o default -F _complete_meshwire meshwire"), bash.out);
-        assertTrue(bash.out.contains("[meshwire pe] peers"), bash.out);
-        assertTrue(bash.out.contains("[meshwire mesh cr] create"), bash.out);
-        assertTrue(bash.out.contains("[meshwire send --js] --json"), bash.out);
-        assertTrue(bash.out.contains("[meshwire completion ] bash zsh fish"), bash.out);
+        Run bash = run(List.of("bash", "-c", probe), Map.of());
+        assertEquals(0, bash.code(), bash.err());
+        assertTrue(bash.out().contains("complete -o default -F _complete_meshwire meshwire"), bash.out());
+        assertTrue(bash.out().contains("[meshwire pe] peers"), bash.out());
+        assertTrue(bash.out().contains("[meshwire mesh cr] create"), bash.out());
+        assertTrue(bash.out().contains("[meshwire send --js] --json"), bash.out());
+        assertTrue(bash.out().contains("[meshwire completion ] bash zsh fish"), bash.out());
     }
 
     @Test
@@ -169,21 +167,21 @@ class TerminalTest {
         Assumptions.assumeTrue(zsh || fish, "neither zsh nor fish is installed");
         if (zsh) {
             Path script = tmp.resolve("meshwire.zsh");
-            Files.writeString(script, piped("completion", "zsh").out);
+            Files.writeString(script, piped("completion", "zsh").out());
             Run r = run(List.of("zsh", "-c", "autoload -U +X compinit && compinit -u; source " + script + "; print -r -- ${_comps[meshwire]}"),
-                    Map.of(), false);
-            assertEquals(0, r.code, r.err);
-            assertTrue(r.out.contains("_complete_meshwire"), "zsh registered the completion: " + r.out + r.err);
+                    Map.of());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("_complete_meshwire"), "zsh registered the completion: " + r.out() + r.err());
         }
         if (fish) {
             Path script = tmp.resolve("meshwire.fish");
-            Files.writeString(script, piped("completion", "fish").out);
+            Files.writeString(script, piped("completion", "fish").out());
             Run r = run(List.of("fish", "-c", "source " + script + "; complete -C 'meshwire pe'; complete -C 'meshwire mesh c';"
-                    + " complete -C 'meshwire send --js'"), Map.of(), false);
-            assertEquals(0, r.code, r.err);
-            assertTrue(r.out.contains("peers\tList the members"), r.out);
-            assertTrue(r.out.contains("create\t"), r.out);
-            assertTrue(r.out.contains("--json\t"), r.out);
+                    + " complete -C 'meshwire send --js'"), Map.of());
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.out().contains("peers\tList the members"), r.out());
+            assertTrue(r.out().contains("create\t"), r.out());
+            assertTrue(r.out().contains("--json\t"), r.out());
         }
     }
 
@@ -194,42 +192,22 @@ class TerminalTest {
 
     // ---- processes ----
 
-    private record Run(int code, String out, String err) {}
-
     private static String home(String who) {
         return tmp.resolve(who).toString();
     }
 
     /** {@code meshwire args...} on a pseudo-terminal (stdin and stdout): its output and stderr arrive together in {@code out}. */
     private static Run pty(Map<String, String> env, String... args) throws Exception {
-        StringBuilder cmd = new StringBuilder("exec java dev.meshwire.cli.Main");
-        for (String a : args) cmd.append(" '").append(a.replace("'", "'\\''")).append('\'');
-        return run(List.of("script", "-qec", cmd.toString(), "/dev/null"), env, true);
+        return new CliProcess("dev.meshwire.cli.Main", tmp, WAIT).pty(env, args);
+    }
+
+    /** Another program (a shell) in the same environment, piped. */
+    private static Run run(List<String> cmd, Map<String, String> env) throws Exception {
+        return new CliProcess("dev.meshwire.cli.Main", tmp, WAIT).command(cmd, env);
     }
 
     /** {@code meshwire args...} with stdout and stderr piped. */
     private static Run piped(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("java", "dev.meshwire.cli.Main"));
-        cmd.addAll(List.of(args));
-        return run(cmd, Map.of(), false);
-    }
-
-    private static Run run(List<String> cmd, Map<String, String> env, boolean merge) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().remove("NO_COLOR");
-        pb.environment().put("TERM", "xterm-256color");
-        pb.environment().put("CLASSPATH", System.getProperty("java.class.path"));
-        pb.environment().putAll(env);
-        Path out = Files.createTempFile(tmp, "out", ".txt");
-        Path err = Files.createTempFile(tmp, "err", ".txt");
-        pb.redirectOutput(out.toFile());
-        if (merge) pb.redirectErrorStream(true);
-        else pb.redirectError(err.toFile());
-        Process p = pb.start();
-        if (!p.waitFor(WAIT, TimeUnit.MILLISECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("timed out: " + cmd);
-        }
-        return new Run(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
+        return new CliProcess("dev.meshwire.cli.Main", tmp, WAIT).piped(Map.of(), args);
     }
 }
