@@ -5,6 +5,7 @@ import dev.meshwire.signaling.meshstate.MeshEvent;
 import dev.meshwire.signaling.meshstate.StateRef;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
@@ -434,10 +435,17 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                     + "WITH ORDINALITY AS t(m, g, s, r, c, f, p, e, ca, ea, sm, ord) ORDER BY ord "
                     + "ON CONFLICT (mesh_id, sender, recipient, client_message_id) DO NOTHING RETURNING message_id";
 
+    /**
+     * The dedupe lookup, in the queue (text columns, full fingerprint) and among acknowledged messages (the narrow
+     * record under the key's hash, $5). One statement, so one snapshot: an ack moving a row from the queue to
+     * message_dedupe concurrently is seen in exactly one of the two (READ COMMITTED takes the snapshot per statement).
+     */
     private static final String FIND_KEYS_SQL =
-            "SELECT q.mesh_id, q.sender, q.recipient, q.client_message_id, q.message_id, q.fingerprint FROM message_queue q "
+            "SELECT k.g, k.s, k.r, k.c, q.message_id, q.fingerprint, NULL::bytea, NULL::bytea FROM message_queue q "
                     + "JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(g, s, r, c) "
-                    + "ON q.mesh_id = k.g AND q.sender = k.s AND q.recipient = k.r AND q.client_message_id = k.c";
+                    + "ON q.mesh_id = k.g AND q.sender = k.s AND q.recipient = k.r AND q.client_message_id = k.c "
+                    + "UNION ALL SELECT k.g, k.s, k.r, k.c, NULL, NULL, d.message_id, d.fingerprint FROM message_dedupe d "
+                    + "JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[]) AS k(g, s, r, c, h) ON d.key = k.h";
 
     @Override
     public Future<List<Queued.Result>> enqueue(List<Queued.Enqueue> batch, long maxQueuedPerRecipient) {
@@ -557,24 +565,24 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     }
 
     private static Queued.Result dedupe(Queued.Existing ex, Queued.Enqueue e) {
-        return ex.fingerprint().equals(e.fingerprint()) ? new Queued.Result.Duplicate(ex.messageId())
-                : new Queued.Result.Conflict(ex.messageId(), ex.fingerprint());
+        return ex.answer(e.fingerprint());
     }
 
     private static Future<Map<String, Queued.Existing>> findKeys(SqlConnection conn, List<Queued.Enqueue> batch) {
         String[] g = new String[batch.size()], s = new String[batch.size()], r = new String[batch.size()], c = new String[batch.size()];
+        Buffer[] h = new Buffer[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             Queued.Enqueue e = batch.get(i);
             g[i] = e.meshId();
             s[i] = e.sender();
             r[i] = e.recipient();
             c[i] = e.clientMessageId();
+            h[i] = Buffer.buffer(DedupeRecord.key(e.meshId(), e.sender(), e.recipient(), e.clientMessageId()));
         }
-        return conn.preparedQuery(FIND_KEYS_SQL).execute(arrays(g, s, r, c)).map(rs -> {
+        return conn.preparedQuery(FIND_KEYS_SQL).execute(arrays(g, s, r, c, h)).map(rs -> {
             Map<String, Queued.Existing> out = new HashMap<>();
             for (Row row : rs) {
-                out.put(row.getString(0) + '|' + row.getString(1) + '|' + row.getString(2) + '|' + row.getString(3),
-                        new Queued.Existing(row.getString(4), row.getString(5)));
+                out.put(row.getString(0) + '|' + row.getString(1) + '|' + row.getString(2) + '|' + row.getString(3), existing(row, 4));
             }
             return out;
         });
@@ -618,9 +626,18 @@ public final class PgCoordinatorStore implements CoordinatorStore {
 
     @Override
     public Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId) {
-        return guard(p -> p.preparedQuery("SELECT message_id, fingerprint FROM message_queue WHERE mesh_id = $1 AND sender = $2 AND recipient = $3 AND client_message_id = $4")
-                .execute(Tuple.of(meshId, sender, recipient, clientMessageId))
-                .map(rs -> first(rs, r -> new Queued.Existing(r.getString(0), r.getString(1)))));
+        return guard(p -> p.preparedQuery("SELECT message_id, fingerprint, NULL::bytea, NULL::bytea FROM message_queue "
+                        + "WHERE mesh_id = $1 AND sender = $2 AND recipient = $3 AND client_message_id = $4 "
+                        + "UNION ALL SELECT NULL, NULL, message_id, fingerprint FROM message_dedupe WHERE key = $5")
+                .execute(Tuple.of(meshId, sender, recipient, clientMessageId, Buffer.buffer(DedupeRecord.key(meshId, sender, recipient, clientMessageId))))
+                .map(rs -> first(rs, r -> existing(r, 0))));
+    }
+
+    /** Columns {@code at..at+3}: a queue row's message_id and fingerprint, or a dedupe record's (bytea). */
+    private static Queued.Existing existing(Row row, int at) {
+        String mid = row.getString(at);
+        return mid != null ? new Queued.Existing(mid, row.getString(at + 1))
+                : DedupeRecord.existing(row.getBuffer(at + 2).getBytes(), row.getBuffer(at + 3).getBytes());
     }
 
     private static final String CLAIM_SQL =
@@ -654,10 +671,23 @@ public final class PgCoordinatorStore implements CoordinatorStore {
      * delivered, or addressed to someone else, is not updated (also when re-checked after a concurrent update).
      */
     private static final String ACK_SQL =
-            "UPDATE message_queue q SET delivered_at = $1, envelope = NULL, claimed_at = NULL, claim_id = NULL, claim_expires_at = NULL "
-                    + "FROM unnest($2::text[], $3::text[], $4::text[]) AS a(mid, g, r) "
-                    + "WHERE q.message_id = a.mid AND CASE WHEN q.delivered_at IS NULL THEN q.mesh_id = a.g AND q.recipient = a.r ELSE false END";
+            "DELETE FROM message_queue q "
+                    + "USING unnest($1::text[], $2::text[], $3::text[]) AS a(mid, g, r) "
+                    + "WHERE q.message_id = a.mid AND CASE WHEN q.delivered_at IS NULL THEN q.mesh_id = a.g AND q.recipient = a.r ELSE false END "
+                    + "RETURNING q.mesh_id, q.sender, q.recipient, q.client_message_id, q.message_id, q.fingerprint";
 
+    /**
+     * Keeps the narrow record of each acknowledged row (docs/storage.md "Delivered messages"). A key hashed like one
+     * already kept (the same key accepted again after its record was pruned by another coordinator's clock, or a
+     * 128-bit collision) replaces it: the newest acceptance is the one a retry refers to.
+     */
+    private static final String KEEP_SQL =
+            "INSERT INTO message_dedupe(delivered_at, key, message_id, fingerprint) "
+                    + "SELECT $1, k, m, f FROM unnest($2::bytea[], $3::bytea[], $4::bytea[]) AS t(k, m, f) "
+                    + "ON CONFLICT (key) DO UPDATE SET delivered_at = EXCLUDED.delivered_at, message_id = EXCLUDED.message_id, "
+                    + "fingerprint = EXCLUDED.fingerprint";
+
+    /** The ack moves each row out of the queue into its narrow dedupe record, in one transaction. */
     @Override
     public Future<Integer> markDelivered(List<Queued.AckRef> acks, long now) {
         if (acks.isEmpty()) return Future.succeededFuture(0);
@@ -667,8 +697,23 @@ public final class PgCoordinatorStore implements CoordinatorStore {
             g[i] = acks.get(i).meshId();
             r[i] = acks.get(i).recipient();
         }
-        return guard(p -> p.preparedQuery(ACK_SQL).execute(arrays(now, mid, g, r)).map(RowSet::rowCount));
+        return tx(conn -> conn.preparedQuery(ACK_SQL).execute(arrays(mid, g, r)).compose(rs -> {
+            int n = rs.rowCount();
+            if (n == 0) return Future.succeededFuture(0);
+            Buffer[] k = new Buffer[n], m = new Buffer[n], f = new Buffer[n];
+            int i = 0;
+            for (Row row : rs) {
+                k[i] = Buffer.buffer(DedupeRecord.key(row.getString(0), row.getString(1), row.getString(2), row.getString(3)));
+                m[i] = Buffer.buffer(DedupeRecord.messageId(row.getString(4)));
+                f[i] = Buffer.buffer(DedupeRecord.fingerprint(row.getString(5)));
+                i++;
+            }
+            return conn.preparedQuery(KEEP_SQL).execute(arrays(now, k, m, f)).map(x -> n);
+        }));
     }
+
+    /** The next slice of {@code message_dedupe}'s key space the sweeper prunes. */
+    private final java.util.concurrent.atomic.AtomicInteger pruneSlice = new java.util.concurrent.atomic.AtomicInteger();
 
     @Override
     public Future<Queued.SweepResult> sweep(long now, long deliveredRetentionMs) {
@@ -676,10 +721,21 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                 .compose(expired -> conn.preparedQuery("UPDATE message_queue SET claimed_at = NULL, claim_id = NULL, claim_expires_at = NULL "
                                 + "WHERE delivered_at IS NULL AND claim_expires_at <= $1").execute(Tuple.of(now))
                         .compose(released -> conn.preparedQuery("DELETE FROM message_queue WHERE delivered_at IS NOT NULL AND delivered_at <= $1")
-                                .execute(Tuple.of(now - deliveredRetentionMs))
-                                .compose(pruned -> conn.query("SELECT COUNT(*) FROM message_queue WHERE delivered_at IS NULL").execute()
-                                        .map(depth -> new Queued.SweepResult(expired.rowCount(), released.rowCount(), pruned.rowCount(),
-                                                depth.iterator().next().getLong(0)))))));
+                                .execute(Tuple.of(now - deliveredRetentionMs)) // rows delivered before migration 6
+                                .compose(pruned -> pruneDedupe(conn, now - deliveredRetentionMs).compose(prunedAcked ->
+                                        conn.query("SELECT COUNT(*) FROM message_queue WHERE delivered_at IS NULL").execute()
+                                        .map(depth -> new Queued.SweepResult(expired.rowCount(), released.rowCount(), pruned.rowCount() + prunedAcked,
+                                                depth.iterator().next().getLong(0))))))));
+    }
+
+    /** Deletes the dedupe records delivered at or before {@code cutoff} in the next slice of the hashed key space. */
+    private Future<Integer> pruneDedupe(SqlConnection conn, long cutoff) {
+        int slice = pruneSlice.getAndUpdate(i -> (i + 1) % DedupeRecord.PRUNE_SLICES);
+        byte[] end = DedupeRecord.sliceEnd(slice);
+        Tuple args = Tuple.of(cutoff, Buffer.buffer(DedupeRecord.sliceStart(slice)));
+        if (end != null) args.addValue(Buffer.buffer(end));
+        return conn.preparedQuery("DELETE FROM message_dedupe WHERE delivered_at <= $1 AND key >= $2" + (end == null ? "" : " AND key < $3"))
+                .execute(args).map(RowSet::rowCount);
     }
 
     @Override
