@@ -300,6 +300,16 @@ abstract class QueueStoreContractTest {
         assertEquals(Optional.empty(), await(store.findQueued(mesh, a, b, "narrow")));
         Queued.Enqueue again = msg(mesh, a, b, "narrow", fp, now + retention);
         assertEquals(new Queued.Result.Accepted(again.messageId()), one(again), "after the retention the key is new again");
+
+        // ids and fingerprints in other formats are kept verbatim (the PostgreSQL ack encodes in SQL, the lookup in Java)
+        Queued.Enqueue odd = new Queued.Enqueue("odd-id-1", mesh, a, b, "narrow-odd ü|x", "fp", "next", "{}", now, now + 86_400_000L);
+        assertEquals(new Queued.Result.Accepted("odd-id-1"), one(odd));
+        assertEquals(List.of("odd-id-1"), Queued.ids(await(store.claim(mesh, b, "c-odd", 0, 10, now, LEASE))).stream()
+                .filter("odd-id-1"::equals).toList());
+        assertEquals(1, await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, "odd-id-1")), now)));
+        assertEquals(Optional.of(new Queued.Existing("odd-id-1", "fp")), await(store.findQueued(mesh, a, b, "narrow-odd ü|x")));
+        assertEquals(new Queued.Result.Duplicate("odd-id-1"),
+                one(new Queued.Enqueue("odd-id-2", mesh, a, b, "narrow-odd ü|x", "fp", "next", "{}", now, now + 86_400_000L)));
     }
 
     @Test

@@ -670,24 +670,41 @@ public final class PgCoordinatorStore implements CoordinatorStore {
      * message_id (or a sequential scan when the table is small). Semantics are unchanged: a row already
      * delivered, or addressed to someone else, is not updated (also when re-checked after a concurrent update).
      */
-    private static final String ACK_SQL =
-            "DELETE FROM message_queue q "
-                    + "USING unnest($1::text[], $2::text[], $3::text[]) AS a(mid, g, r) "
-                    + "WHERE q.message_id = a.mid AND CASE WHEN q.delivered_at IS NULL THEN q.mesh_id = a.g AND q.recipient = a.r ELSE false END "
-                    + "RETURNING q.mesh_id, q.sender, q.recipient, q.client_message_id, q.message_id, q.fingerprint";
-
     /**
-     * Keeps the narrow record of each acknowledged row (docs/storage.md "Delivered messages"). A key hashed like one
-     * already kept (the same key accepted again after its record was pruned by another coordinator's clock, or a
-     * 128-bit collision) replaces it: the newest acceptance is the one a retry refers to.
+     * {@link DedupeRecord}'s encodings in SQL, so that the ack is one statement (one round trip, as before the move):
+     * the key hash over length-prefixed UTF-8 fields ({@code int4send} is big-endian, as {@code ByteBuffer.putInt}),
+     * the 12 bytes of a {@code msg_<24 hex>} id, the first 16 bytes of a 64-hex fingerprint, and otherwise the text
+     * padded with zeros past the standard length. The contract test checks that a record
+     * written here is found under the Java-side hash ({@link DedupeRecord}).
      */
-    private static final String KEEP_SQL =
-            "INSERT INTO message_dedupe(delivered_at, key, message_id, fingerprint) "
-                    + "SELECT $1, k, m, f FROM unnest($2::bytea[], $3::bytea[], $4::bytea[]) AS t(k, m, f) "
+    private static String field(String col) {
+        return "int4send(octet_length(convert_to(" + col + ", 'UTF8'))) || convert_to(" + col + ", 'UTF8')";
+    }
+
+    private static String raw(String col, int standard) {
+        return "convert_to(" + col + ", 'UTF8') || decode(repeat('00', greatest(1, " + (standard + 1) + " - octet_length(convert_to(" + col + ", 'UTF8')))), 'hex')";
+    }
+
+    private static final String ACK_SQL =
+            "WITH moved AS (DELETE FROM message_queue q "
+                    + "USING unnest($2::text[], $3::text[], $4::text[]) AS a(mid, g, r) "
+                    + "WHERE q.message_id = a.mid AND CASE WHEN q.delivered_at IS NULL THEN q.mesh_id = a.g AND q.recipient = a.r ELSE false END "
+                    + "RETURNING q.mesh_id, q.sender, q.recipient, q.client_message_id, q.message_id, q.fingerprint) "
+                    + "INSERT INTO message_dedupe(delivered_at, key, message_id, fingerprint) "
+                    + "SELECT $1::bigint, substring(sha256(" + field("mesh_id") + " || " + field("sender") + " || " + field("recipient") + " || "
+                    + field("client_message_id") + ") FROM 1 FOR " + DedupeRecord.KEY_BYTES + "), "
+                    + "CASE WHEN message_id ~ '^msg_[0-9a-f]{24}$' THEN decode(substr(message_id, 5), 'hex') ELSE " + raw("message_id", 12) + " END, "
+                    + "CASE WHEN fingerprint ~ '^[0-9a-f]{64}$' THEN decode(substr(fingerprint, 1, " + 2 * DedupeRecord.FINGERPRINT_BYTES + "), 'hex') ELSE "
+                    + raw("fingerprint", DedupeRecord.FINGERPRINT_BYTES) + " END FROM moved "
+                    // A key hashed like one already kept (the same key accepted again after its record was pruned, or a
+                    // 128-bit collision) replaces it: the newest acceptance is the one a retry refers to.
                     + "ON CONFLICT (key) DO UPDATE SET delivered_at = EXCLUDED.delivered_at, message_id = EXCLUDED.message_id, "
                     + "fingerprint = EXCLUDED.fingerprint";
 
-    /** The ack moves each row out of the queue into its narrow dedupe record, in one transaction. */
+    /**
+     * The ack moves each row out of the queue into its narrow dedupe record (docs/storage.md "Delivered messages"), in
+     * one statement: the DELETE and the INSERT of a data-modifying CTE commit together.
+     */
     @Override
     public Future<Integer> markDelivered(List<Queued.AckRef> acks, long now) {
         if (acks.isEmpty()) return Future.succeededFuture(0);
@@ -697,19 +714,7 @@ public final class PgCoordinatorStore implements CoordinatorStore {
             g[i] = acks.get(i).meshId();
             r[i] = acks.get(i).recipient();
         }
-        return tx(conn -> conn.preparedQuery(ACK_SQL).execute(arrays(mid, g, r)).compose(rs -> {
-            int n = rs.rowCount();
-            if (n == 0) return Future.succeededFuture(0);
-            Buffer[] k = new Buffer[n], m = new Buffer[n], f = new Buffer[n];
-            int i = 0;
-            for (Row row : rs) {
-                k[i] = Buffer.buffer(DedupeRecord.key(row.getString(0), row.getString(1), row.getString(2), row.getString(3)));
-                m[i] = Buffer.buffer(DedupeRecord.messageId(row.getString(4)));
-                f[i] = Buffer.buffer(DedupeRecord.fingerprint(row.getString(5)));
-                i++;
-            }
-            return conn.preparedQuery(KEEP_SQL).execute(arrays(now, k, m, f)).map(x -> n);
-        }));
+        return guard(p -> p.preparedQuery(ACK_SQL).execute(arrays(now, mid, g, r)).map(RowSet::rowCount));
     }
 
     /** The next slice of {@code message_dedupe}'s key space the sweeper prunes. */
