@@ -661,16 +661,6 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     }
 
     /**
-     * The ack. Only {@code message_id = a.mid} is written as an indexable condition; the other checks sit in a
-     * CASE on purpose. Written as plain conditions ({@code q.delivered_at IS NULL AND q.mesh_id = a.g AND
-     * q.recipient = a.r}) they let the planner use the partial indexes: the cached generic plan looked every
-     * id up through {@code message_queue_pending (mesh_id, recipient)}, i.e. scanned all the recipient's
-     * pending rows per ack (quadratic; ~1 s per 1,000 acks at 75,000 pending), and with stale statistics a
-     * custom plan hashed all undelivered rows. Now the only index the ack can use is the unique one on
-     * message_id (or a sequential scan when the table is small). Semantics are unchanged: a row already
-     * delivered, or addressed to someone else, is not updated (also when re-checked after a concurrent update).
-     */
-    /**
      * {@link DedupeRecord}'s encodings in SQL, so that the ack is one statement (one round trip, as before the move):
      * the key hash over length-prefixed UTF-8 fields ({@code int4send} is big-endian, as {@code ByteBuffer.putInt}),
      * the 12 bytes of a {@code msg_<24 hex>} id, the first 16 bytes of a 64-hex fingerprint, and otherwise the text
@@ -685,6 +675,16 @@ public final class PgCoordinatorStore implements CoordinatorStore {
         return "convert_to(" + col + ", 'UTF8') || decode(repeat('00', greatest(1, " + (standard + 1) + " - octet_length(convert_to(" + col + ", 'UTF8')))), 'hex')";
     }
 
+    /**
+     * The ack. Only {@code message_id = a.mid} is written as an indexable condition; the other checks sit in a
+     * CASE on purpose. Written as plain conditions ({@code q.delivered_at IS NULL AND q.mesh_id = a.g AND
+     * q.recipient = a.r}) they let the planner use the partial indexes: the cached generic plan looked every
+     * id up through {@code message_queue_pending (mesh_id, recipient)}, i.e. scanned all the recipient's
+     * pending rows per ack (quadratic; ~1 s per 1,000 acks at 75,000 pending), and with stale statistics a
+     * custom plan hashed all undelivered rows. Now the only index the ack can use is the unique one on
+     * message_id (or a sequential scan when the table is small). Semantics are unchanged: a row already
+     * delivered, or addressed to someone else, is not deleted (also when re-checked after a concurrent change).
+     */
     private static final String ACK_SQL =
             "WITH moved AS (DELETE FROM message_queue q "
                     + "USING unnest($2::text[], $3::text[], $4::text[]) AS a(mid, g, r) "
