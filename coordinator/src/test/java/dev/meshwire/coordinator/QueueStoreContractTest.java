@@ -1,10 +1,13 @@
 package dev.meshwire.coordinator;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshwire.coordinator.store.CoordinatorStore;
+import dev.meshwire.coordinator.store.DedupeRecord;
 import dev.meshwire.coordinator.store.JoinResult;
 import dev.meshwire.coordinator.store.MemberRecord;
 import dev.meshwire.coordinator.store.MeshEffect;
@@ -105,7 +108,7 @@ abstract class QueueStoreContractTest {
         } finally {
             again.close();
         }
-        assertEquals(5, Migration.latestVersion());
+        assertEquals(6, Migration.latestVersion());
     }
 
     @Test
@@ -241,7 +244,10 @@ abstract class QueueStoreContractTest {
         Queued.SweepResult late = await(store.sweep(now + 2_000 + LEASE + 60_000, 60_000));
         assertEquals(0, late.expired());
         assertEquals(1, late.claimsReleased());
-        assertEquals(1, late.pruned());
+        // acknowledged messages are pruned one slice of the hashed key space per pass (DedupeRecord.PRUNE_SLICES)
+        int pruned = late.pruned();
+        for (int i = 1; i < DedupeRecord.PRUNE_SLICES; i++) pruned += await(store.sweep(now + 2_000 + LEASE + 60_000, 60_000)).pruned();
+        assertTrue(pruned >= 1, "the delivered message's record is pruned within one round of slices");
         assertEquals(Optional.empty(), await(store.findQueued(mesh, a, b, "delivered")));
         assertEquals(1L, await(store.queueDepth(mesh, b)));
     }
@@ -271,6 +277,66 @@ abstract class QueueStoreContractTest {
 
     static java.util.Set<Queued.Pending> ofMesh(Queued.SweepResult r, String mesh) {
         return r.pending().stream().filter(p -> p.meshId().equals(mesh)).collect(java.util.stream.Collectors.toSet());
+    }
+
+    /**
+     * Issue #10 item 4 (docs/storage.md "Delivered messages"): once acknowledged, a message leaves only its narrow
+     * dedupe record — no ciphertext, no queue row — which still answers a retry as a duplicate with the original id and
+     * refuses a different envelope under the same key, until the retention ends.
+     */
+    @Test
+    void anAckedMessageKeepsOnlyANarrowDedupeRecordUntilTheRetentionEnds() throws Exception {
+        List<String> m = mesh(1);
+        String mesh = m.get(0), a = m.get(1), b = m.get(2);
+        long now = System.currentTimeMillis();
+        String fp = "0f".repeat(32);
+        Queued.Enqueue first = msg(mesh, a, b, "narrow", fp, now);
+        assertEquals(new Queued.Result.Accepted(first.messageId()), one(first));
+        List<Queued.Message> claimed = await(store.claim(mesh, b, "c-narrow", 0, 10, now, LEASE));
+        assertEquals(List.of(first.messageId()), Queued.ids(claimed));
+        assertEquals(1, await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, first.messageId())), now)));
+        // a second ack of the same message changes nothing
+        assertEquals(0, await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, first.messageId())), now)));
+
+        // the ciphertext and the queue row are gone; the record is 16 + 12 + 16 bytes of raw key hash, id and fingerprint
+        assertArrayEquals(new long[] {0}, DbProbe.row(vertx, kind, url,
+                "SELECT COUNT(*) FROM message_queue WHERE message_id = '" + first.messageId() + "'"));
+        String hex = first.messageId().substring(4);
+        assertArrayEquals(new long[] {1, 16, 12, 16}, DbProbe.row(vertx, kind, url,
+                "SELECT COUNT(*), MAX(length(key)), MAX(length(message_id)), MAX(length(fingerprint)) FROM message_dedupe WHERE message_id = "
+                        + (kind == StoreKind.SQLITE ? "X'" + hex + "'" : "'\\x" + hex + "'::bytea")));
+
+        // a retry of the identical envelope: the original acceptance; a different envelope under the key: refused
+        assertEquals(new Queued.Result.Duplicate(first.messageId()), one(msg(mesh, a, b, "narrow", fp, now + 1)));
+        Queued.Result conflict = one(msg(mesh, a, b, "narrow", "1f".repeat(32), now + 1));
+        Queued.Result.Conflict c = assertInstanceOf(Queued.Result.Conflict.class, conflict);
+        assertEquals(first.messageId(), c.existingMessageId());
+        assertTrue(fp.startsWith(c.existingFingerprint()) && c.existingFingerprint().length() >= 16, c.existingFingerprint());
+        Queued.Existing found = await(store.findQueued(mesh, a, b, "narrow")).orElseThrow();
+        assertEquals(first.messageId(), found.messageId());
+        assertTrue(found.sameContent(fp));
+        assertFalse(found.sameContent("1f".repeat(32)));
+        assertFalse(found.sameContent(fp.substring(0, 32)), "a prefix alone is not the identical envelope");
+        assertEquals(0L, await(store.queueDepth(mesh, b)));
+
+        // still known just inside the retention, forgotten after it (one full round of prune slices)
+        long retention = 86_400_000L;
+        for (int i = 0; i < DedupeRecord.PRUNE_SLICES; i++) await(store.sweep(now + retention - 1, retention));
+        assertEquals(new Queued.Result.Duplicate(first.messageId()), one(msg(mesh, a, b, "narrow", fp, now + 2)));
+        for (int i = 0; i < DedupeRecord.PRUNE_SLICES; i++) await(store.sweep(now + retention, retention));
+        assertEquals(Optional.empty(), await(store.findQueued(mesh, a, b, "narrow")));
+        Queued.Enqueue again = msg(mesh, a, b, "narrow", fp, now + retention);
+        assertEquals(new Queued.Result.Accepted(again.messageId()), one(again), "after the retention the key is new again");
+
+        // ids and fingerprints in other formats are kept verbatim (the PostgreSQL ack encodes in SQL, the lookup in Java)
+        Queued.Enqueue odd = new Queued.Enqueue("odd-id-1", mesh, a, b, "narrow-odd ü|x", "fp", "next", "{}", now, now + 86_400_000L);
+        assertEquals(new Queued.Result.Accepted("odd-id-1"), one(odd));
+        assertEquals(List.of("odd-id-1"), Queued.ids(await(store.claim(mesh, b, "c-odd", 0, 10, now, LEASE))).stream()
+                .filter("odd-id-1"::equals).toList());
+        assertEquals(1, await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, "odd-id-1")), now)));
+        assertEquals(Optional.of(new Queued.Existing("odd-id-1", "fp")), await(store.findQueued(mesh, a, b, "narrow-odd ü|x")));
+        assertEquals(new Queued.Result.Duplicate("odd-id-1"),
+                one(new Queued.Enqueue("odd-id-2", mesh, a, b, "narrow-odd ü|x", "fp", "next", "{}", now, now + 86_400_000L)));
     }
 
     @Test

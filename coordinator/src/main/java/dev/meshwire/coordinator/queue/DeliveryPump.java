@@ -194,7 +194,7 @@ public final class DeliveryPump {
      * changed since it was queued; the sender side is the member recorded with the row, so a row of a session that
      * has disconnected since is judged by its parent's entry), or the recipient is a service whose current read
      * scopes do not cover the row's channel (re-registered with fewer scopes since). A dropped row is marked
-     * delivered like an acked row (its envelope dropped, the dedupe key kept), no receipt goes to the sender, and it
+     * delivered like an acked row (the row and its envelope deleted, its dedupe record kept), no receipt goes to the sender, and it
      * is counted: {@code meshwire_grant_dropped_total{path="queue"}} or
      * {@code meshwire_service_scope_refused_total{path="queue"}}. A row whose envelope cannot be read is pushed as
      * usual: the receiving client refuses it and acks it.

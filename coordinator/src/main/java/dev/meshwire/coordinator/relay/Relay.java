@@ -160,8 +160,7 @@ public final class Relay {
         return queue.findExisting(req).compose(existing -> {
             if (existing.isPresent()) {
                 Queued.Existing ex = existing.get();
-                Queued.Result r = ex.fingerprint().equals(fp) ? new Queued.Result.Duplicate(ex.messageId())
-                        : new Queued.Result.Conflict(ex.messageId(), ex.fingerprint());
+                Queued.Result r = ex.answer(fp);
                 if (r instanceof Queued.Result.Duplicate) metrics.queueDuplicate();
                 return answer(send, req, r);
             }

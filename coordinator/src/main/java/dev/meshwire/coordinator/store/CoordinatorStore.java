@@ -107,7 +107,10 @@ public interface CoordinatorStore extends AutoCloseable {
      */
     Future<Integer> dropQueued(String meshId, java.util.List<String> keys, boolean alsoTo);
 
-    /** Looks a row up by its dedupe key (delivered rows within the retention included). */
+    /**
+     * Looks an acceptance up by its dedupe key: a queue row, or the narrow record of an acknowledged message within the
+     * retention ({@link DedupeRecord}; its fingerprint is then a prefix, see {@link Queued.Existing#sameContent}).
+     */
     Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId);
 
     /**
@@ -123,16 +126,17 @@ public interface CoordinatorStore extends AutoCloseable {
 
     /**
      * Applies a batch of client acks in one statement/transaction: each row addressed to the acking member is
-     * marked delivered (its envelope dropped; the row stays for dedupe until pruned). Acks for rows of
+     * marked delivered — deleted from the queue, leaving only its {@link DedupeRecord} until pruned. Acks for rows of
      * other recipients, unknown ids or already-delivered rows change nothing. Returns how many rows changed.
      */
     Future<Integer> markDelivered(List<Queued.AckRef> acks, long now);
 
     /**
      * The sweeper: deletes undelivered rows with expires_at <= now, clears claims with claim_expires_at <= now,
-     * deletes delivered rows with delivered_at <= now - deliveredRetentionMs, then groups the undelivered rows by
-     * (mesh, recipient, claim id) in one query (their count is the depth), so the caller wakes only the pumps that can
-     * claim something. One transaction.
+     * deletes delivered rows and dedupe records (those in the next {@link DedupeRecord#PRUNE_SLICES}th of the key space)
+     * with delivered_at <= now - deliveredRetentionMs, then groups the undelivered rows by (mesh, recipient, claim id)
+     * in one query (their count is the depth), so the caller wakes only the pumps that can claim something. One
+     * transaction.
      */
     Future<Queued.SweepResult> sweep(long now, long deliveredRetentionMs);
 

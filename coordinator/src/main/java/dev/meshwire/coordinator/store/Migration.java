@@ -151,7 +151,18 @@ public record Migration(int version, String description, List<String> statements
             new Migration(5, "queue rows know the member they were sent for", List.of(
                     "ALTER TABLE message_queue ADD COLUMN sender_member TEXT",
                     "UPDATE message_queue SET sender_member = sender WHERE sender_member IS NULL",
-                    "CREATE INDEX message_queue_sender_member ON message_queue (mesh_id, sender_member) WHERE delivered_at IS NULL")));
+                    "CREATE INDEX message_queue_sender_member ON message_queue (mesh_id, sender_member) WHERE delivered_at IS NULL")),
+            // Issue #10 item 4 (docs/storage.md "Delivered messages"): an acknowledged row leaves the queue; what a
+            // retried send within the retention must still be answered with stays here, as raw bytes under a 16-byte
+            // hash of the dedupe key (DedupeRecord). No index on delivered_at: the sweeper prunes one slice of the
+            // hashed key space per pass. SQLite: WITHOUT ROWID, so the primary key is the table (no rowid, no second
+            // b-tree). Rows delivered before this step stay in message_queue and are pruned there as before.
+            new Migration(6, "narrow dedupe records for delivered messages", List.of(
+                    "@sqlite CREATE TABLE message_dedupe (key BLOB PRIMARY KEY, message_id BLOB NOT NULL, fingerprint BLOB NOT NULL, "
+                            + "delivered_at BIGINT NOT NULL) WITHOUT ROWID",
+                    // PostgreSQL: the fixed-width column first, so the varlena ones need no alignment padding.
+                    "@postgres CREATE TABLE message_dedupe (delivered_at BIGINT NOT NULL, key BYTEA PRIMARY KEY, message_id BYTEA NOT NULL, "
+                            + "fingerprint BYTEA NOT NULL)")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -62,8 +62,24 @@ public final class Queued {
         record SenderInactive(String status) implements Result {}
     }
 
-    /** An existing row found by its dedupe key. */
-    public record Existing(String messageId, String fingerprint) {}
+    /**
+     * An existing acceptance found by its dedupe key: a queue row (full fingerprint) or, once acknowledged, the narrow
+     * {@code message_dedupe} record, whose fingerprint is the 32-hex prefix ({@code truncated}).
+     */
+    public record Existing(String messageId, String fingerprint, boolean truncated) {
+        public Existing(String messageId, String fingerprint) {
+            this(messageId, fingerprint, false);
+        }
+
+        /** Whether a send with {@code fp} is the identical envelope (a duplicate) rather than a conflict. */
+        public boolean sameContent(String fp) {
+            return truncated ? fp.length() == 64 && fp.startsWith(fingerprint) : fingerprint.equals(fp);
+        }
+
+        public Result answer(String fp) {
+            return sameContent(fp) ? new Result.Duplicate(messageId) : new Result.Conflict(messageId, fingerprint);
+        }
+    }
 
     /**
      * A claimed row, ready to push. {@code seq} is the row id (FIFO order); {@code attempts} counts claims

@@ -523,6 +523,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             try (PreparedStatement member = conn.prepareStatement(MEMBER_STATUS_SQL);
                  PreparedStatement find = conn.prepareStatement(
                          "SELECT message_id, fingerprint FROM message_queue WHERE mesh_id = ? AND sender = ? AND recipient = ? AND client_message_id = ?");
+                 PreparedStatement findAcked = conn.prepareStatement(FIND_DEDUPE_SQL);
                  PreparedStatement count = conn.prepareStatement(
                          "SELECT COUNT(*) FROM message_queue WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL");
                  PreparedStatement insert = conn.prepareStatement(
@@ -547,10 +548,14 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                     find.setString(4, e.clientMessageId());
                     try (ResultSet rs = find.executeQuery()) {
                         if (rs.next()) {
-                            out.add(rs.getString(2).equals(e.fingerprint()) ? new Queued.Result.Duplicate(rs.getString(1))
-                                    : new Queued.Result.Conflict(rs.getString(1), rs.getString(2)));
+                            out.add(new Queued.Existing(rs.getString(1), rs.getString(2)).answer(e.fingerprint()));
                             continue;
                         }
+                    }
+                    Optional<Queued.Existing> acked = findDedupe(findAcked, e.meshId(), e.sender(), e.recipient(), e.clientMessageId());
+                    if (acked.isPresent()) {
+                        out.add(acked.get().answer(e.fingerprint()));
+                        continue;
                     }
                     Long d = depth.get(rk);
                     if (d == null) {
@@ -652,10 +657,24 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 ps.setString(3, recipient);
                 ps.setString(4, clientMessageId);
                 try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(new Queued.Existing(rs.getString(1), rs.getString(2))) : Optional.empty();
+                    if (rs.next()) return Optional.of(new Queued.Existing(rs.getString(1), rs.getString(2)));
                 }
             }
+            try (PreparedStatement ps = conn.prepareStatement(FIND_DEDUPE_SQL)) {
+                return findDedupe(ps, meshId, sender, recipient, clientMessageId);
+            }
         });
+    }
+
+    private static final String FIND_DEDUPE_SQL = "SELECT message_id, fingerprint FROM message_dedupe WHERE key = ?";
+
+    /** The narrow record an acknowledged message left (docs/storage.md "Delivered messages"). */
+    private static Optional<Queued.Existing> findDedupe(PreparedStatement ps, String meshId, String sender, String recipient,
+                                                        String clientMessageId) throws SQLException {
+        ps.setBytes(1, DedupeRecord.key(meshId, sender, recipient, clientMessageId));
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Optional.of(DedupeRecord.existing(rs.getBytes(1), rs.getBytes(2))) : Optional.empty();
+        }
     }
 
     /**
@@ -709,24 +728,39 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         });
     }
 
+    /**
+     * An ack moves the row out of the queue: the narrow dedupe record goes into {@code message_dedupe} and the row
+     * (ciphertext, keys, indexes) is deleted, in one transaction (docs/storage.md "Delivered messages").
+     */
     @Override
     public Future<Integer> markDelivered(List<Queued.AckRef> acks, long now) {
         if (acks.isEmpty()) return Future.succeededFuture(0);
         return tx(() -> {
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "UPDATE message_queue SET delivered_at = ?, envelope = NULL, claimed_at = NULL, claim_id = NULL, claim_expires_at = NULL "
-                            + "WHERE message_id = ? AND mesh_id = ? AND recipient = ? AND delivered_at IS NULL")) {
+            int n = 0;
+            try (PreparedStatement find = conn.prepareStatement(
+                    "SELECT id, sender, client_message_id, fingerprint FROM message_queue "
+                            + "WHERE message_id = ? AND mesh_id = ? AND recipient = ? AND delivered_at IS NULL");
+                 PreparedStatement keep = conn.prepareStatement(
+                         "INSERT OR REPLACE INTO message_dedupe(key, message_id, fingerprint, delivered_at) VALUES (?,?,?,?)");
+                 PreparedStatement delete = conn.prepareStatement("DELETE FROM message_queue WHERE id = ?")) {
                 for (Queued.AckRef a : acks) {
-                    ps.setLong(1, now);
-                    ps.setString(2, a.messageId());
-                    ps.setString(3, a.meshId());
-                    ps.setString(4, a.recipient());
-                    ps.addBatch();
+                    find.setString(1, a.messageId());
+                    find.setString(2, a.meshId());
+                    find.setString(3, a.recipient());
+                    try (ResultSet rs = find.executeQuery()) {
+                        if (!rs.next()) continue;
+                        keep.setBytes(1, DedupeRecord.key(a.meshId(), rs.getString(2), a.recipient(), rs.getString(3)));
+                        keep.setBytes(2, DedupeRecord.messageId(a.messageId()));
+                        keep.setBytes(3, DedupeRecord.fingerprint(rs.getString(4)));
+                        keep.setLong(4, now);
+                        keep.executeUpdate();
+                        delete.setLong(1, rs.getLong(1));
+                        delete.executeUpdate();
+                        n++;
+                    }
                 }
-                int n = 0;
-                for (int c : ps.executeBatch()) n += Math.max(c, 0);
-                return n;
             }
+            return n;
         });
     }
 
@@ -737,6 +771,9 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
      */
     static final String PENDING_SQL = "SELECT mesh_id, recipient, claim_id, COUNT(*) FROM message_queue WHERE delivered_at IS NULL "
             + "GROUP BY mesh_id, recipient, claim_id";
+
+    /** The next slice of {@code message_dedupe}'s key space the sweeper prunes (only the worker thread touches it). */
+    private int pruneSlice;
 
     @Override
     public Future<Queued.SweepResult> sweep(long now, long deliveredRetentionMs) {
@@ -755,7 +792,17 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             }
             try (PreparedStatement ps = conn.prepareStatement("DELETE FROM message_queue WHERE delivered_at IS NOT NULL AND delivered_at <= ?")) {
                 ps.setLong(1, now - deliveredRetentionMs);
-                pruned = ps.executeUpdate();
+                pruned = ps.executeUpdate(); // rows delivered before migration 6
+            }
+            int slice = pruneSlice;
+            pruneSlice = (slice + 1) % DedupeRecord.PRUNE_SLICES;
+            byte[] end = DedupeRecord.sliceEnd(slice);
+            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM message_dedupe WHERE key >= ? "
+                    + (end == null ? "" : "AND key < ? ") + "AND delivered_at <= ?")) {
+                ps.setBytes(1, DedupeRecord.sliceStart(slice));
+                if (end != null) ps.setBytes(2, end);
+                ps.setLong(end == null ? 2 : 3, now - deliveredRetentionMs);
+                pruned += ps.executeUpdate();
             }
             long depth = 0;
             List<Queued.Pending> pending = new ArrayList<>();
