@@ -83,7 +83,8 @@ declare -A URL=([nats]="nats://127.0.0.1:$NATS_PORT" [mosquitto]="mqtt://127.0.0
 
 # ---- quiet machine ----
 if [ -d "$(dirname "$QUIET")" ] && [ ! -e "$QUIET" ]; then touch "$QUIET"; MADE_QUIET=1; fi
-for _ in $(seq 1 18); do
+# Wait (up to BENCH_LOAD_WAIT seconds, default 180) for the 1-minute load average to fall below 1.5.
+for _ in $(seq 1 $(( ${BENCH_LOAD_WAIT:-180} / 10 ))); do
   awk '{exit !($1 < 1.5)}' /proc/loadavg && break
   sleep 10
 done
