@@ -64,6 +64,11 @@ final class CoordinatorCommand extends Verb {
     @Option(names = "--slow-consumer-grace", defaultValue = "10s", paramLabel = "DURATION",
             description = "how long a connection may stay above the high-water mark before it is closed with 4008")
     String grace;
+    @Option(names = "--send-rate", defaultValue = "5000/s", paramLabel = "N/s",
+            description = "relayed sends per second per connection (token bucket), 0 disables")
+    String sendRate;
+    @Option(names = "--send-burst", defaultValue = "20000", paramLabel = "N", description = "relayed sends burst per connection")
+    long sendBurst;
     @Option(names = "--signal-rate", defaultValue = "200/s", paramLabel = "N/s",
             description = "signalling frames per second per member, 0 disables")
     String signalRate;
@@ -120,6 +125,7 @@ final class CoordinatorCommand extends Verb {
                 .withDbUrl(db)
                 .withFlow(flow())
                 .withPresenceLease(presenceLease())
+                .withQueue(sendRateLimit())
                 .withVerifyEnvelopes(verifyEnvelopes);
         cfg = cfg.withIce(ice(cfg.ice()));
         Coordinator c;
@@ -225,6 +231,15 @@ final class CoordinatorCommand extends Verb {
     }
 
     /** {@code 200/s} or {@code 200}. */
+    private dev.meshwire.coordinator.queue.QueueSettings sendRateLimit() {
+        if (sendBurst < 1) throw new PeerException(PeerException.BAD_REQUEST, "--send-burst must be at least 1");
+        try {
+            return dev.meshwire.coordinator.queue.QueueSettings.defaults().withRateLimit(perSecond("--send-rate", sendRate), sendBurst);
+        } catch (IllegalArgumentException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
+        }
+    }
+
     private static double perSecond(String what, String v) {
         String n = v.trim().endsWith("/s") ? v.trim().substring(0, v.trim().length() - 2) : v.trim();
         try {
