@@ -48,11 +48,14 @@ public final class ForwardedCli implements CliApi {
         return name.startsWith("MESHWIRE_") || name.equals("NO_COLOR") || name.equals("TERM") || SAME_AS_DAEMON.contains(name);
     }
 
+    /** Locale variables: still accepted (older clients and other implementations send them), and ignored. */
+    static final List<String> IGNORED = List.of("LANG", "LC_ALL", "LC_CTYPE");
+
     @Override
     public CliReply run(CliRequest r) {
         if (!ForwardedVerbs.forwarded(r.args())) throw refuse("this command line is not forwarded; run it locally");
         for (String name : r.env().keySet()) {
-            if (!carried(name)) throw refuse("environment variable '" + clip(name) + "' is not one the CLI reads");
+            if (!carried(name) && !IGNORED.contains(name)) throw refuse("environment variable '" + clip(name) + "' is not one the CLI reads");
         }
         java.time.ZoneId zone = zoneOf(blankToNull(r.env().get("TZ")), blankToNull(daemonEnv.get("TZ")));
         Path cwd;
