@@ -80,7 +80,7 @@ public final class PickTransport implements Transport {
         Choice c = choose(mesh, recipient, env);
         long bytes = ChannelPayload.envelope(env).length;
         if (!RelayLimit.fits(mesh, bytes)) return directOnly(mesh, recipient, env, c, bytes);
-        if (c == Choice.RELAY_NOT_GRANTED) return viaRelay(mesh, recipient, env, false);
+        if (c == Choice.RELAY_NOT_GRANTED) return viaRelay(mesh, recipient, env, bytes, false);
         boolean force = registry.settings().mode() == P2pMode.FORCE;
         if (c == Choice.DIRECT) {
             return direct.send(mesh, recipient, env).handle((r, t) -> {
@@ -96,7 +96,7 @@ public final class PickTransport implements Transport {
                 if (P2pException.BACKLOG_FULL.equals(e.code())) metrics.backlogFull.increment();
                 else metrics.fallbacks.increment();
                 log.debug("direct send to {} failed ({}); resending via the relay", recipient, e.code());
-                return viaRelay(mesh, recipient, env, true);
+                return viaRelay(mesh, recipient, env, bytes, true);
             }).thenCompose(f -> f);
         }
         if (c == Choice.RELAY_UPGRADING) startConnect(mesh, recipient);
@@ -104,7 +104,7 @@ public final class PickTransport implements Transport {
             return CompletableFuture.failedFuture(new P2pException(P2pException.NO_CHANNEL,
                     "p2p = force and no direct channel to " + recipient + " (" + c.name().toLowerCase() + ")"));
         }
-        return viaRelay(mesh, recipient, env, c == Choice.RELAY_UPGRADING);
+        return viaRelay(mesh, recipient, env, bytes, c == Choice.RELAY_UPGRADING);
     }
 
     private CompletableFuture<TransportReceipt> directOnly(MeshSession mesh, String recipient, Envelope env, Choice c, long bytes) {
@@ -139,10 +139,11 @@ public final class PickTransport implements Transport {
         if (d != null) d.engine().connect(recipient);
     }
 
-    private CompletableFuture<TransportReceipt> viaRelay(MeshSession mesh, String recipient, Envelope env, boolean degraded) {
+    /** {@code bytes}: the envelope's JSON size, measured once in {@link #send} (encoding it again per copy cost a full serialization). */
+    private CompletableFuture<TransportReceipt> viaRelay(MeshSession mesh, String recipient, Envelope env, long bytes, boolean degraded) {
         return relay.send(mesh, recipient, env).thenApply(r -> {
             metrics.relayMessages.increment();
-            metrics.relayBytes.add(ChannelPayload.envelope(env).length);
+            metrics.relayBytes.add(bytes);
             if (degraded) metrics.degraded.increment();
             return r;
         });
