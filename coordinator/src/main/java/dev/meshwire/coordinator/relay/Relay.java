@@ -237,8 +237,9 @@ public final class Relay {
         if (env.body() == null || env.body().nonce() == null || env.body().ciphertext() == null) {
             throw invalid("send: field 'envelope.body' with nonce and ciphertext is required");
         }
-        if (env.body().bodyVersion() != Body.TEXT_V1) {
-            throw invalid("send: field 'envelope.body.bodyVersion' must be " + Body.TEXT_V1 + " (got " + env.body().bodyVersion() + ")");
+        if (!Body.known(env.body().bodyVersion())) {
+            throw invalid("send: field 'envelope.body.bodyVersion' must be " + Body.TEXT_V1 + ".." + Body.TOPIC_KEY_V4
+                    + " (got " + env.body().bodyVersion() + ")");
         }
         if (env.meta() == null || env.meta().clientMessageId() == null || env.meta().clientMessageId().isBlank()) {
             throw invalid("send: field 'envelope.meta.clientMessageId' is required and must not be empty");
@@ -248,8 +249,15 @@ public final class Relay {
         nonNegative("streamChunkId", meta.streamChunkId());
         nonNegative("expiresAt", meta.expiresAt());
         nonNegative("createdAt", meta.createdAt());
-        if (env.channel() == Channel.DM && !env.target().equals(send.to())) {
-            throw invalid("send: a dm envelope's target must equal 'to'");
+        if ((env.channel() == Channel.DM || env.channel() == Channel.RPC || env.channel() == Channel.STREAM)
+                && !env.target().equals(send.to())) {
+            throw invalid("send: a " + env.channel().wireName() + " envelope's target must equal 'to'");
+        }
+        if (env.channel() == Channel.STREAM && (meta.streamId() == null || meta.streamId().isEmpty())) {
+            throw invalid("send: a stream envelope needs 'envelope.meta.streamId'");
+        }
+        if (env.channel() == Channel.SYSTEM) {
+            throw invalid("send: the system channel is the coordinator's own; a client cannot send on it");
         }
         if (!senderPubkey.equals(env.from())) {
             throw Refusal.of(ErrorCode.BAD_SIGNATURE, "send: envelope.from must be this session's own key");

@@ -46,6 +46,8 @@ public final class InboundProcessor {
     private final AtomicLong acks = new AtomicLong();
     private final AtomicLong heldAcks = new AtomicLong();
     private volatile boolean holdAcks;
+    /** Channels handled elsewhere (rpc, stream, topic, ...); dm and group text is stored in the inbox here. */
+    private final java.util.Map<Channel, ChannelReceiver> receivers = new java.util.concurrent.ConcurrentHashMap<>();
 
     public InboundProcessor(Inbox inbox, EventBus events) {
         this(inbox, events, false);
@@ -55,6 +57,14 @@ public final class InboundProcessor {
         this.inbox = inbox;
         this.events = events;
         this.holdAcks = holdAcks;
+    }
+
+    /**
+     * Routes every envelope of {@code channel} that passes the shared checks to {@code receiver} instead of the text
+     * inbox (see {@link ChannelReceiver} for the contract). Register before the daemon connects its meshes.
+     */
+    public void register(Channel channel, ChannelReceiver receiver) {
+        if (receivers.putIfAbsent(channel, receiver) != null) throw new IllegalStateException(channel + " already has a receiver");
     }
 
     /** client_acks issued (new, duplicate and dropped deliveries). */
@@ -169,14 +179,20 @@ public final class InboundProcessor {
                 : senderService != null ? mesh.roster().entry(senderService.attestation().owner()).map(e -> e.name()).orElse("?")
                         + '/' + senderService.attestation().serviceId()
                 : mesh.roster().entry(env.from()).map(e -> e.name()).orElse(null);
+        // A delegated service held here takes only what its read scopes allow (docs/protocol.md §6.4; the
+        // coordinator checks too — this covers every path and a coordinator that does not).
+        String scope = session == null ? null : mesh.roster().heldRefusal(mesh.selfPubkey(), env.channel());
+        if (scope != null) return scope;
+        ChannelReceiver receiver = receivers.get(env.channel());
+        if (receiver != null) {
+            String why = receiver.receive(new InboundEnvelope(mesh, env, senderName, messageId, path, directPeer, session, acker));
+            if (why == null) accepted.incrementAndGet();
+            return why;
+        }
         String self = mesh.selfPubkey();
         boolean forUs = env.channel() == Channel.DM ? self.equals(env.target())
                 : env.channel() == Channel.GROUP && ("*".equals(env.target()) || self.equals(env.target()));
         if (!forUs) return "envelope target '" + env.target() + "' (" + env.channel().wireName() + ") is not this member";
-        // A delegated service held here stores only what its read scopes allow (docs/protocol.md §6.4; the
-        // coordinator checks too — this covers every path and a coordinator that does not).
-        String scope = session == null ? null : mesh.roster().heldRefusal(self, env.channel());
-        if (scope != null) return scope;
         String cmid = env.meta().clientMessageId();
         if (cmid == null || cmid.isBlank()) return "envelope has no clientMessageId";
         String text;
@@ -191,7 +207,8 @@ public final class InboundProcessor {
         }
         InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), senderName,
                 cmid, messageId, env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
-                env.meta().createdAt(), System.currentTimeMillis(), null, session));
+                env.meta().createdAt(), System.currentTimeMillis(), null, session,
+                env.channel() == Channel.DM ? null : env.target(), env.meta().replyToId(), env.meta().mentions()));
         // The row is committed (autocommit insert): ack. Duplicates too: the coordinator is waiting
         // for it and must stop redelivering.
         acker.accept(cmid);
@@ -208,6 +225,7 @@ public final class InboundProcessor {
     /** A stored message as the inbox listing and the SSE {@code message} event show it. */
     public static InboxItem item(InboxMessage m) {
         return new InboxItem(m.id(), m.meshName(), m.meshId(), new PeerRef(m.senderName(), m.senderPubkey()), m.text(), m.priority(),
-                m.channel(), m.clientMessageId(), m.messageId(), m.path(), m.sentAt(), m.receivedAt(), m.seenAt(), m.session());
+                m.channel(), m.clientMessageId(), m.messageId(), m.path(), m.sentAt(), m.receivedAt(), m.seenAt(), m.session(),
+                m.target(), m.replyToId(), m.mentions().isEmpty() ? null : m.mentions());
     }
 }

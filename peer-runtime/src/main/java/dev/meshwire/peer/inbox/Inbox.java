@@ -23,7 +23,7 @@ import java.util.List;
  * {@code synchronized}; SQLite serializes writers anyway and the volume is human-scale.
  */
 public final class Inbox implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 2;
+    private static final int SCHEMA_VERSION = 3;
     private final Connection conn;
 
     public Inbox(Path dbFile) {
@@ -38,6 +38,11 @@ public final class Inbox implements AutoCloseable {
     /** Versioned migrations keyed on PRAGMA user_version; each step runs once, in order. */
     private void migrate() throws SQLException {
         int version = Sqlite.userVersion(conn);
+        migrateV1V2(version);
+        migrateV3(version);
+    }
+
+    private void migrateV1V2(int version) throws SQLException {
         if (version < 1) {
             try (Statement st = conn.createStatement()) {
                 st.execute("""
@@ -96,7 +101,7 @@ public final class Inbox implements AutoCloseable {
                 st.execute("DROP TABLE inbox");
                 st.execute("ALTER TABLE inbox_v2 RENAME TO inbox");
                 st.execute("CREATE INDEX IF NOT EXISTS inbox_received ON inbox(received_at)");
-                st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
+                st.execute("PRAGMA user_version = 2");
                 conn.commit();
             } catch (SQLException e) {
                 conn.rollback();
@@ -104,6 +109,18 @@ public final class Inbox implements AutoCloseable {
             } finally {
                 conn.setAutoCommit(auto);
             }
+        }
+    }
+
+    /** Appended after the v2 rebuild, so it runs on a fresh inbox too. */
+    private void migrateV3(int version) throws SQLException {
+        if (version >= 3) return;
+        // v3: the fan-out target (@group, #topic, *), meta.replyToId and meta.mentions (a JSON array) of each message.
+        try (Statement st = conn.createStatement()) {
+            st.execute("ALTER TABLE inbox ADD COLUMN target TEXT");
+            st.execute("ALTER TABLE inbox ADD COLUMN reply_to_id TEXT");
+            st.execute("ALTER TABLE inbox ADD COLUMN mentions TEXT");
+            st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
         }
     }
 
@@ -115,8 +132,8 @@ public final class Inbox implements AutoCloseable {
     public synchronized InboxMessage insert(InboxMessage m) {
         String sql = """
                 INSERT OR IGNORE INTO inbox (mesh_id, mesh_name, sender_pubkey, sender_name, client_message_id,
-                  message_id, channel, priority, body, path, sent_at, received_at, session)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)""";
+                  message_id, channel, priority, body, path, sent_at, received_at, session, target, reply_to_id, mentions)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setString(1, m.meshId());
             ps.setString(2, m.meshName());
@@ -131,14 +148,16 @@ public final class Inbox implements AutoCloseable {
             if (m.sentAt() == null) ps.setNull(11, Types.INTEGER); else ps.setLong(11, m.sentAt());
             ps.setLong(12, m.receivedAt());
             ps.setString(13, m.session() == null ? "" : m.session());
+            ps.setString(14, m.target());
+            ps.setString(15, m.replyToId());
+            ps.setString(16, m.mentions().isEmpty() ? null : mentionsJson(m.mentions()));
             if (ps.executeUpdate() == 0) return null;
             long id;
             try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
                 rs.next();
                 id = rs.getLong(1);
             }
-            return new InboxMessage(id, m.meshId(), m.meshName(), m.senderPubkey(), m.senderName(), m.clientMessageId(),
-                    m.messageId(), m.channel(), m.priority(), m.text(), m.path(), m.sentAt(), m.receivedAt(), null, m.session());
+            return m.stored(id);
         } catch (SQLException e) {
             throw new IllegalStateException("inbox insert failed: " + e.getMessage(), e);
         }
@@ -280,7 +299,25 @@ public final class Inbox implements AutoCloseable {
                 rs.getString("sender_pubkey"), rs.getString("sender_name"), rs.getString("client_message_id"),
                 rs.getString("message_id"), rs.getString("channel"), rs.getString("priority"), rs.getString("body"),
                 rs.getString("path"), sentAt, rs.getLong("received_at"), seenAt,
-                rs.getString("session").isEmpty() ? null : rs.getString("session"));
+                rs.getString("session").isEmpty() ? null : rs.getString("session"), rs.getString("target"),
+                rs.getString("reply_to_id"), mentions(rs.getString("mentions")));
+    }
+
+    private static String mentionsJson(List<String> mentions) {
+        try {
+            return dev.meshwire.signaling.Json.MAPPER.writeValueAsString(mentions);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<String> mentions(String json) {
+        if (json == null) return List.of();
+        try {
+            return List.of(dev.meshwire.signaling.Json.MAPPER.readValue(json, String[].class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return List.of(); // written by mentionsJson only; an unreadable value shows as no mentions
+        }
     }
 
     @Override

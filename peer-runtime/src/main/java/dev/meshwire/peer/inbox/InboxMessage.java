@@ -19,10 +19,33 @@ package dev.meshwire.peer.inbox;
  * @param seenAt            epoch ms when first listed by {@code inbox}, or null
  * @param session           the session key it was addressed to and delivered on (a session held by this daemon),
  *                          or null for the member itself
+ * @param target            the envelope's target for fan-out channels ({@code @group}, {@code #topic}, {@code *}),
+ *                          null for a dm
+ * @param replyToId         the sender's {@code meta.replyToId}, or null
+ * @param mentions          the sender's {@code meta.mentions} (names or keys), empty when none
  */
 public record InboxMessage(long id, String meshId, String meshName, String senderPubkey, String senderName,
                            String clientMessageId, String messageId, String channel, String priority, String text,
-                           String path, Long sentAt, long receivedAt, Long seenAt, String session) {
+                           String path, Long sentAt, long receivedAt, Long seenAt, String session, String target,
+                           String replyToId, java.util.List<String> mentions) {
+    public InboxMessage {
+        mentions = mentions == null ? java.util.List.of() : java.util.List.copyOf(mentions);
+    }
+
+    /** A message without target, reply or mentions. */
+    public InboxMessage(long id, String meshId, String meshName, String senderPubkey, String senderName,
+                        String clientMessageId, String messageId, String channel, String priority, String text,
+                        String path, Long sentAt, long receivedAt, Long seenAt, String session) {
+        this(id, meshId, meshName, senderPubkey, senderName, clientMessageId, messageId, channel, priority, text, path, sentAt,
+                receivedAt, seenAt, session, null, null, null);
+    }
+
+    /** This message as stored under row {@code rowId}, unread. */
+    public InboxMessage stored(long rowId) {
+        return new InboxMessage(rowId, meshId, meshName, senderPubkey, senderName, clientMessageId, messageId, channel, priority, text,
+                path, sentAt, receivedAt, null, session, target, replyToId, mentions);
+    }
+
     /** A message for the member itself. */
     public InboxMessage(long id, String meshId, String meshName, String senderPubkey, String senderName,
                         String clientMessageId, String messageId, String channel, String priority, String text,

@@ -21,7 +21,9 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li>p2p {@code off}, no engine for the mesh (native library missing) → relay;</li>
- *   <li>fan-out (anything but a 1:1 {@code dm}) → relay;</li>
+ *   <li>fan-out the coordinator does ({@code topic}: one envelope for every member, kept as history) and the whole-mesh
+ *       {@code group} to {@code *} → relay; every other envelope is for one recipient ({@code dm}, {@code rpc},
+ *       {@code stream}, a {@code group} copy) and may go direct;</li>
  *   <li>the recipient's grants refuse this sender → relay, whatever the mode (the coordinator acks and drops it:
  *       the copy stays {@code accepted}, never {@code delivered}; docs/protocol.md §6.3);</li>
  *   <li>recipient offline or unknown → relay (the coordinator queues it);</li>
@@ -65,7 +67,10 @@ public final class PickTransport implements Transport {
     public Choice choose(MeshSession mesh, String recipient, Envelope env) {
         MeshDirect d = registry.enabled() ? registry.get(mesh.config().meshId()) : null;
         if (d == null || !d.engine().available()) return Choice.RELAY_OFF;
-        if (env.channel() != Channel.DM) return Choice.RELAY_FANOUT;
+        if (env.channel() == Channel.TOPIC || env.channel() == Channel.SYSTEM
+                || (env.channel() == Channel.GROUP && "*".equals(env.target()))) {
+            return Choice.RELAY_FANOUT;
+        }
         // The recipient's grants refuse us: its daemon would ack and drop a direct copy, which would read as
         // "delivered". Through the relay the coordinator acks and drops it, so the copy honestly stays "accepted".
         if (!mesh.roster().grantedBy(recipient, env.channel())) return Choice.RELAY_NOT_GRANTED;

@@ -32,22 +32,28 @@ import java.util.TreeMap;
  * @param rotations the {@code authority_rotated} events of the history, oldest first
  * @param grants    every grant of the state (docs/protocol.md §6.3); absent on the wire when none
  * @param services  every recorded service (§6.4), each with its owner's attestation; absent when none
+ * @param groups    every group (§12.1); absent when none
+ * @param topics    every topic (§12.2); absent when none
  */
 public record MeshSnapshot(String mesh, String name, long version, String head, String authority, long at,
                            List<MemberEntry> members, MeshEvent headEvent, List<MeshEvent> rotations, String signature,
                            @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GrantEntry> grants,
-                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ServiceEntry> services) {
-    /** Absent grants and services (older coordinators, meshes without any) are empty lists. */
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<ServiceEntry> services,
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<GroupEntry> groups,
+                           @JsonInclude(JsonInclude.Include.NON_EMPTY) List<TopicEntry> topics) {
+    /** Absent grants, services, groups and topics (older coordinators, meshes without any) are empty lists. */
     @JsonCreator
     public MeshSnapshot {
         grants = grants == null ? List.of() : grants;
         services = services == null ? List.of() : services;
+        groups = groups == null ? List.of() : groups;
+        topics = topics == null ? List.of() : topics;
     }
 
     /** A snapshot without grants or services (the shape before issue #12). */
     public MeshSnapshot(String mesh, String name, long version, String head, String authority, long at,
                         List<MemberEntry> members, MeshEvent headEvent, List<MeshEvent> rotations, String signature) {
-        this(mesh, name, version, head, authority, at, members, headEvent, rotations, signature, List.of(), List.of());
+        this(mesh, name, version, head, authority, at, members, headEvent, rotations, signature, List.of(), List.of(), List.of(), List.of());
     }
 
     /** Signs {@code state} as of {@code headEvent}. */
@@ -55,22 +61,26 @@ public record MeshSnapshot(String mesh, String name, long version, String head, 
         List<MemberEntry> members = state.entries().stream().sorted(Comparator.comparing(MemberEntry::pubkey)).toList();
         List<GrantEntry> grants = state.grants();
         List<ServiceEntry> services = List.copyOf(state.services());
+        List<GroupEntry> groups = List.copyOf(state.channels().groups());
+        List<TopicEntry> topics = List.copyOf(state.channels().topics());
         String canonical = Canonical.meshSnapshot(state.mesh(), state.version(), state.head().head(), state.authority(), at,
-                bodyHash(state.name(), members, grants, services));
+                bodyHash(state.name(), members, grants, services, groups, topics));
         return new MeshSnapshot(state.mesh(), state.name(), state.version(), state.head().head(), state.authority(), at,
-                members, headEvent, List.copyOf(rotations), authority.signHex(canonical), grants, services);
+                members, headEvent, List.copyOf(rotations), authority.signHex(canonical), grants, services, groups, topics);
     }
 
     /**
-     * SHA-256 hex of RFC 8785 canonical JSON of {@code {"name":…, "members":[…], "grants":[…], "services":[…]}}:
-     * members sorted by pubkey, grants by (recipient, sender), services by service key; {@code grants} and
-     * {@code services} are left out when empty, so the body of a mesh without them is the one of version 1.
+     * SHA-256 hex of RFC 8785 canonical JSON of
+     * {@code {"name":…, "members":[…], "grants":[…], "services":[…], "groups":[…], "topics":[…]}}: members sorted by
+     * pubkey, grants by (recipient, sender), services by service key, groups and topics by name; each list but
+     * {@code members} is left out when empty, so the body of a mesh without them is the one of version 1.
      */
     static String bodyHash(String name, List<MemberEntry> members) {
-        return bodyHash(name, members, List.of(), List.of());
+        return bodyHash(name, members, List.of(), List.of(), List.of(), List.of());
     }
 
-    static String bodyHash(String name, List<MemberEntry> members, List<GrantEntry> grants, List<ServiceEntry> services) {
+    static String bodyHash(String name, List<MemberEntry> members, List<GrantEntry> grants, List<ServiceEntry> services,
+                           List<GroupEntry> groups, List<TopicEntry> topics) {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("name", name);
         ArrayNode arr = body.putArray("members");
@@ -84,6 +94,14 @@ public record MeshSnapshot(String mesh, String name, long version, String head, 
             ArrayNode sv = body.putArray("services");
             services.stream().sorted(Comparator.comparing((ServiceEntry x) -> x.attestation().servicePubkey()))
                     .forEach(x -> sv.add(Json.MAPPER.valueToTree(x)));
+        }
+        if (!groups.isEmpty()) {
+            ArrayNode gr = body.putArray("groups");
+            groups.stream().sorted(Comparator.comparing(GroupEntry::name)).forEach(x -> gr.add(Json.MAPPER.valueToTree(x)));
+        }
+        if (!topics.isEmpty()) {
+            ArrayNode tp = body.putArray("topics");
+            topics.stream().sorted(Comparator.comparing(TopicEntry::name)).forEach(x -> tp.add(Json.MAPPER.valueToTree(x)));
         }
         return Canonical.sha256Hex(CanonicalJson.write(body));
     }
@@ -105,7 +123,10 @@ public record MeshSnapshot(String mesh, String name, long version, String head, 
                 throw new MeshStateException(MALFORMED, "snapshot lists an incomplete service");
             }
         }
-        return Canonical.meshSnapshot(mesh, version, head, authority, at, bodyHash(name, members == null ? List.of() : members, grants, services));
+        for (GroupEntry g : groups) if (g == null || g.name() == null) throw new MeshStateException(MALFORMED, "snapshot lists a group without a name");
+        for (TopicEntry t : topics) if (t == null || t.name() == null) throw new MeshStateException(MALFORMED, "snapshot lists a topic without a name");
+        return Canonical.meshSnapshot(mesh, version, head, authority, at,
+                bodyHash(name, members == null ? List.of() : members, grants, services, groups, topics));
     }
 
     /**
@@ -162,6 +183,6 @@ public record MeshSnapshot(String mesh, String name, long version, String head, 
         for (MemberEntry m : members) {
             if (keys.put(m.pubkey(), m) != null) throw new MeshStateException(MALFORMED, "snapshot lists a member twice");
         }
-        return MeshState.withExtras(new MeshState(mesh, name, authority, new StateRef(version, head), keys), grants, services);
+        return MeshState.withExtras(new MeshState(mesh, name, authority, new StateRef(version, head), keys), grants, services, groups, topics);
     }
 }

@@ -39,13 +39,15 @@ public final class MeshState {
     private final TreeMap<String, TreeMap<String, GrantEntry>> grants;
     /** service pubkey → service. Never mutated once built. */
     private final TreeMap<String, ServiceEntry> services;
+    /** Groups and topics (docs/protocol.md §12). */
+    private final ChannelDirectory channels;
 
     MeshState(String mesh, String name, String authority, StateRef head, TreeMap<String, MemberEntry> keys) {
-        this(mesh, name, authority, head, keys, new TreeMap<>(), new TreeMap<>());
+        this(mesh, name, authority, head, keys, new TreeMap<>(), new TreeMap<>(), ChannelDirectory.EMPTY);
     }
 
     MeshState(String mesh, String name, String authority, StateRef head, TreeMap<String, MemberEntry> keys,
-              TreeMap<String, TreeMap<String, GrantEntry>> grants, TreeMap<String, ServiceEntry> services) {
+              TreeMap<String, TreeMap<String, GrantEntry>> grants, TreeMap<String, ServiceEntry> services, ChannelDirectory channels) {
         this.mesh = mesh;
         this.name = name;
         this.authority = authority;
@@ -53,6 +55,7 @@ public final class MeshState {
         this.keys = keys;
         this.grants = grants;
         this.services = services;
+        this.channels = channels;
     }
 
     /**
@@ -113,6 +116,13 @@ public final class MeshState {
         TreeMap<String, GrantEntry> m = recipient == null ? null : grants.get(recipient);
         if (m == null) return true; // the common case: no grants set, nothing to build
         return Grants.recipientGrants(grantsOf(recipient), sender, cap);
+    }
+
+    // ---- groups and topics (docs/protocol.md §12) ----
+
+    /** The groups and topics of this state. */
+    public ChannelDirectory channels() {
+        return channels;
     }
 
     // ---- services (docs/protocol.md §6.4) ----
@@ -251,8 +261,9 @@ public final class MeshState {
             sv = new TreeMap<>(sv);
             sv.put(a.servicePubkey(), new ServiceEntry(a, e.at()));
         }
+        ChannelDirectory ch = channels.apply(this, e, p);
         // member_kicked and unknown kinds change nothing but the head.
-        return new MeshState(mesh, newName, newAuthority, ref, k, g, sv);
+        return new MeshState(mesh, newName, newAuthority, ref, k, g, sv, ch);
     }
 
     private static TreeMap<String, TreeMap<String, GrantEntry>> withoutRecipient(TreeMap<String, TreeMap<String, GrantEntry>> g, String recipient) {
@@ -262,8 +273,9 @@ public final class MeshState {
         return out;
     }
 
-    /** Builds the grant and service maps of a snapshot. @throws MeshStateException MALFORMED on a bad or repeated entry */
-    static MeshState withExtras(MeshState base, List<GrantEntry> grantList, List<ServiceEntry> serviceList) {
+    /** Builds the grant, service, group and topic maps of a snapshot. @throws MeshStateException MALFORMED on a bad or repeated entry */
+    static MeshState withExtras(MeshState base, List<GrantEntry> grantList, List<ServiceEntry> serviceList,
+                                List<GroupEntry> groupList, List<TopicEntry> topicList) {
         TreeMap<String, TreeMap<String, GrantEntry>> g = new TreeMap<>();
         for (GrantEntry ge : grantList) {
             if (ge == null || ge.caps() == null) throw new MeshStateException(MALFORMED, "snapshot lists a grant without caps");
@@ -283,7 +295,7 @@ public final class MeshState {
             }
             if (sv.put(a.servicePubkey(), se) != null) throw new MeshStateException(MALFORMED, "snapshot lists a service twice");
         }
-        return new MeshState(base.mesh, base.name, base.authority, base.head, base.keys, g, sv);
+        return new MeshState(base.mesh, base.name, base.authority, base.head, base.keys, g, sv, ChannelDirectory.of(groupList, topicList));
     }
 
     static String abbrev(String hex) {

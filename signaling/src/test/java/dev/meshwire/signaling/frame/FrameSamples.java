@@ -35,7 +35,9 @@ public final class FrameSamples {
                 List.of(new MemberEntry(TestVectors.BOB_PUB, "bob", "member", "active", 1, 2, 3L, "r", "x")), event, List.of(event), "sig",
                 List.of(new dev.meshwire.signaling.grants.GrantEntry(TestVectors.ALICE_PUB, TestVectors.BOB_PUB, "dm", 4L)),
                 List.of(new dev.meshwire.signaling.service.ServiceEntry(new dev.meshwire.signaling.service.ServiceAttestation(TestVectors.MESH,
-                        TestVectors.ALICE_PUB, "hook-1", TestVectors.BOB_PUB, "webhook", "dm:read", 99L, "http-webhook", TestVectors.AUTHORITY_PUB, "sig"), 5L)));
+                        TestVectors.ALICE_PUB, "hook-1", TestVectors.BOB_PUB, "webhook", "dm:read", 99L, "http-webhook", TestVectors.AUTHORITY_PUB, "sig"), 5L)),
+                List.of(new dev.meshwire.signaling.meshstate.GroupEntry("frontend", TestVectors.ALICE_PUB, 6L, List.of(new dev.meshwire.signaling.meshstate.GroupEntry.Member(TestVectors.BOB_PUB, "member")))),
+                List.of(new dev.meshwire.signaling.meshstate.TopicEntry("general", TestVectors.ALICE_PUB, 7L)));
         StateRef ref = new StateRef(1, "h");
         String sid = "ab".repeat(16);
         return List.of(

@@ -144,7 +144,8 @@ class GrantsAndServicesStateTest {
 
         // The grants are signed: a snapshot whose grants were edited does not verify.
         MeshSnapshot edited = new MeshSnapshot(wire.mesh(), wire.name(), wire.version(), wire.head(), wire.authority(), wire.at(), wire.members(),
-                wire.headEvent(), wire.rotations(), wire.signature(), List.of(new GrantEntry(aliceKey, Grants.ANY, "broadcast,dm", 1)), wire.services());
+                wire.headEvent(), wire.rotations(), wire.signature(), List.of(new GrantEntry(aliceKey, Grants.ANY, "broadcast,dm", 1)), wire.services(),
+                wire.groups(), wire.topics());
         org.junit.jupiter.api.Assertions.assertThrows(MeshStateException.class, () -> edited.verify(MESH, authority.publicKeyHex(), null));
     }
 
