@@ -18,6 +18,14 @@ public final class MeshStates implements AutoCloseable {
     private final LongSupplier clock;
     private final Map<String, MeshRoster> byMesh = new ConcurrentHashMap<>();
     private final List<MeshRoster.RemovalListener> removalListeners;
+    private final List<ChangeListener> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told after every verified change of any mesh's replica (as {@link MeshReplica.Listener}), with its roster. */
+    @FunctionalInterface
+    public interface ChangeListener {
+        void changed(MeshRoster roster, dev.meshwire.signaling.meshstate.MeshState before,
+                     dev.meshwire.signaling.meshstate.MeshState after, List<dev.meshwire.signaling.meshstate.MeshEvent> applied);
+    }
 
     /** @param onRemoval told when a key of any mesh stops being active (tear down, publish) */
     public MeshStates(Path dbFile, LongSupplier clock, MeshRoster.RemovalListener onRemoval) {
@@ -40,8 +48,22 @@ public final class MeshStates implements AutoCloseable {
             MeshReplica r = MeshReplica.load(cfg.meshId(), cfg.name(), cfg.authority(), store, clock);
             MeshRoster roster = new MeshRoster(r, cfg.pubkey(), clock);
             removalListeners.forEach(roster::onRemoval);
+            for (ChangeListener l : changeListeners) follow(roster, l);
             return roster;
         });
+    }
+
+    /**
+     * Follows every replica's changes, of the rosters open now and of those opened later. Register before the meshes
+     * connect, or changes applied in between are missed.
+     */
+    public void onChange(ChangeListener l) {
+        changeListeners.add(l);
+        for (MeshRoster r : byMesh.values()) follow(r, l);
+    }
+
+    private static void follow(MeshRoster roster, ChangeListener l) {
+        roster.replica().addListener((before, after, applied) -> l.changed(roster, before, after, applied));
     }
 
     public MeshRoster get(String meshId) {
