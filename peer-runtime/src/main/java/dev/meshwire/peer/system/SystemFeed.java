@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * and version, and an SSE {@code system} event carrying the same item. At most one entry per (mesh, version): the
  * inbox's unique index makes a replay a no-op, and the replica never reports an event it already held.
  *
- * <p>History is not news: the first state a replica ever holds (a join's or a creation's catch-up, by events or by
- * snapshot) adds no entries — {@code meshwire mesh log} lists it. Later changes do, including those that happened
- * while the daemon was stopped. A snapshot that moves a replica forward (it was too far behind for events) adds one
+ * <p>History is not news: an event is listed only when the state before it already had this member as a member, so
+ * a join's catch-up (by events or by snapshot) lists nothing up to and including this member's own {@code member_joined}
+ * — {@code meshwire mesh log} shows that history — while events after it, also those that happened while the daemon
+ * was stopped, are listed. A snapshot that moves a member's replica forward (it was too far behind for events) adds one
  * {@code snapshot_installed} entry saying who joined and who is no longer a member, rather than an entry per event it
  * no longer has.
  *
@@ -50,12 +51,9 @@ public final class SystemFeed implements MeshStates.ChangeListener {
 
     @Override
     public void changed(MeshRoster roster, MeshState before, MeshState after, List<MeshEvent> applied) {
-        if (before == null || before.version() == 0) {
-            log.debug("mesh {}: first mesh state (v{}) is history; no system entries", roster.replica().meshName(), after.version());
-            return;
-        }
+        String self = roster.selfPubkey();
         if (applied.isEmpty()) {
-            if (after.version() > before.version()) {
+            if (member(before, self) && after.version() > before.version()) {
                 store(roster, after.authority(), SNAPSHOT_INSTALLED, after.version(), null, snapshotText(before, after));
             }
             return;
@@ -68,9 +66,18 @@ public final class SystemFeed implements MeshStates.ChangeListener {
             } catch (MeshStateException x) {
                 next = after;
             }
-            store(roster, cur.authority(), e.kind(), e.version(), e.at(), SystemText.describe(e, cur, next));
+            if (member(cur, self)) {
+                store(roster, cur.authority(), e.kind(), e.version(), e.at(), SystemText.describe(e, cur, next));
+            } else {
+                log.debug("mesh {}: v{} {} predates this member's join; not listed", roster.replica().meshName(), e.version(), e.kind());
+            }
             cur = next;
         }
+    }
+
+    /** Whether {@code self} had joined in {@code state}: what happened before that is history, not news. */
+    private static boolean member(MeshState state, String self) {
+        return state != null && state.entry(self).map(MemberEntry::wasMember).orElse(false);
     }
 
     private void store(MeshRoster roster, String authority, String kind, long version, Long at, String text) {
