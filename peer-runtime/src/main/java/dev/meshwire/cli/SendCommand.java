@@ -30,7 +30,7 @@ final class SendCommand extends ReplyVerb {
     @Mixin MeshOption mesh;
     @Option(names = "--priority", defaultValue = "next", description = "now, next or low") String priority;
     @Option(names = "--id", paramLabel = "CLIENT_ID", description = "idempotency id (default: random); resending with the same id never sends twice") String id;
-    @Option(names = "--reply-to", paramLabel = "CLIENT_ID", description = "the clientMessageId of the message this replies to ('inbox --json')")
+    @Option(names = "--reply-to", paramLabel = "MESSAGE_ID", description = "the clientMessageId of the message this replies to ('inbox --json')")
     String replyTo;
     @Mixin SessionOption session;
 
