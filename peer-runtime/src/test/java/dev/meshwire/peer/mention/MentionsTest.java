@@ -67,6 +67,18 @@ class MentionsTest {
         assertNull(Mentions.withTextMentions(null, "no mentions here", roster), "no meta is made for a text without mentions");
     }
 
+    /** docs/test-vectors.md and docs/protocol.md §12.6 show exactly these rows. */
+    @Test
+    void theDocsShowTheseVectors() throws Exception {
+        for (String doc : List.of("test-vectors.md", "protocol.md")) {
+            String text = java.nio.file.Files.readString(Path.of("..", "docs", doc));
+            for (String row : List.of("| `yes @bob, ship it; cc @dave and @nobody, mail me at x@bob.example` |",
+                    "| `@Carol @bob. @bob` |", "| `no mentions here` | absent |")) {
+                assertTrue(text.contains(row), "docs/" + doc + " lacks " + row);
+            }
+        }
+    }
+
     @Test
     void theCallersOwnMentionsAreKeptAndOtherMetaIsCopied() throws Exception {
         JsonNode own = Json.MAPPER.readTree("{\"mentions\":[\"someone\"]}");
