@@ -194,6 +194,19 @@ class SystemEventsAndMentionsTest {
             return all.contains("\"clientMessageId\":\"a-1\"") && all.contains("\"replyToId\":\"q-1\"") && all.contains("\"mentionsMe\":true");
         });
 
+        // A session's send mentions too.
+        CliResult made = cli(alice, "session", "new", "--name", "app", "--json");
+        assertEquals(ExitCodes.OK, made.code(), made.err());
+        String token = Json.MAPPER.readTree(made.out()).path("token").asText();
+        CliResult fromSession = cli(alice, "send", "bob", "from the app, @bob", "--session", token, "--id", "s-1");
+        assertEquals(ExitCodes.OK, fromSession.code(), fromSession.err());
+        await("bob stored the session's message with its mention", WAIT, () -> {
+            for (JsonNode i : b.inbox(null, 50, false, true).path("items")) {
+                if ("s-1".equals(i.path("clientMessageId").asText())) return i.path("mentionsMe").asBoolean();
+            }
+            return false;
+        });
+
         // A message that mentions someone else: stored with the mention, not flagged for bob.
         cli(alice, "send", "bob", "ask @alice later", "--id", "a-2");
         await("bob stored a-2", WAIT, () -> b.inbox(null, 50, false, true).path("items").toString().contains("\"a-2\""));
