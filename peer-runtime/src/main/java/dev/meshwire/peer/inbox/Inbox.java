@@ -137,6 +137,9 @@ public final class Inbox implements AutoCloseable {
             st.execute("ALTER TABLE inbox ADD COLUMN event_version INTEGER");
             st.execute("ALTER TABLE inbox ADD COLUMN mentions_me INTEGER NOT NULL DEFAULT 0");
             st.execute("CREATE UNIQUE INDEX IF NOT EXISTS inbox_system_event ON inbox(mesh_id, event_version) WHERE channel = 'system'");
+            // The newest mesh-state version the system entries of a mesh have covered: survives flush and delete, so
+            // a catch-up after a crash lists what was missed and never what the user deleted.
+            st.execute("CREATE TABLE IF NOT EXISTS system_cursor (mesh_id TEXT PRIMARY KEY, version INTEGER NOT NULL)");
             st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
         }
     }
@@ -182,6 +185,61 @@ public final class Inbox implements AutoCloseable {
             return m.stored(id);
         } catch (SQLException e) {
             throw new IllegalStateException("inbox insert failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores a system entry (as {@link #insert}) and moves the mesh's system cursor to its version, in one transaction.
+     *
+     * @return the stored row, or null when an entry for that (mesh, version) already exists
+     */
+    public synchronized InboxMessage insertSystem(InboxMessage m) {
+        if (!m.system() || m.eventVersion() == null) throw new IllegalArgumentException("not a system entry");
+        try {
+            conn.setAutoCommit(false);
+            try {
+                InboxMessage stored = insert(m);
+                advanceCursor(m.meshId(), m.eventVersion());
+                conn.commit();
+                return stored;
+            } catch (SQLException | RuntimeException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox insert failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The newest mesh-state version the system entries of {@code meshId} covered, or null when none was recorded. */
+    public synchronized Long systemCursor(String meshId) {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT version FROM system_cursor WHERE mesh_id = ?")) {
+            ps.setString(1, meshId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves the system cursor of {@code meshId} to {@code version} unless it is already there or beyond. */
+    public synchronized void advanceSystemCursor(String meshId, long version) {
+        try {
+            advanceCursor(meshId, version);
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void advanceCursor(String meshId, long version) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO system_cursor (mesh_id, version) VALUES (?, ?) "
+                + "ON CONFLICT(mesh_id) DO UPDATE SET version = max(version, excluded.version)")) {
+            ps.setString(1, meshId);
+            ps.setLong(2, version);
+            ps.executeUpdate();
         }
     }
 

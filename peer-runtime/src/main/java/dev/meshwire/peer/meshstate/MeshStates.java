@@ -25,6 +25,13 @@ public final class MeshStates implements AutoCloseable {
     public interface ChangeListener {
         void changed(MeshRoster roster, dev.meshwire.signaling.meshstate.MeshState before,
                      dev.meshwire.signaling.meshstate.MeshState after, List<dev.meshwire.signaling.meshstate.MeshEvent> applied);
+
+        /**
+         * {@code roster} was just loaded from the store (daemon start, join, creation), before its link starts: what it
+         * holds was verified but not reported through {@link #changed}. Blocking is fine.
+         */
+        default void loaded(MeshRoster roster) {
+        }
     }
 
     /** @param onRemoval told when a key of any mesh stops being active (tear down, publish) */
@@ -39,7 +46,8 @@ public final class MeshStates implements AutoCloseable {
      * held for another identity of the same mesh id (an earlier failed join) is replaced.
      */
     public MeshRoster open(MeshConfig cfg) {
-        return byMesh.compute(cfg.meshId(), (k, old) -> {
+        boolean[] fresh = {false};
+        MeshRoster opened = byMesh.compute(cfg.meshId(), (k, old) -> {
             if (old != null && old.selfPubkey().equals(cfg.pubkey())) {
                 old.replica().rename(cfg.name());
                 if (cfg.authority() != null) old.replica().pinIfAbsent(cfg.authority());
@@ -49,8 +57,20 @@ public final class MeshStates implements AutoCloseable {
             MeshRoster roster = new MeshRoster(r, cfg.pubkey(), clock);
             removalListeners.forEach(roster::onRemoval);
             for (ChangeListener l : changeListeners) follow(roster, l);
+            fresh[0] = true;
             return roster;
         });
+        if (fresh[0]) for (ChangeListener l : changeListeners) loaded(opened, l);
+        return opened;
+    }
+
+    private static void loaded(MeshRoster roster, ChangeListener l) {
+        try {
+            l.loaded(roster);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(MeshStates.class).warn("mesh {}: mesh state listener failed on load",
+                    roster.replica().meshName(), e);
+        }
     }
 
     /**
@@ -59,7 +79,10 @@ public final class MeshStates implements AutoCloseable {
      */
     public void onChange(ChangeListener l) {
         changeListeners.add(l);
-        for (MeshRoster r : byMesh.values()) follow(r, l);
+        for (MeshRoster r : byMesh.values()) {
+            follow(r, l);
+            loaded(r, l);
+        }
     }
 
     private static void follow(MeshRoster roster, ChangeListener l) {

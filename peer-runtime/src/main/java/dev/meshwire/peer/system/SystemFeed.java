@@ -30,6 +30,9 @@ import org.slf4j.LoggerFactory;
  * {@code snapshot_installed} entry saying who joined and who is no longer a member, rather than an entry per event it
  * no longer has.
  *
+ * <p>A crash between the replica storing an event and this feed listing it is caught up when the mesh is next loaded
+ * ({@link #loaded}: the inbox keeps a per-mesh cursor of the newest version listed, which flush and delete leave alone).
+ *
  * <p>Runs on the thread that applied the change (a worker, never the event loop): it writes to SQLite.
  */
 public final class SystemFeed implements MeshStates.ChangeListener {
@@ -73,6 +76,31 @@ public final class SystemFeed implements MeshStates.ChangeListener {
             }
             cur = next;
         }
+        inbox.advanceSystemCursor(roster.replica().meshId(), after.version()); // the history it skipped is covered too
+    }
+
+    /**
+     * Catches up with events the replica stored but this feed did not list (the daemon stopped between the two): the
+     * stored events after the mesh's system cursor, by the same rule. A mesh without a cursor (first open, or an inbox
+     * from before system entries) starts its cursor at the replica's version: nothing old is listed.
+     */
+    @Override
+    public void loaded(MeshRoster roster) {
+        String mesh = roster.replica().meshId();
+        Long cursor = inbox.systemCursor(mesh);
+        if (cursor == null) {
+            inbox.advanceSystemCursor(mesh, roster.replica().version());
+            return;
+        }
+        if (roster.replica().version() <= cursor) return;
+        String self = roster.selfPubkey();
+        roster.replica().replay((before, after, applied) -> {
+            MeshEvent e = applied.get(0);
+            if (e.version() <= cursor || !member(before, self)) return;
+            log.info("mesh {}: listing v{} {} (applied before the daemon stopped, not listed then)", roster.replica().meshName(),
+                    e.version(), e.kind());
+            store(roster, before.authority(), e.kind(), e.version(), e.at(), SystemText.describe(e, before, after));
+        });
     }
 
     /** Whether {@code self} had joined in {@code state}: what happened before that is history, not news. */
@@ -84,7 +112,7 @@ public final class SystemFeed implements MeshStates.ChangeListener {
         InboxMessage row = new InboxMessage(0, roster.replica().meshId(), roster.replica().meshName(), authority, null,
                 "mesh-event-v" + version, null, InboxMessage.SYSTEM, "next", text, PATH, at, clock.getAsLong(), null, null, null, null,
                 List.of(), kind, version, false);
-        InboxMessage stored = inbox.insert(row);
+        InboxMessage stored = inbox.insertSystem(row);
         if (stored == null) return; // already listed (a replay)
         log.debug("mesh {}: system v{} {}: {}", roster.replica().meshName(), version, kind, text);
         events.publish(new DaemonEvent(DaemonEvent.SYSTEM, InboundProcessor.item(stored)));

@@ -57,8 +57,13 @@ class SystemFeedTest {
     }
 
     private MeshRoster open() {
+        return open(true);
+    }
+
+    /** Opens bob's replica from the files, with the feed listening or not (a daemon that stops before the feed runs). */
+    private MeshRoster open(boolean feed) {
         states = new MeshStates(tmp.resolve("meshstate.db"), () -> h.clock, null);
-        states.onChange(new SystemFeed(inbox, events, () -> h.clock));
+        if (feed) states.onChange(new SystemFeed(inbox, events, () -> h.clock));
         return states.open(new MeshConfig(MESH, "team", "ws://127.0.0.1:1", "bob", "member", bob.publicKeyHex(), 0,
                 h.genesisAuthority.publicKeyHex()));
     }
@@ -118,5 +123,52 @@ class SystemFeedTest {
         assertTrue(again.replica().onMeshSync(new Frames.MeshSync(null, MESH, List.of(), null)));
         assertTrue(again.replica().onMeshSync(new Frames.MeshSync(null, MESH, null, h.snapshot())));
         assertEquals(3, entries().size());
+    }
+
+    @Test
+    void whatWasStoredButNotListedIsListedAtTheNextLoadAndAFlushIsNotUndone() {
+        assertTrue(states.get(MESH).replica().onMeshSync(new Frames.MeshSync(null, MESH, h.events, null)));
+        assertEquals(List.of("carol joined"), entries().stream().map(InboxMessage::text).toList());
+        states.close();
+
+        // The replica stores v5 but the daemon stops before the feed lists it.
+        MeshRoster blind = open(false);
+        var kick = h.add(alice.publicKeyHex(), new EventPayload.MemberKicked(carol.publicKeyHex(), null));
+        assertTrue(blind.replica().onSystem(new Frames.SystemEvent(MESH, kick)));
+        assertEquals(1, entries().size());
+        states.close();
+
+        open(true);
+        assertEquals(List.of("carol joined", "carol was kicked by alice"), entries().stream().map(InboxMessage::text).toList(),
+                "caught up when the mesh was loaded");
+        assertEquals(5L, inbox.systemCursor(MESH));
+
+        assertEquals(2, inbox.flush(null, true));
+        states.close();
+        open(true);
+        assertTrue(entries().isEmpty(), "a flushed entry is not listed again");
+    }
+
+    @Test
+    void anInboxWithoutACursorStartsAtTheReplicasVersion() {
+        assertTrue(states.get(MESH).replica().onMeshSync(new Frames.MeshSync(null, MESH, h.events, null)));
+        states.close();
+        var kick = h.add(alice.publicKeyHex(), new EventPayload.MemberKicked(carol.publicKeyHex(), null));
+        MeshRoster blind = open(false);
+        assertTrue(blind.replica().onSystem(new Frames.SystemEvent(MESH, kick)));
+        states.close();
+        inbox.close();
+        // An inbox from before system entries: no cursor, no entries. Loading lists nothing old.
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + tmp.resolve("inbox.db"));
+             var st = c.createStatement()) {
+            st.execute("DELETE FROM inbox");
+            st.execute("DELETE FROM system_cursor");
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        inbox = new Inbox(tmp.resolve("inbox.db"));
+        open(true);
+        assertTrue(entries().isEmpty(), entries().toString());
+        assertEquals(5L, inbox.systemCursor(MESH));
     }
 }
