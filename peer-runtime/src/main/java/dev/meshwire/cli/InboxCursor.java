@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.TreeSet;
 
 /**
- * Which inbox messages {@code watch} has shown, so that it shows each exactly once across event streams and daemon
+ * Which inbox rows (messages and system entries alike: they share one id sequence) {@code watch} has shown, so that it shows each exactly once across event streams and daemon
  * restarts: the stream's {@code message} events and the inbox read after each reconnect ({@link #missed}) overlap,
  * and both carry the inbox id. Messages stored before watch started (ids up to the floor) are never shown.
  */
@@ -27,7 +27,7 @@ final class InboxCursor {
     /** Starts after the newest message now in the inbox (nothing older is shown). */
     static InboxCursor startingNow(IpcClient c) {
         long newest = 0;
-        for (InboxItem m : c.inbox(new InboxQuery(null, 1, false, true)).items()) newest = Math.max(newest, m.id());
+        for (InboxItem m : c.inbox(new InboxQuery(null, 1, false, true, "all")).items()) newest = Math.max(newest, m.id());
         return new InboxCursor(newest);
     }
 
@@ -44,7 +44,7 @@ final class InboxCursor {
      */
     List<InboxItem> missed(IpcClient c) {
         List<InboxItem> out = new ArrayList<>();
-        for (InboxItem m : c.inbox(new InboxQuery(null, CATCH_UP_LIMIT, false, true)).items()) {
+        for (InboxItem m : c.inbox(new InboxQuery(null, CATCH_UP_LIMIT, false, true, "all")).items()) {
             if (firstSight(m.id())) out.add(m);
         }
         return out;

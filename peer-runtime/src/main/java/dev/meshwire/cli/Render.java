@@ -328,17 +328,44 @@ final class Render {
         return sb.toString();
     }
 
+    /** {@code inbox --system}: one line per system entry, oldest first. */
+    static String systemInbox(List<InboxItem> entries, Style style) {
+        if (entries.isEmpty()) return "no system events\n";
+        StringBuilder sb = new StringBuilder();
+        for (InboxItem m : entries) sb.append(message(m, "[" + ago(m.receivedAt()) + "]", style)).append('\n');
+        return sb.toString();
+    }
+
     /**
-     * One received message: {@code [2 min ago] team bob (3f9a0c21d4e8) via direct host: text}; {@code when} is how
-     * the caller dates it (relative in the inbox, the time of day in {@code watch}).
+     * One received message: {@code [2 min ago] team bob (3f9a0c21d4e8) via direct host ↪ reply to c-17 [mentions you]: text}
+     * ({@code when} is how the caller dates it: relative in the inbox, the time of day in {@code watch}); {@code @name}
+     * words of a message with mentions are highlighted. A system entry: {@code [2 min ago] [system] team v7: bob joined}.
      */
     static String message(InboxItem m, String when, Style style) {
+        if (m.system()) {
+            return style.dim(when) + " " + style.cyan("[system]") + " " + m.mesh()
+                    + (m.eventVersion() != null ? " v" + m.eventVersion() : "") + ": " + m.text();
+        }
         String prio = m.priority();
         return style.dim(when) + " " + m.mesh() + " " + style.bold(m.from().name())
                 + " (" + shortKey(m.from().pubkey()) + ")"
                 + ("group".equals(m.channel()) ? " to everyone" : "")
                 + ("next".equals(prio) ? "" : " [" + prio + "]")
-                + " via " + PathLabel.styled(m.path(), style) + ": " + m.text();
+                + " via " + PathLabel.styled(m.path(), style)
+                + (m.replyToId() != null ? " \u21aa reply to " + m.replyToId() : "")
+                + (Boolean.TRUE.equals(m.mentionsMe()) ? " " + style.yellow("[mentions you]") : "")
+                + ": " + (m.mentions() != null && !m.mentions().isEmpty() ? highlightMentions(m.text(), style) : m.text());
+    }
+
+    private static final Pattern MENTION = Pattern.compile("(?<![A-Za-z0-9._@-])@[A-Za-z0-9][A-Za-z0-9._-]{0,31}");
+
+    /** The text with its {@code @name} words coloured (unchanged without colour). */
+    static String highlightMentions(String text, Style style) {
+        Matcher mm = MENTION.matcher(text);
+        StringBuilder sb = new StringBuilder();
+        while (mm.find()) mm.appendReplacement(sb, Matcher.quoteReplacement(style.cyan(mm.group())));
+        mm.appendTail(sb);
+        return sb.toString();
     }
 
     /** {@link #message(InboxItem, String, Style)} dated by its time of day, as a stream shows it. */

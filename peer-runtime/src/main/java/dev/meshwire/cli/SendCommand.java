@@ -18,18 +18,20 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code meshwire send TO MESSAGE}: hands a message to the daemon's durable outbox and prints the receipt. As a
  * session ({@code --session} or {@code $MESHWIRE_SESSION}) it is sent with the session's key over the session's own
- * connection and answered once the coordinator committed every copy (docs/ipc.md "Sessions").
+ * connection and answered once the coordinator committed every copy (docs/ipc.md "Sessions"). Words {@code @name} of
+ * MESSAGE that name members become the message's mentions (the daemon finds them: docs/protocol.md §12.6).
  */
 @Command(name = "send", description = "Send a message to a member (name, pubkey prefix >= 8, pubkey) or '*'.")
 final class SendCommand extends ReplyVerb {
     @Parameters(index = "0", paramLabel = "TO", description = "display name, public key prefix (8+ hex digits), or * for every member") String to;
-    @Parameters(index = "1", paramLabel = "MESSAGE", arity = "0..1", description = "the text to send (or --file)") String message;
+    @Parameters(index = "1", paramLabel = "MESSAGE", arity = "0..1", description = "the text to send (or --file); @name words mention members") String message;
     // Linux limits one argument to 128 KiB, so large messages come from a file or stdin.
     @Option(names = "--file", paramLabel = "PATH", description = "read the message (UTF-8) from PATH, '-' for stdin, instead of MESSAGE") String file;
     @Mixin MeshOption mesh;
     @Option(names = "--priority", defaultValue = "next", description = "now, next or low") String priority;
     @Option(names = "--id", paramLabel = "CLIENT_ID", description = "idempotency id (default: random); resending with the same id never sends twice") String id;
-    @Option(names = "--reply-to", paramLabel = "MESSAGE_ID", description = "the coordinator message id this replies to") String replyTo;
+    @Option(names = "--reply-to", paramLabel = "MESSAGE_ID", description = "the clientMessageId of the message this replies to ('inbox --json')")
+    String replyTo;
     @Mixin SessionOption session;
 
     @Override

@@ -12,10 +12,12 @@ import picocli.CommandLine.Option;
  * {@code meshwire watch}: follows the daemon's event stream (SSE) until interrupted, across dropped streams and
  * daemon restarts. The stream has no ids and no resume (docs/ipc.md), but every {@code message} event carries its
  * durable inbox id: after each (re)connect watch reads the inbox ({@link InboxCursor}) and shows the messages it
- * has not shown, so no message is missed or shown twice. Presence, link and mesh-state events that happened
+ * has not shown, so no message is missed or shown twice. System entries ({@code system} events, lines marked
+ * {@code [system]}) are inbox rows too and are caught up the same way; the raw {@code mesh_event} notification is
+ * shown by {@code --json} only (the system line describes the same event). Presence, link and mesh-state events that happened
  * while no stream was open are not replayed ({@code status}, {@code peers} and {@code mesh log} show the result).
  */
-@Command(name = "watch", description = "Follow messages and peer events until Ctrl-C; survives daemon restarts.")
+@Command(name = "watch", description = "Follow messages, system events and peer events until Ctrl-C; survives daemon restarts.")
 final class WatchCommand extends Verb {
     static final long FIRST_BACKOFF_MS = 100;
     static final long MAX_BACKOFF_MS = 2_000;
@@ -34,9 +36,10 @@ final class WatchCommand extends Verb {
             try {
                 current.events(() -> {
                     if (reconnect) main().err.println("meshwire: daemon restarted, reconnected");
-                    for (InboxItem m : cursor.missed(current)) print(new IpcClient.SseEvent("message", compact(m)));
+                    for (InboxItem m : cursor.missed(current)) print(new IpcClient.SseEvent(m.system() ? "system" : "message", compact(m)));
                 }, ev -> {
-                    if (!"message".equals(ev.event()) || cursor.firstSight(messageId(ev))) print(ev);
+                    if (!json && "mesh_event".equals(ev.event())) return true; // its system line says it better
+                    if (!inboxRow(ev) || cursor.firstSight(messageId(ev))) print(ev);
                     return true;
                 });
             } catch (IpcException e) {
@@ -72,6 +75,11 @@ final class WatchCommand extends Verb {
     private void print(IpcClient.SseEvent ev) {
         out().println(json ? Render.eventJson(ev) : Render.event(ev, style()));
         out().flush();
+    }
+
+    /** {@code message} and {@code system} events carry an inbox row (and its id). */
+    private static boolean inboxRow(IpcClient.SseEvent ev) {
+        return "message".equals(ev.event()) || "system".equals(ev.event());
     }
 
     private static String compact(InboxItem m) {

@@ -166,6 +166,8 @@ public final class Daemon implements RunningDaemon {
             events.publish(new DaemonEvent(DaemonEvent.MEMBER_REMOVED, new MemberRemovedEvent(roster.replica().meshName(),
                     name, pubkey, status, reason)));
         });
+        // Each newly applied mesh-state event becomes a system entry (inbox --system, SSE system): before any mesh connects.
+        states.onChange(new dev.meshwire.peer.system.SystemFeed(inbox, events, System::currentTimeMillis));
         MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, states, events, direct,
                 new ReceiptRecorder(outboxStore, events, task -> vertx.executeBlocking(() -> {
                     task.run();

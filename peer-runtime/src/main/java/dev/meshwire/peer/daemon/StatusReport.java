@@ -52,11 +52,11 @@ final class StatusReport {
         DaemonStatus daemon = new DaemonStatus(null, ProcessHandle.current().pid(), Daemon.VERSION, src.startedAt(),
                 System.currentTimeMillis() - src.startedAt(), src.home().root().toString(), src.ipcPort().getAsInt(),
                 inbound.accepted(), inbound.duplicates(), inbound.refused(), inbound.acks(), inbound.holdingAcks() ? true : null,
-                outbox, src.inbox().unreadCount(null), pending(), src.events().snapshot(), p2p);
+                outbox, src.inbox().unreadCount(null, dev.meshwire.peer.inbox.InboxKind.MESSAGES), pending(), src.events().snapshot(), p2p);
         List<MeshInfo> meshes = new ArrayList<>();
         for (MeshSession s : src.meshes().all()) {
             // What 'status' shows per mesh: messages not read yet, and sends not finished yet.
-            meshes.add(MeshSummary.of(s).withCounts(src.inbox().unreadCount(s.name()), src.outboxStore().unfinished(s.config().meshId())));
+            meshes.add(MeshSummary.of(s).withCounts(src.inbox().unreadCount(s.name(), dev.meshwire.peer.inbox.InboxKind.MESSAGES), src.outboxStore().unfinished(s.config().meshId())));
         }
         return new StatusReply(daemon, meshes);
     }

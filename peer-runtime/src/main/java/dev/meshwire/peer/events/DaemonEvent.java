@@ -4,7 +4,8 @@ import dev.meshwire.peer.ipc.api.EventData;
 
 /**
  * One event on the SSE stream. {@code type} is the SSE {@code event:} name ({@code message},
- * {@code peer_joined}, {@code peer_left}, {@code link}, {@code mesh_event}, {@code member_removed}, {@code delivered});
+ * {@code peer_joined}, {@code peer_left}, {@code link}, {@code mesh_event}, {@code member_removed}, {@code delivered},
+ * {@code system});
  * {@code data} is serialized as the JSON {@code data:} line. docs/ipc.md lists the shapes.
  */
 public record DaemonEvent(String type, EventData data) {
@@ -16,6 +17,8 @@ public record DaemonEvent(String type, EventData data) {
     public static final String MESH_EVENT = "mesh_event";
     /** A key stopped being an active member (banned, revoked, left, expired): its direct channels were torn down. */
     public static final String MEMBER_REMOVED = "member_removed";
+    /** A system entry was stored: a verified mesh-state event, described (docs/protocol.md §12.5); data is an inbox item. */
+    public static final String SYSTEM = "system";
     /** The recipient's daemon acknowledged a relayed copy of one of our messages (the coordinator's receipt). */
     public static final String DELIVERED = "delivered";
 }

@@ -5,6 +5,7 @@ import dev.meshwire.peer.ipc.api.PeerRef;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.events.EventBus;
+import dev.meshwire.peer.mention.Mentions;
 import dev.meshwire.signaling.crypto.CryptoException;
 import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.envelope.Channel;
@@ -195,6 +196,8 @@ public final class InboundProcessor {
         if (!forUs) return "envelope target '" + env.target() + "' (" + env.channel().wireName() + ") is not this member";
         String cmid = env.meta().clientMessageId();
         if (cmid == null || cmid.isBlank()) return "envelope has no clientMessageId";
+        String metaProblem = Mentions.problem(env.meta());
+        if (metaProblem != null) return metaProblem;
         String text;
         try {
             Base64.Decoder b64 = Base64.getDecoder();
@@ -208,7 +211,8 @@ public final class InboundProcessor {
         InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), senderName,
                 cmid, messageId, env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
                 env.meta().createdAt(), System.currentTimeMillis(), null, session,
-                env.channel() == Channel.DM ? null : env.target(), env.meta().replyToId(), env.meta().mentions()));
+                env.channel() == Channel.DM ? null : env.target(), env.meta().replyToId(), env.meta().mentions(),
+                mentionsMe(mesh, env.meta().mentions(), session)));
         // The row is committed (autocommit insert): ack. Duplicates too: the coordinator is waiting
         // for it and must stop redelivering.
         acker.accept(cmid);
@@ -222,10 +226,19 @@ public final class InboundProcessor {
         return null;
     }
 
+    /** Whether {@code mentions} name the recipient: the session it was delivered to, else the member. */
+    private static boolean mentionsMe(MeshSession mesh, java.util.List<String> mentions, String session) {
+        if (mentions == null || mentions.isEmpty()) return false;
+        String me = session != null ? session : mesh.selfPubkey();
+        String myName = session != null ? null : mesh.roster().entry(me).map(e -> e.name()).orElse(null);
+        return Mentions.mentionsMe(mentions, me, myName);
+    }
+
     /** A stored message as the inbox listing and the SSE {@code message} event show it. */
     public static InboxItem item(InboxMessage m) {
         return new InboxItem(m.id(), m.meshName(), m.meshId(), new PeerRef(m.senderName(), m.senderPubkey()), m.text(), m.priority(),
                 m.channel(), m.clientMessageId(), m.messageId(), m.path(), m.sentAt(), m.receivedAt(), m.seenAt(), m.session(),
-                m.target(), m.replyToId(), m.mentions().isEmpty() ? null : m.mentions());
+                m.target(), m.replyToId(), m.mentions().isEmpty() ? null : m.mentions(), m.mentionsMe() ? Boolean.TRUE : null,
+                m.eventKind(), m.eventVersion());
     }
 }

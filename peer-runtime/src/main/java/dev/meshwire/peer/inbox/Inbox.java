@@ -23,7 +23,7 @@ import java.util.List;
  * {@code synchronized}; SQLite serializes writers anyway and the volume is human-scale.
  */
 public final class Inbox implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 3;
+    private static final int SCHEMA_VERSION = 4;
     private final Connection conn;
 
     public Inbox(Path dbFile) {
@@ -40,6 +40,7 @@ public final class Inbox implements AutoCloseable {
         int version = Sqlite.userVersion(conn);
         migrateV1V2(version);
         migrateV3(version);
+        migrateV4(version);
     }
 
     private void migrateV1V2(int version) throws SQLException {
@@ -120,20 +121,41 @@ public final class Inbox implements AutoCloseable {
             st.execute("ALTER TABLE inbox ADD COLUMN target TEXT");
             st.execute("ALTER TABLE inbox ADD COLUMN reply_to_id TEXT");
             st.execute("ALTER TABLE inbox ADD COLUMN mentions TEXT");
+            st.execute("PRAGMA user_version = 3");
+        }
+    }
+
+    /**
+     * v4: system entries (docs/protocol.md §12.5) carry the mesh event's kind and version, at most one row per (mesh,
+     * version) — a replayed event or a second snapshot never adds a second entry — and a user message records whether
+     * its mentions name the recipient.
+     */
+    private void migrateV4(int version) throws SQLException {
+        if (version >= 4) return;
+        try (Statement st = conn.createStatement()) {
+            st.execute("ALTER TABLE inbox ADD COLUMN event_kind TEXT");
+            st.execute("ALTER TABLE inbox ADD COLUMN event_version INTEGER");
+            st.execute("ALTER TABLE inbox ADD COLUMN mentions_me INTEGER NOT NULL DEFAULT 0");
+            st.execute("CREATE UNIQUE INDEX IF NOT EXISTS inbox_system_event ON inbox(mesh_id, event_version) WHERE channel = 'system'");
+            // The newest mesh-state version the system entries of a mesh have covered: survives flush and delete, so
+            // a catch-up after a crash lists what was missed and never what the user deleted.
+            st.execute("CREATE TABLE IF NOT EXISTS system_cursor (mesh_id TEXT PRIMARY KEY, version INTEGER NOT NULL)");
             st.execute("PRAGMA user_version = " + SCHEMA_VERSION);
         }
     }
 
     /**
-     * Stores a message unless the same (mesh, sender, clientMessageId) is already stored.
+     * Stores a message unless the same (mesh, session, sender, clientMessageId) is already stored — or, for a
+     * {@code system} entry, unless an entry for the same (mesh, event version) is.
      *
      * @return the stored row (with id) if this call inserted it, or null for a duplicate
      */
     public synchronized InboxMessage insert(InboxMessage m) {
         String sql = """
                 INSERT OR IGNORE INTO inbox (mesh_id, mesh_name, sender_pubkey, sender_name, client_message_id,
-                  message_id, channel, priority, body, path, sent_at, received_at, session, target, reply_to_id, mentions)
-                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""";
+                  message_id, channel, priority, body, path, sent_at, received_at, session, target, reply_to_id, mentions,
+                  event_kind, event_version, mentions_me)
+                VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)""";
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             ps.setString(1, m.meshId());
             ps.setString(2, m.meshName());
@@ -151,6 +173,9 @@ public final class Inbox implements AutoCloseable {
             ps.setString(14, m.target());
             ps.setString(15, m.replyToId());
             ps.setString(16, m.mentions().isEmpty() ? null : mentionsJson(m.mentions()));
+            ps.setString(17, m.eventKind());
+            if (m.eventVersion() == null) ps.setNull(18, Types.INTEGER); else ps.setLong(18, m.eventVersion());
+            ps.setInt(19, m.mentionsMe() ? 1 : 0);
             if (ps.executeUpdate() == 0) return null;
             long id;
             try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
@@ -160,6 +185,61 @@ public final class Inbox implements AutoCloseable {
             return m.stored(id);
         } catch (SQLException e) {
             throw new IllegalStateException("inbox insert failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Stores a system entry (as {@link #insert}) and moves the mesh's system cursor to its version, in one transaction.
+     *
+     * @return the stored row, or null when an entry for that (mesh, version) already exists
+     */
+    public synchronized InboxMessage insertSystem(InboxMessage m) {
+        if (!m.system() || m.eventVersion() == null) throw new IllegalArgumentException("not a system entry");
+        try {
+            conn.setAutoCommit(false);
+            try {
+                InboxMessage stored = insert(m);
+                advanceCursor(m.meshId(), m.eventVersion());
+                conn.commit();
+                return stored;
+            } catch (SQLException | RuntimeException e) {
+                conn.rollback();
+                throw e;
+            } finally {
+                conn.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox insert failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** The newest mesh-state version the system entries of {@code meshId} covered, or null when none was recorded. */
+    public synchronized Long systemCursor(String meshId) {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT version FROM system_cursor WHERE mesh_id = ?")) {
+            ps.setString(1, meshId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox read failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Moves the system cursor of {@code meshId} to {@code version} unless it is already there or beyond. */
+    public synchronized void advanceSystemCursor(String meshId, long version) {
+        try {
+            advanceCursor(meshId, version);
+        } catch (SQLException e) {
+            throw new IllegalStateException("inbox write failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void advanceCursor(String meshId, long version) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement("INSERT INTO system_cursor (mesh_id, version) VALUES (?, ?) "
+                + "ON CONFLICT(mesh_id) DO UPDATE SET version = max(version, excluded.version)")) {
+            ps.setString(1, meshId);
+            ps.setLong(2, version);
+            ps.executeUpdate();
         }
     }
 
@@ -178,7 +258,13 @@ public final class Inbox implements AutoCloseable {
      * own messages, a session key lists only the messages delivered to that session.
      */
     public synchronized List<InboxMessage> list(String meshName, String session, int limit, boolean unreadOnly, boolean markSeen) {
-        StringBuilder sql = new StringBuilder("SELECT * FROM inbox WHERE session = ?");
+        return list(meshName, session, InboxKind.ALL, limit, unreadOnly, markSeen);
+    }
+
+    /** As {@link #list(String, String, int, boolean, boolean)}, restricted to one {@link InboxKind}. */
+    public synchronized List<InboxMessage> list(String meshName, String session, InboxKind kind, int limit, boolean unreadOnly,
+                                                boolean markSeen) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM inbox WHERE session = ?").append(kind.where());
         if (meshName != null) sql.append(" AND mesh_name = ?");
         if (unreadOnly) sql.append(" AND seen_at IS NULL");
         sql.append(" ORDER BY id DESC LIMIT ?");
@@ -228,9 +314,14 @@ public final class Inbox implements AutoCloseable {
         }
     }
 
-    /** Unread rows (optionally in one mesh). */
+    /** Unread rows of every kind (optionally in one mesh). */
     public synchronized long unreadCount(String meshName) {
-        String sql = "SELECT COUNT(*) FROM inbox WHERE seen_at IS NULL" + (meshName != null ? " AND mesh_name = ?" : "");
+        return unreadCount(meshName, InboxKind.ALL);
+    }
+
+    /** Unread rows of {@code kind} (optionally in one mesh). */
+    public synchronized long unreadCount(String meshName, InboxKind kind) {
+        String sql = "SELECT COUNT(*) FROM inbox WHERE seen_at IS NULL" + kind.where() + (meshName != null ? " AND mesh_name = ?" : "");
         try (PreparedStatement ps = conn.prepareStatement(sql)) {
             if (meshName != null) ps.setString(1, meshName);
             try (ResultSet rs = ps.executeQuery()) {
@@ -300,7 +391,13 @@ public final class Inbox implements AutoCloseable {
                 rs.getString("message_id"), rs.getString("channel"), rs.getString("priority"), rs.getString("body"),
                 rs.getString("path"), sentAt, rs.getLong("received_at"), seenAt,
                 rs.getString("session").isEmpty() ? null : rs.getString("session"), rs.getString("target"),
-                rs.getString("reply_to_id"), mentions(rs.getString("mentions")));
+                rs.getString("reply_to_id"), mentions(rs.getString("mentions")), rs.getString("event_kind"),
+                eventVersion(rs), rs.getInt("mentions_me") != 0);
+    }
+
+    private static Long eventVersion(ResultSet rs) throws SQLException {
+        long v = rs.getLong("event_version");
+        return rs.wasNull() ? null : v;
     }
 
     private static String mentionsJson(List<String> mentions) {

@@ -11,7 +11,10 @@ import dev.meshwire.peer.ipc.api.InboxReply;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The IPC face of the inbox: list (marking seen), flush, delete. No mesh name means every mesh. */
+/**
+ * The IPC face of the inbox: list (marking seen), flush, delete. No mesh name means every mesh. A listing shows user
+ * messages unless its query asks for the system entries or for both ({@link InboxKind}); its unread count is of that kind.
+ */
 public final class InboxEndpoints implements InboxApi {
     private final Inbox inbox;
     private final JoinedMeshes meshes;
@@ -27,9 +30,10 @@ public final class InboxEndpoints implements InboxApi {
         int limit = query.limit();
         meshes.requireKnownIfNamed(mesh);
         if (limit < 1 || limit > 10_000) throw new PeerException(PeerException.BAD_REQUEST, "limit must be between 1 and 10000");
+        InboxKind kind = InboxKind.fromWire(query.kind());
         List<InboxItem> out = new ArrayList<>();
-        for (InboxMessage m : inbox.list(filter(mesh), limit, query.unread(), !query.peek())) out.add(InboundProcessor.item(m));
-        return new InboxReply(out, inbox.unreadCount(filter(mesh)));
+        for (InboxMessage m : inbox.list(filter(mesh), null, kind, limit, query.unread(), !query.peek())) out.add(InboundProcessor.item(m));
+        return new InboxReply(out, inbox.unreadCount(filter(mesh), kind));
     }
 
     @Override

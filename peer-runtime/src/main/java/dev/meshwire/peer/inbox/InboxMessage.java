@@ -23,13 +23,44 @@ package dev.meshwire.peer.inbox;
  *                          null for a dm
  * @param replyToId         the sender's {@code meta.replyToId}, or null
  * @param mentions          the sender's {@code meta.mentions} (names or keys), empty when none
+ * @param eventKind         for a {@code system} entry: the mesh event's kind (or {@code snapshot_installed}); else null
+ * @param eventVersion      for a {@code system} entry: the mesh-state version it describes; else null
+ * @param mentionsMe        the mentions name the recipient (its key, or its display name at receipt)
  */
 public record InboxMessage(long id, String meshId, String meshName, String senderPubkey, String senderName,
                            String clientMessageId, String messageId, String channel, String priority, String text,
                            String path, Long sentAt, long receivedAt, Long seenAt, String session, String target,
-                           String replyToId, java.util.List<String> mentions) {
+                           String replyToId, java.util.List<String> mentions, String eventKind, Long eventVersion,
+                           boolean mentionsMe) {
+    /** The channel of the daemon's own entries made from verified mesh-state events (docs/protocol.md §12.5). */
+    public static final String SYSTEM = "system";
+
     public InboxMessage {
         mentions = mentions == null ? java.util.List.of() : java.util.List.copyOf(mentions);
+    }
+
+    /** A user message (not a system entry). */
+    public InboxMessage(long id, String meshId, String meshName, String senderPubkey, String senderName,
+                        String clientMessageId, String messageId, String channel, String priority, String text,
+                        String path, Long sentAt, long receivedAt, Long seenAt, String session, String target,
+                        String replyToId, java.util.List<String> mentions, boolean mentionsMe) {
+        this(id, meshId, meshName, senderPubkey, senderName, clientMessageId, messageId, channel, priority, text, path, sentAt,
+                receivedAt, seenAt, session, target, replyToId, mentions, null, null, mentionsMe);
+    }
+
+    /** A user message that mentions nobody here. */
+    public InboxMessage(long id, String meshId, String meshName, String senderPubkey, String senderName,
+                        String clientMessageId, String messageId, String channel, String priority, String text,
+                        String path, Long sentAt, long receivedAt, Long seenAt, String session, String target,
+                        String replyToId, java.util.List<String> mentions) {
+        this(id, meshId, meshName, senderPubkey, senderName, clientMessageId, messageId, channel, priority, text, path, sentAt,
+                receivedAt, seenAt, session, target, replyToId, mentions, false);
+    }
+
+    /** True for the daemon's own entries made from mesh-state events. */
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean system() {
+        return SYSTEM.equals(channel);
     }
 
     /** A message without target, reply or mentions. */
@@ -43,7 +74,7 @@ public record InboxMessage(long id, String meshId, String meshName, String sende
     /** This message as stored under row {@code rowId}, unread. */
     public InboxMessage stored(long rowId) {
         return new InboxMessage(rowId, meshId, meshName, senderPubkey, senderName, clientMessageId, messageId, channel, priority, text,
-                path, sentAt, receivedAt, null, session, target, replyToId, mentions);
+                path, sentAt, receivedAt, null, session, target, replyToId, mentions, eventKind, eventVersion, mentionsMe);
     }
 
     /** A message for the member itself. */

@@ -196,7 +196,8 @@ public final class IpcClient {
     /** Lists the inbox; marks what it returns as seen unless {@code peek} (like {@code meshwire inbox}). */
     public InboxReply inbox(InboxQuery query) {
         String path = "/v1/inbox?limit=" + query.limit() + (query.mesh() != null ? "&mesh=" + enc(query.mesh()) : "")
-                + (query.unread() ? "&unread=true" : "") + (query.peek() ? "&peek=true" : "");
+                + (query.unread() ? "&unread=true" : "") + (query.peek() ? "&peek=true" : "")
+                + (query.kind() != null ? "&kind=" + enc(query.kind()) : "");
         return typed(call("GET", path, null), InboxReply.class);
     }
 

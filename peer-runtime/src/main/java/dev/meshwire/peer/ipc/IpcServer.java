@@ -69,6 +69,8 @@ public final class IpcServer implements AutoCloseable {
     /** The longest request line (method, URL, version) decoded; longer is 414 {@code uri_too_long}. */
     static final int MAX_REQUEST_LINE = 8192;
     static final int MAX_LIMIT = 10_000;
+    /** The {@code kind} values of {@code GET /v1/inbox} (InboxKind). */
+    static final List<String> INBOX_KINDS = List.of("messages", "system", "all");
     static final int MAX_ID_LENGTH = 128;
     static final int MAX_INVITE_USES = 1000;
     static final long MIN_INVITE_MS = 60_000;
@@ -225,7 +227,8 @@ public final class IpcServer implements AutoCloseable {
         get(r, "/v1/inbox", ctx -> blocking(ctx, () -> {
             var req = ctx.request();
             return api.inbox().inbox(new InboxQuery(RequestFields.queryName(req, "mesh"), RequestFields.queryInt(req, "limit", 1, MAX_LIMIT, 50),
-                    RequestFields.queryBool(req, "unread"), RequestFields.queryBool(req, "peek")));
+                    RequestFields.queryBool(req, "unread"), RequestFields.queryBool(req, "peek"),
+                    RequestFields.queryOneOf(req, "kind", INBOX_KINDS)));
         }));
         post(r, "/v1/inbox/flush", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);

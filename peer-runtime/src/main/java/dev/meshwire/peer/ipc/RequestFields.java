@@ -269,6 +269,13 @@ final class RequestFields {
         };
     }
 
+    /** An optional query value that must be one of {@code allowed}; absent → null. */
+    static String queryOneOf(io.vertx.core.http.HttpServerRequest req, String name, List<String> allowed) {
+        String v = query(req, name);
+        if (v == null || allowed.contains(v)) return v;
+        throw badQuery(name, "must be one of " + String.join(", ", allowed) + " (got '" + clip(v) + "')");
+    }
+
     static PeerException badQuery(String name, String rule) {
         return new PeerException(PeerException.BAD_REQUEST, "query parameter '" + name + "' " + rule, List.of(), ErrorFields.field(name));
     }

@@ -97,6 +97,30 @@ public final class MeshReplica {
         return st;
     }
 
+    /**
+     * Replays the stored history from its base (the installed snapshot, else the genesis event), verifying it again,
+     * and tells {@code visit} each stored event with the states before and after it (one event per call); stops at
+     * the first that does not verify. Nothing changes. For listeners that must catch up with what was applied while
+     * they could not record it (a crash between the store and them). Blocking.
+     */
+    public void replay(Listener visit) {
+        String key = pinned;
+        if (key == null) return;
+        MeshStateStore.Stored s = store.load(meshId);
+        MeshState st = MeshState.empty(meshId, key);
+        try {
+            if (s.base() != null) st = s.base().verify(meshId, key, null);
+            for (MeshEvent e : s.events()) {
+                if (e.version() <= st.version()) continue;
+                MeshState next = st.apply(e);
+                visit.changed(st, next, List.of(e));
+                st = next;
+            }
+        } catch (MeshStateException e) {
+            log.debug("mesh {}: replay stopped at v{}: {}", meshName, st.version(), e.getMessage());
+        }
+    }
+
     // ---- reading ----
 
     public String meshId() { return meshId; }

@@ -18,6 +18,21 @@ public final class MeshStates implements AutoCloseable {
     private final LongSupplier clock;
     private final Map<String, MeshRoster> byMesh = new ConcurrentHashMap<>();
     private final List<MeshRoster.RemovalListener> removalListeners;
+    private final List<ChangeListener> changeListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Told after every verified change of any mesh's replica (as {@link MeshReplica.Listener}), with its roster. */
+    @FunctionalInterface
+    public interface ChangeListener {
+        void changed(MeshRoster roster, dev.meshwire.signaling.meshstate.MeshState before,
+                     dev.meshwire.signaling.meshstate.MeshState after, List<dev.meshwire.signaling.meshstate.MeshEvent> applied);
+
+        /**
+         * {@code roster} was just loaded from the store (daemon start, join, creation), before its link starts: what it
+         * holds was verified but not reported through {@link #changed}. Blocking is fine.
+         */
+        default void loaded(MeshRoster roster) {
+        }
+    }
 
     /** @param onRemoval told when a key of any mesh stops being active (tear down, publish) */
     public MeshStates(Path dbFile, LongSupplier clock, MeshRoster.RemovalListener onRemoval) {
@@ -31,7 +46,8 @@ public final class MeshStates implements AutoCloseable {
      * held for another identity of the same mesh id (an earlier failed join) is replaced.
      */
     public MeshRoster open(MeshConfig cfg) {
-        return byMesh.compute(cfg.meshId(), (k, old) -> {
+        boolean[] fresh = {false};
+        MeshRoster opened = byMesh.compute(cfg.meshId(), (k, old) -> {
             if (old != null && old.selfPubkey().equals(cfg.pubkey())) {
                 old.replica().rename(cfg.name());
                 if (cfg.authority() != null) old.replica().pinIfAbsent(cfg.authority());
@@ -40,8 +56,37 @@ public final class MeshStates implements AutoCloseable {
             MeshReplica r = MeshReplica.load(cfg.meshId(), cfg.name(), cfg.authority(), store, clock);
             MeshRoster roster = new MeshRoster(r, cfg.pubkey(), clock);
             removalListeners.forEach(roster::onRemoval);
+            for (ChangeListener l : changeListeners) follow(roster, l);
+            fresh[0] = true;
             return roster;
         });
+        if (fresh[0]) for (ChangeListener l : changeListeners) loaded(opened, l);
+        return opened;
+    }
+
+    private static void loaded(MeshRoster roster, ChangeListener l) {
+        try {
+            l.loaded(roster);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(MeshStates.class).warn("mesh {}: mesh state listener failed on load",
+                    roster.replica().meshName(), e);
+        }
+    }
+
+    /**
+     * Follows every replica's changes, of the rosters open now and of those opened later. Register before the meshes
+     * connect, or changes applied in between are missed.
+     */
+    public void onChange(ChangeListener l) {
+        changeListeners.add(l);
+        for (MeshRoster r : byMesh.values()) {
+            follow(r, l);
+            loaded(r, l);
+        }
+    }
+
+    private static void follow(MeshRoster roster, ChangeListener l) {
+        roster.replica().addListener((before, after, applied) -> l.changed(roster, before, after, applied));
     }
 
     public MeshRoster get(String meshId) {

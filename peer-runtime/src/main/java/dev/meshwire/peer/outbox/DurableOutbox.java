@@ -95,6 +95,9 @@ public final class DurableOutbox implements Outbox {
         String kind = fanOut ? "group" : "dm";
         String ref = fanOut ? "*" : recipients.get(0).pubkey();
         String fp = Fingerprint.compute(kind, ref, req.replyToId(), priority.wireName(), meta, plain);
+        // @name words of the text become meta.mentions (keys) unless the caller set mentions itself; after the
+        // fingerprint, which covers what the caller asked for (a rename between two retries changes nothing there).
+        meta = dev.meshwire.peer.mention.Mentions.withTextMentions(meta, req.text(), mesh.roster());
         String metaJson = meta == null ? null : CanonicalJson.write(meta);
 
         // 3. seal + sign once; the stored envelopes are what every retry resends byte-for-byte
@@ -199,8 +202,15 @@ public final class DurableOutbox implements Outbox {
                 case "mentions" -> {
                     JsonNode v = meta.get(k);
                     if (!v.isArray()) throw badField("meta.mentions", "must be an array of strings");
+                    if (v.size() > dev.meshwire.peer.mention.Mentions.MAX_MENTIONS) {
+                        throw badField("meta.mentions", "must have at most " + dev.meshwire.peer.mention.Mentions.MAX_MENTIONS + " entries");
+                    }
                     v.forEach(x -> {
                         if (!x.isTextual()) throw badField("meta.mentions", "must be an array of strings");
+                        if (x.asText().isEmpty() || x.asText().length() > dev.meshwire.peer.mention.Mentions.MAX_MENTION_CHARS) {
+                            throw badField("meta.mentions", "entries must be 1.." + dev.meshwire.peer.mention.Mentions.MAX_MENTION_CHARS
+                                    + " characters");
+                        }
                     });
                 }
                 case "expiresAt" -> {

@@ -6,7 +6,7 @@ public sealed interface EventData permits InboxItem, PeerJoinedEvent, PeerLeftEv
     /** The record of an SSE event name, or null for a name this build does not know (newer daemons may add some). */
     static Class<? extends EventData> type(String event) {
         return switch (event) {
-            case "message" -> InboxItem.class;
+            case "message", "system" -> InboxItem.class;
             case "peer_joined" -> PeerJoinedEvent.class;
             case "peer_left" -> PeerLeftEvent.class;
             case "link" -> LinkEvent.class;
