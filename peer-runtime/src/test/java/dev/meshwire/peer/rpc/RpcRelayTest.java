@@ -1,0 +1,185 @@
+package dev.meshwire.peer.rpc;
+
+import static dev.meshwire.peer.TestSupport.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshwire.coordinator.Coordinator;
+import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.peer.daemon.Daemon;
+import dev.meshwire.peer.daemon.DaemonOptions;
+import dev.meshwire.peer.ipc.IpcException;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.RpcCall;
+import dev.meshwire.peer.ipc.api.RpcCallRequest;
+import dev.meshwire.peer.ipc.api.RpcError;
+import dev.meshwire.peer.ipc.api.RpcReplyRequest;
+import dev.meshwire.peer.p2p.P2pMode;
+import dev.meshwire.peer.p2p.P2pSettings;
+import dev.meshwire.peer.transport.CoordinatorRelayTransport;
+import dev.meshwire.signaling.Json;
+import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.signaling.envelope.EnvelopeSignature;
+import dev.meshwire.signaling.envelope.Meta;
+import dev.meshwire.signaling.frame.Frames;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * rpc through the coordinator relay (direct channels off), with a real coordinator, two real daemons and a real
+ * handler stream: a round trip; a retried request (same caller and request id, a new envelope the coordinator relays)
+ * runs the handler once and is answered from the cache; {@code no_handler}; a timeout and the late answer recorded
+ * after it; {@code peer_offline} fails fast; a queued call ({@code wait}) reaches a callee that comes back.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RpcRelayTest {
+    static final long WAIT = 60_000;
+    @TempDir
+    static Path tmp;
+    static Coordinator coord;
+    static Daemon alice, bob;
+    static String bobPub;
+    static TestHandler handler;
+
+    static DaemonOptions opts(String who) {
+        return DaemonOptions.of(tmp.resolve(who)).withP2p(P2pSettings.defaults().withMode(P2pMode.OFF));
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
+        alice = Daemon.start(opts("alice"));
+        bob = Daemon.start(opts("bob"));
+        String invite = alice.client().createMesh(new CreateMeshRequest("team", coord.publicUrl(), "alice", coord.adminToken())).invite();
+        bobPub = bob.client().join(invite, "bob").mesh().pubkey();
+        await("alice sees bob online", WAIT, () -> {
+            Frames.PeerInfo p = alice.session("team").roster().peer(bobPub);
+            return p != null && p.online();
+        });
+        handler = TestHandler.start(bob.client(), List.of("echo", "slow"), call -> "echo".equals(call.method())
+                ? new RpcReplyRequest(call.callId(), Json.MAPPER.createObjectNode().put("from", call.from().name()).set("echo", call.args()), null)
+                : null);
+    }
+
+    @AfterAll
+    static void stop() {
+        for (AutoCloseable c : new AutoCloseable[] {alice, bob, coord}) {
+            try {
+                if (c != null) c.close();
+            } catch (Exception ignored) {
+                // best effort
+            }
+        }
+    }
+
+    static RpcCall settled(Daemon d, String id) {
+        return await("call " + id + " settles", Duration.ofMillis(WAIT), () -> {
+            RpcCall c = d.client().rpcResult(id, 10_000);
+            return "pending".equals(c.state()) ? null : c;
+        });
+    }
+
+    @Test
+    @Order(1)
+    void aRoundTripThroughTheRelayAndARetryRunsTheHandlerOnce() throws Exception {
+        JsonNode args = Json.MAPPER.readTree("{\"n\":42,\"text\":\"héllo\"}");
+        RpcCall started = alice.client().rpcCall(new RpcCallRequest(null, "bob", "echo", args, 30_000L, null, "relay-1"));
+        assertEquals("pending", started.state(), started.toString());
+        RpcCall done = settled(alice, "relay-1");
+        assertEquals("ok", done.state(), done.toString());
+        assertEquals(args, done.result().get("echo"));
+        assertEquals("alice", done.result().get("from").asText(), "the handler is told who called");
+        assertEquals("coordinator relay", done.path());
+        assertEquals(Boolean.FALSE, done.late());
+        assertEquals(1, handler.calls.size());
+        long dispatched = bob.rpcCallee().dispatched();
+
+        // The caller asks again with the same id: the same call, nothing sent again.
+        assertEquals("ok", alice.client().rpcCall(new RpcCallRequest(null, "bob", "echo", args, 30_000L, null, "relay-1")).state());
+
+        // A retried request the coordinator does relay (a new envelope, same correlation id): answered from the cache.
+        var mesh = alice.session("team");
+        byte[] body = RpcWire.requestBody("echo", args);
+        Envelope first = RpcWire.request(mesh, bobPub, "relay-1", body, 30_000, System.currentTimeMillis());
+        Meta m = first.meta();
+        Envelope retry = EnvelopeSignature.sign(new Envelope(first.v(), first.channel(), first.target(), first.from(), first.body(),
+                new Meta("rpc:relay-1:retry", null, m.priority(), m.timeoutMs(), null, null, null, m.rpcCorrelationId(), null, null, null,
+                        m.expiresAt(), m.createdAt()), null), mesh.identity());
+        new CoordinatorRelayTransport().send(mesh, bobPub, retry).get(30, TimeUnit.SECONDS);
+        await("bob counts the retry as a duplicate", WAIT, () -> bob.rpcCallee().duplicates() >= 1);
+        assertEquals(dispatched, bob.rpcCallee().dispatched(), "the handler did not run again");
+        assertEquals(1, handler.calls.size(), "the handler saw the request once");
+        assertEquals(1, bob.rpcStore().servedCount(mesh.selfPubkey(), "relay-1"));
+        assertEquals("ok", alice.client().rpcResult("relay-1", 0).state(), "the second answer changes nothing");
+    }
+
+    @Test
+    @Order(2)
+    void aMethodNobodyServesIsAnsweredNoHandler() {
+        alice.client().rpcCall(new RpcCallRequest("team", "bob", "nobody.serves.this", null, 60_000L, null, "nohandler-1"));
+        RpcCall c = settled(alice, "nohandler-1");
+        assertEquals("error", c.state(), c.toString());
+        assertEquals("no_handler", c.error().code());
+    }
+
+    @Test
+    @Order(3)
+    void aTimeoutIsReportedAndALateAnswerIsStillRecorded() {
+        alice.client().rpcCall(new RpcCallRequest(null, "bob", "slow", null, 2_000L, null, "slow-1"));
+        await("bob's handler has the slow call", WAIT, () -> handler.calls.stream().anyMatch(c -> "slow-1".equals(c.requestId())));
+        RpcCall c = await("the call times out", Duration.ofMillis(WAIT), () -> {
+            RpcCall x = alice.client().rpcResult("slow-1", 5_000);
+            return "timeout".equals(x.state()) ? x : null;
+        });
+        assertNull(c.answeredAt());
+        long callId = handler.calls.stream().filter(x -> "slow-1".equals(x.requestId())).findFirst().orElseThrow().callId();
+        handler.reply(new RpcReplyRequest(callId, Json.MAPPER.getNodeFactory().textNode("finally"), null));
+        RpcCall late = await("the late answer is recorded", Duration.ofMillis(WAIT), () -> {
+            RpcCall x = alice.client().rpcResult("slow-1", 0);
+            return "ok".equals(x.state()) ? x : null;
+        });
+        assertEquals("finally", late.result().asText());
+        assertEquals(Boolean.TRUE, late.late());
+        // An answer is final: the handler cannot answer twice.
+        IpcException again = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class,
+                () -> handler.reply(new RpcReplyRequest(callId, null, new RpcError("x", "again"))));
+        assertEquals(400, again.status());
+    }
+
+    @Test
+    @Order(4)
+    void anOfflinePeerFailsFastAndAQueuedCallReachesItWhenItComesBack() {
+        bob.close();
+        await("alice sees bob offline", WAIT, () -> {
+            Frames.PeerInfo p = alice.session("team").roster().peer(bobPub);
+            return p == null || !p.online();
+        });
+        long t0 = System.currentTimeMillis();
+        RpcCall offline = alice.client().rpcCall(new RpcCallRequest(null, "bob", "echo", null, 30_000L, null, "offline-1"));
+        assertEquals("peer_offline", offline.state(), offline.toString());
+        assertTrue(System.currentTimeMillis() - t0 < 30_000, "fails fast, without waiting for the timeout");
+        assertEquals("peer_offline", alice.client().rpcResult("offline-1", 0).state());
+
+        RpcCall queued = alice.client().rpcCall(new RpcCallRequest(null, "bob", "echo", Json.MAPPER.getNodeFactory().numberNode(7), 120_000L,
+                true, "queued-1"));
+        assertEquals("pending", queued.state());
+        bob = Daemon.start(opts("bob"));
+        TestHandler back = TestHandler.start(bob.client(), List.of("echo"), call ->
+                new RpcReplyRequest(call.callId(), Json.MAPPER.createObjectNode().set("echo", call.args()), null));
+        RpcCall c = settled(alice, "queued-1");
+        assertEquals("ok", c.state(), c.toString());
+        assertEquals(7, c.result().get("echo").asInt());
+        assertEquals(1, back.calls.size());
+    }
+}
