@@ -15,8 +15,8 @@ import java.util.function.Function;
  * gets is recorded; {@code answer} says what to reply (null: do not reply now; the test replies later through
  * {@link #reply}).
  */
-final class TestHandler {
-    final List<RpcHandlerCall> calls = new CopyOnWriteArrayList<>();
+public final class TestHandler {
+    public final List<RpcHandlerCall> calls = new CopyOnWriteArrayList<>();
     private final IpcClient client;
 
     private TestHandler(IpcClient client) {
@@ -24,7 +24,7 @@ final class TestHandler {
     }
 
     /** Registers {@code methods} on {@code client}'s daemon and returns once the stream is open. */
-    static TestHandler start(IpcClient client, List<String> methods, Function<RpcHandlerCall, RpcReplyRequest> answer) {
+    public static TestHandler start(IpcClient client, List<String> methods, Function<RpcHandlerCall, RpcReplyRequest> answer) {
         TestHandler h = new TestHandler(client);
         CountDownLatch open = new CountDownLatch(1);
         Thread t = new Thread(() -> {
@@ -45,7 +45,7 @@ final class TestHandler {
         return h;
     }
 
-    void reply(RpcReplyRequest r) {
+    public void reply(RpcReplyRequest r) {
         client.rpcReply(r);
     }
 }
