@@ -37,7 +37,7 @@ final class RpcCommand extends ReplyVerb {
     @Parameters(index = "0", paramLabel = "PEER", arity = "0..1", description = "display name, public key prefix (8+ hex digits), or pubkey") String peer;
     @Parameters(index = "1", paramLabel = "METHOD", arity = "0..1", description = "the method (A-Z a-z 0-9 . _ : / -, at most 128)") String method;
     @Parameters(index = "2", paramLabel = "JSON-ARGS", arity = "0..1", description = "the arguments as one JSON value (default: null)") String args;
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", description = "how long to wait for the answer (1s..1h; default 30s)") String timeout;
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "30s", description = "how long to wait for the answer, 1s..1h") String timeout;
     @Option(names = "--wait", description = "queue the call if the peer is offline, until the timeout (default: fail at once with peer_offline)") boolean queue;
     @Option(names = "--id", paramLabel = "REQUEST_ID", description = "the call's id (default: random); retrying with the same id never runs the handler twice") String id;
     @Mixin MeshOption mesh;
@@ -138,7 +138,7 @@ final class RpcCommand extends ReplyVerb {
     static final class Serve extends Verb {
         @Parameters(index = "0", paramLabel = "METHOD", description = "the method to serve") String method;
         @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD", description = "the command and its arguments (after --)") List<String> command;
-        @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "calls run at once (default 4)") int concurrency;
+        @Option(names = "--concurrency", paramLabel = "N", defaultValue = "4", description = "how many calls run at once") int concurrency;
         /** The largest stdout taken as an answer. */
         static final int MAX_OUTPUT = 256 * 1024 - 64;
 
