@@ -77,6 +77,11 @@ public final class RpcCaller {
             // The coordinator would drop it silently and the call would only time out: say why now.
             throw new PeerException(PeerException.SCOPE_REFUSED, name + " does not grant you rpc ('meshwire grants' shows the grants)");
         }
+        if (mesh.roster().grantRefusal(callee.pubkey(), Channel.RPC) != null) {
+            // The answer travels on channel rpc too: our own grants would drop it (here and at the coordinator).
+            throw new PeerException(PeerException.SCOPE_REFUSED, "your grants refuse " + name + " rpc, so its answer could not reach you; "
+                    + "grant it ('meshwire grant " + name + " ...,rpc') first");
+        }
         long now = clock.getAsLong();
         Frames.PeerInfo presence = mesh.roster().peer(callee.pubkey());
         boolean online = presence != null && presence.online();

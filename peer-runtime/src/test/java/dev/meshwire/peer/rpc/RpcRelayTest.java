@@ -182,4 +182,17 @@ class RpcRelayTest {
         assertEquals(7, c.result().get("echo").asInt());
         assertEquals(1, back.calls.size());
     }
+
+    @Test
+    @Order(5)
+    void aCallerTheCalleesGrantsRefuseIsToldAtOnce() {
+        bob.client().post("/v1/grant", java.util.Map.of("peer", "alice", "caps", "dm"));
+        await("alice's replica knows bob refuses her rpc", WAIT,
+                () -> !alice.session("team").roster().grantedBy(bobPub, dev.meshwire.signaling.envelope.Channel.RPC));
+        IpcException e = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class,
+                () -> alice.client().rpcCall(new RpcCallRequest(null, "bob", "echo", null, 30_000L, null, "refused-1")));
+        assertEquals("scope_refused", e.code());
+        assertEquals(403, e.status());
+        assertTrue(e.getMessage().contains("does not grant you rpc"), e.getMessage());
+    }
 }
