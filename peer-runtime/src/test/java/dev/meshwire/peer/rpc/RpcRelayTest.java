@@ -40,7 +40,8 @@ import org.junit.jupiter.api.io.TempDir;
  * rpc through the coordinator relay (direct channels off), with a real coordinator, two real daemons and a real
  * handler stream: a round trip; a retried request (same caller and request id, a new envelope the coordinator relays)
  * runs the handler once and is answered from the cache; {@code no_handler}; a timeout and the late answer recorded
- * after it; {@code peer_offline} fails fast; a queued call ({@code wait}) reaches a callee that comes back.
+ * after it; {@code peer_offline} fails fast; a queued call ({@code wait}) reaches a callee that comes back, and one
+ * whose timeout passed meanwhile never does; a caller the callee's grants refuse is told at once.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RpcRelayTest {
@@ -171,6 +172,10 @@ class RpcRelayTest {
         assertTrue(System.currentTimeMillis() - t0 < 30_000, "fails fast, without waiting for the timeout");
         assertEquals("peer_offline", alice.client().rpcResult("offline-1", 0).state());
 
+        // A queued call whose timeout passes while bob is away is never delivered (its expiresAt is the deadline).
+        assertEquals("pending", alice.client().rpcCall(new RpcCallRequest(null, "bob", "echo", null, 1_000L, true, "stale-1")).state());
+        await("the stale call times out", WAIT, () -> "timeout".equals(alice.client().rpcResult("stale-1", 2_000).state()));
+
         RpcCall queued = alice.client().rpcCall(new RpcCallRequest(null, "bob", "echo", Json.MAPPER.getNodeFactory().numberNode(7), 120_000L,
                 true, "queued-1"));
         assertEquals("pending", queued.state());
@@ -180,7 +185,10 @@ class RpcRelayTest {
         RpcCall c = settled(alice, "queued-1");
         assertEquals("ok", c.state(), c.toString());
         assertEquals(7, c.result().get("echo").asInt());
-        assertEquals(1, back.calls.size());
+        assertEquals(1, back.calls.size(), "only the live call reached the handler: " + back.calls);
+        String alicePub = alice.session("team").selfPubkey();
+        assertEquals(0, bob.rpcStore().servedCount(alicePub, "stale-1"), "the expired request was never delivered to bob");
+        assertEquals("timeout", alice.client().rpcResult("stale-1", 0).state());
     }
 
     @Test
