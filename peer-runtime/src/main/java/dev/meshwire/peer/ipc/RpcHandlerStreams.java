@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
 final class RpcHandlerStreams {
     private static final Logger log = LoggerFactory.getLogger(RpcHandlerStreams.class);
 
+    /** Handler streams open at once; one more is 429 {@code too_many_streams}. */
+    static final int MAX_STREAMS = 32;
+
     private final Vertx vertx;
     private final RpcApi rpc;
+    private final java.util.concurrent.atomic.AtomicInteger open = new java.util.concurrent.atomic.AtomicInteger();
 
     RpcHandlerStreams(Vertx vertx, RpcApi rpc) {
         this.vertx = vertx;
@@ -33,10 +37,22 @@ final class RpcHandlerStreams {
         HttpServerResponse res = ctx.response();
         List<String> methods = ctx.queryParam("method");
         Context context = vertx.getOrCreateContext();
+        if (open.incrementAndGet() > MAX_STREAMS) {
+            open.decrementAndGet();
+            IpcServer.error(res, 429, "too_many_streams", "at most " + MAX_STREAMS + " rpc handler streams");
+            return;
+        }
         AutoCloseable registration;
         try {
             registration = rpc.openHandler(methods, call -> context.runOnContext(v -> {
                 if (res.ended() || res.closed()) return;
+                if (res.writeQueueFull()) {
+                    // A handler that does not read its stream cannot run calls either: drop it; its calls are answered
+                    // handler_gone when the close handler runs.
+                    log.warn("closing an rpc handler stream whose client does not read");
+                    ctx.request().connection().close();
+                    return;
+                }
                 try {
                     res.write("event: call\ndata: " + Json.MAPPER.writeValueAsString(call) + "\n\n");
                 } catch (JsonProcessingException e) {
@@ -44,6 +60,7 @@ final class RpcHandlerStreams {
                 }
             }));
         } catch (PeerException e) {
+            open.decrementAndGet();
             IpcServer.error(res, e.httpStatus(), e.code(), e.getMessage());
             return;
         }
@@ -51,6 +68,7 @@ final class RpcHandlerStreams {
             if (!res.ended() && !res.closed()) res.write(": keep-alive\n\n");
         }));
         res.closeHandler(v -> {
+            open.decrementAndGet();
             vertx.cancelTimer(keepAlive);
             try {
                 registration.close();
