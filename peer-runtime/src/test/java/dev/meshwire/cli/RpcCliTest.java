@@ -159,4 +159,37 @@ class RpcCliTest {
         assertEquals("crash-1", call.path("requestId").asText());
         assertEquals(1, handler.calls.size(), "the handler ran once");
     }
+
+    /**
+     * The callee's daemon (carol, a separate process) is SIGKILLed while its handler runs a call: when it starts again
+     * it answers the call {@code interrupted} and never gives it to a handler again (at most once).
+     */
+    @Test
+    @Order(3)
+    void aCalleeKilledMidCallAnswersInterruptedAfterRestart() throws Exception {
+        MeshwireHome carolHome = MeshwireHome.at(tmp.resolve("carol"));
+        ForegroundDaemon carol = ForegroundDaemon.start(carolHome, Map.of());
+        try {
+            String invite = bob.client().invite("team", 1, 3_600_000L).invite();
+            carol.client().join(invite, "carol");
+            await("bob sees carol online", WAIT, () -> WireClient.of(bob.client()).seesOnline("carol"));
+            TestHandler held = TestHandler.start(carol.client().typed(), List.of("hold"), call -> null);
+            bob.client().rpcCall(new dev.meshwire.peer.ipc.api.RpcCallRequest(null, "carol", "hold", null, 300_000L, true, "interrupted-1"));
+            await("carol's handler runs the call", WAIT, () -> held.calls.size() == 1);
+
+            carol.process().destroyForcibly(); // SIGKILL of the callee's daemon while its handler runs
+            assertTrue(carol.process().waitFor(30, TimeUnit.SECONDS));
+            carol = ForegroundDaemon.start(carolHome, Map.of());
+            TestHandler again = TestHandler.start(carol.client().typed(), List.of("hold"), call -> null);
+            var c = await("bob gets the answer", Duration.ofMillis(WAIT), () -> {
+                var x = bob.client().rpcResult("interrupted-1", 10_000);
+                return "pending".equals(x.state()) ? null : x;
+            });
+            assertEquals("error", c.state(), c.toString());
+            assertEquals("interrupted", c.error().code());
+            assertEquals(List.of(), again.calls, "the interrupted call never reached a handler again");
+        } finally {
+            carol.destroy();
+        }
+    }
 }

@@ -191,8 +191,31 @@ class RpcRelayTest {
         assertEquals("timeout", alice.client().rpcResult("stale-1", 0).state());
     }
 
+    /** A handler stream that ends with a call it did not answer: the caller gets handler_gone. */
     @Test
     @Order(5)
+    void aHandlerStreamThatEndsWithAnUnansweredCallIsAnsweredHandlerGone() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<java.io.InputStream> res = http.send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + bob.ipcPort() + "/v1/rpc/handler?method=vanish"))
+                .header("Authorization", "Bearer " + bob.token()).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals(200, res.statusCode());
+        java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(res.body(), java.nio.charset.StandardCharsets.UTF_8));
+        assertEquals(": connected", in.readLine());
+        alice.client().rpcCall(new RpcCallRequest(null, "bob", "vanish", null, 60_000L, null, "gone-1"));
+        String line;
+        while ((line = in.readLine()) != null && !line.startsWith("data:")) {
+            // skip to the call's data line
+        }
+        assertTrue(line != null && line.contains("\"gone-1\""), "the handler got the call: " + line);
+        res.body().close(); // the app goes away without answering
+        RpcCall c = settled(alice, "gone-1");
+        assertEquals("error", c.state(), c.toString());
+        assertEquals("handler_gone", c.error().code());
+    }
+
+    @Test
+    @Order(6)
     void aCallerTheCalleesGrantsRefuseIsToldAtOnce() {
         bob.client().post("/v1/grant", java.util.Map.of("peer", "alice", "caps", "dm"));
         await("alice's replica knows bob refuses her rpc", WAIT,
