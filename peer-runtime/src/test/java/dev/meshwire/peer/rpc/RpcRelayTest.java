@@ -41,25 +41,34 @@ import org.junit.jupiter.api.io.TempDir;
  * handler stream: a round trip; a retried request (same caller and request id, a new envelope the coordinator relays)
  * runs the handler once and is answered from the cache; {@code no_handler}; a timeout and the late answer recorded
  * after it; {@code peer_offline} fails fast; a queued call ({@code wait}) reaches a callee that comes back, and one
- * whose timeout passed meanwhile never does; a caller the callee's grants refuse is told at once.
+ * whose timeout passed meanwhile never does; a caller the callee's grants refuse is told at once. Runs against both
+ * coordinator stores (the queue is the coordinator's): {@link SqliteRpcRelayTest} and {@link PostgresRpcRelayTest}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class RpcRelayTest {
+@org.junit.jupiter.api.TestInstance(org.junit.jupiter.api.TestInstance.Lifecycle.PER_CLASS)
+abstract class RpcRelayTest {
     static final long WAIT = 60_000;
+    /** Static: JUnit injects a static temp dir before {@code @BeforeAll} (a fresh one for each concrete class). */
     @TempDir
     static Path tmp;
-    static Coordinator coord;
-    static Daemon alice, bob;
-    static String bobPub;
-    static TestHandler handler;
+    Coordinator coord;
+    Daemon alice, bob;
+    String bobPub;
+    TestHandler handler;
 
-    static DaemonOptions opts(String who) {
+    /** The coordinator's store: null for SQLite (the default), else a PostgreSQL URL. */
+    abstract String dbUrl();
+
+    DaemonOptions opts(String who) {
         return DaemonOptions.of(tmp.resolve(who)).withP2p(P2pSettings.defaults().withMode(P2pMode.OFF));
     }
 
     @BeforeAll
-    static void start() throws Exception {
-        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
+    void start() throws Exception {
+        CoordinatorConfig cfg = CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1);
+        String db = dbUrl();
+        if (db != null) cfg = cfg.withDbUrl(db);
+        coord = Coordinator.start(cfg);
         alice = Daemon.start(opts("alice"));
         bob = Daemon.start(opts("bob"));
         String invite = alice.client().createMesh(new CreateMeshRequest("team", coord.publicUrl(), "alice", coord.adminToken())).invite();
@@ -74,7 +83,7 @@ class RpcRelayTest {
     }
 
     @AfterAll
-    static void stop() {
+    void stop() {
         for (AutoCloseable c : new AutoCloseable[] {alice, bob, coord}) {
             try {
                 if (c != null) c.close();
@@ -84,7 +93,7 @@ class RpcRelayTest {
         }
     }
 
-    static RpcCall settled(Daemon d, String id) {
+    RpcCall settled(Daemon d, String id) {
         return await("call " + id + " settles", Duration.ofMillis(WAIT), () -> {
             RpcCall c = d.client().rpcResult(id, 10_000);
             return "pending".equals(c.state()) ? null : c;
