@@ -205,11 +205,6 @@ public final class RpcCallee implements AutoCloseable {
         if (n > 0) log.debug("rpc: pruned {} rows past the dedupe window or retention", n);
     }
 
-    /** Handler replies larger than this are refused (the answer must fit an rpc body). */
-    public static int maxAnswerBytes() {
-        return RpcWire.MAX_BODY_BYTES;
-    }
-
     /** Builds the answer of a handler reply. */
     public static RpcWire.Answer answerOf(JsonNode result, dev.meshwire.peer.ipc.api.RpcError error) {
         return error != null ? new RpcWire.Answer(false, null, error) : RpcWire.Answer.ok(result);

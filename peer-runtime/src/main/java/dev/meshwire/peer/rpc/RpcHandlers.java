@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -19,14 +18,12 @@ import java.util.function.Consumer;
  * {@code handler_gone}. In memory only: a registration lives as long as its stream. Never blocks.
  */
 public final class RpcHandlers {
-    private final AtomicLong ids = new AtomicLong();
     /** method → registrations, newest last. */
     private final Map<String, List<Registration>> byMethod = new ConcurrentHashMap<>();
     private volatile Consumer<Set<String>> onRegistered = m -> {};
 
     /** One handler stream's registration. */
     public final class Registration implements AutoCloseable {
-        final long id = ids.incrementAndGet();
         final Set<String> methods;
         final RpcApi.HandlerSink sink;
         final Set<Long> unanswered = ConcurrentHashMap.newKeySet();
@@ -73,12 +70,6 @@ public final class RpcHandlers {
         return r;
     }
 
-    /** True when some stream handles {@code method}. */
-    public boolean handles(String method) {
-        List<Registration> l = byMethod.get(method);
-        return l != null && !l.isEmpty();
-    }
-
     /** Gives {@code call} to the newest stream of its method; false when there is none. */
     boolean dispatch(RpcHandlerCall call) {
         List<Registration> l = byMethod.get(call.method());
@@ -92,12 +83,5 @@ public final class RpcHandlers {
     /** The call was answered (by whichever stream): no longer anyone's unanswered call. */
     void answered(long callId) {
         for (List<Registration> l : byMethod.values()) for (Registration r : l) r.unanswered.remove(callId);
-    }
-
-    /** Number of open handler streams (status, tests). */
-    public int streams() {
-        Set<Long> s = new java.util.HashSet<>();
-        for (List<Registration> l : byMethod.values()) for (Registration r : l) s.add(r.id);
-        return s.size();
     }
 }

@@ -235,4 +235,42 @@ abstract class RpcRelayTest {
         assertEquals(403, e.status());
         assertTrue(e.getMessage().contains("does not grant you rpc"), e.getMessage());
     }
+
+    /** Malformed or oversized input is refused with a clear 4xx naming the field, never a stack trace. */
+    @Test
+    @Order(7)
+    void malformedAndOversizedInputIsRefusedClearly() {
+        var c = alice.client();
+        record Case(Object body, int status, String code, String says) {}
+        String big = "x".repeat(RpcWire.MAX_BODY_BYTES);
+        for (Case k : List.of(
+                new Case(java.util.Map.of("peer", "bob", "method", "no spaces"), 400, "bad_request", "field 'method'"),
+                new Case(java.util.Map.of("peer", "bob"), 400, "bad_request", "field 'method' is required"),
+                new Case(java.util.Map.of("peer", "bob", "method", "m", "timeoutMs", 10), 400, "bad_request", "field 'timeoutMs'"),
+                new Case(java.util.Map.of("peer", "bob", "method", "m", "requestId", "a|b"), 400, "bad_request", "field 'requestId'"),
+                new Case(java.util.Map.of("peer", "bob", "method", "m", "args", big), 400, "message_too_large", "rpc carries at most"),
+                new Case(java.util.Map.of("peer", "alice", "method", "m"), 400, "self_send", ""),
+                new Case(java.util.Map.of("peer", "zed", "method", "m"), 404, "unknown_peer", ""))) {
+            IpcException e = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class, () -> c.post("/v1/rpc/call", k.body()));
+            assertEquals(k.status(), e.status(), k + ": " + e.getMessage());
+            assertEquals(k.code(), e.code(), k + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains(k.says()), k + ": " + e.getMessage());
+        }
+        for (Case k : List.of(
+                new Case(java.util.Map.of("callId", 1, "result", 1, "error", java.util.Map.of("code", "x", "message", "y")), 400, "bad_request", "field 'result'"),
+                new Case(java.util.Map.of("callId", 1, "error", java.util.Map.of("code", "Bad Code", "message", "y")), 400, "bad_request", "field 'error.code'"),
+                new Case(java.util.Map.of("result", 1), 400, "bad_request", "field 'callId' is required"),
+                new Case(java.util.Map.of("callId", 987_654, "result", 1), 404, "unknown_message", "no rpc call"))) {
+            IpcException e = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class, () -> bob.client().post("/v1/rpc/reply", k.body()));
+            assertEquals(k.status(), e.status(), k + ": " + e.getMessage());
+            assertEquals(k.code(), e.code(), k + ": " + e.getMessage());
+            assertTrue(e.getMessage().contains(k.says()), k + ": " + e.getMessage());
+        }
+        IpcException notFound = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class, () -> c.rpcResult("never-made", 0));
+        assertEquals(404, notFound.status());
+        IpcException badMethod = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class, () -> c.get("/v1/rpc/handler?method=a%20b"));
+        assertEquals(400, badMethod.status(), badMethod.getMessage());
+        IpcException badWait = org.junit.jupiter.api.Assertions.assertThrows(IpcException.class, () -> c.get("/v1/rpc/calls/x?waitMs=-1"));
+        assertEquals(400, badWait.status(), badWait.getMessage());
+    }
 }
