@@ -120,7 +120,7 @@ public final class RpcCallee implements AutoCloseable {
         }
         RpcStore.Served s = c.row();
         RpcHandlerCall call = new RpcHandlerCall(s.id(), id, mesh.name(), new PeerRef(in.senderName(), env.from()), req.method(),
-                req.args(), expiresAt);
+                req.args().isNull() ? null : req.args(), expiresAt);
         if (!give(call)) {
             if (now < startedAt + BOOT_GRACE.toMillis()) worker.execute(() -> park(call));
             else noHandler(call);

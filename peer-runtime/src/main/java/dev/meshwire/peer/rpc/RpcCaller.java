@@ -160,7 +160,7 @@ public final class RpcCaller {
         String state = c.state();
         if (RpcStore.PENDING.equals(state) && clock.getAsLong() >= c.deadline()) state = "timeout";
         RpcWire.Answer a = c.answerJson() == null ? null : RpcWire.Answer.parse(c.answerJson());
-        JsonNode result = a != null && a.hasResult() ? a.result() : null;
+        JsonNode result = a != null && a.hasResult() && !a.result().isNull() ? a.result() : null; // a null answer: absent (never null in a reply)
         return new RpcCall(c.requestId(), c.meshName(), new PeerRef(c.peerName(), c.peerPubkey()), c.method(), state, result,
                 a == null ? null : a.error(), c.createdAt(), c.deadline(), c.answeredAt(),
                 c.answeredAt() == null ? null : c.answeredAt() > c.deadline(), c.path());
