@@ -82,10 +82,19 @@ public final class RpcCaller {
             throw new PeerException(PeerException.SCOPE_REFUSED, "your grants refuse " + name + " rpc, so its answer could not reach you; "
                     + "grant it ('meshwire grant " + name + " ...,rpc') first");
         }
-        long now = clock.getAsLong();
-        Frames.PeerInfo presence = mesh.roster().peer(callee.pubkey());
-        boolean online = presence != null && presence.online();
         boolean wait = Boolean.TRUE.equals(req.queueIfOffline());
+        if (!wait && !awaitLink(mesh)) {
+            // Presence is only known through the coordinator: without a link "offline" would be a guess.
+            throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, "not connected to the coordinator of " + mesh.name()
+                    + " (" + mesh.link().state().name().toLowerCase(java.util.Locale.ROOT) + "), so whether " + name
+                    + " is online is unknown; '--wait' queues the call until it can be delivered");
+        }
+        boolean online = online(mesh, callee.pubkey());
+        if (!online && !wait) {
+            mesh.link().refreshPresence(); // "offline" fails the call: ask the coordinator once rather than trust a missed event
+            online = online(mesh, callee.pubkey());
+        }
+        long now = clock.getAsLong();
         if (!online && !wait) {
             store.insertCall(new RpcStore.Call(id, mesh.name(), callee.pubkey(), name, req.method(), RpcStore.PEER_OFFLINE, null, now,
                     now + timeout, null, null));
@@ -105,6 +114,32 @@ public final class RpcCaller {
         }
         return view(store.call(id));
     }
+
+    /**
+     * Waits up to {@link #LINK_WAIT_MS} for the mesh's coordinator link (a daemon started for this very call is still
+     * connecting); true once it is connected.
+     */
+    private static boolean awaitLink(MeshSession mesh) {
+        long end = System.nanoTime() + LINK_WAIT_MS * 1_000_000L;
+        while (!mesh.link().connected()) {
+            if (System.nanoTime() > end) return false;
+            try {
+                Thread.sleep(50); // polling a link that is connecting, bounded by LINK_WAIT_MS
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean online(MeshSession mesh, String pubkey) {
+        Frames.PeerInfo p = mesh.roster().peer(pubkey);
+        return p != null && p.online();
+    }
+
+    /** How long a call without {@code queueIfOffline} waits for the coordinator link before it refuses. */
+    static final long LINK_WAIT_MS = 5_000;
 
     /** The call, after waiting up to {@code waitMs} (and never past its deadline) while it is pending. */
     public RpcCall result(String requestId, long waitMs) {
