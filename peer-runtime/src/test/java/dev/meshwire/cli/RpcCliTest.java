@@ -192,4 +192,21 @@ class RpcCliTest {
             carol.destroy();
         }
     }
+
+    /**
+     * With no daemon running, {@code meshwire rpc} starts one and calls at once: the call waits for the new daemon's
+     * coordinator link (presence) instead of reporting the peer offline.
+     */
+    @Test
+    @Order(4)
+    void aCallFromAColdStartWaitsForTheLinkInsteadOfReportingOffline() throws Exception {
+        alice.shutdown();
+        try {
+            CliProcess.Run r = cli("rpc", "bob", "upper", "\"cold start\"");
+            assertEquals(0, r.code(), r.toString());
+            assertEquals("COLD START\n", r.out());
+        } finally {
+            cli("down");
+        }
+    }
 }
