@@ -26,7 +26,7 @@ public final class ExitCodes {
                     PeerException.UNKNOWN_MESSAGE, PeerException.UNKNOWN_INBOX_MESSAGE, PeerException.UNKNOWN_SERVICE -> NOT_FOUND;
             case PeerException.NOT_REQUEUEABLE -> CONFLICT;
             case PeerException.PEER_OFFLINE, PeerException.NO_ONLINE_PEERS, PeerException.COORDINATOR_UNREACHABLE,
-                    PeerException.NO_REPLY, PeerException.NO_PEER_PING, PeerException.NO_DIRECT_PATH -> UNREACHABLE;
+                    PeerException.NO_REPLY, PeerException.NO_PEER_PING, PeerException.NO_DIRECT_PATH, RpcOutcome.RPC_TIMEOUT -> UNREACHABLE;
             case PeerException.DAEMON_UNAVAILABLE -> NO_DAEMON;
             default -> FAILED;
         };

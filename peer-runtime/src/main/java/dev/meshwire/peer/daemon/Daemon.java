@@ -31,6 +31,14 @@ import dev.meshwire.peer.outbox.Outbox;
 import dev.meshwire.peer.outbox.OutboxEndpoints;
 import dev.meshwire.peer.outbox.OutboxStore;
 import dev.meshwire.peer.outbox.ReceiptRecorder;
+import dev.meshwire.peer.rpc.RpcCallee;
+import dev.meshwire.peer.rpc.RpcCaller;
+import dev.meshwire.peer.rpc.RpcEndpoints;
+import dev.meshwire.peer.rpc.RpcHandlers;
+import dev.meshwire.peer.rpc.RpcOutbox;
+import dev.meshwire.peer.rpc.RpcReceiver;
+import dev.meshwire.peer.rpc.RpcStore;
+import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.peer.p2p.DirectRegistry;
 import dev.meshwire.peer.p2p.NativeWebRtc;
 import dev.meshwire.peer.p2p.P2pMetrics;
@@ -78,6 +86,8 @@ public final class Daemon implements RunningDaemon {
     private InboundProcessor inbound;
     private OutboxStore outboxStore;
     private DrainWorker drain;
+    private RpcStore rpcStore;
+    private RpcCallee rpcCallee;
     private DirectRegistry direct;
     private MeshStates states;
     private ExecutorService directInbound;
@@ -156,6 +166,13 @@ public final class Daemon implements RunningDaemon {
         Outbox outbox = new DurableOutbox(meshes::select, outboxStore, drain::wake, System::currentTimeMillis,
                 options.maxMessageBytes(), direct::whyNoDirect);
         retention.scheduleHourly();
+        // rpc (docs/channels.md "rpc"): requests and answers go through the durable outbox; registered before any link connects.
+        rpcStore = new RpcStore(home.daemonDir().resolve("rpc.db"));
+        RpcOutbox rpcOutbox = new RpcOutbox(outboxStore, drain::wake, System::currentTimeMillis);
+        RpcHandlers rpcHandlers = new RpcHandlers();
+        RpcCaller rpcCaller = new RpcCaller(meshes, rpcStore, rpcOutbox, System::currentTimeMillis);
+        rpcCallee = new RpcCallee(meshes, rpcStore, rpcOutbox, rpcHandlers, System::currentTimeMillis);
+        inbound.register(Channel.RPC, new RpcReceiver(rpcCaller, rpcCallee));
         drain.start();
         // The replicated mesh state: the one owner of membership. A key that stops being active (ban,
         // revocation, leave, expiry) loses its direct channels at once and watchers are told.
@@ -174,6 +191,7 @@ public final class Daemon implements RunningDaemon {
                     return null;
                 }, false)));
         connector.connectAllStored();
+        rpcCallee.recoverInterrupted(); // handlers that were running at the last stop: answered 'interrupted', never run again
         // Expiry is enforced by the clock too: every check asks activeAt(now); this tick tears down channels.
         stateTick = vertx.setPeriodic(1_000, t -> vertx.executeBlocking(() -> {
             states.tick();
@@ -191,7 +209,7 @@ public final class Daemon implements RunningDaemon {
                 new Membership(meshes, store, connector, direct, new MeshDeparture(meshes, store, states, outboxStore)), new Moderation(meshes),
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions,
-                new GrantOps(meshes), new ServiceOps(meshes, home, services));
+                new GrantOps(meshes), new ServiceOps(meshes, home, services), new RpcEndpoints(rpcCaller, rpcCallee, rpcHandlers));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
         ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()), cli);
@@ -214,6 +232,10 @@ public final class Daemon implements RunningDaemon {
     /** The durable outbox store (tests put rows into given states through it). */
     public OutboxStore outboxStore() { return outboxStore; }
     public DrainWorker drain() { return drain; }
+    /** The rpc channel's store (tests look at served rows through it). */
+    public RpcStore rpcStore() { return rpcStore; }
+    /** The callee's side of rpc (tests count handler runs through it). */
+    public RpcCallee rpcCallee() { return rpcCallee; }
     /** The direct channels (tests look at paths and engines through it). */
     public DirectRegistry direct() { return direct; }
     /** Every joined mesh's replica and roster. */
@@ -254,7 +276,9 @@ public final class Daemon implements RunningDaemon {
                     log.debug("vertx close: {}", e.toString());
                 }
             }
+            if (rpcCallee != null) rpcCallee.close();
             if (outboxStore != null) outboxStore.close();
+            if (rpcStore != null) rpcStore.close();
             if (states != null) states.close();
             if (inbox != null) inbox.close();
         } finally {

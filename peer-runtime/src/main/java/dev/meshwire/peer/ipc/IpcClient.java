@@ -57,6 +57,11 @@ import dev.meshwire.peer.ipc.api.StateChangeReply;
 import dev.meshwire.peer.ipc.api.StatusReply;
 import dev.meshwire.signaling.Json;
 import java.io.BufferedReader;
+import dev.meshwire.peer.ipc.api.OkReply;
+import dev.meshwire.peer.ipc.api.RpcCall;
+import dev.meshwire.peer.ipc.api.RpcCallRequest;
+import dev.meshwire.peer.ipc.api.RpcHandlerCall;
+import dev.meshwire.peer.ipc.api.RpcReplyRequest;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ConnectException;
@@ -274,7 +279,39 @@ public final class IpcClient {
      * whatever the stream brings afterwards leave no gap between them (they may overlap; dedupe by inbox id).
      */
     public void events(Runnable onOpen, Predicate<SseEvent> onEvent) {
-        try (IpcHttp.Response res = http.open("GET", "/v1/events", auth("accept", "text/event-stream"), null, timeout)) {
+        sse("/v1/events", onOpen, onEvent);
+    }
+
+    // ---- rpc (docs/ipc.md "rpc")
+
+    public RpcCall rpcCall(RpcCallRequest req) { return postTyped("/v1/rpc/call", req, RpcCall.class); }
+
+    /** The call {@code requestId}, the daemon waiting up to {@code waitMs} (at most 25 s) while it is pending. */
+    public RpcCall rpcResult(String requestId, long waitMs) {
+        return typed(call("GET", "/v1/rpc/calls/" + enc(requestId) + "?waitMs=" + Math.max(0, Math.min(25_000, waitMs)), null), RpcCall.class);
+    }
+
+    public OkReply rpcReply(RpcReplyRequest req) { return postTyped("/v1/rpc/reply", req, OkReply.class); }
+
+    /**
+     * Serves {@code methods} through a handler stream ({@code GET /v1/rpc/handler}): {@code onOpen} once registered,
+     * then {@code onCall} for each call until it returns false or the stream ends (the daemon stopped). Blocks.
+     */
+    public void rpcHandler(java.util.List<String> methods, Runnable onOpen, Predicate<RpcHandlerCall> onCall) {
+        StringBuilder q = new StringBuilder("/v1/rpc/handler");
+        for (int i = 0; i < methods.size(); i++) q.append(i == 0 ? '?' : '&').append("method=").append(enc(methods.get(i)));
+        sse(q.toString(), onOpen, ev -> {
+            if (!"call".equals(ev.event())) return true;
+            try {
+                return onCall.test(Json.MAPPER.readValue(ev.data(), RpcHandlerCall.class));
+            } catch (IOException e) {
+                throw new IpcException(0, "bad_reply", "the daemon at " + base + " sent an rpc call this client cannot read", null);
+            }
+        });
+    }
+
+    private void sse(String path, Runnable onOpen, Predicate<SseEvent> onEvent) {
+        try (IpcHttp.Response res = http.open("GET", path, auth("accept", "text/event-stream"), null, timeout)) {
             if (res.status() != 200) throw fromBody(res.status(), res.bodyText());
             res.streamForever();
             try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {

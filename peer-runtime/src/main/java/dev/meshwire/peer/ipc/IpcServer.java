@@ -20,6 +20,9 @@ import dev.meshwire.peer.ipc.api.ServiceRevokeRequest;
 import dev.meshwire.signaling.service.ServiceAttestation;
 import dev.meshwire.peer.ipc.api.RevokeRequest;
 import dev.meshwire.peer.ipc.api.RoleRequest;
+import dev.meshwire.peer.ipc.api.RpcCallRequest;
+import dev.meshwire.peer.ipc.api.RpcError;
+import dev.meshwire.peer.ipc.api.RpcReplyRequest;
 import dev.meshwire.peer.ipc.api.SendRequest;
 import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.PeersReply;
@@ -88,6 +91,7 @@ public final class IpcServer implements AutoCloseable {
     private final byte[] token;
     private final DaemonApi api;
     private final EventStreams streams;
+    private final RpcHandlerStreams rpcStreams;
     private final CliApi cli;
     /** Forwarded command lines run here, not on the default worker pool: their own IPC calls to this daemon need it. */
     private WorkerExecutor cliWorkers;
@@ -116,6 +120,7 @@ public final class IpcServer implements AutoCloseable {
         this.token = token.getBytes(StandardCharsets.UTF_8);
         this.api = api;
         this.streams = streams;
+        this.rpcStreams = new RpcHandlerStreams(vertx, api.rpc());
     }
 
     /** Binds 127.0.0.1 on a free port and returns it. */
@@ -338,6 +343,23 @@ public final class IpcServer implements AutoCloseable {
             }
             json(ctx.response(), 200, new OkReply(true)).onComplete(x -> api.control().shutdown());
         });
+        post(r, "/v1/rpc/call", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.rpc().call(new RpcCallRequest(b.name("mesh"), b.requiredName("peer"), b.requiredName("method"), b.any("args"),
+                    b.integer("timeoutMs", 1, Long.MAX_VALUE), b.bool("queueIfOffline", false), b.name("requestId")));
+        }));
+        get(r, "/v1/rpc/calls/:id", ctx -> blocking(ctx, () -> api.rpc().result(ctx.pathParam("id"),
+                RequestFields.queryInt(ctx.request(), "waitMs", 0, 25_000, 0))));
+        post(r, "/v1/rpc/reply", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            com.fasterxml.jackson.databind.JsonNode err = b.object("error");
+            RpcError error = err == null ? null : new RpcError(err.path("code").isTextual() ? err.get("code").textValue() : null,
+                    err.path("message").isTextual() ? err.get("message").textValue() : null);
+            Long callId = b.integer("callId", 1, Long.MAX_VALUE);
+            if (callId == null) throw RequestFields.bad("callId", "is required");
+            return api.rpc().reply(new RpcReplyRequest(callId, b.any("result"), error));
+        }));
+        get(r, "/v1/rpc/handler", rpcStreams::serve);
         get(r, "/v1/events", streams::serve);
         r.route().last().handler(this::noRoute);
         // Anything that escapes the router's handlers still answers in the error shape.

@@ -205,6 +205,11 @@ final class RequestFields {
         return bool(field, false);
     }
 
+    /** Any JSON value given for {@code field} (objects, arrays, scalars), or null when absent or null. */
+    JsonNode any(String field) {
+        return given(field);
+    }
+
     /** An optional JSON object, or null. */
     JsonNode object(String field) {
         JsonNode n = given(field);

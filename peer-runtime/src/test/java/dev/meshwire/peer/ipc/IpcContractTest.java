@@ -220,6 +220,29 @@ class IpcContractTest {
         ok(bob, "DELETE", "/v1/inbox/{id}", "/v1/inbox/" + second.path("id").asLong(), null);
         post(bob, "/v1/inbox/flush", new InboxFlushRequest("team", true));
 
+        // rpc: bob serves contract.echo through a handler stream; alice calls it and reads the answer.
+        assertEquals(400, call(bob, "GET", "/v1/rpc/handler", "/v1/rpc/handler", null).status(), "a handler stream needs a method");
+        java.util.concurrent.atomic.AtomicBoolean handlerOpen = new java.util.concurrent.atomic.AtomicBoolean();
+        CompletableFuture<List<String>> rpcServed = CompletableFuture.supplyAsync(() -> serveOnce(bob, "contract.echo", handlerOpen));
+        await("bob's handler stream is registered", 10_000, handlerOpen::get);
+        JsonNode rpcArgs = Json.MAPPER.readTree("{\"x\":[1,2]}");
+        JsonNode rpcStarted = post(alice, "/v1/rpc/call", new dev.meshwire.peer.ipc.api.RpcCallRequest("team", "bob", "contract.echo", rpcArgs,
+                30_000L, null, "contract-rpc-1")).body();
+        assertEquals("pending", rpcStarted.path("state").asText(), rpcStarted.toString());
+        JsonNode rpcDone = await("the rpc call is answered", Duration.ofSeconds(30), () -> {
+            JsonNode c = get(alice, "/v1/rpc/calls/{id}", "/v1/rpc/calls/contract-rpc-1?waitMs=5000").body();
+            return "pending".equals(c.path("state").asText()) ? null : c;
+        });
+        assertEquals("ok", rpcDone.path("state").asText(), rpcDone.toString());
+        assertEquals(rpcArgs, rpcDone.path("result"));
+        assertEquals(List.of(), rpcServed.get(30, TimeUnit.SECONDS), "the call event matches the file");
+        assertEquals(404, call(alice, "GET", "/v1/rpc/calls/{id}", "/v1/rpc/calls/nope", null).status());
+        assertEquals(404, call(bob, "POST", "/v1/rpc/reply", "/v1/rpc/reply",
+                new dev.meshwire.peer.ipc.api.RpcReplyRequest(999_999, null, new dev.meshwire.peer.ipc.api.RpcError("x", "y"))).status());
+        JsonNode sameCall = post(alice, "/v1/rpc/call", new dev.meshwire.peer.ipc.api.RpcCallRequest("team", "bob", "contract.echo", null,
+                5_000L, null, "contract-rpc-1")).body();
+        assertEquals("ok", sameCall.path("state").asText(), "the same id again is the same call: " + sameCall);
+
         // Sessions: alice mints one (dm only), lists it, sees it as itself in peers; bob's dm lands in its own inbox; it ends.
         JsonNode made = post(alice, "/v1/sessions", new SessionRequest("team", "contract", 3_600_000L, List.of("dm"), null)).body();
         String token = made.path("token").asText();
@@ -358,6 +381,41 @@ class IpcContractTest {
         JsonNode body = Json.MAPPER.readTree(r.body());
         problems.addAll(contract.checkAnswer("GET", "/v1/health", r.statusCode(), body));
         return new Answer(r.statusCode(), body);
+    }
+
+    /**
+     * Serves {@code method} on {@code d}'s handler stream until one call arrives (its data validated against the file),
+     * answers it with its own args through POST /v1/rpc/reply, and returns the problems.
+     */
+    static List<String> serveOnce(Daemon d, String method, java.util.concurrent.atomic.AtomicBoolean open) {
+        List<String> found = new ArrayList<>();
+        HttpRequest r = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + d.ipcPort() + "/v1/rpc/handler?method=" + method))
+                .header("Authorization", "Bearer " + d.token()).header("Accept", "text/event-stream").GET().build();
+        try {
+            HttpResponse<InputStream> res = http.send(r, HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(res.body(), StandardCharsets.UTF_8))) {
+                String event = null;
+                String line;
+                while ((line = in.readLine()) != null) {
+                    if (line.startsWith(": connected")) open.set(true);
+                    if (line.startsWith("event:")) {
+                        event = line.substring(6).trim();
+                    } else if (line.startsWith("data:") && "call".equals(event)) {
+                        JsonNode call = Json.MAPPER.readTree(line.substring(5).trim());
+                        found.addAll(contract.checkSchema("RpcHandlerCall", call));
+                        post(d, "/v1/rpc/reply", new dev.meshwire.peer.ipc.api.RpcReplyRequest(call.path("callId").asLong(), call.path("args"), null));
+                        return found;
+                    }
+                }
+            }
+            found.add("the handler stream ended before a call");
+        } catch (IOException e) {
+            found.add("handler stream failed: " + e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            found.add("interrupted");
+        }
+        return found;
     }
 
     /** Reads {@code /v1/events} of {@code d}, validating every event's data, until an event named {@code until}; returns the problems. */
