@@ -32,6 +32,11 @@ public final class ChannelDirectory {
         return Optional.ofNullable(name == null ? null : groups.get(name));
     }
 
+    /** The groups by name (read-only). */
+    java.util.Map<String, GroupEntry> groupMap() {
+        return Collections.unmodifiableMap(groups);
+    }
+
     /** Every topic, sorted by name. */
     public Collection<TopicEntry> topics() {
         return Collections.unmodifiableCollection(topics.values());
