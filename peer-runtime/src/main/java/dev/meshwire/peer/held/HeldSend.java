@@ -78,7 +78,7 @@ public final class HeldSend {
             if (scope != null) throw new PeerException(PeerException.SCOPE_REFUSED, scope);
             recipients = List.of(p);
         }
-        List<OutboxStore.NewCopy> copies = DurableOutbox.seal(as, recipients, fanOut, cmid, priority, null, null, plain, System.currentTimeMillis());
+        List<OutboxStore.NewCopy> copies = DurableOutbox.seal(as, recipients, fanOut ? "*" : null, cmid, priority, null, null, plain, System.currentTimeMillis());
         List<SessionSendItem> items = new ArrayList<>();
         for (OutboxStore.NewCopy copy : copies) items.add(commit(as, who, copy, forbiddenCode));
         return new Sent(cmid, fanOut ? Channel.GROUP.wireName() : Channel.DM.wireName(), items);

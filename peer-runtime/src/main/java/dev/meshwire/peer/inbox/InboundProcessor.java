@@ -11,6 +11,7 @@ import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.envelope.Envelope;
 import dev.meshwire.signaling.envelope.EnvelopeSignature;
 import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.group.GroupName;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -190,21 +191,14 @@ public final class InboundProcessor {
             return why;
         }
         String self = mesh.selfPubkey();
-        boolean forUs = env.channel() == Channel.DM ? self.equals(env.target())
-                : env.channel() == Channel.GROUP && ("*".equals(env.target()) || self.equals(env.target()));
-        if (!forUs) return "envelope target '" + env.target() + "' (" + env.channel().wireName() + ") is not this member";
+        String notForUs = env.channel() == Channel.DM ? (self.equals(env.target()) ? null : "is not this member")
+                : env.channel() == Channel.GROUP ? groupRefusal(mesh, env.target(), self) : "is not a text channel";
+        if (notForUs != null) return "envelope target '" + env.target() + "' (" + env.channel().wireName() + ") " + notForUs;
         String cmid = env.meta().clientMessageId();
         if (cmid == null || cmid.isBlank()) return "envelope has no clientMessageId";
-        String text;
-        try {
-            Base64.Decoder b64 = Base64.getDecoder();
-            byte[] plain = mesh.cipher().open(PublicKey.fromHex(env.from()), b64.decode(env.body().nonce()),
-                    b64.decode(env.body().ciphertext()));
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(plain)).toString();
-        } catch (IllegalArgumentException | CryptoException | CharacterCodingException e) {
-            return "cannot decrypt: " + e.getMessage();
-        }
+        TextBody.Opened opened = TextBody.open(mesh.cipher(), env);
+        if (opened.refusal() != null) return opened.refusal();
+        String text = opened.text();
         InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), senderName,
                 cmid, messageId, env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
                 env.meta().createdAt(), System.currentTimeMillis(), null, session,
@@ -220,6 +214,18 @@ public final class InboundProcessor {
         accepted.incrementAndGet();
         events.publish(new DaemonEvent(DaemonEvent.MESSAGE, item(stored)));
         return null;
+    }
+
+    /**
+     * Why a {@code group} envelope with {@code target} is not for {@code self}, or null when it is: {@code *} and
+     * {@code @all} are every member; {@code @name} needs {@code self} in that group in <b>this daemon's</b> verified
+     * state (docs/protocol.md §12.1) — a sender or coordinator with another view cannot make a non-member read it.
+     */
+    private static String groupRefusal(MeshSession mesh, String target, String self) {
+        if ("*".equals(target) || ("@" + GroupName.ALL).equals(target) || self.equals(target)) return null;
+        String group = GroupName.fromAddress(target);
+        if (group == null) return "is not a group address";
+        return mesh.roster().inGroup(group, self) ? null : "names a group this member is not in (in its verified mesh state)";
     }
 
     /** A stored message as the inbox listing and the SSE {@code message} event show it. */
