@@ -336,7 +336,8 @@ final class Render {
         String prio = m.priority();
         return style.dim(when) + " " + m.mesh() + " " + style.bold(m.from().name())
                 + " (" + shortKey(m.from().pubkey()) + ")"
-                + ("group".equals(m.channel()) ? " to everyone" : "")
+                + ("group".equals(m.channel()) ? (m.target() != null && m.target().startsWith("@") && !"@all".equals(m.target())
+                        ? " → " + m.target() : " to everyone") : "")
                 + ("next".equals(prio) ? "" : " [" + prio + "]")
                 + " via " + PathLabel.styled(m.path(), style) + ": " + m.text();
     }
