@@ -56,7 +56,6 @@ public final class GroupOps implements GroupsApi {
         if (role != null && GroupName.roleProblem(role) != null) throw new PeerException(PeerException.BAD_REQUEST, GroupName.roleProblem(role));
         if (req.member() == null || req.member().isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "name a member");
         MeshSession s = meshes.select(req.mesh());
-        s.roster().group(group); // unknown_group with the list of groups, before asking
         Frames.PeerInfo p = s.roster().resolve(req.member(), MEMBER);
         Frames.Ok ok = ask(s, id -> new Frames.GroupMember(id, group, p.pubkey(), role));
         return new GroupReply(s.name(), "@" + group, new PeerRef(p.name(), p.pubkey()), role, ok.detail());
