@@ -14,7 +14,9 @@ import java.util.Optional;
  */
 public record GroupEntry(String name, String createdBy, long createdAt, List<Member> members) {
     public GroupEntry {
-        members = members == null ? List.of() : members.stream().sorted(Comparator.comparing(Member::pubkey)).toList();
+        // nulls sort first so that a malformed snapshot reaches its validation (ChannelDirectory) instead of failing here
+        members = members == null ? List.of() : members.stream()
+                .sorted(Comparator.nullsFirst(Comparator.comparing(Member::pubkey, Comparator.nullsFirst(Comparator.naturalOrder())))).toList();
     }
 
     /** One member of a group and its role in it (e.g. {@code member}, {@code lead}). */

@@ -148,4 +148,28 @@ class GroupStateTest {
         MeshState fromSnapshot = snap.verify(chain.mesh, authority.publicKeyHex(), StateRef.EMPTY);
         assertEquals(List.copyOf(chain.state.channels().groups()), List.copyOf(fromSnapshot.channels().groups()));
     }
+
+    /** A snapshot, correctly signed, whose groups break the field rules of the group events, is refused as malformed. */
+    @Test
+    void aSignedSnapshotWithAMalformedGroupIsRefused() {
+        chain.add(c, new GroupCreated("frontend"));
+        MeshSnapshot good = MeshSnapshot.seal(authority, chain.state, chain.event(chain.state.version()), List.of(), chain.nextAt());
+        List<List<GroupEntry>> bad = List.of(
+                List.of(new GroupEntry("all", c, 1, null)),
+                List.of(new GroupEntry("Front", c, 1, null)),
+                List.of(new GroupEntry("frontend", "not-a-key", 1, null)),
+                List.of(new GroupEntry("frontend", c, 1, List.of(new GroupEntry.Member(d, "Lead!")))),
+                List.of(new GroupEntry("frontend", c, 1, java.util.Arrays.asList(new GroupEntry.Member(d, "lead"), null))),
+                List.of(new GroupEntry("frontend", c, 1, List.of(new GroupEntry.Member(d, "lead"), new GroupEntry.Member(d, "member")))));
+        for (List<GroupEntry> groups : bad) {
+            MeshSnapshot unsigned = new MeshSnapshot(good.mesh(), good.name(), good.version(), good.head(), good.authority(), good.at(),
+                    good.members(), good.headEvent(), good.rotations(), "00", good.grants(), good.services(), groups, good.topics());
+            MeshSnapshot signed = new MeshSnapshot(good.mesh(), good.name(), good.version(), good.head(), good.authority(), good.at(),
+                    good.members(), good.headEvent(), good.rotations(), authority.signHex(unsigned.canonical()), good.grants(), good.services(),
+                    groups, good.topics());
+            MeshStateException ex = org.junit.jupiter.api.Assertions.assertThrows(MeshStateException.class,
+                    () -> signed.verify(chain.mesh, authority.publicKeyHex(), StateRef.EMPTY), groups.toString());
+            assertEquals(MeshStateException.Reason.MALFORMED, ex.reason(), ex.getMessage());
+        }
+    }
 }
