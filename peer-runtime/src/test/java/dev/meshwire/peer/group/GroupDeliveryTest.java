@@ -26,13 +26,27 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The group acceptance test of issue #13 (docs/protocol.md §12.1), with a real coordinator (SQLite) and six real
+ * The group acceptance test of issue #13 (docs/protocol.md §12.1), with a real coordinator (on SQLite here, on
+ * PostgreSQL in {@link PostgresGroupDeliveryTest}) and six real
  * daemons: alice sends to {@code @frontend}, a group of five members of whom two are offline. Each member gets the
  * message exactly once — the offline ones after they start again —, the coordinator's database files never hold the
  * plaintext (they do hold the queued envelopes: the scan is not vacuous), and a member removed from the group gets
  * nothing sent to it afterwards.
  */
 class GroupDeliveryTest {
+    /** The coordinator's database URL (null: its default SQLite file under its data directory). */
+    String dbUrl() {
+        return null;
+    }
+
+    /**
+     * Everything the coordinator's store holds, as bytes to scan: here every file of its data directory (the SQLite
+     * database, its WAL and journal).
+     */
+    byte[] storedBytes(Path coordDir) throws Exception {
+        return allBytes(coordDir);
+    }
+
     static final long WAIT = 60_000;
     @TempDir
     Path tmp;
@@ -85,7 +99,8 @@ class GroupDeliveryTest {
     @Test
     void aGroupMessageReachesEveryMemberOnceOfflineOnesAfterReconnectAndNothingReachesARemovedMember() throws Exception {
         Path coordDir = tmp.resolve("coord");
-        coord = Coordinator.start(CoordinatorConfig.defaults(coordDir).withListen("127.0.0.1", 0).withStunPort(-1));
+        String url = dbUrl();
+        coord = Coordinator.start(CoordinatorConfig.defaults(coordDir).withListen("127.0.0.1", 0).withStunPort(-1).withDbUrl(url));
         alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         WireClient a = c(alice);
         a.createMesh("team", coord.publicUrl(), "alice", coord.adminToken());
@@ -124,10 +139,11 @@ class GroupDeliveryTest {
         }
 
         // The coordinator holds the two offline copies (their envelopes name the message id) but never the text.
-        byte[] db = allBytes(coordDir);
+        byte[] db = storedBytes(coordDir);
         assertTrue(contains(db, cmid), "the queued envelopes of the offline members are in the coordinator's files");
         assertFalse(contains(db, secret), "no plaintext in the coordinator's database files");
         assertFalse(contains(db, "group secret"), "no plaintext in the coordinator's database files");
+        assertFalse(contains(db, java.util.HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8))), "nor its hex");
 
         m[3] = Daemon.start(DaemonOptions.of(tmp.resolve("m3")));
         m[4] = Daemon.start(DaemonOptions.of(tmp.resolve("m4")));
