@@ -5,18 +5,11 @@ import dev.meshwire.peer.ipc.api.PeerRef;
 import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.events.EventBus;
-import dev.meshwire.signaling.crypto.CryptoException;
-import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.envelope.Envelope;
 import dev.meshwire.signaling.envelope.EnvelopeSignature;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.group.GroupName;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
-import java.util.Base64;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * The inbound path for one delivered envelope: verify signature → sender is an active member of the
  * verified mesh state (banned, revoked, left and expired keys are refused, counted per path) → this
  * member's grants let the sender use the envelope's channel (refused ones counted as {@code grants}) → target is
- * us → decrypt → store (idempotent) → {@code client_ack} → {@code message} event. Every delivery is
+ * us (a {@code @name} group copy: we are in that group in our verified state) → decrypt (body v1, or v3 sender keys
+ * on {@code group}: {@link TextBody}) → store (idempotent) → {@code client_ack} → {@code message} event. Every delivery is
  * acked once it is settled: a new message after its inbox row is committed, a duplicate again (the
  * coordinator is waiting for it), and a delivery that fails a check ("ack and drop": logged,
  * counted, not stored) — otherwise the coordinator would redeliver it forever. The only delivery not
