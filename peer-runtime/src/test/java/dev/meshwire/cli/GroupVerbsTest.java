@@ -67,6 +67,14 @@ class GroupVerbsTest {
         assertTrue(notAllowed.err().contains("only the group's creator, the mesh owner or an admin"), notAllowed.err());
         assertTrue(notAllowed.err().split("\n").length <= 2, "one clear line, no stack trace: " + notAllowed.err());
 
+        // A session of bob sends to @frontend as itself: bob is in the group, so bob (its member) gets the copy.
+        CliResult newSession = ok(cli(bob, "session", "new", "--name", "ci", "--json"));
+        String token = json(newSession).path("token").asText();
+        var fromSession = bob.client().sessionSend(token, new dev.meshwire.peer.ipc.api.SessionSendRequest("@frontend", "from a session", null, null));
+        assertEquals("group", fromSession.channel());
+        assertEquals(1, fromSession.items().size(), fromSession.toString());
+        await("bob got his session's group message", WAIT, () -> ok(cli(bob, "inbox", "--peek")).out().contains("from a session"));
+
         // bob leaves the group by himself; then it has nobody to send to.
         assertTrue(ok(cli(bob, "group", "remove", "frontend", "bob")).out().contains("removed from @frontend"));
         await("alice's replica has @frontend empty", WAIT,

@@ -393,16 +393,25 @@ public final class MeshRoster {
      * ones), sorted by key. The sender need not be in the group. @throws PeerException unknown_group, empty_group
      */
     public List<Frames.PeerInfo> groupRecipients(String name) {
+        return groupRecipients(name, self);
+    }
+
+    /**
+     * {@link #groupRecipients(String)} for a sender {@code sender} that is not this member (a session or service this
+     * daemon holds: its member is someone else to it and gets a copy when in the group).
+     */
+    public List<Frames.PeerInfo> groupRecipients(String name, String sender) {
         GroupEntry g = group(name);
         long now = clock.getAsLong();
         MeshState st = replica.state();
         List<Frames.PeerInfo> out = new ArrayList<>();
         for (GroupEntry.Member m : g.members()) {
-            if (m.pubkey().equals(self)) continue;
+            if (m.pubkey().equals(sender)) continue;
             st.entry(m.pubkey()).filter(e -> e.activeAt(now)).ifPresent(e -> out.add(info(e)));
         }
         if (out.isEmpty()) {
-            throw new PeerException(PeerException.EMPTY_GROUP, "group @" + name + " has no active member other than you"
+            throw new PeerException(PeerException.EMPTY_GROUP, "group @" + name + " has no active member other than "
+                    + (sender.equals(self) ? "you" : "the sender")
                     + (g.members().isEmpty() ? " (it is empty; add members with 'meshwire group add " + name + " MEMBER')" : ""));
         }
         return out;

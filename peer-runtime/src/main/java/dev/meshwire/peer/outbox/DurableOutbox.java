@@ -254,7 +254,7 @@ public final class DurableOutbox implements Outbox {
      * The group target a send's {@code to} names: {@code *} for {@code *} and {@code @all} (every member), {@code @name}
      * for a group, null for a single recipient. @throws PeerException bad_request for an {@code @} that is no group name
      */
-    static String groupTarget(String to) {
+    public static String groupTarget(String to) {
         String t = to == null ? null : to.trim();
         if (t == null || t.isEmpty()) return null;
         if ("*".equals(t) || ("@" + GroupName.ALL).equals(t)) return "*";
