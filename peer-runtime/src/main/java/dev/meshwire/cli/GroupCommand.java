@@ -22,7 +22,11 @@ import picocli.CommandLine.Parameters;
 final class GroupCommand extends CommandGroup {
 
     static String done(GroupReply r) {
-        return r.detail() + " in " + r.mesh() + "\n(recorded in the mesh state: every daemon and the coordinator know it)\n";
+        boolean unchanged = r.detail() != null && r.detail().startsWith("unchanged");
+        String what = r.member() == null ? r.detail()
+                : (unchanged ? "unchanged: " : "") + Render.who(r.member().name(), r.member().pubkey())
+                        + (r.role() == null ? (unchanged ? " is not in " : " removed from ") + r.group() : " is in " + r.group() + " as " + r.role());
+        return what + " (mesh " + r.mesh() + ")\n" + (unchanged ? "" : "(recorded in the mesh state: every daemon and the coordinator know it)\n");
     }
 
     @Command(name = "create", description = "Create an empty group; you can then add, remove and delete it (as can the mesh owner and admins).")

@@ -43,6 +43,8 @@ class GroupVerbsTest {
         assertEquals("@frontend", added.path("group").asText());
         assertEquals("bob", added.path("member").path("name").asText());
         assertEquals("lead", added.path("role").asText());
+        String again = ok(cli(alice, "group", "add", "frontend", "bob", "--role", "lead")).out();
+        assertTrue(again.startsWith("unchanged: bob (") && again.contains("is in @frontend as lead"), again);
         await("bob's replica has bob in @frontend", WAIT,
                 () -> json(ok(cli(bob, "group", "list", "--json"))).path("groups").path(0).path("members").size() == 1);
         String listed = ok(cli(bob, "group", "list")).out();
