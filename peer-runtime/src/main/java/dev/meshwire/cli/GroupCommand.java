@@ -36,7 +36,11 @@ final class GroupCommand extends CommandGroup {
 
         @Override
         public Integer call() {
-            return reply(daemonWithMeshes().createGroup(new GroupCreateRequest(mesh.name, name)), r -> out().print(done(r)));
+            return reply(daemonWithMeshes().createGroup(new GroupCreateRequest(mesh.name, name)), r -> {
+                out().print(done(r));
+                out().println("add members with 'meshwire group add " + r.group().substring(1) + " MEMBER'; send with 'meshwire send "
+                        + r.group() + " TEXT'");
+            });
         }
     }
 

@@ -42,7 +42,7 @@ public final class GroupAuthority {
                 throw Refusal.of(ErrorCode.INVALID_FRAME, "group_create: group @" + name + " already exists");
             }
             return checked("group_create", state, self, p, at);
-        }).map(a -> new Frames.Ok(req.id(), "group_create", "@" + name, "created @" + name + " (empty; add members with group_member)"));
+        }).map(a -> new Frames.Ok(req.id(), "group_create", "@" + name, "created @" + name + " (empty)"));
     }
 
     public Future<Frames.Ok> member(MeshRecord mesh, String self, Frames.GroupMember req) {
