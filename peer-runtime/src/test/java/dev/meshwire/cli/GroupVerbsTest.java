@@ -84,7 +84,16 @@ class GroupVerbsTest {
         CliResult empty = cli(alice, "send", "@frontend", "anyone?");
         assertEquals(ExitCodes.FAILED, empty.code(), empty.err());
         assertTrue(empty.err().contains("no active member other than you"), empty.err());
+        // An expired member stays listed (inactive) and can still be taken out by name.
+        ok(cli(alice, "group", "add", "frontend", "bob"));
+        ok(cli(alice, "expire", "bob", "--in", "2s"));
+        await("bob's membership has expired in alice's replica", WAIT, () -> {
+            JsonNode m = json(ok(cli(alice, "group", "list", "--json"))).path("groups").path(0).path("members").path(0);
+            return "bob".equals(m.path("name").asText()) && !m.path("active").asBoolean(true);
+        });
+        assertTrue(ok(cli(alice, "group", "list")).out().contains("(membership expired)"));
+        assertTrue(ok(cli(alice, "group", "remove", "frontend", "bob")).out().contains("removed from @frontend"));
         assertTrue(ok(cli(alice, "group", "delete", "frontend")).out().contains("deleted @frontend"));
-        await("bob's replica has no group", WAIT, () -> json(ok(cli(bob, "group", "list", "--json"))).path("groups").isEmpty());
+        await("alice's replica has no group", WAIT, () -> json(ok(cli(alice, "group", "list", "--json"))).path("groups").isEmpty());
     }
 }

@@ -56,7 +56,7 @@ public final class GroupOps implements GroupsApi {
         if (role != null && GroupName.roleProblem(role) != null) throw new PeerException(PeerException.BAD_REQUEST, GroupName.roleProblem(role));
         if (req.member() == null || req.member().isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "name a member");
         MeshSession s = meshes.select(req.mesh());
-        Frames.PeerInfo p = s.roster().resolve(req.member(), MEMBER);
+        Frames.PeerInfo p = remove ? inGroupOrResolve(s, group, req.member()) : s.roster().resolve(req.member(), MEMBER);
         Frames.Ok ok = ask(s, id -> new Frames.GroupMember(id, group, p.pubkey(), role));
         return new GroupReply(s.name(), "@" + group, new PeerRef(p.name(), p.pubkey()), role, ok.detail());
     }
@@ -86,6 +86,27 @@ public final class GroupOps implements GroupsApi {
             }
         }
         return new GroupsReply(s.name(), roster.replica().version(), out);
+    }
+
+    /**
+     * The member to take out of {@code group}: resolved as usual, or — for one the resolver no longer finds (an expired
+     * membership stays listed in its groups) — a member of the group by exact name or key prefix (≥ 8 hex).
+     */
+    private static Frames.PeerInfo inGroupOrResolve(MeshSession s, String group, String typed) {
+        try {
+            return s.roster().resolve(typed, MEMBER);
+        } catch (PeerException e) {
+            if (!PeerException.UNKNOWN_PEER.equals(e.code())) throw e;
+            MeshState st = s.roster().replica().state();
+            String t = typed.trim();
+            String lower = t.toLowerCase(java.util.Locale.ROOT);
+            List<GroupEntry.Member> hits = st == null ? List.of() : st.channels().group(group).map(g -> g.members().stream()
+                    .filter(m -> t.equals(MeshConnector.nameOf(s.roster(), m.pubkey()))
+                            || (lower.length() >= 8 && m.pubkey().startsWith(lower))).toList()).orElse(List.of());
+            if (hits.size() != 1) throw e;
+            String key = hits.get(0).pubkey();
+            return new Frames.PeerInfo(key, MeshConnector.nameOf(s.roster(), key), "member", false, null, null);
+        }
     }
 
     /** A group name as typed, with or without its {@code @}. */
