@@ -300,6 +300,8 @@ public final class DurableOutbox implements Outbox {
                 throw new IllegalStateException(e);
             }
         }
+        // K is sealed into every copy; this process never needs it again (the sender reopens its own box(K) on requeue).
+        if (content != null) java.util.Arrays.fill(content.key(), (byte) 0);
         return out;
     }
 }

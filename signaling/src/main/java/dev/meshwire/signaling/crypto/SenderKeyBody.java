@@ -23,7 +23,10 @@ public final class SenderKeyBody {
 
     private SenderKeyBody() {}
 
-    /** The content sealed once, under {@code key}: shared by every recipient's body. Holds K: never stored or logged. */
+    /**
+     * The content sealed once, under {@code key}: shared by every recipient's body. Holds K (the array itself, so a
+     * caller can zero it once every copy is sealed): never stored or logged.
+     */
     public record Content(byte[] key, byte[] nonce, byte[] box) {}
 
     /** Seals {@code plain} under a fresh random key and nonce. */
