@@ -7,6 +7,8 @@ import dev.meshwire.coordinator.http.NettyChannels;
 import dev.meshwire.coordinator.authority.MeshAuthority;
 import dev.meshwire.coordinator.authority.Membership;
 import dev.meshwire.coordinator.grants.GrantAuthority;
+import dev.meshwire.coordinator.groups.GroupAuthority;
+import dev.meshwire.coordinator.groups.GroupPolicy;
 import dev.meshwire.coordinator.grants.GrantPolicy;
 import dev.meshwire.coordinator.services.ServiceRegistry;
 import dev.meshwire.coordinator.meshstate.EventPublisher;
@@ -77,14 +79,14 @@ final class CoordinatorVerticle extends VerticleBase {
         ServiceRegistry services = new ServiceRegistry(ledger, presence, metrics, clock);
         queue.services(services);
         queue.start();
-        Relay relay = new Relay(queue, metrics, clock, presence, grants, services, config.verifyEnvelopes());
+        Relay relay = new Relay(queue, metrics, clock, presence, grants, services, new GroupPolicy(ledger), config.verifyEnvelopes());
         AdmissionLimits limits = config.admission();
         guard = DescriptorGuard.forThisProcess(metrics::acceptPaused);
         if (guard != null) guard.start();
         admission = ConnectionAdmission.main(vertx, limits, metrics);
         endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock, queue,
                 new SignalForwarder(presence, metrics), ledger, new StateSyncer(ledger, metrics, clock), new Membership(ledger),
-                new GrantAuthority(ledger), services), admission);
+                new GrantAuthority(ledger), services, new GroupAuthority(ledger)), admission);
         // Vert.x closes anything beyond this hard cap itself (1009); between maxFrameBytes and the cap
         // the session answers frame_too_large and keeps the connection, which is friendlier to debug.
         long hardCap = Math.min(Integer.MAX_VALUE - 1, config.maxFrameBytes() * 2 + 64 * 1024);

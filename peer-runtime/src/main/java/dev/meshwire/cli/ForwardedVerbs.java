@@ -10,7 +10,7 @@ import java.util.Set;
  * <p>Forwarded: the verbs that only talk to the running daemon and print once —
  * {@code status, peers, members, invite, bans, kick, ban, unban, revoke, role, expire, rename, reconnect,
  * grants, grant, block}, {@code session new|list|end} (a session's {@code --pid} is a number the caller gives), {@code
- * service register|list|revoke|inbox|send},
+ * service register|list|revoke|inbox|send}, {@code group create|add|remove|delete|list},
  * {@code send} with the message inline (not {@code --file}: the file or stdin is the caller's),
  * {@code inbox} and {@code outbox} listings (not {@code inbox flush|delete}, not {@code outbox requeue}),
  * {@code msg status} and {@code mesh log}. Everything else runs locally: verbs that start or stop the daemon, stream,
@@ -23,7 +23,7 @@ final class ForwardedVerbs {
 
     static final Set<String> VERBS = Set.of("status", "peers", "members", "invite", "bans", "kick", "ban", "unban", "revoke",
             "role", "expire", "rename", "reconnect", "send", "inbox", "outbox", "msg", "mesh", "grants", "grant", "block", "session",
-            "service");
+            "service", "group");
 
     /** Anywhere on the command line, these keep it local. */
     private static final Set<String> LOCAL_ANYWHERE = Set.of("--help", "-h", "--version", "-V", "--", "help");

@@ -182,6 +182,10 @@ final class Render {
                 String to = "*".equals(d.path("sender").asText()) ? "everyone else " : "";
                 extra.add(to + (!d.has("caps") ? "grants reset" : d.path("caps").asText().isEmpty() ? "blocked" : "caps=" + d.path("caps").asText()));
             }
+            if (e.kind().startsWith("group_")) { // docs/protocol.md §12.1
+                extra.add(0, "@" + (d.hasNonNull("group") ? d.get("group").asText() : d.path("name").asText()));
+                if ("group_member_set".equals(e.kind()) && !d.hasNonNull("role")) extra.add("removed");
+            }
             if ("service_registered".equals(e.kind())) {
                 extra.add("service=" + d.path("serviceId").asText() + " type=" + d.path("type").asText() + " scopes=" + d.path("scopes").asText());
             }
@@ -349,7 +353,8 @@ final class Render {
         String prio = m.priority();
         return style.dim(when) + " " + m.mesh() + " " + style.bold(m.from().name())
                 + " (" + shortKey(m.from().pubkey()) + ")"
-                + ("group".equals(m.channel()) ? " to everyone" : "")
+                + ("group".equals(m.channel()) ? (m.target() != null && m.target().startsWith("@") && !"@all".equals(m.target())
+                        ? " → " + m.target() : " to everyone") : "")
                 + ("next".equals(prio) ? "" : " [" + prio + "]")
                 + " via " + PathLabel.styled(m.path(), style)
                 + (m.replyToId() != null ? " \u21aa reply to " + m.replyToId() : "")

@@ -48,6 +48,13 @@ public class PeerException extends RuntimeException {
     /** {@code ping --until-direct}: no reply came over a direct channel before the deadline. */
     public static final String NO_DIRECT_PATH = "no_direct_path";
 
+    /** A send or group request names a group ({@code @name}) the verified mesh state does not have. */
+    public static final String UNKNOWN_GROUP = "unknown_group";
+    /** {@code send @name}: the group has no active member other than the sender. */
+    public static final String EMPTY_GROUP = "empty_group";
+    /** A group request the group rules do not allow this member (docs/protocol.md §12.1). */
+    public static final String NOT_ALLOWED = "not_allowed";
+
     private final String code;
     private final List<String> candidates;
     private final ErrorFields fields;
@@ -90,9 +97,9 @@ public class PeerException extends RuntimeException {
         if (isOutboxConflict(code)) return 409;
         return switch (code) {
             case BAD_REQUEST, MESSAGE_TOO_LARGE, SELF_SEND, INVITE_INVALID, MESH_REQUIRED -> 400;
-            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE, UNKNOWN_SESSION, UNKNOWN_SERVICE -> 404;
-            case SCOPE_REFUSED -> 403;
-            case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, LINK_TERMINATED, NOT_REQUEUEABLE -> 409;
+            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE, UNKNOWN_SESSION, UNKNOWN_SERVICE, UNKNOWN_GROUP -> 404;
+            case SCOPE_REFUSED, NOT_ALLOWED -> 403;
+            case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, EMPTY_GROUP, LINK_TERMINATED, NOT_REQUEUEABLE -> 409;
             case TOO_LARGE_FOR_RELAY -> 413;
             case COORDINATOR_UNREACHABLE -> 503;
             case COORDINATOR_REFUSED -> 502;

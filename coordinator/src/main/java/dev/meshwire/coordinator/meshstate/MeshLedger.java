@@ -89,6 +89,29 @@ public final class MeshLedger {
         return append(meshId, actor, signer -> payload, effect);
     }
 
+    /** What to append, decided from the mesh's current state at the event's time {@code at}. */
+    @FunctionalInterface
+    public interface Decision {
+        /** The payload to append, or null to append nothing; may fail with a {@code Refusal} to refuse the request. */
+        EventPayload decide(MeshState state, long at);
+    }
+
+    /**
+     * Appends what {@code decision} derives from the current state, deciding and appending inside the mesh's
+     * serialized section: no other append of this coordinator can change the state between the check and the commit
+     * (member requests whose validity depends on the state, e.g. groups, docs/protocol.md §12.1). Completes with null
+     * when the decision appends nothing.
+     */
+    public Future<Appended> appendDecided(String meshId, String actor, Decision decision) {
+        long at = clock.millis();
+        return serialized(meshId, () -> current(meshId).compose(state -> {
+            EventPayload p = decision.decide(state, at);
+            if (p == null) return Future.succeededFuture(null);
+            EventSealer sealer = (head, signer) -> MeshEvent.seal(AuthorityKeys.identity(signer), meshId, head, at, actor, p);
+            return store.append(meshId, sealer, new MeshEffect.None()).compose(a -> committed(a.event()).map(x -> a));
+        }));
+    }
+
     /** Rotates the authority key: a new key signs from the next event on; the rotation event is signed by the old one. */
     public Future<Appended> rotate(String meshId) {
         AuthorityKey next = AuthorityKeys.generate(meshId, clock.millis());

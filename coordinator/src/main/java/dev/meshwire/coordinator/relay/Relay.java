@@ -59,6 +59,7 @@ public final class Relay {
     private final GrantPolicy grants;
     private final ServiceRegistry services;
     private final boolean verifyEnvelopes;
+    private final dev.meshwire.coordinator.groups.GroupPolicy groups;
     private static final java.util.regex.Pattern SIGNATURE_SHAPE = java.util.regex.Pattern.compile("[0-9a-fA-F]{128}");
 
     /**
@@ -67,8 +68,9 @@ public final class Relay {
      * service's read scopes let it be sent the envelope's channel.
      */
     public Relay(QueueService queue, CoordinatorMetrics metrics, Clock clock, PresenceRegistry presence, GrantPolicy grants,
-                 ServiceRegistry services, boolean verifyEnvelopes) {
+                 ServiceRegistry services, dev.meshwire.coordinator.groups.GroupPolicy groups, boolean verifyEnvelopes) {
         this.verifyEnvelopes = verifyEnvelopes;
+        this.groups = groups;
         this.queue = queue;
         this.metrics = metrics;
         this.clock = clock;
@@ -127,6 +129,13 @@ public final class Relay {
             if (unreadable != null) {
                 services.scopeRefused(GrantPolicy.PATH_RELAY);
                 throw Refusal.of(ErrorCode.FORBIDDEN, "send: " + unreadable);
+            }
+            // A copy to @name goes only to a member of that group in this coordinator's state (docs/protocol.md §12.1).
+            if (v.env().channel() == Channel.GROUP) {
+                var refused = groups.refusal(meshId, v.env().target(), presence.memberOf(meshId, send.to()));
+                if (refused.isPresent()) {
+                    throw Refusal.of(refused.get().unknownGroup() ? ErrorCode.UNKNOWN_GROUP : ErrorCode.FORBIDDEN, refused.get().message());
+                }
             }
             env = v.env();
             canonical = v.canonical();
@@ -255,6 +264,10 @@ public final class Relay {
         }
         if (env.channel() == Channel.STREAM && (meta.streamId() == null || meta.streamId().isEmpty())) {
             throw invalid("send: a stream envelope needs 'envelope.meta.streamId'");
+        }
+        if (env.channel() == Channel.GROUP && !"*".equals(env.target()) && !env.target().equals(send.to())
+                && !dev.meshwire.signaling.group.GroupName.isAddress(env.target())) {
+            throw invalid("send: a group envelope's target must be '*', '@name' (a group) or equal 'to'");
         }
         if (env.channel() == Channel.SYSTEM) {
             throw invalid("send: the system channel is the coordinator's own; a client cannot send on it");

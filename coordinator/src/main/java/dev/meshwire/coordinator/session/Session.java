@@ -4,6 +4,7 @@ import dev.meshwire.coordinator.authority.Authenticated;
 import dev.meshwire.coordinator.authority.MeshAuthority;
 import dev.meshwire.coordinator.authority.Membership;
 import dev.meshwire.coordinator.grants.GrantAuthority;
+import dev.meshwire.coordinator.groups.GroupAuthority;
 import dev.meshwire.coordinator.services.ServiceRegistry;
 import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.meshstate.StateSyncer;
@@ -68,7 +69,7 @@ public final class Session implements PeerConnection {
     public record Deps(Vertx vertx, SessionSettings settings, MeshAuthority authority, Moderation moderation, Relay relay,
                        PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock, QueueService queue,
                        SignalForwarder signals, MeshLedger ledger, StateSyncer syncer, Membership membership,
-                       GrantAuthority grants, ServiceRegistry services) {}
+                       GrantAuthority grants, ServiceRegistry services, GroupAuthority groups) {}
 
     /** Sends whose commit is still pending; beyond this the session stops reading frames until acks go out. */
     static final int MAX_SENDS_IN_FLIGHT = 4096;
@@ -390,6 +391,15 @@ public final class Session implements PeerConnection {
         } else if (frame instanceof Frames.ServiceRevoke r) {
             requireCap(SessionCaps.SERVICE_DEPLOY, "service_revoke");
             return deps.services().revoke(mesh, member.pubkey(), r).map(this::sendVoid);
+        } else if (frame instanceof Frames.GroupCreate g) {
+            requireFullMember("group_create"); // a session acts for its member: groups are member-keyed
+            return deps.groups().create(mesh, member.pubkey(), g).map(this::sendVoid);
+        } else if (frame instanceof Frames.GroupMember g) {
+            requireFullMember("group_member");
+            return deps.groups().member(mesh, member.pubkey(), g).map(this::sendVoid);
+        } else if (frame instanceof Frames.GroupDelete g) {
+            requireFullMember("group_delete");
+            return deps.groups().delete(mesh, member.pubkey(), g).map(this::sendVoid);
         } else if (frame instanceof Frames.StateSync ss) {
             return stateSync(ss);
         } else if (frame instanceof Frames.P2pSignal signal) {

@@ -21,6 +21,7 @@ import dev.meshwire.peer.mesh.Membership;
 import dev.meshwire.peer.mesh.MeshDeparture;
 import dev.meshwire.peer.mesh.Moderation;
 import dev.meshwire.peer.mesh.GrantOps;
+import dev.meshwire.peer.mesh.GroupOps;
 import dev.meshwire.peer.mesh.MeshStateOps;
 import dev.meshwire.peer.mesh.ServiceOps;
 import dev.meshwire.peer.events.DaemonEvent;
@@ -209,7 +210,8 @@ public final class Daemon implements RunningDaemon {
                 new Membership(meshes, store, connector, direct, new MeshDeparture(meshes, store, states, outboxStore)), new Moderation(meshes),
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions,
-                new GrantOps(meshes), new ServiceOps(meshes, home, services), new RpcEndpoints(rpcCaller, rpcCallee, rpcHandlers));
+                new GrantOps(meshes), new ServiceOps(meshes, home, services), new RpcEndpoints(rpcCaller, rpcCallee, rpcHandlers),
+                new GroupOps(meshes));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
         ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()), cli);

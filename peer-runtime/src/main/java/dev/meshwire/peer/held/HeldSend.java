@@ -65,9 +65,13 @@ public final class HeldSend {
         }
         String cmid = req.clientMessageId() == null ? UUID.randomUUID().toString() : req.clientMessageId();
         String self = as.selfPubkey();
-        boolean fanOut = "*".equals(req.to().trim());
+        String groupTarget = DurableOutbox.groupTarget(req.to());
+        boolean fanOut = "*".equals(groupTarget);
         List<Frames.PeerInfo> recipients;
-        if (fanOut) {
+        if (groupTarget != null && !fanOut) {
+            // @name: the group's active members (its member included when in the group: someone else to this key)
+            recipients = as.roster().groupRecipients(dev.meshwire.signaling.group.GroupName.fromAddress(groupTarget), self);
+        } else if (fanOut) {
             recipients = new ArrayList<>(as.roster().everyone().stream().filter(p -> !p.pubkey().equals(self)).toList());
             Frames.PeerInfo member = as.roster().peer(parent);
             if (member != null) recipients.add(member);
@@ -79,11 +83,11 @@ public final class HeldSend {
             recipients = List.of(p);
         }
         // @name words mention members here too (docs/protocol.md §12.6).
-        List<OutboxStore.NewCopy> copies = DurableOutbox.seal(as, recipients, fanOut, cmid, priority, null,
+        List<OutboxStore.NewCopy> copies = DurableOutbox.seal(as, recipients, groupTarget, cmid, priority, null,
                 dev.meshwire.peer.mention.Mentions.withTextMentions(null, req.message(), as.roster()), plain, System.currentTimeMillis());
         List<SessionSendItem> items = new ArrayList<>();
         for (OutboxStore.NewCopy copy : copies) items.add(commit(as, who, copy, forbiddenCode));
-        return new Sent(cmid, fanOut ? Channel.GROUP.wireName() : Channel.DM.wireName(), items);
+        return new Sent(cmid, groupTarget != null ? Channel.GROUP.wireName() : Channel.DM.wireName(), items);
     }
 
     private static SessionSendItem commit(MeshSession as, String who, OutboxStore.NewCopy copy, String forbiddenCode) {

@@ -6,17 +6,11 @@ import dev.meshwire.peer.coordinator.MeshSession;
 import dev.meshwire.peer.events.DaemonEvent;
 import dev.meshwire.peer.events.EventBus;
 import dev.meshwire.peer.mention.Mentions;
-import dev.meshwire.signaling.crypto.CryptoException;
-import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.envelope.Envelope;
 import dev.meshwire.signaling.envelope.EnvelopeSignature;
 import dev.meshwire.signaling.frame.Frames;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
-import java.util.Base64;
+import dev.meshwire.signaling.group.GroupName;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +19,8 @@ import org.slf4j.LoggerFactory;
  * The inbound path for one delivered envelope: verify signature → sender is an active member of the
  * verified mesh state (banned, revoked, left and expired keys are refused, counted per path) → this
  * member's grants let the sender use the envelope's channel (refused ones counted as {@code grants}) → target is
- * us → decrypt → store (idempotent) → {@code client_ack} → {@code message} event. Every delivery is
+ * us (a {@code @name} group copy: we are in that group in our verified state) → decrypt (body v1, or v3 sender keys
+ * on {@code group}: {@link TextBody}) → store (idempotent) → {@code client_ack} → {@code message} event. Every delivery is
  * acked once it is settled: a new message after its inbox row is committed, a duplicate again (the
  * coordinator is waiting for it), and a delivery that fails a check ("ack and drop": logged,
  * counted, not stored) — otherwise the coordinator would redeliver it forever. The only delivery not
@@ -191,23 +186,16 @@ public final class InboundProcessor {
             return why;
         }
         String self = mesh.selfPubkey();
-        boolean forUs = env.channel() == Channel.DM ? self.equals(env.target())
-                : env.channel() == Channel.GROUP && ("*".equals(env.target()) || self.equals(env.target()));
-        if (!forUs) return "envelope target '" + env.target() + "' (" + env.channel().wireName() + ") is not this member";
+        String notForUs = env.channel() == Channel.DM ? (self.equals(env.target()) ? null : "is not this member")
+                : env.channel() == Channel.GROUP ? groupRefusal(mesh, env.target(), self) : "is not a text channel";
+        if (notForUs != null) return "envelope target '" + env.target() + "' (" + env.channel().wireName() + ") " + notForUs;
         String cmid = env.meta().clientMessageId();
         if (cmid == null || cmid.isBlank()) return "envelope has no clientMessageId";
         String metaProblem = Mentions.problem(env.meta());
         if (metaProblem != null) return metaProblem;
-        String text;
-        try {
-            Base64.Decoder b64 = Base64.getDecoder();
-            byte[] plain = mesh.cipher().open(PublicKey.fromHex(env.from()), b64.decode(env.body().nonce()),
-                    b64.decode(env.body().ciphertext()));
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(plain)).toString();
-        } catch (IllegalArgumentException | CryptoException | CharacterCodingException e) {
-            return "cannot decrypt: " + e.getMessage();
-        }
+        TextBody.Opened opened = TextBody.open(mesh.cipher(), env);
+        if (opened.refusal() != null) return opened.refusal();
+        String text = opened.text();
         InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), senderName,
                 cmid, messageId, env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
                 env.meta().createdAt(), System.currentTimeMillis(), null, session,
@@ -232,6 +220,18 @@ public final class InboundProcessor {
         String me = session != null ? session : mesh.selfPubkey();
         String myName = session != null ? null : mesh.roster().entry(me).map(e -> e.name()).orElse(null);
         return Mentions.mentionsMe(mentions, me, myName);
+    }
+
+    /**
+     * Why a {@code group} envelope with {@code target} is not for {@code self}, or null when it is: {@code *} and
+     * {@code @all} are every member; {@code @name} needs {@code self} in that group in <b>this daemon's</b> verified
+     * state (docs/protocol.md §12.1) — a sender or coordinator with another view cannot make a non-member read it.
+     */
+    private static String groupRefusal(MeshSession mesh, String target, String self) {
+        if ("*".equals(target) || ("@" + GroupName.ALL).equals(target) || self.equals(target)) return null;
+        String group = GroupName.fromAddress(target);
+        if (group == null) return "is not a group address";
+        return mesh.roster().inGroup(group, self) ? null : "names a group this member is not in (in its verified mesh state)";
     }
 
     /** A stored message as the inbox listing and the SSE {@code message} event show it. */

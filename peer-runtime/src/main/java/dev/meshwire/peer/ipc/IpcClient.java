@@ -233,6 +233,22 @@ public final class IpcClient {
 
     public GrantReply grant(GrantRequest req) { return postTyped("/v1/grant", req, GrantReply.class); }
 
+    public dev.meshwire.peer.ipc.api.GroupReply createGroup(dev.meshwire.peer.ipc.api.GroupCreateRequest req) {
+        return postTyped("/v1/groups", req, dev.meshwire.peer.ipc.api.GroupReply.class);
+    }
+
+    public dev.meshwire.peer.ipc.api.GroupReply groupMember(dev.meshwire.peer.ipc.api.GroupMemberRequest req) {
+        return postTyped("/v1/groups/member", req, dev.meshwire.peer.ipc.api.GroupReply.class);
+    }
+
+    public dev.meshwire.peer.ipc.api.GroupReply deleteGroup(dev.meshwire.peer.ipc.api.GroupDeleteRequest req) {
+        return postTyped("/v1/groups/delete", req, dev.meshwire.peer.ipc.api.GroupReply.class);
+    }
+
+    public dev.meshwire.peer.ipc.api.GroupsReply groups(String mesh) {
+        return typed(call("GET", "/v1/groups" + q("mesh", mesh), null), dev.meshwire.peer.ipc.api.GroupsReply.class);
+    }
+
     public GrantsReply grants(String mesh) { return typed(call("GET", "/v1/grants" + q("mesh", mesh), null), GrantsReply.class); }
 
     public ServiceRegisterReply registerService(ServiceRegisterRequest req) { return postTyped("/v1/services", req, ServiceRegisterReply.class); }

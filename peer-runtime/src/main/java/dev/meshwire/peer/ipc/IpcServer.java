@@ -14,6 +14,9 @@ import dev.meshwire.peer.ipc.api.InboxQuery;
 import dev.meshwire.peer.ipc.api.OkReply;
 import dev.meshwire.peer.ipc.api.OutboxQuery;
 import dev.meshwire.peer.ipc.api.GrantRequest;
+import dev.meshwire.peer.ipc.api.GroupCreateRequest;
+import dev.meshwire.peer.ipc.api.GroupDeleteRequest;
+import dev.meshwire.peer.ipc.api.GroupMemberRequest;
 import dev.meshwire.peer.ipc.api.RenameRequest;
 import dev.meshwire.peer.ipc.api.ServiceRegisterRequest;
 import dev.meshwire.peer.ipc.api.ServiceRevokeRequest;
@@ -295,6 +298,21 @@ public final class IpcServer implements AutoCloseable {
             return api.grants().grant(new GrantRequest(b.name("mesh"), b.requiredName("peer"), caps, reset ? true : null));
         }));
         get(r, "/v1/grants", ctx -> blocking(ctx, () -> api.grants().grants(RequestFields.queryName(ctx.request(), "mesh"))));
+        get(r, "/v1/groups", ctx -> blocking(ctx, () -> api.groups().list(RequestFields.queryName(ctx.request(), "mesh"))));
+        post(r, "/v1/groups", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.groups().create(new GroupCreateRequest(b.name("mesh"), b.requiredName("name")));
+        }));
+        post(r, "/v1/groups/member", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            boolean remove = b.bool("remove", false);
+            return api.groups().member(new GroupMemberRequest(b.name("mesh"), b.requiredName("group"), b.requiredName("member"),
+                    b.name("role"), remove ? true : null));
+        }));
+        post(r, "/v1/groups/delete", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.groups().delete(new GroupDeleteRequest(b.name("mesh"), b.requiredName("name")));
+        }));
         post(r, "/v1/services", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
             return api.services().register(new ServiceRegisterRequest(b.name("mesh"), b.requiredName("name"), b.requiredName("type"),

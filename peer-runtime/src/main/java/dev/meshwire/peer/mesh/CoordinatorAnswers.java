@@ -42,12 +42,21 @@ final class CoordinatorAnswers {
 
     /** Sends a request frame and waits for its answer; refusals keep the coordinator's one-line reason. */
     static Frame reply(MeshSession s, String id, Frame req) {
+        return reply(s, id, req, code -> PeerException.COORDINATOR_REFUSED);
+    }
+
+    /**
+     * {@link #reply(MeshSession, String, Frame)} with the coordinator's error codes mapped to this daemon's
+     * ({@code codes} gets the coordinator's code, possibly null) where a verb gives them a meaning of their own.
+     */
+    static Frame reply(MeshSession s, String id, Frame req, java.util.function.UnaryOperator<String> codes) {
         try {
             return s.link().request(id, req).get(REQUEST_WAIT_S, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof CoordinatorError ce) {
                 // The coordinator's message names the role the request needs (owner, or owner or admin).
-                throw new PeerException(PeerException.COORDINATOR_REFUSED, "coordinator refused: " + ce.getMessage());
+                String code = codes.apply(ce.code());
+                throw new PeerException(code, (PeerException.COORDINATOR_REFUSED.equals(code) ? "coordinator refused: " : "") + ce.getMessage());
             }
             throw new PeerException(PeerException.COORDINATOR_UNREACHABLE, String.valueOf(e.getCause().getMessage()));
         } catch (TimeoutException e) {

@@ -6,6 +6,7 @@ import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.grants.Caps;
+import dev.meshwire.signaling.meshstate.GroupEntry;
 import dev.meshwire.signaling.meshstate.MemberEntry;
 import dev.meshwire.signaling.meshstate.MeshState;
 import dev.meshwire.signaling.service.Scopes;
@@ -374,6 +375,52 @@ public final class MeshRoster {
             throw new PeerException(PeerException.NO_ONLINE_PEERS, "there is no other member in mesh '" + replica.meshName() + "'");
         }
         return out;
+    }
+
+    // ---- groups (docs/protocol.md §12.1) ----
+
+    /** Group {@code name} (without {@code @}) in the verified state. @throws PeerException unknown_group */
+    public GroupEntry group(String name) {
+        requireKnown("groups need it");
+        MeshState st = replica.state();
+        return st.channels().group(name).orElseThrow(() -> new PeerException(PeerException.UNKNOWN_GROUP, "no group @" + name
+                + " in mesh '" + replica.meshName() + "'" + (st.channels().groups().isEmpty() ? " (it has no groups; create one with 'meshwire group create')"
+                : "; groups: " + String.join(", ", st.channels().groups().stream().map(g -> "@" + g.name()).toList()))));
+    }
+
+    /**
+     * {@code @name}: the active members of the group other than self, online or not (the coordinator queues for offline
+     * ones), sorted by key. The sender need not be in the group. @throws PeerException unknown_group, empty_group
+     */
+    public List<Frames.PeerInfo> groupRecipients(String name) {
+        return groupRecipients(name, self);
+    }
+
+    /**
+     * {@link #groupRecipients(String)} for a sender {@code sender} that is not this member (a session or service this
+     * daemon holds: its member is someone else to it and gets a copy when in the group).
+     */
+    public List<Frames.PeerInfo> groupRecipients(String name, String sender) {
+        GroupEntry g = group(name);
+        long now = clock.getAsLong();
+        MeshState st = replica.state();
+        List<Frames.PeerInfo> out = new ArrayList<>();
+        for (GroupEntry.Member m : g.members()) {
+            if (m.pubkey().equals(sender)) continue;
+            st.entry(m.pubkey()).filter(e -> e.activeAt(now)).ifPresent(e -> out.add(info(e)));
+        }
+        if (out.isEmpty()) {
+            throw new PeerException(PeerException.EMPTY_GROUP, "group @" + name + " has no active member other than "
+                    + (sender.equals(self) ? "you" : "the sender")
+                    + (g.members().isEmpty() ? " (it is empty; add members with 'meshwire group add " + name + " MEMBER')" : ""));
+        }
+        return out;
+    }
+
+    /** Whether {@code pubkey} is in group {@code name} in the verified state (false when there is no such group or state). */
+    public boolean inGroup(String name, String pubkey) {
+        MeshState st = replica.state();
+        return st != null && st.channels().group(name).map(g -> g.includes(pubkey)).orElse(false);
     }
 
     public long activeCount() {

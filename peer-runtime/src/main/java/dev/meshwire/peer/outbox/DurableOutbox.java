@@ -12,6 +12,8 @@ import dev.meshwire.peer.transport.RelayLimit;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.crypto.SealedBody;
+import dev.meshwire.signaling.crypto.SenderKeyBody;
+import dev.meshwire.signaling.group.GroupName;
 import dev.meshwire.signaling.envelope.Body;
 import dev.meshwire.signaling.envelope.CanonicalJson;
 import dev.meshwire.signaling.envelope.Channel;
@@ -87,13 +89,15 @@ public final class DurableOutbox implements Outbox {
         JsonNode meta = checkMeta(req.meta(), clock.getAsLong());
         MeshSession mesh = meshSelector.apply(req.mesh());
         Priority priority = req.priority() == null ? Priority.NEXT : req.priority();
-        String self = mesh.selfPubkey();
-        boolean fanOut = "*".equals(req.to() == null ? null : req.to().trim());
-        List<Frames.PeerInfo> recipients = fanOut ? everyone(mesh) : List.of(resolveOne(mesh, req.to()));
+        String groupTarget = groupTarget(req.to());
+        boolean fanOut = "*".equals(groupTarget);
+        List<Frames.PeerInfo> recipients = fanOut ? everyone(mesh)
+                : groupTarget != null ? mesh.roster().groupRecipients(GroupName.fromAddress(groupTarget))
+                : List.of(resolveOne(mesh, req.to()));
 
         // 2. fingerprint over what the caller asked for (never over ciphertext)
-        String kind = fanOut ? "group" : "dm";
-        String ref = fanOut ? "*" : recipients.get(0).pubkey();
+        String kind = groupTarget != null ? "group" : "dm";
+        String ref = groupTarget != null ? groupTarget : recipients.get(0).pubkey();
         String fp = Fingerprint.compute(kind, ref, req.replyToId(), priority.wireName(), meta, plain);
         // @name words of the text become meta.mentions (keys) unless the caller set mentions itself; after the
         // fingerprint, which covers what the caller asked for (a rename between two retries changes nothing there).
@@ -102,10 +106,10 @@ public final class DurableOutbox implements Outbox {
 
         // 3. seal + sign once; the stored envelopes are what every retry resends byte-for-byte
         long now = clock.getAsLong();
-        List<OutboxStore.NewCopy> copies = seal(mesh, recipients, fanOut, cmid, priority, req.replyToId(), meta, plain, now);
+        List<OutboxStore.NewCopy> copies = seal(mesh, recipients, groupTarget, cmid, priority, req.replyToId(), meta, plain, now);
         for (OutboxStore.NewCopy copy : copies) checkDeliverable(mesh, copy, fanOut, plain.length);
         OutboxStore.NewRequest n = new OutboxStore.NewRequest(cmid, mesh.config().meshId(), mesh.name(), kind, ref,
-                fanOut ? Channel.GROUP.wireName() : Channel.DM.wireName(), priority.wireName(), req.replyToId(), metaJson, fp,
+                groupTarget != null ? Channel.GROUP.wireName() : Channel.DM.wireName(), priority.wireName(), req.replyToId(), metaJson, fp,
                 copies, null);
 
         // 4. BEGIN IMMEDIATE; lookup; insert if free; COMMIT — then the duplicate table
@@ -257,10 +261,27 @@ public final class DurableOutbox implements Outbox {
     }
 
     /**
-     * Seals {@code plain} for each recipient and signs one envelope per copy. Also used by requeue,
-     * with a new client message id.
+     * The group target a send's {@code to} names: {@code *} for {@code *} and {@code @all} (every member), {@code @name}
+     * for a group, null for a single recipient. @throws PeerException bad_request for an {@code @} that is no group name
      */
-    public static List<OutboxStore.NewCopy> seal(MeshSession mesh, List<Frames.PeerInfo> recipients, boolean fanOut, String cmid,
+    public static String groupTarget(String to) {
+        String t = to == null ? null : to.trim();
+        if (t == null || t.isEmpty()) return null;
+        if ("*".equals(t) || ("@" + GroupName.ALL).equals(t)) return "*";
+        if (t.charAt(0) != '@') return null;
+        String name = GroupName.fromAddress(t);
+        if (name == null) throw badField("to", "'" + (t.length() > 40 ? t.substring(0, 40) + "…" : t) + "' is not a group: "
+                + GroupName.problem(t.substring(1)));
+        return t;
+    }
+
+    /**
+     * Seals {@code plain} for each recipient and signs one envelope per copy. Also used by requeue,
+     * with a new client message id. {@code groupTarget} null: a dm (body v1, target the recipient); else a group copy
+     * ({@code *} or {@code @name}) with a sender-key body (v3, docs/protocol.md §12.1): the content is sealed once under
+     * a fresh key, and only that key is sealed per recipient.
+     */
+    public static List<OutboxStore.NewCopy> seal(MeshSession mesh, List<Frames.PeerInfo> recipients, String groupTarget, String cmid,
                                                  Priority priority, String replyToId, JsonNode meta, byte[] plain, long now) {
         List<String> mentions = null;
         Long expiresAt = null;
@@ -273,12 +294,15 @@ public final class DurableOutbox implements Outbox {
         }
         Meta m = new Meta(cmid, null, priority, null, null, null, null, null, null, replyToId, mentions, expiresAt, now);
         Base64.Encoder b64 = Base64.getEncoder();
+        SenderKeyBody.Content content = groupTarget == null ? null : SenderKeyBody.sealContent(plain);
         List<OutboxStore.NewCopy> out = new ArrayList<>();
         for (Frames.PeerInfo r : recipients) {
-            SealedBody sealed = mesh.cipher().seal(PublicKey.fromHex(r.pubkey()), plain);
-            Envelope unsigned = new Envelope(Envelope.VERSION, fanOut ? Channel.GROUP : Channel.DM, fanOut ? "*" : r.pubkey(),
-                    mesh.selfPubkey(), new Body(b64.encodeToString(sealed.nonce()), b64.encodeToString(sealed.ciphertext()), Body.TEXT_V1),
-                    m, null);
+            PublicKey to = PublicKey.fromHex(r.pubkey());
+            SealedBody sealed = content == null ? mesh.cipher().seal(to, plain) : SenderKeyBody.forRecipient(mesh.cipher(), to, content);
+            Envelope unsigned = new Envelope(Envelope.VERSION, groupTarget != null ? Channel.GROUP : Channel.DM,
+                    groupTarget != null ? groupTarget : r.pubkey(), mesh.selfPubkey(),
+                    new Body(b64.encodeToString(sealed.nonce()), b64.encodeToString(sealed.ciphertext()),
+                            content == null ? Body.TEXT_V1 : Body.SENDER_KEY_V3), m, null);
             Envelope signed = EnvelopeSignature.sign(unsigned, mesh.identity());
             try {
                 out.add(new OutboxStore.NewCopy(r.pubkey(), r.name(), Json.MAPPER.writeValueAsString(signed)));
@@ -286,6 +310,8 @@ public final class DurableOutbox implements Outbox {
                 throw new IllegalStateException(e);
             }
         }
+        // K is sealed into every copy; this process never needs it again (the sender reopens its own box(K) on requeue).
+        if (content != null) java.util.Arrays.fill(content.key(), (byte) 0);
         return out;
     }
 }

@@ -50,9 +50,10 @@ final class Requeue {
         } catch (IOException e) {
             throw new PeerException(PeerException.INTERNAL, "stored meta is unreadable: " + e.getMessage());
         }
-        boolean fanOut = "group".equals(old.destinationKind());
+        // A group request keeps its target (* or @name) and its recipients of the time; a dm is one copy.
+        String groupTarget = "group".equals(old.destinationKind()) ? old.destinationRef() : null;
         long now = System.currentTimeMillis();
-        var copies = DurableOutbox.seal(s, recipients, fanOut, newId, Priority.fromWire(old.priority()), old.replyToId(), meta, plain, now);
+        var copies = DurableOutbox.seal(s, recipients, groupTarget, newId, Priority.fromWire(old.priority()), old.replyToId(), meta, plain, now);
         // Same content, same fingerprint: it does not cover the client id.
         OutboxStore.NewRequest fresh = new OutboxStore.NewRequest(newId, old.meshId(), old.meshName(), old.destinationKind(),
                 old.destinationRef(), old.channel(), old.priority(), old.replyToId(), old.metaJson(), old.fingerprint(), copies,
@@ -68,8 +69,13 @@ final class Requeue {
             OutboxStore.Copy first = old.copies().get(0);
             Envelope env = Json.MAPPER.readValue(first.envelopeJson(), Envelope.class);
             Base64.Decoder b64 = Base64.getDecoder();
-            return s.cipher().open(PublicKey.fromHex(first.recipientPubkey()),
-                    b64.decode(env.body().nonce()), b64.decode(env.body().ciphertext()));
+            // crypto_box is symmetric between the pair: the sender opens its own copy (v3: the sealed key, then the content).
+            PublicKey peer = PublicKey.fromHex(first.recipientPubkey());
+            byte[] nonce = b64.decode(env.body().nonce());
+            byte[] ct = b64.decode(env.body().ciphertext());
+            return env.body().bodyVersion() == dev.meshwire.signaling.envelope.Body.SENDER_KEY_V3
+                    ? dev.meshwire.signaling.crypto.SenderKeyBody.open(s.cipher(), peer, nonce, ct)
+                    : s.cipher().open(peer, nonce, ct);
         } catch (IOException | RuntimeException e) {
             throw new PeerException(PeerException.INTERNAL, "cannot recover the content of '" + clientMessageId + "': " + e.getMessage());
         }

@@ -102,7 +102,7 @@ class DirectGrantsTest {
         });
         for (int i = 0; i < 3; i++) {
             List<OutboxStore.NewCopy> copy = DurableOutbox.seal(alice.session("team"), List.of(new Frames.PeerInfo(bobPub, "bob", "member", true, null, null)),
-                    false, "direct-" + i, Priority.NEXT, null, null, ("direct-" + i).getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
+                    null, "direct-" + i, Priority.NEXT, null, null, ("direct-" + i).getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
             Envelope env = Json.MAPPER.readValue(copy.get(0).envelopeJson(), Envelope.class);
             ad.engine().send(bobPub, ChannelPayload.envelope(env)).get(10, TimeUnit.SECONDS); // acked by bob (acked and dropped)
         }

@@ -107,7 +107,7 @@ class DirectRevocationTest {
             int i = seq.getAndIncrement();
             try {
                 List<OutboxStore.NewCopy> copy = DurableOutbox.seal(as, List.of(new Frames.PeerInfo(bobPub, "bob", "member", true, null, null)),
-                        false, "stream-" + i + "-" + UUID.randomUUID(), Priority.NEXT, null, null,
+                        null, "stream-" + i + "-" + UUID.randomUUID(), Priority.NEXT, null, null,
                         ("stream-" + i).getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
                 Envelope env = Json.MAPPER.readValue(copy.get(0).envelopeJson(), Envelope.class);
                 ad.engine().send(bobPub, ChannelPayload.envelope(env)).get(5, TimeUnit.SECONDS);

@@ -122,7 +122,7 @@ public final class RevocationBench {
             for (int i = 0; !stop.get(); i++) {
                 try {
                     List<OutboxStore.NewCopy> copy = DurableOutbox.seal(as, List.of(new Frames.PeerInfo(bobPub, "bob", "member", true, null, null)),
-                            false, "bench-" + UUID.randomUUID(), Priority.NEXT, null, null,
+                            null, "bench-" + UUID.randomUUID(), Priority.NEXT, null, null,
                             ("stream-" + i).getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
                     Envelope env = Json.MAPPER.readValue(copy.get(0).envelopeJson(), Envelope.class);
                     ad.engine().send(bobPub, ChannelPayload.envelope(env)).get(5, TimeUnit.SECONDS);

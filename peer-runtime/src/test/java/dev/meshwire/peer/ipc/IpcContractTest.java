@@ -279,6 +279,33 @@ class IpcContractTest {
         await("dave's replica has bob's grant for it", 30_000,
                 () -> get(dave, "/v1/grants", "/v1/grants").body().path("toYou").size() == 1);
         assertEquals(400, call(bob, "POST", "/v1/grant", "/v1/grant", new GrantRequest("team", "dave", "dm,fly", null)).status());
+        // Groups (docs/protocol.md §12.1): create, fill, list, send to @name, refusals, delete.
+        assertEquals("@frontend", post(bob, "/v1/groups", new dev.meshwire.peer.ipc.api.GroupCreateRequest("team", "frontend")).body()
+                .path("group").asText());
+        post(bob, "/v1/groups/member", new dev.meshwire.peer.ipc.api.GroupMemberRequest("team", "frontend", "carol", "lead", null));
+        post(bob, "/v1/groups/member", new dev.meshwire.peer.ipc.api.GroupMemberRequest("team", "@frontend", "bobby", null, null));
+        await("bob's replica lists @frontend with 2 members", 30_000,
+                () -> get(bob, "/v1/groups", "/v1/groups?mesh=team").body().path("groups").path(0).path("members").size() == 2);
+        JsonNode toGroup = post(bob, "/v1/send", new SendRequest("team", "@frontend", "hello frontend")).body();
+        assertEquals("group", toGroup.path("channel").asText(), toGroup.toString());
+        assertEquals(1, toGroup.path("recipients").size(), "carol only: the sender gets no copy");
+        await("carol's inbox has the group message", 30_000, () -> {
+            for (JsonNode m : get(carol, "/v1/inbox", "/v1/inbox?peek=true").body().path("items")) {
+                if ("@frontend".equals(m.path("target").asText())) return true;
+            }
+            return false;
+        });
+        assertEquals(404, call(bob, "POST", "/v1/send", "/v1/send", new SendRequest("team", "@nope", "x")).status());
+        assertEquals(404, call(bob, "POST", "/v1/groups/member", "/v1/groups/member",
+                new dev.meshwire.peer.ipc.api.GroupMemberRequest("team", "nope", "carol", null, null)).status());
+        assertEquals(403, call(dave, "POST", "/v1/groups/member", "/v1/groups/member",
+                new dev.meshwire.peer.ipc.api.GroupMemberRequest("team", "frontend", "dave", null, null)).status());
+        assertEquals(400, call(bob, "POST", "/v1/groups", "/v1/groups", new dev.meshwire.peer.ipc.api.GroupCreateRequest("team", "all")).status());
+        post(bob, "/v1/groups/member", new dev.meshwire.peer.ipc.api.GroupMemberRequest("team", "frontend", "carol", null, true));
+        post(bob, "/v1/groups", new dev.meshwire.peer.ipc.api.GroupCreateRequest("team", "empty"));
+        await("bob's replica has @empty", 30_000, () -> get(bob, "/v1/groups", "/v1/groups").body().path("groups").size() == 2);
+        assertEquals(409, call(bob, "POST", "/v1/send", "/v1/send", new SendRequest("team", "@empty", "x")).status());
+        post(bob, "/v1/groups/delete", new dev.meshwire.peer.ipc.api.GroupDeleteRequest("team", "empty"));
         JsonNode service = post(alice, "/v1/services", new ServiceRegisterRequest("team", "hook-1", "webhook", "dm:read,dm:write", null, null)).body();
         assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
                 java.nio.file.Files.getPosixFilePermissions(Path.of(service.path("keyFile").asText())), "the service key file is 0600");

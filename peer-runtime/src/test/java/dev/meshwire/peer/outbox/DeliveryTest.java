@@ -147,7 +147,7 @@ class DeliveryTest {
         MeshSession aliceSession = alice.session("team");
         MeshSession bobSession = bob.session("team");
         List<OutboxStore.NewCopy> copies = DurableOutbox.seal(aliceSession,
-                List.of(new Frames.PeerInfo(bobPub, "bob", "member", true, null, null)), false, "redelivered-1", Priority.NEXT,
+                List.of(new Frames.PeerInfo(bobPub, "bob", "member", true, null, null)), null, "redelivered-1", Priority.NEXT,
                 null, null, "said once".getBytes(StandardCharsets.UTF_8), System.currentTimeMillis());
         Envelope env = Json.MAPPER.readValue(copies.get(0).envelopeJson(), Envelope.class);
         long acks = bob.inbound().acks();

@@ -48,4 +48,7 @@ public final class ErrorCode {
     public static final String TIMESTAMP_SKEW = "timestamp_skew";
     /** A session used a verb its attestation's capabilities do not allow (message names the capability). Kept open. */
     public static final String FORBIDDEN = "forbidden";
+
+    /** A group request or a send names a group ({@code @name}) the mesh state does not have. Kept open. */
+    public static final String UNKNOWN_GROUP = "unknown_group";
 }

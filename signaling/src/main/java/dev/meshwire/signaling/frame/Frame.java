@@ -50,13 +50,16 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Frames.SetGrant.class, name = "set_grant"),
     @JsonSubTypes.Type(value = Frames.ServiceRegister.class, name = "service_register"),
     @JsonSubTypes.Type(value = Frames.ServiceRevoke.class, name = "service_revoke"),
+    @JsonSubTypes.Type(value = Frames.GroupCreate.class, name = "group_create"),
+    @JsonSubTypes.Type(value = Frames.GroupMember.class, name = "group_member"),
+    @JsonSubTypes.Type(value = Frames.GroupDelete.class, name = "group_delete"),
 })
 public sealed interface Frame permits Frames.Challenge, Frames.Hello, Frames.Join, Frames.SessionHello, Frames.HelloAck, Frames.Send,
         Frames.Ack, Frames.Deliver, Frames.ClientAck, Frames.ListPeers, Frames.Peers, Frames.PeerJoined,
         Frames.PeerLeft, Frames.Kick, Frames.Ban, Frames.Unban, Frames.ListBans, Frames.Bans, Frames.Leave,
         Frames.Ok, Frames.Error, Frames.Ping, Frames.Pong, Frames.P2pSignal, Frames.MeshSync, Frames.SystemEvent,
         Frames.StateSync, Frames.Revoke, Frames.SetRole, Frames.SetExpiry, Frames.Rename, Frames.Receipt,
-        Frames.SetGrant, Frames.ServiceRegister, Frames.ServiceRevoke {
+        Frames.SetGrant, Frames.ServiceRegister, Frames.ServiceRevoke, Frames.GroupCreate, Frames.GroupMember, Frames.GroupDelete {
 
     /** The wire name, e.g. {@code "hello_ack"}. Serialized as the {@code type} property. */
     String type();

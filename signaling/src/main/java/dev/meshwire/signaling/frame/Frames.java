@@ -409,6 +409,27 @@ public final class Frames {
         public String type() { return "set_grant"; }
     }
 
+    // ---- groups (issue #13; docs/protocol.md §12.1) ----
+
+    /** Any member: create the empty group {@code @name} (it becomes its creator). Answered with {@code ok{op:"group_create"}}. */
+    public record GroupCreate(String id, String name) implements Frame {
+        public String type() { return "group_create"; }
+    }
+
+    /**
+     * Put {@code member} (a member's full key) in group {@code group} with {@code role}, or take it out when {@code role}
+     * is absent or null. Answered with {@code ok{op:"group_member"}} (also when nothing changed: {@code detail} says so).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record GroupMember(String id, String group, String member, String role) implements Frame {
+        public String type() { return "group_member"; }
+    }
+
+    /** The group's creator, the mesh owner or an admin: delete group {@code @name}. Answered with {@code ok{op:"group_delete"}}. */
+    public record GroupDelete(String id, String name) implements Frame {
+        public String type() { return "group_delete"; }
+    }
+
     /** Any member: record a service attestation it signed ({@code attestation.owner} = this member). */
     public record ServiceRegister(String id, dev.meshwire.signaling.service.ServiceAttestation attestation) implements Frame {
         public String type() { return "service_register"; }

@@ -32,6 +32,11 @@ public final class ChannelDirectory {
         return Optional.ofNullable(name == null ? null : groups.get(name));
     }
 
+    /** The groups by name (read-only). */
+    java.util.Map<String, GroupEntry> groupMap() {
+        return Collections.unmodifiableMap(groups);
+    }
+
     /** Every topic, sorted by name. */
     public Collection<TopicEntry> topics() {
         return Collections.unmodifiableCollection(topics.values());
@@ -48,12 +53,33 @@ public final class ChannelDirectory {
         return g == groups && t == topics ? this : new ChannelDirectory(g, t);
     }
 
+    /** A snapshot's group obeys the same field rules as the events that build one (docs/protocol.md §12.1). */
+    private static void checkGroup(GroupEntry x) {
+        String problem = dev.meshwire.signaling.group.GroupName.problem(x.name());
+        if (problem == null && !dev.meshwire.signaling.crypto.Hex.isHex(x.createdBy(), dev.meshwire.signaling.crypto.PublicKey.HEX_CHARS)) {
+            problem = "createdBy must be a public key";
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (GroupEntry.Member m : x.members()) {
+            if (problem != null) break;
+            if (m == null || !dev.meshwire.signaling.crypto.Hex.isHex(m.pubkey(), dev.meshwire.signaling.crypto.PublicKey.HEX_CHARS)) {
+                problem = "a member is not a public key";
+            } else if (dev.meshwire.signaling.group.GroupName.roleProblem(m.role()) != null) {
+                problem = dev.meshwire.signaling.group.GroupName.roleProblem(m.role());
+            } else if (!seen.add(m.pubkey())) {
+                problem = "a member is listed twice";
+            }
+        }
+        if (problem != null) throw new MeshStateException(MALFORMED, "snapshot group " + x.name() + ": " + problem);
+    }
+
     /** From a verified snapshot's lists. @throws MeshStateException MALFORMED on a null or repeated entry */
     static ChannelDirectory of(List<GroupEntry> groupList, List<TopicEntry> topicList) {
         if (groupList.isEmpty() && topicList.isEmpty()) return EMPTY;
         TreeMap<String, GroupEntry> g = new TreeMap<>();
         for (GroupEntry x : groupList) {
             if (x == null || x.name() == null) throw new MeshStateException(MALFORMED, "snapshot lists a group without a name");
+            checkGroup(x);
             if (g.put(x.name(), x) != null) throw new MeshStateException(MALFORMED, "snapshot lists group " + x.name() + " twice");
         }
         TreeMap<String, TopicEntry> t = new TreeMap<>();

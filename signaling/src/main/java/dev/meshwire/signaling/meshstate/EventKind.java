@@ -21,4 +21,12 @@ public final class EventKind {
     public static final String GRANT_SET = "grant_set";
     /** A member records a service attestation it signed. Actor: the owner. Revocation is {@code member_revoked} of the service key. */
     public static final String SERVICE_REGISTERED = "service_registered";
+
+    // ---- groups (issue #13; docs/protocol.md §12.1) ----
+    /** A named group ({@code @name}) is created, empty. Actor: any active member (it becomes the group's creator). */
+    public static final String GROUP_CREATED = "group_created";
+    /** A member is put in a group with a role, or taken out of it ({@code role} null). Actor: see §12.1. */
+    public static final String GROUP_MEMBER_SET = "group_member_set";
+    /** A group is deleted. Actor: its creator, or the mesh owner or an admin. */
+    public static final String GROUP_DELETED = "group_deleted";
 }

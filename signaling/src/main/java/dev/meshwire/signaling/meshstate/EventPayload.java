@@ -8,6 +8,7 @@ import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.grants.Caps;
 import dev.meshwire.signaling.grants.Grants;
+import dev.meshwire.signaling.group.GroupName;
 import dev.meshwire.signaling.service.ServiceAttestation;
 
 /**
@@ -114,6 +115,25 @@ public sealed interface EventPayload {
         }
     }
 
+    /** A group {@code @name} is created, with no members; the actor is its creator (docs/protocol.md §12.1). */
+    record GroupCreated(String name) implements EventPayload {
+        public String kind() { return EventKind.GROUP_CREATED; }
+    }
+
+    /**
+     * {@code pubkey} is in group {@code group} with {@code role} (added, or its role changed), or leaves the group when
+     * {@code role} is null. Who may do it: docs/protocol.md §12.1 ({@link GroupRules}).
+     */
+    record GroupMemberSet(String group, String pubkey, String role) implements EventPayload {
+        public String kind() { return EventKind.GROUP_MEMBER_SET; }
+        public String subject() { return pubkey; }
+    }
+
+    /** The group {@code name} is deleted (its members are simply no longer in it). */
+    record GroupDeleted(String name) implements EventPayload {
+        public String kind() { return EventKind.GROUP_DELETED; }
+    }
+
     /** A kind this version does not know: verified and chained, applied as no change. */
     record Unknown(String kind) implements EventPayload {}
 
@@ -145,6 +165,9 @@ public sealed interface EventPayload {
             case EventKind.AUTHORITY_ROTATED -> AuthorityRotated.class;
             case EventKind.GRANT_SET -> GrantSet.class;
             case EventKind.SERVICE_REGISTERED -> ServiceRegistered.class;
+            case EventKind.GROUP_CREATED -> GroupCreated.class;
+            case EventKind.GROUP_MEMBER_SET -> GroupMemberSet.class;
+            case EventKind.GROUP_DELETED -> GroupDeleted.class;
             default -> null;
         };
         if (type == null) return new Unknown(kind);
@@ -190,6 +213,14 @@ public sealed interface EventPayload {
         } else if (p instanceof ServiceRegistered r) {
             String problem = r.attestation("mesh").problem();
             if (problem != null) throw malformed(kind, problem);
+        } else if (p instanceof GroupCreated g) {
+            groupName(kind, "name", g.name());
+        } else if (p instanceof GroupMemberSet g) {
+            groupName(kind, "group", g.group());
+            key(kind, "pubkey", g.pubkey());
+            if (g.role() != null && GroupName.roleProblem(g.role()) != null) throw malformed(kind, "role: " + GroupName.roleProblem(g.role()));
+        } else if (p instanceof GroupDeleted g) {
+            groupName(kind, "name", g.name());
         } else if (!(p instanceof Unknown)) {
             key(kind, "pubkey", p.subject());
         }
@@ -197,6 +228,11 @@ public sealed interface EventPayload {
 
     private static void key(String kind, String field, String value) {
         if (!Hex.isHex(value, PublicKey.HEX_CHARS)) throw malformed(kind, field + " must be 64 lowercase hex characters");
+    }
+
+    private static void groupName(String kind, String field, String value) {
+        String problem = GroupName.problem(value);
+        if (problem != null) throw malformed(kind, field + ": " + problem);
     }
 
     private static void name(String kind, String value) {

@@ -87,6 +87,9 @@ public final class FrameSamples {
                 new Frames.SetGrant("16", TestVectors.BOB_PUB, "dm,rpc"),
                 new Frames.ServiceRegister("17", new dev.meshwire.signaling.service.ServiceAttestation(TestVectors.MESH, TestVectors.ALICE_PUB,
                         "hook-1", TestVectors.BOB_PUB, "webhook", "dm:read", 99L, "http-webhook", TestVectors.AUTHORITY_PUB, "sig")),
-                new Frames.ServiceRevoke("18", "hook-1", "leaked"));
+                new Frames.ServiceRevoke("18", "hook-1", "leaked"),
+                new Frames.GroupCreate("19", "frontend"),
+                new Frames.GroupMember("20", "frontend", TestVectors.BOB_PUB, "lead"),
+                new Frames.GroupDelete("21", "frontend"));
     }
 }

@@ -268,8 +268,8 @@ class MeshStateTest {
         List<MemberEntry> before = List.copyOf(c.state.entries());
         ObjectNode data = Json.MAPPER.createObjectNode().put("group", "ops").put("count", 3);
         data.putArray("members").add(aliceKey);
-        MeshEvent future = c.raw(authority, "group_created", data);
-        assertEquals(new EventPayload.Unknown("group_created"), future.payload());
+        MeshEvent future = c.raw(authority, "widget_created", data);
+        assertEquals(new EventPayload.Unknown("widget_created"), future.payload());
         c.push(future);
         assertEquals(before, List.copyOf(c.state.entries()));
         assertEquals(future.ref(), c.state.head());
@@ -278,10 +278,10 @@ class MeshStateTest {
         MeshEvent next = c.add(ownerKey, new EventPayload.MemberRenamed(aliceKey, "al"));
         assertEquals(future.hash(), next.prev());
         // and an unknown kind is still signature-checked, mesh-checked and chain-checked
-        refused(c.state, c.raw(mallory, "group_created", data), BAD_SIGNATURE);
+        refused(c.state, c.raw(mallory, "widget_created", data), BAD_SIGNATURE);
         refused(c.state, future, REPLAY);
         // floats are outside canonical JSON: refused as malformed rather than guessed at
-        refused(c.state, new MeshEvent(MESH, c.state.version() + 1, c.state.head().head(), "group_created", 1L,
+        refused(c.state, new MeshEvent(MESH, c.state.version() + 1, c.state.head().head(), "widget_created", 1L,
                 MeshEvent.COORDINATOR, Json.MAPPER.createObjectNode().put("x", 1.5), "00".repeat(64)), MALFORMED);
     }
 
