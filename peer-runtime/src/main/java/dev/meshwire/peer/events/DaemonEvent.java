@@ -18,4 +18,6 @@ public record DaemonEvent(String type, EventData data) {
     public static final String MEMBER_REMOVED = "member_removed";
     /** The recipient's daemon acknowledged a relayed copy of one of our messages (the coordinator's receipt). */
     public static final String DELIVERED = "delivered";
+    /** A file transfer changed state (offered, transferring, done, failed): data is a FileItem. */
+    public static final String FILE = "file";
 }
