@@ -237,7 +237,7 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
             FileSender s = senders.get(t.streamId());
             if (s != null) {
                 t = s.transfer();
-                note = t.terminal() ? null : s.note();
+                note = s.note(); // kept after the end: the path the transfer took
             }
         }
         long done = t.outgoing() ? t.offset() : t.terminal() ? (Transfer.DONE.equals(t.state()) ? t.size() : t.offset()) : incoming.received(t);
