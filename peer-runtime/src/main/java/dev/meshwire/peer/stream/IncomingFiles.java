@@ -264,15 +264,14 @@ final class IncomingFiles {
         }
         long now = ctx.now();
         Transfer done = t.withLocalPath(saved.toString(), now).withState(Transfer.DONE, now);
+        // The inbox entry first (idempotent by its id), then the state: whoever sees "done" also finds the entry.
+        InboxMessage stored = ctx.inbox().insert(new InboxMessage(0, t.meshId(), mesh != null ? mesh.name() : t.meshId(), t.peer(), t.peerName(),
+                "file:" + t.streamId(), null, "stream", "next", "received file " + t.name() + " (" + t.size() + " bytes, SHA-256 checked) saved as "
+                + saved, "stream", t.createdAt(), now, null, null, null, null, List.of()));
         ctx.store().update(done);
         log.info("stream {}: saved {} ({} bytes, SHA-256 checked)", t.streamId(), saved, t.size());
-        if (mesh != null) {
-            ctx.control(mesh, t.peer(), t.streamId(), StreamControl.done(t.sha256()));
-            InboxMessage stored = ctx.inbox().insert(new InboxMessage(0, t.meshId(), mesh.name(), t.peer(), t.peerName(), "file:" + t.streamId(),
-                    null, "stream", "next", "received file " + t.name() + " (" + t.size() + " bytes, SHA-256 checked) saved as " + saved,
-                    t.via() != null ? t.via() : "stream", t.createdAt(), now, null, null, null, null, List.of()));
-            if (stored != null) ctx.events().publish(new DaemonEvent(DaemonEvent.MESSAGE, InboundProcessor.item(stored)));
-        }
+        if (stored != null) ctx.events().publish(new DaemonEvent(DaemonEvent.MESSAGE, InboundProcessor.item(stored)));
+        if (mesh != null) ctx.control(mesh, t.peer(), t.streamId(), StreamControl.done(t.sha256()));
         changed.accept(done);
     }
 
