@@ -154,7 +154,7 @@ final class FileCommand extends CommandGroup {
 
     @Command(name = "list", description = "List file transfers in both directions, newest first.")
     static final class ListFiles extends ReplyVerb {
-        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "at most N transfers (default 50)") int limit;
+        @Option(names = "--limit", paramLabel = "N", defaultValue = "50", description = "at most N transfers (1..500)") int limit;
 
         @Override
         public Integer call() {
