@@ -36,6 +36,8 @@ final class FileSender implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(FileSender.class);
     /** While waiting for the receiver (offer unanswered, all chunks sent), the offer is repeated this often while it is online. */
     static final long REOFFER_MS = 5_000;
+    /** The same while the receiver has not accepted yet (the offer is only repeated in case it was lost). */
+    static final long OFFERED_REOFFER_MS = 30_000;
     /** A relay run without any progress report for this long (window full) ends; the re-offer resynchronizes. */
     static final long RELAY_STALL_MS = 30_000;
     /** How long a run waits for a direct channel that is being opened before it takes the relay. */
@@ -241,7 +243,8 @@ final class FileSender implements Runnable {
         long now = ctx.now();
         boolean first = lastOfferAt == 0;
         // The first offer goes even to an offline receiver (the coordinator queues it); repeats only while it is online.
-        if (!first && (now - lastOfferAt < REOFFER_MS || !StreamContext.online(mesh, t.peer()))) return;
+        long every = Transfer.OFFERED.equals(t.state()) ? OFFERED_REOFFER_MS : REOFFER_MS; // a person may take a while to accept
+        if (!first && (now - lastOfferAt < every || !StreamContext.online(mesh, t.peer()))) return;
         lastOfferAt = now;
         ctx.control(mesh, t.peer(), t.streamId(), StreamControl.offer(t.name(), t.size(), t.sha256(), t.chunkSize()));
     }

@@ -27,9 +27,7 @@ public record StreamControl(String type, String name, Long size, String sha256, 
     public static final String DECLINED = "declined";
     public static final String CANCELLED = "cancelled";
     public static final String SHA256_MISMATCH = "sha256_mismatch";
-    public static final String UNKNOWN_STREAM = "unknown_stream";
     public static final String BAD_OFFER = "bad_offer";
-    public static final String NO_SPACE = "no_space";
 
     /** Bounds of the offer (docs/protocol.md §12.4). */
     public static final int MIN_CHUNK = 1024;
