@@ -132,6 +132,11 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
     public IpcReply<FileItem> send(FileSendRequest req) {
         MeshSession mesh = ctx.meshes().select(req.mesh());
         Frames.PeerInfo peer = mesh.roster().resolve(req.peer(), PeerLookup.SEND);
+        if (!mesh.roster().grantedBy(peer.pubkey(), dev.meshwire.signaling.envelope.Channel.STREAM)) {
+            // Its daemon (and the coordinator) would drop every envelope: say so now instead of offering forever.
+            throw new PeerException(PeerException.BAD_REQUEST, (peer.name() != null ? peer.name() : peer.pubkey())
+                    + " does not accept files from you (its grants lack 'stream'; meshwire grants)");
+        }
         if (req.path() == null || req.path().isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "path is required");
         Path file = Path.of(req.path());
         if (!file.isAbsolute()) throw new PeerException(PeerException.BAD_REQUEST, "path must be absolute (got '" + req.path() + "')");
