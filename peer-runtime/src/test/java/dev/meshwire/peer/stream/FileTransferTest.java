@@ -251,4 +251,54 @@ class FileTransferTest {
             carol.destroy();
         }
     }
+
+    /**
+     * The other side of "a daemon restart (either side)": alice's daemon — the sender — is SIGKILLed at ~50% of a
+     * 256 MiB transfer to bob over the direct channel and started again; her transfer resumes from bob's committed
+     * offset (it is in her files.db and bob tells her again) and completes with the same SHA-256. What she sends after
+     * the restart, less what bob still needed at the kill, is what was sent twice (asserted < 10%).
+     */
+    @Test
+    @Order(3)
+    void theSendersDaemonKilledAtHalfResumesAfterItsRestart() throws Exception {
+        assertNotNull(bob, "runs after the 1 GiB test, which leaves bob running");
+        WireClient b = bob.client();
+        directTo("bob");
+        long size = 256L << 20;
+        Path src = makeFile("sender-crash.bin", size, 21);
+        String sha = sha256(src);
+        String id = a.post("/v1/files/send", WireClient.map("peer", "bob", "path", src.toString())).path("id").asText();
+        await("bob sees the offer", WAIT, () -> "offered".equals(file(b, id).path("state").asText()));
+        Path saveDir = tmp.resolve("bob-saved-2");
+        b.post("/v1/files/" + id + "/accept", WireClient.map("saveDir", saveDir.toString()));
+        await("bob has half of it", Duration.ofMinutes(5), () -> file(b, id).path("bytesDone").asLong() >= size / 2);
+        alice.process().destroyForcibly(); // SIGKILL the sender
+        assertTrue(alice.process().waitFor(30, TimeUnit.SECONDS), "alice's daemon is gone");
+        long atKill = file(b, id).path("bytesDone").asLong();
+
+        alice = ForegroundDaemon.start(MeshwireHome.at(tmp.resolve("alice")), Map.of());
+        a = alice.client();
+        JsonNode after = file(a, id);
+        assertEquals("transferring", after.path("state").asText(), "the restarted sender still has the transfer: " + after);
+        JsonNode done = await("the transfer completes after the sender's restart", Duration.ofMinutes(10), () -> {
+            JsonNode f = file(a, id);
+            if ("failed".equals(f.path("state").asText())) throw new AssertionError("transfer failed: " + f);
+            return "done".equals(f.path("state").asText()) ? f : null;
+        });
+        JsonNode received = await("bob's side is done", Duration.ofMillis(WAIT), () -> {
+            JsonNode f = file(b, id);
+            return "done".equals(f.path("state").asText()) ? f : null;
+        });
+        Path saved = Path.of(received.path("path").asText());
+        assertEquals(sha, sha256(saved), "SHA-256 equal after the sender's crash");
+        // What the restarted sender sent, against what bob still needed when it died: the excess was sent twice.
+        long sentAfterRestart = done.path("bytesSent").asLong() - after.path("bytesSent").asLong();
+        long resent = sentAfterRestart - (size - atKill);
+        System.out.printf("sender kill -9 when bob had %d of %d bytes: done after the restart; the restarted sender sent %d bytes, "
+                + "%d (%.2f%%) more than bob still needed; loadavg %s%n", atKill, size, sentAfterRestart, resent, 100.0 * resent / size, load());
+        assertTrue(sentAfterRestart < size / 2 + size / 10, "the restarted sender did not start over: " + sentAfterRestart);
+        assertTrue(resent < size / 10, "less than 10% resent: " + resent);
+        Files.delete(saved);
+        Files.delete(src);
+    }
 }
