@@ -240,6 +240,11 @@ final class FileSender implements Runnable {
     private void maybeOffer() {
         MeshSession mesh = ctx.mesh(t.meshId());
         if (mesh == null || t.terminal()) return;
+        if (StreamContext.removed(mesh, t.peer())) {
+            // Banned, revoked, left or expired: nothing will ever reach it (the channel is torn down, the relay refuses).
+            end(t.failed("not_member: " + (t.peerName() != null ? t.peerName() : t.peer()) + " is no longer an active member of the mesh", ctx.now()));
+            return;
+        }
         long now = ctx.now();
         boolean first = lastOfferAt == 0;
         // The first offer goes even to an offline receiver (the coordinator queues it); repeats only while it is online.

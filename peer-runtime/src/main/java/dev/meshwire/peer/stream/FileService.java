@@ -132,6 +132,10 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
     public IpcReply<FileItem> send(FileSendRequest req) {
         MeshSession mesh = ctx.meshes().select(req.mesh());
         Frames.PeerInfo peer = mesh.roster().resolve(req.peer(), PeerLookup.SEND);
+        if (StreamContext.removed(mesh, peer.pubkey())) {
+            throw new PeerException(PeerException.BAD_REQUEST, "files go to members of the mesh, not to sessions, services or unknown keys ('"
+                    + req.peer() + "')");
+        }
         if (!mesh.roster().grantedBy(peer.pubkey(), dev.meshwire.signaling.envelope.Channel.STREAM)) {
             // Its daemon (and the coordinator) would drop every envelope: say so now instead of offering forever.
             throw new PeerException(PeerException.BAD_REQUEST, (peer.name() != null ? peer.name() : peer.pubkey())

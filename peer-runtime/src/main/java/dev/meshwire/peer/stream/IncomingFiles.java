@@ -360,6 +360,10 @@ final class IncomingFiles {
             synchronized (a) {
                 MeshSession mesh = ctx.mesh(a.t.meshId());
                 if (mesh == null) continue;
+                if (StreamContext.removed(mesh, a.t.peer())) {
+                    fail(a.t, "not_member", (a.t.peerName() != null ? a.t.peerName() : a.t.peer()) + " is no longer an active member of the mesh", false);
+                    continue;
+                }
                 if (a.expected != a.t.offset() && now - a.lastCommitAt >= COMMIT_MS) commit(mesh, a);
                 if (now - Math.max(a.lastChunkAt, a.lastResyncAt) >= RESYNC_MS && StreamContext.online(mesh, a.t.peer())) {
                     a.lastResyncAt = now;

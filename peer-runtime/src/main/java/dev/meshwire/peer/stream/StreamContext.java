@@ -44,6 +44,11 @@ record StreamContext(TransferStore store, JoinedMeshes meshes, PickTransport pic
         return p != null && p.online();
     }
 
+    /** True when the verified mesh state is known and {@code peer} is not an active member of it (any more). */
+    static boolean removed(MeshSession mesh, String peer) {
+        return mesh.roster().known() && !mesh.roster().isActive(peer);
+    }
+
     long now() {
         return clock.getAsLong();
     }

@@ -119,4 +119,40 @@ class ConcurrentStreamsTest {
             }
         }
     }
+
+    /**
+     * Membership is checked for the whole transfer: alice revokes carol while a file goes to her. The channel is torn
+     * down and the relay refuses, and alice's transfer ends as failed ({@code not_member}) instead of waiting forever;
+     * carol never gets a saved file.
+     */
+    @Test
+    void revokingTheReceiverEndsTheTransfer() throws Exception {
+        Daemon carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")));
+        try {
+            WireClient c = WireClient.of(carol.client());
+            String invite = a.invite("team", 1, 3_600_000).path("invite").asText();
+            c.join(invite, "carol");
+            await("alice sees carol online", WAIT, () -> a.seesOnline("carol"));
+            Path src = file("to-carol.bin", 5);
+            String id = a.post("/v1/files/send", WireClient.map("peer", "carol", "path", src.toString())).path("id").asText();
+            await("carol has the offer", WAIT, () -> "offered".equals(c.get("/v1/files/" + id).path("state").asText()));
+            Path dir = tmp.resolve("carol-in");
+            c.post("/v1/files/" + id + "/accept", WireClient.map("saveDir", dir.toString()));
+            await("carol has some of it", WAIT, () -> c.get("/v1/files/" + id).path("bytesDone").asLong() > 0);
+            a.post("/v1/revoke", WireClient.map("mesh", "team", "peer", "carol", "reason", "test"));
+            JsonNode failed = await("alice's transfer to carol fails", Duration.ofMillis(WAIT), () -> {
+                JsonNode f = a.get("/v1/files/" + id);
+                return "failed".equals(f.path("state").asText()) || "done".equals(f.path("state").asText()) ? f : null;
+            });
+            // A fast machine could finish 12 MiB before the revocation lands; then there is nothing to check.
+            if ("failed".equals(failed.path("state").asText())) {
+                assertTrue(failed.path("error").asText().startsWith("not_member:"), failed.toString());
+                assertFalse(Files.exists(dir.resolve("to-carol.bin")), "carol has no saved file");
+            } else {
+                System.out.println("the transfer to carol finished before the revocation took effect: " + failed);
+            }
+        } finally {
+            carol.close();
+        }
+    }
 }
