@@ -106,6 +106,8 @@ class FileCliTest {
         assertTrue(sent.out().contains("sending report.bin (3.0 MiB) to bob"), sent.out());
         assertTrue(sent.out().contains("sent report.bin to bob: 3.0 MiB in "), sent.out());
         assertTrue(sent.out().contains("via relay: slower"), "the relay is named: " + sent.out());
+        assertTrue(sent.out().contains("waiting for bob to accept"), "the bar says what it waits for: " + sent.out());
+        assertTrue(sent.out().contains("\r\u001b[K"), "the bar is redrawn in place on a terminal: " + sent.out());
 
         // 2. The same name again: saved beside the first, which is untouched.
         CompletableFuture<Run> again = CompletableFuture.supplyAsync(() -> {
