@@ -164,7 +164,7 @@ public final class Daemon implements RunningDaemon {
                 options.maxMessageBytes(), direct::whyNoDirect);
         // Files: the stream channel's receiver, registered before any mesh connects (docs/protocol.md §12.4).
         files = new FileService(transfers, meshes, transport, relayTransport, directTransport, direct, events, inbox,
-                FileSettings.fromEnv(home.root(), System.getenv())); // MESHWIRE_FILES_DIR, MESHWIRE_FILES_ACCEPT
+                options.files() != null ? options.files() : FileSettings.defaults(home.root()));
         inbound.register(dev.meshwire.signaling.envelope.Channel.STREAM, files);
         retention.scheduleHourly();
         drain.start();

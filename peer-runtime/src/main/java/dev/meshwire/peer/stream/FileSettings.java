@@ -1,14 +1,14 @@
 package dev.meshwire.peer.stream;
 
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * How the daemon moves files (docs/channels.md "file transfer and streams").
  *
- * @param saveDir          where accepted files go unless the accept names another directory ({@code MESHWIRE_FILES_DIR},
- *                         default {@code $MESHWIRE_HOME/files})
- * @param autoAccept       accept every offer at once into {@code saveDir} ({@code MESHWIRE_FILES_ACCEPT=auto}); default off:
+ * @param saveDir          where accepted files go unless the accept names another directory (config {@code files.dir} /
+ *                         {@code MESHWIRE_FILES_DIR}, default {@code $MESHWIRE_HOME/files})
+ * @param autoAccept       accept every offer at once into {@code saveDir} (config {@code files.accept = auto} /
+ *                         {@code MESHWIRE_FILES_ACCEPT=auto}); default off:
  *                         an offer waits for {@code meshwire file receive}
  * @param chunkSize        bytes per chunk the sender picks (fitted under the relay's frame limit)
  * @param directWindow     chunks in flight on a direct channel (each completes on the receiver's channel ack)
@@ -23,12 +23,8 @@ public record FileSettings(Path saveDir, boolean autoAccept, int chunkSize, int 
         return new FileSettings(home.resolve("files"), false, DEFAULT_CHUNK, 16, 16L << 20, 4L << 20);
     }
 
-    /** The defaults with {@code MESHWIRE_FILES_DIR} and {@code MESHWIRE_FILES_ACCEPT} applied. */
-    public static FileSettings fromEnv(Path home, Map<String, String> env) {
-        FileSettings d = defaults(home);
-        String dir = env.get("MESHWIRE_FILES_DIR");
-        String accept = env.get("MESHWIRE_FILES_ACCEPT");
-        return new FileSettings(dir == null || dir.isBlank() ? d.saveDir : Path.of(dir).toAbsolutePath(),
-                "auto".equalsIgnoreCase(accept == null ? "" : accept.trim()), d.chunkSize, d.directWindow, d.relayWindowBytes, d.commitBytes);
+    /** These settings with the save directory and/or auto-accept replaced (null: unchanged). */
+    public FileSettings with(Path dir, Boolean auto) {
+        return new FileSettings(dir != null ? dir : saveDir, auto != null ? auto : autoAccept, chunkSize, directWindow, relayWindowBytes, commitBytes);
     }
 }

@@ -123,11 +123,13 @@ class ConcurrentStreamsTest {
     /**
      * Membership is checked for the whole transfer: alice revokes carol while a file goes to her. The channel is torn
      * down and the relay refuses, and alice's transfer ends as failed ({@code not_member}) instead of waiting forever;
-     * carol never gets a saved file.
+     * carol (who accepts offers by herself, {@code files.accept = auto}) never gets a saved file.
      */
     @Test
     void revokingTheReceiverEndsTheTransfer() throws Exception {
-        Daemon carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")));
+        Path dir = tmp.resolve("carol-in");
+        // carol accepts every offer herself (files.accept = auto) into her files directory
+        Daemon carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")).withFiles(FileSettings.defaults(tmp.resolve("carol")).with(dir, true)));
         try {
             WireClient c = WireClient.of(carol.client());
             String invite = a.invite("team", 1, 3_600_000).path("invite").asText();
@@ -135,9 +137,7 @@ class ConcurrentStreamsTest {
             await("alice sees carol online", WAIT, () -> a.seesOnline("carol"));
             Path src = file("to-carol.bin", 5);
             String id = a.post("/v1/files/send", WireClient.map("peer", "carol", "path", src.toString())).path("id").asText();
-            await("carol has the offer", WAIT, () -> "offered".equals(c.get("/v1/files/" + id).path("state").asText()));
-            Path dir = tmp.resolve("carol-in");
-            c.post("/v1/files/" + id + "/accept", WireClient.map("saveDir", dir.toString()));
+            await("carol accepted the offer by herself", WAIT, () -> c.get("/v1/files/" + id).path("path").asText().startsWith(dir.toString()));
             await("carol has some of it", WAIT, () -> c.get("/v1/files/" + id).path("bytesDone").asLong() > 0);
             a.post("/v1/revoke", WireClient.map("mesh", "team", "peer", "carol", "reason", "test"));
             JsonNode failed = await("alice's transfer to carol fails", Duration.ofMillis(WAIT), () -> {
