@@ -54,6 +54,7 @@ final class IncomingFiles {
         long lastResyncAt;
         long lastCommitAt;
         long ignored;
+        String via; // the path the last chunk came by (e.g. "direct host", "coordinator relay")
 
         Active(Transfer t, FileChannel file, long expected, long now) {
             this.t = t;
@@ -198,6 +199,7 @@ final class IncomingFiles {
                 throw new IllegalStateException("stream " + streamId + ": write failed: " + e.getMessage(), e);
             }
             a.expected = off + want;
+            a.via = in.path();
             long now = ctx.now();
             a.lastChunkAt = now;
             if (last || a.expected - a.t.offset() >= ctx.settings().commitBytes() || now - a.lastCommitAt >= COMMIT_MS) commit(in.mesh(), a);
@@ -217,7 +219,7 @@ final class IncomingFiles {
         }
         long now = ctx.now();
         a.lastCommitAt = now;
-        Transfer t = a.t.withOffset(a.expected, now);
+        Transfer t = a.t.withProgress(a.expected, 0, a.via != null ? a.via : a.t.via(), now);
         boolean complete = a.expected == t.size();
         if (complete) t = t.withState(Transfer.VERIFYING, now);
         a.t = t;
@@ -267,7 +269,7 @@ final class IncomingFiles {
         // The inbox entry first (idempotent by its id), then the state: whoever sees "done" also finds the entry.
         InboxMessage stored = ctx.inbox().insert(new InboxMessage(0, t.meshId(), mesh != null ? mesh.name() : t.meshId(), t.peer(), t.peerName(),
                 "file:" + t.streamId(), null, "stream", "next", "received file " + t.name() + " (" + t.size() + " bytes, SHA-256 checked) saved as "
-                + saved, "stream", t.createdAt(), now, null, null, null, null, List.of()));
+                + saved, t.via() != null ? t.via() : "stream", t.createdAt(), now, null, null, null, null, List.of()));
         ctx.store().update(done);
         log.info("stream {}: saved {} ({} bytes, SHA-256 checked)", t.streamId(), saved, t.size());
         if (stored != null) ctx.events().publish(new DaemonEvent(DaemonEvent.MESSAGE, InboundProcessor.item(stored)));
