@@ -118,6 +118,16 @@ class FileTransferTest {
         }
     }
 
+    /** The process's peak resident set size from /proc (informative: the heap limit is what bounds it). */
+    static String peakRss(long pid) {
+        try {
+            for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) if (l.startsWith("VmHWM:")) return l.substring(6).trim();
+        } catch (IOException e) {
+            // not Linux, or gone
+        }
+        return "?";
+    }
+
     static JsonNode file(WireClient c, String id) {
         return c.get("/v1/files/" + id);
     }
@@ -198,6 +208,8 @@ class FileTransferTest {
                 ((GIB - committed) / (double) (1 << 20)) / ((t3 - t2) / 1e9), (GIB - committed) >> 20, (t3 - t2) / 1e9,
                 resent, 100.0 * resent / GIB, sentAtKill, committed, load());
         assertTrue(resent >= 0 && resent < GIB / 10, "less than 10% resent: " + resent + " bytes");
+        System.out.printf("peak RSS (VmHWM) after 1 GiB: sender %s, restarted receiver %s (heap limit 256 MiB each)%n",
+                peakRss(alice.process().pid()), peakRss(bob.process().pid()));
         // Bob's inbox names the saved file.
         boolean named = false;
         for (JsonNode m : b2.inbox(null, 100).path("items")) {
