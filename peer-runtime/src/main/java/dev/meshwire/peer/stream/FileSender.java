@@ -192,7 +192,9 @@ final class FileSender implements Runnable {
                     synchronized (this) {
                         running = false;
                         ctx.store().update(transfer());
-                        lastOfferAt = ctx.now();
+                        // A failed run resynchronizes at once (1 s); one that handed over every chunk waits until the
+                        // receiver has been quiet for a while (relayed chunks may still be draining from the queue).
+                        lastOfferAt = runFailure != null && gen == myGen ? ctx.now() - REOFFER_MS + 1_000 : ctx.now();
                     }
                 }
             }
@@ -249,7 +251,7 @@ final class FileSender implements Runnable {
         boolean first = lastOfferAt == 0;
         // The first offer goes even to an offline receiver (the coordinator queues it); repeats only while it is online.
         long every = Transfer.OFFERED.equals(t.state()) ? OFFERED_REOFFER_MS : REOFFER_MS; // a person may take a while to accept
-        if (!first && (now - lastOfferAt < every || !StreamContext.online(mesh, t.peer()))) return;
+        if (!first && (now - Math.max(lastOfferAt, lastProgressAt) < every || !StreamContext.online(mesh, t.peer()))) return;
         lastOfferAt = now;
         ctx.control(mesh, t.peer(), t.streamId(), StreamControl.offer(t.name(), t.size(), t.sha256(), t.chunkSize()));
     }
