@@ -39,6 +39,8 @@ final class IncomingFiles {
     /** Without an accepted chunk for this long (while the sender is online) we tell the sender where we are. */
     static final long RESYNC_MS = 10_000;
     static final long COMMIT_MS = 2_000;
+    /** Offers of one sender that may wait for the user at once; more are declined. */
+    static final int MAX_OFFERED_PER_SENDER = 64;
 
     private final StreamContext ctx;
     private final ExecutorService finisher;
@@ -112,6 +114,12 @@ final class IncomingFiles {
     void onOffer(MeshSession mesh, String from, String senderName, String streamId, StreamControl offer) {
         var existing = ctx.store().get(Transfer.IN, from, streamId);
         if (existing.isEmpty()) {
+            if (ctx.store().offeredBy(from) >= MAX_OFFERED_PER_SENDER) {
+                // A member cannot fill our list (and disk) with offers nobody accepted: the oldest must be dealt with first.
+                ctx.control(mesh, from, streamId, StreamControl.reject(StreamControl.DECLINED, MAX_OFFERED_PER_SENDER
+                        + " offers from you are already waiting for an answer"));
+                return;
+            }
             long now = ctx.now();
             Transfer t = new Transfer(streamId, Transfer.IN, mesh.config().meshId(), from, senderName, SaveNames.sanitize(offer.name()),
                     offer.size(), offer.sha256(), offer.chunkSize(), null, Transfer.OFFERED, 0, 0, null, null, now, now, null);

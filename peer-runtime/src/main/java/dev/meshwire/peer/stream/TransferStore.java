@@ -101,6 +101,11 @@ public final class TransferStore implements AutoCloseable {
         return query("WHERE stream_id LIKE ? ORDER BY created_at DESC", idPrefix.replace("%", "").replace("_", "") + "%");
     }
 
+    /** Incoming transfers from {@code peer} still waiting for the user's accept. */
+    public synchronized int offeredBy(String peer) {
+        return query("WHERE direction='in' AND state='offered' AND peer=?", peer).size();
+    }
+
     /** Transfers not in a terminal state. */
     public synchronized List<Transfer> unfinished() {
         return query("WHERE state NOT IN ('done', 'failed') ORDER BY created_at");
