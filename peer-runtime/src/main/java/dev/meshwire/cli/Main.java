@@ -39,7 +39,7 @@ public final class Main implements Runnable {
 
     /** Every verb, in the order {@code --help} lists them. */
     static final List<Class<?>> VERBS = List.of(UpCommand.class, DownCommand.class, StatusCommand.class, MeshCommand.class, InviteCommand.class,
-            JoinCommand.class, PeersCommand.class, SessionCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, MsgCommand.class, RpcCommand.class, OutboxCommand.class, InboxCommand.class,
+            JoinCommand.class, PeersCommand.class, SessionCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, FileCommand.class, MsgCommand.class, RpcCommand.class, OutboxCommand.class, InboxCommand.class,
             WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
             RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
             GrantCommand.Grant.class, GrantCommand.Block.class, GrantCommand.ListGrants.class, GroupCommand.class, ServiceCommand.class,

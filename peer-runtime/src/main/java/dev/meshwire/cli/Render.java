@@ -407,8 +407,21 @@ final class Render {
                     + ") is no longer a member of " + d.mesh() + ": " + d.status()
                     + (d.reason() != null ? " (" + d.reason() + ")" : "");
         }
+        if (data instanceof dev.meshwire.peer.ipc.api.FileItem f) return fileEvent(f);
         LinkEvent d = (LinkEvent) data;
         return "* mesh " + d.mesh() + ": " + linkState(d.state(), style) + (d.detail() != null ? " (" + d.detail() + ")" : "");
+    }
+
+    /** A file transfer's state change as {@code watch} shows it: {@code * file disk.img (1.0 GiB) from alice: offered (...)}. */
+    static String fileEvent(dev.meshwire.peer.ipc.api.FileItem f) {
+        boolean out = "out".equals(f.direction());
+        String head = "* file " + f.name() + " (" + FileProgress.bytes(f.size()) + ") " + (out ? "to " : "from ") + FileProgress.who(f) + ": ";
+        return head + switch (f.state()) {
+            case "offered" -> out ? "offered" : "offered to you (meshwire file receive " + f.id().substring(0, 12) + ")";
+            case "done" -> out ? "delivered" : "saved as " + f.path();
+            case "failed" -> "failed (" + f.error() + ")";
+            default -> f.state() + (f.via() != null ? " via " + f.via() : "");
+        };
     }
 
     static String eventJson(IpcClient.SseEvent ev) {

@@ -31,6 +31,8 @@ public class PeerException extends RuntimeException {
     public static final String INTERNAL = "internal";
     /** No outbox row with that client message id. */
     public static final String UNKNOWN_MESSAGE = "unknown_message";
+    /** No file transfer with that id (docs/ipc.md "Files"). */
+    public static final String UNKNOWN_TRANSFER = "unknown_transfer";
     /** An outbox operation that the row's state does not allow (e.g. requeue of a done message). */
     public static final String NOT_REQUEUEABLE = "not_requeueable";
     /** An inbox row id that does not exist. */
@@ -97,7 +99,7 @@ public class PeerException extends RuntimeException {
         if (isOutboxConflict(code)) return 409;
         return switch (code) {
             case BAD_REQUEST, MESSAGE_TOO_LARGE, SELF_SEND, INVITE_INVALID, MESH_REQUIRED -> 400;
-            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE, UNKNOWN_SESSION, UNKNOWN_SERVICE, UNKNOWN_GROUP -> 404;
+            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE, UNKNOWN_SESSION, UNKNOWN_SERVICE, UNKNOWN_GROUP, UNKNOWN_TRANSFER -> 404;
             case SCOPE_REFUSED, NOT_ALLOWED -> 403;
             case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, EMPTY_GROUP, LINK_TERMINATED, NOT_REQUEUEABLE -> 409;
             case TOO_LARGE_FOR_RELAY -> 413;

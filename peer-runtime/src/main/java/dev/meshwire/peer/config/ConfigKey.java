@@ -45,6 +45,10 @@ public enum ConfigKey {
             "queued bytes at which a slow /v1/events reader is disconnected", ConfigKey::bufferBytes),
     EVENTS_GRACE("events.grace", "MESHWIRE_EVENTS_GRACE", "10s", "how long a /v1/events reader may stay above the high-water mark",
             v -> duration(v, true)),
+    FILES_DIR("files.dir", "MESHWIRE_FILES_DIR", "", "where accepted files are saved unless 'file receive --save-dir' says otherwise "
+            + "(an absolute directory; empty: $MESHWIRE_HOME/files)", ConfigKey::absoluteDirOrEmpty),
+    FILES_ACCEPT("files.accept", "MESHWIRE_FILES_ACCEPT", "ask", "offered files: ask (wait for 'meshwire file receive') or auto "
+            + "(accept every offer into files.dir)", v -> oneOf(v, "ask", "auto")),
     LOG_LEVEL("log.level", "MESHWIRE_LOG_LEVEL", "info", "daemon log level: error, warn, info, debug or trace",
             v -> oneOf(v, "error", "warn", "info", "debug", "trace")),
     LOG_MAX_SIZE("log.max-size", "MESHWIRE_LOG_MAX_SIZE", "10MiB", "daemon.log is rotated when it grows past this (at least 1KiB)",
@@ -111,6 +115,12 @@ public enum ConfigKey {
             case "h" -> Duration.ofHours(n);
             default -> Duration.ofDays(n);
         };
+    }
+
+    private static String absoluteDirOrEmpty(String v) {
+        if (v.isEmpty()) return v;
+        if (!v.startsWith("/")) throw new IllegalArgumentException("must be an absolute path, or empty for $MESHWIRE_HOME/files (got '" + v + "')");
+        return v;
     }
 
     private static String p2pMode(String v) {

@@ -148,6 +148,11 @@ public final class DaemonConfig {
         if (set(ConfigKey.INBOX_RETENTION)) o = o.withInboxRetention(duration(ConfigKey.INBOX_RETENTION));
         if (set(ConfigKey.MESSAGE_MAX_BYTES)) o = o.withMaxMessageBytes((int) bytes(ConfigKey.MESSAGE_MAX_BYTES));
         o = o.withP2p(p2p(o.p2p()));
+        if (set(ConfigKey.FILES_DIR) || set(ConfigKey.FILES_ACCEPT)) {
+            dev.meshwire.peer.stream.FileSettings f = o.files() != null ? o.files() : dev.meshwire.peer.stream.FileSettings.defaults(o.home());
+            o = o.withFiles(f.with(set(ConfigKey.FILES_DIR) && !text(ConfigKey.FILES_DIR).isEmpty() ? java.nio.file.Path.of(text(ConfigKey.FILES_DIR)) : null,
+                    set(ConfigKey.FILES_ACCEPT) ? "auto".equals(text(ConfigKey.FILES_ACCEPT)) : null));
+        }
         StreamLimits s = o.eventStreams();
         return o.withEventStreams(new StreamLimits(s.maxStreams(),
                 set(ConfigKey.EVENTS_HIGH_WATER) ? bytes(ConfigKey.EVENTS_HIGH_WATER) : s.highWaterBytes(),

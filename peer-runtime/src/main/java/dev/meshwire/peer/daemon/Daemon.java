@@ -48,6 +48,9 @@ import dev.meshwire.peer.transport.CoordinatorRelayTransport;
 import dev.meshwire.peer.transport.DirectTransport;
 import dev.meshwire.peer.transport.PickTransport;
 import dev.meshwire.peer.transport.Transport;
+import dev.meshwire.peer.stream.FileService;
+import dev.meshwire.peer.stream.FileSettings;
+import dev.meshwire.peer.stream.TransferStore;
 import dev.meshwire.signaling.crypto.Sodium;
 import io.vertx.core.Vertx;
 import java.util.Base64;
@@ -92,6 +95,8 @@ public final class Daemon implements RunningDaemon {
     private DirectRegistry direct;
     private MeshStates states;
     private ExecutorService directInbound;
+    private TransferStore transfers;
+    private FileService files;
     /** The expiry tick's timer, cancelled first at close (else it fires into a closing worker pool). */
     private volatile long stateTick = -1;
     private IpcServer ipc;
@@ -146,6 +151,7 @@ public final class Daemon implements RunningDaemon {
         retention.pruneNow();
         if (options.holdAcks()) log.warn("TEST HOOK MESHWIRE_TEST_HOLD_ACKS is on: deliveries are stored but never acked");
         inbound = new InboundProcessor(inbox, events, options.holdAcks());
+        transfers = new TransferStore(home.daemonDir().resolve("files.db"));
         outboxStore = new OutboxStore(home.outboxDb());
         int recovered = outboxStore.recoverInflight(System.currentTimeMillis());
         if (recovered > 0) log.info("outbox: {} copies were in flight when the daemon stopped; they are pending again", recovered);
@@ -159,13 +165,18 @@ public final class Daemon implements RunningDaemon {
         // Checks the native WebRTC library now (unless p2p = off): one log line naming the package if missing.
         direct = new DirectRegistry(p2p, NativeWebRtc.get(), new P2pMetrics(),
                 (mesh, peer, env, path) -> CompletableFuture.supplyAsync(() -> inbound.processDirect(mesh, env, peer, path), directInbound));
-        Transport transport = new PickTransport(new CoordinatorRelayTransport(),
-                new DirectTransport(direct, p2p.directTimeout()), direct);
+        Transport relayTransport = new CoordinatorRelayTransport();
+        Transport directTransport = new DirectTransport(direct, p2p.directTimeout());
+        PickTransport transport = new PickTransport(relayTransport, directTransport, direct);
         drain = new DrainWorker(outboxStore, transport, meshes::all, options.drainWindow(), options.outboxMaxAge(),
                 System::currentTimeMillis);
         direct.onChannelOpen(drain::linkConnected); // direct-only copies waiting for this channel go now, not at their backoff
         Outbox outbox = new DurableOutbox(meshes::select, outboxStore, drain::wake, System::currentTimeMillis,
                 options.maxMessageBytes(), direct::whyNoDirect);
+        // Files: the stream channel's receiver, registered before any mesh connects (docs/protocol.md §12.4).
+        files = new FileService(transfers, meshes, transport, relayTransport, directTransport, direct, events, inbox,
+                options.files() != null ? options.files() : FileSettings.defaults(home.root()));
+        inbound.register(dev.meshwire.signaling.envelope.Channel.STREAM, files);
         retention.scheduleHourly();
         // rpc (docs/channels.md "rpc"): requests and answers go through the durable outbox; registered before any link connects.
         rpcStore = new RpcStore(home.daemonDir().resolve("rpc.db"));
@@ -193,6 +204,7 @@ public final class Daemon implements RunningDaemon {
                 }, false)));
         connector.connectAllStored();
         rpcCallee.recoverInterrupted(); // handlers that were running at the last stop: answered 'interrupted', never run again
+        files.start();
         // Expiry is enforced by the clock too: every check asks activeAt(now); this tick tears down channels.
         stateTick = vertx.setPeriodic(1_000, t -> vertx.executeBlocking(() -> {
             states.tick();
@@ -211,7 +223,7 @@ public final class Daemon implements RunningDaemon {
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions,
                 new GrantOps(meshes), new ServiceOps(meshes, home, services), new RpcEndpoints(rpcCaller, rpcCallee, rpcHandlers),
-                new GroupOps(meshes));
+                new GroupOps(meshes), files);
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
         ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()), cli);
@@ -238,6 +250,8 @@ public final class Daemon implements RunningDaemon {
     public RpcStore rpcStore() { return rpcStore; }
     /** The callee's side of rpc (tests count handler runs through it). */
     public RpcCallee rpcCallee() { return rpcCallee; }
+    /** File transfers (tests read transfer state through it). */
+    public FileService files() { return files; }
     /** The direct channels (tests look at paths and engines through it). */
     public DirectRegistry direct() { return direct; }
     /** Every joined mesh's replica and roster. */
@@ -266,6 +280,7 @@ public final class Daemon implements RunningDaemon {
             // Stop claiming first; sends still outstanding stay inflight and are recovered at the next start.
             if (drain != null) drain.close();
             // Direct channels end before the links: unacked direct sends stay inflight and are recovered at the next start.
+            if (files != null) files.close(); // senders stop; transfers resume at the next start
             if (direct != null) direct.close();
             if (directInbound != null) directInbound.shutdown();
             if (sessions != null) sessions.close(); // their presence closes before the members'
@@ -283,6 +298,7 @@ public final class Daemon implements RunningDaemon {
             if (rpcStore != null) rpcStore.close();
             if (states != null) states.close();
             if (inbox != null) inbox.close();
+            if (transfers != null) transfers.close();
         } finally {
             lock.close();
             stopped.countDown();

@@ -24,50 +24,56 @@ import java.time.Duration;
  * @param maxMessageBytes plaintext limit of one message (default 8 MiB; config {@code message.max-bytes});
  *                        messages too big for the relay go direct only
  * @param eventStreams   bounds of the {@code /v1/events} streams (docs/ipc.md; config {@code events.*})
+ * @param files          file transfer settings (docs/channels.md; config {@code files.*}); null = the defaults for the home
  *
  * <p>Users set these through {@link dev.meshwire.peer.config.DaemonConfig} (flag, environment, config file).
  */
 public record DaemonOptions(Path home, LinkSettings link, Duration outboxMaxAge, Duration inboxRetention, int drainWindow,
-                            boolean holdAcks, P2pSettings p2p, int maxMessageBytes, StreamLimits eventStreams) {
+                            boolean holdAcks, P2pSettings p2p, int maxMessageBytes, StreamLimits eventStreams,
+                            dev.meshwire.peer.stream.FileSettings files) {
     public static final Duration DEFAULT_INBOX_RETENTION = Duration.ofDays(30);
 
     public static DaemonOptions of(Path home) {
         return new DaemonOptions(home, LinkSettings.defaults(), DrainWorker.DEFAULT_MAX_AGE, DEFAULT_INBOX_RETENTION,
                 DrainWorker.DEFAULT_WINDOW, false, P2pSettings.defaults(),
-                DurableOutbox.DEFAULT_MAX_MESSAGE_BYTES, StreamLimits.defaults());
+                DurableOutbox.DEFAULT_MAX_MESSAGE_BYTES, StreamLimits.defaults(), null);
     }
 
     public DaemonOptions withLink(LinkSettings l) {
-        return new DaemonOptions(home, l, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes, eventStreams);
+        return new DaemonOptions(home, l, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes, eventStreams, files);
     }
 
     public DaemonOptions withOutboxMaxAge(Duration d) {
-        return new DaemonOptions(home, link, d, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes, eventStreams);
+        return new DaemonOptions(home, link, d, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes, eventStreams, files);
     }
 
     public DaemonOptions withInboxRetention(Duration d) {
-        return new DaemonOptions(home, link, outboxMaxAge, d, drainWindow, holdAcks, p2p, maxMessageBytes, eventStreams);
+        return new DaemonOptions(home, link, outboxMaxAge, d, drainWindow, holdAcks, p2p, maxMessageBytes, eventStreams, files);
     }
 
     public DaemonOptions withDrainWindow(int w) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, w, holdAcks, p2p, maxMessageBytes, eventStreams);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, w, holdAcks, p2p, maxMessageBytes, eventStreams, files);
+    }
+
+    public DaemonOptions withFiles(dev.meshwire.peer.stream.FileSettings f) {
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes, eventStreams, f);
     }
 
     /** TEST ONLY (see the record comment). */
     public DaemonOptions withHoldAcks(boolean h) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, h, p2p, maxMessageBytes, eventStreams);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, h, p2p, maxMessageBytes, eventStreams, files);
     }
 
     public DaemonOptions withP2p(P2pSettings p) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p, maxMessageBytes, eventStreams);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p, maxMessageBytes, eventStreams, files);
     }
 
     public DaemonOptions withMaxMessageBytes(int n) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, n, eventStreams);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, n, eventStreams, files);
     }
 
     public DaemonOptions withEventStreams(StreamLimits l) {
-        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes, l);
+        return new DaemonOptions(home, link, outboxMaxAge, inboxRetention, drainWindow, holdAcks, p2p, maxMessageBytes, l, files);
     }
 
     /**

@@ -21,4 +21,6 @@ public record DaemonEvent(String type, EventData data) {
     public static final String SYSTEM = "system";
     /** The recipient's daemon acknowledged a relayed copy of one of our messages (the coordinator's receipt). */
     public static final String DELIVERED = "delivered";
+    /** A file transfer changed state (offered, transferring, done, failed): data is a FileItem. */
+    public static final String FILE = "file";
 }

@@ -183,6 +183,34 @@ public final class IpcClient {
 
     public SendReply send(SendRequest req) { return postTyped("/v1/send", req, SendReply.class); }
 
+    /** POST /v1/files/send: starts sending a file (docs/ipc.md "Files"). */
+    public dev.meshwire.peer.ipc.api.FileItem fileSend(dev.meshwire.peer.ipc.api.FileSendRequest req) {
+        return postTyped("/v1/files/send", req, dev.meshwire.peer.ipc.api.FileItem.class);
+    }
+
+    /** GET /v1/files: transfers, newest first. */
+    public dev.meshwire.peer.ipc.api.FilesReply files(int limit) {
+        return typed(call("GET", "/v1/files" + query("limit", Integer.toString(limit)), null), dev.meshwire.peer.ipc.api.FilesReply.class);
+    }
+
+    /** GET /v1/files/{id}. */
+    public dev.meshwire.peer.ipc.api.FileItem file(String id) {
+        return typed(call("GET", "/v1/files/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8), null),
+                dev.meshwire.peer.ipc.api.FileItem.class);
+    }
+
+    /** POST /v1/files/{id}/accept. */
+    public dev.meshwire.peer.ipc.api.FileItem fileAccept(String id, String saveDir) {
+        return postTyped("/v1/files/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/accept",
+                new dev.meshwire.peer.ipc.api.FileAcceptRequest(saveDir), dev.meshwire.peer.ipc.api.FileItem.class);
+    }
+
+    /** POST /v1/files/{id}/cancel. */
+    public dev.meshwire.peer.ipc.api.FileItem fileCancel(String id) {
+        return postTyped("/v1/files/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8) + "/cancel",
+                java.util.Map.of(), dev.meshwire.peer.ipc.api.FileItem.class);
+    }
+
     /** GET /v1/messages/{id}: the outbox row of a sent message. */
     public OutboxRow message(String clientMessageId) {
         return typed(call("GET", "/v1/messages/" + enc(clientMessageId).replace("+", "%20"), null), OutboxRow.class);

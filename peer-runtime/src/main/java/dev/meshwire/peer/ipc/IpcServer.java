@@ -3,6 +3,8 @@ package dev.meshwire.peer.ipc;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.peer.PeerException;
+import dev.meshwire.peer.ipc.api.FileAcceptRequest;
+import dev.meshwire.peer.ipc.api.FileSendRequest;
 import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
 import dev.meshwire.peer.ipc.api.LeaveRequest;
 import dev.meshwire.peer.ipc.api.CreateMeshRequest;
@@ -350,6 +352,20 @@ public final class IpcServer implements AutoCloseable {
             java.util.Map<String, String> env = b.stringMap("env", MAX_CLI_ENV);
             String cwd = b.requiredName("cwd");
             return cli.run(new CliRequest(args, env, cwd, b.requiredBool("stdoutIsTerminal")));
+        }));
+        post(r, "/v1/files/send", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.files().send(new FileSendRequest(b.name("mesh"), b.requiredName("peer"), b.requiredString("path")));
+        }));
+        get(r, "/v1/files", ctx -> blocking(ctx, () -> api.files().list(RequestFields.queryInt(ctx.request(), "limit", 1, MAX_LIMIT, 50))));
+        get(r, "/v1/files/:id", ctx -> blocking(ctx, () -> api.files().get(ctx.pathParam("id"))));
+        post(r, "/v1/files/:id/accept", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.files().accept(ctx.pathParam("id"), new FileAcceptRequest(b.string("saveDir")));
+        }));
+        post(r, "/v1/files/:id/cancel", ctx -> blocking(ctx, () -> {
+            body(ctx);
+            return api.files().cancel(ctx.pathParam("id"));
         }));
         get(r, "/v1/bans", ctx -> blocking(ctx, () -> api.moderation().bans(RequestFields.queryName(ctx.request(), "mesh"))));
         post(r, "/v1/shutdown", ctx -> {

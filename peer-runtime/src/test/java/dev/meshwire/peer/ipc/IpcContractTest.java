@@ -208,6 +208,7 @@ class IpcContractTest {
         JsonNode ping = post(alice, "/v1/ping", new PingRequest("team", "bob", 1)).body();
         assertEquals(1, ping.path("items").size(), ping.toString());
 
+
         // The inbox: list (peek), delete one, flush.
         await("bob holds the message", 30_000, () -> get(bob, "/v1/inbox", "/v1/inbox?peek=true").body().path("items").size() == 1);
         post(alice, "/v1/send", new SendRequest("team", "bob", "delete me"));
@@ -218,6 +219,20 @@ class IpcContractTest {
             return null;
         });
         ok(bob, "DELETE", "/v1/inbox/{id}", "/v1/inbox/" + second.path("id").asLong(), null);
+        // Files: alice offers a small file to bob (via the relay here); bob lists it and accepts it into a directory.
+        java.nio.file.Path small = java.nio.file.Files.writeString(tmp.resolve("contract.txt"), "a small file\n");
+        Answer offered = call(alice, "POST", "/v1/files/send", "/v1/files/send",
+                new dev.meshwire.peer.ipc.api.FileSendRequest("team", "bob", small.toString()));
+        assertEquals(202, offered.status(), offered.body().toString());
+        String fileId = offered.body().path("id").asText();
+        await("bob sees the offer", 30_000, () -> get(bob, "/v1/files", "/v1/files?limit=5").body().path("items").size() == 1);
+        ok(bob, "POST", "/v1/files/{id}/accept", "/v1/files/" + fileId + "/accept",
+                new dev.meshwire.peer.ipc.api.FileAcceptRequest(tmp.resolve("bob-files").toString()));
+        await("the file is done on both sides", 60_000, () -> "done".equals(get(alice, "/v1/files/{id}", "/v1/files/" + fileId).body().path("state").asText())
+                && "done".equals(get(bob, "/v1/files/{id}", "/v1/files/" + fileId.substring(0, 8)).body().path("state").asText()));
+        assertEquals(404, call(bob, "GET", "/v1/files/{id}", "/v1/files/abcdef0123", null).status());
+        assertEquals("done", ok(alice, "POST", "/v1/files/{id}/cancel", "/v1/files/" + fileId + "/cancel", java.util.Map.of()).body().path("state").asText(),
+                "a finished transfer stays as it is");
         post(bob, "/v1/inbox/flush", new InboxFlushRequest("team", true));
 
         // rpc: bob serves contract.echo through a handler stream; alice calls it and reads the answer.

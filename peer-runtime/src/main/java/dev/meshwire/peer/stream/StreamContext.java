@@ -1,0 +1,55 @@
+package dev.meshwire.peer.stream;
+
+import dev.meshwire.peer.coordinator.JoinedMeshes;
+import dev.meshwire.peer.coordinator.MeshSession;
+import dev.meshwire.peer.events.EventBus;
+import dev.meshwire.peer.inbox.Inbox;
+import dev.meshwire.peer.p2p.DirectRegistry;
+import dev.meshwire.peer.transport.PickTransport;
+import dev.meshwire.peer.transport.Transport;
+import dev.meshwire.signaling.frame.Frames;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What both sides of a transfer share: the store, the meshes, the transports, where events and inbox entries go.
+ *
+ * @param pick   the daemon's path choice; control messages go through it (direct when open, else the relay)
+ * @param relay  the coordinator relay, for chunk runs on the relay path
+ * @param direct the direct transport (completes on the receiver's channel ack), for chunk runs on a direct channel
+ */
+record StreamContext(TransferStore store, JoinedMeshes meshes, PickTransport pick, Transport relay, Transport direct,
+                     DirectRegistry directs, EventBus events, Inbox inbox, FileSettings settings, LongSupplier clock) {
+    private static final Logger log = LoggerFactory.getLogger(StreamContext.class);
+
+    MeshSession mesh(String meshId) {
+        return meshes.byMeshId(meshId).orElse(null);
+    }
+
+    /** Sends a control message (fire and forget: every control message is repeated by a tick until it has effect). */
+    void control(MeshSession mesh, String to, String streamId, StreamControl c) {
+        try {
+            pick.send(mesh, to, StreamEnvelopes.control(mesh, to, streamId, c)).whenComplete((r, t) -> {
+                if (t != null) log.debug("stream {}: {} to {} not sent: {}", streamId, c.type(), to, t.toString());
+            });
+        } catch (RuntimeException e) {
+            log.debug("stream {}: {} to {} not sent: {}", streamId, c.type(), to, e.toString());
+        }
+    }
+
+    /** True when the roster shows {@code peer} online in {@code mesh}. */
+    static boolean online(MeshSession mesh, String peer) {
+        Frames.PeerInfo p = mesh.roster().peer(peer);
+        return p != null && p.online();
+    }
+
+    /** True when the verified mesh state is known and {@code peer} is not an active member of it (any more). */
+    static boolean removed(MeshSession mesh, String peer) {
+        return mesh.roster().known() && !mesh.roster().isActive(peer);
+    }
+
+    long now() {
+        return clock.getAsLong();
+    }
+}
