@@ -21,6 +21,12 @@ import dev.meshwire.peer.mesh.Membership;
 import dev.meshwire.peer.mesh.MeshDeparture;
 import dev.meshwire.peer.mesh.Moderation;
 import dev.meshwire.peer.mesh.GrantOps;
+import dev.meshwire.peer.topic.TopicInbox;
+import dev.meshwire.peer.topic.TopicKeeper;
+import dev.meshwire.peer.topic.TopicKeyring;
+import dev.meshwire.peer.topic.TopicOps;
+import dev.meshwire.peer.topic.TopicReceiver;
+import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.peer.mesh.MeshStateOps;
 import dev.meshwire.peer.mesh.ServiceOps;
 import dev.meshwire.peer.events.DaemonEvent;
@@ -83,6 +89,9 @@ public final class Daemon implements RunningDaemon {
     private ExecutorService directInbound;
     /** The expiry tick's timer, cancelled first at close (else it fires into a closing worker pool). */
     private volatile long stateTick = -1;
+    private volatile long topicTick = -1;
+    private TopicKeyring topicKeyring;
+    private TopicKeeper topicKeeper;
     private IpcServer ipc;
     private dev.meshwire.peer.session.SessionRegistry sessions;
     private dev.meshwire.peer.service.DelegatedServices services;
@@ -166,6 +175,16 @@ public final class Daemon implements RunningDaemon {
             events.publish(new DaemonEvent(DaemonEvent.MEMBER_REMOVED, new MemberRemovedEvent(roster.replica().meshName(),
                     name, pubkey, status, reason)));
         });
+        // Topics (docs/protocol.md §12.2): the keyring, the keeper (re-seal, re-key) on every state change and every 30 s,
+        // the receiver of the topic channel, and the sealer of #topic sends.
+        topicKeyring = new TopicKeyring(home.topicsDb());
+        TopicInbox topicInbox = new TopicInbox(inbox, topicKeyring, events);
+        topicKeeper = new TopicKeeper(meshes, topicKeyring, topicInbox);
+        states.addReplicaListener(topicKeeper);
+        inbound.register(Channel.TOPIC, new TopicReceiver(topicInbox, topicKeeper));
+        TopicOps topicOps = new TopicOps(meshes, topicKeyring, topicKeeper, topicInbox);
+        ((DurableOutbox) outbox).topics(topicOps);
+        topicTick = vertx.setPeriodic(30_000, t -> topicKeeper.sweep());
         MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, states, events, direct,
                 new ReceiptRecorder(outboxStore, events, task -> vertx.executeBlocking(() -> {
                     task.run();
@@ -189,7 +208,7 @@ public final class Daemon implements RunningDaemon {
                 new Membership(meshes, store, connector, direct, new MeshDeparture(meshes, store, states, outboxStore)), new Moderation(meshes),
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions,
-                new GrantOps(meshes), new ServiceOps(meshes, home, services));
+                new GrantOps(meshes), new ServiceOps(meshes, home, services), topicOps);
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
         ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()), cli);
@@ -235,6 +254,8 @@ public final class Daemon implements RunningDaemon {
         }
         try {
             if (vertx != null && stateTick >= 0) vertx.cancelTimer(stateTick);
+            if (vertx != null && topicTick >= 0) vertx.cancelTimer(topicTick);
+            if (topicKeeper != null) topicKeeper.close();
             if (ipc != null) ipc.close();
             if (retention != null) retention.close();
             // Stop claiming first; sends still outstanding stay inflight and are recovered at the next start.
@@ -255,6 +276,7 @@ public final class Daemon implements RunningDaemon {
             if (outboxStore != null) outboxStore.close();
             if (states != null) states.close();
             if (inbox != null) inbox.close();
+            if (topicKeyring != null) topicKeyring.close();
         } finally {
             lock.close();
             stopped.countDown();

@@ -8,5 +8,6 @@ package dev.meshwire.peer.ipc;
  * refusals. Shapes are documented in docs/ipc.md.
  */
 public record DaemonApi(ControlApi control, MembershipApi membership, ModerationApi moderation, MeshStateApi meshState,
-                        OutboxApi outbox, InboxApi inbox, SessionApi sessions, GrantsApi grants, ServicesApi services) {
+                        OutboxApi outbox, InboxApi inbox, SessionApi sessions, GrantsApi grants, ServicesApi services,
+                        TopicsApi topics) {
 }

@@ -18,6 +18,7 @@ public final class MeshStates implements AutoCloseable {
     private final LongSupplier clock;
     private final Map<String, MeshRoster> byMesh = new ConcurrentHashMap<>();
     private final List<MeshRoster.RemovalListener> removalListeners;
+    private final List<MeshReplica.Listener> replicaListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** @param onRemoval told when a key of any mesh stops being active (tear down, publish) */
     public MeshStates(Path dbFile, LongSupplier clock, MeshRoster.RemovalListener onRemoval) {
@@ -40,8 +41,15 @@ public final class MeshStates implements AutoCloseable {
             MeshReplica r = MeshReplica.load(cfg.meshId(), cfg.name(), cfg.authority(), store, clock);
             MeshRoster roster = new MeshRoster(r, cfg.pubkey(), clock);
             removalListeners.forEach(roster::onRemoval);
+            replicaListeners.forEach(r::addListener);
             return roster;
         });
+    }
+
+    /** Tells {@code l} about every change of every mesh's replica, those opened later included. */
+    public void addReplicaListener(MeshReplica.Listener l) {
+        replicaListeners.add(l);
+        for (MeshRoster r : byMesh.values()) r.replica().addListener(l);
     }
 
     public MeshRoster get(String meshId) {
