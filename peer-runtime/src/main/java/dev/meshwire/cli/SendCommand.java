@@ -20,9 +20,9 @@ import picocli.CommandLine.Parameters;
  * session ({@code --session} or {@code $MESHWIRE_SESSION}) it is sent with the session's key over the session's own
  * connection and answered once the coordinator committed every copy (docs/ipc.md "Sessions").
  */
-@Command(name = "send", description = "Send a message to a member (name, pubkey prefix >= 8, pubkey) or '*'.")
+@Command(name = "send", description = "Send a message to a member (name, pubkey prefix >= 8, pubkey), '*', or a #topic.")
 final class SendCommand extends ReplyVerb {
-    @Parameters(index = "0", paramLabel = "TO", description = "display name, public key prefix (8+ hex digits), or * for every member") String to;
+    @Parameters(index = "0", paramLabel = "TO", description = "display name, public key prefix (8+ hex digits), * for every member, or #topic") String to;
     @Parameters(index = "1", paramLabel = "MESSAGE", arity = "0..1", description = "the text to send (or --file)") String message;
     // Linux limits one argument to 128 KiB, so large messages come from a file or stdin.
     @Option(names = "--file", paramLabel = "PATH", description = "read the message (UTF-8) from PATH, '-' for stdin, instead of MESSAGE") String file;
