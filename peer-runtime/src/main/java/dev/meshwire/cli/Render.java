@@ -337,6 +337,7 @@ final class Render {
         return style.dim(when) + " " + m.mesh() + " " + style.bold(m.from().name())
                 + " (" + shortKey(m.from().pubkey()) + ")"
                 + ("group".equals(m.channel()) ? " to everyone" : "")
+                + ("topic".equals(m.channel()) && m.target() != null ? " in " + m.target() : "")
                 + ("next".equals(prio) ? "" : " [" + prio + "]")
                 + " via " + PathLabel.styled(m.path(), style) + ": " + m.text();
     }

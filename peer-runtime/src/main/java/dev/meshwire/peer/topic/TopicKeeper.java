@@ -63,18 +63,18 @@ public final class TopicKeeper implements MeshReplica.Listener, AutoCloseable {
     public void changed(MeshState before, MeshState after, List<MeshEvent> applied) {
         if (after == null) return;
         List<MeshEvent> events = List.copyOf(applied);
-        submit(() -> meshes.byMeshId(after.mesh()).ifPresent(s -> keep(s, events)));
+        submit(() -> meshes.byMeshId(after.mesh()).ifPresent(s -> keep(s, events, false)));
     }
 
     /** The periodic pass over every joined mesh (re-seals for joiners whose first attempt was lost, re-keys, waiting posts). */
     public void sweep() {
-        submit(() -> meshes.all().forEach(s -> keep(s, List.of())));
+        submit(() -> meshes.all().forEach(s -> keep(s, List.of(), true)));
     }
 
     /** Runs the keeper's pass for {@code s} now, on the keeper's thread, and waits for it (a post waiting for its key). */
     public void keepNow(MeshSession s) {
         try {
-            worker.submit(() -> keep(s, List.of())).get(ANSWER_WAIT_S * 2, TimeUnit.SECONDS);
+            worker.submit(() -> keep(s, List.of(), true)).get(ANSWER_WAIT_S * 2, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
@@ -109,7 +109,12 @@ public final class TopicKeeper implements MeshReplica.Listener, AutoCloseable {
         }
     }
 
-    private void keep(MeshSession s, List<MeshEvent> applied) {
+    /**
+     * One pass for {@code s}. On a state change ({@code everyone} false) only the first eligible member in key order
+     * re-seals or rotates at once, so that N members do not race N identical acts; the others act at their next
+     * periodic pass ({@code everyone} true) if it is still needed — e.g. when the first one is offline — or when they post.
+     */
+    private void keep(MeshSession s, List<MeshEvent> applied, boolean everyone) {
         MeshState state = s.roster().replica().state();
         if (state == null) return;
         String mesh = state.mesh();
@@ -122,11 +127,17 @@ public final class TopicKeeper implements MeshReplica.Listener, AutoCloseable {
             inbox.settleWaiting(s, t.name());
             boolean holds = me.seal() != null && keyring.key(mesh, t.name(), t.epoch()).isPresent();
             if (t.rekeyNeeded()) {
-                rotate(s, t);
+                if (everyone || first(self, t.memberKeys())) rotate(s, t);
                 continue; // the joiners are covered by the rotation
             }
-            if (holds) for (String pending : t.pending()) reseal(s, t, pending);
+            List<String> holders = t.members().stream().filter(m -> m.seal() != null).map(TopicEntry.Member::pubkey).toList();
+            if (holds && (everyone || first(self, holders))) for (String pending : t.pending()) reseal(s, t, pending);
         }
+    }
+
+    /** Whether {@code self} is the first of {@code keys} (sorted by key): the one that acts at once. */
+    private static boolean first(String self, List<String> keys) {
+        return !keys.isEmpty() && keys.stream().sorted().findFirst().get().equals(self);
     }
 
     /** Seals addressed to this member in an event as it was applied (an epoch the current state no longer shows). */

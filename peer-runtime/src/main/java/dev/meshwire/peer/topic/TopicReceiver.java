@@ -30,6 +30,9 @@ public final class TopicReceiver implements ChannelReceiver {
     public String receive(InboundEnvelope in) {
         Envelope env = in.envelope();
         if (in.session() != null) return "topic posts are for members, not for a held session";
+        // Posts travel through the coordinator only (it checks membership and the epoch, and keeps the history): one
+        // arriving on a direct channel did not, whoever sent it.
+        if (in.directPeer() != null) return "topic posts travel through the coordinator, not a direct channel";
         String topic = TopicNames.parse(env.target());
         if (topic == null || !env.target().equals(TopicNames.address(topic))) return "topic envelope target '" + env.target() + "' is not #name";
         if (env.body().bodyVersion() != Body.TOPIC_KEY_V4) return "topic body version " + env.body().bodyVersion() + " (expected 4)";
