@@ -264,6 +264,46 @@ abstract class TopicDaemonTest {
         }
     }
 
+    /**
+     * A post while a re-key is pending does the re-key itself: carol leaves while the member that would rotate at once
+     * (the first remaining one in key order) is offline, and the other one's post rotates and goes out under epoch 2.
+     */
+    @Test
+    void aPostWhileAReKeyIsPendingRotatesFirst() throws Exception {
+        dbUrl = dbUrl();
+        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1).withDbUrl(dbUrl));
+        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
+        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
+        carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")));
+        alice.client().createMesh(new CreateMeshRequest(MESH, coord.publicUrl(), "alice", coord.adminToken()));
+        String invite = alice.client().invite(MESH, 5, 3_600_000L).invite();
+        bob.client().join(invite, "bob");
+        carol.client().join(invite, "carol");
+        alice.client().topicCreate(new TopicRequest(MESH, "general", null));
+        await("bob and carol see #general", WAIT, () -> topic(bob) != null && topic(carol) != null);
+        bob.client().topicJoin(new TopicRequest(MESH, "general", null));
+        carol.client().topicJoin(new TopicRequest(MESH, "general", null));
+        await("everyone holds the key", WAIT, () -> holdsKey(alice, 1) && holdsKey(bob, 1) && holdsKey(carol, 1));
+        // the first remaining member in key order goes offline; the other one posts after carol left
+        boolean aliceFirst = alice.session(MESH).selfPubkey().compareTo(bob.session(MESH).selfPubkey()) < 0;
+        Daemon first = aliceFirst ? alice : bob;
+        Daemon poster = aliceFirst ? bob : alice;
+        String posterKey = poster.session(MESH).selfPubkey();
+        first.close();
+        if (aliceFirst) alice = null;
+        else bob = null;
+        carol.client().topicLeave(new TopicRequest(MESH, "general", null));
+        await("the poster's replica says a re-key is pending", WAIT, () -> {
+            TopicEntry t = state(poster).channels().topic("general").orElse(null);
+            return t != null && !t.isMember(carol.session(MESH).selfPubkey());
+        });
+        String cmid = post(poster, "after the re-key");
+        TopicEntry t = state(poster).channels().topic("general").orElseThrow();
+        assertEquals(2, t.epoch(), "the post waited for (and did) the rotation");
+        assertEquals(posterKey, t.member(posterKey).orElseThrow().seal().sealer(), "the poster's daemon rotated");
+        assertEquals(2, TopicKeys.epochOf(Base64.getDecoder().decode(stored(cmid).body().ciphertext())), "posted under the new key");
+    }
+
     /** Everything the coordinator's database holds, as text. */
     String databaseText() throws Exception {
         if (dbUrl == null) {
