@@ -169,7 +169,14 @@ public final class TopicKeeper implements MeshReplica.Listener, AutoCloseable {
 
     private void store(MeshSession s, String topic, long epoch, TopicSeal seal, String keyCheck) {
         String mesh = s.config().meshId();
-        if (keyring.key(mesh, topic, epoch).isPresent()) return;
+        var held = keyring.keyCheck(mesh, topic, epoch);
+        if (held.isPresent() && held.get().equals(keyCheck)) return;
+        if (held.isPresent()) {
+            // Another key under the same (topic, epoch): an earlier topic of this name was deleted (its last member left)
+            // and the name reused. Its keys belong to a history that is no longer served.
+            log.info("mesh {}: #{} was created anew; forgetting the keys of the earlier #{}", s.name(), topic, topic);
+            keyring.forget(mesh, topic);
+        }
         try {
             byte[] key = TopicKeys.open(s.cipher(), seal, mesh, topic, epoch, keyCheck);
             if (keyring.put(mesh, topic, epoch, key, keyCheck)) {
