@@ -208,6 +208,34 @@ abstract class TopicWebSocketTest {
         }
     }
 
+    /** {@code --topic-history}: posts older than the window leave the history (pruned by the coordinator's timer). */
+    @Test
+    void postsOlderThanTheWindowArePruned() throws Exception {
+        String pg = kind == StoreKind.POSTGRES ? PgCluster.freshDatabase("wstopicprune") : null;
+        try (CoordinatorFixture short1s = new CoordinatorFixture(c -> c.withDbUrl(pg).withTopicHistory(java.time.Duration.ofSeconds(1)))) {
+            Meshes.Mesh m = Meshes.create(short1s, "tp-prune");
+            Identity aliceId = Identity.generate();
+            byte[] key = TopicKeys.generate();
+            try (TestPeer alice = Meshes.joined(short1s, m, aliceId, "alice")) {
+                alice.send(new Frames.TopicCreate("c1", "brief", TopicKeys.keyCheck(m.id(), "brief", 1, key),
+                        TopicKeys.seal(new BoxCipher(aliceId), aliceId.publicKeyHex(), aliceId.publicKeyHex(), key)));
+                ok(alice, "c1");
+                alice.send(new Frames.Send("p1", "#brief", post(aliceId, "brief", 1, key, "soon gone", "cm-1")));
+                alice.await(Frames.Ack.class, a -> "p1".equals(a.id()));
+                var history = short1s.coordinator.store().topicHistory();
+                Conditions.await("the post is pruned after the 1 s window", () -> {
+                    try {
+                        return GrantsWebSocketTest.await(history.count(m.id(), "brief")) == 0L;
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                alice.send(new Frames.TopicHistory("h1", "brief", null, null));
+                assertTrue(alice.await(Frames.TopicHistoryPage.class, p -> "h1".equals(p.id())).messages().isEmpty());
+            }
+        }
+    }
+
     @Test
     void malformedTopicFramesAreRefusedByName() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "tp-bad");
