@@ -304,6 +304,42 @@ abstract class TopicDaemonTest {
         assertEquals(2, TopicKeys.epochOf(Base64.getDecoder().decode(stored(cmid).body().ciphertext())), "posted under the new key");
     }
 
+    /**
+     * A joiner whose seal is not made at once (the first key holder is offline; the other holder re-seals at its 30 s
+     * pass) still gets the posts sent meanwhile: they wait in its keyring database and reach the inbox with the key.
+     */
+    @Test
+    void postsBeforeTheReSealWaitForTheKey() throws Exception {
+        dbUrl = dbUrl();
+        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1).withDbUrl(dbUrl));
+        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
+        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
+        carol = Daemon.start(DaemonOptions.of(tmp.resolve("carol")));
+        alice.client().createMesh(new CreateMeshRequest(MESH, coord.publicUrl(), "alice", coord.adminToken()));
+        String invite = alice.client().invite(MESH, 5, 3_600_000L).invite();
+        bob.client().join(invite, "bob");
+        carol.client().join(invite, "carol");
+        alice.client().topicCreate(new TopicRequest(MESH, "general", null));
+        await("carol sees #general", WAIT, () -> topic(carol) != null && topic(bob) != null);
+        carol.client().topicJoin(new TopicRequest(MESH, "general", null));
+        await("carol holds the key", WAIT, () -> holdsKey(carol, 1));
+        // the holder that would re-seal at once goes offline; the other one posts right after bob joins
+        boolean aliceFirst = alice.session(MESH).selfPubkey().compareTo(carol.session(MESH).selfPubkey()) < 0;
+        Daemon away = aliceFirst ? alice : carol;
+        Daemon poster = aliceFirst ? carol : alice;
+        away.close();
+        if (aliceFirst) alice = null;
+        else carol = null;
+        bob.client().topicJoin(new TopicRequest(MESH, "general", null));
+        String text = "sent while bob waits for the key";
+        post(poster, text);
+        await("bob's inbox gets the post once the key is re-sealed (at most one 30 s pass)", WAIT,
+                () -> topicInbox(bob).stream().anyMatch(i -> text.equals(i.text())));
+        assertTrue(holdsKey(bob, 1));
+        assertEquals(poster.session(MESH).selfPubkey(), state(bob).channels().topic("general").orElseThrow()
+                .member(bob.session(MESH).selfPubkey()).orElseThrow().seal().sealer(), "the online holder sealed bob's copy");
+    }
+
     /** Everything the coordinator's database holds, as text. */
     String databaseText() throws Exception {
         if (dbUrl == null) {
