@@ -125,6 +125,8 @@ abstract class QueueStoreContractTest {
         var conflict = await(h.store(new dev.meshwire.coordinator.store.TopicHistory.Post("msg_" + "3".repeat(24), mesh, "general", "s1", "c1",
                 "f2", "{\"a\":2}", 1_002)));
         assertEquals("f1", assertInstanceOf(dev.meshwire.coordinator.store.TopicHistory.Result.Conflict.class, conflict).fingerprint());
+        assertEquals(accepted.messageId(), await(h.find(mesh, "general", "s1", "c1")).orElseThrow().messageId());
+        assertTrue(await(h.find(mesh, "general", "s1", "nope")).isEmpty());
         await(h.store(new dev.meshwire.coordinator.store.TopicHistory.Post("msg_" + "4".repeat(24), mesh, "general", "s2", "c1",
                 "f3", "{\"b\":1}", 2_000)));
         await(h.store(new dev.meshwire.coordinator.store.TopicHistory.Post("msg_" + "5".repeat(24), mesh, "other", "s1", "c9",

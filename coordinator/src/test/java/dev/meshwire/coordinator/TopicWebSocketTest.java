@@ -236,6 +236,32 @@ abstract class TopicWebSocketTest {
         }
     }
 
+    /** Dedupe before rate limiting (§6 "Delivery" rule 3) holds for topic posts: a retry is answered even with an empty bucket. */
+    @Test
+    void aRetriedPostIsADuplicateEvenWhenRateLimited() throws Exception {
+        String pg = kind == StoreKind.POSTGRES ? PgCluster.freshDatabase("wstopicrate") : null;
+        try (CoordinatorFixture slow = new CoordinatorFixture(c -> c.withDbUrl(pg)
+                .withQueue(dev.meshwire.coordinator.queue.QueueSettings.defaults().withRateLimit(0.001, 1)))) {
+            Meshes.Mesh m = Meshes.create(slow, "tp-rate");
+            Identity aliceId = Identity.generate();
+            byte[] key = TopicKeys.generate();
+            try (TestPeer alice = Meshes.joined(slow, m, aliceId, "alice")) {
+                alice.send(new Frames.TopicCreate("c1", "busy", TopicKeys.keyCheck(m.id(), "busy", 1, key),
+                        TopicKeys.seal(new BoxCipher(aliceId), aliceId.publicKeyHex(), aliceId.publicKeyHex(), key)));
+                ok(alice, "c1");
+                Envelope once = post(aliceId, "busy", 1, key, "the one token", "cm-1");
+                alice.send(new Frames.Send("p1", "#busy", once));
+                Frames.Ack first = alice.await(Frames.Ack.class, a -> "p1".equals(a.id()));
+                alice.send(new Frames.Send("p2", "#busy", once));
+                Frames.Ack retry = alice.await(Frames.Ack.class, a -> "p2".equals(a.id()));
+                assertEquals("duplicate", retry.status());
+                assertEquals(first.messageId(), retry.messageId());
+                alice.send(new Frames.Send("p3", "#busy", post(aliceId, "busy", 1, key, "a new one", "cm-2")));
+                assertEquals("rate_limited", refused(alice, "p3").code());
+            }
+        }
+    }
+
     @Test
     void malformedTopicFramesAreRefusedByName() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "tp-bad");

@@ -45,6 +45,19 @@ final class PgTopicHistory implements TopicHistory {
     }
 
     @Override
+    public Future<java.util.Optional<Result.Conflict>> find(String meshId, String topic, String sender, String clientMessageId) {
+        return guard(pool -> pool.preparedQuery("SELECT message_id, fingerprint FROM topic_messages "
+                        + "WHERE mesh_id = $1 AND topic = $2 AND sender = $3 AND client_message_id = $4")
+                .execute(Tuple.of(meshId, topic, sender, clientMessageId))
+                .map(rs -> {
+                    var it = rs.iterator();
+                    if (!it.hasNext()) return java.util.Optional.<Result.Conflict>empty();
+                    Row r = it.next();
+                    return java.util.Optional.of(new Result.Conflict(r.getString(0), r.getString(1)));
+                }));
+    }
+
+    @Override
     public Future<List<Stored>> page(String meshId, String topic, long afterSeq, long since, int limit) {
         return guard(pool -> pool.preparedQuery("SELECT seq, message_id, sender, envelope, created_at FROM topic_messages "
                         + "WHERE mesh_id = $1 AND topic = $2 AND seq > $3 AND created_at >= $4 ORDER BY seq LIMIT $5")

@@ -61,6 +61,22 @@ final class SqliteTopicHistory implements TopicHistory {
     }
 
     @Override
+    public Future<java.util.Optional<Result.Conflict>> find(String meshId, String topic, String sender, String clientMessageId) {
+        return run(() -> {
+            try (PreparedStatement find = conn.prepareStatement("SELECT message_id, fingerprint FROM topic_messages "
+                    + "WHERE mesh_id = ? AND topic = ? AND sender = ? AND client_message_id = ?")) {
+                find.setString(1, meshId);
+                find.setString(2, topic);
+                find.setString(3, sender);
+                find.setString(4, clientMessageId);
+                try (ResultSet rs = find.executeQuery()) {
+                    return rs.next() ? java.util.Optional.of(new Result.Conflict(rs.getString(1), rs.getString(2))) : java.util.Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public Future<List<Stored>> page(String meshId, String topic, long afterSeq, long since, int limit) {
         return run(() -> {
             try (PreparedStatement ps = conn.prepareStatement("SELECT seq, message_id, sender, envelope, created_at FROM topic_messages "

@@ -29,6 +29,9 @@ public interface TopicHistory {
         record Conflict(String messageId, String fingerprint) implements Result {}
     }
 
+    /** The post stored under the dedupe key (mesh, topic, sender, clientMessageId), if any: {@code [messageId, fingerprint]}. */
+    Future<java.util.Optional<Result.Conflict>> find(String meshId, String topic, String sender, String clientMessageId);
+
     /** Inserts {@code post} unless its dedupe key exists (then Duplicate or Conflict), in one statement. */
     Future<Result> store(Post post);
 

@@ -134,13 +134,19 @@ public final class TopicPosts {
         if (requested != null && requested <= now) {
             return Future.failedFuture(Refusal.of(ErrorCode.EXPIRED, "send: meta.expiresAt " + requested + " is in the past"));
         }
-        if (bucket != null && !bucket.tryTake(now)) {
-            return Future.failedFuture(Refusal.of(ErrorCode.RATE_LIMITED, "send: more than " + (long) queue.settings().ratePerSecond()
-                    + " messages/s; retry after a short backoff"));
-        }
         long expiresAt = requested != null ? requested : now + queue.settings().defaultTtl().toMillis();
         String fp = Canonical.sha256Hex(canonical);
         String cmid = env.meta().clientMessageId();
+        if (bucket != null && !bucket.tryTake(now)) {
+            // Dedupe before rate limiting (§6 "Delivery" rule 3): a retry learns its original acceptance even now.
+            return history.find(meshId, topic, self, cmid).compose(found -> {
+                if (found.isPresent() && found.get().fingerprint().equals(fp)) {
+                    return Future.succeededFuture(new Frames.Ack(send.id(), cmid, found.get().messageId(), Relay.STATUS_DUPLICATE));
+                }
+                return refuse(ErrorCode.RATE_LIMITED, "send: more than " + (long) queue.settings().ratePerSecond()
+                        + " messages/s; retry after a short backoff");
+            });
+        }
         return ledger.current(meshId).compose(state -> {
             TopicEntry t = state.channels().topic(topic).orElse(null);
             if (t == null) return refuse(ErrorCode.UNKNOWN_TOPIC, "send: no topic #" + topic + " in this mesh");
