@@ -33,7 +33,7 @@ import org.slf4j.LoggerFactory;
  *   <li><b>Re-seal</b>: a member holding the current key seals it for every topic member still waiting for one (a
  *       joiner): member-driven, the coordinator never sees the key.</li>
  *   <li><b>Re-key</b>: when the state marks a topic {@link TopicEntry#rekeyNeeded} (a member left, or was banned or
- *       revoked), a remaining member generates a new key and rotates to epoch + 1 with a seal for every remaining member.
+ *       revoked), or a member whose membership expired holds the current key, a remaining member generates a new key and rotates to epoch + 1 with a seal for every remaining member.
  *       Several members may try at once: the first rotation wins, the others are refused ({@code topic_conflict}) and
  *       take the winner's key from the state.</li>
  * </ul>
@@ -126,13 +126,29 @@ public final class TopicKeeper implements MeshReplica.Listener, AutoCloseable {
             if (me.seal() != null) store(s, t.name(), t.epoch(), me.seal(), t.keyCheck());
             inbox.settleWaiting(s, t.name());
             boolean holds = me.seal() != null && keyring.key(mesh, t.name(), t.epoch()).isPresent();
-            if (t.rekeyNeeded()) {
-                if (everyone || first(self, t.memberKeys())) rotate(s, t);
+            long now = System.currentTimeMillis();
+            if (needsRotation(state, t, now)) {
+                if (everyone || first(self, activeMembers(state, t, now))) rotate(s, t);
                 continue; // the joiners are covered by the rotation
             }
             List<String> holders = t.members().stream().filter(m -> m.seal() != null).map(TopicEntry.Member::pubkey).toList();
-            if (holds && (everyone || first(self, holders))) for (String pending : t.pending()) reseal(s, t, pending);
+            if (holds && (everyone || first(self, holders))) {
+                for (String pending : t.pending()) if (state.isActive(pending, now)) reseal(s, t, pending);
+            }
         }
+    }
+
+    /**
+     * Whether {@code t} must get a new key before anything more is posted: the state says so (a member left, was banned
+     * or revoked), or a member that is no longer active (its membership expired — no event says so) holds the current key.
+     */
+    static boolean needsRotation(MeshState state, TopicEntry t, long now) {
+        return t.rekeyNeeded() || t.members().stream().anyMatch(m -> m.seal() != null && !state.isActive(m.pubkey(), now));
+    }
+
+    /** The topic's members that are active members of the mesh at {@code now}: a rotation seals the new key for them only. */
+    static List<String> activeMembers(MeshState state, TopicEntry t, long now) {
+        return t.memberKeys().stream().filter(k -> state.isActive(k, now)).toList();
     }
 
     /** Whether {@code self} is the first of {@code keys} (sorted by key): the one that acts at once. */
@@ -208,7 +224,12 @@ public final class TopicKeeper implements MeshReplica.Listener, AutoCloseable {
         long epoch = t.epoch() + 1;
         String mesh = s.config().meshId();
         List<TopicEntry.Member> seals = new ArrayList<>();
-        for (String m : t.memberKeys()) seals.add(new TopicEntry.Member(m, 0, TopicKeys.seal(s.cipher(), s.selfPubkey(), m, key)));
+        MeshState state = s.roster().replica().state();
+        long now = System.currentTimeMillis();
+        for (String m : t.memberKeys()) {
+            if (state != null && !state.isActive(m, now)) continue; // an expired member gets no copy of the new key
+            seals.add(new TopicEntry.Member(m, 0, TopicKeys.seal(s.cipher(), s.selfPubkey(), m, key)));
+        }
         String id = s.link().nextId();
         String outcome = ask(s, id, new Frames.TopicRotate(id, t.name(), epoch, TopicKeys.keyCheck(mesh, t.name(), epoch, key), seals));
         java.util.Arrays.fill(key, (byte) 0);

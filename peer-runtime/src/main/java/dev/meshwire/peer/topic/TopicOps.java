@@ -168,18 +168,20 @@ public final class TopicOps implements TopicsApi, TopicSealer {
         while (true) {
             TopicEntry t = requireTopic(s, topic);
             if (!t.isMember(s.selfPubkey())) throw notMember(topic);
-            if (t.rekeyNeeded() && !rotated) {
+            MeshState st = state(s);
+            boolean rekey = TopicKeeper.needsRotation(st, t, System.currentTimeMillis());
+            if (rekey && !rotated) {
                 s.requireConnected();
                 keeper.rotate(s, t); // first wins: refused here means another member's rotation is (or will be) in the state
                 rotated = true;
             }
-            if (!t.rekeyNeeded()) {
+            if (!rekey) {
                 keeper.refreshKeys(s);
                 byte[] key = keyring.key(s.config().meshId(), topic, t.epoch()).orElse(null);
                 if (key != null) return envelope(s, address, t.epoch(), key, meta, plain);
             }
             if (System.currentTimeMillis() > deadline) {
-                throw new PeerException(PeerException.TOPIC_KEY_PENDING, t.rekeyNeeded()
+                throw new PeerException(PeerException.TOPIC_KEY_PENDING, rekey
                         ? address + " waits for a new key (a member left) and no rotation reached this daemon yet; try again shortly"
                         : "no member holding the key of " + address + " has sealed it for you yet (one must be online); try again shortly");
             }

@@ -340,6 +340,33 @@ abstract class TopicDaemonTest {
                 .member(bob.session(MESH).selfPubkey()).orElseThrow().seal().sealer(), "the online holder sealed bob's copy");
     }
 
+    /**
+     * A member whose membership expires (no event says so) is keyed out too: a remaining member's daemon rotates at its
+     * next pass, sealing the new key for the active members only; the expired member's key material opens nothing after.
+     */
+    @Test
+    void anExpiredMemberIsKeyedOut() throws Exception {
+        dbUrl = dbUrl();
+        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1).withDbUrl(dbUrl));
+        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
+        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
+        alice.client().createMesh(new CreateMeshRequest(MESH, coord.publicUrl(), "alice", coord.adminToken()));
+        bob.client().join(alice.client().invite(MESH, 1, 3_600_000L).invite(), "bob");
+        String meshId = meshOf(alice);
+        String bobPub = bob.session(MESH).selfPubkey();
+        alice.client().topicCreate(new TopicRequest(MESH, "general", null));
+        await("bob sees #general", WAIT, () -> topic(bob) != null);
+        bob.client().topicJoin(new TopicRequest(MESH, "general", null));
+        await("bob holds the key", WAIT, () -> holdsKey(bob, 1));
+        alice.client().expire(new dev.meshwire.peer.ipc.api.ExpireRequest(MESH, "bob", System.currentTimeMillis() + 2_000, null));
+        await("alice's daemon rotates #general without the expired bob", WAIT, () -> {
+            TopicEntry t = state(alice).channels().topic("general").orElse(null);
+            return t != null && t.epoch() == 2 && t.member(bobPub).map(m -> m.seal() == null).orElse(false) && holdsKey(alice, 2);
+        });
+        String cmid = post(alice, "after bob expired");
+        cannotOpen(tmp.resolve("bob"), bob, meshId, stored(cmid), state(alice));
+    }
+
     /** Everything the coordinator's database holds, as text. */
     String databaseText() throws Exception {
         if (dbUrl == null) {
