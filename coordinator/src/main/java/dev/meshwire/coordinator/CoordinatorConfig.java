@@ -38,22 +38,27 @@ import java.time.Duration;
  *                         (the default) leaves that to the receivers, which verify every envelope on every path —
  *                         the relay still binds {@code envelope.from} to the authenticated key (docs/architecture.md
  *                         "Who verifies envelope signatures")
+ * @param topicHistory     how long the coordinator keeps topic posts (ciphertext) for {@code topic_history}
+ *                         (docs/protocol.md §12.2 "History"); older ones are pruned
  */
 public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir, String dbUrl, String publicUrl,
                                 boolean openRegistration, IceSettings ice, long maxFrameBytes,
                                 Duration pingInterval, Duration deadAfter, QueueSettings queue,
                                 FlowLimits flow, AdmissionLimits admission, MetricsSettings metrics,
-                                Duration presenceLease, boolean verifyEnvelopes) {
+                                Duration presenceLease, boolean verifyEnvelopes, Duration topicHistory) {
     public static final int DEFAULT_PORT = 7600;
     /** The seed's lease: absorbs a laptop sleep, a NAT rebinding or a Wi-Fi switch; a crash is cleared within it. */
     public static final Duration DEFAULT_PRESENCE_LEASE = Duration.ofSeconds(90);
     public static final int DEFAULT_STUN_PORT = dev.meshwire.turn.TurnConfig.DEFAULT_PORT;
     public static final long DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
+    /** The seed's default history window for topics. */
+    public static final Duration DEFAULT_TOPIC_HISTORY = Duration.ofDays(7);
 
     public static CoordinatorConfig defaults(Path dataDir) {
         return new CoordinatorConfig("0.0.0.0", DEFAULT_PORT, dataDir, null, null, false, IceSettings.defaults(),
                 DEFAULT_MAX_FRAME_BYTES, Duration.ofSeconds(30), Duration.ofSeconds(75), QueueSettings.defaults(),
-                FlowLimits.defaults(), AdmissionLimits.defaults(), MetricsSettings.defaults(), DEFAULT_PRESENCE_LEASE, false);
+                FlowLimits.defaults(), AdmissionLimits.defaults(), MetricsSettings.defaults(), DEFAULT_PRESENCE_LEASE, false,
+                DEFAULT_TOPIC_HISTORY);
     }
 
     public Builder toBuilder() {
@@ -122,6 +127,10 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         return toBuilder().verifyEnvelopes(verify).build();
     }
 
+    public CoordinatorConfig withTopicHistory(Duration window) {
+        return toBuilder().topicHistory(window).build();
+    }
+
     /** A mutable copy of a config, for changing several settings at once. */
     public static final class Builder {
         private String listenHost;
@@ -140,6 +149,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
         private MetricsSettings metrics;
         private Duration presenceLease;
         private boolean verifyEnvelopes;
+        private Duration topicHistory;
 
         private Builder(CoordinatorConfig c) {
             listenHost = c.listenHost;
@@ -158,6 +168,7 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             metrics = c.metrics;
             presenceLease = c.presenceLease;
             verifyEnvelopes = c.verifyEnvelopes;
+            topicHistory = c.topicHistory;
         }
 
         public Builder listen(String host, int port) {
@@ -234,9 +245,16 @@ public record CoordinatorConfig(String listenHost, int listenPort, Path dataDir,
             return this;
         }
 
+        /** Positive; posts older than this are pruned from the topic history. */
+        public Builder topicHistory(Duration window) {
+            if (window == null || window.isNegative() || window.isZero()) throw new IllegalArgumentException("the topic history window must be positive");
+            topicHistory = window;
+            return this;
+        }
+
         public CoordinatorConfig build() {
             return new CoordinatorConfig(listenHost, listenPort, dataDir, dbUrl, publicUrl, openRegistration, ice,
-                    maxFrameBytes, pingInterval, deadAfter, queue, flow, admission, metrics, presenceLease, verifyEnvelopes);
+                    maxFrameBytes, pingInterval, deadAfter, queue, flow, admission, metrics, presenceLease, verifyEnvelopes, topicHistory);
         }
     }
 }

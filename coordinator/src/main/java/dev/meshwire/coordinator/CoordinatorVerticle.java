@@ -9,6 +9,8 @@ import dev.meshwire.coordinator.authority.Membership;
 import dev.meshwire.coordinator.grants.GrantAuthority;
 import dev.meshwire.coordinator.groups.GroupAuthority;
 import dev.meshwire.coordinator.groups.GroupPolicy;
+import dev.meshwire.coordinator.topics.TopicAuthority;
+import dev.meshwire.coordinator.topics.TopicPosts;
 import dev.meshwire.coordinator.grants.GrantPolicy;
 import dev.meshwire.coordinator.services.ServiceRegistry;
 import dev.meshwire.coordinator.meshstate.EventPublisher;
@@ -55,6 +57,7 @@ final class CoordinatorVerticle extends VerticleBase {
     private DescriptorGuard guard;
     private WebSocketEndpoint endpoint;
     private QueueService queue;
+    private TopicPosts topicPosts;
 
     CoordinatorVerticle(CoordinatorConfig config, CoordinatorStore store, CoordinatorMetrics metrics,
                         SessionSettings sessionSettings, HttpApi.Settings httpSettings) {
@@ -84,9 +87,11 @@ final class CoordinatorVerticle extends VerticleBase {
         guard = DescriptorGuard.forThisProcess(metrics::acceptPaused);
         if (guard != null) guard.start();
         admission = ConnectionAdmission.main(vertx, limits, metrics);
+        topicPosts = new TopicPosts(vertx, ledger, relay, queue, grants, config.topicHistory(), clock);
+        topicPosts.start();
         endpoint = new WebSocketEndpoint(new Session.Deps(vertx, sessionSettings, authority, moderation, relay, presence, metrics, clock, queue,
                 new SignalForwarder(presence, metrics), ledger, new StateSyncer(ledger, metrics, clock), new Membership(ledger),
-                new GrantAuthority(ledger), services, new GroupAuthority(ledger)), admission);
+                new GrantAuthority(ledger), services, new GroupAuthority(ledger), new TopicAuthority(ledger), topicPosts), admission);
         // Vert.x closes anything beyond this hard cap itself (1009); between maxFrameBytes and the cap
         // the session answers frame_too_large and keeps the connection, which is friendlier to debug.
         long hardCap = Math.min(Integer.MAX_VALUE - 1, config.maxFrameBytes() * 2 + 64 * 1024);
@@ -182,6 +187,7 @@ final class CoordinatorVerticle extends VerticleBase {
     public Future<?> stop() {
         if (endpoint != null) endpoint.closeAll((short) 1001, "coordinator shutting down");
         if (queue != null) queue.stop();
+        if (topicPosts != null) topicPosts.stop();
         if (admission != null) admission.stop();
         if (guard != null) guard.stop();
         if (healthAdmission != null) healthAdmission.stop();

@@ -108,7 +108,36 @@ abstract class QueueStoreContractTest {
         } finally {
             again.close();
         }
-        assertEquals(6, Migration.latestVersion());
+        assertEquals(7, Migration.latestVersion());
+    }
+
+    /** The topic history (migration 7, docs/storage.md "Topic history") behaves the same on both stores. */
+    @Test
+    void topicHistoryDedupesPagesAndPrunes() throws Exception {
+        var h = store.topicHistory();
+        String mesh = "m_topichistory0001";
+        var first = await(h.store(new dev.meshwire.coordinator.store.TopicHistory.Post("msg_" + "1".repeat(24), mesh, "general", "s1", "c1",
+                "f1", "{\"a\":1}", 1_000)));
+        var accepted = assertInstanceOf(dev.meshwire.coordinator.store.TopicHistory.Result.Accepted.class, first);
+        var dup = await(h.store(new dev.meshwire.coordinator.store.TopicHistory.Post("msg_" + "2".repeat(24), mesh, "general", "s1", "c1",
+                "f1", "{\"a\":1}", 1_001)));
+        assertEquals(accepted.messageId(), assertInstanceOf(dev.meshwire.coordinator.store.TopicHistory.Result.Duplicate.class, dup).messageId());
+        var conflict = await(h.store(new dev.meshwire.coordinator.store.TopicHistory.Post("msg_" + "3".repeat(24), mesh, "general", "s1", "c1",
+                "f2", "{\"a\":2}", 1_002)));
+        assertEquals("f1", assertInstanceOf(dev.meshwire.coordinator.store.TopicHistory.Result.Conflict.class, conflict).fingerprint());
+        assertEquals(accepted.messageId(), await(h.find(mesh, "general", "s1", "c1")).orElseThrow().messageId());
+        assertTrue(await(h.find(mesh, "general", "s1", "nope")).isEmpty());
+        await(h.store(new dev.meshwire.coordinator.store.TopicHistory.Post("msg_" + "4".repeat(24), mesh, "general", "s2", "c1",
+                "f3", "{\"b\":1}", 2_000)));
+        await(h.store(new dev.meshwire.coordinator.store.TopicHistory.Post("msg_" + "5".repeat(24), mesh, "other", "s1", "c9",
+                "f4", "{\"c\":1}", 2_000)));
+        var page = await(h.page(mesh, "general", 0, 0, 10));
+        assertEquals(2, page.size(), "same clientMessageId from another sender is another post; another topic is not listed");
+        assertTrue(page.get(0).seq() < page.get(1).seq());
+        assertEquals(List.of("s2"), await(h.page(mesh, "general", page.get(0).seq(), 0, 10)).stream().map(x -> x.sender()).toList());
+        assertEquals(1, await(h.page(mesh, "general", 0, 1_500, 10)).size(), "since");
+        assertEquals(1, await(h.prune(1_500)));
+        assertEquals(1L, await(h.count(mesh, "general")));
     }
 
     @Test

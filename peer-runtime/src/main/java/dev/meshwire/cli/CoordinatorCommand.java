@@ -90,6 +90,9 @@ final class CoordinatorCommand extends Verb {
     @Option(names = "--verify-envelopes",
             description = "check every relayed envelope's signature here too (off: the receivers verify every envelope; the relay binds the sender to its connection)")
     boolean verifyEnvelopes;
+    @Option(names = "--topic-history", defaultValue = "7d", paramLabel = "DURATION",
+            description = "how long topic posts (ciphertext) are kept for 'meshwire topic tail'")
+    String topicHistory;
     @Option(names = "--auth-timeout", defaultValue = "5s", paramLabel = "DURATION", description = "a WebSocket must send an accepted hello/join within this")
     String authTimeout;
     @Option(names = "--max-unauthenticated", paramLabel = "N",
@@ -126,7 +129,8 @@ final class CoordinatorCommand extends Verb {
                 .withFlow(flow())
                 .withPresenceLease(presenceLease())
                 .withQueue(sendRateLimit())
-                .withVerifyEnvelopes(verifyEnvelopes);
+                .withVerifyEnvelopes(verifyEnvelopes)
+                .withTopicHistory(topicHistory());
         cfg = cfg.withIce(ice(cfg.ice()));
         Coordinator c;
         try {
@@ -177,6 +181,18 @@ final class CoordinatorCommand extends Verb {
         } catch (IllegalArgumentException e) {
             throw new PeerException(PeerException.BAD_REQUEST, e.getMessage());
         }
+    }
+
+    /** A positive duration like 7d; a bad value is a usage error naming the flag. */
+    private Duration topicHistory() {
+        long ms;
+        try {
+            ms = Render.parseDuration(topicHistory);
+        } catch (PeerException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, "--topic-history: " + e.getMessage());
+        }
+        if (ms <= 0) throw new PeerException(PeerException.BAD_REQUEST, "--topic-history must be positive, e.g. 7d or 12h");
+        return Duration.ofMillis(ms);
     }
 
     /** A duration like 90s (0 allowed: no lease); a bad value is a usage error naming the flag. */

@@ -24,10 +24,12 @@ public final class ExitCodes {
                     PeerException.MESH_EXISTS -> USAGE;
             case PeerException.NO_MESHES, PeerException.UNKNOWN_MESH, PeerException.UNKNOWN_PEER,
                     PeerException.UNKNOWN_MESSAGE, PeerException.UNKNOWN_INBOX_MESSAGE, PeerException.UNKNOWN_SERVICE,
-                    PeerException.UNKNOWN_GROUP, PeerException.UNKNOWN_TRANSFER -> NOT_FOUND;
+                    PeerException.UNKNOWN_GROUP, PeerException.UNKNOWN_TRANSFER,
+                    PeerException.UNKNOWN_TOPIC -> NOT_FOUND;
             case PeerException.NOT_REQUEUEABLE -> CONFLICT;
             case PeerException.PEER_OFFLINE, PeerException.NO_ONLINE_PEERS, PeerException.COORDINATOR_UNREACHABLE,
-                    PeerException.NO_REPLY, PeerException.NO_PEER_PING, PeerException.NO_DIRECT_PATH, RpcOutcome.RPC_TIMEOUT -> UNREACHABLE;
+                    PeerException.NO_REPLY, PeerException.NO_PEER_PING, PeerException.NO_DIRECT_PATH, RpcOutcome.RPC_TIMEOUT,
+                    PeerException.TOPIC_KEY_PENDING -> UNREACHABLE;
             case PeerException.DAEMON_UNAVAILABLE -> NO_DAEMON;
             default -> FAILED;
         };

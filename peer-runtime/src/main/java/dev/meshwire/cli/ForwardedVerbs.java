@@ -23,7 +23,7 @@ final class ForwardedVerbs {
 
     static final Set<String> VERBS = Set.of("status", "peers", "members", "invite", "bans", "kick", "ban", "unban", "revoke",
             "role", "expire", "rename", "reconnect", "send", "inbox", "outbox", "msg", "mesh", "grants", "grant", "block", "session",
-            "service", "group");
+            "service", "group", "topic");
 
     /** Anywhere on the command line, these keep it local. */
     private static final Set<String> LOCAL_ANYWHERE = Set.of("--help", "-h", "--version", "-V", "--", "help");

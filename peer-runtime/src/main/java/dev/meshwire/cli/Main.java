@@ -42,7 +42,7 @@ public final class Main implements Runnable {
             JoinCommand.class, PeersCommand.class, SessionCommand.class, MembersCommand.class, PingCommand.class, SendCommand.class, FileCommand.class, MsgCommand.class, RpcCommand.class, OutboxCommand.class, InboxCommand.class,
             WatchCommand.class, ModerateCommand.Kick.class, ModerateCommand.Ban.class, ModerateCommand.Unban.class,
             RevokeCommand.class, RoleCommand.class, ExpireCommand.class, RenameCommand.class,
-            GrantCommand.Grant.class, GrantCommand.Block.class, GrantCommand.ListGrants.class, GroupCommand.class, ServiceCommand.class,
+            GrantCommand.Grant.class, GrantCommand.Block.class, GrantCommand.ListGrants.class, GroupCommand.class, ServiceCommand.class, TopicCommand.class,
             ReconnectCommand.class, LeaveCommand.class, BansCommand.class, ConfigCommand.class, InstallServiceCommand.Install.class,
             InstallServiceCommand.Uninstall.class, DoctorCommand.class, CoordinatorCommand.class, TurnCommand.class, DemoCommand.class,
             NatTestCommand.class, CompletionCommand.class);

@@ -355,6 +355,7 @@ final class Render {
                 + " (" + shortKey(m.from().pubkey()) + ")"
                 + ("group".equals(m.channel()) ? (m.target() != null && m.target().startsWith("@") && !"@all".equals(m.target())
                         ? " → " + m.target() : " to everyone") : "")
+                + ("topic".equals(m.channel()) && m.target() != null ? " in " + m.target() : "")
                 + ("next".equals(prio) ? "" : " [" + prio + "]")
                 + " via " + PathLabel.styled(m.path(), style)
                 + (m.replyToId() != null ? " \u21aa reply to " + m.replyToId() : "")

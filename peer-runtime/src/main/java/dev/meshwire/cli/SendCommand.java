@@ -21,9 +21,9 @@ import picocli.CommandLine.Parameters;
  * connection and answered once the coordinator committed every copy (docs/ipc.md "Sessions"). Words {@code @name} of
  * MESSAGE that name members become the message's mentions (the daemon finds them: docs/protocol.md §12.6).
  */
-@Command(name = "send", description = "Send a message to a member (name, pubkey prefix >= 8, pubkey), a group (@name) or '*' (@all).")
+@Command(name = "send", description = "Send a message to a member (name, pubkey prefix >= 8, pubkey), a group (@name), '*' (@all) or a #topic.")
 final class SendCommand extends ReplyVerb {
-    @Parameters(index = "0", paramLabel = "TO", description = "display name, public key prefix (8+ hex digits), @group, or * (or @all) for every member") String to;
+    @Parameters(index = "0", paramLabel = "TO", description = "display name, public key prefix (8+ hex digits), @group, * (or @all) for every member, or #topic") String to;
     @Parameters(index = "1", paramLabel = "MESSAGE", arity = "0..1", description = "the text to send (or --file); @name words mention members") String message;
     // Linux limits one argument to 128 KiB, so large messages come from a file or stdin.
     @Option(names = "--file", paramLabel = "PATH", description = "read the message (UTF-8) from PATH, '-' for stdin, instead of MESSAGE") String file;

@@ -43,6 +43,12 @@ public class PeerException extends RuntimeException {
     public static final String UNKNOWN_SERVICE = "unknown_service";
     /** A service's scopes do not allow it: sending to a service that may not receive the channel, or a service sending without the write scope. */
     public static final String SCOPE_REFUSED = "scope_refused";
+    /** No topic of that name in the mesh's verified state (docs/protocol.md §12.2). */
+    public static final String UNKNOWN_TOPIC = "unknown_topic";
+    /** The operation needs this member to be in the topic ({@code meshwire topic join #name}). */
+    public static final String NOT_TOPIC_MEMBER = "not_topic_member";
+    /** This member is in the topic but holds no key of its current epoch yet: no member holding it has sealed it for it. Retry later. */
+    public static final String TOPIC_KEY_PENDING = "topic_key_pending";
     /** {@code ping}: the peer did not answer a round in time (a lost round; the verb fails when every round is lost). */
     public static final String NO_REPLY = "no_reply";
     /** {@code ping}: the peer's daemon does not answer {@code peer_ping} (an older version), so the relay path cannot be timed. */
@@ -99,9 +105,9 @@ public class PeerException extends RuntimeException {
         if (isOutboxConflict(code)) return 409;
         return switch (code) {
             case BAD_REQUEST, MESSAGE_TOO_LARGE, SELF_SEND, INVITE_INVALID, MESH_REQUIRED -> 400;
-            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE, UNKNOWN_SESSION, UNKNOWN_SERVICE, UNKNOWN_GROUP, UNKNOWN_TRANSFER -> 404;
-            case SCOPE_REFUSED, NOT_ALLOWED -> 403;
-            case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, EMPTY_GROUP, LINK_TERMINATED, NOT_REQUEUEABLE -> 409;
+            case NO_MESHES, UNKNOWN_MESH, UNKNOWN_PEER, UNKNOWN_MESSAGE, UNKNOWN_INBOX_MESSAGE, UNKNOWN_SESSION, UNKNOWN_SERVICE, UNKNOWN_GROUP, UNKNOWN_TRANSFER, UNKNOWN_TOPIC -> 404;
+            case SCOPE_REFUSED, NOT_ALLOWED, NOT_TOPIC_MEMBER -> 403;
+            case AMBIGUOUS_PEER, MESH_EXISTS, PEER_OFFLINE, NO_ONLINE_PEERS, EMPTY_GROUP, LINK_TERMINATED, NOT_REQUEUEABLE, TOPIC_KEY_PENDING -> 409;
             case TOO_LARGE_FOR_RELAY -> 413;
             case COORDINATOR_UNREACHABLE -> 503;
             case COORDINATOR_REFUSED -> 502;

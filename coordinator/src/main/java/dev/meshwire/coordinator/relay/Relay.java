@@ -235,8 +235,25 @@ public final class Relay {
 
     private Verified validate(String senderPubkey, Frames.Send send) {
         if (!Hex.isHex(send.to(), PublicKey.HEX_CHARS)) {
-            throw Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "send: 'to' must be a member's full public key (64 lowercase hex characters)");
+            throw Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "send: 'to' must be a member's full public key (64 lowercase hex characters)"
+                    + " or a topic ('#name')");
         }
+        Verified v = checkEnvelope(senderPubkey, send);
+        if (v.env().channel() == Channel.TOPIC) throw invalid("send: a topic envelope is sent once, to '#<topic>' (docs/protocol.md §12.2)");
+        return v;
+    }
+
+    /**
+     * The envelope checks every {@code send} gets, whatever its {@code to} (a member, or a topic for
+     * {@link dev.meshwire.coordinator.topics.TopicPosts}): fields, body version, meta, channel rules, {@code from} bound to
+     * the connection, the signature's shape (and the signature itself with {@code verifyEnvelopes}). Returns the envelope's
+     * canonical string. @throws Refusal on the first rule it breaks
+     */
+    public String checkedCanonical(String senderPubkey, Frames.Send send) {
+        return checkEnvelope(senderPubkey, send).canonical();
+    }
+
+    private Verified checkEnvelope(String senderPubkey, Frames.Send send) {
         Envelope env = send.envelope();
         if (env == null) throw invalid("send: envelope is required");
         if (env.v() != Envelope.VERSION) throw invalid("send: field 'envelope.v' must be " + Envelope.VERSION + " (got " + env.v() + ")");

@@ -5,6 +5,8 @@ import dev.meshwire.coordinator.authority.MeshAuthority;
 import dev.meshwire.coordinator.authority.Membership;
 import dev.meshwire.coordinator.grants.GrantAuthority;
 import dev.meshwire.coordinator.groups.GroupAuthority;
+import dev.meshwire.coordinator.topics.TopicAuthority;
+import dev.meshwire.coordinator.topics.TopicPosts;
 import dev.meshwire.coordinator.services.ServiceRegistry;
 import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.meshstate.StateSyncer;
@@ -69,7 +71,8 @@ public final class Session implements PeerConnection {
     public record Deps(Vertx vertx, SessionSettings settings, MeshAuthority authority, Moderation moderation, Relay relay,
                        PresenceRegistry presence, CoordinatorMetrics metrics, Clock clock, QueueService queue,
                        SignalForwarder signals, MeshLedger ledger, StateSyncer syncer, Membership membership,
-                       GrantAuthority grants, ServiceRegistry services, GroupAuthority groups) {}
+                       GrantAuthority grants, ServiceRegistry services, GroupAuthority groups, TopicAuthority topics,
+                       TopicPosts topicPosts) {}
 
     /** Sends whose commit is still pending; beyond this the session stops reading frames until acks go out. */
     static final int MAX_SENDS_IN_FLIGHT = 4096;
@@ -400,6 +403,24 @@ public final class Session implements PeerConnection {
         } else if (frame instanceof Frames.GroupDelete g) {
             requireFullMember("group_delete");
             return deps.groups().delete(mesh, member.pubkey(), g).map(this::sendVoid);
+        } else if (frame instanceof Frames.TopicCreate tc) {
+            requireMemberForTopics("topic_create");
+            return deps.topics().create(mesh, member.pubkey(), tc).map(this::sendVoid);
+        } else if (frame instanceof Frames.TopicJoin tj) {
+            requireMemberForTopics("topic_join");
+            return deps.topics().join(mesh, member.pubkey(), tj).map(this::sendVoid);
+        } else if (frame instanceof Frames.TopicLeave tl) {
+            requireMemberForTopics("topic_leave");
+            return deps.topics().leave(mesh, member.pubkey(), tl).map(this::sendVoid);
+        } else if (frame instanceof Frames.TopicSealKey ts) {
+            requireMemberForTopics("topic_seal");
+            return deps.topics().seal(mesh, member.pubkey(), ts).map(this::sendVoid);
+        } else if (frame instanceof Frames.TopicRotate tr) {
+            requireMemberForTopics("topic_rotate");
+            return deps.topics().rotate(mesh, member.pubkey(), tr).map(this::sendVoid);
+        } else if (frame instanceof Frames.TopicHistory th) {
+            requireMemberForTopics("topic_history");
+            return deps.topicPosts().page(mesh.id(), member.pubkey(), th).map(this::sendVoid);
         } else if (frame instanceof Frames.StateSync ss) {
             return stateSync(ss);
         } else if (frame instanceof Frames.P2pSignal signal) {
@@ -415,6 +436,13 @@ public final class Session implements PeerConnection {
                     + MeshAuthority.prefix(pubkey()) + "… in mesh " + mesh.name()));
         }
         return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "'" + frame.type() + "' is sent by the coordinator, not by clients"));
+    }
+
+    /** Topic keys are sealed to members, not to their sessions: topic acts come from the member's own connection. */
+    private void requireMemberForTopics(String verb) {
+        if (asSession != null) {
+            throw Refusal.of(ErrorCode.FORBIDDEN, verb + ": topics are a member's (its keys are sealed to the member); use the member's daemon");
+        }
     }
 
     /** A session whose attestation does not state {@code cap} is refused ({@code forbidden}, kept open). */
@@ -440,7 +468,10 @@ public final class Session implements PeerConnection {
         sendsInFlight++;
         Relay.Sender sender = asSession == null ? Relay.Sender.member(member.pubkey())
                 : new Relay.Sender(asSession.pubkey(), member.pubkey(), asSession.caps());
-        deps.relay().send(mesh.id(), sender, bucket, s).onComplete(ar -> {
+        Future<Frames.Ack> accepted = TopicPosts.isTopic(s.to())
+                ? deps.topicPosts().post(mesh.id(), member.pubkey(), asSession != null, bucket, s)
+                : deps.relay().send(mesh.id(), sender, bucket, s);
+        accepted.onComplete(ar -> {
             sendsInFlight--;
             if (ar.succeeded()) send(ar.result());
             else if (!closing) fail(ar.cause(), text);

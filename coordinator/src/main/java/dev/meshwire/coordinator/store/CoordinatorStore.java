@@ -143,6 +143,9 @@ public interface CoordinatorStore extends AutoCloseable {
     /** Undelivered rows of one recipient (for tests and operations). */
     Future<Long> queueDepth(String meshId, String recipient);
 
+    /** The topic history (docs/protocol.md §12.2), on this store's database. */
+    TopicHistory topicHistory();
+
     /** Releases connections and workers. Idempotent. */
     @Override
     void close();

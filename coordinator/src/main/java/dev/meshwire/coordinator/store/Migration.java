@@ -162,7 +162,26 @@ public record Migration(int version, String description, List<String> statements
                             + "delivered_at BIGINT NOT NULL) WITHOUT ROWID",
                     // PostgreSQL: the fixed-width column first, so the varlena ones need no alignment padding.
                     "@postgres CREATE TABLE message_dedupe (delivered_at BIGINT NOT NULL, key BYTEA PRIMARY KEY, message_id BYTEA NOT NULL, "
-                            + "fingerprint BYTEA NOT NULL)")));
+                            + "fingerprint BYTEA NOT NULL)")),
+            // Issue #13 (docs/protocol.md §12.2 "History", docs/storage.md "Topic history"): every accepted topic post,
+            // as the sender's envelope (ciphertext under a topic key the coordinator never holds), for the history window.
+            // seq orders a topic's page; the dedupe key answers a retried post with its original id.
+            new Migration(7, "topic history", List.of(
+                    """
+                    CREATE TABLE topic_messages (
+                      seq               ${AUTO_ID},
+                      mesh_id           TEXT NOT NULL,
+                      topic             TEXT NOT NULL,
+                      message_id        TEXT NOT NULL UNIQUE,
+                      sender            TEXT NOT NULL,
+                      client_message_id TEXT NOT NULL,
+                      fingerprint       TEXT NOT NULL,
+                      envelope          TEXT NOT NULL,
+                      created_at        BIGINT NOT NULL
+                    )""",
+                    "CREATE UNIQUE INDEX topic_messages_dedupe ON topic_messages (mesh_id, topic, sender, client_message_id)",
+                    "CREATE INDEX topic_messages_page ON topic_messages (mesh_id, topic, seq)",
+                    "CREATE INDEX topic_messages_age ON topic_messages (created_at)")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -44,8 +44,16 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     private final DepthCache depths = new DepthCache();
     private volatile boolean closed;
 
+    private final TopicHistory topicHistory;
+
     private PgCoordinatorStore(Pool pool) {
         this.pool = pool;
+        this.topicHistory = new PgTopicHistory(work -> guard(work::apply));
+    }
+
+    @Override
+    public TopicHistory topicHistory() {
+        return topicHistory;
     }
 
     /**

@@ -40,9 +40,17 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     private final DepthCache depths = new DepthCache();
     private volatile boolean closed;
 
+    private final TopicHistory topicHistory;
+
     private SqliteCoordinatorStore(Connection conn, WorkerExecutor worker) {
         this.conn = conn;
         this.worker = worker;
+        this.topicHistory = new SqliteTopicHistory(conn, this::run);
+    }
+
+    @Override
+    public TopicHistory topicHistory() {
+        return topicHistory;
     }
 
     /**

@@ -319,6 +319,8 @@ public final class CoordinatorLink implements AutoCloseable {
             complete(o.id(), o);
         } else if (frame instanceof Frames.Bans b) {
             complete(b.id(), b);
+        } else if (frame instanceof Frames.TopicHistoryPage tp) {
+            complete(tp.id(), tp);
         } else {
             log.debug("mesh {}: ignoring {}", meshId, frame.type());
         }

@@ -22,6 +22,12 @@ import dev.meshwire.peer.mesh.MeshDeparture;
 import dev.meshwire.peer.mesh.Moderation;
 import dev.meshwire.peer.mesh.GrantOps;
 import dev.meshwire.peer.mesh.GroupOps;
+import dev.meshwire.peer.topic.TopicInbox;
+import dev.meshwire.peer.topic.TopicKeeper;
+import dev.meshwire.peer.topic.TopicKeyring;
+import dev.meshwire.peer.topic.TopicOps;
+import dev.meshwire.peer.topic.TopicReceiver;
+import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.peer.mesh.MeshStateOps;
 import dev.meshwire.peer.mesh.ServiceOps;
 import dev.meshwire.peer.events.DaemonEvent;
@@ -99,6 +105,9 @@ public final class Daemon implements RunningDaemon {
     private FileService files;
     /** The expiry tick's timer, cancelled first at close (else it fires into a closing worker pool). */
     private volatile long stateTick = -1;
+    private volatile long topicTick = -1;
+    private TopicKeyring topicKeyring;
+    private TopicKeeper topicKeeper;
     private IpcServer ipc;
     private dev.meshwire.peer.session.SessionRegistry sessions;
     private dev.meshwire.peer.service.DelegatedServices services;
@@ -197,6 +206,16 @@ public final class Daemon implements RunningDaemon {
         });
         // Each newly applied mesh-state event becomes a system entry (inbox --system, SSE system): before any mesh connects.
         states.onChange(new dev.meshwire.peer.system.SystemFeed(inbox, events, System::currentTimeMillis));
+        // Topics (docs/protocol.md §12.2): the keyring, the keeper (re-seal, re-key) on every state change and every 30 s,
+        // the receiver of the topic channel, and the sealer of #topic sends.
+        topicKeyring = new TopicKeyring(home.topicsDb());
+        TopicInbox topicInbox = new TopicInbox(inbox, topicKeyring, events);
+        topicKeeper = new TopicKeeper(meshes, topicKeyring, topicInbox);
+        states.addReplicaListener(topicKeeper);
+        inbound.register(Channel.TOPIC, new TopicReceiver(topicInbox, topicKeeper));
+        TopicOps topicOps = new TopicOps(meshes, topicKeyring, topicKeeper, topicInbox);
+        ((DurableOutbox) outbox).topics(topicOps);
+        topicTick = vertx.setPeriodic(30_000, t -> topicKeeper.sweep());
         MeshConnector connector = new MeshConnector(vertx, options.link(), store, meshes, inbound, drain, states, events, direct,
                 new ReceiptRecorder(outboxStore, events, task -> vertx.executeBlocking(() -> {
                     task.run();
@@ -223,7 +242,7 @@ public final class Daemon implements RunningDaemon {
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions,
                 new GrantOps(meshes), new ServiceOps(meshes, home, services), new RpcEndpoints(rpcCaller, rpcCallee, rpcHandlers),
-                new GroupOps(meshes), files);
+                new GroupOps(meshes), files, topicOps);
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
         ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()), cli);
@@ -275,6 +294,8 @@ public final class Daemon implements RunningDaemon {
         }
         try {
             if (vertx != null && stateTick >= 0) vertx.cancelTimer(stateTick);
+            if (vertx != null && topicTick >= 0) vertx.cancelTimer(topicTick);
+            if (topicKeeper != null) topicKeeper.close();
             if (ipc != null) ipc.close();
             if (retention != null) retention.close();
             // Stop claiming first; sends still outstanding stay inflight and are recovered at the next start.
@@ -299,6 +320,7 @@ public final class Daemon implements RunningDaemon {
             if (states != null) states.close();
             if (inbox != null) inbox.close();
             if (transfers != null) transfers.close();
+            if (topicKeyring != null) topicKeyring.close();
         } finally {
             lock.close();
             stopped.countDown();

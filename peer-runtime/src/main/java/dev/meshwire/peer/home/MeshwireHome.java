@@ -74,6 +74,8 @@ public final class MeshwireHome {
     public Path outboxDb() { return daemonDir().resolve("outbox.db"); }
     /** The replicated, verified mesh state of every joined mesh (events + installed snapshots). */
     public Path meshStateDb() { return daemonDir().resolve("meshstate.db"); }
+    /** Topic keys of every epoch this member held, and topic posts waiting for their key (docs/storage.md "Topic keyring"). */
+    public Path topicsDb() { return daemonDir().resolve("topics.db"); }
     public Path meshDir(String meshName) { return meshesDir().resolve(meshName); }
 
     /** Creates root, daemon/ and meshes/ with mode 0700. */

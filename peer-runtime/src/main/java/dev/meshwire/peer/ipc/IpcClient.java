@@ -279,6 +279,30 @@ public final class IpcClient {
 
     public GrantsReply grants(String mesh) { return typed(call("GET", "/v1/grants" + q("mesh", mesh), null), GrantsReply.class); }
 
+    public dev.meshwire.peer.ipc.api.TopicReply topicCreate(dev.meshwire.peer.ipc.api.TopicRequest req) {
+        return postTyped("/v1/topics", req, dev.meshwire.peer.ipc.api.TopicReply.class);
+    }
+
+    public dev.meshwire.peer.ipc.api.TopicReply topicJoin(dev.meshwire.peer.ipc.api.TopicRequest req) {
+        return postTyped("/v1/topics/join", req, dev.meshwire.peer.ipc.api.TopicReply.class);
+    }
+
+    public dev.meshwire.peer.ipc.api.TopicReply topicLeave(dev.meshwire.peer.ipc.api.TopicRequest req) {
+        return postTyped("/v1/topics/leave", req, dev.meshwire.peer.ipc.api.TopicReply.class);
+    }
+
+    public dev.meshwire.peer.ipc.api.TopicsReply topics(String mesh) {
+        return typed(call("GET", "/v1/topics" + q("mesh", mesh), null), dev.meshwire.peer.ipc.api.TopicsReply.class);
+    }
+
+    public dev.meshwire.peer.ipc.api.TopicHistoryReply topicHistory(String mesh, String topic, Long afterSeq, Integer limit) {
+        StringBuilder path = new StringBuilder("/v1/topics/history?topic=").append(java.net.URLEncoder.encode(topic, java.nio.charset.StandardCharsets.UTF_8));
+        if (mesh != null) path.append("&mesh=").append(java.net.URLEncoder.encode(mesh, java.nio.charset.StandardCharsets.UTF_8));
+        if (afterSeq != null) path.append("&afterSeq=").append(afterSeq);
+        if (limit != null) path.append("&limit=").append(limit);
+        return typed(call("GET", path.toString(), null), dev.meshwire.peer.ipc.api.TopicHistoryReply.class);
+    }
+
     public ServiceRegisterReply registerService(ServiceRegisterRequest req) { return postTyped("/v1/services", req, ServiceRegisterReply.class); }
 
     public ServicesReply services(String mesh) { return typed(call("GET", "/v1/services" + q("mesh", mesh), null), ServicesReply.class); }

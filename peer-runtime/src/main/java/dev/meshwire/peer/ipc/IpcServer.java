@@ -19,6 +19,7 @@ import dev.meshwire.peer.ipc.api.GrantRequest;
 import dev.meshwire.peer.ipc.api.GroupCreateRequest;
 import dev.meshwire.peer.ipc.api.GroupDeleteRequest;
 import dev.meshwire.peer.ipc.api.GroupMemberRequest;
+import dev.meshwire.peer.ipc.api.TopicRequest;
 import dev.meshwire.peer.ipc.api.RenameRequest;
 import dev.meshwire.peer.ipc.api.ServiceRegisterRequest;
 import dev.meshwire.peer.ipc.api.ServiceRevokeRequest;
@@ -88,6 +89,8 @@ public final class IpcServer implements AutoCloseable {
     static final List<String> PRIORITIES = List.of("now", "next", "low");
     static final List<String> ROLES = List.of("admin", "member");
     static final int MAX_CLI_ARGS = 256;
+    /** The coordinator's largest topic_history page (docs/protocol.md §12.2). */
+    static final int MAX_TOPIC_PAGE = 500;
     static final int MAX_CLI_ENV = 64;
     /** Forwarded command lines at once; more wait their turn (each one makes IPC calls of its own on the default pool). */
     static final int CLI_WORKERS = 4;
@@ -314,6 +317,29 @@ public final class IpcServer implements AutoCloseable {
         post(r, "/v1/groups/delete", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
             return api.groups().delete(new GroupDeleteRequest(b.name("mesh"), b.requiredName("name")));
+        }));
+        // Topics (docs/protocol.md §12.2); posting is /v1/send with to = "#name".
+        post(r, "/v1/topics", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.topics().create(new TopicRequest(b.name("mesh"), b.requiredName("topic"), null));
+        }));
+        post(r, "/v1/topics/join", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.topics().join(new TopicRequest(b.name("mesh"), b.requiredName("topic"), null));
+        }));
+        post(r, "/v1/topics/leave", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.topics().leave(new TopicRequest(b.name("mesh"), b.requiredName("topic"), b.name("member")));
+        }));
+        get(r, "/v1/topics", ctx -> blocking(ctx, () -> api.topics().list(RequestFields.queryName(ctx.request(), "mesh"))));
+        get(r, "/v1/topics/history", ctx -> blocking(ctx, () -> {
+            HttpServerRequest req = ctx.request();
+            String topic = RequestFields.queryName(req, "topic");
+            if (topic == null) throw RequestFields.badQuery("topic", "is required (a topic name, e.g. general or #general)");
+            String after = RequestFields.query(req, "afterSeq");
+            return api.topics().history(RequestFields.queryName(req, "mesh"), topic,
+                    after == null ? null : (long) RequestFields.queryInt(req, "afterSeq", 0, Integer.MAX_VALUE, 0),
+                    RequestFields.queryInt(req, "limit", 1, MAX_TOPIC_PAGE, MAX_TOPIC_PAGE));
         }));
         post(r, "/v1/services", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);

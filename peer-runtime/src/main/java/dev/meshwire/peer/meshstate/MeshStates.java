@@ -33,6 +33,7 @@ public final class MeshStates implements AutoCloseable {
         default void loaded(MeshRoster roster) {
         }
     }
+    private final List<MeshReplica.Listener> replicaListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** @param onRemoval told when a key of any mesh stops being active (tear down, publish) */
     public MeshStates(Path dbFile, LongSupplier clock, MeshRoster.RemovalListener onRemoval) {
@@ -58,6 +59,7 @@ public final class MeshStates implements AutoCloseable {
             removalListeners.forEach(roster::onRemoval);
             for (ChangeListener l : changeListeners) follow(roster, l);
             fresh[0] = true;
+            replicaListeners.forEach(r::addListener);
             return roster;
         });
         if (fresh[0]) for (ChangeListener l : changeListeners) loaded(opened, l);
@@ -87,6 +89,12 @@ public final class MeshStates implements AutoCloseable {
 
     private static void follow(MeshRoster roster, ChangeListener l) {
         roster.replica().addListener((before, after, applied) -> l.changed(roster, before, after, applied));
+    }
+
+    /** Tells {@code l} about every change of every mesh's replica, those opened later included. */
+    public void addReplicaListener(MeshReplica.Listener l) {
+        replicaListeners.add(l);
+        for (MeshRoster r : byMesh.values()) r.replica().addListener(l);
     }
 
     public MeshRoster get(String meshId) {

@@ -22,6 +22,7 @@ import dev.meshwire.signaling.envelope.EnvelopeSignature;
 import dev.meshwire.signaling.envelope.Meta;
 import dev.meshwire.signaling.envelope.Priority;
 import dev.meshwire.signaling.frame.Frames;
+import dev.meshwire.signaling.topic.TopicNames;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -54,6 +55,7 @@ public final class DurableOutbox implements Outbox {
     private final LongSupplier clock;
     private final int maxMessageBytes;
     private final DirectReach directReach;
+    private volatile TopicSealer topics = TopicSealer.NONE;
 
     public DurableOutbox(Function<String, MeshSession> meshSelector, OutboxStore store, Runnable wake, LongSupplier clock,
                          int maxMessageBytes, DirectReach directReach) {
@@ -66,6 +68,11 @@ public final class DurableOutbox implements Outbox {
         this.clock = clock;
         this.maxMessageBytes = maxMessageBytes;
         this.directReach = directReach;
+    }
+
+    /** Who seals {@code #topic} sends (the topic capability; set once at boot). */
+    public void topics(TopicSealer sealer) {
+        this.topics = sealer;
     }
 
     @Override
@@ -89,6 +96,9 @@ public final class DurableOutbox implements Outbox {
         JsonNode meta = checkMeta(req.meta(), clock.getAsLong());
         MeshSession mesh = meshSelector.apply(req.mesh());
         Priority priority = req.priority() == null ? Priority.NEXT : req.priority();
+        if (req.to() != null && req.to().trim().startsWith(TopicNames.PREFIX)) {
+            return acceptTopic(req, mesh, cmid, priority, meta, plain);
+        }
         String groupTarget = groupTarget(req.to());
         boolean fanOut = "*".equals(groupTarget);
         List<Frames.PeerInfo> recipients = fanOut ? everyone(mesh)
@@ -119,6 +129,48 @@ public final class DurableOutbox implements Outbox {
             return new Accepted(202, body(a.row(), "accepted_pending", false));
         }
         return duplicate(a.row(), Fingerprint.same(a.row().fingerprint(), fp));
+    }
+
+    /**
+     * {@code #topic}: one envelope under the topic key, sent once to {@code #topic} (the coordinator stores and fans it
+     * out; docs/protocol.md §12.2). Same idempotency as any send: the fingerprint covers the request, not the ciphertext.
+     */
+    private Accepted acceptTopic(SendRequest req, MeshSession mesh, String cmid, Priority priority, JsonNode meta, byte[] plain) {
+        String topic = TopicNames.parse(req.to());
+        if (topic == null) throw badField("to", "is not a topic: " + TopicNames.check(req.to().trim().substring(1)));
+        String ref = TopicNames.address(topic);
+        String fp = Fingerprint.compute("topic", ref, req.replyToId(), priority.wireName(), meta, plain);
+        String metaJson = meta == null ? null : CanonicalJson.write(meta);
+        long now = clock.getAsLong();
+        OutboxStore.NewCopy copy = topics.seal(mesh, topic, envelopeMeta(cmid, priority, req.replyToId(), meta, now), plain);
+        long envBytes = copy.envelopeJson().getBytes(StandardCharsets.UTF_8).length;
+        if (!RelayLimit.fits(mesh, envBytes)) {
+            throw new PeerException(PeerException.TOO_LARGE_FOR_RELAY, "message is " + plain.length + " bytes (" + envBytes
+                    + " as an envelope), more than the coordinator relay carries (frames ≤ " + RelayLimit.maxFrameBytes(mesh)
+                    + " bytes); topic posts always go through the coordinator");
+        }
+        OutboxStore.NewRequest n = new OutboxStore.NewRequest(cmid, mesh.config().meshId(), mesh.name(), "topic", ref,
+                Channel.TOPIC.wireName(), priority.wireName(), req.replyToId(), metaJson, fp, List.of(copy), null);
+        OutboxStore.Accepted a = store.accept(n, now);
+        if (a.inserted()) {
+            wake.run();
+            return new Accepted(202, body(a.row(), "accepted_pending", false));
+        }
+        return duplicate(a.row(), Fingerprint.same(a.row().fingerprint(), fp));
+    }
+
+    /** The envelope meta of a send: its id, priority, reply, mentions and expiry from the request's meta, and now. */
+    static Meta envelopeMeta(String cmid, Priority priority, String replyToId, JsonNode meta, long now) {
+        List<String> mentions = null;
+        Long expiresAt = null;
+        if (meta != null) {
+            if (meta.has("mentions")) {
+                mentions = new ArrayList<>();
+                for (JsonNode x : meta.get("mentions")) mentions.add(x.asText());
+            }
+            if (meta.has("expiresAt")) expiresAt = meta.get("expiresAt").asLong();
+        }
+        return new Meta(cmid, null, priority, null, null, null, null, null, null, replyToId, mentions, expiresAt, now);
     }
 
     /**

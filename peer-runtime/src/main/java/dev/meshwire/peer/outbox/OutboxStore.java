@@ -31,7 +31,7 @@ import java.util.Set;
  * Blocking: never call from a Vert.x event loop.
  */
 public final class OutboxStore implements AutoCloseable {
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
 
     public enum State {
         PENDING, INFLIGHT, DONE, DEAD, ABORTED;
@@ -173,6 +173,53 @@ public final class OutboxStore implements AutoCloseable {
         if (version < 2) {
             // v2: when the recipient's daemon is known to have stored the copy (direct ack or relay receipt).
             Sqlite.migrate(conn, 2, "ALTER TABLE outbox_copy ADD COLUMN delivered_at INTEGER");
+        }
+        if (version < 3) migrateV3();
+    }
+
+    /**
+     * v3: destination kind {@code topic} (a post to {@code #name}, docs/protocol.md §12.2). SQLite cannot alter a CHECK
+     * constraint: the table is rebuilt in one transaction with foreign keys off (SQLite's documented procedure;
+     * outbox_copy keeps referring to {@code outbox} by name).
+     */
+    private void migrateV3() throws SQLException {
+        try (Statement st = conn.createStatement()) {
+            st.execute("PRAGMA foreign_keys=OFF");
+        }
+        try {
+            Sqlite.migrate(conn, 3, """
+                    CREATE TABLE outbox_v3 (
+                      id INTEGER PRIMARY KEY AUTOINCREMENT,
+                      client_message_id TEXT NOT NULL UNIQUE,
+                      mesh_id TEXT NOT NULL,
+                      mesh_name TEXT NOT NULL,
+                      destination_kind TEXT NOT NULL CHECK (destination_kind IN ('dm','group','topic')),
+                      destination_ref TEXT NOT NULL,
+                      channel TEXT NOT NULL,
+                      priority TEXT NOT NULL,
+                      reply_to_id TEXT,
+                      meta_json TEXT,
+                      request_fingerprint TEXT NOT NULL,
+                      state TEXT NOT NULL CHECK (state IN ('pending','inflight','done','dead','aborted')),
+                      attempts INTEGER NOT NULL DEFAULT 0,
+                      next_attempt_at INTEGER NOT NULL,
+                      last_error TEXT,
+                      created_at INTEGER NOT NULL,
+                      updated_at INTEGER NOT NULL,
+                      done_at INTEGER,
+                      aborted_at INTEGER,
+                      aborted_by TEXT,
+                      superseded_by TEXT,
+                      requeued_from TEXT
+                    )""",
+                    "INSERT INTO outbox_v3 SELECT * FROM outbox",
+                    "DROP TABLE outbox",
+                    "ALTER TABLE outbox_v3 RENAME TO outbox",
+                    "CREATE INDEX outbox_state ON outbox(state, created_at)");
+        } finally {
+            try (Statement st = conn.createStatement()) {
+                st.execute("PRAGMA foreign_keys=ON");
+            }
         }
     }
 

@@ -321,6 +321,26 @@ class IpcContractTest {
         await("bob's replica has @empty", 30_000, () -> get(bob, "/v1/groups", "/v1/groups").body().path("groups").size() == 2);
         assertEquals(409, call(bob, "POST", "/v1/send", "/v1/send", new SendRequest("team", "@empty", "x")).status());
         post(bob, "/v1/groups/delete", new dev.meshwire.peer.ipc.api.GroupDeleteRequest("team", "empty"));
+        // Topics (docs/protocol.md §12.2): create, join, list, post (/v1/send to #name), history, leave.
+        post(alice, "/v1/topics", new dev.meshwire.peer.ipc.api.TopicRequest("team", "#contract", null));
+        await("bob's replica shows #contract", 30_000,
+                () -> get(bob, "/v1/topics", "/v1/topics?mesh=team").body().path("topics").size() == 1);
+        post(bob, "/v1/topics/join", new dev.meshwire.peer.ipc.api.TopicRequest("team", "contract", null));
+        await("bob holds the key of #contract", 30_000,
+                () -> get(bob, "/v1/topics", "/v1/topics").body().path("topics").get(0).path("hasKey").asBoolean());
+        JsonNode posted = post(alice, "/v1/send", new SendRequest("team", "#contract", "to the topic", null, "contract-topic", null, null)).body();
+        assertEquals("topic", posted.path("channel").asText(), posted.toString());
+        await("the topic post is in the history", 30_000, () -> {
+            JsonNode h = get(bob, "/v1/topics/history", "/v1/topics/history?mesh=team&topic=%23contract&limit=10").body();
+            return h.path("messages").size() == 1 && "to the topic".equals(h.path("messages").get(0).path("text").asText());
+        });
+        get(alice, "/v1/messages/{clientMessageId}", "/v1/messages/contract-topic");
+        await("bob's inbox holds the post as #contract", 30_000, () -> get(bob, "/v1/inbox", "/v1/inbox?peek=true").body()
+                .path("items").findValuesAsText("target").contains("#contract"));
+        post(bob, "/v1/inbox/flush", new InboxFlushRequest("team", true)); // the inbox checks below start empty
+        post(bob, "/v1/topics/leave", new dev.meshwire.peer.ipc.api.TopicRequest("team", "#contract", null));
+        assertEquals(404, call(bob, "POST", "/v1/topics/join", "/v1/topics/join", new dev.meshwire.peer.ipc.api.TopicRequest("team", "nosuch", null)).status());
+        assertEquals(400, call(bob, "POST", "/v1/topics", "/v1/topics", new dev.meshwire.peer.ipc.api.TopicRequest("team", "Bad Name", null)).status());
         JsonNode service = post(alice, "/v1/services", new ServiceRegisterRequest("team", "hook-1", "webhook", "dm:read,dm:write", null, null)).body();
         assertEquals(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
                 java.nio.file.Files.getPosixFilePermissions(Path.of(service.path("keyFile").asText())), "the service key file is 0600");

@@ -51,4 +51,17 @@ public final class ErrorCode {
 
     /** A group request or a send names a group ({@code @name}) the mesh state does not have. Kept open. */
     public static final String UNKNOWN_GROUP = "unknown_group";
+    // ---- topics (docs/protocol.md §12.2) ----
+
+    /** No topic of that name in the mesh. */
+    public static final String UNKNOWN_TOPIC = "unknown_topic";
+    /** The sender is not a member of the topic (post, history, seal, rotate). */
+    public static final String NOT_TOPIC_MEMBER = "not_topic_member";
+    /**
+     * The topic act lost a race or is stale: the name is taken, the rotation's epoch is no longer current + 1 (another
+     * member rotated first: use its key), or the seal is for an old epoch. Re-read the mesh state.
+     */
+    public static final String TOPIC_CONFLICT = "topic_conflict";
+    /** A post while the topic waits for a re-key (a member left): rotate first. Retryable after the rotation. */
+    public static final String TOPIC_REKEY_NEEDED = "topic_rekey_needed";
 }

@@ -53,13 +53,22 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Frames.GroupCreate.class, name = "group_create"),
     @JsonSubTypes.Type(value = Frames.GroupMember.class, name = "group_member"),
     @JsonSubTypes.Type(value = Frames.GroupDelete.class, name = "group_delete"),
+    @JsonSubTypes.Type(value = Frames.TopicCreate.class, name = "topic_create"),
+    @JsonSubTypes.Type(value = Frames.TopicJoin.class, name = "topic_join"),
+    @JsonSubTypes.Type(value = Frames.TopicLeave.class, name = "topic_leave"),
+    @JsonSubTypes.Type(value = Frames.TopicSealKey.class, name = "topic_seal"),
+    @JsonSubTypes.Type(value = Frames.TopicRotate.class, name = "topic_rotate"),
+    @JsonSubTypes.Type(value = Frames.TopicHistory.class, name = "topic_history"),
+    @JsonSubTypes.Type(value = Frames.TopicHistoryPage.class, name = "topic_history_page"),
 })
 public sealed interface Frame permits Frames.Challenge, Frames.Hello, Frames.Join, Frames.SessionHello, Frames.HelloAck, Frames.Send,
         Frames.Ack, Frames.Deliver, Frames.ClientAck, Frames.ListPeers, Frames.Peers, Frames.PeerJoined,
         Frames.PeerLeft, Frames.Kick, Frames.Ban, Frames.Unban, Frames.ListBans, Frames.Bans, Frames.Leave,
         Frames.Ok, Frames.Error, Frames.Ping, Frames.Pong, Frames.P2pSignal, Frames.MeshSync, Frames.SystemEvent,
         Frames.StateSync, Frames.Revoke, Frames.SetRole, Frames.SetExpiry, Frames.Rename, Frames.Receipt,
-        Frames.SetGrant, Frames.ServiceRegister, Frames.ServiceRevoke, Frames.GroupCreate, Frames.GroupMember, Frames.GroupDelete {
+        Frames.SetGrant, Frames.ServiceRegister, Frames.ServiceRevoke, Frames.GroupCreate, Frames.GroupMember, Frames.GroupDelete,
+        Frames.TopicCreate, Frames.TopicJoin, Frames.TopicLeave, Frames.TopicSealKey, Frames.TopicRotate, Frames.TopicHistory,
+        Frames.TopicHistoryPage {
 
     /** The wire name, e.g. {@code "hello_ack"}. Serialized as the {@code type} property. */
     String type();

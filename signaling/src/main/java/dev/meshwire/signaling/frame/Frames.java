@@ -443,4 +443,60 @@ public final class Frames {
     public record ServiceRevoke(String id, String service, String reason) implements Frame {
         public String type() { return "service_revoke"; }
     }
+
+    // ---- topics (issue #13; docs/protocol.md §12.2). Posts are a send with to = "#name" ----
+
+    /**
+     * Any member: create {@code topic} with a key it generated (the coordinator never sees it): {@code keyCheck} and its
+     * own {@code seal} of the key. Answered with {@code ok{op:"topic_create"}}; {@code topic_conflict} if the name is taken.
+     */
+    public record TopicCreate(String id, String topic, String keyCheck, dev.meshwire.signaling.meshstate.TopicSeal seal) implements Frame {
+        public String type() { return "topic_create"; }
+    }
+
+    /** Any member: join {@code topic}; a member holding the key seals it for the joiner. {@code ok{op:"topic_join"}}. */
+    public record TopicJoin(String id, String topic) implements Frame {
+        public String type() { return "topic_join"; }
+    }
+
+    /**
+     * Leave {@code topic}; with {@code member} (a full key), the mesh owner or an admin removes that member.
+     * {@code ok{op:"topic_leave"}}; the topic then needs a re-key.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TopicLeave(String id, String topic, String member) implements Frame {
+        public String type() { return "topic_leave"; }
+    }
+
+    /** A member holding the key of {@code epoch} seals it for {@code member}, a topic member waiting for one. {@code ok{op:"topic_seal"}}. */
+    public record TopicSealKey(String id, String topic, long epoch, String member, dev.meshwire.signaling.meshstate.TopicSeal seal)
+            implements Frame {
+        public String type() { return "topic_seal"; }
+    }
+
+    /**
+     * A topic member replaces the key: {@code epoch} = current + 1, {@code seals} one per member it covers (itself
+     * included), all sealed by it. {@code ok{op:"topic_rotate"}}, or {@code topic_conflict} when another rotation came first.
+     */
+    public record TopicRotate(String id, String topic, long epoch, String keyCheck,
+                              List<dev.meshwire.signaling.meshstate.TopicEntry.Member> seals) implements Frame {
+        public String type() { return "topic_rotate"; }
+    }
+
+    /**
+     * A topic member: the topic's stored messages with {@code seq} &gt; {@code afterSeq} (0 or absent: from the oldest
+     * kept), oldest first, at most {@code limit} (default and maximum 500). Answered with {@code topic_history_page}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TopicHistory(String id, String topic, Long afterSeq, Integer limit) implements Frame {
+        public String type() { return "topic_history"; }
+    }
+
+    /** One page of a topic's history; {@code more}: further messages follow the last {@code seq}. */
+    public record TopicHistoryPage(String id, String topic, List<TopicMessage> messages, boolean more) implements Frame {
+        public String type() { return "topic_history_page"; }
+    }
+
+    /** A stored topic message: its position, the coordinator's id, when it was accepted, and the sender's envelope unchanged. */
+    public record TopicMessage(long seq, String messageId, long at, Envelope envelope) {}
 }

@@ -29,4 +29,15 @@ public final class EventKind {
     public static final String GROUP_MEMBER_SET = "group_member_set";
     /** A group is deleted. Actor: its creator, or the mesh owner or an admin. */
     public static final String GROUP_DELETED = "group_deleted";
+    // ---- topics (issue #13; docs/protocol.md §12.2). Actor: the member itself, never the coordinator ----
+    /** A member creates a topic: epoch 1, its own seal of the key it generated. */
+    public static final String TOPIC_CREATED = "topic_created";
+    /** A member joins a topic (itself); it waits for a seal. */
+    public static final String TOPIC_JOINED = "topic_joined";
+    /** A member leaves a topic (itself), or the mesh owner or an admin removes it: the topic needs a re-key. */
+    public static final String TOPIC_LEFT = "topic_left";
+    /** A member holding the current key seals it for a member waiting for one (member-driven re-seal). */
+    public static final String TOPIC_KEY_SEALED = "topic_key_sealed";
+    /** A member replaces the key: epoch + 1, seals for the remaining members (first one wins). */
+    public static final String TOPIC_KEY_ROTATED = "topic_key_rotated";
 }

@@ -134,6 +134,36 @@ public sealed interface EventPayload {
         public String kind() { return EventKind.GROUP_DELETED; }
     }
 
+    // ---- topics (docs/protocol.md §12.2) ----
+
+    /** {@code actor} created {@code topic} with the key of {@code keyCheck} (epoch 1), sealed for itself ({@code seal.sealer} = actor). */
+    record TopicCreated(String topic, String keyCheck, TopicSeal seal) implements EventPayload {
+        public String kind() { return EventKind.TOPIC_CREATED; }
+    }
+
+    /** {@code pubkey} (= actor) joined {@code topic}; it waits for a seal. */
+    record TopicJoined(String topic, String pubkey) implements EventPayload {
+        public String kind() { return EventKind.TOPIC_JOINED; }
+        public String subject() { return pubkey; }
+    }
+
+    /** {@code pubkey} left {@code topic} (actor: itself, the mesh owner or an admin); the topic needs a re-key. */
+    record TopicLeft(String topic, String pubkey) implements EventPayload {
+        public String kind() { return EventKind.TOPIC_LEFT; }
+        public String subject() { return pubkey; }
+    }
+
+    /** The actor ({@code seal.sealer}), holding the key of {@code epoch}, sealed it for the waiting member {@code pubkey}. */
+    record TopicKeySealed(String topic, long epoch, String pubkey, TopicSeal seal) implements EventPayload {
+        public String kind() { return EventKind.TOPIC_KEY_SEALED; }
+        public String subject() { return pubkey; }
+    }
+
+    /** The actor replaced the key of {@code topic}: {@code epoch} = current + 1, one seal per member it covers, all by the actor. */
+    record TopicKeyRotated(String topic, long epoch, String keyCheck, java.util.List<TopicEntry.Member> seals) implements EventPayload {
+        public String kind() { return EventKind.TOPIC_KEY_ROTATED; }
+    }
+
     /** A kind this version does not know: verified and chained, applied as no change. */
     record Unknown(String kind) implements EventPayload {}
 
@@ -168,6 +198,11 @@ public sealed interface EventPayload {
             case EventKind.GROUP_CREATED -> GroupCreated.class;
             case EventKind.GROUP_MEMBER_SET -> GroupMemberSet.class;
             case EventKind.GROUP_DELETED -> GroupDeleted.class;
+            case EventKind.TOPIC_CREATED -> TopicCreated.class;
+            case EventKind.TOPIC_JOINED -> TopicJoined.class;
+            case EventKind.TOPIC_LEFT -> TopicLeft.class;
+            case EventKind.TOPIC_KEY_SEALED -> TopicKeySealed.class;
+            case EventKind.TOPIC_KEY_ROTATED -> TopicKeyRotated.class;
             default -> null;
         };
         if (type == null) return new Unknown(kind);
@@ -221,12 +256,15 @@ public sealed interface EventPayload {
             if (g.role() != null && GroupName.roleProblem(g.role()) != null) throw malformed(kind, "role: " + GroupName.roleProblem(g.role()));
         } else if (p instanceof GroupDeleted g) {
             groupName(kind, "name", g.name());
+        } else if (p instanceof TopicCreated || p instanceof TopicJoined || p instanceof TopicLeft || p instanceof TopicKeySealed
+                || p instanceof TopicKeyRotated) {
+            TopicPayloads.validate(p);
         } else if (!(p instanceof Unknown)) {
             key(kind, "pubkey", p.subject());
         }
     }
 
-    private static void key(String kind, String field, String value) {
+    static void key(String kind, String field, String value) {
         if (!Hex.isHex(value, PublicKey.HEX_CHARS)) throw malformed(kind, field + " must be 64 lowercase hex characters");
     }
 
@@ -244,7 +282,7 @@ public sealed interface EventPayload {
         if (value == null || !MemberEntry.ROLES.contains(value)) throw malformed(kind, "role must be one of " + MemberEntry.ROLES);
     }
 
-    private static MeshStateException malformed(String kind, String why) {
+    static MeshStateException malformed(String kind, String why) {
         return new MeshStateException(MeshStateException.Reason.MALFORMED, kind + ": " + why);
     }
 }

@@ -18,6 +18,9 @@ import java.util.List;
 public final class FrameSamples {
     private FrameSamples() {}
 
+    static final dev.meshwire.signaling.meshstate.TopicSeal TOPIC_SEAL = new dev.meshwire.signaling.meshstate.TopicSeal(
+            TestVectors.ALICE_PUB, TestVectors.BOX_NONCE_B64, java.util.Base64.getEncoder().encodeToString(new byte[48]));
+
     /** One frame of every type, with every optional field set. */
     public static List<Frame> all() {
         Envelope env = new Envelope(2, Channel.DM, TestVectors.BOB_PUB, TestVectors.ALICE_PUB,
@@ -37,7 +40,8 @@ public final class FrameSamples {
                 List.of(new dev.meshwire.signaling.service.ServiceEntry(new dev.meshwire.signaling.service.ServiceAttestation(TestVectors.MESH,
                         TestVectors.ALICE_PUB, "hook-1", TestVectors.BOB_PUB, "webhook", "dm:read", 99L, "http-webhook", TestVectors.AUTHORITY_PUB, "sig"), 5L)),
                 List.of(new dev.meshwire.signaling.meshstate.GroupEntry("frontend", TestVectors.ALICE_PUB, 6L, List.of(new dev.meshwire.signaling.meshstate.GroupEntry.Member(TestVectors.BOB_PUB, "member")))),
-                List.of(new dev.meshwire.signaling.meshstate.TopicEntry("general", TestVectors.ALICE_PUB, 7L)));
+                List.of(new dev.meshwire.signaling.meshstate.TopicEntry("general", TestVectors.ALICE_PUB, 7L, 2L, "cd".repeat(32),
+                        List.of(new dev.meshwire.signaling.meshstate.TopicEntry.Member(TestVectors.ALICE_PUB, 7L, TOPIC_SEAL)), true)));
         StateRef ref = new StateRef(1, "h");
         String sid = "ab".repeat(16);
         return List.of(
@@ -90,6 +94,16 @@ public final class FrameSamples {
                 new Frames.ServiceRevoke("18", "hook-1", "leaked"),
                 new Frames.GroupCreate("19", "frontend"),
                 new Frames.GroupMember("20", "frontend", TestVectors.BOB_PUB, "lead"),
-                new Frames.GroupDelete("21", "frontend"));
+                new Frames.GroupDelete("21", "frontend"),
+                new Frames.TopicCreate("19", "general", "cd".repeat(32), TOPIC_SEAL),
+                new Frames.TopicJoin("20", "general"),
+                new Frames.TopicLeave("21", "general", TestVectors.BOB_PUB),
+                new Frames.TopicSealKey("22", "general", 1, TestVectors.BOB_PUB, TOPIC_SEAL),
+                new Frames.TopicRotate("23", "general", 2, "cd".repeat(32),
+                        List.of(new dev.meshwire.signaling.meshstate.TopicEntry.Member(TestVectors.ALICE_PUB, 7L, TOPIC_SEAL))),
+                new Frames.TopicHistory("24", "general", 5L, 100),
+                new Frames.TopicHistoryPage("24", "general", List.of(new Frames.TopicMessage(6, "msg_" + "0".repeat(24), 8L,
+                        new Envelope(2, Channel.TOPIC, "#general", TestVectors.ALICE_PUB, new Body(TestVectors.BOX_NONCE_B64, "AAAAAQ==", 4),
+                                new Meta("c2", null, null, null, null, null, null, null, null, null, null, null, null), "sig"))), true));
     }
 }
