@@ -38,17 +38,9 @@ public final class SystemText {
         if (p instanceof EventPayload.MemberJoined m) {
             return (m.name() != null ? m.name() : n.of(m.pubkey())) + " joined" + (MemberEntry.MEMBER.equals(m.role()) ? "" : " as " + m.role());
         }
-        if (p instanceof EventPayload.MemberLeft m) return n.of(m.pubkey()) + " left";
         if (p instanceof EventPayload.MemberRenamed m) return n.before(m.pubkey()) + " is now called " + m.name();
         if (p instanceof EventPayload.MemberKicked m) return n.of(m.pubkey()) + " was kicked" + by + reason(m.reason());
-        if (p instanceof EventPayload.MemberBanned m) {
-            return (m.name() != null ? m.name() : n.of(m.pubkey())) + " was banned" + by + reason(m.reason());
-        }
         if (p instanceof EventPayload.MemberUnbanned m) return n.of(m.pubkey()) + " was unbanned" + by;
-        if (p instanceof EventPayload.MemberRevoked m) {
-            boolean service = before.service(m.pubkey()).isPresent();
-            return (service ? "service " : "") + n.of(m.pubkey()) + " was revoked" + by + reason(m.reason());
-        }
         if (p instanceof EventPayload.RoleChanged m) return n.of(m.pubkey()) + " is now " + m.role() + by;
         if (p instanceof EventPayload.ExpirySet m) {
             return m.expiresAt() == null ? n.of(m.pubkey()) + "'s membership no longer expires" + by
@@ -67,7 +59,49 @@ public final class SystemText {
         if (p instanceof EventPayload.ServiceRegistered r) {
             return n.of(r.owner()) + " registered service " + r.serviceId() + " (" + r.type() + ", scopes " + r.scopes() + ")";
         }
+        String channel = channelEvent(p, n, by, after);
+        if (channel != null) return channel;
+        // A member who left, was banned or revoked also left its topics: say which now need a new key.
+        if (p instanceof EventPayload.MemberLeft || p instanceof EventPayload.MemberBanned || p instanceof EventPayload.MemberRevoked) {
+            return rekeys(describeMember(p, n, by, before), before, after);
+        }
         return generic(e, p, n);
+    }
+
+    /** Groups and topics (docs/protocol.md §12.1, §12.2), or null for another kind. */
+    private static String channelEvent(EventPayload p, Names n, String by, MeshState after) {
+        if (p instanceof EventPayload.GroupCreated g) return "group @" + g.name() + " was created" + by;
+        if (p instanceof EventPayload.GroupDeleted g) return "group @" + g.name() + " was deleted" + by;
+        if (p instanceof EventPayload.GroupMemberSet g) {
+            return g.role() == null ? n.of(g.pubkey()) + " is no longer in @" + g.group() + by
+                    : n.of(g.pubkey()) + " is in @" + g.group() + " as " + g.role() + by;
+        }
+        if (p instanceof EventPayload.TopicCreated t) return "topic #" + t.topic() + " was created" + by;
+        if (p instanceof EventPayload.TopicJoined t) return n.of(t.pubkey()) + " joined #" + t.topic() + " (waiting for the key)";
+        if (p instanceof EventPayload.TopicLeft t) {
+            boolean rekey = after.channels().topic(t.topic()).map(x -> x.rekeyNeeded()).orElse(false);
+            return n.of(t.pubkey()) + " left #" + t.topic() + (rekey ? "; re-key requested: the next key will not be sealed to them" : "");
+        }
+        if (p instanceof EventPayload.TopicKeySealed t) return n.of(t.pubkey()) + " got the key of #" + t.topic() + " (epoch " + t.epoch() + ")" + by;
+        if (p instanceof EventPayload.TopicKeyRotated t) return "#" + t.topic() + " has a new key (epoch " + t.epoch() + ")" + by;
+        return null;
+    }
+
+    private static String describeMember(EventPayload p, Names n, String by, MeshState before) {
+        if (p instanceof EventPayload.MemberLeft m) return n.of(m.pubkey()) + " left";
+        if (p instanceof EventPayload.MemberBanned m) return (m.name() != null ? m.name() : n.of(m.pubkey())) + " was banned" + by + reason(m.reason());
+        EventPayload.MemberRevoked m = (EventPayload.MemberRevoked) p;
+        return (before.service(m.pubkey()).isPresent() ? "service " : "") + n.of(m.pubkey()) + " was revoked" + by + reason(m.reason());
+    }
+
+    /** {@code line}, plus the topics that now wait for a re-key because of it. */
+    private static String rekeys(String line, MeshState before, MeshState after) {
+        List<String> topics = new ArrayList<>();
+        after.channels().topics().forEach(t -> {
+            boolean wasNeeded = before.channels().topic(t.name()).map(x -> x.rekeyNeeded()).orElse(false);
+            if (t.rekeyNeeded() && !wasNeeded) topics.add("#" + t.name());
+        });
+        return topics.isEmpty() ? line : line + "; re-key requested for " + String.join(", ", topics);
     }
 
     /** {@code <kind> <subject> [field=value ...] [by <actor>]}. */

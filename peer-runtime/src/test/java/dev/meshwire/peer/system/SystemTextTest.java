@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 class SystemTextTest {
     static final String MESH = "m_test";
     final Identity authority = Identity.generate();
-    final String alice = Identity.generate().publicKeyHex();
+    final Identity aliceId = Identity.generate();
+    final String alice = aliceId.publicKeyHex();
     final String bob = Identity.generate().publicKeyHex();
     MeshState state = MeshState.empty(MESH, authority.publicKeyHex());
     long at = 1_700_000_000_000L;
@@ -41,6 +42,23 @@ class SystemTextTest {
         assertEquals("bob is now called robert", next(bob, new EventPayload.MemberRenamed(bob, "robert")));
         assertEquals("alice blocked robert", next(alice, new EventPayload.GrantSet(alice, bob, "")));
         assertEquals("robert was revoked by alice: lost laptop", next(alice, new EventPayload.MemberRevoked(bob, "lost laptop")));
+    }
+
+    @Test
+    void groupAndTopicEventsReadAsSentencesAndNameTheTopicsThatNeedANewKey() {
+        next(MeshEvent.COORDINATOR, new EventPayload.MeshCreated("team", alice, authority.publicKeyHex()));
+        next(MeshEvent.COORDINATOR, new EventPayload.MemberJoined(alice, "alice", "owner", null));
+        next(MeshEvent.COORDINATOR, new EventPayload.MemberJoined(bob, "bob", "member", null));
+        assertEquals("group @frontend was created by alice", next(alice, new EventPayload.GroupCreated("frontend")));
+        assertEquals("bob is in @frontend as lead by alice", next(alice, new EventPayload.GroupMemberSet("frontend", bob, "lead")));
+        assertEquals("bob is no longer in @frontend by alice", next(alice, new EventPayload.GroupMemberSet("frontend", bob, null)));
+        byte[] key = dev.meshwire.signaling.topic.TopicKeys.generate();
+        assertEquals("topic #ops was created by alice", next(alice, new EventPayload.TopicCreated("ops",
+                dev.meshwire.signaling.topic.TopicKeys.keyCheck(MESH, "ops", 1, key),
+                dev.meshwire.signaling.topic.TopicKeys.seal(new dev.meshwire.signaling.crypto.BoxCipher(aliceId), alice, alice, key))));
+        assertEquals("bob joined #ops (waiting for the key)", next(bob, new EventPayload.TopicJoined("ops", bob)));
+        assertEquals("bob was revoked by alice: lost laptop; re-key requested for #ops",
+                next(alice, new EventPayload.MemberRevoked(bob, "lost laptop")));
     }
 
     @Test
