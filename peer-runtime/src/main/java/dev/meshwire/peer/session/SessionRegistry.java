@@ -45,6 +45,8 @@ import org.slf4j.LoggerFactory;
  * ({@code pid}) is gone: the reaper looks every {@link #REAP_EVERY_MS} ms (the issue's bound is 30 s). Thread-safe.
  */
 public final class SessionRegistry implements SessionApi, AutoCloseable {
+    /** Every session token starts with this, so it never looks like a command-line option. */
+    public static final String TOKEN_PREFIX = "mwst_";
     private static final Logger log = LoggerFactory.getLogger(SessionRegistry.class);
     /** Default attestation lifetime: 12 h. */
     public static final long DEFAULT_TTL_MS = 12L * 60 * 60 * 1000;
@@ -117,7 +119,9 @@ public final class SessionRegistry implements SessionApi, AutoCloseable {
         long now = System.currentTimeMillis();
         Identity key = Identity.generate();
         SessionAttestation att = SessionAttestation.sign(member.identity(), key.publicKeyHex(), now + ttl, caps);
-        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(24));
+        // Prefixed: a bare base64url token starts with '-' one time in 64, and `meshwire session end <token>` then read it
+        // as an option.
+        String token = TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(24));
         HeldSession[] self = new HeldSession[1];
         MeshSession asMesh = HeldLink.open(vertx, settings, member, key, att, req.name(), inbound, why -> {
             if (self[0] != null) endQuietly(self[0], why);
