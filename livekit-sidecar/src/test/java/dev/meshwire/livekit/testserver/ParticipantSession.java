@@ -351,9 +351,10 @@ final class ParticipantSession {
         }
     }
 
-    /** Closes the session from outside (server shutdown). */
-    void shutdown() {
+    /** Closes the session from outside (server shutdown) and waits until its peer connections are closed. */
+    void shutdown() throws InterruptedException {
         post(() -> close("server shutting down"));
+        serial.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private final class PcObserver implements PeerConnectionObserver {

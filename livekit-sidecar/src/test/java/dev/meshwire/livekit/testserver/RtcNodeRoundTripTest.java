@@ -111,4 +111,42 @@ class RtcNodeRoundTripTest {
             }
         }
     }
+
+    @Test
+    void afterAServerRestartTheSdkRejoinsAndDataFlowsAgain() throws Exception {
+        StandInServer first = new StandInServer(KEY, SECRET);
+        int port = first.start();
+        try (NodeParticipant alice = new NodeParticipant("alice", first.url(), token("alice", "r2", SECRET));
+             NodeParticipant bob = new NodeParticipant("bob", first.url(), token("bob", "r2", SECRET))) {
+            alice.awaitKnows("bob", JOIN);
+            bob.awaitKnows("alice", JOIN);
+            alice.send("a1", "before restart", true, "chat", List.of(), DATA);
+            bob.awaitData("before restart", DATA);
+
+            first.close(); // signal connections and peer connections drop; the SDK starts reconnecting
+            try (StandInServer second = new StandInServer(KEY, SECRET)) {
+                second.start(port);
+                // The resume is refused with a leave(RECONNECT); the SDK joins the new server afresh.
+                alice.awaitEvent("reconnected", JOIN);
+                bob.awaitEvent("reconnected", JOIN);
+                waitUntil(() -> second.participants("r2") == 2, JOIN, "both participants rejoined");
+                // Data flows again: once both are in the new room, packets wait server-side for the subscriber
+                // channel of the new session to open, so a single send must arrive.
+                alice.send("a2", "after restart", true, "chat", List.of(), DATA);
+                bob.awaitData("after restart", DATA);
+                bob.send("b1", "reply after restart", true, "chat", List.of("alice"), DATA);
+                alice.awaitData("reply after restart", DATA);
+            }
+        } finally {
+            first.close();
+        }
+    }
+
+    private static void waitUntil(java.util.function.BooleanSupplier condition, Duration within, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not within " + within + ": " + what);
+            Thread.sleep(100);
+        }
+    }
 }

@@ -36,6 +36,7 @@ public final class StandInServer implements AutoCloseable {
     private final Map<String, StandInRoom> rooms = new ConcurrentHashMap<>();
     private final List<ParticipantSession> sessions = new ArrayList<>();
     private HttpServer server;
+    private boolean closed;
 
     /** A server for tokens minted with {@code apiKey}/{@code apiSecret}; {@link #start()} binds it. */
     public StandInServer(String apiKey, String apiSecret) {
@@ -47,7 +48,12 @@ public final class StandInServer implements AutoCloseable {
 
     /** Binds an ephemeral port on 127.0.0.1 and returns it. */
     public int start() throws Exception {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+        return start(0);
+    }
+
+    /** Binds {@code port} (0: ephemeral) on 127.0.0.1 and returns the port bound; a restarted server reuses its port. */
+    public int start(int port) throws Exception {
+        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port).setReuseAddress(true)
                         .setMaxWebSocketMessageSize(ParticipantSession.MAX_SIGNAL_BYTES)
                         .setMaxWebSocketFrameSize(ParticipantSession.MAX_SIGNAL_BYTES))
                 .requestHandler(this::onRequest);
@@ -88,6 +94,19 @@ public final class StandInServer implements AutoCloseable {
             req.response().setStatusCode(401).end(e.getMessage());
             return;
         }
+        if ("1".equals(req.getParam("reconnect"))) {
+            // No session resume here (and none survives a restart): like livekit-server for a participant it does not
+            // know, answer the resume with a leave asking for a full reconnect; the SDK then joins afresh.
+            req.toWebSocket().onSuccess(ws -> {
+                ws.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(livekit.LivekitRtc.SignalResponse.newBuilder()
+                        .setLeave(livekit.LivekitRtc.LeaveRequest.newBuilder().setCanReconnect(true)
+                                .setAction(livekit.LivekitRtc.LeaveRequest.Action.RECONNECT)
+                                .setReason(livekit.LivekitModels.DisconnectReason.STATE_MISMATCH))
+                        .build().toByteArray()));
+                ws.close();
+            });
+            return;
+        }
         StandInRoom room = rooms.computeIfAbsent(grant.room(), n -> new StandInRoom(n, "RM_" + randomId()));
         req.toWebSocket().onSuccess(ws -> {
             ParticipantSession s = new ParticipantSession(ws, room, grant, "PA_" + randomId(), factory);
@@ -111,10 +130,15 @@ public final class StandInServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (closed) return;
+        closed = true;
+        List<ParticipantSession> all;
         synchronized (sessions) {
-            sessions.forEach(ParticipantSession::shutdown);
+            all = new ArrayList<>(sessions);
+            sessions.clear();
         }
+        for (ParticipantSession s : all) s.shutdown();
         if (server != null) server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
