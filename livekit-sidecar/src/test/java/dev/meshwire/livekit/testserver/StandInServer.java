@@ -29,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 public final class StandInServer implements AutoCloseable {
     static final String SERVER_VERSION = "1.9.0-meshwire-standin";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StandInServer.class);
 
     private final Vertx vertx;
     private final TokenCheck tokens;
@@ -114,7 +115,10 @@ public final class StandInServer implements AutoCloseable {
                 sessions.add(s);
             }
             s.start();
-        }).onFailure(e -> req.response().setStatusCode(400).end("WebSocket upgrade required"));
+        }).onFailure(e -> {
+            LOG.warn("signal WebSocket upgrade failed: {}", e.toString());
+            if (!req.response().ended()) req.response().setStatusCode(400).end("WebSocket upgrade required");
+        });
     }
 
     private static String token(HttpServerRequest req) {
