@@ -113,6 +113,23 @@ class RtcNodeRoundTripTest {
     }
 
     @Test
+    void aRoomThatRefusesTheJoinIsAClearErrorAndOthersAreUnaffected() throws Exception {
+        try (StandInServer server = new StandInServer(KEY, SECRET)) {
+            server.start();
+            server.refuseJoins("closed-room", "requested room does not exist");
+            try (NodeParticipant alice = new NodeParticipant("alice", server.url(), token("alice", "closed-room", SECRET));
+                 NodeParticipant bob = new NodeParticipant("bob", server.url(), token("bob", "open-room", SECRET))) {
+                JsonNode e = alice.awaitEvent("error", JOIN);
+                assertFalse(e.path("message").asText().isBlank(), e.toString());
+                assertEquals(2, alice.awaitExit(JOIN));
+                bob.awaitEvent("connected", JOIN);
+                assertEquals(0, server.participants("closed-room"));
+                assertEquals(1, server.participants("open-room"));
+            }
+        }
+    }
+
+    @Test
     void afterAServerRestartTheSdkRejoinsAndDataFlowsAgain() throws Exception {
         StandInServer first = new StandInServer(KEY, SECRET);
         int port = first.start();

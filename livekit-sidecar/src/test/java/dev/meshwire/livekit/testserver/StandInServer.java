@@ -36,6 +36,7 @@ public final class StandInServer implements AutoCloseable {
     private final PeerConnectionFactory factory;
     private final Map<String, StandInRoom> rooms = new ConcurrentHashMap<>();
     private final List<ParticipantSession> sessions = new ArrayList<>();
+    private final Map<String, String> refusedRooms = new ConcurrentHashMap<>();
     private HttpServer server;
     private boolean closed;
 
@@ -67,6 +68,14 @@ public final class StandInServer implements AutoCloseable {
         return "ws://127.0.0.1:" + server.actualPort();
     }
 
+    /**
+     * From now on, joins to {@code room} are refused before the upgrade with 404 and {@code reason}, as
+     * livekit-server refuses a room that does not exist when automatic room creation is off.
+     */
+    public void refuseJoins(String room, String reason) {
+        refusedRooms.put(room, reason);
+    }
+
     /** Participants now in {@code room} (0 if it does not exist). */
     public int participants(String room) {
         StandInRoom r = rooms.get(room);
@@ -93,6 +102,11 @@ public final class StandInServer implements AutoCloseable {
             grant = tokens.verify(token(req));
         } catch (TokenCheck.Rejected e) {
             req.response().setStatusCode(401).end(e.getMessage());
+            return;
+        }
+        String refused = refusedRooms.get(grant.room());
+        if (refused != null) {
+            req.response().setStatusCode(404).end(refused);
             return;
         }
         if ("1".equals(req.getParam("reconnect"))) {
