@@ -83,6 +83,17 @@ final class NodeParticipant implements AutoCloseable {
         }
     }
 
+    /** Like {@link #await} but returns null when {@code within} passes. */
+    synchronized JsonNode poll(Predicate<JsonNode> match, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            for (JsonNode e : events) if (match.test(e)) return e;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return null;
+            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+        }
+    }
+
     synchronized JsonNode awaitEvent(String event, Duration within) throws InterruptedException {
         return await("'" + event + "' event", e -> event.equals(e.path("event").asText()), within);
     }

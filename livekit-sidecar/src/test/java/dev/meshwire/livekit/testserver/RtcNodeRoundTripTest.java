@@ -66,6 +66,7 @@ class RtcNodeRoundTripTest {
                     JsonNode d = p.awaitData("hello from alice", DATA);
                     assertEquals("alice", d.path("from").asText(), d.toString());
                     assertEquals("chat", d.path("topic").asText(), d.toString());
+                    assertEquals(1, d.path("kind").asInt(), "DataPacket_Kind.RELIABLE is 1: " + d);
                 }
 
                 // The other way, addressed: bob -> alice only (destination_identities).
@@ -87,6 +88,19 @@ class RtcNodeRoundTripTest {
                     List<String> fromCarol = p.received().stream().filter(s -> s.startsWith("carol ")).toList();
                     assertEquals(java.util.stream.IntStream.range(0, 20).mapToObj(i -> "carol " + i).toList(), fromCarol);
                 }
+
+                // Lossy (the _lossy channels, unordered, no retransmits): may drop by definition, so resent until one
+                // arrives; it must arrive as lossy, from bob, with its topic.
+                JsonNode lossy = null;
+                for (int i = 0; i < 30 && lossy == null; i++) {
+                    bob.send("l" + i, "lossy " + i, false, "telemetry", List.of("alice"), DATA);
+                    lossy = alice.poll(e -> "data".equals(e.path("event").asText()) && e.path("payload").asText().startsWith("lossy "), Duration.ofSeconds(3));
+                }
+                assertTrue(lossy != null, "no lossy packet arrived in 30 tries");
+                assertEquals("bob", lossy.path("from").asText(), lossy.toString());
+                assertEquals("telemetry", lossy.path("topic").asText(), lossy.toString());
+                assertEquals(0, lossy.path("kind").asInt(), "DataPacket_Kind.LOSSY is 0: " + lossy);
+                assertFalse(carol.received().stream().anyMatch(p -> p.startsWith("lossy ")), "lossy packets addressed to alice reached carol");
 
                 // Leave: carol goes, the others see her leave and the room shrinks.
                 carol.leave();
