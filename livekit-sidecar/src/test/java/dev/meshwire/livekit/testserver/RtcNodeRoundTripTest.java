@@ -102,6 +102,15 @@ class RtcNodeRoundTripTest {
                 assertEquals(0, lossy.path("kind").asInt(), "DataPacket_Kind.LOSSY is 0: " + lossy);
                 assertFalse(carol.received().stream().anyMatch(p -> p.startsWith("lossy ")), "lossy packets addressed to alice reached carol");
 
+                // Oversized: the SDK caps a packet at the max-message-size the stand-in's answer SDP negotiates (and at
+                // 64000 bytes): the send fails with a clear error, nothing is forwarded, and the next packet flows.
+                JsonNode big = alice.publish("big", "x".repeat(70_000), true, "chat", List.of(), DATA);
+                assertEquals("send-failed", big.path("event").asText(), big.toString());
+                assertTrue(big.path("message").asText().contains("exceeds the negotiated maximum message size"), big.toString());
+                alice.send("a-after-big", "after the big one", true, "chat", List.of(), DATA);
+                bob.awaitData("after the big one", DATA);
+                assertFalse(bob.received().stream().anyMatch(p -> p.length() >= 70_000), "an oversized packet was delivered");
+
                 // Leave: carol goes, the others see her leave and the room shrinks.
                 carol.leave();
                 assertEquals(0, carol.awaitExit(JOIN));
