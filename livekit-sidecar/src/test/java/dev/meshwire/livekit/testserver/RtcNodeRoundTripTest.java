@@ -80,6 +80,8 @@ class RtcNodeRoundTripTest {
                 carol.awaitData("marker from bob", DATA);
                 alice.awaitData("marker from bob", DATA);
                 assertFalse(carol.received().contains("just for alice"), "carol got a packet addressed to alice: " + carol.received());
+                // 2 copies of a1, 1 of b1, 2 of b2: the addressed packet was copied once.
+                assertEquals(5, server.packetsForwarded());
 
                 // carol -> alice and bob, several in a row: all arrive, in order.
                 for (int i = 0; i < 20; i++) carol.send("c" + i, "carol " + i, true, null, List.of(), DATA);

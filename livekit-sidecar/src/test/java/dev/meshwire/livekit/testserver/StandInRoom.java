@@ -17,10 +17,13 @@ final class StandInRoom {
     private final String sid;
     private final long createdAt = System.currentTimeMillis() / 1000;
     private final Map<String, ParticipantSession> participants = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong forwarded;
 
-    StandInRoom(String name, String sid) {
+    /** {@code forwarded} counts packet copies handed to recipients (shared by all rooms of a server). */
+    StandInRoom(String name, String sid, java.util.concurrent.atomic.AtomicLong forwarded) {
         this.name = name;
         this.sid = sid;
+        this.forwarded = forwarded;
     }
 
     String name() {
@@ -82,6 +85,7 @@ final class StandInRoom {
             p.deliver(bytes, reliable);
             handed++;
         }
+        forwarded.addAndGet(handed);
         return handed;
     }
 

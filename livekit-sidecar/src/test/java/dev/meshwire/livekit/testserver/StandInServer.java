@@ -37,6 +37,8 @@ public final class StandInServer implements AutoCloseable {
     private final Map<String, StandInRoom> rooms = new ConcurrentHashMap<>();
     private final List<ParticipantSession> sessions = new ArrayList<>();
     private final Map<String, String> refusedRooms = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong forwarded = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong resumesRefused = new java.util.concurrent.atomic.AtomicLong();
     private HttpServer server;
     private boolean closed;
 
@@ -76,6 +78,16 @@ public final class StandInServer implements AutoCloseable {
         refusedRooms.put(room, reason);
     }
 
+    /** Data packet copies handed to recipients so far (one per recipient). */
+    public long packetsForwarded() {
+        return forwarded.get();
+    }
+
+    /** Resume attempts answered with leave(RECONNECT) so far. */
+    public long resumesRefused() {
+        return resumesRefused.get();
+    }
+
     /** Participants now in {@code room} (0 if it does not exist). */
     public int participants(String room) {
         StandInRoom r = rooms.get(room);
@@ -112,6 +124,7 @@ public final class StandInServer implements AutoCloseable {
         if ("1".equals(req.getParam("reconnect"))) {
             // No session resume here (and none survives a restart): like livekit-server for a participant it does not
             // know, answer the resume with a leave asking for a full reconnect; the SDK then joins afresh.
+            resumesRefused.incrementAndGet();
             req.toWebSocket().onSuccess(ws -> {
                 ws.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(livekit.LivekitRtc.SignalResponse.newBuilder()
                         .setLeave(livekit.LivekitRtc.LeaveRequest.newBuilder().setCanReconnect(true)
@@ -122,7 +135,7 @@ public final class StandInServer implements AutoCloseable {
             });
             return;
         }
-        StandInRoom room = rooms.computeIfAbsent(grant.room(), n -> new StandInRoom(n, "RM_" + randomId()));
+        StandInRoom room = rooms.computeIfAbsent(grant.room(), n -> new StandInRoom(n, "RM_" + randomId(), forwarded));
         req.toWebSocket().onSuccess(ws -> {
             ParticipantSession s = new ParticipantSession(ws, room, grant, "PA_" + randomId(), factory);
             synchronized (sessions) {
