@@ -11,7 +11,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.http.UpgradeRejectedException;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -88,7 +87,9 @@ class SignalEndpointTest {
                 .setURI("/rtc?protocol=16").addHeader("Authorization", "Bearer " + token("alice"));
         java.util.concurrent.LinkedBlockingQueue<LivekitRtc.SignalResponse> in = new java.util.concurrent.LinkedBlockingQueue<>();
         CompletableFuture<Void> closed = new CompletableFuture<>();
-        WebSocket ws = await(client.connect(o));
+        // Handlers first, then connect: the join response is the server's first frame and may arrive before a handler
+        // set after connect() completes (it was then lost and the test saw the subscriber offer first).
+        io.vertx.core.http.ClientWebSocket ws = client.webSocket();
         ws.binaryMessageHandler(b -> {
             try {
                 in.add(LivekitRtc.SignalResponse.parseFrom(b.getBytes()));
@@ -97,6 +98,7 @@ class SignalEndpointTest {
             }
         });
         ws.closeHandler(v -> closed.complete(null));
+        await(ws.connect(o));
 
         LivekitRtc.SignalResponse first = in.poll(60, TimeUnit.SECONDS);
         assertEquals(LivekitRtc.SignalResponse.MessageCase.JOIN, first.getMessageCase(), String.valueOf(first));
