@@ -112,6 +112,15 @@ public final class RoomClient implements AutoCloseable {
      * reason) when the payload is too large, the room is not connected, or the connection drops first.
      */
     public CompletableFuture<Void> send(Collection<String> destinations, String topic, byte[] payload) {
+        return send(destinations, topic, payload, "");
+    }
+
+    /**
+     * As {@link #send(Collection, String, byte[])}, with {@code packetId} in {@code UserPacket.id} (at most 128
+     * characters): a receiver that sees the same id twice (a re-send after a drop) can drop the copy.
+     */
+    public CompletableFuture<Void> send(Collection<String> destinations, String topic, byte[] payload, String packetId) {
+        if (packetId != null && packetId.length() > 128) return CompletableFuture.failedFuture(new RoomException("the packet id is longer than 128 characters"));
         if (payload == null || payload.length == 0) return CompletableFuture.failedFuture(new RoomException("the data packet is empty"));
         if (payload.length > config.maxPayloadBytes()) {
             return CompletableFuture.failedFuture(new RoomException("a data packet of " + payload.length
@@ -119,7 +128,7 @@ public final class RoomClient implements AutoCloseable {
         }
         if (topic != null && topic.length() > 256) return CompletableFuture.failedFuture(new RoomException("the topic is longer than 256 characters"));
         if (destinations.size() > 256) return CompletableFuture.failedFuture(new RoomException("more than 256 destination identities"));
-        byte[] packet = RoomSession.userPacket(List.copyOf(destinations), topic == null ? "" : topic, payload);
+        byte[] packet = RoomSession.userPacket(List.copyOf(destinations), topic == null ? "" : topic, payload, packetId);
         CompletableFuture<Void> accepted = new CompletableFuture<>();
         post(() -> {
             if (session == null || !session.connected()) {

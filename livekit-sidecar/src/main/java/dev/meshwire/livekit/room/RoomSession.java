@@ -390,7 +390,7 @@ final class RoomSession {
         if (!p.hasUser()) return; // speaker updates, transcriptions, RPC, streams: not bridged (yet)
         String from = !p.getParticipantIdentity().isEmpty() ? p.getParticipantIdentity() : p.getUser().getParticipantIdentity();
         events.data(this, new RoomData(from, p.getUser().getTopic(), p.getUser().getPayload().toByteArray(),
-                p.getKind() == DataPacket.Kind.RELIABLE));
+                p.getUser().getId(), p.getKind() == DataPacket.Kind.RELIABLE));
     }
 
     /** Queues an encoded DataPacket for the reliable channel; the future completes once LiveKit took it. */
@@ -538,15 +538,17 @@ final class RoomSession {
         }
     }
 
-    /** Encodes a reliable user packet on {@code topic} for {@code destinations} (all participants when empty). */
-    static byte[] userPacket(List<String> destinations, String topic, byte[] payload) {
+    /** Encodes a reliable user packet on {@code topic} for {@code destinations} (all participants when empty), with an optional id. */
+    static byte[] userPacket(List<String> destinations, String topic, byte[] payload, String packetId) {
+        livekit.LivekitModels.UserPacket.Builder user = livekit.LivekitModels.UserPacket.newBuilder()
+                .setPayload(ByteString.copyFrom(payload))
+                .setTopic(topic)
+                .addAllDestinationIdentities(destinations);
+        if (packetId != null && !packetId.isEmpty()) user.setId(packetId);
         return DataPacket.newBuilder()
                 .setKind(DataPacket.Kind.RELIABLE)
                 .addAllDestinationIdentities(destinations)
-                .setUser(livekit.LivekitModels.UserPacket.newBuilder()
-                        .setPayload(ByteString.copyFrom(payload))
-                        .setTopic(topic)
-                        .addAllDestinationIdentities(destinations))
+                .setUser(user)
                 .build().toByteArray();
     }
 }

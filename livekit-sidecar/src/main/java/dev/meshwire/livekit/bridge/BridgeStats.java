@@ -1,0 +1,15 @@
+package dev.meshwire.livekit.bridge;
+
+/**
+ * A bridge's counters since start.
+ *
+ * @param roomToMesh        room packets delivered into the mesh
+ * @param meshToRoom        mesh messages LiveKit accepted for a participant
+ * @param refused           mesh messages answered as undeliverable (no lk:&lt;identity&gt;, too large, not a dm)
+ * @param roomQueue         room packets waiting for the mesh (daemon or coordinator unreachable)
+ * @param meshQueue         mesh messages waiting in the service inbox at the last look
+ * @param roomJoins         joins of the room (reconnects = joins − 1)
+ * @param roomConnected     whether the room is joined now
+ */
+public record BridgeStats(long roomToMesh, long meshToRoom, long refused, long roomQueue, long meshQueue, long roomJoins,
+                          boolean roomConnected) {}

@@ -1,0 +1,280 @@
+package dev.meshwire.livekit.bridge;
+
+import dev.meshwire.livekit.room.RoomClient;
+import dev.meshwire.livekit.room.RoomData;
+import dev.meshwire.livekit.room.RoomException;
+import dev.meshwire.livekit.room.RoomListener;
+import dev.meshwire.livekit.room.RoomParticipant;
+import dev.meshwire.peer.ipc.IpcException;
+import dev.meshwire.peer.ipc.api.InboxItem;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bridges one LiveKit room and one mesh, both ways (docs/livekit.md "The side-car").
+ *
+ * <p><b>Room → mesh.</b> A user packet on the configured topic from participant {@code alice} becomes a mesh
+ * message {@code [lk:alice] <text>} sent as the service to the configured target. Its client message id is derived
+ * from (room, identity, {@code UserPacket.id}) when the sender set an id, so a packet the room replays after a
+ * reconnect is deduplicated by the coordinator and shown once. Packets wait in memory while the daemon or the
+ * coordinator is unreachable and are retried in order; a 4xx refusal (scopes, unknown target) is logged and dropped.
+ *
+ * <p><b>Mesh → room.</b> A dm to the service reading {@code lk:alice <text>} is sent as a reliable user packet to
+ * alice only, with {@code UserPacket.id} = the mesh message's client message id. The message stays in the service's
+ * inbox (durable, in the daemon) until LiveKit accepted the packet; only then it is deleted. While the room is
+ * unreachable, or alice is not in the room, messages wait there and flow once she is. A dm that names nobody, or
+ * a payload over the room's limit, is answered to its sender with the reason and deleted.
+ *
+ * <p>Threads: the room client's own thread (listener calls, never blocked), one thread for room → mesh sends and
+ * one for the service inbox; each owns its direction.
+ */
+public final class LiveKitBridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveKitBridge.class);
+    static final int ROOM_QUEUE_MAX = 100_000;
+    private static final long POLL_MS = 100;
+    private static final long RETRY_MAX_MS = 2_000;
+
+    private final BridgeConfig config;
+    private final MeshSide mesh;
+    private final RoomClient room;
+    private final LinkedBlockingDeque<RoomMessage> toMesh = new LinkedBlockingDeque<>(ROOM_QUEUE_MAX);
+    private final Set<String> present = ConcurrentHashMap.newKeySet();
+    private final AtomicLong roomToMesh = new AtomicLong();
+    private final AtomicLong meshToRoom = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private volatile long meshQueue;
+    private volatile boolean closed;
+    private final Thread meshSender;
+    private final Thread inboxReader;
+
+    private record RoomMessage(String text, String clientMessageId) {}
+
+    /**
+     * @param roomFactory builds the room client with the bridge as its listener (so the bridge sees every event
+     *                    from the first join on)
+     */
+    public LiveKitBridge(BridgeConfig config, dev.meshwire.peer.ipc.IpcClient ipc, Function<RoomListener, RoomClient> roomFactory) {
+        this.config = config;
+        this.mesh = new MeshSide(ipc, config);
+        this.room = roomFactory.apply(new Listener());
+        this.meshSender = new Thread(this::sendLoop, "livekit-bridge-to-mesh");
+        this.inboxReader = new Thread(this::inboxLoop, "livekit-bridge-to-room");
+        meshSender.setDaemon(true);
+        inboxReader.setDaemon(true);
+    }
+
+    /**
+     * Makes sure the service exists and is held by the local daemon, then joins the room and starts both
+     * directions. Returns the service key. Throws {@link BridgeException} or {@link RoomException} (first join
+     * refused) with a one-line reason.
+     */
+    public String start(long joinTimeoutMs) {
+        String key = mesh.ensureService();
+        try {
+            room.start().get(joinTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RoomException re ? re : new RoomException("joining the room failed: " + e.getCause());
+        } catch (TimeoutException e) {
+            // not joined yet: the room client keeps trying; mesh messages wait in the service inbox meanwhile
+            LOG.warn("the LiveKit room is not joined after {} ms; still trying", joinTimeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BridgeException("interrupted while joining the room");
+        }
+        meshSender.start();
+        inboxReader.start();
+        return key;
+    }
+
+    public BridgeStats stats() {
+        var r = room.stats();
+        return new BridgeStats(roomToMesh.get(), meshToRoom.get(), refused.get(), toMesh.size(), meshQueue, r.joins(), r.connected());
+    }
+
+    public RoomClient room() {
+        return room;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        meshSender.interrupt();
+        inboxReader.interrupt();
+        try {
+            meshSender.join(5_000);
+            inboxReader.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        room.close();
+    }
+
+    // ---- room → mesh ----
+
+    private final class Listener implements RoomListener {
+        @Override
+        public void onConnected(String selfSid, List<RoomParticipant> others) {
+            present.clear();
+            others.forEach(p -> present.add(p.identity()));
+            LOG.info("joined the LiveKit room ({} other participants), bridging to mesh {}", others.size(), config.mesh());
+        }
+
+        @Override
+        public void onParticipantJoined(RoomParticipant p) {
+            present.add(p.identity());
+        }
+
+        @Override
+        public void onParticipantLeft(RoomParticipant p) {
+            present.remove(p.identity());
+        }
+
+        @Override
+        public void onData(RoomData data) {
+            if (!config.topic().equals(data.topic()) || data.fromIdentity().isEmpty()) return;
+            RoomMessage m = new RoomMessage(ParticipantText.fromParticipant(data.fromIdentity(), data.payload()),
+                    clientMessageId(data));
+            if (!toMesh.offerLast(m)) {
+                dropped.incrementAndGet();
+                LOG.warn("room → mesh queue full ({} packets): dropped a packet from {}", ROOM_QUEUE_MAX, data.fromIdentity());
+            }
+        }
+
+        @Override
+        public void onDisconnected(String reason, boolean willRetry) {
+            present.clear();
+            LOG.warn("LiveKit room connection lost: {}{}", reason, willRetry ? " (re-joining)" : "");
+        }
+    }
+
+    private String clientMessageId(RoomData data) {
+        if (data.packetId().isEmpty()) return "lk-" + UUID.randomUUID();
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(
+                    (config.mesh() + "|" + data.fromIdentity() + "|" + data.packetId()).getBytes(StandardCharsets.UTF_8));
+            return "lk-" + HexFormat.of().formatHex(h, 0, 20);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void sendLoop() {
+        long backoff = 50;
+        while (!closed) {
+            RoomMessage m;
+            try {
+                m = toMesh.takeFirst();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                mesh.send(config.target(), m.text(), m.clientMessageId());
+                roomToMesh.incrementAndGet();
+                backoff = 50;
+            } catch (IpcException e) {
+                if (e.status() >= 400 && e.status() < 500) {
+                    dropped.incrementAndGet();
+                    LOG.warn("the mesh refused a room message ({}): {}", e.code(), e.getMessage());
+                    continue;
+                }
+                toMesh.offerFirst(m);
+                if (!pause(backoff)) return;
+                backoff = Math.min(RETRY_MAX_MS, backoff * 2);
+            } catch (RuntimeException e) { // the daemon is down or restarting
+                toMesh.offerFirst(m);
+                if (!pause(backoff)) return;
+                backoff = Math.min(RETRY_MAX_MS, backoff * 2);
+            }
+        }
+    }
+
+    // ---- mesh → room ----
+
+    private void inboxLoop() {
+        while (!closed) {
+            boolean progress = false;
+            try {
+                if (room.isConnected()) progress = forwardPending();
+            } catch (RuntimeException e) {
+                LOG.debug("reading the service inbox failed: {}", e.getMessage());
+            }
+            if (!progress && !pause(POLL_MS)) return;
+        }
+    }
+
+    /** Forwards what waits in the service inbox, in order; true if anything was handled. */
+    private boolean forwardPending() {
+        List<InboxItem> items = mesh.pending(100);
+        meshQueue = items.size();
+        boolean progress = false;
+        for (InboxItem item : items) {
+            if (closed) return progress;
+            if (!"dm".equals(item.channel())) {
+                mesh.consume(item.id()); // only dms are bridged; a broadcast to the service has no participant
+                continue;
+            }
+            ParticipantText.Addressed to;
+            try {
+                to = ParticipantText.toParticipant(item.text());
+            } catch (IllegalArgumentException e) {
+                undeliverable(item, e.getMessage());
+                continue;
+            }
+            if (!present.contains(to.identity())) continue; // waits in the inbox until the participant is in the room
+            try {
+                room.send(List.of(to.identity()), config.topic(), to.payload(), item.clientMessageId()).get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RoomException re && re.getMessage().contains("exceeds")) {
+                    undeliverable(item, re.getMessage());
+                    continue;
+                }
+                return progress; // not connected or dropped: the row stays, the next round sends it again
+            } catch (TimeoutException e) {
+                return progress;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return progress;
+            }
+            mesh.consume(item.id());
+            meshToRoom.incrementAndGet();
+            progress = true;
+        }
+        return progress;
+    }
+
+    private void undeliverable(InboxItem item, String why) {
+        refused.incrementAndGet();
+        try {
+            if (item.from() != null && item.from().pubkey() != null) {
+                mesh.send(item.from().pubkey(), "[livekit side-car] not delivered: " + why, "lk-refused-" + item.clientMessageId());
+            }
+        } catch (RuntimeException e) {
+            LOG.info("could not tell {} that its message was not delivered: {}", item.from(), e.getMessage());
+        }
+        mesh.consume(item.id());
+    }
+
+    private boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+}
