@@ -1,0 +1,91 @@
+package dev.meshwire.livekit.testserver;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import livekit.LivekitModels;
+import livekit.LivekitModels.DataPacket;
+import livekit.LivekitModels.ParticipantInfo;
+
+/**
+ * One room: its participants by identity, their presence updates, and the forwarding of data packets between them.
+ * All methods are synchronized: sessions call in from their own threads.
+ */
+final class StandInRoom {
+    private final String name;
+    private final String sid;
+    private final long createdAt = System.currentTimeMillis() / 1000;
+    private final Map<String, ParticipantSession> participants = new LinkedHashMap<>();
+
+    StandInRoom(String name, String sid) {
+        this.name = name;
+        this.sid = sid;
+    }
+
+    String name() {
+        return name;
+    }
+
+    synchronized LivekitModels.Room info() {
+        return LivekitModels.Room.newBuilder().setSid(sid).setName(name).setCreationTime(createdAt)
+                .setNumParticipants(participants.size()).setEmptyTimeout(300).setDepartureTimeout(20).build();
+    }
+
+    /**
+     * Adds {@code session} and returns the participants already present. A session with the same identity is
+     * replaced (as livekit-server does: the newer connection wins) and told to leave.
+     */
+    synchronized List<ParticipantInfo> join(ParticipantSession session) {
+        ParticipantSession old = participants.remove(session.identity());
+        if (old != null) {
+            old.kick(LivekitModels.DisconnectReason.DUPLICATE_IDENTITY);
+            broadcast(old.info(ParticipantInfo.State.DISCONNECTED), null);
+        }
+        List<ParticipantInfo> others = new ArrayList<>();
+        for (ParticipantSession p : participants.values()) others.add(p.info(ParticipantInfo.State.ACTIVE));
+        participants.put(session.identity(), session);
+        broadcast(session.info(ParticipantInfo.State.ACTIVE), session);
+        return others;
+    }
+
+    /** Removes {@code session} (if it is still the current one for its identity) and tells the others. */
+    synchronized void leave(ParticipantSession session) {
+        if (participants.get(session.identity()) != session) return;
+        participants.remove(session.identity());
+        broadcast(session.info(ParticipantInfo.State.DISCONNECTED), null);
+    }
+
+    synchronized int size() {
+        return participants.size();
+    }
+
+    /**
+     * Forwards a data packet from {@code from}: to the identities in {@code destination_identities} when it names any
+     * (unknown ones are skipped), else to everyone else in the room. The sender's identity and sid are stamped by the
+     * server, whatever the client wrote. Returns how many participants it was handed to.
+     */
+    synchronized int forward(ParticipantSession from, DataPacket packet, boolean reliable) {
+        List<String> targets = new ArrayList<>(packet.getDestinationIdentitiesList());
+        if (targets.isEmpty() && packet.hasUser()) targets.addAll(packet.getUser().getDestinationIdentitiesList());
+        DataPacket.Builder out = packet.toBuilder().setParticipantIdentity(from.identity()).setParticipantSid(from.sid());
+        if (packet.hasUser()) {
+            out.setUser(packet.getUser().toBuilder().setParticipantIdentity(from.identity()).setParticipantSid(from.sid()));
+        }
+        byte[] bytes = out.build().toByteArray();
+        int handed = 0;
+        for (ParticipantSession p : participants.values()) {
+            if (p == from) continue;
+            if (!targets.isEmpty() && !targets.contains(p.identity())) continue;
+            p.deliver(bytes, reliable);
+            handed++;
+        }
+        return handed;
+    }
+
+    private void broadcast(ParticipantInfo info, ParticipantSession except) {
+        for (ParticipantSession p : participants.values()) {
+            if (p != except) p.participantUpdate(info);
+        }
+    }
+}

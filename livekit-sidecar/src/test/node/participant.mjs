@@ -1,0 +1,69 @@
+// One LiveKit room participant for meshwire's tests, using LiveKit's own client SDK (@livekit/rtc-node).
+//
+//   node participant.mjs <ws-url> <token>
+//
+// Prints one JSON object per line on stdout (events); reads one JSON command per line on stdin:
+//   {"cmd":"send","id":"m1","payload":"text","reliable":true,"topic":"t","to":["bob"]}  -> {"event":"sent","id":"m1"}
+//   {"cmd":"leave"}                                                                   -> {"event":"left-room"}, exit 0
+// Events: connected {identity, sid, others[]}, joined {identity}, left {identity},
+//         data {from, topic, kind, payload}, disconnected {reason}, error {message} (then exit 2).
+import { Room, RoomEvent, dispose } from '@livekit/rtc-node';
+import readline from 'node:readline';
+
+const [url, token] = process.argv.slice(2);
+const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
+const room = new Room();
+
+room.on(RoomEvent.DataReceived, (payload, participant, kind, topic) => out({
+  event: 'data',
+  from: participant?.identity ?? null,
+  topic: topic ?? null,
+  kind: kind ?? null,
+  payload: Buffer.from(payload).toString('utf8'),
+}));
+room.on(RoomEvent.ParticipantConnected, (p) => out({ event: 'joined', identity: p.identity }));
+room.on(RoomEvent.ParticipantDisconnected, (p) => out({ event: 'left', identity: p.identity }));
+room.on(RoomEvent.Disconnected, (reason) => out({ event: 'disconnected', reason: String(reason) }));
+
+async function quit(code) {
+  try { await room.disconnect(); } catch { /* already gone */ }
+  try { await dispose(); } catch { /* best effort */ }
+  process.exit(code);
+}
+
+try {
+  await room.connect(url, token, { autoSubscribe: true, dynacast: false });
+} catch (e) {
+  out({ event: 'error', message: String(e?.message ?? e) });
+  await quit(2);
+}
+out({
+  event: 'connected',
+  identity: room.localParticipant.identity,
+  sid: room.localParticipant.sid,
+  others: [...room.remoteParticipants.values()].map((p) => p.identity),
+});
+
+const rl = readline.createInterface({ input: process.stdin });
+for await (const line of rl) {
+  if (!line.trim()) continue;
+  let cmd;
+  try { cmd = JSON.parse(line); } catch { out({ event: 'error', message: 'bad command line' }); continue; }
+  if (cmd.cmd === 'send') {
+    try {
+      await room.localParticipant.publishData(new TextEncoder().encode(cmd.payload), {
+        reliable: cmd.reliable !== false,
+        topic: cmd.topic,
+        destination_identities: cmd.to ?? [],
+      });
+      out({ event: 'sent', id: cmd.id });
+    } catch (e) {
+      out({ event: 'send-failed', id: cmd.id, message: String(e?.message ?? e) });
+    }
+  } else if (cmd.cmd === 'leave') {
+    await room.disconnect();
+    out({ event: 'left-room' });
+    await quit(0);
+  }
+}
+await quit(0);
