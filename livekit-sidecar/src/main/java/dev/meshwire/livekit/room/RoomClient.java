@@ -195,7 +195,7 @@ public final class RoomClient implements AutoCloseable {
         session = null;
         if (closed) return;
         if (refused && !everJoined) {
-            firstJoin.completeExceptionally(new RoomException(reason));
+            firstJoin.completeExceptionally(new RoomException(reason, true));
             listener.onDisconnected(reason, false);
             closed = true;
             exec.shutdown();
