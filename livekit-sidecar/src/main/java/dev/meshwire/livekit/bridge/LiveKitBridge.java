@@ -57,7 +57,9 @@ public final class LiveKitBridge implements AutoCloseable {
     private final AtomicLong meshToRoom = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
     private volatile long meshQueue;
+    private volatile String lastError = "";
     private volatile boolean closed;
     private final Thread meshSender;
     private final Thread inboxReader;
@@ -103,7 +105,8 @@ public final class LiveKitBridge implements AutoCloseable {
 
     public BridgeStats stats() {
         var r = room.stats();
-        return new BridgeStats(roomToMesh.get(), meshToRoom.get(), refused.get(), toMesh.size(), meshQueue, r.joins(), r.connected());
+        return new BridgeStats(roomToMesh.get(), meshToRoom.get(), refused.get(), dropped.get(), duplicates.get(), toMesh.size(), meshQueue, r.joins(),
+                r.connected(), lastError);
     }
 
     public RoomClient room() {
@@ -164,10 +167,14 @@ public final class LiveKitBridge implements AutoCloseable {
 
     private String clientMessageId(RoomData data) {
         if (data.packetId().isEmpty()) return "lk-" + UUID.randomUUID();
+        return "lk-" + digest(config.mesh() + "|" + data.fromIdentity() + "|" + data.packetId());
+    }
+
+    /** 40 hex characters of SHA-256: a client message id within the 128-character rule whatever the input. */
+    static String digest(String s) {
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(
-                    (config.mesh() + "|" + data.fromIdentity() + "|" + data.packetId()).getBytes(StandardCharsets.UTF_8));
-            return "lk-" + HexFormat.of().formatHex(h, 0, 20);
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 20);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
@@ -187,7 +194,15 @@ public final class LiveKitBridge implements AutoCloseable {
                 roomToMesh.incrementAndGet();
                 backoff = 50;
             } catch (IpcException e) {
-                if (e.status() >= 400 && e.status() < 500) {
+                if (e.getMessage() != null && e.getMessage().contains("duplicate_conflict")) {
+                    // The coordinator already accepted this client message id (the room replayed a packet after a
+                    // reconnect, or we re-sent after a lost answer): it is in the mesh once, which is the point.
+                    duplicates.incrementAndGet();
+                    continue;
+                }
+                lastError = "mesh send: " + e.code() + ": " + e.getMessage();
+                if (e.status() >= 400 && e.status() < 500 || "coordinator_refused".equals(e.code())) {
+                    // A refusal (scopes, unknown target, revoked service) is final: retrying would block the queue.
                     dropped.incrementAndGet();
                     LOG.warn("the mesh refused a room message ({}): {}", e.code(), e.getMessage());
                     continue;
@@ -196,6 +211,7 @@ public final class LiveKitBridge implements AutoCloseable {
                 if (!pause(backoff)) return;
                 backoff = Math.min(RETRY_MAX_MS, backoff * 2);
             } catch (RuntimeException e) { // the daemon is down or restarting
+                lastError = "mesh send: " + e;
                 toMesh.offerFirst(m);
                 if (!pause(backoff)) return;
                 backoff = Math.min(RETRY_MAX_MS, backoff * 2);
@@ -211,6 +227,7 @@ public final class LiveKitBridge implements AutoCloseable {
             try {
                 if (room.isConnected()) progress = forwardPending();
             } catch (RuntimeException e) {
+                lastError = "service inbox: " + e;
                 LOG.debug("reading the service inbox failed: {}", e.getMessage());
             }
             if (!progress && !pause(POLL_MS)) return;
@@ -261,7 +278,7 @@ public final class LiveKitBridge implements AutoCloseable {
         refused.incrementAndGet();
         try {
             if (item.from() != null && item.from().pubkey() != null) {
-                mesh.send(item.from().pubkey(), "[livekit side-car] not delivered: " + why, "lk-refused-" + item.clientMessageId());
+                mesh.send(item.from().pubkey(), "[livekit side-car] not delivered: " + why, "lkr-" + digest(item.clientMessageId()));
             }
         } catch (RuntimeException e) {
             LOG.info("could not tell {} that its message was not delivered: {}", item.from(), e.getMessage());
