@@ -61,7 +61,7 @@ public sealed interface RoomToken {
         }
     }
 
-    /** Reads an API secret file (first line, trimmed); a clear error if it is missing or empty. */
+    /** Reads an API secret file (trimmed); a {@link RoomException} with the reason if it is missing or empty. */
     static String readSecret(Path file) {
         try {
             String secret = Files.readString(file, StandardCharsets.UTF_8).strip();
