@@ -6,7 +6,7 @@
 //   {"cmd":"send","id":"m1","payload":"text","reliable":true,"topic":"t","to":["bob"]}  -> {"event":"sent","id":"m1"}
 //   {"cmd":"leave"}                                                                   -> {"event":"left-room"}, exit 0
 // Events: connected {identity, sid, others[]}, joined {identity}, left {identity},
-//         data {from, topic, kind, payload}, disconnected {reason}, error {message} (then exit 2).
+//         data {from, topic, kind, payload}, reconnecting, reconnected, disconnected {reason}, error {message} (then exit 2).
 import { Room, RoomEvent, dispose } from '@livekit/rtc-node';
 import readline from 'node:readline';
 
@@ -23,6 +23,8 @@ room.on(RoomEvent.DataReceived, (payload, participant, kind, topic) => out({
 }));
 room.on(RoomEvent.ParticipantConnected, (p) => out({ event: 'joined', identity: p.identity }));
 room.on(RoomEvent.ParticipantDisconnected, (p) => out({ event: 'left', identity: p.identity }));
+room.on(RoomEvent.Reconnecting, () => out({ event: 'reconnecting' }));
+room.on(RoomEvent.Reconnected, () => out({ event: 'reconnected' }));
 room.on(RoomEvent.Disconnected, (reason) => out({ event: 'disconnected', reason: String(reason) }));
 
 async function quit(code) {

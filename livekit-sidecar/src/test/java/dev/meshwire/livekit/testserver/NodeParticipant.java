@@ -83,6 +83,17 @@ final class NodeParticipant implements AutoCloseable {
         }
     }
 
+    /** Like {@link #await} but returns null when {@code within} passes. */
+    synchronized JsonNode poll(Predicate<JsonNode> match, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            for (JsonNode e : events) if (match.test(e)) return e;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return null;
+            TimeUnit.NANOSECONDS.timedWait(this, Math.min(left, TimeUnit.SECONDS.toNanos(1)));
+        }
+    }
+
     synchronized JsonNode awaitEvent(String event, Duration within) throws InterruptedException {
         return await("'" + event + "' event", e -> event.equals(e.path("event").asText()), within);
     }
@@ -107,12 +118,17 @@ final class NodeParticipant implements AutoCloseable {
 
     /** Publishes {@code payload} and waits until the SDK reports it sent. */
     void send(String id, String payload, boolean reliable, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
+        JsonNode done = publish(id, payload, reliable, topic, to, within);
+        if (!"sent".equals(done.path("event").asText())) throw new AssertionError(name + ": send " + id + " failed: " + done);
+    }
+
+    /** Publishes {@code payload} and returns the SDK's verdict: a {@code sent} or {@code send-failed} event. */
+    JsonNode publish(String id, String payload, boolean reliable, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
         ObjectNode c = JSON.createObjectNode().put("cmd", "send").put("id", id).put("payload", payload).put("reliable", reliable);
         if (topic != null) c.put("topic", topic);
         to.forEach(c.putArray("to")::add);
         command(c);
-        JsonNode done = await("send result of " + id, e -> id.equals(e.path("id").asText()), within);
-        if (!"sent".equals(done.path("event").asText())) throw new AssertionError(name + ": send " + id + " failed: " + done);
+        return await("send result of " + id, e -> id.equals(e.path("id").asText()), within);
     }
 
     void leave() throws IOException {

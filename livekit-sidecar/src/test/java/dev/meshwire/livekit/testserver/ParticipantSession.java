@@ -119,8 +119,7 @@ final class ParticipantSession {
         ws.textMessageHandler(t -> post(() -> refuse("text signal messages are not supported: send protobuf SignalRequest")));
         ws.closeHandler(v -> post(() -> close("signal connection closed")));
         post(() -> {
-            List<ParticipantInfo> others = room.join(this);
-            send(SignalResponse.newBuilder().setJoin(LivekitRtc.JoinResponse.newBuilder()
+            room.join(this, others -> send(SignalResponse.newBuilder().setJoin(LivekitRtc.JoinResponse.newBuilder()
                     .setRoom(room.info())
                     .setParticipant(info(ParticipantInfo.State.JOINED))
                     .addAllOtherParticipants(others)
@@ -130,7 +129,7 @@ final class ParticipantSession {
                     .setSubscriberPrimary(true)
                     // The Rust SDK builds a ping interval from these: zero would panic its timer.
                     .setPingInterval(5)
-                    .setPingTimeout(30)));
+                    .setPingTimeout(30))));
             startSubscriber();
         });
     }
@@ -352,9 +351,10 @@ final class ParticipantSession {
         }
     }
 
-    /** Closes the session from outside (server shutdown). */
-    void shutdown() {
+    /** Closes the session from outside (server shutdown) and waits until its peer connections are closed. */
+    void shutdown() throws InterruptedException {
         post(() -> close("server shutting down"));
+        serial.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private final class PcObserver implements PeerConnectionObserver {

@@ -17,10 +17,13 @@ final class StandInRoom {
     private final String sid;
     private final long createdAt = System.currentTimeMillis() / 1000;
     private final Map<String, ParticipantSession> participants = new LinkedHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong forwarded;
 
-    StandInRoom(String name, String sid) {
+    /** {@code forwarded} counts packet copies handed to recipients (shared by all rooms of a server). */
+    StandInRoom(String name, String sid, java.util.concurrent.atomic.AtomicLong forwarded) {
         this.name = name;
         this.sid = sid;
+        this.forwarded = forwarded;
     }
 
     String name() {
@@ -33,10 +36,12 @@ final class StandInRoom {
     }
 
     /**
-     * Adds {@code session} and returns the participants already present. A session with the same identity is
-     * replaced (as livekit-server does: the newer connection wins) and told to leave.
+     * Adds {@code session}: hands the participants already present to {@code sendJoin} (which must send the join
+     * response) and only then tells the others, all under the room lock, so that no presence update can reach the
+     * new participant before its join response (the SDK drops anything that comes before it). A session with the same
+     * identity is replaced (as livekit-server does: the newer connection wins) and told to leave.
      */
-    synchronized List<ParticipantInfo> join(ParticipantSession session) {
+    synchronized void join(ParticipantSession session, java.util.function.Consumer<List<ParticipantInfo>> sendJoin) {
         ParticipantSession old = participants.remove(session.identity());
         if (old != null) {
             old.kick(LivekitModels.DisconnectReason.DUPLICATE_IDENTITY);
@@ -44,9 +49,9 @@ final class StandInRoom {
         }
         List<ParticipantInfo> others = new ArrayList<>();
         for (ParticipantSession p : participants.values()) others.add(p.info(ParticipantInfo.State.ACTIVE));
+        sendJoin.accept(others);
         participants.put(session.identity(), session);
         broadcast(session.info(ParticipantInfo.State.ACTIVE), session);
-        return others;
     }
 
     /** Removes {@code session} (if it is still the current one for its identity) and tells the others. */
@@ -80,6 +85,7 @@ final class StandInRoom {
             p.deliver(bytes, reliable);
             handed++;
         }
+        forwarded.addAndGet(handed);
         return handed;
     }
 

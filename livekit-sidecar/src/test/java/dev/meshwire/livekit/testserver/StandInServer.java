@@ -29,13 +29,18 @@ import java.util.concurrent.TimeUnit;
 public final class StandInServer implements AutoCloseable {
     static final String SERVER_VERSION = "1.9.0-meshwire-standin";
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StandInServer.class);
 
     private final Vertx vertx;
     private final TokenCheck tokens;
     private final PeerConnectionFactory factory;
     private final Map<String, StandInRoom> rooms = new ConcurrentHashMap<>();
     private final List<ParticipantSession> sessions = new ArrayList<>();
+    private final Map<String, String> refusedRooms = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong forwarded = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong resumesRefused = new java.util.concurrent.atomic.AtomicLong();
     private HttpServer server;
+    private boolean closed;
 
     /** A server for tokens minted with {@code apiKey}/{@code apiSecret}; {@link #start()} binds it. */
     public StandInServer(String apiKey, String apiSecret) {
@@ -47,7 +52,12 @@ public final class StandInServer implements AutoCloseable {
 
     /** Binds an ephemeral port on 127.0.0.1 and returns it. */
     public int start() throws Exception {
-        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(0)
+        return start(0);
+    }
+
+    /** Binds {@code port} (0: ephemeral) on 127.0.0.1 and returns the port bound; a restarted server reuses its port. */
+    public int start(int port) throws Exception {
+        server = vertx.createHttpServer(new HttpServerOptions().setHost("127.0.0.1").setPort(port).setReuseAddress(true)
                         .setMaxWebSocketMessageSize(ParticipantSession.MAX_SIGNAL_BYTES)
                         .setMaxWebSocketFrameSize(ParticipantSession.MAX_SIGNAL_BYTES))
                 .requestHandler(this::onRequest);
@@ -58,6 +68,24 @@ public final class StandInServer implements AutoCloseable {
     /** The ws:// URL clients connect to. */
     public String url() {
         return "ws://127.0.0.1:" + server.actualPort();
+    }
+
+    /**
+     * From now on, joins to {@code room} are refused before the upgrade with 404 and {@code reason}, as
+     * livekit-server refuses a room that does not exist when automatic room creation is off.
+     */
+    public void refuseJoins(String room, String reason) {
+        refusedRooms.put(room, reason);
+    }
+
+    /** Data packet copies handed to recipients so far (one per recipient). */
+    public long packetsForwarded() {
+        return forwarded.get();
+    }
+
+    /** Resume attempts answered with leave(RECONNECT) so far. */
+    public long resumesRefused() {
+        return resumesRefused.get();
     }
 
     /** Participants now in {@code room} (0 if it does not exist). */
@@ -88,14 +116,36 @@ public final class StandInServer implements AutoCloseable {
             req.response().setStatusCode(401).end(e.getMessage());
             return;
         }
-        StandInRoom room = rooms.computeIfAbsent(grant.room(), n -> new StandInRoom(n, "RM_" + randomId()));
+        String refused = refusedRooms.get(grant.room());
+        if (refused != null) {
+            req.response().setStatusCode(404).end(refused);
+            return;
+        }
+        if ("1".equals(req.getParam("reconnect"))) {
+            // No session resume here (and none survives a restart): like livekit-server for a participant it does not
+            // know, answer the resume with a leave asking for a full reconnect; the SDK then joins afresh.
+            resumesRefused.incrementAndGet();
+            req.toWebSocket().onSuccess(ws -> {
+                ws.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(livekit.LivekitRtc.SignalResponse.newBuilder()
+                        .setLeave(livekit.LivekitRtc.LeaveRequest.newBuilder().setCanReconnect(true)
+                                .setAction(livekit.LivekitRtc.LeaveRequest.Action.RECONNECT)
+                                .setReason(livekit.LivekitModels.DisconnectReason.STATE_MISMATCH))
+                        .build().toByteArray()));
+                ws.close();
+            });
+            return;
+        }
+        StandInRoom room = rooms.computeIfAbsent(grant.room(), n -> new StandInRoom(n, "RM_" + randomId(), forwarded));
         req.toWebSocket().onSuccess(ws -> {
             ParticipantSession s = new ParticipantSession(ws, room, grant, "PA_" + randomId(), factory);
             synchronized (sessions) {
                 sessions.add(s);
             }
             s.start();
-        }).onFailure(e -> req.response().setStatusCode(400).end("WebSocket upgrade required"));
+        }).onFailure(e -> {
+            LOG.warn("signal WebSocket upgrade failed: {}", e.toString());
+            if (!req.response().ended()) req.response().setStatusCode(400).end("WebSocket upgrade required");
+        });
     }
 
     private static String token(HttpServerRequest req) {
@@ -111,10 +161,15 @@ public final class StandInServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public synchronized void close() throws Exception {
+        if (closed) return;
+        closed = true;
+        List<ParticipantSession> all;
         synchronized (sessions) {
-            sessions.forEach(ParticipantSession::shutdown);
+            all = new ArrayList<>(sessions);
+            sessions.clear();
         }
+        for (ParticipantSession s : all) s.shutdown();
         if (server != null) server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
