@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
@@ -35,7 +36,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Mesh → room.</b> A dm to the service reading {@code lk:alice <text>} is sent as a reliable user packet to
  * alice only, with {@code UserPacket.id} = the mesh message's client message id. The message stays in the service's
- * inbox (durable, in the daemon) until LiveKit accepted the packet; only then it is deleted. While the room is
+ * inbox (durable, in the daemon) until the packet settled in the room (LiveKit accepted it and the connection
+ * stayed up for the settle time, {@link RoomClient#send}); only then it is deleted. While the room is
  * unreachable, or alice is not in the room, messages wait there and flow once she is. A dm that names nobody, or
  * a payload over the room's limit, is answered to its sender with the reason and deleted.
  *
@@ -46,6 +48,10 @@ public final class LiveKitBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveKitBridge.class);
     static final int ROOM_QUEUE_MAX = 100_000;
     private static final long POLL_MS = 100;
+    /** Rows read from the service inbox per round. */
+    static final int FETCH = 1_000;
+    /** Service-inbox rows handed to the room and not yet settled, by row id. */
+    private final java.util.Map<Long, CompletableFuture<Void>> inRoom = new ConcurrentHashMap<>();
     private static final long RETRY_MAX_MS = 2_000;
 
     private final BridgeConfig config;
@@ -234,13 +240,19 @@ public final class LiveKitBridge implements AutoCloseable {
         }
     }
 
-    /** Forwards what waits in the service inbox, in order; true if anything was handled. */
+    /**
+     * Hands what waits in the service inbox to the room, in order, without waiting: a row is deleted once its packet
+     * settled in the room ({@link RoomClient#send}); until then it stays (durable in the daemon) and is not sent again
+     * while its send is pending. A send that fails (the room went away) leaves the row for a later round. True if
+     * anything new was handed over.
+     */
     private boolean forwardPending() {
-        List<InboxItem> items = mesh.pending(100);
+        List<InboxItem> items = mesh.pending(FETCH);
         meshQueue = items.size();
         boolean progress = false;
         for (InboxItem item : items) {
             if (closed) return progress;
+            if (inRoom.containsKey(item.id())) continue;
             if (!"dm".equals(item.channel())) {
                 mesh.consume(item.id()); // only dms are bridged; a broadcast to the service has no participant
                 continue;
@@ -253,23 +265,28 @@ public final class LiveKitBridge implements AutoCloseable {
                 continue;
             }
             if (!present.contains(to.identity())) continue; // waits in the inbox until the participant is in the room
-            try {
-                room.send(List.of(to.identity()), config.topic(), to.payload(), item.clientMessageId()).get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RoomException re && re.getMessage().contains("exceeds")) {
-                    undeliverable(item, re.getMessage());
-                    continue;
-                }
-                return progress; // not connected or dropped: the row stays, the next round sends it again
-            } catch (TimeoutException e) {
-                return progress;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return progress;
+            if (to.payload().length > room.maxPayloadBytes()) {
+                undeliverable(item, "a data packet of " + to.payload().length + " bytes exceeds the room's limit of "
+                        + room.maxPayloadBytes() + " bytes");
+                continue;
             }
-            mesh.consume(item.id());
-            meshToRoom.incrementAndGet();
+            if (!room.isConnected()) return progress;
+            long id = item.id();
+            CompletableFuture<Void> sent = room.send(List.of(to.identity()), config.topic(), to.payload(), item.clientMessageId());
+            inRoom.put(id, sent);
             progress = true;
+            sent.whenComplete((v, t) -> {
+                if (t == null) {
+                    try {
+                        mesh.consume(id);
+                        meshToRoom.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        // the daemon is away: the row stays and goes again (same UserPacket.id) once it is back
+                        lastError = "deleting a forwarded row: " + e;
+                    }
+                }
+                inRoom.remove(id);
+            });
         }
         return progress;
     }

@@ -25,11 +25,13 @@ import livekit.LivekitModels.ParticipantInfo;
  * room not allowed) is terminal: {@link #connected()} fails with the server's reason. After one successful join
  * every failure is retried (a restarting server refuses briefly).
  *
- * <p><b>Delivery.</b> {@link #send} completes once LiveKit took the packet: it was written to the open
- * {@code _reliable} channel (ordered, reliable SCTP) and left its send buffer. It fails when the room is not
- * connected or the connection drops first; the caller keeps the message and sends again after the re-join
- * (so a packet may arrive twice at a participant: at least once, as LiveKit's own reliable channel across
- * a full re-join).
+ * <p><b>Delivery.</b> LiveKit acknowledges nothing end to end: a packet is <em>accepted</em> once it was written to the
+ * open {@code _reliable} channel (ordered, reliable SCTP) and left its send buffer, but an SFU that dies right
+ * after loses what it accepted. So {@link #send} completes only once the packet <em>settled</em>: accepted, and the
+ * same connection was still up {@link RoomConfig#settle()} later. A packet whose connection drops before that is
+ * kept and sent again, in order, right after the re-join, with the same {@code UserPacket.id}: at least once, a
+ * receiver may see a copy (same id). {@code send} fails at once when the room is not connected (nothing is queued
+ * for a room that is away: the caller keeps the message), and on {@link #close()}.
  *
  * <p><b>Presence.</b> {@link RoomListener#onParticipantJoined} / {@code onParticipantLeft} are reported once per
  * change, reconciled across re-joins (who left while we were away is reported as left after the re-join).
@@ -47,6 +49,8 @@ public final class RoomClient implements AutoCloseable {
     /** Present participants by identity (room thread). */
     private final Map<String, RoomParticipant> present = new LinkedHashMap<>();
     private RoomSession session;
+    /** Packets sent and not yet settled, in send order (room thread): re-sent, in order, after a re-join. */
+    private final java.util.ArrayDeque<Outgoing> unsettled = new java.util.ArrayDeque<>();
     private long retryMs;
     private boolean everJoined;
     private volatile boolean closed;
@@ -89,6 +93,11 @@ public final class RoomClient implements AutoCloseable {
         return firstJoin;
     }
 
+    /** The largest payload {@link #send} accepts. */
+    public int maxPayloadBytes() {
+        return config.maxPayloadBytes();
+    }
+
     /** True while joined with an open reliable channel. */
     public boolean isConnected() {
         return connected;
@@ -129,15 +138,18 @@ public final class RoomClient implements AutoCloseable {
         if (topic != null && topic.length() > 256) return CompletableFuture.failedFuture(new RoomException("the topic is longer than 256 characters"));
         if (destinations.size() > 256) return CompletableFuture.failedFuture(new RoomException("more than 256 destination identities"));
         byte[] packet = RoomSession.userPacket(List.copyOf(destinations), topic == null ? "" : topic, payload, packetId);
-        CompletableFuture<Void> accepted = new CompletableFuture<>();
+        Outgoing o = new Outgoing(packet);
         post(() -> {
-            if (session == null || !session.connected()) {
-                accepted.completeExceptionally(new RoomException("not connected to the room"));
+            if (closed) {
+                o.done.completeExceptionally(new RoomException("the room client is closed"));
+            } else if (session == null || !session.connected()) {
+                o.done.completeExceptionally(new RoomException("not connected to the room"));
             } else {
-                session.send(packet, accepted);
+                unsettled.add(o);
+                submit(o, session);
             }
         });
-        return accepted.whenComplete((v, t) -> {
+        return o.done.whenComplete((v, t) -> {
             if (t == null) {
                 packetsOut.incrementAndGet();
                 bytesOut.addAndGet(payload.length);
@@ -154,6 +166,9 @@ public final class RoomClient implements AutoCloseable {
         post(() -> {
             if (session != null) session.leave();
             session = null;
+            RoomException gone = new RoomException("the room client was closed before the packet settled");
+            unsettled.forEach(o -> o.done.completeExceptionally(gone));
+            unsettled.clear();
             done.complete(null);
         });
         try {
@@ -173,6 +188,34 @@ public final class RoomClient implements AutoCloseable {
     }
 
     // ---- room thread ----
+
+    /** A packet handed to {@link #send} until it settled (or the client closed). */
+    private static final class Outgoing {
+        final byte[] packet;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        RoomSession session;
+
+        Outgoing(byte[] packet) {
+            this.packet = packet;
+        }
+    }
+
+    /** Hands {@code o} to {@code s}; once LiveKit took it, it settles after {@code settle} if {@code s} is still up. */
+    private void submit(Outgoing o, RoomSession s) {
+        o.session = s;
+        CompletableFuture<Void> accepted = new CompletableFuture<>();
+        s.send(o.packet, accepted);
+        accepted.whenComplete((v, t) -> post(() -> {
+            if (t != null || o.session != s) return; // the session ended first: re-sent after the re-join
+            exec.schedule(() -> settle(o, s), config.settle().toMillis(), TimeUnit.MILLISECONDS);
+        }));
+    }
+
+    private void settle(Outgoing o, RoomSession s) {
+        if (o.done.isDone() || o.session != s || session != s || !s.connected()) return;
+        unsettled.remove(o);
+        o.done.complete(null);
+    }
 
     private void join() {
         if (closed) return;
@@ -257,6 +300,9 @@ public final class RoomClient implements AutoCloseable {
             retryMs = config.retryMin().toMillis();
             reconcile(others);
             listener.onConnected(selfSid, List.copyOf(present.values()));
+            // What the last connection took but may not have forwarded goes again, first and in order, with the same
+            // UserPacket.id: at least once, and a receiver can drop the copy.
+            for (Outgoing o : unsettled) submit(o, s);
             firstJoin.complete(null);
         }
 

@@ -219,4 +219,47 @@ class LiveKitBridgeTest {
         await("bob got all " + n, () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() == n, bridge);
         assertEquals(n, inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).distinct().count());
     }
+
+    /** Sends until LiveKit accepted it: what a room app does while its connection is being re-established. */
+    static void sendUntilAccepted(RoomClient c, String text, String id) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        while (true) {
+            try {
+                c.send(List.of(), "meshwire", text.getBytes(StandardCharsets.UTF_8), id).get(WAIT_MS, TimeUnit.MILLISECONDS);
+                return;
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (System.nanoTime() > deadline) throw new AssertionError("never accepted: " + text, e);
+                Thread.sleep(50); // polling until the client re-joined
+            }
+        }
+    }
+
+    @Test
+    void aRoomServerRestartMidTrafficLosesNothingAndShowsNothingTwice() throws Exception {
+        Participant carol = participant("carol");
+        LiveKitBridge bridge = bridge("bob");
+        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
+        IpcClient b = bob.client();
+        int n = 200;
+        int port = java.net.URI.create(server.url()).getPort();
+
+        for (int i = 0; i < n / 2; i++) {
+            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
+            sendUntilAccepted(carol.client, "r" + i, "r-" + i);
+        }
+        // Kill the room server mid-traffic and start a new one on the same port.
+        server.close();
+        for (int i = n / 2; i < n; i++) b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
+        server = new StandInServer(KEY, SECRET);
+        server.start(port);
+        for (int i = n / 2; i < n; i++) sendUntilAccepted(carol.client, "r" + i, "r-" + i);
+
+        await("carol got all " + n + " mesh messages", () -> carol.texts().stream().filter(t -> t.startsWith("m")).distinct().count() == n, bridge);
+        await("bob got all " + n + " room messages", () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() >= n, bridge);
+        List<String> fromRoom = inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
+        assertEquals(n, fromRoom.size(), "nothing twice in the mesh");
+        assertEquals(n, fromRoom.stream().distinct().count());
+        assertTrue(bridge.stats().roomJoins() >= 2, bridge.stats().toString());
+        await("the service inbox is empty", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
+    }
 }

@@ -112,6 +112,20 @@ class RoomClientTest {
     }
 
     @Test
+    void aRoomThatRefusesTheJoinIsAClearError() throws Exception {
+        server.refuseJoins("closed", "room closed does not exist");
+        Recorder r = new Recorder();
+        RoomClient c = client("alice", "closed", r, new RoomToken.Minted(KEY, SECRET, "closed", "alice", Duration.ofHours(1)));
+        ExecutionException e = assertThrows(ExecutionException.class, () -> c.start().get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
+        RoomException re = assertInstanceOf(RoomException.class, e.getCause());
+        assertTrue(re.refused(), re.getMessage());
+        assertTrue(re.getMessage().startsWith("the LiveKit server refused the join (HTTP 404)"), re.getMessage());
+        // another room on the same server is unaffected
+        joined("alice", "open", new Recorder());
+        assertEquals(1, server.participants("open"));
+    }
+
+    @Test
     void anOversizedPacketIsRefusedBeforeSending() throws Exception {
         RoomClient alice = joined("alice", "r2", new Recorder());
         ExecutionException e = assertThrows(ExecutionException.class,
