@@ -213,24 +213,35 @@ class LiveKitBridgeTest {
         await("the service inbox is empty", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
 
         // Room -> mesh after the re-join: every packet once in bob's inbox.
-        for (int i = 0; i < n; i++) {
-            carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i).get(WAIT_MS, TimeUnit.MILLISECONDS);
-        }
+        sendAllSettled(carol.client, 0, n);
         await("bob got all " + n, () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() == n, bridge);
         assertEquals(n, inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).distinct().count());
     }
 
-    /** Sends until LiveKit accepted it: what a room app does while its connection is being re-established. */
-    static void sendUntilAccepted(RoomClient c, String text, String id) throws Exception {
+    /**
+     * Sends {@code r<from>..r<to-1>} (packet ids {@code r-<i>}) until each settled, re-sending those refused while the
+     * client was away: what a room app does while its connection is being re-established.
+     */
+    static void sendAllSettled(RoomClient c, int from, int to) throws Exception {
+        List<Integer> left = new ArrayList<>(java.util.stream.IntStream.range(from, to).boxed().toList());
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
-        while (true) {
-            try {
-                c.send(List.of(), "meshwire", text.getBytes(StandardCharsets.UTF_8), id).get(WAIT_MS, TimeUnit.MILLISECONDS);
-                return;
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (System.nanoTime() > deadline) throw new AssertionError("never accepted: " + text, e);
+        while (!left.isEmpty()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("never settled: " + left);
+            if (!c.isConnected()) {
                 Thread.sleep(50); // polling until the client re-joined
+                continue;
             }
+            Map<Integer, java.util.concurrent.CompletableFuture<Void>> sends = new java.util.LinkedHashMap<>();
+            for (int i : left) sends.put(i, c.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
+            List<Integer> failed = new ArrayList<>();
+            for (var e : sends.entrySet()) {
+                try {
+                    e.getValue().get(WAIT_MS, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.ExecutionException x) {
+                    failed.add(e.getKey());
+                }
+            }
+            left = failed;
         }
     }
 
@@ -243,16 +254,19 @@ class LiveKitBridgeTest {
         int n = 200;
         int port = java.net.URI.create(server.url()).getPort();
 
+        List<java.util.concurrent.CompletableFuture<Void>> firstHalf = new ArrayList<>();
         for (int i = 0; i < n / 2; i++) {
             b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
-            sendUntilAccepted(carol.client, "r" + i, "r-" + i);
+            firstHalf.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
         }
-        // Kill the room server mid-traffic and start a new one on the same port.
+        // Kill the room server mid-traffic (packets still settling) and start a new one on the same port.
         server.close();
         for (int i = n / 2; i < n; i++) b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
         server = new StandInServer(KEY, SECRET);
         server.start(port);
-        for (int i = n / 2; i < n; i++) sendUntilAccepted(carol.client, "r" + i, "r-" + i);
+        // The first half settles after the re-join (re-sent as needed); then the second half.
+        for (var f : firstHalf) f.get(WAIT_MS, TimeUnit.MILLISECONDS);
+        sendAllSettled(carol.client, n / 2, n);
 
         await("carol got all " + n + " mesh messages", () -> carol.texts().stream().filter(t -> t.startsWith("m")).distinct().count() == n, bridge);
         await("bob got all " + n + " room messages", () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() >= n, bridge);
