@@ -12,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -59,6 +60,13 @@ public final class LiveKitBridge implements AutoCloseable {
     private final RoomClient room;
     private final LinkedBlockingDeque<RoomMessage> toMesh = new LinkedBlockingDeque<>(ROOM_QUEUE_MAX);
     private final Set<String> present = ConcurrentHashMap.newKeySet();
+    /**
+     * Per identity, a counter bumped at every join and leave the room reports (and at our own re-join): a packet
+     * counts as delivered only if its addressee's counter did not move between the send and the settle — a
+     * participant who left (or whose connection was replaced) in between may never have got it.
+     */
+    private final Map<String, Long> presenceEpoch = new ConcurrentHashMap<>();
+    private final AtomicLong epochs = new AtomicLong();
     private final AtomicLong roomToMesh = new AtomicLong();
     private final AtomicLong meshToRoom = new AtomicLong();
     private final AtomicLong refused = new AtomicLong();
@@ -139,17 +147,20 @@ public final class LiveKitBridge implements AutoCloseable {
         @Override
         public void onConnected(String selfSid, List<RoomParticipant> others) {
             present.clear();
+            presenceEpoch.replaceAll((k, v) -> epochs.incrementAndGet());
             others.forEach(p -> present.add(p.identity()));
             LOG.info("joined the LiveKit room ({} other participants), bridging to mesh {}", others.size(), config.mesh());
         }
 
         @Override
         public void onParticipantJoined(RoomParticipant p) {
+            presenceEpoch.put(p.identity(), epochs.incrementAndGet());
             present.add(p.identity());
         }
 
         @Override
         public void onParticipantLeft(RoomParticipant p) {
+            presenceEpoch.put(p.identity(), epochs.incrementAndGet());
             present.remove(p.identity());
         }
 
@@ -167,6 +178,7 @@ public final class LiveKitBridge implements AutoCloseable {
         @Override
         public void onDisconnected(String reason, boolean willRetry) {
             present.clear();
+            presenceEpoch.replaceAll((k, v) -> epochs.incrementAndGet());
             LOG.warn("LiveKit room connection lost: {}{}", reason, willRetry ? " (re-joining)" : "");
         }
     }
@@ -272,10 +284,16 @@ public final class LiveKitBridge implements AutoCloseable {
             }
             if (!room.isConnected()) return progress;
             long id = item.id();
+            Long epoch = presenceEpoch.get(to.identity());
             CompletableFuture<Void> sent = room.send(List.of(to.identity()), config.topic(), to.payload(), item.clientMessageId());
             inRoom.put(id, sent);
             progress = true;
             sent.whenComplete((v, t) -> {
+                if (t == null && !java.util.Objects.equals(epoch, presenceEpoch.get(to.identity()))) {
+                    // alice left or re-joined meanwhile: she may not have it; the row stays and goes again (same id)
+                    inRoom.remove(id);
+                    return;
+                }
                 if (t == null) {
                     try {
                         mesh.consume(id);

@@ -28,10 +28,11 @@ import livekit.LivekitModels.ParticipantInfo;
  * <p><b>Delivery.</b> LiveKit acknowledges nothing end to end: a packet is <em>accepted</em> once it was written to the
  * open {@code _reliable} channel (ordered, reliable SCTP) and left its send buffer, but an SFU that dies right
  * after loses what it accepted. So {@link #send} completes only once the packet <em>settled</em>: accepted, and the
- * same connection was still up {@link RoomConfig#settle()} later. A packet whose connection drops before that is
- * kept and sent again, in order, right after the re-join, with the same {@code UserPacket.id}: at least once, a
- * receiver may see a copy (same id). {@code send} fails at once when the room is not connected (nothing is queued
- * for a room that is away: the caller keeps the message), and on {@link #close()}.
+ * same connection was still up {@link RoomConfig#settle()} later. If the connection drops before that, {@code send}
+ * fails ("dropped before the packet settled") and the caller sends it again after the re-join, with the same
+ * {@code UserPacket.id}: at least once, a receiver may see a copy (same id). {@code send} also fails at once when the
+ * room is not connected (nothing is queued for a room that is away: the caller keeps the message), and on
+ * {@link #close()}.
  *
  * <p><b>Presence.</b> {@link RoomListener#onParticipantJoined} / {@code onParticipantLeft} are reported once per
  * change, reconciled across re-joins (who left while we were away is reported as left after the re-join).
@@ -236,6 +237,11 @@ public final class RoomClient implements AutoCloseable {
         boolean wasConnected = connected;
         connected = false;
         session = null;
+        // What this connection took but had not settled may not have been forwarded: the caller sends it again
+        // (it knows whether the destination is back in the room; the new server forwards nothing to the absent).
+        RoomException unsure = new RoomException("the room connection dropped before the packet settled (" + reason + "); send it again");
+        unsettled.forEach(o -> o.done.completeExceptionally(unsure));
+        unsettled.clear();
         if (closed) return;
         if (refused && !everJoined) {
             firstJoin.completeExceptionally(new RoomException(reason, true));
@@ -300,9 +306,7 @@ public final class RoomClient implements AutoCloseable {
             retryMs = config.retryMin().toMillis();
             reconcile(others);
             listener.onConnected(selfSid, List.copyOf(present.values()));
-            // What the last connection took but may not have forwarded goes again, first and in order, with the same
-            // UserPacket.id: at least once, and a receiver can drop the copy.
-            for (Outgoing o : unsettled) submit(o, s);
+
             firstJoin.complete(null);
         }
 
