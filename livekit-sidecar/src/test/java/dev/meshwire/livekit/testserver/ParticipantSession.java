@@ -1,22 +1,13 @@
 package dev.meshwire.livekit.testserver;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
 import dev.onvoid.webrtc.PeerConnectionFactory;
-import dev.onvoid.webrtc.PeerConnectionObserver;
-import dev.onvoid.webrtc.RTCAnswerOptions;
-import dev.onvoid.webrtc.RTCConfiguration;
 import dev.onvoid.webrtc.RTCDataChannel;
 import dev.onvoid.webrtc.RTCDataChannelBuffer;
 import dev.onvoid.webrtc.RTCDataChannelInit;
 import dev.onvoid.webrtc.RTCDataChannelObserver;
 import dev.onvoid.webrtc.RTCDataChannelState;
 import dev.onvoid.webrtc.RTCIceCandidate;
-import dev.onvoid.webrtc.RTCOfferOptions;
-import dev.onvoid.webrtc.RTCPeerConnection;
-import dev.onvoid.webrtc.RTCSdpType;
-import dev.onvoid.webrtc.RTCSessionDescription;
-import dev.onvoid.webrtc.SetSessionDescriptionObserver;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ServerWebSocket;
 import java.nio.ByteBuffer;
@@ -25,7 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Consumer;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import livekit.LivekitModels;
 import livekit.LivekitModels.DataPacket;
 import livekit.LivekitModels.ParticipantInfo;
@@ -38,10 +30,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One participant's signal connection, as livekit-server runs it in dual peer-connection mode (the {@code /rtc} path):
- * join response, a <b>subscriber</b> peer connection the server offers (carrying the server's {@code _reliable} and
- * {@code _lossy} data channels, on which packets reach this participant), a <b>publisher</b> peer connection the
- * client offers (carrying the client's data channels, from which its packets are read), trickle both ways, ping/pong,
- * presence updates and leave.
+ * join response, a <b>subscriber</b> connection the server offers (carrying the server's {@code _reliable} and
+ * {@code _lossy} data channels, on which packets reach this participant), a <b>publisher</b> connection the client
+ * offers (carrying the client's data channels, from which its packets are read), trickle both ways (SDP and ICE:
+ * {@link ServerTransport}), ping/pong, presence updates and leave.
  *
  * <p>Threading: every event (signal message, native WebRTC callback, delivery from another participant) runs on this
  * session's one thread, so the state below needs no locks. Native callbacks copy their data and post.
@@ -52,7 +44,7 @@ final class ParticipantSession {
     static final String LOSSY = "_lossy";
     /** Larger signal messages are refused (an SDP with many media sections is a few tens of KiB). */
     static final int MAX_SIGNAL_BYTES = 1 << 20;
-    /** Larger data packets are dropped: LiveKit's limit for a reliable packet is 15 KiB of payload; this leaves room. */
+    /** Larger data packets are dropped (the SDK itself caps them at 64000 bytes). */
     static final int MAX_DATA_PACKET_BYTES = 64 * 1024;
     private static final int MAX_PENDING = 4096;
 
@@ -64,21 +56,12 @@ final class ParticipantSession {
     private final PeerConnectionFactory factory;
     private final ExecutorService serial;
 
-    private RTCPeerConnection subscriber;
-    private boolean subscriberRemoteSet;
-    private final List<RTCIceCandidate> subscriberCandidates = new ArrayList<>();
+    private ServerTransport subscriber;
     private final RTCDataChannel[] subChannels = new RTCDataChannel[2]; // [reliable, lossy]
     private final ArrayDeque<byte[]> pendingReliable = new ArrayDeque<>();
-    private RTCPeerConnection publisher;
-    private boolean publisherRemoteSet;
-    private final List<RTCIceCandidate> publisherCandidates = new ArrayList<>();
+    private ServerTransport publisher;
     private final List<RTCDataChannel> publisherChannels = new ArrayList<>();
     private volatile boolean closed;
-    /** Local candidates wait until their peer connection's description went out, so the client sees SDP first. */
-    private final List<String> subscriberLocal = new ArrayList<>();
-    private final List<String> publisherLocal = new ArrayList<>();
-    private boolean subscriberSdpSent;
-    private boolean publisherSdpSent;
 
     ParticipantSession(ServerWebSocket ws, StandInRoom room, TokenCheck.Grant grant, String sid, PeerConnectionFactory factory) {
         this.ws = ws;
@@ -160,6 +143,12 @@ final class ParticipantSession {
         });
     }
 
+    /** Closes the session from outside (server shutdown) and waits until its peer connections are closed. */
+    void shutdown() throws InterruptedException {
+        post(() -> close("server shutting down"));
+        serial.awaitTermination(30, TimeUnit.SECONDS);
+    }
+
     // ---- signal ----
 
     private void onSignal(byte[] bytes) {
@@ -176,12 +165,11 @@ final class ParticipantSession {
             return;
         }
         switch (req.getMessageCase()) {
-            case OFFER -> onPublisherOffer(req.getOffer().getSdp());
-            case ANSWER -> setRemote(subscriber, RTCSdpType.ANSWER, req.getAnswer().getSdp(), () -> {
-                subscriberRemoteSet = true;
-                subscriberCandidates.forEach(subscriber::addIceCandidate);
-                subscriberCandidates.clear();
-            });
+            case OFFER -> publisher().answer(req.getOffer().getSdp());
+            case ANSWER -> {
+                if (subscriber == null) refuse("answer before the subscriber offer");
+                else subscriber.applyAnswer(req.getAnswer().getSdp());
+            }
             case TRICKLE -> onTrickle(req.getTrickle());
             case PING_REQ -> send(SignalResponse.newBuilder().setPongResp(LivekitRtc.Pong.newBuilder()
                     .setLastPingTimestamp(req.getPingReq().getTimestamp()).setTimestamp(System.currentTimeMillis())));
@@ -197,34 +185,22 @@ final class ParticipantSession {
             LOG.warn("{}: malformed trickle candidate ignored", identity());
             return;
         }
-        if (t.getTarget() == SignalTarget.PUBLISHER) {
-            if (publisher != null && publisherRemoteSet) publisher.addIceCandidate(c);
-            else if (publisherCandidates.size() < 256) publisherCandidates.add(c);
-        } else {
-            if (subscriber != null && subscriberRemoteSet) subscriber.addIceCandidate(c);
-            else if (subscriberCandidates.size() < 256) subscriberCandidates.add(c);
-        }
+        if (t.getTarget() == SignalTarget.PUBLISHER) publisher().addRemoteCandidate(c);
+        else if (subscriber != null) subscriber.addRemoteCandidate(c);
     }
 
     // ---- subscriber: the server offers, with its own data channels ----
 
     private void startSubscriber() {
-        subscriber = factory.createPeerConnection(new RTCConfiguration(), new PcObserver(SignalTarget.SUBSCRIBER));
+        subscriber = new ServerTransport(factory, SignalTarget.SUBSCRIBER, this::post, this::send, this::refuse, RTCDataChannel::close);
         RTCDataChannelInit reliable = new RTCDataChannelInit(); // ordered, no retransmit limit
         RTCDataChannelInit lossy = new RTCDataChannelInit();
         lossy.ordered = false;
         lossy.maxRetransmits = 0;
         subChannels[0] = subscriber.createDataChannel(RELIABLE, reliable);
         subChannels[1] = subscriber.createDataChannel(LOSSY, lossy);
-        subChannels[0].registerObserver(new SubChannelObserver());
-        subChannels[1].registerObserver(new SubChannelObserver());
-        subscriber.createOffer(new RTCOfferOptions(), new Created(subscriber, desc -> {
-            send(SignalResponse.newBuilder().setOffer(LivekitRtc.SessionDescription.newBuilder()
-                    .setType("offer").setSdp(desc.sdp)));
-            subscriberSdpSent = true;
-            subscriberLocal.forEach(c -> sendCandidate(c, SignalTarget.SUBSCRIBER));
-            subscriberLocal.clear();
-        }));
+        for (RTCDataChannel dc : subChannels) dc.registerObserver(new SubChannelObserver());
+        subscriber.offer();
     }
 
     private void flushReliable() {
@@ -236,22 +212,33 @@ final class ParticipantSession {
 
     // ---- publisher: the client offers, with its data channels ----
 
-    private void onPublisherOffer(String sdp) {
+    private ServerTransport publisher() {
         if (publisher == null) {
-            publisher = factory.createPeerConnection(new RTCConfiguration(), new PcObserver(SignalTarget.PUBLISHER));
+            publisher = new ServerTransport(factory, SignalTarget.PUBLISHER, this::post, this::send, this::refuse, this::adoptPublisherChannel);
         }
-        setRemote(publisher, RTCSdpType.OFFER, sdp, () -> {
-            publisherRemoteSet = true;
-            publisherCandidates.forEach(publisher::addIceCandidate);
-            publisherCandidates.clear();
-            publisher.createAnswer(new RTCAnswerOptions(), new Created(publisher, desc -> {
-                send(SignalResponse.newBuilder().setAnswer(LivekitRtc.SessionDescription.newBuilder()
-                        .setType("answer").setSdp(desc.sdp)));
-                publisherSdpSent = true;
-                publisherLocal.forEach(c -> sendCandidate(c, SignalTarget.PUBLISHER));
-                publisherLocal.clear();
-            }));
+        return publisher;
+    }
+
+    /** A client data channel on the publisher connection (native thread). */
+    private void adoptPublisherChannel(RTCDataChannel channel) {
+        String label = channel.getLabel();
+        channel.registerObserver(new RTCDataChannelObserver() {
+            @Override
+            public void onBufferedAmountChange(long previousAmount) {}
+
+            @Override
+            public void onStateChange() {}
+
+            @Override
+            public void onMessage(RTCDataChannelBuffer buffer) {
+                // The native buffer is valid only during this call.
+                ByteBuffer data = buffer.data;
+                byte[] copy = new byte[data.remaining()];
+                data.get(copy);
+                post(() -> onPublisherData(label, copy));
+            }
         });
+        post(() -> publisherChannels.add(channel));
     }
 
     private void onPublisherData(String label, byte[] bytes) {
@@ -277,25 +264,6 @@ final class ParticipantSession {
     }
 
     // ---- plumbing ----
-
-    private void onLocalCandidate(String json, SignalTarget target) {
-        boolean sub = target == SignalTarget.SUBSCRIBER;
-        if (sub ? subscriberSdpSent : publisherSdpSent) sendCandidate(json, target);
-        else (sub ? subscriberLocal : publisherLocal).add(json);
-    }
-
-    private void sendCandidate(String json, SignalTarget target) {
-        send(SignalResponse.newBuilder().setTrickle(LivekitRtc.TrickleRequest.newBuilder()
-                .setCandidateInit(json).setTarget(target)));
-    }
-
-    private void setRemote(RTCPeerConnection pc, RTCSdpType type, String sdp, Runnable then) {
-        if (pc == null) {
-            refuse("answer without a subscriber offer");
-            return;
-        }
-        pc.setRemoteDescription(new RTCSessionDescription(type, sdp), new SetObserver(then, "setRemoteDescription"));
-    }
 
     private void sendOn(RTCDataChannel dc, byte[] packet) {
         try {
@@ -324,7 +292,7 @@ final class ParticipantSession {
                     LOG.warn("{}: {}", identity(), e.toString());
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException ignored) {
+        } catch (RejectedExecutionException ignored) {
             // session already closed
         }
     }
@@ -351,49 +319,6 @@ final class ParticipantSession {
         }
     }
 
-    /** Closes the session from outside (server shutdown) and waits until its peer connections are closed. */
-    void shutdown() throws InterruptedException {
-        post(() -> close("server shutting down"));
-        serial.awaitTermination(30, java.util.concurrent.TimeUnit.SECONDS);
-    }
-
-    private final class PcObserver implements PeerConnectionObserver {
-        private final SignalTarget target;
-
-        PcObserver(SignalTarget target) {
-            this.target = target;
-        }
-
-        @Override
-        public void onIceCandidate(RTCIceCandidate candidate) {
-            String json = IceJson.encode(candidate);
-            post(() -> onLocalCandidate(json, target));
-        }
-
-        @Override
-        public void onDataChannel(RTCDataChannel channel) {
-            if (target != SignalTarget.PUBLISHER) return;
-            String label = channel.getLabel();
-            channel.registerObserver(new RTCDataChannelObserver() {
-                @Override
-                public void onBufferedAmountChange(long previousAmount) {}
-
-                @Override
-                public void onStateChange() {}
-
-                @Override
-                public void onMessage(RTCDataChannelBuffer buffer) {
-                    // The native buffer is valid only during this call.
-                    ByteBuffer data = buffer.data;
-                    byte[] copy = new byte[data.remaining()];
-                    data.get(copy);
-                    post(() -> onPublisherData(label, copy));
-                }
-            });
-            post(() -> publisherChannels.add(channel));
-        }
-    }
-
     private final class SubChannelObserver implements RTCDataChannelObserver {
         @Override
         public void onBufferedAmountChange(long previousAmount) {}
@@ -406,50 +331,6 @@ final class ParticipantSession {
         @Override
         public void onMessage(RTCDataChannelBuffer buffer) {
             // Clients send on their publisher connection; nothing is expected here.
-        }
-    }
-
-    private final class Created implements CreateSessionDescriptionObserver {
-        private final RTCPeerConnection pc;
-        private final Consumer<RTCSessionDescription> then;
-
-        Created(RTCPeerConnection pc, Consumer<RTCSessionDescription> then) {
-            this.pc = pc;
-            this.then = then;
-        }
-
-        @Override
-        public void onSuccess(RTCSessionDescription desc) {
-            post(() -> {
-                if (!closed) pc.setLocalDescription(desc, new SetObserver(() -> then.accept(desc), "setLocalDescription"));
-            });
-        }
-
-        @Override
-        public void onFailure(String error) {
-            post(() -> refuse("create description failed: " + error));
-        }
-    }
-
-    private final class SetObserver implements SetSessionDescriptionObserver {
-        private final Runnable then;
-        private final String what;
-
-        SetObserver(Runnable then, String what) {
-            this.then = then;
-            this.what = what;
-        }
-
-        @Override
-        public void onSuccess() {
-            post(() -> {
-                if (!closed) then.run();
-            });
-        }
-
-        @Override
-        public void onFailure(String error) {
-            post(() -> refuse(what + " failed: " + error));
         }
     }
 }

@@ -164,13 +164,14 @@ public final class StandInServer implements AutoCloseable {
     public synchronized void close() throws Exception {
         if (closed) return;
         closed = true;
+        // Stop accepting first: SDKs reconnect at once, and a connection accepted while Vert.x shuts down only logs noise.
+        if (server != null) server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         List<ParticipantSession> all;
         synchronized (sessions) {
             all = new ArrayList<>(sessions);
             sessions.clear();
         }
         for (ParticipantSession s : all) s.shutdown();
-        if (server != null) server.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
         vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
 }
