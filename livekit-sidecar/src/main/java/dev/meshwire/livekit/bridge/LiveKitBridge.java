@@ -53,6 +53,8 @@ public final class LiveKitBridge implements AutoCloseable {
     static final int FETCH = 1_000;
     /** Service-inbox rows handed to the room and not yet settled, by row id. */
     private final java.util.Map<Long, CompletableFuture<Void>> inRoom = new ConcurrentHashMap<>();
+    /** Rows already forwarded and deleted: a listing read just before the delete must not send them again. */
+    private final Set<Long> forwarded = ConcurrentHashMap.newKeySet();
     private static final long RETRY_MAX_MS = 2_000;
 
     private final BridgeConfig config;
@@ -264,7 +266,7 @@ public final class LiveKitBridge implements AutoCloseable {
         boolean progress = false;
         for (InboxItem item : items) {
             if (closed) return progress;
-            if (inRoom.containsKey(item.id())) continue;
+            if (inRoom.containsKey(item.id()) || forwarded.contains(item.id())) continue;
             if (!"dm".equals(item.channel())) {
                 mesh.consume(item.id()); // only dms are bridged; a broadcast to the service has no participant
                 continue;
@@ -296,10 +298,13 @@ public final class LiveKitBridge implements AutoCloseable {
                 }
                 if (t == null) {
                     try {
+                        if (forwarded.size() > 100_000) forwarded.clear(); // rows are deleted: only recent ids matter
+                        forwarded.add(id);
                         mesh.consume(id);
                         meshToRoom.incrementAndGet();
                     } catch (RuntimeException e) {
                         // the daemon is away: the row stays and goes again (same UserPacket.id) once it is back
+                        forwarded.remove(id);
                         lastError = "deleting a forwarded row: " + e;
                     }
                 }

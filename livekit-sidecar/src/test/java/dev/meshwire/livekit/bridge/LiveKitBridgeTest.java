@@ -286,6 +286,7 @@ class LiveKitBridgeTest {
         assertEquals(n, fromRoom.size(), "nothing twice in the mesh");
         assertEquals(n, fromRoom.stream().distinct().count());
         assertTrue(bridge.stats().roomJoins() >= 2, bridge.stats().toString());
+        assertTrue(bridge.stats().meshToRoom() == n, "each row forwarded and deleted once: " + bridge.stats());
         await("the service inbox is empty", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
     }
 }
