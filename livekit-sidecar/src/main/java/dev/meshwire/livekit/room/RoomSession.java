@@ -245,6 +245,11 @@ final class RoomSession {
             long every = join.getPingInterval() * 1000L;
             pingTimer = exec.scheduleAtFixedRate(this::ping, every, every, TimeUnit.MILLISECONDS);
         }
+        if (earlyOffer != null) {
+            SessionDescription offer = earlyOffer;
+            earlyOffer = null;
+            onSubscriberOffer(offer);
+        }
         publisher = factory.createPeerConnection(rtc, new PcObserver(SignalTarget.PUBLISHER));
         if (publisher == null) {
             end("could not create the publisher PeerConnection", false);
@@ -268,6 +273,9 @@ final class RoomSession {
         }, "publisher setLocalDescription")), "publisher createOffer"));
     }
 
+    /** A subscriber offer that overtook the join response (applied right after it). */
+    private SessionDescription earlyOffer;
+
     /** The participants known before the reliable channel opened: the join response's list plus updates since. */
     private List<ParticipantInfo> pendingOthers = List.of();
 
@@ -288,7 +296,12 @@ final class RoomSession {
     }
 
     private void onSubscriberOffer(SessionDescription sd) {
-        if (rtc == null) return; // an offer before the join response: the server breaks the protocol; ignore
+        if (rtc == null) {
+            // An offer before the join response breaks LiveKit's order; keep the latest and apply it after the join
+            // rather than never getting a subscriber transport.
+            earlyOffer = sd;
+            return;
+        }
         if (subscriber == null) {
             subscriber = factory.createPeerConnection(rtc, new PcObserver(SignalTarget.SUBSCRIBER));
             if (subscriber == null) {
