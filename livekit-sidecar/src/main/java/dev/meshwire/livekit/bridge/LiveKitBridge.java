@@ -1,0 +1,337 @@
+package dev.meshwire.livekit.bridge;
+
+import dev.meshwire.livekit.room.RoomClient;
+import dev.meshwire.livekit.room.RoomData;
+import dev.meshwire.livekit.room.RoomException;
+import dev.meshwire.livekit.room.RoomListener;
+import dev.meshwire.livekit.room.RoomParticipant;
+import dev.meshwire.peer.ipc.IpcException;
+import dev.meshwire.peer.ipc.api.InboxItem;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bridges one LiveKit room and one mesh, both ways (docs/livekit.md "The side-car").
+ *
+ * <p><b>Room → mesh.</b> A user packet on the configured topic from participant {@code alice} becomes a mesh
+ * message {@code [lk:alice] <text>} sent as the service to the configured target. Its client message id is derived
+ * from (room, identity, {@code UserPacket.id}) when the sender set an id, so a packet the room replays after a
+ * reconnect is deduplicated by the coordinator and shown once. Packets wait in memory while the daemon or the
+ * coordinator is unreachable and are retried in order; a 4xx refusal (scopes, unknown target) is logged and dropped.
+ *
+ * <p><b>Mesh → room.</b> A dm to the service reading {@code lk:alice <text>} is sent as a reliable user packet to
+ * alice only, with {@code UserPacket.id} = the mesh message's client message id. The message stays in the service's
+ * inbox (durable, in the daemon) until the packet settled in the room (LiveKit accepted it and the connection
+ * stayed up for the settle time, {@link RoomClient#send}); only then it is deleted. While the room is
+ * unreachable, or alice is not in the room, messages wait there and flow once she is. A dm that names nobody, or
+ * a payload over the room's limit, is answered to its sender with the reason and deleted.
+ *
+ * <p>Threads: the room client's own thread (listener calls, never blocked), one thread for room → mesh sends and
+ * one for the service inbox; each owns its direction.
+ */
+public final class LiveKitBridge implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(LiveKitBridge.class);
+    static final int ROOM_QUEUE_MAX = 100_000;
+    private static final long POLL_MS = 100;
+    /** Rows read from the service inbox per round. */
+    static final int FETCH = 1_000;
+    /** Service-inbox rows handed to the room and not yet settled, by row id. */
+    private final java.util.Map<Long, CompletableFuture<Void>> inRoom = new ConcurrentHashMap<>();
+    /** Rows already forwarded and deleted: a listing read just before the delete must not send them again. */
+    private final Set<Long> forwarded = ConcurrentHashMap.newKeySet();
+    private static final long RETRY_MAX_MS = 2_000;
+
+    private final BridgeConfig config;
+    private final MeshSide mesh;
+    private final RoomClient room;
+    private final LinkedBlockingDeque<RoomMessage> toMesh = new LinkedBlockingDeque<>(ROOM_QUEUE_MAX);
+    private final Set<String> present = ConcurrentHashMap.newKeySet();
+    /**
+     * Per identity, a counter bumped at every join and leave the room reports (and at our own re-join): a packet
+     * counts as delivered only if its addressee's counter did not move between the send and the settle — a
+     * participant who left (or whose connection was replaced) in between may never have got it.
+     */
+    private final Map<String, Long> presenceEpoch = new ConcurrentHashMap<>();
+    private final AtomicLong epochs = new AtomicLong();
+    private final AtomicLong roomToMesh = new AtomicLong();
+    private final AtomicLong meshToRoom = new AtomicLong();
+    private final AtomicLong refused = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong duplicates = new AtomicLong();
+    private volatile long meshQueue;
+    private volatile String lastError = "";
+    private volatile boolean closed;
+    private final Thread meshSender;
+    private final Thread inboxReader;
+
+    private record RoomMessage(String text, String clientMessageId) {}
+
+    /**
+     * @param roomFactory builds the room client with the bridge as its listener (so the bridge sees every event
+     *                    from the first join on)
+     */
+    public LiveKitBridge(BridgeConfig config, dev.meshwire.peer.ipc.IpcClient ipc, Function<RoomListener, RoomClient> roomFactory) {
+        this.config = config;
+        this.mesh = new MeshSide(ipc, config);
+        this.room = roomFactory.apply(new Listener());
+        this.meshSender = new Thread(this::sendLoop, "livekit-bridge-to-mesh");
+        this.inboxReader = new Thread(this::inboxLoop, "livekit-bridge-to-room");
+        meshSender.setDaemon(true);
+        inboxReader.setDaemon(true);
+    }
+
+    /**
+     * Makes sure the service exists and is held by the local daemon, then joins the room and starts both
+     * directions. Returns the service key. Throws {@link BridgeException} or {@link RoomException} (first join
+     * refused) with a one-line reason.
+     */
+    public String start(long joinTimeoutMs) {
+        String key = mesh.ensureService();
+        try {
+            room.start().get(joinTimeoutMs, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RoomException re ? re : new RoomException("joining the room failed: " + e.getCause());
+        } catch (TimeoutException e) {
+            // not joined yet: the room client keeps trying; mesh messages wait in the service inbox meanwhile
+            LOG.warn("the LiveKit room is not joined after {} ms; still trying", joinTimeoutMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BridgeException("interrupted while joining the room");
+        }
+        meshSender.start();
+        inboxReader.start();
+        return key;
+    }
+
+    public BridgeStats stats() {
+        var r = room.stats();
+        return new BridgeStats(roomToMesh.get(), meshToRoom.get(), refused.get(), dropped.get(), duplicates.get(), toMesh.size(), meshQueue, r.joins(),
+                r.connected(), lastError);
+    }
+
+    public RoomClient room() {
+        return room;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        meshSender.interrupt();
+        inboxReader.interrupt();
+        try {
+            meshSender.join(5_000);
+            inboxReader.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        room.close();
+    }
+
+    // ---- room → mesh ----
+
+    private final class Listener implements RoomListener {
+        @Override
+        public void onConnected(String selfSid, List<RoomParticipant> others) {
+            present.clear();
+            presenceEpoch.replaceAll((k, v) -> epochs.incrementAndGet());
+            others.forEach(p -> present.add(p.identity()));
+            LOG.info("joined the LiveKit room ({} other participants), bridging to mesh {}", others.size(), config.mesh());
+        }
+
+        @Override
+        public void onParticipantJoined(RoomParticipant p) {
+            presenceEpoch.put(p.identity(), epochs.incrementAndGet());
+            present.add(p.identity());
+        }
+
+        @Override
+        public void onParticipantLeft(RoomParticipant p) {
+            presenceEpoch.put(p.identity(), epochs.incrementAndGet());
+            present.remove(p.identity());
+        }
+
+        @Override
+        public void onData(RoomData data) {
+            if (!config.topic().equals(data.topic()) || data.fromIdentity().isEmpty()) return;
+            RoomMessage m = new RoomMessage(ParticipantText.fromParticipant(data.fromIdentity(), data.payload()),
+                    clientMessageId(data));
+            if (!toMesh.offerLast(m)) {
+                dropped.incrementAndGet();
+                LOG.warn("room → mesh queue full ({} packets): dropped a packet from {}", ROOM_QUEUE_MAX, data.fromIdentity());
+            }
+        }
+
+        @Override
+        public void onDisconnected(String reason, boolean willRetry) {
+            present.clear();
+            presenceEpoch.replaceAll((k, v) -> epochs.incrementAndGet());
+            LOG.warn("LiveKit room connection lost: {}{}", reason, willRetry ? " (re-joining)" : "");
+        }
+    }
+
+    private String clientMessageId(RoomData data) {
+        if (data.packetId().isEmpty()) return "lk-" + UUID.randomUUID();
+        return "lk-" + digest(config.mesh() + "|" + data.fromIdentity() + "|" + data.packetId());
+    }
+
+    /** 40 hex characters of SHA-256: a client message id within the 128-character rule whatever the input. */
+    static String digest(String s) {
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 20);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void sendLoop() {
+        long backoff = 50;
+        while (!closed) {
+            RoomMessage m;
+            try {
+                m = toMesh.takeFirst();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                mesh.send(config.target(), m.text(), m.clientMessageId());
+                roomToMesh.incrementAndGet();
+                backoff = 50;
+            } catch (IpcException e) {
+                if (e.getMessage() != null && e.getMessage().contains("duplicate_conflict")) {
+                    // The coordinator already accepted this client message id (the room replayed a packet after a
+                    // reconnect, or we re-sent after a lost answer): it is in the mesh once, which is the point.
+                    duplicates.incrementAndGet();
+                    continue;
+                }
+                lastError = "mesh send: " + e.code() + ": " + e.getMessage();
+                if (e.status() >= 400 && e.status() < 500 || "coordinator_refused".equals(e.code())) {
+                    // A refusal (scopes, unknown target, revoked service) is final: retrying would block the queue.
+                    dropped.incrementAndGet();
+                    LOG.warn("the mesh refused a room message ({}): {}", e.code(), e.getMessage());
+                    continue;
+                }
+                toMesh.offerFirst(m);
+                if (!pause(backoff)) return;
+                backoff = Math.min(RETRY_MAX_MS, backoff * 2);
+            } catch (RuntimeException e) { // the daemon is down or restarting
+                lastError = "mesh send: " + e;
+                toMesh.offerFirst(m);
+                if (!pause(backoff)) return;
+                backoff = Math.min(RETRY_MAX_MS, backoff * 2);
+            }
+        }
+    }
+
+    // ---- mesh → room ----
+
+    private void inboxLoop() {
+        while (!closed) {
+            boolean progress = false;
+            try {
+                if (room.isConnected()) progress = forwardPending();
+            } catch (RuntimeException e) {
+                lastError = "service inbox: " + e;
+                LOG.debug("reading the service inbox failed: {}", e.getMessage());
+            }
+            if (!progress && !pause(POLL_MS)) return;
+        }
+    }
+
+    /**
+     * Hands what waits in the service inbox to the room, in order, without waiting: a row is deleted once its packet
+     * settled in the room ({@link RoomClient#send}); until then it stays (durable in the daemon) and is not sent again
+     * while its send is pending. A send that fails (the room went away) leaves the row for a later round. True if
+     * anything new was handed over.
+     */
+    private boolean forwardPending() {
+        List<InboxItem> items = mesh.pending(FETCH);
+        meshQueue = items.size();
+        boolean progress = false;
+        for (InboxItem item : items) {
+            if (closed) return progress;
+            if (inRoom.containsKey(item.id()) || forwarded.contains(item.id())) continue;
+            if (!"dm".equals(item.channel())) {
+                mesh.consume(item.id()); // only dms are bridged; a broadcast to the service has no participant
+                continue;
+            }
+            ParticipantText.Addressed to;
+            try {
+                to = ParticipantText.toParticipant(item.text());
+            } catch (IllegalArgumentException e) {
+                undeliverable(item, e.getMessage());
+                continue;
+            }
+            if (!present.contains(to.identity())) continue; // waits in the inbox until the participant is in the room
+            if (to.payload().length > room.maxPayloadBytes()) {
+                undeliverable(item, "a data packet of " + to.payload().length + " bytes exceeds the room's limit of "
+                        + room.maxPayloadBytes() + " bytes");
+                continue;
+            }
+            if (!room.isConnected()) return progress;
+            long id = item.id();
+            Long epoch = presenceEpoch.get(to.identity());
+            CompletableFuture<Void> sent = room.send(List.of(to.identity()), config.topic(), to.payload(), item.clientMessageId());
+            inRoom.put(id, sent);
+            progress = true;
+            sent.whenComplete((v, t) -> {
+                if (t == null && !java.util.Objects.equals(epoch, presenceEpoch.get(to.identity()))) {
+                    // alice left or re-joined meanwhile: she may not have it; the row stays and goes again (same id)
+                    inRoom.remove(id);
+                    return;
+                }
+                if (t == null) {
+                    try {
+                        if (forwarded.size() > 100_000) forwarded.clear(); // rows are deleted: only recent ids matter
+                        forwarded.add(id);
+                        mesh.consume(id);
+                        meshToRoom.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        // the daemon is away: the row stays and goes again (same UserPacket.id) once it is back
+                        forwarded.remove(id);
+                        lastError = "deleting a forwarded row: " + e;
+                    }
+                }
+                inRoom.remove(id);
+            });
+        }
+        return progress;
+    }
+
+    private void undeliverable(InboxItem item, String why) {
+        refused.incrementAndGet();
+        try {
+            if (item.from() != null && item.from().pubkey() != null) {
+                mesh.send(item.from().pubkey(), "[livekit side-car] not delivered: " + why, "lkr-" + digest(item.clientMessageId()));
+            }
+        } catch (RuntimeException e) {
+            LOG.info("could not tell {} that its message was not delivered: {}", item.from(), e.getMessage());
+        }
+        mesh.consume(item.id());
+    }
+
+    private boolean pause(long ms) {
+        try {
+            Thread.sleep(ms);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+}

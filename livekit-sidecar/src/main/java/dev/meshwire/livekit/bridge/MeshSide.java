@@ -1,0 +1,66 @@
+package dev.meshwire.livekit.bridge;
+
+import dev.meshwire.peer.ipc.IpcClient;
+import dev.meshwire.peer.ipc.IpcException;
+import dev.meshwire.peer.ipc.api.InboxItem;
+import dev.meshwire.peer.ipc.api.ServiceItem;
+import dev.meshwire.peer.ipc.api.ServiceRegisterRequest;
+import dev.meshwire.peer.ipc.api.ServiceSendRequest;
+import java.util.List;
+
+/**
+ * The side-car's view of the mesh: the local daemon's IPC, acting as the delegated {@code livekit-room} service.
+ * The daemon holds the service key, keeps its coordinator connection, stores what is sent to it durably (the
+ * service inbox) and signs what it sends; the side-car never sees a mesh secret. Blocking calls: never on the room
+ * thread.
+ */
+final class MeshSide {
+    private final IpcClient ipc;
+    private final BridgeConfig config;
+
+    MeshSide(IpcClient ipc, BridgeConfig config) {
+        this.ipc = ipc;
+        this.config = config;
+    }
+
+    /**
+     * Uses the service if this daemon already holds it, else registers it (delegated, type {@code livekit-room}).
+     * Returns the service key. Throws {@link BridgeException} when a service of that name exists but is not held
+     * here, is not active or is of another type.
+     */
+    String ensureService() {
+        for (ServiceItem s : ipc.services(config.mesh()).items()) {
+            if (!s.name().equals(config.service()) || !"active".equals(s.status())) continue;
+            if (!BridgeConfig.TYPE.equals(s.type())) {
+                throw new BridgeException("service '" + s.name() + "' exists with type " + s.type() + ", not " + BridgeConfig.TYPE);
+            }
+            if (s.connection() == null) {
+                throw new BridgeException("service '" + s.name() + "' is not held by this daemon (registered elsewhere or without --delegate)");
+            }
+            return s.servicePubkey();
+        }
+        return ipc.registerService(new ServiceRegisterRequest(config.mesh(), config.service(), BridgeConfig.TYPE,
+                BridgeConfig.SCOPES, null, true)).service().servicePubkey();
+    }
+
+    /** Up to {@code limit} rows sent to the service, oldest first, without marking them. */
+    List<InboxItem> pending(int limit) {
+        List<InboxItem> items = new java.util.ArrayList<>(ipc.serviceInbox(config.mesh(), config.service(), limit, false, true).items());
+        items.sort(java.util.Comparator.comparingLong(InboxItem::id));
+        return items;
+    }
+
+    /** Removes a row once it is handled (forwarded into the room, or answered as undeliverable). */
+    void consume(long inboxId) {
+        try {
+            ipc.inboxDelete(inboxId);
+        } catch (IpcException e) {
+            if (e.status() != 404) throw e; // already gone: fine
+        }
+    }
+
+    /** Sends {@code text} as the service; the same {@code clientMessageId} again is deduplicated by the coordinator. */
+    void send(String to, String text, String clientMessageId) {
+        ipc.serviceSend(config.service(), new ServiceSendRequest(config.mesh(), to, text, null, clientMessageId));
+    }
+}

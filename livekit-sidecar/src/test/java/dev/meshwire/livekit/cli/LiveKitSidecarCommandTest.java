@@ -1,0 +1,122 @@
+package dev.meshwire.livekit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.meshwire.cli.ExitCodes;
+import dev.meshwire.coordinator.Coordinator;
+import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.livekit.testserver.StandInServer;
+import dev.meshwire.peer.daemon.Daemon;
+import dev.meshwire.peer.daemon.DaemonOptions;
+import dev.meshwire.peer.ipc.api.CreateMeshRequest;
+import dev.meshwire.peer.ipc.api.ServiceItem;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code meshwire sidecar livekit} in process against a real coordinator, a real daemon and the stand-in LiveKit
+ * server: it runs and registers its {@code livekit-room} service; a bad key and conflicting credentials are refused
+ * with one clear line.
+ */
+class LiveKitSidecarCommandTest {
+    static final String KEY = "devkey";
+    static final String SECRET = "standin-secret-of-at-least-thirty-two-bytes";
+    static final long WAIT_MS = 90_000;
+
+    @TempDir
+    Path tmp;
+    private Coordinator coord;
+    private Daemon alice;
+    private StandInServer server;
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeEach
+    void start() throws Exception {
+        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
+        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
+        alice.client().createMesh(new CreateMeshRequest("team", coord.publicUrl(), "alice", coord.adminToken()));
+        server = new StandInServer(KEY, SECRET);
+        server.start();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) server.close();
+        if (alice != null) alice.close();
+        if (coord != null) coord.close();
+    }
+
+    private CommandLine cli(LiveKitSidecarCommand cmd) {
+        return new CommandLine(cmd).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    }
+
+    private Path secretFile(String secret) throws Exception {
+        Path f = tmp.resolve("secret-" + secret.hashCode());
+        Files.writeString(f, secret + "\n");
+        return f;
+    }
+
+    @Test
+    void runsAsALiveKitRoomServiceAndStopsCleanly() throws Exception {
+        LiveKitSidecarCommand cmd = new LiveKitSidecarCommand();
+        CommandLine cli = cli(cmd);
+        String secret = secretFile(SECRET).toString();
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--url", server.url(), "--room", "r1",
+                "--mesh", "team", "--api-key", KEY, "--api-secret-file", secret, "--home", tmp.resolve("alice").toString()));
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
+        while (cmd.running == null && !exit.isDone()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the side-car did not start; stderr: " + err);
+            Thread.sleep(50); // polling a condition
+        }
+        assertTrue(out.toString().startsWith("bridging LiveKit room 'r1' at " + server.url() + " into mesh 'team' as service 'livekit'"),
+                out + " / " + err);
+        ServiceItem s = alice.client().services("team").items().stream().filter(i -> i.name().equals("livekit")).findFirst().orElseThrow();
+        assertEquals("livekit-room", s.type());
+        assertEquals(java.util.List.of("dm:read", "dm:write", "topic:write"), s.scopes());
+        assertEquals(1, server.participants("r1"));
+        cmd.stop.countDown();
+        assertEquals(ExitCodes.OK, exit.get(WAIT_MS, TimeUnit.MILLISECONDS));
+    }
+
+    @Test
+    void aWrongSecretIsRefusedWithTheServersReason() throws Exception {
+        int code = cli(new LiveKitSidecarCommand()).execute("--url", server.url(), "--room", "r1", "--mesh", "team",
+                "--api-key", KEY, "--api-secret-file", secretFile("a-wrong-secret-of-at-least-thirty-two-bytes").toString(),
+                "--home", tmp.resolve("alice").toString());
+        assertEquals(ExitCodes.FAILED, code, err.toString());
+        assertTrue(err.toString().startsWith("meshwire sidecar livekit: the LiveKit server refused the join (HTTP 401): invalid access token"),
+                err.toString());
+        assertEquals(1, err.toString().strip().lines().count(), "one line, no stack trace: " + err);
+        assertEquals(0, server.participants("r1"));
+    }
+
+    @Test
+    void conflictingOrMissingCredentialsAreAUsageError() throws Exception {
+        Path token = tmp.resolve("token");
+        Files.writeString(token, "x");
+        int both = cli(new LiveKitSidecarCommand()).execute("--url", server.url(), "--room", "r1", "--mesh", "team",
+                "--api-key", KEY, "--api-secret-file", secretFile(SECRET).toString(), "--token-file", token.toString());
+        assertEquals(ExitCodes.USAGE, both);
+        assertTrue(err.toString().contains("give either --api-key with --api-secret-file, or --token-file, not both"), err.toString());
+        int none = cli(new LiveKitSidecarCommand()).execute("--url", server.url(), "--room", "r1", "--mesh", "team");
+        assertEquals(ExitCodes.USAGE, none);
+        assertTrue(err.toString().contains("give --api-key with --api-secret-file, or --token-file"), err.toString());
+        Path empty = tmp.resolve("empty");
+        Files.writeString(empty, "  \n");
+        int emptyFile = cli(new LiveKitSidecarCommand()).execute("--url", server.url(), "--room", "r1", "--mesh", "team",
+                "--token-file", empty.toString());
+        assertEquals(ExitCodes.USAGE, emptyFile);
+        assertTrue(err.toString().contains("meshwire sidecar livekit: the token file " + empty + " is empty"), err.toString());
+    }
+}
