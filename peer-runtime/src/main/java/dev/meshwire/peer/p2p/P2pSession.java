@@ -71,6 +71,7 @@ final class P2pSession {
     private volatile SessionState state = SessionState.CONNECTING;
     private boolean remoteSet;
     private final List<RTCIceCandidate> remoteQueue = new ArrayList<>();
+    private final SignalledCandidates signalled = new SignalledCandidates();
     private boolean localSdpSent;
     private final List<RTCIceCandidate> localQueue = new ArrayList<>();
     private long openedNanos;
@@ -240,6 +241,7 @@ final class P2pSession {
         if (state.terminal() || pc == null) return;
         if (m.candidate() == null || m.candidate().length() > 2048 || !engine.candidateAllowed(m.candidate())) return;
         RTCIceCandidate c = new RTCIceCandidate(m.mid(), m.mLineIndex(), m.candidate());
+        signalled.add(m.candidate());
         if (remoteSet) pc.addIceCandidate(c); else if (remoteQueue.size() < 256) remoteQueue.add(c);
     }
 
@@ -323,7 +325,7 @@ final class P2pSession {
         RTCPeerConnection p = pc;
         if (p == null) return;
         p.getStats(report -> {
-            CandidatePair pair = selectedPair(report);
+            CandidatePair pair = selectedPair(report, signalled);
             if (pair != null) engine.post(() -> {
                 if (state == SessionState.OPEN && !pair.equals(path)) {
                     if (path != null) {
@@ -650,7 +652,7 @@ final class P2pSession {
     }
 
     /** Reads the nominated, succeeded candidate pair from a stats report; null if there is none. */
-    static CandidatePair selectedPair(RTCStatsReport report) {
+    static CandidatePair selectedPair(RTCStatsReport report, SignalledCandidates signalled) {
         Map<String, RTCStats> all = report.getStats();
         String pairId = null;
         for (RTCStats s : all.values()) {
@@ -681,7 +683,7 @@ final class P2pSession {
             localProtocol = attr(local, "relayProtocol");
         }
         String remoteType = attr(remote, "candidateType");
-        if ("prflx".equals(remoteType)) remoteType = signalledType(all, remote);
+        if ("prflx".equals(remoteType)) remoteType = signalledType(all, remote, signalled);
         return new CandidatePair(attr(local, "candidateType"), localProtocol, remoteType, attr(remote, "protocol"));
     }
 
@@ -692,11 +694,14 @@ final class P2pSession {
      * end and "direct prflx" at the other (a LAN, where the check simply won the race with signalling), or "direct
      * prflx" while every packet goes through TURN (the peer's relayed address, or an address-filtering NAT that only
      * admits the TURN server's address, which STUN and TURN share). The trickled candidate, present in the same
-     * report once it arrived, names it; a relay candidate wins over any other at the same address.
+     * report once it arrived, names it; a relay candidate wins over any other at the same address. The report lists
+     * only candidates some pair still uses, so the session's own record of what the peer trickled is asked first.
      */
-    static String signalledType(Map<String, RTCStats> all, RTCStats remote) {
+    static String signalledType(Map<String, RTCStats> all, RTCStats remote, SignalledCandidates signalled) {
         String address = address(remote);
         String port = attr(remote, "port");
+        String trickled = signalled.typeOf(address, port);
+        if (trickled != null) return trickled;
         String found = "prflx";
         for (RTCStats s : all.values()) {
             if (s.getType() != RTCStatsType.REMOTE_CANDIDATE || s == remote) continue;
