@@ -15,10 +15,19 @@ import java.util.function.Consumer;
  * @param directPeer the peer whose direct channel carried it, or null for the coordinator
  * @param session    the held session or service key it is for, or null for the member itself
  * @param acker      acks the delivery (relay: {@code client_ack}; direct: the channel ack); call once, after the commit
+ * @param duplicateSeen told when the receiver settles the envelope as one it had already stored, so that the daemon's
+ *                   counters tell new deliveries from redeliveries
  */
 public record InboundEnvelope(MeshSession mesh, Envelope envelope, String senderName, String messageId, String path,
-                              String directPeer, String session, Consumer<String> acker) {
+                              String directPeer, String session, Consumer<String> acker, Runnable duplicateSeen) {
+    /** Acks a delivery the receiver has just committed. */
     public void ack(String clientMessageId) {
         acker.accept(clientMessageId);
+    }
+
+    /** Acks a delivery the receiver had already stored (a redelivery): acked again, counted as a duplicate. */
+    public void ackDuplicate(String clientMessageId) {
+        acker.accept(clientMessageId);
+        duplicateSeen.run();
     }
 }

@@ -181,8 +181,10 @@ public final class InboundProcessor {
         if (scope != null) return scope;
         ChannelReceiver receiver = receivers.get(env.channel());
         if (receiver != null) {
-            String why = receiver.receive(new InboundEnvelope(mesh, env, senderName, messageId, path, directPeer, session, acker));
-            if (why == null) accepted.incrementAndGet();
+            boolean[] duplicate = {false};
+            String why = receiver.receive(new InboundEnvelope(mesh, env, senderName, messageId, path, directPeer, session, acker,
+                    () -> duplicate[0] = true));
+            if (why == null) (duplicate[0] ? duplicates : accepted).incrementAndGet();
             return why;
         }
         String self = mesh.selfPubkey();

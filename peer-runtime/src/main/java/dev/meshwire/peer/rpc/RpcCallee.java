@@ -108,7 +108,8 @@ public final class RpcCallee implements AutoCloseable {
         }
         prune(now);
         RpcStore.ClaimResult c = store.claim(mesh.name(), env.from(), in.senderName(), id, req == null ? "?" : req.method(), now, expiresAt);
-        in.ack(env.meta().clientMessageId()); // the (caller, id) row is committed: a redelivery finds it
+        // The (caller, id) row is committed: a redelivery finds it.
+        if (c.inserted()) in.ack(env.meta().clientMessageId()); else in.ackDuplicate(env.meta().clientMessageId());
         if (!c.inserted()) {
             duplicates.incrementAndGet();
             if (c.row().done()) send(c.row(), RpcWire.Answer.parse(c.row().answerJson())); // from the cache, handler not run

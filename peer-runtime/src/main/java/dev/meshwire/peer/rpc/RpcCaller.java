@@ -179,7 +179,8 @@ public final class RpcCaller {
         RpcStore.Matched m = store.answer(id, env.from(), answer.hasResult() ? RpcStore.OK : RpcStore.ERROR, answer.json(),
                 clock.getAsLong(), in.path());
         if (m == RpcStore.Matched.UNKNOWN) return "rpc answer " + id + " matches no call of this member to " + env.from();
-        in.ack(env.meta().clientMessageId()); // the answer is committed (or was already): ack
+        // The answer is committed (or was already): ack.
+        if (m == RpcStore.Matched.DUPLICATE) in.ackDuplicate(env.meta().clientMessageId()); else in.ack(env.meta().clientMessageId());
         if (m == RpcStore.Matched.RECORDED) wakeWaiters();
         return null;
     }

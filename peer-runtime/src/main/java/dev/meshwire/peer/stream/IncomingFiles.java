@@ -182,7 +182,8 @@ final class IncomingFiles {
             long off = index * t.chunkSize();
             if (off != a.expected || a.file == null) {
                 a.ignored++;
-                in.ack(env.meta().clientMessageId());
+                // Behind the write position: written already (a redelivery). Ahead of it: the sender resends it in order.
+                if (off < a.expected) in.ackDuplicate(env.meta().clientMessageId()); else in.ack(env.meta().clientMessageId());
                 return null;
             }
             long want = Math.min(t.chunkSize(), t.size() - off);

@@ -60,8 +60,9 @@ public final class TopicReceiver implements ChannelReceiver {
             in.ack(cmid);
             return null;
         }
-        inbox.store(in.mesh(), topic, env, in.senderName(), in.messageId(), in.path(), text.get());
-        in.ack(cmid); // committed (or a duplicate): ack either way
+        // Committed, or already there: ack either way (a duplicate again, or the coordinator redelivers forever).
+        if (inbox.store(in.mesh(), topic, env, in.senderName(), in.messageId(), in.path(), text.get())) in.ack(cmid);
+        else in.ackDuplicate(cmid);
         return null;
     }
 }

@@ -88,10 +88,13 @@ class RpcDirectTest {
 
         // The same request envelope into the channel again: acked, answered from the cache, handler not run.
         long dispatched = bob.rpcCallee().dispatched();
+        long inboundDuplicates = bob.inbound().duplicates(), inboundAccepted = bob.inbound().accepted();
         Envelope env = Json.MAPPER.readValue(sent.copies().get(0).envelopeJson(), Envelope.class);
         ad.engine().send(bobPub, ChannelPayload.envelope(env)).get(30, TimeUnit.SECONDS);
         await("bob counts it as a duplicate", WAIT, () -> bob.rpcCallee().duplicates() == 1);
         assertEquals(dispatched, bob.rpcCallee().dispatched());
+        await("the daemon counts the redelivery as a duplicate", WAIT, () -> bob.inbound().duplicates() == inboundDuplicates + 1);
+        assertEquals(inboundAccepted, bob.inbound().accepted(), "not as a new delivery");
         assertEquals(1, handler.calls.size(), "the handler ran once");
         await("bob's cached answer went out again", WAIT, () -> bob.outboxStore().list(List.of(OutboxStore.State.DONE), 100).stream()
                 .filter(r -> "rpc".equals(r.channel())).count() == 2);
