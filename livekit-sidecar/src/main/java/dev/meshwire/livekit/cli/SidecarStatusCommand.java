@@ -54,6 +54,7 @@ public final class SidecarStatusCommand implements Callable<Integer> {
             return ExitCodes.OK;
         }
         for (SidecarItem i : items) out.print(render(i));
+        out.flush(); // print does not flush an auto-flushing writer
         return ExitCodes.OK;
     }
 
