@@ -56,6 +56,9 @@ public final class LiveKitSidecarCommand implements Callable<Integer> {
     @Option(names = "--metrics-token-file", description = "file holding the bearer token a scrape must send (keep it 0600)")
     Path metricsTokenFile;
 
+    @Option(names = "--json", description = "with --managed: print the started bridge (the POST /v1/sidecars answer) as JSON")
+    boolean json;
+
     @CommandLine.ParentCommand
     SidecarCommand parent;
 
@@ -171,6 +174,10 @@ public final class LiveKitSidecarCommand implements Callable<Integer> {
         if (tokenFile != null) args.addAll(java.util.List.of("--token-file", tokenFile.toAbsolutePath().toString()));
         if (metrics != null) args.addAll(java.util.List.of("--metrics", metrics, "--metrics-token-file", metricsTokenFile.toAbsolutePath().toString()));
         var item = ipc.sidecarStart(new dev.meshwire.peer.ipc.api.SidecarStartRequest(service, "livekit", args, System.getProperty("java.class.path")));
+        if (json) {
+            out.println(SidecarCommand.json(item));
+            return ExitCodes.OK;
+        }
         out.println("managed bridge '" + item.name() + "' " + item.state() + (item.pid() > 0 ? " (pid " + item.pid() + ")" : "") + ": LiveKit room '"
                 + room + "' at " + url + " into mesh '" + mesh + "'; see: meshwire sidecar status");
         return ExitCodes.OK;

@@ -38,5 +38,14 @@ public final class SidecarCommand implements Runnable {
         return context.home();
     }
 
+    /** The stable {@code --json} form of a reply record: pretty-printed, absent fields omitted. */
+    static String json(Object reply) {
+        try {
+            return dev.meshwire.signaling.Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(reply);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static final String NO_DAEMON = "no daemon is running for this MESHWIRE_HOME; start it with: meshwire up";
 }

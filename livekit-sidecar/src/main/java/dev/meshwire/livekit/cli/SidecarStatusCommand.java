@@ -1,12 +1,10 @@
 package dev.meshwire.livekit.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.meshwire.cli.ExitCodes;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.api.SidecarItem;
 import dev.meshwire.peer.ipc.api.SidecarReport;
 import dev.meshwire.peer.ipc.api.SidecarsReply;
-import dev.meshwire.signaling.Json;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -32,7 +30,7 @@ public final class SidecarStatusCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public Integer call() throws JsonProcessingException {
+    public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         IpcClient ipc = parent.daemon();
@@ -46,7 +44,7 @@ public final class SidecarStatusCommand implements Callable<Integer> {
             return ExitCodes.NOT_FOUND;
         }
         if (json) {
-            out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(new SidecarsReply(items)));
+            out.println(SidecarCommand.json(new SidecarsReply(items)));
             return ExitCodes.OK;
         }
         if (items.isEmpty()) {

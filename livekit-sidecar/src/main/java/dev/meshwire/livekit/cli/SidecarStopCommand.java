@@ -14,6 +14,9 @@ public final class SidecarStopCommand implements Callable<Integer> {
     @Parameters(paramLabel = "NAME", description = "the bridge (its service name, as 'meshwire sidecar status' shows)")
     String name;
 
+    @picocli.CommandLine.Option(names = "--json", description = "print the stopped bridge (the POST /v1/sidecars/stop answer) as JSON")
+    boolean json;
+
     @CommandLine.ParentCommand
     SidecarCommand parent;
     @CommandLine.Spec
@@ -27,6 +30,10 @@ public final class SidecarStopCommand implements Callable<Integer> {
             return ExitCodes.NO_DAEMON;
         }
         SidecarItem s = ipc.sidecarStop(name);
+        if (json) {
+            spec.commandLine().getOut().println(SidecarCommand.json(s));
+            return ExitCodes.OK;
+        }
         spec.commandLine().getOut().println("stopped managed bridge '" + s.name() + "' (it will not start again; the service stays registered)");
         return ExitCodes.OK;
     }

@@ -213,9 +213,11 @@ class ManagedBridgeTest {
 
         // stop: gone for good, and not started again
         long thirdPid = bridge().pid();
-        Cli.Run stopped = cli.meshwire("--home", home, "sidecar", "stop", "lkbridge");
+        Cli.Run stopped = cli.meshwire("--home", home, "sidecar", "stop", "lkbridge", "--json");
         assertEquals(0, stopped.code(), stopped.err());
-        assertEquals("stopped managed bridge 'lkbridge' (it will not start again; the service stays registered)", stopped.out().strip());
+        JsonNode gone = Json.MAPPER.readTree(stopped.out());
+        assertEquals("lkbridge", gone.path("name").asText(), stopped.out());
+        assertEquals("stopped", gone.path("state").asText(), stopped.out());
         assertTrue(ProcessHandle.of(thirdPid).map(h -> !h.isAlive()).orElse(true), "the side-car process ended");
         await("the side-car left the room", () -> server.participants("room1") == 1);
         assertTrue(bridge() == null, String.valueOf(bridge()));

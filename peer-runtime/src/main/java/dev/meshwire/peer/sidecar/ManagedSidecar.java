@@ -133,7 +133,7 @@ final class ManagedSidecar {
     /** What {@code GET /v1/sidecars} shows of the supervision. */
     synchronized Supervision supervision() {
         Process p = process;
-        String state = p != null ? "running" : failed ? "failed" : stopped ? "stopped" : "restarting";
+        String state = stopped ? "stopped" : p != null ? "running" : failed ? "failed" : "restarting";
         Long restartIn = p == null && pending != null ? Math.max(0, TimeUnit.NANOSECONDS.toMillis(restartAtNanos - System.nanoTime())) : null;
         return new Supervision(state, p == null ? 0 : p.pid(), restarts, lastExit, lastError, restartIn);
     }

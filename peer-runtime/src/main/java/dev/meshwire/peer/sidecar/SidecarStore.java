@@ -16,19 +16,31 @@ import java.util.List;
  */
 final class SidecarStore {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SidecarStore.class);
     private final Path file;
 
     SidecarStore(MeshwireHome home) {
         this.file = home.daemonDir().resolve("sidecars.json");
     }
 
-    /** The stored bridges; none if the file is absent. A file that cannot be read is an error (never silently dropped). */
+    /**
+     * The stored bridges; none if the file is absent. A file that cannot be parsed does not stop the daemon: it is moved
+     * aside to {@code sidecars.json.bad-<ms>} (kept for the operator, not overwritten by the next save) with an error in
+     * the log, and no bridge starts.
+     */
     List<SidecarStartRequest> load() {
         if (!Files.exists(file)) return List.of();
         try {
             return JSON.readValue(file.toFile(), new TypeReference<List<SidecarStartRequest>>() {});
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
+            Path aside = file.resolveSibling(file.getFileName() + ".bad-" + System.currentTimeMillis());
+            try {
+                Files.move(file, aside);
+            } catch (IOException moveFailed) {
+                throw new UncheckedIOException("cannot read " + file + " (" + e.getMessage() + ") nor move it aside: " + moveFailed.getMessage(), moveFailed);
+            }
+            LOG.error("side-cars: {} cannot be read ({}); moved to {}, no managed bridge started", file, e.getMessage(), aside);
+            return List.of();
         }
     }
 

@@ -71,6 +71,15 @@ class SidecarsTest {
             third.startStored();
             assertEquals(List.of(), third.list().items(), "a stopped bridge does not come back");
         }
+        // A file that cannot be read does not stop the daemon: moved aside, nothing started.
+        Files.writeString(home.daemonDir().resolve("sidecars.json"), "{not json");
+        try (Sidecars broken = new Sidecars(home)) {
+            broken.startStored();
+            assertEquals(List.of(), broken.list().items());
+        }
+        try (var files = Files.list(home.daemonDir())) {
+            assertTrue(files.anyMatch(f -> f.getFileName().toString().startsWith("sidecars.json.bad-")), "kept for the operator");
+        }
     }
 
     @Test
