@@ -26,34 +26,34 @@ import picocli.CommandLine.Option;
  * delegated {@code livekit-room} service of the local daemon (docs/livekit.md "The side-car"). Runs until stopped
  * (SIGTERM/SIGINT: leaves the room politely).
  */
-@Command(name = "livekit", mixinStandardHelpOptions = true,
+@Command(name = "livekit",
         description = "Bridge a LiveKit room into a mesh, both ways, as a livekit-room service of this daemon.")
 public final class LiveKitSidecarCommand implements Callable<Integer> {
-    @Option(names = "--url", required = true, description = "the LiveKit server: ws(s)://HOST[:PORT] (or http(s)://)")
+    @Option(names = "--url", required = true, paramLabel = "URL", description = "the LiveKit server: ws(s)://HOST[:PORT] (or http(s)://)")
     String url;
-    @Option(names = "--room", required = true, description = "the room to join")
+    @Option(names = "--room", required = true, paramLabel = "ROOM", description = "the room to join")
     String room;
-    @Option(names = "--mesh", required = true, description = "the mesh to bridge into (as this daemon names it)")
+    @Option(names = "--mesh", required = true, paramLabel = "MESH", description = "the mesh to bridge into (as this daemon names it)")
     String mesh;
-    @Option(names = "--identity", defaultValue = "meshwire-bridge", description = "our participant identity in the room (default ${DEFAULT-VALUE})")
+    @Option(names = "--identity", paramLabel = "IDENTITY", defaultValue = "meshwire-bridge", description = "our participant identity in the room")
     String identity;
-    @Option(names = "--service", defaultValue = "livekit", description = "the service name in the mesh (default ${DEFAULT-VALUE}); registered if absent")
+    @Option(names = "--service", paramLabel = "NAME", defaultValue = "livekit", description = "the service name in the mesh; registered if absent")
     String service;
-    @Option(names = "--api-key", description = "LiveKit API key: the side-car mints its own tokens (with --api-secret-file)")
+    @Option(names = "--api-key", paramLabel = "KEY", description = "LiveKit API key: the side-car mints its own tokens (with --api-secret-file)")
     String apiKey;
-    @Option(names = "--api-secret-file", description = "file holding the LiveKit API secret (keep it 0600)")
+    @Option(names = "--api-secret-file", paramLabel = "FILE", description = "file holding the LiveKit API secret (keep it 0600)")
     Path apiSecretFile;
-    @Option(names = "--token-file", description = "file holding a LiveKit access token, read again at every (re)join")
+    @Option(names = "--token-file", paramLabel = "FILE", description = "file holding a LiveKit access token, read again at every (re)join")
     Path tokenFile;
-    @Option(names = "--topic", defaultValue = "meshwire", description = "the data topic bridged both ways (default ${DEFAULT-VALUE})")
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "meshwire", description = "the data topic bridged both ways")
     String topic;
-    @Option(names = "--target", defaultValue = "*", description = "where room messages go in the mesh: a member, or * (default)")
+    @Option(names = "--target", paramLabel = "MEMBER|*", defaultValue = "*", description = "where room messages go in the mesh: a member, or * (every member)")
     String target;
     @Option(names = "--managed", description = "run it under the daemon instead: started now, restarted when it exits, back after a daemon restart (see: meshwire sidecar status, meshwire sidecar stop)")
     boolean managed;
     @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "serve Prometheus metrics at http://HOST:PORT/metrics (give 127.0.0.1:PORT for loopback only), with --metrics-token-file")
     String metrics;
-    @Option(names = "--metrics-token-file", description = "file holding the bearer token a scrape must send (keep it 0600)")
+    @Option(names = "--metrics-token-file", paramLabel = "FILE", description = "file holding the bearer token a scrape must send (keep it 0600)")
     Path metricsTokenFile;
 
     @Option(names = "--json", description = "with --managed: print the started bridge (the POST /v1/sidecars answer) as JSON")
