@@ -43,8 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * A managed bridge end to end, as a user runs it: {@code meshwire sidecar livekit ... --managed} (a real CLI process)
  * hands the side-car to alice's daemon, which runs it as its own process; a real coordinator, bob's daemon, the
  * stand-in LiveKit server and a room participant (carol). Both directions flow; {@code sidecar status} (human and
- * {@code --json}) and the Prometheus endpoint show it; the side-car killed with SIGKILL is started again and bridges
- * again; a daemon restart brings it back; {@code sidecar stop} ends it for good.
+ * {@code --json}) and the Prometheus endpoint show it; the side-car killed with SIGKILL is started again, delivers
+ * what the mesh sent while it was down and bridges again; a daemon restart brings it back; {@code sidecar stop} ends it for good.
  */
 class ManagedBridgeTest {
     static final String KEY = "devkey";
@@ -195,12 +195,26 @@ class ManagedBridgeTest {
         assertTrue(Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)) >= 1, line);
         assertTrue(scrape.body().contains("meshwire_livekit_connected{"), scrape.body());
 
-        // SIGKILL: the daemon starts it again, and it bridges again
+        // SIGKILL: the daemon starts it again, and it bridges again. Mesh messages sent while it is down wait in the
+        // service inbox (the daemon's, durable) and all reach carol after the restart, one packet id per message.
         ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
+        await("the side-car is dead", () -> ProcessHandle.of(firstPid).map(h -> !h.isAlive()).orElse(true));
+        int down = 50;
+        IpcClient b = bob.client();
+        for (int i = 0; i < down; i++) b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol while down " + i));
         await("the bridge runs again in a new process", () -> bridging(firstPid));
         SidecarItem again = bridge();
         assertEquals(1, again.restarts(), again.toString());
         assertEquals(137, again.lastExit(), again.toString());
+        await("carol got every message sent while the side-car was down", () -> {
+            for (int i = 0; i < down; i++) if (!carolHas("while down " + i)) return false;
+            return true;
+        });
+        synchronized (carolGot) {
+            java.util.Map<String, java.util.Set<String>> idsByText = new java.util.HashMap<>();
+            for (RoomData d : carolGot) idsByText.computeIfAbsent(new String(d.payload(), StandardCharsets.UTF_8), k -> new java.util.HashSet<>()).add(d.packetId());
+            for (int i = 0; i < down; i++) assertEquals(1, idsByText.get("while down " + i).size(), "copies share one packet id: " + idsByText.get("while down " + i));
+        }
         bothWays("two");
 
         // a daemon restart: the bridge stops with it and comes back with the next one
