@@ -29,6 +29,8 @@ import picocli.CommandLine.Spec;
  * call naming a verb builds the picocli model of that verb only: building all of them took about a
  * third of a short verb's start-up (docs/benchmarks.md, "CLI start-up"). A call without a verb, with an
  * unknown one (for picocli's "did you mean"), or with a verb in {@link #WHOLE_TREE} gets every verb.
+ * Verbs of other modules come in as {@link VerbPlugin}s (docs/architecture.md "Plug-in verbs"), looked up only when
+ * the call names no built-in verb.
  */
 @Command(name = "meshwire", mixinStandardHelpOptions = true, version = "meshwire " + Daemon.VERSION,
         description = "Peer-to-peer messaging between machines, through a coordinator.")
