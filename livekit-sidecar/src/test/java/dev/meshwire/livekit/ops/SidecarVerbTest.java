@@ -31,6 +31,7 @@ class SidecarVerbTest {
                 "--home"}) {
             assertTrue(help.out().contains(o), o + " in " + help.out());
         }
+        assertTrue(help.out().contains("meshwire sidecar livekit --url ws://localhost:7880 --room standup"), "the examples: " + help.out());
         Cli.Run group = cli.meshwire("sidecar", "--help");
         assertEquals(0, group.code(), group.err());
         assertTrue(group.out().contains("livekit") && group.out().contains("status") && group.out().contains("stop"), group.out());
