@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import dev.meshwire.cli.term.Style;
+import dev.meshwire.cli.plugin.PluginVerbs;
+import dev.meshwire.cli.plugin.VerbPlugin;
 import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,6 +29,8 @@ import picocli.CommandLine.Spec;
  * call naming a verb builds the picocli model of that verb only: building all of them took about a
  * third of a short verb's start-up (docs/benchmarks.md, "CLI start-up"). A call without a verb, with an
  * unknown one (for picocli's "did you mean"), or with a verb in {@link #WHOLE_TREE} gets every verb.
+ * Verbs of other modules come in as {@link VerbPlugin}s (docs/architecture.md "Plug-in verbs"), looked up only when
+ * the call names no built-in verb.
  */
 @Command(name = "meshwire", mixinStandardHelpOptions = true, version = "meshwire " + Daemon.VERSION,
         description = "Peer-to-peer messaging between machines, through a coordinator.")
@@ -149,9 +153,23 @@ public final class Main implements Runnable {
                 : VERBS.stream().filter(c -> c.getAnnotation(Command.class).name().equals(verb)).findFirst().orElse(null);
         // "meshwire --version" needs no verb at all
         boolean versionOnly = verb == null && (a.contains("--version") || a.contains("-V")) && !a.contains("--help") && !a.contains("-h");
-        for (Class<?> c : VERBS) {
-            if (!versionOnly && (only == null || c == only)) cl.addSubcommand(c);
+        if (versionOnly) return cl;
+        if (only != null) {
+            cl.addSubcommand(only);
+            return cl;
         }
+        // Plug-in verbs (docs/architecture.md "Plug-in verbs"): looked up only when no built-in verb is named, so that a
+        // built-in verb never scans the class path for them. A call naming a plug-in's verb builds that verb only.
+        List<String> builtIn = VERBS.stream().map(c -> c.getAnnotation(Command.class).name()).toList();
+        List<VerbPlugin> plugins = PluginVerbs.load(builtIn, main.err);
+        VerbPlugin named = verb == null || rootOption || WHOLE_TREE.contains(verb) ? null
+                : plugins.stream().filter(p -> p.name().equals(verb)).findFirst().orElse(null);
+        if (named != null) {
+            cl.addSubcommand(named.name(), named.command(main::resolveHome));
+            return cl;
+        }
+        for (Class<?> c : VERBS) cl.addSubcommand(c);
+        for (VerbPlugin p : plugins) cl.addSubcommand(p.name(), p.command(main::resolveHome));
         return cl;
     }
 

@@ -89,4 +89,19 @@ class LauncherFlagsTest {
         assertTrue(a.contains(CLIENT_FLAG), a.toString());
         assertFalse(a.stream().anyMatch(x -> x.contains("SharedArchiveFile")), a.toString());
     }
+    @Test
+    void theSidecarPlugInVerbRunsWithTheSidecarsClassPath() throws Exception {
+        Path sidecarJar = Files.writeString(Files.createDirectories(tmp.resolve("livekit-sidecar/target")).resolve("livekit-sidecar.jar"), "");
+        List<String> bridge = javaArgs("sidecar", "livekit", "--url", "ws://h:7880");
+        assertFalse(bridge.stream().anyMatch(x -> x.startsWith("-XX:")), "a bridge runs until stopped: server defaults " + bridge);
+        assertEquals(List.of("-cp", sidecarJar.toString(), "dev.meshwire.cli.Main", "sidecar", "livekit", "--url", "ws://h:7880"), bridge);
+        for (String[] v : new String[][] {{"sidecar", "status"}, {"--home", "/x", "sidecar", "livekit", "--managed"}, {"--help"}, {}}) {
+            List<String> a = javaArgs(v);
+            assertTrue(a.contains(CLIENT_FLAG), String.join(" ", v) + " -> " + a);
+            assertFalse(a.stream().anyMatch(x -> x.contains("SharedArchiveFile")), "the archive has meshwire.jar's class path: " + a);
+            assertEquals(List.of("-cp", sidecarJar.toString(), "dev.meshwire.cli.Main"), a.subList(a.size() - v.length - 3, a.size() - v.length), a.toString());
+        }
+        List<String> other = javaArgs("status");
+        assertEquals("dev.meshwire.cli.QuickClient", other.get(other.size() - 2), "other verbs do not get the side-car: " + other);
+    }
 }

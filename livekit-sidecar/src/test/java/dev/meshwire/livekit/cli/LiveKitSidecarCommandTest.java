@@ -11,6 +11,7 @@ import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.ipc.api.ServiceItem;
+import dev.meshwire.peer.home.MeshwireHome;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -57,8 +58,10 @@ class LiveKitSidecarCommandTest {
         if (coord != null) coord.close();
     }
 
-    private CommandLine cli(LiveKitSidecarCommand cmd) {
-        return new CommandLine(cmd).setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
+    /** The sidecar verb as the meshwire root builds it, with alice's home as the call's home. */
+    private CommandLine cli() {
+        return new CommandLine(new SidecarCommand(() -> MeshwireHome.at(tmp.resolve("alice"))))
+                .setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true));
     }
 
     private Path secretFile(String secret) throws Exception {
@@ -69,11 +72,11 @@ class LiveKitSidecarCommandTest {
 
     @Test
     void runsAsALiveKitRoomServiceAndStopsCleanly() throws Exception {
-        LiveKitSidecarCommand cmd = new LiveKitSidecarCommand();
-        CommandLine cli = cli(cmd);
+        CommandLine cli = cli();
+        LiveKitSidecarCommand cmd = cli.getSubcommands().get("livekit").getCommand();
         String secret = secretFile(SECRET).toString();
-        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("--url", server.url(), "--room", "r1",
-                "--mesh", "team", "--api-key", KEY, "--api-secret-file", secret, "--home", tmp.resolve("alice").toString()));
+        CompletableFuture<Integer> exit = CompletableFuture.supplyAsync(() -> cli.execute("livekit", "--url", server.url(), "--room", "r1",
+                "--mesh", "team", "--api-key", KEY, "--api-secret-file", secret));
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(WAIT_MS);
         while (cmd.running == null && !exit.isDone()) {
             if (System.nanoTime() > deadline) throw new AssertionError("the side-car did not start; stderr: " + err);
@@ -91,9 +94,8 @@ class LiveKitSidecarCommandTest {
 
     @Test
     void aWrongSecretIsRefusedWithTheServersReason() throws Exception {
-        int code = cli(new LiveKitSidecarCommand()).execute("--url", server.url(), "--room", "r1", "--mesh", "team",
-                "--api-key", KEY, "--api-secret-file", secretFile("a-wrong-secret-of-at-least-thirty-two-bytes").toString(),
-                "--home", tmp.resolve("alice").toString());
+        int code = cli().execute("livekit", "--url", server.url(), "--room", "r1", "--mesh", "team",
+                "--api-key", KEY, "--api-secret-file", secretFile("a-wrong-secret-of-at-least-thirty-two-bytes").toString());
         assertEquals(ExitCodes.FAILED, code, err.toString());
         assertTrue(err.toString().startsWith("meshwire sidecar livekit: the LiveKit server refused the join (HTTP 401): invalid access token"),
                 err.toString());
@@ -105,16 +107,16 @@ class LiveKitSidecarCommandTest {
     void conflictingOrMissingCredentialsAreAUsageError() throws Exception {
         Path token = tmp.resolve("token");
         Files.writeString(token, "x");
-        int both = cli(new LiveKitSidecarCommand()).execute("--url", server.url(), "--room", "r1", "--mesh", "team",
+        int both = cli().execute("livekit", "--url", server.url(), "--room", "r1", "--mesh", "team",
                 "--api-key", KEY, "--api-secret-file", secretFile(SECRET).toString(), "--token-file", token.toString());
         assertEquals(ExitCodes.USAGE, both);
         assertTrue(err.toString().contains("give either --api-key with --api-secret-file, or --token-file, not both"), err.toString());
-        int none = cli(new LiveKitSidecarCommand()).execute("--url", server.url(), "--room", "r1", "--mesh", "team");
+        int none = cli().execute("livekit", "--url", server.url(), "--room", "r1", "--mesh", "team");
         assertEquals(ExitCodes.USAGE, none);
         assertTrue(err.toString().contains("give --api-key with --api-secret-file, or --token-file"), err.toString());
         Path empty = tmp.resolve("empty");
         Files.writeString(empty, "  \n");
-        int emptyFile = cli(new LiveKitSidecarCommand()).execute("--url", server.url(), "--room", "r1", "--mesh", "team",
+        int emptyFile = cli().execute("livekit", "--url", server.url(), "--room", "r1", "--mesh", "team",
                 "--token-file", empty.toString());
         assertEquals(ExitCodes.USAGE, emptyFile);
         assertTrue(err.toString().contains("meshwire sidecar livekit: the token file " + empty + " is empty"), err.toString());

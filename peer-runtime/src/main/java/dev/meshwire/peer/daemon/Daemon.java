@@ -111,6 +111,7 @@ public final class Daemon implements RunningDaemon {
     private IpcServer ipc;
     private dev.meshwire.peer.session.SessionRegistry sessions;
     private dev.meshwire.peer.service.DelegatedServices services;
+    private dev.meshwire.peer.sidecar.Sidecars sidecars;
     private final CliApi cli;
     private String token;
     private int port;
@@ -242,7 +243,7 @@ public final class Daemon implements RunningDaemon {
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions,
                 new GrantOps(meshes), new ServiceOps(meshes, home, services), new RpcEndpoints(rpcCaller, rpcCallee, rpcHandlers),
-                new GroupOps(meshes), files, topicOps);
+                new GroupOps(meshes), files, topicOps, sidecars = new dev.meshwire.peer.sidecar.Sidecars(home));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
         ipc = new IpcServer(vertx, token, api, eventStreams, IpcServer.sendBodyLimit(options.maxMessageBytes()), cli);
@@ -250,6 +251,7 @@ public final class Daemon implements RunningDaemon {
         // The port file is written last: its presence means "IPC is ready".
         MeshwireHome.writePrivate(home.portFile(), Integer.toString(port));
         log.info("daemon up: home {} ipc 127.0.0.1:{} meshes {}", home.root(), port, meshes.names());
+        sidecars.startStored(); // after the port file: the managed bridges talk to this daemon's IPC
     }
 
     // ---- RunningDaemon ----
@@ -279,6 +281,8 @@ public final class Daemon implements RunningDaemon {
     public dev.meshwire.peer.session.SessionRegistry sessions() { return sessions; }
     /** The delegated services this daemon holds (docs/protocol.md §6.4). */
     public dev.meshwire.peer.service.DelegatedServices services() { return services; }
+    /** The side-cars this daemon runs or hears from (docs/livekit.md "Managed bridges"). */
+    public dev.meshwire.peer.sidecar.Sidecars sidecars() { return sidecars; }
     /** A joined mesh's live session, or null. */
     public MeshSession session(String meshName) { return meshes.get(meshName); }
 
@@ -296,6 +300,8 @@ public final class Daemon implements RunningDaemon {
             if (vertx != null && stateTick >= 0) vertx.cancelTimer(stateTick);
             if (vertx != null && topicTick >= 0) vertx.cancelTimer(topicTick);
             if (topicKeeper != null) topicKeeper.close();
+            // The managed bridges leave their rooms while IPC still answers (they stay stored for the next start).
+            if (sidecars != null) sidecars.close();
             if (ipc != null) ipc.close();
             if (retention != null) retention.close();
             // Stop claiming first; sends still outstanding stay inflight and are recovered at the next start.

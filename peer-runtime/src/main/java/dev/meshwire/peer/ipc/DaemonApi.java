@@ -9,5 +9,5 @@ package dev.meshwire.peer.ipc;
  */
 public record DaemonApi(ControlApi control, MembershipApi membership, ModerationApi moderation, MeshStateApi meshState,
                         OutboxApi outbox, InboxApi inbox, SessionApi sessions, GrantsApi grants, ServicesApi services,
-                        RpcApi rpc, GroupsApi groups, FilesApi files, TopicsApi topics) {
+                        RpcApi rpc, GroupsApi groups, FilesApi files, TopicsApi topics, SidecarsApi sidecars) {
 }

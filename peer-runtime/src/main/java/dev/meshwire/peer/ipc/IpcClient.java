@@ -305,6 +305,23 @@ public final class IpcClient {
 
     public ServiceRegisterReply registerService(ServiceRegisterRequest req) { return postTyped("/v1/services", req, ServiceRegisterReply.class); }
 
+    /** {@code GET /v1/sidecars}: the managed bridges and the side-cars that report (docs/ipc.md "Side-cars"). */
+    public dev.meshwire.peer.ipc.api.SidecarsReply sidecars() {
+        return typed(call("GET", "/v1/sidecars", null), dev.meshwire.peer.ipc.api.SidecarsReply.class);
+    }
+
+    public dev.meshwire.peer.ipc.api.SidecarItem sidecarStart(dev.meshwire.peer.ipc.api.SidecarStartRequest req) {
+        return postTyped("/v1/sidecars", req, dev.meshwire.peer.ipc.api.SidecarItem.class);
+    }
+
+    public dev.meshwire.peer.ipc.api.SidecarItem sidecarStop(String name) {
+        return postTyped("/v1/sidecars/stop", new dev.meshwire.peer.ipc.api.SidecarStopRequest(name), dev.meshwire.peer.ipc.api.SidecarItem.class);
+    }
+
+    public OkReply sidecarReport(dev.meshwire.peer.ipc.api.SidecarReport report) {
+        return postTyped("/v1/sidecars/report", report, OkReply.class);
+    }
+
     public ServicesReply services(String mesh) { return typed(call("GET", "/v1/services" + q("mesh", mesh), null), ServicesReply.class); }
 
     public ServiceRevokeReply revokeService(ServiceRevokeRequest req) { return postTyped("/v1/services/revoke", req, ServiceRevokeReply.class); }

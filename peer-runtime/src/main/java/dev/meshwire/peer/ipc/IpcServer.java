@@ -35,6 +35,8 @@ import dev.meshwire.peer.ipc.api.PeersReply;
 import dev.meshwire.peer.ipc.api.ServiceSendRequest;
 import dev.meshwire.peer.ipc.api.SessionRequest;
 import dev.meshwire.peer.ipc.api.SessionSendRequest;
+import dev.meshwire.peer.ipc.api.SidecarReport;
+import dev.meshwire.peer.ipc.api.SidecarStartRequest;
 import dev.meshwire.signaling.session.AttestationVerifier;
 import dev.meshwire.signaling.Json;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
@@ -362,6 +364,26 @@ public final class IpcServer implements AutoCloseable {
             if (cmid != null) checkClientId("clientMessageId", cmid);
             return api.services().send(ctx.pathParam("name"), new ServiceSendRequest(b.name("mesh"), b.requiredName("to"), b.requiredString("message"),
                     b.oneOf("priority", PRIORITIES), cmid));
+        }));
+        // Side-cars (docs/livekit.md "Managed bridges"): managed bridges and the reports of running side-cars.
+        get(r, "/v1/sidecars", ctx -> blocking(ctx, () -> api.sidecars().list()));
+        post(r, "/v1/sidecars", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.sidecars().start(new SidecarStartRequest(b.requiredName("name"), b.requiredName("kind"),
+                    b.requiredStrings("args", MAX_CLI_ARGS), b.requiredString("classPath")));
+        }));
+        post(r, "/v1/sidecars/stop", ctx -> blocking(ctx, () -> api.sidecars().stop(body(ctx).requiredName("name"))));
+        post(r, "/v1/sidecars/report", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            long max = Long.MAX_VALUE;
+            return api.sidecars().report(new SidecarReport(b.requiredName("name"), b.requiredName("kind"), b.integer("pid", 0, max, 0),
+                    b.name("mesh"), b.name("service"), b.string("url"), b.string("room"), b.bool("connected", false),
+                    (int) b.integer("participants", 0, Integer.MAX_VALUE, 0), b.integer("packetsToRoom", 0, max, 0),
+                    b.integer("bytesToRoom", 0, max, 0), b.integer("packetsFromRoom", 0, max, 0), b.integer("bytesFromRoom", 0, max, 0),
+                    b.integer("roomToMesh", 0, max, 0), b.integer("meshToRoom", 0, max, 0), b.integer("refused", 0, max, 0),
+                    b.integer("dropped", 0, max, 0), b.integer("duplicates", 0, max, 0), b.integer("reconnects", 0, max, 0),
+                    b.integer("queueToMesh", 0, max, 0), b.integer("queueToRoom", 0, max, 0),
+                    b.string("lastError") == null ? "" : RequestFields.clip(b.string("lastError"))));
         }));
         post(r, "/v1/reconnect", ctx -> blocking(ctx, () -> api.membership().reconnect(body(ctx).name("mesh"))));
         post(r, "/v1/leave", ctx -> blocking(ctx, () -> {

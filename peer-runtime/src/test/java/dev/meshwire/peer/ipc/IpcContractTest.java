@@ -411,6 +411,19 @@ class IpcContractTest {
                 tmp.toString(), false)).status(), "a daemon started without the CLI refuses");
         assertEquals(400, callInvalid(alice, "POST", "/v1/cli", "/v1/cli", java.util.Map.of("cwd", "/", "stdoutIsTerminal", false)).status());
 
+        // Side-cars: a report, a managed bridge (its process fails here: no side-car plug-in on this class path), stop.
+        post(alice, "/v1/sidecars/report", new dev.meshwire.peer.ipc.api.SidecarReport("lk-report", "livekit", 4242, "team", "lk-report",
+                "ws://127.0.0.1:7880", "standup", true, 2, 3, 30, 4, 40, 4, 3, 0, 0, 1, 0, 0, 0, ""));
+        JsonNode cars = get(alice, "/v1/sidecars", "/v1/sidecars").body();
+        assertEquals("reporting", cars.path("items").get(0).path("state").asText(), cars.toString());
+        JsonNode managed = post(alice, "/v1/sidecars", new dev.meshwire.peer.ipc.api.SidecarStartRequest("contract-bridge", "livekit",
+                List.of("--url", "ws://127.0.0.1:1"), System.getProperty("java.class.path"))).body();
+        assertTrue(managed.path("managed").asBoolean(), managed.toString());
+        assertEquals(400, call(alice, "POST", "/v1/sidecars", "/v1/sidecars", new dev.meshwire.peer.ipc.api.SidecarStartRequest("contract-bridge",
+                "livekit", List.of("--home", "/tmp"), "x")).status());
+        post(alice, "/v1/sidecars/stop", new dev.meshwire.peer.ipc.api.SidecarStopRequest("contract-bridge"));
+        assertEquals(404, call(alice, "POST", "/v1/sidecars/stop", "/v1/sidecars/stop", new dev.meshwire.peer.ipc.api.SidecarStopRequest("contract-bridge")).status());
+
         // Ending memberships (after the member counts above): carol leaves (after reconnecting), revoked dave forgets the mesh locally.
         post(carol, "/v1/reconnect", new MeshRequest("team"));
         JsonNode left = post(carol, "/v1/leave", new LeaveRequest("team", false)).body();
