@@ -61,6 +61,11 @@ public final class RoomClient implements AutoCloseable {
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong packetsIn = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong streamsOut = new AtomicLong();
+    private final AtomicLong streamsIn = new AtomicLong();
+    private final AtomicLong streamsRefused = new AtomicLong();
+    /** Incoming data streams being reassembled (room thread). */
+    private final StreamAssembler streams;
 
     /**
      * Creates the client; nothing connects until {@link #start()}.
@@ -81,6 +86,21 @@ public final class RoomClient implements AutoCloseable {
         exec.setRemoveOnCancelPolicy(true);
         this.http = HttpClient.newBuilder().connectTimeout(config.joinTimeout()).build();
         this.retryMs = config.retryMin().toMillis();
+        this.streams = new StreamAssembler(config.maxStreamBytes(), new StreamAssembler.Sink() {
+            @Override
+            public void complete(RoomData data) {
+                streamsIn.incrementAndGet();
+                packetsIn.incrementAndGet();
+                bytesIn.addAndGet(data.payload().length);
+                listener.onData(data);
+            }
+
+            @Override
+            public void refused(String fromIdentity, String topic, String streamId, String reason) {
+                streamsRefused.incrementAndGet();
+                listener.onRefused(fromIdentity, topic, "data stream " + streamId + " from " + fromIdentity + ": " + reason);
+            }
+        });
     }
 
     /** Starts joining in the background. Returns {@link #connected()}. */
@@ -97,6 +117,16 @@ public final class RoomClient implements AutoCloseable {
     /** The largest payload {@link #send} accepts. */
     public int maxPayloadBytes() {
         return config.maxPayloadBytes();
+    }
+
+    /** The largest payload {@link #sendStream} accepts, and the largest incoming data stream reassembled. */
+    public int maxStreamBytes() {
+        return config.maxStreamBytes();
+    }
+
+    /** Data streams since start: sent (settled), received whole, refused (over the limit, broken, aborted). */
+    public StreamStats streamStats() {
+        return new StreamStats(streamsOut.get(), streamsIn.get(), streamsRefused.get());
     }
 
     /** True while joined with an open reliable channel. */
@@ -139,7 +169,45 @@ public final class RoomClient implements AutoCloseable {
         if (topic != null && topic.length() > 256) return CompletableFuture.failedFuture(new RoomException("the topic is longer than 256 characters"));
         if (destinations.size() > 256) return CompletableFuture.failedFuture(new RoomException("more than 256 destination identities"));
         byte[] packet = RoomSession.userPacket(List.copyOf(destinations), topic == null ? "" : topic, payload, packetId);
-        Outgoing o = new Outgoing(packet);
+        return enqueue(new Outgoing(List.of(packet))).whenComplete((v, t) -> {
+            if (t == null) {
+                packetsOut.incrementAndGet();
+                bytesOut.addAndGet(payload.length);
+            }
+        });
+    }
+
+    /**
+     * Sends {@code payload} as one LiveKit data stream (header, chunks of 15 000 bytes, trailer; livekit_models
+     * {@code DataStream}) on {@code topic} to {@code destinations} (all participants when empty): what LiveKit's SDKs
+     * receive with {@code registerTextStreamHandler} ({@code text}: the payload must be UTF-8) or
+     * {@code registerByteStreamHandler}. For payloads over a data packet's limit. {@code streamId} (1..128
+     * characters) identifies the stream; a re-send after a drop uses the same id. Completes once the trailer settled
+     * (as {@link #send}); fails with a one-line {@link RoomException} when the payload is empty, not UTF-8 for a text
+     * stream, over {@link #maxStreamBytes()}, or the room is not connected or drops first.
+     */
+    public CompletableFuture<Void> sendStream(Collection<String> destinations, String topic, byte[] payload, String streamId,
+                                              boolean text, String name) {
+        if (streamId == null || streamId.isEmpty() || streamId.length() > 128) return CompletableFuture.failedFuture(new RoomException("the stream id must be 1..128 characters"));
+        if (payload == null || payload.length == 0) return CompletableFuture.failedFuture(new RoomException("the data stream is empty"));
+        if (payload.length > config.maxStreamBytes()) {
+            return CompletableFuture.failedFuture(new RoomException("a data stream of " + payload.length
+                    + " bytes exceeds the limit of " + config.maxStreamBytes() + " bytes"));
+        }
+        if (text && !DataStreams.isUtf8(payload)) return CompletableFuture.failedFuture(new RoomException("a text stream must be UTF-8"));
+        if (topic != null && topic.length() > 256) return CompletableFuture.failedFuture(new RoomException("the topic is longer than 256 characters"));
+        if (destinations.size() > 256) return CompletableFuture.failedFuture(new RoomException("more than 256 destination identities"));
+        List<byte[]> packets = DataStreams.packets(List.copyOf(destinations), topic == null ? "" : topic, payload, streamId, text, name);
+        return enqueue(new Outgoing(packets)).whenComplete((v, t) -> {
+            if (t == null) {
+                streamsOut.incrementAndGet();
+                packetsOut.incrementAndGet();
+                bytesOut.addAndGet(payload.length);
+            }
+        });
+    }
+
+    private CompletableFuture<Void> enqueue(Outgoing o) {
         post(() -> {
             if (closed) {
                 o.done.completeExceptionally(new RoomException("the room client is closed"));
@@ -150,12 +218,7 @@ public final class RoomClient implements AutoCloseable {
                 submit(o, session);
             }
         });
-        return o.done.whenComplete((v, t) -> {
-            if (t == null) {
-                packetsOut.incrementAndGet();
-                bytesOut.addAndGet(payload.length);
-            }
-        });
+        return o.done;
     }
 
     /** Leaves the room (LeaveRequest) and stops reconnecting. Waits up to 5 s for the room thread. */
@@ -190,22 +253,24 @@ public final class RoomClient implements AutoCloseable {
 
     // ---- room thread ----
 
-    /** A packet handed to {@link #send} until it settled (or the client closed). */
+    /** A packet, or a data stream's packets, handed to {@link #send} until it settled (or the client closed). */
     private static final class Outgoing {
-        final byte[] packet;
+        final List<byte[]> packets;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         RoomSession session;
 
-        Outgoing(byte[] packet) {
-            this.packet = packet;
+        Outgoing(List<byte[]> packets) {
+            this.packets = packets;
         }
     }
 
     /** Hands {@code o} to {@code s}; once LiveKit took it, it settles after {@code settle} if {@code s} is still up. */
     private void submit(Outgoing o, RoomSession s) {
         o.session = s;
+        // Packets leave the reliable channel in order, so the last one accepted means all were.
         CompletableFuture<Void> accepted = new CompletableFuture<>();
-        s.send(o.packet, accepted);
+        for (int i = 0; i < o.packets.size() - 1; i++) s.send(o.packets.get(i), new CompletableFuture<>());
+        s.send(o.packets.get(o.packets.size() - 1), accepted);
         accepted.whenComplete((v, t) -> post(() -> {
             if (t != null || o.session != s) return; // the session ended first: re-sent after the re-join
             exec.schedule(() -> settle(o, s), config.settle().toMillis(), TimeUnit.MILLISECONDS);
@@ -242,6 +307,8 @@ public final class RoomClient implements AutoCloseable {
         RoomException unsure = new RoomException("the room connection dropped before the packet settled (" + reason + "); send it again");
         unsettled.forEach(o -> o.done.completeExceptionally(unsure));
         unsettled.clear();
+        // The rest of a stream being received went to the dropped connection: it cannot complete.
+        streams.abortAll("our room connection dropped in the middle of the stream (" + reason + ")");
         if (closed) return;
         if (refused && !everJoined) {
             firstJoin.completeExceptionally(new RoomException(reason, true));
@@ -266,6 +333,7 @@ public final class RoomClient implements AutoCloseable {
         for (RoomParticipant gone : new ArrayList<>(present.values())) {
             if (!now.containsKey(gone.identity())) {
                 present.remove(gone.identity());
+                streams.abortFrom(gone.identity(), gone.identity() + " left the room in the middle of the stream");
                 listener.onParticipantLeft(gone);
             }
         }
@@ -279,6 +347,7 @@ public final class RoomClient implements AutoCloseable {
             if (p.getIdentity().equals(config.identity())) continue;
             if (p.getState() == ParticipantInfo.State.DISCONNECTED) {
                 RoomParticipant gone = present.remove(p.getIdentity());
+                streams.abortFrom(p.getIdentity(), p.getIdentity() + " left the room in the middle of the stream");
                 if (gone != null) listener.onParticipantLeft(gone);
             } else if (!present.containsKey(p.getIdentity())) {
                 RoomParticipant joined = new RoomParticipant(p.getIdentity(), p.getSid(), p.getName());
@@ -321,6 +390,11 @@ public final class RoomClient implements AutoCloseable {
             packetsIn.incrementAndGet();
             bytesIn.addAndGet(data.payload().length);
             listener.onData(data);
+        }
+
+        @Override
+        public void stream(RoomSession s, String from, livekit.LivekitModels.DataPacket packet) {
+            if (s == session) streams.accept(from, packet);
         }
 
         @Override

@@ -71,6 +71,9 @@ final class RoomSession {
 
         void data(RoomSession s, RoomData data);
 
+        /** A data stream packet (header, chunk or trailer) from {@code from}, for the client's {@link StreamAssembler}. */
+        void stream(RoomSession s, String from, DataPacket packet);
+
         /** The session is over; {@code refused} when the server never let us in (HTTP refusal or leave before join). */
         void ended(RoomSession s, String reason, boolean refused);
     }
@@ -400,7 +403,16 @@ final class RoomSession {
         } catch (InvalidProtocolBufferException e) {
             return; // not a DataPacket: nothing we can deliver
         }
-        if (!p.hasUser()) return; // speaker updates, transcriptions, RPC, streams: not bridged (yet)
+        switch (p.getValueCase()) {
+            case STREAM_HEADER, STREAM_CHUNK, STREAM_TRAILER -> {
+                if (!p.getParticipantIdentity().isEmpty()) events.stream(this, p.getParticipantIdentity(), p);
+                return;
+            }
+            case USER -> { }
+            default -> {
+                return; // speaker updates, transcriptions, RPC: not bridged
+            }
+        }
         String from = !p.getParticipantIdentity().isEmpty() ? p.getParticipantIdentity() : p.getUser().getParticipantIdentity();
         events.data(this, new RoomData(from, p.getUser().getTopic(), p.getUser().getPayload().toByteArray(),
                 p.getUser().getId(), p.getKind() == DataPacket.Kind.RELIABLE));
