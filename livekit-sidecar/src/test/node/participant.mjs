@@ -72,16 +72,16 @@ for await (const line of rl) {
     room.registerTextStreamHandler(cmd.topic, (reader, who) => {
       reader.readAll().then((text) => {
         const bytes = Buffer.from(text, 'utf8');
-        out({ event: 'text-stream', streamId: reader.info.id, from: who?.identity ?? null, topic: reader.info.topic,
+        out({ event: 'text-stream', streamId: reader.info.streamId, from: who?.identity ?? null, topic: reader.info.topic,
           length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-      }, (e) => out({ event: 'stream-failed', streamId: reader.info.id, from: who?.identity ?? null, message: String(e?.message ?? e) }));
+      }, (e) => out({ event: 'stream-failed', streamId: reader.info.streamId, from: who?.identity ?? null, message: String(e?.message ?? e) }));
     });
     room.registerByteStreamHandler(cmd.topic, (reader, who) => {
       reader.readAll().then((chunks) => {
         const bytes = Buffer.concat(chunks.map((c) => Buffer.from(c)));
-        out({ event: 'byte-stream', streamId: reader.info.id, from: who?.identity ?? null, topic: reader.info.topic,
+        out({ event: 'byte-stream', streamId: reader.info.streamId, from: who?.identity ?? null, topic: reader.info.topic,
           name: reader.info.name, length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-      }, (e) => out({ event: 'stream-failed', streamId: reader.info.id, from: who?.identity ?? null, message: String(e?.message ?? e) }));
+      }, (e) => out({ event: 'stream-failed', streamId: reader.info.streamId, from: who?.identity ?? null, message: String(e?.message ?? e) }));
     });
     out({ event: 'listening', topic: cmd.topic });
   } else if (cmd.cmd === 'sendText') {
@@ -89,7 +89,7 @@ for await (const line of rl) {
       const info = await room.localParticipant.sendText(cmd.text, {
         topic: cmd.topic, destinationIdentities: cmd.to ?? [], streamId: cmd.streamId,
       });
-      out({ event: 'sent', id: cmd.id, streamId: info?.id ?? null });
+      out({ event: 'sent', id: cmd.id, streamId: info?.streamId ?? null });
     } catch (e) {
       out({ event: 'send-failed', id: cmd.id, message: String(e?.message ?? e) });
     }
@@ -102,7 +102,7 @@ for await (const line of rl) {
       });
       for (let i = 0; i < bytes.length; i += 15000) await writer.write(new Uint8Array(bytes.subarray(i, i + 15000)));
       await writer.close();
-      out({ event: 'sent', id: cmd.id, streamId: writer.info?.id ?? null });
+      out({ event: 'sent', id: cmd.id, streamId: writer.info?.streamId ?? null });
     } catch (e) {
       out({ event: 'send-failed', id: cmd.id, message: String(e?.message ?? e) });
     }

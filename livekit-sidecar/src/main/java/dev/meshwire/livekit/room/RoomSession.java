@@ -447,7 +447,13 @@ final class RoomSession {
         }
         // The buffered-amount callback is not guaranteed for every drop; look again shortly while anything waits.
         if ((!inFlight.isEmpty() || !waiting.isEmpty()) && (drainTimer == null || drainTimer.isDone())) {
-            drainTimer = exec.schedule(this::pump, 20, TimeUnit.MILLISECONDS);
+            // Cleared when it fires: a pump run by this very timer must be able to schedule the next look (the
+            // running timer is not "done", and a packet whose last bytes left without a buffered-amount callback
+            // would otherwise never be accepted).
+            drainTimer = exec.schedule(() -> {
+                drainTimer = null;
+                pump();
+            }, 20, TimeUnit.MILLISECONDS);
         }
     }
 
