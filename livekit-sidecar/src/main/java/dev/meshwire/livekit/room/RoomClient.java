@@ -53,6 +53,11 @@ public final class RoomClient implements AutoCloseable {
     /** Packets sent and not yet settled, in send order (room thread): re-sent, in order, after a re-join. */
     private final java.util.ArrayDeque<Outgoing> unsettled = new java.util.ArrayDeque<>();
     private long retryMs;
+    /** The latest token the server handed out ({@code refresh_token}), for later re-joins (room thread). */
+    private String refreshed;
+    /** What {@link RoomToken#next()} returned last time (room thread): a token file that did not change since. */
+    private String lastFromSource;
+    private final AtomicLong tokenRefreshes = new AtomicLong();
     private boolean everJoined;
     private volatile boolean closed;
     private volatile boolean connected;
@@ -287,7 +292,7 @@ public final class RoomClient implements AutoCloseable {
         if (closed) return;
         String jwt;
         try {
-            jwt = token.next();
+            jwt = chooseToken();
         } catch (RoomException e) {
             onEnded(null, e.getMessage(), !everJoined);
             return;
@@ -295,6 +300,30 @@ public final class RoomClient implements AutoCloseable {
         RoomSession s = new RoomSession(exec, factory, config, new SessionEvents());
         session = s;
         s.start(http, jwt);
+    }
+
+    /**
+     * The token for this join. Minted tokens are always fresh. A token file is read again: when an operator replaced
+     * it, its token wins; when it is unchanged (its token may have expired meanwhile) or unreadable, the server's
+     * latest {@code refresh_token} is used if there is one.
+     */
+    private String chooseToken() {
+        if (token instanceof RoomToken.Minted) return token.next();
+        String fromSource;
+        try {
+            fromSource = token.next();
+        } catch (RoomException e) {
+            if (refreshed != null) return refreshed;
+            throw e;
+        }
+        boolean replaced = !fromSource.equals(lastFromSource);
+        lastFromSource = fromSource;
+        return replaced || refreshed == null ? fromSource : refreshed;
+    }
+
+    /** How many {@code refresh_token}s the server handed out since start. */
+    public long tokenRefreshes() {
+        return tokenRefreshes.get();
     }
 
     private void onEnded(RoomSession s, String reason, boolean refused) {
@@ -390,6 +419,13 @@ public final class RoomClient implements AutoCloseable {
             packetsIn.incrementAndGet();
             bytesIn.addAndGet(data.payload().length);
             listener.onData(data);
+        }
+
+        @Override
+        public void refreshToken(RoomSession s, String jwt) {
+            if (s != session) return;
+            refreshed = jwt;
+            tokenRefreshes.incrementAndGet();
         }
 
         @Override

@@ -71,6 +71,9 @@ final class RoomSession {
 
         void data(RoomSession s, RoomData data);
 
+        /** The server handed out a fresh access token for later (re)joins ({@code SignalResponse.refresh_token}). */
+        void refreshToken(RoomSession s, String token);
+
         /** A data stream packet (header, chunk or trailer) from {@code from}, for the client's {@link StreamAssembler}. */
         void stream(RoomSession s, String from, DataPacket packet);
 
@@ -226,6 +229,10 @@ final class RoomSession {
             }
             case LEAVE -> end("the server asked us to leave (" + r.getLeave().getReason() + ")", !connected);
             case PONG, PONG_RESP -> lastPongNanos = System.nanoTime();
+            case REFRESH_TOKEN -> {
+                String t = r.getRefreshToken();
+                if (!t.isEmpty() && t.length() <= 16_384) events.refreshToken(this, t);
+            }
             default -> { } // media, quality, speaker and other updates do not concern a data bridge
         }
     }

@@ -62,6 +62,8 @@ final class ParticipantSession {
     private ServerTransport publisher;
     private final List<RTCDataChannel> publisherChannels = new ArrayList<>();
     private volatile boolean closed;
+    /** A fresh token sent as {@code refresh_token} right after the join response (null: none). */
+    private volatile String refreshToken;
 
     ParticipantSession(ServerWebSocket ws, StandInRoom room, TokenCheck.Grant grant, String sid, PeerConnectionFactory factory) {
         this.ws = ws;
@@ -93,6 +95,11 @@ final class ParticipantSession {
                 .build();
     }
 
+    /** Sends {@code token} as {@code SignalResponse.refresh_token} right after the join response. Call before {@link #start()}. */
+    void refreshTokenAfterJoin(String token) {
+        this.refreshToken = token;
+    }
+
     /** Starts the session: joins the room, sends the join response and the subscriber offer. */
     void start() {
         ws.binaryMessageHandler(b -> {
@@ -113,6 +120,9 @@ final class ParticipantSession {
                     // The Rust SDK builds a ping interval from these: zero would panic its timer.
                     .setPingInterval(5)
                     .setPingTimeout(30))));
+            // livekit-server hands out a fresh token for later reconnects (its refresh_token); the stand-in does it
+            // once, at once, so tests need not wait for a refresh period.
+            if (refreshToken != null) send(SignalResponse.newBuilder().setRefreshToken(refreshToken));
             startSubscriber();
         });
     }

@@ -41,6 +41,12 @@ public final class StandInServer implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong resumesRefused = new java.util.concurrent.atomic.AtomicLong();
     private HttpServer server;
     private boolean closed;
+    private final String apiKey;
+    private final String apiSecret;
+    /** Tokens of the joins accepted so far, in order (test hook: which token a client joined with). */
+    private final List<String> joinTokens = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Tokens handed out as refresh_token so far, in order. */
+    private final List<String> refreshTokens = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** A server for tokens minted with {@code apiKey}/{@code apiSecret}; {@link #start()} binds it. */
     public StandInServer(String apiKey, String apiSecret) {
@@ -48,6 +54,35 @@ public final class StandInServer implements AutoCloseable {
         if (factory == null) throw new IllegalStateException("WebRTC unavailable: " + NativeWebRtc.get().unavailableReason());
         this.vertx = Vertx.vertx();
         this.tokens = new TokenCheck(apiKey, apiSecret);
+        this.apiKey = apiKey;
+        this.apiSecret = apiSecret;
+    }
+
+    /** The tokens of the joins (and resumes) accepted so far, in order. */
+    public List<String> joinTokens() {
+        synchronized (joinTokens) {
+            return List.copyOf(joinTokens);
+        }
+    }
+
+    /** The tokens sent as {@code refresh_token} so far, in order (one after every join). */
+    public List<String> refreshTokens() {
+        synchronized (refreshTokens) {
+            return List.copyOf(refreshTokens);
+        }
+    }
+
+    /** A fresh token with the grant's identity, name, room and data permission, valid 10 minutes. */
+    private String mintRefresh(TokenCheck.Grant grant) {
+        io.livekit.server.AccessToken t = new io.livekit.server.AccessToken(apiKey, apiSecret);
+        t.setIdentity(grant.identity());
+        t.setName(grant.name());
+        t.setTtl(TimeUnit.MINUTES.toMillis(10));
+        t.addGrants(new io.livekit.server.RoomJoin(true), new io.livekit.server.RoomName(grant.room()),
+                new io.livekit.server.CanPublishData(grant.canPublishData()), new io.livekit.server.CanSubscribe(grant.canSubscribe()));
+        String jwt = t.toJwt();
+        refreshTokens.add(jwt);
+        return jwt;
     }
 
     /** Binds an ephemeral port on 127.0.0.1 and returns it. */
@@ -136,8 +171,11 @@ public final class StandInServer implements AutoCloseable {
             return;
         }
         StandInRoom room = rooms.computeIfAbsent(grant.room(), n -> new StandInRoom(n, "RM_" + randomId(), forwarded));
+        String joinToken = token(req);
         req.toWebSocket().onSuccess(ws -> {
+            joinTokens.add(joinToken);
             ParticipantSession s = new ParticipantSession(ws, room, grant, "PA_" + randomId(), factory);
+            s.refreshTokenAfterJoin(mintRefresh(grant));
             synchronized (sessions) {
                 sessions.add(s);
             }
