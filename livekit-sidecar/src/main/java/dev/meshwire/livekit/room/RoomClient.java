@@ -19,11 +19,14 @@ import livekit.LivekitModels.ParticipantInfo;
  * A participant in one LiveKit room, for data only: joins over LiveKit's signal protocol, keeps the room's
  * presence, sends reliable user packets to chosen identities and reports the packets it receives.
  *
- * <p><b>Reconnect.</b> When the signal connection or a transport drops, the client joins again with a fresh
- * token (full re-join: new signal socket, new PeerConnections), waiting {@code retryMin} doubling to
- * {@code retryMax} between attempts, for as long as it is open. A refusal of the <em>first</em> join (bad token,
- * room not allowed) is terminal: {@link #connected()} fails with the server's reason. After one successful join
- * every failure is retried (a restarting server refuses briefly).
+ * <p><b>Resume and reconnect.</b> When only the signal connection drops (or pongs stop), the session <em>resumes</em>
+ * as LiveKit's SDKs do: {@code /rtc?reconnect=1&sid=…} with the server's latest {@code refresh_token}, a
+ * {@code SyncState}, and ICE restarts on the same PeerConnections, whose data channels never close (nothing sent on
+ * them is lost or repeated). When the server answers the resume with a leave, the resume fails, or a transport
+ * drops, the client joins again with a fresh token (full re-join: new signal socket, new PeerConnections), waiting
+ * {@code retryMin} doubling to {@code retryMax} between attempts, for as long as it is open. A refusal of the
+ * <em>first</em> join (bad token, room not allowed) is terminal: {@link #connected()} fails with the server's reason.
+ * After one successful join every failure is retried (a restarting server refuses briefly).
  *
  * <p><b>Delivery.</b> LiveKit acknowledges nothing end to end: a packet is <em>accepted</em> once it was written to the
  * open {@code _reliable} channel (ordered, reliable SCTP) and left its send buffer, but an SFU that dies right
@@ -62,6 +65,7 @@ public final class RoomClient implements AutoCloseable {
     private volatile boolean closed;
     private volatile boolean connected;
     private final AtomicLong joins = new AtomicLong();
+    private final AtomicLong resumes = new AtomicLong();
     private final AtomicLong packetsOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong packetsIn = new AtomicLong();
@@ -298,6 +302,7 @@ public final class RoomClient implements AutoCloseable {
             return;
         }
         RoomSession s = new RoomSession(exec, factory, config, new SessionEvents());
+        s.resumeTokens(this::resumeToken);
         session = s;
         s.start(http, jwt);
     }
@@ -319,6 +324,28 @@ public final class RoomClient implements AutoCloseable {
         boolean replaced = !fromSource.equals(lastFromSource);
         lastFromSource = fromSource;
         return replaced || refreshed == null ? fromSource : refreshed;
+    }
+
+    /**
+     * The token for a resume: the server's latest {@code refresh_token} (what LiveKit's SDKs resume with), else
+     * what a re-join would use.
+     */
+    private String resumeToken() {
+        return refreshed != null && !(token instanceof RoomToken.FromFile f && fileReplaced(f)) ? refreshed : chooseToken();
+    }
+
+    /** True if the token file now holds something else than what was last read (an operator replaced it). */
+    private boolean fileReplaced(RoomToken.FromFile f) {
+        try {
+            return !f.next().equals(lastFromSource);
+        } catch (RoomException e) {
+            return false;
+        }
+    }
+
+    /** Resumes since start: signal drops recovered on the same peer connections, without a re-join. */
+    public long resumes() {
+        return resumes.get();
     }
 
     /** How many {@code refresh_token}s the server handed out since start. */
@@ -419,6 +446,13 @@ public final class RoomClient implements AutoCloseable {
             packetsIn.incrementAndGet();
             bytesIn.addAndGet(data.payload().length);
             listener.onData(data);
+        }
+
+        @Override
+        public void resumed(RoomSession s, List<ParticipantInfo> others) {
+            if (s != session) return;
+            resumes.incrementAndGet();
+            reconcile(others);
         }
 
         @Override

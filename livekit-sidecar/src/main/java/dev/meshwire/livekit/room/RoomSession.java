@@ -71,6 +71,13 @@ final class RoomSession {
 
         void data(RoomSession s, RoomData data);
 
+        /**
+         * The session resumed after a signal drop (same peer connections and data channels, new signal connection);
+         * {@code others} is the server's participant list sent right after the resume (a snapshot: who is not in
+         * it left meanwhile).
+         */
+        void resumed(RoomSession s, List<ParticipantInfo> others);
+
         /** The server handed out a fresh access token for later (re)joins ({@code SignalResponse.refresh_token}). */
         void refreshToken(RoomSession s, String token);
 
@@ -87,6 +94,18 @@ final class RoomSession {
     private final Events events;
 
     private SignalLink link;
+    private HttpClient http;
+    /** Generation of the current signal link: callbacks of an older (dropped) link are ignored. */
+    private long linkGen;
+    /** The token for a resume (the client's choice: the refreshed one, a re-read file or a fresh mint). */
+    private java.util.function.Supplier<String> resumeToken = () -> null;
+    private boolean resuming;
+    /** After a resume, the next participant update is the server's full list (livekit-server's ResumeParticipant). */
+    private boolean snapshotNext;
+    private ScheduledFuture<?> resumeTimer;
+    private int resumes;
+    /** Per publisher sid, the highest reliable DataPacket.sequence received: SyncState's data channel receive states. */
+    private final java.util.Map<String, Integer> lastSeq = new java.util.LinkedHashMap<>();
     private boolean ended;
     private boolean connected;
     private String selfSid = "";
@@ -126,16 +145,39 @@ final class RoomSession {
     // ---- start and end (room thread) ----
 
     void start(HttpClient http, String token) {
+        this.http = http;
         joinTimer = exec.schedule(() -> end("no join within " + config.joinTimeout().toSeconds() + " s", false),
                 config.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        SignalLink.open(http, config.url(), token, config.joinTimeout(),
-                        r -> post(() -> onSignal(r)), why -> post(() -> end(why, false)))
+        openLink(token, null);
+    }
+
+    /** Where a resume gets its token (called on the room thread; may throw {@link RoomException}). */
+    void resumeTokens(java.util.function.Supplier<String> tokens) {
+        this.resumeToken = tokens;
+    }
+
+    /** Resumes since this session joined. */
+    int resumes() {
+        return resumes;
+    }
+
+    private void openLink(String token, String resumeSid) {
+        long gen = ++linkGen;
+        SignalLink.open(http, config.url(), token, resumeSid, config.joinTimeout(),
+                        r -> post(() -> {
+                            if (gen == linkGen) onSignal(r);
+                        }),
+                        why -> post(() -> {
+                            if (gen == linkGen) onSignalLost(why);
+                        }))
                 .whenComplete((l, t) -> post(() -> {
                     if (t != null) {
+                        if (gen != linkGen) return;
                         Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-                        end(c instanceof RoomException ? c.getMessage() : "cannot open the signal connection: " + c,
-                                c instanceof RoomException re && re.refused());
-                    } else if (ended) {
+                        String why = c instanceof RoomException ? c.getMessage() : "cannot open the signal connection: " + c;
+                        if (resuming) end("the resume failed: " + why, false);
+                        else end(why, c instanceof RoomException re && re.refused());
+                    } else if (ended || gen != linkGen) {
                         l.abort();
                     } else {
                         link = l;
@@ -143,6 +185,89 @@ final class RoomSession {
                         early.clear();
                     }
                 }));
+    }
+
+    /**
+     * The signal connection dropped. Once joined, the peer connections may well be fine (a signal-only failure):
+     * resume as LiveKit's SDKs do, on the same transports; anything else ends the session (the client re-joins).
+     */
+    private void onSignalLost(String why) {
+        if (ended) return;
+        if (!connected || resuming) {
+            end(resuming ? "the resume failed: " + why : why, false);
+            return;
+        }
+        startResume(why);
+    }
+
+    private void startResume(String why) {
+        resuming = true;
+        if (link != null) link.abort();
+        link = null;
+        early.clear();
+        resumeTimer = exec.schedule(() -> end("no resume within " + config.joinTimeout().toSeconds() + " s after: " + why, false),
+                config.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        String token;
+        try {
+            token = resumeToken.get();
+        } catch (RoomException e) {
+            end("the resume failed: " + e.getMessage(), false);
+            return;
+        }
+        if (token == null) {
+            end(why, false);
+            return;
+        }
+        openLink(token, selfSid);
+    }
+
+    /**
+     * The server took the resume (ReconnectResponse): tell it our state (SyncState: our current descriptions, data
+     * channels and, per sender, the last reliable sequence received), then restart ICE on the publisher with a new
+     * offer. The subscriber's ICE restart comes as a new server offer, answered as usual. The data channels were never
+     * closed: what was sent on them meanwhile is neither lost nor repeated.
+     */
+    private void onResumed() {
+        resuming = false;
+        resumes++;
+        if (resumeTimer != null) resumeTimer.cancel(false);
+        lastPongNanos = System.nanoTime();
+        snapshotNext = true;
+        signal(SignalRequest.newBuilder().setSyncState(syncState()).build());
+        restartPublisherIce();
+    }
+
+    private livekit.LivekitRtc.SyncState syncState() {
+        livekit.LivekitRtc.SyncState.Builder b = livekit.LivekitRtc.SyncState.newBuilder()
+                .setSubscription(livekit.LivekitRtc.UpdateSubscription.newBuilder().setSubscribe(true));
+        RTCSessionDescription subLocal = subscriber == null ? null : subscriber.getLocalDescription();
+        if (subLocal != null) b.setAnswer(SessionDescription.newBuilder().setType("answer").setSdp(subLocal.sdp));
+        RTCSessionDescription pubLocal = publisher == null ? null : publisher.getLocalDescription();
+        if (pubLocal != null) b.setOffer(SessionDescription.newBuilder().setType("offer").setSdp(pubLocal.sdp));
+        for (RTCDataChannel c : new RTCDataChannel[] {reliable, lossy}) {
+            if (c != null) b.addDataChannels(livekit.LivekitRtc.DataChannelInfo.newBuilder().setLabel(c.getLabel()).setId(c.getId()).setTarget(SignalTarget.PUBLISHER));
+        }
+        for (RTCDataChannel c : remoteChannels) {
+            b.addDataChannels(livekit.LivekitRtc.DataChannelInfo.newBuilder().setLabel(c.getLabel()).setId(c.getId()).setTarget(SignalTarget.SUBSCRIBER));
+        }
+        lastSeq.forEach((sid, seq) -> b.addDatachannelReceiveStates(livekit.LivekitRtc.DataChannelReceiveState.newBuilder()
+                .setPublisherSid(sid).setLastSeq(seq)));
+        return b.build();
+    }
+
+    private void restartPublisherIce() {
+        if (publisher == null) return;
+        RTCOfferOptions o = new RTCOfferOptions();
+        o.iceRestart = true;
+        pubOfferSent = false; // new candidates wait for the new offer
+        publisher.createOffer(o, new Created(desc -> publisher.setLocalDescription(desc, new SetThen(() -> {
+            pubRemoteSet = false; // the answer to this offer comes next; candidates wait for it
+            signal(SignalRequest.newBuilder().setOffer(SessionDescription.newBuilder()
+                    .setType("offer").setSdp(desc.sdp)).build());
+            pubOfferSent = true;
+            pubLocalQueue.forEach(c -> trickle(c, SignalTarget.PUBLISHER));
+            pubLocalQueue.clear();
+        }, "publisher setLocalDescription (ICE restart)")), "publisher createOffer (ICE restart)"));
     }
 
     /** Requests made before the socket's open future completed (the join response can arrive first). */
@@ -174,7 +299,8 @@ final class RoomSession {
     void end(String reason, boolean refused) {
         if (ended) return;
         ended = true;
-        for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {joinTimer, pingTimer, drainTimer}) if (f != null) f.cancel(false);
+        linkGen++; // callbacks of the current link are stale from now on
+        for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {joinTimer, pingTimer, drainTimer, resumeTimer}) if (f != null) f.cancel(false);
         RoomException lost = new RoomException("the room connection dropped before LiveKit accepted the packet: " + reason);
         inFlight.forEach(p -> p.accepted().completeExceptionally(lost));
         waiting.forEach(p -> p.accepted().completeExceptionally(lost));
@@ -218,16 +344,31 @@ final class RoomSession {
 
     private void onSignal(SignalResponse r) {
         if (ended) return;
+        if (resuming) {
+            // The first answer to a resume: taken, or refused with a leave (then a full re-join).
+            switch (r.getMessageCase()) {
+                case RECONNECT -> onResumed();
+                case LEAVE -> end("the server refused the resume (" + r.getLeave().getAction() + ", " + r.getLeave().getReason() + ")", false);
+                default -> { } // nothing else is meaningful before the ReconnectResponse
+            }
+            return;
+        }
         switch (r.getMessageCase()) {
             case JOIN -> onJoin(r.getJoin());
             case ANSWER -> onPublisherAnswer(r.getAnswer());
             case OFFER -> onSubscriberOffer(r.getOffer());
             case TRICKLE -> onTrickle(r.getTrickle());
             case UPDATE -> {
-                if (connected) events.participants(this, r.getUpdate().getParticipantsList());
+                if (connected && snapshotNext) {
+                    snapshotNext = false;
+                    events.resumed(this, r.getUpdate().getParticipantsList());
+                } else if (connected) events.participants(this, r.getUpdate().getParticipantsList());
                 else pendingOthers = merge(pendingOthers, r.getUpdate().getParticipantsList());
             }
-            case LEAVE -> end("the server asked us to leave (" + r.getLeave().getReason() + ")", !connected);
+            case LEAVE -> {
+                if (connected && r.getLeave().getAction() == LeaveRequest.Action.RESUME) startResume("the server asked us to resume");
+                else end("the server asked us to leave (" + r.getLeave().getReason() + ")", !connected);
+            }
             case PONG, PONG_RESP -> lastPongNanos = System.nanoTime();
             case REFRESH_TOKEN -> {
                 String t = r.getRefreshToken();
@@ -297,7 +438,7 @@ final class RoomSession {
     }
 
     private void onPublisherAnswer(SessionDescription sd) {
-        if (publisher == null || pubRemoteSet) return;
+        if (publisher == null || pubRemoteSet || !pubOfferSent) return;
         publisher.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, sd.getSdp()), new SetThen(() -> {
             pubRemoteSet = true;
             pubRemoteQueue.forEach(publisher::addIceCandidate);
@@ -320,6 +461,9 @@ final class RoomSession {
             }
         }
         RTCPeerConnection sub = subscriber;
+        // A later offer (the server's ICE restart on resume) goes through the same ordering as the first one.
+        subRemoteSet = false;
+        subAnswerSent = false;
         sub.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, sd.getSdp()), new SetThen(() -> {
             subRemoteSet = true;
             subRemoteQueue.forEach(sub::addIceCandidate);
@@ -371,9 +515,9 @@ final class RoomSession {
     }
 
     private void ping() {
-        if (ended || link == null) return;
+        if (ended || link == null || resuming) return;
         if (pingTimeoutS > 0 && System.nanoTime() - lastPongNanos > TimeUnit.SECONDS.toNanos(pingTimeoutS)) {
-            end("no pong from the server for " + pingTimeoutS + " s", false);
+            startResume("no pong from the server for " + pingTimeoutS + " s");
             return;
         }
         long now = System.currentTimeMillis();
@@ -409,6 +553,9 @@ final class RoomSession {
             p = DataPacket.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
             return; // not a DataPacket: nothing we can deliver
+        }
+        if (p.getSequence() > 0 && !p.getParticipantSid().isEmpty() && lastSeq.size() < 10_000) {
+            lastSeq.merge(p.getParticipantSid(), p.getSequence(), Math::max);
         }
         switch (p.getValueCase()) {
             case STREAM_HEADER, STREAM_CHUNK, STREAM_TRAILER -> {
