@@ -288,6 +288,12 @@ public final class RoomClient implements AutoCloseable {
 
     private void settle(Outgoing o, RoomSession s) {
         if (o.done.isDone() || o.session != s || session != s || !s.connected()) return;
+        if (s.resuming()) {
+            // The signal connection dropped: the server may be gone with what it took. Settle only once the resume
+            // succeeded (the same server session lives on); a failed resume ends the session and fails the packet.
+            exec.schedule(() -> settle(o, s), 100, TimeUnit.MILLISECONDS);
+            return;
+        }
         unsettled.remove(o);
         o.done.complete(null);
     }

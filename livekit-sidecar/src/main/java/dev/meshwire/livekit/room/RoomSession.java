@@ -281,6 +281,11 @@ final class RoomSession {
         return connected && !ended;
     }
 
+    /** True while a resume is under way: what the old signal connection's server took is not yet known to be safe. */
+    boolean resuming() {
+        return resuming;
+    }
+
     boolean ended() {
         return ended;
     }
