@@ -330,4 +330,37 @@ class LiveKitBridgeTest {
         assertTrue(carol.texts().stream().noneMatch(t -> t.startsWith("hhh")), "nothing of the refused payload reached carol");
         assertEquals(1, carol.client.streamStats().received(), carol.client.streamStats().toString());
     }
+    @Test
+    void aSignalDropMidTrafficResumesAndLosesNothingAndShowsNothingTwice() throws Exception {
+        Participant carol = participant("carol");
+        LiveKitBridge bridge = bridge("bob");
+        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
+        IpcClient b = bob.client();
+        int n = 300;
+
+        // Both directions in flight when the server drops the bridge's signal connection (no leave: a network
+        // failure); the bridge resumes on the same peer connections.
+        List<java.util.concurrent.CompletableFuture<Void>> up = new ArrayList<>();
+        for (int i = 0; i < n / 2; i++) {
+            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
+            up.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
+        }
+        assertTrue(server.dropSignal("room1", "meshwire-bridge"));
+        for (int i = n / 2; i < n; i++) {
+            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
+            up.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
+        }
+        for (var f : up) f.get(WAIT_MS, TimeUnit.MILLISECONDS); // carol's connection was never touched
+        await("the bridge resumed", () -> bridge.room().resumes() == 1, bridge);
+
+        await("carol got all " + n + " mesh messages", () -> carol.texts().stream().filter(t -> t.startsWith("m")).distinct().count() == n, bridge);
+        await("bob got all " + n + " room messages", () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() >= n, bridge);
+        await("the service inbox is empty", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
+        List<String> fromRoom = inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
+        assertEquals(n, fromRoom.size(), "nothing twice in the mesh");
+        assertEquals(n, fromRoom.stream().distinct().count());
+        assertEquals(n, carol.texts().stream().filter(t -> t.startsWith("m")).count(), "no copies at carol: the channel never closed");
+        assertEquals(1, bridge.stats().roomJoins(), "resumed, not re-joined: " + bridge.stats());
+        assertEquals(1, server.resumesAccepted());
+    }
 }
