@@ -21,6 +21,10 @@ import livekit.LivekitModels.Encryption;
  */
 final class StreamAssembler {
     static final int MAX_OPEN = 64;
+    /** livekit_models {@code DataStream.Header.inline_content} (protocol newer than our classes). */
+    static final int INLINE_CONTENT_FIELD = 11;
+    /** livekit_models {@code DataStream.Header.compression} (absent = NONE). */
+    static final int COMPRESSION_FIELD = 12;
 
     /** Where finished streams and refusals go. */
     interface Sink {
@@ -86,6 +90,23 @@ final class StreamAssembler {
         }
         if (h.hasTotalLength() && h.getTotalLength() > maxBytes) {
             sink.refused(from, h.getTopic(), id, "a data stream of " + h.getTotalLength() + " bytes exceeds the limit of " + maxBytes + " bytes");
+            return;
+        }
+        // Fields newer than the protocol classes we build on (livekit_models DataStream.Header: 11 inline_content,
+        // 12 compression) arrive as unknown fields. We announce no client protocol, so conforming senders use
+        // neither; read them anyway rather than misread the stream.
+        var unknown = h.getUnknownFields();
+        if (unknown.hasField(COMPRESSION_FIELD)) {
+            sink.refused(from, h.getTopic(), id, "compressed data streams are not supported");
+            return;
+        }
+        if (unknown.hasField(INLINE_CONTENT_FIELD) && !unknown.getField(INLINE_CONTENT_FIELD).getLengthDelimitedList().isEmpty()) {
+            byte[] content = unknown.getField(INLINE_CONTENT_FIELD).getLengthDelimitedList().get(0).toByteArray();
+            if (content.length > maxBytes) {
+                sink.refused(from, h.getTopic(), id, "a data stream of " + content.length + " bytes exceeds the limit of " + maxBytes + " bytes");
+            } else {
+                sink.complete(new RoomData(from, h.getTopic(), content, id, true)); // a whole stream in its header
+            }
             return;
         }
         if (open.size() >= MAX_OPEN) {
