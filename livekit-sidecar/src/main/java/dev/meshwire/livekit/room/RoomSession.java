@@ -364,6 +364,10 @@ final class RoomSession {
             case OFFER -> onSubscriberOffer(r.getOffer());
             case TRICKLE -> onTrickle(r.getTrickle());
             case UPDATE -> {
+                // A sender who left starts its sequence numbers afresh when it comes back (even under the same sid).
+                for (ParticipantInfo p : r.getUpdate().getParticipantsList()) {
+                    if (p.getState() == ParticipantInfo.State.DISCONNECTED) lastSeq.remove(p.getSid());
+                }
                 if (connected && snapshotNext) {
                     snapshotNext = false;
                     events.resumed(this, r.getUpdate().getParticipantsList());
@@ -559,8 +563,12 @@ final class RoomSession {
         } catch (InvalidProtocolBufferException e) {
             return; // not a DataPacket: nothing we can deliver
         }
-        if (p.getSequence() > 0 && !p.getParticipantSid().isEmpty() && lastSeq.size() < 10_000) {
-            lastSeq.merge(p.getParticipantSid(), p.getSequence(), Math::max);
+        if (p.getKind() == DataPacket.Kind.RELIABLE && p.getSequence() > 0 && !p.getParticipantSid().isEmpty()) {
+            // LiveKit's SDKs number their reliable packets and, after their own resume, re-send from the sequence the
+            // server reports (ReconnectResponse.last_message_seq): drop what we already had, as the SDKs do.
+            Integer last = lastSeq.get(p.getParticipantSid());
+            if (last != null && Integer.compareUnsigned(p.getSequence(), last) <= 0) return;
+            if (last != null || lastSeq.size() < 10_000) lastSeq.put(p.getParticipantSid(), p.getSequence());
         }
         switch (p.getValueCase()) {
             case STREAM_HEADER, STREAM_CHUNK, STREAM_TRAILER -> {

@@ -56,6 +56,8 @@ final class ParticipantSession {
     /** Bumped at every signal drop and resume: a grace timer from an older drop does nothing. */
     private long signalEpoch;
     private boolean detached;
+    /** The highest reliable {@code DataPacket.sequence} received from this participant (livekit-server's last_message_seq). */
+    private int lastSequence;
     /** SyncState messages received (test hook through the server). */
     private final java.util.function.Consumer<LivekitRtc.SyncState> onSyncState;
     private final StandInRoom room;
@@ -185,7 +187,8 @@ final class ParticipantSession {
             attach(socket);
             if (!old.isClosed()) old.close();
             onResumed.run();
-            send(SignalResponse.newBuilder().setReconnect(LivekitRtc.ReconnectResponse.newBuilder()));
+            // last_message_seq: the SDK re-sends its still-buffered reliable packets after this one.
+            send(SignalResponse.newBuilder().setReconnect(LivekitRtc.ReconnectResponse.newBuilder().setLastMessageSeq(lastSequence)));
             send(SignalResponse.newBuilder().setUpdate(LivekitRtc.ParticipantUpdate.newBuilder().addAllParticipants(others.get())));
             if (subscriber != null) subscriber.restartIce();
         });
@@ -346,6 +349,11 @@ final class ParticipantSession {
         } catch (InvalidProtocolBufferException e) {
             LOG.warn("{}: malformed DataPacket dropped", identity());
             return;
+        }
+        if (reliable && packet.getSequence() > 0) {
+            // A packet the SDK re-sent after a resume that we already forwarded: drop it (livekit-server does too).
+            if (Integer.compareUnsigned(packet.getSequence(), lastSequence) <= 0 && lastSequence != 0) return;
+            lastSequence = packet.getSequence();
         }
         room.forward(this, packet, reliable);
     }

@@ -61,6 +61,7 @@ class RtcNodeResumeTest {
                 // Drop alice's signal connection; bob keeps sending to her meanwhile.
                 assertTrue(server.dropSignal("r1", "alice"));
                 for (int i = 0; i < 20; i++) bob.send("d" + i, "during " + i, true, "t", List.of("alice"), DATA);
+                for (int i = 0; i < 20; i++) alice.send("e" + i, "resuming " + i, true, "t", List.of("bob"), DATA);
                 alice.awaitEvent("reconnected", JOIN);
                 until(() -> server.resumesAccepted() == 1, "the resume to be accepted");
                 assertEquals(0, server.resumesRefused(), "a live session is resumed, not re-joined");
@@ -79,6 +80,11 @@ class RtcNodeResumeTest {
                 List<String> expected = new ArrayList<>();
                 for (int i = 0; i < 20; i++) expected.add("during " + i);
                 assertEquals(expected, during, "sent during the resume: once each, in order");
+                bob.awaitData("resuming 19", DATA);
+                List<String> resuming = bob.received().stream().filter(p -> p.startsWith("resuming ")).toList();
+                List<String> expectedResuming = new ArrayList<>();
+                for (int i = 0; i < 20; i++) expectedResuming.add("resuming " + i);
+                assertEquals(expectedResuming, resuming, "sent by the resuming participant: once each, in order");
                 assertFalse(bob.poll(e -> "left".equals(e.path("event").asText()), Duration.ZERO) != null,
                         "bob never saw alice leave");
 
