@@ -104,8 +104,7 @@ final class RoomSession {
     private boolean snapshotNext;
     private ScheduledFuture<?> resumeTimer;
     private int resumes;
-    /** Per publisher sid, the highest reliable DataPacket.sequence received: SyncState's data channel receive states. */
-    private final java.util.Map<String, Integer> lastSeq = new java.util.LinkedHashMap<>();
+    private final ReceiveSequences sequences = new ReceiveSequences();
     private boolean ended;
     private boolean connected;
     private String selfSid = "";
@@ -250,8 +249,7 @@ final class RoomSession {
         for (RTCDataChannel c : remoteChannels) {
             b.addDataChannels(livekit.LivekitRtc.DataChannelInfo.newBuilder().setLabel(c.getLabel()).setId(c.getId()).setTarget(SignalTarget.SUBSCRIBER));
         }
-        lastSeq.forEach((sid, seq) -> b.addDatachannelReceiveStates(livekit.LivekitRtc.DataChannelReceiveState.newBuilder()
-                .setPublisherSid(sid).setLastSeq(seq)));
+        b.addAllDatachannelReceiveStates(sequences.states());
         return b.build();
     }
 
@@ -366,7 +364,7 @@ final class RoomSession {
             case UPDATE -> {
                 // A sender who left starts its sequence numbers afresh when it comes back (even under the same sid).
                 for (ParticipantInfo p : r.getUpdate().getParticipantsList()) {
-                    if (p.getState() == ParticipantInfo.State.DISCONNECTED) lastSeq.remove(p.getSid());
+                    if (p.getState() == ParticipantInfo.State.DISCONNECTED) sequences.forget(p.getSid());
                 }
                 if (connected && snapshotNext) {
                     snapshotNext = false;
@@ -563,13 +561,7 @@ final class RoomSession {
         } catch (InvalidProtocolBufferException e) {
             return; // not a DataPacket: nothing we can deliver
         }
-        if (p.getKind() == DataPacket.Kind.RELIABLE && p.getSequence() > 0 && !p.getParticipantSid().isEmpty()) {
-            // LiveKit's SDKs number their reliable packets and, after their own resume, re-send from the sequence the
-            // server reports (ReconnectResponse.last_message_seq): drop what we already had, as the SDKs do.
-            Integer last = lastSeq.get(p.getParticipantSid());
-            if (last != null && Integer.compareUnsigned(p.getSequence(), last) <= 0) return;
-            if (last != null || lastSeq.size() < 10_000) lastSeq.put(p.getParticipantSid(), p.getSequence());
-        }
+        if (sequences.seenBefore(p)) return; // a re-send after the sender's resume: we had it
         switch (p.getValueCase()) {
             case STREAM_HEADER, STREAM_CHUNK, STREAM_TRAILER -> {
                 if (!p.getParticipantIdentity().isEmpty()) events.stream(this, p.getParticipantIdentity(), p);
