@@ -103,7 +103,6 @@ final class RoomSession {
     /** After a resume, the next participant update is the server's full list (livekit-server's ResumeParticipant). */
     private boolean snapshotNext;
     private ScheduledFuture<?> resumeTimer;
-    private int resumes;
     private final ReceiveSequences sequences = new ReceiveSequences();
     private boolean ended;
     private boolean connected;
@@ -153,11 +152,6 @@ final class RoomSession {
     /** Where a resume gets its token (called on the room thread; may throw {@link RoomException}). */
     void resumeTokens(java.util.function.Supplier<String> tokens) {
         this.resumeToken = tokens;
-    }
-
-    /** Resumes since this session joined. */
-    int resumes() {
-        return resumes;
     }
 
     private void openLink(String token, String resumeSid) {
@@ -228,7 +222,6 @@ final class RoomSession {
      */
     private void onResumed() {
         resuming = false;
-        resumes++;
         if (resumeTimer != null) resumeTimer.cancel(false);
         lastPongNanos = System.nanoTime();
         snapshotNext = true;
