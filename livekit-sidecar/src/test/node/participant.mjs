@@ -5,10 +5,16 @@
 // Prints one JSON object per line on stdout (events); reads one JSON command per line on stdin:
 //   {"cmd":"send","id":"m1","payload":"text","reliable":true,"topic":"t","to":["bob"]}  -> {"event":"sent","id":"m1"}
 //   {"cmd":"leave"}                                                                   -> {"event":"left-room"}, exit 0
+//   {"cmd":"listen","topic":"t"}  registers text and byte stream handlers for topic      -> {"event":"listening","topic":"t"}
+//   {"cmd":"sendText","id":"s1","text":"...","topic":"t","to":["bob"],"streamId":"x"}   -> {"event":"sent","id":"s1","streamId":...}
+//   {"cmd":"sendBytes","id":"s2","b64":"...","name":"f.bin","topic":"t","to":[]}        -> {"event":"sent","id":"s2","streamId":...}
+//     (a failed stream send answers {"event":"send-failed","id",...,"message"})
 // Events: connected {identity, sid, others[]}, joined {identity}, left {identity},
-//         data {from, topic, kind, payload}, reconnecting, reconnected, disconnected {reason}, error {message} (then exit 2).
+//         data {from, topic, kind, payload}, text-stream / byte-stream {streamId, from, topic, length, sha256, name?},
+//         stream-failed {streamId, from, message}, reconnecting, reconnected, disconnected {reason}, error {message} (then exit 2).
 import { Room, RoomEvent, dispose } from '@livekit/rtc-node';
 import readline from 'node:readline';
+import { createHash } from 'node:crypto';
 
 const [url, token] = process.argv.slice(2);
 const out = (o) => process.stdout.write(JSON.stringify(o) + '\n');
@@ -59,6 +65,44 @@ for await (const line of rl) {
         destination_identities: cmd.to ?? [],
       });
       out({ event: 'sent', id: cmd.id });
+    } catch (e) {
+      out({ event: 'send-failed', id: cmd.id, message: String(e?.message ?? e) });
+    }
+  } else if (cmd.cmd === 'listen') {
+    room.registerTextStreamHandler(cmd.topic, (reader, who) => {
+      reader.readAll().then((text) => {
+        const bytes = Buffer.from(text, 'utf8');
+        out({ event: 'text-stream', streamId: reader.info.streamId, from: who?.identity ?? null, topic: reader.info.topic,
+          length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+      }, (e) => out({ event: 'stream-failed', streamId: reader.info.streamId, from: who?.identity ?? null, message: String(e?.message ?? e) }));
+    });
+    room.registerByteStreamHandler(cmd.topic, (reader, who) => {
+      reader.readAll().then((chunks) => {
+        const bytes = Buffer.concat(chunks.map((c) => Buffer.from(c)));
+        out({ event: 'byte-stream', streamId: reader.info.streamId, from: who?.identity ?? null, topic: reader.info.topic,
+          name: reader.info.name, length: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
+      }, (e) => out({ event: 'stream-failed', streamId: reader.info.streamId, from: who?.identity ?? null, message: String(e?.message ?? e) }));
+    });
+    out({ event: 'listening', topic: cmd.topic });
+  } else if (cmd.cmd === 'sendText') {
+    try {
+      const info = await room.localParticipant.sendText(cmd.text, {
+        topic: cmd.topic, destinationIdentities: cmd.to ?? [], streamId: cmd.streamId,
+      });
+      out({ event: 'sent', id: cmd.id, streamId: info?.streamId ?? null });
+    } catch (e) {
+      out({ event: 'send-failed', id: cmd.id, message: String(e?.message ?? e) });
+    }
+  } else if (cmd.cmd === 'sendBytes') {
+    try {
+      const bytes = Buffer.from(cmd.b64, 'base64');
+      const writer = await room.localParticipant.streamBytes({
+        name: cmd.name ?? 'data.bin', topic: cmd.topic, destinationIdentities: cmd.to ?? [], streamId: cmd.streamId,
+        totalSize: bytes.length,
+      });
+      for (let i = 0; i < bytes.length; i += 15000) await writer.write(new Uint8Array(bytes.subarray(i, i + 15000)));
+      await writer.close();
+      out({ event: 'sent', id: cmd.id, streamId: writer.info?.streamId ?? null });
     } catch (e) {
       out({ event: 'send-failed', id: cmd.id, message: String(e?.message ?? e) });
     }

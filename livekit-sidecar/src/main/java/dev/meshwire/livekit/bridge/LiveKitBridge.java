@@ -34,13 +34,16 @@ import org.slf4j.LoggerFactory;
  * from (room, identity, {@code UserPacket.id}) when the sender set an id, so a packet the room replays after a
  * reconnect is deduplicated by the coordinator and shown once. Packets wait in memory while the daemon or the
  * coordinator is unreachable and are retried in order; a 4xx refusal (scopes, unknown target) is logged and dropped.
+ * A LiveKit data stream (text or bytes) on the topic becomes one mesh message the same way, its stream id standing in
+ * for the packet id; a stream over the room client's limit is refused (logged, counted as dropped).
  *
  * <p><b>Mesh → room.</b> A dm to the service reading {@code lk:alice <text>} is sent as a reliable user packet to
  * alice only, with {@code UserPacket.id} = the mesh message's client message id. The message stays in the service's
  * inbox (durable, in the daemon) until the packet settled in the room (LiveKit accepted it and the connection
  * stayed up for the settle time, {@link RoomClient#send}); only then it is deleted. While the room is
- * unreachable, or alice is not in the room, messages wait there and flow once she is. A dm that names nobody, or
- * a payload over the room's limit, is answered to its sender with the reason and deleted.
+ * unreachable, or alice is not in the room, messages wait there and flow once she is. A payload over LiveKit's
+ * packet limit goes as a text data stream instead (stream id = client message id). A dm that names nobody, or a
+ * payload over the data stream limit, is answered to its sender with the reason and deleted.
  *
  * <p>Threads: the room client's own thread (listener calls, never blocked), one thread for room → mesh sends and
  * one for the service inbox; each owns its direction.
@@ -178,6 +181,13 @@ public final class LiveKitBridge implements AutoCloseable {
         }
 
         @Override
+        public void onRefused(String fromIdentity, String topic, String reason) {
+            if (!config.topic().equals(topic)) return; // not for the bridge anyway
+            dropped.incrementAndGet();
+            LOG.warn("a room payload was not bridged: {}", reason);
+        }
+
+        @Override
         public void onDisconnected(String reason, boolean willRetry) {
             present.clear();
             presenceEpoch.replaceAll((k, v) -> epochs.incrementAndGet());
@@ -279,15 +289,15 @@ public final class LiveKitBridge implements AutoCloseable {
                 continue;
             }
             if (!present.contains(to.identity())) continue; // waits in the inbox until the participant is in the room
-            if (to.payload().length > room.maxPayloadBytes()) {
-                undeliverable(item, "a data packet of " + to.payload().length + " bytes exceeds the room's limit of "
-                        + room.maxPayloadBytes() + " bytes");
+            if (to.payload().length > room.maxStreamBytes()) {
+                undeliverable(item, "a payload of " + to.payload().length + " bytes exceeds the room's data stream limit of "
+                        + room.maxStreamBytes() + " bytes");
                 continue;
             }
             if (!room.isConnected()) return progress;
             long id = item.id();
             Long epoch = presenceEpoch.get(to.identity());
-            CompletableFuture<Void> sent = room.send(List.of(to.identity()), config.topic(), to.payload(), item.clientMessageId());
+            CompletableFuture<Void> sent = roomSend(to, item.clientMessageId());
             inRoom.put(id, sent);
             progress = true;
             sent.whenComplete((v, t) -> {
@@ -312,6 +322,18 @@ public final class LiveKitBridge implements AutoCloseable {
             });
         }
         return progress;
+    }
+
+    /**
+     * One data packet when the payload fits LiveKit's packet limit, else one LiveKit text data stream (header,
+     * chunks, trailer) whose stream id is the mesh message's client message id (docs/livekit.md "Large payloads").
+     */
+    private CompletableFuture<Void> roomSend(ParticipantText.Addressed to, String clientMessageId) {
+        if (to.payload().length <= room.maxPayloadBytes()) {
+            return room.send(List.of(to.identity()), config.topic(), to.payload(), clientMessageId);
+        }
+        String streamId = clientMessageId == null || clientMessageId.isEmpty() ? "lk-" + UUID.randomUUID() : clientMessageId;
+        return room.sendStream(List.of(to.identity()), config.topic(), to.payload(), streamId, true, null);
     }
 
     private void undeliverable(InboxItem item, String why) {

@@ -19,11 +19,14 @@ import livekit.LivekitModels.ParticipantInfo;
  * A participant in one LiveKit room, for data only: joins over LiveKit's signal protocol, keeps the room's
  * presence, sends reliable user packets to chosen identities and reports the packets it receives.
  *
- * <p><b>Reconnect.</b> When the signal connection or a transport drops, the client joins again with a fresh
- * token (full re-join: new signal socket, new PeerConnections), waiting {@code retryMin} doubling to
- * {@code retryMax} between attempts, for as long as it is open. A refusal of the <em>first</em> join (bad token,
- * room not allowed) is terminal: {@link #connected()} fails with the server's reason. After one successful join
- * every failure is retried (a restarting server refuses briefly).
+ * <p><b>Resume and reconnect.</b> When only the signal connection drops (or pongs stop), the session <em>resumes</em>
+ * as LiveKit's SDKs do: {@code /rtc?reconnect=1&sid=…} with the server's latest {@code refresh_token}, a
+ * {@code SyncState}, and ICE restarts on the same PeerConnections, whose data channels never close (nothing sent on
+ * them is lost or repeated). When the server answers the resume with a leave, the resume fails, or a transport
+ * drops, the client joins again with a fresh token (full re-join: new signal socket, new PeerConnections), waiting
+ * {@code retryMin} doubling to {@code retryMax} between attempts, for as long as it is open. A refusal of the
+ * <em>first</em> join (bad token, room not allowed) is terminal: {@link #connected()} fails with the server's reason.
+ * After one successful join every failure is retried (a restarting server refuses briefly).
  *
  * <p><b>Delivery.</b> LiveKit acknowledges nothing end to end: a packet is <em>accepted</em> once it was written to the
  * open {@code _reliable} channel (ordered, reliable SCTP) and left its send buffer, but an SFU that dies right
@@ -53,14 +56,25 @@ public final class RoomClient implements AutoCloseable {
     /** Packets sent and not yet settled, in send order (room thread): re-sent, in order, after a re-join. */
     private final java.util.ArrayDeque<Outgoing> unsettled = new java.util.ArrayDeque<>();
     private long retryMs;
+    /** The latest token the server handed out ({@code refresh_token}), for later re-joins (room thread). */
+    private String refreshed;
+    /** What {@link RoomToken#next()} returned last time (room thread): a token file that did not change since. */
+    private String lastFromSource;
+    private final AtomicLong tokenRefreshes = new AtomicLong();
     private boolean everJoined;
     private volatile boolean closed;
     private volatile boolean connected;
     private final AtomicLong joins = new AtomicLong();
+    private final AtomicLong resumes = new AtomicLong();
     private final AtomicLong packetsOut = new AtomicLong();
     private final AtomicLong bytesOut = new AtomicLong();
     private final AtomicLong packetsIn = new AtomicLong();
     private final AtomicLong bytesIn = new AtomicLong();
+    private final AtomicLong streamsOut = new AtomicLong();
+    private final AtomicLong streamsIn = new AtomicLong();
+    private final AtomicLong streamsRefused = new AtomicLong();
+    /** Incoming data streams being reassembled (room thread). */
+    private final StreamAssembler streams;
 
     /**
      * Creates the client; nothing connects until {@link #start()}.
@@ -81,6 +95,21 @@ public final class RoomClient implements AutoCloseable {
         exec.setRemoveOnCancelPolicy(true);
         this.http = HttpClient.newBuilder().connectTimeout(config.joinTimeout()).build();
         this.retryMs = config.retryMin().toMillis();
+        this.streams = new StreamAssembler(config.maxStreamBytes(), new StreamAssembler.Sink() {
+            @Override
+            public void complete(RoomData data) {
+                streamsIn.incrementAndGet();
+                packetsIn.incrementAndGet();
+                bytesIn.addAndGet(data.payload().length);
+                listener.onData(data);
+            }
+
+            @Override
+            public void refused(String fromIdentity, String topic, String streamId, String reason) {
+                streamsRefused.incrementAndGet();
+                listener.onRefused(fromIdentity, topic, "data stream " + streamId + " from " + fromIdentity + ": " + reason);
+            }
+        });
     }
 
     /** Starts joining in the background. Returns {@link #connected()}. */
@@ -97,6 +126,16 @@ public final class RoomClient implements AutoCloseable {
     /** The largest payload {@link #send} accepts. */
     public int maxPayloadBytes() {
         return config.maxPayloadBytes();
+    }
+
+    /** The largest payload {@link #sendStream} accepts, and the largest incoming data stream reassembled. */
+    public int maxStreamBytes() {
+        return config.maxStreamBytes();
+    }
+
+    /** Data streams since start: sent (settled), received whole, refused (over the limit, broken, aborted). */
+    public StreamStats streamStats() {
+        return new StreamStats(streamsOut.get(), streamsIn.get(), streamsRefused.get());
     }
 
     /** True while joined with an open reliable channel. */
@@ -139,7 +178,45 @@ public final class RoomClient implements AutoCloseable {
         if (topic != null && topic.length() > 256) return CompletableFuture.failedFuture(new RoomException("the topic is longer than 256 characters"));
         if (destinations.size() > 256) return CompletableFuture.failedFuture(new RoomException("more than 256 destination identities"));
         byte[] packet = RoomSession.userPacket(List.copyOf(destinations), topic == null ? "" : topic, payload, packetId);
-        Outgoing o = new Outgoing(packet);
+        return enqueue(new Outgoing(List.of(packet))).whenComplete((v, t) -> {
+            if (t == null) {
+                packetsOut.incrementAndGet();
+                bytesOut.addAndGet(payload.length);
+            }
+        });
+    }
+
+    /**
+     * Sends {@code payload} as one LiveKit data stream (header, chunks of 15 000 bytes, trailer; livekit_models
+     * {@code DataStream}) on {@code topic} to {@code destinations} (all participants when empty): what LiveKit's SDKs
+     * receive with {@code registerTextStreamHandler} ({@code text}: the payload must be UTF-8) or
+     * {@code registerByteStreamHandler}. For payloads over a data packet's limit. {@code streamId} (1..128
+     * characters) identifies the stream; a re-send after a drop uses the same id. Completes once the trailer settled
+     * (as {@link #send}); fails with a one-line {@link RoomException} when the payload is empty, not UTF-8 for a text
+     * stream, over {@link #maxStreamBytes()}, or the room is not connected or drops first.
+     */
+    public CompletableFuture<Void> sendStream(Collection<String> destinations, String topic, byte[] payload, String streamId,
+                                              boolean text, String name) {
+        if (streamId == null || streamId.isEmpty() || streamId.length() > 128) return CompletableFuture.failedFuture(new RoomException("the stream id must be 1..128 characters"));
+        if (payload == null || payload.length == 0) return CompletableFuture.failedFuture(new RoomException("the data stream is empty"));
+        if (payload.length > config.maxStreamBytes()) {
+            return CompletableFuture.failedFuture(new RoomException("a data stream of " + payload.length
+                    + " bytes exceeds the limit of " + config.maxStreamBytes() + " bytes"));
+        }
+        if (text && !DataStreams.isUtf8(payload)) return CompletableFuture.failedFuture(new RoomException("a text stream must be UTF-8"));
+        if (topic != null && topic.length() > 256) return CompletableFuture.failedFuture(new RoomException("the topic is longer than 256 characters"));
+        if (destinations.size() > 256) return CompletableFuture.failedFuture(new RoomException("more than 256 destination identities"));
+        List<byte[]> packets = DataStreams.packets(List.copyOf(destinations), topic == null ? "" : topic, payload, streamId, text, name);
+        return enqueue(new Outgoing(packets)).whenComplete((v, t) -> {
+            if (t == null) {
+                streamsOut.incrementAndGet();
+                packetsOut.incrementAndGet();
+                bytesOut.addAndGet(payload.length);
+            }
+        });
+    }
+
+    private CompletableFuture<Void> enqueue(Outgoing o) {
         post(() -> {
             if (closed) {
                 o.done.completeExceptionally(new RoomException("the room client is closed"));
@@ -150,12 +227,7 @@ public final class RoomClient implements AutoCloseable {
                 submit(o, session);
             }
         });
-        return o.done.whenComplete((v, t) -> {
-            if (t == null) {
-                packetsOut.incrementAndGet();
-                bytesOut.addAndGet(payload.length);
-            }
-        });
+        return o.done;
     }
 
     /** Leaves the room (LeaveRequest) and stops reconnecting. Waits up to 5 s for the room thread. */
@@ -190,22 +262,24 @@ public final class RoomClient implements AutoCloseable {
 
     // ---- room thread ----
 
-    /** A packet handed to {@link #send} until it settled (or the client closed). */
+    /** A packet, or a data stream's packets, handed to {@link #send} until it settled (or the client closed). */
     private static final class Outgoing {
-        final byte[] packet;
+        final List<byte[]> packets;
         final CompletableFuture<Void> done = new CompletableFuture<>();
         RoomSession session;
 
-        Outgoing(byte[] packet) {
-            this.packet = packet;
+        Outgoing(List<byte[]> packets) {
+            this.packets = packets;
         }
     }
 
     /** Hands {@code o} to {@code s}; once LiveKit took it, it settles after {@code settle} if {@code s} is still up. */
     private void submit(Outgoing o, RoomSession s) {
         o.session = s;
+        // Packets leave the reliable channel in order, so the last one accepted means all were.
         CompletableFuture<Void> accepted = new CompletableFuture<>();
-        s.send(o.packet, accepted);
+        for (int i = 0; i < o.packets.size() - 1; i++) s.send(o.packets.get(i), new CompletableFuture<>());
+        s.send(o.packets.get(o.packets.size() - 1), accepted);
         accepted.whenComplete((v, t) -> post(() -> {
             if (t != null || o.session != s) return; // the session ended first: re-sent after the re-join
             exec.schedule(() -> settle(o, s), config.settle().toMillis(), TimeUnit.MILLISECONDS);
@@ -214,6 +288,12 @@ public final class RoomClient implements AutoCloseable {
 
     private void settle(Outgoing o, RoomSession s) {
         if (o.done.isDone() || o.session != s || session != s || !s.connected()) return;
+        if (s.resuming()) {
+            // The signal connection dropped: the server may be gone with what it took. Settle only once the resume
+            // succeeded (the same server session lives on); a failed resume ends the session and fails the packet.
+            exec.schedule(() -> settle(o, s), 100, TimeUnit.MILLISECONDS);
+            return;
+        }
         unsettled.remove(o);
         o.done.complete(null);
     }
@@ -222,14 +302,61 @@ public final class RoomClient implements AutoCloseable {
         if (closed) return;
         String jwt;
         try {
-            jwt = token.next();
+            jwt = chooseToken();
         } catch (RoomException e) {
             onEnded(null, e.getMessage(), !everJoined);
             return;
         }
         RoomSession s = new RoomSession(exec, factory, config, new SessionEvents());
+        s.resumeTokens(this::resumeToken);
         session = s;
         s.start(http, jwt);
+    }
+
+    /**
+     * The token for this join. Minted tokens are always fresh. A token file is read again: when an operator replaced
+     * it, its token wins; when it is unchanged (its token may have expired meanwhile) or unreadable, the server's
+     * latest {@code refresh_token} is used if there is one.
+     */
+    private String chooseToken() {
+        if (token instanceof RoomToken.Minted) return token.next();
+        String fromSource;
+        try {
+            fromSource = token.next();
+        } catch (RoomException e) {
+            if (refreshed != null) return refreshed;
+            throw e;
+        }
+        boolean replaced = !fromSource.equals(lastFromSource);
+        lastFromSource = fromSource;
+        return replaced || refreshed == null ? fromSource : refreshed;
+    }
+
+    /**
+     * The token for a resume: the server's latest {@code refresh_token} (what LiveKit's SDKs resume with), else
+     * what a re-join would use.
+     */
+    private String resumeToken() {
+        return refreshed != null && !(token instanceof RoomToken.FromFile f && fileReplaced(f)) ? refreshed : chooseToken();
+    }
+
+    /** True if the token file now holds something else than what was last read (an operator replaced it). */
+    private boolean fileReplaced(RoomToken.FromFile f) {
+        try {
+            return !f.next().equals(lastFromSource);
+        } catch (RoomException e) {
+            return false;
+        }
+    }
+
+    /** Resumes since start: signal drops recovered on the same peer connections, without a re-join. */
+    public long resumes() {
+        return resumes.get();
+    }
+
+    /** How many {@code refresh_token}s the server handed out since start. */
+    public long tokenRefreshes() {
+        return tokenRefreshes.get();
     }
 
     private void onEnded(RoomSession s, String reason, boolean refused) {
@@ -242,6 +369,8 @@ public final class RoomClient implements AutoCloseable {
         RoomException unsure = new RoomException("the room connection dropped before the packet settled (" + reason + "); send it again");
         unsettled.forEach(o -> o.done.completeExceptionally(unsure));
         unsettled.clear();
+        // The rest of a stream being received went to the dropped connection: it cannot complete.
+        streams.abortAll("our room connection dropped in the middle of the stream (" + reason + ")");
         if (closed) return;
         if (refused && !everJoined) {
             firstJoin.completeExceptionally(new RoomException(reason, true));
@@ -266,6 +395,7 @@ public final class RoomClient implements AutoCloseable {
         for (RoomParticipant gone : new ArrayList<>(present.values())) {
             if (!now.containsKey(gone.identity())) {
                 present.remove(gone.identity());
+                streams.abortFrom(gone.identity(), gone.identity() + " left the room in the middle of the stream");
                 listener.onParticipantLeft(gone);
             }
         }
@@ -279,6 +409,7 @@ public final class RoomClient implements AutoCloseable {
             if (p.getIdentity().equals(config.identity())) continue;
             if (p.getState() == ParticipantInfo.State.DISCONNECTED) {
                 RoomParticipant gone = present.remove(p.getIdentity());
+                streams.abortFrom(p.getIdentity(), p.getIdentity() + " left the room in the middle of the stream");
                 if (gone != null) listener.onParticipantLeft(gone);
             } else if (!present.containsKey(p.getIdentity())) {
                 RoomParticipant joined = new RoomParticipant(p.getIdentity(), p.getSid(), p.getName());
@@ -321,6 +452,25 @@ public final class RoomClient implements AutoCloseable {
             packetsIn.incrementAndGet();
             bytesIn.addAndGet(data.payload().length);
             listener.onData(data);
+        }
+
+        @Override
+        public void resumed(RoomSession s, List<ParticipantInfo> others) {
+            if (s != session) return;
+            resumes.incrementAndGet();
+            reconcile(others);
+        }
+
+        @Override
+        public void refreshToken(RoomSession s, String jwt) {
+            if (s != session) return;
+            refreshed = jwt;
+            tokenRefreshes.incrementAndGet();
+        }
+
+        @Override
+        public void stream(RoomSession s, String from, livekit.LivekitModels.DataPacket packet) {
+            if (s == session) streams.accept(from, packet);
         }
 
         @Override

@@ -14,8 +14,17 @@ public interface RoomListener {
     /** A participant left the room. */
     default void onParticipantLeft(RoomParticipant p) {}
 
-    /** A data packet arrived. */
+    /**
+     * A data packet arrived, or a whole LiveKit data stream (text or bytes): then {@link RoomData#packetId()} is the
+     * stream id and the payload is the stream's content.
+     */
     default void onData(RoomData data) {}
+
+    /**
+     * Something a participant sent could not be taken: a data stream over the limit, with a missing chunk, ended
+     * early, or encrypted. {@code reason} is one line; nothing of the stream is reported through {@link #onData}.
+     */
+    default void onRefused(String fromIdentity, String topic, String reason) {}
 
     /**
      * The connection dropped. {@code willRetry} tells whether the client reconnects by itself; when false

@@ -71,6 +71,19 @@ final class RoomSession {
 
         void data(RoomSession s, RoomData data);
 
+        /**
+         * The session resumed after a signal drop (same peer connections and data channels, new signal connection);
+         * {@code others} is the server's participant list sent right after the resume (a snapshot: who is not in
+         * it left meanwhile).
+         */
+        void resumed(RoomSession s, List<ParticipantInfo> others);
+
+        /** The server handed out a fresh access token for later (re)joins ({@code SignalResponse.refresh_token}). */
+        void refreshToken(RoomSession s, String token);
+
+        /** A data stream packet (header, chunk or trailer) from {@code from}, for the client's {@link StreamAssembler}. */
+        void stream(RoomSession s, String from, DataPacket packet);
+
         /** The session is over; {@code refused} when the server never let us in (HTTP refusal or leave before join). */
         void ended(RoomSession s, String reason, boolean refused);
     }
@@ -81,6 +94,16 @@ final class RoomSession {
     private final Events events;
 
     private SignalLink link;
+    private HttpClient http;
+    /** Generation of the current signal link: callbacks of an older (dropped) link are ignored. */
+    private long linkGen;
+    /** The token for a resume (the client's choice: the refreshed one, a re-read file or a fresh mint). */
+    private java.util.function.Supplier<String> resumeToken = () -> null;
+    private boolean resuming;
+    /** After a resume, the next participant update is the server's full list (livekit-server's ResumeParticipant). */
+    private boolean snapshotNext;
+    private ScheduledFuture<?> resumeTimer;
+    private final ReceiveSequences sequences = new ReceiveSequences();
     private boolean ended;
     private boolean connected;
     private String selfSid = "";
@@ -120,16 +143,34 @@ final class RoomSession {
     // ---- start and end (room thread) ----
 
     void start(HttpClient http, String token) {
+        this.http = http;
         joinTimer = exec.schedule(() -> end("no join within " + config.joinTimeout().toSeconds() + " s", false),
                 config.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        SignalLink.open(http, config.url(), token, config.joinTimeout(),
-                        r -> post(() -> onSignal(r)), why -> post(() -> end(why, false)))
+        openLink(token, null);
+    }
+
+    /** Where a resume gets its token (called on the room thread; may throw {@link RoomException}). */
+    void resumeTokens(java.util.function.Supplier<String> tokens) {
+        this.resumeToken = tokens;
+    }
+
+    private void openLink(String token, String resumeSid) {
+        long gen = ++linkGen;
+        SignalLink.open(http, config.url(), token, resumeSid, config.joinTimeout(),
+                        r -> post(() -> {
+                            if (gen == linkGen) onSignal(r);
+                        }),
+                        why -> post(() -> {
+                            if (gen == linkGen) onSignalLost(why);
+                        }))
                 .whenComplete((l, t) -> post(() -> {
                     if (t != null) {
+                        if (gen != linkGen) return;
                         Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
-                        end(c instanceof RoomException ? c.getMessage() : "cannot open the signal connection: " + c,
-                                c instanceof RoomException re && re.refused());
-                    } else if (ended) {
+                        String why = c instanceof RoomException ? c.getMessage() : "cannot open the signal connection: " + c;
+                        if (resuming) end("the resume failed: " + why, false);
+                        else end(why, c instanceof RoomException re && re.refused());
+                    } else if (ended || gen != linkGen) {
                         l.abort();
                     } else {
                         link = l;
@@ -137,6 +178,87 @@ final class RoomSession {
                         early.clear();
                     }
                 }));
+    }
+
+    /**
+     * The signal connection dropped. Once joined, the peer connections may well be fine (a signal-only failure):
+     * resume as LiveKit's SDKs do, on the same transports; anything else ends the session (the client re-joins).
+     */
+    private void onSignalLost(String why) {
+        if (ended) return;
+        if (!connected || resuming) {
+            end(resuming ? "the resume failed: " + why : why, false);
+            return;
+        }
+        startResume(why);
+    }
+
+    private void startResume(String why) {
+        resuming = true;
+        if (link != null) link.abort();
+        link = null;
+        early.clear();
+        resumeTimer = exec.schedule(() -> end("no resume within " + config.joinTimeout().toSeconds() + " s after: " + why, false),
+                config.joinTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        String token;
+        try {
+            token = resumeToken.get();
+        } catch (RoomException e) {
+            end("the resume failed: " + e.getMessage(), false);
+            return;
+        }
+        if (token == null) {
+            end(why, false);
+            return;
+        }
+        openLink(token, selfSid);
+    }
+
+    /**
+     * The server took the resume (ReconnectResponse): tell it our state (SyncState: our current descriptions, data
+     * channels and, per sender, the last reliable sequence received), then restart ICE on the publisher with a new
+     * offer. The subscriber's ICE restart comes as a new server offer, answered as usual. The data channels were never
+     * closed: what was sent on them meanwhile is neither lost nor repeated.
+     */
+    private void onResumed() {
+        resuming = false;
+        if (resumeTimer != null) resumeTimer.cancel(false);
+        lastPongNanos = System.nanoTime();
+        snapshotNext = true;
+        signal(SignalRequest.newBuilder().setSyncState(syncState()).build());
+        restartPublisherIce();
+    }
+
+    private livekit.LivekitRtc.SyncState syncState() {
+        livekit.LivekitRtc.SyncState.Builder b = livekit.LivekitRtc.SyncState.newBuilder()
+                .setSubscription(livekit.LivekitRtc.UpdateSubscription.newBuilder().setSubscribe(true));
+        RTCSessionDescription subLocal = subscriber == null ? null : subscriber.getLocalDescription();
+        if (subLocal != null) b.setAnswer(SessionDescription.newBuilder().setType("answer").setSdp(subLocal.sdp));
+        RTCSessionDescription pubLocal = publisher == null ? null : publisher.getLocalDescription();
+        if (pubLocal != null) b.setOffer(SessionDescription.newBuilder().setType("offer").setSdp(pubLocal.sdp));
+        for (RTCDataChannel c : new RTCDataChannel[] {reliable, lossy}) {
+            if (c != null) b.addDataChannels(livekit.LivekitRtc.DataChannelInfo.newBuilder().setLabel(c.getLabel()).setId(c.getId()).setTarget(SignalTarget.PUBLISHER));
+        }
+        for (RTCDataChannel c : remoteChannels) {
+            b.addDataChannels(livekit.LivekitRtc.DataChannelInfo.newBuilder().setLabel(c.getLabel()).setId(c.getId()).setTarget(SignalTarget.SUBSCRIBER));
+        }
+        b.addAllDatachannelReceiveStates(sequences.states());
+        return b.build();
+    }
+
+    private void restartPublisherIce() {
+        if (publisher == null) return;
+        RTCOfferOptions o = new RTCOfferOptions();
+        o.iceRestart = true;
+        pubOfferSent = false; // new candidates wait for the new offer
+        publisher.createOffer(o, new Created(desc -> publisher.setLocalDescription(desc, new SetThen(() -> {
+            pubRemoteSet = false; // the answer to this offer comes next; candidates wait for it
+            signal(SignalRequest.newBuilder().setOffer(SessionDescription.newBuilder()
+                    .setType("offer").setSdp(desc.sdp)).build());
+            pubOfferSent = true;
+            pubLocalQueue.forEach(c -> trickle(c, SignalTarget.PUBLISHER));
+            pubLocalQueue.clear();
+        }, "publisher setLocalDescription (ICE restart)")), "publisher createOffer (ICE restart)"));
     }
 
     /** Requests made before the socket's open future completed (the join response can arrive first). */
@@ -148,6 +270,11 @@ final class RoomSession {
 
     boolean connected() {
         return connected && !ended;
+    }
+
+    /** True while a resume is under way: what the old signal connection's server took is not yet known to be safe. */
+    boolean resuming() {
+        return resuming;
     }
 
     boolean ended() {
@@ -168,7 +295,8 @@ final class RoomSession {
     void end(String reason, boolean refused) {
         if (ended) return;
         ended = true;
-        for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {joinTimer, pingTimer, drainTimer}) if (f != null) f.cancel(false);
+        linkGen++; // callbacks of the current link are stale from now on
+        for (ScheduledFuture<?> f : new ScheduledFuture<?>[] {joinTimer, pingTimer, drainTimer, resumeTimer}) if (f != null) f.cancel(false);
         RoomException lost = new RoomException("the room connection dropped before LiveKit accepted the packet: " + reason);
         inFlight.forEach(p -> p.accepted().completeExceptionally(lost));
         waiting.forEach(p -> p.accepted().completeExceptionally(lost));
@@ -212,17 +340,40 @@ final class RoomSession {
 
     private void onSignal(SignalResponse r) {
         if (ended) return;
+        if (resuming) {
+            // The first answer to a resume: taken, or refused with a leave (then a full re-join).
+            switch (r.getMessageCase()) {
+                case RECONNECT -> onResumed();
+                case LEAVE -> end("the server refused the resume (" + r.getLeave().getAction() + ", " + r.getLeave().getReason() + ")", false);
+                default -> { } // nothing else is meaningful before the ReconnectResponse
+            }
+            return;
+        }
         switch (r.getMessageCase()) {
             case JOIN -> onJoin(r.getJoin());
             case ANSWER -> onPublisherAnswer(r.getAnswer());
             case OFFER -> onSubscriberOffer(r.getOffer());
             case TRICKLE -> onTrickle(r.getTrickle());
             case UPDATE -> {
-                if (connected) events.participants(this, r.getUpdate().getParticipantsList());
+                // A sender who left starts its sequence numbers afresh when it comes back (even under the same sid).
+                for (ParticipantInfo p : r.getUpdate().getParticipantsList()) {
+                    if (p.getState() == ParticipantInfo.State.DISCONNECTED) sequences.forget(p.getSid());
+                }
+                if (connected && snapshotNext) {
+                    snapshotNext = false;
+                    events.resumed(this, r.getUpdate().getParticipantsList());
+                } else if (connected) events.participants(this, r.getUpdate().getParticipantsList());
                 else pendingOthers = merge(pendingOthers, r.getUpdate().getParticipantsList());
             }
-            case LEAVE -> end("the server asked us to leave (" + r.getLeave().getReason() + ")", !connected);
+            case LEAVE -> {
+                if (connected && r.getLeave().getAction() == LeaveRequest.Action.RESUME) startResume("the server asked us to resume");
+                else end("the server asked us to leave (" + r.getLeave().getReason() + ")", !connected);
+            }
             case PONG, PONG_RESP -> lastPongNanos = System.nanoTime();
+            case REFRESH_TOKEN -> {
+                String t = r.getRefreshToken();
+                if (!t.isEmpty() && t.length() <= 16_384) events.refreshToken(this, t);
+            }
             default -> { } // media, quality, speaker and other updates do not concern a data bridge
         }
     }
@@ -287,7 +438,7 @@ final class RoomSession {
     }
 
     private void onPublisherAnswer(SessionDescription sd) {
-        if (publisher == null || pubRemoteSet) return;
+        if (publisher == null || pubRemoteSet || !pubOfferSent) return;
         publisher.setRemoteDescription(new RTCSessionDescription(RTCSdpType.ANSWER, sd.getSdp()), new SetThen(() -> {
             pubRemoteSet = true;
             pubRemoteQueue.forEach(publisher::addIceCandidate);
@@ -310,6 +461,9 @@ final class RoomSession {
             }
         }
         RTCPeerConnection sub = subscriber;
+        // A later offer (the server's ICE restart on resume) goes through the same ordering as the first one.
+        subRemoteSet = false;
+        subAnswerSent = false;
         sub.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, sd.getSdp()), new SetThen(() -> {
             subRemoteSet = true;
             subRemoteQueue.forEach(sub::addIceCandidate);
@@ -361,9 +515,9 @@ final class RoomSession {
     }
 
     private void ping() {
-        if (ended || link == null) return;
+        if (ended || link == null || resuming) return;
         if (pingTimeoutS > 0 && System.nanoTime() - lastPongNanos > TimeUnit.SECONDS.toNanos(pingTimeoutS)) {
-            end("no pong from the server for " + pingTimeoutS + " s", false);
+            startResume("no pong from the server for " + pingTimeoutS + " s");
             return;
         }
         long now = System.currentTimeMillis();
@@ -400,7 +554,17 @@ final class RoomSession {
         } catch (InvalidProtocolBufferException e) {
             return; // not a DataPacket: nothing we can deliver
         }
-        if (!p.hasUser()) return; // speaker updates, transcriptions, RPC, streams: not bridged (yet)
+        if (sequences.seenBefore(p)) return; // a re-send after the sender's resume: we had it
+        switch (p.getValueCase()) {
+            case STREAM_HEADER, STREAM_CHUNK, STREAM_TRAILER -> {
+                if (!p.getParticipantIdentity().isEmpty()) events.stream(this, p.getParticipantIdentity(), p);
+                return;
+            }
+            case USER -> { }
+            default -> {
+                return; // speaker updates, transcriptions, RPC: not bridged
+            }
+        }
         String from = !p.getParticipantIdentity().isEmpty() ? p.getParticipantIdentity() : p.getUser().getParticipantIdentity();
         events.data(this, new RoomData(from, p.getUser().getTopic(), p.getUser().getPayload().toByteArray(),
                 p.getUser().getId(), p.getKind() == DataPacket.Kind.RELIABLE));
@@ -435,7 +599,13 @@ final class RoomSession {
         }
         // The buffered-amount callback is not guaranteed for every drop; look again shortly while anything waits.
         if ((!inFlight.isEmpty() || !waiting.isEmpty()) && (drainTimer == null || drainTimer.isDone())) {
-            drainTimer = exec.schedule(this::pump, 20, TimeUnit.MILLISECONDS);
+            // Cleared when it fires: a pump run by this very timer must be able to schedule the next look (the
+            // running timer is not "done", and a packet whose last bytes left without a buffered-amount callback
+            // would otherwise never be accepted).
+            drainTimer = exec.schedule(() -> {
+                drainTimer = null;
+                pump();
+            }, 20, TimeUnit.MILLISECONDS);
         }
     }
 

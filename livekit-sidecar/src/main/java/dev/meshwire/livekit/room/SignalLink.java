@@ -41,6 +41,14 @@ final class SignalLink {
 
     /** The {@code /rtc} address for {@code url} (ws://, wss://, http:// or https://, with or without a path). */
     static URI rtcUri(String url, String token) {
+        return rtcUri(url, token, null);
+    }
+
+    /**
+     * As {@link #rtcUri(String, String)}; with {@code resumeSid}, the resume form LiveKit's SDKs use after a signal
+     * drop: {@code reconnect=1&sid=<our participant sid>&reconnect_reason=…}.
+     */
+    static URI rtcUri(String url, String token, String resumeSid) {
         String base = url.strip();
         if (base.startsWith("http://")) base = "ws://" + base.substring(7);
         else if (base.startsWith("https://")) base = "wss://" + base.substring(8);
@@ -49,7 +57,9 @@ final class SignalLink {
         }
         while (base.endsWith("/")) base = base.substring(0, base.length() - 1);
         String q = "access_token=" + URLEncoder.encode(token, StandardCharsets.UTF_8)
-                + "&auto_subscribe=1&sdk=meshwire-java&version=0.1.0&protocol=" + PROTOCOL;
+                + "&auto_subscribe=1&sdk=meshwire-java&version=0.1.0&protocol=" + PROTOCOL
+                + (resumeSid == null ? "" : "&reconnect=1&sid=" + URLEncoder.encode(resumeSid, StandardCharsets.UTF_8)
+                        + "&reconnect_reason=" + livekit.LivekitModels.ReconnectReason.RR_SIGNAL_DISCONNECTED_VALUE);
         try {
             return URI.create(base + "/rtc?" + q);
         } catch (IllegalArgumentException e) {
@@ -64,7 +74,13 @@ final class SignalLink {
      */
     static CompletableFuture<SignalLink> open(HttpClient http, String url, String token, Duration timeout,
                                               Consumer<SignalResponse> onMessage, Consumer<String> onClosed) {
-        URI uri = rtcUri(url, token);
+        return open(http, url, token, null, timeout, onMessage, onClosed);
+    }
+
+    /** As {@link #open(HttpClient, String, String, Duration, Consumer, Consumer)}; a resume when {@code resumeSid} is set. */
+    static CompletableFuture<SignalLink> open(HttpClient http, String url, String token, String resumeSid, Duration timeout,
+                                              Consumer<SignalResponse> onMessage, Consumer<String> onClosed) {
+        URI uri = rtcUri(url, token, resumeSid);
         Receiver receiver = new Receiver(onMessage, onClosed);
         return http.newWebSocketBuilder().connectTimeout(timeout).buildAsync(uri, receiver)
                 .thenApply(SignalLink::new)

@@ -289,4 +289,78 @@ class LiveKitBridgeTest {
         await("the service inbox is empty", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
         await("each row forwarded and deleted once", () -> bridge.stats().meshToRoom() == n, bridge);
     }
+    /** UTF-8 text of at least {@code bytes} bytes with multi-byte characters (chunk cuts fall inside characters). */
+    static String bigText(String tag, int bytes) {
+        StringBuilder b = new StringBuilder(tag);
+        for (int i = 0; b.length() * 2 < bytes; i++) b.append(" ").append(i).append(" grüße ✓ ").append("z".repeat(30));
+        return b.toString();
+    }
+
+    @Test
+    void largePayloadsCrossAsLiveKitDataStreams() throws Exception {
+        Participant carol = participant("carol");
+        LiveKitBridge bridge = bridge("bob");
+        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
+        IpcClient b = bob.client();
+
+        // Room -> mesh: carol's 50 KB text stream (over a data packet's 15 KiB) is one mesh message; the same stream
+        // id again (a replay) is shown once.
+        String up = bigText("up", 50_000);
+        byte[] upBytes = up.getBytes(StandardCharsets.UTF_8);
+        assertTrue(upBytes.length > RoomConfig.DEFAULT_MAX_PAYLOAD);
+        carol.client.sendStream(List.of(), "meshwire", upBytes, "cs-1", true, null).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        await("bob got carol's stream as one message", () -> count(b, "[lk:carol] " + up) == 1, bridge);
+        carol.client.sendStream(List.of(), "meshwire", upBytes, "cs-1", true, null).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        carol.client.send(List.of(), "meshwire", "marker".getBytes(StandardCharsets.UTF_8), "c-m").get(WAIT_MS, TimeUnit.MILLISECONDS);
+        await("bob got the marker", () -> count(b, "[lk:carol] marker") == 1, bridge);
+        assertEquals(1, count(b, "[lk:carol] " + up), "a replayed stream id is shown once");
+
+        // Mesh -> room: a 40 KB dm goes to carol as a text data stream, whole.
+        String down = bigText("down", 40_000);
+        b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol " + down));
+        await("carol got the large dm", () -> carol.find(down) != null, bridge);
+        assertEquals("meshwire-bridge", carol.find(down).fromIdentity());
+        await("the service inbox is empty again", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty());
+
+        // Over the data stream limit (256 KiB): answered to the sender, nothing reaches the room.
+        String huge = "h".repeat(RoomConfig.DEFAULT_MAX_STREAM + 1);
+        b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol " + huge));
+        await("bob was told it was not delivered", () -> inbox(b).stream().anyMatch(i -> i.path("text").asText()
+                .startsWith("[livekit side-car] not delivered: a payload of " + (RoomConfig.DEFAULT_MAX_STREAM + 1) + " bytes exceeds")), bridge);
+        assertTrue(carol.texts().stream().noneMatch(t -> t.startsWith("hhh")), "nothing of the refused payload reached carol");
+        assertEquals(1, carol.client.streamStats().received(), carol.client.streamStats().toString());
+    }
+    @Test
+    void aSignalDropMidTrafficResumesAndLosesNothingAndShowsNothingTwice() throws Exception {
+        Participant carol = participant("carol");
+        LiveKitBridge bridge = bridge("bob");
+        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
+        IpcClient b = bob.client();
+        int n = 300;
+
+        // Both directions in flight when the server drops the bridge's signal connection (no leave: a network
+        // failure); the bridge resumes on the same peer connections.
+        List<java.util.concurrent.CompletableFuture<Void>> up = new ArrayList<>();
+        for (int i = 0; i < n / 2; i++) {
+            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
+            up.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
+        }
+        assertTrue(server.dropSignal("room1", "meshwire-bridge"));
+        for (int i = n / 2; i < n; i++) {
+            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
+            up.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
+        }
+        for (var f : up) f.get(WAIT_MS, TimeUnit.MILLISECONDS); // carol's connection was never touched
+        await("the bridge resumed", () -> bridge.room().resumes() == 1, bridge);
+
+        await("carol got all " + n + " mesh messages", () -> carol.texts().stream().filter(t -> t.startsWith("m")).distinct().count() == n, bridge);
+        await("bob got all " + n + " room messages", () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() >= n, bridge);
+        await("the service inbox is empty", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
+        List<String> fromRoom = inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
+        assertEquals(n, fromRoom.size(), "nothing twice in the mesh");
+        assertEquals(n, fromRoom.stream().distinct().count());
+        assertEquals(n, carol.texts().stream().filter(t -> t.startsWith("m")).count(), "no copies at carol: the channel never closed");
+        assertEquals(1, bridge.stats().roomJoins(), "resumed, not re-joined: " + bridge.stats());
+        assertEquals(1, server.resumesAccepted());
+    }
 }

@@ -131,6 +131,35 @@ final class NodeParticipant implements AutoCloseable {
         return await("send result of " + id, e -> id.equals(e.path("id").asText()), within);
     }
 
+    /** Registers text and byte stream handlers for {@code topic} and waits until they are in place. */
+    void listenStreams(String topic, Duration within) throws IOException, InterruptedException {
+        command(JSON.createObjectNode().put("cmd", "listen").put("topic", topic));
+        await("stream handlers for " + topic, e -> "listening".equals(e.path("event").asText()) && topic.equals(e.path("topic").asText()), within);
+    }
+
+    /** Sends {@code text} with the SDK's {@code sendText} (a data stream) and returns the SDK's verdict event. */
+    JsonNode sendText(String id, String text, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
+        ObjectNode c = JSON.createObjectNode().put("cmd", "sendText").put("id", id).put("text", text).put("topic", topic);
+        to.forEach(c.putArray("to")::add);
+        command(c);
+        return await("sendText result of " + id, e -> id.equals(e.path("id").asText()), within);
+    }
+
+    /** Sends {@code bytes} with the SDK's {@code streamBytes} writer and returns the SDK's verdict event. */
+    JsonNode sendBytes(String id, byte[] bytes, String name, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
+        ObjectNode c = JSON.createObjectNode().put("cmd", "sendBytes").put("id", id)
+                .put("b64", java.util.Base64.getEncoder().encodeToString(bytes)).put("name", name).put("topic", topic);
+        to.forEach(c.putArray("to")::add);
+        command(c);
+        return await("sendBytes result of " + id, e -> id.equals(e.path("id").asText()), within);
+    }
+
+    /** Waits for a received stream ({@code text-stream}, {@code byte-stream} or {@code stream-failed}) with {@code streamId}. */
+    JsonNode awaitStream(String streamId, Duration within) throws InterruptedException {
+        return await("stream " + streamId, e -> streamId.equals(e.path("streamId").asText())
+                && e.path("event").asText().matches("text-stream|byte-stream|stream-failed"), within);
+    }
+
     void leave() throws IOException {
         command(JSON.createObjectNode().put("cmd", "leave"));
     }

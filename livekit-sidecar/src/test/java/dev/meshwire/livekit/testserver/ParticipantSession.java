@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import livekit.LivekitModels;
 import livekit.LivekitModels.DataPacket;
@@ -48,7 +49,17 @@ final class ParticipantSession {
     static final int MAX_DATA_PACKET_BYTES = 64 * 1024;
     private static final int MAX_PENDING = 4096;
 
-    private final ServerWebSocket ws;
+    /** The current signal connection: replaced by a resume (room thread writes, any thread reads). */
+    private volatile ServerWebSocket ws;
+    /** How long a session whose signal connection dropped waits for a resume before it ends (LiveKit: departure timeout). */
+    static final long RESUME_GRACE_MS = 20_000;
+    /** Bumped at every signal drop and resume: a grace timer from an older drop does nothing. */
+    private long signalEpoch;
+    private boolean detached;
+    /** The highest reliable {@code DataPacket.sequence} received from this participant (livekit-server's last_message_seq). */
+    private int lastSequence;
+    /** SyncState messages received (test hook through the server). */
+    private final java.util.function.Consumer<LivekitRtc.SyncState> onSyncState;
     private final StandInRoom room;
     private final TokenCheck.Grant grant;
     private final String sid;
@@ -62,8 +73,16 @@ final class ParticipantSession {
     private ServerTransport publisher;
     private final List<RTCDataChannel> publisherChannels = new ArrayList<>();
     private volatile boolean closed;
+    /** A fresh token sent as {@code refresh_token} right after the join response (null: none). */
+    private volatile String refreshToken;
 
     ParticipantSession(ServerWebSocket ws, StandInRoom room, TokenCheck.Grant grant, String sid, PeerConnectionFactory factory) {
+        this(ws, room, grant, sid, factory, s -> { });
+    }
+
+    ParticipantSession(ServerWebSocket ws, StandInRoom room, TokenCheck.Grant grant, String sid, PeerConnectionFactory factory,
+                       java.util.function.Consumer<LivekitRtc.SyncState> onSyncState) {
+        this.onSyncState = onSyncState;
         this.ws = ws;
         this.room = room;
         this.grant = grant;
@@ -93,14 +112,14 @@ final class ParticipantSession {
                 .build();
     }
 
+    /** Sends {@code token} as {@code SignalResponse.refresh_token} right after the join response. Call before {@link #start()}. */
+    void refreshTokenAfterJoin(String token) {
+        this.refreshToken = token;
+    }
+
     /** Starts the session: joins the room, sends the join response and the subscriber offer. */
     void start() {
-        ws.binaryMessageHandler(b -> {
-            byte[] bytes = b.getBytes();
-            post(() -> onSignal(bytes));
-        });
-        ws.textMessageHandler(t -> post(() -> refuse("text signal messages are not supported: send protobuf SignalRequest")));
-        ws.closeHandler(v -> post(() -> close("signal connection closed")));
+        attach(ws);
         post(() -> {
             room.join(this, others -> send(SignalResponse.newBuilder().setJoin(LivekitRtc.JoinResponse.newBuilder()
                     .setRoom(room.info())
@@ -113,8 +132,78 @@ final class ParticipantSession {
                     // The Rust SDK builds a ping interval from these: zero would panic its timer.
                     .setPingInterval(5)
                     .setPingTimeout(30))));
+            // livekit-server hands out a fresh token for later reconnects (its refresh_token); the stand-in does it
+            // once, at once, so tests need not wait for a refresh period.
+            if (refreshToken != null) send(SignalResponse.newBuilder().setRefreshToken(refreshToken));
             startSubscriber();
         });
+    }
+
+    /** Routes {@code socket}'s messages to this session; only the current socket's close counts as a signal drop. */
+    private void attach(ServerWebSocket socket) {
+        socket.binaryMessageHandler(b -> {
+            byte[] bytes = b.getBytes();
+            post(() -> {
+                if (socket == ws) onSignal(bytes);
+            });
+        });
+        socket.textMessageHandler(t -> post(() -> {
+            if (socket == ws) refuse("text signal messages are not supported: send protobuf SignalRequest");
+        }));
+        socket.closeHandler(v -> post(() -> onSignalClosed(socket)));
+    }
+
+    /**
+     * The signal connection dropped without a leave: the peer connections (and data forwarding) stay, and the client
+     * may resume within {@link #RESUME_GRACE_MS}; after that the session ends as livekit-server's would.
+     */
+    private void onSignalClosed(ServerWebSocket socket) {
+        if (closed || socket != ws) return;
+        detached = true;
+        long epoch = ++signalEpoch;
+        LOG.info("{}: signal connection dropped; resumable for {} ms", identity(), RESUME_GRACE_MS);
+        CompletableFuture.delayedExecutor(RESUME_GRACE_MS, TimeUnit.MILLISECONDS).execute(() -> post(() -> {
+            if (detached && signalEpoch == epoch) close("signal connection closed and not resumed");
+        }));
+    }
+
+    /**
+     * A resume ({@code /rtc?reconnect=1&sid=…}) on {@code socket}: the session continues on the new signal connection
+     * with a {@code ReconnectResponse}, the current participant list (updates sent while the old connection was dead
+     * were lost), and an ICE restart offer on the subscriber connection; the client restarts ICE on its publisher
+     * connection with a new offer, answered as usual. A session that already ended answers leave(RECONNECT), so the
+     * client joins afresh.
+     */
+    void resume(ServerWebSocket socket, java.util.function.Supplier<List<ParticipantInfo>> others, Runnable onResumed) {
+        post(() -> {
+            if (closed) {
+                StandInServer.refuseResume(socket);
+                return;
+            }
+            ServerWebSocket old = ws;
+            ws = socket;
+            detached = false;
+            signalEpoch++;
+            attach(socket);
+            if (!old.isClosed()) old.close();
+            onResumed.run();
+            // last_message_seq: the SDK re-sends its still-buffered reliable packets after this one.
+            send(SignalResponse.newBuilder().setReconnect(LivekitRtc.ReconnectResponse.newBuilder().setLastMessageSeq(lastSequence)));
+            send(SignalResponse.newBuilder().setUpdate(LivekitRtc.ParticipantUpdate.newBuilder().addAllParticipants(others.get())));
+            if (subscriber != null) subscriber.restartIce();
+        });
+    }
+
+    /** Test hook: drops the signal connection as a network failure would (no leave); the session stays resumable. */
+    void dropSignal() {
+        post(() -> {
+            ServerWebSocket s = ws;
+            if (!closed && !s.isClosed()) s.close((short) 1006, "test: signal dropped").onFailure(e -> { });
+        });
+    }
+
+    boolean resumable() {
+        return !closed;
     }
 
     /** A presence change of another participant. */
@@ -175,6 +264,7 @@ final class ParticipantSession {
                     .setLastPingTimestamp(req.getPingReq().getTimestamp()).setTimestamp(System.currentTimeMillis())));
             case PING -> send(SignalResponse.newBuilder().setPong(System.currentTimeMillis()));
             case LEAVE -> close("participant left");
+            case SYNC_STATE -> onSyncState.accept(req.getSyncState());
             default -> LOG.debug("{}: ignoring {}", identity(), req.getMessageCase());
         }
     }
@@ -260,6 +350,11 @@ final class ParticipantSession {
             LOG.warn("{}: malformed DataPacket dropped", identity());
             return;
         }
+        if (reliable && packet.getSequence() > 0) {
+            // A packet the SDK re-sent after a resume that we already forwarded: drop it (livekit-server does too).
+            if (Integer.compareUnsigned(packet.getSequence(), lastSequence) <= 0 && lastSequence != 0) return;
+            lastSequence = packet.getSequence();
+        }
         room.forward(this, packet, reliable);
     }
 
@@ -274,8 +369,9 @@ final class ParticipantSession {
     }
 
     private void send(SignalResponse.Builder response) {
-        if (closed) return;
-        ws.writeBinaryMessage(Buffer.buffer(response.build().toByteArray()));
+        ServerWebSocket socket = ws;
+        if (closed || socket.isClosed()) return; // a dropped signal connection: what it would have said is lost
+        socket.writeBinaryMessage(Buffer.buffer(response.build().toByteArray())).onFailure(e -> { });
     }
 
     private void refuse(String reason) {

@@ -77,13 +77,32 @@ final class ServerTransport {
         pc.createOffer(new RTCOfferOptions(), new Created("offer"));
     }
 
-    /** Client-initiated negotiation (the publisher connection): applies its offer, signals our answer. */
+    /**
+     * A new server offer with an ICE restart (resume of a session whose signal connection dropped). Candidates
+     * gathered for it wait until the new offer was signalled, as at the start.
+     */
+    void restartIce() {
+        if (closed) return;
+        sdpSent = false;
+        RTCOfferOptions o = new RTCOfferOptions();
+        o.iceRestart = true;
+        pc.createOffer(o, new Created("offer"));
+    }
+
+    /**
+     * Client-initiated negotiation (the publisher connection): applies its offer, signals our answer. A later offer
+     * (renegotiation, or the ICE restart of a resume) goes through the same steps, with the candidate ordering rules
+     * applied afresh.
+     */
     void answer(String offerSdp) {
+        sdpSent = false;
+        remoteSet = false;
         setRemote(RTCSdpType.OFFER, offerSdp, () -> pc.createAnswer(new RTCAnswerOptions(), new Created("answer")));
     }
 
     /** The client's answer to our offer. */
     void applyAnswer(String answerSdp) {
+        remoteSet = false;
         setRemote(RTCSdpType.ANSWER, answerSdp, () -> {});
     }
 

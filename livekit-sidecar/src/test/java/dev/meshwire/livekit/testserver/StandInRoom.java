@@ -61,6 +61,24 @@ final class StandInRoom {
         broadcast(session.info(ParticipantInfo.State.DISCONNECTED), null);
     }
 
+    /** The session {@code identity} has now, if its sid is {@code sid} (what a resume names). */
+    synchronized ParticipantSession session(String identity, String sid) {
+        ParticipantSession p = participants.get(identity);
+        return p != null && p.sid().equals(sid) ? p : null;
+    }
+
+    /** The session {@code identity} has now, or null. */
+    synchronized ParticipantSession current(String identity) {
+        return participants.get(identity);
+    }
+
+    /** Everyone in the room but {@code self}, as ACTIVE participants (the list a resumed client is sent). */
+    synchronized List<ParticipantInfo> others(ParticipantSession self) {
+        List<ParticipantInfo> out = new ArrayList<>();
+        for (ParticipantSession p : participants.values()) if (p != self) out.add(p.info(ParticipantInfo.State.ACTIVE));
+        return out;
+    }
+
     synchronized int size() {
         return participants.size();
     }

@@ -39,8 +39,17 @@ public final class StandInServer implements AutoCloseable {
     private final Map<String, String> refusedRooms = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong forwarded = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong resumesRefused = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong resumesAccepted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger resumeRefusals = new java.util.concurrent.atomic.AtomicInteger();
+    private final List<livekit.LivekitRtc.SyncState> syncStates = java.util.Collections.synchronizedList(new ArrayList<>());
     private HttpServer server;
     private boolean closed;
+    private final String apiKey;
+    private final String apiSecret;
+    /** Tokens of the joins accepted so far, in order (test hook: which token a client joined with). */
+    private final List<String> joinTokens = java.util.Collections.synchronizedList(new ArrayList<>());
+    /** Tokens handed out as refresh_token so far, in order. */
+    private final List<String> refreshTokens = java.util.Collections.synchronizedList(new ArrayList<>());
 
     /** A server for tokens minted with {@code apiKey}/{@code apiSecret}; {@link #start()} binds it. */
     public StandInServer(String apiKey, String apiSecret) {
@@ -48,6 +57,35 @@ public final class StandInServer implements AutoCloseable {
         if (factory == null) throw new IllegalStateException("WebRTC unavailable: " + NativeWebRtc.get().unavailableReason());
         this.vertx = Vertx.vertx();
         this.tokens = new TokenCheck(apiKey, apiSecret);
+        this.apiKey = apiKey;
+        this.apiSecret = apiSecret;
+    }
+
+    /** The tokens of the joins (and resumes) accepted so far, in order. */
+    public List<String> joinTokens() {
+        synchronized (joinTokens) {
+            return List.copyOf(joinTokens);
+        }
+    }
+
+    /** The tokens sent as {@code refresh_token} so far, in order (one after every join). */
+    public List<String> refreshTokens() {
+        synchronized (refreshTokens) {
+            return List.copyOf(refreshTokens);
+        }
+    }
+
+    /** A fresh token with the grant's identity, name, room and data permission, valid 10 minutes. */
+    private String mintRefresh(TokenCheck.Grant grant) {
+        io.livekit.server.AccessToken t = new io.livekit.server.AccessToken(apiKey, apiSecret);
+        t.setIdentity(grant.identity());
+        t.setName(grant.name());
+        t.setTtl(TimeUnit.MINUTES.toMillis(10));
+        t.addGrants(new io.livekit.server.RoomJoin(true), new io.livekit.server.RoomName(grant.room()),
+                new io.livekit.server.CanPublishData(grant.canPublishData()), new io.livekit.server.CanSubscribe(grant.canSubscribe()));
+        String jwt = t.toJwt();
+        refreshTokens.add(jwt);
+        return jwt;
     }
 
     /** Binds an ephemeral port on 127.0.0.1 and returns it. */
@@ -83,7 +121,7 @@ public final class StandInServer implements AutoCloseable {
         return forwarded.get();
     }
 
-    /** Resume attempts answered with leave(RECONNECT) so far. */
+    /** Resume attempts answered with leave(RECONNECT) so far (the session was gone, or {@link #refuseNextResumes}). */
     public long resumesRefused() {
         return resumesRefused.get();
     }
@@ -122,22 +160,30 @@ public final class StandInServer implements AutoCloseable {
             return;
         }
         if ("1".equals(req.getParam("reconnect"))) {
-            // No session resume here (and none survives a restart): like livekit-server for a participant it does not
-            // know, answer the resume with a leave asking for a full reconnect; the SDK then joins afresh.
-            resumesRefused.incrementAndGet();
+            // A resume of a live session (its signal connection dropped, its peer connections may still be up): the
+            // session named by sid continues on the new socket. One that is gone (left, timed out, or the server was
+            // restarted) gets a leave asking for a full reconnect, as livekit-server answers; the SDK then joins afresh.
+            StandInRoom known = rooms.get(grant.room());
+            String sid = req.getParam("sid") == null ? "" : req.getParam("sid");
+            ParticipantSession live = known == null ? null : known.session(grant.identity(), sid);
+            String resumeToken = token(req);
             req.toWebSocket().onSuccess(ws -> {
-                ws.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(livekit.LivekitRtc.SignalResponse.newBuilder()
-                        .setLeave(livekit.LivekitRtc.LeaveRequest.newBuilder().setCanReconnect(true)
-                                .setAction(livekit.LivekitRtc.LeaveRequest.Action.RECONNECT)
-                                .setReason(livekit.LivekitModels.DisconnectReason.STATE_MISMATCH))
-                        .build().toByteArray()));
-                ws.close();
+                if (live == null || !live.resumable() || resumeRefusals.get() > 0 && resumeRefusals.getAndDecrement() > 0) {
+                    resumesRefused.incrementAndGet();
+                    refuseResume(ws);
+                    return;
+                }
+                joinTokens.add(resumeToken);
+                live.resume(ws, () -> known.others(live), resumesAccepted::incrementAndGet);
             });
             return;
         }
         StandInRoom room = rooms.computeIfAbsent(grant.room(), n -> new StandInRoom(n, "RM_" + randomId(), forwarded));
+        String joinToken = token(req);
         req.toWebSocket().onSuccess(ws -> {
-            ParticipantSession s = new ParticipantSession(ws, room, grant, "PA_" + randomId(), factory);
+            joinTokens.add(joinToken);
+            ParticipantSession s = new ParticipantSession(ws, room, grant, "PA_" + randomId(), factory, syncStates::add);
+            s.refreshTokenAfterJoin(mintRefresh(grant));
             synchronized (sessions) {
                 sessions.add(s);
             }
@@ -146,6 +192,46 @@ public final class StandInServer implements AutoCloseable {
             LOG.warn("signal WebSocket upgrade failed: {}", e.toString());
             if (!req.response().ended()) req.response().setStatusCode(400).end("WebSocket upgrade required");
         });
+    }
+
+    /** Answers a resume with leave(RECONNECT) and closes the socket: the client must join afresh. */
+    static void refuseResume(io.vertx.core.http.ServerWebSocket ws) {
+        ws.writeBinaryMessage(io.vertx.core.buffer.Buffer.buffer(livekit.LivekitRtc.SignalResponse.newBuilder()
+                .setLeave(livekit.LivekitRtc.LeaveRequest.newBuilder().setCanReconnect(true)
+                        .setAction(livekit.LivekitRtc.LeaveRequest.Action.RECONNECT)
+                        .setReason(livekit.LivekitModels.DisconnectReason.STATE_MISMATCH))
+                .build().toByteArray()));
+        ws.close();
+    }
+
+    /** Resumes of a live session accepted so far (answered with a ReconnectResponse). */
+    public long resumesAccepted() {
+        return resumesAccepted.get();
+    }
+
+    /** The next {@code n} resume attempts are answered with leave(RECONNECT) even for a live session. */
+    public void refuseNextResumes(int n) {
+        resumeRefusals.set(n);
+    }
+
+    /** SyncState messages received from resuming clients so far, in order. */
+    public List<livekit.LivekitRtc.SyncState> syncStates() {
+        synchronized (syncStates) {
+            return List.copyOf(syncStates);
+        }
+    }
+
+    /**
+     * Test hook: closes {@code identity}'s signal WebSocket in {@code room} from the server side, without a leave, as a
+     * network failure would. Its peer connections stay up and the session can be resumed for
+     * {@link ParticipantSession#RESUME_GRACE_MS}. False if there is no such participant.
+     */
+    public boolean dropSignal(String room, String identity) {
+        StandInRoom r = rooms.get(room);
+        ParticipantSession s = r == null ? null : r.current(identity);
+        if (s == null) return false;
+        s.dropSignal();
+        return true;
     }
 
     private static String token(HttpServerRequest req) {
