@@ -3,7 +3,9 @@ package dev.meshwire.livekit.cli;
 import dev.meshwire.cli.ExitCodes;
 import dev.meshwire.livekit.bridge.BridgeConfig;
 import dev.meshwire.livekit.bridge.BridgeException;
+import dev.meshwire.livekit.bridge.DaemonLink;
 import dev.meshwire.livekit.bridge.LiveKitBridge;
+import dev.meshwire.livekit.bridge.RoomQueue;
 import dev.meshwire.livekit.room.RoomClient;
 import dev.meshwire.livekit.room.RoomConfig;
 import dev.meshwire.livekit.room.RoomException;
@@ -72,7 +74,8 @@ public final class LiveKitSidecarCommand implements Callable<Integer> {
             err.println("meshwire sidecar livekit: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        IpcClient ipc = IpcClient.forHome(MeshwireHome.resolve(home));
+        MeshwireHome meshwireHome = MeshwireHome.resolve(home);
+        IpcClient ipc = IpcClient.forHome(meshwireHome);
         if (ipc == null || !ipc.alive()) {
             err.println("meshwire sidecar livekit: no daemon is running for this MESHWIRE_HOME; start it with: meshwire up");
             return ExitCodes.NO_DAEMON;
@@ -84,7 +87,17 @@ public final class LiveKitSidecarCommand implements Callable<Integer> {
             err.println("meshwire sidecar livekit: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        LiveKitBridge bridge = new LiveKitBridge(config, ipc, listener -> new RoomClient(RoomConfig.of(url, room, identity), token, listener));
+        RoomQueue queue;
+        try {
+            // Room packets are stored here before anything can lose them, and wait across restarts of the side-car
+            // and of the daemon (docs/livekit.md "Delivery").
+            queue = RoomQueue.open(RoomQueue.fileFor(meshwireHome, mesh, service), LiveKitBridge.ROOM_QUEUE_MAX);
+        } catch (BridgeException e) {
+            err.println("meshwire sidecar livekit: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        LiveKitBridge bridge = new LiveKitBridge(config, DaemonLink.forHome(meshwireHome), queue,
+                listener -> new RoomClient(RoomConfig.of(url, room, identity), token, listener));
         Thread hook = new Thread(stop::countDown, "livekit-sidecar-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
