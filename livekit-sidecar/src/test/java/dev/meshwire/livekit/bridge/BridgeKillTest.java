@@ -41,8 +41,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue #15 acceptance: a SIGKILL of the side-car process, and of the side-car's mesh daemon, mid-traffic loses
- * nothing and shows nothing twice — 500 messages each way. A real coordinator, real daemons (the killed ones as
+ * Issue #15 acceptance: a SIGKILL of the side-car process, of the side-car's mesh daemon, and of the mesh member's
+ * daemon, mid-traffic, loses nothing and shows nothing twice — 500 messages each way. A real coordinator, real daemons (the killed ones as
  * their own processes), the stand-in LiveKit server and a room participant (carol) on real WebRTC.
  *
  * <p>What "nothing twice" means on each side (docs/livekit.md "Delivery"): in the mesh, each room packet is in bob's
@@ -58,13 +58,14 @@ class BridgeKillTest {
     Path tmp;
     private Coordinator coord;
     private Daemon bob;
+    /** Bob's daemon, in this JVM or as a process (found again after a restart). */
+    private java.util.function.Supplier<IpcClient> bobIpc;
     private StandInServer server;
     private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
         coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
-        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
         server = new StandInServer(KEY, SECRET);
         server.start();
     }
@@ -77,10 +78,28 @@ class BridgeKillTest {
         if (coord != null) coord.close();
     }
 
+    private void bobInThisJvm() {
+        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
+        bobIpc = bob::client;
+    }
+
+    /** Starts the daemon of {@code home} as its own process ({@code meshwire up --foreground}) and waits for its IPC. */
+    private ChildJvm daemonProcess(MeshwireHome home, Path log) throws Exception {
+        home.ensureLayout();
+        ChildJvm d = ChildJvm.start(log, "dev.meshwire.cli.Main", "--home", home.root().toString(), "up", "--foreground");
+        open.add(d);
+        await("the daemon of " + home.root() + " answers", () -> {
+            d.checkAlive("the daemon of " + home.root());
+            IpcClient c = IpcClient.forHome(home);
+            return c != null && c.alive();
+        });
+        return d;
+    }
+
     /** Creates the mesh on alice's daemon and has bob join it; waits until alice's roster knows bob. */
     private void meshWithBob(IpcClient alice) throws InterruptedException {
         String invite = alice.createMesh(new CreateMeshRequest(MESH, coord.publicUrl(), "alice", coord.adminToken())).invite();
-        bob.client().join(invite, "bob");
+        bobIpc.get().join(invite, "bob");
         await("alice knows bob", () -> alice.peers(MESH).items().stream().anyMatch(p -> "bob".equals(p.name())));
     }
 
@@ -98,7 +117,7 @@ class BridgeKillTest {
     }
 
     private void dmsToCarol(int from, int to) {
-        for (int i = from; i < to; i++) bob.client().post("/v1/send", Map.of("mesh", MESH, "to", "alice/" + SERVICE, "message", "lk:carol m" + i));
+        for (int i = from; i < to; i++) bobIpc.get().post("/v1/send", Map.of("mesh", MESH, "to", "alice/" + SERVICE, "message", "lk:carol m" + i));
     }
 
     /** The distinct mesh texts carol got; fails if two copies of one text carry different packet ids. */
@@ -114,7 +133,7 @@ class BridgeKillTest {
     }
 
     private List<String> roomTextsAtBob() {
-        return inbox(bob.client()).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
+        return inbox(bobIpc.get()).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
     }
 
     /** Both directions complete: carol has m0..m499 (unique), bob has [lk:carol] r0..r499 each exactly once. */
@@ -130,6 +149,7 @@ class BridgeKillTest {
 
     @Test
     void aSidecarProcessKilledMidTrafficLosesNothingAndShowsNothingTwice() throws Exception {
+        bobInThisJvm();
         Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         open.add(alice);
         IpcClient a = alice.client();
@@ -194,18 +214,11 @@ class BridgeKillTest {
 
     @Test
     void theSidecarsDaemonKilledMidTrafficLosesNothingAndShowsNothingTwice() throws Exception {
+        bobInThisJvm();
         MeshwireHome home = MeshwireHome.at(tmp.resolve("alice"));
-        home.ensureLayout();
         Path log = tmp.resolve("alice-daemon.log");
-        String[] up = {"--home", home.root().toString(), "up", "--foreground"};
-        ChildJvm daemon = ChildJvm.start(log, "dev.meshwire.cli.Main", up);
-        open.add(daemon);
+        ChildJvm daemon = daemonProcess(home, log);
         DaemonLink link = DaemonLink.forHome(home);
-        await("alice's daemon answers", () -> {
-            daemon.checkAlive("alice's daemon");
-            IpcClient c = IpcClient.forHome(home);
-            return c != null && c.alive();
-        });
         meshWithBob(link.client());
         LiveKitBridgeTest.Participant carol = carol();
         LiveKitBridge bridge = new LiveKitBridge(new BridgeConfig(MESH, SERVICE, "meshwire", "bob"), link,
@@ -227,18 +240,44 @@ class BridgeKillTest {
         await("the room packets sent while the daemon is dead wait in the side-car", () -> bridge.stats().roomQueue() >= N / 2, bridge);
         long queuedWhileDead = bridge.stats().roomQueue();
 
-        ChildJvm again = ChildJvm.start(log, "dev.meshwire.cli.Main", up);
-        open.add(again);
-        await("alice's daemon is back", () -> {
-            again.checkAlive("alice's restarted daemon");
-            IpcClient c = IpcClient.forHome(home);
-            return c != null && c.alive();
-        });
+        daemonProcess(home, log);
         assertComplete(carol, () -> IpcClient.forHome(home));
         BridgeStats s = bridge.stats();
         assertEquals(0, s.dropped(), s.toString());
         assertEquals(0, s.roomQueue(), s.toString());
         System.out.printf("daemon kill: %d room packets waited in the side-car, carol got %d copies of %d dms, bridge %s%n",
                 queuedWhileDead, carol.got.size(), N, s);
+    }
+
+    @Test
+    void theMeshMembersDaemonKilledMidTrafficLosesNothingAndShowsNothingTwice() throws Exception {
+        MeshwireHome bobHome = MeshwireHome.at(tmp.resolve("bob"));
+        Path log = tmp.resolve("bob-daemon.log");
+        ChildJvm bobDaemon = daemonProcess(bobHome, log);
+        bobIpc = () -> IpcClient.forHome(bobHome);
+        Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
+        open.add(alice);
+        meshWithBob(alice.client());
+        LiveKitBridgeTest.Participant carol = carol();
+        LiveKitBridge bridge = new LiveKitBridge(new BridgeConfig(MESH, SERVICE, "meshwire", "bob"), alice.client(),
+                listener -> new RoomClient(RoomConfig.of(server.url(), "room1", BRIDGE),
+                        new RoomToken.Minted(KEY, SECRET, "room1", BRIDGE, Duration.ofHours(1)), listener));
+        open.add(bridge);
+        bridge.start(WAIT_MS);
+        await("the bridge is in the room", () -> seesBridge(carol));
+
+        // Mid-traffic, bob's daemon (the mesh member the room talks to) is SIGKILLed: room packets for him are in flight
+        // and his outbox may still hold dms for the side-car.
+        dmsToCarol(0, N / 2);
+        sendAllSettled(carol.client, 0, N / 2);
+        await("some traffic went both ways", () -> uniqueAtCarol(carol).size() >= 10 && roomTextsAtBob().size() >= 10, bridge);
+        bobDaemon.kill();
+        // While he is dead, room packets for him wait at the coordinator.
+        sendAllSettled(carol.client, N / 2, N);
+        await("the bridge handed every room packet to the mesh", () -> bridge.stats().roomToMesh() + bridge.stats().duplicates() >= N, bridge);
+        daemonProcess(bobHome, log);
+        dmsToCarol(N / 2, N);
+        assertComplete(carol, alice::client);
+        assertEquals(0, bridge.stats().dropped(), bridge.stats().toString());
     }
 }
