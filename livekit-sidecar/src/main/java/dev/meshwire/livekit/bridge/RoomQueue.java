@@ -35,11 +35,14 @@ public final class RoomQueue implements AutoCloseable {
     private static final int SCHEMA = 1;
     private final Connection conn;
     private final int max;
+    /** The OS lock on {@code <file>.lock} (null in memory): one side-car per queue; the kernel drops it if we die. */
+    private final java.nio.channels.FileChannel lock;
     private int size;
 
-    private RoomQueue(Connection conn, int max) throws SQLException {
+    private RoomQueue(Connection conn, int max, java.nio.channels.FileChannel lock) throws SQLException {
         this.conn = conn;
         this.max = max;
+        this.lock = lock;
         if (Sqlite.checkVersion(conn, "the LiveKit side-car queue", SCHEMA) < SCHEMA) {
             Sqlite.migrate(conn, SCHEMA, """
                     CREATE TABLE IF NOT EXISTS room_queue (
@@ -59,18 +62,70 @@ public final class RoomQueue implements AutoCloseable {
      * with a one-line reason when it cannot.
      */
     public static RoomQueue open(Path file, int max) {
+        java.nio.channels.FileChannel lock = null;
         try {
             if (file.getParent() != null) MeshwireHome.ensureDir(file.getParent());
-            return new RoomQueue(Sqlite.open(file), max);
-        } catch (SQLException | RuntimeException e) {
+            lock = lock(file);
+            return new RoomQueue(Sqlite.open(file), max, lock);
+        } catch (BridgeException e) {
+            throw e;
+        } catch (SQLException | RuntimeException | java.io.IOException e) {
+            closeQuietly(lock);
             throw new BridgeException("cannot open the side-car queue " + file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Takes the OS lock beside {@code file}, or refuses: two side-cars sending from one queue would both send every
+     * row. Released by the kernel when the process dies, so a crash leaves no stale lock.
+     */
+    private static java.nio.channels.FileChannel lock(Path file) throws java.io.IOException {
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        MeshwireHome.touchPrivate(lockFile);
+        java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(lockFile, java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock l;
+        try {
+            l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            l = null;
+        }
+        if (l == null) {
+            ch.close();
+            throw new BridgeException("another side-car is already running with the queue " + file + " (same mesh and service on this home)");
+        }
+        return ch;
+    }
+
+    /**
+     * The rows a queue file holds, oldest first, read without taking it (a running side-car may hold it): for a status
+     * look and for tests. Empty when the file does not exist.
+     */
+    public static List<Row> read(Path file) {
+        if (!java.nio.file.Files.exists(file)) return List.of();
+        try (Connection c = Sqlite.open(file); // SELECT only: a reader beside the writer (WAL)
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT seq, client_message_id, target, text FROM room_queue ORDER BY seq")) {
+            List<Row> rows = new ArrayList<>();
+            while (rs.next()) rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+            return rows;
+        } catch (SQLException e) {
+            throw new BridgeException("cannot read the side-car queue " + file + ": " + e.getMessage());
+        }
+    }
+
+    private static void closeQuietly(java.nio.channels.FileChannel ch) {
+        if (ch == null) return;
+        try {
+            ch.close();
+        } catch (java.io.IOException ignored) {
+            // giving up on this queue anyway
         }
     }
 
     /** A queue that lives as long as this process: not durable across a crash. */
     public static RoomQueue inMemory(int max) {
         try {
-            return new RoomQueue(java.sql.DriverManager.getConnection("jdbc:sqlite::memory:"), max);
+            return new RoomQueue(java.sql.DriverManager.getConnection("jdbc:sqlite::memory:"), max, null);
         } catch (SQLException e) {
             throw new IllegalStateException("an in-memory SQLite database: " + e.getMessage(), e);
         }
@@ -141,5 +196,6 @@ public final class RoomQueue implements AutoCloseable {
         } catch (SQLException ignored) {
             // closing: nothing left to protect
         }
+        closeQuietly(lock); // after the database: the next side-car must not open it while we still write
     }
 }

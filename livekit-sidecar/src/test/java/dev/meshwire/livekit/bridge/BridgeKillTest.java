@@ -226,10 +226,7 @@ class BridgeKillTest {
 
     /** The texts waiting in the side-car's queue file (read by this process: SQLite allows a reader beside a writer). */
     private static Set<String> queued(Path queueFile) {
-        if (!Files.exists(queueFile)) return new HashSet<>();
-        try (RoomQueue q = RoomQueue.open(queueFile, Integer.MAX_VALUE)) {
-            return q.head(100_000).stream().map(RoomQueue.Row::text).collect(Collectors.toCollection(HashSet::new));
-        }
+        return RoomQueue.read(queueFile).stream().map(RoomQueue.Row::text).collect(Collectors.toCollection(HashSet::new));
     }
 
     @Test

@@ -43,6 +43,21 @@ class RoomQueueTest {
     }
 
     @Test
+    void oneSidecarPerQueueAndAReaderBesideIt() {
+        Path file = tmp.resolve("q.db");
+        try (RoomQueue q = RoomQueue.open(file, 10)) {
+            q.add("lk-1", "bob", "[lk:carol] hi");
+            BridgeException e = org.junit.jupiter.api.Assertions.assertThrows(BridgeException.class, () -> RoomQueue.open(file, 10));
+            assertEquals("another side-car is already running with the queue " + file + " (same mesh and service on this home)", e.getMessage());
+            assertEquals(List.of("[lk:carol] hi"), RoomQueue.read(file).stream().map(RoomQueue.Row::text).toList(), "a reader needs no lock");
+        }
+        try (RoomQueue again = RoomQueue.open(file, 10)) {
+            assertEquals(1, again.size(), "released on close");
+        }
+        assertEquals(List.of(), RoomQueue.read(tmp.resolve("absent.db")));
+    }
+
+    @Test
     void aMeshNotGivenByItsNameIsHashedIntoTheFileName() {
         Path f = RoomQueue.fileFor(MeshwireHome.at(tmp), "m_0123/../x", "livekit");
         assertEquals(tmp.resolve("sidecar"), f.getParent());
