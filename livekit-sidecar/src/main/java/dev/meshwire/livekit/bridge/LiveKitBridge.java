@@ -293,17 +293,25 @@ public final class LiveKitBridge implements AutoCloseable {
             lastError = "mesh send: " + e;
             return false;
         }
-        toMesh.remove(m.seq());
+        try {
+            toMesh.remove(m.seq());
+        } catch (BridgeException e) {
+            // the row stays and goes again: the coordinator answers the copy as a duplicate, shown once
+            lastError = e.getMessage();
+            return false;
+        }
         return true;
     }
 
     /**
      * True for failures that say nothing about the message: the daemon away or restarting (its new token refused as
-     * unauthorized, the service or mesh not loaded yet), the coordinator unreachable.
+     * unauthorized, the service or mesh not loaded yet), the coordinator unreachable, or the coordinator asking us to
+     * slow down ({@code rate_limited}, the target's {@code queue_full}).
      */
     static boolean transientRefusal(IpcException e) {
+        String msg = e.getMessage() == null ? "" : e.getMessage();
         return DaemonLink.daemonAway(e) || "unknown_service".equals(e.code()) || "unknown_mesh".equals(e.code())
-                || "no_meshes".equals(e.code());
+                || "no_meshes".equals(e.code()) || msg.contains("rate_limited") || msg.contains("queue_full");
     }
 
     // ---- mesh → room ----
