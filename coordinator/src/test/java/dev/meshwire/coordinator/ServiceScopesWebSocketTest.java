@@ -162,6 +162,30 @@ abstract class ServiceScopesWebSocketTest {
         }
     }
 
+    @Test
+    void aDmToAnActiveServiceThatIsNotConnectedIsQueuedAndARevokedOneIsUnknown() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "sc-away");
+        Identity aliceId = Identity.generate(), bobId = Identity.generate(), svcKey = Identity.generate();
+        try (TestPeer alice = Meshes.joined(fx, m, aliceId, "alice"); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            ServiceAttestation a = register(alice, aliceId, m, "away", svcKey, "dm:read");
+            // Never connected (its daemon is down or restarting): the dm waits in the queue like a member's mail.
+            Frames.Ack queued = send(bob, "b1", svcKey.publicKeyHex(), bob.dm(svcKey, "wait for me"));
+            assertEquals(1L, depth(m, svcKey.publicKeyHex()));
+            try (TestPeer svc = fx.peer(svcKey)) {
+                connectService(svc, m, aliceId, a);
+                Frames.Deliver d = svc.await(Frames.Deliver.class);
+                assertEquals(queued.messageId(), d.messageId());
+                svc.send(new Frames.ClientAck(d.messageId(), null, null));
+            }
+            // Revoked: nothing is queued for it any more.
+            alice.send(new Frames.ServiceRevoke("rv", "away", "done"));
+            alice.await(Frames.Ok.class, o -> "rv".equals(o.id()));
+            Frames.Error e = QueueWebSocketTest.sendErr(bob, "b2", svcKey.publicKeyHex(), bob.dm(svcKey, "too late"));
+            assertTrue(java.util.Set.of("unknown_recipient", "revoked").contains(e.code()), e.code() + ": " + e.message());
+            assertEquals(0L, depth(m, svcKey.publicKeyHex()));
+        }
+    }
+
     // ---- the queue knows the member behind a session's rows ----
 
     @Test

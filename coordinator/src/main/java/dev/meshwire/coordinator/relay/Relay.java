@@ -155,7 +155,7 @@ public final class Relay {
         String cmid = env.meta().clientMessageId();
         Queued.Enqueue req = new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), meshId, senderPubkey, send.to(), cmid, fp,
                 env.meta().priorityOrDefault().name().toLowerCase(java.util.Locale.ROOT), envelopeJson, now, expiresAt,
-                sender.member(), presence.memberOf(meshId, send.to()));
+                sender.member(), recipientMember(meshId, send.to()));
         if (bucket == null || bucket.tryTake(now)) {
             // The recipient side, member-keyed on both ends: a session of a blocked member is blocked, and a dm
             // to a session is judged by its parent's grants (docs/protocol.md §6.3).
@@ -214,6 +214,17 @@ public final class Relay {
             return Future.failedFuture(senderRefusal(s.status()));
         }
         return Future.failedFuture(Refusal.of(ErrorCode.UNKNOWN_RECIPIENT, "no member or connected session " + to + "… in this mesh"));
+    }
+
+    /**
+     * Whom {@code to} counts as for membership and the queue: the parent of a present session or service, the owner of
+     * an active registered service that is not present (its mail waits like a member's: §6.4), else the key itself.
+     */
+    private String recipientMember(String meshId, String to) {
+        String member = presence.memberOf(meshId, to);
+        if (!member.equals(to)) return member;
+        String owner = services.activeOwner(meshId, to);
+        return owner != null ? owner : member;
     }
 
     private static Refusal senderRefusal(String status) {

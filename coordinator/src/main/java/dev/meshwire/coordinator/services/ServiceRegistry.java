@@ -75,6 +75,19 @@ public final class ServiceRegistry {
         return registration(meshId, key) != null;
     }
 
+    /**
+     * The owner of {@code key} when it is an <b>active</b> service registered in the mesh (not revoked, not expired,
+     * its owner an active member), else null. A dm to such a service is queued whether or not it is connected
+     * (docs/protocol.md §6.4): the daemon holding a delegated service may be restarting, and a side-car's mail must
+     * wait for it like a member's. Synchronous: reads the ledger's cached state.
+     */
+    public String activeOwner(String meshId, String key) {
+        MeshState s = ledger.cached(meshId);
+        if (s == null) return null;
+        return s.service(key).filter(e -> ServiceEntry.ACTIVE.equals(s.serviceStatus(e, clock.millis())))
+                .map(e -> e.attestation().owner()).orElse(null);
+    }
+
     /** Counts one envelope refused by a service's read scopes on {@code path} ({@code relay}: explicit; {@code queue}: dropped at claim). */
     public void scopeRefused(String path) {
         metrics.serviceScopeRefused(path);

@@ -18,7 +18,6 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,10 +31,13 @@ import org.slf4j.LoggerFactory;
  * <p><b>Room → mesh.</b> A user packet on the configured topic from participant {@code alice} becomes a mesh
  * message {@code [lk:alice] <text>} sent as the service to the configured target. Its client message id is derived
  * from (room, identity, {@code UserPacket.id}) when the sender set an id, so a packet the room replays after a
- * reconnect is deduplicated by the coordinator and shown once. Packets wait in memory while the daemon or the
- * coordinator is unreachable and are retried in order; a 4xx refusal (scopes, unknown target) is logged and dropped.
- * A LiveKit data stream (text or bytes) on the topic becomes one mesh message the same way, its stream id standing in
- * for the packet id; a stream over the room client's limit is refused (logged, counted as dropped).
+ * reconnect is deduplicated by the coordinator and shown once. A packet is stored in the {@link RoomQueue} (durable
+ * in SQLite when the queue is opened on a file) on the room thread as it arrives, and leaves it only once the mesh
+ * took it: while the daemon or the coordinator is unreachable, or the daemon restarts, packets wait there and are
+ * retried in order, also across a restart of the side-car. A refusal of the message itself (scopes, unknown target,
+ * too large) is logged and dropped. A LiveKit data stream (text or bytes) on the topic becomes one mesh message the
+ * same way, its stream id standing in for the packet id; a stream over the room client's limit is refused (logged,
+ * counted as dropped).
  *
  * <p><b>Mesh → room.</b> A dm to the service reading {@code lk:alice <text>} is sent as a reliable user packet to
  * alice only, with {@code UserPacket.id} = the mesh message's client message id. The message stays in the service's
@@ -50,7 +52,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LiveKitBridge implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveKitBridge.class);
-    static final int ROOM_QUEUE_MAX = 100_000;
+    /** Room packets the queue holds at most while the mesh is away; past that a packet is dropped (and counted). */
+    public static final int ROOM_QUEUE_MAX = 100_000;
+    /** Queue rows read per round of the room → mesh sender. */
+    private static final int BATCH = 100;
     private static final long POLL_MS = 100;
     /** Rows read from the service inbox per round. */
     static final int FETCH = 1_000;
@@ -63,7 +68,9 @@ public final class LiveKitBridge implements AutoCloseable {
     private final BridgeConfig config;
     private final MeshSide mesh;
     private final RoomClient room;
-    private final LinkedBlockingDeque<RoomMessage> toMesh = new LinkedBlockingDeque<>(ROOM_QUEUE_MAX);
+    private final RoomQueue toMesh;
+    /** Signalled when a packet was queued, so the sender wakes without polling. */
+    private final Object queued = new Object();
     private final Set<String> present = ConcurrentHashMap.newKeySet();
     /**
      * Per identity, a counter bumped at every join and leave the room reports (and at our own re-join): a packet
@@ -83,15 +90,29 @@ public final class LiveKitBridge implements AutoCloseable {
     private final Thread meshSender;
     private final Thread inboxReader;
 
-    private record RoomMessage(String text, String clientMessageId) {}
-
     /**
+     * A bridge whose room → mesh queue lives in memory (lost if this process dies) and whose daemon is {@code ipc}
+     * for good: for tests and embedders. The command uses {@link #LiveKitBridge(BridgeConfig, DaemonLink, RoomQueue,
+     * Function)} with a durable queue.
+     *
      * @param roomFactory builds the room client with the bridge as its listener (so the bridge sees every event
      *                    from the first join on)
      */
     public LiveKitBridge(BridgeConfig config, dev.meshwire.peer.ipc.IpcClient ipc, Function<RoomListener, RoomClient> roomFactory) {
+        this(config, DaemonLink.fixed(ipc), RoomQueue.inMemory(ROOM_QUEUE_MAX), roomFactory);
+    }
+
+    /**
+     * @param daemon      the local daemon (found again after it restarts, for {@link DaemonLink#forHome})
+     * @param queue       the room → mesh queue, owned (closed) by the bridge from now on; what it holds from a
+     *                    previous run is sent first
+     * @param roomFactory builds the room client with the bridge as its listener (so the bridge sees every event
+     *                    from the first join on)
+     */
+    public LiveKitBridge(BridgeConfig config, DaemonLink daemon, RoomQueue queue, Function<RoomListener, RoomClient> roomFactory) {
         this.config = config;
-        this.mesh = new MeshSide(ipc, config);
+        this.mesh = new MeshSide(daemon, config);
+        this.toMesh = queue;
         this.room = roomFactory.apply(new Listener());
         this.meshSender = new Thread(this::sendLoop, "livekit-bridge-to-mesh");
         this.inboxReader = new Thread(this::inboxLoop, "livekit-bridge-to-room");
@@ -144,6 +165,7 @@ public final class LiveKitBridge implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         room.close();
+        toMesh.close();
     }
 
     // ---- room → mesh ----
@@ -172,11 +194,23 @@ public final class LiveKitBridge implements AutoCloseable {
         @Override
         public void onData(RoomData data) {
             if (!config.topic().equals(data.topic()) || data.fromIdentity().isEmpty()) return;
-            RoomMessage m = new RoomMessage(ParticipantText.fromParticipant(data.fromIdentity(), data.payload()),
-                    clientMessageId(data));
-            if (!toMesh.offerLast(m)) {
+            // Stored before this returns: LiveKit has no application ack, so the only packets a side-car crash can
+            // lose are those between the data channel and this commit.
+            boolean stored;
+            try {
+                stored = toMesh.add(clientMessageId(data), config.target(), ParticipantText.fromParticipant(data.fromIdentity(), data.payload()));
+            } catch (BridgeException e) {
+                lastError = e.getMessage();
+                stored = false;
+            }
+            if (!stored) {
                 dropped.incrementAndGet();
-                LOG.warn("room → mesh queue full ({} packets): dropped a packet from {}", ROOM_QUEUE_MAX, data.fromIdentity());
+                LOG.warn("room → mesh: dropped a packet from {} ({})", data.fromIdentity(),
+                        toMesh.size() >= ROOM_QUEUE_MAX ? "the queue is full: " + ROOM_QUEUE_MAX + " packets" : lastError);
+                return;
+            }
+            synchronized (queued) {
+                queued.notifyAll();
             }
         }
 
@@ -213,40 +247,81 @@ public final class LiveKitBridge implements AutoCloseable {
     private void sendLoop() {
         long backoff = 50;
         while (!closed) {
-            RoomMessage m;
+            List<RoomQueue.Row> rows;
             try {
-                m = toMesh.takeFirst();
-            } catch (InterruptedException e) {
-                return;
+                rows = toMesh.head(BATCH);
+            } catch (BridgeException e) {
+                lastError = e.getMessage();
+                if (!pause(RETRY_MAX_MS)) return;
+                continue;
             }
-            try {
-                mesh.send(config.target(), m.text(), m.clientMessageId());
-                roomToMesh.incrementAndGet();
+            if (rows.isEmpty()) {
+                try {
+                    synchronized (queued) {
+                        if (toMesh.size() == 0) queued.wait(POLL_MS);
+                    }
+                } catch (InterruptedException e) {
+                    return;
+                }
+                continue;
+            }
+            for (RoomQueue.Row m : rows) {
+                if (closed) return;
+                if (!deliver(m)) {
+                    if (!pause(backoff)) return;
+                    backoff = Math.min(RETRY_MAX_MS, backoff * 2);
+                    break; // in order: the head goes again first
+                }
                 backoff = 50;
-            } catch (IpcException e) {
-                if (e.getMessage() != null && e.getMessage().contains("duplicate_conflict")) {
-                    // The coordinator already accepted this client message id (the room replayed a packet after a
-                    // reconnect, or we re-sent after a lost answer): it is in the mesh once, which is the point.
-                    duplicates.incrementAndGet();
-                    continue;
-                }
-                lastError = "mesh send: " + e.code() + ": " + e.getMessage();
-                if (e.status() >= 400 && e.status() < 500 || "coordinator_refused".equals(e.code())) {
-                    // A refusal (scopes, unknown target, revoked service) is final: retrying would block the queue.
-                    dropped.incrementAndGet();
-                    LOG.warn("the mesh refused a room message ({}): {}", e.code(), e.getMessage());
-                    continue;
-                }
-                toMesh.offerFirst(m);
-                if (!pause(backoff)) return;
-                backoff = Math.min(RETRY_MAX_MS, backoff * 2);
-            } catch (RuntimeException e) { // the daemon is down or restarting
-                lastError = "mesh send: " + e;
-                toMesh.offerFirst(m);
-                if (!pause(backoff)) return;
-                backoff = Math.min(RETRY_MAX_MS, backoff * 2);
             }
         }
+    }
+
+    /**
+     * Sends one queued packet to the mesh; removes it once the mesh took it, already had it, or refused the
+     * message itself. False when it must go again later (the daemon or the coordinator is away): it stays queued.
+     */
+    private boolean deliver(RoomQueue.Row m) {
+        try {
+            mesh.send(m.target(), m.text(), m.clientMessageId());
+            roomToMesh.incrementAndGet();
+        } catch (IpcException e) {
+            if (e.getMessage() != null && e.getMessage().contains("duplicate_conflict")) {
+                // The coordinator already accepted this client message id (the room replayed a packet after a
+                // reconnect, or we re-sent after a lost answer or a crash): it is in the mesh once, which is the point.
+                duplicates.incrementAndGet();
+            } else if (transientRefusal(e)) {
+                lastError = "mesh send: " + e.code() + ": " + e.getMessage();
+                return false;
+            } else {
+                // A refusal of this message (scopes, unknown target, too large) is final: retrying would block the queue.
+                lastError = "mesh send: " + e.code() + ": " + e.getMessage();
+                dropped.incrementAndGet();
+                LOG.warn("the mesh refused a room message ({}): {}", e.code(), e.getMessage());
+            }
+        } catch (RuntimeException e) { // not an answer about the message: keep it
+            lastError = "mesh send: " + e;
+            return false;
+        }
+        try {
+            toMesh.remove(m.seq());
+        } catch (BridgeException e) {
+            // the row stays and goes again: the coordinator answers the copy as a duplicate, shown once
+            lastError = e.getMessage();
+            return false;
+        }
+        return true;
+    }
+
+    /**
+     * True for failures that say nothing about the message: the daemon away or restarting (its new token refused as
+     * unauthorized, the service or mesh not loaded yet), the coordinator unreachable, or the coordinator asking us to
+     * slow down ({@code rate_limited}, the target's {@code queue_full}).
+     */
+    static boolean transientRefusal(IpcException e) {
+        String msg = e.getMessage() == null ? "" : e.getMessage();
+        return DaemonLink.daemonAway(e) || "unknown_service".equals(e.code()) || "unknown_mesh".equals(e.code())
+                || "no_meshes".equals(e.code()) || msg.contains("rate_limited") || msg.contains("queue_full");
     }
 
     // ---- mesh → room ----

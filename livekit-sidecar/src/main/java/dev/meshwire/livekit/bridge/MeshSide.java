@@ -15,12 +15,22 @@ import java.util.List;
  * thread.
  */
 final class MeshSide {
-    private final IpcClient ipc;
+    private final DaemonLink daemon;
     private final BridgeConfig config;
 
-    MeshSide(IpcClient ipc, BridgeConfig config) {
-        this.ipc = ipc;
+    MeshSide(DaemonLink daemon, BridgeConfig config) {
+        this.daemon = daemon;
         this.config = config;
+    }
+
+    /** Runs one IPC call, telling the link when the daemon was away (so a restarted daemon is found again). */
+    private <T> T call(java.util.function.Function<IpcClient, T> fn) {
+        try {
+            return fn.apply(daemon.client());
+        } catch (IpcException e) {
+            daemon.failed(e);
+            throw e;
+        }
     }
 
     /**
@@ -29,7 +39,7 @@ final class MeshSide {
      * here, is not active or is of another type.
      */
     String ensureService() {
-        for (ServiceItem s : ipc.services(config.mesh()).items()) {
+        for (ServiceItem s : call(c -> c.services(config.mesh())).items()) {
             if (!s.name().equals(config.service()) || !"active".equals(s.status())) continue;
             if (!BridgeConfig.TYPE.equals(s.type())) {
                 throw new BridgeException("service '" + s.name() + "' exists with type " + s.type() + ", not " + BridgeConfig.TYPE);
@@ -39,13 +49,13 @@ final class MeshSide {
             }
             return s.servicePubkey();
         }
-        return ipc.registerService(new ServiceRegisterRequest(config.mesh(), config.service(), BridgeConfig.TYPE,
-                BridgeConfig.SCOPES, null, true)).service().servicePubkey();
+        return call(c -> c.registerService(new ServiceRegisterRequest(config.mesh(), config.service(), BridgeConfig.TYPE,
+                BridgeConfig.SCOPES, null, true))).service().servicePubkey();
     }
 
     /** Up to {@code limit} rows sent to the service, oldest first, without marking them. */
     List<InboxItem> pending(int limit) {
-        List<InboxItem> items = new java.util.ArrayList<>(ipc.serviceInbox(config.mesh(), config.service(), limit, false, true).items());
+        List<InboxItem> items = new java.util.ArrayList<>(call(c -> c.serviceInbox(config.mesh(), config.service(), limit, false, true)).items());
         items.sort(java.util.Comparator.comparingLong(InboxItem::id));
         return items;
     }
@@ -53,7 +63,7 @@ final class MeshSide {
     /** Removes a row once it is handled (forwarded into the room, or answered as undeliverable). */
     void consume(long inboxId) {
         try {
-            ipc.inboxDelete(inboxId);
+            call(c -> c.inboxDelete(inboxId));
         } catch (IpcException e) {
             if (e.status() != 404) throw e; // already gone: fine
         }
@@ -61,6 +71,6 @@ final class MeshSide {
 
     /** Sends {@code text} as the service; the same {@code clientMessageId} again is deduplicated by the coordinator. */
     void send(String to, String text, String clientMessageId) {
-        ipc.serviceSend(config.service(), new ServiceSendRequest(config.mesh(), to, text, null, clientMessageId));
+        call(c -> c.serviceSend(config.service(), new ServiceSendRequest(config.mesh(), to, text, null, clientMessageId)));
     }
 }

@@ -3,13 +3,16 @@ package dev.meshwire.livekit.cli;
 import dev.meshwire.cli.ExitCodes;
 import dev.meshwire.livekit.bridge.BridgeConfig;
 import dev.meshwire.livekit.bridge.BridgeException;
+import dev.meshwire.livekit.bridge.DaemonLink;
 import dev.meshwire.livekit.bridge.LiveKitBridge;
+import dev.meshwire.livekit.bridge.RoomQueue;
 import dev.meshwire.livekit.room.RoomClient;
 import dev.meshwire.livekit.room.RoomConfig;
 import dev.meshwire.livekit.room.RoomException;
 import dev.meshwire.livekit.room.RoomToken;
 import dev.meshwire.livekit.ops.BridgeReports;
 import dev.meshwire.livekit.ops.MetricsEndpoint;
+import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.IpcException;
 import java.io.PrintWriter;
@@ -108,7 +111,18 @@ public final class LiveKitSidecarCommand implements Callable<Integer> {
             if (d.isEmpty()) return ExitCodes.OK;
             d.get().onExit().thenRun(stop::countDown);
         }
-        LiveKitBridge bridge = new LiveKitBridge(config, ipc, listener -> new RoomClient(RoomConfig.of(url, room, identity), token, listener));
+        MeshwireHome meshwireHome = parent.home();
+        RoomQueue queue;
+        try {
+            // Room packets are stored here before anything can lose them, and wait across restarts of the side-car
+            // and of the daemon (docs/livekit.md "Delivery").
+            queue = RoomQueue.open(RoomQueue.fileFor(meshwireHome, mesh, service), LiveKitBridge.ROOM_QUEUE_MAX);
+        } catch (BridgeException e) {
+            err.println("meshwire sidecar livekit: " + e.getMessage());
+            return ExitCodes.FAILED;
+        }
+        LiveKitBridge bridge = new LiveKitBridge(config, DaemonLink.forHome(meshwireHome), queue,
+                listener -> new RoomClient(RoomConfig.of(url, room, identity), token, listener));
         Thread hook = new Thread(stop::countDown, "livekit-sidecar-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {

@@ -88,6 +88,17 @@ class LiveKitSidecarCommandTest {
         assertEquals("livekit-room", s.type());
         assertEquals(java.util.List.of("dm:read", "dm:write", "topic:write"), s.scopes());
         assertEquals(1, server.participants("r1"));
+        // Its room → mesh queue lives in the home, private; a second side-car for the same mesh and service is refused.
+        Path queue = dev.meshwire.livekit.bridge.RoomQueue.fileFor(dev.meshwire.peer.home.MeshwireHome.at(tmp.resolve("alice")), "team", "livekit");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(queue)));
+        StringWriter err2 = new StringWriter();
+        int second = new CommandLine(new LiveKitSidecarCommand()).setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(err2, true))
+                .execute("--url", server.url(), "--room", "r1", "--mesh", "team", "--identity", "second", "--api-key", KEY,
+                        "--api-secret-file", secret, "--home", tmp.resolve("alice").toString());
+        assertEquals(ExitCodes.FAILED, second, err2.toString());
+        assertEquals("meshwire sidecar livekit: another side-car is already running with the queue " + queue + " (same mesh and service on this home)",
+                err2.toString().strip());
+        assertEquals(1, server.participants("r1"), "the second one never joined");
         cmd.stop.countDown();
         assertEquals(ExitCodes.OK, exit.get(WAIT_MS, TimeUnit.MILLISECONDS));
     }

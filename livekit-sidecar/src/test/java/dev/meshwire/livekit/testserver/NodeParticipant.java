@@ -17,9 +17,10 @@ import java.util.function.Predicate;
 
 /**
  * One {@code @livekit/rtc-node} participant process (src/test/node/participant.mjs): its JSON events from stdout,
- * commands to stdin. Waits are condition waits with deadlines.
+ * commands to stdin. Waits are condition waits with deadlines. Public so that the bridge tests can put LiveKit's own
+ * SDK in the room with the side-car (check {@link NodeRuntime#available()} first).
  */
-final class NodeParticipant implements AutoCloseable {
+public final class NodeParticipant implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String name;
@@ -27,7 +28,7 @@ final class NodeParticipant implements AutoCloseable {
     private final List<JsonNode> events = new ArrayList<>();
     private final StringBuilder stderr = new StringBuilder();
 
-    NodeParticipant(String name, String url, String token) throws IOException, InterruptedException {
+    public NodeParticipant(String name, String url, String token) throws IOException, InterruptedException {
         this.name = name;
         Path dir = NodeRuntime.dir();
         ProcessBuilder pb = new ProcessBuilder("node", "participant.mjs", url, token).directory(dir.toFile());
@@ -73,7 +74,7 @@ final class NodeParticipant implements AutoCloseable {
     }
 
     /** Waits for the first event matching {@code match}; fails with everything seen so far when the deadline passes. */
-    synchronized JsonNode await(String what, Predicate<JsonNode> match, Duration within) throws InterruptedException {
+    public synchronized JsonNode await(String what, Predicate<JsonNode> match, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             for (JsonNode e : events) if (match.test(e)) return e;
@@ -84,7 +85,7 @@ final class NodeParticipant implements AutoCloseable {
     }
 
     /** Like {@link #await} but returns null when {@code within} passes. */
-    synchronized JsonNode poll(Predicate<JsonNode> match, Duration within) throws InterruptedException {
+    public synchronized JsonNode poll(Predicate<JsonNode> match, Duration within) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (true) {
             for (JsonNode e : events) if (match.test(e)) return e;
@@ -94,36 +95,36 @@ final class NodeParticipant implements AutoCloseable {
         }
     }
 
-    synchronized JsonNode awaitEvent(String event, Duration within) throws InterruptedException {
+    public synchronized JsonNode awaitEvent(String event, Duration within) throws InterruptedException {
         return await("'" + event + "' event", e -> event.equals(e.path("event").asText()), within);
     }
 
     /** Waits until this participant knows {@code identity} as a remote participant. */
-    void awaitKnows(String identity, Duration within) throws InterruptedException {
+    public void awaitKnows(String identity, Duration within) throws InterruptedException {
         await("knowledge of " + identity, e -> ("joined".equals(e.path("event").asText()) && identity.equals(e.path("identity").asText()))
                 || ("connected".equals(e.path("event").asText()) && contains(e.path("others"), identity)), within);
     }
 
     /** Waits for a data event with {@code payload}. */
-    JsonNode awaitData(String payload, Duration within) throws InterruptedException {
+    public JsonNode awaitData(String payload, Duration within) throws InterruptedException {
         return await("data '" + payload + "'", e -> "data".equals(e.path("event").asText()) && payload.equals(e.path("payload").asText()), within);
     }
 
     /** Payloads received so far, in order. */
-    synchronized List<String> received() {
+    public synchronized List<String> received() {
         List<String> r = new ArrayList<>();
         for (JsonNode e : events) if ("data".equals(e.path("event").asText())) r.add(e.path("payload").asText());
         return r;
     }
 
     /** Publishes {@code payload} and waits until the SDK reports it sent. */
-    void send(String id, String payload, boolean reliable, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
+    public void send(String id, String payload, boolean reliable, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
         JsonNode done = publish(id, payload, reliable, topic, to, within);
         if (!"sent".equals(done.path("event").asText())) throw new AssertionError(name + ": send " + id + " failed: " + done);
     }
 
     /** Publishes {@code payload} and returns the SDK's verdict: a {@code sent} or {@code send-failed} event. */
-    JsonNode publish(String id, String payload, boolean reliable, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
+    public JsonNode publish(String id, String payload, boolean reliable, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
         ObjectNode c = JSON.createObjectNode().put("cmd", "send").put("id", id).put("payload", payload).put("reliable", reliable);
         if (topic != null) c.put("topic", topic);
         to.forEach(c.putArray("to")::add);
@@ -132,13 +133,13 @@ final class NodeParticipant implements AutoCloseable {
     }
 
     /** Registers text and byte stream handlers for {@code topic} and waits until they are in place. */
-    void listenStreams(String topic, Duration within) throws IOException, InterruptedException {
+    public void listenStreams(String topic, Duration within) throws IOException, InterruptedException {
         command(JSON.createObjectNode().put("cmd", "listen").put("topic", topic));
         await("stream handlers for " + topic, e -> "listening".equals(e.path("event").asText()) && topic.equals(e.path("topic").asText()), within);
     }
 
     /** Sends {@code text} with the SDK's {@code sendText} (a data stream) and returns the SDK's verdict event. */
-    JsonNode sendText(String id, String text, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
+    public JsonNode sendText(String id, String text, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
         ObjectNode c = JSON.createObjectNode().put("cmd", "sendText").put("id", id).put("text", text).put("topic", topic);
         to.forEach(c.putArray("to")::add);
         command(c);
@@ -146,7 +147,7 @@ final class NodeParticipant implements AutoCloseable {
     }
 
     /** Sends {@code bytes} with the SDK's {@code streamBytes} writer and returns the SDK's verdict event. */
-    JsonNode sendBytes(String id, byte[] bytes, String name, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
+    public JsonNode sendBytes(String id, byte[] bytes, String name, String topic, List<String> to, Duration within) throws IOException, InterruptedException {
         ObjectNode c = JSON.createObjectNode().put("cmd", "sendBytes").put("id", id)
                 .put("b64", java.util.Base64.getEncoder().encodeToString(bytes)).put("name", name).put("topic", topic);
         to.forEach(c.putArray("to")::add);
@@ -155,17 +156,17 @@ final class NodeParticipant implements AutoCloseable {
     }
 
     /** Waits for a received stream ({@code text-stream}, {@code byte-stream} or {@code stream-failed}) with {@code streamId}. */
-    JsonNode awaitStream(String streamId, Duration within) throws InterruptedException {
+    public JsonNode awaitStream(String streamId, Duration within) throws InterruptedException {
         return await("stream " + streamId, e -> streamId.equals(e.path("streamId").asText())
                 && e.path("event").asText().matches("text-stream|byte-stream|stream-failed"), within);
     }
 
-    void leave() throws IOException {
+    public void leave() throws IOException {
         command(JSON.createObjectNode().put("cmd", "leave"));
     }
 
     /** Waits for the process to exit and returns its exit code. */
-    int awaitExit(Duration within) throws InterruptedException {
+    public int awaitExit(Duration within) throws InterruptedException {
         if (!process.waitFor(within.toMillis(), TimeUnit.MILLISECONDS)) throw new AssertionError(name + ": still running after " + within + "\nstderr:\n" + tail());
         return process.exitValue();
     }

@@ -12,8 +12,8 @@ import java.util.concurrent.TimeUnit;
  * 1.1.0, participant.mjs) to target/livekit-node and runs {@code npm install} there once (kept across runs until
  * {@code mvn clean}).
  */
-final class NodeRuntime {
-    static final String RTC_NODE_VERSION = "1.1.0";
+public final class NodeRuntime {
+    public static final String RTC_NODE_VERSION = "1.1.0";
     private static final Path SOURCE = Path.of("src", "test", "node");
     private static final Path DIR = Path.of("target", "livekit-node");
     private static Path installed;
@@ -21,12 +21,12 @@ final class NodeRuntime {
     private NodeRuntime() {}
 
     /** Whether {@code node} and {@code npm} run here (CI installs both: .ci/run). */
-    static boolean available() {
+    public static boolean available() {
         return runs(List.of("node", "--version")) && runs(List.of("npm", "--version"));
     }
 
     /** The directory holding participant.mjs and node_modules, installing on first call. */
-    static synchronized Path dir() throws IOException, InterruptedException {
+    public static synchronized Path dir() throws IOException, InterruptedException {
         if (installed != null) return installed;
         Files.createDirectories(DIR);
         for (String f : List.of("package.json", "participant.mjs")) {
