@@ -33,6 +33,7 @@ import dev.meshwire.peer.ipc.api.SendRequest;
 import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.PeersReply;
 import dev.meshwire.peer.ipc.api.ServiceSendRequest;
+import dev.meshwire.peer.ipc.api.SubpeersRequest;
 import dev.meshwire.peer.ipc.api.SessionRequest;
 import dev.meshwire.peer.ipc.api.SessionSendRequest;
 import dev.meshwire.signaling.session.AttestationVerifier;
@@ -362,6 +363,11 @@ public final class IpcServer implements AutoCloseable {
             if (cmid != null) checkClientId("clientMessageId", cmid);
             return api.services().send(ctx.pathParam("name"), new ServiceSendRequest(b.name("mesh"), b.requiredName("to"), b.requiredString("message"),
                     b.oneOf("priority", PRIORITIES), cmid));
+        }));
+        post(r, "/v1/services/:name/subpeers", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.services().subpeers(ctx.pathParam("name"), new SubpeersRequest(b.name("mesh"),
+                    b.requiredStrings("names", dev.meshwire.signaling.subpeer.SubpeerSet.MAX_NAMES)));
         }));
         post(r, "/v1/reconnect", ctx -> blocking(ctx, () -> api.membership().reconnect(body(ctx).name("mesh"))));
         post(r, "/v1/leave", ctx -> blocking(ctx, () -> {
