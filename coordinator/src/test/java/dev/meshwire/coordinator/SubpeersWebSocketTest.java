@@ -100,6 +100,7 @@ abstract class SubpeersWebSocketTest {
                 assertEquals(m.id(), heard.mesh());
                 assertEquals(lkKey.publicKeyHex(), heard.service());
                 assertEquals(List.of("lk:alice", "lk:zoe"), heard.names(), "canonical order");
+                assertEquals(null, heard.initial(), "a change, not the state on arrival");
                 assertTrue(new SubpeerSet(m.id(), heard.service(), heard.seq(), heard.names(), heard.signature()).valid(),
                         "receivers verify the service's own signature");
                 alice.await(Frames.Subpeers.class); // the owner's member connection hears it too
@@ -117,6 +118,7 @@ abstract class SubpeersWebSocketTest {
                     Frames.Subpeers late = carol.await(Frames.Subpeers.class);
                     assertEquals(List.of("lk:alice"), late.names());
                     assertEquals(lkKey.publicKeyHex(), late.service());
+                    assertEquals(Boolean.TRUE, late.initial(), "the state on arrival is marked");
                 }
 
                 // A stale (replayed or delayed) statement cannot bring an older set back.

@@ -320,7 +320,7 @@ public final class Session implements PeerConnection {
         }
         // What present services front, so a late joiner or a reconnecting daemon knows every sub-peer (§6.5).
         for (SubpeerSet set : deps.presence().subpeers().current(mesh.id())) {
-            if (!set.service().equals(pubkey())) send(new Frames.Subpeers(mesh.id(), set.service(), set.seq(), set.names(), set.signature()));
+            if (!set.service().equals(pubkey())) send(new Frames.Subpeers(mesh.id(), set.service(), set.seq(), set.names(), set.signature(), true));
         }
         scheduleExpiry();
         bucket = TokenBucket.of(deps.queue().settings(), now());
@@ -467,7 +467,7 @@ public final class Session implements PeerConnection {
                     + "); use a growing seq");
         }
         if (outcome.changed()) {
-            deps.presence().broadcast(mesh.id(), pubkey(), new Frames.Subpeers(mesh.id(), pubkey(), set.seq(), set.names(), set.signature()));
+            deps.presence().broadcast(mesh.id(), pubkey(), new Frames.Subpeers(mesh.id(), pubkey(), set.seq(), set.names(), set.signature(), null));
         }
         send(new Frames.Ok(f.id(), "subpeers_set", pubkey(), set.names().size() + (set.names().size() == 1 ? " sub-peer" : " sub-peers")
                 + (outcome.changed() ? "" : " (unchanged)")));

@@ -571,7 +571,7 @@ public final class MeshRoster {
         MeshState st = replica.state();
         ServiceEntry known = st == null ? null : st.service(f.service()).orElse(null);
         if (known != null && frontingService(f.service()) == null) return; // revoked, expired, or not a fronting type
-        SubpeerDirectory.Change c = subpeers.apply(set, clock.getAsLong());
+        SubpeerDirectory.Change c = subpeers.apply(set, Boolean.TRUE.equals(f.initial()), clock.getAsLong());
         if (c == null || c.empty()) return;
         String name = known != null ? serviceName(known.attestation()) : f.service().substring(0, 12);
         for (SubpeerListener l : subpeerListeners) {

@@ -29,7 +29,7 @@ public final class SubpeerDirectory {
 
     private static final class Fronted {
         long seq;
-        /** No statement of this service applied yet in this run: the first one is the baseline, not news. */
+        /** No statement of this service applied yet in this run: an initial one is the baseline, not news. */
         boolean fresh = true;
         /** Names online when our own link went down: seen again in the next statement, they are not news. */
         final Set<String> stale = new java.util.HashSet<>();
@@ -41,15 +41,15 @@ public final class SubpeerDirectory {
 
     /**
      * Applies a verified statement unless an equal or newer {@code seq} of that service was applied; returns what changed
-     * (null for a stale one). News, not history: the first statement of a service this daemon applies (after its start)
-     * is the baseline and changes nothing as news; after our own link was down, names that were online before and still
+     * (null for a stale one). News, not history: the state a connection is given on arrival ({@code initial}) for a
+     * service this daemon knew nothing of is the baseline and changes nothing as news; after our own link was down, names that were online before and still
      * are are not news, those gone meanwhile are {@code left}.
      */
-    public synchronized Change apply(SubpeerSet set, long now) {
+    public synchronized Change apply(SubpeerSet set, boolean initial, long now) {
         Fronted f = byService.computeIfAbsent(set.service(), k -> new Fronted());
         if (f.seq >= set.seq()) return null;
         f.seq = set.seq();
-        boolean silent = f.fresh;
+        boolean silent = f.fresh && initial;
         f.fresh = false;
         Set<String> next = new LinkedHashSet<>(set.names());
         List<String> joined = new ArrayList<>();

@@ -456,9 +456,12 @@ public final class Frames {
 
     /**
      * Coordinator → every connection of the mesh: service {@code service}'s current sub-peer set (its signed statement,
-     * unchanged). Sent when the set changes and, after {@code hello_ack}, once per service that has a non-empty set.
+     * unchanged). Sent when the set changes and, after {@code hello_ack}, once per service that has a non-empty set, then
+     * with {@code initial = true} (the state on arrival, not a change: a client that knew nothing of the service lists no
+     * joins for it).
      */
-    public record Subpeers(String mesh, String service, long seq, List<String> names, String signature) implements Frame {
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Subpeers(String mesh, String service, long seq, List<String> names, String signature, Boolean initial) implements Frame {
         public String type() { return "subpeers"; }
     }
 
