@@ -144,6 +144,7 @@ class SubpeersTest {
         await("online again", WAIT, () -> online(mesh.bob, "lk:carol"));
         ok(cli(mesh.alice, "service", "revoke", "lk", "--reason", "done"));
         await("bob no longer lists lk:carol", WAIT, () -> subpeer(mesh.bob, "lk:carol") == null);
+        await("bob's system feed says why she is offline", WAIT, () -> systemLines(mesh.bob, "lk:carol is offline: alice/lk revoked") == 1);
         CliResult gone = cli(mesh.bob, "send", "lk:carol", "still there?");
         assertEquals(ExitCodes.NOT_FOUND, gone.code(), gone.out() + gone.err());
         assertFalse(gone.out().contains("accepted"), gone.out());

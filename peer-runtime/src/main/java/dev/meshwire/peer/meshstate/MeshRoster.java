@@ -588,9 +588,13 @@ public final class MeshRoster {
         return subpeers.entries().stream().filter(e -> frontingService(e.service()) != null).toList();
     }
 
-    /** {@code <owner>/<serviceId>} of an active service key, or the key's first 12 hex digits. */
+    /**
+     * {@code <owner>/<serviceId>} of a service key the replica knows, whatever its status (a revoked service is still
+     * named by what it was), or the key's first 12 hex digits.
+     */
     public String serviceLabel(String pubkey) {
-        ServiceEntry svc = activeService(pubkey);
+        MeshState st = replica.state();
+        ServiceEntry svc = st == null ? null : st.service(pubkey).orElse(null);
         return svc != null ? serviceName(svc.attestation()) : pubkey.substring(0, Math.min(12, pubkey.length()));
     }
 
