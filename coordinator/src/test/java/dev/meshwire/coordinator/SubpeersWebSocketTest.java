@@ -221,6 +221,11 @@ abstract class SubpeersWebSocketTest {
                 // The well-formed one passes.
                 assertEquals("1 sub-peer", ok(l, statement(lkKey, m, "l8", "lk:a")).detail());
                 assertEquals(List.of("lk:a"), alice.await(Frames.Subpeers.class).names());
+                // Re-registered (same key) without dm:read while connected: the current registration decides.
+                register(alice, aliceId, m, "livekit", lkKey, "livekit-room", "dm:write");
+                Frames.Error now = err(l, statement(lkKey, m, "l9", "lk:b"), "l9");
+                assertEquals("forbidden", now.code());
+                assertEquals("subpeers_set: service 'livekit' lacks the dm:read scope, so its sub-peers could not be reached", now.message());
             }
         }
     }

@@ -455,7 +455,9 @@ public final class Session implements PeerConnection {
             throw Refusal.of(ErrorCode.FORBIDDEN, "subpeers_set: only a service's connection may publish the sub-peers it fronts; this is "
                     + (asSession == null ? "a member's" : "a session's") + " connection");
         }
-        String refusal = SubpeerSet.frontingRefusal(asSession.service());
+        // The current registration decides (a re-registration may have changed the type or scopes since the hello).
+        var registered = deps.services().currentRegistration(mesh.id(), pubkey());
+        String refusal = SubpeerSet.frontingRefusal(registered != null ? registered : asSession.service());
         if (refusal != null) throw Refusal.of(ErrorCode.FORBIDDEN, "subpeers_set: " + refusal);
         SubpeerSet set = new SubpeerSet(mesh.id(), pubkey(), f.seq(), f.names(), f.signature());
         String problem = set.problem();
