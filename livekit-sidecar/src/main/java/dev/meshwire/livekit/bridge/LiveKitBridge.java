@@ -267,6 +267,7 @@ public final class LiveKitBridge implements AutoCloseable {
             } catch (RuntimeException e) {
                 lastError = "service inbox: " + e;
                 LOG.debug("reading the service inbox failed: {}", e.getMessage());
+                presenceDirty.set(true); // the daemon may be restarting: it forgets the set, so publish it again once it is back
             }
             if (!progress && !pause(POLL_MS)) return;
         }
