@@ -75,7 +75,15 @@ final class PeersCommand extends ReplyVerb {
             }
         }
         Table t = new Table("", "MESH", "NAME", "KEY", "ROLE", "STATUS", "PATH");
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        for (MeshPeer p : v.items()) if (p.name() != null && !"subpeer".equals(p.role())) names.putIfAbsent(p.mesh() + "|" + p.pubkey(), p.name());
         for (MeshPeer p : v.items()) {
+            if ("subpeer".equals(p.role())) { // lk:alice: reached through the service that fronts it
+                String svc = names.getOrDefault(p.mesh() + "|" + p.parent(), Render.shortKey(p.parent()));
+                t.row(p.mesh(), p.name(), Render.shortKey(p.pubkey()), p.role(), p.online() ? style.green("online")
+                        : style.dim("offline" + (p.lastSeenAt() != null ? ", last seen " + Render.ago(p.lastSeenAt()) : "")), "via " + svc);
+                continue;
+            }
             String status = p.self() ? "(you)"
                     : PeerItem.THIS_SESSION.equals(p.session()) ? "(this session)"
                     : PeerItem.YOUR_SESSION.equals(p.session()) ? "(your other session)"

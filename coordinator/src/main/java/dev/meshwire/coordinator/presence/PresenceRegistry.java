@@ -73,6 +73,8 @@ public final class PresenceRegistry {
     private final Map<String, Map<String, PeerConnection>> byMesh = new HashMap<>();
     private final Map<String, Map<String, Held>> heldByMesh = new HashMap<>();
     private int heldCount;
+    /** What present services front (docs/protocol.md §6.5): a set lives as long as its service's presence. */
+    private final SubpeerRegistry subpeers = new SubpeerRegistry();
 
     /**
      * @param lease how long a lost connection's presence is held after the coordinator last heard from it; zero holds
@@ -93,6 +95,11 @@ public final class PresenceRegistry {
 
     public Duration lease() {
         return lease;
+    }
+
+    /** The sub-peer sets of present services; a set is dropped here when its service's presence ends. */
+    public SubpeerRegistry subpeers() {
+        return subpeers;
     }
 
     /**
@@ -205,6 +212,8 @@ public final class PresenceRegistry {
     }
 
     private void announceLeft(String meshId, String pubkey, String name, String reason) {
+        // A service's sub-peers end with it: receivers drop them on this peer_left (docs/protocol.md §6.5).
+        subpeers.drop(meshId, pubkey);
         broadcast(meshId, pubkey, new Frames.PeerLeft(meshId, pubkey, name, reason));
     }
 
@@ -317,5 +326,6 @@ public final class PresenceRegistry {
         }
         heldByMesh.clear();
         heldCount = 0;
+        subpeers.clear();
     }
 }

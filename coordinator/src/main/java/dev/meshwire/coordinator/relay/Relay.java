@@ -300,6 +300,12 @@ public final class Relay {
         if (env.channel() == Channel.SYSTEM) {
             throw invalid("send: the system channel is the coordinator's own; a client cannot send on it");
         }
+        if (meta.subpeer() != null) {
+            // A sub-peer (docs/protocol.md §6.5) is reached through a dm to the service that fronts it.
+            if (env.channel() != Channel.DM) throw invalid("send: 'envelope.meta.subpeer' is only allowed on a dm (to the service that fronts it)");
+            String problem = dev.meshwire.signaling.subpeer.SubpeerSet.nameProblem(meta.subpeer());
+            if (problem != null) throw invalid("send: field 'envelope.meta.subpeer': " + problem);
+        }
         if (!senderPubkey.equals(env.from())) {
             throw Refusal.of(ErrorCode.BAD_SIGNATURE, "send: envelope.from must be this session's own key");
         }

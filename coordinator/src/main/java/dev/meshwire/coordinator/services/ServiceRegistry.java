@@ -93,6 +93,14 @@ public final class ServiceRegistry {
         metrics.serviceScopeRefused(path);
     }
 
+    /**
+     * The current registration of service {@code key} in the cached mesh state (whatever its status), or null: what its
+     * type and scopes are now, e.g. after a re-registration while it is connected.
+     */
+    public ServiceAttestation currentRegistration(String meshId, String key) {
+        return registration(meshId, key);
+    }
+
     private ServiceAttestation registration(String meshId, String key) {
         MeshState s = ledger.cached(meshId);
         return s == null ? null : s.service(key).map(ServiceEntry::attestation).orElse(null);

@@ -21,6 +21,7 @@ import dev.meshwire.coordinator.p2p.SignalForwarder;
 import dev.meshwire.coordinator.p2p.SignalLimiter;
 import dev.meshwire.coordinator.presence.PresenceRegistry;
 import dev.meshwire.signaling.presence.ResumeToken;
+import dev.meshwire.signaling.subpeer.SubpeerSet;
 import dev.meshwire.coordinator.relay.Relay;
 import dev.meshwire.coordinator.store.MemberRecord;
 import dev.meshwire.coordinator.store.MeshRecord;
@@ -317,6 +318,10 @@ public final class Session implements PeerConnection {
         if (attached.announce()) {
             deps.presence().broadcast(mesh.id(), pubkey(), new Frames.PeerJoined(mesh.id(), peerInfo()));
         }
+        // What present services front, so a late joiner or a reconnecting daemon knows every sub-peer (§6.5).
+        for (SubpeerSet set : deps.presence().subpeers().current(mesh.id())) {
+            if (!set.service().equals(pubkey())) send(new Frames.Subpeers(mesh.id(), set.service(), set.seq(), set.names(), set.signature(), true));
+        }
         scheduleExpiry();
         bucket = TokenBucket.of(deps.queue().settings(), now());
         signalLimiter = new SignalLimiter(deps.settings().flow(), now());
@@ -421,6 +426,8 @@ public final class Session implements PeerConnection {
         } else if (frame instanceof Frames.TopicHistory th) {
             requireMemberForTopics("topic_history");
             return deps.topicPosts().page(mesh.id(), member.pubkey(), th).map(this::sendVoid);
+        } else if (frame instanceof Frames.SubpeersSet ss) {
+            return Future.succeededFuture(subpeersSet(ss));
         } else if (frame instanceof Frames.StateSync ss) {
             return stateSync(ss);
         } else if (frame instanceof Frames.P2pSignal signal) {
@@ -436,6 +443,37 @@ public final class Session implements PeerConnection {
                     + MeshAuthority.prefix(pubkey()) + "… in mesh " + mesh.name()));
         }
         return Future.failedFuture(Refusal.of(ErrorCode.INVALID_FRAME, "'" + frame.type() + "' is sent by the coordinator, not by clients"));
+    }
+
+    /**
+     * {@code subpeers_set} (docs/protocol.md §6.5): only a service's own connection, of a type that may front sub-peers,
+     * with {@code dm:read}; the statement well formed and signed by the service key; newer than the last one held. A
+     * changed set goes to every other connection of the mesh as {@code subpeers}.
+     */
+    private Void subpeersSet(Frames.SubpeersSet f) {
+        if (asSession == null || !asSession.isService()) {
+            throw Refusal.of(ErrorCode.FORBIDDEN, "subpeers_set: only a service's connection may publish the sub-peers it fronts; this is "
+                    + (asSession == null ? "a member's" : "a session's") + " connection");
+        }
+        // The current registration decides (a re-registration may have changed the type or scopes since the hello).
+        var registered = deps.services().currentRegistration(mesh.id(), pubkey());
+        String refusal = SubpeerSet.frontingRefusal(registered != null ? registered : asSession.service());
+        if (refusal != null) throw Refusal.of(ErrorCode.FORBIDDEN, "subpeers_set: " + refusal);
+        SubpeerSet set = new SubpeerSet(mesh.id(), pubkey(), f.seq(), f.names(), f.signature());
+        String problem = set.problem();
+        if (problem != null) throw Refusal.of(ErrorCode.INVALID_FRAME, "subpeers_set: " + problem);
+        if (!set.valid()) throw Refusal.of(ErrorCode.BAD_SIGNATURE, "subpeers_set: the signature does not verify with the service key");
+        var outcome = deps.presence().subpeers().put(mesh.id(), set);
+        if (!outcome.accepted()) {
+            throw Refusal.of(ErrorCode.INVALID_FRAME, "subpeers_set: seq " + f.seq() + " is not above the last one held (" + outcome.lastSeq()
+                    + "); use a growing seq");
+        }
+        if (outcome.changed()) {
+            deps.presence().broadcast(mesh.id(), pubkey(), new Frames.Subpeers(mesh.id(), pubkey(), set.seq(), set.names(), set.signature(), null));
+        }
+        send(new Frames.Ok(f.id(), "subpeers_set", pubkey(), set.names().size() + (set.names().size() == 1 ? " sub-peer" : " sub-peers")
+                + (outcome.changed() ? "" : " (unchanged)")));
+        return null;
     }
 
     /** Topic keys are sealed to members, not to their sessions: topic acts come from the member's own connection. */

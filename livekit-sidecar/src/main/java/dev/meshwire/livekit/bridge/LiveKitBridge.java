@@ -85,6 +85,13 @@ public final class LiveKitBridge implements AutoCloseable {
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong duplicates = new AtomicLong();
     private volatile long meshQueue;
+    /** The room's participants changed (or we re-joined): publish the set as sub-peers (docs/livekit.md "Identity and mapping"). */
+    private final java.util.concurrent.atomic.AtomicBoolean presenceDirty = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Joined now: while the room connection is down the last published set stays (nothing is known about the room). */
+    private volatile boolean roomUp;
+    private long presencePublishedAt; // inbox thread only
+    /** How often the set is published again unchanged: the daemon drops a set not refreshed for 60 s (a crashed side-car). */
+    static final long PRESENCE_REFRESH_MS = 15_000;
     private volatile String lastError = "";
     private volatile boolean closed;
     private final Thread meshSender;
@@ -165,6 +172,11 @@ public final class LiveKitBridge implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         room.close();
+        try {
+            mesh.subpeers(java.util.List.of()); // we leave the room: nobody is reachable through us any more
+        } catch (RuntimeException e) {
+            LOG.debug("clearing the published participants failed ({}); the daemon drops them within 60 s", e.getMessage());
+        }
         toMesh.close();
     }
 
@@ -176,6 +188,8 @@ public final class LiveKitBridge implements AutoCloseable {
             present.clear();
             presenceEpoch.replaceAll((k, v) -> epochs.incrementAndGet());
             others.forEach(p -> present.add(p.identity()));
+            roomUp = true;
+            presenceDirty.set(true); // the full set after every (re-)join
             LOG.info("joined the LiveKit room ({} other participants), bridging to mesh {}", others.size(), config.mesh());
         }
 
@@ -183,12 +197,14 @@ public final class LiveKitBridge implements AutoCloseable {
         public void onParticipantJoined(RoomParticipant p) {
             presenceEpoch.put(p.identity(), epochs.incrementAndGet());
             present.add(p.identity());
+            presenceDirty.set(true);
         }
 
         @Override
         public void onParticipantLeft(RoomParticipant p) {
             presenceEpoch.put(p.identity(), epochs.incrementAndGet());
             present.remove(p.identity());
+            presenceDirty.set(true);
         }
 
         @Override
@@ -223,6 +239,7 @@ public final class LiveKitBridge implements AutoCloseable {
 
         @Override
         public void onDisconnected(String reason, boolean willRetry) {
+            roomUp = false;
             present.clear();
             presenceEpoch.replaceAll((k, v) -> epochs.incrementAndGet());
             LOG.warn("LiveKit room connection lost: {}{}", reason, willRetry ? " (re-joining)" : "");
@@ -329,11 +346,13 @@ public final class LiveKitBridge implements AutoCloseable {
     private void inboxLoop() {
         while (!closed) {
             boolean progress = false;
+            publishPresence();
             try {
                 if (room.isConnected()) progress = forwardPending();
             } catch (RuntimeException e) {
                 lastError = "service inbox: " + e;
                 LOG.debug("reading the service inbox failed: {}", e.getMessage());
+                presenceDirty.set(true); // the daemon may be restarting: it forgets the set, so publish it again once it is back
             }
             if (!progress && !pause(POLL_MS)) return;
         }
@@ -357,8 +376,12 @@ public final class LiveKitBridge implements AutoCloseable {
                 continue;
             }
             ParticipantText.Addressed to;
+            String addressed = ParticipantText.identityOf(item.target()); // meta.subpeer of a 'send lk:alice' (§6.5)
             try {
-                to = ParticipantText.toParticipant(item.text());
+                to = addressed != null && !addressed.isEmpty()
+                        ? new ParticipantText.Addressed(addressed, item.text() == null ? new byte[0] : item.text().getBytes(StandardCharsets.UTF_8))
+                        : ParticipantText.toParticipant(item.text());
+                if (to.payload().length == 0) throw new IllegalArgumentException("nothing to send to lk:" + to.identity());
             } catch (IllegalArgumentException e) {
                 undeliverable(item, e.getMessage());
                 continue;
@@ -409,6 +432,30 @@ public final class LiveKitBridge implements AutoCloseable {
         }
         String streamId = clientMessageId == null || clientMessageId.isEmpty() ? "lk-" + UUID.randomUUID() : clientMessageId;
         return room.sendStream(List.of(to.identity()), config.topic(), to.payload(), streamId, true, null);
+    }
+
+    /**
+     * Publishes who is in the room as the service's sub-peers {@code lk:<identity>} when it changed, after every
+     * (re-)join, and every {@link #PRESENCE_REFRESH_MS} unchanged (the daemon forgets a set its app stopped refreshing,
+     * and a restarted daemon has none). A failure (the daemon away) is retried on the next round.
+     */
+    private void publishPresence() {
+        long now = System.currentTimeMillis();
+        if (!roomUp || !presenceDirty.get() && now - presencePublishedAt < PRESENCE_REFRESH_MS) return;
+        presenceDirty.set(false);
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (String identity : present) {
+            String n = ParticipantText.subpeerName(identity);
+            if (n != null) names.add(n);
+        }
+        try {
+            mesh.subpeers(names);
+            presencePublishedAt = now;
+        } catch (RuntimeException e) {
+            presenceDirty.set(true);
+            lastError = "publishing presence: " + e.getMessage();
+            LOG.debug("publishing the room's participants failed: {}", e.getMessage());
+        }
     }
 
     private void undeliverable(InboxItem item, String why) {

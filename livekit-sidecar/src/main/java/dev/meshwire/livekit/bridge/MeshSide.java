@@ -73,4 +73,12 @@ final class MeshSide {
     void send(String to, String text, String clientMessageId) {
         call(c -> c.serviceSend(config.service(), new ServiceSendRequest(config.mesh(), to, text, null, clientMessageId)));
     }
+
+    /**
+     * Publishes the whole set of participants present as sub-peers {@code lk:<identity>} of the service (docs/protocol.md
+     * §6.5); the daemon signs it with the service key and keeps it for the service's reconnects.
+     */
+    void subpeers(java.util.Collection<String> names) {
+        ipc.serviceSubpeers(config.service(), new dev.meshwire.peer.ipc.api.SubpeersRequest(config.mesh(), List.copyOf(names)));
+    }
 }

@@ -61,14 +61,40 @@ public final class ParticipantText {
         return new Addressed(id, rest.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * The mesh sub-peer name of participant {@code identity} (docs/protocol.md §6.5): {@code lk:<encoded identity>}, or
+     * null when it is too long to be one (more than 128 characters once encoded; such a participant is bridged but not
+     * listed as a sub-peer).
+     */
+    public static String subpeerName(String identity) {
+        String name = PREFIX + encode(identity);
+        return dev.meshwire.signaling.subpeer.SubpeerSet.nameProblem(name) == null ? name : null;
+    }
+
+    /** The participant a sub-peer name ({@code lk:<encoded identity>}, a dm row's target) stands for, or null. */
+    public static String identityOf(String subpeer) {
+        if (subpeer == null || !subpeer.startsWith(PREFIX) || subpeer.length() == PREFIX.length()) return null;
+        return decode(subpeer.substring(PREFIX.length()));
+    }
+
+    /** The sub-peer kind of LiveKit participants. */
+    public static final String PREFIX = "lk:";
+
+    /**
+     * {@code %}, {@code [}, {@code ]}, whitespace (any Unicode space) and control characters become {@code %XX} of their
+     * UTF-8 bytes; everything else stays, so the result is a valid sub-peer local part and {@link #decode} inverts it.
+     */
     static String encode(String identity) {
         StringBuilder b = new StringBuilder();
-        for (byte x : identity.getBytes(StandardCharsets.UTF_8)) {
-            int c = x & 0xff;
-            if (c == '%' || c == ']' || c == '[' || c <= ' ' || c == 0x7f) b.append('%').append(String.format("%02X", c));
-            else b.append((char) c);
-        }
-        return new String(b.toString().getBytes(StandardCharsets.ISO_8859_1), StandardCharsets.UTF_8);
+        identity.codePoints().forEach(cp -> {
+            if (cp == '%' || cp == '[' || cp == ']' || Character.isWhitespace(cp) || Character.isSpaceChar(cp) || Character.isISOControl(cp)
+                    || Character.getType(cp) == Character.SURROGATE) {
+                for (byte x : new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8)) b.append('%').append(String.format("%02X", x & 0xff));
+            } else {
+                b.appendCodePoint(cp);
+            }
+        });
+        return b.toString();
     }
 
     static String decode(String encoded) {

@@ -38,4 +38,20 @@ class ParticipantTextTest {
         assertEquals("nothing to send to lk:alice",
                 assertThrows(IllegalArgumentException.class, () -> ParticipantText.toParticipant("[lk:alice] ")).getMessage());
     }
+
+    @Test
+    void participantsAreSubpeerNamesThatRoundTrip() {
+        assertEquals("lk:alice", ParticipantText.subpeerName("alice"));
+        assertEquals("lk:bob%20smith", ParticipantText.subpeerName("bob smith"));
+        assertEquals("lk:zoë", ParticipantText.subpeerName("zoë"));
+        assertEquals("lk:a%E2%80%83b%0A", ParticipantText.subpeerName("a\u2003b\n"), "any Unicode space and control characters");
+        for (String id : new String[] {"alice", "bob smith", "zoë", "a\u2003b\n", "[x]%", "🙂 ok"}) {
+            String name = ParticipantText.subpeerName(id);
+            assertEquals(null, dev.meshwire.signaling.subpeer.SubpeerSet.nameProblem(name), name);
+            assertEquals(id, ParticipantText.identityOf(name), name);
+        }
+        assertEquals(null, ParticipantText.subpeerName("x".repeat(129)), "too long to be listed");
+        assertEquals(null, ParticipantText.identityOf("hook:alice"));
+        assertEquals(null, ParticipantText.identityOf(null));
+    }
 }

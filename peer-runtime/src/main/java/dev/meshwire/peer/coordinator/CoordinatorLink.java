@@ -300,6 +300,8 @@ public final class CoordinatorLink implements AutoCloseable {
             if (pj.peer() != null) listener.onPeerJoined(this, pj.peer());
         } else if (frame instanceof Frames.PeerLeft pl) {
             listener.onPeerLeft(this, pl);
+        } else if (frame instanceof Frames.Subpeers sp) {
+            listener.onSubpeers(this, sp);
         } else if (frame instanceof Frames.Peers p) {
             listener.onPeers(this, p);
             complete(p.id(), p);

@@ -29,6 +29,9 @@ public interface LinkListener {
     /** A {@code peers} answer (presence of every online member). */
     default void onPeers(CoordinatorLink link, Frames.Peers peers) {}
 
+    /** A service's current sub-peer set (docs/protocol.md §6.5), on the link's event loop. */
+    default void onSubpeers(CoordinatorLink link, Frames.Subpeers subpeers) {}
+
     /** A p2p signaling frame forwarded by the coordinator ({@code mesh} and {@code from} set by it). */
     default void onP2pSignal(CoordinatorLink link, Frames.P2pSignal signal) {}
 

@@ -207,6 +207,8 @@ public final class Daemon implements RunningDaemon {
         });
         // Each newly applied mesh-state event becomes a system entry (inbox --system, SSE system): before any mesh connects.
         states.onChange(new dev.meshwire.peer.system.SystemFeed(inbox, events, System::currentTimeMillis));
+        // Sub-peers of services (lk:alice of a LiveKit side-car) joining and leaving: system entries too (§6.5).
+        states.onSubpeerChange(new dev.meshwire.peer.system.SubpeerFeed(inbox, events, System::currentTimeMillis));
         // Topics (docs/protocol.md §12.2): the keyring, the keeper (re-seal, re-key) on every state change and every 30 s,
         // the receiver of the topic channel, and the sealer of #topic sends.
         topicKeyring = new TopicKeyring(home.topicsDb());

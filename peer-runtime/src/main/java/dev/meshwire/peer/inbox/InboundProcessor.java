@@ -195,13 +195,18 @@ public final class InboundProcessor {
         if (cmid == null || cmid.isBlank()) return "envelope has no clientMessageId";
         String metaProblem = Mentions.problem(env.meta());
         if (metaProblem != null) return metaProblem;
+        if (env.meta().subpeer() != null) {
+            String bad = dev.meshwire.signaling.subpeer.SubpeerSet.nameProblem(env.meta().subpeer());
+            if (bad != null || env.channel() != Channel.DM) return "meta.subpeer: " + (bad != null ? bad : "only a dm may name a sub-peer");
+        }
         TextBody.Opened opened = TextBody.open(mesh.cipher(), env);
         if (opened.refusal() != null) return opened.refusal();
         String text = opened.text();
         InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), senderName,
                 cmid, messageId, env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
                 env.meta().createdAt(), System.currentTimeMillis(), null, session,
-                env.channel() == Channel.DM ? null : env.target(), env.meta().replyToId(), env.meta().mentions(),
+                // A dm to a held service may name the sub-peer it is for (docs/protocol.md §6.5): kept as the row's target.
+                env.channel() == Channel.DM ? (session != null ? env.meta().subpeer() : null) : env.target(), env.meta().replyToId(), env.meta().mentions(),
                 mentionsMe(mesh, env.meta().mentions(), session)));
         // The row is committed (autocommit insert): ack. Duplicates too: the coordinator is waiting
         // for it and must stop redelivering.

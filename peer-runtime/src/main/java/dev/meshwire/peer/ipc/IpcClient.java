@@ -337,6 +337,11 @@ public final class IpcClient {
         return postTyped("/v1/services/" + enc(name) + "/send", req, ServiceSendReply.class);
     }
 
+    /** {@code POST /v1/services/{name}/subpeers}: the whole set of sub-peers the held service fronts now. */
+    public dev.meshwire.peer.ipc.api.SubpeersReply serviceSubpeers(String name, dev.meshwire.peer.ipc.api.SubpeersRequest req) {
+        return postTyped("/v1/services/" + enc(name) + "/subpeers", req, dev.meshwire.peer.ipc.api.SubpeersReply.class);
+    }
+
     public MeshReply reconnect(String mesh) { return postTyped("/v1/reconnect", new MeshRequest(mesh), MeshReply.class); }
 
     /** {@code POST /v1/leave}: leave the mesh on its coordinator, then forget it here. */

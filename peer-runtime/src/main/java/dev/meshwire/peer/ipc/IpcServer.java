@@ -33,6 +33,7 @@ import dev.meshwire.peer.ipc.api.SendRequest;
 import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.PeersReply;
 import dev.meshwire.peer.ipc.api.ServiceSendRequest;
+import dev.meshwire.peer.ipc.api.SubpeersRequest;
 import dev.meshwire.peer.ipc.api.SessionRequest;
 import dev.meshwire.peer.ipc.api.SessionSendRequest;
 import dev.meshwire.peer.ipc.api.SidecarReport;
@@ -384,6 +385,11 @@ public final class IpcServer implements AutoCloseable {
                     b.integer("dropped", 0, max, 0), b.integer("duplicates", 0, max, 0), b.integer("reconnects", 0, max, 0),
                     b.integer("queueToMesh", 0, max, 0), b.integer("queueToRoom", 0, max, 0),
                     b.string("lastError") == null ? "" : RequestFields.clip(b.string("lastError"))));
+        }));
+        post(r, "/v1/services/:name/subpeers", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.services().subpeers(ctx.pathParam("name"), new SubpeersRequest(b.name("mesh"),
+                    b.requiredStrings("names", dev.meshwire.signaling.subpeer.SubpeerSet.MAX_NAMES)));
         }));
         post(r, "/v1/reconnect", ctx -> blocking(ctx, () -> api.membership().reconnect(body(ctx).name("mesh"))));
         post(r, "/v1/leave", ctx -> blocking(ctx, () -> {

@@ -14,7 +14,8 @@ import dev.meshwire.peer.ipc.api.ServicesReply;
  * Services (docs/protocol.md §6.4): {@code POST /v1/services} mints a service key and a member-signed attestation
  * and records it; {@code GET /v1/services} lists the replica's services; {@code POST /v1/services/revoke} revokes one
  * through the mesh-state revocation. A delegated service this daemon holds: {@code GET /v1/services/{name}/inbox} lists
- * what was sent to it, {@code POST /v1/services/{name}/send} sends as it (docs/ipc.md "Delegated services").
+ * what was sent to it, {@code POST /v1/services/{name}/send} sends as it, {@code POST /v1/services/{name}/subpeers} sets
+ * the sub-peers it fronts (docs/ipc.md "Delegated services").
  */
 public interface ServicesApi {
     ServiceRegisterReply register(ServiceRegisterRequest req);
@@ -28,4 +29,10 @@ public interface ServicesApi {
 
     /** Sends as the delegated service {@code name} (synchronous, over its own connection; not kept in the outbox). */
     ServiceSendReply send(String name, ServiceSendRequest req);
+
+    /**
+     * Sets the whole set of sub-peers the delegated service {@code name} fronts (docs/protocol.md §6.5; a LiveKit side-car's
+     * room participants {@code lk:<identity>}); published on the service's connection now and after every reconnect.
+     */
+    dev.meshwire.peer.ipc.api.SubpeersReply subpeers(String name, dev.meshwire.peer.ipc.api.SubpeersRequest req);
 }

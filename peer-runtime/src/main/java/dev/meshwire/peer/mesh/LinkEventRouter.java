@@ -226,10 +226,16 @@ final class LinkEventRouter implements LinkListener {
 
     @Override
     public void onPeerLeft(CoordinatorLink l, Frames.PeerLeft p) {
-        roster.peerLeft(p.pubkey());
+        roster.peerLeft(p.pubkey(), p.reason());
         direct.peerGone(l.meshId(), p.pubkey(), p.reason());
         events.publish(new DaemonEvent(DaemonEvent.PEER_LEFT,
                 new PeerLeftEvent(meshName, p.name(), p.pubkey(), p.reason())));
+    }
+
+    /** On the event loop, like peer_left, so a service's sub-peers and its presence change in the order they came. */
+    @Override
+    public void onSubpeers(CoordinatorLink l, Frames.Subpeers s) {
+        roster.onSubpeers(s);
     }
 
     @Override

@@ -19,6 +19,7 @@ import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.ipc.api.InviteReply;
 import dev.meshwire.peer.ipc.api.MeshReply;
 import dev.meshwire.peer.ipc.api.PeerItem;
+import dev.meshwire.peer.meshstate.MeshRoster;
 import dev.meshwire.peer.ipc.api.PeersReply;
 import dev.meshwire.peer.ipc.api.PingReply;
 import dev.meshwire.peer.ipc.api.ForgetMeshRequest;
@@ -205,6 +206,12 @@ public final class Membership implements MembershipApi {
             String kind = s.selfPubkey().equals(p.parent()) ? PeerItem.YOUR_SESSION : PeerItem.OTHER_SESSION;
             peers.add(new PeerItem(p.name(), p.pubkey(), p.role(), true, false, p.connectedSince(), false, CoordinatorRelayTransport.PATH, null, null, null, null,
                     p.parent(), kind));
+        }
+        // Then the sub-peers services front (docs/protocol.md §6.5: lk:alice of a LiveKit side-car), role "subpeer", parent =
+        // the service key (what a dm to them is sent to); offline ones were seen since this daemon started.
+        for (var e : s.roster().subpeers()) {
+            peers.add(new PeerItem(e.name(), e.service(), MeshRoster.SUBPEER_ROLE, e.online(), false, e.since(), false,
+                    e.online() ? CoordinatorRelayTransport.PATH : null, null, null, null, e.online() ? null : e.lastSeen(), e.service(), null));
         }
         return new PeersReply(s.name(), s.link().connected(), s.link().state().wireName(), s.roster().replica().version(),
                 s.roster().replica().verified(), peers);

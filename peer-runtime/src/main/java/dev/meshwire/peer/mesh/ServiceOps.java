@@ -142,4 +142,9 @@ public final class ServiceOps implements ServicesApi {
                 new PeerRef(MeshConnector.nameOf(roster, a.owner()), a.owner()), a.transport(), a.delegate(), a.expiresAt(), e.registeredAt(), status,
                 connection);
     }
+
+    @Override
+    public dev.meshwire.peer.ipc.api.SubpeersReply subpeers(String name, dev.meshwire.peer.ipc.api.SubpeersRequest req) {
+        return delegated.subpeers(name, req);
+    }
 }

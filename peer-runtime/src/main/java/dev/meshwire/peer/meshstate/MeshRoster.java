@@ -67,6 +67,21 @@ public final class MeshRoster {
     private final Map<String, Frames.PeerInfo> servicesOnline = new ConcurrentHashMap<>();
     /** The role a service's row shows in {@code peers} (it is never a member). */
     public static final String SERVICE_ROLE = "service";
+    /** The role a sub-peer's row shows in {@code peers} (docs/protocol.md §6.5). */
+    public static final String SUBPEER_ROLE = "subpeer";
+
+    /** Told when a service's sub-peers came online or went offline (docs/protocol.md §6.5); may run on an event loop. */
+    @FunctionalInterface
+    public interface SubpeerListener {
+        /** @param why null for a statement of the service; else why all its sub-peers went offline */
+        void changed(MeshRoster roster, String service, String serviceName, List<String> joined, List<String> left, String why);
+    }
+
+    /** A resolved address: the key to send to and, for a sub-peer, its name (meta.subpeer of the dm to the service). */
+    public record Address(Frames.PeerInfo peer, String subpeer) {}
+
+    private final SubpeerDirectory subpeers = new SubpeerDirectory();
+    private final List<SubpeerListener> subpeerListeners = new CopyOnWriteArrayList<>();
 
     public MeshRoster(MeshReplica replica, String selfPubkey, LongSupplier clock) {
         this.replica = replica;
@@ -80,6 +95,7 @@ public final class MeshRoster {
     public String selfPubkey() { return self; }
     public Refusals refused() { return refused; }
     public void onRemoval(RemovalListener l) { removalListeners.add(l); }
+    public void onSubpeerChange(SubpeerListener l) { subpeerListeners.add(l); }
 
     // ---- membership (the replica) ----
 
@@ -334,6 +350,29 @@ public final class MeshRoster {
         return checkSelf(to, how, p);
     }
 
+    /**
+     * {@link #resolve} for a verb that may address a sub-peer ({@code send}): a name {@code <kind>:<local>} that a
+     * service this replica shows active fronts or fronted (docs/protocol.md §6.5) resolves to that service, with the
+     * sub-peer's name; anything else is {@link #resolve}. {@code ambiguous_peer} when several services front it.
+     */
+    public Address resolveAddress(String to, PeerLookup how) {
+        String t = to == null ? "" : to.trim();
+        if (t.indexOf(':') > 0 && dev.meshwire.signaling.subpeer.SubpeerSet.nameProblem(t) == null) {
+            List<Frames.PeerInfo> fronts = new ArrayList<>();
+            for (SubpeerDirectory.Entry e : subpeers.named(t)) {
+                ServiceEntry svc = frontingService(e.service());
+                if (svc != null && fronts.stream().noneMatch(p -> p.pubkey().equals(e.service()))) fronts.add(serviceInfo(svc));
+            }
+            if (fronts.size() == 1) return new Address(fronts.get(0), t);
+            if (fronts.size() > 1) {
+                List<String> names = fronts.stream().map(Frames.PeerInfo::name).sorted().toList();
+                throw new PeerException(PeerException.AMBIGUOUS_PEER, "'" + t + "' is fronted by " + fronts.size() + " services: "
+                        + String.join(", ", names) + "; send to one of them with the text prefix instead (\"" + t + " <text>\")", names);
+            }
+        }
+        return new Address(resolve(to, how), null);
+    }
+
     private Frames.PeerInfo checkSelf(String to, PeerLookup how, Frames.PeerInfo p) {
         if (how.selfCode() != null && p.pubkey().equals(self)) {
             throw new PeerException(how.selfCode(), "refusing to " + how.verb() + " yourself ('" + to.trim() + "' is you)");
@@ -466,8 +505,13 @@ public final class MeshRoster {
     }
 
     public void peerLeft(String pubkey) {
+        peerLeft(pubkey, null);
+    }
+
+    /** {@code peer_left} with its reason: a service's sub-peers go offline with it. */
+    public void peerLeft(String pubkey, String reason) {
         if (pubkey == null) return;
-        servicesOnline.remove(pubkey);
+        if (servicesOnline.remove(pubkey) != null) subpeersGone(pubkey, reason == null ? "disconnected" : reason);
         sessions.computeIfPresent(pubkey, (k, v) -> new SessionView(v.info(), false));
         long now = clock.getAsLong();
         presence.computeIfPresent(pubkey, (k, old) -> new Presence(false, null, old.capabilities(), now));
@@ -477,6 +521,7 @@ public final class MeshRoster {
     public void linkDown() {
         long now = clock.getAsLong();
         servicesOnline.clear();
+        subpeers.linkDown(now);
         sessions.replaceAll((k, v) -> new SessionView(v.info(), false));
         presence.replaceAll((k, old) -> old.online() ? new Presence(false, null, old.capabilities(), now) : old);
     }
@@ -497,6 +542,73 @@ public final class MeshRoster {
             presence.put(p.pubkey(), new Presence(true, p.connectedSince() != null ? p.connectedSince() : now, p.capabilities(), now));
         }
         presence.replaceAll((k, old) -> on.contains(k) || !old.online() ? old : new Presence(false, null, old.capabilities(), now));
+    }
+
+    // ---- sub-peers (docs/protocol.md §6.5) ----
+
+    /**
+     * An active service of a type that may front sub-peers, or null. Checked when sub-peers are listed or addressed, not
+     * when a statement arrives: the gossip of a service's registration may reach the replica after its first statement.
+     */
+    private ServiceEntry frontingService(String pubkey) {
+        ServiceEntry svc = activeService(pubkey);
+        return svc != null && dev.meshwire.signaling.subpeer.SubpeerSet.frontingRefusal(svc.attestation()) == null ? svc : null;
+    }
+
+    /**
+     * A {@code subpeers} frame: kept when it is well formed, signed by its service key for this mesh, newer than the
+     * service's last one, and the service is not known to be inactive or unable to front (a registration the replica has
+     * not applied yet is given the benefit of the doubt: listing and addressing check again). Listeners hear what changed.
+     */
+    public void onSubpeers(Frames.Subpeers f) {
+        if (f == null || f.service() == null) return;
+        var set = new dev.meshwire.signaling.subpeer.SubpeerSet(replica.meshId(), f.service(), f.seq(), f.names(), f.signature());
+        if (!set.valid()) {
+            org.slf4j.LoggerFactory.getLogger(MeshRoster.class).warn("mesh {}: subpeers of {} refused: {}", replica.meshName(),
+                    f.service().substring(0, Math.min(12, f.service().length())), set.problem() != null ? set.problem() : "bad signature");
+            return;
+        }
+        MeshState st = replica.state();
+        ServiceEntry known = st == null ? null : st.service(f.service()).orElse(null);
+        if (known != null && frontingService(f.service()) == null) return; // revoked, expired, or not a fronting type
+        SubpeerDirectory.Change c = subpeers.apply(set, Boolean.TRUE.equals(f.initial()), clock.getAsLong());
+        if (c == null || c.empty()) return;
+        String name = known != null ? serviceName(known.attestation()) : f.service().substring(0, 12);
+        for (SubpeerListener l : subpeerListeners) {
+            try {
+                l.changed(this, f.service(), name, c.joined(), c.left(), null);
+            } catch (RuntimeException x) {
+                org.slf4j.LoggerFactory.getLogger(MeshRoster.class).warn("sub-peer listener failed", x);
+            }
+        }
+    }
+
+    /** The sub-peers of services active (and allowed to front) now: online ones, then those seen before. */
+    public List<SubpeerDirectory.Entry> subpeers() {
+        return subpeers.entries().stream().filter(e -> frontingService(e.service()) != null).toList();
+    }
+
+    /**
+     * {@code <owner>/<serviceId>} of a service key the replica knows, whatever its status (a revoked service is still
+     * named by what it was), or the key's first 12 hex digits.
+     */
+    public String serviceLabel(String pubkey) {
+        MeshState st = replica.state();
+        ServiceEntry svc = st == null ? null : st.service(pubkey).orElse(null);
+        return svc != null ? serviceName(svc.attestation()) : pubkey.substring(0, Math.min(12, pubkey.length()));
+    }
+
+    private void subpeersGone(String service, String why) {
+        List<String> gone = subpeers.serviceGone(service, clock.getAsLong());
+        if (gone.isEmpty()) return;
+        String name = serviceLabel(service);
+        for (SubpeerListener l : subpeerListeners) {
+            try {
+                l.changed(this, service, name, List.of(), gone, why);
+            } catch (RuntimeException x) {
+                org.slf4j.LoggerFactory.getLogger(MeshRoster.class).warn("sub-peer listener failed", x);
+            }
+        }
     }
 
     // ---- removals ----

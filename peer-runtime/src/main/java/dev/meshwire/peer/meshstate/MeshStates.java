@@ -34,6 +34,13 @@ public final class MeshStates implements AutoCloseable {
         }
     }
     private final List<MeshReplica.Listener> replicaListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final List<MeshRoster.SubpeerListener> subpeerListeners = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+    /** Hears the sub-peer changes of every roster, open now or opened later (docs/protocol.md §6.5). */
+    public void onSubpeerChange(MeshRoster.SubpeerListener l) {
+        subpeerListeners.add(l);
+        for (MeshRoster r : byMesh.values()) r.onSubpeerChange(l);
+    }
 
     /** @param onRemoval told when a key of any mesh stops being active (tear down, publish) */
     public MeshStates(Path dbFile, LongSupplier clock, MeshRoster.RemovalListener onRemoval) {
@@ -57,6 +64,7 @@ public final class MeshStates implements AutoCloseable {
             MeshReplica r = MeshReplica.load(cfg.meshId(), cfg.name(), cfg.authority(), store, clock);
             MeshRoster roster = new MeshRoster(r, cfg.pubkey(), clock);
             removalListeners.forEach(roster::onRemoval);
+            subpeerListeners.forEach(roster::onSubpeerChange);
             for (ChangeListener l : changeListeners) follow(roster, l);
             fresh[0] = true;
             replicaListeners.forEach(r::addListener);

@@ -101,9 +101,15 @@ public final class DurableOutbox implements Outbox {
         }
         String groupTarget = groupTarget(req.to());
         boolean fanOut = "*".equals(groupTarget);
-        List<Frames.PeerInfo> recipients = fanOut ? everyone(mesh)
-                : groupTarget != null ? mesh.roster().groupRecipients(GroupName.fromAddress(groupTarget))
-                : List.of(resolveOne(mesh, req.to()));
+        List<Frames.PeerInfo> recipients;
+        if (fanOut) recipients = everyone(mesh);
+        else if (groupTarget != null) recipients = mesh.roster().groupRecipients(GroupName.fromAddress(groupTarget));
+        else {
+            dev.meshwire.peer.meshstate.MeshRoster.Address to = resolveOne(mesh, req.to());
+            recipients = List.of(to.peer());
+            // A sub-peer (lk:alice of a LiveKit side-car): a dm to the service that fronts it, naming it in meta.subpeer.
+            if (to.subpeer() != null) meta = withSubpeer(meta, to.subpeer());
+        }
 
         // 2. fingerprint over what the caller asked for (never over ciphertext)
         String kind = groupTarget != null ? "group" : "dm";
@@ -297,8 +303,9 @@ public final class DurableOutbox implements Outbox {
      * A full public key the state does not know yet is accepted (a member who joined a moment ago; the
      * coordinator refuses it later if it is not a member → dead), if crypto_box can seal to it.
      */
-    private static Frames.PeerInfo resolveOne(MeshSession mesh, String to) {
-        Frames.PeerInfo p = mesh.roster().resolve(to, PeerLookup.SEND);
+    private static dev.meshwire.peer.meshstate.MeshRoster.Address resolveOne(MeshSession mesh, String to) {
+        var address = mesh.roster().resolveAddress(to, PeerLookup.SEND);
+        Frames.PeerInfo p = address.peer();
         // A service receives only the channels its read scopes allow: refused here, before sealing (docs/protocol.md §6.4).
         String scope = mesh.roster().receiveRefusal(p.pubkey(), Channel.DM);
         if (scope != null) throw new PeerException(PeerException.SCOPE_REFUSED, scope);
@@ -309,7 +316,19 @@ public final class DurableOutbox implements Outbox {
                 throw badField("to", "is not a valid public key (64 hex characters of an Ed25519 key)");
             }
         }
-        return p;
+        if (address.subpeer() == null) return address;
+        // The copy is named for what the user addressed: "lk:alice via alice/livekit".
+        Frames.PeerInfo named = new Frames.PeerInfo(p.pubkey(), address.subpeer() + " via " + p.name(), p.role(), p.online(), p.connectedSince(),
+                p.capabilities(), p.parent(), null);
+        return new dev.meshwire.peer.meshstate.MeshRoster.Address(named, address.subpeer());
+    }
+
+    /** {@code meta} with {@code subpeer} set (a copy; the caller's keys were checked already). */
+    private static JsonNode withSubpeer(JsonNode meta, String subpeer) {
+        com.fasterxml.jackson.databind.node.ObjectNode out = meta == null ? Json.MAPPER.createObjectNode()
+                : ((com.fasterxml.jackson.databind.node.ObjectNode) meta).deepCopy();
+        out.put("subpeer", subpeer);
+        return out;
     }
 
     /**
@@ -344,7 +363,8 @@ public final class DurableOutbox implements Outbox {
             }
             if (meta.has("expiresAt")) expiresAt = meta.get("expiresAt").asLong();
         }
-        Meta m = new Meta(cmid, null, priority, null, null, null, null, null, null, replyToId, mentions, expiresAt, now);
+        String subpeer = meta != null && meta.has("subpeer") && groupTarget == null ? meta.get("subpeer").asText() : null;
+        Meta m = new Meta(cmid, null, priority, null, null, null, null, null, null, replyToId, mentions, expiresAt, now, subpeer);
         Base64.Encoder b64 = Base64.getEncoder();
         SenderKeyBody.Content content = groupTarget == null ? null : SenderKeyBody.sealContent(plain);
         List<OutboxStore.NewCopy> out = new ArrayList<>();

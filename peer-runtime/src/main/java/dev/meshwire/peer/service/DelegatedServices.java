@@ -72,6 +72,8 @@ public final class DelegatedServices implements AutoCloseable {
     /** {@link #registered} callers waiting for their service to be held. */
     private final Map<String, CompletableFuture<HeldService>> awaiting = new ConcurrentHashMap<>();
     private long timer = -1;
+    /** The sub-peer sets of held services (docs/protocol.md §6.5), published again on every new service connection. */
+    private final SubpeerPublisher subpeers = new SubpeerPublisher(System::currentTimeMillis);
 
     public DelegatedServices(Vertx vertx, LinkSettings settings, JoinedMeshes meshes, MeshwireHome home, InboundProcessor inbound, Inbox inbox) {
         this.vertx = vertx;
@@ -127,6 +129,7 @@ public final class DelegatedServices implements AutoCloseable {
         for (HeldService h : List.copyOf(held.values())) {
             if (!wanted.contains(h.pubkey())) end(h.pubkey(), whyNotWanted(h));
         }
+        subpeers.refresh(held.values());
         for (Map.Entry<String, CompletableFuture<HeldService>> w : awaiting.entrySet()) {
             HeldService h = held.get(w.getKey());
             if (h != null) w.getValue().complete(h);
@@ -170,6 +173,7 @@ public final class DelegatedServices implements AutoCloseable {
     private void end(String pubkey, String why) {
         HeldService h = held.remove(pubkey);
         if (h == null) return;
+        subpeers.forget(pubkey);
         log.info("delegated service {} of mesh {} let go: {}", h.name(), h.meshName(), why);
         vertx.executeBlocking(() -> {
             h.asMesh().link().close();
@@ -238,6 +242,15 @@ public final class DelegatedServices implements AutoCloseable {
         HeldSend.Sent sent = HeldSend.send(h.asMesh(), h.file().attestation().owner(), h.label(),
                 new HeldSend.Request(req.to(), req.message(), req.priority(), req.clientMessageId()), PeerException.SCOPE_REFUSED);
         return new ServiceSendReply(h.meshName(), h.name(), h.pubkey(), sent.clientMessageId(), sent.channel(), sent.items());
+    }
+
+    /**
+     * The whole set of sub-peers the held service {@code name} fronts now (docs/protocol.md §6.5), from the app acting as
+     * it: published at once and on every new connection of the service. {@code scope_refused} for a service that may
+     * not front sub-peers, {@code bad_request} for a malformed name, {@code coordinator_refused} with its reason.
+     */
+    public dev.meshwire.peer.ipc.api.SubpeersReply subpeers(String name, dev.meshwire.peer.ipc.api.SubpeersRequest req) {
+        return subpeers.set(require(req.mesh(), name), req.names() == null ? List.of() : req.names());
     }
 
     private HeldService require(String mesh, String name) {

@@ -131,7 +131,14 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
     @Override
     public IpcReply<FileItem> send(FileSendRequest req) {
         MeshSession mesh = ctx.meshes().select(req.mesh());
-        Frames.PeerInfo peer = mesh.roster().resolve(req.peer(), PeerLookup.SEND);
+        var address = mesh.roster().resolveAddress(req.peer(), PeerLookup.SEND);
+        if (address.subpeer() != null) {
+            // A sub-peer (docs/protocol.md §6.5) is reached through dms to its service; a stream goes member to member.
+            throw new PeerException(PeerException.BAD_REQUEST, "files cannot be sent to " + address.subpeer() + ", a participant behind "
+                    + address.peer().name() + " (streams go member to member); send it a message instead: meshwire send "
+                    + address.subpeer() + " TEXT");
+        }
+        Frames.PeerInfo peer = address.peer();
         if (StreamContext.removed(mesh, peer.pubkey())) {
             throw new PeerException(PeerException.BAD_REQUEST, "files go to members of the mesh, not to sessions, services or unknown keys ('"
                     + req.peer() + "')");

@@ -24,6 +24,20 @@ public final class SystemText {
 
     private SystemText() {}
 
+    /** {@code lk:alice joined the room via alice/livekit} (docs/protocol.md §6.5). */
+    public static String subpeerJoined(String subpeer, String serviceName) {
+        return clip(subpeer) + " joined the room via " + serviceName;
+    }
+
+    /**
+     * {@code lk:alice left the room via alice/livekit}; when the service itself went away ({@code why}: its
+     * {@code peer_left} reason), {@code lk:alice is offline: alice/livekit disconnected}.
+     */
+    public static String subpeerLeft(String subpeer, String serviceName, String why) {
+        return why == null ? clip(subpeer) + " left the room via " + serviceName
+                : clip(subpeer) + " is offline: " + serviceName + " " + why;
+    }
+
     /** Describes {@code e}, which moved {@code before} to {@code after}. */
     public static String describe(MeshEvent e, MeshState before, MeshState after) {
         Names n = new Names(before, after);

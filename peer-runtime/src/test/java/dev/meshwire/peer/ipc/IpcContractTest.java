@@ -358,6 +358,13 @@ class IpcContractTest {
                 new dev.meshwire.peer.ipc.api.ServiceSendRequest("team", "carol", "from the service", null, null));
         assertEquals(held.path("service").path("servicePubkey").asText(), asService.body().path("servicePubkey").asText());
         assertEquals(404, call(alice, "GET", "/v1/services/{name}/inbox", "/v1/services/nope/inbox", null).status());
+        // Sub-peers (docs/protocol.md §6.5): only a service of a fronting type; a bot is refused (403).
+        assertEquals(403, call(alice, "POST", "/v1/services/{name}/subpeers", "/v1/services/hook-2/subpeers",
+                new dev.meshwire.peer.ipc.api.SubpeersRequest("team", java.util.List.of("lk:x"))).status());
+        post(alice, "/v1/services", new ServiceRegisterRequest("team", "room", "livekit-room", "dm:read,dm:write", null, true));
+        Answer fronted = ok(alice, "POST", "/v1/services/{name}/subpeers", "/v1/services/room/subpeers",
+                new dev.meshwire.peer.ipc.api.SubpeersRequest("team", java.util.List.of("lk:zoe", "lk:amy")));
+        assertEquals("[\"lk:amy\",\"lk:zoe\"]", fronted.body().path("names").toString());
 
         // Moderation: kick (carol reconnects by hand), ban, the ban list, unban; revoke dave.
         post(alice, "/v1/kick", new ModerateRequest("team", "carol"));

@@ -25,7 +25,19 @@ public record Meta(
         String replyToId,
         List<String> mentions,
         Long expiresAt,
-        Long createdAt) {
+        Long createdAt,
+        String subpeer) {
+
+    /** Longest {@code subpeer}: a sub-peer name (docs/protocol.md §6.5), {@code <kind>:} plus 128 characters. */
+    public static final int MAX_SUBPEER_CHARS = 256;
+
+    /** Without {@code subpeer}: every envelope that is not a dm to a sub-peer of a service. */
+    public Meta(String clientMessageId, String requestFingerprint, Priority priority, Long timeoutMs, String streamId,
+                Long streamChunkId, Boolean streamTerminator, String rpcCorrelationId, Boolean rpcResponse, String replyToId,
+                List<String> mentions, Long expiresAt, Long createdAt) {
+        this(clientMessageId, requestFingerprint, priority, timeoutMs, streamId, streamChunkId, streamTerminator, rpcCorrelationId,
+                rpcResponse, replyToId, mentions, expiresAt, createdAt, null);
+    }
 
     public static Meta of(String clientMessageId, Priority priority, Long createdAt) {
         return new Meta(clientMessageId, null, priority, null, null, null, null, null, null, null, null, null, createdAt);

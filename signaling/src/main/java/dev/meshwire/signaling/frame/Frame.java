@@ -23,6 +23,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = Frames.Peers.class, name = "peers"),
     @JsonSubTypes.Type(value = Frames.PeerJoined.class, name = "peer_joined"),
     @JsonSubTypes.Type(value = Frames.PeerLeft.class, name = "peer_left"),
+    @JsonSubTypes.Type(value = Frames.SubpeersSet.class, name = "subpeers_set"),
+    @JsonSubTypes.Type(value = Frames.Subpeers.class, name = "subpeers"),
     @JsonSubTypes.Type(value = Frames.Kick.class, name = "kick"),
     @JsonSubTypes.Type(value = Frames.Ban.class, name = "ban"),
     @JsonSubTypes.Type(value = Frames.Unban.class, name = "unban"),
@@ -68,7 +70,7 @@ public sealed interface Frame permits Frames.Challenge, Frames.Hello, Frames.Joi
         Frames.StateSync, Frames.Revoke, Frames.SetRole, Frames.SetExpiry, Frames.Rename, Frames.Receipt,
         Frames.SetGrant, Frames.ServiceRegister, Frames.ServiceRevoke, Frames.GroupCreate, Frames.GroupMember, Frames.GroupDelete,
         Frames.TopicCreate, Frames.TopicJoin, Frames.TopicLeave, Frames.TopicSealKey, Frames.TopicRotate, Frames.TopicHistory,
-        Frames.TopicHistoryPage {
+        Frames.TopicHistoryPage, Frames.SubpeersSet, Frames.Subpeers {
 
     /** The wire name, e.g. {@code "hello_ack"}. Serialized as the {@code type} property. */
     String type();

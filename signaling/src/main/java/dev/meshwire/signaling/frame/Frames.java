@@ -444,6 +444,27 @@ public final class Frames {
         public String type() { return "service_revoke"; }
     }
 
+    // ---- sub-peers (issue #15; docs/protocol.md §6.5) ----
+
+    /**
+     * A service connection: the whole set of sub-peers it fronts now ({@link dev.meshwire.signaling.subpeer.SubpeerSet},
+     * signed by the service key; the mesh and the service are the connection's). {@code ok{op:"subpeers_set"}}.
+     */
+    public record SubpeersSet(String id, long seq, List<String> names, String signature) implements Frame {
+        public String type() { return "subpeers_set"; }
+    }
+
+    /**
+     * Coordinator → every connection of the mesh: service {@code service}'s current sub-peer set (its signed statement,
+     * unchanged). Sent when the set changes and, after {@code hello_ack}, once per service that has a non-empty set, then
+     * with {@code initial = true} (the state on arrival, not a change: a client that knew nothing of the service lists no
+     * joins for it).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Subpeers(String mesh, String service, long seq, List<String> names, String signature, Boolean initial) implements Frame {
+        public String type() { return "subpeers"; }
+    }
+
     // ---- topics (issue #13; docs/protocol.md §12.2). Posts are a send with to = "#name" ----
 
     /**

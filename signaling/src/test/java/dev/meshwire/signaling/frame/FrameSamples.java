@@ -92,6 +92,8 @@ public final class FrameSamples {
                 new Frames.ServiceRegister("17", new dev.meshwire.signaling.service.ServiceAttestation(TestVectors.MESH, TestVectors.ALICE_PUB,
                         "hook-1", TestVectors.BOB_PUB, "webhook", "dm:read", 99L, "http-webhook", TestVectors.AUTHORITY_PUB, "sig")),
                 new Frames.ServiceRevoke("18", "hook-1", "leaked"),
+                new Frames.SubpeersSet("25", 1_700_000_000_000L, List.of("lk:alice", "lk:bob"), "ab".repeat(64)),
+                new Frames.Subpeers(TestVectors.MESH, TestVectors.BOB_PUB, 1_700_000_000_000L, List.of("lk:alice"), "ab".repeat(64), true),
                 new Frames.GroupCreate("19", "frontend"),
                 new Frames.GroupMember("20", "frontend", TestVectors.BOB_PUB, "lead"),
                 new Frames.GroupDelete("21", "frontend"),

@@ -10,7 +10,8 @@ package dev.meshwire.peer.ipc.api;
  * @param rttMs     the smoothed direct round trip, when measured
  * @param lastSeenAt for an offline peer, epoch ms when this daemon last saw it online (it went offline then);
  *                   absent for online peers and for peers not seen online since the daemon started
- * @param parent    for a session, the member key it acts for; absent for members
+ * @param parent    for a session, the member key it acts for; for a sub-peer (role {@code subpeer}, e.g. {@code lk:alice}),
+ *                  the key of the service that fronts it (= {@code pubkey}); absent for members
  * @param session   for a session: {@code this} (the caller's own session, named by the {@code Meshwire-Session} header),
  *                  {@code yours} (another session of this daemon's member) or {@code other}; absent for members
  */
