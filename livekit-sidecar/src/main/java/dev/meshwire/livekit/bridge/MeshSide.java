@@ -79,6 +79,6 @@ final class MeshSide {
      * §6.5); the daemon signs it with the service key and keeps it for the service's reconnects.
      */
     void subpeers(java.util.Collection<String> names) {
-        ipc.serviceSubpeers(config.service(), new dev.meshwire.peer.ipc.api.SubpeersRequest(config.mesh(), List.copyOf(names)));
+        call(c -> c.serviceSubpeers(config.service(), new dev.meshwire.peer.ipc.api.SubpeersRequest(config.mesh(), List.copyOf(names))));
     }
 }
