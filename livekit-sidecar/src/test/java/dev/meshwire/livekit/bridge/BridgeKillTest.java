@@ -179,9 +179,9 @@ class BridgeKillTest {
         Files.writeString(secret, SECRET);
         MeshwireHome home = MeshwireHome.at(tmp.resolve("alice"));
         Path queueFile = RoomQueue.fileFor(home, MESH, SERVICE);
-        String[] args = {"sidecar", "livekit", "--url", server.url(), "--room", "room1", "--mesh", MESH, "--service", SERVICE,
-                "--identity", BRIDGE, "--api-key", KEY, "--api-secret-file", secret.toString(), "--target", "bob",
-                "--home", home.root().toString()};
+        String[] args = {"--home", home.root().toString(), "sidecar", "livekit", "--url", server.url(), "--room", "room1",
+                "--mesh", MESH, "--service", SERVICE, "--identity", BRIDGE, "--api-key", KEY, "--api-secret-file", secret.toString(),
+                "--target", "bob"};
         Path log = tmp.resolve("sidecar.log");
         ChildJvm sidecar = ChildJvm.start(log, "dev.meshwire.cli.Main", args);
         open.add(sidecar);

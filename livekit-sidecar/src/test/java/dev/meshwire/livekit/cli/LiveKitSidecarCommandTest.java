@@ -92,9 +92,10 @@ class LiveKitSidecarCommandTest {
         Path queue = dev.meshwire.livekit.bridge.RoomQueue.fileFor(dev.meshwire.peer.home.MeshwireHome.at(tmp.resolve("alice")), "team", "livekit");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(queue)));
         StringWriter err2 = new StringWriter();
-        int second = new CommandLine(new LiveKitSidecarCommand()).setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(err2, true))
-                .execute("--url", server.url(), "--room", "r1", "--mesh", "team", "--identity", "second", "--api-key", KEY,
-                        "--api-secret-file", secret, "--home", tmp.resolve("alice").toString());
+        int second = new CommandLine(new SidecarCommand(() -> MeshwireHome.at(tmp.resolve("alice"))))
+                .setOut(new PrintWriter(new StringWriter(), true)).setErr(new PrintWriter(err2, true))
+                .execute("livekit", "--url", server.url(), "--room", "r1", "--mesh", "team", "--identity", "second", "--api-key", KEY,
+                        "--api-secret-file", secret);
         assertEquals(ExitCodes.FAILED, second, err2.toString());
         assertEquals("meshwire sidecar livekit: another side-car is already running with the queue " + queue + " (same mesh and service on this home)",
                 err2.toString().strip());
