@@ -21,6 +21,30 @@ import java.util.concurrent.CompletableFuture;
 public interface Transport {
     CompletableFuture<TransportReceipt> send(MeshSession mesh, String recipientPubkey, Envelope envelope);
 
+    /**
+     * {@link #send(MeshSession, String, Envelope)} when the caller already knows the size of the envelope's JSON form
+     * ({@code jsonBytes}, e.g. the outbox's stored text): a transport that needs it for a limit or a metric then does
+     * not serialize the envelope just to measure it.
+     */
+    default CompletableFuture<TransportReceipt> send(MeshSession mesh, String recipientPubkey, Envelope envelope, long jsonBytes) {
+        return send(mesh, recipientPubkey, envelope);
+    }
+
+    /** The length of {@code s} in UTF-8, without encoding it. */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) n++;
+            else if (c < 0x800) n += 2;
+            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else n += 3;
+        }
+        return n;
+    }
+
     /** The user-visible path name, e.g. {@code coordinator relay}. */
     String pathName();
 }
