@@ -236,12 +236,115 @@ public final class OutboxStore implements AutoCloseable {
      * (state pending, every copy pending and due now) only if no row holds it. An existing row is
      * never modified; the caller applies the duplicate table to it.
      */
-    public synchronized Accepted accept(NewRequest n, long now) {
+    public Accepted accept(NewRequest n, long now) {
+        return accept(List.of(n), now).get(0);
+    }
+
+    /** The most requests one accept transaction carries. */
+    static final int MAX_ACCEPT_GROUP = 512;
+
+    private record AcceptJob(NewRequest request, long now, java.util.concurrent.CompletableFuture<Accepted> result) {}
+
+    private final java.util.ArrayDeque<AcceptJob> acceptQueue = new java.util.ArrayDeque<>();
+    /** True while one caller commits the queued accepts for everyone (guarded by {@link #acceptQueue}). */
+    private boolean acceptLeader;
+
+    /**
+     * Accepts {@code requests} (each as {@link #accept(NewRequest, long)}, in order; a later request with the id of an
+     * earlier one is its duplicate) by <b>group commit</b>: the calling thread's requests join those of every other
+     * thread accepting at the same time, one of the callers commits them all in one transaction, and each caller
+     * returns once the transaction holding its requests has committed — so an IPC answer still means "durable"
+     * (docs/delivery.md §3), at one commit per group instead of per message. If a group's transaction fails, each of
+     * its requests is tried again alone, so one bad request never fails another's.
+     */
+    public List<Accepted> accept(List<NewRequest> requests, long now) {
+        List<AcceptJob> mine = new ArrayList<>(requests.size());
+        synchronized (acceptQueue) {
+            for (NewRequest n : requests) {
+                AcceptJob j = new AcceptJob(n, now, new java.util.concurrent.CompletableFuture<>());
+                mine.add(j);
+                acceptQueue.add(j);
+            }
+        }
+        AcceptJob last = mine.get(mine.size() - 1);
+        while (!last.result().isDone()) {
+            List<AcceptJob> group = null;
+            synchronized (acceptQueue) {
+                if (!acceptLeader && !acceptQueue.isEmpty()) {
+                    acceptLeader = true;
+                    group = new ArrayList<>();
+                    while (!acceptQueue.isEmpty() && group.size() < MAX_ACCEPT_GROUP) group.add(acceptQueue.poll());
+                } else if (acceptLeader && !last.result().isDone()) {
+                    try {
+                        acceptQueue.wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while the outbox committed", e);
+                    }
+                }
+            }
+            if (group != null) {
+                try {
+                    commitAccepts(group);
+                } catch (Throwable t) {
+                    for (AcceptJob j : group) j.result().completeExceptionally(t); // no caller waits forever
+                    throw t;
+                } finally {
+                    synchronized (acceptQueue) {
+                        acceptLeader = false;
+                        acceptQueue.notifyAll();
+                    }
+                }
+            }
+        }
+        List<Accepted> out = new ArrayList<>(mine.size());
+        for (AcceptJob j : mine) {
+            try {
+                out.add(j.result().join());
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw e;
+            }
+        }
+        return out;
+    }
+
+    private void commitAccepts(List<AcceptJob> group) {
+        List<Accepted> results;
+        try {
+            results = acceptAll(group);
+        } catch (RuntimeException e) {
+            if (group.size() == 1) {
+                group.get(0).result().completeExceptionally(e);
+                return;
+            }
+            for (AcceptJob j : group) {
+                try {
+                    j.result().complete(acceptAll(List.of(j)).get(0));
+                } catch (RuntimeException alone) {
+                    j.result().completeExceptionally(alone);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) group.get(i).result().complete(results.get(i));
+    }
+
+    /** One {@code BEGIN IMMEDIATE} transaction: per request, look the id up and insert it only if no row holds it. */
+    private synchronized List<Accepted> acceptAll(List<AcceptJob> jobs) {
         return tx(() -> {
-            Request existing = findLocked(n.clientMessageId());
-            if (existing != null) return new Accepted(false, existing);
-            insertLocked(n, now);
-            return new Accepted(true, findLocked(n.clientMessageId()));
+            List<Accepted> out = new ArrayList<>(jobs.size());
+            for (AcceptJob j : jobs) {
+                NewRequest n = j.request();
+                Request existing = findLocked(n.clientMessageId());
+                if (existing != null) {
+                    out.add(new Accepted(false, existing));
+                } else {
+                    insertLocked(n, j.now());
+                    out.add(new Accepted(true, findLocked(n.clientMessageId())));
+                }
+            }
+            return out;
         });
     }
 
