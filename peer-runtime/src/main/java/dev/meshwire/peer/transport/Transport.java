@@ -30,19 +30,9 @@ public interface Transport {
         return send(mesh, recipientPubkey, envelope);
     }
 
-    /** The length of {@code s} in UTF-8, without encoding it. */
+    /** The length of {@code s} in UTF-8 (the encoder's all-ASCII fast path beat a per-char loop in the drain's profile). */
     static long utf8Length(String s) {
-        long n = 0;
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if (c < 0x80) n++;
-            else if (c < 0x800) n += 2;
-            else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
-                n += 4;
-                i++;
-            } else n += 3;
-        }
-        return n;
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
     /** The user-visible path name, e.g. {@code coordinator relay}. */
