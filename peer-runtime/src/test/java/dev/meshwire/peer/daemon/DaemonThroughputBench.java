@@ -42,7 +42,9 @@ import java.util.concurrent.locks.LockSupport;
  * that arrived, latency send → event) and <b>paced</b> (a send every 1/{@code rate} s for {@code seconds}; latency
  * from the scheduled send time, so a stall counts for every message it delays). Paths are interleaved per round.
  *
- * <p>Usage: {@code bench/daemon-bench.sh [seconds=10] [rounds=3] [window=256] [rate=5000] [batch=0] [bytes=1024]};
+ * <p>Usage: {@code bench/daemon-bench.sh [seconds=10] [rounds=3] [window=256] [rate=5000] [batch=0] [bytes=1024]
+ * [paced seconds=seconds]}; {@code rate} 0 skips the paced part. {@code cpuUsPerMsg}: CPU time of the whole JVM per
+ * message that arrived (every component shares it), a figure the load of other processes does not change much;
  * {@code batch} &gt; 0 sends through {@code POST /v1/send/batch} with that many messages per call.
  * Writes {@code bench/results/daemon-<stamp>[-label].json} (label: {@code -Dbench.label=...}).
  */
@@ -56,6 +58,7 @@ public final class DaemonThroughputBench {
         int rate = arg(args, 3, 5000);
         int batch = arg(args, 4, 0);
         int size = arg(args, 5, 1024);
+        int pacedSeconds = arg(args, 6, seconds);
         Path tmp = Files.createTempDirectory("meshwire-bench");
         Coordinator coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0)
                 .withStunPort(-1).withQueue(dev.meshwire.coordinator.queue.QueueSettings.defaults().withRateLimit(0, 0)));
@@ -106,7 +109,7 @@ public final class DaemonThroughputBench {
                     System.err.println(Json.MAPPER.writeValueAsString(t));
                     if (rate <= 0) continue; // throughput only
                     idle(alice, meshId);
-                    Map<String, Object> q = paced(sender, p[1], seconds, rate, "p" + r);
+                    Map<String, Object> q = paced(sender, p[1], pacedSeconds, rate, "p" + r);
                     q.put("round", r);
                     q.put("path", p[0]);
                     q.put("mode", "paced");
@@ -120,6 +123,7 @@ public final class DaemonThroughputBench {
             out.put("loadBefore", System.getProperty("bench.load", ""));
             out.put("loadAfter", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
             out.put("seconds", seconds);
+            out.put("pacedSeconds", pacedSeconds);
             out.put("window", window);
             out.put("pacedRate", rate);
             out.put("batch", batch);
@@ -187,6 +191,7 @@ public final class DaemonThroughputBench {
         AtomicLong failures = new AtomicLong();
         List<long[]> slots = new ArrayList<>();
         int per = Math.max(1, s.batch());
+        long cpu0 = cpuNanos();
         long t0 = System.nanoTime();
         long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
         long arrivedBefore = ARRIVED.get();
@@ -221,6 +226,7 @@ public final class DaemonThroughputBench {
         r.put("arrived", lat.size());
         r.put("failures", failures.get());
         r.put("msgPerSec", round(lat.size() / ((last - t0) / 1e9)));
+        r.put("cpuUsPerMsg", round((cpuNanos() - cpu0) / 1e3 / Math.max(1, lat.size())));
         r.put("sendPhaseSec", round((sentEnd - t0) / 1e9));
         putLatency(r, lat);
         r.put("arrivedCounter", ARRIVED.get() - arrivedBefore);
@@ -282,6 +288,11 @@ public final class DaemonThroughputBench {
         while (!(alice.outboxStore().unfinished(meshId) == 0 && alice.drain().outstanding() == 0) && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
+    }
+
+    /** CPU time of this whole JVM (app, the three daemons and the coordinator) so far. */
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void putLatency(Map<String, Object> r, List<Long> lat) {
