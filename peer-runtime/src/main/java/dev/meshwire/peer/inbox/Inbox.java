@@ -20,7 +20,8 @@ import java.util.List;
  * receiver is where duplicates die. The caller acks a duplicate again but does not show it again.
  *
  * <p>JDBC blocks: never call this from a Vert.x event loop. One connection, serialized by
- * {@code synchronized}; SQLite serializes writers anyway and the volume is human-scale.
+ * {@code synchronized}; SQLite serializes writers anyway. Deliveries at speed go through {@link #insertGrouped}, which
+ * commits many rows per transaction on one writer thread.
  */
 public final class Inbox implements AutoCloseable {
     private static final int SCHEMA_VERSION = 4;
