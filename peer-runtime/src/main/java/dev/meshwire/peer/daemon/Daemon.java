@@ -174,7 +174,8 @@ public final class Daemon implements RunningDaemon {
         });
         // Checks the native WebRTC library now (unless p2p = off): one log line naming the package if missing.
         direct = new DirectRegistry(p2p, NativeWebRtc.get(), new P2pMetrics(),
-                (mesh, peer, env, path) -> CompletableFuture.supplyAsync(() -> inbound.processDirect(mesh, env, peer, path), directInbound));
+                (mesh, peer, env, path) -> CompletableFuture.supplyAsync(() -> inbound.processDirectAsync(mesh, env, peer, path), directInbound)
+                        .thenCompose(f -> f));
         Transport relayTransport = new CoordinatorRelayTransport();
         Transport directTransport = new DirectTransport(direct, p2p.directTimeout());
         PickTransport transport = new PickTransport(relayTransport, directTransport, direct);

@@ -11,6 +11,7 @@ import dev.meshwire.signaling.envelope.Envelope;
 import dev.meshwire.signaling.envelope.EnvelopeSignature;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.group.GroupName;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,10 +86,20 @@ public final class InboundProcessor {
     public long duplicates() { return duplicates.get(); }
     public long refused() { return refused.get(); }
 
-    /** @param path how it arrived, e.g. "coordinator relay" */
+    /** @param path how it arrived, e.g. "coordinator relay". Returns once the delivery is settled (stored and acked, or dropped). */
     public void process(MeshSession mesh, Frames.Deliver d, String path) {
+        processAsync(mesh, d, path).join();
+    }
+
+    /**
+     * {@link #process} without waiting for the inbox commit: the checks and the decryption run on the caller's thread,
+     * the row joins the inbox's next group commit ({@link Inbox#insertGrouped}), and the {@code client_ack} and the
+     * {@code message} event follow that commit. Deliveries submitted in order are committed, acked and published in
+     * that order. The future completes when the delivery is settled; it never fails.
+     */
+    public CompletableFuture<Void> processAsync(MeshSession mesh, Frames.Deliver d, String path) {
         Envelope env = d.envelope();
-        settle(mesh, env, d.messageId(), path, null, null, cmid -> ack(mesh, d, cmid, env == null ? null : env.from()));
+        return settle(mesh, env, d.messageId(), path, null, null, cmid -> ack(mesh, d, cmid, env == null ? null : env.from()));
     }
 
     /**
@@ -101,7 +112,7 @@ public final class InboundProcessor {
     public void processForSession(MeshSession sessionMesh, Frames.Deliver d, String path) {
         Envelope env = d.envelope();
         settle(sessionMesh, env, d.messageId(), path, null, sessionMesh.selfPubkey(),
-                cmid -> ack(sessionMesh, d, cmid, env == null ? null : env.from()));
+                cmid -> ack(sessionMesh, d, cmid, env == null ? null : env.from())).join();
     }
 
     /**
@@ -114,39 +125,61 @@ public final class InboundProcessor {
      * p2p engine thread.
      */
     public boolean processDirect(MeshSession mesh, Envelope env, String peer, String path) {
+        return processDirectAsync(mesh, env, peer, path).join();
+    }
+
+    /**
+     * {@link #processDirect} without waiting for the inbox commit (as {@link #processAsync}): the future completes with
+     * whether the channel ack may go out once the delivery is settled — after the group commit that holds its row.
+     */
+    public CompletableFuture<Boolean> processDirectAsync(MeshSession mesh, Envelope env, String peer, String path) {
         boolean[] acked = {false};
-        settle(mesh, env, null, path, peer, null, cmid -> {
+        return settle(mesh, env, null, path, peer, null, cmid -> {
             if (holdAcks) {
                 heldAcks.incrementAndGet();
                 return;
             }
             acks.incrementAndGet();
             acked[0] = true;
-        });
-        return acked[0];
+        }).thenApply(v -> acked[0]);
     }
 
-    private void settle(MeshSession mesh, Envelope env, String messageId, String path, String directPeer, String session,
-                        java.util.function.Consumer<String> acker) {
+    private CompletableFuture<Void> settle(MeshSession mesh, Envelope env, String messageId, String path, String directPeer,
+                                           String session, java.util.function.Consumer<String> acker) {
+        CompletableFuture<String> outcome;
         try {
-            String reason = directPeer != null && env != null && !directPeer.equals(env.from())
-                    ? "envelope from " + env.from() + " arrived on the direct channel of " + directPeer
+            outcome = directPeer != null && env != null && !directPeer.equals(env.from())
+                    ? CompletableFuture.completedFuture("envelope from " + env.from() + " arrived on the direct channel of " + directPeer)
                     : handle(mesh, env, messageId, path, directPeer, session, acker);
-            if (reason != null) {
+        } catch (RuntimeException e) {
+            outcome = CompletableFuture.failedFuture(e);
+        }
+        return outcome.handle((reason, error) -> {
+            if (error != null) {
+                // A local failure (the store): no ack, the sender's path resends it (relay lease, direct → relay).
+                refused.incrementAndGet();
+                Throwable t = error instanceof java.util.concurrent.CompletionException && error.getCause() != null ? error.getCause() : error;
+                log.error("mesh {}: delivery {} via {} failed", mesh.name(), messageId, path, t);
+            } else if (reason != null) {
                 refused.incrementAndGet();
                 log.warn("mesh {}: dropped delivery {} via {} (acked so it is not resent): {}", mesh.name(),
                         messageId, path, reason);
                 acker.accept(env != null && env.meta() != null ? env.meta().clientMessageId() : null);
             }
-        } catch (RuntimeException e) {
-            refused.incrementAndGet();
-            log.error("mesh {}: delivery {} via {} failed", mesh.name(), messageId, path, e);
-        }
+            return null;
+        });
     }
 
-    /** @return null when stored/acked, else why it was refused */
-    private String handle(MeshSession mesh, Envelope env, String messageId, String path, String directPeer, String session,
-                          java.util.function.Consumer<String> acker) {
+    /** @return a future of null when stored/acked, else of why it was refused */
+    private CompletableFuture<String> handle(MeshSession mesh, Envelope env, String messageId, String path, String directPeer,
+                                             String session, java.util.function.Consumer<String> acker) {
+        String refusal = check(mesh, env, directPeer);
+        if (refusal != null) return CompletableFuture.completedFuture(refusal);
+        return store(mesh, env, messageId, path, directPeer, session, acker);
+    }
+
+    /** The checks every delivery passes before anything else (envelope shape, signature, membership, grants). */
+    private static String check(MeshSession mesh, Envelope env, String directPeer) {
         if (env == null || env.from() == null || env.body() == null || env.meta() == null || env.channel() == null) {
             return "incomplete envelope";
         }
@@ -171,6 +204,15 @@ public final class InboundProcessor {
             mesh.roster().refused().grants.incrementAndGet();
             return notGranted;
         }
+        return null;
+    }
+
+    /** After {@link #check}: to the channel's receiver, or decrypted into the inbox's group commit. */
+    private CompletableFuture<String> store(MeshSession mesh, Envelope env, String messageId, String path, String directPeer,
+                                            String session, java.util.function.Consumer<String> acker) {
+        boolean member = mesh.roster().isActive(env.from());
+        var senderSession = member ? null : mesh.roster().session(env.from());
+        var senderService = member || senderSession != null ? null : mesh.roster().activeService(env.from());
         String senderName = senderSession != null ? senderSession.name()
                 : senderService != null ? mesh.roster().entry(senderService.attestation().owner()).map(e -> e.name()).orElse("?")
                         + '/' + senderService.attestation().serviceId()
@@ -178,47 +220,52 @@ public final class InboundProcessor {
         // A delegated service held here takes only what its read scopes allow (docs/protocol.md §6.4; the
         // coordinator checks too — this covers every path and a coordinator that does not).
         String scope = session == null ? null : mesh.roster().heldRefusal(mesh.selfPubkey(), env.channel());
-        if (scope != null) return scope;
+        if (scope != null) return CompletableFuture.completedFuture(scope);
         ChannelReceiver receiver = receivers.get(env.channel());
         if (receiver != null) {
             boolean[] duplicate = {false};
             String why = receiver.receive(new InboundEnvelope(mesh, env, senderName, messageId, path, directPeer, session, acker,
                     () -> duplicate[0] = true));
             if (why == null) (duplicate[0] ? duplicates : accepted).incrementAndGet();
-            return why;
+            return CompletableFuture.completedFuture(why);
         }
         String self = mesh.selfPubkey();
         String notForUs = env.channel() == Channel.DM ? (self.equals(env.target()) ? null : "is not this member")
                 : env.channel() == Channel.GROUP ? groupRefusal(mesh, env.target(), self) : "is not a text channel";
-        if (notForUs != null) return "envelope target '" + env.target() + "' (" + env.channel().wireName() + ") " + notForUs;
+        if (notForUs != null) {
+            return CompletableFuture.completedFuture("envelope target '" + env.target() + "' (" + env.channel().wireName() + ") " + notForUs);
+        }
         String cmid = env.meta().clientMessageId();
-        if (cmid == null || cmid.isBlank()) return "envelope has no clientMessageId";
+        if (cmid == null || cmid.isBlank()) return CompletableFuture.completedFuture("envelope has no clientMessageId");
         String metaProblem = Mentions.problem(env.meta());
-        if (metaProblem != null) return metaProblem;
+        if (metaProblem != null) return CompletableFuture.completedFuture(metaProblem);
         if (env.meta().subpeer() != null) {
             String bad = dev.meshwire.signaling.subpeer.SubpeerSet.nameProblem(env.meta().subpeer());
-            if (bad != null || env.channel() != Channel.DM) return "meta.subpeer: " + (bad != null ? bad : "only a dm may name a sub-peer");
+            if (bad != null || env.channel() != Channel.DM) {
+                return CompletableFuture.completedFuture("meta.subpeer: " + (bad != null ? bad : "only a dm may name a sub-peer"));
+            }
         }
         TextBody.Opened opened = TextBody.open(mesh.cipher(), env);
-        if (opened.refusal() != null) return opened.refusal();
+        if (opened.refusal() != null) return CompletableFuture.completedFuture(opened.refusal());
         String text = opened.text();
-        InboxMessage stored = inbox.insert(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), senderName,
+        return inbox.insertGrouped(new InboxMessage(0, mesh.config().meshId(), mesh.name(), env.from(), senderName,
                 cmid, messageId, env.channel().wireName(), env.meta().priorityOrDefault().wireName(), text, path,
                 env.meta().createdAt(), System.currentTimeMillis(), null, session,
                 // A dm to a held service may name the sub-peer it is for (docs/protocol.md §6.5): kept as the row's target.
                 env.channel() == Channel.DM ? (session != null ? env.meta().subpeer() : null) : env.target(), env.meta().replyToId(), env.meta().mentions(),
-                mentionsMe(mesh, env.meta().mentions(), session)));
-        // The row is committed (autocommit insert): ack. Duplicates too: the coordinator is waiting
-        // for it and must stop redelivering.
-        acker.accept(cmid);
-        if (stored == null) {
-            duplicates.incrementAndGet();
-            log.debug("mesh {}: duplicate {} from {} acked again", mesh.name(), cmid, env.from());
+                mentionsMe(mesh, env.meta().mentions(), session))).thenApply(stored -> {
+            // The row's transaction has committed: ack. Duplicates too: the coordinator is waiting
+            // for it and must stop redelivering.
+            acker.accept(cmid);
+            if (stored == null) {
+                duplicates.incrementAndGet();
+                log.debug("mesh {}: duplicate {} from {} acked again", mesh.name(), cmid, env.from());
+                return null;
+            }
+            accepted.incrementAndGet();
+            events.publish(new DaemonEvent(DaemonEvent.MESSAGE, item(stored)));
             return null;
-        }
-        accepted.incrementAndGet();
-        events.publish(new DaemonEvent(DaemonEvent.MESSAGE, item(stored)));
-        return null;
+        });
     }
 
     /** Whether {@code mentions} name the recipient: the session it was delivered to, else the member. */

@@ -29,6 +29,9 @@ import dev.meshwire.peer.ipc.api.RoleRequest;
 import dev.meshwire.peer.ipc.api.RpcCallRequest;
 import dev.meshwire.peer.ipc.api.RpcError;
 import dev.meshwire.peer.ipc.api.RpcReplyRequest;
+import dev.meshwire.peer.ipc.api.SendBatchItem;
+import dev.meshwire.peer.ipc.api.SendBatchReply;
+import dev.meshwire.peer.ipc.api.SendBatchRequest;
 import dev.meshwire.peer.ipc.api.SendRequest;
 import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.PeersReply;
@@ -143,6 +146,7 @@ public final class IpcServer implements AutoCloseable {
         // Never to disk: no file uploads (multipart and forms are refused above anyway), bodies held in memory
         // up to the limit. The send route reads its larger body first; the generic handler then sees it was read.
         r.post("/v1/send").handler(BodyHandler.create(false).setBodyLimit(sendBodyLimit));
+        r.post("/v1/send/batch").handler(BodyHandler.create(false).setBodyLimit(sendBodyLimit));
         r.route().handler(BodyHandler.create(false).setBodyLimit(MAX_BODY));
         r.route().failureHandler(this::failure);
         get(r, "/v1/health", ctx -> blocking(ctx, api.control()::health));
@@ -203,12 +207,7 @@ public final class IpcServer implements AutoCloseable {
         }));
         post(r, "/v1/send", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);
-            String mesh = b.name("mesh");
-            String to = b.requiredName("to");
-            String message = b.requiredString("message");
-            String priority = b.oneOf("priority", PRIORITIES);
             String cmid = b.string("clientMessageId");
-            if (cmid != null) checkClientId("clientMessageId", cmid);
             List<String> keys = ctx.request().headers().getAll("Idempotency-Key");
             if (keys.size() > 1) throw RequestFields.bad("Idempotency-Key", "header is given more than once");
             if (!keys.isEmpty()) {
@@ -219,12 +218,31 @@ public final class IpcServer implements AutoCloseable {
                 }
                 cmid = header;
             }
-            String replyToId = b.name("replyToId");
-            if (replyToId != null && replyToId.length() > MAX_ID_LENGTH) {
-                throw RequestFields.bad("replyToId", "must be at most " + MAX_ID_LENGTH + " characters");
+            return api.outbox().send(sendRequest(b, cmid));
+        }));
+        // Many sends per call (docs/ipc.md "Batch send"): the HTTP exchange and the outbox commit are shared.
+        post(r, "/v1/send/batch", ctx -> blocking(ctx, () -> {
+            if (ctx.request().headers().contains("Idempotency-Key")) {
+                throw RequestFields.bad("Idempotency-Key", "header is not taken by a batch; give each send its clientMessageId");
             }
-            JsonNode meta = b.object("meta");
-            return api.outbox().send(new SendRequest(mesh, to, message, priority, cmid, replyToId, meta));
+            List<RequestFields> items = body(ctx).objects("messages", SendBatchRequest.MAX);
+            List<SendRequest> sends = new ArrayList<>(items.size());
+            List<SendBatchItem> refused = new ArrayList<>(java.util.Collections.nCopies(items.size(), (SendBatchItem) null));
+            for (int i = 0; i < items.size(); i++) {
+                try {
+                    sends.add(sendRequest(items.get(i), items.get(i).string("clientMessageId")));
+                } catch (PeerException e) {
+                    sends.add(null);
+                    refused.set(i, new SendBatchItem(e.httpStatus(), null, Errors.reply(e).error()));
+                }
+            }
+            List<SendRequest> valid = sends.stream().filter(java.util.Objects::nonNull).toList();
+            SendBatchReply done = api.outbox().sendBatch(valid);
+            List<SendBatchItem> results = new ArrayList<>(items.size());
+            int next = 0;
+            for (int i = 0; i < items.size(); i++) results.add(sends.get(i) != null ? done.results().get(next++) : refused.get(i));
+            int ok = (int) results.stream().filter(x -> x.reply() != null).count();
+            return new SendBatchReply(ok, results.size() - ok, results);
         }));
         get(r, "/v1/messages/:id", ctx -> blocking(ctx, () -> api.outbox().message(ctx.pathParam("id"))));
         get(r, "/v1/outbox", ctx -> blocking(ctx, () -> {
@@ -561,7 +579,7 @@ public final class IpcServer implements AutoCloseable {
         } else if (status == 413) {
             closing(res);
             error(res, 413, "request_too_large", "the request body is larger than this endpoint accepts ("
-                    + (ctx.request().path().equals("/v1/send") ? sendBodyLimit : MAX_BODY) + " bytes)");
+                    + (ctx.request().path().startsWith("/v1/send") ? sendBodyLimit : MAX_BODY) + " bytes)");
         } else if (status == 404 || status == 405) {
             noRoute(ctx);
         } else if (status == 415) {
@@ -645,6 +663,21 @@ public final class IpcServer implements AutoCloseable {
                 error(res, 500, PeerException.INTERNAL, "internal error; see the daemon log");
             }
         });
+    }
+
+    /** The fields of one send ({@code POST /v1/send}, or one item of a batch); {@code cmid} already read. */
+    private static SendRequest sendRequest(RequestFields b, String cmid) {
+        String mesh = b.name("mesh");
+        String to = b.requiredName("to");
+        String message = b.requiredString("message");
+        String priority = b.oneOf("priority", PRIORITIES);
+        if (cmid != null) checkClientId("clientMessageId", cmid);
+        String replyToId = b.name("replyToId");
+        if (replyToId != null && replyToId.length() > MAX_ID_LENGTH) {
+            throw RequestFields.bad("replyToId", "must be at most " + MAX_ID_LENGTH + " characters");
+        }
+        JsonNode meta = b.object("meta");
+        return new SendRequest(mesh, to, message, priority, cmid, replyToId, meta);
     }
 
     private static RequestFields body(RoutingContext ctx) {

@@ -199,6 +199,23 @@ final class RequestFields {
         return java.util.Collections.unmodifiableMap(out);
     }
 
+    /**
+     * A required array of 1..{@code max} JSON objects, each read with the same strict rules (fields named as within
+     * the item).
+     */
+    List<RequestFields> objects(String field, int max) {
+        JsonNode n = given(field);
+        if (n == null) throw bad(field, "is required");
+        if (!n.isArray()) throw bad(field, "must be an array of objects");
+        if (n.isEmpty() || n.size() > max) throw bad(field, "must have 1.." + max + " items (got " + n.size() + ")");
+        List<RequestFields> out = new java.util.ArrayList<>(n.size());
+        for (JsonNode x : n) {
+            if (!x.isObject()) throw bad(field, "must be an array of objects");
+            out.add(new RequestFields(x));
+        }
+        return out;
+    }
+
     /** A required boolean. */
     boolean requiredBool(String field) {
         if (given(field) == null) throw bad(field, "is required");

@@ -140,7 +140,7 @@ final class LinkEventRouter implements LinkListener {
         var held = gate.release();
         if (!held.isEmpty()) log.debug("mesh {}: replica current; processing {} held deliveries", meshName, held.size());
         if (s == null) return;
-        for (Frames.Deliver d : held) inbound.process(s, d, CoordinatorRelayTransport.PATH);
+        for (Frames.Deliver d : held) inbound.processAsync(s, d, CoordinatorRelayTransport.PATH);
     }
 
     /**
@@ -179,7 +179,8 @@ final class LinkEventRouter implements LinkListener {
         // JDBC blocks: off the event loop, in order per mesh, behind any mesh state in the queue.
         vertx.executeBlocking(() -> {
             switch (gate.offer(d)) {
-                case PROCESS -> inbound.process(s, d, CoordinatorRelayTransport.PATH);
+                // Verified and decrypted here, in order; stored by the inbox's group commit, acked after it.
+                case PROCESS -> inbound.processAsync(s, d, CoordinatorRelayTransport.PATH);
                 case HELD -> log.debug("mesh {}: delivery {} held until the mesh state is current", meshName, d.messageId());
                 case DROPPED -> log.warn("mesh {}: delivery {} dropped unacked: {} deliveries already wait for the mesh state "
                         + "(the coordinator redelivers it)", meshName, d.messageId(), gate.held());

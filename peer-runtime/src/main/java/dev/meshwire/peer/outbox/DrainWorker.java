@@ -148,7 +148,8 @@ public final class DrainWorker implements AutoCloseable {
         sent.incrementAndGet();
         CompletableFuture<TransportReceipt> f;
         try {
-            f = transport.send(s, c.recipientPubkey(), Json.MAPPER.readValue(c.envelopeJson(), Envelope.class));
+            f = transport.send(s, c.recipientPubkey(), Json.MAPPER.readValue(c.envelopeJson(), Envelope.class),
+                    Transport.utf8Length(c.envelopeJson()));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             // The row itself is unreadable: no later attempt can send it.
             f = CompletableFuture.failedFuture(new TransportException("corrupt_row", "the stored envelope cannot be read: " + e.getOriginalMessage(), false));
@@ -161,37 +162,51 @@ public final class DrainWorker implements AutoCloseable {
         });
     }
 
+    /**
+     * Applies every answer that arrived since the last pass: the successes in one transaction (group commit: one
+     * commit per pass, not per message), each failure on its own (rare).
+     */
     private void applyResults() {
+        List<OutboxStore.Done> ok = new ArrayList<>();
         for (Result r; (r = results.poll()) != null; ) {
-            outstanding.decrementAndGet();
-            OutboxStore.Copy c = r.copy();
-            long now = clock.getAsLong();
             if (r.error() == null) {
-                store.markDone(c.outboxId(), c.recipientPubkey(), r.receipt().messageId(), r.receipt().status(), now);
-                done.incrementAndGet();
-                continue;
-            }
-            Throwable t = r.error() instanceof CompletionException && r.error().getCause() != null ? r.error().getCause() : r.error();
-            TransportException te;
-            if (t instanceof TransportException x) {
-                te = x;
+                OutboxStore.Copy c = r.copy();
+                ok.add(new OutboxStore.Done(c.outboxId(), c.recipientPubkey(), r.receipt().messageId(), r.receipt().status()));
             } else {
-                // A bug in a transport is not the recipient's refusal: the copy waits and is tried again (backoff),
-                // never dropped, and the stack trace is logged so the bug can be found.
-                log.warn("outbox: sending {} to {} failed unexpectedly; it stays pending", c.clientMessageId(), c.recipientPubkey(), t);
-                te = new TransportException("internal", "cannot send: " + t, true);
+                applyFailure(r);
             }
-            String why = te.code() + ": " + te.getMessage();
-            if (te.retryable()) {
-                long delay = backoffMs(c.attempts());
-                store.markRetry(c.outboxId(), c.recipientPubkey(), why, now + delay, now);
-                retried.incrementAndGet();
-                log.debug("outbox: {} to {} failed ({}), retry in {} ms", c.clientMessageId(), c.recipientPubkey(), why, delay);
-            } else {
-                store.markDead(c.outboxId(), c.recipientPubkey(), why, now);
-                dead.incrementAndGet();
-                log.warn("outbox: {} to {} refused permanently: {}", c.clientMessageId(), c.recipientPubkey(), why);
-            }
+        }
+        if (ok.isEmpty()) return;
+        store.markDone(ok, clock.getAsLong());
+        // Counted as free only once committed: the window never runs ahead of what the database knows.
+        outstanding.addAndGet(-ok.size());
+        done.addAndGet(ok.size());
+    }
+
+    private void applyFailure(Result r) {
+        outstanding.decrementAndGet();
+        OutboxStore.Copy c = r.copy();
+        long now = clock.getAsLong();
+        Throwable t = r.error() instanceof CompletionException && r.error().getCause() != null ? r.error().getCause() : r.error();
+        TransportException te;
+        if (t instanceof TransportException x) {
+            te = x;
+        } else {
+            // A bug in a transport is not the recipient's refusal: the copy waits and is tried again (backoff),
+            // never dropped, and the stack trace is logged so the bug can be found.
+            log.warn("outbox: sending {} to {} failed unexpectedly; it stays pending", c.clientMessageId(), c.recipientPubkey(), t);
+            te = new TransportException("internal", "cannot send: " + t, true);
+        }
+        String why = te.code() + ": " + te.getMessage();
+        if (te.retryable()) {
+            long delay = backoffMs(c.attempts());
+            store.markRetry(c.outboxId(), c.recipientPubkey(), why, now + delay, now);
+            retried.incrementAndGet();
+            log.debug("outbox: {} to {} failed ({}), retry in {} ms", c.clientMessageId(), c.recipientPubkey(), why, delay);
+        } else {
+            store.markDead(c.outboxId(), c.recipientPubkey(), why, now);
+            dead.incrementAndGet();
+            log.warn("outbox: {} to {} refused permanently: {}", c.clientMessageId(), c.recipientPubkey(), why);
         }
     }
 

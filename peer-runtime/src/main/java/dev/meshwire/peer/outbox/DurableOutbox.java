@@ -75,8 +75,60 @@ public final class DurableOutbox implements Outbox {
         this.topics = sealer;
     }
 
+    /** A validated, sealed and signed send, ready for the accept transaction; {@code fingerprint} for the duplicate table. */
+    private record Prepared(OutboxStore.NewRequest request, String fingerprint, long now) {}
+
     @Override
     public Accepted accept(SendRequest req) {
+        Prepared p = prepare(req);
+        // 4. BEGIN IMMEDIATE; lookup; insert if free; COMMIT — then the duplicate table
+        OutboxStore.Accepted a = store.accept(p.request(), p.now());
+        if (a.inserted()) wake.run();
+        return answer(a, p);
+    }
+
+    /**
+     * Many sends: each validated, sealed and signed as {@link #accept} does (a refusal is that send's outcome and
+     * consumes nothing), then all that passed go into the outbox through one group commit (in order; a later send
+     * with an earlier one's id is its duplicate), and each gets the answer {@link #accept} would have given.
+     */
+    @Override
+    public List<Outcome> acceptAll(List<SendRequest> requests) {
+        List<Outcome> out = new ArrayList<>(requests.size());
+        List<Prepared> ready = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        for (SendRequest r : requests) {
+            try {
+                ready.add(prepare(r));
+                where.add(out.size());
+                out.add(null);
+            } catch (PeerException e) {
+                out.add(new Outcome(null, e));
+            }
+        }
+        if (ready.isEmpty()) return out;
+        List<OutboxStore.Accepted> stored = store.accept(ready.stream().map(Prepared::request).toList(), clock.getAsLong());
+        boolean any = false;
+        for (int i = 0; i < ready.size(); i++) {
+            OutboxStore.Accepted a = stored.get(i);
+            any |= a.inserted();
+            try {
+                out.set(where.get(i), new Outcome(answer(a, ready.get(i)), null));
+            } catch (PeerException e) {
+                out.set(where.get(i), new Outcome(null, e));
+            }
+        }
+        if (any) wake.run();
+        return out;
+    }
+
+    private static Accepted answer(OutboxStore.Accepted a, Prepared p) {
+        if (a.inserted()) return new Accepted(202, body(a.row(), "accepted_pending", false));
+        return duplicate(a.row(), Fingerprint.same(a.row().fingerprint(), p.fingerprint()));
+    }
+
+    /** Steps 1–3 of the accept algorithm (docs/delivery.md §3): nothing is stored here. */
+    private Prepared prepare(SendRequest req) {
         // 1. validation: a refusal here consumes nothing (no row, the id stays free)
         if (req.text() == null) throw badField("message", "is required");
         byte[] plain = req.text().getBytes(StandardCharsets.UTF_8);
@@ -127,21 +179,14 @@ public final class DurableOutbox implements Outbox {
         OutboxStore.NewRequest n = new OutboxStore.NewRequest(cmid, mesh.config().meshId(), mesh.name(), kind, ref,
                 groupTarget != null ? Channel.GROUP.wireName() : Channel.DM.wireName(), priority.wireName(), req.replyToId(), metaJson, fp,
                 copies, null);
-
-        // 4. BEGIN IMMEDIATE; lookup; insert if free; COMMIT — then the duplicate table
-        OutboxStore.Accepted a = store.accept(n, now);
-        if (a.inserted()) {
-            wake.run();
-            return new Accepted(202, body(a.row(), "accepted_pending", false));
-        }
-        return duplicate(a.row(), Fingerprint.same(a.row().fingerprint(), fp));
+        return new Prepared(n, fp, now);
     }
 
     /**
      * {@code #topic}: one envelope under the topic key, sent once to {@code #topic} (the coordinator stores and fans it
      * out; docs/protocol.md §12.2). Same idempotency as any send: the fingerprint covers the request, not the ciphertext.
      */
-    private Accepted acceptTopic(SendRequest req, MeshSession mesh, String cmid, Priority priority, JsonNode meta, byte[] plain) {
+    private Prepared acceptTopic(SendRequest req, MeshSession mesh, String cmid, Priority priority, JsonNode meta, byte[] plain) {
         String topic = TopicNames.parse(req.to());
         if (topic == null) throw badField("to", "is not a topic: " + TopicNames.check(req.to().trim().substring(1)));
         String ref = TopicNames.address(topic);
@@ -157,12 +202,7 @@ public final class DurableOutbox implements Outbox {
         }
         OutboxStore.NewRequest n = new OutboxStore.NewRequest(cmid, mesh.config().meshId(), mesh.name(), "topic", ref,
                 Channel.TOPIC.wireName(), priority.wireName(), req.replyToId(), metaJson, fp, List.of(copy), null);
-        OutboxStore.Accepted a = store.accept(n, now);
-        if (a.inserted()) {
-            wake.run();
-            return new Accepted(202, body(a.row(), "accepted_pending", false));
-        }
-        return duplicate(a.row(), Fingerprint.same(a.row().fingerprint(), fp));
+        return new Prepared(n, fp, now);
     }
 
     /** The envelope meta of a send: its id, priority, reply, mentions and expiry from the request's meta, and now. */

@@ -17,4 +17,23 @@ public interface Outbox {
      *     (validation, unknown/ambiguous peer, self, too large) or the id conflicts (409 outbox_*)
      */
     Accepted accept(SendRequest request);
+
+    /** One send of a batch: its answer, or its refusal (exactly one is set). */
+    record Outcome(Accepted accepted, dev.meshwire.peer.PeerException refused) {}
+
+    /**
+     * Accepts {@code requests} in order, each as {@link #accept} would; a refusal of one is its outcome and the others
+     * go on. The default accepts them one by one.
+     */
+    default java.util.List<Outcome> acceptAll(java.util.List<SendRequest> requests) {
+        java.util.List<Outcome> out = new java.util.ArrayList<>();
+        for (SendRequest r : requests) {
+            try {
+                out.add(new Outcome(accept(r), null));
+            } catch (dev.meshwire.peer.PeerException e) {
+                out.add(new Outcome(null, e));
+            }
+        }
+        return out;
+    }
 }

@@ -9,6 +9,9 @@ import dev.meshwire.peer.ipc.api.OutboxQuery;
 import dev.meshwire.peer.ipc.api.OutboxReply;
 import dev.meshwire.peer.ipc.api.OutboxRow;
 import dev.meshwire.peer.ipc.api.RequeueReply;
+import dev.meshwire.peer.ipc.Errors;
+import dev.meshwire.peer.ipc.api.SendBatchItem;
+import dev.meshwire.peer.ipc.api.SendBatchReply;
 import dev.meshwire.peer.ipc.api.SendReply;
 import dev.meshwire.signaling.envelope.Priority;
 import java.util.ArrayList;
@@ -30,6 +33,40 @@ public final class OutboxEndpoints implements OutboxApi {
 
     @Override
     public IpcReply<SendReply> send(dev.meshwire.peer.ipc.api.SendRequest req) {
+        Outbox.Accepted a = outbox.accept(toOutbox(req));
+        return new IpcReply<>(a.status(), a.body());
+    }
+
+    /** Every send of the batch through the outbox's group accept (one commit for the lot; docs/ipc.md "Batch send"). */
+    @Override
+    public SendBatchReply sendBatch(List<dev.meshwire.peer.ipc.api.SendRequest> requests) {
+        List<SendBatchItem> items = new ArrayList<>(requests.size());
+        List<SendRequest> valid = new ArrayList<>();
+        List<Integer> where = new ArrayList<>();
+        for (dev.meshwire.peer.ipc.api.SendRequest r : requests) {
+            try {
+                valid.add(toOutbox(r));
+                where.add(items.size());
+                items.add(null);
+            } catch (PeerException e) {
+                items.add(refused(e));
+            }
+        }
+        List<Outbox.Outcome> outcomes = outbox.acceptAll(valid);
+        for (int i = 0; i < outcomes.size(); i++) {
+            Outbox.Outcome o = outcomes.get(i);
+            items.set(where.get(i), o.accepted() != null
+                    ? new SendBatchItem(o.accepted().status(), o.accepted().body(), null) : refused(o.refused()));
+        }
+        int ok = (int) items.stream().filter(x -> x.reply() != null).count();
+        return new SendBatchReply(ok, items.size() - ok, items);
+    }
+
+    private static SendBatchItem refused(PeerException e) {
+        return new SendBatchItem(e.httpStatus(), null, Errors.reply(e).error());
+    }
+
+    private static SendRequest toOutbox(dev.meshwire.peer.ipc.api.SendRequest req) {
         Priority p;
         try {
             p = req.priority() == null ? Priority.NEXT : Priority.fromWire(req.priority());
@@ -37,9 +74,7 @@ public final class OutboxEndpoints implements OutboxApi {
             throw new PeerException(PeerException.BAD_REQUEST, "field 'priority' must be one of now, next, low", List.of(),
                     ErrorFields.field("priority"));
         }
-        Outbox.Accepted a = outbox.accept(new SendRequest(req.mesh(), req.to(), req.message(), p, req.clientMessageId(),
-                req.replyToId(), req.meta()));
-        return new IpcReply<>(a.status(), a.body());
+        return new SendRequest(req.mesh(), req.to(), req.message(), p, req.clientMessageId(), req.replyToId(), req.meta());
     }
 
     @Override

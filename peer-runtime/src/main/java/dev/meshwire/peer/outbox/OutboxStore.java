@@ -104,6 +104,12 @@ public final class OutboxStore implements AutoCloseable {
     public record Accepted(boolean inserted, Request row) {}
 
     private final Connection conn;
+    /**
+     * Prepared statements of the hot paths (accept, claim, done, aggregate), kept for the connection's life: SQLite
+     * compiles a statement on every {@code prepareStatement}, which was a visible share of the drain thread's time.
+     * Only used under this object's lock, like the connection.
+     */
+    private final Map<String, PreparedStatement> statements = new java.util.HashMap<>();
 
     public OutboxStore(Path dbFile) {
         try {
@@ -230,55 +236,175 @@ public final class OutboxStore implements AutoCloseable {
      * (state pending, every copy pending and due now) only if no row holds it. An existing row is
      * never modified; the caller applies the duplicate table to it.
      */
-    public synchronized Accepted accept(NewRequest n, long now) {
+    public Accepted accept(NewRequest n, long now) {
+        return accept(List.of(n), now).get(0);
+    }
+
+    /** The most requests one accept transaction carries. */
+    static final int MAX_ACCEPT_GROUP = 512;
+
+    private record AcceptJob(NewRequest request, long now, java.util.concurrent.CompletableFuture<Accepted> result) {}
+
+    private final java.util.ArrayDeque<AcceptJob> acceptQueue = new java.util.ArrayDeque<>();
+    /** True while one caller commits the queued accepts for everyone (guarded by {@link #acceptQueue}). */
+    private boolean acceptLeader;
+
+    /**
+     * Accepts {@code requests} (each as {@link #accept(NewRequest, long)}, in order; a later request with the id of an
+     * earlier one is its duplicate) by <b>group commit</b>: the calling thread's requests join those of every other
+     * thread accepting at the same time, one of the callers commits them all in one transaction, and each caller
+     * returns once the transaction holding its requests has committed — so an IPC answer still means "durable"
+     * (docs/delivery.md §3), at one commit per group instead of per message. If a group's transaction fails, each of
+     * its requests is tried again alone, so one bad request never fails another's.
+     */
+    public List<Accepted> accept(List<NewRequest> requests, long now) {
+        List<AcceptJob> mine = new ArrayList<>(requests.size());
+        synchronized (acceptQueue) {
+            for (NewRequest n : requests) {
+                AcceptJob j = new AcceptJob(n, now, new java.util.concurrent.CompletableFuture<>());
+                mine.add(j);
+                acceptQueue.add(j);
+            }
+        }
+        AcceptJob last = mine.get(mine.size() - 1);
+        while (!last.result().isDone()) {
+            List<AcceptJob> group = null;
+            synchronized (acceptQueue) {
+                if (!acceptLeader && !acceptQueue.isEmpty()) {
+                    acceptLeader = true;
+                    group = new ArrayList<>();
+                    while (!acceptQueue.isEmpty() && group.size() < MAX_ACCEPT_GROUP) group.add(acceptQueue.poll());
+                } else if (acceptLeader && !last.result().isDone()) {
+                    try {
+                        acceptQueue.wait(100);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while the outbox committed", e);
+                    }
+                }
+            }
+            if (group != null) {
+                try {
+                    commitAccepts(group);
+                } catch (Throwable t) {
+                    for (AcceptJob j : group) j.result().completeExceptionally(t); // no caller waits forever
+                    throw t;
+                } finally {
+                    synchronized (acceptQueue) {
+                        acceptLeader = false;
+                        acceptQueue.notifyAll();
+                    }
+                }
+            }
+        }
+        List<Accepted> out = new ArrayList<>(mine.size());
+        for (AcceptJob j : mine) {
+            try {
+                out.add(j.result().join());
+            } catch (java.util.concurrent.CompletionException e) {
+                if (e.getCause() instanceof RuntimeException re) throw re;
+                throw e;
+            }
+        }
+        return out;
+    }
+
+    private void commitAccepts(List<AcceptJob> group) {
+        List<Accepted> results;
+        try {
+            results = acceptAll(group);
+        } catch (RuntimeException e) {
+            if (group.size() == 1) {
+                group.get(0).result().completeExceptionally(e);
+                return;
+            }
+            for (AcceptJob j : group) {
+                try {
+                    j.result().complete(acceptAll(List.of(j)).get(0));
+                } catch (RuntimeException alone) {
+                    j.result().completeExceptionally(alone);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) group.get(i).result().complete(results.get(i));
+    }
+
+    /** One {@code BEGIN IMMEDIATE} transaction: per request, look the id up and insert it only if no row holds it. */
+    private synchronized List<Accepted> acceptAll(List<AcceptJob> jobs) {
         return tx(() -> {
-            Request existing = findLocked(n.clientMessageId());
-            if (existing != null) return new Accepted(false, existing);
-            insertLocked(n, now);
-            return new Accepted(true, findLocked(n.clientMessageId()));
+            List<Accepted> out = new ArrayList<>(jobs.size());
+            for (AcceptJob j : jobs) {
+                NewRequest n = j.request();
+                Request existing = findLocked(n.clientMessageId());
+                if (existing != null) {
+                    out.add(new Accepted(false, existing));
+                } else {
+                    long id = insertLocked(n, j.now());
+                    out.add(new Accepted(true, inserted(id, n, j.now())));
+                }
+            }
+            return out;
         });
     }
 
-    private void insertLocked(NewRequest n, long now) throws SQLException {
+    /** Inserts the request and its copies (pending, due now); returns the new row's id. */
+    private long insertLocked(NewRequest n, long now) throws SQLException {
         long id;
-        try (PreparedStatement ps = conn.prepareStatement("""
+        PreparedStatement ps = cached("""
                 INSERT INTO outbox (client_message_id, mesh_id, mesh_name, destination_kind, destination_ref, channel,
                   priority, reply_to_id, meta_json, request_fingerprint, state, attempts, next_attempt_at, created_at,
                   updated_at, requeued_from)
-                VALUES (?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?,?)""")) {
-            ps.setString(1, n.clientMessageId());
-            ps.setString(2, n.meshId());
-            ps.setString(3, n.meshName());
-            ps.setString(4, n.destinationKind());
-            ps.setString(5, n.destinationRef());
-            ps.setString(6, n.channel());
-            ps.setString(7, n.priority());
-            ps.setString(8, n.replyToId());
-            ps.setString(9, n.metaJson());
-            ps.setString(10, n.fingerprint());
-            ps.setLong(11, now);
-            ps.setLong(12, now);
-            ps.setLong(13, now);
-            ps.setString(14, n.requeuedFrom());
-            ps.executeUpdate();
-        }
+                VALUES (?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?,?)""");
+        ps.setString(1, n.clientMessageId());
+        ps.setString(2, n.meshId());
+        ps.setString(3, n.meshName());
+        ps.setString(4, n.destinationKind());
+        ps.setString(5, n.destinationRef());
+        ps.setString(6, n.channel());
+        ps.setString(7, n.priority());
+        ps.setString(8, n.replyToId());
+        ps.setString(9, n.metaJson());
+        ps.setString(10, n.fingerprint());
+        ps.setLong(11, now);
+        ps.setLong(12, now);
+        ps.setLong(13, now);
+        ps.setString(14, n.requeuedFrom());
+        ps.executeUpdate();
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
             rs.next();
             id = rs.getLong(1);
         }
-        try (PreparedStatement ps = conn.prepareStatement("""
+        PreparedStatement cps = cached("""
                 INSERT INTO outbox_copy (outbox_id, recipient_pubkey, recipient_name, envelope, state, attempts, next_attempt_at)
-                VALUES (?,?,?,?,'pending',0,?)""")) {
-            for (NewCopy c : n.copies()) {
-                ps.setLong(1, id);
-                ps.setString(2, c.recipientPubkey());
-                ps.setString(3, c.recipientName());
-                ps.setString(4, c.envelopeJson());
-                ps.setLong(5, now);
-                ps.addBatch();
-            }
-            ps.executeBatch();
+                VALUES (?,?,?,?,'pending',0,?)""");
+        for (NewCopy c : n.copies()) {
+            cps.setLong(1, id);
+            cps.setString(2, c.recipientPubkey());
+            cps.setString(3, c.recipientName());
+            cps.setString(4, c.envelopeJson());
+            cps.setLong(5, now);
+            cps.addBatch();
         }
+        cps.executeBatch();
+        return id;
+    }
+
+    /**
+     * The row {@link #insertLocked} just wrote, as {@link #findLocked} would read it back (copies in its order: by
+     * name, nameless first, then key) — built from what was inserted instead of two more queries per accept.
+     */
+    private static Request inserted(long id, NewRequest n, long now) {
+        List<Copy> copies = new ArrayList<>();
+        for (NewCopy c : n.copies()) {
+            copies.add(new Copy(id, n.clientMessageId(), n.meshId(), c.recipientPubkey(), c.recipientName(), c.envelopeJson(),
+                    State.PENDING, 0, now, null, null, null, null, null));
+        }
+        copies.sort(java.util.Comparator.comparing(Copy::recipientName, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()))
+                .thenComparing(Copy::recipientPubkey));
+        return new Request(id, n.clientMessageId(), n.meshId(), n.meshName(), n.destinationKind(), n.destinationRef(), n.channel(),
+                n.priority(), n.replyToId(), n.metaJson(), n.fingerprint(), State.PENDING, 0, now, null, now, now, null, null, null,
+                null, n.requeuedFrom(), List.copyOf(copies));
     }
 
     // ---- reads ----
@@ -292,12 +418,11 @@ public final class OutboxStore implements AutoCloseable {
     }
 
     private Request findLocked(String clientMessageId) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM outbox WHERE client_message_id = ?")) {
-            ps.setString(1, clientMessageId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) return null;
-                return request(rs, copiesOf(rs.getLong("id"), clientMessageId, rs.getString("mesh_id")));
-            }
+        PreparedStatement ps = cached("SELECT * FROM outbox WHERE client_message_id = ?");
+        ps.setString(1, clientMessageId);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) return null;
+            return request(rs, copiesOf(rs.getLong("id"), clientMessageId, rs.getString("mesh_id")));
         }
     }
 
@@ -412,30 +537,28 @@ public final class OutboxStore implements AutoCloseable {
         if (limit <= 0) return List.of();
         return tx(() -> {
             List<Copy> due = new ArrayList<>();
-            try (PreparedStatement ps = conn.prepareStatement("""
+            PreparedStatement ps = cached("""
                     SELECT c.*, o.client_message_id, o.mesh_id FROM outbox_copy c JOIN outbox o ON o.id = c.outbox_id
                     WHERE c.state = 'pending' AND c.next_attempt_at <= ? AND o.mesh_id = ?
-                    ORDER BY c.outbox_id, c.recipient_pubkey LIMIT ?""")) {
-                ps.setLong(1, now);
-                ps.setString(2, meshId);
-                ps.setInt(3, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) due.add(copy(rs, rs.getString("client_message_id"), rs.getString("mesh_id")));
-                }
+                    ORDER BY c.outbox_id, c.recipient_pubkey LIMIT ?""");
+            ps.setLong(1, now);
+            ps.setString(2, meshId);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) due.add(copy(rs, rs.getString("client_message_id"), rs.getString("mesh_id")));
             }
             if (due.isEmpty()) return due;
             List<Copy> claimed = new ArrayList<>();
-            try (PreparedStatement up = conn.prepareStatement("""
+            PreparedStatement up = cached("""
                     UPDATE outbox_copy SET state = 'inflight', attempts = attempts + 1
-                    WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'pending'""")) {
-                for (Copy c : due) {
-                    up.setLong(1, c.outboxId());
-                    up.setString(2, c.recipientPubkey());
-                    if (up.executeUpdate() == 1) {
-                        claimed.add(new Copy(c.outboxId(), c.clientMessageId(), c.meshId(), c.recipientPubkey(), c.recipientName(),
-                                c.envelopeJson(), State.INFLIGHT, c.attempts() + 1, c.nextAttemptAt(), c.lastError(),
-                                c.messageId(), c.ackStatus(), c.doneAt(), c.deliveredAt()));
-                    }
+                    WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'pending'""");
+            for (Copy c : due) {
+                up.setLong(1, c.outboxId());
+                up.setString(2, c.recipientPubkey());
+                if (up.executeUpdate() == 1) {
+                    claimed.add(new Copy(c.outboxId(), c.clientMessageId(), c.meshId(), c.recipientPubkey(), c.recipientName(),
+                            c.envelopeJson(), State.INFLIGHT, c.attempts() + 1, c.nextAttemptAt(), c.lastError(),
+                            c.messageId(), c.ackStatus(), c.doneAt(), c.deliveredAt()));
                 }
             }
             Set<Long> ids = new LinkedHashSet<>();
@@ -451,11 +574,37 @@ public final class OutboxStore implements AutoCloseable {
      * also the delivery: the peer acks after its inbox commit, so {@code delivered_at} is set too).
      */
     public synchronized void markDone(long outboxId, String recipient, String messageId, String ackStatus, long now) {
-        Long deliveredAt = TransportReceipt.DELIVERED.equals(ackStatus) ? now : null;
-        copyTransition(outboxId, recipient, """
-                UPDATE outbox_copy SET state = 'done', coordinator_message_id = ?, ack_status = ?, done_at = ?, last_error = NULL,
-                  delivered_at = COALESCE(delivered_at, ?)
-                WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'inflight'""", now, messageId, ackStatus, now, deliveredAt);
+        markDone(List.of(new Done(outboxId, recipient, messageId, ackStatus)), now);
+    }
+
+    /** One copy the transport took: {@link #markDone(long, String, String, String, long)}'s arguments. */
+    public record Done(long outboxId, String recipient, String messageId, String ackStatus) {}
+
+    /**
+     * {@link #markDone(long, String, String, String, long)} for many copies in <b>one</b> transaction (group commit:
+     * the drain applies every answer that arrived since its last pass at once), each request's aggregate recomputed
+     * once. Same effect as marking them one by one.
+     */
+    public synchronized void markDone(List<Done> copies, long now) {
+        if (copies.isEmpty()) return;
+        tx(() -> {
+            Set<Long> ids = new LinkedHashSet<>();
+            PreparedStatement ps = cached("""
+                    UPDATE outbox_copy SET state = 'done', coordinator_message_id = ?, ack_status = ?, done_at = ?, last_error = NULL,
+                      delivered_at = COALESCE(delivered_at, ?)
+                    WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'inflight'""");
+            for (Done d : copies) {
+                ps.setString(1, d.messageId());
+                ps.setString(2, d.ackStatus());
+                ps.setLong(3, now);
+                if (TransportReceipt.DELIVERED.equals(d.ackStatus())) ps.setLong(4, now); else ps.setNull(4, Types.INTEGER);
+                ps.setLong(5, d.outboxId());
+                ps.setString(6, d.recipient());
+                if (ps.executeUpdate() == 1) ids.add(d.outboxId());
+            }
+            for (long id : ids) aggregateLocked(id, now);
+            return null;
+        });
     }
 
     /** One coordinator {@code receipt}: {@code recipient} acknowledged the copy of {@code clientMessageId} in {@code meshId} at {@code at}. */
@@ -524,17 +673,16 @@ public final class OutboxStore implements AutoCloseable {
 
     private void copyTransition(long outboxId, String recipient, String sql, long now, Object... leading) {
         tx(() -> {
-            try (PreparedStatement ps = conn.prepareStatement(sql)) {
-                int i = 1;
-                for (Object o : leading) {
-                    if (o == null) ps.setNull(i++, Types.VARCHAR);
-                    else if (o instanceof Long l) ps.setLong(i++, l);
-                    else ps.setString(i++, o.toString());
-                }
-                ps.setLong(i++, outboxId);
-                ps.setString(i, recipient);
-                ps.executeUpdate();
+            PreparedStatement ps = cached(sql);
+            int i = 1;
+            for (Object o : leading) {
+                if (o == null) ps.setNull(i++, Types.VARCHAR);
+                else if (o instanceof Long l) ps.setLong(i++, l);
+                else ps.setString(i++, o.toString());
             }
+            ps.setLong(i++, outboxId);
+            ps.setString(i, recipient);
+            ps.executeUpdate();
             aggregateLocked(outboxId, now);
             return null;
         });
@@ -658,36 +806,80 @@ public final class OutboxStore implements AutoCloseable {
         }
     }
 
-    /** Recomputes the request's aggregate columns from its copies (aborted is sticky). */
+    /**
+     * Recomputes the request's aggregate columns from its copies (aborted is sticky; docs/delivery.md §1): one indexed
+     * read of the copies and one update of the row. (It was one UPDATE with six correlated sub-selects, a third of the
+     * drain thread's SQLite time.) The rules: state = inflight if any copy is, else pending if any is, else dead if any
+     * is, else done; attempts = the copies' maximum; next_attempt_at = the earliest pending copy's (else unchanged);
+     * last_error = the first error of a copy not done, a dead copy's first, then by recipient key; done_at set once.
+     */
     private void aggregateLocked(long id, long now) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement("""
+        boolean inflight = false, pending = false, dead = false;
+        int attempts = 0;
+        Long nextDue = null;
+        String error = null;
+        boolean errorDead = false;
+        String errorKey = null;
+        PreparedStatement q = cached("SELECT state, attempts, next_attempt_at, last_error, recipient_pubkey FROM outbox_copy WHERE outbox_id = ?");
+        q.setLong(1, id);
+        try (ResultSet rs = q.executeQuery()) {
+            while (rs.next()) {
+                String st = rs.getString(1);
+                attempts = Math.max(attempts, rs.getInt(2));
+                switch (st) {
+                    case "inflight" -> inflight = true;
+                    case "pending" -> {
+                        pending = true;
+                        long due = rs.getLong(3);
+                        nextDue = nextDue == null ? due : Math.min(nextDue, due);
+                    }
+                    case "dead" -> dead = true;
+                    default -> { }
+                }
+                String err = rs.getString(4);
+                if (err != null && !"done".equals(st)) {
+                    boolean isDead = "dead".equals(st);
+                    String key = rs.getString(5);
+                    if (error == null || (isDead && !errorDead) || (isDead == errorDead && key.compareTo(errorKey) < 0)) {
+                        error = err;
+                        errorDead = isDead;
+                        errorKey = key;
+                    }
+                }
+            }
+        }
+        String state = inflight ? "inflight" : pending ? "pending" : dead ? "dead" : "done";
+        PreparedStatement up = cached("""
                 UPDATE outbox SET
-                  state = CASE
-                    WHEN state = 'aborted' THEN 'aborted'
-                    WHEN EXISTS (SELECT 1 FROM outbox_copy c WHERE c.outbox_id = outbox.id AND c.state = 'inflight') THEN 'inflight'
-                    WHEN EXISTS (SELECT 1 FROM outbox_copy c WHERE c.outbox_id = outbox.id AND c.state = 'pending') THEN 'pending'
-                    WHEN EXISTS (SELECT 1 FROM outbox_copy c WHERE c.outbox_id = outbox.id AND c.state = 'dead') THEN 'dead'
-                    ELSE 'done' END,
-                  attempts = (SELECT COALESCE(MAX(attempts), 0) FROM outbox_copy c WHERE c.outbox_id = outbox.id),
-                  next_attempt_at = COALESCE((SELECT MIN(next_attempt_at) FROM outbox_copy c
-                      WHERE c.outbox_id = outbox.id AND c.state = 'pending'), next_attempt_at),
-                  last_error = (SELECT c.last_error FROM outbox_copy c WHERE c.outbox_id = outbox.id AND c.last_error IS NOT NULL
-                      AND c.state <> 'done' ORDER BY (c.state = 'dead') DESC, c.recipient_pubkey LIMIT 1),
-                  updated_at = ?
-                WHERE id = ?""")) {
-            ps.setLong(1, now);
-            ps.setLong(2, id);
-            ps.executeUpdate();
-        }
-        try (PreparedStatement ps = conn.prepareStatement(
-                "UPDATE outbox SET done_at = ? WHERE id = ? AND state = 'done' AND done_at IS NULL")) {
-            ps.setLong(1, now);
-            ps.setLong(2, id);
-            ps.executeUpdate();
-        }
+                  done_at = CASE WHEN state <> 'aborted' AND ? = 'done' AND done_at IS NULL THEN ? ELSE done_at END,
+                  state = CASE WHEN state = 'aborted' THEN 'aborted' ELSE ? END,
+                  attempts = ?, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?, updated_at = ?
+                WHERE id = ?""");
+        up.setString(1, state);
+        up.setLong(2, now);
+        up.setString(3, state);
+        up.setInt(4, attempts);
+        if (nextDue == null) up.setNull(5, Types.INTEGER); else up.setLong(5, nextDue);
+        up.setString(6, error);
+        up.setLong(7, now);
+        up.setLong(8, id);
+        up.executeUpdate();
     }
 
     // ---- plumbing ----
+
+    /** The cached statement for {@code sql}, parameters cleared. Never close it: {@link #close} does. */
+    private PreparedStatement cached(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = conn.prepareStatement(sql);
+            statements.put(sql, ps);
+        } else {
+            ps.clearParameters();
+            ps.clearBatch(); // a batch a failed transaction left behind
+        }
+        return ps;
+    }
 
     private List<Long> idsWhere(String sql) throws SQLException {
         List<Long> ids = new ArrayList<>();
@@ -699,11 +891,10 @@ public final class OutboxStore implements AutoCloseable {
 
     private List<Copy> copiesOf(long id, String cmid, String meshId) throws SQLException {
         List<Copy> out = new ArrayList<>();
-        try (PreparedStatement ps = conn.prepareStatement("SELECT * FROM outbox_copy WHERE outbox_id = ? ORDER BY recipient_name, recipient_pubkey")) {
-            ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) out.add(copy(rs, cmid, meshId));
-            }
+        PreparedStatement ps = cached("SELECT * FROM outbox_copy WHERE outbox_id = ? ORDER BY recipient_name, recipient_pubkey");
+        ps.setLong(1, id);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) out.add(copy(rs, cmid, meshId));
         }
         return out;
     }
@@ -768,6 +959,8 @@ public final class OutboxStore implements AutoCloseable {
     @Override
     public synchronized void close() {
         try {
+            for (PreparedStatement ps : statements.values()) ps.close();
+            statements.clear();
             conn.close();
         } catch (SQLException ignored) {
             // shutting down

@@ -82,8 +82,13 @@ public final class PickTransport implements Transport {
 
     @Override
     public CompletableFuture<TransportReceipt> send(MeshSession mesh, String recipient, Envelope env) {
+        return send(mesh, recipient, env, ChannelPayload.envelope(env).length);
+    }
+
+    /** {@code bytes}: the envelope's JSON size (the outbox knows it from the stored text; no serialization to measure it). */
+    @Override
+    public CompletableFuture<TransportReceipt> send(MeshSession mesh, String recipient, Envelope env, long bytes) {
         Choice c = choose(mesh, recipient, env);
-        long bytes = ChannelPayload.envelope(env).length;
         if (!RelayLimit.fits(mesh, bytes)) return directOnly(mesh, recipient, env, c, bytes);
         if (c == Choice.RELAY_NOT_GRANTED) return viaRelay(mesh, recipient, env, bytes, false);
         boolean force = registry.settings().mode() == P2pMode.FORCE;

@@ -445,6 +445,19 @@ class IpcContractTest {
         assertEquals(202, call(alice, "POST", "/v1/send", "/v1/send", new SendRequest("team", "bobby", "later", null, "contract-2", null, null)).status());
         JsonNode requeued = post(alice, "/v1/outbox/requeue", new RequeueRequest("contract-2", "contract-3")).body();
         assertEquals("contract-3", requeued.path("clientMessageId").asText());
+        // A batch (one outbox commit): a new send, a duplicate of a pending one, a refused one; each its own result.
+        JsonNode batch = post(alice, "/v1/send/batch", new dev.meshwire.peer.ipc.api.SendBatchRequest(List.of(
+                new SendRequest("team", "bobby", "batched", null, "contract-b1", null, null),
+                new SendRequest("team", "bobby", "later", null, "contract-3", null, null),
+                new SendRequest("team", "zed", "nobody", null, "contract-b2", null, null)))).body();
+        assertEquals(2, batch.path("accepted").asInt(), batch.toString());
+        assertEquals(1, batch.path("refused").asInt(), batch.toString());
+        assertEquals(List.of(202, 202, 404), List.of(batch.at("/results/0/status").asInt(), batch.at("/results/1/status").asInt(),
+                batch.at("/results/2/status").asInt()), batch.toString());
+        assertTrue(batch.at("/results/1/reply/duplicate").asBoolean(), batch.toString());
+        assertEquals("unknown_peer", batch.at("/results/2/error/code").asText(), batch.toString());
+        assertEquals(400, callInvalid(alice, "POST", "/v1/send/batch", "/v1/send/batch",
+                new dev.meshwire.peer.ipc.api.SendBatchRequest(List.of())).status(), "an empty batch is refused");
 
         post(dave, "/v1/shutdown", null);
 
