@@ -138,6 +138,45 @@ abstract class SubpeersWebSocketTest {
     }
 
     @Test
+    void aServiceThatFloodsStatementsIsSlowedDownAndItsLatestSetStillCounts() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "sp-flood");
+        Identity aliceId = Identity.generate(), lkKey = Identity.generate();
+        try (TestPeer alice = Meshes.joined(fx, m, aliceId, "alice")) {
+            ServiceAttestation a = register(alice, aliceId, m, "livekit", lkKey, "livekit-room", "dm:read,dm:write");
+            try (TestPeer lk = fx.peer(lkKey)) {
+                lk.send(lk.serviceHelloFrame(m.id(), aliceId, a));
+                lk.awaitAckOrFail();
+                Frames.Error limited = null;
+                for (int i = 0; i < 60 && limited == null; i++) {
+                    Frames.SubpeersSet f = statement(lkKey, m, "f" + i, "lk:p" + i);
+                    lk.send(f);
+                    lk.awaitAny(x -> (x instanceof Frames.Ok o && f.id().equals(o.id())) || (x instanceof Frames.Error e && f.id().equals(e.id())));
+                    limited = lk.seen().stream().filter(x -> x instanceof Frames.Error e && f.id().equals(e.id()))
+                            .map(x -> (Frames.Error) x).findFirst().orElse(null);
+                }
+                assertTrue(limited != null, "60 statements in a row were all taken");
+                assertEquals("rate_limited", limited.code());
+                assertTrue(limited.message().startsWith("subpeers_set: more than 2 statements a second"), limited.message());
+                lk.sync("still-open");
+                // A moment later the latest whole set is taken again.
+                long deadline = System.currentTimeMillis() + 30_000;
+                Frames.Ok later = null;
+                for (int i = 0; later == null; i++) {
+                    assertTrue(System.currentTimeMillis() < deadline, "the service was never allowed again");
+                    Frames.SubpeersSet f = statement(lkKey, m, "g" + i, "lk:last");
+                    lk.send(f);
+                    lk.awaitAny(x -> (x instanceof Frames.Ok o && f.id().equals(o.id())) || (x instanceof Frames.Error e && f.id().equals(e.id())));
+                    later = lk.seen().stream().filter(x -> x instanceof Frames.Ok o && f.id().equals(o.id())).map(x -> (Frames.Ok) x)
+                            .findFirst().orElse(null);
+                    if (later == null) Thread.sleep(250); // polling a condition: the bucket refills at 2 a second
+                }
+                assertEquals("1 sub-peer", later.detail());
+                alice.await(Frames.Subpeers.class, s -> s.names().equals(List.of("lk:last")));
+            }
+        }
+    }
+
+    @Test
     void revokingTheServiceRemovesItsSubpeers() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "sp-revoke");
         Identity aliceId = Identity.generate(), bobId = Identity.generate(), carolId = Identity.generate(), lkKey = Identity.generate();

@@ -106,6 +106,9 @@ public final class Session implements PeerConnection {
     private boolean paused;
     private DeliveryPump pump;
     private TokenBucket bucket;
+    /** subpeers_set statements of this (service) connection: docs/protocol.md §6.5 "Rate". */
+    private TokenBucket subpeersBucket;
+    static final int SUBPEERS_PER_SECOND = 2, SUBPEERS_BURST = 20;
     private SignalLimiter signalLimiter;
     private int sendsInFlight;
     private Promise<Void> sendRoom;
@@ -454,6 +457,13 @@ public final class Session implements PeerConnection {
         if (asSession == null || !asSession.isService()) {
             throw Refusal.of(ErrorCode.FORBIDDEN, "subpeers_set: only a service's connection may publish the sub-peers it fronts; this is "
                     + (asSession == null ? "a member's" : "a session's") + " connection");
+        }
+        // Every accepted change is broadcast to the whole mesh: a service that floods statements would make the
+        // coordinator flood every member. A refused statement is not lost: the daemon re-sends its latest set.
+        if (subpeersBucket == null) subpeersBucket = new TokenBucket(SUBPEERS_PER_SECOND, SUBPEERS_BURST, now());
+        if (!subpeersBucket.tryTake(now())) {
+            throw Refusal.of(ErrorCode.RATE_LIMITED, "subpeers_set: more than " + SUBPEERS_PER_SECOND + " statements a second (burst "
+                    + SUBPEERS_BURST + "); send the latest whole set again shortly");
         }
         // The current registration decides (a re-registration may have changed the type or scopes since the hello).
         var registered = deps.services().currentRegistration(mesh.id(), pubkey());
