@@ -12,16 +12,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.livekit.room.RoomClient;
 import dev.meshwire.livekit.room.RoomConfig;
 import dev.meshwire.livekit.room.RoomToken;
 import dev.meshwire.livekit.testserver.StandInServer;
+import dev.meshwire.peer.TwoMemberMesh;
 import dev.meshwire.peer.daemon.Daemon;
-import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.IpcException;
-import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.ServiceRegisterRequest;
 import dev.meshwire.peer.ipc.api.SubpeersRequest;
@@ -55,13 +53,11 @@ class SubpeerPresenceTest {
 
     @BeforeEach
     void start() throws Exception {
-        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
-        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
-        String invite = alice.client().createMesh(new CreateMeshRequest(MESH, coord.publicUrl(), "alice", coord.adminToken())).invite();
-        bob.client().join(invite, "bob");
-        await("bob is known to alice", () -> alice.session(MESH).roster().replica().current()
-                && alice.session(MESH).roster().entry(bob.session(MESH).selfPubkey()).isPresent());
+        // A coordinator, alice (the side-car's daemon) and bob in mesh "team", as every daemon test sets them up.
+        TwoMemberMesh mesh = TwoMemberMesh.start(tmp, WAIT_MS);
+        coord = mesh.coord;
+        alice = mesh.alice;
+        bob = mesh.bob;
         server = new StandInServer(KEY, SECRET);
         server.start();
     }

@@ -6,17 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.livekit.room.RoomClient;
 import dev.meshwire.livekit.room.RoomConfig;
 import dev.meshwire.livekit.room.RoomData;
 import dev.meshwire.livekit.room.RoomListener;
 import dev.meshwire.livekit.room.RoomToken;
 import dev.meshwire.livekit.testserver.StandInServer;
+import dev.meshwire.peer.TwoMemberMesh;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.IpcClient;
-import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.ipc.api.SidecarItem;
 import dev.meshwire.signaling.Json;
 import java.net.ServerSocket;
@@ -51,7 +50,7 @@ class ManagedBridgeTest {
     static final String SECRET = "standin-secret-of-at-least-thirty-two-bytes";
     static final String METRICS_TOKEN = "metrics-token-0123456789abcdef";
     static final long WAIT_MS = 120_000;
-    static final String MESH = "team";
+    static final String MESH = TwoMemberMesh.MESH;
 
     @TempDir
     Path tmp;
@@ -64,13 +63,11 @@ class ManagedBridgeTest {
 
     @BeforeEach
     void start() throws Exception {
-        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
-        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
-        String invite = alice.client().createMesh(new CreateMeshRequest(MESH, coord.publicUrl(), "alice", coord.adminToken())).invite();
-        bob.client().join(invite, "bob");
-        await("bob is known to alice", () -> alice.session(MESH).roster().replica().current()
-                && alice.session(MESH).roster().entry(bob.session(MESH).selfPubkey()).isPresent());
+        // A coordinator, alice (the side-car's daemon) and bob in mesh "team", as every daemon test sets them up.
+        TwoMemberMesh mesh = TwoMemberMesh.start(tmp, WAIT_MS);
+        coord = mesh.coord;
+        alice = mesh.alice;
+        bob = mesh.bob;
         server = new StandInServer(KEY, SECRET);
         server.start();
         carol = new RoomClient(RoomConfig.of(server.url(), "room1", "carol"), new RoomToken.Minted(KEY, SECRET, "room1", "carol", Duration.ofHours(1)),
