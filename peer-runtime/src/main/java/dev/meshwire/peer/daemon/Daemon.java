@@ -185,7 +185,8 @@ public final class Daemon implements RunningDaemon {
                 options.maxMessageBytes(), direct::whyNoDirect);
         // Files: the stream channel's receiver, registered before any mesh connects (docs/protocol.md §12.4).
         files = new FileService(transfers, meshes, transport, relayTransport, directTransport, direct, events, inbox,
-                options.files() != null ? options.files() : FileSettings.defaults(home.root()));
+                options.files() != null ? options.files() : FileSettings.defaults(home.root()),
+                (meshId, key) -> services == null ? null : services.heldAs(meshId, key), home.daemonDir().resolve("service-files"));
         inbound.register(dev.meshwire.signaling.envelope.Channel.STREAM, files);
         retention.scheduleHourly();
         // rpc (docs/channels.md "rpc"): requests and answers go through the durable outbox; registered before any link connects.
