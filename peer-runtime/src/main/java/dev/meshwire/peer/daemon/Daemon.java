@@ -245,7 +245,7 @@ public final class Daemon implements RunningDaemon {
                 new Membership(meshes, store, connector, direct, new MeshDeparture(meshes, store, states, outboxStore)), new Moderation(meshes),
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions,
-                new GrantOps(meshes), new ServiceOps(meshes, home, services), new RpcEndpoints(rpcCaller, rpcCallee, rpcHandlers),
+                new GrantOps(meshes), new ServiceOps(meshes, home, services, files), new RpcEndpoints(rpcCaller, rpcCallee, rpcHandlers),
                 new GroupOps(meshes), files, topicOps, sidecars = new dev.meshwire.peer.sidecar.Sidecars(home));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);
