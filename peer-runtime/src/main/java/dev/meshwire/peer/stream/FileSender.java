@@ -356,6 +356,7 @@ final class FileSender implements Runnable {
      * (a bulk transfer is worth a short wait; a message never waits for ICE).
      */
     private boolean waitForDirect(MeshSession mesh, long myGen) throws InterruptedException {
+        if (ctx.held(mesh)) return false; // a held service sends over its own link only
         Envelope probe = StreamEnvelopes.probe(mesh, t.peer());
         PickTransport.Choice c = ctx.pick().choose(mesh, t.peer(), probe);
         if (c == PickTransport.Choice.DIRECT) return true;
@@ -374,6 +375,7 @@ final class FileSender implements Runnable {
     }
 
     private boolean directOpen(MeshSession mesh) {
+        if (ctx.held(mesh)) return false;
         MeshDirect d = ctx.directs().get(mesh.config().meshId());
         return d != null && d.engine().state(t.peer()) == SessionState.OPEN
                 && ctx.pick().choose(mesh, t.peer(), StreamEnvelopes.probe(mesh, t.peer())) == PickTransport.Choice.DIRECT;

@@ -38,12 +38,20 @@ record StreamContext(TransferStore store, JoinedMeshes meshes, PickTransport pic
     /** Sends a control message (fire and forget: every control message is repeated by a tick until it has effect). */
     void control(MeshSession mesh, String to, String streamId, StreamControl c) {
         try {
-            pick.send(mesh, to, StreamEnvelopes.control(mesh, to, streamId, c)).whenComplete((r, t) -> {
+            // A held service has no direct channels (the member's carry the member's envelopes only): its own link.
+            Transport via = held(mesh) ? relay : pick;
+            via.send(mesh, to, StreamEnvelopes.control(mesh, to, streamId, c)).whenComplete((r, t) -> {
                 if (t != null) log.debug("stream {}: {} to {} not sent: {}", streamId, c.type(), to, t.toString());
             });
         } catch (RuntimeException e) {
             log.debug("stream {}: {} to {} not sent: {}", streamId, c.type(), to, e.toString());
         }
+    }
+
+    /** True when {@code mesh} is the mesh as a held service (or session), not as the member itself. */
+    boolean held(MeshSession mesh) {
+        MeshSession member = mesh(mesh.config().meshId());
+        return member == null || !member.selfPubkey().equals(mesh.selfPubkey());
     }
 
     /** True when the roster shows {@code peer} online in {@code mesh}. */
