@@ -115,7 +115,7 @@ class FileToParticipantTest {
         Path file = tmp.resolve("report.bin");
         Files.write(file, content);
         FileItem sent = b.fileSend(new FileSendRequest(MESH, "lk:carol", file.toString()));
-        assertEquals("alice/lkbridge", sent.peer().name(), sent.toString());
+        assertEquals("lk:carol via alice/lkbridge", sent.peer().name(), sent.toString());
 
         await("carol got the file", () -> !ofSize(carol, content.length).isEmpty(), bridge);
         RoomData got = ofSize(carol, content.length).get(0);

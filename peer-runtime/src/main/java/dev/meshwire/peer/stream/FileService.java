@@ -245,13 +245,15 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
             throw new PeerException(PeerException.BAD_REQUEST, file + " has " + size + " bytes; a file for " + address.subpeer()
                     + " may have at most " + SERVICE_MAX_BYTES);
         }
-        Transfer t = new Transfer(streamId, Transfer.OUT, mesh.config().meshId(), peer.pubkey(), peer.name(), name, size, "",
+        // Named as a dm to her is ("lk:alice via alice/livekit"): the progress lines say whom it is for.
+        String peerName = address.subpeer() != null ? address.subpeer() + " via " + peer.name() : peer.name();
+        Transfer t = new Transfer(streamId, Transfer.OUT, mesh.config().meshId(), peer.pubkey(), peerName, name, size, "",
                 chunkSize(mesh), file.toAbsolutePath().toString(), Transfer.OFFERED, 0, 0, null, null, now, now, null, null, address.subpeer());
         ctx.store().insert(t);
         FileSender s = new FileSender(ctx, t, this::publish);
         senders.put(streamId, s);
         s.start();
-        log.info("mesh {}: sending {} ({} bytes) to {}, stream {}", mesh.name(), file, size, peer.name(), streamId);
+        log.info("mesh {}: sending {} ({} bytes) to {}, stream {}", mesh.name(), file, size, peerName, streamId);
         return new IpcReply<>(202, item(t));
     }
 
