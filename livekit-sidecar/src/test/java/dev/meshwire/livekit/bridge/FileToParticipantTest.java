@@ -143,4 +143,34 @@ class FileToParticipantTest {
         IpcException tooBig = assertThrows(IpcException.class, () -> b.fileSend(new FileSendRequest(MESH, "lk:carol", big.toString())));
         assertTrue(tooBig.getMessage().contains("may have at most 67108864"), tooBig.getMessage());
     }
+
+    /**
+     * The daemon half of room → mesh files (docs/ipc.md "Delegated services"): the side-car's service sends a 1 MiB
+     * file to bob over the stream channel, on its own connection; bob accepts it and gets it byte-identical, named as
+     * the service's. A service without stream:write is refused before anything moves.
+     */
+    @Test
+    void theServiceSendsAFileToAMember() throws Exception {
+        bridge();
+        IpcClient a = alice.client();
+        IpcClient b = bob.client();
+        byte[] content = new byte[1 << 20];
+        ThreadLocalRandom.current().nextBytes(content);
+        Path file = tmp.resolve("from-the-room.bin");
+        Files.write(file, content);
+        FileItem sent = a.serviceFileSend("lkbridge", new dev.meshwire.peer.ipc.api.ServiceFileSendRequest(MESH, "bob", file.toString()));
+        await("bob is offered the file", () -> b.files(50).items().stream().anyMatch(f -> f.id().equals(sent.id()) && "offered".equals(f.state())));
+        FileItem offered = b.file(sent.id());
+        assertEquals("alice/lkbridge", offered.peer().name(), offered.toString());
+        b.fileAccept(sent.id(), tmp.resolve("bob-files").toString());
+        await("bob has it", () -> "done".equals(b.file(sent.id()).state()));
+        assertArrayEquals(content, Files.readAllBytes(Path.of(b.file(sent.id()).path())), "byte-identical");
+        await("the service's transfer is done", () -> "done".equals(a.file(sent.id()).state()));
+
+        a.registerService(new dev.meshwire.peer.ipc.api.ServiceRegisterRequest(MESH, "plain", "livekit-room", "dm:read,dm:write", null, true));
+        IpcException refused = assertThrows(IpcException.class,
+                () -> a.serviceFileSend("plain", new dev.meshwire.peer.ipc.api.ServiceFileSendRequest(MESH, "bob", file.toString())));
+        assertEquals("scope_refused", refused.code());
+        assertEquals("service 'plain' may not send files: its scopes (dm:read,dm:write) lack stream:write", refused.getMessage());
+    }
 }

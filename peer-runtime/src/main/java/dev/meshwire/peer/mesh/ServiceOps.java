@@ -163,6 +163,13 @@ public final class ServiceOps implements ServicesApi {
     }
 
     @Override
+    public dev.meshwire.peer.ipc.IpcReply<dev.meshwire.peer.ipc.api.FileItem> sendFile(String name, dev.meshwire.peer.ipc.api.ServiceFileSendRequest req) {
+        var h = delegated.held(req.mesh(), name);
+        if (files == null) throw new dev.meshwire.peer.PeerException(dev.meshwire.peer.PeerException.BAD_REQUEST, "file transfer is not available");
+        return files.sendAs(h.asMesh(), h.name(), h.file().attestation().scopes(), req.to(), req.path());
+    }
+
+    @Override
     public dev.meshwire.peer.ipc.api.ServiceFileItem fileDelivered(String mesh, String name, String id) {
         var h = delegated.held(mesh, name);
         if (files == null) throw new dev.meshwire.peer.PeerException(dev.meshwire.peer.PeerException.UNKNOWN_TRANSFER, "no file " + id);

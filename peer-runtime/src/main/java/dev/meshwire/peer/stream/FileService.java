@@ -130,6 +130,8 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
                 if (in.session() == null && c.subpeer() != null) {
                     ctx.control(in.mesh(), from, streamId, StreamControl.reject(StreamControl.BAD_OFFER, "this member fronts no sub-peers"));
                 } else if (in.session() != null) {
+                    String front = dev.meshwire.signaling.subpeer.SubpeerSet.frontingRefusal(in.mesh().roster().activeService(in.session()).attestation());
+                    if (front != null) return front + " (a service takes files only for its sub-peers)";
                     incoming.onServiceOffer(in.mesh(), from, in.senderName(), streamId, c, serviceDir, SERVICE_MAX_BYTES);
                 } else {
                     incoming.onOffer(in.mesh(), from, in.senderName(), streamId, c);
@@ -155,16 +157,14 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
     }
 
     /**
-     * Why a stream envelope for a held identity is not taken: only a held delegated service that may front sub-peers
-     * (type {@code livekit-room}, {@code dm:read}) and may answer ({@code stream:write}) takes files, each for one of its
-     * sub-peers; held sessions take none.
+     * Why a stream envelope for a held identity is not taken: held sessions take none; a held delegated service needs
+     * {@code stream:write} (it answers, or sends, with stream envelopes of its own). Offers are further limited to
+     * services that may front sub-peers ({@link IncomingFiles#onServiceOffer}).
      */
     private String heldServiceRefusal(InboundEnvelope in) {
         if (serviceDir == null) return "the stream channel is not taken by held sessions or services here";
         var svc = in.mesh().roster().activeService(in.session());
         if (svc == null) return "the stream channel is not taken by held sessions";
-        String front = dev.meshwire.signaling.subpeer.SubpeerSet.frontingRefusal(svc.attestation());
-        if (front != null) return front + " (files go to the sub-peers of a service)";
         var scopes = dev.meshwire.signaling.service.Scopes.fromCsv(svc.attestation().scopes());
         if (scopes == null || !scopes.contains(dev.meshwire.signaling.service.Scopes.STREAM_WRITE)) {
             return "service '" + svc.attestation().serviceId() + "' lacks the stream:write scope, so it could not answer a file transfer";
@@ -254,6 +254,49 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
         senders.put(streamId, s);
         s.start();
         log.info("mesh {}: sending {} ({} bytes) to {}, stream {}", mesh.name(), file, size, peerName, streamId);
+        return new IpcReply<>(202, item(t));
+    }
+
+    /**
+     * Sends {@code path} as the held service whose mesh is {@code as} (its identity, cipher and own link) to the member
+     * {@code to}: a LiveKit side-car's room data stream that is too large for one mesh message (docs/livekit.md "Large
+     * payloads"). The service needs {@code stream:write} ({@code scope_refused} otherwise); the recipient must be an
+     * active member. The transfer is recorded with {@code self} = the service key, so it resumes (once the service is
+     * held again) after a daemon restart.
+     */
+    public IpcReply<FileItem> sendAs(MeshSession as, String serviceName, String scopesCsv, String to, String path) {
+        var scopes = dev.meshwire.signaling.service.Scopes.fromCsv(scopesCsv);
+        if (scopes == null || !scopes.contains(dev.meshwire.signaling.service.Scopes.STREAM_WRITE)) {
+            throw new PeerException(PeerException.SCOPE_REFUSED, "service '" + serviceName + "' may not send files: its scopes ("
+                    + scopesCsv + ") lack stream:write");
+        }
+        Frames.PeerInfo peer = as.roster().resolve(to, PeerLookup.SEND);
+        if (!as.roster().isActive(peer.pubkey())) {
+            throw new PeerException(PeerException.BAD_REQUEST, "a service sends files to members of the mesh only ('" + to + "')");
+        }
+        if (path == null || path.isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "path is required");
+        Path file = Path.of(path);
+        if (!file.isAbsolute()) throw new PeerException(PeerException.BAD_REQUEST, "path must be absolute (got '" + path + "')");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) throw new PeerException(PeerException.BAD_REQUEST, file + " is not a readable regular file");
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, "cannot read " + file + ": " + e.getMessage());
+        }
+        String name = file.getFileName().toString();
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > StreamControl.MAX_NAME_BYTES) {
+            throw new PeerException(PeerException.BAD_REQUEST, "the file name is longer than " + StreamControl.MAX_NAME_BYTES + " bytes");
+        }
+        String streamId = HexFormat.of().formatHex(Sodium.randomBytes(16));
+        long now = System.currentTimeMillis();
+        Transfer t = new Transfer(streamId, Transfer.OUT, as.config().meshId(), peer.pubkey(), peer.name(), name, size, "",
+                chunkSize(as), file.toAbsolutePath().toString(), Transfer.OFFERED, 0, 0, null, null, now, now, null, as.selfPubkey(), null);
+        ctx.store().insert(t);
+        FileSender s = new FileSender(ctx, t, this::publish);
+        senders.put(streamId, s);
+        s.start();
+        log.info("mesh {}: service {} sends {} ({} bytes) to {}, stream {}", as.name(), serviceName, file, size, peer.name(), streamId);
         return new IpcReply<>(202, item(t));
     }
 
