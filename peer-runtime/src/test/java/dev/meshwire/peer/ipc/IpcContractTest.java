@@ -368,6 +368,9 @@ class IpcContractTest {
         // Files for its sub-peers (docs/protocol.md §12.4 "Sub-peers"; FileToParticipantTest moves one): none wait yet.
         Answer waiting = ok(alice, "GET", "/v1/services/{name}/files", "/v1/services/room/files?mesh=team", null);
         assertEquals(0, waiting.body().path("files").size(), waiting.body().toString());
+        // Sending a file as a service needs stream:write (FileToParticipantTest sends one).
+        assertEquals(403, call(alice, "POST", "/v1/services/{name}/files", "/v1/services/room/files",
+                new dev.meshwire.peer.ipc.api.ServiceFileSendRequest("team", "bob", "/etc/hostname")).status());
         assertEquals(404, call(alice, "POST", "/v1/services/{name}/files/{id}/delivered", "/v1/services/room/files/0123456789ab/delivered?mesh=team",
                 java.util.Map.of()).status());
 
