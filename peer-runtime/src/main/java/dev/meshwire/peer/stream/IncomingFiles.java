@@ -174,6 +174,12 @@ final class IncomingFiles {
             ctx.control(as, from, streamId, StreamControl.reject(StreamControl.BAD_OFFER, "a service takes files only for one of its sub-peers"));
             return;
         }
+        if (ctx.store().heldFor(as.selfPubkey(), from) >= MAX_OFFERED_PER_SENDER) {
+            // Taken without asking, so bounded per sender: 64 files of at most max bytes wait for the app at most.
+            ctx.control(as, from, streamId, StreamControl.reject(StreamControl.DECLINED, MAX_OFFERED_PER_SENDER
+                    + " files from you already wait for delivery to the room"));
+            return;
+        }
         if (offer.size() > max) {
             ctx.control(as, from, streamId, StreamControl.reject(StreamControl.TOO_LARGE, "a file for " + offer.subpeer() + " may have at most "
                     + max + " bytes (got " + offer.size() + ")"));

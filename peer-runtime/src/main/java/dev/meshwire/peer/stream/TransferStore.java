@@ -120,6 +120,11 @@ public final class TransferStore implements AutoCloseable {
         return query("WHERE direction='in' AND state='done' AND self=? AND local_path IS NOT NULL ORDER BY finished_at, created_at", self);
     }
 
+    /** Incoming files from {@code peer} for the held service {@code self} that are still on disk (arriving or undelivered). */
+    public synchronized int heldFor(String self, String peer) {
+        return query("WHERE direction='in' AND self=? AND peer=? AND state != 'failed' AND local_path IS NOT NULL", self, peer).size();
+    }
+
     /** The newest {@code limit} transfers. */
     public synchronized List<Transfer> recent(int limit) {
         return query("ORDER BY created_at DESC LIMIT " + Math.max(1, limit));
