@@ -97,6 +97,46 @@ abstract class ServiceScopesWebSocketTest {
         }
     }
 
+    /** A stream control envelope (docs/protocol.md §12.4) from {@code from} to {@code to}: body version 2, meta.streamId. */
+    static dev.meshwire.signaling.envelope.Envelope stream(Identity from, Identity to) {
+        var sealed = new dev.meshwire.signaling.crypto.BoxCipher(from).seal(to.publicKey(),
+                "{\"type\":\"accept\",\"offset\":0}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var b64 = java.util.Base64.getEncoder();
+        var body = new dev.meshwire.signaling.envelope.Body(b64.encodeToString(sealed.nonce()), b64.encodeToString(sealed.ciphertext()),
+                dev.meshwire.signaling.envelope.Body.BYTES_V2);
+        String streamId = "00112233445566778899aabbccddeeff";
+        var meta = new dev.meshwire.signaling.envelope.Meta("s:" + streamId + ":c:" + UUID.randomUUID(), null,
+                dev.meshwire.signaling.envelope.Priority.NEXT, null, streamId, null, null, null, null, null, null, null, System.currentTimeMillis());
+        return dev.meshwire.signaling.envelope.EnvelopeSignature.sign(new dev.meshwire.signaling.envelope.Envelope(
+                dev.meshwire.signaling.envelope.Envelope.VERSION, dev.meshwire.signaling.envelope.Channel.STREAM, to.publicKeyHex(),
+                from.publicKeyHex(), body, meta, null), from);
+    }
+
+    /** stream:write gives a service the sender cap stream (a file transfer's control messages and chunks, §12.4 "Sub-peers"). */
+    @Test
+    void aServiceSendsOnTheStreamChannelOnlyWithStreamWrite() throws Exception {
+        Meshes.Mesh m = Meshes.create(fx, "sc-stream");
+        Identity aliceId = Identity.generate(), bobId = Identity.generate(), dmKey = Identity.generate(), streamKey = Identity.generate();
+        try (TestPeer alice = Meshes.joined(fx, m, aliceId, "alice"); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
+            ServiceAttestation dmOnly = register(alice, aliceId, m, "talker", dmKey, "dm:read,dm:write");
+            ServiceAttestation streams = register(alice, aliceId, m, "room", streamKey, "dm:read,stream:write");
+            try (TestPeer talker = fx.peer(dmKey); TestPeer room = fx.peer(streamKey)) {
+                connectService(talker, m, aliceId, dmOnly);
+                connectService(room, m, aliceId, streams);
+                Frames.Error e = QueueWebSocketTest.sendErr(talker, "t1", bobId.publicKeyHex(), stream(dmKey, bobId));
+                assertEquals("forbidden", e.code());
+                assertTrue(e.message().contains("missing session capability \"stream\""), e.message());
+                Frames.Ack ok = send(room, "r1", bobId.publicKeyHex(), stream(streamKey, bobId));
+                Frames.Deliver d = bob.await(Frames.Deliver.class, x -> x.messageId().equals(ok.messageId()));
+                assertEquals(streamKey.publicKeyHex(), d.envelope().from());
+                assertEquals(dev.meshwire.signaling.envelope.Channel.STREAM, d.envelope().channel());
+                // And a member's stream to the service arrives (stream needs dm:read, which both have).
+                Frames.Ack toRoom = send(bob, "b1", streamKey.publicKeyHex(), stream(bobId, streamKey));
+                room.await(Frames.Deliver.class, x -> x.messageId().equals(toRoom.messageId()));
+            }
+        }
+    }
+
     @Test
     void aBroadcastCopyToAServiceWithoutTopicReadIsRefusedForThatCopyOnly() throws Exception {
         Meshes.Mesh m = Meshes.create(fx, "sc-fan");

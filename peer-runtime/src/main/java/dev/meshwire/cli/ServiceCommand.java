@@ -24,7 +24,7 @@ final class ServiceCommand extends CommandGroup {
         @Parameters(paramLabel = "NAME", description = "the service's name in the mesh (a-z, 0-9, '.', '_', '-')") String name;
         @Option(names = "--type", required = true, paramLabel = "TYPE", description = "webhook, livekit, bot, ...") String type;
         @Option(names = "--scopes", required = true, paramLabel = "LIST",
-                description = "comma-separated: dm:read, dm:write, topic:read, topic:write, rpc:invoke, rpc:serve") String scopes;
+                description = "comma-separated: dm:read, dm:write, topic:read, topic:write, rpc:invoke, rpc:serve, stream:write") String scopes;
         @Option(names = "--ttl", paramLabel = "DURATION", description = "lifetime of the attestation, at most 90d; 30d when omitted") String ttl;
         @Option(names = "--delegate", description = "this daemon holds the service's secret on its behalf (delegated service)") boolean delegate;
         @Mixin MeshOption mesh;

@@ -9,8 +9,8 @@ package dev.meshwire.livekit.bridge;
  * @param target  where room messages go in the mesh: a member name or key, or {@code *}
  */
 public record BridgeConfig(String mesh, String service, String topic, String target) {
-    /** The scopes the side-car's service is registered with: read dms, write dms and broadcasts. */
-    public static final String SCOPES = "dm:read,dm:write,topic:write";
+    /** The scopes the side-car's service is registered with: read dms (and receive files), write dms, send files and broadcasts. */
+    public static final String SCOPES = "dm:read,dm:write,stream:write,topic:write";
     /** The service type of a LiveKit side-car (the seeds' {@code service_type: "livekit-room"}). */
     public static final String TYPE = "livekit-room";
 

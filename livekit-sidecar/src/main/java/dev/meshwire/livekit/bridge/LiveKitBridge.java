@@ -61,6 +61,8 @@ public final class LiveKitBridge implements AutoCloseable {
     static final int FETCH = 1_000;
     /** Service-inbox rows handed to the room and not yet settled, by row id. */
     private final java.util.Map<Long, CompletableFuture<Void>> inRoom = new ConcurrentHashMap<>();
+    /** Files for participants handed to the room and not yet settled, by transfer id. */
+    private final java.util.Map<String, CompletableFuture<Void>> filesInRoom = new ConcurrentHashMap<>();
     /** Rows already forwarded and deleted: a listing read just before the delete must not send them again. */
     private final Set<Long> forwarded = ConcurrentHashMap.newKeySet();
     private static final long RETRY_MAX_MS = 2_000;
@@ -349,6 +351,7 @@ public final class LiveKitBridge implements AutoCloseable {
             publishPresence();
             try {
                 if (room.isConnected()) progress = forwardPending();
+                if (room.isConnected()) progress |= forwardFiles();
             } catch (RuntimeException e) {
                 lastError = "service inbox: " + e;
                 LOG.debug("reading the service inbox failed: {}", e.getMessage());
@@ -417,6 +420,53 @@ public final class LiveKitBridge implements AutoCloseable {
                     }
                 }
                 inRoom.remove(id);
+            });
+        }
+        return progress;
+    }
+
+    /**
+     * Hands the files the daemon received for participants (docs/protocol.md §12.4 "Sub-peers") to the room, each as a
+     * LiveKit byte data stream to its participant only, named as sent and with the transfer id as stream id. As for dms:
+     * the daemon removes a file only once its stream settled with the addressee still there; until then it stays and
+     * goes again after a drop (same stream id); it waits while the participant is not in the room. A file that cannot
+     * be read or names no participant is logged, counted as refused and let go of.
+     */
+    private boolean forwardFiles() {
+        boolean progress = false;
+        for (dev.meshwire.peer.ipc.api.ServiceFileItem f : mesh.files()) {
+            if (closed || !room.isConnected()) return progress;
+            if (filesInRoom.containsKey(f.id())) continue;
+            String identity = ParticipantText.identityOf(f.subpeer());
+            byte[] content;
+            try {
+                if (identity == null || identity.isEmpty()) throw new java.io.IOException("it names no room participant (" + f.subpeer() + ")");
+                if (!present.contains(identity)) continue; // waits in the daemon until she is in the room
+                if (f.path() == null || f.size() > dev.meshwire.livekit.room.RoomConfig.MAX_FILE_BYTES) throw new java.io.IOException("it is not available");
+                content = java.nio.file.Files.readAllBytes(java.nio.file.Path.of(f.path()));
+                if ((long) content.length != f.size()) throw new java.io.IOException("it has " + content.length + " bytes, not " + f.size());
+            } catch (java.io.IOException | RuntimeException e) {
+                refused.incrementAndGet();
+                LOG.warn("file {} ({}) from {} for {} was not delivered: {}", f.name(), f.id(), f.from().name(), f.subpeer(), e.getMessage());
+                mesh.fileDelivered(f.id());
+                continue;
+            }
+            Long epoch = presenceEpoch.get(identity);
+            CompletableFuture<Void> sent = room.sendFile(List.of(identity), config.topic(), content, f.id(), f.name());
+            filesInRoom.put(f.id(), sent);
+            progress = true;
+            sent.whenComplete((v, t) -> {
+                try {
+                    if (t == null && java.util.Objects.equals(epoch, presenceEpoch.get(identity))) {
+                        mesh.fileDelivered(f.id());
+                        meshToRoom.incrementAndGet();
+                        LOG.info("file {} ({} bytes) from {} delivered to {}", f.name(), f.size(), f.from().name(), identity);
+                    }
+                } catch (RuntimeException e) {
+                    lastError = "letting go of a delivered file: " + e; // the daemon is away: it goes again (same stream id)
+                } finally {
+                    filesInRoom.remove(f.id());
+                }
             });
         }
         return progress;

@@ -81,4 +81,14 @@ final class MeshSide {
     void subpeers(java.util.Collection<String> names) {
         call(c -> c.serviceSubpeers(config.service(), new dev.meshwire.peer.ipc.api.SubpeersRequest(config.mesh(), List.copyOf(names))));
     }
+
+    /** The files sent to the service's sub-peers that wait in the daemon (docs/protocol.md §12.4), oldest first. */
+    List<dev.meshwire.peer.ipc.api.ServiceFileItem> files() {
+        return call(c -> c.serviceFiles(config.mesh(), config.service())).files();
+    }
+
+    /** The file {@code id} was delivered into the room (or cannot be): the daemon removes it. */
+    void fileDelivered(String id) {
+        call(c -> c.serviceFileDelivered(config.mesh(), config.service(), id));
+    }
 }

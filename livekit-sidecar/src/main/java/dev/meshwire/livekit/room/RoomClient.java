@@ -197,11 +197,25 @@ public final class RoomClient implements AutoCloseable {
      */
     public CompletableFuture<Void> sendStream(Collection<String> destinations, String topic, byte[] payload, String streamId,
                                               boolean text, String name) {
+        return sendStream(destinations, topic, payload, streamId, text, name, config.maxStreamBytes());
+    }
+
+    /**
+     * A file as one LiveKit <b>byte</b> data stream named {@code name} (what rtc-node's {@code sendFile} sends and
+     * {@code registerByteStreamHandler} receives), up to {@link RoomConfig#MAX_FILE_BYTES}: a file sent to a participant
+     * over the mesh stream channel (docs/livekit.md "Large payloads"). Settles as {@link #sendStream}.
+     */
+    public CompletableFuture<Void> sendFile(Collection<String> destinations, String topic, byte[] content, String streamId, String name) {
+        return sendStream(destinations, topic, content, streamId, false, name, RoomConfig.MAX_FILE_BYTES);
+    }
+
+    private CompletableFuture<Void> sendStream(Collection<String> destinations, String topic, byte[] payload, String streamId,
+                                               boolean text, String name, long max) {
         if (streamId == null || streamId.isEmpty() || streamId.length() > 128) return CompletableFuture.failedFuture(new RoomException("the stream id must be 1..128 characters"));
         if (payload == null || payload.length == 0) return CompletableFuture.failedFuture(new RoomException("the data stream is empty"));
-        if (payload.length > config.maxStreamBytes()) {
+        if (payload.length > max) {
             return CompletableFuture.failedFuture(new RoomException("a data stream of " + payload.length
-                    + " bytes exceeds the limit of " + config.maxStreamBytes() + " bytes"));
+                    + " bytes exceeds the limit of " + max + " bytes"));
         }
         if (text && !DataStreams.isUtf8(payload)) return CompletableFuture.failedFuture(new RoomException("a text stream must be UTF-8"));
         if (topic != null && topic.length() > 256) return CompletableFuture.failedFuture(new RoomException("the topic is longer than 256 characters"));

@@ -27,6 +27,11 @@ public record RoomConfig(String url, String room, String identity, Duration join
      * size still fits the relay's frame (1 MiB) once sealed and base64-encoded (docs/livekit.md "Large payloads").
      */
     public static final int DEFAULT_MAX_STREAM = 256 * 1024;
+    /**
+     * The largest file sent into the room as a byte stream ({@link RoomClient#sendFile}): the daemon's limit for a file
+     * a service takes for a sub-peer (peer-runtime {@code FileService.SERVICE_MAX_BYTES}); held in memory while it goes.
+     */
+    public static final int MAX_FILE_BYTES = 64 << 20;
     /** The largest {@code maxStreamBytes} accepted (a stream is held in memory while it is assembled). */
     public static final int HARD_MAX_STREAM = 16 * 1024 * 1024;
 

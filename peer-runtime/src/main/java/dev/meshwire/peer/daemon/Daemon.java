@@ -186,7 +186,8 @@ public final class Daemon implements RunningDaemon {
                 options.maxMessageBytes(), direct::whyNoDirect);
         // Files: the stream channel's receiver, registered before any mesh connects (docs/protocol.md §12.4).
         files = new FileService(transfers, meshes, transport, relayTransport, directTransport, direct, events, inbox,
-                options.files() != null ? options.files() : FileSettings.defaults(home.root()));
+                options.files() != null ? options.files() : FileSettings.defaults(home.root()),
+                (meshId, key) -> services == null ? null : services.heldAs(meshId, key), home.daemonDir().resolve("service-files"));
         inbound.register(dev.meshwire.signaling.envelope.Channel.STREAM, files);
         retention.scheduleHourly();
         // rpc (docs/channels.md "rpc"): requests and answers go through the durable outbox; registered before any link connects.
@@ -245,7 +246,7 @@ public final class Daemon implements RunningDaemon {
                 new Membership(meshes, store, connector, direct, new MeshDeparture(meshes, store, states, outboxStore)), new Moderation(meshes),
                 new MeshStateOps(meshes, store),
                 new OutboxEndpoints(outbox, outboxStore, meshes, drain::wake), new InboxEndpoints(inbox, meshes), sessions,
-                new GrantOps(meshes), new ServiceOps(meshes, home, services), new RpcEndpoints(rpcCaller, rpcCallee, rpcHandlers),
+                new GrantOps(meshes), new ServiceOps(meshes, home, services, files), new RpcEndpoints(rpcCaller, rpcCallee, rpcHandlers),
                 new GroupOps(meshes), files, topicOps, sidecars = new dev.meshwire.peer.sidecar.Sidecars(home));
         token = Base64.getUrlEncoder().withoutPadding().encodeToString(Sodium.randomBytes(32));
         MeshwireHome.writePrivate(home.tokenFile(), token);

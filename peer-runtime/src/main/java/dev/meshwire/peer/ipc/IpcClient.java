@@ -342,6 +342,22 @@ public final class IpcClient {
         return postTyped("/v1/services/" + enc(name) + "/subpeers", req, dev.meshwire.peer.ipc.api.SubpeersReply.class);
     }
 
+    /** {@code GET /v1/services/{name}/files}: the files the held service received for its sub-peers, not delivered yet. */
+    public dev.meshwire.peer.ipc.api.ServiceFilesReply serviceFiles(String mesh, String name) {
+        return typed(call("GET", "/v1/services/" + enc(name) + "/files" + q("mesh", mesh), null), dev.meshwire.peer.ipc.api.ServiceFilesReply.class);
+    }
+
+    /** {@code POST /v1/services/{name}/files}: send a local file as the held service to a member. */
+    public dev.meshwire.peer.ipc.api.FileItem serviceFileSend(String name, dev.meshwire.peer.ipc.api.ServiceFileSendRequest req) {
+        return postTyped("/v1/services/" + enc(name) + "/files", req, dev.meshwire.peer.ipc.api.FileItem.class);
+    }
+
+    /** {@code POST /v1/services/{name}/files/{id}/delivered}: the app delivered the file; the daemon removes it. */
+    public dev.meshwire.peer.ipc.api.ServiceFileItem serviceFileDelivered(String mesh, String name, String id) {
+        return typed(call("POST", "/v1/services/" + enc(name) + "/files/" + enc(id) + "/delivered" + q("mesh", mesh), "{}"),
+                dev.meshwire.peer.ipc.api.ServiceFileItem.class);
+    }
+
     public MeshReply reconnect(String mesh) { return postTyped("/v1/reconnect", new MeshRequest(mesh), MeshReply.class); }
 
     /** {@code POST /v1/leave}: leave the mesh on its coordinator, then forget it here. */

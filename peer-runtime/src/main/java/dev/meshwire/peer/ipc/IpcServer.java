@@ -409,6 +409,15 @@ public final class IpcServer implements AutoCloseable {
             return api.services().subpeers(ctx.pathParam("name"), new SubpeersRequest(b.name("mesh"),
                     b.requiredStrings("names", dev.meshwire.signaling.subpeer.SubpeerSet.MAX_NAMES)));
         }));
+        get(r, "/v1/services/:name/files", ctx -> blocking(ctx, () ->
+                api.services().files(RequestFields.queryName(ctx.request(), "mesh"), ctx.pathParam("name"))));
+        post(r, "/v1/services/:name/files", ctx -> blocking(ctx, () -> {
+            RequestFields b = body(ctx);
+            return api.services().sendFile(ctx.pathParam("name"), new dev.meshwire.peer.ipc.api.ServiceFileSendRequest(b.name("mesh"),
+                    b.requiredName("to"), b.requiredString("path")));
+        }));
+        post(r, "/v1/services/:name/files/:id/delivered", ctx -> blocking(ctx, () ->
+                api.services().fileDelivered(RequestFields.queryName(ctx.request(), "mesh"), ctx.pathParam("name"), ctx.pathParam("id"))));
         post(r, "/v1/reconnect", ctx -> blocking(ctx, () -> api.membership().reconnect(body(ctx).name("mesh"))));
         post(r, "/v1/leave", ctx -> blocking(ctx, () -> {
             RequestFields b = body(ctx);

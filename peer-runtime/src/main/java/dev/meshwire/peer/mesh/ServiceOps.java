@@ -45,9 +45,16 @@ public final class ServiceOps implements ServicesApi {
     private final JoinedMeshes meshes;
     private final MeshwireHome home;
     private final DelegatedServices delegated;
+    private final dev.meshwire.peer.stream.FileService files;
 
     /** @param delegated the daemon's holder of delegated services (register --delegate starts one, revoke ends it) */
     public ServiceOps(JoinedMeshes meshes, MeshwireHome home, DelegatedServices delegated) {
+        this(meshes, home, delegated, null);
+    }
+
+    /** @param files the daemon's file transfers (files a held service received for its sub-peers), or null for none */
+    public ServiceOps(JoinedMeshes meshes, MeshwireHome home, DelegatedServices delegated, dev.meshwire.peer.stream.FileService files) {
+        this.files = files;
         this.meshes = meshes;
         this.home = home;
         this.delegated = delegated;
@@ -146,5 +153,31 @@ public final class ServiceOps implements ServicesApi {
     @Override
     public dev.meshwire.peer.ipc.api.SubpeersReply subpeers(String name, dev.meshwire.peer.ipc.api.SubpeersRequest req) {
         return delegated.subpeers(name, req);
+    }
+
+    @Override
+    public dev.meshwire.peer.ipc.api.ServiceFilesReply files(String mesh, String name) {
+        var h = delegated.held(mesh, name);
+        var list = files == null ? java.util.List.<dev.meshwire.peer.stream.Transfer>of() : files.serviceFiles(h.pubkey());
+        return new dev.meshwire.peer.ipc.api.ServiceFilesReply(h.meshName(), h.name(), h.pubkey(), list.stream().map(ServiceOps::fileItem).toList());
+    }
+
+    @Override
+    public dev.meshwire.peer.ipc.IpcReply<dev.meshwire.peer.ipc.api.FileItem> sendFile(String name, dev.meshwire.peer.ipc.api.ServiceFileSendRequest req) {
+        var h = delegated.held(req.mesh(), name);
+        if (files == null) throw new dev.meshwire.peer.PeerException(dev.meshwire.peer.PeerException.BAD_REQUEST, "file transfer is not available");
+        return files.sendAs(h.asMesh(), h.name(), h.file().attestation().scopes(), req.to(), req.path());
+    }
+
+    @Override
+    public dev.meshwire.peer.ipc.api.ServiceFileItem fileDelivered(String mesh, String name, String id) {
+        var h = delegated.held(mesh, name);
+        if (files == null) throw new dev.meshwire.peer.PeerException(dev.meshwire.peer.PeerException.UNKNOWN_TRANSFER, "no file " + id);
+        return fileItem(files.serviceFileDelivered(h.pubkey(), id));
+    }
+
+    private static dev.meshwire.peer.ipc.api.ServiceFileItem fileItem(dev.meshwire.peer.stream.Transfer t) {
+        return new dev.meshwire.peer.ipc.api.ServiceFileItem(t.streamId(), new dev.meshwire.peer.ipc.api.PeerRef(t.peerName(), t.peer()), t.subpeer(),
+                t.name(), t.size(), t.sha256(), t.localPath(), t.finishedAt() != null ? t.finishedAt() : t.updatedAt());
     }
 }

@@ -213,6 +213,17 @@ public final class DelegatedServices implements AutoCloseable {
         end(pubkey, "revoked by request");
     }
 
+    /** The mesh (by id) as the held service {@code pubkey}: its identity, cipher and link; null when it is not held now. */
+    public MeshSession heldAs(String meshId, String pubkey) {
+        HeldService h = pubkey == null ? null : held.get(pubkey);
+        return h == null || !h.asMesh().config().meshId().equals(meshId) ? null : h.asMesh();
+    }
+
+    /** The held service {@code name} of {@code mesh} ({@code unknown_service} when this daemon does not hold it). */
+    public HeldService held(String mesh, String name) {
+        return require(mesh, name);
+    }
+
     /** The connection state of a held service, or null when it is not held. */
     public String connection(String pubkey) {
         HeldService h = held.get(pubkey);

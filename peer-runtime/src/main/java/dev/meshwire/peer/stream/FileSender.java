@@ -134,7 +134,7 @@ final class FileSender implements Runnable {
     /** The user cancels: the receiver is told, the sender stops. */
     synchronized Transfer cancel() {
         if (t.terminal()) return transfer();
-        MeshSession mesh = ctx.mesh(t.meshId());
+        MeshSession mesh = ctx.mesh(t);
         if (mesh != null) ctx.control(mesh, t.peer(), t.streamId(), StreamControl.cancel("cancelled by the sender"));
         end(t.failed(StreamControl.CANCELLED + ": cancelled by the sender", ctx.now()));
         return transfer();
@@ -225,7 +225,7 @@ final class FileSender implements Runnable {
                 }
                 t = new Transfer(t.streamId(), t.direction(), t.meshId(), t.peer(), t.peerName(), t.name(), t.size(),
                         HexFormat.of().formatHex(md.digest()), t.chunkSize(), t.localPath(), t.state(), t.offset(), t.bytesSent(), t.via(),
-                        t.error(), t.createdAt(), ctx.now(), t.finishedAt());
+                        t.error(), t.createdAt(), ctx.now(), t.finishedAt(), t.self(), t.subpeer());
                 ctx.store().update(t);
                 changed.accept(transfer());
             }
@@ -240,9 +240,9 @@ final class FileSender implements Runnable {
 
     /** Offers (again) when nothing is running and the receiver has not answered for a while. Holds this. */
     private void maybeOffer() {
-        MeshSession mesh = ctx.mesh(t.meshId());
+        MeshSession mesh = ctx.mesh(t);
         if (mesh == null || t.terminal()) return;
-        if (StreamContext.removed(mesh, t.peer())) {
+        if (StreamContext.gone(mesh, t.peer())) {
             // Banned, revoked, left or expired: nothing will ever reach it (the channel is torn down, the relay refuses).
             end(t.failed("not_member: " + (t.peerName() != null ? t.peerName() : t.peer()) + " is no longer an active member of the mesh", ctx.now()));
             return;
@@ -253,7 +253,7 @@ final class FileSender implements Runnable {
         long every = Transfer.OFFERED.equals(t.state()) ? OFFERED_REOFFER_MS : REOFFER_MS; // a person may take a while to accept
         if (!first && (now - Math.max(lastOfferAt, lastProgressAt) < every || !StreamContext.online(mesh, t.peer()))) return;
         lastOfferAt = now;
-        ctx.control(mesh, t.peer(), t.streamId(), StreamControl.offer(t.name(), t.size(), t.sha256(), t.chunkSize()));
+        ctx.control(mesh, t.peer(), t.streamId(), StreamControl.offer(t.name(), t.size(), t.sha256(), t.chunkSize(), t.subpeer()));
     }
 
     private synchronized boolean current(long myGen) {
@@ -261,7 +261,7 @@ final class FileSender implements Runnable {
     }
 
     private void runChunks(long from, long myGen) throws InterruptedException {
-        MeshSession mesh = ctx.mesh(t.meshId());
+        MeshSession mesh = ctx.mesh(t);
         if (mesh == null || from >= t.size()) return;
         boolean direct = waitForDirect(mesh, myGen);
         Transport transport = direct ? ctx.direct() : ctx.relay();
@@ -356,6 +356,7 @@ final class FileSender implements Runnable {
      * (a bulk transfer is worth a short wait; a message never waits for ICE).
      */
     private boolean waitForDirect(MeshSession mesh, long myGen) throws InterruptedException {
+        if (ctx.held(mesh)) return false; // a held service sends over its own link only
         Envelope probe = StreamEnvelopes.probe(mesh, t.peer());
         PickTransport.Choice c = ctx.pick().choose(mesh, t.peer(), probe);
         if (c == PickTransport.Choice.DIRECT) return true;
@@ -374,6 +375,7 @@ final class FileSender implements Runnable {
     }
 
     private boolean directOpen(MeshSession mesh) {
+        if (ctx.held(mesh)) return false;
         MeshDirect d = ctx.directs().get(mesh.config().meshId());
         return d != null && d.engine().state(t.peer()) == SessionState.OPEN
                 && ctx.pick().choose(mesh, t.peer(), StreamEnvelopes.probe(mesh, t.peer())) == PickTransport.Choice.DIRECT;

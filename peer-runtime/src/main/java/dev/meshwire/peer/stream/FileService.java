@@ -41,8 +41,14 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
     private static final Logger log = LoggerFactory.getLogger(FileService.class);
     /** Recent transfers the listing shows at most. */
     public static final int MAX_LIST = 500;
+    /**
+     * The largest file a held service takes for one of its sub-peers (docs/protocol.md §12.4 "Sub-peers"): it is accepted
+     * without anyone asking, so it is bounded; a larger offer is rejected ({@code too_large}).
+     */
+    public static final long SERVICE_MAX_BYTES = 64L << 20;
 
     private final StreamContext ctx;
+    private final Path serviceDir;
     private final IncomingFiles incoming;
     private final Map<String, FileSender> senders = new ConcurrentHashMap<>();
     private final ExecutorService finisher;
@@ -52,7 +58,20 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
                        dev.meshwire.peer.transport.Transport relay, dev.meshwire.peer.transport.Transport direct,
                        dev.meshwire.peer.p2p.DirectRegistry directs, dev.meshwire.peer.events.EventBus events,
                        dev.meshwire.peer.inbox.Inbox inbox, FileSettings settings) {
-        this.ctx = new StreamContext(store, meshes, pick, relay, direct, directs, events, inbox, settings, System::currentTimeMillis);
+        this(store, meshes, pick, relay, direct, directs, events, inbox, settings, null, null);
+    }
+
+    /**
+     * @param heldAs     the mesh as a delegated service this daemon holds, by (mesh id, service key), or null when not held
+     * @param serviceDir where files for the sub-peers of held services are stored until their app delivered them
+     */
+    public FileService(TransferStore store, dev.meshwire.peer.coordinator.JoinedMeshes meshes, dev.meshwire.peer.transport.PickTransport pick,
+                       dev.meshwire.peer.transport.Transport relay, dev.meshwire.peer.transport.Transport direct,
+                       dev.meshwire.peer.p2p.DirectRegistry directs, dev.meshwire.peer.events.EventBus events,
+                       dev.meshwire.peer.inbox.Inbox inbox, FileSettings settings,
+                       java.util.function.BiFunction<String, String, MeshSession> heldAs, Path serviceDir) {
+        this.serviceDir = serviceDir;
+        this.ctx = new StreamContext(store, meshes, pick, relay, direct, directs, events, inbox, settings, System::currentTimeMillis, heldAs);
         this.finisher = Executors.newSingleThreadExecutor(r -> daemonThread(r, "meshwire-file-finish"));
         this.ticker = Executors.newSingleThreadScheduledExecutor(r -> daemonThread(r, "meshwire-file-tick"));
         this.incoming = new IncomingFiles(ctx, finisher, this::publish);
@@ -87,7 +106,8 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
     @Override
     public String receive(InboundEnvelope in) {
         Envelope env = in.envelope();
-        if (in.session() != null) return "the stream channel is not taken by held sessions or services";
+        String held = in.session() == null ? null : heldServiceRefusal(in);
+        if (held != null) return held;
         String self = in.mesh().selfPubkey();
         if (!self.equals(env.target())) return "stream envelope for '" + env.target() + "' is not for this member";
         String streamId = env.meta().streamId();
@@ -106,7 +126,17 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
         }
         String from = env.from();
         switch (c.type()) {
-            case StreamControl.OFFER -> incoming.onOffer(in.mesh(), from, in.senderName(), streamId, c);
+            case StreamControl.OFFER -> {
+                if (in.session() == null && c.subpeer() != null) {
+                    ctx.control(in.mesh(), from, streamId, StreamControl.reject(StreamControl.BAD_OFFER, "this member fronts no sub-peers"));
+                } else if (in.session() != null) {
+                    String front = dev.meshwire.signaling.subpeer.SubpeerSet.frontingRefusal(in.mesh().roster().activeService(in.session()).attestation());
+                    if (front != null) return front + " (a service takes files only for its sub-peers)";
+                    incoming.onServiceOffer(in.mesh(), from, in.senderName(), streamId, c, serviceDir, SERVICE_MAX_BYTES);
+                } else {
+                    incoming.onOffer(in.mesh(), from, in.senderName(), streamId, c);
+                }
+            }
             case StreamControl.CANCEL -> incoming.onCancel(in.mesh(), from, streamId, c);
             default -> {
                 FileSender s = senders.get(streamId);
@@ -126,20 +156,65 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
         return null;
     }
 
+    /**
+     * Why a stream envelope for a held identity is not taken: held sessions take none; a held delegated service needs
+     * {@code stream:write} (it answers, or sends, with stream envelopes of its own). Offers are further limited to
+     * services that may front sub-peers ({@link IncomingFiles#onServiceOffer}).
+     */
+    private String heldServiceRefusal(InboundEnvelope in) {
+        if (serviceDir == null) return "the stream channel is not taken by held sessions or services here";
+        var svc = in.mesh().roster().activeService(in.session());
+        if (svc == null) return "the stream channel is not taken by held sessions";
+        var scopes = dev.meshwire.signaling.service.Scopes.fromCsv(svc.attestation().scopes());
+        if (scopes == null || !scopes.contains(dev.meshwire.signaling.service.Scopes.STREAM_WRITE)) {
+            return "service '" + svc.attestation().serviceId() + "' lacks the stream:write scope, so it could not answer a file transfer";
+        }
+        return null;
+    }
+
+    /**
+     * The files held service {@code serviceKey} received for its sub-peers and has not delivered yet (oldest first).
+     */
+    public List<Transfer> serviceFiles(String serviceKey) {
+        return ctx.store().receivedBy(serviceKey);
+    }
+
+    /**
+     * The service's app delivered the file of transfer {@code id} (or gives up on it): the file is removed and the
+     * transfer no longer listed. Idempotent.
+     */
+    public Transfer serviceFileDelivered(String serviceKey, String id) {
+        Transfer t = find(id);
+        if (!serviceKey.equals(t.self()) || t.outgoing()) {
+            throw new PeerException(PeerException.UNKNOWN_TRANSFER, "no file " + StreamControl.clip(id) + " received by this service");
+        }
+        if (t.localPath() == null) return t;
+        try {
+            Files.deleteIfExists(Path.of(t.localPath()));
+        } catch (java.io.IOException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, "cannot remove " + t.localPath() + ": " + e.getMessage());
+        }
+        Transfer done = t.withLocalPath(null, System.currentTimeMillis());
+        ctx.store().update(done);
+        return done;
+    }
+
     // ---- FilesApi ----
 
     @Override
     public IpcReply<FileItem> send(FileSendRequest req) {
         MeshSession mesh = ctx.meshes().select(req.mesh());
         var address = mesh.roster().resolveAddress(req.peer(), PeerLookup.SEND);
-        if (address.subpeer() != null) {
-            // A sub-peer (docs/protocol.md §6.5) is reached through dms to its service; a stream goes member to member.
-            throw new PeerException(PeerException.BAD_REQUEST, "files cannot be sent to " + address.subpeer() + ", a participant behind "
-                    + address.peer().name() + " (streams go member to member); send it a message instead: meshwire send "
-                    + address.subpeer() + " TEXT");
-        }
         Frames.PeerInfo peer = address.peer();
-        if (StreamContext.removed(mesh, peer.pubkey())) {
+        if (address.subpeer() != null) {
+            // A sub-peer (docs/protocol.md §6.5, §12.4): the file goes to the service that fronts it, the offer names it.
+            var svc = mesh.roster().activeService(peer.pubkey());
+            var scopes = svc == null ? null : dev.meshwire.signaling.service.Scopes.fromCsv(svc.attestation().scopes());
+            if (scopes == null || !scopes.contains(dev.meshwire.signaling.service.Scopes.STREAM_WRITE)) {
+                throw new PeerException(PeerException.BAD_REQUEST, "files cannot be sent to " + address.subpeer() + ": " + peer.name()
+                        + " takes no files (its scopes lack stream:write); send it a message instead: meshwire send " + address.subpeer() + " TEXT");
+            }
+        } else if (StreamContext.removed(mesh, peer.pubkey())) {
             throw new PeerException(PeerException.BAD_REQUEST, "files go to members of the mesh, not to sessions, services or unknown keys ('"
                     + req.peer() + "')");
         }
@@ -166,13 +241,62 @@ public final class FileService implements ChannelReceiver, FilesApi, AutoCloseab
         if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > StreamControl.MAX_NAME_BYTES) {
             throw new PeerException(PeerException.BAD_REQUEST, "the file name is longer than " + StreamControl.MAX_NAME_BYTES + " bytes");
         }
-        Transfer t = new Transfer(streamId, Transfer.OUT, mesh.config().meshId(), peer.pubkey(), peer.name(), name, size, "",
-                chunkSize(mesh), file.toAbsolutePath().toString(), Transfer.OFFERED, 0, 0, null, null, now, now, null);
+        if (address.subpeer() != null && size > SERVICE_MAX_BYTES) {
+            throw new PeerException(PeerException.BAD_REQUEST, file + " has " + size + " bytes; a file for " + address.subpeer()
+                    + " may have at most " + SERVICE_MAX_BYTES);
+        }
+        // Named as a dm to her is ("lk:alice via alice/livekit"): the progress lines say whom it is for.
+        String peerName = address.subpeer() != null ? address.subpeer() + " via " + peer.name() : peer.name();
+        Transfer t = new Transfer(streamId, Transfer.OUT, mesh.config().meshId(), peer.pubkey(), peerName, name, size, "",
+                chunkSize(mesh), file.toAbsolutePath().toString(), Transfer.OFFERED, 0, 0, null, null, now, now, null, null, address.subpeer());
         ctx.store().insert(t);
         FileSender s = new FileSender(ctx, t, this::publish);
         senders.put(streamId, s);
         s.start();
-        log.info("mesh {}: sending {} ({} bytes) to {}, stream {}", mesh.name(), file, size, peer.name(), streamId);
+        log.info("mesh {}: sending {} ({} bytes) to {}, stream {}", mesh.name(), file, size, peerName, streamId);
+        return new IpcReply<>(202, item(t));
+    }
+
+    /**
+     * Sends {@code path} as the held service whose mesh is {@code as} (its identity, cipher and own link) to the member
+     * {@code to}: a LiveKit side-car's room data stream that is too large for one mesh message (docs/livekit.md "Large
+     * payloads"). The service needs {@code stream:write} ({@code scope_refused} otherwise); the recipient must be an
+     * active member. The transfer is recorded with {@code self} = the service key, so it resumes (once the service is
+     * held again) after a daemon restart.
+     */
+    public IpcReply<FileItem> sendAs(MeshSession as, String serviceName, String scopesCsv, String to, String path) {
+        var scopes = dev.meshwire.signaling.service.Scopes.fromCsv(scopesCsv);
+        if (scopes == null || !scopes.contains(dev.meshwire.signaling.service.Scopes.STREAM_WRITE)) {
+            throw new PeerException(PeerException.SCOPE_REFUSED, "service '" + serviceName + "' may not send files: its scopes ("
+                    + scopesCsv + ") lack stream:write");
+        }
+        Frames.PeerInfo peer = as.roster().resolve(to, PeerLookup.SEND);
+        if (!as.roster().isActive(peer.pubkey())) {
+            throw new PeerException(PeerException.BAD_REQUEST, "a service sends files to members of the mesh only ('" + to + "')");
+        }
+        if (path == null || path.isBlank()) throw new PeerException(PeerException.BAD_REQUEST, "path is required");
+        Path file = Path.of(path);
+        if (!file.isAbsolute()) throw new PeerException(PeerException.BAD_REQUEST, "path must be absolute (got '" + path + "')");
+        if (!Files.isRegularFile(file) || !Files.isReadable(file)) throw new PeerException(PeerException.BAD_REQUEST, file + " is not a readable regular file");
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (java.io.IOException e) {
+            throw new PeerException(PeerException.BAD_REQUEST, "cannot read " + file + ": " + e.getMessage());
+        }
+        String name = file.getFileName().toString();
+        if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > StreamControl.MAX_NAME_BYTES) {
+            throw new PeerException(PeerException.BAD_REQUEST, "the file name is longer than " + StreamControl.MAX_NAME_BYTES + " bytes");
+        }
+        String streamId = HexFormat.of().formatHex(Sodium.randomBytes(16));
+        long now = System.currentTimeMillis();
+        Transfer t = new Transfer(streamId, Transfer.OUT, as.config().meshId(), peer.pubkey(), peer.name(), name, size, "",
+                chunkSize(as), file.toAbsolutePath().toString(), Transfer.OFFERED, 0, 0, null, null, now, now, null, as.selfPubkey(), null);
+        ctx.store().insert(t);
+        FileSender s = new FileSender(ctx, t, this::publish);
+        senders.put(streamId, s);
+        s.start();
+        log.info("mesh {}: service {} sends {} ({} bytes) to {}, stream {}", as.name(), serviceName, file, size, peer.name(), streamId);
         return new IpcReply<>(202, item(t));
     }
 

@@ -101,6 +101,8 @@ final class IncomingFiles {
     private Active open(Transfer t, long committed) throws IOException {
         Path part = Path.of(t.localPath());
         Files.createDirectories(part.getParent());
+        // A held service's file waits for its app in the daemon's home: private like everything there (0600 in 0700).
+        if (t.self() != null) dev.meshwire.peer.home.MeshwireHome.touchPrivate(part);
         FileChannel ch = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         long keep = Math.min(committed, ch.size());
         ch.truncate(keep); // bytes past the committed offset were never fsync'd: they may be garbage after a crash
@@ -154,6 +156,48 @@ final class IncomingFiles {
             case Transfer.DONE -> ctx.control(mesh, from, streamId, StreamControl.done(t.sha256()));
             case Transfer.FAILED -> ctx.control(mesh, from, streamId, StreamControl.reject(code(t.error()), t.error()));
             default -> { } // offered (waiting for the user) or verifying: the answer comes when that ends
+        }
+    }
+
+    /**
+     * An offer to a held service ({@code as} = the mesh as that service) for one of its sub-peers: accepted at once
+     * into {@code dir}/&lt;service key prefix&gt; when it names a sub-peer and is at most {@code max} bytes; otherwise
+     * rejected ({@code bad_offer}, {@code too_large}). The app acting as the service lists the finished files
+     * ({@link TransferStore#receivedBy}) and delivers them.
+     */
+    void onServiceOffer(MeshSession as, String from, String senderName, String streamId, StreamControl offer, Path dir, long max) {
+        if (ctx.store().get(Transfer.IN, from, streamId).isPresent()) {
+            onOffer(as, from, senderName, streamId, offer); // a repeated offer: answered from the recorded state
+            return;
+        }
+        if (offer.subpeer() == null) {
+            ctx.control(as, from, streamId, StreamControl.reject(StreamControl.BAD_OFFER, "a service takes files only for one of its sub-peers"));
+            return;
+        }
+        if (ctx.store().heldFor(as.selfPubkey(), from) >= MAX_OFFERED_PER_SENDER) {
+            // Taken without asking, so bounded per sender: 64 files of at most max bytes wait for the app at most.
+            ctx.control(as, from, streamId, StreamControl.reject(StreamControl.DECLINED, MAX_OFFERED_PER_SENDER
+                    + " files from you already wait for delivery to the room"));
+            return;
+        }
+        if (offer.size() > max) {
+            ctx.control(as, from, streamId, StreamControl.reject(StreamControl.TOO_LARGE, "a file for " + offer.subpeer() + " may have at most "
+                    + max + " bytes (got " + offer.size() + ")"));
+            return;
+        }
+        long now = ctx.now();
+        Transfer t = new Transfer(streamId, Transfer.IN, as.config().meshId(), from, senderName, SaveNames.sanitize(offer.name()),
+                offer.size(), offer.sha256(), offer.chunkSize(), null, Transfer.OFFERED, 0, 0, null, null, now, now, null,
+                as.selfPubkey(), offer.subpeer());
+        if (!ctx.store().insert(t)) return;
+        log.info("mesh {}: {} sends {} ({} bytes) for {}, stream {}", as.name(), senderName, t.name(), t.size(), offer.subpeer(), streamId);
+        changed.accept(t);
+        Path into = dir.resolve(as.selfPubkey().substring(0, 16));
+        try {
+            dev.meshwire.peer.home.MeshwireHome.ensureDir(into);
+            accept(t, into);
+        } catch (PeerException | java.io.UncheckedIOException e) {
+            fail(t, "io_error", e.getMessage(), true);
         }
     }
 
@@ -244,7 +288,7 @@ final class IncomingFiles {
 
     /** Checks the whole file's SHA-256 and moves it to its final name, or fails the transfer. Runs on the finisher. */
     void finish(Transfer t) {
-        MeshSession mesh = ctx.mesh(t.meshId());
+        MeshSession mesh = ctx.mesh(t);
         Path part = Path.of(t.localPath());
         String sha;
         try (InputStream is = Files.newInputStream(part)) {
@@ -275,8 +319,9 @@ final class IncomingFiles {
         }
         long now = ctx.now();
         Transfer done = t.withLocalPath(saved.toString(), now).withState(Transfer.DONE, now);
-        // The inbox entry first (idempotent by its id), then the state: whoever sees "done" also finds the entry.
-        InboxMessage stored = ctx.inbox().insert(new InboxMessage(0, t.meshId(), mesh != null ? mesh.name() : t.meshId(), t.peer(), t.peerName(),
+        // The inbox entry first (idempotent by its id), then the state: whoever sees "done" also finds the entry. A held
+        // service's file gets none: its app lists the service's files instead.
+        InboxMessage stored = t.self() != null ? null : ctx.inbox().insert(new InboxMessage(0, t.meshId(), mesh != null ? mesh.name() : t.meshId(), t.peer(), t.peerName(),
                 "file:" + t.streamId(), null, "stream", "next", "received file " + t.name() + " (" + t.size() + " bytes, SHA-256 checked) saved as "
                 + saved, t.via() != null ? t.via() : "stream", t.createdAt(), now, null, null, null, null, List.of()));
         ctx.store().update(done);
@@ -292,8 +337,8 @@ final class IncomingFiles {
         if (!Transfer.OFFERED.equals(t.state())) {
             throw new PeerException(PeerException.BAD_REQUEST, "transfer " + t.streamId().substring(0, 12) + " is " + t.state() + ", not offered");
         }
-        MeshSession mesh = ctx.mesh(t.meshId());
-        if (mesh == null) throw new PeerException(PeerException.UNKNOWN_MESH, "the mesh of transfer " + t.streamId().substring(0, 12) + " is not joined");
+        MeshSession mesh = ctx.mesh(t);
+        if (mesh == null) throw new PeerException(PeerException.UNKNOWN_MESH, "the mesh (or held service) of transfer " + t.streamId().substring(0, 12) + " is not joined");
         try {
             Files.createDirectories(saveDir);
             long free = Files.getFileStore(saveDir).getUsableSpace();
@@ -358,7 +403,7 @@ final class IncomingFiles {
         Transfer f = t.failed(code + ": " + message, ctx.now());
         ctx.store().update(f);
         log.info("stream {}: receiving {} failed: {}", t.streamId(), t.name(), f.error());
-        MeshSession mesh = ctx.mesh(t.meshId());
+        MeshSession mesh = ctx.mesh(t);
         if (tell && mesh != null) ctx.control(mesh, t.peer(), t.streamId(), StreamControl.reject(code, message));
         changed.accept(f);
         return f;
@@ -369,9 +414,9 @@ final class IncomingFiles {
         long now = ctx.now();
         for (Active a : active.values()) {
             synchronized (a) {
-                MeshSession mesh = ctx.mesh(a.t.meshId());
+                MeshSession mesh = ctx.mesh(a.t);
                 if (mesh == null) continue;
-                if (StreamContext.removed(mesh, a.t.peer())) {
+                if (StreamContext.gone(mesh, a.t.peer())) {
                     fail(a.t, "not_member", (a.t.peerName() != null ? a.t.peerName() : a.t.peer()) + " is no longer an active member of the mesh", false);
                     continue;
                 }

@@ -10,12 +10,12 @@ import java.util.Set;
 /**
  * One control message of a stream (docs/protocol.md §12.4): the plaintext of a {@code stream} envelope without
  * {@code meta.streamChunkId}, a UTF-8 JSON object. Sender → receiver: {@code offer}, {@code cancel}; receiver →
- * sender: {@code accept}, {@code progress}, {@code done}, {@code reject}. {@link #parse} refuses anything else with a
+ * sender: {@code accept}, {@code progress}, {@code done}, {@code reject}. An offer may name a {@code subpeer} of a receiving service. {@link #parse} refuses anything else with a
  * message (never a library's): unknown type or key, wrong types, out-of-range numbers.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StreamControl(String type, String name, Long size, String sha256, Integer chunkSize, Long offset, String code,
-                            String message) {
+                            String message, String subpeer) {
     public static final String OFFER = "offer";
     public static final String CANCEL = "cancel";
     public static final String ACCEPT = "accept";
@@ -28,6 +28,8 @@ public record StreamControl(String type, String name, Long size, String sha256, 
     public static final String CANCELLED = "cancelled";
     public static final String SHA256_MISMATCH = "sha256_mismatch";
     public static final String BAD_OFFER = "bad_offer";
+    /** A held service's limit for a file for one of its sub-peers. */
+    public static final String TOO_LARGE = "too_large";
 
     /** Bounds of the offer (docs/protocol.md §12.4). */
     public static final int MIN_CHUNK = 1024;
@@ -36,30 +38,35 @@ public record StreamControl(String type, String name, Long size, String sha256, 
     public static final int MAX_TEXT = 500;
     public static final int MAX_BYTES = 4096;
 
-    private static final Set<String> KEYS = Set.of("type", "name", "size", "sha256", "chunkSize", "offset", "code", "message");
+    private static final Set<String> KEYS = Set.of("type", "name", "size", "sha256", "chunkSize", "offset", "code", "message", "subpeer");
 
     public static StreamControl offer(String name, long size, String sha256, int chunkSize) {
-        return new StreamControl(OFFER, name, size, sha256, chunkSize, null, null, null);
+        return offer(name, size, sha256, chunkSize, null);
+    }
+
+    /** An offer for the sub-peer {@code subpeer} (e.g. {@code lk:alice}) of the receiving service, or for the receiver itself when null. */
+    public static StreamControl offer(String name, long size, String sha256, int chunkSize, String subpeer) {
+        return new StreamControl(OFFER, name, size, sha256, chunkSize, null, null, null, subpeer);
     }
 
     public static StreamControl accept(long offset) {
-        return new StreamControl(ACCEPT, null, null, null, null, offset, null, null);
+        return new StreamControl(ACCEPT, null, null, null, null, offset, null, null, null);
     }
 
     public static StreamControl progress(long offset) {
-        return new StreamControl(PROGRESS, null, null, null, null, offset, null, null);
+        return new StreamControl(PROGRESS, null, null, null, null, offset, null, null, null);
     }
 
     public static StreamControl done(String sha256) {
-        return new StreamControl(DONE, null, null, sha256, null, null, null, null);
+        return new StreamControl(DONE, null, null, sha256, null, null, null, null, null);
     }
 
     public static StreamControl reject(String code, String message) {
-        return new StreamControl(REJECT, null, null, null, null, null, code, clip(message));
+        return new StreamControl(REJECT, null, null, null, null, null, code, clip(message), null);
     }
 
     public static StreamControl cancel(String message) {
-        return new StreamControl(CANCEL, null, null, null, null, null, CANCELLED, clip(message));
+        return new StreamControl(CANCEL, null, null, null, null, null, CANCELLED, clip(message), null);
     }
 
     public byte[] toBytes() {
@@ -88,13 +95,16 @@ public record StreamControl(String type, String name, Long size, String sha256, 
         if (type == null) throw new IllegalArgumentException("control message without 'type'");
         StreamControl c = new StreamControl(type, text(n, "name", 4 * MAX_NAME_BYTES), number(n, "size"), text(n, "sha256", 64),
                 n.has("chunkSize") ? Math.toIntExact(Math.min(Integer.MAX_VALUE, number(n, "chunkSize"))) : null, number(n, "offset"),
-                text(n, "code", 64), text(n, "message", MAX_TEXT));
+                text(n, "code", 64), text(n, "message", MAX_TEXT), text(n, "subpeer", 161));
         switch (type) {
             case OFFER -> {
                 if (c.name == null || c.name.isBlank()) throw new IllegalArgumentException("offer without 'name'");
                 if (c.name.getBytes(StandardCharsets.UTF_8).length > MAX_NAME_BYTES) throw new IllegalArgumentException("offer name longer than " + MAX_NAME_BYTES + " bytes");
                 if (c.size == null) throw new IllegalArgumentException("offer without 'size'");
                 requireSha(c.sha256, "offer");
+                if (c.subpeer != null && dev.meshwire.signaling.subpeer.SubpeerSet.nameProblem(c.subpeer) != null) {
+                    throw new IllegalArgumentException("offer 'subpeer' is not a sub-peer name: " + dev.meshwire.signaling.subpeer.SubpeerSet.nameProblem(c.subpeer));
+                }
                 if (c.chunkSize == null || c.chunkSize < MIN_CHUNK || c.chunkSize > MAX_CHUNK) {
                     throw new IllegalArgumentException("offer chunkSize must be " + MIN_CHUNK + ".." + MAX_CHUNK);
                 }

@@ -19,10 +19,13 @@ package dev.meshwire.peer.stream;
  * @param bytesSent  OUT: chunk bytes handed to a transport, resends included (IN: 0)
  * @param via        the path of the last chunk run ({@code direct}, {@code coordinator relay}) or null
  * @param error      why it failed, or null
+ * @param self       the identity of ours the transfer runs as: null for the member itself, else the key of a delegated
+ *                   service this daemon holds (a file for a room participant, docs/protocol.md §12.4 "Sub-peers")
+ * @param subpeer    the sub-peer (e.g. {@code lk:alice}) the file is for, named in the offer; null when none
  */
 public record Transfer(String streamId, String direction, String meshId, String peer, String peerName, String name, long size,
                        String sha256, int chunkSize, String localPath, String state, long offset, long bytesSent, String via,
-                       String error, long createdAt, long updatedAt, Long finishedAt) {
+                       String error, long createdAt, long updatedAt, Long finishedAt, String self, String subpeer) {
     public static final String OUT = "out";
     public static final String IN = "in";
 
@@ -37,6 +40,14 @@ public record Transfer(String streamId, String direction, String meshId, String 
     /** Ended without a file (declined, cancelled, SHA-256 mismatch, source changed); {@code error} says why. */
     public static final String FAILED = "failed";
 
+    /** A member-to-member transfer (no service identity, no sub-peer). */
+    public Transfer(String streamId, String direction, String meshId, String peer, String peerName, String name, long size,
+                    String sha256, int chunkSize, String localPath, String state, long offset, long bytesSent, String via,
+                    String error, long createdAt, long updatedAt, Long finishedAt) {
+        this(streamId, direction, meshId, peer, peerName, name, size, sha256, chunkSize, localPath, state, offset, bytesSent, via,
+                error, createdAt, updatedAt, finishedAt, null, null);
+    }
+
     public boolean terminal() {
         return DONE.equals(state) || FAILED.equals(state);
     }
@@ -47,26 +58,26 @@ public record Transfer(String streamId, String direction, String meshId, String 
 
     public Transfer withState(String s, long now) {
         return new Transfer(streamId, direction, meshId, peer, peerName, name, size, sha256, chunkSize, localPath, s, offset,
-                bytesSent, via, error, createdAt, now, DONE.equals(s) || FAILED.equals(s) ? Long.valueOf(now) : finishedAt);
+                bytesSent, via, error, createdAt, now, DONE.equals(s) || FAILED.equals(s) ? Long.valueOf(now) : finishedAt, self, subpeer);
     }
 
     public Transfer failed(String why, long now) {
         return new Transfer(streamId, direction, meshId, peer, peerName, name, size, sha256, chunkSize, localPath, FAILED, offset,
-                bytesSent, via, why, createdAt, now, now);
+                bytesSent, via, why, createdAt, now, now, self, subpeer);
     }
 
     public Transfer withOffset(long o, long now) {
         return new Transfer(streamId, direction, meshId, peer, peerName, name, size, sha256, chunkSize, localPath, state, o,
-                bytesSent, via, error, createdAt, now, finishedAt);
+                bytesSent, via, error, createdAt, now, finishedAt, self, subpeer);
     }
 
     public Transfer withProgress(long o, long sent, String path, long now) {
         return new Transfer(streamId, direction, meshId, peer, peerName, name, size, sha256, chunkSize, localPath, state, o,
-                sent, path, error, createdAt, now, finishedAt);
+                sent, path, error, createdAt, now, finishedAt, self, subpeer);
     }
 
     public Transfer withLocalPath(String p, long now) {
         return new Transfer(streamId, direction, meshId, peer, peerName, name, size, sha256, chunkSize, p, state, offset,
-                bytesSent, via, error, createdAt, now, finishedAt);
+                bytesSent, via, error, createdAt, now, finishedAt, self, subpeer);
     }
 }

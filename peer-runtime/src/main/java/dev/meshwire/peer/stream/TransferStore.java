@@ -18,9 +18,9 @@ import java.util.Optional;
  * would be 4,096 writes of nothing useful): the file on disk is the data. JDBC blocks: never on an event loop.
  */
 public final class TransferStore implements AutoCloseable {
-    private static final int SCHEMA_VERSION = 1;
+    private static final int SCHEMA_VERSION = 2;
     private static final String COLUMNS = "stream_id, direction, mesh_id, peer, peer_name, name, size, sha256, chunk_size, local_path, "
-            + "state, committed, bytes_sent, via, error, created_at, updated_at, finished_at";
+            + "state, committed, bytes_sent, via, error, created_at, updated_at, finished_at, self, subpeer";
     private final Connection conn;
 
     public TransferStore(Path dbFile) {
@@ -51,6 +51,10 @@ public final class TransferStore implements AutoCloseable {
                           PRIMARY KEY (direction, peer, stream_id)
                         )""", "CREATE INDEX transfer_created ON transfer(created_at)");
             }
+            if (v < 2) {
+                // v2: transfers of a delegated service this daemon holds (self = its key) for a sub-peer (docs/protocol.md §12.4)
+                Sqlite.migrate(conn, 2, "ALTER TABLE transfer ADD COLUMN self TEXT", "ALTER TABLE transfer ADD COLUMN subpeer TEXT");
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open file transfer database " + dbFile + ": " + e.getMessage(), e);
         }
@@ -59,7 +63,7 @@ public final class TransferStore implements AutoCloseable {
     /** Inserts {@code t}; false when a row with its key exists already (nothing changed). */
     public synchronized boolean insert(Transfer t) {
         try (PreparedStatement ps = conn.prepareStatement("INSERT OR IGNORE INTO transfer (" + COLUMNS
-                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")) {
             bind(ps, t);
             return ps.executeUpdate() == 1;
         } catch (SQLException e) {
@@ -111,6 +115,16 @@ public final class TransferStore implements AutoCloseable {
         return query("WHERE state NOT IN ('done', 'failed') ORDER BY created_at");
     }
 
+    /** The finished incoming transfers of the held service {@code self} (oldest first): the files it has to deliver. */
+    public synchronized List<Transfer> receivedBy(String self) {
+        return query("WHERE direction='in' AND state='done' AND self=? AND local_path IS NOT NULL ORDER BY finished_at, created_at", self);
+    }
+
+    /** Incoming files from {@code peer} for the held service {@code self} that are still on disk (arriving or undelivered). */
+    public synchronized int heldFor(String self, String peer) {
+        return query("WHERE direction='in' AND self=? AND peer=? AND state != 'failed' AND local_path IS NOT NULL", self, peer).size();
+    }
+
     /** The newest {@code limit} transfers. */
     public synchronized List<Transfer> recent(int limit) {
         return query("ORDER BY created_at DESC LIMIT " + Math.max(1, limit));
@@ -126,7 +140,8 @@ public final class TransferStore implements AutoCloseable {
                     Long finished = rs.wasNull() ? null : fin;
                     out.add(new Transfer(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
                             rs.getString(6), rs.getLong(7), rs.getString(8), rs.getInt(9), rs.getString(10), rs.getString(11),
-                            rs.getLong(12), rs.getLong(13), rs.getString(14), rs.getString(15), rs.getLong(16), rs.getLong(17), finished));
+                            rs.getLong(12), rs.getLong(13), rs.getString(14), rs.getString(15), rs.getLong(16), rs.getLong(17), finished,
+                            rs.getString(19), rs.getString(20)));
                 }
             }
             return out;
@@ -155,6 +170,8 @@ public final class TransferStore implements AutoCloseable {
         ps.setLong(17, t.updatedAt());
         if (t.finishedAt() == null) ps.setNull(18, Types.INTEGER);
         else ps.setLong(18, t.finishedAt());
+        ps.setString(19, t.self());
+        ps.setString(20, t.subpeer());
     }
 
     @Override

@@ -365,6 +365,14 @@ class IpcContractTest {
         Answer fronted = ok(alice, "POST", "/v1/services/{name}/subpeers", "/v1/services/room/subpeers",
                 new dev.meshwire.peer.ipc.api.SubpeersRequest("team", java.util.List.of("lk:zoe", "lk:amy")));
         assertEquals("[\"lk:amy\",\"lk:zoe\"]", fronted.body().path("names").toString());
+        // Files for its sub-peers (docs/protocol.md §12.4 "Sub-peers"; FileToParticipantTest moves one): none wait yet.
+        Answer waiting = ok(alice, "GET", "/v1/services/{name}/files", "/v1/services/room/files?mesh=team", null);
+        assertEquals(0, waiting.body().path("files").size(), waiting.body().toString());
+        // Sending a file as a service needs stream:write (FileToParticipantTest sends one).
+        assertEquals(403, call(alice, "POST", "/v1/services/{name}/files", "/v1/services/room/files",
+                new dev.meshwire.peer.ipc.api.ServiceFileSendRequest("team", "bob", "/etc/hostname")).status());
+        assertEquals(404, call(alice, "POST", "/v1/services/{name}/files/{id}/delivered", "/v1/services/room/files/0123456789ab/delivered?mesh=team",
+                java.util.Map.of()).status());
 
         // Moderation: kick (carol reconnects by hand), ban, the ban list, unban; revoke dave.
         post(alice, "/v1/kick", new ModerateRequest("team", "carol"));

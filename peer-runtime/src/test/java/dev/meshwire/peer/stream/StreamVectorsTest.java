@@ -80,7 +80,20 @@ class StreamVectorsTest {
                     "offer 'sha256' must be 64 lowercase hex"},
             new String[] {"{\"type\":\"offer\",\"name\":\"a\",\"size\":1,\"sha256\":\"" + FILE_SHA256 + "\",\"chunkSize\":512}",
                     "offer chunkSize must be 1024..1048576"},
+            new String[] {"{\"type\":\"offer\",\"name\":\"a\",\"size\":1,\"sha256\":\"" + FILE_SHA256 + "\",\"chunkSize\":262144,\"subpeer\":\"carol\"}",
+                    "offer 'subpeer' is not a sub-peer name: sub-peer name 'carol' must be <kind>:<local> with a kind of 1-16 characters a-z, 0-9 and '-' (e.g. lk:alice)"},
             new String[] {"[1]", "control message is not a JSON object"});
+
+    /** An offer for the sub-peer lk:carol of the receiving service (docs/protocol.md §12.4 "Sub-peers"). */
+    static final String SUBPEER_OFFER_JSON = "{\"type\":\"offer\",\"name\":\"hello.txt\",\"size\":9,\"sha256\":\"" + FILE_SHA256
+            + "\",\"chunkSize\":262144,\"subpeer\":\"lk:carol\"}";
+
+    @Test
+    void anOfferForASubpeerNamesIt() {
+        byte[] offer = StreamControl.offer("hello.txt", 9, FILE_SHA256, FileSettings.DEFAULT_CHUNK, "lk:carol").toBytes();
+        assertEquals(SUBPEER_OFFER_JSON, new String(offer, StandardCharsets.UTF_8));
+        assertEquals("lk:carol", StreamControl.parse(offer).subpeer());
+    }
 
     @Test
     void refusedControlMessages() {
@@ -93,7 +106,7 @@ class StreamVectorsTest {
     @Test
     void theDocumentShowsTheseValues() throws Exception {
         String doc = Files.readString(Path.of("..", "docs", "test-vectors.md"));
-        for (String v : List.of(OFFER_JSON, CHUNK_CANONICAL, CHUNK_SIG, FILE_SHA256)) assertTrue(doc.contains(v), "docs/test-vectors.md lacks " + v);
+        for (String v : List.of(OFFER_JSON, SUBPEER_OFFER_JSON, CHUNK_CANONICAL, CHUNK_SIG, FILE_SHA256)) assertTrue(doc.contains(v), "docs/test-vectors.md lacks " + v);
         for (String[] r : REFUSED) {
             assertTrue(doc.contains("`" + r[0] + "`"), "docs/test-vectors.md lacks " + r[0]);
             assertTrue(doc.contains(r[1]), "docs/test-vectors.md lacks " + r[1]);

@@ -18,8 +18,10 @@ public final class Scopes {
     public static final String TOPIC_WRITE = "topic:write";
     public static final String RPC_INVOKE = "rpc:invoke";
     public static final String RPC_SERVE = "rpc:serve";
+    /** Send on the {@code stream} channel: file transfers and their control messages (receiving one needs {@code dm:read}). */
+    public static final String STREAM_WRITE = "stream:write";
 
-    public static final List<String> ALL = List.of(DM_READ, DM_WRITE, TOPIC_READ, TOPIC_WRITE, RPC_INVOKE, RPC_SERVE);
+    public static final List<String> ALL = List.of(DM_READ, DM_WRITE, TOPIC_READ, TOPIC_WRITE, RPC_INVOKE, RPC_SERVE, STREAM_WRITE);
 
     /** A user's list, trimmed and lowercased; at least one scope. @throws IllegalArgumentException naming the bad scope */
     public static SortedSet<String> parse(String list) {
@@ -35,7 +37,7 @@ public final class Scopes {
 
     /**
      * The sender-side caps ({@link dev.meshwire.signaling.grants.Grants#senderHasCap}) a service connection gets from
-     * its scopes: {@code dm:write} → {@code dm}, {@code topic:write} → {@code broadcast}, {@code rpc:invoke} → {@code rpc}.
+     * its scopes: {@code dm:write} → {@code dm}, {@code topic:write} → {@code broadcast}, {@code rpc:invoke} → {@code rpc}, {@code stream:write} → {@code stream}.
      * Read scopes grant no sending (they gate what is pushed to the service). Never null: a service without a write
      * scope may send nothing.
      */
@@ -44,6 +46,7 @@ public final class Scopes {
         if (scopes.contains(DM_WRITE)) caps.add(dev.meshwire.signaling.grants.Caps.DM);
         if (scopes.contains(TOPIC_WRITE)) caps.add(dev.meshwire.signaling.grants.Caps.BROADCAST);
         if (scopes.contains(RPC_INVOKE)) caps.add(dev.meshwire.signaling.grants.Caps.RPC);
+        if (scopes.contains(STREAM_WRITE)) caps.add(dev.meshwire.signaling.grants.Caps.STREAM);
         return java.util.Collections.unmodifiableSet(caps);
     }
 
