@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * took it: while the daemon or the coordinator is unreachable, or the daemon restarts, packets wait there and are
  * retried in order, also across a restart of the side-car. A refusal of the message itself (scopes, unknown target,
  * too large) is logged and dropped. A LiveKit data stream (text or bytes) on the topic becomes one mesh message the
- * same way, its stream id standing in for the packet id; a stream over the room client's limit is refused (logged,
- * counted as dropped).
+ * same way, its stream id standing in for the packet id. A stream over the message limit ({@link BridgeConfig#MESSAGE_MAX})
+ * and up to {@code maxFileBytes} becomes a mesh file transfer to the target instead ({@link RoomFiles}); a larger one
+ * is refused (logged, counted as dropped).
  *
  * <p><b>Mesh → room.</b> A dm to the service reading {@code lk:alice <text>} is sent as a reliable user packet to
  * alice only, with {@code UserPacket.id} = the mesh message's client message id. The message stays in the service's
@@ -71,6 +72,8 @@ public final class LiveKitBridge implements AutoCloseable {
     private final MeshSide mesh;
     private final RoomClient room;
     private final RoomQueue toMesh;
+    /** Room data streams over the message limit, as mesh file transfers; null without a spool directory. */
+    private final RoomFiles roomFiles;
     /** Signalled when a packet was queued, so the sender wakes without polling. */
     private final Object queued = new Object();
     private final Set<String> present = ConcurrentHashMap.newKeySet();
@@ -122,6 +125,7 @@ public final class LiveKitBridge implements AutoCloseable {
         this.config = config;
         this.mesh = new MeshSide(daemon, config);
         this.toMesh = queue;
+        this.roomFiles = config.spoolDir() == null ? null : new RoomFiles(config.spoolDir(), queue);
         this.room = roomFactory.apply(new Listener());
         this.meshSender = new Thread(this::sendLoop, "livekit-bridge-to-mesh");
         this.inboxReader = new Thread(this::inboxLoop, "livekit-bridge-to-room");
@@ -212,6 +216,10 @@ public final class LiveKitBridge implements AutoCloseable {
         @Override
         public void onData(RoomData data) {
             if (!config.topic().equals(data.topic()) || data.fromIdentity().isEmpty()) return;
+            if (data.payload().length > BridgeConfig.MESSAGE_MAX) {
+                spoolFile(data);
+                return;
+            }
             // Stored before this returns: LiveKit has no application ack, so the only packets a side-car crash can
             // lose are those between the data channel and this commit.
             boolean stored;
@@ -246,6 +254,38 @@ public final class LiveKitBridge implements AutoCloseable {
             presenceEpoch.replaceAll((k, v) -> epochs.incrementAndGet());
             LOG.warn("LiveKit room connection lost: {}{}", reason, willRetry ? " (re-joining)" : "");
         }
+    }
+
+    /**
+     * A room data stream over the message limit: spooled (durably, before this returns) and sent as a mesh file
+     * transfer to the target by the service thread; refused (logged, counted as dropped) when the target is {@code *},
+     * it is over {@code --max-file-bytes}, there is no spool, or it cannot be stored. A replayed stream is ignored.
+     */
+    private void spoolFile(RoomData data) {
+        String why = null;
+        if (roomFiles == null) why = "a data stream of " + data.payload().length + " bytes exceeds the limit of " + BridgeConfig.MESSAGE_MAX + " bytes";
+        else if (data.payload().length > config.maxFileBytes()) {
+            why = "a data stream of " + data.payload().length + " bytes exceeds --max-file-bytes " + config.maxFileBytes();
+        } else if ("*".equals(config.target())) {
+            why = "a data stream of " + data.payload().length + " bytes is sent on as a file, and a file goes to one member, not to '*' (set --target)";
+        }
+        if (why == null) {
+            try {
+                if (!roomFiles.spool(clientMessageId(data), config.target(), data)) {
+                    duplicates.incrementAndGet(); // this stream id was spooled before: one file in the mesh
+                    return;
+                }
+                synchronized (queued) {
+                    queued.notifyAll();
+                }
+                return;
+            } catch (BridgeException e) {
+                why = e.getMessage();
+                lastError = why;
+            }
+        }
+        dropped.incrementAndGet();
+        LOG.warn("a room payload was not bridged: data stream {} from {}: {}", data.packetId(), data.fromIdentity(), why);
     }
 
     private String clientMessageId(RoomData data) {
@@ -357,6 +397,12 @@ public final class LiveKitBridge implements AutoCloseable {
                 LOG.debug("reading the service inbox failed: {}", e.getMessage());
                 presenceDirty.set(true); // the daemon may be restarting: it forgets the set, so publish it again once it is back
             }
+            try {
+                progress |= sendRoomFiles();
+            } catch (RuntimeException e) { // the daemon away: the files stay spooled and go in a later round
+                lastError = "room files: " + e;
+                LOG.debug("sending the room's files failed: {}", e.getMessage());
+            }
             if (!progress && !pause(POLL_MS)) return;
         }
     }
@@ -390,9 +436,10 @@ public final class LiveKitBridge implements AutoCloseable {
                 continue;
             }
             if (!present.contains(to.identity())) continue; // waits in the inbox until the participant is in the room
-            if (to.payload().length > room.maxStreamBytes()) {
+            int limit = Math.min(room.maxStreamBytes(), BridgeConfig.MESSAGE_MAX); // the room may reassemble more (files), we send messages only
+            if (to.payload().length > limit) {
                 undeliverable(item, "a payload of " + to.payload().length + " bytes exceeds the room's data stream limit of "
-                        + room.maxStreamBytes() + " bytes");
+                        + limit + " bytes");
                 continue;
             }
             if (!room.isConnected()) return progress;
@@ -470,6 +517,15 @@ public final class LiveKitBridge implements AutoCloseable {
             });
         }
         return progress;
+    }
+
+    /** Room streams spooled as files: hands them to the daemon and lets go of the ended transfers ({@link RoomFiles}). */
+    private boolean sendRoomFiles() {
+        if (roomFiles == null) return false;
+        RoomFiles.Round r = roomFiles.round(mesh);
+        roomToMesh.addAndGet(r.sent());
+        dropped.addAndGet(r.refused());
+        return r.sent() + r.refused() > 0;
     }
 
     /**

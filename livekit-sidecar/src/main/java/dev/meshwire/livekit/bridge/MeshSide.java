@@ -91,4 +91,14 @@ final class MeshSide {
     void fileDelivered(String id) {
         call(c -> c.serviceFileDelivered(config.mesh(), config.service(), id));
     }
+
+    /** Sends the local file {@code path} as the service to member {@code to} over the stream channel; the daemon's transfer. */
+    dev.meshwire.peer.ipc.api.FileItem sendFile(String to, String path) {
+        return call(c -> c.serviceFileSend(config.service(), new dev.meshwire.peer.ipc.api.ServiceFileSendRequest(config.mesh(), to, path)));
+    }
+
+    /** The daemon's transfer {@code id} as it stands now. */
+    dev.meshwire.peer.ipc.api.FileItem file(String id) {
+        return call(c -> c.file(id));
+    }
 }

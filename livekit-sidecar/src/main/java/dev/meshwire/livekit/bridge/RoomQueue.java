@@ -32,7 +32,7 @@ public final class RoomQueue implements AutoCloseable {
     /** A queued room packet: its sequence number, the mesh message id, where it goes and its mesh text. */
     public record Row(long seq, String clientMessageId, String target, String text) {}
 
-    private static final int SCHEMA = 1;
+    private static final int SCHEMA = 2;
     private final Connection conn;
     private final int max;
     /** The OS lock on {@code <file>.lock} (null in memory): one side-car per queue; the kernel drops it if we die. */
@@ -43,13 +43,26 @@ public final class RoomQueue implements AutoCloseable {
         this.conn = conn;
         this.max = max;
         this.lock = lock;
-        if (Sqlite.checkVersion(conn, "the LiveKit side-car queue", SCHEMA) < SCHEMA) {
-            Sqlite.migrate(conn, SCHEMA, """
+        int version = Sqlite.checkVersion(conn, "the LiveKit side-car queue", SCHEMA);
+        if (version < 1) {
+            Sqlite.migrate(conn, 1, """
                     CREATE TABLE IF NOT EXISTS room_queue (
                       seq INTEGER PRIMARY KEY AUTOINCREMENT,
                       client_message_id TEXT NOT NULL UNIQUE,
                       target TEXT NOT NULL,
                       text TEXT NOT NULL,
+                      received_at INTEGER NOT NULL)""");
+        }
+        if (version < 2) {
+            // Room data streams over the message limit, spooled to a file and sent as a mesh file transfer. A row stays
+            // after its transfer ended: the same stream replayed is recognised and not sent again.
+            Sqlite.migrate(conn, 2, """
+                    CREATE TABLE IF NOT EXISTS room_files (
+                      client_message_id TEXT PRIMARY KEY,
+                      path TEXT NOT NULL,
+                      target TEXT NOT NULL,
+                      transfer_id TEXT,
+                      state TEXT NOT NULL,
                       received_at INTEGER NOT NULL)""");
         }
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM room_queue")) {
@@ -141,6 +154,16 @@ public final class RoomQueue implements AutoCloseable {
     }
 
     /**
+     * Where the command spools room data streams sent on as files ({@code RoomFiles}): beside the queue, {@code
+     * <home>/sidecar/livekit-<mesh>-<service>.files/} (0700).
+     */
+    public static Path spoolFor(MeshwireHome home, String mesh, String service) {
+        Path db = fileFor(home, mesh, service);
+        String n = db.getFileName().toString();
+        return db.resolveSibling(n.substring(0, n.length() - ".db".length()) + ".files");
+    }
+
+    /**
      * Stores a packet (committed before this returns). True if it is queued, or already was under this client
      * message id; false if the queue is full.
      */
@@ -181,6 +204,63 @@ public final class RoomQueue implements AutoCloseable {
             size -= ps.executeUpdate();
         } catch (SQLException e) {
             throw new BridgeException("removing a row from the side-car queue failed: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A room data stream spooled to a file: {@code spooled} (not yet handed to the daemon), {@code sent} (the daemon's
+     * transfer {@code transferId} runs from {@code path}) or {@code finished} (the transfer ended, the file is gone).
+     */
+    public record FileRow(String clientMessageId, String path, String target, String transferId, String state) {}
+
+    /** True when a stream with this client message id was spooled before (whatever became of it since). */
+    public synchronized boolean fileKnown(String clientMessageId) {
+        try (PreparedStatement ps = conn.prepareStatement("SELECT 1 FROM room_files WHERE client_message_id = ?")) {
+            ps.setString(1, clientMessageId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        } catch (SQLException e) {
+            throw new BridgeException("reading the side-car's files failed: " + e.getMessage());
+        }
+    }
+
+    /** Records a spooled stream (committed before this returns); false if this client message id was known already. */
+    public synchronized boolean addFile(String clientMessageId, String path, String target) {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "INSERT OR IGNORE INTO room_files (client_message_id, path, target, state, received_at) VALUES (?, ?, ?, 'spooled', ?)")) {
+            ps.setString(1, clientMessageId);
+            ps.setString(2, path);
+            ps.setString(3, target);
+            ps.setLong(4, System.currentTimeMillis());
+            return ps.executeUpdate() == 1;
+        } catch (SQLException e) {
+            throw new BridgeException("storing a room file failed: " + e.getMessage());
+        }
+    }
+
+    /** The spooled streams whose transfer has not ended yet ({@code spooled} and {@code sent}), oldest first. */
+    public synchronized List<FileRow> openFiles() {
+        List<FileRow> rows = new ArrayList<>();
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(
+                "SELECT client_message_id, path, target, transfer_id, state FROM room_files WHERE state <> 'finished' ORDER BY received_at")) {
+            while (rs.next()) rows.add(new FileRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
+            return rows;
+        } catch (SQLException e) {
+            throw new BridgeException("reading the side-car's files failed: " + e.getMessage());
+        }
+    }
+
+    /** Moves a file row to {@code state} ({@code sent} with the daemon's transfer id, or {@code finished}). */
+    public synchronized void fileState(String clientMessageId, String state, String transferId) {
+        try (PreparedStatement ps = conn.prepareStatement(
+                "UPDATE room_files SET state = ?, transfer_id = COALESCE(?, transfer_id) WHERE client_message_id = ?")) {
+            ps.setString(1, state);
+            ps.setString(2, transferId);
+            ps.setString(3, clientMessageId);
+            ps.executeUpdate();
+        } catch (SQLException e) {
+            throw new BridgeException("updating a room file failed: " + e.getMessage());
         }
     }
 

@@ -52,6 +52,9 @@ public final class LiveKitSidecarCommand implements Callable<Integer> {
     String topic;
     @Option(names = "--target", paramLabel = "MEMBER|*", defaultValue = "*", description = "where room messages go in the mesh: a member, or * (every member)")
     String target;
+    @Option(names = "--max-file-bytes", paramLabel = "BYTES", defaultValue = "16777216",
+            description = "room data streams over 262144 bytes and up to this size (at most 16777216: a stream is held in memory until it is whole) are sent to --target as mesh file transfers; larger ones are refused")
+    int maxFileBytes;
     @Option(names = "--managed", description = "run it under the daemon instead: started now, restarted when it exits, back after a daemon restart (see: meshwire sidecar status, meshwire sidecar stop)")
     boolean managed;
     @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "serve Prometheus metrics at http://HOST:PORT/metrics (give 127.0.0.1:PORT for loopback only), with --metrics-token-file")
@@ -91,9 +94,8 @@ public final class LiveKitSidecarCommand implements Callable<Integer> {
             err.println("meshwire sidecar livekit: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        BridgeConfig config;
         try {
-            config = new BridgeConfig(mesh, service, topic, target);
+            new BridgeConfig(mesh, service, topic, target, maxFileBytes, null); // checked now: a usage error before anything starts
         } catch (IllegalArgumentException e) {
             err.println("meshwire sidecar livekit: " + e.getMessage());
             return ExitCodes.USAGE;
@@ -112,6 +114,8 @@ public final class LiveKitSidecarCommand implements Callable<Integer> {
             d.get().onExit().thenRun(stop::countDown);
         }
         MeshwireHome meshwireHome = parent.home();
+        // Room data streams over the message limit are spooled here until their mesh file transfer ended.
+        BridgeConfig config = new BridgeConfig(mesh, service, topic, target, maxFileBytes, RoomQueue.spoolFor(meshwireHome, mesh, service));
         RoomQueue queue;
         try {
             // Room packets are stored here before anything can lose them, and wait across restarts of the side-car
@@ -122,7 +126,7 @@ public final class LiveKitSidecarCommand implements Callable<Integer> {
             return ExitCodes.FAILED;
         }
         LiveKitBridge bridge = new LiveKitBridge(config, DaemonLink.forHome(meshwireHome), queue,
-                listener -> new RoomClient(RoomConfig.of(url, room, identity), token, listener));
+                listener -> new RoomClient(RoomConfig.of(url, room, identity).withMaxStreamBytes(config.roomStreamLimit()), token, listener));
         Thread hook = new Thread(stop::countDown, "livekit-sidecar-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
@@ -183,7 +187,7 @@ public final class LiveKitSidecarCommand implements Callable<Integer> {
      */
     private int startManaged(IpcClient ipc, PrintWriter out) {
         java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--url", url, "--room", room, "--mesh", mesh,
-                "--identity", identity, "--service", service, "--topic", topic, "--target", target));
+                "--identity", identity, "--service", service, "--topic", topic, "--target", target, "--max-file-bytes", String.valueOf(maxFileBytes)));
         if (apiKey != null) args.addAll(java.util.List.of("--api-key", apiKey, "--api-secret-file", apiSecretFile.toAbsolutePath().toString()));
         if (tokenFile != null) args.addAll(java.util.List.of("--token-file", tokenFile.toAbsolutePath().toString()));
         if (metrics != null) args.addAll(java.util.List.of("--metrics", metrics, "--metrics-token-file", metricsTokenFile.toAbsolutePath().toString()));

@@ -42,11 +42,13 @@ final class StreamAssembler {
         final String streamId;
         final String topic;
         final Long total;
+        final String name;
         final ByteArrayOutputStream buf = new ByteArrayOutputStream();
         long nextIndex;
 
-        Open(String from, String streamId, String topic, Long total) {
+        Open(String from, String streamId, String topic, Long total, String name) {
             this.from = from;
+            this.name = name;
             this.streamId = streamId;
             this.topic = topic;
             this.total = total;
@@ -105,7 +107,8 @@ final class StreamAssembler {
             if (content.length > maxBytes) {
                 sink.refused(from, h.getTopic(), id, "a data stream of " + content.length + " bytes exceeds the limit of " + maxBytes + " bytes");
             } else {
-                sink.complete(new RoomData(from, h.getTopic(), content, id, true)); // a whole stream in its header
+                sink.complete(new RoomData(from, h.getTopic(), content, id, true,
+                        h.hasByteHeader() && !h.getByteHeader().getName().isEmpty() ? h.getByteHeader().getName() : null)); // a whole stream in its header
             }
             return;
         }
@@ -115,7 +118,8 @@ final class StreamAssembler {
             oldest.remove();
             sink.refused(o.from, o.topic, o.streamId, "more than " + MAX_OPEN + " data streams open at once; the oldest was dropped");
         }
-        open.put(k, new Open(from, id, h.getTopic(), h.hasTotalLength() ? h.getTotalLength() : null));
+        String name = h.hasByteHeader() && !h.getByteHeader().getName().isEmpty() ? h.getByteHeader().getName() : null;
+        open.put(k, new Open(from, id, h.getTopic(), h.hasTotalLength() ? h.getTotalLength() : null, name));
     }
 
     private void chunk(String from, DataStream.Chunk c) {
@@ -145,7 +149,7 @@ final class StreamAssembler {
             fail(k, o, "the data stream ended after " + o.buf.size() + " of its announced " + o.total + " bytes");
         } else {
             open.remove(k);
-            sink.complete(new RoomData(o.from, o.topic, o.buf.toByteArray(), o.streamId, true));
+            sink.complete(new RoomData(o.from, o.topic, o.buf.toByteArray(), o.streamId, true, o.name));
         }
     }
 

@@ -86,7 +86,7 @@ class LiveKitSidecarCommandTest {
                 out + " / " + err);
         ServiceItem s = alice.client().services("team").items().stream().filter(i -> i.name().equals("livekit")).findFirst().orElseThrow();
         assertEquals("livekit-room", s.type());
-        assertEquals(java.util.List.of("dm:read", "dm:write", "topic:write"), s.scopes());
+        assertEquals(java.util.List.of("dm:read", "dm:write", "stream:write", "topic:write"), s.scopes());
         assertEquals(1, server.participants("r1"));
         // Its room → mesh queue lives in the home, private; a second side-car for the same mesh and service is refused.
         Path queue = dev.meshwire.livekit.bridge.RoomQueue.fileFor(dev.meshwire.peer.home.MeshwireHome.at(tmp.resolve("alice")), "team", "livekit");

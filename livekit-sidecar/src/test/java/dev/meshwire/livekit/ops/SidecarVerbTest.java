@@ -28,7 +28,7 @@ class SidecarVerbTest {
         assertEquals(0, help.code(), help.err());
         assertTrue(help.out().startsWith("Usage: meshwire sidecar livekit "), help.out());
         for (String o : new String[] {"--url", "--room", "--mesh", "--api-key", "--api-secret-file", "--token-file", "--managed", "--metrics",
-                "--home"}) {
+                "--home", "--max-file-bytes"}) {
             assertTrue(help.out().contains(o), o + " in " + help.out());
         }
         assertTrue(help.out().contains("meshwire sidecar livekit --url ws://localhost:7880 --room standup"), "the examples: " + help.out());
