@@ -8,7 +8,6 @@ import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.await;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.inbox;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.sendAllSettled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
@@ -203,9 +202,11 @@ class BridgeKillTest {
             return seen.containsAll(firstHalf);
         });
         sidecar.kill();
+        // How many room packets the kill caught in the queue depends on the machine: under load most of them (62-237 of
+        // 250 seen), on an idle one the mesh may have taken them all already. Reported, not asserted; the queue
+        // surviving a crash on its own is RoomQueueTest's, and what follows must hold either way.
         int backlog = queued(queueFile).size();
         int atBobAtKill = roomTextsAtBob().size();
-        assertTrue(backlog > 0, "the kill left room packets in the side-car's queue (bob had " + atBobAtKill + ")");
 
         // While it is dead: more dms wait in the service inbox. Then it starts again on the same home.
         dmsToCarol(N / 2, N);
