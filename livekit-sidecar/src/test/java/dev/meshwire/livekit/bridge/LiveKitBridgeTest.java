@@ -39,6 +39,13 @@ class LiveKitBridgeTest extends BridgeTestBase {
         }
     }
 
+    /** The bridge to bob, once it sees the {@code participants} room participants already joined. */
+    private LiveKitBridge bridgeSeeing(int participants) throws InterruptedException {
+        LiveKitBridge bridge = bridge("bob");
+        await("the bridge sees " + participants + " participant(s)", () -> bridge.room().participants().join().size() == participants);
+        return bridge;
+    }
+
     static List<JsonNode> inbox(IpcClient c) {
         List<JsonNode> items = new ArrayList<>();
         c.get("/v1/inbox?peek=true&limit=500").path("items").forEach(items::add);
@@ -53,8 +60,7 @@ class LiveKitBridgeTest extends BridgeTestBase {
     void roomDataReachesTheMeshAndMeshDmsReachOnlyTheirParticipant() throws Exception {
         Participant carol = room.participant("carol");
         Participant dave = room.participant("dave");
-        LiveKitBridge bridge = bridge("bob");
-        await("the bridge sees carol and dave", () -> bridge.room().participants().join().size() == 2);
+        LiveKitBridge bridge = bridgeSeeing(2);
 
         // Room -> mesh: carol's packet on the topic reaches bob, from alice's service, naming carol.
         carol.client.send(List.of(), "meshwire", "hello mesh".getBytes(StandardCharsets.UTF_8), "c-1").get(WAIT_MS, TimeUnit.MILLISECONDS);
@@ -102,8 +108,7 @@ class LiveKitBridgeTest extends BridgeTestBase {
     @Test
     void aRoomDropLosesNothingAndShowsNothingTwiceOnTheMeshSide() throws Exception {
         Participant carol = room.participant("carol");
-        LiveKitBridge bridge = bridge("bob");
-        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
+        LiveKitBridge bridge = bridgeSeeing(1);
         IpcClient b = mesh.bob.client();
         int n = 500;
 
@@ -162,19 +167,40 @@ class LiveKitBridgeTest extends BridgeTestBase {
         }
     }
 
+    /**
+     * Traffic both ways at once, for each {@code i} in {@code [from, to)}: bob's dm {@code lk:carol m<i>} to the
+     * service, then carol's packet {@code r<i>} (id {@code r-<i>}) on the topic. Returns carol's sends, in order.
+     */
+    static List<java.util.concurrent.CompletableFuture<Void>> bothWays(IpcClient b, Participant carol, int from, int to) {
+        List<java.util.concurrent.CompletableFuture<Void>> sends = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
+            sends.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
+        }
+        return sends;
+    }
+
+    /**
+     * Waits until carol has the {@code n} distinct mesh messages {@code m<i>}, bob has {@code n} of carol's room
+     * messages and the service inbox is empty; then asserts that each room message is in bob's inbox exactly once.
+     */
+    private void awaitAllOnceInTheMesh(Participant carol, IpcClient b, int n, LiveKitBridge bridge) throws InterruptedException {
+        await("carol got all " + n + " mesh messages", () -> carol.texts().stream().filter(t -> t.startsWith("m")).distinct().count() == n, bridge);
+        await("bob got all " + n + " room messages", () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() >= n, bridge);
+        await("the service inbox is empty", () -> mesh.alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
+        List<String> fromRoom = inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
+        assertEquals(n, fromRoom.size(), "nothing twice in the mesh");
+        assertEquals(n, fromRoom.stream().distinct().count());
+    }
+
     @Test
     void aRoomServerRestartMidTrafficLosesNothingAndShowsNothingTwice() throws Exception {
         Participant carol = room.participant("carol");
-        LiveKitBridge bridge = bridge("bob");
-        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
+        LiveKitBridge bridge = bridgeSeeing(1);
         IpcClient b = mesh.bob.client();
         int n = 500;
 
-        List<java.util.concurrent.CompletableFuture<Void>> firstHalf = new ArrayList<>();
-        for (int i = 0; i < n / 2; i++) {
-            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
-            firstHalf.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
-        }
+        List<java.util.concurrent.CompletableFuture<Void>> firstHalf = bothWays(b, carol, 0, n / 2);
         // Kill the room server mid-traffic (packets still settling) and start a new one on the same port.
         room.stopServer();
         for (int i = n / 2; i < n; i++) b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
@@ -196,14 +222,8 @@ class LiveKitBridgeTest extends BridgeTestBase {
         sendAllSettled(carol.client, again);
         sendAllSettled(carol.client, n / 2, n);
 
-        await("carol got all " + n + " mesh messages", () -> carol.texts().stream().filter(t -> t.startsWith("m")).distinct().count() == n, bridge);
-        await("bob got all " + n + " room messages", () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() >= n, bridge);
-        List<String> fromRoom = inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
-        assertEquals(n, fromRoom.size(), "nothing twice in the mesh");
-        assertEquals(n, fromRoom.stream().distinct().count());
+        awaitAllOnceInTheMesh(carol, b, n, bridge);
         assertTrue(bridge.stats().roomJoins() >= 2, bridge.stats().toString());
-
-        await("the service inbox is empty", () -> mesh.alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
         await("each row forwarded and deleted once", () -> bridge.stats().meshToRoom() == n, bridge);
     }
     /** UTF-8 text of at least {@code bytes} bytes with multi-byte characters (chunk cuts fall inside characters). */
@@ -216,8 +236,7 @@ class LiveKitBridgeTest extends BridgeTestBase {
     @Test
     void largePayloadsCrossAsLiveKitDataStreams() throws Exception {
         Participant carol = room.participant("carol");
-        LiveKitBridge bridge = bridge("bob");
-        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
+        LiveKitBridge bridge = bridgeSeeing(1);
         IpcClient b = mesh.bob.client();
 
         // Room -> mesh: carol's 50 KB text stream (over a data packet's 15 KiB) is one mesh message; the same stream
@@ -247,35 +266,23 @@ class LiveKitBridgeTest extends BridgeTestBase {
         assertTrue(carol.texts().stream().noneMatch(t -> t.startsWith("hhh")), "nothing of the refused payload reached carol");
         assertEquals(1, carol.client.streamStats().received(), carol.client.streamStats().toString());
     }
+
     @Test
     void aSignalDropMidTrafficResumesAndLosesNothingAndShowsNothingTwice() throws Exception {
         Participant carol = room.participant("carol");
-        LiveKitBridge bridge = bridge("bob");
-        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
+        LiveKitBridge bridge = bridgeSeeing(1);
         IpcClient b = mesh.bob.client();
         int n = 300;
 
         // Both directions in flight when the server drops the bridge's signal connection (no leave: a network
         // failure); the bridge resumes on the same peer connections.
-        List<java.util.concurrent.CompletableFuture<Void>> up = new ArrayList<>();
-        for (int i = 0; i < n / 2; i++) {
-            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
-            up.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
-        }
+        List<java.util.concurrent.CompletableFuture<Void>> up = bothWays(b, carol, 0, n / 2);
         assertTrue(room.server().dropSignal("room1", "meshwire-bridge"));
-        for (int i = n / 2; i < n; i++) {
-            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
-            up.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
-        }
+        up.addAll(bothWays(b, carol, n / 2, n));
         for (var f : up) f.get(WAIT_MS, TimeUnit.MILLISECONDS); // carol's connection was never touched
         await("the bridge resumed", () -> bridge.room().resumes() == 1, bridge);
 
-        await("carol got all " + n + " mesh messages", () -> carol.texts().stream().filter(t -> t.startsWith("m")).distinct().count() == n, bridge);
-        await("bob got all " + n + " room messages", () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() >= n, bridge);
-        await("the service inbox is empty", () -> mesh.alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
-        List<String> fromRoom = inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
-        assertEquals(n, fromRoom.size(), "nothing twice in the mesh");
-        assertEquals(n, fromRoom.stream().distinct().count());
+        awaitAllOnceInTheMesh(carol, b, n, bridge);
         assertEquals(n, carol.texts().stream().filter(t -> t.startsWith("m")).count(), "no copies at carol: the channel never closed");
         assertEquals(1, bridge.stats().roomJoins(), "resumed, not re-joined: " + bridge.stats());
         assertEquals(1, room.server().resumesAccepted());
