@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.service.ServiceAttestation;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,34 +66,68 @@ abstract class ServiceScopesWebSocketTest {
         return svc.awaitAckOrFail();
     }
 
+    /**
+     * The set-up of the two-service tests: a new mesh ({@code prefix}) with members alice and bob connected, and two
+     * services of alice's registered with the scopes given, then connected. Closes what it opened, last first.
+     */
+    final class TwoServices implements AutoCloseable {
+        final Meshes.Mesh m;
+        final Identity aliceId = Identity.generate(), bobId = Identity.generate(), firstKey = Identity.generate(), secondKey = Identity.generate();
+        final TestPeer alice, bob, first, second;
+        private final List<TestPeer> open = new ArrayList<>();
+
+        TwoServices(String prefix, String firstName, String firstScopes, String secondName, String secondScopes) throws Exception {
+            m = Meshes.create(fx, prefix);
+            try {
+                alice = opened(Meshes.joined(fx, m, aliceId, "alice"));
+                bob = opened(Meshes.joined(fx, m, bobId, "bob"));
+                ServiceAttestation firstReg = register(alice, aliceId, m, firstName, firstKey, firstScopes);
+                ServiceAttestation secondReg = register(alice, aliceId, m, secondName, secondKey, secondScopes);
+                first = opened(fx.peer(firstKey));
+                second = opened(fx.peer(secondKey));
+                connectService(first, m, aliceId, firstReg);
+                connectService(second, m, aliceId, secondReg);
+            } catch (Exception | Error e) {
+                close();
+                throw e;
+            }
+        }
+
+        private TestPeer opened(TestPeer p) {
+            open.add(p);
+            return p;
+        }
+
+        @Override
+        public void close() {
+            for (int i = open.size() - 1; i >= 0; i--) open.get(i).close(); // a second close of a closed peer does nothing
+        }
+    }
+
     @Test
     void aServiceWithoutDmReadIsRefusedADmExplicitlyAndAServiceWithDmReadGetsIt() throws Exception {
-        Meshes.Mesh m = Meshes.create(fx, "sc-dm");
-        Identity aliceId = Identity.generate(), bobId = Identity.generate(), writerKey = Identity.generate(), readerKey = Identity.generate();
-        try (TestPeer alice = Meshes.joined(fx, m, aliceId, "alice"); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
-            ServiceAttestation writeOnly = register(alice, aliceId, m, "poster", writerKey, "dm:write,topic:write");
-            ServiceAttestation reads = register(alice, aliceId, m, "inbox", readerKey, "dm:read");
-            try (TestPeer writer = fx.peer(writerKey); TestPeer reader = fx.peer(readerKey)) {
-                connectService(writer, m, aliceId, writeOnly);
-                connectService(reader, m, aliceId, reads);
-                double before = scopeRefused("relay");
-                Frames.Error e = QueueWebSocketTest.sendErr(bob, "b1", writerKey.publicKeyHex(), bob.dm(writerKey, "you cannot read this"));
-                assertEquals("forbidden", e.code());
-                assertEquals("send: service 'poster' does not accept dm (it has no dm:read scope)", e.message());
-                assertEquals(before + 1, scopeRefused("relay"));
-                assertEquals(0L, depth(m, writerKey.publicKeyHex()), "a refused copy is never queued");
-                // A retry is refused the same way (nothing was stored to be a duplicate of).
-                assertEquals("forbidden", QueueWebSocketTest.sendErr(bob, "b2", writerKey.publicKeyHex(), bob.dm(writerKey, "again")).code());
+        try (TwoServices s = new TwoServices("sc-dm", "poster", "dm:write,topic:write", "inbox", "dm:read")) {
+            TestPeer bob = s.bob, writer = s.first, reader = s.second;
+            Identity bobId = s.bobId, writerKey = s.firstKey, readerKey = s.secondKey;
+            double before = scopeRefused("relay");
+            Frames.Error e = QueueWebSocketTest.sendErr(bob, "b1", writerKey.publicKeyHex(), bob.dm(writerKey, "you cannot read this"));
+            assertEquals("forbidden", e.code());
+            assertEquals("send: service 'poster' does not accept dm (it has no dm:read scope)", e.message());
+            assertEquals(before + 1, scopeRefused("relay"));
+            assertEquals(0L, depth(s.m, writerKey.publicKeyHex()), "a refused copy is never queued");
+            // A retry is refused the same way (nothing was stored to be a duplicate of).
+            assertEquals("forbidden", QueueWebSocketTest.sendErr(bob, "b2", writerKey.publicKeyHex(), bob.dm(writerKey, "again")).code());
 
-                Frames.Ack ok = send(bob, "b3", readerKey.publicKeyHex(), bob.dm(readerKey, "for the inbox"));
-                Frames.Deliver d = reader.await(Frames.Deliver.class, x -> x.messageId().equals(ok.messageId()));
-                assertEquals(bobId.publicKeyHex(), d.envelope().from());
-                // The writer can still send (its write scopes are unchanged): the refusal is about reading only.
-                Frames.Ack fromWriter = send(writer, "w1", bobId.publicKeyHex(), writer.dm(bobId, "from the poster"));
-                bob.await(Frames.Deliver.class, x -> x.messageId().equals(fromWriter.messageId()));
-                writer.sync("w-sync");
-                assertFalse(writer.seen().stream().anyMatch(f -> f instanceof Frames.Deliver), "nothing was ever pushed to the poster");
-            }
+            Frames.Ack ok = send(bob, "b3", readerKey.publicKeyHex(), bob.dm(readerKey, "for the inbox"));
+            Frames.Deliver d = reader.await(Frames.Deliver.class, x -> x.messageId().equals(ok.messageId()));
+            assertEquals(bobId.publicKeyHex(), d.envelope().from());
+            // The writer can still send (its write scopes are unchanged): the refusal is about reading only.
+            Frames.Ack fromWriter = send(writer, "w1", bobId.publicKeyHex(), writer.dm(bobId, "from the poster"));
+            bob.await(Frames.Deliver.class, x -> x.messageId().equals(fromWriter.messageId()));
+            writer.sync("w-sync");
+            assertFalse(writer.seen().stream().anyMatch(f -> f instanceof Frames.Deliver), "nothing was ever pushed to the poster");
+            writer.close();
+            reader.close();
             // Offline it is the same: the scopes are the registration's, not the connection's.
             assertEquals("forbidden", QueueWebSocketTest.sendErr(bob, "b4", writerKey.publicKeyHex(), bob.dm(writerKey, "offline")).code());
         }
@@ -115,56 +151,44 @@ abstract class ServiceScopesWebSocketTest {
     /** stream:write gives a service the sender cap stream (a file transfer's control messages and chunks, §12.4 "Sub-peers"). */
     @Test
     void aServiceSendsOnTheStreamChannelOnlyWithStreamWrite() throws Exception {
-        Meshes.Mesh m = Meshes.create(fx, "sc-stream");
-        Identity aliceId = Identity.generate(), bobId = Identity.generate(), dmKey = Identity.generate(), streamKey = Identity.generate();
-        try (TestPeer alice = Meshes.joined(fx, m, aliceId, "alice"); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
-            ServiceAttestation dmOnly = register(alice, aliceId, m, "talker", dmKey, "dm:read,dm:write");
-            ServiceAttestation streams = register(alice, aliceId, m, "room", streamKey, "dm:read,stream:write");
-            try (TestPeer talker = fx.peer(dmKey); TestPeer room = fx.peer(streamKey)) {
-                connectService(talker, m, aliceId, dmOnly);
-                connectService(room, m, aliceId, streams);
-                Frames.Error e = QueueWebSocketTest.sendErr(talker, "t1", bobId.publicKeyHex(), stream(dmKey, bobId));
-                assertEquals("forbidden", e.code());
-                assertTrue(e.message().contains("missing session capability \"stream\""), e.message());
-                Frames.Ack ok = send(room, "r1", bobId.publicKeyHex(), stream(streamKey, bobId));
-                Frames.Deliver d = bob.await(Frames.Deliver.class, x -> x.messageId().equals(ok.messageId()));
-                assertEquals(streamKey.publicKeyHex(), d.envelope().from());
-                assertEquals(dev.meshwire.signaling.envelope.Channel.STREAM, d.envelope().channel());
-                // And a member's stream to the service arrives (stream needs dm:read, which both have).
-                Frames.Ack toRoom = send(bob, "b1", streamKey.publicKeyHex(), stream(bobId, streamKey));
-                room.await(Frames.Deliver.class, x -> x.messageId().equals(toRoom.messageId()));
-            }
+        try (TwoServices s = new TwoServices("sc-stream", "talker", "dm:read,dm:write", "room", "dm:read,stream:write")) {
+            TestPeer bob = s.bob, talker = s.first, room = s.second;
+            Identity bobId = s.bobId, dmKey = s.firstKey, streamKey = s.secondKey;
+            Frames.Error e = QueueWebSocketTest.sendErr(talker, "t1", bobId.publicKeyHex(), stream(dmKey, bobId));
+            assertEquals("forbidden", e.code());
+            assertTrue(e.message().contains("missing session capability \"stream\""), e.message());
+            Frames.Ack ok = send(room, "r1", bobId.publicKeyHex(), stream(streamKey, bobId));
+            Frames.Deliver d = bob.await(Frames.Deliver.class, x -> x.messageId().equals(ok.messageId()));
+            assertEquals(streamKey.publicKeyHex(), d.envelope().from());
+            assertEquals(dev.meshwire.signaling.envelope.Channel.STREAM, d.envelope().channel());
+            // And a member's stream to the service arrives (stream needs dm:read, which both have).
+            Frames.Ack toRoom = send(bob, "b1", streamKey.publicKeyHex(), stream(bobId, streamKey));
+            room.await(Frames.Deliver.class, x -> x.messageId().equals(toRoom.messageId()));
         }
     }
 
     @Test
     void aBroadcastCopyToAServiceWithoutTopicReadIsRefusedForThatCopyOnly() throws Exception {
-        Meshes.Mesh m = Meshes.create(fx, "sc-fan");
-        Identity aliceId = Identity.generate(), bobId = Identity.generate(), dmOnlyKey = Identity.generate(), listenerKey = Identity.generate();
-        try (TestPeer alice = Meshes.joined(fx, m, aliceId, "alice"); TestPeer bob = Meshes.joined(fx, m, bobId, "bob")) {
-            ServiceAttestation dmOnly = register(alice, aliceId, m, "dm-bot", dmOnlyKey, "dm:read");
-            ServiceAttestation listens = register(alice, aliceId, m, "listener", listenerKey, "topic:read");
-            try (TestPeer dmBot = fx.peer(dmOnlyKey); TestPeer listener = fx.peer(listenerKey)) {
-                connectService(dmBot, m, aliceId, dmOnly);
-                connectService(listener, m, aliceId, listens);
-                // One `*` broadcast = one group copy per recipient, each sealed by bob (docs/protocol.md §6.2).
-                String cmid = UUID.randomUUID().toString();
-                double before = scopeRefused("relay");
-                Frames.Ack toAlice = send(bob, "c1", aliceId.publicKeyHex(), bob.broadcastCopy(aliceId, "hello all", cmid));
-                Frames.Error refused = QueueWebSocketTest.sendErr(bob, "c2", dmOnlyKey.publicKeyHex(), bob.broadcastCopy(dmOnlyKey, "hello all", cmid));
-                assertEquals("forbidden", refused.code());
-                assertEquals("send: service 'dm-bot' does not accept group (it has no topic:read scope)", refused.message());
-                Frames.Ack toListener = send(bob, "c3", listenerKey.publicKeyHex(), bob.broadcastCopy(listenerKey, "hello all", cmid));
-                assertEquals(before + 1, scopeRefused("relay"));
-                alice.await(Frames.Deliver.class, d -> d.messageId().equals(toAlice.messageId()));
-                listener.await(Frames.Deliver.class, d -> d.messageId().equals(toListener.messageId()));
-                assertEquals(0L, depth(m, dmOnlyKey.publicKeyHex()));
-                // The listener without dm:read is refused a dm; the dm bot gets one.
-                assertEquals("forbidden", QueueWebSocketTest.sendErr(bob, "c4", listenerKey.publicKeyHex(), bob.dm(listenerKey, "no")).code());
-                Frames.Ack dm = send(bob, "c5", dmOnlyKey.publicKeyHex(), bob.dm(dmOnlyKey, "yes"));
-                Frames.Deliver got = dmBot.await(Frames.Deliver.class);
-                assertEquals(dm.messageId(), got.messageId(), "the first and only thing pushed to the dm bot is the dm");
-            }
+        try (TwoServices s = new TwoServices("sc-fan", "dm-bot", "dm:read", "listener", "topic:read")) {
+            TestPeer alice = s.alice, bob = s.bob, dmBot = s.first, listener = s.second;
+            Identity aliceId = s.aliceId, dmOnlyKey = s.firstKey, listenerKey = s.secondKey;
+            // One `*` broadcast = one group copy per recipient, each sealed by bob (docs/protocol.md §6.2).
+            String cmid = UUID.randomUUID().toString();
+            double before = scopeRefused("relay");
+            Frames.Ack toAlice = send(bob, "c1", aliceId.publicKeyHex(), bob.broadcastCopy(aliceId, "hello all", cmid));
+            Frames.Error refused = QueueWebSocketTest.sendErr(bob, "c2", dmOnlyKey.publicKeyHex(), bob.broadcastCopy(dmOnlyKey, "hello all", cmid));
+            assertEquals("forbidden", refused.code());
+            assertEquals("send: service 'dm-bot' does not accept group (it has no topic:read scope)", refused.message());
+            Frames.Ack toListener = send(bob, "c3", listenerKey.publicKeyHex(), bob.broadcastCopy(listenerKey, "hello all", cmid));
+            assertEquals(before + 1, scopeRefused("relay"));
+            alice.await(Frames.Deliver.class, d -> d.messageId().equals(toAlice.messageId()));
+            listener.await(Frames.Deliver.class, d -> d.messageId().equals(toListener.messageId()));
+            assertEquals(0L, depth(s.m, dmOnlyKey.publicKeyHex()));
+            // The listener without dm:read is refused a dm; the dm bot gets one.
+            assertEquals("forbidden", QueueWebSocketTest.sendErr(bob, "c4", listenerKey.publicKeyHex(), bob.dm(listenerKey, "no")).code());
+            Frames.Ack dm = send(bob, "c5", dmOnlyKey.publicKeyHex(), bob.dm(dmOnlyKey, "yes"));
+            Frames.Deliver got = dmBot.await(Frames.Deliver.class);
+            assertEquals(dm.messageId(), got.messageId(), "the first and only thing pushed to the dm bot is the dm");
         }
     }
 

@@ -4,6 +4,7 @@ import static dev.meshwire.peer.TestSupport.await;
 
 import dev.meshwire.coordinator.Coordinator;
 import dev.meshwire.coordinator.CoordinatorConfig;
+import dev.meshwire.coordinator.CoordinatorStartException;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.api.CreateMeshRequest;
@@ -26,10 +27,17 @@ public final class TwoMemberMesh implements AutoCloseable {
         this.coord = coord;
     }
 
+    /**
+     * Just the coordinator of this set-up (home {@code dir/coord}), for a test whose daemons are not the in-process
+     * alice and bob (daemons run as processes, for one): the caller closes it.
+     */
+    public static Coordinator coordinator(Path dir) throws CoordinatorStartException {
+        return Coordinator.start(CoordinatorConfig.defaults(dir.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
+    }
+
     /** Starts everything; waits (up to {@code waitMs}) until alice's replica knows bob. */
     public static TwoMemberMesh start(Path dir, long waitMs) throws Exception {
-        TwoMemberMesh m = new TwoMemberMesh(dir, Coordinator.start(CoordinatorConfig.defaults(dir.resolve("coord")).withListen("127.0.0.1", 0)
-                .withStunPort(-1)));
+        TwoMemberMesh m = new TwoMemberMesh(dir, coordinator(dir));
         try {
             m.alice = Daemon.start(DaemonOptions.of(dir.resolve("alice")));
             m.bob = Daemon.start(DaemonOptions.of(dir.resolve("bob")));

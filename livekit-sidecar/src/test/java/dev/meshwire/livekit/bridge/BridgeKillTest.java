@@ -1,30 +1,26 @@
 package dev.meshwire.livekit.bridge;
 
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.KEY;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.MESH;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.SECRET;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.WAIT_MS;
+import static dev.meshwire.livekit.bridge.BridgeFixture.BRIDGE;
+import static dev.meshwire.livekit.bridge.BridgeFixture.KEY;
+import static dev.meshwire.livekit.bridge.BridgeFixture.ROOM;
+import static dev.meshwire.livekit.bridge.BridgeFixture.SECRET;
+import static dev.meshwire.livekit.bridge.BridgeTestBase.MESH;
+import static dev.meshwire.livekit.bridge.BridgeTestBase.WAIT_MS;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.await;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.inbox;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.sendAllSettled;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.coordinator.CoordinatorConfig;
-import dev.meshwire.livekit.room.RoomClient;
-import dev.meshwire.livekit.room.RoomConfig;
+import dev.meshwire.livekit.bridge.BridgeFixture.Participant;
 import dev.meshwire.livekit.room.RoomData;
-import dev.meshwire.livekit.room.RoomToken;
-import dev.meshwire.livekit.testserver.StandInServer;
-import dev.meshwire.peer.daemon.Daemon;
-import dev.meshwire.peer.daemon.DaemonOptions;
+import dev.meshwire.peer.TwoMemberMesh;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -50,36 +46,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class BridgeKillTest {
     static final String SERVICE = "lkbridge";
-    static final String BRIDGE = "meshwire-bridge";
     static final int N = 500;
 
     @TempDir
     Path tmp;
-    private Coordinator coord;
-    private Daemon bob;
+    private BridgeFixture room;
     /** Bob's daemon, in this JVM or as a process (found again after a restart). */
     private java.util.function.Supplier<IpcClient> bobIpc;
-    private StandInServer server;
-    private final List<AutoCloseable> open = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
-        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
-        server = new StandInServer(KEY, SECRET);
-        server.start();
+        room = BridgeFixture.start(WAIT_MS);
     }
 
     @AfterEach
     void stop() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
-        if (server != null) server.close();
-        if (bob != null) bob.close();
-        if (coord != null) coord.close();
-    }
-
-    private void bobInThisJvm() {
-        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
-        bobIpc = bob::client;
+        if (room != null) room.close();
     }
 
     /** Starts the daemons of {@code homes} as their own processes ({@code meshwire up --foreground}) and waits for their IPC. */
@@ -88,8 +70,7 @@ class BridgeKillTest {
         for (int i = 0; i < homes.size(); i++) {
             homes.get(i).ensureLayout();
             ChildJvm d = ChildJvm.start(logs.get(i), "dev.meshwire.cli.Main", "--home", homes.get(i).root().toString(), "up", "--foreground");
-            open.add(d);
-            started.add(d);
+            started.add(room.closing(d));
         }
         for (int i = 0; i < homes.size(); i++) {
             MeshwireHome home = homes.get(i);
@@ -104,22 +85,13 @@ class BridgeKillTest {
     }
 
     /** Creates the mesh on alice's daemon and has bob join it; waits until alice's roster knows bob. */
-    private void meshWithBob(IpcClient alice) throws InterruptedException {
+    private void meshWithBob(Coordinator coord, IpcClient alice) throws InterruptedException {
         String invite = alice.createMesh(new CreateMeshRequest(MESH, coord.publicUrl(), "alice", coord.adminToken())).invite();
         bobIpc.get().join(invite, "bob");
         await("alice knows bob", () -> alice.peers(MESH).items().stream().anyMatch(p -> "bob".equals(p.name())));
     }
 
-    private LiveKitBridgeTest.Participant carol() throws Exception {
-        LiveKitBridgeTest.Participant p = new LiveKitBridgeTest.Participant();
-        p.client = new RoomClient(RoomConfig.of(server.url(), "room1", "carol"),
-                new RoomToken.Minted(KEY, SECRET, "room1", "carol", Duration.ofHours(1)), p);
-        open.add(p.client);
-        p.client.start().get(WAIT_MS, TimeUnit.MILLISECONDS);
-        return p;
-    }
-
-    private static boolean seesBridge(LiveKitBridgeTest.Participant p) {
+    private static boolean seesBridge(Participant p) {
         return p.client.isConnected() && p.client.participants().join().stream().anyMatch(x -> BRIDGE.equals(x.identity()));
     }
 
@@ -140,7 +112,7 @@ class BridgeKillTest {
     }
 
     /** The distinct mesh texts carol got; fails if two copies of one text carry different packet ids. */
-    private static Set<String> uniqueAtCarol(LiveKitBridgeTest.Participant carol) {
+    private static Set<String> uniqueAtCarol(Participant carol) {
         synchronized (carol) {
             Map<String, Set<String>> idsByText = new HashMap<>();
             for (RoomData d : carol.got) {
@@ -156,7 +128,7 @@ class BridgeKillTest {
     }
 
     /** Both directions complete: carol has m0..m499 (unique), bob has [lk:carol] r0..r499 each exactly once. */
-    private void assertComplete(LiveKitBridgeTest.Participant carol, java.util.function.Supplier<IpcClient> alice) throws InterruptedException {
+    private void assertComplete(Participant carol, java.util.function.Supplier<IpcClient> alice) throws InterruptedException {
         await("carol got all " + N + " mesh messages", () -> uniqueAtCarol(carol).size() == N);
         await("bob got all " + N + " room messages", () -> roomTextsAtBob().size() >= N);
         List<String> atBob = roomTextsAtBob();
@@ -168,22 +140,19 @@ class BridgeKillTest {
 
     @Test
     void aSidecarProcessKilledMidTrafficLosesNothingAndShowsNothingTwice() throws Exception {
-        bobInThisJvm();
-        Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-        open.add(alice);
-        IpcClient a = alice.client();
-        meshWithBob(a);
-        LiveKitBridgeTest.Participant carol = carol();
+        TwoMemberMesh mesh = room.closing(TwoMemberMesh.start(tmp, WAIT_MS));
+        bobIpc = mesh.bob::client;
+        IpcClient a = mesh.alice.client();
+        Participant carol = room.participant("carol");
         Path secret = tmp.resolve("secret");
         Files.writeString(secret, SECRET);
         MeshwireHome home = MeshwireHome.at(tmp.resolve("alice"));
         Path queueFile = RoomQueue.fileFor(home, MESH, SERVICE);
-        String[] args = {"--home", home.root().toString(), "sidecar", "livekit", "--url", server.url(), "--room", "room1",
+        String[] args = {"--home", home.root().toString(), "sidecar", "livekit", "--url", room.server().url(), "--room", ROOM,
                 "--mesh", MESH, "--service", SERVICE, "--identity", BRIDGE, "--api-key", KEY, "--api-secret-file", secret.toString(),
                 "--target", "bob"};
         Path log = tmp.resolve("sidecar.log");
-        ChildJvm sidecar = ChildJvm.start(log, "dev.meshwire.cli.Main", args);
-        open.add(sidecar);
+        ChildJvm sidecar = room.closing(ChildJvm.start(log, "dev.meshwire.cli.Main", args));
         await("the side-car is in the room", () -> {
             sidecar.checkAlive("the side-car");
             return seesBridge(carol);
@@ -211,8 +180,7 @@ class BridgeKillTest {
         // While it is dead: more dms wait in the service inbox. Then it starts again on the same home.
         dmsToCarol(N / 2, N);
         await("the room saw the side-car go", () -> !seesBridge(carol));
-        ChildJvm again = ChildJvm.start(log, "dev.meshwire.cli.Main", args);
-        open.add(again);
+        ChildJvm again = room.closing(ChildJvm.start(log, "dev.meshwire.cli.Main", args));
         await("the side-car is back in the room", () -> {
             again.checkAlive("the restarted side-car");
             return seesBridge(carol);
@@ -233,6 +201,7 @@ class BridgeKillTest {
     @Test
     void bothDaemonsKilledMidTrafficLoseNothingAndShowNothingTwice() throws Exception {
         // alice's daemon holds the side-car's service; bob's is the mesh member the room talks to. Both run as processes.
+        Coordinator coord = room.closing(TwoMemberMesh.coordinator(tmp));
         MeshwireHome aliceHome = MeshwireHome.at(tmp.resolve("alice"));
         MeshwireHome bobHome = MeshwireHome.at(tmp.resolve("bob"));
         Path aliceLog = tmp.resolve("alice-daemon.log");
@@ -241,14 +210,10 @@ class BridgeKillTest {
         IpcClient[] bobNow = {IpcClient.forHome(bobHome)};
         bobIpc = () -> bobNow[0];
         DaemonLink link = DaemonLink.forHome(aliceHome);
-        meshWithBob(link.client());
-        LiveKitBridgeTest.Participant carol = carol();
-        LiveKitBridge bridge = new LiveKitBridge(new BridgeConfig(MESH, SERVICE, "meshwire", "bob"), link,
-                RoomQueue.open(tmp.resolve("bridge-queue.db"), LiveKitBridge.ROOM_QUEUE_MAX),
-                listener -> new RoomClient(RoomConfig.of(server.url(), "room1", BRIDGE),
-                        new RoomToken.Minted(KEY, SECRET, "room1", BRIDGE, Duration.ofHours(1)), listener));
-        open.add(bridge);
-        bridge.start(WAIT_MS);
+        meshWithBob(coord, link.client());
+        Participant carol = room.participant("carol");
+        LiveKitBridge bridge = room.started(new LiveKitBridge(new BridgeConfig(MESH, SERVICE, "meshwire", "bob"), link,
+                RoomQueue.open(tmp.resolve("bridge-queue.db"), LiveKitBridge.ROOM_QUEUE_MAX), room.bridgeRoom(c -> c)));
         await("the bridge is in the room", () -> seesBridge(carol));
 
         // Mid-traffic, both daemons are SIGKILLed: dms are in bob's outbox, at the coordinator and in the service inbox;

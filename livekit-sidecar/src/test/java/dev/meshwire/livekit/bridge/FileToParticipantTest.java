@@ -1,41 +1,23 @@
 package dev.meshwire.livekit.bridge;
 
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.KEY;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.MESH;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.SECRET;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.WAIT_MS;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.coordinator.CoordinatorConfig;
-import dev.meshwire.livekit.room.RoomClient;
-import dev.meshwire.livekit.room.RoomConfig;
+import dev.meshwire.livekit.bridge.BridgeFixture.Participant;
 import dev.meshwire.livekit.room.RoomData;
-import dev.meshwire.livekit.room.RoomToken;
-import dev.meshwire.livekit.testserver.StandInServer;
-import dev.meshwire.peer.daemon.Daemon;
-import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.IpcException;
-import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import dev.meshwire.peer.ipc.api.FileItem;
 import dev.meshwire.peer.ipc.api.FileSendRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A file to a room participant, end to end (docs/livekit.md "Large payloads", docs/protocol.md §12.4 "Sub-peers"): a
@@ -45,58 +27,13 @@ import org.junit.jupiter.api.io.TempDir;
  * 0600 in 0700), bob's transfer completes, and the side-car sends it to carol only as a LiveKit byte data stream with
  * the transfer id as stream id — byte-identical, once — then the daemon removes it. dave gets nothing.
  */
-class FileToParticipantTest {
-    @TempDir
-    Path tmp;
-    private Coordinator coord;
-    private Daemon alice;
-    private Daemon bob;
-    private StandInServer server;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
-        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-        bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
-        String invite = alice.client().createMesh(new CreateMeshRequest(MESH, coord.publicUrl(), "alice", coord.adminToken())).invite();
-        bob.client().join(invite, "bob");
-        await("bob is known to alice", () -> alice.session(MESH).roster().replica().current()
-                && alice.session(MESH).roster().entry(bob.session(MESH).selfPubkey()).isPresent());
-        server = new StandInServer(KEY, SECRET);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
-        if (server != null) server.close();
-        if (bob != null) bob.close();
-        if (alice != null) alice.close();
-        if (coord != null) coord.close();
-    }
-
+class FileToParticipantTest extends BridgeTestBase {
     /** A participant that reassembles data streams up to 2 MiB (the room client's default is 256 KiB). */
-    private LiveKitBridgeTest.Participant participant(String identity) throws Exception {
-        LiveKitBridgeTest.Participant p = new LiveKitBridgeTest.Participant();
-        RoomConfig d = RoomConfig.of(server.url(), "room1", identity);
-        p.client = new RoomClient(new RoomConfig(d.url(), d.room(), d.identity(), d.joinTimeout(), d.retryMin(), d.retryMax(), d.settle(),
-                d.maxPayloadBytes(), 2 << 20), new RoomToken.Minted(KEY, SECRET, "room1", identity, Duration.ofHours(1)), p);
-        open.add(p.client);
-        p.client.start().get(WAIT_MS, TimeUnit.MILLISECONDS);
-        return p;
+    private Participant participant(String identity) throws Exception {
+        return room.participant(room.config(identity).withMaxStreamBytes(2 << 20));
     }
 
-    private LiveKitBridge bridge() {
-        LiveKitBridge b = new LiveKitBridge(new BridgeConfig(MESH, "lkbridge", "meshwire", "bob"), alice.client(), listener -> new RoomClient(
-                RoomConfig.of(server.url(), "room1", "meshwire-bridge"),
-                new RoomToken.Minted(KEY, SECRET, "room1", "meshwire-bridge", Duration.ofHours(1)), listener));
-        open.add(b);
-        b.start(WAIT_MS);
-        return b;
-    }
-
-    private static List<RoomData> ofSize(LiveKitBridgeTest.Participant p, int size) {
+    private static List<RoomData> ofSize(Participant p, int size) {
         synchronized (p) {
             return p.got.stream().filter(d -> d.payload().length == size).toList();
         }
@@ -104,10 +41,10 @@ class FileToParticipantTest {
 
     @Test
     void aFileForAParticipantArrivesAsAByteStreamToHerOnly() throws Exception {
-        LiveKitBridge bridge = bridge();
-        IpcClient b = bob.client();
-        LiveKitBridgeTest.Participant carol = participant("carol");
-        LiveKitBridgeTest.Participant dave = participant("dave");
+        LiveKitBridge bridge = bridge("bob");
+        IpcClient b = mesh.bob.client();
+        Participant carol = participant("carol");
+        Participant dave = participant("dave");
         await("bob sees lk:carol online", () -> SubpeerPresenceTest.online(b, "lk:carol"), bridge);
 
         byte[] content = new byte[1 << 20];
@@ -123,7 +60,7 @@ class FileToParticipantTest {
         assertEquals("meshwire-bridge", got.fromIdentity());
         assertEquals("meshwire", got.topic());
         await("bob's transfer is done", () -> "done".equals(b.file(sent.id()).state()), bridge);
-        await("the daemon let go of the delivered file", () -> alice.client().serviceFiles(MESH, "lkbridge").files().isEmpty(), bridge);
+        await("the daemon let go of the delivered file", () -> mesh.alice.client().serviceFiles(MESH, "lkbridge").files().isEmpty(), bridge);
         Path dir;
         try (var s = Files.list(tmp.resolve("alice").resolve("daemon").resolve("service-files"))) {
             dir = s.findFirst().orElseThrow();
@@ -151,9 +88,9 @@ class FileToParticipantTest {
      */
     @Test
     void theServiceSendsAFileToAMember() throws Exception {
-        bridge();
-        IpcClient a = alice.client();
-        IpcClient b = bob.client();
+        bridge("bob");
+        IpcClient a = mesh.alice.client();
+        IpcClient b = mesh.bob.client();
         byte[] content = new byte[1 << 20];
         ThreadLocalRandom.current().nextBytes(content);
         Path file = tmp.resolve("from-the-room.bin");

@@ -5,29 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.coordinator.Coordinator;
+import dev.meshwire.livekit.bridge.BridgeFixture.Participant;
 import dev.meshwire.livekit.room.RoomClient;
 import dev.meshwire.livekit.room.RoomConfig;
 import dev.meshwire.livekit.room.RoomData;
-import dev.meshwire.livekit.room.RoomListener;
-import dev.meshwire.livekit.room.RoomParticipant;
-import dev.meshwire.livekit.room.RoomToken;
-import dev.meshwire.livekit.testserver.StandInServer;
-import dev.meshwire.peer.TwoMemberMesh;
-import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.ipc.IpcClient;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The side-car end to end: a real coordinator, two real daemons (alice runs the side-car as her delegated
@@ -35,40 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
  * WebRTC. Both directions, addressed delivery, waiting for an absent participant, and the refusal of a dm that
  * names nobody.
  */
-class LiveKitBridgeTest {
-    static final String KEY = "devkey";
-    static final String SECRET = "standin-secret-of-at-least-thirty-two-bytes";
-    static final long WAIT_MS = 90_000;
-    static final String MESH = TwoMemberMesh.MESH;
-
-    @TempDir
-    Path tmp;
-    private Coordinator coord;
-    private Daemon alice;
-    private Daemon bob;
-    private StandInServer server;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        // A coordinator, alice (the side-car's daemon) and bob in mesh "team", as every daemon test sets them up.
-        TwoMemberMesh mesh = TwoMemberMesh.start(tmp, WAIT_MS);
-        coord = mesh.coord;
-        alice = mesh.alice;
-        bob = mesh.bob;
-        server = new StandInServer(KEY, SECRET);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
-        if (server != null) server.close();
-        if (bob != null) bob.close();
-        if (alice != null) alice.close();
-        if (coord != null) coord.close();
-    }
-
+class LiveKitBridgeTest extends BridgeTestBase {
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
         await(what, condition, null);
     }
@@ -83,42 +39,11 @@ class LiveKitBridgeTest {
         }
     }
 
-    /** A room participant that records what it receives. */
-    static final class Participant implements RoomListener {
-        final List<RoomData> got = new ArrayList<>();
-        RoomClient client;
-
-        synchronized List<String> texts() {
-            return got.stream().map(d -> new String(d.payload(), StandardCharsets.UTF_8)).toList();
-        }
-
-        @Override
-        public synchronized void onData(RoomData d) {
-            got.add(d);
-        }
-
-        synchronized RoomData find(String text) {
-            return got.stream().filter(d -> new String(d.payload(), StandardCharsets.UTF_8).equals(text)).findFirst().orElse(null);
-        }
-    }
-
-    private Participant participant(String identity) throws Exception {
-        Participant p = new Participant();
-        p.client = new RoomClient(RoomConfig.of(server.url(), "room1", identity),
-                new RoomToken.Minted(KEY, SECRET, "room1", identity, Duration.ofHours(1)), p);
-        open.add(p.client);
-        p.client.start().get(WAIT_MS, TimeUnit.MILLISECONDS);
-        return p;
-    }
-
-    private LiveKitBridge bridge(String target) {
-        BridgeConfig cfg = new BridgeConfig(MESH, "lkbridge", "meshwire", target);
-        LiveKitBridge b = new LiveKitBridge(cfg, alice.client(), listener -> new RoomClient(
-                RoomConfig.of(server.url(), "room1", "meshwire-bridge"),
-                new RoomToken.Minted(KEY, SECRET, "room1", "meshwire-bridge", Duration.ofHours(1)), listener));
-        open.add(b);
-        b.start(WAIT_MS);
-        return b;
+    /** The bridge to bob, once it sees the {@code participants} room participants already joined. */
+    private LiveKitBridge bridgeSeeing(int participants) throws InterruptedException {
+        LiveKitBridge bridge = bridge("bob");
+        await("the bridge sees " + participants + " participant(s)", () -> bridge.room().participants().join().size() == participants);
+        return bridge;
     }
 
     static List<JsonNode> inbox(IpcClient c) {
@@ -133,14 +58,13 @@ class LiveKitBridgeTest {
 
     @Test
     void roomDataReachesTheMeshAndMeshDmsReachOnlyTheirParticipant() throws Exception {
-        Participant carol = participant("carol");
-        Participant dave = participant("dave");
-        LiveKitBridge bridge = bridge("bob");
-        await("the bridge sees carol and dave", () -> bridge.room().participants().join().size() == 2);
+        Participant carol = room.participant("carol");
+        Participant dave = room.participant("dave");
+        LiveKitBridge bridge = bridgeSeeing(2);
 
         // Room -> mesh: carol's packet on the topic reaches bob, from alice's service, naming carol.
         carol.client.send(List.of(), "meshwire", "hello mesh".getBytes(StandardCharsets.UTF_8), "c-1").get(WAIT_MS, TimeUnit.MILLISECONDS);
-        IpcClient b = bob.client();
+        IpcClient b = mesh.bob.client();
         await("bob got carol's packet", () -> count(b, "[lk:carol] hello mesh") == 1);
         JsonNode row = inbox(b).stream().filter(i -> "[lk:carol] hello mesh".equals(i.path("text").asText())).findFirst().orElseThrow();
         assertEquals("alice/lkbridge", row.path("from").path("name").asText(), row.toString());
@@ -161,14 +85,14 @@ class LiveKitBridgeTest {
         await("dave got his", () -> dave.find("hi dave") != null);
         assertFalse(dave.texts().contains("hi carol"), dave.texts().toString());
         assertFalse(carol.texts().contains("hi dave"), carol.texts().toString());
-        await("the service inbox is empty again", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty());
+        await("the service inbox is empty again", () -> mesh.alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty());
 
         // A participant not in the room yet: the dm waits in the service inbox and flows when she joins.
         b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:erin waiting for you"));
-        await("the dm for erin waits in the service inbox", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().size() == 1);
-        Participant erin = participant("erin");
+        await("the dm for erin waits in the service inbox", () -> mesh.alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().size() == 1);
+        Participant erin = room.participant("erin");
         await("erin got it once she joined", () -> erin.find("waiting for you") != null);
-        await("and it left the service inbox", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty());
+        await("and it left the service inbox", () -> mesh.alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty());
 
         // A dm naming nobody is answered with the reason and not kept.
         b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "hello?"));
@@ -183,10 +107,9 @@ class LiveKitBridgeTest {
 
     @Test
     void aRoomDropLosesNothingAndShowsNothingTwiceOnTheMeshSide() throws Exception {
-        Participant carol = participant("carol");
-        LiveKitBridge bridge = bridge("bob");
-        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
-        IpcClient b = bob.client();
+        Participant carol = room.participant("carol");
+        LiveKitBridge bridge = bridgeSeeing(1);
+        IpcClient b = mesh.bob.client();
         int n = 500;
 
         // Mesh -> room across a drop of the room connection: the dms wait in the service inbox while the room is
@@ -205,7 +128,7 @@ class LiveKitBridgeTest {
             }
             idsByText.forEach((text, ids) -> assertEquals(1, ids.size(), "copies of '" + text + "' carry one packet id: " + ids));
         }
-        await("the service inbox is empty", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
+        await("the service inbox is empty", () -> mesh.alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
 
         // Room -> mesh after the re-join: every packet once in bob's inbox.
         sendAllSettled(carol.client, 0, n);
@@ -244,25 +167,44 @@ class LiveKitBridgeTest {
         }
     }
 
+    /**
+     * Traffic both ways at once, for each {@code i} in {@code [from, to)}: bob's dm {@code lk:carol m<i>} to the
+     * service, then carol's packet {@code r<i>} (id {@code r-<i>}) on the topic. Returns carol's sends, in order.
+     */
+    static List<java.util.concurrent.CompletableFuture<Void>> bothWays(IpcClient b, Participant carol, int from, int to) {
+        List<java.util.concurrent.CompletableFuture<Void>> sends = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
+            sends.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
+        }
+        return sends;
+    }
+
+    /**
+     * Waits until carol has the {@code n} distinct mesh messages {@code m<i>}, bob has {@code n} of carol's room
+     * messages and the service inbox is empty; then asserts that each room message is in bob's inbox exactly once.
+     */
+    private void awaitAllOnceInTheMesh(Participant carol, IpcClient b, int n, LiveKitBridge bridge) throws InterruptedException {
+        await("carol got all " + n + " mesh messages", () -> carol.texts().stream().filter(t -> t.startsWith("m")).distinct().count() == n, bridge);
+        await("bob got all " + n + " room messages", () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() >= n, bridge);
+        await("the service inbox is empty", () -> mesh.alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
+        List<String> fromRoom = inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
+        assertEquals(n, fromRoom.size(), "nothing twice in the mesh");
+        assertEquals(n, fromRoom.stream().distinct().count());
+    }
+
     @Test
     void aRoomServerRestartMidTrafficLosesNothingAndShowsNothingTwice() throws Exception {
-        Participant carol = participant("carol");
-        LiveKitBridge bridge = bridge("bob");
-        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
-        IpcClient b = bob.client();
+        Participant carol = room.participant("carol");
+        LiveKitBridge bridge = bridgeSeeing(1);
+        IpcClient b = mesh.bob.client();
         int n = 500;
-        int port = java.net.URI.create(server.url()).getPort();
 
-        List<java.util.concurrent.CompletableFuture<Void>> firstHalf = new ArrayList<>();
-        for (int i = 0; i < n / 2; i++) {
-            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
-            firstHalf.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
-        }
+        List<java.util.concurrent.CompletableFuture<Void>> firstHalf = bothWays(b, carol, 0, n / 2);
         // Kill the room server mid-traffic (packets still settling) and start a new one on the same port.
-        server.close();
+        room.stopServer();
         for (int i = n / 2; i < n; i++) b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
-        server = new StandInServer(KEY, SECRET);
-        server.start(port);
+        room.startServerAgain();
         // A room app sends once the side-car is in the room again: the new server forwards nothing to a participant
         // that has not re-joined yet, and LiveKit has no acknowledgement that would tell carol (docs/livekit.md
         // "What can still be lost").
@@ -280,14 +222,8 @@ class LiveKitBridgeTest {
         sendAllSettled(carol.client, again);
         sendAllSettled(carol.client, n / 2, n);
 
-        await("carol got all " + n + " mesh messages", () -> carol.texts().stream().filter(t -> t.startsWith("m")).distinct().count() == n, bridge);
-        await("bob got all " + n + " room messages", () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() >= n, bridge);
-        List<String> fromRoom = inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
-        assertEquals(n, fromRoom.size(), "nothing twice in the mesh");
-        assertEquals(n, fromRoom.stream().distinct().count());
+        awaitAllOnceInTheMesh(carol, b, n, bridge);
         assertTrue(bridge.stats().roomJoins() >= 2, bridge.stats().toString());
-
-        await("the service inbox is empty", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
         await("each row forwarded and deleted once", () -> bridge.stats().meshToRoom() == n, bridge);
     }
     /** UTF-8 text of at least {@code bytes} bytes with multi-byte characters (chunk cuts fall inside characters). */
@@ -299,10 +235,9 @@ class LiveKitBridgeTest {
 
     @Test
     void largePayloadsCrossAsLiveKitDataStreams() throws Exception {
-        Participant carol = participant("carol");
-        LiveKitBridge bridge = bridge("bob");
-        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
-        IpcClient b = bob.client();
+        Participant carol = room.participant("carol");
+        LiveKitBridge bridge = bridgeSeeing(1);
+        IpcClient b = mesh.bob.client();
 
         // Room -> mesh: carol's 50 KB text stream (over a data packet's 15 KiB) is one mesh message; the same stream
         // id again (a replay) is shown once.
@@ -321,7 +256,7 @@ class LiveKitBridgeTest {
         b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol " + down));
         await("carol got the large dm", () -> carol.find(down) != null, bridge);
         assertEquals("meshwire-bridge", carol.find(down).fromIdentity());
-        await("the service inbox is empty again", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty());
+        await("the service inbox is empty again", () -> mesh.alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty());
 
         // Over the data stream limit (256 KiB): answered to the sender, nothing reaches the room.
         String huge = "h".repeat(RoomConfig.DEFAULT_MAX_STREAM + 1);
@@ -331,37 +266,25 @@ class LiveKitBridgeTest {
         assertTrue(carol.texts().stream().noneMatch(t -> t.startsWith("hhh")), "nothing of the refused payload reached carol");
         assertEquals(1, carol.client.streamStats().received(), carol.client.streamStats().toString());
     }
+
     @Test
     void aSignalDropMidTrafficResumesAndLosesNothingAndShowsNothingTwice() throws Exception {
-        Participant carol = participant("carol");
-        LiveKitBridge bridge = bridge("bob");
-        await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
-        IpcClient b = bob.client();
+        Participant carol = room.participant("carol");
+        LiveKitBridge bridge = bridgeSeeing(1);
+        IpcClient b = mesh.bob.client();
         int n = 300;
 
         // Both directions in flight when the server drops the bridge's signal connection (no leave: a network
         // failure); the bridge resumes on the same peer connections.
-        List<java.util.concurrent.CompletableFuture<Void>> up = new ArrayList<>();
-        for (int i = 0; i < n / 2; i++) {
-            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
-            up.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
-        }
-        assertTrue(server.dropSignal("room1", "meshwire-bridge"));
-        for (int i = n / 2; i < n; i++) {
-            b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol m" + i));
-            up.add(carol.client.send(List.of(), "meshwire", ("r" + i).getBytes(StandardCharsets.UTF_8), "r-" + i));
-        }
+        List<java.util.concurrent.CompletableFuture<Void>> up = bothWays(b, carol, 0, n / 2);
+        assertTrue(room.server().dropSignal("room1", "meshwire-bridge"));
+        up.addAll(bothWays(b, carol, n / 2, n));
         for (var f : up) f.get(WAIT_MS, TimeUnit.MILLISECONDS); // carol's connection was never touched
         await("the bridge resumed", () -> bridge.room().resumes() == 1, bridge);
 
-        await("carol got all " + n + " mesh messages", () -> carol.texts().stream().filter(t -> t.startsWith("m")).distinct().count() == n, bridge);
-        await("bob got all " + n + " room messages", () -> inbox(b).stream().filter(i -> i.path("text").asText().startsWith("[lk:carol] r")).count() >= n, bridge);
-        await("the service inbox is empty", () -> alice.client().serviceInbox(MESH, "lkbridge", 10, false, true).items().isEmpty(), bridge);
-        List<String> fromRoom = inbox(b).stream().map(i -> i.path("text").asText()).filter(t -> t.startsWith("[lk:carol] r")).toList();
-        assertEquals(n, fromRoom.size(), "nothing twice in the mesh");
-        assertEquals(n, fromRoom.stream().distinct().count());
+        awaitAllOnceInTheMesh(carol, b, n, bridge);
         assertEquals(n, carol.texts().stream().filter(t -> t.startsWith("m")).count(), "no copies at carol: the channel never closed");
         assertEquals(1, bridge.stats().roomJoins(), "resumed, not re-joined: " + bridge.stats());
-        assertEquals(1, server.resumesAccepted());
+        assertEquals(1, room.server().resumesAccepted());
     }
 }

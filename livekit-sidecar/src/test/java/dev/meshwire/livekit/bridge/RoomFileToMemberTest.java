@@ -1,22 +1,12 @@
 package dev.meshwire.livekit.bridge;
 
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.KEY;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.MESH;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.SECRET;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.WAIT_MS;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.await;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.count;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.livekit.room.RoomClient;
-import dev.meshwire.livekit.room.RoomConfig;
-import dev.meshwire.livekit.room.RoomToken;
-import dev.meshwire.livekit.testserver.StandInServer;
-import dev.meshwire.peer.TwoMemberMesh;
-import dev.meshwire.peer.daemon.Daemon;
+import dev.meshwire.livekit.bridge.BridgeFixture.Participant;
 import dev.meshwire.peer.home.MeshwireHome;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.api.FileItem;
@@ -24,15 +14,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Room → mesh files end to end (docs/livekit.md "Large payloads"): a real coordinator, two real daemons (alice runs the
@@ -43,35 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is done; the same stream id replayed sends no second file. A stream over {@code --max-file-bytes} reaches nobody and
  * is counted as dropped.
  */
-class RoomFileToMemberTest {
+class RoomFileToMemberTest extends BridgeTestBase {
     private static final int MAX_FILE = 2 << 20;
-    @TempDir
-    Path tmp;
-    private Coordinator coord;
-    private Daemon alice;
-    private Daemon bob;
-    private StandInServer server;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        TwoMemberMesh mesh = TwoMemberMesh.start(tmp, WAIT_MS);
-        coord = mesh.coord;
-        alice = mesh.alice;
-        bob = mesh.bob;
-        server = new StandInServer(KEY, SECRET);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
-        if (server != null) server.close();
-        if (bob != null) bob.close();
-        if (alice != null) alice.close();
-        if (coord != null) coord.close();
-    }
-
     private static List<FileItem> incoming(IpcClient c, String name) {
         return c.files(100).items().stream().filter(f -> "in".equals(f.direction()) && name.equals(f.name())).toList();
     }
@@ -81,19 +39,12 @@ class RoomFileToMemberTest {
         MeshwireHome home = MeshwireHome.at(tmp.resolve("sidecar-home"));
         Path spool = RoomQueue.spoolFor(home, MESH, "lkbridge");
         BridgeConfig cfg = new BridgeConfig(MESH, "lkbridge", "meshwire", "bob", MAX_FILE, spool);
-        LiveKitBridge bridge = new LiveKitBridge(cfg, DaemonLink.fixed(alice.client()),
-                RoomQueue.open(RoomQueue.fileFor(home, MESH, "lkbridge"), LiveKitBridge.ROOM_QUEUE_MAX), listener -> new RoomClient(
-                RoomConfig.of(server.url(), "room1", "meshwire-bridge").withMaxStreamBytes(cfg.roomStreamLimit()),
-                new RoomToken.Minted(KEY, SECRET, "room1", "meshwire-bridge", Duration.ofHours(1)), listener));
-        open.add(bridge);
-        bridge.start(WAIT_MS);
-        LiveKitBridgeTest.Participant carol = new LiveKitBridgeTest.Participant();
-        carol.client = new RoomClient(RoomConfig.of(server.url(), "room1", "carol"),
-                new RoomToken.Minted(KEY, SECRET, "room1", "carol", Duration.ofHours(1)), carol);
-        open.add(carol.client);
-        carol.client.start().get(WAIT_MS, TimeUnit.MILLISECONDS);
+        LiveKitBridge bridge = room.started(new LiveKitBridge(cfg, DaemonLink.fixed(mesh.alice.client()),
+                RoomQueue.open(RoomQueue.fileFor(home, MESH, "lkbridge"), LiveKitBridge.ROOM_QUEUE_MAX),
+                room.bridgeRoom(c -> c.withMaxStreamBytes(cfg.roomStreamLimit()))));
+        Participant carol = room.participant("carol");
         await("the bridge sees carol", () -> bridge.room().participants().join().size() == 1);
-        IpcClient b = bob.client();
+        IpcClient b = mesh.bob.client();
 
         byte[] content = new byte[1 << 20];
         ThreadLocalRandom.current().nextBytes(content);

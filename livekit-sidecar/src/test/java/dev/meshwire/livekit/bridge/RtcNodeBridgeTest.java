@@ -1,9 +1,11 @@
 package dev.meshwire.livekit.bridge;
 
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.KEY;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.MESH;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.SECRET;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.WAIT_MS;
+import static dev.meshwire.livekit.bridge.BridgeFixture.BRIDGE;
+import static dev.meshwire.livekit.bridge.BridgeFixture.KEY;
+import static dev.meshwire.livekit.bridge.BridgeFixture.ROOM;
+import static dev.meshwire.livekit.bridge.BridgeFixture.SECRET;
+import static dev.meshwire.livekit.bridge.BridgeTestBase.MESH;
+import static dev.meshwire.livekit.bridge.BridgeTestBase.WAIT_MS;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.await;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.count;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.inbox;
@@ -11,18 +13,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.coordinator.CoordinatorConfig;
-import dev.meshwire.livekit.room.RoomClient;
-import dev.meshwire.livekit.room.RoomConfig;
-import dev.meshwire.livekit.room.RoomToken;
 import dev.meshwire.livekit.testserver.NodeParticipant;
 import dev.meshwire.livekit.testserver.NodeRuntime;
-import dev.meshwire.livekit.testserver.StandInServer;
+import dev.meshwire.peer.TwoMemberMesh;
 import dev.meshwire.peer.daemon.Daemon;
-import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.IpcClient;
-import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import io.livekit.server.AccessToken;
 import io.livekit.server.RoomJoin;
 import io.livekit.server.RoomName;
@@ -30,7 +25,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,39 +39,32 @@ import org.junit.jupiter.api.io.TempDir;
 class RtcNodeBridgeTest {
     static final Duration JOIN = Duration.ofSeconds(120);
     static final Duration DATA = Duration.ofSeconds(60);
-    static final String BRIDGE = "meshwire-bridge";
 
     @TempDir
     Path tmp;
 
     @BeforeAll
     static void node() {
-        Assumptions.assumeTrue(NodeRuntime.available(),
-                "node/npm not on PATH: install nodejs and npm to run LiveKit SDK tests (CI installs them: .ci/run)");
+        NodeRuntime.assumeAvailable();
     }
 
     static String token(String identity) {
         AccessToken t = new AccessToken(KEY, SECRET);
         t.setIdentity(identity);
-        t.addGrants(new RoomJoin(true), new RoomName("room1"));
+        t.addGrants(new RoomJoin(true), new RoomName(ROOM));
         return t.toJwt();
     }
 
     @Test
     void rtcNodeParticipantsTalkToAMeshMemberThroughTheSidecar() throws Exception {
-        try (Coordinator coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
-             Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-             Daemon bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
-             StandInServer server = new StandInServer(KEY, SECRET)) {
-            String invite = alice.client().createMesh(new CreateMeshRequest(MESH, coord.publicUrl(), "alice", coord.adminToken())).invite();
-            bob.client().join(invite, "bob");
-            await("alice knows bob", () -> alice.client().peers(MESH).items().stream().anyMatch(p -> "bob".equals(p.name())));
-            server.start();
-            try (LiveKitBridge bridge = new LiveKitBridge(new BridgeConfig(MESH, "lkbridge", "meshwire", "bob"), alice.client(),
-                    listener -> new RoomClient(RoomConfig.of(server.url(), "room1", BRIDGE),
-                            new RoomToken.Minted(KEY, SECRET, "room1", BRIDGE, Duration.ofHours(1)), listener));
-                 NodeParticipant carol = new NodeParticipant("carol", server.url(), token("carol"));
-                 NodeParticipant dave = new NodeParticipant("dave", server.url(), token("dave"))) {
+        try (TwoMemberMesh mesh = TwoMemberMesh.start(tmp, WAIT_MS);
+             BridgeFixture room = BridgeFixture.start(WAIT_MS)) {
+            Daemon alice = mesh.alice;
+            Daemon bob = mesh.bob;
+            String url = room.server().url();
+            try (LiveKitBridge bridge = new LiveKitBridge(new BridgeConfig(MESH, "lkbridge", "meshwire", "bob"), alice.client(), room.bridgeRoom(c -> c));
+                 NodeParticipant carol = new NodeParticipant("carol", url, token("carol"));
+                 NodeParticipant dave = new NodeParticipant("dave", url, token("dave"))) {
                 bridge.start(WAIT_MS);
                 carol.awaitEvent("connected", JOIN);
                 dave.awaitEvent("connected", JOIN);

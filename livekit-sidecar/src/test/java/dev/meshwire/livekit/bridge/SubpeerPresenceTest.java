@@ -1,9 +1,5 @@
 package dev.meshwire.livekit.bridge;
 
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.KEY;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.MESH;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.SECRET;
-import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.WAIT_MS;
 import static dev.meshwire.livekit.bridge.LiveKitBridgeTest.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,28 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.livekit.room.RoomClient;
-import dev.meshwire.livekit.room.RoomConfig;
-import dev.meshwire.livekit.room.RoomToken;
-import dev.meshwire.livekit.testserver.StandInServer;
-import dev.meshwire.peer.TwoMemberMesh;
-import dev.meshwire.peer.daemon.Daemon;
+import dev.meshwire.livekit.bridge.BridgeFixture.Participant;
 import dev.meshwire.peer.ipc.IpcClient;
 import dev.meshwire.peer.ipc.IpcException;
 import dev.meshwire.peer.ipc.api.PeerItem;
 import dev.meshwire.peer.ipc.api.ServiceRegisterRequest;
 import dev.meshwire.peer.ipc.api.SubpeersRequest;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Room participants as mesh peers, end to end (docs/livekit.md "Identity and mapping", docs/protocol.md §6.5): a real
@@ -42,53 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
  * her only; a room re-join publishes the full set again without news; she leaves → offline and a system entry; the
  * side-car stops → nobody is reachable through it. A member that holds no such service cannot publish presence.
  */
-class SubpeerPresenceTest {
-    @TempDir
-    Path tmp;
-    private Coordinator coord;
-    private Daemon alice;
-    private Daemon bob;
-    private StandInServer server;
-    private final List<AutoCloseable> open = new ArrayList<>();
-
-    @BeforeEach
-    void start() throws Exception {
-        // A coordinator, alice (the side-car's daemon) and bob in mesh "team", as every daemon test sets them up.
-        TwoMemberMesh mesh = TwoMemberMesh.start(tmp, WAIT_MS);
-        coord = mesh.coord;
-        alice = mesh.alice;
-        bob = mesh.bob;
-        server = new StandInServer(KEY, SECRET);
-        server.start();
-    }
-
-    @AfterEach
-    void stop() throws Exception {
-        for (int i = open.size() - 1; i >= 0; i--) open.get(i).close();
-        if (server != null) server.close();
-        if (bob != null) bob.close();
-        if (alice != null) alice.close();
-        if (coord != null) coord.close();
-    }
-
-    private LiveKitBridgeTest.Participant participant(String identity) throws Exception {
-        LiveKitBridgeTest.Participant p = new LiveKitBridgeTest.Participant();
-        p.client = new RoomClient(RoomConfig.of(server.url(), "room1", identity),
-                new RoomToken.Minted(KEY, SECRET, "room1", identity, Duration.ofHours(1)), p);
-        open.add(p.client);
-        p.client.start().get(WAIT_MS, TimeUnit.MILLISECONDS);
-        return p;
-    }
-
-    private LiveKitBridge bridge() {
-        LiveKitBridge b = new LiveKitBridge(new BridgeConfig(MESH, "lkbridge", "meshwire", "bob"), alice.client(), listener -> new RoomClient(
-                RoomConfig.of(server.url(), "room1", "meshwire-bridge"),
-                new RoomToken.Minted(KEY, SECRET, "room1", "meshwire-bridge", Duration.ofHours(1)), listener));
-        open.add(b);
-        b.start(WAIT_MS);
-        return b;
-    }
-
+class SubpeerPresenceTest extends BridgeTestBase {
     static PeerItem subpeer(IpcClient c, String name) {
         return c.peers(MESH).items().stream().filter(p -> name.equals(p.name()) && "subpeer".equals(p.role())).findFirst().orElse(null);
     }
@@ -110,15 +48,15 @@ class SubpeerPresenceTest {
 
     @Test
     void participantsAreAddressablePeersWithPresenceAndSystemEvents() throws Exception {
-        LiveKitBridge bridge = bridge();
-        IpcClient b = bob.client();
+        LiveKitBridge bridge = bridge("bob");
+        IpcClient b = mesh.bob.client();
         await("bob sees the service online", () -> b.peers(MESH).items().stream()
                 .anyMatch(p -> "alice/lkbridge".equals(p.name()) && p.online()), bridge);
         String serviceKey = b.peers(MESH).items().stream().filter(p -> "alice/lkbridge".equals(p.name())).findFirst().orElseThrow().pubkey();
 
         // A participant joins: bob's peers list lk:alice online under the service, and his system feed says so.
-        LiveKitBridgeTest.Participant pa = participant("alice");
-        LiveKitBridgeTest.Participant dave = participant("dave");
+        Participant pa = room.participant("alice");
+        Participant dave = room.participant("dave");
         await("bob's peers show lk:alice online", () -> online(b, "lk:alice"), bridge);
         PeerItem row = subpeer(b, "lk:alice");
         assertEquals(serviceKey, row.pubkey(), "a dm to her goes to the service key");
@@ -164,11 +102,11 @@ class SubpeerPresenceTest {
         // A member that holds no such service cannot publish presence: refused with a clear error.
         IpcException notHeld = assertThrows(IpcException.class, () -> b.serviceSubpeers("lkbridge", new SubpeersRequest(MESH, List.of("lk:mallory"))));
         assertEquals("unknown_service", notHeld.code());
-        bob.client().registerService(new ServiceRegisterRequest(MESH, "bot", "bot", "dm:read,dm:write", null, true));
+        mesh.bob.client().registerService(new ServiceRegisterRequest(MESH, "bot", "bot", "dm:read,dm:write", null, true));
         IpcException wrongType = assertThrows(IpcException.class, () -> b.serviceSubpeers("bot", new SubpeersRequest(MESH, List.of("lk:mallory"))));
         assertEquals("scope_refused", wrongType.code());
         assertEquals("service 'bot' is of type bot; only livekit, livekit-room services may front sub-peers", wrongType.getMessage());
-        assertEquals(null, subpeer(alice.client(), "lk:mallory"), "nothing was published");
+        assertEquals(null, subpeer(mesh.alice.client(), "lk:mallory"), "nothing was published");
 
         // The side-car stops: it leaves the room and clears its set, so nobody is reachable through it.
         bridge.close();

@@ -1,17 +1,15 @@
 package dev.meshwire.livekit.ops;
 
+import static dev.meshwire.livekit.bridge.BridgeFixture.KEY;
+import static dev.meshwire.livekit.bridge.BridgeFixture.ROOM;
+import static dev.meshwire.livekit.bridge.BridgeFixture.SECRET;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.livekit.room.RoomClient;
-import dev.meshwire.livekit.room.RoomConfig;
+import dev.meshwire.livekit.bridge.BridgeFixture;
 import dev.meshwire.livekit.room.RoomData;
-import dev.meshwire.livekit.room.RoomListener;
-import dev.meshwire.livekit.room.RoomToken;
-import dev.meshwire.livekit.testserver.StandInServer;
 import dev.meshwire.peer.TwoMemberMesh;
 import dev.meshwire.peer.daemon.Daemon;
 import dev.meshwire.peer.daemon.DaemonOptions;
@@ -27,8 +25,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,49 +42,29 @@ import org.junit.jupiter.api.io.TempDir;
  * what the mesh sent while it was down and bridges again; a daemon restart brings it back; {@code sidecar stop} ends it for good.
  */
 class ManagedBridgeTest {
-    static final String KEY = "devkey";
-    static final String SECRET = "standin-secret-of-at-least-thirty-two-bytes";
     static final String METRICS_TOKEN = "metrics-token-0123456789abcdef";
     static final long WAIT_MS = 120_000;
     static final String MESH = TwoMemberMesh.MESH;
 
     @TempDir
     Path tmp;
-    private Coordinator coord;
-    private Daemon alice;
-    private Daemon bob;
-    private StandInServer server;
-    private RoomClient carol;
-    private final List<RoomData> carolGot = new ArrayList<>();
+    private TwoMemberMesh mesh;
+    private BridgeFixture room;
+    private BridgeFixture.Participant carol;
 
     @BeforeEach
     void start() throws Exception {
         // A coordinator, alice (the side-car's daemon) and bob in mesh "team", as every daemon test sets them up.
-        TwoMemberMesh mesh = TwoMemberMesh.start(tmp, WAIT_MS);
-        coord = mesh.coord;
-        alice = mesh.alice;
-        bob = mesh.bob;
-        server = new StandInServer(KEY, SECRET);
-        server.start();
-        carol = new RoomClient(RoomConfig.of(server.url(), "room1", "carol"), new RoomToken.Minted(KEY, SECRET, "room1", "carol", Duration.ofHours(1)),
-                new RoomListener() {
-                    @Override
-                    public void onData(RoomData d) {
-                        synchronized (carolGot) {
-                            carolGot.add(d);
-                        }
-                    }
-                });
-        carol.start().get(WAIT_MS, TimeUnit.MILLISECONDS);
+        mesh = TwoMemberMesh.start(tmp, WAIT_MS);
+        room = BridgeFixture.start(WAIT_MS);
+        carol = room.participant("carol");
     }
 
     @AfterEach
     void stop() throws Exception {
-        if (carol != null) carol.close();
-        if (alice != null) alice.close(); // stops the managed side-car too
-        if (server != null) server.close();
-        if (bob != null) bob.close();
-        if (coord != null) coord.close();
+        if (mesh != null) mesh.alice.close(); // stops the managed side-car too, while the room server still runs
+        if (room != null) room.close();
+        if (mesh != null) mesh.close();
     }
 
     static void await(String what, BooleanSupplier condition) throws InterruptedException {
@@ -100,7 +76,7 @@ class ManagedBridgeTest {
     }
 
     private SidecarItem bridge() {
-        return alice.client().sidecars().items().stream().filter(i -> i.name().equals("lkbridge")).findFirst().orElse(null);
+        return mesh.alice.client().sidecars().items().stream().filter(i -> i.name().equals("lkbridge")).findFirst().orElse(null);
     }
 
     /** The bridge runs in a process other than {@code notPid}, is in the room with carol, and has reported so. */
@@ -119,15 +95,13 @@ class ManagedBridgeTest {
     }
 
     private boolean carolHas(String text) {
-        synchronized (carolGot) {
-            return carolGot.stream().anyMatch(d -> new String(d.payload(), StandardCharsets.UTF_8).equals(text));
-        }
+        return carol.find(text) != null;
     }
 
     /** One message each way through the bridge, and each arrives once. */
     private void bothWays(String tag) throws Exception {
-        IpcClient b = bob.client();
-        carol.send(List.of(), "meshwire", ("from carol " + tag).getBytes(StandardCharsets.UTF_8), "carol-" + tag).get(WAIT_MS, TimeUnit.MILLISECONDS);
+        IpcClient b = mesh.bob.client();
+        carol.client.send(List.of(), "meshwire", ("from carol " + tag).getBytes(StandardCharsets.UTF_8), "carol-" + tag).get(WAIT_MS, TimeUnit.MILLISECONDS);
         await("bob got carol's packet " + tag, () -> inboxCount(b, "[lk:carol] from carol " + tag) == 1);
         b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol from bob " + tag));
         await("carol got bob's dm " + tag, () -> carolHas("from bob " + tag));
@@ -149,7 +123,7 @@ class ManagedBridgeTest {
         }
         Cli cli = new Cli(tmp, WAIT_MS);
         String home = tmp.resolve("alice").toString();
-        Cli.Run started = cli.meshwire("--home", home, "sidecar", "livekit", "--url", server.url(), "--room", "room1", "--mesh", MESH,
+        Cli.Run started = cli.meshwire("--home", home, "sidecar", "livekit", "--url", room.server().url(), "--room", ROOM, "--mesh", MESH,
                 "--service", "lkbridge", "--api-key", KEY, "--api-secret-file", secret.toString(), "--target", "bob", "--managed",
                 "--metrics", "127.0.0.1:" + metricsPort, "--metrics-token-file", metricsToken.toString());
         assertEquals(0, started.code(), started.out() + started.err());
@@ -167,7 +141,7 @@ class ManagedBridgeTest {
         Cli.Run human = cli.meshwire("--home", home, "sidecar", "status");
         assertEquals(0, human.code(), human.err());
         assertTrue(human.out().startsWith("lkbridge  livekit, managed, running (pid " + firstPid + "), restarts 0"), human.out());
-        assertTrue(human.out().contains("room 'room1' at " + server.url() + " -> mesh 'team' as service 'lkbridge'"), human.out());
+        assertTrue(human.out().contains("room 'room1' at " + room.server().url() + " -> mesh 'team' as service 'lkbridge'"), human.out());
         assertTrue(human.out().contains("connected, 1 participant, reconnects 0"), human.out());
         Cli.Run json = cli.meshwire("--home", home, "sidecar", "status", "--json");
         assertEquals(0, json.code(), json.err());
@@ -197,7 +171,7 @@ class ManagedBridgeTest {
         ProcessHandle.of(firstPid).orElseThrow().destroyForcibly();
         await("the side-car is dead", () -> ProcessHandle.of(firstPid).map(h -> !h.isAlive()).orElse(true));
         int down = 50;
-        IpcClient b = bob.client();
+        IpcClient b = mesh.bob.client();
         for (int i = 0; i < down; i++) b.post("/v1/send", Map.of("mesh", MESH, "to", "alice/lkbridge", "message", "lk:carol while down " + i));
         await("the bridge runs again in a new process", () -> bridging(firstPid));
         SidecarItem again = bridge();
@@ -207,18 +181,18 @@ class ManagedBridgeTest {
             for (int i = 0; i < down; i++) if (!carolHas("while down " + i)) return false;
             return true;
         });
-        synchronized (carolGot) {
+        synchronized (carol) {
             java.util.Map<String, java.util.Set<String>> idsByText = new java.util.HashMap<>();
-            for (RoomData d : carolGot) idsByText.computeIfAbsent(new String(d.payload(), StandardCharsets.UTF_8), k -> new java.util.HashSet<>()).add(d.packetId());
+            for (RoomData d : carol.got) idsByText.computeIfAbsent(new String(d.payload(), StandardCharsets.UTF_8), k -> new java.util.HashSet<>()).add(d.packetId());
             for (int i = 0; i < down; i++) assertEquals(1, idsByText.get("while down " + i).size(), "copies share one packet id: " + idsByText.get("while down " + i));
         }
         bothWays("two");
 
         // a daemon restart: the bridge stops with it and comes back with the next one
         long secondPid = again.pid();
-        alice.close();
+        mesh.alice.close();
         await("the side-car stopped with its daemon", () -> ProcessHandle.of(secondPid).map(h -> !h.isAlive()).orElse(true));
-        alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
+        mesh.alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
         await("the bridge is back with the daemon", () -> bridging(secondPid));
         bothWays("three");
 
@@ -230,7 +204,7 @@ class ManagedBridgeTest {
         assertEquals("lkbridge", gone.path("name").asText(), stopped.out());
         assertEquals("stopped", gone.path("state").asText(), stopped.out());
         assertTrue(ProcessHandle.of(thirdPid).map(h -> !h.isAlive()).orElse(true), "the side-car process ended");
-        await("the side-car left the room", () -> server.participants("room1") == 1);
+        await("the side-car left the room", () -> room.server().participants(ROOM) == 1);
         assertTrue(bridge() == null, String.valueOf(bridge()));
         assertEquals("[ ]", Files.readString(tmp.resolve("alice").resolve("daemon").resolve("sidecars.json")).strip());
         Cli.Run unknown = cli.meshwire("--home", home, "sidecar", "stop", "lkbridge");

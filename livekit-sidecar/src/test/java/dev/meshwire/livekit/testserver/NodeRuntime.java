@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * Node.js with LiveKit's client SDK installed: copies src/test/node (package.json pinning {@code @livekit/rtc-node}
@@ -23,6 +24,11 @@ public final class NodeRuntime {
     /** Whether {@code node} and {@code npm} run here (CI installs both: .ci/run). */
     public static boolean available() {
         return runs(List.of("node", "--version")) && runs(List.of("npm", "--version"));
+    }
+
+    /** A JUnit assumption: the calling tests are skipped where node and npm do not run. */
+    public static void assumeAvailable() {
+        Assumptions.assumeTrue(available(), "node/npm not on PATH: install nodejs and npm to run LiveKit SDK tests (CI installs them: .ci/run)");
     }
 
     /** The directory holding participant.mjs and node_modules, installing on first call. */

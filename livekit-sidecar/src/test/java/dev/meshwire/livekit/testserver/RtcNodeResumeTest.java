@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -25,8 +24,7 @@ class RtcNodeResumeTest {
 
     @BeforeAll
     static void node() {
-        Assumptions.assumeTrue(NodeRuntime.available(),
-                "node/npm not on PATH: install nodejs and npm to run LiveKit SDK tests (CI installs them: .ci/run)");
+        NodeRuntime.assumeAvailable();
     }
 
     static void until(BooleanSupplier cond, String what) throws InterruptedException {

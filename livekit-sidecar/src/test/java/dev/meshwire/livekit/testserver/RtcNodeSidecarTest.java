@@ -4,17 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.meshwire.coordinator.Coordinator;
-import dev.meshwire.coordinator.CoordinatorConfig;
 import dev.meshwire.livekit.bridge.BridgeConfig;
+import dev.meshwire.livekit.bridge.BridgeFixture;
 import dev.meshwire.livekit.bridge.LiveKitBridge;
-import dev.meshwire.livekit.room.RoomClient;
-import dev.meshwire.livekit.room.RoomConfig;
-import dev.meshwire.livekit.room.RoomToken;
+import dev.meshwire.peer.TwoMemberMesh;
 import dev.meshwire.peer.daemon.Daemon;
-import dev.meshwire.peer.daemon.DaemonOptions;
 import dev.meshwire.peer.ipc.IpcClient;
-import dev.meshwire.peer.ipc.api.CreateMeshRequest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -26,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.function.BooleanSupplier;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * resume of the bridge's room session. Lives in the stand-in's package because the node participant helper does.
  */
 class RtcNodeSidecarTest {
-    static final String MESH = "team";
+    static final String MESH = TwoMemberMesh.MESH;
     static final Duration JOIN = RtcNodeRoundTripTest.JOIN;
     static final Duration DATA = RtcNodeRoundTripTest.DATA;
 
@@ -46,8 +40,7 @@ class RtcNodeSidecarTest {
 
     @BeforeAll
     static void node() {
-        Assumptions.assumeTrue(NodeRuntime.available(),
-                "node/npm not on PATH: install nodejs and npm to run LiveKit SDK tests (CI installs them: .ci/run)");
+        NodeRuntime.assumeAvailable();
     }
 
     static void until(String what, BooleanSupplier cond) throws InterruptedException {
@@ -70,21 +63,13 @@ class RtcNodeSidecarTest {
 
     @Test
     void largePayloadsAndAResumeBetweenTheSidecarAndAnRtcNodeParticipant() throws Exception {
-        String key = RtcNodeRoundTripTest.KEY;
-        String secret = RtcNodeRoundTripTest.SECRET;
-        try (Coordinator coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0).withStunPort(-1));
-             Daemon alice = Daemon.start(DaemonOptions.of(tmp.resolve("alice")));
-             Daemon bob = Daemon.start(DaemonOptions.of(tmp.resolve("bob")));
-             StandInServer server = new StandInServer(key, secret)) {
-            String invite = alice.client().createMesh(new CreateMeshRequest(MESH, coord.publicUrl(), "alice", coord.adminToken())).invite();
-            bob.client().join(invite, "bob");
-            until("bob is known to alice", () -> alice.session(MESH).roster().replica().current()
-                    && alice.session(MESH).roster().entry(bob.session(MESH).selfPubkey()).isPresent());
-            server.start();
-            try (NodeParticipant carol = new NodeParticipant("carol", server.url(), RtcNodeRoundTripTest.token("carol", "room1", secret));
-                 LiveKitBridge bridge = new LiveKitBridge(new BridgeConfig(MESH, "lkbridge", "meshwire", "bob"), alice.client(),
-                         listener -> new RoomClient(RoomConfig.of(server.url(), "room1", "meshwire-bridge"),
-                                 new RoomToken.Minted(key, secret, "room1", "meshwire-bridge", Duration.ofHours(1)), listener))) {
+        try (TwoMemberMesh mesh = TwoMemberMesh.start(tmp, 90_000);
+             BridgeFixture room = BridgeFixture.start(JOIN.toMillis())) {
+            Daemon alice = mesh.alice;
+            Daemon bob = mesh.bob;
+            StandInServer server = room.server();
+            try (NodeParticipant carol = new NodeParticipant("carol", server.url(), RtcNodeRoundTripTest.token("carol", "room1", BridgeFixture.SECRET));
+                 LiveKitBridge bridge = new LiveKitBridge(new BridgeConfig(MESH, "lkbridge", "meshwire", "bob"), alice.client(), room.bridgeRoom(c -> c))) {
                 carol.awaitEvent("connected", JOIN);
                 carol.listenStreams("meshwire", DATA);
                 bridge.start(JOIN.toMillis());
