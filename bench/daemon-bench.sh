@@ -6,8 +6,12 @@
 # Env: BENCH_CP (a prebuilt class path, e.g. a copy of another commit's classes for a same-run baseline),
 #      BENCH_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/d.jfr), BENCH_LABEL (suffix of the result file).
 # Builds from the reactor (nothing is installed). Results: bench/results/daemon-<stamp>[-label].json.
+# Then, unless BENCH_CP measured another build, the chart BENCH_CHART (default docs/img/relay-paths.svg; "none" skips
+# it) is redrawn from this result and the newest relay-bench result (bench/chart/relay-paths.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+CHART=${BENCH_CHART:-docs/img/relay-paths.svg}
+[ -z "${BENCH_CP:-}" ] || CHART=none
 if [ -z "${BENCH_CP:-}" ]; then
   # In the reactor the sibling modules resolve to their target/classes: nothing needs to be installed.
   nice -n 10 mvn -B -o -q -pl peer-runtime -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath \
@@ -16,5 +20,8 @@ if [ -z "${BENCH_CP:-}" ]; then
 fi
 CP="$BENCH_CP"
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.label="${BENCH_LABEL:-}" -Dbench.load="$LOAD" \
+java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.label="${BENCH_LABEL:-}" -Dbench.load="$LOAD" \
   -cp "$CP" dev.meshwire.peer.daemon.DaemonThroughputBench "${1:-10}" "${2:-3}" "${3:-256}" "${4:-5000}" "${5:-0}" "${6:-1024}" "${7:-${1:-10}}"
+if [ "$CHART" != none ]; then
+  node bench/chart/relay-paths.mjs --out "$CHART" || echo "daemon-bench: the chart was not redrawn" >&2
+fi

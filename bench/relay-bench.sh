@@ -14,6 +14,8 @@
 # Installs nats-server and mosquitto from apt when missing, and the Node clients (nats, mqtt, ws) into
 # BENCH_NODE_DIR (default /tmp/meshwire-relay-bench-node). Builds peer-runtime/target/meshwire.jar via ./meshwire
 # (package only, nothing installed). Results: <results dir>/relay-<date>.json and a Markdown table on stdout.
+# At the end the chart BENCH_CHART (default docs/img/relay-paths.svg; "none" skips it) is redrawn from this result and
+# the newest daemon-bench result (bench/chart/relay-paths.mjs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER=${1:-20}
@@ -117,6 +119,7 @@ export NATS_V="$(nats-server --version 2>&1 | head -1)" MQTT_V="$(mosquitto -h 2
   MW_V="$(java -jar "$JAR" --version 2>&1 | head -1)" JAVA_V="$(java -version 2>&1 | head -1)" NODE_V="$(node --version)" \
   NPM_V="$(cd "$NODE_DIR" && node -e 'for (const p of ["nats","mqtt","ws"]) process.stdout.write(p+"@"+require("./node_modules/"+p+"/package.json").version+" ")')" \
   LOAD_START LOAD_END SECONDS_PER ROUNDS CPUS="$(nproc)"
+export MACHINE="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r)"
 node - "$RUNS" "$OUT" <<'EOF'
 const fs = require('fs');
 const [runsFile, out] = process.argv.slice(2);
@@ -147,6 +150,7 @@ for (const w of windows) {
 const result = {
   date: new Date().toISOString(), benchmark: 'relay', payloadBytes: 1024, secondsPerScenario: +e.SECONDS_PER, warmupSeconds: 2,
   rounds: +e.ROUNDS, cpus: +e.CPUS, loadAverageStart: e.LOAD_START, loadAverageEnd: e.LOAD_END,
+  machine: e.MACHINE,
   versions: { natsServer: e.NATS_V, mosquitto: e.MQTT_V, meshwire: e.MW_V, java: e.JAVA_V, node: e.NODE_V, clients: e.NPM_V.trim() },
   counted: {
     nats: 'request published with a reply subject; counted when the receiver\'s reply arrives',
@@ -167,3 +171,8 @@ for (const w of windows) for (const sc of ['nats', 'mosquitto', 'meshwire']) {
   console.log(`| ${sc} | ${w} | ${f(s.msgPerSec)} | ${sc === 'meshwire' ? '1.00' : f(m / s.msgPerSec, 2)} | ${f(s.p50Ms, 1)} / ${f(s.p99Ms, 1)} | ${f(s.serverCpuUsPerMsg)} | ${f(s.senderCpuShare * 100)}% / ${f(s.receiverCpuShare * 100)}% |`);
 }
 EOF
+CHART=${BENCH_CHART:-docs/img/relay-paths.svg}
+if [ "$CHART" != none ]; then
+  node bench/chart/relay-paths.mjs --relay "$OUT" --results "$RESULTS" --out "$CHART" \
+    || echo "relay-bench: the chart was not redrawn (the results are in $OUT)" >&2
+fi
