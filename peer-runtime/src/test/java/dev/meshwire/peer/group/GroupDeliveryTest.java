@@ -96,6 +96,43 @@ class GroupDeliveryTest {
         return false;
     }
 
+    /**
+     * The base64 text that any base64 encoding containing {@code text} must contain, for each of the three alignments
+     * of {@code text} within the encoded bytes (the characters that depend on neighbouring bytes are cut off).
+     */
+    static List<String> base64Forms(String text) {
+        byte[] t = text.getBytes(StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        for (int pad = 0; pad < 3; pad++) {
+            byte[] b = new byte[pad + t.length];
+            System.arraycopy(t, 0, b, pad, t.length);
+            String enc = java.util.Base64.getEncoder().withoutPadding().encodeToString(b);
+            int skip = (pad * 8 + 5) / 6; // characters that carry bits of the padding bytes
+            out.add(enc.substring(skip, enc.length() - 2));
+        }
+        return out;
+    }
+
+    /**
+     * Sender keys (docs/protocol.md §12.1, body v3): every copy of the group message carries {@code box(K) ‖ n2 ‖
+     * secretbox(content)} where only the 48-byte {@code box(K)} differs between recipients — the content was encrypted
+     * once, not once per member — and no copy holds the text in the clear.
+     */
+    static void assertSealedOnceWithSenderKeys(dev.meshwire.peer.outbox.OutboxStore.Request request, String secret) throws IOException {
+        assertEquals(5, request.copies().size(), request.toString());
+        byte[] shared = null;
+        for (var copy : request.copies()) {
+            JsonNode env = dev.meshwire.signaling.Json.MAPPER.readTree(copy.envelopeJson());
+            assertEquals("group", env.path("channel").asText());
+            assertEquals(dev.meshwire.signaling.envelope.Body.SENDER_KEY_V3, env.path("body").path("bodyVersion").asInt(), env.toString());
+            byte[] ct = java.util.Base64.getDecoder().decode(env.path("body").path("ciphertext").asText());
+            assertFalse(contains(ct, secret), "the copy's body is sealed");
+            byte[] content = java.util.Arrays.copyOfRange(ct, dev.meshwire.signaling.crypto.SenderKeyBody.SEALED_KEY_BYTES, ct.length);
+            if (shared == null) shared = content;
+            else assertTrue(java.util.Arrays.equals(shared, content), "one secretbox of the content shared by every copy");
+        }
+    }
+
     @Test
     void aGroupMessageReachesEveryMemberOnceOfflineOnesAfterReconnectAndNothingReachesARemovedMember() throws Exception {
         Path coordDir = tmp.resolve("coord");
@@ -133,6 +170,7 @@ class GroupDeliveryTest {
         assertEquals(5, sent.path("recipients").size(), "one copy per member; alice is not in the group: " + sent);
         String cmid = sent.path("clientMessageId").asText();
         await("every copy is with the coordinator or delivered", WAIT, () -> "done".equals(a.message(cmid).path("state").asText()));
+        assertSealedOnceWithSenderKeys(alice.outboxStore().find(cmid), secret);
         for (int i = 0; i < 3; i++) {
             Daemon d = m[i];
             await("m" + i + " has the group message", WAIT, () -> !received(d, secret).isEmpty());
@@ -144,6 +182,7 @@ class GroupDeliveryTest {
         assertFalse(contains(db, secret), "no plaintext in the coordinator's database files");
         assertFalse(contains(db, "group secret"), "no plaintext in the coordinator's database files");
         assertFalse(contains(db, java.util.HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8))), "nor its hex");
+        for (String b64 : base64Forms(secret)) assertFalse(contains(db, b64), "nor its base64 (at any alignment): " + b64);
 
         m[3] = Daemon.start(DaemonOptions.of(tmp.resolve("m3")));
         m[4] = Daemon.start(DaemonOptions.of(tmp.resolve("m4")));
