@@ -141,6 +141,14 @@ class RelayTest extends SharedCoordinator {
             assertEquals("invalid_frame", e4.code());
             assertTrue(e4.message().contains("clientMessageId"), e4.message());
 
+            // the system channel is the coordinator's own (docs/protocol.md §12.5): a member's validly signed envelope on it
+            Envelope system = EnvelopeSignature.sign(new Envelope(2, dev.meshwire.signaling.envelope.Channel.SYSTEM, good.target(), good.from(),
+                    good.body(), Meta.of("fake-system", Priority.NEXT, 1L), null), alice.identity);
+            alice.send(new Frames.Send("t5", bob.pubkey(), system));
+            Frames.Error e5 = alice.await(Frames.Error.class, e -> "t5".equals(e.id()));
+            assertEquals("invalid_frame", e5.code());
+            assertTrue(e5.message().contains("system channel"), e5.message());
+
             // the session still works; bob got the tampered one (his to refuse) and the good one, nothing else
             alice.send(new Frames.Send("ok", bob.pubkey(), good));
             alice.await(Frames.Ack.class, a -> "ok".equals(a.id()));

@@ -47,7 +47,8 @@ final class FileCommand extends CommandGroup {
             FileItem f = start;
             String lastState = null;
             String lastNote = null;
-            long lastJson = 0;
+            // The first poll prints a progress event at once (nanoTime's origin is arbitrary: 0 would not promise that).
+            long lastJson = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(POLL_JSON_MS);
             if (!json) out().println(startLine(start));
             while (true) {
                 p.sample(f.bytesDone());

@@ -42,8 +42,7 @@ final class SendCommand extends ReplyVerb {
         String text = text();
         String asSession = session.resolve(main());
         if (asSession != null) {
-            if (replyTo != null) throw new PeerException(PeerException.BAD_REQUEST, "--reply-to is not available when sending as a session");
-            return reply(daemonWithMeshes().sessionSend(asSession, new SessionSendRequest(to, text, priority, id)),
+            return reply(daemonWithMeshes().sessionSend(asSession, new SessionSendRequest(to, text, priority, id, replyTo)),
                     r -> out().print(Render.sessionSendReceipt(r)));
         }
         return reply(daemonWithMeshes().send(new SendRequest(mesh.name, to, text, priority, id, replyTo, null)), r -> out().print(Render.sendReceipt(r)));

@@ -96,6 +96,10 @@ class FileCliTest {
         assertEquals(0, received.code(), received.out() + received.err());
         List<JsonNode> events = new ArrayList<>();
         for (String line : received.out().split("\n")) if (!line.isBlank()) events.add(Json.MAPPER.readTree(line));
+        // Not on a terminal: --json progress events (the first poll prints one at once), then the final one.
+        JsonNode first = events.get(0);
+        assertEquals("progress", first.path("event").asText(), received.out());
+        assertTrue(first.has("rateBytesPerSec") && first.has("etaSeconds") && first.has("bytesDone") && first.has("size"), first.toString());
         JsonNode last = events.get(events.size() - 1);
         assertEquals("done", last.path("event").asText(), received.out());
         assertEquals(saveDir.resolve("report.bin").toString(), last.path("path").asText());

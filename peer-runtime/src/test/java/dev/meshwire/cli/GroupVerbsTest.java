@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * {@code group create|add|remove|delete|list} and {@code send @name} through the real CLI entry point, against a real
  * coordinator and real daemons (docs/cli.md): human and {@code --json} output, the receiver's inbox shows
- * {@code alice → @frontend}, and refusals are one clear line with their documented exit code.
+ * {@code alice → @frontend}, {@code send @all} reaches every member, and refusals are one clear line with their documented exit code.
  */
 class GroupVerbsTest {
     static final long WAIT = 30_000;
@@ -55,6 +55,10 @@ class GroupVerbsTest {
         await("bob's inbox has the group message", WAIT, () -> ok(cli(bob, "inbox", "--peek")).out().contains("deploy at 5"));
         String inbox = ok(cli(bob, "inbox")).out();
         assertTrue(inbox.contains("alice") && inbox.contains("→ @frontend") && inbox.contains("deploy at 5"), inbox);
+        // @all is every member (the '*' fan-out): a group message, no group to create
+        JsonNode all = json(ok(cli(alice, "send", "@all", "standup in 5", "--json")));
+        assertEquals("group", all.path("channel").asText(), all.toString());
+        await("bob's inbox has the @all message", WAIT, () -> ok(cli(bob, "inbox", "--peek")).out().contains("standup in 5"));
         String log = ok(cli(alice, "mesh", "log")).out();
         assertTrue(log.contains("group_created") && log.contains("group_member_set") && log.contains("@frontend"), log);
 

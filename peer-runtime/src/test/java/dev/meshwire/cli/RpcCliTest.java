@@ -36,7 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * rpc as a user runs it: the real {@code meshwire} CLI in child processes, bob's daemon in this JVM, alice's daemon a
  * separate process ({@code meshwire up --foreground}) so that it can be SIGKILLed. {@code rpc serve} answers with a
- * command's output (and a failing command's exit as an error); {@code rpc PEER METHOD} prints the answer. Then alice's
+ * command's output (and a failing command's exit as an error); {@code rpc PEER METHOD} prints the answer, and a call
+ * nobody answers ends with the timeout (exit 5); an offline peer is {@code peer_offline} at once unless {@code --wait}
+ * queues the call. Then alice's
  * daemon is killed mid-call: the CLI says the daemon went away and how to get the answer; bob's handler answers while
  * alice is down; after alice's daemon restarts, {@code rpc result ID} prints the answer.
  */
@@ -129,6 +131,12 @@ class RpcCliTest {
     @Order(2)
     void aKilledCallerDaemonMidCallGivesAClearResultAfterRestart() throws Exception {
         TestHandler handler = TestHandler.start(bob.client(), List.of("hold"), call -> null);
+        // A call nobody answers in time: exit 5 and one line naming the timeout and how to see a later answer.
+        CliProcess.Run timedOut = cli("rpc", "bob", "hold", "--timeout", "2s", "--id", "short-1");
+        assertEquals(ExitCodes.UNREACHABLE, timedOut.code(), timedOut.toString());
+        assertTrue(timedOut.err().contains("no answer from bob to hold within 2s (call short-1)")
+                && timedOut.err().contains("'meshwire rpc result short-1'"), timedOut.err());
+
         Path err = startCli("call-crash", "--home", aliceHome.root().toString(), "rpc", "bob", "hold", "{\"job\":1}",
                 "--timeout", "5m", "--id", "crash-1");
         Process caller = background.get(background.size() - 1);
@@ -157,7 +165,7 @@ class RpcCliTest {
         JsonNode call = Json.MAPPER.readTree(result.out());
         assertTrue(call.path("result").path("done").asBoolean(), result.out());
         assertEquals("crash-1", call.path("requestId").asText());
-        assertEquals(1, handler.calls.size(), "the handler ran once");
+        assertEquals(1, handler.calls.stream().filter(c -> "crash-1".equals(c.requestId())).count(), "the handler ran once");
     }
 
     /**
@@ -194,11 +202,31 @@ class RpcCliTest {
     }
 
     /**
+     * carol (a member since the test before) is offline: {@code rpc} fails at once with {@code peer_offline} and says
+     * what {@code --wait} does; with {@code --wait} the call is queued and ends with the timeout when nobody answers.
+     */
+    @Test
+    @Order(4)
+    void anOfflinePeerFailsFastAndWaitQueuesTheCallUntilItsTimeout() throws Exception {
+        WireClient a = alice.client();
+        await("alice knows carol, offline", WAIT, () -> {
+            for (JsonNode p : a.peers(null).path("items")) if ("carol".equals(p.path("name").asText())) return !p.path("online").asBoolean();
+            return false;
+        });
+        CliProcess.Run offline = cli("rpc", "carol", "hold");
+        assertEquals(ExitCodes.UNREACHABLE, offline.code(), offline.toString());
+        assertTrue(offline.err().contains("carol is offline; '--wait' queues the call until carol is back"), offline.err());
+        CliProcess.Run queued = cli("rpc", "carol", "hold", "--wait", "--timeout", "2s", "--id", "queued-offline-1");
+        assertEquals(ExitCodes.UNREACHABLE, queued.code(), queued.toString());
+        assertTrue(queued.err().contains("no answer from carol to hold within 2s (call queued-offline-1)"), queued.err());
+    }
+
+    /**
      * With no daemon running, {@code meshwire rpc} starts one and calls at once: the call waits for the new daemon's
      * coordinator link (presence) instead of reporting the peer offline.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void aCallFromAColdStartWaitsForTheLinkInsteadOfReportingOffline() throws Exception {
         alice.shutdown();
         try {

@@ -196,15 +196,15 @@ class SystemEventsAndMentionsTest {
             return all.contains("\"clientMessageId\":\"a-1\"") && all.contains("\"replyToId\":\"q-1\"") && all.contains("\"mentionsMe\":true");
         });
 
-        // A session's send mentions too.
+        // A session's send mentions too, and replies.
         CliResult made = cli(alice, "session", "new", "--name", "app", "--json");
         assertEquals(ExitCodes.OK, made.code(), made.err());
         String token = Json.MAPPER.readTree(made.out()).path("token").asText();
-        CliResult fromSession = cli(alice, "send", "bob", "from the app, @bob", "--session", token, "--id", "s-1");
+        CliResult fromSession = cli(alice, "send", "bob", "from the app, @bob", "--session", token, "--id", "s-1", "--reply-to", "q-1");
         assertEquals(ExitCodes.OK, fromSession.code(), fromSession.err());
-        await("bob stored the session's message with its mention", WAIT, () -> {
+        await("bob stored the session's message with its mention and what it replies to", WAIT, () -> {
             for (JsonNode i : b.inbox(null, 50, false, true).path("items")) {
-                if ("s-1".equals(i.path("clientMessageId").asText())) return i.path("mentionsMe").asBoolean();
+                if ("s-1".equals(i.path("clientMessageId").asText())) return i.path("mentionsMe").asBoolean() && "q-1".equals(i.path("replyToId").asText());
             }
             return false;
         });

@@ -61,6 +61,14 @@ class TopicCliTest {
         assertEquals("alice", t.path("messages").get(0).path("from").path("name").asText());
         CliProcess.Run human = cli("bob", "topic", "tail", "ops");
         assertTrue(human.out().contains("#ops  alice (") && human.out().contains("deploy at noon"), human.out());
+        // topic post is the same as send #name: bob posts, alice reads it in the history after alice's own post
+        CliProcess.Run posted = cli("bob", "topic", "post", "ops", "noon is fine");
+        assertEquals(0, posted.code(), posted.err());
+        assertTrue(posted.out().contains("to #ops"), posted.out());
+        await("bob's post is in the history", WAIT, () -> mesh.alice.client().topicHistory("team", "ops", null, null).messages().size() == 2);
+        JsonNode both = Json.MAPPER.readTree(cli("alice", "topic", "tail", "#ops", "--json").out());
+        assertEquals("noon is fine", both.path("messages").get(1).path("text").asText(), both.toString());
+        assertEquals("bob", both.path("messages").get(1).path("from").path("name").asText());
         CliProcess.Run unknown = cli("alice", "topic", "post", "#nosuch", "x");
         assertEquals(ExitCodes.NOT_FOUND, unknown.code(), unknown.out() + unknown.err());
         assertTrue(unknown.err().contains("no topic #nosuch"), unknown.err());

@@ -35,9 +35,10 @@ public final class HeldSend {
 
     /**
      * What was asked. {@code to}: a name, key, key prefix, {@code <member>/<label>} or {@code *}; {@code priority}
-     * a wire name or null ({@code next}); {@code clientMessageId} null for a fresh one.
+     * a wire name or null ({@code next}); {@code clientMessageId} null for a fresh one; {@code replyToId} the message
+     * this replies to, or null.
      */
-    public record Request(String to, String message, String priority, String clientMessageId) {}
+    public record Request(String to, String message, String priority, String clientMessageId, String replyToId) {}
 
     private HeldSend() {}
 
@@ -83,7 +84,7 @@ public final class HeldSend {
             recipients = List.of(p);
         }
         // @name words mention members here too (docs/protocol.md §12.6).
-        List<OutboxStore.NewCopy> copies = DurableOutbox.seal(as, recipients, groupTarget, cmid, priority, null,
+        List<OutboxStore.NewCopy> copies = DurableOutbox.seal(as, recipients, groupTarget, cmid, priority, req.replyToId(),
                 dev.meshwire.peer.mention.Mentions.withTextMentions(null, req.message(), as.roster()), plain, System.currentTimeMillis());
         List<SessionSendItem> items = new ArrayList<>();
         for (OutboxStore.NewCopy copy : copies) items.add(commit(as, who, copy, forbiddenCode));

@@ -195,7 +195,7 @@ public final class IpcServer implements AutoCloseable {
             String cmid = b.string("clientMessageId");
             if (cmid != null) checkClientId("clientMessageId", cmid);
             return api.sessions().send(token, new SessionSendRequest(b.requiredName("to"), b.requiredString("message"),
-                    b.oneOf("priority", PRIORITIES), cmid));
+                    b.oneOf("priority", PRIORITIES), cmid, replyToId(b)));
         }));
         get(r, "/v1/session/inbox", ctx -> blocking(ctx, () -> {
             var req = ctx.request();
@@ -681,12 +681,18 @@ public final class IpcServer implements AutoCloseable {
         String message = b.requiredString("message");
         String priority = b.oneOf("priority", PRIORITIES);
         if (cmid != null) checkClientId("clientMessageId", cmid);
+        String replyToId = replyToId(b);
+        JsonNode meta = b.object("meta");
+        return new SendRequest(mesh, to, message, priority, cmid, replyToId, meta);
+    }
+
+    /** The optional {@code replyToId} of a send (member or session): a name-like id of at most 128 characters. */
+    private static String replyToId(RequestFields b) {
         String replyToId = b.name("replyToId");
         if (replyToId != null && replyToId.length() > MAX_ID_LENGTH) {
             throw RequestFields.bad("replyToId", "must be at most " + MAX_ID_LENGTH + " characters");
         }
-        JsonNode meta = b.object("meta");
-        return new SendRequest(mesh, to, message, priority, cmid, replyToId, meta);
+        return replyToId;
     }
 
     private static RequestFields body(RoutingContext ctx) {

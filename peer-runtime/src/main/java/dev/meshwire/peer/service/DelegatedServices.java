@@ -251,7 +251,7 @@ public final class DelegatedServices implements AutoCloseable {
                     + String.join(",", scopes) + ") lack " + needs);
         }
         HeldSend.Sent sent = HeldSend.send(h.asMesh(), h.file().attestation().owner(), h.label(),
-                new HeldSend.Request(req.to(), req.message(), req.priority(), req.clientMessageId()), PeerException.SCOPE_REFUSED);
+                new HeldSend.Request(req.to(), req.message(), req.priority(), req.clientMessageId(), null), PeerException.SCOPE_REFUSED);
         return new ServiceSendReply(h.meshName(), h.name(), h.pubkey(), sent.clientMessageId(), sent.channel(), sent.items());
     }
 

@@ -169,7 +169,7 @@ public final class SessionRegistry implements SessionApi, AutoCloseable {
     public SessionSendReply send(String token, SessionSendRequest req) {
         HeldSession s = requireToken(token);
         HeldSend.Sent sent = HeldSend.send(s.asMesh(), s.attestation().parentPubkey(), "session " + s.id(),
-                new HeldSend.Request(req.to(), req.message(), req.priority(), req.clientMessageId()), PeerException.COORDINATOR_REFUSED);
+                new HeldSend.Request(req.to(), req.message(), req.priority(), req.clientMessageId(), req.replyToId()), PeerException.COORDINATOR_REFUSED);
         return new SessionSendReply(s.meshName(), s.pubkey(), sent.clientMessageId(), sent.channel(), sent.items());
     }
 

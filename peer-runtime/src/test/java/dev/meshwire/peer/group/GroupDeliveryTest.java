@@ -29,9 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The group acceptance test of issue #13 (docs/protocol.md §12.1), with a real coordinator (on SQLite here, on
  * PostgreSQL in {@link PostgresGroupDeliveryTest}) and six real
  * daemons: alice sends to {@code @frontend}, a group of five members of whom two are offline. Each member gets the
- * message exactly once — the offline ones after they start again —, the coordinator's database files never hold the
- * plaintext (they do hold the queued envelopes: the scan is not vacuous), and a member removed from the group gets
- * nothing sent to it afterwards.
+ * message exactly once — the offline ones after they start again —, the coordinator's database files and its log (debug
+ * included) never hold the plaintext (the files do hold the queued envelopes: the scan is not vacuous), and a member
+ * removed from the group gets nothing sent to it afterwards.
  */
 class GroupDeliveryTest {
     /** The coordinator's database URL (null: its default SQLite file under its data directory). */
@@ -54,11 +54,28 @@ class GroupDeliveryTest {
     Daemon alice;
     final Daemon[] m = new Daemon[5];
 
+    /** Everything the coordinator logs during the test, debug included. */
+    final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> coordLog = new ch.qos.logback.core.read.ListAppender<>();
+    final ch.qos.logback.classic.Logger coordLogger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("dev.meshwire.coordinator");
+    ch.qos.logback.classic.Level coordLevel;
+
     @AfterEach
     void tearDown() {
         for (Daemon d : m) if (d != null) d.close();
         if (alice != null) alice.close();
         if (coord != null) coord.close();
+        coordLogger.detachAppender(coordLog);
+        coordLogger.setLevel(coordLevel);
+    }
+
+    String coordinatorLog() {
+        List<ch.qos.logback.classic.spi.ILoggingEvent> events;
+        synchronized (coordLog) { // AppenderBase appends under the appender's lock
+            events = List.copyOf(coordLog.list);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (var e : events) sb.append(e.getFormattedMessage()).append('\n');
+        return sb.toString();
     }
 
     static WireClient c(Daemon d) {
@@ -96,8 +113,49 @@ class GroupDeliveryTest {
         return false;
     }
 
+    /**
+     * The base64 text that any base64 encoding containing {@code text} must contain, for each of the three alignments
+     * of {@code text} within the encoded bytes (the characters that depend on neighbouring bytes are cut off).
+     */
+    static List<String> base64Forms(String text) {
+        byte[] t = text.getBytes(StandardCharsets.UTF_8);
+        List<String> out = new ArrayList<>();
+        for (int pad = 0; pad < 3; pad++) {
+            byte[] b = new byte[pad + t.length];
+            System.arraycopy(t, 0, b, pad, t.length);
+            String enc = java.util.Base64.getEncoder().withoutPadding().encodeToString(b);
+            int skip = (pad * 8 + 5) / 6; // characters that carry bits of the padding bytes
+            out.add(enc.substring(skip, enc.length() - 2));
+        }
+        return out;
+    }
+
+    /**
+     * Sender keys (docs/protocol.md §12.1, body v3): every copy of the group message carries {@code box(K) ‖ n2 ‖
+     * secretbox(content)} where only the 48-byte {@code box(K)} differs between recipients — the content was encrypted
+     * once, not once per member — and no copy holds the text in the clear.
+     */
+    static void assertSealedOnceWithSenderKeys(dev.meshwire.peer.outbox.OutboxStore.Request request, String secret) throws IOException {
+        assertEquals(5, request.copies().size(), request.toString());
+        byte[] shared = null;
+        for (var copy : request.copies()) {
+            JsonNode env = dev.meshwire.signaling.Json.MAPPER.readTree(copy.envelopeJson());
+            assertEquals("group", env.path("channel").asText());
+            assertEquals(dev.meshwire.signaling.envelope.Body.SENDER_KEY_V3, env.path("body").path("bodyVersion").asInt(), env.toString());
+            byte[] ct = java.util.Base64.getDecoder().decode(env.path("body").path("ciphertext").asText());
+            assertFalse(contains(ct, secret), "the copy's body is sealed");
+            byte[] content = java.util.Arrays.copyOfRange(ct, dev.meshwire.signaling.crypto.SenderKeyBody.SEALED_KEY_BYTES, ct.length);
+            if (shared == null) shared = content;
+            else assertTrue(java.util.Arrays.equals(shared, content), "one secretbox of the content shared by every copy");
+        }
+    }
+
     @Test
     void aGroupMessageReachesEveryMemberOnceOfflineOnesAfterReconnectAndNothingReachesARemovedMember() throws Exception {
+        coordLevel = coordLogger.getLevel();
+        coordLogger.setLevel(ch.qos.logback.classic.Level.DEBUG);
+        coordLog.start();
+        coordLogger.addAppender(coordLog);
         Path coordDir = tmp.resolve("coord");
         String url = dbUrl();
         coord = Coordinator.start(CoordinatorConfig.defaults(coordDir).withListen("127.0.0.1", 0).withStunPort(-1).withDbUrl(url));
@@ -133,6 +191,7 @@ class GroupDeliveryTest {
         assertEquals(5, sent.path("recipients").size(), "one copy per member; alice is not in the group: " + sent);
         String cmid = sent.path("clientMessageId").asText();
         await("every copy is with the coordinator or delivered", WAIT, () -> "done".equals(a.message(cmid).path("state").asText()));
+        assertSealedOnceWithSenderKeys(alice.outboxStore().find(cmid), secret);
         for (int i = 0; i < 3; i++) {
             Daemon d = m[i];
             await("m" + i + " has the group message", WAIT, () -> !received(d, secret).isEmpty());
@@ -144,6 +203,10 @@ class GroupDeliveryTest {
         assertFalse(contains(db, secret), "no plaintext in the coordinator's database files");
         assertFalse(contains(db, "group secret"), "no plaintext in the coordinator's database files");
         assertFalse(contains(db, java.util.HexFormat.of().formatHex(secret.getBytes(StandardCharsets.UTF_8))), "nor its hex");
+        for (String b64 : base64Forms(secret)) assertFalse(contains(db, b64), "nor its base64 (at any alignment): " + b64);
+        String log = coordinatorLog();
+        assertFalse(coordLog.list.isEmpty(), "the coordinator's log was captured");
+        assertFalse(log.contains("group secret"), "no plaintext in the coordinator's log");
 
         m[3] = Daemon.start(DaemonOptions.of(tmp.resolve("m3")));
         m[4] = Daemon.start(DaemonOptions.of(tmp.resolve("m4")));
@@ -177,5 +240,7 @@ class GroupDeliveryTest {
         a.send(null, "m2", sentinel);
         await("m2 has the later sentinel dm", WAIT, () -> !received(m[2], sentinel).isEmpty());
         assertTrue(received(m[2], second).isEmpty(), "the removed member got nothing sent to the group after its removal");
+        String endLog = coordinatorLog();
+        assertFalse(endLog.contains(secret) || endLog.contains(second), "no plaintext in the coordinator's log at the end either");
     }
 }

@@ -201,6 +201,26 @@ class InboundRefusalTest {
         assertEquals(1, s.roster().refused().relay.get(), "refused: not an active member nor an active service");
     }
 
+    /**
+     * Nothing a member signs can pass for a system entry (docs/protocol.md §12.5): a {@code system} envelope from an active
+     * member, over the relay or a direct channel, is dropped (acked) and never stored.
+     */
+    @Test
+    void aSystemEnvelopeFromAMemberIsDroppedOnEveryPath() {
+        MeshHistory h = new MeshHistory("m_1", "demo", self, "me");
+        h.join(stranger, "stranger");
+        MeshSession s = memberSession(h);
+        proc.process(s, new Frames.Deliver("q1", "m_1", sealedTo(stranger, self, Channel.SYSTEM, "sys-1", "carol was revoked")), "coordinator relay");
+        assertTrue(proc.processDirect(s, sealedTo(stranger, self, Channel.SYSTEM, "sys-2", "carol was revoked"), stranger.publicKeyHex(), "direct host"),
+                "dropped after a failed check: the channel ack goes out (else it would be resent forever)");
+        assertEquals(0, proc.accepted());
+        assertEquals(2, proc.refused());
+        assertEquals(0, inbox.count(), "no entry, system or other");
+        // the same member's dm is accepted: the refusal is about the channel
+        proc.process(s, new Frames.Deliver("q3", "m_1", sealedTo(stranger, self, Channel.DM, "dm-1", "hi")), "coordinator relay");
+        assertEquals(1, proc.accepted());
+    }
+
     Envelope sealedTo(Identity from, Identity to, Channel channel, String cmid, String text) {
         SealedBody s = new BoxCipher(from).seal(to.publicKey(), text.getBytes(StandardCharsets.UTF_8));
         Base64.Encoder b = Base64.getEncoder();

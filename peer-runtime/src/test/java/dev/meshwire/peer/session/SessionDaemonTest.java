@@ -221,8 +221,10 @@ class SessionDaemonTest {
         CliResult stale = dev.meshwire.cli.CliResult.cliWithEnv(alice, asOne, "send", "--session", "no-such-token", "bob", "x");
         assertEquals(1, stale.code(), stale.out());
         assertTrue(stale.err().contains("no session with that token"), stale.err());
+        // --reply-to works as a session too (SystemEventsAndMentionsTest checks what the receiver stores)
         CliResult replyTo = dev.meshwire.cli.CliResult.cliWithEnv(alice, asOne, "send", "--reply-to", "msg_x", "bob", "x");
-        assertTrue(replyTo.code() != 0 && replyTo.err().contains("--reply-to is not available when sending as a session"), replyTo.err());
+        assertEquals(0, replyTo.code(), replyTo.err());
+        assertTrue(replyTo.out().startsWith("accepted by the coordinator, as session " + k.substring(0, 12)), replyTo.out());
         cli(alice, "session", "end", one.path("token").asText());
     }
 }
