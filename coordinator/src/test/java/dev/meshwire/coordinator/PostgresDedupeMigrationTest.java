@@ -97,6 +97,10 @@ class PostgresDedupeMigrationTest {
         assertArrayEquals(new long[] {1}, DbProbe.row(vertx, StoreKind.POSTGRES, url,
                 "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'message_dedupe' AND indexdef LIKE '%btree (key_head)'"));
 
+        // the queue is vacuumed every 20,000 dead rows, unthrottled
+        assertArrayEquals(new long[] {1}, DbProbe.row(vertx, StoreKind.POSTGRES, url, "SELECT COUNT(*) FROM pg_class WHERE relname = 'message_queue' "
+                + "AND 'autovacuum_vacuum_threshold=20000' = ANY(reloptions) AND 'autovacuum_vacuum_cost_delay=0' = ANY(reloptions)"));
+
         // what each record answers
         assertEquals(Optional.of(new Queued.Existing(id1, fp1.substring(0, 16), true)), await(store.findQueued(mesh, a, b, "standard")));
         assertEquals(Optional.of(new Queued.Existing("odd-old-1", "fp-old", false)), await(store.findQueued(mesh, a, b, "odd-id")));

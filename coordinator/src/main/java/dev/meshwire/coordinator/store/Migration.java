@@ -188,7 +188,7 @@ public record Migration(int version, String description, List<String> statements
             // 20-byte entry (~98 bytes per message in all). Existing records are converted: the first 8 of the 16
             // fingerprint bytes, the time in whole seconds (the ms are dropped, so a record is never pruned early),
             // anything kept verbatim moved to the text columns. SQLite keeps migration 6's table (76 bytes).
-            new Migration(8, "narrower dedupe records on PostgreSQL", List.of(
+            new Migration(8, "narrower dedupe records and a sooner queue vacuum on PostgreSQL", List.of(
                     """
                     @postgres CREATE TABLE message_dedupe_narrow (
                       delivered   INTEGER NOT NULL,
@@ -213,7 +213,12 @@ public record Migration(int version, String description, List<String> statements
                     FROM (SELECT d.*, octet_length(message_id) = 12 AS std_id, octet_length(fingerprint) = 16 AS std_fp FROM message_dedupe d) old""",
                     "@postgres DROP TABLE message_dedupe",
                     "@postgres ALTER TABLE message_dedupe_narrow RENAME TO message_dedupe",
-                    "@postgres CREATE INDEX message_dedupe_key ON message_dedupe (key_head)")));
+                    "@postgres CREATE INDEX message_dedupe_key ON message_dedupe (key_head)",
+                    // The queue is transient but at ~5k acks/s the default autovacuum (20 % of the table, throttled)
+                    // let dead rows pile up to 1.1 KB of queue per relayed message in a 1M run; every 20,000 dead or
+                    // inserted rows, unthrottled, halved that (benchmarks.md "Coordinator disk per relayed message").
+                    "@postgres ALTER TABLE message_queue SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000, "
+                            + "autovacuum_vacuum_cost_delay = 0, autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 20000)")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();
