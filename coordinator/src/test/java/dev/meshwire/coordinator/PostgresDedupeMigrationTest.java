@@ -97,9 +97,11 @@ class PostgresDedupeMigrationTest {
         assertArrayEquals(new long[] {1}, DbProbe.row(vertx, StoreKind.POSTGRES, url,
                 "SELECT COUNT(*) FROM pg_indexes WHERE tablename = 'message_dedupe' AND indexdef LIKE '%btree (key_head)'"));
 
-        // the queue is vacuumed every 20,000 dead rows, unthrottled
+        // the queue is vacuumed every 20,000 dead rows, unthrottled; the records once 2 % of them are dead
         assertArrayEquals(new long[] {1}, DbProbe.row(vertx, StoreKind.POSTGRES, url, "SELECT COUNT(*) FROM pg_class WHERE relname = 'message_queue' "
                 + "AND 'autovacuum_vacuum_threshold=20000' = ANY(reloptions) AND 'autovacuum_vacuum_cost_delay=0' = ANY(reloptions)"));
+        assertArrayEquals(new long[] {1}, DbProbe.row(vertx, StoreKind.POSTGRES, url, "SELECT COUNT(*) FROM pg_class WHERE relname = 'message_dedupe' "
+                + "AND 'autovacuum_vacuum_scale_factor=0.02' = ANY(reloptions)"));
 
         // what each record answers
         assertEquals(Optional.of(new Queued.Existing(id1, fp1.substring(0, 16), true)), await(store.findQueued(mesh, a, b, "standard")));

@@ -8,7 +8,7 @@ import java.nio.ByteBuffer;
  * the same facts as {@link DedupeRecord} — key hash, original id, fingerprint, delivery time — in fixed-width integer
  * columns, so that a row is a 64-byte heap tuple (24-byte header + 40 bytes of data, no padding) and its only index is
  * a b-tree over one {@code BIGINT}. {@code bytea} columns and a {@code bytea} primary key cost 137.5 bytes per record;
- * this form costs about 98 (docs/benchmarks.md "Coordinator disk per relayed message").
+ * this form costs 99 (docs/benchmarks.md "Coordinator disk per relayed message").
  *
  * <pre>
  * delivered   INTEGER  epoch seconds − 2^31 (an unsigned 32-bit time read as signed: 1970–2106)
