@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coordinator disk per relayed message (issue #10 item 4): relay N messages of S bytes to an online recipient that
 # acks each one, then measure the queue's disk (SQLite file + WAL after a checkpoint; PostgreSQL pg_total_relation_size
-# of the queue tables) / N.
+# of the queue tables, and per table as found) / N. A send refused with queue_full (the recipient's acks fell
+# 200,000 behind, as on a loaded machine) is sent again after 200 ms, so that all N are relayed.
 # Usage: bench/disk-bench.sh [count=1000000] [ciphertext bytes=1024] [stores=sqlite,postgres] [label=run] [results dir=bench/results]
 # PostgreSQL: MESHWIRE_TEST_PG_URL (superuser URL) or a throwaway cluster from /usr/lib/postgresql/*/bin.
 # Results: bench/results/disk-<date>-<label>.json.

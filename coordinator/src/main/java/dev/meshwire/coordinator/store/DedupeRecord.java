@@ -16,7 +16,8 @@ import java.security.NoSuchAlgorithmException;
  * choice of {@code clientMessageId} can make two different keys hash the same input). A {@code msg_<24 hex>} id is
  * stored as its 12 bytes; a 64-hex fingerprint as its first 16 bytes. Anything else (ids and fingerprints written by
  * tests or other tools) is stored verbatim as UTF-8 followed by at least one 0x00 and padded past the standard
- * length, so the length alone tells the two forms apart.
+ * length, so the length alone tells the two forms apart. This is the record SQLite keeps; PostgreSQL keeps the same
+ * facts in integer columns since migration 8 ({@link PgDedupeRecord}), under the same {@link #key} hash.
  */
 public final class DedupeRecord {
     /** Bytes of the hashed dedupe key; collision argument in docs/storage.md. */

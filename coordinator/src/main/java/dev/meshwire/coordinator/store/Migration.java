@@ -181,7 +181,48 @@ public record Migration(int version, String description, List<String> statements
                     )""",
                     "CREATE UNIQUE INDEX topic_messages_dedupe ON topic_messages (mesh_id, topic, sender, client_message_id)",
                     "CREATE INDEX topic_messages_page ON topic_messages (mesh_id, topic, seq)",
-                    "CREATE INDEX topic_messages_age ON topic_messages (created_at)")));
+                    "CREATE INDEX topic_messages_age ON topic_messages (created_at)")),
+            // Issue #10 item 4 on PostgreSQL (docs/storage.md "Delivered messages", PgDedupeRecord): the bytea record
+            // under a bytea primary key cost 137.5 bytes per acknowledged message (80-byte tuples, 36-byte index
+            // entries); fixed-width columns make a 64-byte tuple and a b-tree over the key hash's first 8 bytes a
+            // 20-byte entry (99 bytes per message in all). Existing records are converted: the first 8 of the 16
+            // fingerprint bytes, the time in whole seconds (the ms are dropped, so a record is never pruned early),
+            // anything kept verbatim moved to the text columns. SQLite keeps migration 6's table (76 bytes).
+            new Migration(8, "narrower dedupe records and a sooner queue vacuum on PostgreSQL", List.of(
+                    """
+                    @postgres CREATE TABLE message_dedupe_narrow (
+                      delivered   INTEGER NOT NULL,
+                      id_tail     INTEGER NOT NULL,
+                      id_head     BIGINT NOT NULL,
+                      fingerprint BIGINT NOT NULL,
+                      key_head    BIGINT NOT NULL,
+                      key_tail    BIGINT NOT NULL,
+                      other_id    TEXT,
+                      other_fp    TEXT
+                    )""",
+                    """
+                    @postgres INSERT INTO message_dedupe_narrow (delivered, id_tail, id_head, fingerprint, key_head, key_tail, other_id, other_fp)
+                    SELECT (delivered_at / 1000 - 2147483648)::integer,
+                      CASE WHEN std_id THEN ('x' || encode(substring(message_id FROM 9 FOR 4), 'hex'))::bit(32)::integer ELSE 0 END,
+                      CASE WHEN std_id THEN ('x' || encode(substring(message_id FROM 1 FOR 8), 'hex'))::bit(64)::bigint ELSE 0 END,
+                      CASE WHEN std_fp THEN ('x' || encode(substring(fingerprint FROM 1 FOR 8), 'hex'))::bit(64)::bigint ELSE 0 END,
+                      ('x' || encode(substring(key FROM 1 FOR 8), 'hex'))::bit(64)::bigint,
+                      ('x' || encode(substring(key FROM 9 FOR 8), 'hex'))::bit(64)::bigint,
+                      CASE WHEN std_id THEN NULL ELSE convert_from(substring(message_id FROM 1 FOR position('\\x00'::bytea IN message_id) - 1), 'UTF8') END,
+                      CASE WHEN std_fp THEN NULL ELSE convert_from(substring(fingerprint FROM 1 FOR position('\\x00'::bytea IN fingerprint) - 1), 'UTF8') END
+                    FROM (SELECT d.*, octet_length(message_id) = 12 AS std_id, octet_length(fingerprint) = 16 AS std_fp FROM message_dedupe d) old""",
+                    "@postgres DROP TABLE message_dedupe",
+                    "@postgres ALTER TABLE message_dedupe_narrow RENAME TO message_dedupe",
+                    "@postgres CREATE INDEX message_dedupe_key ON message_dedupe (key_head)",
+                    // Under the retention the sweeper deletes as many records as acks insert; the space is reused
+                    // only after a VACUUM, so the default trigger (20 % of the table dead) kept ~20 % more than the
+                    // live records (119 bytes per record in a steady state; 2 %: 104; bench/pg-dedupe-steady-state.sh).
+                    "@postgres ALTER TABLE message_dedupe SET (autovacuum_vacuum_scale_factor = 0.02)",
+                    // The queue is transient but at ~5k acks/s the default autovacuum (20 % of the table, throttled)
+                    // let dead rows pile up to 1.1 KB of queue per relayed message in a 1M run; every 20,000 dead or
+                    // inserted rows, unthrottled, halved that (benchmarks.md "Coordinator disk per relayed message").
+                    "@postgres ALTER TABLE message_queue SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000, "
+                            + "autovacuum_vacuum_cost_delay = 0, autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 20000)")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -5,7 +5,6 @@ import dev.meshwire.signaling.meshstate.MeshEvent;
 import dev.meshwire.signaling.meshstate.StateRef;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgException;
@@ -445,15 +444,18 @@ public final class PgCoordinatorStore implements CoordinatorStore {
 
     /**
      * The dedupe lookup, in the queue (text columns, full fingerprint) and among acknowledged messages (the narrow
-     * record under the key's hash, $5). One statement, so one snapshot: an ack moving a row from the queue to
-     * message_dedupe concurrently is seen in exactly one of the two (READ COMMITTED takes the snapshot per statement).
+     * record under the key's hash, $5 and $6: {@link PgDedupeRecord}). One statement, so one snapshot: an ack moving a
+     * row from the queue to message_dedupe concurrently is seen in exactly one of the two (READ COMMITTED takes the
+     * snapshot per statement). Ordered so that the row a key keeps in {@link #findKeys} comes last: the newest record
+     * (two only after a 128-bit hash collision), a queue row after any record.
      */
     private static final String FIND_KEYS_SQL =
-            "SELECT k.g, k.s, k.r, k.c, q.message_id, q.fingerprint, NULL::bytea, NULL::bytea FROM message_queue q "
+            "SELECT * FROM (SELECT k.g, k.s, k.r, k.c, q.message_id, q.fingerprint, " + PgDedupeRecord.NO_COLUMNS + " FROM message_queue q "
                     + "JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(g, s, r, c) "
                     + "ON q.mesh_id = k.g AND q.sender = k.s AND q.recipient = k.r AND q.client_message_id = k.c "
-                    + "UNION ALL SELECT k.g, k.s, k.r, k.c, NULL, NULL, d.message_id, d.fingerprint FROM message_dedupe d "
-                    + "JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bytea[]) AS k(g, s, r, c, h) ON d.key = k.h";
+                    + "UNION ALL SELECT k.g, k.s, k.r, k.c, NULL, NULL, " + PgDedupeRecord.COLUMNS + " FROM message_dedupe d "
+                    + "JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS k(g, s, r, c, kh, kt) "
+                    + "ON d.key_head = k.kh AND d.key_tail = k.kt) u ORDER BY u.delivered NULLS LAST";
 
     @Override
     public Future<List<Queued.Result>> enqueue(List<Queued.Enqueue> batch, long maxQueuedPerRecipient) {
@@ -578,16 +580,18 @@ public final class PgCoordinatorStore implements CoordinatorStore {
 
     private static Future<Map<String, Queued.Existing>> findKeys(SqlConnection conn, List<Queued.Enqueue> batch) {
         String[] g = new String[batch.size()], s = new String[batch.size()], r = new String[batch.size()], c = new String[batch.size()];
-        Buffer[] h = new Buffer[batch.size()];
+        Long[] kh = new Long[batch.size()], kt = new Long[batch.size()];
         for (int i = 0; i < batch.size(); i++) {
             Queued.Enqueue e = batch.get(i);
             g[i] = e.meshId();
             s[i] = e.sender();
             r[i] = e.recipient();
             c[i] = e.clientMessageId();
-            h[i] = Buffer.buffer(DedupeRecord.key(e.meshId(), e.sender(), e.recipient(), e.clientMessageId()));
+            byte[] key = DedupeRecord.key(e.meshId(), e.sender(), e.recipient(), e.clientMessageId());
+            kh[i] = PgDedupeRecord.keyHead(key);
+            kt[i] = PgDedupeRecord.keyTail(key);
         }
-        return conn.preparedQuery(FIND_KEYS_SQL).execute(arrays(g, s, r, c, h)).map(rs -> {
+        return conn.preparedQuery(FIND_KEYS_SQL).execute(arrays(g, s, r, c, kh, kt)).map(rs -> {
             Map<String, Queued.Existing> out = new HashMap<>();
             for (Row row : rs) {
                 out.put(row.getString(0) + '|' + row.getString(1) + '|' + row.getString(2) + '|' + row.getString(3), existing(row, 4));
@@ -634,18 +638,20 @@ public final class PgCoordinatorStore implements CoordinatorStore {
 
     @Override
     public Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId) {
-        return guard(p -> p.preparedQuery("SELECT message_id, fingerprint, NULL::bytea, NULL::bytea FROM message_queue "
+        byte[] key = DedupeRecord.key(meshId, sender, recipient, clientMessageId);
+        return guard(p -> p.preparedQuery("SELECT * FROM (SELECT message_id, fingerprint, " + PgDedupeRecord.NO_COLUMNS + " FROM message_queue "
                         + "WHERE mesh_id = $1 AND sender = $2 AND recipient = $3 AND client_message_id = $4 "
-                        + "UNION ALL SELECT NULL, NULL, message_id, fingerprint FROM message_dedupe WHERE key = $5")
-                .execute(Tuple.of(meshId, sender, recipient, clientMessageId, Buffer.buffer(DedupeRecord.key(meshId, sender, recipient, clientMessageId))))
+                        + "UNION ALL SELECT NULL, NULL, " + PgDedupeRecord.COLUMNS + " FROM message_dedupe d WHERE key_head = $5 AND key_tail = $6) u "
+                        + "ORDER BY u.delivered DESC NULLS FIRST LIMIT 1")
+                .execute(Tuple.of(meshId, sender, recipient, clientMessageId, PgDedupeRecord.keyHead(key), PgDedupeRecord.keyTail(key)))
                 .map(rs -> first(rs, r -> existing(r, 0))));
     }
 
-    /** Columns {@code at..at+3}: a queue row's message_id and fingerprint, or a dedupe record's (bytea). */
+    /** Columns {@code at..}: a queue row's message_id and fingerprint, or a dedupe record ({@link PgDedupeRecord#COLUMNS}). */
     private static Queued.Existing existing(Row row, int at) {
         String mid = row.getString(at);
         return mid != null ? new Queued.Existing(mid, row.getString(at + 1))
-                : DedupeRecord.existing(row.getBuffer(at + 2).getBytes(), row.getBuffer(at + 3).getBytes());
+                : PgDedupeRecord.existing(row.getLong(at + 2), row.getInteger(at + 3), row.getLong(at + 4), row.getString(at + 5), row.getString(at + 6));
     }
 
     private static final String CLAIM_SQL =
@@ -669,47 +675,6 @@ public final class PgCoordinatorStore implements CoordinatorStore {
     }
 
     /**
-     * {@link DedupeRecord}'s encodings in SQL, so that the ack is one statement (one round trip, as before the move):
-     * the key hash over length-prefixed UTF-8 fields ({@code int4send} is big-endian, as {@code ByteBuffer.putInt}),
-     * the 12 bytes of a {@code msg_<24 hex>} id, the first 16 bytes of a 64-hex fingerprint, and otherwise the text
-     * padded with zeros past the standard length. The contract test checks that a record
-     * written here is found under the Java-side hash ({@link DedupeRecord}).
-     */
-    private static String field(String col) {
-        return "int4send(octet_length(convert_to(" + col + ", 'UTF8'))) || convert_to(" + col + ", 'UTF8')";
-    }
-
-    private static String raw(String col, int standard) {
-        return "convert_to(" + col + ", 'UTF8') || decode(repeat('00', greatest(1, " + (standard + 1) + " - octet_length(convert_to(" + col + ", 'UTF8')))), 'hex')";
-    }
-
-    /**
-     * The ack. Only {@code message_id = a.mid} is written as an indexable condition; the other checks sit in a
-     * CASE on purpose. Written as plain conditions ({@code q.delivered_at IS NULL AND q.mesh_id = a.g AND
-     * q.recipient = a.r}) they let the planner use the partial indexes: the cached generic plan looked every
-     * id up through {@code message_queue_pending (mesh_id, recipient)}, i.e. scanned all the recipient's
-     * pending rows per ack (quadratic; ~1 s per 1,000 acks at 75,000 pending), and with stale statistics a
-     * custom plan hashed all undelivered rows. Now the only index the ack can use is the unique one on
-     * message_id (or a sequential scan when the table is small). Semantics are unchanged: a row already
-     * delivered, or addressed to someone else, is not deleted (also when re-checked after a concurrent change).
-     */
-    private static final String ACK_SQL =
-            "WITH moved AS (DELETE FROM message_queue q "
-                    + "USING unnest($2::text[], $3::text[], $4::text[]) AS a(mid, g, r) "
-                    + "WHERE q.message_id = a.mid AND CASE WHEN q.delivered_at IS NULL THEN q.mesh_id = a.g AND q.recipient = a.r ELSE false END "
-                    + "RETURNING q.mesh_id, q.sender, q.recipient, q.client_message_id, q.message_id, q.fingerprint) "
-                    + "INSERT INTO message_dedupe(delivered_at, key, message_id, fingerprint) "
-                    + "SELECT $1::bigint, substring(sha256(" + field("mesh_id") + " || " + field("sender") + " || " + field("recipient") + " || "
-                    + field("client_message_id") + ") FROM 1 FOR " + DedupeRecord.KEY_BYTES + "), "
-                    + "CASE WHEN message_id ~ '^msg_[0-9a-f]{24}$' THEN decode(substr(message_id, 5), 'hex') ELSE " + raw("message_id", 12) + " END, "
-                    + "CASE WHEN fingerprint ~ '^[0-9a-f]{64}$' THEN decode(substr(fingerprint, 1, " + 2 * DedupeRecord.FINGERPRINT_BYTES + "), 'hex') ELSE "
-                    + raw("fingerprint", DedupeRecord.FINGERPRINT_BYTES) + " END FROM moved "
-                    // A key hashed like one already kept (the same key accepted again after its record was pruned, or a
-                    // 128-bit collision) replaces it: the newest acceptance is the one a retry refers to.
-                    + "ON CONFLICT (key) DO UPDATE SET delivered_at = EXCLUDED.delivered_at, message_id = EXCLUDED.message_id, "
-                    + "fingerprint = EXCLUDED.fingerprint";
-
-    /**
      * The ack moves each row out of the queue into its narrow dedupe record (docs/storage.md "Delivered messages"), in
      * one statement: the DELETE and the INSERT of a data-modifying CTE commit together.
      */
@@ -722,7 +687,7 @@ public final class PgCoordinatorStore implements CoordinatorStore {
             g[i] = acks.get(i).meshId();
             r[i] = acks.get(i).recipient();
         }
-        return guard(p -> p.preparedQuery(ACK_SQL).execute(arrays(now, mid, g, r)).map(RowSet::rowCount));
+        return guard(p -> p.preparedQuery(PgDedupeRecord.ACK_SQL).execute(arrays(PgDedupeRecord.seconds(now), mid, g, r)).map(RowSet::rowCount));
     }
 
     /** The next slice of {@code message_dedupe}'s key space the sweeper prunes. */
@@ -748,14 +713,16 @@ public final class PgCoordinatorStore implements CoordinatorStore {
                                         }))))));
     }
 
-    /** Deletes the dedupe records delivered at or before {@code cutoff} in the next slice of the hashed key space. */
+    /**
+     * Deletes the dedupe records delivered before {@code cutoff} in the next slice of the hashed key space: in whole
+     * seconds, so a record goes only once its whole second lies before the cutoff (never earlier than the retention).
+     */
     private Future<Integer> pruneDedupe(SqlConnection conn, long cutoff) {
         int slice = pruneSlice.getAndUpdate(i -> (i + 1) % DedupeRecord.PRUNE_SLICES);
-        byte[] end = DedupeRecord.sliceEnd(slice);
-        Tuple args = Tuple.of(cutoff, Buffer.buffer(DedupeRecord.sliceStart(slice)));
-        if (end != null) args.addValue(Buffer.buffer(end));
-        return conn.preparedQuery("DELETE FROM message_dedupe WHERE delivered_at <= $1 AND key >= $2" + (end == null ? "" : " AND key < $3"))
-                .execute(args).map(RowSet::rowCount);
+        Long high = PgDedupeRecord.sliceHigh(slice);
+        Tuple args = Tuple.of(PgDedupeRecord.seconds(cutoff), PgDedupeRecord.sliceLow(slice));
+        if (high != null) args.addValue(high);
+        return conn.preparedQuery(PgDedupeRecord.pruneSql(high == null)).execute(args).map(RowSet::rowCount);
     }
 
     @Override
