@@ -18,7 +18,17 @@ import java.nio.ByteBuffer;
  *   u8  version = 1
  *   u8  type    = 2
  *   u64 messageId     sent by the receiver after the whole message was delivered
+ * ACKS  (4 + 8·n bytes): the ACK of n messages at once
+ *   u8  version = 1
+ *   u8  type    = 3
+ *   u16 n             1 .. 32,767, and the frame is exactly 4 + 8·n bytes
+ *   u64 messageId × n in the order the receiver settled them
  * </pre>
+ *
+ * <p>ACKS is sent only to a peer that declares {@value #FEATURE_ACK_GROUPS} in its {@code capabilities.features}: an
+ * older engine closes the session on an unknown frame type. A peer that declares it still takes single ACKs (and sends
+ * them to peers that do not declare it). Why: every frame handed to the channel is a blocking call into libwebrtc's
+ * threads and a packet on the wire; one ACKS for a group commit's worth of messages replaces one ACK per message.
  *
  * <p>Why: webrtc-java silently closes a channel on a message above 262,144 bytes (the SDP's
  * {@code a=max-message-size}), so every frame is at most that; the channel is ordered and reliable,
@@ -28,6 +38,12 @@ public final class ChannelFraming {
     public static final int VERSION = 1;
     public static final int TYPE_DATA = 1;
     public static final int TYPE_ACK = 2;
+    public static final int TYPE_ACKS = 3;
+    /** What a peer declares in {@code capabilities.features} when it takes ACKS frames. */
+    public static final String FEATURE_ACK_GROUPS = "ack_groups";
+    public static final int ACKS_HEADER_BYTES = 4;
+    /** The most message ids one ACKS frame holds (u16, and 4 + 8·n ≤ {@link #MAX_FRAME_BYTES}). */
+    public static final int MAX_ACKS_PER_FRAME = 32_767;
     public static final int DATA_HEADER_BYTES = 22;
     public static final int ACK_BYTES = 10;
     /** The largest frame webrtc-java delivers, from {@code a=max-message-size:262144}. */
@@ -44,6 +60,23 @@ public final class ChannelFraming {
     public record Data(long messageId, int chunkIndex, int chunkCount, int totalLength, byte[] chunk) implements Frame {}
 
     public record AckFrame(long messageId) implements Frame {}
+
+    /** The ACK of every message in {@code messageIds} (a copy the caller owns; at least one). */
+    public record AcksFrame(long[] messageIds) implements Frame {}
+
+    /** How many ids fit one ACKS frame when frames are at most {@code frameBytes}. */
+    public static int acksPerFrame(int frameBytes) {
+        return Math.min(MAX_ACKS_PER_FRAME, (frameBytes - ACKS_HEADER_BYTES) / 8);
+    }
+
+    /** Encodes ids {@code from} (inclusive) to {@code to} (exclusive) of {@code ids} as one ACKS frame. */
+    public static byte[] encodeAcks(long[] ids, int from, int to) {
+        int n = to - from;
+        if (n < 1 || n > MAX_ACKS_PER_FRAME) throw new IllegalArgumentException("an ACKS frame holds 1.." + MAX_ACKS_PER_FRAME + " ids, not " + n);
+        ByteBuffer b = ByteBuffer.allocate(ACKS_HEADER_BYTES + 8 * n).put((byte) VERSION).put((byte) TYPE_ACKS).putShort((short) n);
+        for (int i = from; i < to; i++) b.putLong(ids[i]);
+        return b.array();
+    }
 
     /** Chunks a message of {@code totalLength} bytes needs when frames are at most {@code frameBytes}. */
     public static int chunkCount(int totalLength, int frameBytes) {
@@ -84,6 +117,17 @@ public final class ChannelFraming {
         if (type == TYPE_ACK) {
             if (frame.length != ACK_BYTES) throw new FramingException("ack frame must be " + ACK_BYTES + " bytes, got " + frame.length);
             return new AckFrame(b.getLong());
+        }
+        if (type == TYPE_ACKS) {
+            if (frame.length < ACKS_HEADER_BYTES) throw new FramingException("acks frame of " + frame.length + " bytes is too short");
+            int n = b.getShort() & 0xffff;
+            if (n < 1 || n > MAX_ACKS_PER_FRAME) throw new FramingException("acks frame with " + n + " ids (allowed 1.." + MAX_ACKS_PER_FRAME + ")");
+            if (frame.length != ACKS_HEADER_BYTES + 8 * n) {
+                throw new FramingException("acks frame of " + n + " ids must be " + (ACKS_HEADER_BYTES + 8 * n) + " bytes, got " + frame.length);
+            }
+            long[] ids = new long[n];
+            for (int i = 0; i < n; i++) ids[i] = b.getLong();
+            return new AcksFrame(ids);
         }
         if (type != TYPE_DATA) throw new FramingException("unknown frame type " + type);
         if (frame.length <= DATA_HEADER_BYTES) throw new FramingException("data frame without chunk bytes");

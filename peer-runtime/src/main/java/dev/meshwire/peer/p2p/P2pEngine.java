@@ -72,6 +72,10 @@ public final class P2pEngine implements AutoCloseable {
     private final String selfHex;
     private final String meshId;
     private final Predicate<String> isMember;
+    private final Predicate<String> takesAckGroups;
+    /** ACK and ACKS frames received (heartbeat pongs included), for metrics and tests. */
+    final java.util.concurrent.atomic.AtomicLong ackFrames = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong ackGroupFrames = new java.util.concurrent.atomic.AtomicLong();
     private final SignalingChannel signaling;
     private final P2pConfig config;
     private final P2pListener listener;
@@ -120,6 +124,17 @@ public final class P2pEngine implements AutoCloseable {
      */
     public P2pEngine(NativeWebRtc natives, Identity self, String meshId, Predicate<String> isMember,
                      SignalingChannel signaling, P2pConfig config, P2pListener listener) {
+        this(natives, self, meshId, isMember, peer -> false, signaling, config, listener);
+    }
+
+    /**
+     * As above, plus {@code takesAckGroups}: true for the peers (public key hex) that declare
+     * {@link ChannelFraming#FEATURE_ACK_GROUPS}, to which acks go in ACKS frames (asked at every ack flush; the others
+     * get one ACK frame per message). This engine takes both kinds from every peer.
+     */
+    public P2pEngine(NativeWebRtc natives, Identity self, String meshId, Predicate<String> isMember, Predicate<String> takesAckGroups,
+                     SignalingChannel signaling, P2pConfig config, P2pListener listener) {
+        this.takesAckGroups = takesAckGroups;
         this.natives = natives;
         this.identity = self;
         this.selfHex = self.publicKeyHex();
@@ -403,6 +418,25 @@ public final class P2pEngine implements AutoCloseable {
 
     void sessionStalled() {
         stalledSessions.incrementAndGet();
+    }
+
+    /** Single ACK frames received from every peer since the engine started (heartbeat pongs included). */
+    public long ackFramesReceived() {
+        return ackFrames.get();
+    }
+
+    /** ACKS frames (acks of several messages in one frame) received from every peer since the engine started. */
+    public long ackGroupFramesReceived() {
+        return ackGroupFrames.get();
+    }
+
+    /** Whether acks to {@code peer} may go in ACKS frames (it declares {@link ChannelFraming#FEATURE_ACK_GROUPS}). */
+    boolean takesAckGroups(String peer) {
+        try {
+            return takesAckGroups.test(peer);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Frames acked and dropped because their sender failed the membership predicate. */

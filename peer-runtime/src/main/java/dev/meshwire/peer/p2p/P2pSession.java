@@ -96,6 +96,9 @@ final class P2pSession {
     private volatile long lastProgressNanos = System.nanoTime();
     private ScheduledFuture<?> stallTimer;
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    /** Ids of received messages the owner has settled, whose ACK is not sent yet (any thread adds, the engine thread flushes). */
+    private final ConcurrentLinkedQueue<Long> acksDue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean ackFlushScheduled = new AtomicBoolean();
     private volatile boolean waitingForDrain;
     private ScheduledFuture<?> connectTimer;
     private ScheduledFuture<?> statsTimer;
@@ -460,6 +463,10 @@ final class P2pSession {
     private void pump() {
         pumpScheduled.set(false);
         if (state != SessionState.OPEN || dc == null) return;
+        // bufferedAmount is a blocking call into libwebrtc's threads (as costly as a send): it is read once, then
+        // estimated as that reading plus what this pass handed over — never below the real amount, which only drains —
+        // and read again only when the estimate reaches the threshold.
+        long buffered = -1;
         try {
             while (true) {
                 if (current == null) {
@@ -479,7 +486,8 @@ final class P2pSession {
                     continue;
                 }
                 long threshold = waitingForDrain ? engine.config().lowWatermark() : engine.config().highWatermark();
-                if (dc.getBufferedAmount() > threshold) {
+                if (buffered < 0 || buffered > threshold) buffered = dc.getBufferedAmount();
+                if (buffered > threshold) {
                     waitingForDrain = true;
                     // onBufferedAmountChange normally wakes us; this re-check covers a drain that finished
                     // between reading the amount and setting the flag.
@@ -494,6 +502,7 @@ final class P2pSession {
                 }
                 // A heap buffer is sent whole (webrtc-java ignores position/limit), so each frame is its own array.
                 dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(frame), true));
+                buffered += frame.length;
                 current.nextChunk++;
                 if (!current.heartbeat) lastActivityNanos = System.nanoTime();
                 if (current.nextChunk == current.chunks) current = null;
@@ -505,9 +514,50 @@ final class P2pSession {
 
     // ---- receiving (engine thread) ----
 
-    private void sendAck(long messageId) {
-        if (engine.holdAcks) return;
-        sendAckFrame(messageId);
+    /**
+     * The owner settled message {@code messageId} (any thread): its ACK goes out with the next flush on the engine
+     * thread, together with every other ACK that became due meanwhile — a group commit's worth of messages is
+     * acked with one engine wake-up, and with one ACKS frame to a peer that takes them.
+     */
+    private void ackDue(long messageId) {
+        acksDue.add(messageId);
+        if (ackFlushScheduled.compareAndSet(false, true)) engine.post(this::flushAcks);
+    }
+
+    /** Sends every ACK that is due: ACKS frames to a peer that declares {@link ChannelFraming#FEATURE_ACK_GROUPS}, else one ACK each. */
+    private void flushAcks() {
+        ackFlushScheduled.set(false);
+        int n = acksDue.size();
+        if (n == 0) return;
+        long[] ids = new long[n];
+        int k = 0;
+        for (Long id; k < n && (id = acksDue.poll()) != null; ) ids[k++] = id;
+        if (engine.holdAcks || state != SessionState.OPEN || dc == null) return;
+        try {
+            if (engine.takesAckGroups(peer) && k > 1) {
+                int per = ChannelFraming.acksPerFrame(frameBytes);
+                for (int from = 0; from < k; from += per) {
+                    dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAcks(ids, from, Math.min(k, from + per))), true));
+                }
+            } else {
+                for (int i = 0; i < k; i++) dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAck(ids[i])), true));
+            }
+        } catch (Exception e) {
+            close(SessionState.CLOSED, "send failed: " + e.getMessage(), true);
+        }
+    }
+
+    /** A peer's ACK of our message {@code messageId}: completes its send (engine thread). */
+    private void acked(long messageId, long now) {
+        Outgoing o = unacked.get(messageId);
+        // Only a completely sent message can be acked; anything else is a confused peer: ignore it.
+        if (o == null || o == current) return;
+        unacked.remove(messageId);
+        if (o.heartbeat) return; // a pong: proof of life only, not activity
+        lastActivityNanos = now;
+        lastProgressNanos = now;
+        release(o);
+        o.future.complete(new Ack(peer, sessionId, o.id, o.payload.length, now - o.firstSentNanos));
     }
 
     private void sendAckFrame(long messageId) {
@@ -526,15 +576,11 @@ final class P2pSession {
         try {
             ChannelFraming.Frame f = ChannelFraming.decode(raw);
             if (f instanceof ChannelFraming.AckFrame a) {
-                Outgoing o = unacked.get(a.messageId());
-                // Only a completely sent message can be acked; anything else is a confused peer: ignore it.
-                if (o == null || o == current) return;
-                unacked.remove(a.messageId());
-                if (o.heartbeat) return; // a pong: proof of life only, not activity
-                lastActivityNanos = now;
-                lastProgressNanos = now;
-                release(o);
-                o.future.complete(new Ack(peer, sessionId, o.id, o.payload.length, System.nanoTime() - o.firstSentNanos));
+                engine.ackFrames.incrementAndGet();
+                acked(a.messageId(), now);
+            } else if (f instanceof ChannelFraming.AcksFrame a) {
+                engine.ackGroupFrames.incrementAndGet();
+                for (long id : a.messageIds()) acked(id, now);
             } else if (f instanceof ChannelFraming.Data d) {
                 if (d.chunkIndex() == 0 && d.chunkCount() == 1 && ChannelPayload.isHeartbeat(d.chunk())) {
                     // The peer's heartbeat: answered here at once (its ack is the pong), never delivered.
@@ -547,15 +593,11 @@ final class P2pSession {
                 if (message == null) return;
                 long id = d.messageId();
                 java.util.concurrent.CompletableFuture<Boolean> settled = engine.deliver(peer, message).toCompletableFuture();
-                if (settled.isDone()) {
-                    if (Boolean.TRUE.equals(settled.getNow(false))) sendAck(id);
-                } else {
-                    // The owner acks later (e.g. after its inbox commit): back on the engine thread. If the
-                    // session has ended by then no ack goes out and the sender resends via the relay.
-                    settled.whenComplete((ok, t) -> {
-                        if (t == null && Boolean.TRUE.equals(ok)) engine.post(() -> sendAck(id));
-                    });
-                }
+                // Acked when the owner settles it (at once, or e.g. after its inbox commit), in the next flush. If the
+                // session has ended by then no ack goes out and the sender resends via the relay.
+                settled.whenComplete((ok, t) -> {
+                    if (t == null && Boolean.TRUE.equals(ok)) ackDue(id);
+                });
             }
         } catch (FramingException e) {
             LOG.warn("closing direct channel to {}: {}", engine.shortKey(peer), e.getMessage());

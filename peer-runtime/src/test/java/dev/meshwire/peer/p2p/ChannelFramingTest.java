@@ -78,6 +78,29 @@ class ChannelFramingTest {
         assertEquals(0x0102030405060708L, assertInstanceOf(ChannelFraming.AckFrame.class, ChannelFraming.decode(ack)).messageId());
     }
 
+    @Test
+    void acksRoundTripAndTheirLimits() throws Exception {
+        long[] ids = {5, 3, 0x0102030405060708L, 4};
+        byte[] acks = ChannelFraming.encodeAcks(ids, 1, 4); // a slice: ids 1..3
+        assertEquals(4 + 3 * 8, acks.length);
+        assertArrayEquals(new long[] {3, 0x0102030405060708L, 4},
+                assertInstanceOf(ChannelFraming.AcksFrame.class, ChannelFraming.decode(acks)).messageIds());
+        assertEquals(32_767, ChannelFraming.acksPerFrame(MAX), "u16 count caps a 262,144-byte frame");
+        assertEquals(127, ChannelFraming.acksPerFrame(1024), "a peer allowing 1 KiB frames gets 127 ids per frame");
+        long[] most = new long[ChannelFraming.MAX_ACKS_PER_FRAME];
+        assertTrue(ChannelFraming.encodeAcks(most, 0, most.length).length <= MAX);
+        assertThrows(IllegalArgumentException.class, () -> ChannelFraming.encodeAcks(ids, 2, 2));
+        // Refused: too short to hold n, n = 0, n not matching the length.
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(new byte[] {1, 3, 0})).getMessage().contains("too short"));
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(new byte[] {1, 3, 0, 0})).getMessage().contains("0 ids"));
+        byte[] shortBy8 = java.util.Arrays.copyOf(acks, acks.length - 8);
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(shortBy8)).getMessage().contains("must be 28 bytes, got 20"));
+        byte[] longer = java.util.Arrays.copyOf(acks, acks.length + 1);
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(longer)).getMessage().contains("must be 28 bytes"));
+        byte[] tooMany = ByteBuffer.allocate(4).put((byte) 1).put((byte) 3).putShort((short) 0x8000).array();
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(tooMany)).getMessage().contains("32768 ids"));
+    }
+
     static byte[] header(int version, int type, long id, int index, int count, int total, int chunkLen) {
         return ByteBuffer.allocate(22 + chunkLen).put((byte) version).put((byte) type).putLong(id).putInt(index).putInt(count).putInt(total).array();
     }
