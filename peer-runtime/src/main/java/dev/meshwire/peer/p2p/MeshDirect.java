@@ -34,7 +34,7 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
         this.metrics = metrics;
         this.inbound = inbound;
         this.engine = new P2pEngine(natives, session.identity(), session.config().meshId(),
-                session.roster()::isActive, peer -> declares(session, peer, ChannelFraming.FEATURE_ACK_GROUPS), signaling,
+                session.roster()::isActive, (peer, feature) -> declares(session, peer, feature), signaling,
                 config.withIceServers(iceServers, config.relayOnly()), this);
     }
 

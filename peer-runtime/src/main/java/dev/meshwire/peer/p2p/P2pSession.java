@@ -89,6 +89,8 @@ final class P2pSession {
     private long nextMessageId = 1;
     private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
     private Outgoing current;
+    /** Taken from the queue while a bundle was being filled, but did not fit it: goes next (engine thread only). */
+    private Outgoing carried;
     private final LinkedHashMap<Long, Outgoing> unacked = new LinkedHashMap<>();
     private final FrameAssembler assembler;
     private final SendBacklog backlog;
@@ -120,6 +122,8 @@ final class P2pSession {
         boolean reported;
         /** Counted out of the backlog (acked or reported); guards against counting it out twice. */
         boolean released;
+        /** A bundle's messages (one BUNDLE frame, one id); null for a message of its own. */
+        final List<Outgoing> parts;
 
         Outgoing(byte[] payload) {
             this(payload, false);
@@ -128,6 +132,14 @@ final class P2pSession {
         Outgoing(byte[] payload, boolean heartbeat) {
             this.payload = payload;
             this.heartbeat = heartbeat;
+            this.parts = null;
+        }
+
+        /** A bundle of {@code parts}, sent as one BUNDLE frame (its payload is encoded once its id is known). */
+        Outgoing(List<Outgoing> parts) {
+            this.payload = new byte[0];
+            this.heartbeat = false;
+            this.parts = parts;
         }
     }
 
@@ -150,7 +162,7 @@ final class P2pSession {
 
     /** Nothing queued, being sent or waiting for an ack: closing now costs no resend (engine thread). */
     boolean quiet() {
-        return queue.isEmpty() && current == null && unacked.values().stream().allMatch(o -> o.heartbeat);
+        return queue.isEmpty() && current == null && carried == null && unacked.values().stream().allMatch(o -> o.heartbeat);
     }
 
     /** Messages taken and not yet acked or handed back, and their payload bytes. */
@@ -390,6 +402,10 @@ final class P2pSession {
 
     /** Counts {@code o} out of the backlog once, when it is acked or handed back. */
     private void release(Outgoing o) {
+        if (o.parts != null) {
+            for (Outgoing p : o.parts) release(p);
+            return;
+        }
         if (o.heartbeat || o.released) return;
         o.released = true;
         backlog.release(o.payload.length);
@@ -407,14 +423,25 @@ final class P2pSession {
         for (Outgoing o : unacked.values()) if (!o.heartbeat) lost.add(o);
         unacked.values().removeIf(o -> !o.heartbeat);
         if (current != null && !current.heartbeat && !lost.contains(current)) lost.add(current);
+        if (carried != null) lost.add(carried);
+        carried = null;
         for (Outgoing o; (o = queue.poll()) != null; ) lost.add(o);
         LOG.info("direct channel to {} no longer trusted ({}): {} unacked messages go to the relay", engine.shortKey(peer), reason, lost.size());
         engine.sessionUntrusted(this, reason, report(lost, "no longer trusted: " + reason));
     }
 
     private List<Unacked> report(List<Outgoing> lost, String reason) {
-        List<Unacked> out = new ArrayList<>(lost.size());
+        List<Outgoing> each = new ArrayList<>(lost.size());
         for (Outgoing o : lost) {
+            if (o.parts == null) {
+                each.add(o);
+            } else if (!o.reported) {
+                o.reported = true; // the bundle itself: never sent (or its late ack ignored) once its messages went back
+                each.addAll(o.parts);
+            }
+        }
+        List<Unacked> out = new ArrayList<>(each.size());
+        for (Outgoing o : each) {
             if (o.heartbeat || o.reported) continue;
             o.reported = true;
             release(o);
@@ -475,11 +502,13 @@ final class P2pSession {
                         heartbeatDue = false;
                         current = new Outgoing(ChannelPayload.heartbeat(++heartbeatSeq), true);
                     } else {
-                        current = queue.poll();
+                        current = carried != null ? carried : queue.poll();
+                        carried = null;
+                        if (current != null) current = bundled(current);
                     }
                     if (current == null) return;
                     current.id = nextMessageId++;
-                    current.chunks = ChannelFraming.chunkCount(current.payload.length, frameBytes);
+                    current.chunks = current.parts != null ? 1 : ChannelFraming.chunkCount(current.payload.length, frameBytes);
                 }
                 if (current.reported && current.nextChunk == 0) {
                     current = null; // handed back to the caller before its first chunk went out: the relay has it
@@ -495,7 +524,8 @@ final class P2pSession {
                     return;
                 }
                 waitingForDrain = false;
-                byte[] frame = ChannelFraming.encodeChunk(current.id, current.payload, current.nextChunk, frameBytes);
+                byte[] frame = current.parts != null ? ChannelFraming.encodeBundle(current.id, payloads(current.parts))
+                        : ChannelFraming.encodeChunk(current.id, current.payload, current.nextChunk, frameBytes);
                 if (current.nextChunk == 0) {
                     current.firstSentNanos = System.nanoTime();
                     unacked.put(current.id, current);
@@ -510,6 +540,44 @@ final class P2pSession {
         } catch (Exception e) {
             close(SessionState.CLOSED, "send failed: " + e.getMessage(), true);
         }
+    }
+
+    /** The largest message that goes into a bundle; larger ones go in frames of their own. */
+    static final int BUNDLE_PART_MAX_BYTES = 16 * 1024;
+    /** A bundle frame is at most this (and at most the peer's frame size). */
+    static final int BUNDLE_MAX_BYTES = 64 * 1024;
+
+    /**
+     * {@code first} together with the small messages queued behind it, as one bundle, when the peer declares
+     * {@link ChannelFraming#FEATURE_BUNDLES} and at least one more fits; else {@code first} alone. Never waits for
+     * messages to come: a bundle is only what already queued up while the channel was busy, so it adds no latency.
+     */
+    private Outgoing bundled(Outgoing first) {
+        int cap = Math.min(frameBytes, BUNDLE_MAX_BYTES);
+        int size = ChannelFraming.BUNDLE_HEADER_BYTES + ChannelFraming.BUNDLE_ENTRY_BYTES + first.payload.length;
+        if (first.reported || first.payload.length > BUNDLE_PART_MAX_BYTES || size > cap || queue.isEmpty()
+                || !engine.peerDeclares(peer, ChannelFraming.FEATURE_BUNDLES)) {
+            return first;
+        }
+        List<Outgoing> parts = new ArrayList<>();
+        parts.add(first);
+        for (Outgoing o; parts.size() < 0xffff && (o = queue.poll()) != null; ) {
+            if (o.reported) continue; // handed back already: the relay has it
+            int with = size + ChannelFraming.BUNDLE_ENTRY_BYTES + o.payload.length;
+            if (o.payload.length > BUNDLE_PART_MAX_BYTES || with > cap) {
+                carried = o;
+                break;
+            }
+            parts.add(o);
+            size = with;
+        }
+        return parts.size() == 1 ? first : new Outgoing(parts);
+    }
+
+    private static List<byte[]> payloads(List<Outgoing> parts) {
+        List<byte[]> out = new ArrayList<>(parts.size());
+        for (Outgoing p : parts) out.add(p.payload);
+        return out;
     }
 
     // ---- receiving (engine thread) ----
@@ -534,7 +602,7 @@ final class P2pSession {
         for (Long id; k < n && (id = acksDue.poll()) != null; ) ids[k++] = id;
         if (engine.holdAcks || state != SessionState.OPEN || dc == null) return;
         try {
-            if (engine.takesAckGroups(peer) && k > 1) {
+            if (k > 1 && engine.peerDeclares(peer, ChannelFraming.FEATURE_ACK_GROUPS)) {
                 int per = ChannelFraming.acksPerFrame(frameBytes);
                 for (int from = 0; from < k; from += per) {
                     dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAcks(ids, from, Math.min(k, from + per))), true));
@@ -557,7 +625,11 @@ final class P2pSession {
         lastActivityNanos = now;
         lastProgressNanos = now;
         release(o);
-        o.future.complete(new Ack(peer, sessionId, o.id, o.payload.length, now - o.firstSentNanos));
+        if (o.parts == null) {
+            o.future.complete(new Ack(peer, sessionId, o.id, o.payload.length, now - o.firstSentNanos));
+        } else if (!o.reported) {
+            for (Outgoing p : o.parts) p.future.complete(new Ack(peer, sessionId, o.id, p.payload.length, now - o.firstSentNanos));
+        }
     }
 
     private void sendAckFrame(long messageId) {
@@ -581,6 +653,19 @@ final class P2pSession {
             } else if (f instanceof ChannelFraming.AcksFrame a) {
                 engine.ackGroupFrames.incrementAndGet();
                 for (long id : a.messageIds()) acked(id, now);
+            } else if (f instanceof ChannelFraming.Bundle bundle) {
+                if (assembler.partial()) throw new FramingException("bundle " + bundle.messageId() + " while a chunked message is incomplete");
+                lastActivityNanos = now;
+                engine.bundles.incrementAndGet();
+                long id = bundle.messageId();
+                // Each message goes to the owner in order; the bundle is acked once every one of them is settled.
+                CompletableFuture<?>[] settled = new CompletableFuture<?>[bundle.messages().size()];
+                for (int i = 0; i < settled.length; i++) settled[i] = engine.deliver(peer, bundle.messages().get(i)).toCompletableFuture();
+                CompletableFuture.allOf(settled).whenComplete((v, t) -> {
+                    if (t != null) return;
+                    for (CompletableFuture<?> one : settled) if (!Boolean.TRUE.equals(one.getNow(null))) return;
+                    ackDue(id);
+                });
             } else if (f instanceof ChannelFraming.Data d) {
                 if (d.chunkIndex() == 0 && d.chunkCount() == 1 && ChannelPayload.isHeartbeat(d.chunk())) {
                     // The peer's heartbeat: answered here at once (its ack is the pong), never delivered.
@@ -657,6 +742,8 @@ final class P2pSession {
         unacked.clear();
         if (current != null && !lost.contains(current)) lost.add(current);
         current = null;
+        if (carried != null) lost.add(carried);
+        carried = null;
         for (Outgoing o; (o = queue.poll()) != null; ) lost.add(o);
         engine.sessionEnded(this, end, reason, report(lost, reason));
     }

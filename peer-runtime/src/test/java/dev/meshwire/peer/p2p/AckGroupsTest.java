@@ -42,18 +42,37 @@ class AckGroupsTest {
         TestSupport.requireWebRtc();
     }
 
-    /** @param bGroupsToA whether B sees A declare {@code ack_groups} (B then acks A in ACKS frames) */
+    /** B's owner settles every message at once (true, or false for the texts in {@link #refuse}) instead of holding it. */
+    volatile boolean settleAtOnce;
+    final Set<String> refuse = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** What B's owner got, in order. */
+    final List<String> got = new CopyOnWriteArrayList<>();
+
     void start(boolean bGroupsToA) {
+        start(bGroupsToA, false);
+    }
+
+    /**
+     * @param bGroupsToA whether B sees A declare {@code ack_groups} (B then acks A in ACKS frames)
+     * @param aBundlesToB whether A sees B declare {@code data_bundles} (A then sends queued small messages in BUNDLE frames)
+     */
+    void start(boolean bGroupsToA, boolean aBundlesToB) {
         a = Identity.generate();
         b = Identity.generate();
         hub = new InMemorySignaling();
         Set<String> roster = Set.of(a.publicKeyHex(), b.publicKeyHex());
-        P2pConfig cfg = P2pConfig.defaults().withTimers(Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMillis(200));
-        ea = new P2pEngine(NativeWebRtc.get(), a, "mesh-acks", roster::contains, peer -> true, hub.endpoint(a.publicKeyHex()), cfg, new Recorder());
-        eb = new P2pEngine(NativeWebRtc.get(), b, "mesh-acks", roster::contains, peer -> bGroupsToA, hub.endpoint(b.publicKeyHex()), cfg,
+        P2pConfig cfg = P2pConfig.defaults().withTimers(Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofHours(1), Duration.ofMillis(200))
+                .withBacklog(new BacklogLimits(10_000, 64L << 20, Duration.ofSeconds(30))); // room for 3,000 sends at once
+        ea = new P2pEngine(NativeWebRtc.get(), a, "mesh-acks", roster::contains,
+                (peer, f) -> aBundlesToB && ChannelFraming.FEATURE_BUNDLES.equals(f), hub.endpoint(a.publicKeyHex()), cfg, new Recorder());
+        eb = new P2pEngine(NativeWebRtc.get(), b, "mesh-acks", roster::contains,
+                (peer, f) -> bGroupsToA && ChannelFraming.FEATURE_ACK_GROUPS.equals(f), hub.endpoint(b.publicKeyHex()), cfg,
                 new P2pListener() {
                     @Override
                     public CompletionStage<Boolean> onMessageAcked(String peer, byte[] message) {
+                        String text = new String(message, StandardCharsets.UTF_8);
+                        got.add(text);
+                        if (settleAtOnce) return CompletableFuture.completedFuture(!refuse.contains(text));
                         CompletableFuture<Boolean> f = new CompletableFuture<>();
                         held.add(f);
                         return f;
@@ -132,6 +151,41 @@ class AckGroupsTest {
         eb.sendRawForTest(a.publicKeyHex(), bad);
         await("A closed the session", WAIT, () -> ea.state(b.publicKeyHex()) == null);
         assertTrue(assertThrowsCause(sent.get(0)) instanceof P2pException, "unacked messages are handed back");
+    }
+
+    @Test
+    void smallMessagesQueuedTogetherTravelInBundlesInOrderAndABundleWithAnUnsettledMessageIsNotAcked() throws Exception {
+        settleAtOnce = true;
+        String pad = "|" + "x".repeat(1000); // ~1 KiB each: at most ~64 per 64 KiB bundle
+        refuse.add("m-1337" + pad);
+        start(true, true);
+        List<CompletableFuture<Ack>> sent = new ArrayList<>();
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 3000; i++) {
+            expected.add("m-" + i + pad);
+            sent.add(ea.send(b.publicKeyHex(), expected.get(i).getBytes(StandardCharsets.UTF_8)));
+        }
+        await("B got all 3000", WAIT, () -> got.size() == 3000);
+        assertEquals(expected, got, "every message once, in send order");
+        long bundles = eb.bundlesReceived();
+        System.out.printf("3000 small messages crossed in %d BUNDLE frames (the rest one per frame)%n", bundles);
+        assertTrue(bundles >= 1 && bundles < 3000, "queued messages went in bundles: " + bundles);
+        // Everything is acked except the bundle (or lone message) holding m-1337, which B could not settle.
+        // B settles in order and acks in order: once the last message is acked, every earlier bundle but one is too.
+        sent.get(2999).get(30, TimeUnit.SECONDS);
+        assertFalse(sent.get(1337).isDone(), "not acked: its bundle has a message B did not settle");
+        long unacked = sent.stream().filter(f -> !f.isDone()).count();
+        assertTrue(unacked >= 1 && unacked <= 64, "only m-1337's bundle is waiting: " + unacked);
+        assertEquals(unacked, ea.backlog(b.publicKeyHex()).messages());
+        for (int i = 0; i < sent.size(); i++) {
+            if (sent.get(i).isDone()) assertTrue(sent.get(i).get().messageId() >= 1, "acked with the id of its frame");
+        }
+        eb.close(a.publicKeyHex());
+        for (CompletableFuture<Ack> f : sent) {
+            if (!f.isDone() || f.isCompletedExceptionally()) {
+                assertEquals(P2pException.CHANNEL_CLOSED, ((P2pException) assertThrowsCause(f)).code(), "handed back one by one for the relay");
+            }
+        }
     }
 
     static Throwable assertThrowsCause(CompletableFuture<?> f) throws InterruptedException {
