@@ -4,7 +4,8 @@
 #   batch > 0: the app sends through POST /v1/send/batch, that many messages per call (0: one POST /v1/send each).
 # One JVM: a coordinator (SQLite), alice, bob (direct) and carol (p2p off: relay); a keep-alive HTTP/1.1 app client.
 # Env: BENCH_CP (a prebuilt class path, e.g. a copy of another commit's classes for a same-run baseline),
-#      BENCH_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/d.jfr), BENCH_LABEL (suffix of the result file).
+#      BENCH_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/d.jfr; -Dbench.paths=direct or relay to measure one
+#      path only; -Dbench.warmup=N seconds of uncounted warm-up per path, default 3), BENCH_LABEL (suffix of the result file).
 # Builds from the reactor (nothing is installed). Results: bench/results/daemon-<stamp>[-label].json.
 # Then, unless BENCH_CP measured another build, the chart BENCH_CHART (default docs/img/relay-paths.svg; "none" skips
 # it) is redrawn from this result and the newest relay-bench result (bench/chart/relay-paths.mjs).

@@ -361,13 +361,16 @@ public final class CoordinatorLink implements AutoCloseable {
     /**
      * What this daemon declares in {@code capabilities.features}: {@code receipts} (send it {@code receipt}
      * frames) and {@code peer_ping} (it answers {@code peer_ping}); plus {@code p2p} when direct channels are on, with
-     * {@code envelope_binary} (it takes binary envelopes on its channels, docs/p2p.md "Binary envelopes").
+     * {@code envelope_binary} (it takes binary envelopes on its channels, docs/p2p.md "Binary envelopes") and
+     * {@code ack_groups} and {@code data_bundles} (it takes ACKS frames, one ack for many messages, and BUNDLE frames,
+     * several messages in one frame: docs/p2p.md "Framing on the channel").
      */
     public static final String FEATURE_RECEIPTS = "receipts";
     public static final String FEATURE_PEER_PING = "peer_ping";
     private static final List<String> FEATURES = List.of(FEATURE_RECEIPTS, FEATURE_PEER_PING);
     private static final List<String> FEATURES_P2P = List.of("p2p", FEATURE_RECEIPTS, FEATURE_PEER_PING,
-            dev.meshwire.peer.p2p.ChannelPayload.FEATURE_BINARY_ENVELOPE);
+            dev.meshwire.peer.p2p.ChannelPayload.FEATURE_BINARY_ENVELOPE, dev.meshwire.peer.p2p.ChannelFraming.FEATURE_ACK_GROUPS,
+            dev.meshwire.peer.p2p.ChannelFraming.FEATURE_BUNDLES);
 
     private void answerChallenge(Frames.Challenge c) {
         Frames.Capabilities caps = new Frames.Capabilities(p2pCapable, 256 * 1024, p2pCapable ? FEATURES_P2P : FEATURES);

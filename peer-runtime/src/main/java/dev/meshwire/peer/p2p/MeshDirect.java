@@ -34,7 +34,14 @@ public final class MeshDirect implements P2pListener, AutoCloseable {
         this.metrics = metrics;
         this.inbound = inbound;
         this.engine = new P2pEngine(natives, session.identity(), session.config().meshId(),
-                session.roster()::isActive, signaling, config.withIceServers(iceServers, config.relayOnly()), this);
+                session.roster()::isActive, (peer, feature) -> declares(session, peer, feature), signaling,
+                config.withIceServers(iceServers, config.relayOnly()), this);
+    }
+
+    /** Whether {@code peer}'s presence in the mesh declares {@code feature} in its {@code capabilities.features}. */
+    public static boolean declares(MeshSession session, String peer, String feature) {
+        dev.meshwire.signaling.frame.Frames.PeerInfo p = session.roster().peer(peer);
+        return p != null && p.capabilities() != null && p.capabilities().features().contains(feature);
     }
 
     public MeshSession session() { return session; }

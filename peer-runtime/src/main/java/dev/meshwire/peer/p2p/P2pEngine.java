@@ -72,6 +72,12 @@ public final class P2pEngine implements AutoCloseable {
     private final String selfHex;
     private final String meshId;
     private final Predicate<String> isMember;
+    private final java.util.function.BiPredicate<String, String> peerDeclares;
+    /** ACK and ACKS frames received (heartbeat pongs included), for metrics and tests. */
+    final java.util.concurrent.atomic.AtomicLong ackFrames = new java.util.concurrent.atomic.AtomicLong();
+    final java.util.concurrent.atomic.AtomicLong ackGroupFrames = new java.util.concurrent.atomic.AtomicLong();
+    /** BUNDLE frames received. */
+    final java.util.concurrent.atomic.AtomicLong bundles = new java.util.concurrent.atomic.AtomicLong();
     private final SignalingChannel signaling;
     private final P2pConfig config;
     private final P2pListener listener;
@@ -120,6 +126,20 @@ public final class P2pEngine implements AutoCloseable {
      */
     public P2pEngine(NativeWebRtc natives, Identity self, String meshId, Predicate<String> isMember,
                      SignalingChannel signaling, P2pConfig config, P2pListener listener) {
+        this(natives, self, meshId, isMember, (peer, feature) -> false, signaling, config, listener);
+    }
+
+    /**
+     * As above, plus {@code peerDeclares}: whether a peer (public key hex) declares a channel feature in its
+     * {@code capabilities.features} — {@link ChannelFraming#FEATURE_ACK_GROUPS} (acks to it go in ACKS frames; asked at
+     * every ack flush) and {@link ChannelFraming#FEATURE_BUNDLES} (small messages to it go several per BUNDLE frame;
+     * asked per bundle). Peers that declare neither get one ACK per message and one message per DATA frame. This engine
+     * takes every kind of frame from every peer.
+     */
+    public P2pEngine(NativeWebRtc natives, Identity self, String meshId, Predicate<String> isMember,
+                     java.util.function.BiPredicate<String, String> peerDeclares,
+                     SignalingChannel signaling, P2pConfig config, P2pListener listener) {
+        this.peerDeclares = peerDeclares;
         this.natives = natives;
         this.identity = self;
         this.selfHex = self.publicKeyHex();
@@ -403,6 +423,30 @@ public final class P2pEngine implements AutoCloseable {
 
     void sessionStalled() {
         stalledSessions.incrementAndGet();
+    }
+
+    /** Single ACK frames received from every peer since the engine started (heartbeat pongs included). */
+    public long ackFramesReceived() {
+        return ackFrames.get();
+    }
+
+    /** ACKS frames (acks of several messages in one frame) received from every peer since the engine started. */
+    public long ackGroupFramesReceived() {
+        return ackGroupFrames.get();
+    }
+
+    /** BUNDLE frames (several messages in one frame) received from every peer since the engine started. */
+    public long bundlesReceived() {
+        return bundles.get();
+    }
+
+    /** Whether {@code peer} declares the channel feature {@code feature} (false if the owner cannot tell). */
+    boolean peerDeclares(String peer, String feature) {
+        try {
+            return peerDeclares.test(peer, feature);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Frames acked and dropped because their sender failed the membership predicate. */

@@ -89,6 +89,8 @@ final class P2pSession {
     private long nextMessageId = 1;
     private final ConcurrentLinkedQueue<Outgoing> queue = new ConcurrentLinkedQueue<>();
     private Outgoing current;
+    /** Taken from the queue while a bundle was being filled, but did not fit it: goes next (engine thread only). */
+    private Outgoing carried;
     private final LinkedHashMap<Long, Outgoing> unacked = new LinkedHashMap<>();
     private final FrameAssembler assembler;
     private final SendBacklog backlog;
@@ -96,6 +98,9 @@ final class P2pSession {
     private volatile long lastProgressNanos = System.nanoTime();
     private ScheduledFuture<?> stallTimer;
     private final AtomicBoolean pumpScheduled = new AtomicBoolean();
+    /** Ids of received messages the owner has settled, whose ACK is not sent yet (any thread adds, the engine thread flushes). */
+    private final ConcurrentLinkedQueue<Long> acksDue = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean ackFlushScheduled = new AtomicBoolean();
     private volatile boolean waitingForDrain;
     private ScheduledFuture<?> connectTimer;
     private ScheduledFuture<?> statsTimer;
@@ -117,6 +122,8 @@ final class P2pSession {
         boolean reported;
         /** Counted out of the backlog (acked or reported); guards against counting it out twice. */
         boolean released;
+        /** A bundle's messages (one BUNDLE frame, one id); null for a message of its own. */
+        final List<Outgoing> parts;
 
         Outgoing(byte[] payload) {
             this(payload, false);
@@ -125,6 +132,14 @@ final class P2pSession {
         Outgoing(byte[] payload, boolean heartbeat) {
             this.payload = payload;
             this.heartbeat = heartbeat;
+            this.parts = null;
+        }
+
+        /** A bundle of {@code parts}, sent as one BUNDLE frame (its payload is encoded once its id is known). */
+        Outgoing(List<Outgoing> parts) {
+            this.payload = new byte[0];
+            this.heartbeat = false;
+            this.parts = parts;
         }
     }
 
@@ -147,7 +162,7 @@ final class P2pSession {
 
     /** Nothing queued, being sent or waiting for an ack: closing now costs no resend (engine thread). */
     boolean quiet() {
-        return queue.isEmpty() && current == null && unacked.values().stream().allMatch(o -> o.heartbeat);
+        return queue.isEmpty() && current == null && carried == null && unacked.values().stream().allMatch(o -> o.heartbeat);
     }
 
     /** Messages taken and not yet acked or handed back, and their payload bytes. */
@@ -387,6 +402,10 @@ final class P2pSession {
 
     /** Counts {@code o} out of the backlog once, when it is acked or handed back. */
     private void release(Outgoing o) {
+        if (o.parts != null) {
+            for (Outgoing p : o.parts) release(p);
+            return;
+        }
         if (o.heartbeat || o.released) return;
         o.released = true;
         backlog.release(o.payload.length);
@@ -404,14 +423,25 @@ final class P2pSession {
         for (Outgoing o : unacked.values()) if (!o.heartbeat) lost.add(o);
         unacked.values().removeIf(o -> !o.heartbeat);
         if (current != null && !current.heartbeat && !lost.contains(current)) lost.add(current);
+        if (carried != null) lost.add(carried);
+        carried = null;
         for (Outgoing o; (o = queue.poll()) != null; ) lost.add(o);
         LOG.info("direct channel to {} no longer trusted ({}): {} unacked messages go to the relay", engine.shortKey(peer), reason, lost.size());
         engine.sessionUntrusted(this, reason, report(lost, "no longer trusted: " + reason));
     }
 
     private List<Unacked> report(List<Outgoing> lost, String reason) {
-        List<Unacked> out = new ArrayList<>(lost.size());
+        List<Outgoing> each = new ArrayList<>(lost.size());
         for (Outgoing o : lost) {
+            if (o.parts == null) {
+                each.add(o);
+            } else if (!o.reported) {
+                o.reported = true; // the bundle itself: never sent (or its late ack ignored) once its messages went back
+                each.addAll(o.parts);
+            }
+        }
+        List<Unacked> out = new ArrayList<>(each.size());
+        for (Outgoing o : each) {
             if (o.heartbeat || o.reported) continue;
             o.reported = true;
             release(o);
@@ -460,6 +490,10 @@ final class P2pSession {
     private void pump() {
         pumpScheduled.set(false);
         if (state != SessionState.OPEN || dc == null) return;
+        // bufferedAmount is a blocking call into libwebrtc's threads (as costly as a send): it is read once, then
+        // estimated as that reading plus what this pass handed over — never below the real amount, which only drains —
+        // and read again only when the estimate reaches the threshold.
+        long buffered = -1;
         try {
             while (true) {
                 if (current == null) {
@@ -468,18 +502,21 @@ final class P2pSession {
                         heartbeatDue = false;
                         current = new Outgoing(ChannelPayload.heartbeat(++heartbeatSeq), true);
                     } else {
-                        current = queue.poll();
+                        current = carried != null ? carried : queue.poll();
+                        carried = null;
+                        if (current != null) current = bundled(current);
                     }
                     if (current == null) return;
                     current.id = nextMessageId++;
-                    current.chunks = ChannelFraming.chunkCount(current.payload.length, frameBytes);
+                    current.chunks = current.parts != null ? 1 : ChannelFraming.chunkCount(current.payload.length, frameBytes);
                 }
                 if (current.reported && current.nextChunk == 0) {
                     current = null; // handed back to the caller before its first chunk went out: the relay has it
                     continue;
                 }
                 long threshold = waitingForDrain ? engine.config().lowWatermark() : engine.config().highWatermark();
-                if (dc.getBufferedAmount() > threshold) {
+                if (buffered < 0 || buffered > threshold) buffered = dc.getBufferedAmount();
+                if (buffered > threshold) {
                     waitingForDrain = true;
                     // onBufferedAmountChange normally wakes us; this re-check covers a drain that finished
                     // between reading the amount and setting the flag.
@@ -487,13 +524,15 @@ final class P2pSession {
                     return;
                 }
                 waitingForDrain = false;
-                byte[] frame = ChannelFraming.encodeChunk(current.id, current.payload, current.nextChunk, frameBytes);
+                byte[] frame = current.parts != null ? ChannelFraming.encodeBundle(current.id, payloads(current.parts))
+                        : ChannelFraming.encodeChunk(current.id, current.payload, current.nextChunk, frameBytes);
                 if (current.nextChunk == 0) {
                     current.firstSentNanos = System.nanoTime();
                     unacked.put(current.id, current);
                 }
                 // A heap buffer is sent whole (webrtc-java ignores position/limit), so each frame is its own array.
                 dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(frame), true));
+                buffered += frame.length;
                 current.nextChunk++;
                 if (!current.heartbeat) lastActivityNanos = System.nanoTime();
                 if (current.nextChunk == current.chunks) current = null;
@@ -503,11 +542,94 @@ final class P2pSession {
         }
     }
 
+    /** The largest message that goes into a bundle; larger ones go in frames of their own. */
+    static final int BUNDLE_PART_MAX_BYTES = 16 * 1024;
+    /** A bundle frame is at most this (and at most the peer's frame size). */
+    static final int BUNDLE_MAX_BYTES = 64 * 1024;
+
+    /**
+     * {@code first} together with the small messages queued behind it, as one bundle, when the peer declares
+     * {@link ChannelFraming#FEATURE_BUNDLES} and at least one more fits; else {@code first} alone. Never waits for
+     * messages to come: a bundle is only what already queued up while the channel was busy, so it adds no latency.
+     */
+    private Outgoing bundled(Outgoing first) {
+        int cap = Math.min(frameBytes, BUNDLE_MAX_BYTES);
+        int size = ChannelFraming.BUNDLE_HEADER_BYTES + ChannelFraming.BUNDLE_ENTRY_BYTES + first.payload.length;
+        if (first.reported || first.payload.length > BUNDLE_PART_MAX_BYTES || size > cap || queue.isEmpty()
+                || !engine.peerDeclares(peer, ChannelFraming.FEATURE_BUNDLES)) {
+            return first;
+        }
+        List<Outgoing> parts = new ArrayList<>();
+        parts.add(first);
+        for (Outgoing o; parts.size() < 0xffff && (o = queue.poll()) != null; ) {
+            if (o.reported) continue; // handed back already: the relay has it
+            int with = size + ChannelFraming.BUNDLE_ENTRY_BYTES + o.payload.length;
+            if (o.payload.length > BUNDLE_PART_MAX_BYTES || with > cap) {
+                carried = o;
+                break;
+            }
+            parts.add(o);
+            size = with;
+        }
+        return parts.size() == 1 ? first : new Outgoing(parts);
+    }
+
+    private static List<byte[]> payloads(List<Outgoing> parts) {
+        List<byte[]> out = new ArrayList<>(parts.size());
+        for (Outgoing p : parts) out.add(p.payload);
+        return out;
+    }
+
     // ---- receiving (engine thread) ----
 
-    private void sendAck(long messageId) {
-        if (engine.holdAcks) return;
-        sendAckFrame(messageId);
+    /**
+     * The owner settled message {@code messageId} (any thread): its ACK goes out with the next flush on the engine
+     * thread, together with every other ACK that became due meanwhile — a group commit's worth of messages is
+     * acked with one engine wake-up, and with one ACKS frame to a peer that takes them.
+     */
+    private void ackDue(long messageId) {
+        acksDue.add(messageId);
+        if (ackFlushScheduled.compareAndSet(false, true)) engine.post(this::flushAcks);
+    }
+
+    /** Sends every ACK that is due: ACKS frames to a peer that declares {@link ChannelFraming#FEATURE_ACK_GROUPS}, else one ACK each. */
+    private void flushAcks() {
+        ackFlushScheduled.set(false);
+        int n = acksDue.size();
+        if (n == 0) return;
+        long[] ids = new long[n];
+        int k = 0;
+        for (Long id; k < n && (id = acksDue.poll()) != null; ) ids[k++] = id;
+        if (engine.holdAcks || state != SessionState.OPEN || dc == null) return;
+        try {
+            if (k > 1 && engine.peerDeclares(peer, ChannelFraming.FEATURE_ACK_GROUPS)) {
+                int per = ChannelFraming.acksPerFrame(frameBytes);
+                for (int from = 0; from < k; from += per) {
+                    dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAcks(ids, from, Math.min(k, from + per))), true));
+                }
+            } else {
+                for (int i = 0; i < k; i++) dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAck(ids[i])), true));
+            }
+        } catch (Exception e) {
+            close(SessionState.CLOSED, "send failed: " + e.getMessage(), true);
+        }
+    }
+
+    /** A peer's ACK of our message {@code messageId}: completes its send (engine thread). */
+    private void acked(long messageId, long now) {
+        Outgoing o = unacked.get(messageId);
+        // Only a completely sent message can be acked; anything else is a confused peer: ignore it.
+        if (o == null || o == current) return;
+        unacked.remove(messageId);
+        if (o.heartbeat) return; // a pong: proof of life only, not activity
+        lastActivityNanos = now;
+        lastProgressNanos = now;
+        release(o);
+        if (o.parts == null) {
+            o.future.complete(new Ack(peer, sessionId, o.id, o.payload.length, now - o.firstSentNanos));
+        } else if (!o.reported) {
+            for (Outgoing p : o.parts) p.future.complete(new Ack(peer, sessionId, o.id, p.payload.length, now - o.firstSentNanos));
+        }
     }
 
     private void sendAckFrame(long messageId) {
@@ -526,15 +648,24 @@ final class P2pSession {
         try {
             ChannelFraming.Frame f = ChannelFraming.decode(raw);
             if (f instanceof ChannelFraming.AckFrame a) {
-                Outgoing o = unacked.get(a.messageId());
-                // Only a completely sent message can be acked; anything else is a confused peer: ignore it.
-                if (o == null || o == current) return;
-                unacked.remove(a.messageId());
-                if (o.heartbeat) return; // a pong: proof of life only, not activity
+                engine.ackFrames.incrementAndGet();
+                acked(a.messageId(), now);
+            } else if (f instanceof ChannelFraming.AcksFrame a) {
+                engine.ackGroupFrames.incrementAndGet();
+                for (long id : a.messageIds()) acked(id, now);
+            } else if (f instanceof ChannelFraming.Bundle bundle) {
+                if (assembler.partial()) throw new FramingException("bundle " + bundle.messageId() + " while a chunked message is incomplete");
                 lastActivityNanos = now;
-                lastProgressNanos = now;
-                release(o);
-                o.future.complete(new Ack(peer, sessionId, o.id, o.payload.length, System.nanoTime() - o.firstSentNanos));
+                engine.bundles.incrementAndGet();
+                long id = bundle.messageId();
+                // Each message goes to the owner in order; the bundle is acked once every one of them is settled.
+                CompletableFuture<?>[] settled = new CompletableFuture<?>[bundle.messages().size()];
+                for (int i = 0; i < settled.length; i++) settled[i] = engine.deliver(peer, bundle.messages().get(i)).toCompletableFuture();
+                CompletableFuture.allOf(settled).whenComplete((v, t) -> {
+                    if (t != null) return;
+                    for (CompletableFuture<?> one : settled) if (!Boolean.TRUE.equals(one.getNow(null))) return;
+                    ackDue(id);
+                });
             } else if (f instanceof ChannelFraming.Data d) {
                 if (d.chunkIndex() == 0 && d.chunkCount() == 1 && ChannelPayload.isHeartbeat(d.chunk())) {
                     // The peer's heartbeat: answered here at once (its ack is the pong), never delivered.
@@ -547,15 +678,11 @@ final class P2pSession {
                 if (message == null) return;
                 long id = d.messageId();
                 java.util.concurrent.CompletableFuture<Boolean> settled = engine.deliver(peer, message).toCompletableFuture();
-                if (settled.isDone()) {
-                    if (Boolean.TRUE.equals(settled.getNow(false))) sendAck(id);
-                } else {
-                    // The owner acks later (e.g. after its inbox commit): back on the engine thread. If the
-                    // session has ended by then no ack goes out and the sender resends via the relay.
-                    settled.whenComplete((ok, t) -> {
-                        if (t == null && Boolean.TRUE.equals(ok)) engine.post(() -> sendAck(id));
-                    });
-                }
+                // Acked when the owner settles it (at once, or e.g. after its inbox commit), in the next flush. If the
+                // session has ended by then no ack goes out and the sender resends via the relay.
+                settled.whenComplete((ok, t) -> {
+                    if (t == null && Boolean.TRUE.equals(ok)) ackDue(id);
+                });
             }
         } catch (FramingException e) {
             LOG.warn("closing direct channel to {}: {}", engine.shortKey(peer), e.getMessage());
@@ -615,6 +742,8 @@ final class P2pSession {
         unacked.clear();
         if (current != null && !lost.contains(current)) lost.add(current);
         current = null;
+        if (carried != null) lost.add(carried);
+        carried = null;
         for (Outgoing o; (o = queue.poll()) != null; ) lost.add(o);
         engine.sessionEnded(this, end, reason, report(lost, reason));
     }

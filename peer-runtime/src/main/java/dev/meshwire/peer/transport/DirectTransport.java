@@ -6,7 +6,6 @@ import dev.meshwire.peer.p2p.DirectRegistry;
 import dev.meshwire.peer.p2p.MeshDirect;
 import dev.meshwire.peer.p2p.P2pException;
 import dev.meshwire.signaling.envelope.Envelope;
-import dev.meshwire.signaling.frame.Frames;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -56,8 +55,7 @@ public final class DirectTransport implements Transport {
 
     /** The binary form toward a peer that declares it takes it (docs/p2p.md "Binary envelopes"), else the JSON form. */
     public static byte[] payloadFor(MeshSession mesh, String recipientPubkey, Envelope envelope) {
-        Frames.PeerInfo p = mesh.roster().peer(recipientPubkey);
-        boolean binary = p != null && p.capabilities() != null && p.capabilities().features().contains(ChannelPayload.FEATURE_BINARY_ENVELOPE);
+        boolean binary = MeshDirect.declares(mesh, recipientPubkey, ChannelPayload.FEATURE_BINARY_ENVELOPE);
         return binary ? ChannelPayload.binaryEnvelope(envelope) : ChannelPayload.envelope(envelope);
     }
 

@@ -46,7 +46,8 @@ import java.util.concurrent.locks.LockSupport;
  * [paced seconds=seconds]}; {@code rate} 0 skips the paced part. {@code cpuUsPerMsg}: CPU time of the whole JVM per
  * message that arrived (every component shares it), a figure the load of other processes does not change much;
  * {@code batch} &gt; 0 sends through {@code POST /v1/send/batch} with that many messages per call.
- * Writes {@code bench/results/daemon-<stamp>[-label].json} (label: {@code -Dbench.label=...}).
+ * Writes {@code bench/results/daemon-<stamp>[-label].json} (label: {@code -Dbench.label=...}). {@code -Dbench.paths=direct}
+ * (or {@code relay}) measures one path only; {@code -Dbench.warmup=N}: seconds of uncounted warm-up per path (3).
  */
 public final class DaemonThroughputBench {
     private static final Map<String, long[]> pending = new ConcurrentHashMap<>();
@@ -59,6 +60,8 @@ public final class DaemonThroughputBench {
         int batch = arg(args, 4, 0);
         int size = arg(args, 5, 1024);
         int pacedSeconds = arg(args, 6, seconds);
+        // -Dbench.paths=direct (or relay) measures one path only, e.g. to profile it alone.
+        List<String> paths = List.of(System.getProperty("bench.paths", "direct,relay").split(","));
         Path tmp = Files.createTempDirectory("meshwire-bench");
         Coordinator coord = Coordinator.start(CoordinatorConfig.defaults(tmp.resolve("coord")).withListen("127.0.0.1", 0)
                 .withStunPort(-1).withQueue(dev.meshwire.coordinator.queue.QueueSettings.defaults().withRateLimit(0, 0)));
@@ -95,11 +98,13 @@ public final class DaemonThroughputBench {
             HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
             Sender sender = new Sender(http, "http://127.0.0.1:" + alice.ipcPort(), alice.token(), batch, size);
             // Warm-up: the JIT and both paths, not counted.
-            throughput(sender, "bob", 3, window, "w");
-            throughput(sender, "carol", 3, window, "w");
+            int warm = Integer.getInteger("bench.warmup", 3);
+            throughput(sender, "bob", warm, window, "w");
+            throughput(sender, "carol", warm, window, "w");
             List<Map<String, Object>> results = new ArrayList<>();
             for (int r = 1; r <= rounds; r++) {
                 for (String[] p : new String[][] {{"direct", "bob"}, {"relay", "carol"}}) {
+                    if (!paths.contains(p[0])) continue;
                     idle(alice, meshId);
                     Map<String, Object> t = throughput(sender, p[1], seconds, window, "t" + r);
                     t.put("round", r);
@@ -131,6 +136,9 @@ public final class DaemonThroughputBench {
             out.put("directPath", alice.direct().path(meshId, bobPub).path());
             out.put("results", results);
             out.put("aliceP2pMetrics", alice.direct().metrics().snapshot());
+            // How bob acked alice's direct messages: one ACK frame each, or ACKS frames for many (docs/p2p.md).
+            out.put("aliceAckFramesReceived", alice.direct().get(meshId).engine().ackFramesReceived());
+            out.put("aliceAckGroupFramesReceived", alice.direct().get(meshId).engine().ackGroupFramesReceived());
         } finally {
             carol.close();
             bob.close();

@@ -27,6 +27,10 @@ class ChannelFrameVectorsTest {
     static final String ENVELOPE_HEADER = "01010000000000000001000000000000000100000205";
     static final String PING_FRAME = "01010000000000000002000000000000000100000009010000000000000001";
     static final String ACK_FRAME = "01020000000000000001";
+    /** ACKS of messages 1, 2 and 3 in one frame (docs/p2p.md "Framing on the channel"; to peers declaring ack_groups). */
+    static final String ACKS_FRAME = "01030003000000000000000100000000000000020000000000000003";
+    /** Two pings (counters 1 and 2) in one BUNDLE frame, message id 4 (to peers declaring data_bundles). */
+    static final String BUNDLE_FRAME = "0104000000000000000400020000000901000000000000000100000009010000000000000002";
     static final HexFormat HEX = HexFormat.of();
     /** The binary form (docs/p2p.md "Binary envelopes"): prefix, header = ENVELOPE_JSON with an empty ciphertext, raw bytes. */
     static final String BINARY_PREFIX = "02000001e1";
@@ -53,7 +57,7 @@ class ChannelFrameVectorsTest {
     @Test
     void theDocumentShowsTheseFrames() throws Exception {
         String doc = java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "test-vectors.md"));
-        for (String v : java.util.List.of(ENVELOPE_JSON, ENVELOPE_HEADER, PING_FRAME, ACK_FRAME, BINARY_PREFIX, BINARY_HEADER_JSON, BINARY_CIPHERTEXT)) {
+        for (String v : java.util.List.of(ENVELOPE_JSON, ENVELOPE_HEADER, PING_FRAME, ACK_FRAME, ACKS_FRAME, BUNDLE_FRAME, BINARY_PREFIX, BINARY_HEADER_JSON, BINARY_CIPHERTEXT)) {
             assertTrue(doc.contains(v), "docs/test-vectors.md lacks " + v);
         }
     }
@@ -64,6 +68,23 @@ class ChannelFrameVectorsTest {
         assertTrue(ChannelPayload.isPing(ping));
         assertEquals(PING_FRAME, HEX.formatHex(ChannelFraming.encodeChunk(2, ping, 0, ChannelFraming.MAX_FRAME_BYTES)));
         assertEquals(ACK_FRAME, HEX.formatHex(ChannelFraming.encodeAck(1)));
+    }
+
+    @Test
+    void anAcksFrameOfThreeMessages() throws Exception {
+        assertEquals(ACKS_FRAME, HEX.formatHex(ChannelFraming.encodeAcks(new long[] {1, 2, 3}, 0, 3)));
+        ChannelFraming.AcksFrame f = (ChannelFraming.AcksFrame) ChannelFraming.decode(HEX.parseHex(ACKS_FRAME));
+        assertArrayEquals(new long[] {1, 2, 3}, f.messageIds());
+    }
+
+    @Test
+    void aBundleOfTwoPings() throws Exception {
+        byte[] frame = ChannelFraming.encodeBundle(4, java.util.List.of(ChannelPayload.ping(1), ChannelPayload.ping(2)));
+        assertEquals(BUNDLE_FRAME, HEX.formatHex(frame));
+        ChannelFraming.Bundle b = (ChannelFraming.Bundle) ChannelFraming.decode(frame);
+        assertEquals(4, b.messageId());
+        assertArrayEquals(ChannelPayload.ping(1), b.messages().get(0));
+        assertArrayEquals(ChannelPayload.ping(2), b.messages().get(1));
     }
 
     static Envelope vectorEnvelope() {

@@ -78,6 +78,55 @@ class ChannelFramingTest {
         assertEquals(0x0102030405060708L, assertInstanceOf(ChannelFraming.AckFrame.class, ChannelFraming.decode(ack)).messageId());
     }
 
+    @Test
+    void acksRoundTripAndTheirLimits() throws Exception {
+        long[] ids = {5, 3, 0x0102030405060708L, 4};
+        byte[] acks = ChannelFraming.encodeAcks(ids, 1, 4); // a slice: ids 1..3
+        assertEquals(4 + 3 * 8, acks.length);
+        assertArrayEquals(new long[] {3, 0x0102030405060708L, 4},
+                assertInstanceOf(ChannelFraming.AcksFrame.class, ChannelFraming.decode(acks)).messageIds());
+        assertEquals(32_767, ChannelFraming.acksPerFrame(MAX), "u16 count caps a 262,144-byte frame");
+        assertEquals(127, ChannelFraming.acksPerFrame(1024), "a peer allowing 1 KiB frames gets 127 ids per frame");
+        long[] most = new long[ChannelFraming.MAX_ACKS_PER_FRAME];
+        assertTrue(ChannelFraming.encodeAcks(most, 0, most.length).length <= MAX);
+        assertThrows(IllegalArgumentException.class, () -> ChannelFraming.encodeAcks(ids, 2, 2));
+        // Refused: too short to hold n, n = 0, n not matching the length.
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(new byte[] {1, 3, 0})).getMessage().contains("too short"));
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(new byte[] {1, 3, 0, 0})).getMessage().contains("0 ids"));
+        byte[] shortBy8 = java.util.Arrays.copyOf(acks, acks.length - 8);
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(shortBy8)).getMessage().contains("must be 28 bytes, got 20"));
+        byte[] longer = java.util.Arrays.copyOf(acks, acks.length + 1);
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(longer)).getMessage().contains("must be 28 bytes"));
+        byte[] tooMany = ByteBuffer.allocate(4).put((byte) 1).put((byte) 3).putShort((short) 0x8000).array();
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(tooMany)).getMessage().contains("32768 ids"));
+    }
+
+    @Test
+    void bundlesRoundTripAndRefuseWhatDoesNotAddUp() throws Exception {
+        byte[] one = {1, 2, 3};
+        byte[] two = new byte[1000];
+        byte[] frame = ChannelFraming.encodeBundle(9, java.util.List.of(one, two));
+        assertEquals(12 + 4 + 3 + 4 + 1000, frame.length);
+        ChannelFraming.Bundle b = assertInstanceOf(ChannelFraming.Bundle.class, ChannelFraming.decode(frame));
+        assertEquals(9, b.messageId());
+        assertArrayEquals(one, b.messages().get(0));
+        assertArrayEquals(two, b.messages().get(1));
+        assertThrows(IllegalArgumentException.class, () -> ChannelFraming.encodeBundle(1, java.util.List.of(one)));
+        assertThrows(IllegalArgumentException.class, () -> ChannelFraming.encodeBundle(1, java.util.List.of(one, new byte[0])));
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(java.util.Arrays.copyOf(frame, 11))).getMessage().contains("too short"));
+        byte[] single = ByteBuffer.allocate(12 + 4 + 3).put((byte) 1).put((byte) 4).putLong(1).putShort((short) 1).putInt(3).put(one).array();
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(single)).getMessage().contains("needs 2 or more"));
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(java.util.Arrays.copyOf(frame, frame.length - 1)))
+                .getMessage().contains("does not fit"));
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(java.util.Arrays.copyOf(frame, frame.length + 1)))
+                .getMessage().contains("after its last message"));
+        byte[] cut = java.util.Arrays.copyOf(frame, 12 + 4 + 3 + 2); // ends inside the second length
+        assertTrue(assertThrows(FramingException.class, () -> ChannelFraming.decode(cut)).getMessage().contains("ends before message 1"));
+        byte[] zero = frame.clone();
+        zero[12 + 4 + 3 + 3] = 0; // the second length 1000 -> 768: no longer adds up
+        assertThrows(FramingException.class, () -> ChannelFraming.decode(zero));
+    }
+
     static byte[] header(int version, int type, long id, int index, int count, int total, int chunkLen) {
         return ByteBuffer.allocate(22 + chunkLen).put((byte) version).put((byte) type).putLong(id).putInt(index).putInt(count).putInt(total).array();
     }
