@@ -247,9 +247,13 @@ public final class QueueService {
     // ---- group commit ----
 
     private void scheduleGroup() {
-        if (groupRunning || groupScheduled || (enqueues.isEmpty() && acks.isEmpty() && claims.isEmpty())) return;
+        if (groupRunning || groupScheduled || nothingPending()) return;
         groupScheduled = true;
         vertx.runOnContext(v -> runGroup());
+    }
+
+    private boolean nothingPending() {
+        return enqueues.isEmpty() && acks.isEmpty() && claims.isEmpty();
     }
 
     /**
@@ -259,7 +263,7 @@ public final class QueueService {
      */
     private void runGroup() {
         groupScheduled = false;
-        if (groupRunning || (enqueues.isEmpty() && acks.isEmpty() && claims.isEmpty())) return;
+        if (groupRunning || nothingPending()) return;
         List<PendingEnqueue> batch = takeEnqueues();
         Set<String> recipients = new HashSet<>();
         for (PendingEnqueue pe : batch) {

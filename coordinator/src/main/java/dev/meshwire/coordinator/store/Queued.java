@@ -121,11 +121,7 @@ public final class Queued {
      * {@code enqueues} first (row order = list order), then {@code acks}, then {@code claims} — so a claim sees
      * the rows this group inserted, and an online recipient's rows are claimed by the same commit that stored them.
      */
-    public record Group(List<Enqueue> enqueues, long maxQueuedPerRecipient, List<AckRef> acks, List<ClaimRequest> claims, long now) {
-        public boolean isEmpty() {
-            return enqueues.isEmpty() && acks.isEmpty() && claims.isEmpty();
-        }
-    }
+    public record Group(List<Enqueue> enqueues, long maxQueuedPerRecipient, List<AckRef> acks, List<ClaimRequest> claims, long now) {}
 
     /** A committed {@link Group}: the enqueue results and the claimed rows in request order, and how many acks changed a row. */
     public record GroupResult(List<Result> enqueued, int delivered, List<List<Message>> claimed) {}
