@@ -16,6 +16,10 @@
 # (package only, nothing installed). Results: <results dir>/relay-<date>.json and a Markdown table on stdout.
 # At the end the chart BENCH_CHART (default docs/img/relay-paths.svg; "none" skips it) is redrawn from this result and
 # the newest daemon-bench result (bench/chart/relay-paths.mjs).
+# BENCH_JAR: another build's meshwire.jar (with its lib/ next to it), e.g. a copy of main's for a same-session baseline.
+# BENCH_MW_FLAGS: coordinator flags (default "--send-rate 0": NATS and Mosquitto limit no connection's publish rate,
+# and one sender at the default 5,000/s cap would measure the cap; docs/protocol.md §6 lets operators turn it off).
+# BENCH_JAVA_OPTS: coordinator JVM options (e.g. -XX:StartFlightRecording=filename=/tmp/relay.jfr,settings=profile).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER=${1:-20}
@@ -41,7 +45,8 @@ export BENCH_NODE_MODULES="$NODE_DIR/node_modules"
 QUIET=${BENCH_QUIET_FILE:-/work/QUIET}
 while [ -e "$QUIET" ]; do sleep 20; done
 nice -n 10 ./meshwire --version >&2
-JAR=peer-runtime/target/meshwire.jar
+JAR=${BENCH_JAR:-peer-runtime/target/meshwire.jar}
+MW_FLAGS=${BENCH_MW_FLAGS:---send-rate 0}
 
 # ---- servers ----
 WORK=$(mktemp -d /tmp/relay-bench.XXXXXX)
@@ -70,7 +75,7 @@ set_tcp_nodelay true
 EOF
 mosquitto -c "$WORK/mosquitto.conf" >"$WORK/mosquitto.log" 2>&1 & PIDS+=($!); MQTT_PID=$!
 mkdir "$WORK/mw"
-java ${BENCH_JAVA_OPTS:-} -jar "$JAR" coordinator --listen "127.0.0.1:$MW_PORT" --data "$WORK/mw" --no-stun --no-turn \
+java ${BENCH_JAVA_OPTS:-} -jar "$JAR" coordinator --listen "127.0.0.1:$MW_PORT" --data "$WORK/mw" --no-stun --no-turn $MW_FLAGS \
   >"$WORK/coordinator.log" 2>&1 & PIDS+=($!); MW_PID=$!
 for _ in $(seq 1 120); do
   curl -sf "http://127.0.0.1:$MW_PORT/health" >/dev/null 2>&1 && [ -f "$WORK/mw/admin-token" ] && break
@@ -118,7 +123,7 @@ OUT="$RESULTS/relay-$(date -u +%Y%m%d-%H%M%S).json"
 export NATS_V="$(nats-server --version 2>&1 | head -1)" MQTT_V="$(mosquitto -h 2>&1 | head -1)" \
   MW_V="$(java -jar "$JAR" --version 2>&1 | head -1)" JAVA_V="$(java -version 2>&1 | head -1)" NODE_V="$(node --version)" \
   NPM_V="$(cd "$NODE_DIR" && node -e 'for (const p of ["nats","mqtt","ws"]) process.stdout.write(p+"@"+require("./node_modules/"+p+"/package.json").version+" ")')" \
-  LOAD_START LOAD_END SECONDS_PER ROUNDS CPUS="$(nproc)"
+  LOAD_START LOAD_END SECONDS_PER ROUNDS CPUS="$(nproc)" MW_FLAGS
 export MACHINE="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r)"
 node - "$RUNS" "$OUT" <<'EOF'
 const fs = require('fs');
@@ -149,7 +154,7 @@ for (const w of windows) {
 }
 const result = {
   date: new Date().toISOString(), benchmark: 'relay', payloadBytes: 1024, secondsPerScenario: +e.SECONDS_PER, warmupSeconds: 2,
-  rounds: +e.ROUNDS, cpus: +e.CPUS, loadAverageStart: e.LOAD_START, loadAverageEnd: e.LOAD_END,
+  rounds: +e.ROUNDS, cpus: +e.CPUS, coordinatorFlags: e.MW_FLAGS, loadAverageStart: e.LOAD_START, loadAverageEnd: e.LOAD_END,
   machine: e.MACHINE,
   versions: { natsServer: e.NATS_V, mosquitto: e.MQTT_V, meshwire: e.MW_V, java: e.JAVA_V, node: e.NODE_V, clients: e.NPM_V.trim() },
   counted: {

@@ -164,6 +164,45 @@ abstract class QueueStoreContractTest {
         assertEquals(new Queued.Result.Duplicate(first.messageId()), one(msg(m.get(0), m.get(1), m.get(2), "c1", "aa".repeat(32), now)));
     }
 
+    /**
+     * {@link CoordinatorStore#commitGroup}: enqueues, then acks, then claims — a claim in the group sees the rows the same
+     * group inserted, an ack in it applies — and what it answered is committed: a second connection to the same database
+     * sees it as soon as the future completes (a sender's ack goes out only then).
+     */
+    @Test
+    void aGroupEnqueuesAcksAndClaimsInThatOrderAndIsCommittedWhenItAnswers() throws Exception {
+        List<String> m = mesh(2);
+        String mesh = m.get(0), a = m.get(2), b = m.get(3);
+        long now = System.currentTimeMillis();
+        final String FP = "0a".repeat(32); // a full fingerprint: the dedupe record keeps its prefix (truncated)
+        Queued.Enqueue old = msg(mesh, a, b, "g0", FP, now);
+        assertInstanceOf(Queued.Result.Accepted.class, one(old));
+        List<Queued.Message> pushed = await(store.claim(mesh, b, "kb", 0, 10, now, LEASE));
+        assertEquals(List.of(old.messageId()), Queued.ids(pushed));
+
+        Queued.Enqueue n1 = msg(mesh, a, b, "g1", FP, now), n2 = msg(mesh, b, a, "g2", FP, now), n3 = msg(mesh, a, b, "g3", FP, now);
+        Queued.GroupResult r = await(store.commitGroup(new Queued.Group(List.of(n1, n2, n3, msg(mesh, a, b, "g0", FP, now)), 200_000,
+                List.of(new Queued.AckRef(mesh, b, old.messageId())),
+                List.of(new Queued.ClaimRequest(mesh, b, "kb", pushed.get(0).seq(), 10, LEASE), new Queued.ClaimRequest(mesh, a, "ka", 0, 1, LEASE)),
+                now)));
+        assertEquals(List.of(new Queued.Result.Accepted(n1.messageId()), new Queued.Result.Accepted(n2.messageId()),
+                new Queued.Result.Accepted(n3.messageId()), new Queued.Result.Duplicate(old.messageId())), r.enqueued());
+        assertEquals(1, r.delivered(), "the ack in the group moved the old row out of the queue");
+        assertEquals(List.of(List.of(n1.messageId(), n3.messageId()), List.of(n2.messageId())), r.claimed().stream().map(Queued::ids).toList(),
+                "each claim, after the inserts, got its recipient's new rows in row order");
+
+        CoordinatorStore second = kind.open(vertx, url);
+        try {
+            assertEquals(2L, await(second.queueDepth(mesh, b)), "committed before the future completed");
+            assertEquals(Optional.of(n3.messageId()), await(second.findQueued(mesh, a, b, "g3")).map(Queued.Existing::messageId));
+            assertTrue(await(second.findQueued(mesh, a, b, "g0")).orElseThrow().truncated(), "the acked row left only its dedupe record");
+            // rows claimed in the group are leased: claiming again under the same claim id finds nothing new
+            assertEquals(List.of(), await(second.claim(mesh, b, "kb", 0, 10, now, LEASE)));
+        } finally {
+            second.close();
+        }
+    }
+
     @Test
     void recipientsMustBeMembersAndNotBanned() throws Exception {
         List<String> m = mesh(2);

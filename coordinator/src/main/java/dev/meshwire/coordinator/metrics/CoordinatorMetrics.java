@@ -9,7 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -67,12 +69,19 @@ public final class CoordinatorMetrics {
         return type != null && knownTypes.contains(type) ? type : "other";
     }
 
+    /**
+     * The per-type frame counters, looked up once per type: a registry lookup (tags sorted, an id built, a map probed)
+     * for each of the five frames of every relayed message showed on the event loop. Bounded by {@link #typeTag}.
+     */
+    private final Map<String, Counter> framesIn = new ConcurrentHashMap<>();
+    private final Map<String, Counter> framesOut = new ConcurrentHashMap<>();
+
     public void frameIn(String type) {
-        registry.counter("meshwire_frames_in", "type", typeTag(type)).increment();
+        framesIn.computeIfAbsent(typeTag(type), t -> registry.counter("meshwire_frames_in", "type", t)).increment();
     }
 
     public void frameOut(String type) {
-        registry.counter("meshwire_frames_out", "type", typeTag(type)).increment();
+        framesOut.computeIfAbsent(typeTag(type), t -> registry.counter("meshwire_frames_out", "type", t)).increment();
     }
 
     public void error(String code) {

@@ -91,6 +91,16 @@ public final class DeliveryPump {
     }
 
     /**
+     * Rows for this member are in the group the queue is about to commit: claim now (unless a claim is pending, which
+     * runs after those inserts anyway), so that the claim joins the same group.
+     */
+    void rowsComing() {
+        if (stopped || claiming) return;
+        more = true;
+        claimMore();
+    }
+
+    /**
      * The recipient acknowledged {@code messageId}. Applied to the store (batched) even when this pump did
      * not push it (e.g. pushed to an earlier connection): the store only marks rows addressed to this member.
      * When this pump pushed it, the sender learns it from a receipt: the row it claimed for this recipient
@@ -156,7 +166,7 @@ public final class DeliveryPump {
         claiming = true;
         wokenWhileClaiming = false;
         queue.metrics().queueClaim();
-        queue.store().claim(meshId, recipient, claimId, cursor, n, queue.now(), queue.settings().lease().toMillis()).onComplete(ar -> {
+        queue.claim(new Queued.ClaimRequest(meshId, recipient, claimId, cursor, n, queue.settings().lease().toMillis())).onComplete(ar -> {
             claiming = false;
             if (stopped) return; // claimed rows are taken over by the member's next session, or expire
             if (ar.failed()) {

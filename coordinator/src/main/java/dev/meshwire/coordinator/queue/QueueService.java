@@ -34,6 +34,11 @@ import org.slf4j.LoggerFactory;
  *       claim (released leases, rows of an earlier connection, rows inserted by another coordinator on the same
  *       database). Idle members cost no claim: with 10,000 connected members, waking every pump ran 10,000 claim
  *       transactions per sweep and stalled relaying for up to 0.8 s (docs/benchmarks.md "Many idle peers").</li>
+ *   <li><b>Group commit</b> (a store that {@link CoordinatorStore#commitsGroups() commits groups}: SQLite): the
+ *       enqueues, acks and pump claims pending at one moment go to the store as one transaction, at most one in
+ *       flight; a pump whose recipient has rows in the group claims in the same transaction, after the inserts. An
+ *       online recipient's message then waits for one commit before both the sender's ack and the {@code deliver} go
+ *       out, instead of an enqueue commit, then a claim commit, then an ack commit of their own.</li>
  * </ul>
  */
 public final class QueueService {
@@ -72,6 +77,15 @@ public final class QueueService {
     private int acksRunning;
     private boolean ackScheduled;
 
+    /** Whether enqueues, acks and claims go through {@link CoordinatorStore#commitGroup} (fixed by the store). */
+    private final boolean grouped;
+
+    private record PendingClaim(Queued.ClaimRequest request, Promise<List<Queued.Message>> promise) {}
+
+    private List<PendingClaim> claims = new ArrayList<>();
+    private boolean groupRunning;
+    private boolean groupScheduled;
+
     private long sweepTimer = -1;
     private boolean sweeping;
     private boolean stopped;
@@ -82,6 +96,7 @@ public final class QueueService {
         this.settings = settings;
         this.metrics = metrics;
         this.clock = clock;
+        this.grouped = store.commitsGroups();
     }
 
     /** Who hears about acknowledged rows (the senders' receipts). Set once, before members connect. */
@@ -155,7 +170,8 @@ public final class QueueService {
         if (stopped) return Future.failedFuture(new IllegalStateException("coordinator is stopping"));
         Promise<Queued.Result> p = Promise.promise();
         enqueues.add(new PendingEnqueue(request, p));
-        scheduleEnqueue();
+        if (grouped) scheduleGroup();
+        else scheduleEnqueue();
         return p.future();
     }
 
@@ -172,10 +188,23 @@ public final class QueueService {
     private void runEnqueue() {
         enqueueScheduled = false;
         if (enqueueRunning || enqueues.isEmpty()) return;
+        List<PendingEnqueue> batch = takeEnqueues();
+        enqueueRunning = true;
+        store.enqueue(batch.stream().map(PendingEnqueue::request).toList(), settings.maxQueuedPerRecipient()).onComplete(ar -> {
+            enqueueRunning = false;
+            if (ar.failed()) failEnqueues(batch, ar.cause());
+            else answerEnqueues(batch, ar.result(), Set.of());
+            scheduleEnqueue();
+        });
+    }
+
+    /**
+     * The next enqueue batch, in submission order. A second request with a key already in this batch (a fast retry)
+     * waits for the next batch, where it is answered as a duplicate of the first.
+     */
+    private List<PendingEnqueue> takeEnqueues() {
         List<PendingEnqueue> batch = new ArrayList<>();
         Set<String> keys = new HashSet<>();
-        // A second request with a key already in this batch (a fast retry) waits for the next batch,
-        // where it is answered as a duplicate of the first.
         for (Iterator<PendingEnqueue> it = enqueues.iterator(); it.hasNext() && batch.size() < settings.maxEnqueueBatch(); ) {
             PendingEnqueue pe = it.next();
             if (keys.add(pe.request().key())) {
@@ -183,40 +212,125 @@ public final class QueueService {
                 it.remove();
             }
         }
-        enqueueRunning = true;
-        store.enqueue(batch.stream().map(PendingEnqueue::request).toList(), settings.maxQueuedPerRecipient()).onComplete(ar -> {
-            enqueueRunning = false;
-            if (ar.failed()) {
-                LOG.warn("enqueue of {} sends failed: {}", batch.size(), ar.cause().toString());
-                for (PendingEnqueue pe : batch) pe.promise().fail(ar.cause());
-            } else {
-                List<Queued.Result> results = ar.result();
-                Set<String> woken = new HashSet<>();
-                for (int i = 0; i < batch.size(); i++) {
-                    Queued.Result r = results.get(i);
-                    Queued.Enqueue req = batch.get(i).request();
-                    if (r instanceof Queued.Result.Accepted) {
-                        metrics.queueAccepted();
-                        String pk = key(req.meshId(), req.recipient());
-                        if (woken.add(pk)) {
-                            DeliveryPump pump = pumps.get(pk);
-                            if (pump != null) pump.wake();
-                        }
-                    } else if (r instanceof Queued.Result.Duplicate) {
-                        metrics.queueDuplicate();
-                    }
-                    batch.get(i).promise().complete(r);
+        return batch;
+    }
+
+    private void failEnqueues(List<PendingEnqueue> batch, Throwable cause) {
+        if (batch.isEmpty()) return;
+        LOG.warn("enqueue of {} sends failed: {}", batch.size(), cause.toString());
+        for (PendingEnqueue pe : batch) pe.promise().fail(cause);
+    }
+
+    /**
+     * Answers a committed batch and wakes the pumps of recipients with new rows, except those in {@code claimed}
+     * (pump keys whose claim ran after these inserts in the same transaction: it saw them already).
+     */
+    private void answerEnqueues(List<PendingEnqueue> batch, List<Queued.Result> results, Set<String> claimed) {
+        Set<String> woken = new HashSet<>(claimed);
+        for (int i = 0; i < batch.size(); i++) {
+            Queued.Result r = results.get(i);
+            Queued.Enqueue req = batch.get(i).request();
+            if (r instanceof Queued.Result.Accepted) {
+                metrics.queueAccepted();
+                String pk = key(req.meshId(), req.recipient());
+                if (woken.add(pk)) {
+                    DeliveryPump pump = pumps.get(pk);
+                    if (pump != null) pump.wake();
                 }
+            } else if (r instanceof Queued.Result.Duplicate) {
+                metrics.queueDuplicate();
             }
-            scheduleEnqueue();
+            batch.get(i).promise().complete(r);
+        }
+    }
+
+    // ---- group commit ----
+
+    private void scheduleGroup() {
+        if (groupRunning || groupScheduled || nothingPending()) return;
+        groupScheduled = true;
+        vertx.runOnContext(v -> runGroup());
+    }
+
+    private boolean nothingPending() {
+        return enqueues.isEmpty() && acks.isEmpty() && claims.isEmpty();
+    }
+
+    /**
+     * Commits everything pending as one group. The pumps of the batch's recipients are asked to claim first
+     * ({@link DeliveryPump#rowsComing}): their claims join this group, after its inserts, so an online recipient's
+     * new rows are pushed right after the one commit that stored them.
+     */
+    private void runGroup() {
+        groupScheduled = false;
+        if (groupRunning || nothingPending()) return;
+        List<PendingEnqueue> batch = takeEnqueues();
+        Set<String> recipients = new HashSet<>();
+        for (PendingEnqueue pe : batch) {
+            String pk = key(pe.request().meshId(), pe.request().recipient());
+            if (recipients.add(pk)) {
+                DeliveryPump pump = pumps.get(pk);
+                if (pump != null) pump.rowsComing();
+            }
+        }
+        List<PendingClaim> groupClaims = claims;
+        claims = new ArrayList<>();
+        List<Queued.AckRef> groupAcks = takeAcks();
+        groupRunning = true;
+        Queued.Group group = new Queued.Group(batch.stream().map(PendingEnqueue::request).toList(), settings.maxQueuedPerRecipient(),
+                groupAcks, groupClaims.stream().map(PendingClaim::request).toList(), now());
+        store.commitGroup(group).onComplete(ar -> {
+            groupRunning = false;
+            if (ar.failed()) {
+                failEnqueues(batch, ar.cause());
+                if (!groupAcks.isEmpty()) LOG.warn("applying {} client acks failed: {}", groupAcks.size(), ar.cause().toString());
+                for (PendingClaim c : groupClaims) c.promise().fail(ar.cause());
+            } else {
+                Queued.GroupResult r = ar.result();
+                metrics.queueDelivered(r.delivered());
+                Set<String> claimed = new HashSet<>();
+                for (int i = 0; i < groupClaims.size(); i++) {
+                    PendingClaim c = groupClaims.get(i);
+                    claimed.add(key(c.request().meshId(), c.request().recipient()));
+                    c.promise().complete(r.claimed().get(i));
+                }
+                answerEnqueues(batch, r.enqueued(), claimed);
+            }
+            scheduleGroup();
         });
+    }
+
+    /** A pump's claim: into the next group when the store commits groups, else its own transaction. */
+    Future<List<Queued.Message>> claim(Queued.ClaimRequest request) {
+        if (!grouped) {
+            return store.claim(request.meshId(), request.recipient(), request.claimId(), request.afterSeq(), request.limit(), now(),
+                    request.leaseMs());
+        }
+        Promise<List<Queued.Message>> p = Promise.promise();
+        claims.add(new PendingClaim(request, p));
+        scheduleGroup();
+        return p.future();
     }
 
     // ---- acks ----
 
     void ack(Queued.AckRef ref) {
         acks.add(ref);
-        scheduleAcks();
+        if (grouped) scheduleGroup();
+        else scheduleAcks();
+    }
+
+    /** The next ack batch (at most {@link #MAX_ACK_BATCH}), in arrival order. */
+    private List<Queued.AckRef> takeAcks() {
+        List<Queued.AckRef> batch;
+        if (acks.size() <= MAX_ACK_BATCH) {
+            batch = acks;
+            acks = new ArrayList<>();
+        } else {
+            batch = new ArrayList<>(acks.subList(0, MAX_ACK_BATCH));
+            acks = new ArrayList<>(acks.subList(MAX_ACK_BATCH, acks.size()));
+        }
+        return batch;
     }
 
     private void scheduleAcks() {
@@ -228,14 +342,7 @@ public final class QueueService {
     private void runAcks() {
         ackScheduled = false;
         if (acksRunning >= MAX_ACK_BATCHES_IN_FLIGHT || acks.isEmpty()) return;
-        List<Queued.AckRef> batch;
-        if (acks.size() <= MAX_ACK_BATCH) {
-            batch = acks;
-            acks = new ArrayList<>();
-        } else {
-            batch = new ArrayList<>(acks.subList(0, MAX_ACK_BATCH));
-            acks = new ArrayList<>(acks.subList(MAX_ACK_BATCH, acks.size()));
-        }
+        List<Queued.AckRef> batch = takeAcks();
         acksRunning++;
         store.markDelivered(batch, now()).onComplete(ar -> {
             acksRunning--;

@@ -132,6 +132,38 @@ public interface CoordinatorStore extends AutoCloseable {
     Future<Integer> markDelivered(List<Queued.AckRef> acks, long now);
 
     /**
+     * Group commit: the {@link #enqueue}s, {@link #markDelivered} acks and {@link #claim}s of {@code group}, in that
+     * order, each with its own contract. A store that {@link #commitsGroups() commits groups} runs them in one
+     * transaction: the future succeeds only after that commit (so every accepted enqueue is durable before its sender
+     * is answered), and fails as a whole (nothing of the group applied). This default runs the three steps one after
+     * another, each in its own transaction, for a store that does not group.
+     */
+    default Future<Queued.GroupResult> commitGroup(Queued.Group group) {
+        Future<List<Queued.Result>> enqueued = group.enqueues().isEmpty() ? Future.succeededFuture(List.of())
+                : enqueue(group.enqueues(), group.maxQueuedPerRecipient());
+        return enqueued.compose(results -> markDelivered(group.acks(), group.now()).compose(delivered -> {
+            Future<List<List<Queued.Message>>> claimed = Future.succeededFuture(new java.util.ArrayList<>());
+            for (Queued.ClaimRequest c : group.claims()) {
+                claimed = claimed.compose(acc -> claim(c.meshId(), c.recipient(), c.claimId(), c.afterSeq(), c.limit(), group.now(), c.leaseMs())
+                        .map(rows -> {
+                            acc.add(rows);
+                            return acc;
+                        }));
+            }
+            return claimed.map(rows -> new Queued.GroupResult(results, delivered, rows));
+        }));
+    }
+
+    /**
+     * Whether {@link #commitGroup} is one transaction, so the queue should funnel its enqueues, acks and claims
+     * through it (SQLite: one writer thread, where every transaction's commit is the cost). A store with a pool
+     * of connections (PostgreSQL) runs enqueues and ack batches concurrently instead.
+     */
+    default boolean commitsGroups() {
+        return false;
+    }
+
+    /**
      * The sweeper: deletes undelivered rows with expires_at <= now, clears claims with claim_expires_at <= now,
      * deletes delivered rows and dedupe records (those in the next {@link DedupeRecord#PRUNE_SLICES}th of the key space)
      * with delivered_at <= now - deliveredRetentionMs, then groups the undelivered rows by (mesh, recipient, claim id)

@@ -113,6 +113,19 @@ public final class Queued {
      */
     public record Pending(String meshId, String recipient, String claimId, long rows) {}
 
+    /** A pump's claim ({@link CoordinatorStore#claim}'s arguments other than the time, which the group sets). */
+    public record ClaimRequest(String meshId, String recipient, String claimId, long afterSeq, int limit, long leaseMs) {}
+
+    /**
+     * What the writer has pending at one moment, committed together ({@link CoordinatorStore#commitGroup}):
+     * {@code enqueues} first (row order = list order), then {@code acks}, then {@code claims} — so a claim sees
+     * the rows this group inserted, and an online recipient's rows are claimed by the same commit that stored them.
+     */
+    public record Group(List<Enqueue> enqueues, long maxQueuedPerRecipient, List<AckRef> acks, List<ClaimRequest> claims, long now) {}
+
+    /** A committed {@link Group}: the enqueue results and the claimed rows in request order, and how many acks changed a row. */
+    public record GroupResult(List<Result> enqueued, int delivered, List<List<Message>> claimed) {}
+
     /** Helper for tests and logs. */
     public static List<String> ids(List<Message> ms) {
         return ms.stream().map(Message::messageId).toList();
