@@ -5,7 +5,7 @@
 # Results: bench/results/p2p-daemons-<date>.json. Needs libpulse0 (WebRTC natives).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -pl signaling,turn-relay,coordinator install -DskipTests
-mvn -q -pl peer-runtime test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# A reactor build (-am): nothing is installed into ~/.m2, and a fresh machine needs no earlier install.
+mvn -q -pl peer-runtime -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test -DskipCdsArchive
 CP="peer-runtime/target/test-classes:peer-runtime/target/classes:$(cat peer-runtime/target/bench.classpath)"
 exec java -Xmx1g ${BENCH_JAVA_OPTS:-} -cp "$CP" dev.meshwire.peer.daemon.DaemonPathBench "${1:-500}" "${2:-2000}" "${3:-1024}"

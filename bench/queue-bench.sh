@@ -6,7 +6,7 @@
 # Results: bench/results/queue-<date>.json (+ a Markdown table on stdout for docs/benchmarks.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-mvn -q -pl signaling,turn-relay install -DskipTests
-mvn -q -pl coordinator test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+# A reactor build (-am): nothing is installed into ~/.m2, and a fresh machine needs no earlier install.
+mvn -q -pl coordinator -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test -DskipCdsArchive
 CP="coordinator/target/test-classes:coordinator/target/classes:$(cat coordinator/target/bench.classpath)"
 exec java -Xmx2g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$CP" dev.meshwire.coordinator.QueueBenchmark "${1:-100000}" "${2:-1024}" "${3:-sqlite,postgres}" "${4:-bench/results}"
