@@ -600,18 +600,12 @@ final class P2pSession {
         long[] ids = new long[n];
         int k = 0;
         for (Long id; k < n && (id = acksDue.poll()) != null; ) ids[k++] = id;
-        if (engine.holdAcks || state != SessionState.OPEN || dc == null) return;
-        try {
-            if (k > 1 && engine.peerDeclares(peer, ChannelFraming.FEATURE_ACK_GROUPS)) {
-                int per = ChannelFraming.acksPerFrame(frameBytes);
-                for (int from = 0; from < k; from += per) {
-                    dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAcks(ids, from, Math.min(k, from + per))), true));
-                }
-            } else {
-                for (int i = 0; i < k; i++) dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAck(ids[i])), true));
-            }
-        } catch (Exception e) {
-            close(SessionState.CLOSED, "send failed: " + e.getMessage(), true);
+        if (engine.holdAcks) return;
+        if (k > 1 && engine.peerDeclares(peer, ChannelFraming.FEATURE_ACK_GROUPS)) {
+            int per = ChannelFraming.acksPerFrame(frameBytes);
+            for (int from = 0; from < k; from += per) sendControlFrame(ChannelFraming.encodeAcks(ids, from, Math.min(k, from + per)));
+        } else {
+            for (int i = 0; i < k; i++) sendAckFrame(ids[i]);
         }
     }
 
@@ -633,9 +627,14 @@ final class P2pSession {
     }
 
     private void sendAckFrame(long messageId) {
+        sendControlFrame(ChannelFraming.encodeAck(messageId));
+    }
+
+    /** Sends an ACK or ACKS frame while the channel is open; a failed send closes the session (engine thread). */
+    private void sendControlFrame(byte[] frame) {
         if (state != SessionState.OPEN || dc == null) return;
         try {
-            dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(ChannelFraming.encodeAck(messageId)), true));
+            dc.send(new RTCDataChannelBuffer(ByteBuffer.wrap(frame), true));
         } catch (Exception e) {
             close(SessionState.CLOSED, "send failed: " + e.getMessage(), true);
         }
