@@ -52,6 +52,8 @@ JAR=${BENCH_JAR:-peer-runtime/target/meshwire.jar}
 MW_FLAGS=${BENCH_MW_FLAGS:---send-rate 0}
 [ "${BENCH_MW_VERIFY:-0}" = 1 ] && MW_FLAGS="$MW_FLAGS --verify-envelopes"
 MW_CLIENT=${BENCH_MW_CLIENT:-bench/relay-bench.mjs}
+MW_CLIENT_B=${BENCH_MW_CLIENT_B:-}
+SCENARIOS="nats mosquitto meshwire${MW_CLIENT_B:+ meshwire-b}"
 WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-30}
 
 # ---- servers ----
@@ -90,9 +92,10 @@ done
 curl -sf "http://127.0.0.1:$MW_PORT/health" >/dev/null || { cat "$WORK/coordinator.log" >&2; exit 1; }
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-declare -A SERVER_PID=([nats]=$NATS_PID [mosquitto]=$MQTT_PID [meshwire]=$MW_PID)
-declare -A CLIENT=([nats]=nats [mosquitto]=mqtt [meshwire]=meshwire)
-declare -A URL=([nats]="nats://127.0.0.1:$NATS_PORT" [mosquitto]="mqtt://127.0.0.1:$MQTT_PORT" [meshwire]="ws://127.0.0.1:$MW_PORT")
+declare -A SERVER_PID=([nats]=$NATS_PID [mosquitto]=$MQTT_PID [meshwire]=$MW_PID [meshwire-b]=$MW_PID)
+declare -A CLIENT=([nats]=nats [mosquitto]=mqtt [meshwire]=meshwire [meshwire-b]=meshwire)
+declare -A URL=([nats]="nats://127.0.0.1:$NATS_PORT" [mosquitto]="mqtt://127.0.0.1:$MQTT_PORT" [meshwire]="ws://127.0.0.1:$MW_PORT"
+  [meshwire-b]="ws://127.0.0.1:$MW_PORT")
 
 # ---- quiet machine ----
 if [ -d "$(dirname "$QUIET")" ] && [ ! -e "$QUIET" ]; then touch "$QUIET"; MADE_QUIET=1; fi
@@ -110,6 +113,7 @@ best_mw() { node -e 'const r=JSON.parse(process.argv[1]); console.log(Math.max(+
 run_scenario() { # scenario window seconds
   local client=bench/relay-bench.mjs
   [ "$1" = meshwire ] && client=$MW_CLIENT
+  [ "$1" = meshwire-b ] && client=$MW_CLIENT_B
   BENCH_SERVER_PID=${SERVER_PID[$1]} BENCH_MW_RATE_HINT=$(( BEST_MW > 8000 ? BEST_MW : 8000 )) \
     node "$client" "${CLIENT[$1]}" "$2" "$3" "${URL[$1]}" "$WORK/mw"
 }
@@ -123,12 +127,12 @@ fi
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq 1 "$ROUNDS"); do
   for w in $WINDOWS; do
-    for sc in nats mosquitto meshwire; do
+    for sc in $SCENARIOS; do
       spid=${SERVER_PID[$sc]}
       t0=$(cpu_ticks "$spid")
       line=$(run_scenario "$sc" "$w" "$SECONDS_PER")
       t1=$(cpu_ticks "$spid")
-      [ "$sc" = meshwire ] && BEST_MW=$(best_mw "$line")
+      [[ $sc == meshwire* ]] && BEST_MW=$(best_mw "$line")
       echo "$line" | node -e '
         const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
         const [sc, round, ticks, clk, load] = process.argv.slice(1);
@@ -147,7 +151,7 @@ OUT="$RESULTS/relay-$(date -u +%Y%m%d-%H%M%S).json"
 export NATS_V="$(nats-server --version 2>&1 | head -1)" MQTT_V="$(mosquitto -h 2>&1 | head -1)" \
   MW_V="$(java -jar "$JAR" --version 2>&1 | head -1)" JAVA_V="$(java -version 2>&1 | head -1)" NODE_V="$(node --version)" \
   NPM_V="$(cd "$NODE_DIR" && node -e 'for (const p of ["nats","mqtt","ws"]) process.stdout.write(p+"@"+require("./node_modules/"+p+"/package.json").version+" ")')" \
-  LOAD_START LOAD_END SECONDS_PER ROUNDS CPUS="$(nproc)" MW_FLAGS MW_CLIENT WARMUP_SECONDS
+  LOAD_START LOAD_END SECONDS_PER ROUNDS CPUS="$(nproc)" MW_FLAGS MW_CLIENT MW_CLIENT_B WARMUP_SECONDS
 export MACHINE="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r)"
 node - "$RUNS" "$OUT" "$WARMUP_FILE" <<'EOF'
 const fs = require('fs');
@@ -176,7 +180,7 @@ for (const s of Object.values(summary)) {
   s.receiverCpuUsPerMsg = med(s.rounds.map((r) => (windowed ? r.receiverCpuUsPerMsg : us(r.receiverCpuSeconds, r.sent))));
   s.totalCpuUsPerMsg = med(s.rounds.map((r) => (windowed ? r.brokerCpuUsPerMsg + r.senderCpuUsPerMsg + r.receiverCpuUsPerMsg
     : us(r.serverCpuSeconds + r.senderCpuSeconds + r.receiverCpuSeconds, r.sent))));
-  if (s.scenario === 'meshwire') {
+  if (s.scenario.startsWith('meshwire')) {
     s.poolSizes = s.rounds.map((r) => r.poolSize ?? null);
     s.signedOnTheFlyInWindow = s.rounds.reduce((a, r) => a + (r.signedOnTheFlyInWindow || 0), 0);
     s.presignCpuSeconds = med(s.rounds.map((r) => r.presignCpuSeconds ?? null));
@@ -192,6 +196,7 @@ for (const w of windows) {
 const result = {
   date: new Date().toISOString(), benchmark: 'relay', payloadBytes: 1024, secondsPerScenario: +e.SECONDS_PER, warmupSeconds: 2,
   rounds: +e.ROUNDS, cpus: +e.CPUS, coordinatorFlags: e.MW_FLAGS, meshwireClient: e.MW_CLIENT,
+  ...(e.MW_CLIENT_B ? { meshwireClientB: e.MW_CLIENT_B } : {}),
   coordinatorWarmupSeconds: +e.WARMUP_SECONDS, coordinatorWarmup: warmup, loadAverageStart: e.LOAD_START, loadAverageEnd: e.LOAD_END,
   machine: e.MACHINE,
   versions: { natsServer: e.NATS_V, mosquitto: e.MQTT_V, meshwire: e.MW_V, java: e.JAVA_V, node: e.NODE_V, clients: e.NPM_V.trim() },
@@ -210,13 +215,13 @@ const f = (x, d = 0) => (x == null ? '–' : x.toLocaleString('en-US', { maximum
 console.log(`Results: ${out}\nload average at start ${e.LOAD_START}, at end ${e.LOAD_END}; ${e.CPUS} CPUs\n`);
 console.log('| path | window | msg/s (median of ' + e.ROUNDS + ') | meshwire ÷ this | p50 / p99 round trip (ms) | CPU µs/msg: broker | sender | receiver | all three |');
 console.log('|---|---|---|---|---|---|---|---|---|');
-for (const w of windows) for (const sc of ['nats', 'mosquitto', 'meshwire']) {
+for (const w of windows) for (const sc of ['nats', 'mosquitto', 'meshwire', 'meshwire-b']) {
   const s = summary[`${sc}@${w}`]; if (!s) continue;
   const m = summary[`meshwire@${w}`].msgPerSec;
   const scope = s.cpuScope === 'window' ? '' : ' ‡';
   console.log(`| ${sc} | ${w} | ${f(s.msgPerSec)} | ${sc === 'meshwire' ? '1.00' : f(m / s.msgPerSec, 2)} | ${f(s.p50Ms, 1)} / ${f(s.p99Ms, 1)} | ${f(s.serverCpuUsPerMsg)}${scope} | ${f(s.senderCpuUsPerMsg)}${scope} | ${f(s.receiverCpuUsPerMsg)}${scope} | ${f(s.totalCpuUsPerMsg)}${scope} |`);
 }
-const mw = Object.values(summary).filter((s) => s.scenario === 'meshwire');
+const mw = Object.values(summary).filter((s) => s.scenario.startsWith('meshwire'));
 if (mw.some((s) => s.cpuScope !== 'window')) console.log('\n‡ whole process per message sent (the client reports no window)');
 const onTheFly = mw.reduce((a, s) => a + (s.signedOnTheFlyInWindow || 0), 0);
 if (mw.some((s) => s.poolSizes?.some((p) => p != null))) {
