@@ -225,7 +225,7 @@ const mw = Object.values(summary).filter((s) => s.scenario.startsWith('meshwire'
 if (mw.some((s) => s.cpuScope !== 'window')) console.log('\n‡ whole process per message sent (the client reports no window)');
 const onTheFly = mw.reduce((a, s) => a + (s.signedOnTheFlyInWindow || 0), 0);
 if (mw.some((s) => s.poolSizes?.some((p) => p != null))) {
-  console.log(`\nmeshwire sender: envelopes pre-signed before each run (pools of ${mw.flatMap((s) => s.poolSizes).map((p) => f(p)).join(', ')}); `
+  console.log(`\nmeshwire sender: envelopes pre-signed before each run (pools of ${mw.flatMap((s) => s.poolSizes).filter((p) => p != null).map((p) => f(p)).join(', ')}); `
     + (onTheFly ? `**${f(onTheFly)} signed on the fly inside the measured windows** (the pool ran out)` : 'none signed inside a measured window'));
 }
 if (warmup) console.log(`coordinator warm-up (not counted): ${e.WARMUP_SECONDS} s of meshwire at W ${warmup.window}, ${f(warmup.msgPerSec)} msg/s`);
