@@ -11,15 +11,18 @@
 #   meshwire  raw WebSocket client written from docs/protocol.md: `send` (Envelope v2, Ed25519-signed) → coordinator
 #             (durable queue, SQLite) → `deliver` → receiver `client_ack` → coordinator `receipt` to the sender:
 #             counted then
-# Installs nats-server and mosquitto from apt when missing, and the Node clients (nats, mqtt, ws) into
-# BENCH_NODE_DIR (default /tmp/meshwire-relay-bench-node). Builds peer-runtime/target/meshwire.jar via ./meshwire
-# (package only, nothing installed). Results: <results dir>/relay-<date>.json and a Markdown table on stdout.
-# At the end the chart BENCH_CHART (default docs/img/relay-paths.svg; "none" skips it) is redrawn from this result and
-# the newest daemon-bench result (bench/chart/relay-paths.mjs).
-# BENCH_JAR: another build's meshwire.jar (with its lib/ next to it), e.g. a copy of main's for a same-session baseline.
-# BENCH_MW_FLAGS: coordinator flags (default "--send-rate 0": NATS and Mosquitto limit no connection's publish rate,
-# and one sender at the default 5,000/s cap would measure the cap; docs/protocol.md §6 lets operators turn it off).
-# BENCH_JAVA_OPTS: coordinator JVM options (e.g. -XX:StartFlightRecording=filename=/tmp/relay.jfr,settings=profile).
+# CPU: every process's CPU (sender, receiver, broker) is taken at the start and the end of the measured window and
+# reported per counted message (µs/msg), so that a client that costs more than its broker shows. On 2 vCPUs every µs a
+# load client spends is taken from the broker; the meshwire client therefore signs its envelopes BEFORE the measured
+# run (a pool of ready `send` frames, each with its own clientMessageId, random nonce and valid Ed25519 signature,
+# signed in worker threads; sized from the best meshwire rate seen so far in this run, at least 8,000 msg/s, ×2.5;
+# a message beyond the pool is signed on the fly and counted in `signedOnTheFlyInWindow`), and batches its writes per
+# event-loop turn as the NATS and MQTT clients do (bench/relay-bench.mjs header has the details). The pre-signing is
+# not in the window and is reported (presignCpuSeconds).
+# Coordinator warm-up: before round 1 a meshwire scenario of BENCH_WARMUP_SECONDS (default 30; 0 skips it) runs at
+# the first window, signing on the fly, and is not counted (`coordinatorWarmup` in the JSON): a fresh coordinator
+# spends as much CPU compiling (C2) as relaying in its first ~30 s of load, which would otherwise land in round 1.
+# NATS and Mosquitto are native (no JIT) and get no warm-up beyond each scenario's 2 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER=${1:-20}
@@ -47,6 +50,11 @@ while [ -e "$QUIET" ]; do sleep 20; done
 nice -n 10 ./meshwire --version >&2
 JAR=${BENCH_JAR:-peer-runtime/target/meshwire.jar}
 MW_FLAGS=${BENCH_MW_FLAGS:---send-rate 0}
+[ "${BENCH_MW_VERIFY:-0}" = 1 ] && MW_FLAGS="$MW_FLAGS --verify-envelopes"
+MW_CLIENT=${BENCH_MW_CLIENT:-bench/relay-bench.mjs}
+MW_CLIENT_B=${BENCH_MW_CLIENT_B:-}
+SCENARIOS="nats mosquitto meshwire${MW_CLIENT_B:+ meshwire-b}"
+WARMUP_SECONDS=${BENCH_WARMUP_SECONDS:-30}
 
 # ---- servers ----
 WORK=$(mktemp -d /tmp/relay-bench.XXXXXX)
@@ -84,9 +92,10 @@ done
 curl -sf "http://127.0.0.1:$MW_PORT/health" >/dev/null || { cat "$WORK/coordinator.log" >&2; exit 1; }
 
 cpu_ticks() { awk '{print $14+$15}' "/proc/$1/stat"; }
-declare -A SERVER_PID=([nats]=$NATS_PID [mosquitto]=$MQTT_PID [meshwire]=$MW_PID)
-declare -A CLIENT=([nats]=nats [mosquitto]=mqtt [meshwire]=meshwire)
-declare -A URL=([nats]="nats://127.0.0.1:$NATS_PORT" [mosquitto]="mqtt://127.0.0.1:$MQTT_PORT" [meshwire]="ws://127.0.0.1:$MW_PORT")
+declare -A SERVER_PID=([nats]=$NATS_PID [mosquitto]=$MQTT_PID [meshwire]=$MW_PID [meshwire-b]=$MW_PID)
+declare -A CLIENT=([nats]=nats [mosquitto]=mqtt [meshwire]=meshwire [meshwire-b]=meshwire)
+declare -A URL=([nats]="nats://127.0.0.1:$NATS_PORT" [mosquitto]="mqtt://127.0.0.1:$MQTT_PORT" [meshwire]="ws://127.0.0.1:$MW_PORT"
+  [meshwire-b]="ws://127.0.0.1:$MW_PORT")
 
 # ---- quiet machine ----
 if [ -d "$(dirname "$QUIET")" ] && [ ! -e "$QUIET" ]; then touch "$QUIET"; MADE_QUIET=1; fi
@@ -95,16 +104,35 @@ for _ in $(seq 1 $(( ${BENCH_LOAD_WAIT:-180} / 10 ))); do
   awk '{exit !($1 < 1.5)}' /proc/loadavg && break
   sleep 10
 done
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 CLK=$(getconf CLK_TCK)
+export BENCH_CLK_TCK=$CLK
 RUNS="$WORK/runs.jsonl"
+# The best meshwire msg/s so far: sizes the meshwire sender's pool of pre-signed envelopes (relay-bench.mjs).
+BEST_MW=0
+best_mw() { node -e 'const r=JSON.parse(process.argv[1]); console.log(Math.max(+process.argv[2], Math.round(r.msgPerSec||0)))' "$1" "$BEST_MW"; }
+run_scenario() { # scenario window seconds
+  local client=bench/relay-bench.mjs
+  [ "$1" = meshwire ] && client=$MW_CLIENT
+  [ "$1" = meshwire-b ] && client=$MW_CLIENT_B
+  BENCH_SERVER_PID=${SERVER_PID[$1]} BENCH_MW_RATE_HINT=$(( BEST_MW > 8000 ? BEST_MW : 8000 )) \
+    node "$client" "${CLIENT[$1]}" "$2" "$3" "${URL[$1]}" "$WORK/mw"
+}
+WARMUP_FILE="$WORK/warmup.json"; echo null >"$WARMUP_FILE"
+if [ "$WARMUP_SECONDS" -gt 0 ]; then
+  echo "relay-bench: warming the coordinator up for ${WARMUP_SECONDS} s (not counted)" >&2
+  line=$(BENCH_MW_PRESIGN=0 run_scenario meshwire "${WINDOWS%% *}" "$WARMUP_SECONDS")
+  echo "$line" >"$WARMUP_FILE"; echo "$line" >&2
+  BEST_MW=$(best_mw "$line")
+fi
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 for round in $(seq 1 "$ROUNDS"); do
   for w in $WINDOWS; do
-    for sc in nats mosquitto meshwire; do
+    for sc in $SCENARIOS; do
       spid=${SERVER_PID[$sc]}
       t0=$(cpu_ticks "$spid")
-      line=$(node bench/relay-bench.mjs "${CLIENT[$sc]}" "$w" "$SECONDS_PER" "${URL[$sc]}" "$WORK/mw")
+      line=$(run_scenario "$sc" "$w" "$SECONDS_PER")
       t1=$(cpu_ticks "$spid")
+      [[ $sc == meshwire* ]] && BEST_MW=$(best_mw "$line")
       echo "$line" | node -e '
         const r = JSON.parse(require("fs").readFileSync(0, "utf8"));
         const [sc, round, ticks, clk, load] = process.argv.slice(1);
@@ -123,11 +151,12 @@ OUT="$RESULTS/relay-$(date -u +%Y%m%d-%H%M%S).json"
 export NATS_V="$(nats-server --version 2>&1 | head -1)" MQTT_V="$(mosquitto -h 2>&1 | head -1)" \
   MW_V="$(java -jar "$JAR" --version 2>&1 | head -1)" JAVA_V="$(java -version 2>&1 | head -1)" NODE_V="$(node --version)" \
   NPM_V="$(cd "$NODE_DIR" && node -e 'for (const p of ["nats","mqtt","ws"]) process.stdout.write(p+"@"+require("./node_modules/"+p+"/package.json").version+" ")')" \
-  LOAD_START LOAD_END SECONDS_PER ROUNDS CPUS="$(nproc)" MW_FLAGS
+  LOAD_START LOAD_END SECONDS_PER ROUNDS CPUS="$(nproc)" MW_FLAGS MW_CLIENT MW_CLIENT_B WARMUP_SECONDS
 export MACHINE="$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), Linux $(uname -r)"
-node - "$RUNS" "$OUT" <<'EOF'
+node - "$RUNS" "$OUT" "$WARMUP_FILE" <<'EOF'
 const fs = require('fs');
-const [runsFile, out] = process.argv.slice(2);
+const [runsFile, out, warmupFile] = process.argv.slice(2);
+const warmup = JSON.parse(fs.readFileSync(warmupFile, 'utf8'));
 const runs = fs.readFileSync(runsFile, 'utf8').trim().split('\n').map(JSON.parse);
 const med = (xs) => { const s = xs.filter((x) => x != null).sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : null; };
 const e = process.env;
@@ -140,10 +169,22 @@ for (const s of Object.values(summary)) {
   s.msgPerSec = med(s.rounds.map((r) => r.msgPerSec));
   s.p50Ms = med(s.rounds.map((r) => r.p50));
   s.p99Ms = med(s.rounds.map((r) => r.p99));
-  // Broker CPU over the whole scenario (warm-up included) per message sent in it.
-  s.serverCpuUsPerMsg = med(s.rounds.map((r) => (r.sent ? r.serverCpuSeconds / r.sent * 1e6 : null)));
-  s.senderCpuShare = med(s.rounds.map((r) => r.senderCpuSeconds / (r.seconds + 2)));
-  s.receiverCpuShare = med(s.rounds.map((r) => r.receiverCpuSeconds / (r.seconds + 2)));
+  // CPU per counted message over the measured window (relay-bench.mjs), each process on its own. A client that does
+  // not report its window (BENCH_MW_CLIENT pointing to an older client) gets its whole-process CPU per message sent
+  // and the broker's CPU over the whole scenario, marked cpuScope 'process'.
+  const windowed = s.rounds.every((r) => r.senderCpuUsPerMsg != null);
+  s.cpuScope = windowed ? 'window' : 'process';
+  const us = (sec, n) => (sec != null && n ? sec / n * 1e6 : null);
+  s.serverCpuUsPerMsg = med(s.rounds.map((r) => (windowed ? r.brokerCpuUsPerMsg : us(r.serverCpuSeconds, r.sent))));
+  s.senderCpuUsPerMsg = med(s.rounds.map((r) => (windowed ? r.senderCpuUsPerMsg : us(r.senderCpuSeconds, r.sent))));
+  s.receiverCpuUsPerMsg = med(s.rounds.map((r) => (windowed ? r.receiverCpuUsPerMsg : us(r.receiverCpuSeconds, r.sent))));
+  s.totalCpuUsPerMsg = med(s.rounds.map((r) => (windowed ? r.brokerCpuUsPerMsg + r.senderCpuUsPerMsg + r.receiverCpuUsPerMsg
+    : us(r.serverCpuSeconds + r.senderCpuSeconds + r.receiverCpuSeconds, r.sent))));
+  if (s.scenario.startsWith('meshwire')) {
+    s.poolSizes = s.rounds.map((r) => r.poolSize ?? null);
+    s.signedOnTheFlyInWindow = s.rounds.reduce((a, r) => a + (r.signedOnTheFlyInWindow || 0), 0);
+    s.presignCpuSeconds = med(s.rounds.map((r) => r.presignCpuSeconds ?? null));
+  }
   s.errors = s.rounds.map((r) => r.error || null).filter(Boolean);
 }
 const windows = [...new Set(runs.map((r) => r.window))];
@@ -154,7 +195,9 @@ for (const w of windows) {
 }
 const result = {
   date: new Date().toISOString(), benchmark: 'relay', payloadBytes: 1024, secondsPerScenario: +e.SECONDS_PER, warmupSeconds: 2,
-  rounds: +e.ROUNDS, cpus: +e.CPUS, coordinatorFlags: e.MW_FLAGS, loadAverageStart: e.LOAD_START, loadAverageEnd: e.LOAD_END,
+  rounds: +e.ROUNDS, cpus: +e.CPUS, coordinatorFlags: e.MW_FLAGS, meshwireClient: e.MW_CLIENT,
+  ...(e.MW_CLIENT_B ? { meshwireClientB: e.MW_CLIENT_B } : {}),
+  coordinatorWarmupSeconds: +e.WARMUP_SECONDS, coordinatorWarmup: warmup, loadAverageStart: e.LOAD_START, loadAverageEnd: e.LOAD_END,
   machine: e.MACHINE,
   versions: { natsServer: e.NATS_V, mosquitto: e.MQTT_V, meshwire: e.MW_V, java: e.JAVA_V, node: e.NODE_V, clients: e.NPM_V.trim() },
   counted: {
@@ -162,19 +205,33 @@ const result = {
     mosquitto: 'QoS 1 publish; receiver (QoS 1 subscription) publishes an ack at QoS 1; counted when the sender receives that ack',
     meshwire: 'send (Envelope v2) → deliver → client_ack; counted when the coordinator\'s receipt reaches the sender',
   },
+  cpu: 'CPU µs per counted message over the measured window, per process (sender, receiver, broker); the meshwire '
+    + 'sender\'s envelopes are signed before the window (presignCpuSeconds), any signed in it are counted (signedOnTheFlyInWindow)',
   mosquittoConfig: 'persistence false, max_inflight_messages 0, max_queued_messages 0, max_queued_bytes 0, set_tcp_nodelay true',
   ratios, summary: Object.values(summary).map(({ rounds, ...s }) => s), runs,
 };
 fs.writeFileSync(out, JSON.stringify(result, null, 2) + '\n');
 const f = (x, d = 0) => (x == null ? '–' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 console.log(`Results: ${out}\nload average at start ${e.LOAD_START}, at end ${e.LOAD_END}; ${e.CPUS} CPUs\n`);
-console.log('| path | window | msg/s (median of ' + e.ROUNDS + ') | meshwire ÷ this | p50 / p99 round trip (ms) | broker CPU µs/msg | sender / receiver CPU |');
-console.log('|---|---|---|---|---|---|---|');
-for (const w of windows) for (const sc of ['nats', 'mosquitto', 'meshwire']) {
+console.log('| path | window | msg/s (median of ' + e.ROUNDS + ') | meshwire ÷ this | p50 / p99 round trip (ms) | CPU µs/msg: broker | sender | receiver | all three |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (const w of windows) for (const sc of ['nats', 'mosquitto', 'meshwire', 'meshwire-b']) {
   const s = summary[`${sc}@${w}`]; if (!s) continue;
   const m = summary[`meshwire@${w}`].msgPerSec;
-  console.log(`| ${sc} | ${w} | ${f(s.msgPerSec)} | ${sc === 'meshwire' ? '1.00' : f(m / s.msgPerSec, 2)} | ${f(s.p50Ms, 1)} / ${f(s.p99Ms, 1)} | ${f(s.serverCpuUsPerMsg)} | ${f(s.senderCpuShare * 100)}% / ${f(s.receiverCpuShare * 100)}% |`);
+  const scope = s.cpuScope === 'window' ? '' : ' ‡';
+  console.log(`| ${sc} | ${w} | ${f(s.msgPerSec)} | ${sc === 'meshwire' ? '1.00' : f(m / s.msgPerSec, 2)} | ${f(s.p50Ms, 1)} / ${f(s.p99Ms, 1)} | ${f(s.serverCpuUsPerMsg)}${scope} | ${f(s.senderCpuUsPerMsg)}${scope} | ${f(s.receiverCpuUsPerMsg)}${scope} | ${f(s.totalCpuUsPerMsg)}${scope} |`);
 }
+const mw = Object.values(summary).filter((s) => s.scenario.startsWith('meshwire'));
+if (mw.some((s) => s.cpuScope !== 'window')) console.log('\n‡ whole process per message sent (the client reports no window)');
+const onTheFly = mw.reduce((a, s) => a + (s.signedOnTheFlyInWindow || 0), 0);
+if (mw.some((s) => s.poolSizes?.some((p) => p != null))) {
+  console.log(`\nmeshwire sender: envelopes pre-signed before each run (pools of ${mw.flatMap((s) => s.poolSizes).filter((p) => p != null).map((p) => f(p)).join(', ')}); `
+    + (onTheFly ? `**${f(onTheFly)} signed on the fly inside the measured windows** (the pool ran out)` : 'none signed inside a measured window'));
+}
+if (warmup) console.log(`coordinator warm-up (not counted): ${e.WARMUP_SECONDS} s of meshwire at W ${warmup.window}, ${f(warmup.msgPerSec)} msg/s`);
+const errs = Object.values(summary).flatMap((s) => s.errors.map((x) => `${s.scenario}@${s.window}: ${x}`));
+const refused = runs.filter((r) => r.errors && Object.keys(r.errors).length).map((r) => `${r.scenario}@${r.window} round ${r.round}: ${JSON.stringify(r.errors)}`);
+if (errs.length || refused.length) console.log('\n**errors**: ' + [...errs, ...refused].join('; '));
 EOF
 CHART=${BENCH_CHART:-docs/img/relay-paths.svg}
 if [ "$CHART" != none ]; then
