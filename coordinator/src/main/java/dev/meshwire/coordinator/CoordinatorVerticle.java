@@ -28,6 +28,7 @@ import dev.meshwire.coordinator.relay.Relay;
 import dev.meshwire.coordinator.session.Session;
 import dev.meshwire.coordinator.session.SessionSettings;
 import dev.meshwire.coordinator.session.TextFrameValidation;
+import dev.meshwire.coordinator.session.WriteCoalescing;
 import dev.meshwire.coordinator.session.WebSocketEndpoint;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import io.vertx.core.Future;
@@ -104,6 +105,7 @@ final class CoordinatorVerticle extends VerticleBase {
                 .connectionHandler(conn -> {
                     watch(conn);
                     TextFrameValidation.install(conn);
+                    WriteCoalescing.install(conn);
                     admission.onConnection(conn);
                 })
                 .requestHandler(admission.timing(

@@ -18,6 +18,7 @@ import dev.meshwire.signaling.envelope.Envelope;
 import dev.meshwire.signaling.envelope.EnvelopeSignature;
 import dev.meshwire.signaling.envelope.Meta;
 import dev.meshwire.signaling.frame.ErrorCode;
+import dev.meshwire.signaling.frame.FrameCodec;
 import dev.meshwire.signaling.frame.Frames;
 import dev.meshwire.signaling.grants.Caps;
 import dev.meshwire.signaling.grants.Grants;
@@ -91,7 +92,7 @@ public final class Relay {
     }
 
     public Future<Frames.Ack> send(String meshId, String senderPubkey, TokenBucket bucket, Frames.Send send) {
-        return send(meshId, Sender.member(senderPubkey), bucket, send);
+        return send(meshId, Sender.member(senderPubkey), bucket, send, null);
     }
 
     /** Lowercase hex sha256 of the envelope's canonical (signed) string: identical retries have identical fingerprints. */
@@ -109,12 +110,13 @@ public final class Relay {
     /**
      * Validates {@code send} from {@code sender} (a member, or a session and its parent) in {@code meshId} and commits it to the
      * queue; the ack is produced after the commit. {@code bucket} is the session's rate limiter (null: none).
+     * {@code envelopeJson} is the envelope's JSON text as it came in the frame ({@link FrameCodec#decodeKeepingEnvelope}),
+     * stored and relayed as it is; null: the envelope record is written as JSON here.
      */
-    public Future<Frames.Ack> send(String meshId, Sender sender, TokenBucket bucket, Frames.Send send) {
+    public Future<Frames.Ack> send(String meshId, Sender sender, TokenBucket bucket, Frames.Send send, String envelopeJson) {
         String senderPubkey = sender.pubkey();
         Envelope env;
         String canonical;
-        String envelopeJson;
         try {
             Verified v = validate(senderPubkey, send);
             // The sender side of Grants.allowed, refused explicitly (the seed's rule): the session knows its caps.
@@ -139,7 +141,9 @@ public final class Relay {
             }
             env = v.env();
             canonical = v.canonical();
-            envelopeJson = Json.MAPPER.writeValueAsString(env);
+            // The text from the frame when the decoder kept it: the same JSON value (the decoder declines any key the
+            // envelope record does not have), so the deliver still carries the sender's envelope unchanged (protocol §6).
+            if (envelopeJson == null) envelopeJson = Json.MAPPER.writeValueAsString(env);
         } catch (Refusal r) {
             return Future.failedFuture(r);
         } catch (JsonProcessingException e) {

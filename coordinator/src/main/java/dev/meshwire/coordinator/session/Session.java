@@ -198,9 +198,10 @@ public final class Session implements PeerConnection {
             if (tooLarge(text)) {
                 throw Refusal.of(ErrorCode.FRAME_TOO_LARGE, "frame exceeds " + deps.settings().maxFrameBytes() + " bytes");
             }
-            Frame frame = decode(text);
+            FrameCodec.Decoded decoded = decode(text);
+            Frame frame = decoded.frame();
             deps.metrics().frameIn(frame.type());
-            handled = authenticated ? dispatch(frame, text) : authenticate(frame);
+            handled = authenticated ? dispatch(frame, decoded.envelopeJson(), text) : authenticate(frame);
         } catch (RuntimeException e) {
             handled = Future.failedFuture(e);
         }
@@ -215,9 +216,9 @@ public final class Session implements PeerConnection {
      * ({@code not_authenticated}): a client that has not authenticated learns what it must send first, not that
      * its frame type is unknown. Malformed JSON and an ill-typed hello/join keep their own codes.
      */
-    private Frame decode(String text) {
+    private FrameCodec.Decoded decode(String text) {
         try {
-            return FrameCodec.decode(text);
+            return FrameCodec.decodeKeepingEnvelope(text);
         } catch (ProtocolException e) {
             if (authenticated || !ErrorCode.UNKNOWN_FRAME_TYPE.equals(e.code())) throw e;
             throw Refusal.closing(ErrorCode.NOT_AUTHENTICATED, "the first frame must be hello, join or session_hello, got an "
@@ -352,10 +353,11 @@ public final class Session implements PeerConnection {
         return false;
     }
 
-    private Future<Void> dispatch(Frame frame, String text) {
+    /** {@code envelopeJson}: a {@code send}'s envelope text as it came, when the decoder kept it (else null). */
+    private Future<Void> dispatch(Frame frame, String envelopeJson, String text) {
         Moderation mod = deps.moderation();
         if (frame instanceof Frames.Send s) {
-            return send(s, text);
+            return send(s, envelopeJson, text);
         } else if (frame instanceof Frames.ClientAck ca) {
             deps.metrics().clientAck();
             if (ca.messageId() == null || ca.messageId().isBlank()) {
@@ -512,13 +514,13 @@ public final class Session implements PeerConnection {
      * enqueue transaction can carry many of them. The ack (or error) goes out when the commit answers; at
      * most {@link #MAX_SENDS_IN_FLIGHT} are pending before the session stops reading.
      */
-    private Future<Void> send(Frames.Send s, String text) {
+    private Future<Void> send(Frames.Send s, String envelopeJson, String text) {
         sendsInFlight++;
         Relay.Sender sender = asSession == null ? Relay.Sender.member(member.pubkey())
                 : new Relay.Sender(asSession.pubkey(), member.pubkey(), asSession.caps());
         Future<Frames.Ack> accepted = TopicPosts.isTopic(s.to())
                 ? deps.topicPosts().post(mesh.id(), member.pubkey(), asSession != null, bucket, s)
-                : deps.relay().send(mesh.id(), sender, bucket, s);
+                : deps.relay().send(mesh.id(), sender, bucket, s, envelopeJson);
         accepted.onComplete(ar -> {
             sendsInFlight--;
             if (ar.succeeded()) send(ar.result());

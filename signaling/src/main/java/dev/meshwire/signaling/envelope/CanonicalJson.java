@@ -61,7 +61,8 @@ public final class CanonicalJson {
         }
     }
 
-    private static void writeString(String s, StringBuilder sb) {
+    /** A JSON string as ECMAScript's JSON.stringify writes it (also for the direct canonical(meta) of EnvelopeSignature). */
+    static void writeString(String s, StringBuilder sb) {
         sb.append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,7 +1,6 @@
 package dev.meshwire.signaling.envelope;
 
 import dev.meshwire.signaling.Canonical;
-import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.crypto.Signatures;
 
@@ -37,7 +36,69 @@ public final class EnvelopeSignature {
                 + e.body().nonce() + '|'
                 + Canonical.sha256Hex(e.body().ciphertext()) + '|'
                 + e.body().bodyVersion() + '|'
-                + CanonicalJson.write(Json.MAPPER.valueToTree(e.meta()));
+                + canonicalMeta(e.meta());
+    }
+
+    /**
+     * canonical(meta) (docs/protocol.md §3) written straight from the record: the same text as
+     * {@code CanonicalJson.write(Json.MAPPER.valueToTree(meta))} (EnvelopeSignatureTest compares them), without the tree,
+     * which every accepted {@code send} paid for on the coordinator's event loop. Members in RFC 8785 order (keys
+     * sorted by UTF-16 code units), absent ones omitted.
+     */
+    static String canonicalMeta(Meta m) {
+        StringBuilder b = new StringBuilder(128).append('{');
+        boolean more = string(b, false, "clientMessageId", m.clientMessageId());
+        more = number(b, more, "createdAt", m.createdAt());
+        more = number(b, more, "expiresAt", m.expiresAt());
+        if (m.mentions() != null) {
+            more = name(b, more, "mentions");
+            b.append('[');
+            for (int i = 0; i < m.mentions().size(); i++) {
+                if (i > 0) b.append(',');
+                String mention = m.mentions().get(i);
+                if (mention == null) b.append("null");
+                else CanonicalJson.writeString(mention, b);
+            }
+            b.append(']');
+        }
+        more = string(b, more, "priority", m.priority() == null ? null : m.priority().wireName());
+        more = string(b, more, "replyToId", m.replyToId());
+        more = string(b, more, "requestFingerprint", m.requestFingerprint());
+        more = string(b, more, "rpcCorrelationId", m.rpcCorrelationId());
+        more = bool(b, more, "rpcResponse", m.rpcResponse());
+        more = number(b, more, "streamChunkId", m.streamChunkId());
+        more = string(b, more, "streamId", m.streamId());
+        more = bool(b, more, "streamTerminator", m.streamTerminator());
+        more = string(b, more, "subpeer", m.subpeer());
+        number(b, more, "timeoutMs", m.timeoutMs());
+        return b.append('}').toString();
+    }
+
+    private static boolean name(StringBuilder b, boolean more, String name) {
+        if (more) b.append(',');
+        b.append('"').append(name).append("\":");
+        return true;
+    }
+
+    private static boolean string(StringBuilder b, boolean more, String name, String value) {
+        if (value == null) return more;
+        name(b, more, name);
+        CanonicalJson.writeString(value, b);
+        return true;
+    }
+
+    private static boolean number(StringBuilder b, boolean more, String name, Long value) {
+        if (value == null) return more;
+        name(b, more, name);
+        b.append(value.longValue());
+        return true;
+    }
+
+    private static boolean bool(StringBuilder b, boolean more, String name, Boolean value) {
+        if (value == null) return more;
+        name(b, more, name);
+        b.append(value.booleanValue());
+        return true;
     }
 
     /** Returns the envelope with {@code signature} set by {@code signer}, which must be {@code from}. */

@@ -88,7 +88,19 @@ public final class FrameCodec {
 
     private FrameCodec() {}
 
+    /**
+     * The JSON text of {@code frame}. The answers a relayed message causes by the thousand ({@code ack},
+     * {@code receipt}) are written directly ({@link HotFrameEncoder}); every other frame goes through a tree. Both give
+     * the same text: the record's non-null fields in declaration order, then {@code type}.
+     */
     public static String encode(Frame frame) {
+        String hot = HotFrameEncoder.encode(frame);
+        if (hot != null) return hot;
+        return encodeTree(frame);
+    }
+
+    /** {@link #encode} through a JSON tree, for every frame type (the reference the direct encodings are tested against). */
+    static String encodeTree(Frame frame) {
         try {
             JsonNode tree = Json.MAPPER.valueToTree(frame);
             ((ObjectNode) tree).put("type", frame.type());
@@ -99,10 +111,34 @@ public final class FrameCodec {
     }
 
     /**
+     * A decoded frame and, for a {@code send} taken by the one-pass decoder, its envelope's JSON text exactly as it
+     * came in the frame ({@code envelopeJson}, null otherwise): the envelope of every other field and of nothing else
+     * (that decoder declines a frame with any other key), so it can be stored and relayed without being written again.
+     */
+    public record Decoded(Frame frame, String envelopeJson) {}
+
+    /**
+     * {@link #decode}, keeping a {@code send}'s envelope text when it can. {@code send} and {@code client_ack} are
+     * first tried in one pass without a JSON tree ({@link HotFrameDecoder}); whatever that declines is decoded and
+     * refused here exactly as by {@link #decode}.
+     *
+     * @throws ProtocolException as {@link #decode}
+     */
+    public static Decoded decodeKeepingEnvelope(String text) {
+        Decoded hot = HotFrameDecoder.decode(text);
+        return hot != null ? hot : new Decoded(decodeStrict(text), null);
+    }
+
+    /**
      * @throws ProtocolException {@code malformed_json}, {@code unknown_frame_type} or
      *     {@code invalid_frame}, with a message that names the problem (the field and the rule)
      */
     public static Frame decode(String text) {
+        return decodeKeepingEnvelope(text).frame();
+    }
+
+    /** {@link #decode} through a JSON tree and the schema walk, for every frame type: the definition of the rules. */
+    static Frame decodeStrict(String text) {
         JsonNode tree;
         try {
             tree = STRICT.readTree(text);

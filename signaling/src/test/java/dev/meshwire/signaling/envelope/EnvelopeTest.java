@@ -104,6 +104,31 @@ class EnvelopeTest {
                 CanonicalJson.write(Json.MAPPER.valueToTree(m)));
     }
 
+    /** The direct canonical(meta) the signed string uses is the RFC 8785 writer's text of the meta's JSON tree, for every key. */
+    @Test
+    void directCanonicalMetaIsTheTreeForm() {
+        java.util.Random random = new java.util.Random(11);
+        List<String> strings = new java.util.ArrayList<>(List.of("", "cmid-\"0001\"", "quote\"back\\slash", "tab\tnl\ncr\r",
+                "ctl\u0001\u001F\u007f", "é 😀 \u2028", "lk:alice"));
+        for (int i = 0; i < 100; i++) {
+            StringBuilder b = new StringBuilder();
+            for (int j = random.nextInt(10); j > 0; j--) b.append((char) random.nextInt(0xD800));
+            strings.add(b.toString());
+        }
+        for (int i = 0; i < 400; i++) {
+            java.util.function.Supplier<String> str = () -> random.nextInt(3) == 0 ? null : strings.get(random.nextInt(strings.size()));
+            java.util.function.Supplier<Long> num = () -> random.nextInt(3) == 0 ? null : random.nextLong() >>> random.nextInt(64);
+            java.util.function.Supplier<Boolean> bool = () -> random.nextInt(3) == 0 ? null : random.nextBoolean();
+            List<String> mentions = random.nextInt(3) == 0 ? null : java.util.stream.IntStream.range(0, random.nextInt(4))
+                    .mapToObj(k -> strings.get(random.nextInt(strings.size()))).toList();
+            Priority priority = random.nextInt(4) == 0 ? null : Priority.values()[random.nextInt(3)];
+            Meta m = new Meta(str.get(), str.get(), priority, num.get(), str.get(), num.get(), bool.get(), str.get(), bool.get(),
+                    str.get(), mentions, num.get(), num.get(), str.get());
+            assertEquals(CanonicalJson.write(Json.MAPPER.valueToTree(m)), EnvelopeSignature.canonicalMeta(m), m.toString());
+        }
+        assertEquals("{}", EnvelopeSignature.canonicalMeta(new Meta(null, null, null, null, null, null, null, null, null, null, null, null, null)));
+    }
+
     @Test
     void unknownChannelOrPriorityIsRefused() {
         assertThrows(Exception.class, () -> Json.MAPPER.readValue("\"carrier-pigeon\"", Channel.class));
