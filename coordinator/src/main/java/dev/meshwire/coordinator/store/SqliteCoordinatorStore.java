@@ -521,24 +521,76 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
 
     @Override
     public Future<List<Queued.Result>> enqueue(List<Queued.Enqueue> batch, long maxQueuedPerRecipient) {
-        return tx(() -> enqueueInTx(batch, maxQueuedPerRecipient));
+        return tx(() -> enqueueInTx(batch, maxQueuedPerRecipient, Map.of(), 0));
     }
 
     /**
      * One transaction for the whole group: on this store every transaction costs a commit on the one writer thread
      * (WAL pages written again for each), and three per relayed message (enqueue, claim, ack) were most of it.
+     *
+     * <p>The acks go first (no send of the group can be acked in it: its message id is not out yet). A claim whose
+     * recipient gets rows in this group then takes its older rows first and the new rows <em>at their insert</em>,
+     * written already claimed (up to its limit; the rest are inserted unclaimed and the pump, having got a full batch,
+     * claims again): an online recipient's row is written once, not inserted and then rewritten by the claim's update.
+     * Rows of a session or service key ({@code sender ≠ sender_member}) or already expired are not taken at their
+     * insert: their recipient's claim runs after the inserts as before, with the checks of {@link #SENDER_ALLOWED}.
      */
     @Override
     public Future<Queued.GroupResult> commitGroup(Queued.Group group) {
         return tx(() -> {
-            List<Queued.Result> enqueued = group.enqueues().isEmpty() ? List.of() : enqueueInTx(group.enqueues(), group.maxQueuedPerRecipient());
             int delivered = group.acks().isEmpty() ? 0 : markDeliveredInTx(group.acks(), group.now());
+            Map<String, OpenClaim> open = openClaims(group);
+            List<Queued.Result> enqueued = group.enqueues().isEmpty() ? List.of()
+                    : enqueueInTx(group.enqueues(), group.maxQueuedPerRecipient(), open, group.now());
             List<List<Queued.Message>> claimed = new ArrayList<>(group.claims().size());
             for (Queued.ClaimRequest c : group.claims()) {
-                claimed.add(claimInTx(c.meshId(), c.recipient(), c.claimId(), c.afterSeq(), c.limit(), group.now(), c.leaseMs()));
+                OpenClaim oc = open.get(c.meshId() + '|' + c.recipient());
+                if (oc != null && oc.request == c) {
+                    claimed.add(oc.rows);
+                } else {
+                    claimed.add(claimInTx(c.meshId(), c.recipient(), c.claimId(), c.afterSeq(), c.limit(), group.now(), c.leaseMs()));
+                }
             }
             return new Queued.GroupResult(enqueued, delivered, claimed);
         });
+    }
+
+    /** A claim of the group that this group's new rows join at their insert; {@code rows} holds its older rows first. */
+    private static final class OpenClaim {
+        final Queued.ClaimRequest request;
+        final List<Queued.Message> rows;
+        final long now;
+
+        OpenClaim(Queued.ClaimRequest request, List<Queued.Message> rows, long now) {
+            this.request = request;
+            this.rows = rows;
+            this.now = now;
+        }
+
+        boolean hasRoom() {
+            return rows.size() < request.limit();
+        }
+    }
+
+    /**
+     * Claims the older rows of every recipient that gets rows in this group from member keys only (one claim per
+     * recipient: the first), keyed by mesh|recipient; the new rows join these claims in {@link #enqueueInTx}.
+     */
+    private Map<String, OpenClaim> openClaims(Queued.Group group) throws SQLException {
+        if (group.enqueues().isEmpty() || group.claims().isEmpty()) return Map.of();
+        Map<String, Boolean> takeable = new HashMap<>();
+        for (Queued.Enqueue e : group.enqueues()) {
+            boolean ok = e.sender().equals(e.senderMember()) && e.expiresAt() > group.now();
+            takeable.merge(e.meshId() + '|' + e.recipient(), ok, Boolean::logicalAnd);
+        }
+        Map<String, OpenClaim> open = new HashMap<>();
+        for (Queued.ClaimRequest c : group.claims()) {
+            String rk = c.meshId() + '|' + c.recipient();
+            if (!Boolean.TRUE.equals(takeable.get(rk)) || open.containsKey(rk)) continue;
+            List<Queued.Message> older = claimInTx(c.meshId(), c.recipient(), c.claimId(), c.afterSeq(), c.limit(), group.now(), c.leaseMs());
+            open.put(rk, new OpenClaim(c, new ArrayList<>(older), group.now()));
+        }
+        return open;
     }
 
     @Override
@@ -567,6 +619,26 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     private static final String INSERT_SQL = "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at, sender_member) "
             + "VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (mesh_id, sender, recipient, client_message_id) DO NOTHING";
 
+    /** {@link #INSERT_SQL} for a recipient whose claim is in the group: the row is written claimed (attempts 1), its id returned. */
+    private static final String INSERT_CLAIMED_SQL = "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at, sender_member, "
+            + "claimed_at, claim_id, claim_expires_at, attempts) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1) ON CONFLICT (mesh_id, sender, recipient, client_message_id) DO NOTHING RETURNING id";
+
+    /** Binds the eleven columns {@link #INSERT_SQL} and {@link #INSERT_CLAIMED_SQL} share. */
+    private static void bindRow(PreparedStatement insert, Queued.Enqueue e) throws SQLException {
+        insert.setString(1, e.messageId());
+        insert.setString(2, e.meshId());
+        insert.setString(3, e.sender());
+        insert.setString(4, e.recipient());
+        insert.setString(5, e.clientMessageId());
+        insert.setString(6, e.fingerprint());
+        insert.setString(7, e.priority());
+        insert.setString(8, e.envelopeJson());
+        insert.setLong(9, e.createdAt());
+        insert.setLong(10, e.expiresAt());
+        insert.setString(11, e.senderMember());
+    }
+
     /** The queue row holding this dedupe key, if any ({@link #FIND_QUEUED_SQL}). */
     private static Optional<Queued.Existing> queuedRow(PreparedStatement find, String meshId, String sender, String recipient,
                                                        String clientMessageId) throws SQLException {
@@ -579,7 +651,9 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         }
     }
 
-    private List<Queued.Result> enqueueInTx(List<Queued.Enqueue> batch, long maxQueuedPerRecipient) throws SQLException {
+    /** Enqueues {@code batch}; a row whose recipient has an {@link OpenClaim} with room is inserted claimed by it. */
+    private List<Queued.Result> enqueueInTx(List<Queued.Enqueue> batch, long maxQueuedPerRecipient, Map<String, OpenClaim> open, long claimNow)
+            throws SQLException {
         List<Queued.Result> out = new ArrayList<>(batch.size());
         Map<String, Queued.Result> refusals = new HashMap<>(); // per (mesh, recipient): membership
         Map<String, Long> incoming = new HashMap<>();
@@ -591,6 +665,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         PreparedStatement findAcked = cached(FIND_DEDUPE_SQL);
         PreparedStatement count = cached(DEPTH_SQL);
         PreparedStatement insert = cached(INSERT_SQL);
+        PreparedStatement insertClaimed = open.isEmpty() ? null : cached(INSERT_CLAIMED_SQL);
         for (Queued.Enqueue e : batch) {
             String rk = e.meshId() + '|' + e.recipient();
             // Membership is decided on the member behind each key (a session's parent, else the key itself).
@@ -631,18 +706,25 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 depth.put(rk, d);
                 continue;
             }
-            insert.setString(1, e.messageId());
-            insert.setString(2, e.meshId());
-            insert.setString(3, e.sender());
-            insert.setString(4, e.recipient());
-            insert.setString(5, e.clientMessageId());
-            insert.setString(6, e.fingerprint());
-            insert.setString(7, e.priority());
-            insert.setString(8, e.envelopeJson());
-            insert.setLong(9, e.createdAt());
-            insert.setLong(10, e.expiresAt());
-            insert.setString(11, e.senderMember());
-            if (insert.executeUpdate() == 0) {
+            OpenClaim claim = open.get(rk);
+            boolean inserted;
+            if (claim != null && claim.hasRoom()) {
+                bindRow(insertClaimed, e);
+                insertClaimed.setLong(12, claim.now);
+                insertClaimed.setString(13, claim.request.claimId());
+                insertClaimed.setLong(14, claim.now + claim.request.leaseMs());
+                try (ResultSet rs = insertClaimed.executeQuery()) {
+                    inserted = rs.next();
+                    if (inserted) {
+                        claim.rows.add(new Queued.Message(rs.getLong(1), e.messageId(), e.meshId(), e.sender(), e.senderMember(), e.recipient(),
+                                e.clientMessageId(), e.envelopeJson(), 1, e.createdAt()));
+                    }
+                }
+            } else {
+                bindRow(insert, e);
+                inserted = insert.executeUpdate() > 0;
+            }
+            if (!inserted) {
                 Queued.Existing queued = queuedRow(find, e.meshId(), e.sender(), e.recipient(), e.clientMessageId())
                         .orElseThrow(() -> new StoreException("insert of " + e.messageId() + " conflicted, but its key is not queued"));
                 out.add(queued.answer(e.fingerprint()));
@@ -742,37 +824,37 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         return tx(() -> claimInTx(meshId, recipient, claimId, afterSeq, limit, now, leaseMs));
     }
 
-    /**
-     * The claim in one statement: the rows are chosen by the inner query (oldest first, index
-     * {@code message_queue_pending}) and leased by the outer update, which returns them. It replaced a select and one
-     * update per row: the per-row statements (bind, step, reset through JNI) were a fifth of the writer thread's
-     * claim time in the drain. RETURNING comes in no particular order, hence the sort.
-     */
-    private static final String CLAIM_SQL = "UPDATE message_queue SET claimed_at = ?, claim_id = ?, claim_expires_at = ?, attempts = attempts + 1 "
-            + "WHERE id IN (SELECT id FROM message_queue "
+    private static final String CLAIM_SQL = "SELECT id, message_id, sender, client_message_id, envelope, attempts, created_at, sender_member FROM message_queue "
             + "WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL AND id > ? AND expires_at > ? "
-            + "AND (claim_id IS NULL OR claim_id <> ? OR claim_expires_at <= ?) " + SENDER_ALLOWED + " ORDER BY id LIMIT ?) "
-            + "RETURNING id, message_id, sender, client_message_id, envelope, attempts, created_at, sender_member";
+            + "AND (claim_id IS NULL OR claim_id <> ? OR claim_expires_at <= ?) " + SENDER_ALLOWED + " ORDER BY id LIMIT ?";
+    private static final String CLAIM_ROW_SQL = "UPDATE message_queue SET claimed_at = ?, claim_id = ?, claim_expires_at = ?, attempts = attempts + 1 WHERE id = ?";
 
     private List<Queued.Message> claimInTx(String meshId, String recipient, String claimId, long afterSeq, int limit, long now, long leaseMs)
             throws SQLException {
         List<Queued.Message> out = new ArrayList<>();
         PreparedStatement ps = cached(CLAIM_SQL);
-        ps.setLong(1, now);
-        ps.setString(2, claimId);
-        ps.setLong(3, now + leaseMs);
-        ps.setString(4, meshId);
-        ps.setString(5, recipient);
-        ps.setLong(6, afterSeq);
-        ps.setLong(7, now);
-        ps.setString(8, claimId);
-        ps.setLong(9, now);
-        ps.setInt(10, limit);
+        ps.setString(1, meshId);
+        ps.setString(2, recipient);
+        ps.setLong(3, afterSeq);
+        ps.setLong(4, now);
+        ps.setString(5, claimId);
+        ps.setLong(6, now);
+        ps.setInt(7, limit);
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(new Queued.Message(rs.getLong(1), rs.getString(2), meshId, rs.getString(3), rs.getString(8), recipient,
-                        rs.getString(4), rs.getString(5), rs.getInt(6), rs.getLong(7)));
+                        rs.getString(4), rs.getString(5), rs.getInt(6) + 1, rs.getLong(7)));
             }
+        }
+        if (out.isEmpty()) return out;
+        // One cached statement per row: an IN list of the batch's size was a new statement to prepare for each size.
+        PreparedStatement update = cached(CLAIM_ROW_SQL);
+        update.setLong(1, now);
+        update.setString(2, claimId);
+        update.setLong(3, now + leaseMs);
+        for (Queued.Message m : out) {
+            update.setLong(4, m.seq());
+            update.executeUpdate();
         }
         out.sort(Comparator.comparingLong(Queued.Message::seq));
         return out;
