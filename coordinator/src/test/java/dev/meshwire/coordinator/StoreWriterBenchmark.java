@@ -1,9 +1,6 @@
 package dev.meshwire.coordinator;
 
 import dev.meshwire.coordinator.store.CoordinatorStore;
-import dev.meshwire.coordinator.store.JoinResult;
-import dev.meshwire.coordinator.store.MemberRecord;
-import dev.meshwire.coordinator.store.MeshRecord;
 import dev.meshwire.coordinator.store.Queued;
 import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.crypto.Sodium;
@@ -68,14 +65,7 @@ public final class StoreWriterBenchmark {
 
     /** [meshId, sender, recipient]. */
     static String[] mesh(CoordinatorStore store) throws Exception {
-        String meshId = "m_" + Hex.encode(Sodium.randomBytes(8));
-        String owner = Hex.encode(Sodium.randomBytes(32));
-        String bob = Hex.encode(Sodium.randomBytes(32));
-        long now = System.currentTimeMillis();
-        StoreMeshes.create(store, new MeshRecord(meshId, "bench-" + meshId, owner, now), new MemberRecord(meshId, owner, "owner", MemberRecord.OWNER, now));
-        MemberRecord b = new MemberRecord(meshId, bob, "bob", MemberRecord.MEMBER, now);
-        if (!(StoreMeshes.await(store.joinWithInvite("inv", 10, b, StoreMeshes.joined(b))) instanceof JoinResult.Joined)) throw new IllegalStateException("join");
-        return new String[] {meshId, owner, bob};
+        return StoreMeshes.ownerAndMember(store, "bench");
     }
 
     static int seq;
