@@ -308,6 +308,11 @@ public final class QueueService {
         });
     }
 
+    /** Whether pump claims go into groups (run in order on one writer), so a pump may have a second one pending. */
+    boolean groupsClaims() {
+        return grouped;
+    }
+
     /** A pump's claim: into the next group when the store commits groups, else its own transaction. */
     Future<List<Queued.Message>> claim(Queued.ClaimRequest request) {
         if (!grouped) {
