@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Pushes one online member's queue: claims a batch (one statement), writes a {@code deliver} per row in
  * row order, and keeps at most {@code maxInflight} unacknowledged deliveries; acks free room and the next
- * batch is claimed. One claim at a time. A wake during a claim is remembered, so a row committed while the
+ * batch is claimed. One claim at a time, except that a group bringing new rows may carry a second one ({@link #rowsComing}). A wake during a claim is remembered, so a row committed while the
  * claim ran is not missed. Runs on the coordinator's event loop.
  *
  * <p>Backpressure: a claim is made only while the connection has room below its outbound high-water mark,
