@@ -5,8 +5,6 @@ import dev.meshwire.coordinator.queue.DeliveryPump;
 import dev.meshwire.coordinator.queue.DeliverySink;
 import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.queue.QueueSettings;
-import dev.meshwire.coordinator.store.MemberRecord;
-import dev.meshwire.coordinator.store.MeshRecord;
 import dev.meshwire.coordinator.store.Queued;
 import dev.meshwire.coordinator.store.SqliteCoordinatorStore;
 import dev.meshwire.signaling.crypto.Hex;
@@ -35,13 +33,8 @@ public final class GroupCommitCrashChild {
         PrintStream out = new PrintStream(System.out, false);
         Vertx vertx = Vertx.vertx();
         SqliteCoordinatorStore store = SqliteCoordinatorStore.open(vertx, args[0]);
-        String mesh = "m_" + Hex.encode(Sodium.randomBytes(8));
-        String sender = Hex.encode(Sodium.randomBytes(32));
-        String recipient = Hex.encode(Sodium.randomBytes(32));
-        long now = System.currentTimeMillis();
-        StoreMeshes.create(store, new MeshRecord(mesh, "crash-" + mesh, sender, now), new MemberRecord(mesh, sender, "s", MemberRecord.OWNER, now));
-        MemberRecord r = new MemberRecord(mesh, recipient, "r", MemberRecord.MEMBER, now);
-        StoreMeshes.await(store.joinWithInvite("inv", 10, r, StoreMeshes.joined(r)));
+        String[] m = StoreMeshes.ownerAndMember(store, "crash");
+        String mesh = m[0], sender = m[1], recipient = m[2];
         QueueService queue = new QueueService(vertx, store, QueueSettings.defaults().withRateLimit(0, 1), new CoordinatorMetrics(Set.of()),
                 Clock.systemUTC());
         Context ctx = vertx.getOrCreateContext();

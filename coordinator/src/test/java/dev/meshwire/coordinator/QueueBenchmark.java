@@ -221,6 +221,7 @@ public final class QueueBenchmark {
             }
             if (db != null) Cpu.pgPort = io.vertx.pgclient.PgConnectOptions.fromUri(db.replaceFirst("^jdbc:", "").replaceFirst("^postgres://", "postgresql://")).getPort();
             Cpu cpu0 = Cpu.now();
+            java.util.Map<Long, ThreadCpu> threads0 = ThreadCpu.now();
             long d0 = System.nanoTime();
             b.send(new Frames.Hello("h", meshId, bob.publicKeyHex(), null,
                     bob.signHex(Canonical.hello(meshId, bob.publicKeyHex(), b.challenge.get(10, TimeUnit.SECONDS)))));
@@ -234,6 +235,10 @@ public final class QueueBenchmark {
             }
             double committedSec = (System.nanoTime() - d0) / 1e9;
             Cpu cpu = Cpu.now().minus(cpu0);
+            List<ThreadCpu> threads = ThreadCpu.since(threads0);
+            double writerSec = threads.stream().filter(t -> t.name().startsWith("meshwire-sqlite")).mapToDouble(ThreadCpu::seconds).sum();
+            System.out.printf(Locale.ROOT, "drain threads (CPU s): %s; writer %.1f µs/msg%n", threads.stream().limit(6)
+                    .map(t -> String.format(Locale.ROOT, "%s %.2f", t.name(), t.seconds())).toList(), writerSec / count * 1e6);
             if (jfr != null) {
                 jfr.stop();
                 Path f = Path.of(jfrDir).resolve("drain-" + kind.name().toLowerCase(Locale.ROOT) + "-" + System.currentTimeMillis() + ".jfr");
@@ -269,6 +274,7 @@ public final class QueueBenchmark {
             r.put("drainCpuJvmSeconds", cpu.jvmSec);
             r.put("drainCpuPostgresSeconds", cpu.pgSec);
             r.put("drainCpuOtherProcessesSeconds", cpu.otherSec());
+            r.put("drainCpuWriterThreadSeconds", writerSec);
             r.put("ackP50Ms", p50);
             r.put("ackP99Ms", p99);
             r.put("maxInflight", qs.maxInflight());
@@ -280,6 +286,31 @@ public final class QueueBenchmark {
     /** Read in-process (an HTTP scrape every few ms would load the coordinator's event loop it measures). */
     static double deliveredTotal(CoordinatorFixture fx) {
         return fx.coordinator.metrics().count("meshwire_queue_delivered");
+    }
+
+    /** One thread's CPU time (seconds) so far, or since a snapshot; for the writer thread's share of a drain. */
+    record ThreadCpu(String name, double seconds) {
+        static java.util.Map<Long, ThreadCpu> now() {
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            java.util.Map<Long, ThreadCpu> out = new java.util.HashMap<>();
+            for (java.lang.management.ThreadInfo i : mx.getThreadInfo(mx.getAllThreadIds())) {
+                if (i == null) continue;
+                long ns = mx.getThreadCpuTime(i.getThreadId());
+                if (ns >= 0) out.put(i.getThreadId(), new ThreadCpu(i.getThreadName(), ns / 1e9));
+            }
+            return out;
+        }
+
+        /** Threads by CPU used since {@code before}, most first (threads started since count from 0). */
+        static List<ThreadCpu> since(java.util.Map<Long, ThreadCpu> before) {
+            List<ThreadCpu> out = new ArrayList<>();
+            for (var e : now().entrySet()) {
+                ThreadCpu b = before.get(e.getKey());
+                out.add(new ThreadCpu(e.getValue().name(), e.getValue().seconds() - (b == null ? 0 : b.seconds())));
+            }
+            out.sort(java.util.Comparator.comparingDouble(ThreadCpu::seconds).reversed());
+            return out;
+        }
     }
 
     /** CPU time used so far by this JVM (coordinator and benchmark client) and by every process named postgres. */

@@ -203,6 +203,60 @@ abstract class QueueStoreContractTest {
         }
     }
 
+    /**
+     * A group's claim takes its recipient's older rows first, then the group's new rows up to its limit (on SQLite the
+     * new rows are written already claimed at their insert); the rest stay for the next claim, in row order. Rows taken
+     * that way are leased like any claimed row: a later session (another claim id) and a restarted coordinator get them
+     * again as redeliveries.
+     */
+    @Test
+    void rowsClaimedInTheGroupThatInsertedThemAreRedeliveredToTheNextSessionAndAfterARestart() throws Exception {
+        List<String> m = mesh(2);
+        String mesh = m.get(0), a = m.get(2), b = m.get(3);
+        long now = System.currentTimeMillis();
+        Queued.Enqueue older = msg(mesh, a, b, "t0", "fp", now);
+        assertInstanceOf(Queued.Result.Accepted.class, one(older));
+        Queued.Enqueue n1 = msg(mesh, a, b, "t1", "fp", now), n2 = msg(mesh, a, b, "t2", "fp", now), n3 = msg(mesh, a, b, "t3", "fp", now);
+        Queued.GroupResult r = await(store.commitGroup(new Queued.Group(List.of(n1, n2, n3), 200_000, List.of(),
+                List.of(new Queued.ClaimRequest(mesh, b, "s1", 0, 3, LEASE)), now)));
+        r.enqueued().forEach(x -> assertInstanceOf(Queued.Result.Accepted.class, x));
+        List<Queued.Message> first = r.claimed().get(0);
+        assertEquals(List.of(older.messageId(), n1.messageId(), n2.messageId()), Queued.ids(first), "older row first, then new rows up to the limit");
+        assertEquals(List.of(1, 1, 1), first.stream().map(Queued.Message::attempts).toList());
+        assertEquals(n1.envelopeJson(), first.get(1).envelopeJson());
+        assertEquals(List.of(n3.messageId()), Queued.ids(await(store.claim(mesh, b, "s1", 0, 10, now, LEASE))),
+                "the row beyond the limit was left unclaimed; the taken ones are leased to s1");
+
+        // the session drops; the member's next session (a new claim id) gets all four again
+        List<Queued.Message> next = await(store.claim(mesh, b, "s2", 0, 10, now + 1, LEASE));
+        assertEquals(List.of(older.messageId(), n1.messageId(), n2.messageId(), n3.messageId()), Queued.ids(next));
+        assertEquals(List.of(2, 2, 2, 2), next.stream().map(Queued.Message::attempts).toList(), "each a redelivery");
+
+        // a restarted coordinator (a new store on the same database) pushes them again under its own claim id
+        CoordinatorStore restarted = kind.open(vertx, url);
+        try {
+            List<Queued.Message> again = await(restarted.claim(mesh, b, "s3", 0, 10, now + 2, LEASE));
+            assertEquals(List.of(older.messageId(), n1.messageId(), n2.messageId(), n3.messageId()), Queued.ids(again));
+            assertEquals(1, await(restarted.markDelivered(List.of(new Queued.AckRef(mesh, b, n1.messageId())), now + 3)));
+        } finally {
+            restarted.close();
+        }
+    }
+
+    /** A session key's sends (sender ≠ sender member) are claimed in their group too, with the claim's sender checks. */
+    @Test
+    void aSessionKeysRowsAreClaimedInTheGroupThatInsertedThem() throws Exception {
+        List<String> m = mesh(2);
+        String mesh = m.get(0), a = m.get(2), b = m.get(3);
+        long now = System.currentTimeMillis();
+        Queued.Enqueue own = msg(mesh, a, b, "u1", "fp", now);
+        Queued.Enqueue ofSession = fromDelegate(mesh, key(), a, b, "u2", now);
+        Queued.GroupResult r = await(store.commitGroup(new Queued.Group(List.of(own, ofSession), 200_000, List.of(),
+                List.of(new Queued.ClaimRequest(mesh, b, "s1", 0, 10, LEASE)), now)));
+        r.enqueued().forEach(x -> assertInstanceOf(Queued.Result.Accepted.class, x));
+        assertEquals(List.of(own.messageId(), ofSession.messageId()), Queued.ids(r.claimed().get(0)));
+    }
+
     @Test
     void recipientsMustBeMembersAndNotBanned() throws Exception {
         List<String> m = mesh(2);

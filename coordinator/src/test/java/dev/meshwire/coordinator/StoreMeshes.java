@@ -7,10 +7,13 @@ import dev.meshwire.coordinator.store.AuthorityKey;
 import dev.meshwire.coordinator.store.BanRecord;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.coordinator.store.EventSealer;
+import dev.meshwire.coordinator.store.JoinResult;
 import dev.meshwire.coordinator.store.MemberRecord;
 import dev.meshwire.coordinator.store.MeshEffect;
 import dev.meshwire.coordinator.store.MeshRecord;
 import dev.meshwire.coordinator.store.RevocationRecord;
+import dev.meshwire.signaling.crypto.Hex;
+import dev.meshwire.signaling.crypto.Sodium;
 import dev.meshwire.signaling.meshstate.EventPayload;
 import dev.meshwire.signaling.meshstate.MeshEvent;
 import io.vertx.core.Future;
@@ -29,6 +32,20 @@ final class StoreMeshes {
         AuthorityKey key = AuthorityKeys.generate(mesh.id(), owner.joinedAt());
         await(store.createMesh(mesh, owner, key, Genesis.of(AuthorityKeys.identity(key), mesh, owner, owner.joinedAt())));
         return key;
+    }
+
+    /** A fresh mesh with an owner and one member, both random keys: returns [meshId, owner, member]. */
+    static String[] ownerAndMember(CoordinatorStore store, String name) throws Exception {
+        String mesh = "m_" + Hex.encode(Sodium.randomBytes(8));
+        String owner = Hex.encode(Sodium.randomBytes(32));
+        String member = Hex.encode(Sodium.randomBytes(32));
+        long now = System.currentTimeMillis();
+        create(store, new MeshRecord(mesh, name + "-" + mesh, owner, now), new MemberRecord(mesh, owner, "s", MemberRecord.OWNER, now));
+        MemberRecord r = new MemberRecord(mesh, member, "r", MemberRecord.MEMBER, now);
+        if (!(await(store.joinWithInvite("inv", 10, r, joined(r))) instanceof JoinResult.Joined)) {
+            throw new IllegalStateException("the member did not join");
+        }
+        return new String[] {mesh, owner, member};
     }
 
     /** Seals {@code payload} on whatever head the store hands over, with the key it hands over. */

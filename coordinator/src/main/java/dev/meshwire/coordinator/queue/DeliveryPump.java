@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Pushes one online member's queue: claims a batch (one statement), writes a {@code deliver} per row in
  * row order, and keeps at most {@code maxInflight} unacknowledged deliveries; acks free room and the next
- * batch is claimed. One claim at a time. A wake during a claim is remembered, so a row committed while the
+ * batch is claimed. One claim at a time, except that a group bringing new rows may carry a second one ({@link #rowsComing}). A wake during a claim is remembered, so a row committed while the
  * claim ran is not missed. Runs on the coordinator's event loop.
  *
  * <p>Backpressure: a claim is made only while the connection has room below its outbound high-water mark,
@@ -48,7 +48,10 @@ public final class DeliveryPump {
 
     /** messageId → the push. */
     private final Map<String, Pushed> inflight = new LinkedHashMap<>();
-    private boolean claiming;
+    /** Claims sent and not answered: one, or two when a group brings rows while one is pending ({@link #rowsComing}). */
+    private int claimsInFlight;
+    /** Rows those claims may still return (their limits), counted against the window. */
+    private int claimLimits;
     private boolean more;
     private boolean wokenWhileClaiming;
     private boolean stopped;
@@ -82,7 +85,7 @@ public final class DeliveryPump {
     /** New rows may exist for this member. */
     public void wake() {
         if (stopped) return;
-        if (claiming) {
+        if (claimsInFlight > 0) {
             wokenWhileClaiming = true;
             return;
         }
@@ -91,13 +94,22 @@ public final class DeliveryPump {
     }
 
     /**
-     * Rows for this member are in the group the queue is about to commit: claim now (unless a claim is pending, which
-     * runs after those inserts anyway), so that the claim joins the same group.
+     * Rows for this member are in the group the queue is about to commit: claim now, so that the claim joins the same
+     * group (on SQLite the rows are then written claimed at their insert). When a claim is pending already (in a group
+     * still in flight), a second one goes into this group: the store runs groups in order and a claim never takes rows
+     * held under its own claim id, so the two cannot return the same row, and the later one is answered later (row
+     * order is kept). Without it those rows would be inserted unclaimed and claimed by an update one group later.
      */
     void rowsComing() {
-        if (stopped || claiming) return;
-        more = true;
-        claimMore();
+        if (stopped) return;
+        if (claimsInFlight == 0) {
+            more = true;
+            claimMore();
+        } else if (claimsInFlight == 1 && queue.groupsClaims()) {
+            wokenWhileClaiming = true;
+            int room = queue.settings().maxInflight() - inflight.size() - claimLimits;
+            if (room > 0) claim(room);
+        }
     }
 
     /**
@@ -144,7 +156,7 @@ public final class DeliveryPump {
     }
 
     private void claimMore() {
-        if (stopped || claiming || !more) return;
+        if (stopped || claimsInFlight > 0 || !more) return;
         int window = queue.settings().maxInflight();
         int room = window - inflight.size();
         // Claim in sizeable batches: wait until a quarter of the window is free (unless nothing is in flight).
@@ -161,13 +173,25 @@ public final class DeliveryPump {
             }
             return;
         }
+        claim(room);
+    }
+
+    /**
+     * Sends one claim for at most {@code room} rows, fewer when the connection's byte room (less what a pending claim
+     * may still push) is smaller; none when that is used up.
+     */
+    private void claim(int room) {
         long estimate = largestPushed == 0 ? FIRST_SIZE_GUESS : Math.max(MIN_SIZE_ESTIMATE, largestPushed);
+        long bytesRoom = sink.room() - (long) claimLimits * estimate;
+        if (bytesRoom <= 0) return;
         int n = (int) Math.max(1, Math.min(Math.min(room, queue.settings().maxClaimBatch()), bytesRoom / estimate));
-        claiming = true;
+        claimsInFlight++;
+        claimLimits += n;
         wokenWhileClaiming = false;
         queue.metrics().queueClaim();
         queue.claim(new Queued.ClaimRequest(meshId, recipient, claimId, cursor, n, queue.settings().lease().toMillis())).onComplete(ar -> {
-            claiming = false;
+            claimsInFlight--;
+            claimLimits -= n;
             if (stopped) return; // claimed rows are taken over by the member's next session, or expire
             if (ar.failed()) {
                 LOG.warn("claim for {}… failed: {}", recipient.substring(0, 12), ar.cause().toString());
@@ -194,7 +218,8 @@ public final class DeliveryPump {
             }
             // A short batch from a cursor > 0 may have skipped older rows released meanwhile: the sweep that released
             // them reports them as held by nobody, and this pump rescans from 0.
-            more = rows.size() >= n || wokenWhileClaiming;
+            // With a second claim pending, its answer (later, it saw everything this one did) decides `more`.
+            more = rows.size() >= n || wokenWhileClaiming || claimsInFlight > 0;
             claimMore();
         });
     }

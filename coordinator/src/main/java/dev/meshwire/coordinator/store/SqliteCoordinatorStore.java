@@ -521,24 +521,76 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
 
     @Override
     public Future<List<Queued.Result>> enqueue(List<Queued.Enqueue> batch, long maxQueuedPerRecipient) {
-        return tx(() -> enqueueInTx(batch, maxQueuedPerRecipient));
+        return tx(() -> enqueueInTx(batch, maxQueuedPerRecipient, Map.of(), 0));
     }
 
     /**
      * One transaction for the whole group: on this store every transaction costs a commit on the one writer thread
      * (WAL pages written again for each), and three per relayed message (enqueue, claim, ack) were most of it.
+     *
+     * <p>The acks go first (no send of the group can be acked in it: its message id is not out yet). A claim whose
+     * recipient gets rows in this group then takes its older rows first and the new rows <em>at their insert</em>,
+     * written already claimed (up to its limit; the rest are inserted unclaimed and the pump, having got a full batch,
+     * claims again): an online recipient's row is written once, not inserted and then rewritten by the claim's update.
+     * Rows of a session or service key ({@code sender ≠ sender_member}) or already expired are not taken at their
+     * insert: their recipient's claim runs after the inserts as before, with the checks of {@link #SENDER_ALLOWED}.
      */
     @Override
     public Future<Queued.GroupResult> commitGroup(Queued.Group group) {
         return tx(() -> {
-            List<Queued.Result> enqueued = group.enqueues().isEmpty() ? List.of() : enqueueInTx(group.enqueues(), group.maxQueuedPerRecipient());
             int delivered = group.acks().isEmpty() ? 0 : markDeliveredInTx(group.acks(), group.now());
+            Map<String, OpenClaim> open = openClaims(group);
+            List<Queued.Result> enqueued = group.enqueues().isEmpty() ? List.of()
+                    : enqueueInTx(group.enqueues(), group.maxQueuedPerRecipient(), open, group.now());
             List<List<Queued.Message>> claimed = new ArrayList<>(group.claims().size());
             for (Queued.ClaimRequest c : group.claims()) {
-                claimed.add(claimInTx(c.meshId(), c.recipient(), c.claimId(), c.afterSeq(), c.limit(), group.now(), c.leaseMs()));
+                OpenClaim oc = open.get(c.meshId() + '|' + c.recipient());
+                if (oc != null && oc.request == c) {
+                    claimed.add(oc.rows);
+                } else {
+                    claimed.add(claimInTx(c.meshId(), c.recipient(), c.claimId(), c.afterSeq(), c.limit(), group.now(), c.leaseMs()));
+                }
             }
             return new Queued.GroupResult(enqueued, delivered, claimed);
         });
+    }
+
+    /** A claim of the group that this group's new rows join at their insert; {@code rows} holds its older rows first. */
+    private static final class OpenClaim {
+        final Queued.ClaimRequest request;
+        final List<Queued.Message> rows;
+        final long now;
+
+        OpenClaim(Queued.ClaimRequest request, List<Queued.Message> rows, long now) {
+            this.request = request;
+            this.rows = rows;
+            this.now = now;
+        }
+
+        boolean hasRoom() {
+            return rows.size() < request.limit();
+        }
+    }
+
+    /**
+     * Claims the older rows of every recipient that gets rows in this group from member keys only (one claim per
+     * recipient: the first), keyed by mesh|recipient; the new rows join these claims in {@link #enqueueInTx}.
+     */
+    private Map<String, OpenClaim> openClaims(Queued.Group group) throws SQLException {
+        if (group.enqueues().isEmpty() || group.claims().isEmpty()) return Map.of();
+        Map<String, Boolean> takeable = new HashMap<>();
+        for (Queued.Enqueue e : group.enqueues()) {
+            boolean ok = e.sender().equals(e.senderMember()) && e.expiresAt() > group.now();
+            takeable.merge(e.meshId() + '|' + e.recipient(), ok, Boolean::logicalAnd);
+        }
+        Map<String, OpenClaim> open = new HashMap<>();
+        for (Queued.ClaimRequest c : group.claims()) {
+            String rk = c.meshId() + '|' + c.recipient();
+            if (!Boolean.TRUE.equals(takeable.get(rk)) || open.containsKey(rk)) continue;
+            List<Queued.Message> older = claimInTx(c.meshId(), c.recipient(), c.claimId(), c.afterSeq(), c.limit(), group.now(), c.leaseMs());
+            open.put(rk, new OpenClaim(c, new ArrayList<>(older), group.now()));
+        }
+        return open;
     }
 
     @Override
@@ -565,9 +617,43 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             "SELECT message_id, fingerprint FROM message_queue WHERE mesh_id = ? AND sender = ? AND recipient = ? AND client_message_id = ?";
     private static final String DEPTH_SQL = "SELECT COUNT(*) FROM message_queue WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL";
     private static final String INSERT_SQL = "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at, sender_member) "
-            + "VALUES (?,?,?,?,?,?,?,?,?,?,?)";
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (mesh_id, sender, recipient, client_message_id) DO NOTHING";
 
-    private List<Queued.Result> enqueueInTx(List<Queued.Enqueue> batch, long maxQueuedPerRecipient) throws SQLException {
+    /** {@link #INSERT_SQL} for a recipient whose claim is in the group: the row is written claimed (attempts 1), its id returned. */
+    private static final String INSERT_CLAIMED_SQL = "INSERT INTO message_queue(message_id, mesh_id, sender, recipient, client_message_id, fingerprint, priority, envelope, created_at, expires_at, sender_member, "
+            + "claimed_at, claim_id, claim_expires_at, attempts) "
+            + "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,1) ON CONFLICT (mesh_id, sender, recipient, client_message_id) DO NOTHING RETURNING id";
+
+    /** Binds the eleven columns {@link #INSERT_SQL} and {@link #INSERT_CLAIMED_SQL} share. */
+    private static void bindRow(PreparedStatement insert, Queued.Enqueue e) throws SQLException {
+        insert.setString(1, e.messageId());
+        insert.setString(2, e.meshId());
+        insert.setString(3, e.sender());
+        insert.setString(4, e.recipient());
+        insert.setString(5, e.clientMessageId());
+        insert.setString(6, e.fingerprint());
+        insert.setString(7, e.priority());
+        insert.setString(8, e.envelopeJson());
+        insert.setLong(9, e.createdAt());
+        insert.setLong(10, e.expiresAt());
+        insert.setString(11, e.senderMember());
+    }
+
+    /** The queue row holding this dedupe key, if any ({@link #FIND_QUEUED_SQL}). */
+    private static Optional<Queued.Existing> queuedRow(PreparedStatement find, String meshId, String sender, String recipient,
+                                                       String clientMessageId) throws SQLException {
+        find.setString(1, meshId);
+        find.setString(2, sender);
+        find.setString(3, recipient);
+        find.setString(4, clientMessageId);
+        try (ResultSet rs = find.executeQuery()) {
+            return rs.next() ? Optional.of(new Queued.Existing(rs.getString(1), rs.getString(2))) : Optional.empty();
+        }
+    }
+
+    /** Enqueues {@code batch}; a row whose recipient has an {@link OpenClaim} with room is inserted claimed by it. */
+    private List<Queued.Result> enqueueInTx(List<Queued.Enqueue> batch, long maxQueuedPerRecipient, Map<String, OpenClaim> open, long claimNow)
+            throws SQLException {
         List<Queued.Result> out = new ArrayList<>(batch.size());
         Map<String, Queued.Result> refusals = new HashMap<>(); // per (mesh, recipient): membership
         Map<String, Long> incoming = new HashMap<>();
@@ -579,6 +665,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         PreparedStatement findAcked = cached(FIND_DEDUPE_SQL);
         PreparedStatement count = cached(DEPTH_SQL);
         PreparedStatement insert = cached(INSERT_SQL);
+        PreparedStatement insertClaimed = open.isEmpty() ? null : cached(INSERT_CLAIMED_SQL);
         for (Queued.Enqueue e : batch) {
             String rk = e.meshId() + '|' + e.recipient();
             // Membership is decided on the member behind each key (a session's parent, else the key itself).
@@ -592,16 +679,8 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 out.add(refusal);
                 continue;
             }
-            find.setString(1, e.meshId());
-            find.setString(2, e.sender());
-            find.setString(3, e.recipient());
-            find.setString(4, e.clientMessageId());
-            try (ResultSet rs = find.executeQuery()) {
-                if (rs.next()) {
-                    out.add(new Queued.Existing(rs.getString(1), rs.getString(2)).answer(e.fingerprint()));
-                    continue;
-                }
-            }
+            // The queue row's key is checked by the insert itself (ON CONFLICT on the unique key): a lookup before every
+            // insert was one statement per send for the rare retry. The acknowledged messages' records are another table.
             Optional<Queued.Existing> acked = findDedupe(findAcked, e.meshId(), e.sender(), e.recipient(), e.clientMessageId());
             if (acked.isPresent()) {
                 out.add(acked.get().answer(e.fingerprint()));
@@ -622,22 +701,35 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 d = cached;
             }
             if (d >= maxQueuedPerRecipient) {
-                out.add(new Queued.Result.QueueFull(d, maxQueuedPerRecipient));
+                Optional<Queued.Existing> queued = queuedRow(find, e.meshId(), e.sender(), e.recipient(), e.clientMessageId()); // a retry is answered as such even when full
+                out.add(queued.isPresent() ? queued.get().answer(e.fingerprint()) : new Queued.Result.QueueFull(d, maxQueuedPerRecipient));
                 depth.put(rk, d);
                 continue;
             }
-            insert.setString(1, e.messageId());
-            insert.setString(2, e.meshId());
-            insert.setString(3, e.sender());
-            insert.setString(4, e.recipient());
-            insert.setString(5, e.clientMessageId());
-            insert.setString(6, e.fingerprint());
-            insert.setString(7, e.priority());
-            insert.setString(8, e.envelopeJson());
-            insert.setLong(9, e.createdAt());
-            insert.setLong(10, e.expiresAt());
-            insert.setString(11, e.senderMember());
-            insert.executeUpdate();
+            OpenClaim claim = open.get(rk);
+            boolean inserted;
+            if (claim != null && claim.hasRoom()) {
+                bindRow(insertClaimed, e);
+                insertClaimed.setLong(12, claim.now);
+                insertClaimed.setString(13, claim.request.claimId());
+                insertClaimed.setLong(14, claim.now + claim.request.leaseMs());
+                try (ResultSet rs = insertClaimed.executeQuery()) {
+                    inserted = rs.next();
+                    if (inserted) {
+                        claim.rows.add(new Queued.Message(rs.getLong(1), e.messageId(), e.meshId(), e.sender(), e.senderMember(), e.recipient(),
+                                e.clientMessageId(), e.envelopeJson(), 1, e.createdAt()));
+                    }
+                }
+            } else {
+                bindRow(insert, e);
+                inserted = insert.executeUpdate() > 0;
+            }
+            if (!inserted) {
+                Queued.Existing queued = queuedRow(find, e.meshId(), e.sender(), e.recipient(), e.clientMessageId())
+                        .orElseThrow(() -> new StoreException("insert of " + e.messageId() + " conflicted, but its key is not queued"));
+                out.add(queued.answer(e.fingerprint()));
+                continue;
+            }
             depth.put(rk, d + 1);
             depths.inserted(e.meshId(), e.recipient(), 1);
             out.add(new Queued.Result.Accepted(e.messageId()));
@@ -698,19 +790,8 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     @Override
     public Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId) {
         return run(() -> {
-            try (PreparedStatement ps = conn.prepareStatement(
-                    "SELECT message_id, fingerprint FROM message_queue WHERE mesh_id = ? AND sender = ? AND recipient = ? AND client_message_id = ?")) {
-                ps.setString(1, meshId);
-                ps.setString(2, sender);
-                ps.setString(3, recipient);
-                ps.setString(4, clientMessageId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) return Optional.of(new Queued.Existing(rs.getString(1), rs.getString(2)));
-                }
-            }
-            try (PreparedStatement ps = conn.prepareStatement(FIND_DEDUPE_SQL)) {
-                return findDedupe(ps, meshId, sender, recipient, clientMessageId);
-            }
+            Optional<Queued.Existing> queued = queuedRow(cached(FIND_QUEUED_SQL), meshId, sender, recipient, clientMessageId);
+            return queued.isPresent() ? queued : findDedupe(cached(FIND_DEDUPE_SQL), meshId, sender, recipient, clientMessageId);
         });
     }
 
@@ -789,31 +870,33 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         return tx(() -> markDeliveredInTx(acks, now));
     }
 
-    private static final String ACKED_ROW_SQL = "SELECT id, sender, client_message_id, fingerprint FROM message_queue "
-            + "WHERE message_id = ? AND mesh_id = ? AND recipient = ? AND delivered_at IS NULL";
+    /** The acked row leaves the queue and tells, in the same statement, what its dedupe record needs (was a select, then a delete by id). */
+    private static final String ACKED_ROW_SQL = "DELETE FROM message_queue WHERE message_id = ? AND mesh_id = ? AND recipient = ? AND delivered_at IS NULL "
+            + "RETURNING sender, client_message_id, fingerprint";
     private static final String KEEP_DEDUPE_SQL = "INSERT OR REPLACE INTO message_dedupe(key, message_id, fingerprint, delivered_at) VALUES (?,?,?,?)";
-    private static final String DELETE_ROW_SQL = "DELETE FROM message_queue WHERE id = ?";
 
     private int markDeliveredInTx(List<Queued.AckRef> acks, long now) throws SQLException {
         int n = 0;
-        PreparedStatement find = cached(ACKED_ROW_SQL);
+        PreparedStatement delete = cached(ACKED_ROW_SQL);
         PreparedStatement keep = cached(KEEP_DEDUPE_SQL);
-        PreparedStatement delete = cached(DELETE_ROW_SQL);
         for (Queued.AckRef a : acks) {
-            find.setString(1, a.messageId());
-            find.setString(2, a.meshId());
-            find.setString(3, a.recipient());
-            try (ResultSet rs = find.executeQuery()) {
+            delete.setString(1, a.messageId());
+            delete.setString(2, a.meshId());
+            delete.setString(3, a.recipient());
+            byte[] key;
+            byte[] fingerprint;
+            try (ResultSet rs = delete.executeQuery()) {
                 if (!rs.next()) continue;
-                keep.setBytes(1, DedupeRecord.key(a.meshId(), rs.getString(2), a.recipient(), rs.getString(3)));
-                keep.setBytes(2, DedupeRecord.messageId(a.messageId()));
-                keep.setBytes(3, DedupeRecord.fingerprint(rs.getString(4)));
-                keep.setLong(4, now);
-                keep.executeUpdate();
-                delete.setLong(1, rs.getLong(1));
-                delete.executeUpdate();
-                n++;
+                key = DedupeRecord.key(a.meshId(), rs.getString(1), a.recipient(), rs.getString(2));
+                fingerprint = DedupeRecord.fingerprint(rs.getString(3));
             }
+            // After the delete's statement is reset (the result set closed): its step must run to completion first.
+            keep.setBytes(1, key);
+            keep.setBytes(2, DedupeRecord.messageId(a.messageId()));
+            keep.setBytes(3, fingerprint);
+            keep.setLong(4, now);
+            keep.executeUpdate();
+            n++;
         }
         return n;
     }
