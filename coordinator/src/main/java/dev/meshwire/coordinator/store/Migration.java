@@ -277,7 +277,10 @@ public record Migration(int version, String description, List<String> statements
                     "@postgres CREATE INDEX message_dedupe_key_b ON message_dedupe (key_head_b) WHERE key_head_b IS NOT NULL",
                     "@postgres CREATE INDEX message_dedupe_key_c ON message_dedupe (key_head_c) WHERE key_head_c IS NOT NULL",
                     "@postgres CREATE INDEX message_dedupe_other_key ON message_dedupe_other (key_head)",
-                    "@postgres ALTER TABLE message_dedupe SET (autovacuum_vacuum_scale_factor = 0.02)")));
+                    "@postgres ALTER TABLE message_dedupe SET (autovacuum_vacuum_scale_factor = 0.02)",
+                    // statistics now, so that the lookups plan index probes on the converted records from the start
+                    "@postgres ANALYZE message_dedupe",
+                    "@postgres ANALYZE message_dedupe_other")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();
