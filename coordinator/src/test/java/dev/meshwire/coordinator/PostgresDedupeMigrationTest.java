@@ -72,12 +72,7 @@ class PostgresDedupeMigrationTest {
         // a database as migration 7 left it, with records as migration 6's ack wrote them (DedupeRecord's encodings)
         SqlClient c = PgBuilder.client().connectingTo(PgCoordinatorStore.connectOptions(url)).using(vertx).build();
         try {
-            await(c.query("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)").execute());
-            for (Migration m : Migration.ALL) {
-                if (m.version() > 7) continue;
-                for (String sql : m.statements(Migration.Dialect.POSTGRES)) await(c.query(sql).execute());
-                await(c.preparedQuery("INSERT INTO schema_version VALUES ($1, $2, $3)").execute(Tuple.of(m.version(), m.description(), now)));
-            }
+            migrateTo(c, 7, now);
             String insert = "INSERT INTO message_dedupe (delivered_at, key, message_id, fingerprint) VALUES ($1, $2, $3, $4)";
             await(c.preparedQuery(insert).executeBatch(List.of(
                     old(now - 1_234, mesh, a, b, "standard", id1, fp1),
@@ -158,12 +153,7 @@ class PostgresDedupeMigrationTest {
 
         SqlClient c = PgBuilder.client().connectingTo(PgCoordinatorStore.connectOptions(url)).using(vertx).build();
         try {
-            await(c.query("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)").execute());
-            for (Migration m : Migration.ALL) {
-                if (m.version() > 8) continue;
-                for (String sql : m.statements(Migration.Dialect.POSTGRES)) await(c.query(sql).execute());
-                await(c.preparedQuery("INSERT INTO schema_version VALUES ($1, $2, $3)").execute(Tuple.of(m.version(), m.description(), now)));
-            }
+            migrateTo(c, 8, now);
             List<Tuple> rows = new java.util.ArrayList<>();
             for (var e : kept.entrySet()) {
                 long at = e.getKey().equals("single") ? now - 5_000 : now - 2_000; // nine records in one second, one in another
@@ -243,6 +233,16 @@ class PostgresDedupeMigrationTest {
             assertEquals(new Queued.Result.Conflict(e.messageId(), fp16), enqueue(mesh, a, b, e.clientMessageId(), "34".repeat(32), now));
         }
         assertArrayEquals(new long[] {0}, DbProbe.row(vertx, StoreKind.POSTGRES, url, "SELECT COUNT(*) FROM message_queue"));
+    }
+
+    /** Brings an empty database to schema {@code version}, as a coordinator of that version left it. */
+    static void migrateTo(SqlClient c, int version, long now) throws Exception {
+        await(c.query("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)").execute());
+        for (Migration m : Migration.ALL) {
+            if (m.version() > version) continue;
+            for (String sql : m.statements(Migration.Dialect.POSTGRES)) await(c.query(sql).execute());
+            await(c.preparedQuery("INSERT INTO schema_version VALUES ($1, $2, $3)").execute(Tuple.of(m.version(), m.description(), now)));
+        }
     }
 
     /** A migration 8 record, encoded as its ack wrote it (PgDedupeRecord). */

@@ -259,17 +259,7 @@ public record Migration(int version, String description, List<String> statements
                     FROM (SELECT d.*, row_number() OVER (PARTITION BY delivered ORDER BY key_head, key_tail) - 1 AS n
                           FROM message_dedupe d WHERE other_id IS NULL AND other_fp IS NULL) x
                     GROUP BY delivered, n / 3""",
-                    """
-                    @postgres CREATE TABLE message_dedupe_other (
-                      delivered   INTEGER NOT NULL,
-                      id_tail     INTEGER NOT NULL,
-                      id_head     BIGINT NOT NULL,
-                      fingerprint BIGINT NOT NULL,
-                      key_head    BIGINT NOT NULL,
-                      key_tail    BIGINT NOT NULL,
-                      other_id    TEXT,
-                      other_fp    TEXT
-                    )""",
+                    "@postgres CREATE TABLE message_dedupe_other (LIKE message_dedupe)",
                     "@postgres INSERT INTO message_dedupe_other SELECT * FROM message_dedupe WHERE other_id IS NOT NULL OR other_fp IS NOT NULL",
                     "@postgres DROP TABLE message_dedupe",
                     "@postgres ALTER TABLE message_dedupe_slots RENAME TO message_dedupe",
