@@ -215,7 +215,7 @@ class PostgresDedupeMigrationTest {
         assertEquals(Optional.empty(), await(store.findQueued(mesh, a, b, "edge")));
         assertEquals(new Queued.Result.Duplicate(kept.get("s3")[0]), enqueue(mesh, a, b, "s3", kept.get("s3")[1], now));
 
-        // one ack of five messages after the migration: four standard records in two rows (3 + 1), one verbatim
+        // one ack of six messages after the migration (these five and e1): five standard records in two rows (3 + 2), one verbatim
         List<Queued.Enqueue> fresh = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) fresh.add(enqueueMessage(mesh, a, b, "new" + i, Hex.encode(Sodium.randomBytes(32)), now));
         fresh.add(new Queued.Enqueue("odd-new", mesh, a, b, "new-odd", "fp-new", "next", "{}", now, now + RETENTION));
