@@ -209,7 +209,7 @@ public final class DiskBenchmark {
         SqlClient c = PgBuilder.client().connectingTo(dev.meshwire.coordinator.store.PgCoordinatorStore.connectOptions(url)).using(fx.vertx).build();
         try {
             String size = "SELECT COALESCE(SUM(pg_total_relation_size(oid)), 0)::bigint, COALESCE(SUM(pg_relation_size(oid)), 0)::bigint FROM pg_class "
-                    + "WHERE relkind = 'r' AND relname IN ('message_queue', 'message_dedupe')";
+                    + "WHERE relkind = 'r' AND relname IN ('message_queue', 'message_dedupe', 'message_dedupe_other')";
             Row before = c.query(size).execute().await(60, TimeUnit.SECONDS).iterator().next();
             r.put("totalBytes", before.getLong(0));
             r.put("heapBytes", before.getLong(1));
@@ -217,7 +217,7 @@ public final class DiskBenchmark {
             // per table, with its indexes and TOAST, as found (pg_total_relation_size)
             ObjectNode perTable = r.putObject("totalBytesByTable");
             for (Row row : c.query("SELECT relname, pg_total_relation_size(oid) FROM pg_class WHERE relkind = 'r' "
-                    + "AND relname IN ('message_queue', 'message_dedupe') ORDER BY 1").execute().await(60, TimeUnit.SECONDS)) {
+                    + "AND relname IN ('message_queue', 'message_dedupe', 'message_dedupe_other') ORDER BY 1").execute().await(60, TimeUnit.SECONDS)) {
                 perTable.put(row.getString(0), row.getLong(1));
                 r.put(row.getString(0) + "BytesPerMessage", row.getLong(1) / (double) count);
             }
@@ -233,6 +233,13 @@ public final class DiskBenchmark {
                 rels.put(row.getString(0), row.getLong(1));
             }
             r.put("queueRows", c.query("SELECT COUNT(*) FROM message_queue").execute().await(60, TimeUnit.SECONDS).iterator().next().getLong(0));
+            // migration 9 (PgDedupeRecord): up to three records per message_dedupe row
+            if (c.query("SELECT to_regclass('message_dedupe_other') IS NOT NULL").execute().await(60, TimeUnit.SECONDS).iterator().next().getBoolean(0)) {
+                Row d = c.query("SELECT COUNT(*), COUNT(*) + COUNT(key_head_b) + COUNT(key_head_c), (SELECT COUNT(*) FROM message_dedupe_other) "
+                        + "FROM message_dedupe").execute().await(60, TimeUnit.SECONDS).iterator().next();
+                r.put("dedupeRows", d.getLong(0));
+                r.put("dedupeRecords", d.getLong(1) + d.getLong(2));
+            }
             r.put("storeVersion", QueueBenchmark.pgVersion(url));
         } finally {
             c.close().await(10, TimeUnit.SECONDS);

@@ -108,7 +108,7 @@ abstract class QueueStoreContractTest {
         } finally {
             again.close();
         }
-        assertEquals(8, Migration.latestVersion());
+        assertEquals(9, Migration.latestVersion());
     }
 
     /** The topic history (migration 7, docs/storage.md "Topic history") behaves the same on both stores. */
@@ -429,10 +429,11 @@ abstract class QueueStoreContractTest {
                     "SELECT COUNT(*), MAX(length(key)), MAX(length(message_id)), MAX(length(fingerprint)) FROM message_dedupe WHERE message_id = X'"
                             + first.messageId().substring(4) + "'"));
         } else {
-            // one 64-byte tuple (24-byte header + 40 bytes of fixed-width columns; PgDedupeRecord), nothing kept verbatim
-            String mine = "FROM message_dedupe x WHERE id_head = " + dev.meshwire.coordinator.store.PgDedupeRecord.idHead(first.messageId());
-            assertArrayEquals(new long[] {1, 0, 64}, DbProbe.row(vertx, kind, url,
-                    "SELECT COUNT(*), COUNT(other_id) + COUNT(other_fp), (SELECT pg_column_size(x.*) " + mine + " LIMIT 1) " + mine));
+            // one record in slot a of a message_dedupe row, fixed-width columns (PgDedupeRecord): a 72-byte tuple while
+            // slots b and c are empty (their NULLs need a null bitmap)
+            String mine = "FROM message_dedupe x WHERE id_head_a = " + dev.meshwire.coordinator.store.PgDedupeRecord.idHead(first.messageId());
+            assertArrayEquals(new long[] {1, 0, 72}, DbProbe.row(vertx, kind, url,
+                    "SELECT COUNT(*), COUNT(key_head_b) + COUNT(key_head_c), (SELECT pg_column_size(x.*) " + mine + " LIMIT 1) " + mine));
         }
 
         // a retry of the identical envelope: the original acceptance; a different envelope under the key: refused

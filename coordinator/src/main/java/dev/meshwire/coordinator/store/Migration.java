@@ -222,7 +222,55 @@ public record Migration(int version, String description, List<String> statements
                     // let dead rows pile up to 1.1 KB of queue per relayed message in a 1M run; every 20,000 dead or
                     // inserted rows, unthrottled, halved that (benchmarks.md "Coordinator disk per relayed message").
                     "@postgres ALTER TABLE message_queue SET (autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_threshold = 20000, "
-                            + "autovacuum_vacuum_cost_delay = 0, autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 20000)")));
+                            + "autovacuum_vacuum_cost_delay = 0, autovacuum_vacuum_insert_scale_factor = 0, autovacuum_vacuum_insert_threshold = 20000)")),
+            // Issue #10 item 4 on PostgreSQL in a steady state (docs/storage.md "Delivered messages", PgDedupeRecord):
+            // under the retention migration 8's one record per row measured ~104 bytes per live record, 28 of its 68
+            // heap bytes tuple header and line pointer. A row now holds up to three records of one ack statement (same
+            // delivery second): a full row is a 136-byte tuple, 46.7 heap bytes per record; each slot's key has its
+            // b-tree, partial for the slots that can be empty (~78 per record in all, bench/pg-dedupe-steady-state.sh).
+            // Existing records are converted three to a row per delivery second; records kept verbatim (other_id or
+            // other_fp) move to message_dedupe_other, which keeps migration 8's shape.
+            new Migration(9, "three dedupe records per row on PostgreSQL", List.of(
+                    """
+                    @postgres CREATE TABLE message_dedupe_slots (
+                      delivered     INTEGER NOT NULL,
+                      id_tail_a     INTEGER NOT NULL,
+                      id_tail_b     INTEGER,
+                      id_tail_c     INTEGER,
+                      id_head_a     BIGINT NOT NULL,
+                      fingerprint_a BIGINT NOT NULL,
+                      key_head_a    BIGINT NOT NULL,
+                      key_tail_a    BIGINT NOT NULL,
+                      id_head_b     BIGINT,
+                      fingerprint_b BIGINT,
+                      key_head_b    BIGINT,
+                      key_tail_b    BIGINT,
+                      id_head_c     BIGINT,
+                      fingerprint_c BIGINT,
+                      key_head_c    BIGINT,
+                      key_tail_c    BIGINT
+                    )""",
+                    """
+                    @postgres INSERT INTO message_dedupe_slots
+                    SELECT delivered, max(id_tail) FILTER (WHERE n % 3 = 0), max(id_tail) FILTER (WHERE n % 3 = 1), max(id_tail) FILTER (WHERE n % 3 = 2),
+                      max(id_head) FILTER (WHERE n % 3 = 0), max(fingerprint) FILTER (WHERE n % 3 = 0), max(key_head) FILTER (WHERE n % 3 = 0), max(key_tail) FILTER (WHERE n % 3 = 0),
+                      max(id_head) FILTER (WHERE n % 3 = 1), max(fingerprint) FILTER (WHERE n % 3 = 1), max(key_head) FILTER (WHERE n % 3 = 1), max(key_tail) FILTER (WHERE n % 3 = 1),
+                      max(id_head) FILTER (WHERE n % 3 = 2), max(fingerprint) FILTER (WHERE n % 3 = 2), max(key_head) FILTER (WHERE n % 3 = 2), max(key_tail) FILTER (WHERE n % 3 = 2)
+                    FROM (SELECT d.*, row_number() OVER (PARTITION BY delivered ORDER BY key_head, key_tail) - 1 AS n
+                          FROM message_dedupe d WHERE other_id IS NULL AND other_fp IS NULL) x
+                    GROUP BY delivered, n / 3""",
+                    "@postgres CREATE TABLE message_dedupe_other (LIKE message_dedupe)",
+                    "@postgres INSERT INTO message_dedupe_other SELECT * FROM message_dedupe WHERE other_id IS NOT NULL OR other_fp IS NOT NULL",
+                    "@postgres DROP TABLE message_dedupe",
+                    "@postgres ALTER TABLE message_dedupe_slots RENAME TO message_dedupe",
+                    "@postgres CREATE INDEX message_dedupe_key_a ON message_dedupe (key_head_a)",
+                    "@postgres CREATE INDEX message_dedupe_key_b ON message_dedupe (key_head_b) WHERE key_head_b IS NOT NULL",
+                    "@postgres CREATE INDEX message_dedupe_key_c ON message_dedupe (key_head_c) WHERE key_head_c IS NOT NULL",
+                    "@postgres CREATE INDEX message_dedupe_other_key ON message_dedupe_other (key_head)",
+                    "@postgres ALTER TABLE message_dedupe SET (autovacuum_vacuum_scale_factor = 0.02)",
+                    // statistics now, so that the lookups plan index probes on the converted records from the start
+                    "@postgres ANALYZE message_dedupe",
+                    "@postgres ANALYZE message_dedupe_other")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

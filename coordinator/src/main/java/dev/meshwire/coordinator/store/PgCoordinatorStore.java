@@ -453,9 +453,10 @@ public final class PgCoordinatorStore implements CoordinatorStore {
             "SELECT * FROM (SELECT k.g, k.s, k.r, k.c, q.message_id, q.fingerprint, " + PgDedupeRecord.NO_COLUMNS + " FROM message_queue q "
                     + "JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(g, s, r, c) "
                     + "ON q.mesh_id = k.g AND q.sender = k.s AND q.recipient = k.r AND q.client_message_id = k.c "
-                    + "UNION ALL SELECT k.g, k.s, k.r, k.c, NULL, NULL, " + PgDedupeRecord.COLUMNS + " FROM message_dedupe d "
-                    + "JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS k(g, s, r, c, kh, kt) "
-                    + "ON d.key_head = k.kh AND d.key_tail = k.kt) u ORDER BY u.delivered NULLS LAST";
+                    + String.join("", PgDedupeRecord.lookups("k.g, k.s, k.r, k.c, NULL, NULL, ",
+                            "JOIN unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[]) AS k(g, s, r, c, kh, kt)",
+                            "k.kh", "k.kt").stream().map(l -> " UNION ALL " + l).toList())
+                    + ") u ORDER BY u.delivered NULLS LAST";
 
     @Override
     public Future<List<Queued.Result>> enqueue(List<Queued.Enqueue> batch, long maxQueuedPerRecipient) {
@@ -641,13 +642,13 @@ public final class PgCoordinatorStore implements CoordinatorStore {
         byte[] key = DedupeRecord.key(meshId, sender, recipient, clientMessageId);
         return guard(p -> p.preparedQuery("SELECT * FROM (SELECT message_id, fingerprint, " + PgDedupeRecord.NO_COLUMNS + " FROM message_queue "
                         + "WHERE mesh_id = $1 AND sender = $2 AND recipient = $3 AND client_message_id = $4 "
-                        + "UNION ALL SELECT NULL, NULL, " + PgDedupeRecord.COLUMNS + " FROM message_dedupe d WHERE key_head = $5 AND key_tail = $6) u "
+                        + String.join("", PgDedupeRecord.lookups("NULL, NULL, ", "", "$5", "$6").stream().map(l -> "UNION ALL " + l + " ").toList()) + ") u "
                         + "ORDER BY u.delivered DESC NULLS FIRST LIMIT 1")
                 .execute(Tuple.of(meshId, sender, recipient, clientMessageId, PgDedupeRecord.keyHead(key), PgDedupeRecord.keyTail(key)))
                 .map(rs -> first(rs, r -> existing(r, 0))));
     }
 
-    /** Columns {@code at..}: a queue row's message_id and fingerprint, or a dedupe record ({@link PgDedupeRecord#COLUMNS}). */
+    /** Columns {@code at..}: a queue row's message_id and fingerprint, or a dedupe record ({@link PgDedupeRecord#lookups}). */
     private static Queued.Existing existing(Row row, int at) {
         String mid = row.getString(at);
         return mid != null ? new Queued.Existing(mid, row.getString(at + 1))
@@ -687,7 +688,8 @@ public final class PgCoordinatorStore implements CoordinatorStore {
             g[i] = acks.get(i).meshId();
             r[i] = acks.get(i).recipient();
         }
-        return guard(p -> p.preparedQuery(PgDedupeRecord.ACK_SQL).execute(arrays(PgDedupeRecord.seconds(now), mid, g, r)).map(RowSet::rowCount));
+        return guard(p -> p.preparedQuery(PgDedupeRecord.ACK_SQL).execute(arrays(PgDedupeRecord.seconds(now), mid, g, r))
+                .map(rs -> rs.iterator().next().getLong(0).intValue()));
     }
 
     /** The next slice of {@code message_dedupe}'s key space the sweeper prunes. */
@@ -722,7 +724,9 @@ public final class PgCoordinatorStore implements CoordinatorStore {
         Long high = PgDedupeRecord.sliceHigh(slice);
         Tuple args = Tuple.of(PgDedupeRecord.seconds(cutoff), PgDedupeRecord.sliceLow(slice));
         if (high != null) args.addValue(high);
-        return conn.preparedQuery(PgDedupeRecord.pruneSql(high == null)).execute(args).map(RowSet::rowCount);
+        return conn.preparedQuery(PgDedupeRecord.pruneSql("message_dedupe", high == null)).execute(args).compose(rows ->
+                conn.preparedQuery(PgDedupeRecord.pruneSql("message_dedupe_other", high == null)).execute(args)
+                        .map(other -> rows.iterator().next().getInteger(0) + other.iterator().next().getInteger(0)));
     }
 
     @Override
