@@ -36,7 +36,8 @@ import java.util.function.LongSupplier;
  * The durable outbox's accept side (docs/delivery.md §3). Validates, resolves the destination, seals
  * one copy per recipient with the mesh's {@code BoxCipher} and signs each Envelope v2 once, computes
  * the request fingerprint, then runs the accept transaction and applies the duplicate table. Nothing
- * goes on the wire here: {@link DrainWorker} is woken and forwards the stored envelopes unchanged.
+ * goes on the wire here: {@link DrainWorker} is woken and forwards the stored envelopes unchanged (the objects built
+ * here are handed over in {@code sealed}, so that their first send does not parse the stored text back).
  */
 public final class DurableOutbox implements Outbox {
     /** Default plaintext limit (env {@code MESHWIRE_MAX_MESSAGE_BYTES}). Larger than the relay carries: see {@link RelayLimit}. */
@@ -55,10 +56,11 @@ public final class DurableOutbox implements Outbox {
     private final LongSupplier clock;
     private final int maxMessageBytes;
     private final DirectReach directReach;
+    private final SealedEnvelopes sealed;
     private volatile TopicSealer topics = TopicSealer.NONE;
 
     public DurableOutbox(Function<String, MeshSession> meshSelector, OutboxStore store, Runnable wake, LongSupplier clock,
-                         int maxMessageBytes, DirectReach directReach) {
+                         int maxMessageBytes, DirectReach directReach, SealedEnvelopes sealed) {
         if (maxMessageBytes < 1 || maxMessageBytes > HARD_MAX_MESSAGE_BYTES) {
             throw new IllegalArgumentException("max message bytes must be 1.." + HARD_MAX_MESSAGE_BYTES + " (got " + maxMessageBytes + ")");
         }
@@ -68,6 +70,7 @@ public final class DurableOutbox implements Outbox {
         this.clock = clock;
         this.maxMessageBytes = maxMessageBytes;
         this.directReach = directReach;
+        this.sealed = sealed;
     }
 
     /** Who seals {@code #topic} sends (the topic capability; set once at boot). */
@@ -81,9 +84,18 @@ public final class DurableOutbox implements Outbox {
     @Override
     public Accepted accept(SendRequest req) {
         Prepared p = prepare(req);
+        // Remembered before the commit, so that a drain pass running at that moment finds the object (see SealedEnvelopes).
+        sealed.remember(p.request());
         // 4. BEGIN IMMEDIATE; lookup; insert if free; COMMIT — then the duplicate table
-        OutboxStore.Accepted a = store.accept(p.request(), p.now());
+        OutboxStore.Accepted a;
+        try {
+            a = store.accept(p.request(), p.now());
+        } catch (RuntimeException e) {
+            sealed.forget(p.request());
+            throw e;
+        }
         if (a.inserted()) wake.run();
+        else sealed.forget(p.request());
         return answer(a, p);
     }
 
@@ -107,11 +119,19 @@ public final class DurableOutbox implements Outbox {
             }
         }
         if (ready.isEmpty()) return out;
-        List<OutboxStore.Accepted> stored = store.accept(ready.stream().map(Prepared::request).toList(), clock.getAsLong());
+        for (Prepared p : ready) sealed.remember(p.request());
+        List<OutboxStore.Accepted> stored;
+        try {
+            stored = store.accept(ready.stream().map(Prepared::request).toList(), clock.getAsLong());
+        } catch (RuntimeException e) {
+            for (Prepared p : ready) sealed.forget(p.request());
+            throw e;
+        }
         boolean any = false;
         for (int i = 0; i < ready.size(); i++) {
             OutboxStore.Accepted a = stored.get(i);
             any |= a.inserted();
+            if (!a.inserted()) sealed.forget(ready.get(i).request());
             try {
                 out.set(where.get(i), new Outcome(answer(a, ready.get(i)), null));
             } catch (PeerException e) {
@@ -417,7 +437,7 @@ public final class DurableOutbox implements Outbox {
                             content == null ? Body.TEXT_V1 : Body.SENDER_KEY_V3), m, null);
             Envelope signed = EnvelopeSignature.sign(unsigned, mesh.identity());
             try {
-                out.add(new OutboxStore.NewCopy(r.pubkey(), r.name(), Json.MAPPER.writeValueAsString(signed)));
+                out.add(new OutboxStore.NewCopy(r.pubkey(), r.name(), Json.MAPPER.writeValueAsString(signed), signed));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }
