@@ -151,7 +151,7 @@ public final class DrainWorker implements AutoCloseable {
         sent.incrementAndGet();
         CompletableFuture<TransportReceipt> f;
         try {
-            Envelope env = sealed.take(c.envelopeJson());
+            Envelope env = sealed.take(c.outboxId(), c.recipientPubkey(), c.envelopeJson());
             if (env == null) env = Json.MAPPER.readValue(c.envelopeJson(), Envelope.class);
             f = transport.send(s, c.recipientPubkey(), env, Transport.utf8Length(c.envelopeJson()));
         } catch (com.fasterxml.jackson.core.JacksonException e) {

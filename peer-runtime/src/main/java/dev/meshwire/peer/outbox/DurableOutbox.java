@@ -84,18 +84,12 @@ public final class DurableOutbox implements Outbox {
     @Override
     public Accepted accept(SendRequest req) {
         Prepared p = prepare(req);
-        // Remembered before the commit, so that a drain pass running at that moment finds the object (see SealedEnvelopes).
-        sealed.remember(p.request());
         // 4. BEGIN IMMEDIATE; lookup; insert if free; COMMIT — then the duplicate table
-        OutboxStore.Accepted a;
-        try {
-            a = store.accept(p.request(), p.now());
-        } catch (RuntimeException e) {
-            sealed.forget(p.request());
-            throw e;
+        OutboxStore.Accepted a = store.accept(p.request(), p.now());
+        if (a.inserted()) {
+            sealed.remember(a.row().id(), p.request());
+            wake.run();
         }
-        if (a.inserted()) wake.run();
-        else sealed.forget(p.request());
         return answer(a, p);
     }
 
@@ -119,19 +113,12 @@ public final class DurableOutbox implements Outbox {
             }
         }
         if (ready.isEmpty()) return out;
-        for (Prepared p : ready) sealed.remember(p.request());
-        List<OutboxStore.Accepted> stored;
-        try {
-            stored = store.accept(ready.stream().map(Prepared::request).toList(), clock.getAsLong());
-        } catch (RuntimeException e) {
-            for (Prepared p : ready) sealed.forget(p.request());
-            throw e;
-        }
+        List<OutboxStore.Accepted> stored = store.accept(ready.stream().map(Prepared::request).toList(), clock.getAsLong());
         boolean any = false;
         for (int i = 0; i < ready.size(); i++) {
             OutboxStore.Accepted a = stored.get(i);
             any |= a.inserted();
-            if (!a.inserted()) sealed.forget(ready.get(i).request());
+            if (a.inserted()) sealed.remember(a.row().id(), ready.get(i).request());
             try {
                 out.set(where.get(i), new Outcome(answer(a, ready.get(i)), null));
             } catch (PeerException e) {

@@ -5,24 +5,29 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The envelopes this process has just sealed and signed, by the exact JSON text stored in their outbox copy, until the
+ * The envelopes this process has just sealed, signed and inserted, by outbox copy (row id and recipient), until the
  * drain takes them for their first send: the drain then forwards the object the accept built instead of parsing the
- * text back (a JSON parse of every stored envelope was about a third of the drain thread's CPU on the daemon path).
+ * stored text back (one JSON parse per message on the drain thread).
  *
- * <p>Only a speed-up, never a source of truth: the key is the stored text itself, so a hit is exactly the envelope that
- * text was written from, and a miss (a restart, a retry, an eviction, a copy claimed before it was remembered) falls back
+ * <p>Only a speed-up, never a source of truth: {@link #take} hands the object out only when the stored text of the
+ * copy is exactly the text it was serialized to (a string comparison, far cheaper than a parse), so a hit is the very
+ * envelope the row holds; a miss (a restart, a retry, an eviction, a copy claimed before it was remembered) falls back
  * to parsing the row. Bounded: at most {@link #MAX_ENTRIES} entries and {@link #MAX_CHARS} characters of JSON, the
- * oldest dropped first; an envelope over {@link #MAX_ENTRY_CHARS} is not kept (its parse is small next to its
- * sealing). Thread-safe.
+ * oldest dropped first; an envelope over {@link #MAX_ENTRY_CHARS} is not kept (its parse is small next to its sealing).
+ * Thread-safe.
  */
 public final class SealedEnvelopes {
     public static final int MAX_ENTRIES = 4_096;
     public static final long MAX_CHARS = 8L * 1024 * 1024;
     public static final int MAX_ENTRY_CHARS = 256 * 1024;
 
+    private record Key(long outboxId, String recipientPubkey) {}
+
+    private record Entry(String json, Envelope envelope) {}
+
     private final int maxEntries;
     private final long maxChars;
-    private final Map<String, Envelope> byJson = new LinkedHashMap<>();
+    private final Map<Key, Entry> byCopy = new LinkedHashMap<>();
     private long chars;
 
     public SealedEnvelopes() {
@@ -34,37 +39,33 @@ public final class SealedEnvelopes {
         this.maxChars = maxChars;
     }
 
-    /** Remembers {@code envelope} as the object {@code json} was serialized from (copies without an object are skipped). */
-    public synchronized void remember(String json, Envelope envelope) {
-        if (json == null || envelope == null || json.length() > MAX_ENTRY_CHARS) return;
-        if (byJson.put(json, envelope) == null) chars += json.length();
-        var it = byJson.entrySet().iterator();
-        while ((byJson.size() > maxEntries || chars > maxChars) && it.hasNext()) {
-            chars -= it.next().getKey().length();
+    /** Remembers the copies of {@code request}, just inserted as row {@code outboxId}, that carry their envelope object. */
+    public synchronized void remember(long outboxId, OutboxStore.NewRequest request) {
+        for (OutboxStore.NewCopy c : request.copies()) {
+            if (c.envelope() == null || c.envelopeJson() == null || c.envelopeJson().length() > MAX_ENTRY_CHARS) continue;
+            Entry old = byCopy.put(new Key(outboxId, c.recipientPubkey()), new Entry(c.envelopeJson(), c.envelope()));
+            if (old != null) chars -= old.json().length();
+            chars += c.envelopeJson().length();
+        }
+        var it = byCopy.values().iterator();
+        while ((byCopy.size() > maxEntries || chars > maxChars) && it.hasNext()) {
+            chars -= it.next().json().length();
             it.remove();
         }
     }
 
-    /** Remembers every copy of {@code request} that carries its envelope object. */
-    public void remember(OutboxStore.NewRequest request) {
-        for (OutboxStore.NewCopy c : request.copies()) remember(c.envelopeJson(), c.envelope());
-    }
-
-    /** Forgets the copies of {@code request} (its accept did not insert it). */
-    public synchronized void forget(OutboxStore.NewRequest request) {
-        for (OutboxStore.NewCopy c : request.copies()) {
-            if (c.envelopeJson() != null && byJson.remove(c.envelopeJson()) != null) chars -= c.envelopeJson().length();
-        }
-    }
-
-    /** The envelope {@code json} was serialized from, removed from the cache, or null when it is not (or no longer) here. */
-    public synchronized Envelope take(String json) {
-        Envelope e = byJson.remove(json);
-        if (e != null) chars -= json.length();
-        return e;
+    /**
+     * The envelope of outbox copy ({@code outboxId}, {@code recipientPubkey}) if it was remembered and {@code storedJson}
+     * is exactly the text it was serialized to, else null; the entry is removed either way.
+     */
+    public synchronized Envelope take(long outboxId, String recipientPubkey, String storedJson) {
+        Entry e = byCopy.remove(new Key(outboxId, recipientPubkey));
+        if (e == null) return null;
+        chars -= e.json().length();
+        return e.json().equals(storedJson) ? e.envelope() : null;
     }
 
     public synchronized int size() {
-        return byJson.size();
+        return byCopy.size();
     }
 }

@@ -48,53 +48,62 @@ class SealedEnvelopesTest {
         }
     }
 
-    @Test
-    void aHitIsTakenOnceAndKeyedByTheTextNotTheInstance() throws Exception {
-        SealedEnvelopes cache = new SealedEnvelopes();
-        Envelope e = signed("c-1", null, null, null, null);
-        String text = json(e);
-        cache.remember(text, e);
-        // The drain reads the row back from SQLite: an equal string, another instance.
-        assertSame(e, cache.take(new String(text.toCharArray())));
-        assertNull(cache.take(text), "a retry parses the row");
-        assertEquals(0, cache.size());
-        assertNull(cache.take(json(signed("c-other", null, null, null, null))), "never remembered: a miss");
+    private static OutboxStore.NewRequest request(Envelope... envelopes) throws Exception {
+        List<OutboxStore.NewCopy> copies = new java.util.ArrayList<>();
+        for (Envelope e : envelopes) copies.add(new OutboxStore.NewCopy(e.target() + copies.size(), "bob", json(e), e));
+        return new OutboxStore.NewRequest("c", "m", "team", "dm", BOB, "dm", "now", null, null, "d".repeat(64), copies, null);
     }
 
     @Test
-    void anAcceptThatInsertedNothingIsForgotten() throws Exception {
+    void aHitIsTakenOnceAndOnlyForTheExactStoredText() throws Exception {
+        SealedEnvelopes cache = new SealedEnvelopes();
+        Envelope e = signed("c-1", null, null, null, null);
+        String text = json(e);
+        cache.remember(7, request(e));
+        // The drain reads the row back from SQLite: an equal string, another instance.
+        assertSame(e, cache.take(7, BOB + 0, new String(text.toCharArray())));
+        assertNull(cache.take(7, BOB + 0, text), "a retry parses the row");
+        assertEquals(0, cache.size());
+        assertNull(cache.take(8, BOB + 0, text), "never remembered: a miss");
+
+        cache.remember(9, request(e));
+        assertNull(cache.take(9, BOB + 0, text.replace("c-1", "c-2")), "another text in the row: never the remembered object");
+        assertEquals(0, cache.size(), "and the entry is gone");
+    }
+
+    @Test
+    void aCopyWithoutItsObjectIsNotRemembered() throws Exception {
         SealedEnvelopes cache = new SealedEnvelopes();
         Envelope e = signed("c-1", null, null, null, null);
         OutboxStore.NewRequest req = new OutboxStore.NewRequest("c-1", "m", "team", "dm", BOB, "dm", "now", null, null,
-                "d".repeat(64), List.of(new OutboxStore.NewCopy(BOB, "bob", json(e), e), new OutboxStore.NewCopy(BOB, "bob", "{}")), null);
-        cache.remember(req);
-        assertEquals(1, cache.size(), "a copy without its object is not remembered");
-        cache.forget(req);
-        assertEquals(0, cache.size());
-        assertNull(cache.take(json(e)));
+                "d".repeat(64), List.of(new OutboxStore.NewCopy(BOB, "bob", json(e), e), new OutboxStore.NewCopy("ca".repeat(32), "carol", "{}")), null);
+        cache.remember(1, req);
+        assertEquals(1, cache.size());
+        assertNull(cache.take(1, "ca".repeat(32), "{}"));
+        assertSame(e, cache.take(1, BOB, json(e)));
     }
 
     @Test
     void staysWithinItsBoundsDroppingTheOldestFirst() throws Exception {
-        SealedEnvelopes byCount = new SealedEnvelopes(3, Long.MAX_VALUE);
         Envelope[] es = new Envelope[5];
-        for (int i = 0; i < es.length; i++) {
-            es[i] = signed("c-" + i, null, null, null, null);
-            byCount.remember(json(es[i]), es[i]);
-        }
+        for (int i = 0; i < es.length; i++) es[i] = signed("c-" + i, null, null, null, null);
+        SealedEnvelopes byCount = new SealedEnvelopes(3, Long.MAX_VALUE);
+        for (int i = 0; i < es.length; i++) byCount.remember(i, request(es[i]));
         assertEquals(3, byCount.size());
-        assertNull(byCount.take(json(es[0])));
-        assertNull(byCount.take(json(es[1])));
-        assertSame(es[4], byCount.take(json(es[4])));
+        assertNull(byCount.take(0, BOB + 0, json(es[0])));
+        assertNull(byCount.take(1, BOB + 0, json(es[1])));
+        assertSame(es[4], byCount.take(4, BOB + 0, json(es[4])));
 
         int one = json(es[0]).length();
         SealedEnvelopes byChars = new SealedEnvelopes(100, 2L * one + 10);
-        for (Envelope e : es) byChars.remember(json(e), e);
+        for (int i = 0; i < es.length; i++) byChars.remember(i, request(es[i]));
         assertEquals(2, byChars.size());
-        assertSame(es[3], byChars.take(json(es[3])));
+        assertSame(es[3], byChars.take(3, BOB + 0, json(es[3])));
 
         SealedEnvelopes big = new SealedEnvelopes();
-        big.remember("x".repeat(SealedEnvelopes.MAX_ENTRY_CHARS + 1), es[0]);
+        Envelope huge = es[0];
+        big.remember(1, new OutboxStore.NewRequest("c", "m", "team", "dm", BOB, "dm", "now", null, null, "d".repeat(64),
+                List.of(new OutboxStore.NewCopy(BOB, "bob", "x".repeat(SealedEnvelopes.MAX_ENTRY_CHARS + 1), huge)), null));
         assertEquals(0, big.size(), "a huge envelope is not kept");
     }
 }
