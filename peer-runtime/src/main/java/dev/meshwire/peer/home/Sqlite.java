@@ -10,8 +10,8 @@ import java.sql.Statement;
 /**
  * The one place the daemon opens its SQLite databases (inbox, outbox, mesh state): the file is
  * created 0600 before SQLite touches it, WAL journal, {@code synchronous=NORMAL}, a 5 s busy
- * timeout, foreign keys on, a checkpoint every {@value #WAL_AUTOCHECKPOINT_PAGES} WAL pages, reads through a mapping. Schemas migrate through {@code PRAGMA user_version}, read and written
- * here. JDBC blocks: callers stay off Vert.x event loops.
+ * timeout, foreign keys on, a checkpoint every {@value #WAL_AUTOCHECKPOINT_PAGES} WAL pages, reads through a
+ * mapping. Schemas migrate through {@code PRAGMA user_version}, read and written here. JDBC blocks: callers stay off Vert.x event loops.
  */
 public final class Sqlite {
     /** WAL pages between automatic checkpoints (SQLite's default is 1,000). */
@@ -37,8 +37,8 @@ public final class Sqlite {
             st.execute("PRAGMA foreign_keys=ON");
             // As the coordinator's store: a checkpoint every 10,000 WAL pages instead of 1,000 copies a hot page (the
             // outbox's and inbox's tails and indexes) into the database once where it was copied many times, and pages
-            // are read through a mapping instead of a read() copy each; together ~30 µs less CPU per message on the
-            // daemon path (docs/benchmarks.md "Daemon path CPU"). Durability is the same (WAL, synchronous=NORMAL);
+            // are read through a mapping instead of a read() copy each (single daemon-path runs: 20–40 µs less CPU per
+            // message for either; docs/benchmarks.md "Daemon path CPU"). Durability is the same (WAL, synchronous=NORMAL);
             // the WAL is cut back to 64 MiB after a checkpoint.
             st.execute("PRAGMA wal_autocheckpoint=" + WAL_AUTOCHECKPOINT_PAGES);
             st.execute("PRAGMA journal_size_limit=" + JOURNAL_SIZE_LIMIT_BYTES);
