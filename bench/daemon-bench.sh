@@ -21,7 +21,7 @@ if [ -z "${BENCH_CP:-}" ]; then
 fi
 CP="$BENCH_CP"
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-java -Xmx1g ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.label="${BENCH_LABEL:-}" -Dbench.load="$LOAD" \
+java -Xmx1g -XX:-UseDynamicNumberOfCompilerThreads ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.label="${BENCH_LABEL:-}" -Dbench.load="$LOAD" \
   -cp "$CP" dev.meshwire.peer.daemon.DaemonThroughputBench "${1:-10}" "${2:-3}" "${3:-256}" "${4:-5000}" "${5:-0}" "${6:-1024}" "${7:-${1:-10}}"
 if [ "$CHART" != none ]; then
   node bench/chart/relay-paths.mjs --out "$CHART" || echo "daemon-bench: the chart was not redrawn" >&2

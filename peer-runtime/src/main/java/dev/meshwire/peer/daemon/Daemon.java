@@ -38,6 +38,7 @@ import dev.meshwire.peer.outbox.Outbox;
 import dev.meshwire.peer.outbox.OutboxEndpoints;
 import dev.meshwire.peer.outbox.OutboxStore;
 import dev.meshwire.peer.outbox.ReceiptRecorder;
+import dev.meshwire.peer.outbox.SealedEnvelopes;
 import dev.meshwire.peer.rpc.RpcCallee;
 import dev.meshwire.peer.rpc.RpcCaller;
 import dev.meshwire.peer.rpc.RpcEndpoints;
@@ -179,11 +180,12 @@ public final class Daemon implements RunningDaemon {
         Transport relayTransport = new CoordinatorRelayTransport();
         Transport directTransport = new DirectTransport(direct, p2p.directTimeout());
         PickTransport transport = new PickTransport(relayTransport, directTransport, direct);
+        SealedEnvelopes sealed = new SealedEnvelopes();
         drain = new DrainWorker(outboxStore, transport, meshes::all, options.drainWindow(), options.outboxMaxAge(),
-                System::currentTimeMillis);
+                System::currentTimeMillis, sealed);
         direct.onChannelOpen(drain::linkConnected); // direct-only copies waiting for this channel go now, not at their backoff
         Outbox outbox = new DurableOutbox(meshes::select, outboxStore, drain::wake, System::currentTimeMillis,
-                options.maxMessageBytes(), direct::whyNoDirect);
+                options.maxMessageBytes(), direct::whyNoDirect, sealed);
         // Files: the stream channel's receiver, registered before any mesh connects (docs/protocol.md §12.4).
         files = new FileService(transfers, meshes, transport, relayTransport, directTransport, direct, events, inbox,
                 options.files() != null ? options.files() : FileSettings.defaults(home.root()),

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * outstanding, and applies the coordinator's answers: {@code ack} → done; retryable error, timeout or
  * link drop → pending with backoff; permanent refusal → dead. Copies older than {@code maxAge} die
  * with {@code max_age}. It wakes at once on accept ({@link #wake}) and on link (re)connect
- * ({@link #linkConnected}). JDBC happens only on this thread, never on an event loop.
+ * ({@link #linkConnected}). JDBC happens only on this thread, never on an event loop. A copy's first send takes the
+ * envelope object its accept built ({@code sealed}, shared with the {@link DurableOutbox}); any other send parses the row.
  */
 public final class DrainWorker implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DrainWorker.class);
@@ -47,6 +48,7 @@ public final class DrainWorker implements AutoCloseable {
     private final int window;
     private final Duration maxAge;
     private final LongSupplier clock;
+    private final SealedEnvelopes sealed;
     private final Queue<Result> results = new ConcurrentLinkedQueue<>();
     private final Queue<String> connected = new ConcurrentLinkedQueue<>();
     private final AtomicInteger outstanding = new AtomicInteger();
@@ -61,7 +63,8 @@ public final class DrainWorker implements AutoCloseable {
     private Thread thread;
 
     public DrainWorker(OutboxStore store, Transport transport, Supplier<Collection<MeshSession>> sessions, int window,
-                       Duration maxAge, LongSupplier clock) {
+                       Duration maxAge, LongSupplier clock, SealedEnvelopes sealed) {
+        this.sealed = sealed;
         this.store = store;
         this.transport = transport;
         this.sessions = sessions;
@@ -148,8 +151,9 @@ public final class DrainWorker implements AutoCloseable {
         sent.incrementAndGet();
         CompletableFuture<TransportReceipt> f;
         try {
-            f = transport.send(s, c.recipientPubkey(), Json.MAPPER.readValue(c.envelopeJson(), Envelope.class),
-                    Transport.utf8Length(c.envelopeJson()));
+            Envelope env = sealed.take(c.outboxId(), c.recipientPubkey(), c.envelopeJson());
+            if (env == null) env = Json.MAPPER.readValue(c.envelopeJson(), Envelope.class);
+            f = transport.send(s, c.recipientPubkey(), env, Transport.utf8Length(c.envelopeJson()));
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             // The row itself is unreadable: no later attempt can send it.
             f = CompletableFuture.failedFuture(new TransportException("corrupt_row", "the stored envelope cannot be read: " + e.getOriginalMessage(), false));

@@ -36,7 +36,8 @@ import java.util.function.LongSupplier;
  * The durable outbox's accept side (docs/delivery.md §3). Validates, resolves the destination, seals
  * one copy per recipient with the mesh's {@code BoxCipher} and signs each Envelope v2 once, computes
  * the request fingerprint, then runs the accept transaction and applies the duplicate table. Nothing
- * goes on the wire here: {@link DrainWorker} is woken and forwards the stored envelopes unchanged.
+ * goes on the wire here: {@link DrainWorker} is woken and forwards the stored envelopes unchanged (the objects built
+ * here are handed over in {@code sealed}, so that their first send does not parse the stored text back).
  */
 public final class DurableOutbox implements Outbox {
     /** Default plaintext limit (env {@code MESHWIRE_MAX_MESSAGE_BYTES}). Larger than the relay carries: see {@link RelayLimit}. */
@@ -55,10 +56,11 @@ public final class DurableOutbox implements Outbox {
     private final LongSupplier clock;
     private final int maxMessageBytes;
     private final DirectReach directReach;
+    private final SealedEnvelopes sealed;
     private volatile TopicSealer topics = TopicSealer.NONE;
 
     public DurableOutbox(Function<String, MeshSession> meshSelector, OutboxStore store, Runnable wake, LongSupplier clock,
-                         int maxMessageBytes, DirectReach directReach) {
+                         int maxMessageBytes, DirectReach directReach, SealedEnvelopes sealed) {
         if (maxMessageBytes < 1 || maxMessageBytes > HARD_MAX_MESSAGE_BYTES) {
             throw new IllegalArgumentException("max message bytes must be 1.." + HARD_MAX_MESSAGE_BYTES + " (got " + maxMessageBytes + ")");
         }
@@ -68,6 +70,7 @@ public final class DurableOutbox implements Outbox {
         this.clock = clock;
         this.maxMessageBytes = maxMessageBytes;
         this.directReach = directReach;
+        this.sealed = sealed;
     }
 
     /** Who seals {@code #topic} sends (the topic capability; set once at boot). */
@@ -83,7 +86,10 @@ public final class DurableOutbox implements Outbox {
         Prepared p = prepare(req);
         // 4. BEGIN IMMEDIATE; lookup; insert if free; COMMIT — then the duplicate table
         OutboxStore.Accepted a = store.accept(p.request(), p.now());
-        if (a.inserted()) wake.run();
+        if (a.inserted()) {
+            sealed.remember(a.row().id(), p.request());
+            wake.run();
+        }
         return answer(a, p);
     }
 
@@ -112,6 +118,7 @@ public final class DurableOutbox implements Outbox {
         for (int i = 0; i < ready.size(); i++) {
             OutboxStore.Accepted a = stored.get(i);
             any |= a.inserted();
+            if (a.inserted()) sealed.remember(a.row().id(), ready.get(i).request());
             try {
                 out.set(where.get(i), new Outcome(answer(a, ready.get(i)), null));
             } catch (PeerException e) {
@@ -417,7 +424,7 @@ public final class DurableOutbox implements Outbox {
                             content == null ? Body.TEXT_V1 : Body.SENDER_KEY_V3), m, null);
             Envelope signed = EnvelopeSignature.sign(unsigned, mesh.identity());
             try {
-                out.add(new OutboxStore.NewCopy(r.pubkey(), r.name(), Json.MAPPER.writeValueAsString(signed)));
+                out.add(new OutboxStore.NewCopy(r.pubkey(), r.name(), Json.MAPPER.writeValueAsString(signed), signed));
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException(e);
             }

@@ -3,6 +3,7 @@ package dev.meshwire.peer.outbox;
 import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.home.Sqlite;
 import dev.meshwire.peer.transport.TransportReceipt;
+import dev.meshwire.signaling.envelope.Envelope;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -98,7 +99,15 @@ public final class OutboxStore implements AutoCloseable {
                              String destinationRef, String channel, String priority, String replyToId, String metaJson,
                              String fingerprint, List<NewCopy> copies, String requeuedFrom) {}
 
-    public record NewCopy(String recipientPubkey, String recipientName, String envelopeJson) {}
+    /**
+     * One copy to insert. {@code envelope}: the object {@code envelopeJson} was serialized from, when the caller has it
+     * (not stored; {@link SealedEnvelopes} lets the drain skip parsing the text back), else null.
+     */
+    public record NewCopy(String recipientPubkey, String recipientName, String envelopeJson, Envelope envelope) {
+        public NewCopy(String recipientPubkey, String recipientName, String envelopeJson) {
+            this(recipientPubkey, recipientName, envelopeJson, null);
+        }
+    }
 
     /** {@code inserted}: the id was free and the row is new; else {@code row} is the existing row, untouched. */
     public record Accepted(boolean inserted, Request row) {}
@@ -371,7 +380,7 @@ public final class OutboxStore implements AutoCloseable {
         ps.setLong(13, now);
         ps.setString(14, n.requeuedFrom());
         ps.executeUpdate();
-        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT last_insert_rowid()")) {
+        try (ResultSet rs = cached("SELECT last_insert_rowid()").executeQuery()) {
             rs.next();
             id = rs.getLong(1);
         }

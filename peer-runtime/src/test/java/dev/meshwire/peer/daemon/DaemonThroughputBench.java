@@ -45,6 +45,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>Usage: {@code bench/daemon-bench.sh [seconds=10] [rounds=3] [window=256] [rate=5000] [batch=0] [bytes=1024]
  * [paced seconds=seconds]}; {@code rate} 0 skips the paced part. {@code cpuUsPerMsg}: CPU time of the whole JVM per
  * message that arrived (every component shares it), a figure the load of other processes does not change much;
+ * {@code jitUsPerMsg}: the JIT compiler threads' part of it, {@code cpuUsPerMsgExJit} the rest.
  * {@code batch} &gt; 0 sends through {@code POST /v1/send/batch} with that many messages per call.
  * Writes {@code bench/results/daemon-<stamp>[-label].json} (label: {@code -Dbench.label=...}). {@code -Dbench.paths=direct}
  * (or {@code relay}) measures one path only; {@code -Dbench.warmup=N}: seconds of uncounted warm-up per path (3).
@@ -200,6 +201,7 @@ public final class DaemonThroughputBench {
         List<long[]> slots = new ArrayList<>();
         int per = Math.max(1, s.batch());
         long cpu0 = cpuNanos();
+        long jit0 = jitNanos();
         long t0 = System.nanoTime();
         long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
         long arrivedBefore = ARRIVED.get();
@@ -234,7 +236,12 @@ public final class DaemonThroughputBench {
         r.put("arrived", lat.size());
         r.put("failures", failures.get());
         r.put("msgPerSec", round(lat.size() / ((last - t0) / 1e9)));
-        r.put("cpuUsPerMsg", round((cpuNanos() - cpu0) / 1e3 / Math.max(1, lat.size())));
+        long cpu = cpuNanos() - cpu0;
+        long jit = jitNanos() - jit0;
+        r.put("cpuUsPerMsg", round(cpu / 1e3 / Math.max(1, lat.size())));
+        // The JIT compilers' share (still busy in a short run on a loaded machine; a long-running daemon stops paying it).
+        r.put("jitUsPerMsg", round(jit / 1e3 / Math.max(1, lat.size())));
+        r.put("cpuUsPerMsgExJit", round((cpu - jit) / 1e3 / Math.max(1, lat.size())));
         r.put("sendPhaseSec", round((sentEnd - t0) / 1e9));
         putLatency(r, lat);
         r.put("arrivedCounter", ARRIVED.get() - arrivedBefore);
@@ -301,6 +308,30 @@ public final class DaemonThroughputBench {
     /** CPU time of this whole JVM (app, the three daemons and the coordinator) so far. */
     private static long cpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    /**
+     * CPU time of the JIT compiler threads alive now (Linux {@code /proc/self/task}; 0 elsewhere). Compiler threads that
+     * ended in between are missing from the difference, so the bench script turns dynamic compiler threads off.
+     */
+    private static long jitNanos() {
+        long ticks = 0;
+        try (var tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String comm = Files.readString(t.resolve("comm")).trim();
+                    if (!comm.startsWith("C1 Compiler") && !comm.startsWith("C2 Compiler")) continue;
+                    String stat = Files.readString(t.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks += Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime, stime (fields 14 and 15)
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the thread ended while we looked
+                }
+            }
+        } catch (java.io.IOException e) {
+            return 0;
+        }
+        return ticks * 10_000_000L; // USER_HZ = 100
     }
 
     private static void putLatency(Map<String, Object> r, List<Long> lat) {
