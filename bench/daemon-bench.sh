@@ -5,7 +5,8 @@
 # One JVM: a coordinator (SQLite), alice, bob (direct) and carol (p2p off: relay); a keep-alive HTTP/1.1 app client.
 # Env: BENCH_CP (a prebuilt class path, e.g. a copy of another commit's classes for a same-run baseline),
 #      BENCH_JAVA_OPTS (e.g. -XX:StartFlightRecording=filename=/tmp/d.jfr; -Dbench.paths=direct or relay to measure one
-#      path only; -Dbench.warmup=N seconds of uncounted warm-up per path, default 3), BENCH_LABEL (suffix of the result file).
+#      path only; -Dbench.warmup=N seconds of uncounted warm-up per path; this script's default is BENCH_WARMUP=20,
+#      because with 3 s the JIT's compilation was 60-150 us of the CPU per message), BENCH_LABEL (suffix of the result file).
 # Builds from the reactor (nothing is installed). Results: bench/results/daemon-<stamp>[-label].json.
 # Then, unless BENCH_CP measured another build, the chart BENCH_CHART (default docs/img/relay-paths.svg; "none" skips
 # it) is redrawn from this result and the newest relay-bench result (bench/chart/relay-paths.mjs).
@@ -21,7 +22,7 @@ if [ -z "${BENCH_CP:-}" ]; then
 fi
 CP="$BENCH_CP"
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
-java -Xmx1g -XX:-UseDynamicNumberOfCompilerThreads ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.label="${BENCH_LABEL:-}" -Dbench.load="$LOAD" \
+java -Xmx1g -XX:-UseDynamicNumberOfCompilerThreads -Dbench.warmup="${BENCH_WARMUP:-20}" ${BENCH_JAVA_OPTS:-} -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dbench.label="${BENCH_LABEL:-}" -Dbench.load="$LOAD" \
   -cp "$CP" dev.meshwire.peer.daemon.DaemonThroughputBench "${1:-10}" "${2:-3}" "${3:-256}" "${4:-5000}" "${5:-0}" "${6:-1024}" "${7:-${1:-10}}"
 if [ "$CHART" != none ]; then
   node bench/chart/relay-paths.mjs --out "$CHART" || echo "daemon-bench: the chart was not redrawn" >&2
