@@ -2,7 +2,6 @@ package dev.meshwire.coordinator;
 
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.queue.DeliveryPump;
-import dev.meshwire.coordinator.queue.DeliverySink;
 import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.queue.QueueSettings;
 import dev.meshwire.coordinator.store.Queued;
@@ -41,24 +40,7 @@ public final class GroupCommitCrashChild {
         AtomicReference<DeliveryPump> pump = new AtomicReference<>();
         ctx.runOnContext(v -> {
             queue.start();
-            pump.set(queue.attach(mesh, recipient, new DeliverySink() {
-                @Override
-                public long room() {
-                    return 1L << 30;
-                }
-
-                @Override
-                public void whenRoom(Runnable wake) {
-                    ctx.runOnContext(x -> wake.run());
-                }
-
-                @Override
-                public void write(String deliverJson) {
-                    int at = deliverJson.indexOf("\"messageId\":\"") + 13;
-                    String id = deliverJson.substring(at, deliverJson.indexOf('"', at));
-                    ctx.runOnContext(x -> pump.get().onAck(id));
-                }
-            }));
+            pump.set(queue.attach(mesh, recipient, new AckingSink(ctx, pump::get, id -> { })));
             out.println("READY " + mesh + " " + sender + " " + recipient);
             out.flush();
             new Object() {

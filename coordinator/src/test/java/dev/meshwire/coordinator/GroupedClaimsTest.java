@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.meshwire.coordinator.metrics.CoordinatorMetrics;
 import dev.meshwire.coordinator.queue.DeliveryPump;
-import dev.meshwire.coordinator.queue.DeliverySink;
 import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.queue.QueueSettings;
 import dev.meshwire.coordinator.store.Queued;
@@ -53,25 +52,7 @@ class GroupedClaimsTest {
             Context ctx = vertx.getOrCreateContext();
             AtomicReference<DeliveryPump> pump = new AtomicReference<>();
             ctx.runOnContext(v -> {
-                pump.set(queue.attach(mesh, recipient, new DeliverySink() {
-                    @Override
-                    public long room() {
-                        return 1L << 30;
-                    }
-
-                    @Override
-                    public void whenRoom(Runnable wake) {
-                        ctx.runOnContext(x -> wake.run());
-                    }
-
-                    @Override
-                    public void write(String deliverJson) {
-                        int at = deliverJson.indexOf("\"messageId\":\"") + 13;
-                        String id = deliverJson.substring(at, deliverJson.indexOf('"', at));
-                        pushed.add(id);
-                        ctx.runOnContext(x -> pump.get().onAck(id));
-                    }
-                }));
+                pump.set(queue.attach(mesh, recipient, new AckingSink(ctx, pump::get, pushed::add)));
                 // WINDOW sends outstanding at all times, each answered send replaced by the next: the relay bench's load.
                 new Object() {
                     int next;
