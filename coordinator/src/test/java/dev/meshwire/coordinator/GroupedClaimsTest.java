@@ -16,6 +16,7 @@ import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -77,11 +78,8 @@ class GroupedClaimsTest {
                 }.send(WINDOW);
             });
             done.get(120, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (StoreMeshes.await(store.queueDepth(mesh, recipient)) > 0 || pushed.size() < MESSAGES) {
-                assertTrue(System.nanoTime() < deadline, "not drained: " + pushed.size() + " pushed");
-                Thread.sleep(20);
-            }
+            Conditions.await("every message pushed and the queue drained", Duration.ofSeconds(300),
+                    () -> pushed.size() >= MESSAGES && queueDepth(store, mesh, recipient) == 0);
             assertEquals(List.copyOf(accepted), List.copyOf(pushed), "each accepted message pushed once, in acceptance order");
             assertEquals(0.0, metrics.count("meshwire_queue_redelivered"), "no row pushed twice");
             assertTrue(metrics.count("meshwire_queue_claims") < MESSAGES, "claims were grouped");
@@ -89,6 +87,14 @@ class GroupedClaimsTest {
             queue.stop();
             store.close();
             vertx.close().await(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long queueDepth(SqliteCoordinatorStore store, String mesh, String recipient) {
+        try {
+            return StoreMeshes.await(store.queueDepth(mesh, recipient));
+        } catch (Exception e) {
+            throw new AssertionError("queue depth of " + recipient, e);
         }
     }
 }

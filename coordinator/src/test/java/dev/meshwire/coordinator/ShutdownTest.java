@@ -8,8 +8,9 @@ class ShutdownTest {
 
     @Test
     void closeEndsSessionsWith1001AndIsIdempotent() throws Exception {
-        CoordinatorFixture fx = new CoordinatorFixture();
-        try {
+        // try-with-resources, not try/finally: a failing close of the fixture is added as suppressed instead of
+        // hiding the assertion that failed first.
+        try (CoordinatorFixture fx = new CoordinatorFixture()) {
             Meshes.Mesh m = Meshes.create(fx, "shut");
             try (TestPeer owner = Meshes.owner(fx, m); TestPeer unauthenticated = fx.peer()) {
                 fx.coordinator.close();
@@ -17,8 +18,6 @@ class ShutdownTest {
                 assertEquals(1001, unauthenticated.awaitClose());
                 fx.coordinator.close();
             }
-        } finally {
-            fx.close();
         }
     }
 
