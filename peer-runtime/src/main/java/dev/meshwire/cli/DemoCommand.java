@@ -32,7 +32,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "demo", description = "Self-contained demo: coordinator + two peers exchanging messages.")
 final class DemoCommand extends Verb {
-    private static final long DEADLINE_MS = 20_000;
+    /** Per step: generous, because a first run on a busy laptop is exactly when a demo must not fail. */
+    private static final long DEADLINE_MS = 60_000;
 
     @Override
     public Integer call() throws Exception {
