@@ -50,6 +50,7 @@ final class CoordinatorVerticle extends VerticleBase {
     private final SessionSettings sessionSettings;
     private final HttpApi.Settings httpSettings;
     private HttpServer server;
+    private final WriteCoalescing writeCoalescing = new WriteCoalescing();
     private HttpServer healthServer;
     private HttpServer metricsServer;
     private ConnectionAdmission metricsAdmission;
@@ -105,7 +106,7 @@ final class CoordinatorVerticle extends VerticleBase {
                 .connectionHandler(conn -> {
                     watch(conn);
                     TextFrameValidation.install(conn);
-                    WriteCoalescing.install(conn);
+                    writeCoalescing.install(conn);
                     admission.onConnection(conn);
                 })
                 .requestHandler(admission.timing(
@@ -187,6 +188,7 @@ final class CoordinatorVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        writeCoalescing.stop(); // first: a close whose flush is deferred to a task the stopping loop never runs never closes
         if (endpoint != null) endpoint.closeAll((short) 1001, "coordinator shutting down");
         if (queue != null) queue.stop();
         if (topicPosts != null) topicPosts.stop();
