@@ -11,7 +11,6 @@ import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.crypto.Signatures;
-import dev.meshwire.signaling.crypto.Sodium;
 import dev.meshwire.signaling.envelope.Body;
 import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.envelope.Envelope;
@@ -157,7 +156,7 @@ public final class Relay {
         long expiresAt = requested != null ? requested : now + queue.settings().defaultTtl().toMillis();
         String fp = fingerprintOf(canonical); // the string verified above: canonicalizing twice per send showed on the event loop
         String cmid = env.meta().clientMessageId();
-        Queued.Enqueue req = new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), meshId, senderPubkey, send.to(), cmid, fp,
+        Queued.Enqueue req = new Queued.Enqueue(MessageIds.next(), meshId, senderPubkey, send.to(), cmid, fp,
                 env.meta().priorityOrDefault().name().toLowerCase(java.util.Locale.ROOT), envelopeJson, now, expiresAt,
                 sender.member(), recipientMember(meshId, send.to()));
         if (bucket == null || bucket.tryTake(now)) {
