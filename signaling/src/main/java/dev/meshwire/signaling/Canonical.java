@@ -49,23 +49,14 @@ public final class Canonical {
         return "meshwire-resume|v1|" + meshId + '|' + pubkey + '|' + issuedAt + '|' + expiresAt;
     }
 
-    /**
-     * One SHA-256 instance per thread: {@code MessageDigest.getInstance} walks the security providers on every call,
-     * which cost more than hashing a relayed message's 1.4 KB ciphertext (two hashes per {@code send} on the
-     * coordinator's event loop: the ciphertext's in the signed string, then the fingerprint of that string).
-     * {@code digest} resets the instance, and nothing calls back into this class while it hashes.
-     */
-    private static final ThreadLocal<java.security.MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+    /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code text}. */
+    public static String sha256Hex(String text) {
         try {
-            return java.security.MessageDigest.getInstance("SHA-256");
+            return dev.meshwire.signaling.crypto.Hex.encode(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
         }
-    });
-
-    /** Lowercase hex SHA-256 of the UTF-8 bytes of {@code text}. */
-    public static String sha256Hex(String text) {
-        return dev.meshwire.signaling.crypto.Hex.encode(SHA256.get().digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     /** {@code meshwire-mesh-create|v1|<name>|<ownerPubkey>|<ownerName>|<createdAtMs>} */
