@@ -60,7 +60,6 @@ public final class Relay {
     private final ServiceRegistry services;
     private final boolean verifyEnvelopes;
     private final dev.meshwire.coordinator.groups.GroupPolicy groups;
-    private static final java.util.regex.Pattern SIGNATURE_SHAPE = java.util.regex.Pattern.compile("[0-9a-fA-F]{128}");
 
     /**
      * {@code presence} resolves a recipient that is a session key to its parent member; {@code grants} decides
@@ -318,7 +317,7 @@ public final class Relay {
         } catch (IllegalArgumentException e) {
             throw invalid("send: envelope cannot be canonicalized: " + e.getMessage());
         }
-        if (env.signature() == null || !SIGNATURE_SHAPE.matcher(env.signature()).matches()) {
+        if (env.signature() == null || !Hex.isHexAnyCase(env.signature(), Signatures.HEX_CHARS)) {
             throw Refusal.of(ErrorCode.BAD_SIGNATURE, "send: envelope.signature must be an Ed25519 signature (128 hex characters)");
         }
         if (verifyEnvelopes && !Signatures.verify(env.from(), canonical, env.signature())) {

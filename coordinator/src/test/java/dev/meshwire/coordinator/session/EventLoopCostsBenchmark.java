@@ -3,6 +3,7 @@ package dev.meshwire.coordinator.session;
 import dev.meshwire.coordinator.relay.MessageIds;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.crypto.Hex;
+import dev.meshwire.signaling.crypto.Signatures;
 import dev.meshwire.signaling.crypto.Sodium;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -29,6 +30,8 @@ import java.util.function.Supplier;
  * <p>Run (docs/benchmarks.md "Relay event loop"): {@code java -cp coordinator/target/classes:coordinator/target/test-classes:signaling/target/classes:<dependency jars> dev.meshwire.coordinator.session.EventLoopCostsBenchmark [rounds]}
  */
 public final class EventLoopCostsBenchmark {
+    /** Relay's signature check as it was. */
+    private static final java.util.regex.Pattern SIGNATURE_SHAPE = java.util.regex.Pattern.compile("[0-9a-fA-F]{128}");
     private static final ThreadMXBean CPU = ManagementFactory.getThreadMXBean();
     private static volatile Object sink;
 
@@ -44,6 +47,7 @@ public final class EventLoopCostsBenchmark {
                 + "b".repeat(64) + "\",\"from\":\"" + "a".repeat(64) + "\",\"body\":{\"nonce\":\"" + "n".repeat(32) + "\",\"ciphertext\":\""
                 + ciphertext + "\",\"bodyVersion\":1},\"meta\":{\"clientMessageId\":\"cm-1234567890abcdef\"},\"signature\":\""
                 + "c".repeat(128) + "\"}}").getBytes(StandardCharsets.US_ASCII);
+        String signature = Hex.encode(ct).substring(0, Signatures.HEX_CHARS);
         ByteBuf frameBuf = Unpooled.directBuffer(frame.length).writeBytes(frame);
         EmbeddedChannel netty = new EmbeddedChannel(new Utf8FrameValidator(false));
         EmbeddedChannel fast = new EmbeddedChannel(new AsciiFastUtf8Validator());
@@ -52,6 +56,8 @@ public final class EventLoopCostsBenchmark {
                 // Tried and dropped: one MessageDigest per thread instead of getInstance per call (no difference).
                 new Pair("SHA-256 hex of the 1.4 KB ciphertext [per thread]", () -> Canonical.sha256Hex(ciphertext), () -> perThreadSha256Hex(ciphertext)),
                 new Pair("SHA-256 hex of the signed string [per thread]", () -> Canonical.sha256Hex(canonical), () -> perThreadSha256Hex(canonical)),
+                new Pair("signature shape check (128 hex)", () -> SIGNATURE_SHAPE.matcher(signature).matches(),
+                        () -> Hex.isHexAnyCase(signature, Signatures.HEX_CHARS)),
                 new Pair("message id", () -> "msg_" + Hex.encode(Sodium.randomBytes(12)), MessageIds::next),
                 new Pair("UTF-8 check of a " + frame.length + " B send frame", () -> validate(netty, frameBuf), () -> validate(fast, frameBuf)));
         for (Pair p : pairs) { // warm-up
