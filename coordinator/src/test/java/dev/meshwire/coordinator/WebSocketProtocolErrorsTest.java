@@ -106,6 +106,11 @@ class WebSocketProtocolErrorsTest {
             ws.writeFrame(0x01, true, new byte[] {'{', (byte) 0xE2, (byte) 0x82});
             ws.writeFrame(0x80, true, new byte[] {(byte) 0x41, '}'});
         }), 1007);
+        // an all-ASCII first fragment does not let the rest of its message skip the check (AsciiFastUtf8Validator)
+        assertProtocolError(afterViolation(ws -> {
+            ws.writeFrame(0x01, true, "{\"type\":\"ping\",\"id\":\"".getBytes(StandardCharsets.US_ASCII));
+            ws.writeFrame(0x80, true, new byte[] {(byte) 0xC3, 0x28, '"', '}'});
+        }), 1007);
     }
 
     @Test

@@ -11,7 +11,6 @@ import dev.meshwire.signaling.crypto.Hex;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.crypto.PublicKey;
 import dev.meshwire.signaling.crypto.Signatures;
-import dev.meshwire.signaling.crypto.Sodium;
 import dev.meshwire.signaling.envelope.Body;
 import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.envelope.Envelope;
@@ -61,7 +60,6 @@ public final class Relay {
     private final ServiceRegistry services;
     private final boolean verifyEnvelopes;
     private final dev.meshwire.coordinator.groups.GroupPolicy groups;
-    private static final java.util.regex.Pattern SIGNATURE_SHAPE = java.util.regex.Pattern.compile("[0-9a-fA-F]{128}");
 
     /**
      * {@code presence} resolves a recipient that is a session key to its parent member; {@code grants} decides
@@ -157,7 +155,7 @@ public final class Relay {
         long expiresAt = requested != null ? requested : now + queue.settings().defaultTtl().toMillis();
         String fp = fingerprintOf(canonical); // the string verified above: canonicalizing twice per send showed on the event loop
         String cmid = env.meta().clientMessageId();
-        Queued.Enqueue req = new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), meshId, senderPubkey, send.to(), cmid, fp,
+        Queued.Enqueue req = new Queued.Enqueue(MessageIds.next(), meshId, senderPubkey, send.to(), cmid, fp,
                 env.meta().priorityOrDefault().name().toLowerCase(java.util.Locale.ROOT), envelopeJson, now, expiresAt,
                 sender.member(), recipientMember(meshId, send.to()));
         if (bucket == null || bucket.tryTake(now)) {
@@ -319,7 +317,7 @@ public final class Relay {
         } catch (IllegalArgumentException e) {
             throw invalid("send: envelope cannot be canonicalized: " + e.getMessage());
         }
-        if (env.signature() == null || !SIGNATURE_SHAPE.matcher(env.signature()).matches()) {
+        if (env.signature() == null || !Hex.isHexAnyCase(env.signature(), Signatures.HEX_CHARS)) {
             throw Refusal.of(ErrorCode.BAD_SIGNATURE, "send: envelope.signature must be an Ed25519 signature (128 hex characters)");
         }
         if (verifyEnvelopes && !Signatures.verify(env.from(), canonical, env.signature())) {

@@ -2,12 +2,12 @@ package dev.meshwire.coordinator.session;
 
 import dev.meshwire.coordinator.http.NettyChannels;
 import io.netty.channel.ChannelPipeline;
-import io.netty.handler.codec.http.websocketx.Utf8FrameValidator;
 import io.vertx.core.http.HttpConnection;
 
 /**
  * RFC 6455 §8.1: a text message that is not valid UTF-8 fails the connection with 1007. Vert.x decodes text
- * leniently (invalid bytes become U+FFFD), so Netty's validator goes into every connection's pipeline just before
+ * leniently (invalid bytes become U+FFFD), so Netty's validator ({@link AsciiFastUtf8Validator}: with a fast path for
+ * all-ASCII single-frame messages) goes into every connection's pipeline just before
  * Vert.x's handler, where it stays through the WebSocket upgrade (the frame decoder takes the HTTP decoder's
  * place further up). It ignores anything but WebSocket frames, and throws a {@code CorruptedWebSocketFrameException}
  * with status 1007 that {@code Session.onTransportError} turns into the close.
@@ -23,7 +23,7 @@ public final class TextFrameValidation {
     public static void install(HttpConnection conn) {
         ChannelPipeline pipeline = NettyChannels.of(conn).pipeline();
         if (pipeline.get(NAME) == null && pipeline.get(VERTX_HANDLER) != null) {
-            pipeline.addBefore(VERTX_HANDLER, NAME, new Utf8FrameValidator(false));
+            pipeline.addBefore(VERTX_HANDLER, NAME, new AsciiFastUtf8Validator());
         }
     }
 }

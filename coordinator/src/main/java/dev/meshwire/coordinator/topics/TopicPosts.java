@@ -7,14 +7,13 @@ import dev.meshwire.coordinator.grants.GrantPolicy;
 import dev.meshwire.coordinator.meshstate.MeshLedger;
 import dev.meshwire.coordinator.queue.QueueService;
 import dev.meshwire.coordinator.queue.TokenBucket;
+import dev.meshwire.coordinator.relay.MessageIds;
 import dev.meshwire.coordinator.relay.Relay;
 import dev.meshwire.coordinator.store.Queued;
 import dev.meshwire.coordinator.store.TopicHistory;
 import dev.meshwire.signaling.Canonical;
 import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.crypto.CryptoException;
-import dev.meshwire.signaling.crypto.Hex;
-import dev.meshwire.signaling.crypto.Sodium;
 import dev.meshwire.signaling.envelope.Body;
 import dev.meshwire.signaling.envelope.Channel;
 import dev.meshwire.signaling.envelope.Envelope;
@@ -160,7 +159,7 @@ public final class TopicPosts {
                 return refuse(ErrorCode.TOPIC_CONFLICT, "send: #" + topic + " is at key epoch " + t.epoch() + ", the post uses " + epoch
                         + "; encrypt with the current key");
             }
-            String messageId = "msg_" + Hex.encode(Sodium.randomBytes(12));
+            String messageId = MessageIds.next();
             return history.store(new TopicHistory.Post(messageId, meshId, topic, self, cmid, fp, envelopeJson, now)).compose(r -> {
                 if (r instanceof TopicHistory.Result.Conflict c) {
                     return refuse(ErrorCode.DUPLICATE_CONFLICT, "send: clientMessageId " + clip(cmid) + " was already posted to #" + topic
@@ -191,7 +190,7 @@ public final class TopicPosts {
                 grants.dropped(GrantPolicy.PATH_RELAY);
                 continue;
             }
-            copies.add(queue.submit(new Queued.Enqueue("msg_" + Hex.encode(Sodium.randomBytes(12)), meshId, self, member, cmid, fp, priority,
+            copies.add(queue.submit(new Queued.Enqueue(MessageIds.next(), meshId, self, member, cmid, fp, priority,
                     envelopeJson, now, expiresAt, self, member)));
         }
         return Future.all(copies).map(all -> {

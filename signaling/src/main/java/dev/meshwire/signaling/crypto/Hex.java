@@ -38,6 +38,20 @@ public final class Hex {
         return true;
     }
 
+    /**
+     * True when {@code s} is exactly {@code chars} hex digits in either case (a signature field, which the verifier
+     * decodes case-insensitively). A loop, not a regex: it runs on every relayed {@code send}.
+     */
+    public static boolean isHexAnyCase(String s, int chars) {
+        if (s == null || s.length() != chars) return false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+            if (!ok) return false;
+        }
+        return true;
+    }
+
     public static boolean isHexPrefix(String s) {
         if (s == null || s.isEmpty()) return false;
         for (int i = 0; i < s.length(); i++) {

@@ -1,6 +1,7 @@
 package dev.meshwire.signaling.envelope;
 
 import dev.meshwire.signaling.Canonical;
+import dev.meshwire.signaling.JsonMembers;
 import dev.meshwire.signaling.crypto.Identity;
 import dev.meshwire.signaling.crypto.Signatures;
 
@@ -48,10 +49,10 @@ public final class EnvelopeSignature {
     static String canonicalMeta(Meta m) {
         StringBuilder b = new StringBuilder(128).append('{');
         boolean more = string(b, false, "clientMessageId", m.clientMessageId());
-        more = number(b, more, "createdAt", m.createdAt());
-        more = number(b, more, "expiresAt", m.expiresAt());
+        more = JsonMembers.number(b, more, "createdAt", m.createdAt());
+        more = JsonMembers.number(b, more, "expiresAt", m.expiresAt());
         if (m.mentions() != null) {
-            more = name(b, more, "mentions");
+            more = JsonMembers.name(b, more, "mentions");
             b.append('[');
             for (int i = 0; i < m.mentions().size(); i++) {
                 if (i > 0) b.append(',');
@@ -65,40 +66,18 @@ public final class EnvelopeSignature {
         more = string(b, more, "replyToId", m.replyToId());
         more = string(b, more, "requestFingerprint", m.requestFingerprint());
         more = string(b, more, "rpcCorrelationId", m.rpcCorrelationId());
-        more = bool(b, more, "rpcResponse", m.rpcResponse());
-        more = number(b, more, "streamChunkId", m.streamChunkId());
+        more = JsonMembers.bool(b, more, "rpcResponse", m.rpcResponse());
+        more = JsonMembers.number(b, more, "streamChunkId", m.streamChunkId());
         more = string(b, more, "streamId", m.streamId());
-        more = bool(b, more, "streamTerminator", m.streamTerminator());
+        more = JsonMembers.bool(b, more, "streamTerminator", m.streamTerminator());
         more = string(b, more, "subpeer", m.subpeer());
-        number(b, more, "timeoutMs", m.timeoutMs());
+        JsonMembers.number(b, more, "timeoutMs", m.timeoutMs());
         return b.append('}').toString();
     }
 
-    private static boolean name(StringBuilder b, boolean more, String name) {
-        if (more) b.append(',');
-        b.append('"').append(name).append("\":");
-        return true;
-    }
-
+    /** A string member in canonical (RFC 8785) quoting. */
     private static boolean string(StringBuilder b, boolean more, String name, String value) {
-        if (value == null) return more;
-        name(b, more, name);
-        CanonicalJson.writeString(value, b);
-        return true;
-    }
-
-    private static boolean number(StringBuilder b, boolean more, String name, Long value) {
-        if (value == null) return more;
-        name(b, more, name);
-        b.append(value.longValue());
-        return true;
-    }
-
-    private static boolean bool(StringBuilder b, boolean more, String name, Boolean value) {
-        if (value == null) return more;
-        name(b, more, name);
-        b.append(value.booleanValue());
-        return true;
+        return JsonMembers.string(b, more, name, value, CanonicalJson::writeString);
     }
 
     /** Returns the envelope with {@code signature} set by {@code signer}, which must be {@code from}. */

@@ -1,6 +1,7 @@
 package dev.meshwire.signaling.frame;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
+import dev.meshwire.signaling.JsonMembers;
 
 /**
  * Writes the frames a relayed message causes by the thousand — the sender's {@code ack} and its {@code receipt} —
@@ -30,21 +31,21 @@ final class HotFrameEncoder {
             more = field(b, more, "messageId", r.messageId());
             more = field(b, more, "clientMessageId", r.clientMessageId());
             more = field(b, more, "to", r.to());
-            if (more) b.append(',');
-            b.append("\"at\":").append(r.at());
-            field(b, true, "type", "receipt");
+            more = JsonMembers.number(b, more, "at", r.at());
+            field(b, more, "type", "receipt");
             return b.append('}').toString();
         }
         return null;
     }
 
-    /** Appends {@code "name":"value"} (after a comma when {@code more}) unless value is null; true when anything was written before or now. */
+    /** A string member quoted as the tree encoding quotes it (Jackson's own escaper). */
     private static boolean field(StringBuilder b, boolean more, String name, String value) {
-        if (value == null) return more;
-        if (more) b.append(',');
-        b.append('"').append(name).append("\":\"");
+        return JsonMembers.string(b, more, name, value, HotFrameEncoder::quote);
+    }
+
+    private static void quote(String value, StringBuilder b) {
+        b.append('"');
         JsonStringEncoder.getInstance().quoteAsString(value, b);
         b.append('"');
-        return true;
     }
 }
