@@ -404,8 +404,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             update("INSERT INTO bans(mesh_id, pubkey, name, banned_at, banned_by) VALUES (?,?,?,?,?) "
                     + "ON CONFLICT (mesh_id, pubkey) DO UPDATE SET name = excluded.name, banned_at = excluded.banned_at, banned_by = excluded.banned_by",
                     meshId, ban.pubkey(), ban.name(), ban.bannedAt(), ban.bannedBy());
-            return update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR sender_member = ?) AND delivered_at IS NULL",
-                    meshId, ban.pubkey(), ban.pubkey());
+            return update(DELETE_SENT_ROWS_SQL, meshId, ban.pubkey()) + update(DELETE_SESSION_ROWS_SQL, meshId, ban.pubkey());
         } else if (effect instanceof MeshEffect.Unban u) {
             update("DELETE FROM bans WHERE mesh_id = ? AND pubkey = ?", meshId, u.pubkey());
             return 0;
@@ -413,8 +412,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             RevocationRecord rv = r.revocation();
             update("INSERT INTO revocations(mesh_id, pubkey, revoked_at, revoked_by, reason) VALUES (?,?,?,?,?) ON CONFLICT (mesh_id, pubkey) DO NOTHING",
                     meshId, rv.pubkey(), rv.revokedAt(), rv.revokedBy(), rv.reason());
-            return update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR recipient = ? OR sender_member = ?) AND delivered_at IS NULL",
-                    meshId, rv.pubkey(), rv.pubkey(), rv.pubkey());
+            return update(DELETE_SENT_OR_RECEIVED_ROWS_SQL, meshId, rv.pubkey(), rv.pubkey()) + update(DELETE_SESSION_ROWS_SQL, meshId, rv.pubkey());
         } else if (effect instanceof MeshEffect.SetRole r) {
             update("UPDATE members SET role = ? WHERE mesh_id = ? AND pubkey = ?", r.role(), meshId, r.pubkey());
             return 0;
@@ -516,6 +514,23 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             return true;
         });
     }
+
+    /** A ban's delete of the undelivered rows the key sent itself (through {@code message_queue_sender}). */
+    public static final String DELETE_SENT_ROWS_SQL = "DELETE FROM message_queue WHERE mesh_id = ? AND sender = ? AND delivered_at IS NULL";
+
+    /** A revocation's delete of the undelivered rows the key sent itself or is to receive (sender and pending indexes). */
+    public static final String DELETE_SENT_OR_RECEIVED_ROWS_SQL =
+            "DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR recipient = ?) AND delivered_at IS NULL";
+
+    /**
+     * With the ban's or revocation's delete of {@code sender = key}: the rows that key's sessions and services queued
+     * ({@code sender_member = key}, another sender). The term {@code sender_member <> sender} is the partial index's
+     * condition (migration 10), so the delete probes {@code message_queue_session_member}; a member key's own rows
+     * (sender = sender_member) are not in that index and are found by the delete on {@code sender}. These three are
+     * public for the test that checks their query plans ({@code SqliteQueueIndexMigrationTest}).
+     */
+    public static final String DELETE_SESSION_ROWS_SQL =
+            "DELETE FROM message_queue WHERE mesh_id = ? AND sender_member = ? AND sender_member <> sender AND delivered_at IS NULL";
 
     // ---- queue ----
 
@@ -780,8 +795,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         return tx(() -> {
             int n = 0;
             for (String k : keys) {
-                n += alsoTo ? update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR recipient = ?) AND delivered_at IS NULL", meshId, k, k)
-                        : update("DELETE FROM message_queue WHERE mesh_id = ? AND sender = ? AND delivered_at IS NULL", meshId, k);
+                n += alsoTo ? update(DELETE_SENT_OR_RECEIVED_ROWS_SQL, meshId, k, k) : update(DELETE_SENT_ROWS_SQL, meshId, k);
             }
             return n;
         });
@@ -918,6 +932,8 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             int expired;
             int released;
             int pruned;
+            // A scan of the queue (only undelivered rows live there since migration 6), like the lease release and the
+            // grouped count below: migration 10 dropped the index on expires_at, an entry written and removed per message.
             try (PreparedStatement ps = conn.prepareStatement("DELETE FROM message_queue WHERE delivered_at IS NULL AND expires_at <= ?")) {
                 ps.setLong(1, now);
                 expired = ps.executeUpdate();
