@@ -166,6 +166,14 @@ class SqliteQueueIndexMigrationTest {
         assertEquals(List.of(leaseExpired.messageId(), leaseLive.messageId(), unclaimed.messageId(), ofSession.messageId(), ofService.messageId()),
                 Queued.ids(takeover));
 
+        // a row inserted after a sweep is expired by the first sweep past its expiry (the store skips the expiry scan only
+        // while no row, scanned or inserted since, can have expired)
+        Queued.Enqueue shortLived = msg(mesh, owner, owner, b, "short", now, now + 10);
+        assertInstanceOf(Queued.Result.Accepted.class, await(store.enqueue(List.of(shortLived), 200_000)).get(0));
+        assertEquals(0, await(store.sweep(now + 9, RETENTION)).expired());
+        assertEquals(1, await(store.sweep(now + 10, RETENTION)).expired());
+        assertEquals(0, await(store.sweep(now + 11, RETENTION)).expired());
+
         // a ban of c deletes its session's row; a revocation of a its own rows, its service's and the one to it
         assertEquals(1, StoreMeshes.ban(store, mesh, c, "c", owner, now + 3).droppedMessages());
         assertEquals(5, StoreMeshes.revoke(store, mesh, a, owner, "test", now + 4).droppedMessages());

@@ -134,6 +134,9 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         }, true);
     }
 
+    /** Set by a transaction's work to run once that transaction has committed (worker thread only; cleared either way). */
+    private Runnable afterCommit;
+
     /** Runs {@code work} in one transaction on the worker thread. */
     private <T> Future<T> tx(Callable<T> work) {
         return run(() -> {
@@ -141,11 +144,13 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             try {
                 T result = work.call();
                 conn.commit();
+                if (afterCommit != null) afterCommit.run();
                 return result;
             } catch (Exception e) {
                 conn.rollback();
                 throw e;
             } finally {
+                afterCommit = null;
                 conn.setAutoCommit(true);
             }
         });
@@ -747,6 +752,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             }
             depth.put(rk, d + 1);
             depths.inserted(e.meshId(), e.recipient(), 1);
+            earliestExpiry = Math.min(earliestExpiry, e.expiresAt()); // lowered before the commit: a rollback only makes it lower than needed
             out.add(new Queued.Result.Accepted(e.messageId()));
         }
         return out;
@@ -920,8 +926,18 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
      * same transaction just deleted the expired ones), grouped by who may claim them. Its cost follows the
      * number of undelivered rows, not the number of connected members (message_queue_pending serves the scan).
      */
-    static final String PENDING_SQL = "SELECT mesh_id, recipient, claim_id, COUNT(*) FROM message_queue WHERE delivered_at IS NULL "
+    static final String PENDING_SQL = "SELECT mesh_id, recipient, claim_id, COUNT(*), MIN(expires_at) FROM message_queue WHERE delivered_at IS NULL "
             + "GROUP BY mesh_id, recipient, claim_id";
+
+    /**
+     * No undelivered row expires before this (epoch ms): the last sweep's {@code MIN(expires_at)} over the rows it
+     * grouped (read from the rows that scan visits anyway), lowered by every insert since. Migration 10 dropped the index
+     * on {@code expires_at} (an entry written and removed per relayed message), so the sweep's expiry delete is a scan of
+     * the queue; it runs only when some row can have expired by now — exactly the sweeps that would delete something.
+     * {@link Long#MIN_VALUE} (unknown) until the first sweep. One coordinator per SQLite file: no other writer inserts.
+     * Worker thread only.
+     */
+    private long earliestExpiry = Long.MIN_VALUE;
 
     /** The next slice of {@code message_dedupe}'s key space the sweeper prunes (only the worker thread touches it). */
     private int pruneSlice;
@@ -932,11 +948,15 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             int expired;
             int released;
             int pruned;
-            // A scan of the queue (only undelivered rows live there since migration 6), like the lease release and the
-            // grouped count below: migration 10 dropped the index on expires_at, an entry written and removed per message.
-            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM message_queue WHERE delivered_at IS NULL AND expires_at <= ?")) {
-                ps.setLong(1, now);
-                expired = ps.executeUpdate();
+            // A scan of the queue (only undelivered rows live there since migration 6), when a row can have expired
+            // (earliestExpiry): migration 10 dropped the index on expires_at, an entry written and removed per message.
+            if (earliestExpiry <= now) {
+                try (PreparedStatement ps = conn.prepareStatement("DELETE FROM message_queue WHERE delivered_at IS NULL AND expires_at <= ?")) {
+                    ps.setLong(1, now);
+                    expired = ps.executeUpdate();
+                }
+            } else {
+                expired = 0;
             }
             try (PreparedStatement ps = conn.prepareStatement(
                     "UPDATE message_queue SET claimed_at = NULL, claim_id = NULL, claim_expires_at = NULL WHERE delivered_at IS NULL AND claim_expires_at <= ?")) {
@@ -958,13 +978,17 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 pruned += ps.executeUpdate();
             }
             long depth = 0;
+            long earliest = Long.MAX_VALUE;
             List<Queued.Pending> pending = new ArrayList<>();
             try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(PENDING_SQL)) {
                 while (rs.next()) {
                     pending.add(new Queued.Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
                     depth += rs.getLong(4);
+                    earliest = Math.min(earliest, rs.getLong(5));
                 }
             }
+            long scanned = earliest;
+            afterCommit = () -> earliestExpiry = scanned; // only once committed: a rolled-back sweep deleted nothing
             return new Queued.SweepResult(expired, released, pruned, depth, pending);
         });
     }
