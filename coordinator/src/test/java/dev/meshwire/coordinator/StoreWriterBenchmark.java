@@ -126,7 +126,7 @@ public final class StoreWriterBenchmark {
         List<Queued.Message> previous = List.of();
         long cursor = 0;
         int acked = 0;
-        for (int i = 0; i <= count; i += batch) {
+        for (int i = 0; i < count + batch; i += batch) { // the last pass only acks (count need not be a multiple of batch)
             List<Queued.Enqueue> sends = i < count ? sends(mesh, envelope, Math.min(batch, count - i)) : List.of();
             Queued.GroupResult r = StoreMeshes.await(store.commitGroup(new Queued.Group(sends, 1_000_000, acks(mesh, previous),
                     List.of(new Queued.ClaimRequest(mesh[0], mesh[2], "c_bench", cursor, batch, 30_000)), System.currentTimeMillis())));
