@@ -108,7 +108,7 @@ abstract class QueueStoreContractTest {
         } finally {
             again.close();
         }
-        assertEquals(9, Migration.latestVersion());
+        assertEquals(10, Migration.latestVersion());
     }
 
     /** The topic history (migration 7, docs/storage.md "Topic history") behaves the same on both stores. */

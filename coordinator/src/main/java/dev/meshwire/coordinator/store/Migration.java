@@ -270,7 +270,19 @@ public record Migration(int version, String description, List<String> statements
                     "@postgres ALTER TABLE message_dedupe SET (autovacuum_vacuum_scale_factor = 0.02)",
                     // statistics now, so that the lookups plan index probes on the converted records from the start
                     "@postgres ANALYZE message_dedupe",
-                    "@postgres ANALYZE message_dedupe_other")));
+                    "@postgres ANALYZE message_dedupe_other")),
+            // Issue #10 item 1 on SQLite (docs/storage.md "Queue indexes since migration 10"): a relayed message is inserted
+            // and deleted within a few commits, and every index it enters costs an entry written and removed. Only the
+            // undelivered rows live in the queue since migration 6, so the sweep's expiry delete scans them (as its lease
+            // release and its grouped count already do) instead of keeping message_queue_expiry for every message; a
+            // member key's row (sender = sender_member, all but session and service rows) is found by ban and revoke
+            // through message_queue_sender, so only the other rows enter the index on sender_member. PostgreSQL keeps
+            // its indexes (its group path and claims differ; not measured there).
+            new Migration(10, "fewer queue index entries per relayed message on SQLite", List.of(
+                    "@sqlite DROP INDEX message_queue_expiry",
+                    "@sqlite DROP INDEX message_queue_sender_member",
+                    "@sqlite CREATE INDEX message_queue_session_member ON message_queue (mesh_id, sender_member) "
+                            + "WHERE delivered_at IS NULL AND sender_member <> sender")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -134,6 +134,9 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         }, true);
     }
 
+    /** Set by a transaction's work to run once that transaction has committed (worker thread only; cleared either way). */
+    private Runnable afterCommit;
+
     /** Runs {@code work} in one transaction on the worker thread. */
     private <T> Future<T> tx(Callable<T> work) {
         return run(() -> {
@@ -141,11 +144,13 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             try {
                 T result = work.call();
                 conn.commit();
+                if (afterCommit != null) afterCommit.run();
                 return result;
             } catch (Exception e) {
                 conn.rollback();
                 throw e;
             } finally {
+                afterCommit = null;
                 conn.setAutoCommit(true);
             }
         });
@@ -404,8 +409,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             update("INSERT INTO bans(mesh_id, pubkey, name, banned_at, banned_by) VALUES (?,?,?,?,?) "
                     + "ON CONFLICT (mesh_id, pubkey) DO UPDATE SET name = excluded.name, banned_at = excluded.banned_at, banned_by = excluded.banned_by",
                     meshId, ban.pubkey(), ban.name(), ban.bannedAt(), ban.bannedBy());
-            return update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR sender_member = ?) AND delivered_at IS NULL",
-                    meshId, ban.pubkey(), ban.pubkey());
+            return update(DELETE_SENT_ROWS_SQL, meshId, ban.pubkey()) + update(DELETE_SESSION_ROWS_SQL, meshId, ban.pubkey());
         } else if (effect instanceof MeshEffect.Unban u) {
             update("DELETE FROM bans WHERE mesh_id = ? AND pubkey = ?", meshId, u.pubkey());
             return 0;
@@ -413,8 +417,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             RevocationRecord rv = r.revocation();
             update("INSERT INTO revocations(mesh_id, pubkey, revoked_at, revoked_by, reason) VALUES (?,?,?,?,?) ON CONFLICT (mesh_id, pubkey) DO NOTHING",
                     meshId, rv.pubkey(), rv.revokedAt(), rv.revokedBy(), rv.reason());
-            return update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR recipient = ? OR sender_member = ?) AND delivered_at IS NULL",
-                    meshId, rv.pubkey(), rv.pubkey(), rv.pubkey());
+            return update(DELETE_SENT_OR_RECEIVED_ROWS_SQL, meshId, rv.pubkey(), rv.pubkey()) + update(DELETE_SESSION_ROWS_SQL, meshId, rv.pubkey());
         } else if (effect instanceof MeshEffect.SetRole r) {
             update("UPDATE members SET role = ? WHERE mesh_id = ? AND pubkey = ?", r.role(), meshId, r.pubkey());
             return 0;
@@ -516,6 +519,23 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             return true;
         });
     }
+
+    /** A ban's delete of the undelivered rows the key sent itself (through {@code message_queue_sender}). */
+    public static final String DELETE_SENT_ROWS_SQL = "DELETE FROM message_queue WHERE mesh_id = ? AND sender = ? AND delivered_at IS NULL";
+
+    /** A revocation's delete of the undelivered rows the key sent itself or is to receive (sender and pending indexes). */
+    public static final String DELETE_SENT_OR_RECEIVED_ROWS_SQL =
+            "DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR recipient = ?) AND delivered_at IS NULL";
+
+    /**
+     * With the ban's or revocation's delete of {@code sender = key}: the rows that key's sessions and services queued
+     * ({@code sender_member = key}, another sender). The term {@code sender_member <> sender} is the partial index's
+     * condition (migration 10), so the delete probes {@code message_queue_session_member}; a member key's own rows
+     * (sender = sender_member) are not in that index and are found by the delete on {@code sender}. These three are
+     * public for the test that checks their query plans ({@code SqliteQueueIndexMigrationTest}).
+     */
+    public static final String DELETE_SESSION_ROWS_SQL =
+            "DELETE FROM message_queue WHERE mesh_id = ? AND sender_member = ? AND sender_member <> sender AND delivered_at IS NULL";
 
     // ---- queue ----
 
@@ -732,6 +752,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             }
             depth.put(rk, d + 1);
             depths.inserted(e.meshId(), e.recipient(), 1);
+            earliestExpiry = Math.min(earliestExpiry, e.expiresAt()); // lowered before the commit: a rollback only makes it lower than needed
             out.add(new Queued.Result.Accepted(e.messageId()));
         }
         return out;
@@ -780,8 +801,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         return tx(() -> {
             int n = 0;
             for (String k : keys) {
-                n += alsoTo ? update("DELETE FROM message_queue WHERE mesh_id = ? AND (sender = ? OR recipient = ?) AND delivered_at IS NULL", meshId, k, k)
-                        : update("DELETE FROM message_queue WHERE mesh_id = ? AND sender = ? AND delivered_at IS NULL", meshId, k);
+                n += alsoTo ? update(DELETE_SENT_OR_RECEIVED_ROWS_SQL, meshId, k, k) : update(DELETE_SENT_ROWS_SQL, meshId, k);
             }
             return n;
         });
@@ -906,8 +926,18 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
      * same transaction just deleted the expired ones), grouped by who may claim them. Its cost follows the
      * number of undelivered rows, not the number of connected members (message_queue_pending serves the scan).
      */
-    static final String PENDING_SQL = "SELECT mesh_id, recipient, claim_id, COUNT(*) FROM message_queue WHERE delivered_at IS NULL "
+    static final String PENDING_SQL = "SELECT mesh_id, recipient, claim_id, COUNT(*), MIN(expires_at) FROM message_queue WHERE delivered_at IS NULL "
             + "GROUP BY mesh_id, recipient, claim_id";
+
+    /**
+     * No undelivered row expires before this (epoch ms): the last sweep's {@code MIN(expires_at)} over the rows it
+     * grouped (read from the rows that scan visits anyway), lowered by every insert since. Migration 10 dropped the index
+     * on {@code expires_at} (an entry written and removed per relayed message), so the sweep's expiry delete is a scan of
+     * the queue; it runs only when some row can have expired by now — exactly the sweeps that would delete something.
+     * {@link Long#MIN_VALUE} (unknown) until the first sweep. One coordinator per SQLite file: no other writer inserts.
+     * Worker thread only.
+     */
+    private long earliestExpiry = Long.MIN_VALUE;
 
     /** The next slice of {@code message_dedupe}'s key space the sweeper prunes (only the worker thread touches it). */
     private int pruneSlice;
@@ -918,9 +948,15 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             int expired;
             int released;
             int pruned;
-            try (PreparedStatement ps = conn.prepareStatement("DELETE FROM message_queue WHERE delivered_at IS NULL AND expires_at <= ?")) {
-                ps.setLong(1, now);
-                expired = ps.executeUpdate();
+            // A scan of the queue (only undelivered rows live there since migration 6), when a row can have expired
+            // (earliestExpiry): migration 10 dropped the index on expires_at, an entry written and removed per message.
+            if (earliestExpiry <= now) {
+                try (PreparedStatement ps = conn.prepareStatement("DELETE FROM message_queue WHERE delivered_at IS NULL AND expires_at <= ?")) {
+                    ps.setLong(1, now);
+                    expired = ps.executeUpdate();
+                }
+            } else {
+                expired = 0;
             }
             try (PreparedStatement ps = conn.prepareStatement(
                     "UPDATE message_queue SET claimed_at = NULL, claim_id = NULL, claim_expires_at = NULL WHERE delivered_at IS NULL AND claim_expires_at <= ?")) {
@@ -942,13 +978,17 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 pruned += ps.executeUpdate();
             }
             long depth = 0;
+            long earliest = Long.MAX_VALUE;
             List<Queued.Pending> pending = new ArrayList<>();
             try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(PENDING_SQL)) {
                 while (rs.next()) {
                     pending.add(new Queued.Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getLong(4)));
                     depth += rs.getLong(4);
+                    earliest = Math.min(earliest, rs.getLong(5));
                 }
             }
+            long scanned = earliest;
+            afterCommit = () -> earliestExpiry = scanned; // only once committed: a rolled-back sweep deleted nothing
             return new Queued.SweepResult(expired, released, pruned, depth, pending);
         });
     }
