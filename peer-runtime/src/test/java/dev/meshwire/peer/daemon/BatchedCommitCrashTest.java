@@ -159,6 +159,48 @@ class BatchedCommitCrashTest {
         assertEquals(sent, order, "inbox order = send order");
     }
 
+    /**
+     * The drain claims a batch of copies with one statement and commits it before sending: a kill -9 while claimed copies
+     * are in flight (committed {@code inflight}, sends not yet answered) leaves them {@code inflight} on disk; the
+     * restarted sender makes them pending again and resends them, and bob still shows each message once.
+     */
+    @Test
+    void senderKilledWithABatchOfClaimedCopiesInFlightResendsThemAndDuplicatesNothing() throws Exception {
+        WireClient a = alice.client();
+        List<String> sent = new ArrayList<>();
+        for (int b = 0; b < 30; b++) {
+            List<Map<String, Object>> items = batch("c", b, 100);
+            assertEquals(100, a.post("/v1/send/batch", WireClient.map("messages", items)).path("accepted").asInt());
+            sent.addAll(texts(items));
+        }
+        Path outbox = MeshwireHome.at(tmp.resolve("alice")).daemonDir().resolve("outbox.db");
+        await("alice's drain has claimed copies in flight", WAIT, () -> inflight(outbox) >= 20 ? true : null);
+        alice.process().destroyForcibly(); // SIGKILL: claims committed, their sends unanswered
+        assertTrue(alice.process().waitFor(20, TimeUnit.SECONDS), "alice's process is gone");
+        assertTrue(inflight(outbox) > 0, "the kill left claimed copies inflight on disk");
+
+        alice = ForegroundDaemon.start(MeshwireHome.at(tmp.resolve("alice")), RELAY_ONLY);
+        Map<String, Integer> got = await("bob has all 3000", WAIT, () -> {
+            Map<String, Integer> n = counts(bob.client(), "c-");
+            return n.size() >= sent.size() ? n : null;
+        });
+        assertEquals(new LinkedHashSet<>(sent), got.keySet(), "every message");
+        assertEquals(0, got.values().stream().filter(n -> n > 1).count(), "nothing shown twice");
+        await("alice's outbox has no copy in flight and every request done", WAIT,
+                () -> inflight(outbox) == 0 && alice.client().outbox("done", 10_000).path("items").size() == sent.size() ? true : null);
+    }
+
+    /** Copies {@code inflight} in the outbox file, read through a connection of its own (WAL: it sees what is committed). */
+    static int inflight(Path outboxDb) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + outboxDb);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM outbox_copy WHERE state = 'inflight'")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read " + outboxDb + ": " + e.getMessage(), e);
+        }
+    }
+
     static Map<String, Integer> counts(WireClient cl, String prefix) {
         return ForegroundDaemon.inboxCounts(cl, prefix);
     }
