@@ -134,23 +134,12 @@ class BatchedCommitCrashTest {
 
     @Test
     void receiverKilledWhileItsInboxGroupCommitsGetsEverythingExactlyOnce() throws Exception {
-        WireClient a = alice.client();
-        List<String> sent = new ArrayList<>();
-        for (int b = 0; b < 20; b++) {
-            List<Map<String, Object>> items = batch("r", b, 100);
-            assertEquals(100, a.post("/v1/send/batch", WireClient.map("messages", items)).path("accepted").asInt());
-            sent.addAll(texts(items));
-        }
+        List<String> sent = sendBatches("r", 20);
         await("bob is storing the stream", WAIT, () -> counts(bob.client(), "r-").size() >= 200 ? true : null);
         bob.process().destroyForcibly(); // SIGKILL mid-stream: group commits in progress, acks in flight
         assertTrue(bob.process().waitFor(20, TimeUnit.SECONDS), "bob's process is gone");
         bob = ForegroundDaemon.start(MeshwireHome.at(tmp.resolve("bob")), RELAY_ONLY);
-        Map<String, Integer> got = await("bob has all 2000", WAIT, () -> {
-            Map<String, Integer> n = counts(bob.client(), "r-");
-            return n.size() >= sent.size() ? n : null;
-        });
-        assertEquals(new LinkedHashSet<>(sent), got.keySet(), "every message");
-        assertEquals(0, got.values().stream().filter(n -> n > 1).count(), "nothing shown twice");
+        awaitEachOnce("r-", sent);
         // Relay deliveries of one sender keep their order through the group commits, the kill and the redelivery.
         List<String> order = new ArrayList<>();
         for (JsonNode m : bob.client().inbox(null, 10_000).path("items")) {
@@ -166,13 +155,7 @@ class BatchedCommitCrashTest {
      */
     @Test
     void senderKilledWithABatchOfClaimedCopiesInFlightResendsThemAndDuplicatesNothing() throws Exception {
-        WireClient a = alice.client();
-        List<String> sent = new ArrayList<>();
-        for (int b = 0; b < 30; b++) {
-            List<Map<String, Object>> items = batch("c", b, 100);
-            assertEquals(100, a.post("/v1/send/batch", WireClient.map("messages", items)).path("accepted").asInt());
-            sent.addAll(texts(items));
-        }
+        List<String> sent = sendBatches("c", 30);
         Path outbox = MeshwireHome.at(tmp.resolve("alice")).daemonDir().resolve("outbox.db");
         await("alice's drain has claimed copies in flight", WAIT, () -> inflight(outbox) >= 20 ? true : null);
         alice.process().destroyForcibly(); // SIGKILL: claims committed, their sends unanswered
@@ -180,12 +163,7 @@ class BatchedCommitCrashTest {
         assertTrue(inflight(outbox) > 0, "the kill left claimed copies inflight on disk");
 
         alice = ForegroundDaemon.start(MeshwireHome.at(tmp.resolve("alice")), RELAY_ONLY);
-        Map<String, Integer> got = await("bob has all 3000", WAIT, () -> {
-            Map<String, Integer> n = counts(bob.client(), "c-");
-            return n.size() >= sent.size() ? n : null;
-        });
-        assertEquals(new LinkedHashSet<>(sent), got.keySet(), "every message");
-        assertEquals(0, got.values().stream().filter(n -> n > 1).count(), "nothing shown twice");
+        awaitEachOnce("c-", sent);
         await("alice's outbox has no copy in flight and every request done", WAIT,
                 () -> inflight(outbox) == 0 && alice.client().outbox("done", 10_000).path("items").size() == sent.size() ? true : null);
     }
@@ -199,6 +177,27 @@ class BatchedCommitCrashTest {
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("cannot read " + outboxDb + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code batches} answered batches of 100 sends to bob through alice; their texts in order. */
+    List<String> sendBatches(String prefix, int batches) {
+        List<String> sent = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            List<Map<String, Object>> items = batch(prefix, b, 100);
+            assertEquals(100, alice.client().post("/v1/send/batch", WireClient.map("messages", items)).path("accepted").asInt());
+            sent.addAll(texts(items));
+        }
+        return sent;
+    }
+
+    /** Waits until bob holds every text of {@code sent}, then checks he holds nothing else and nothing twice. */
+    void awaitEachOnce(String prefix, List<String> sent) {
+        Map<String, Integer> got = await("bob has all " + sent.size(), WAIT, () -> {
+            Map<String, Integer> n = counts(bob.client(), prefix);
+            return n.size() >= sent.size() ? n : null;
+        });
+        assertEquals(new LinkedHashSet<>(sent), got.keySet(), "every message");
+        assertEquals(0, got.values().stream().filter(n -> n > 1).count(), "nothing shown twice");
     }
 
     static Map<String, Integer> counts(WireClient cl, String prefix) {

@@ -10,10 +10,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The daemons' SQLite work per message on the user path, alone and in one thread's CPU time (so other processes on the
- * machine change it little): the sending daemon's outbox (accept in batches of 100, the drain's claim of up to 256 and its
- * grouped done) and the receiving daemon's inbox (group-committed inserts), on real files, 1 KiB bodies and ~1.9 KB
- * envelopes like the daemon bench's. Not a test: {@code java -cp <test classes:classes:deps>
+ * The daemons' SQLite work per message on the user path, alone and in one thread's CPU time (less sensitive to other
+ * processes than wall time, though not immune: ±6 µs between runs of one build on a loaded VM): the sending daemon's outbox (accept in batches of 100, the drain's claim of up to 256 and its
+ * grouped done) and the receiving daemon's inbox (group-committed inserts), on real files, 1 KiB bodies and ~1.6 KB
+ * envelopes (a little under the daemon bench's ~1.9 KB). Not a test: {@code java -cp <test classes:classes:deps>
  * dev.meshwire.peer.outbox.OutboxPathBench [messages=100000] [rounds=5]}; prints µs of CPU per message per part.
  * Uses only the store's public API, so the same class runs against another build's classes (a same-run baseline).
  */
