@@ -525,8 +525,10 @@ public final class OutboxStore implements AutoCloseable {
     public synchronized Long nextDue(Collection<String> meshIds) {
         if (meshIds.isEmpty()) return null;
         String in = String.join(",", meshIds.stream().map(x -> "?").toList());
-        try (PreparedStatement ps = conn.prepareStatement("SELECT MIN(c.next_attempt_at) FROM outbox_copy c JOIN outbox o ON o.id = c.outbox_id"
-                + " WHERE c.state = 'pending' AND o.mesh_id IN (" + in + ")")) {
+        try {
+            // Kept (one statement per number of meshes): the drain asks this on every pass.
+            PreparedStatement ps = cached("SELECT MIN(c.next_attempt_at) FROM outbox_copy c JOIN outbox o ON o.id = c.outbox_id"
+                    + " WHERE c.state = 'pending' AND o.mesh_id IN (" + in + ")");
             int i = 1;
             for (String m : meshIds) ps.setString(i++, m);
             try (ResultSet rs = ps.executeQuery()) {
