@@ -964,6 +964,10 @@ public final class OutboxStore implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 try (Statement st = conn.createStatement()) {
                     st.execute("ROLLBACK");
+                } catch (SQLException r) {
+                    // SQLite rolls some failures back by itself (SQLITE_FULL, SQLITE_IOERR, …): then this ROLLBACK fails
+                    // with "no transaction is active", which must not hide the failure that matters.
+                    e.addSuppressed(r);
                 }
                 throw e;
             }

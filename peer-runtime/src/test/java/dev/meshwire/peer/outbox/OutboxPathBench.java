@@ -68,6 +68,11 @@ public final class OutboxPathBench {
                     }
                 }
                 if (s.counts().get("done") != messages) throw new IllegalStateException("not all done: " + s.counts());
+            } finally {
+                // ~110 MB per round: left behind, a few runs filled the disk and SQLite failed with SQLITE_FULL.
+                try (var files = Files.walk(dir)) {
+                    files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                }
             }
             if (round == 0) continue; // warm-up
             System.out.printf("round %d: accept %.1f  claim %.1f  done %.1f  inbox %.1f  total %.1f µs CPU per message%n", round,
