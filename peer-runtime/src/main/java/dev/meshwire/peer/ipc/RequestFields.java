@@ -60,7 +60,9 @@ final class RequestFields {
             throw new PeerException(PeerException.BAD_REQUEST, "the request body is not valid JSON" + where(e));
         }
         if (n == null || !n.isObject()) throw new PeerException(PeerException.BAD_REQUEST, "the request body must be a JSON object");
-        checkStrings(n, null);
+        // The strict UTF-8 decode above leaves no unpaired surrogate in s: only a JSON escape (backslash, u, four hex
+        // digits) can make one, so a body with no backslash-u at all needs no walk over its strings (the common case).
+        if (s.indexOf("\\u") >= 0) checkStrings(n, null);
         return new RequestFields(n);
     }
 

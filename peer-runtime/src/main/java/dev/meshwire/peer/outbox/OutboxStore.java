@@ -339,32 +339,36 @@ public final class OutboxStore implements AutoCloseable {
         for (int i = 0; i < group.size(); i++) group.get(i).result().complete(results.get(i));
     }
 
-    /** One {@code BEGIN IMMEDIATE} transaction: per request, look the id up and insert it only if no row holds it. */
+    /**
+     * One {@code BEGIN IMMEDIATE} transaction: per request, insert it only if no row holds its id (one
+     * {@code INSERT … ON CONFLICT DO NOTHING RETURNING id}, which looks the id up in the unique index it checks anyway,
+     * instead of a {@code SELECT} before the insert and a {@code last_insert_rowid()} after it), else read the row.
+     */
     private synchronized List<Accepted> acceptAll(List<AcceptJob> jobs) {
         return tx(() -> {
             List<Accepted> out = new ArrayList<>(jobs.size());
             for (AcceptJob j : jobs) {
                 NewRequest n = j.request();
-                Request existing = findLocked(n.clientMessageId());
-                if (existing != null) {
-                    out.add(new Accepted(false, existing));
-                } else {
-                    long id = insertLocked(n, j.now());
-                    out.add(new Accepted(true, inserted(id, n, j.now())));
-                }
+                Long id = insertLocked(n, j.now());
+                // Taken: the existing row is read, never modified (the insert did nothing).
+                out.add(id != null ? new Accepted(true, inserted(id, n, j.now())) : new Accepted(false, findLocked(n.clientMessageId())));
             }
             return out;
         });
     }
 
-    /** Inserts the request and its copies (pending, due now); returns the new row's id. */
-    private long insertLocked(NewRequest n, long now) throws SQLException {
+    /**
+     * Inserts the request and its copies (pending, due now); returns the new row's id, or null (and changes nothing)
+     * when a row already holds its client message id.
+     */
+    private Long insertLocked(NewRequest n, long now) throws SQLException {
         long id;
         PreparedStatement ps = cached("""
                 INSERT INTO outbox (client_message_id, mesh_id, mesh_name, destination_kind, destination_ref, channel,
                   priority, reply_to_id, meta_json, request_fingerprint, state, attempts, next_attempt_at, created_at,
                   updated_at, requeued_from)
-                VALUES (?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?,?)""");
+                VALUES (?,?,?,?,?,?,?,?,?,?,'pending',0,?,?,?,?)
+                ON CONFLICT (client_message_id) DO NOTHING RETURNING id""");
         ps.setString(1, n.clientMessageId());
         ps.setString(2, n.meshId());
         ps.setString(3, n.meshName());
@@ -379,9 +383,8 @@ public final class OutboxStore implements AutoCloseable {
         ps.setLong(12, now);
         ps.setLong(13, now);
         ps.setString(14, n.requeuedFrom());
-        ps.executeUpdate();
-        try (ResultSet rs = cached("SELECT last_insert_rowid()").executeQuery()) {
-            rs.next();
+        try (ResultSet rs = ps.executeQuery()) {
+            if (!rs.next()) return null;
             id = rs.getLong(1);
         }
         PreparedStatement cps = cached("""
@@ -522,8 +525,10 @@ public final class OutboxStore implements AutoCloseable {
     public synchronized Long nextDue(Collection<String> meshIds) {
         if (meshIds.isEmpty()) return null;
         String in = String.join(",", meshIds.stream().map(x -> "?").toList());
-        try (PreparedStatement ps = conn.prepareStatement("SELECT MIN(c.next_attempt_at) FROM outbox_copy c JOIN outbox o ON o.id = c.outbox_id"
-                + " WHERE c.state = 'pending' AND o.mesh_id IN (" + in + ")")) {
+        try {
+            // Kept (one statement per number of meshes): the drain asks this on every pass.
+            PreparedStatement ps = cached("SELECT MIN(c.next_attempt_at) FROM outbox_copy c JOIN outbox o ON o.id = c.outbox_id"
+                    + " WHERE c.state = 'pending' AND o.mesh_id IN (" + in + ")");
             int i = 1;
             for (String m : meshIds) ps.setString(i++, m);
             try (ResultSet rs = ps.executeQuery()) {
@@ -546,33 +551,43 @@ public final class OutboxStore implements AutoCloseable {
         if (limit <= 0) return List.of();
         return tx(() -> {
             List<Copy> due = new ArrayList<>();
+            List<Long> rowids = new ArrayList<>();
             PreparedStatement ps = cached("""
-                    SELECT c.*, o.client_message_id, o.mesh_id FROM outbox_copy c JOIN outbox o ON o.id = c.outbox_id
+                    SELECT c.rowid AS copy_rowid, c.*, o.client_message_id, o.mesh_id FROM outbox_copy c JOIN outbox o ON o.id = c.outbox_id
                     WHERE c.state = 'pending' AND c.next_attempt_at <= ? AND o.mesh_id = ?
                     ORDER BY c.outbox_id, c.recipient_pubkey LIMIT ?""");
             ps.setLong(1, now);
             ps.setString(2, meshId);
             ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) due.add(copy(rs, rs.getString("client_message_id"), rs.getString("mesh_id")));
-            }
-            if (due.isEmpty()) return due;
-            List<Copy> claimed = new ArrayList<>();
-            PreparedStatement up = cached("""
-                    UPDATE outbox_copy SET state = 'inflight', attempts = attempts + 1
-                    WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'pending'""");
-            for (Copy c : due) {
-                up.setLong(1, c.outboxId());
-                up.setString(2, c.recipientPubkey());
-                if (up.executeUpdate() == 1) {
-                    claimed.add(new Copy(c.outboxId(), c.clientMessageId(), c.meshId(), c.recipientPubkey(), c.recipientName(),
-                            c.envelopeJson(), State.INFLIGHT, c.attempts() + 1, c.nextAttemptAt(), c.lastError(),
-                            c.messageId(), c.ackStatus(), c.doneAt(), c.deliveredAt()));
+                while (rs.next()) {
+                    rowids.add(rs.getLong("copy_rowid"));
+                    due.add(copy(rs, rs.getString("client_message_id"), rs.getString("mesh_id")));
                 }
             }
+            if (due.isEmpty()) return due;
+            // One statement for the whole batch (it was one UPDATE per copy): the rows it returns are the claimed ones.
+            // "+state": the rows are found by rowid; without the "+" SQLite (no ANALYZE statistics) walks every pending
+            // copy through the outbox_copy_due index and looks each up in the list, which grows with the backlog.
+            PreparedStatement up = cached("""
+                    UPDATE outbox_copy SET state = 'inflight', attempts = attempts + 1
+                    WHERE rowid IN (SELECT value FROM json_each(?)) AND +state = 'pending' RETURNING rowid""");
+            up.setString(1, jsonNumbers(rowids));
+            Set<Long> took = new java.util.HashSet<>();
+            try (ResultSet rs = up.executeQuery()) {
+                while (rs.next()) took.add(rs.getLong(1));
+            }
+            List<Copy> claimed = new ArrayList<>(took.size());
             Set<Long> ids = new LinkedHashSet<>();
-            for (Copy c : claimed) ids.add(c.outboxId());
-            for (long id : ids) aggregateLocked(id, now);
+            for (int i = 0; i < due.size(); i++) {
+                if (!took.contains(rowids.get(i))) continue;
+                Copy c = due.get(i);
+                claimed.add(new Copy(c.outboxId(), c.clientMessageId(), c.meshId(), c.recipientPubkey(), c.recipientName(),
+                        c.envelopeJson(), State.INFLIGHT, c.attempts() + 1, c.nextAttemptAt(), c.lastError(),
+                        c.messageId(), c.ackStatus(), c.doneAt(), c.deliveredAt()));
+                ids.add(c.outboxId());
+            }
+            aggregateLocked(ids, now);
             return claimed;
         });
     }
@@ -596,22 +611,34 @@ public final class OutboxStore implements AutoCloseable {
      */
     public synchronized void markDone(List<Done> copies, long now) {
         if (copies.isEmpty()) return;
+        List<List<Object>> rows = new ArrayList<>(copies.size());
+        for (Done d : copies) rows.add(java.util.Arrays.asList(d.outboxId(), d.recipient(), d.messageId(), d.ackStatus()));
+        String json;
+        try {
+            json = dev.meshwire.signaling.Json.MAPPER.writeValueAsString(rows);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the done copies", e);
+        }
         tx(() -> {
-            Set<Long> ids = new LinkedHashSet<>();
+            // One statement for the whole batch (it was one UPDATE per copy); a copy not inflight any more is left alone.
+            // "+state" makes SQLite look each entry up by the primary key; without it (no ANALYZE statistics) it drove
+            // the join from the outbox_copy_due index, every inflight copy against every entry: 7x slower at 256.
             PreparedStatement ps = cached("""
-                    UPDATE outbox_copy SET state = 'done', coordinator_message_id = ?, ack_status = ?, done_at = ?, last_error = NULL,
-                      delivered_at = COALESCE(delivered_at, ?)
-                    WHERE outbox_id = ? AND recipient_pubkey = ? AND state = 'inflight'""");
-            for (Done d : copies) {
-                ps.setString(1, d.messageId());
-                ps.setString(2, d.ackStatus());
-                ps.setLong(3, now);
-                if (TransportReceipt.DELIVERED.equals(d.ackStatus())) ps.setLong(4, now); else ps.setNull(4, Types.INTEGER);
-                ps.setLong(5, d.outboxId());
-                ps.setString(6, d.recipient());
-                if (ps.executeUpdate() == 1) ids.add(d.outboxId());
+                    UPDATE outbox_copy SET state = 'done', coordinator_message_id = d.value ->> 2, ack_status = d.value ->> 3,
+                      done_at = ?1, last_error = NULL,
+                      delivered_at = COALESCE(delivered_at, CASE WHEN d.value ->> 3 = ?3 THEN ?1 END)
+                    FROM json_each(?2) AS d
+                    WHERE outbox_copy.outbox_id = d.value ->> 0 AND outbox_copy.recipient_pubkey = d.value ->> 1
+                      AND +outbox_copy.state = 'inflight'
+                    RETURNING outbox_id""");
+            ps.setLong(1, now);
+            ps.setString(2, json);
+            ps.setString(3, TransportReceipt.DELIVERED);
+            Set<Long> ids = new LinkedHashSet<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) ids.add(rs.getLong(1));
             }
-            for (long id : ids) aggregateLocked(id, now);
+            aggregateLocked(ids, now);
             return null;
         });
     }
@@ -635,25 +662,19 @@ public final class OutboxStore implements AutoCloseable {
         if (receipts.isEmpty()) return List.of();
         return tx(() -> {
             List<Marked> marked = new ArrayList<>();
-            try (PreparedStatement up = conn.prepareStatement("""
+            // One statement per receipt (it was an update and a read of the name): the marked copy returns its name.
+            PreparedStatement up = cached("""
                     UPDATE outbox_copy SET delivered_at = ?
                     WHERE recipient_pubkey = ? AND delivered_at IS NULL
-                      AND outbox_id = (SELECT id FROM outbox WHERE client_message_id = ? AND mesh_id = ?)""");
-                 PreparedStatement name = conn.prepareStatement("""
-                    SELECT recipient_name FROM outbox_copy
-                    WHERE recipient_pubkey = ? AND outbox_id = (SELECT id FROM outbox WHERE client_message_id = ? AND mesh_id = ?)""")) {
-                for (ReceiptRef r : receipts) {
-                    up.setLong(1, r.at());
-                    up.setString(2, r.recipient());
-                    up.setString(3, r.clientMessageId());
-                    up.setString(4, r.meshId());
-                    if (up.executeUpdate() == 0) continue;
-                    name.setString(1, r.recipient());
-                    name.setString(2, r.clientMessageId());
-                    name.setString(3, r.meshId());
-                    try (ResultSet rs = name.executeQuery()) {
-                        marked.add(new Marked(r, rs.next() ? rs.getString(1) : null));
-                    }
+                      AND outbox_id = (SELECT id FROM outbox WHERE client_message_id = ? AND mesh_id = ?)
+                    RETURNING recipient_name""");
+            for (ReceiptRef r : receipts) {
+                up.setLong(1, r.at());
+                up.setString(2, r.recipient());
+                up.setString(3, r.clientMessageId());
+                up.setString(4, r.meshId());
+                try (ResultSet rs = up.executeQuery()) {
+                    if (rs.next()) marked.add(new Marked(r, rs.getString(1)));
                 }
             }
             return marked;
@@ -708,7 +729,7 @@ public final class OutboxStore implements AutoCloseable {
                 ps.setLong(1, now);
                 n = ps.executeUpdate();
             }
-            for (long id : ids) aggregateLocked(id, now);
+            aggregateLocked(ids, now);
             return n;
         });
     }
@@ -754,9 +775,9 @@ public final class OutboxStore implements AutoCloseable {
                     ps.setString(1, reason);
                     ps.setLong(2, id);
                     n += ps.executeUpdate();
-                    aggregateLocked(id, now);
                 }
             }
+            aggregateLocked(ids, now);
             return n;
         });
     }
@@ -815,64 +836,50 @@ public final class OutboxStore implements AutoCloseable {
         }
     }
 
-    /**
-     * Recomputes the request's aggregate columns from its copies (aborted is sticky; docs/delivery.md §1): one indexed
-     * read of the copies and one update of the row. (It was one UPDATE with six correlated sub-selects, a third of the
-     * drain thread's SQLite time.) The rules: state = inflight if any copy is, else pending if any is, else dead if any
-     * is, else done; attempts = the copies' maximum; next_attempt_at = the earliest pending copy's (else unchanged);
-     * last_error = the first error of a copy not done, a dead copy's first, then by recipient key; done_at set once.
-     */
     private void aggregateLocked(long id, long now) throws SQLException {
-        boolean inflight = false, pending = false, dead = false;
-        int attempts = 0;
-        Long nextDue = null;
-        String error = null;
-        boolean errorDead = false;
-        String errorKey = null;
-        PreparedStatement q = cached("SELECT state, attempts, next_attempt_at, last_error, recipient_pubkey FROM outbox_copy WHERE outbox_id = ?");
-        q.setLong(1, id);
-        try (ResultSet rs = q.executeQuery()) {
-            while (rs.next()) {
-                String st = rs.getString(1);
-                attempts = Math.max(attempts, rs.getInt(2));
-                switch (st) {
-                    case "inflight" -> inflight = true;
-                    case "pending" -> {
-                        pending = true;
-                        long due = rs.getLong(3);
-                        nextDue = nextDue == null ? due : Math.min(nextDue, due);
-                    }
-                    case "dead" -> dead = true;
-                    default -> { }
-                }
-                String err = rs.getString(4);
-                if (err != null && !"done".equals(st)) {
-                    boolean isDead = "dead".equals(st);
-                    String key = rs.getString(5);
-                    if (error == null || (isDead && !errorDead) || (isDead == errorDead && key.compareTo(errorKey) < 0)) {
-                        error = err;
-                        errorDead = isDead;
-                        errorKey = key;
-                    }
-                }
-            }
-        }
-        String state = inflight ? "inflight" : pending ? "pending" : dead ? "dead" : "done";
+        aggregateLocked(List.of(id), now);
+    }
+
+    /**
+     * Recomputes the aggregate columns of the requests {@code ids} from their copies (aborted is sticky;
+     * docs/delivery.md §1), all of them in <b>one</b> statement (it was an indexed read and an update per request, two
+     * of the drain's six statements per message). The rules: state = inflight if any copy is, else pending if any is,
+     * else dead if any is, else done; attempts = the copies' maximum (0 without copies); next_attempt_at = the earliest
+     * pending copy's (else unchanged); last_error = the error of a copy not done, a dead copy's first, then by lowest
+     * recipient key; done_at set once.
+     */
+    private void aggregateLocked(Collection<Long> ids, long now) throws SQLException {
+        if (ids.isEmpty()) return;
         PreparedStatement up = cached("""
                 UPDATE outbox SET
-                  done_at = CASE WHEN state <> 'aborted' AND ? = 'done' AND done_at IS NULL THEN ? ELSE done_at END,
-                  state = CASE WHEN state = 'aborted' THEN 'aborted' ELSE ? END,
-                  attempts = ?, next_attempt_at = COALESCE(?, next_attempt_at), last_error = ?, updated_at = ?
-                WHERE id = ?""");
-        up.setString(1, state);
-        up.setLong(2, now);
-        up.setString(3, state);
-        up.setInt(4, attempts);
-        if (nextDue == null) up.setNull(5, Types.INTEGER); else up.setLong(5, nextDue);
-        up.setString(6, error);
-        up.setLong(7, now);
-        up.setLong(8, id);
+                  done_at = CASE WHEN outbox.state <> 'aborted' AND a.st = 'done' AND outbox.done_at IS NULL THEN ?1 ELSE outbox.done_at END,
+                  state = CASE WHEN outbox.state = 'aborted' THEN 'aborted' ELSE a.st END,
+                  attempts = a.attempts, next_attempt_at = COALESCE(a.next_due, outbox.next_attempt_at), last_error = a.err,
+                  updated_at = ?1
+                FROM (SELECT j.value AS oid,
+                        CASE WHEN max(c.state = 'inflight') THEN 'inflight' WHEN max(c.state = 'pending') THEN 'pending'
+                             WHEN max(c.state = 'dead') THEN 'dead' ELSE 'done' END AS st,
+                        COALESCE(max(c.attempts), 0) AS attempts,
+                        min(CASE WHEN c.state = 'pending' THEN c.next_attempt_at END) AS next_due,
+                        (SELECT x.last_error FROM outbox_copy x
+                          WHERE x.outbox_id = j.value AND x.last_error IS NOT NULL AND x.state <> 'done'
+                          ORDER BY x.state = 'dead' DESC, x.recipient_pubkey LIMIT 1) AS err
+                      FROM json_each(?2) AS j LEFT JOIN outbox_copy c ON c.outbox_id = j.value
+                      GROUP BY j.value) AS a
+                WHERE outbox.id = a.oid""");
+        up.setLong(1, now);
+        up.setString(2, jsonNumbers(ids));
         up.executeUpdate();
+    }
+
+    /** A JSON array of the numbers, for {@code json_each(?)}: one bound parameter for a whole batch. */
+    private static String jsonNumbers(Collection<Long> values) {
+        StringBuilder b = new StringBuilder(values.size() * 8 + 2).append('[');
+        for (long v : values) {
+            if (b.length() > 1) b.append(',');
+            b.append(v);
+        }
+        return b.append(']').toString();
     }
 
     // ---- plumbing ----
@@ -957,6 +964,10 @@ public final class OutboxStore implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 try (Statement st = conn.createStatement()) {
                     st.execute("ROLLBACK");
+                } catch (SQLException r) {
+                    // SQLite rolls some failures back by itself (SQLITE_FULL, SQLITE_IOERR, …): then this ROLLBACK fails
+                    // with "no transaction is active", which must not hide the failure that matters.
+                    e.addSuppressed(r);
                 }
                 throw e;
             }

@@ -134,29 +134,98 @@ class BatchedCommitCrashTest {
 
     @Test
     void receiverKilledWhileItsInboxGroupCommitsGetsEverythingExactlyOnce() throws Exception {
-        WireClient a = alice.client();
-        List<String> sent = new ArrayList<>();
-        for (int b = 0; b < 20; b++) {
-            List<Map<String, Object>> items = batch("r", b, 100);
-            assertEquals(100, a.post("/v1/send/batch", WireClient.map("messages", items)).path("accepted").asInt());
-            sent.addAll(texts(items));
-        }
+        List<String> sent = sendBatches("r", 20);
         await("bob is storing the stream", WAIT, () -> counts(bob.client(), "r-").size() >= 200 ? true : null);
         bob.process().destroyForcibly(); // SIGKILL mid-stream: group commits in progress, acks in flight
         assertTrue(bob.process().waitFor(20, TimeUnit.SECONDS), "bob's process is gone");
         bob = ForegroundDaemon.start(MeshwireHome.at(tmp.resolve("bob")), RELAY_ONLY);
-        Map<String, Integer> got = await("bob has all 2000", WAIT, () -> {
-            Map<String, Integer> n = counts(bob.client(), "r-");
-            return n.size() >= sent.size() ? n : null;
-        });
-        assertEquals(new LinkedHashSet<>(sent), got.keySet(), "every message");
-        assertEquals(0, got.values().stream().filter(n -> n > 1).count(), "nothing shown twice");
+        awaitEachOnce("r-", sent);
         // Relay deliveries of one sender keep their order through the group commits, the kill and the redelivery.
         List<String> order = new ArrayList<>();
         for (JsonNode m : bob.client().inbox(null, 10_000).path("items")) {
             if (m.path("text").asText().startsWith("r-")) order.add(m.path("text").asText());
         }
         assertEquals(sent, order, "inbox order = send order");
+    }
+
+    /**
+     * The drain claims a batch of copies with one statement and commits it before sending: alice is SIGKILLed as soon as
+     * her outbox file shows claimed copies {@code inflight} while an app streams batches into her (claims committed, sends
+     * unanswered; the kill lands a few ms later, so the on-disk state is usually but not always still inflight). The
+     * restarted alice makes inflight copies pending again and resends them; bob shows each message once and alice's
+     * outbox ends with every request done and nothing in flight.
+     */
+    @Test
+    void senderKilledWithClaimedCopiesInFlightResendsThemAndDuplicatesNothing() throws Exception {
+        List<String> sent = new ArrayList<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        CompletableFuture<Void> app = CompletableFuture.runAsync(() -> {
+            for (int b = 0; !stop.get() && b < 200; b++) {
+                List<Map<String, Object>> items = batch("c", b, 100);
+                try {
+                    alice.client().post("/v1/send/batch", WireClient.map("messages", items));
+                } catch (IpcException e) {
+                    synchronized (sent) {
+                        sent.addAll(texts(items)); // maybe committed: sent again below
+                    }
+                    return;
+                }
+                synchronized (sent) {
+                    sent.addAll(texts(items));
+                }
+            }
+        });
+        Path outbox = MeshwireHome.at(tmp.resolve("alice")).daemonDir().resolve("outbox.db");
+        await("alice's drain has claimed copies in flight", WAIT, () -> inflight(outbox) > 0 ? true : null);
+        alice.process().destroyForcibly(); // SIGKILL: claims committed, their sends unanswered
+        assertTrue(alice.process().waitFor(20, TimeUnit.SECONDS), "alice's process is gone");
+        stop.set(true);
+        app.get(60, TimeUnit.SECONDS);
+
+        alice = ForegroundDaemon.start(MeshwireHome.at(tmp.resolve("alice")), RELAY_ONLY);
+        List<String> all;
+        synchronized (sent) {
+            all = List.copyOf(new LinkedHashSet<>(sent));
+        }
+        // The batch the kill cut short, again: idempotent by its ids.
+        List<Map<String, Object>> last = new ArrayList<>();
+        for (String t : all.subList(Math.max(0, all.size() - 100), all.size())) last.add(WireClient.map("to", "bob", "message", t, "clientMessageId", t));
+        alice.client().post("/v1/send/batch", WireClient.map("messages", last));
+        awaitEachOnce("c-", all);
+        await("alice's outbox has no copy in flight and every request done", WAIT,
+                () -> inflight(outbox) == 0 && alice.client().outbox("done", 10_000).path("items").size() == all.size() ? true : null);
+    }
+
+    /** Copies {@code inflight} in the outbox file, read through a connection of its own (WAL: it sees what is committed). */
+    static int inflight(Path outboxDb) {
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + outboxDb);
+             java.sql.Statement st = c.createStatement();
+             java.sql.ResultSet rs = st.executeQuery("SELECT COUNT(*) FROM outbox_copy WHERE state = 'inflight'")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("cannot read " + outboxDb + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code batches} answered batches of 100 sends to bob through alice; their texts in order. */
+    List<String> sendBatches(String prefix, int batches) {
+        List<String> sent = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+            List<Map<String, Object>> items = batch(prefix, b, 100);
+            assertEquals(100, alice.client().post("/v1/send/batch", WireClient.map("messages", items)).path("accepted").asInt());
+            sent.addAll(texts(items));
+        }
+        return sent;
+    }
+
+    /** Waits until bob holds every text of {@code sent}, then checks he holds nothing else and nothing twice. */
+    void awaitEachOnce(String prefix, List<String> sent) {
+        Map<String, Integer> got = await("bob has all " + sent.size(), WAIT, () -> {
+            Map<String, Integer> n = counts(bob.client(), prefix);
+            return n.size() >= sent.size() ? n : null;
+        });
+        assertEquals(new LinkedHashSet<>(sent), got.keySet(), "every message");
+        assertEquals(0, got.values().stream().filter(n -> n > 1).count(), "nothing shown twice");
     }
 
     static Map<String, Integer> counts(WireClient cl, String prefix) {

@@ -134,4 +134,63 @@ class OutboxGroupCommitTest {
             assertEquals(2, g.attempts(), "the copies' maximum");
         }
     }
+
+    static final String DAVE = "da".repeat(32);
+
+    static OutboxStore.NewRequest groupOfThree(String cmid) {
+        return new OutboxStore.NewRequest(cmid, MESH, "team", "group", "*", "group", "next", null, null, "e".repeat(64),
+                List.of(new OutboxStore.NewCopy(CAROL, "carol", "{}"), new OutboxStore.NewCopy(BOB, "bob", "{}"),
+                        new OutboxStore.NewCopy(DAVE, "dave", "{}")), null);
+    }
+
+    /**
+     * The batched transitions (one claim, one done and one aggregate statement per batch) give what the per-copy ones
+     * gave: only pending copies are claimed, a done naming a copy that is not inflight changes nothing, any text in a
+     * message id survives the batch's encoding, and the aggregate's error is a dead copy's before a pending one's, then
+     * the lowest recipient key's; aborted stays aborted.
+     */
+    @Test
+    void batchedTransitionsKeepThePerCopyRules() {
+        try (OutboxStore s = new OutboxStore(tmp.resolve("outbox.db"))) {
+            s.accept(List.of(groupOfThree("t-1"), dm("t-2"), dm("t-3")), 1_000);
+            List<OutboxStore.Copy> first = s.claimDue(MESH, 2_000, 3);
+            assertEquals(3, first.size());
+            assertTrue(first.stream().allMatch(c -> c.state() == OutboxStore.State.INFLIGHT && c.attempts() == 1));
+            // A second claim takes only what is still pending.
+            List<OutboxStore.Copy> second = s.claimDue(MESH, 2_000, 10);
+            assertEquals(List.of("t-2", "t-3"), second.stream().map(OutboxStore.Copy::clientMessageId).toList());
+            assertTrue(s.claimDue(MESH, 2_000, 10).isEmpty(), "nothing pending is left");
+            long t1 = first.get(0).outboxId();
+            long t2 = second.get(0).outboxId();
+            long t3 = second.get(1).outboxId();
+            String odd = "m\"q\\u00e9\u00e9 ,]";
+            s.markDone(List.of(new OutboxStore.Done(t2, BOB, odd, "accepted"),
+                    new OutboxStore.Done(t2, CAROL, "msg_not_a_copy", "accepted"),
+                    new OutboxStore.Done(t3, BOB, "p2p:x:1", "delivered")), 3_000);
+            assertEquals(odd, s.find("t-2").copies().get(0).messageId());
+            assertEquals("accepted", s.find("t-2").delivery());
+            assertEquals(1, s.find("t-2").copies().size(), "a done for a copy that does not exist adds nothing");
+            assertEquals("delivered", s.find("t-3").delivery());
+            assertEquals(3_000L, s.find("t-3").copies().get(0).deliveredAt());
+            // Done again (a late duplicate answer): the copy is not inflight, nothing changes.
+            s.markDone(List.of(new OutboxStore.Done(t2, BOB, "msg_other", "duplicate")), 4_000);
+            assertEquals(odd, s.find("t-2").copies().get(0).messageId());
+            assertEquals(3_000L, s.find("t-2").doneAt());
+            // t-1: dave retries, bob and carol die; the dead error of the lowest key wins over dave's pending one.
+            s.markRetry(t1, DAVE, "timeout: dave", 8_000, 5_000);
+            OutboxStore.Request g = s.find("t-1");
+            assertEquals(OutboxStore.State.INFLIGHT, g.state());
+            assertEquals("timeout: dave", g.lastError());
+            s.markDead(t1, CAROL, "not_member: carol", 5_000);
+            assertEquals("not_member: carol", s.find("t-1").lastError(), "a dead copy's error before a pending one's");
+            s.markDead(t1, BOB, "not_member: bob", 5_000);
+            g = s.find("t-1");
+            assertEquals(OutboxStore.State.PENDING, g.state(), "dave's copy is still pending");
+            assertEquals(8_000L, g.nextAttemptAt());
+            assertEquals("not_member: bob", g.lastError(), "between dead copies, the lowest recipient key's (b0… < ca…)");
+            s.abort("t-1", "test", 6_000);
+            s.markDone(List.of(new OutboxStore.Done(t1, DAVE, "late", "accepted")), 7_000);
+            assertEquals(OutboxStore.State.ABORTED, s.find("t-1").state(), "aborted is sticky");
+        }
+    }
 }
