@@ -160,7 +160,7 @@ class BatchedCommitCrashTest {
         List<String> sent = new ArrayList<>();
         AtomicBoolean stop = new AtomicBoolean();
         CompletableFuture<Void> app = CompletableFuture.runAsync(() -> {
-            for (int b = 0; !stop.get() && b < 200; b++) {
+            for (int b = 0; !stop.get() && b < 100; b++) { // at most 10,000: the outbox listing below reads that many
                 List<Map<String, Object>> items = batch("c", b, 100);
                 try {
                     alice.client().post("/v1/send/batch", WireClient.map("messages", items));
