@@ -8,6 +8,7 @@ import dev.meshwire.coordinator.session.SessionSettings;
 import dev.meshwire.coordinator.store.CoordinatorStore;
 import dev.meshwire.coordinator.store.PgCoordinatorStore;
 import dev.meshwire.coordinator.store.SqliteCoordinatorStore;
+import dev.meshwire.coordinator.store.StoreException;
 import dev.meshwire.signaling.frame.Frame;
 import dev.meshwire.coordinator.ice.IceSettings;
 import dev.meshwire.turn.TurnConfig;
@@ -201,7 +202,7 @@ public final class Coordinator implements AutoCloseable {
             throw new CoordinatorStartException("database URL " + url.split("[?;]")[0]
                     + " is not supported: use jdbc:sqlite:<file> or postgresql://user@host:port/db", null);
         }
-        Path dbFile = PrivateFiles.sqliteFile(url);
+        Path dbFile = SqliteCoordinatorStore.databaseFile(url);
         try {
             // 0600 before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
             if (dbFile != null) {
@@ -217,6 +218,8 @@ public final class Coordinator implements AutoCloseable {
             throw new CoordinatorStartException("cannot secure the database file " + dbFile + ": " + e.getMessage(), e);
         } catch (SQLException e) {
             throw new CoordinatorStartException("database error opening " + url + ": " + e.getMessage(), e);
+        } catch (StoreException e) {
+            throw new CoordinatorStartException(e.getMessage(), e);
         }
     }
 

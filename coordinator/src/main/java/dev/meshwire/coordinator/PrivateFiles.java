@@ -56,16 +56,6 @@ public final class PrivateFiles {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) tighten(file, FILE_MODE, "file");
     }
 
-    /** The database file of a {@code jdbc:sqlite:} URL, or null for an in-memory database. */
-    public static Path sqliteFile(String jdbcUrl) {
-        String rest = jdbcUrl.substring("jdbc:sqlite:".length());
-        int q = rest.indexOf('?');
-        if (q >= 0) rest = rest.substring(0, q);
-        if (rest.startsWith("file:")) rest = rest.substring("file:".length());
-        if (rest.isEmpty() || rest.equals(":memory:") || rest.contains("mode=memory")) return null;
-        return Path.of(rest);
-    }
-
     /** The database file and its SQLite companions ({@code -wal}, {@code -shm}, {@code -journal}). */
     public static Path[] sqliteFiles(Path db) {
         return new Path[] {db, db.resolveSibling(db.getFileName() + "-wal"), db.resolveSibling(db.getFileName() + "-shm"),

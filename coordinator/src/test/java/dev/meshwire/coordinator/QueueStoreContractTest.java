@@ -57,6 +57,16 @@ abstract class QueueStoreContractTest {
         store = kind.open(vertx, url);
     }
 
+    /**
+     * A coordinator restart: the store is closed and the same database opened again (a SQLite file serves one store at
+     * a time, docs/storage.md). Returns the new store, which the rest of the class uses.
+     */
+    CoordinatorStore restart() throws Exception {
+        store.close();
+        store = kind.open(vertx, url);
+        return store;
+    }
+
     @AfterAll
     void close() throws Exception {
         store.close();
@@ -102,12 +112,7 @@ abstract class QueueStoreContractTest {
     void migrationsAreIdempotent() throws Exception {
         assertEquals(Migration.latestVersion(), await(store.schemaVersion()));
         // opening the same database again applies nothing and works
-        CoordinatorStore again = kind.open(vertx, url);
-        try {
-            assertEquals(Migration.latestVersion(), await(again.schemaVersion()));
-        } finally {
-            again.close();
-        }
+        assertEquals(Migration.latestVersion(), await(restart().schemaVersion()));
         assertEquals(10, Migration.latestVersion());
     }
 
@@ -191,16 +196,12 @@ abstract class QueueStoreContractTest {
         assertEquals(List.of(List.of(n1.messageId(), n3.messageId()), List.of(n2.messageId())), r.claimed().stream().map(Queued::ids).toList(),
                 "each claim, after the inserts, got its recipient's new rows in row order");
 
-        CoordinatorStore second = kind.open(vertx, url);
-        try {
-            assertEquals(2L, await(second.queueDepth(mesh, b)), "committed before the future completed");
-            assertEquals(Optional.of(n3.messageId()), await(second.findQueued(mesh, a, b, "g3")).map(Queued.Existing::messageId));
-            assertTrue(await(second.findQueued(mesh, a, b, "g0")).orElseThrow().truncated(), "the acked row left only its dedupe record");
-            // rows claimed in the group are leased: claiming again under the same claim id finds nothing new
-            assertEquals(List.of(), await(second.claim(mesh, b, "kb", 0, 10, now, LEASE)));
-        } finally {
-            second.close();
-        }
+        CoordinatorStore second = restart();
+        assertEquals(2L, await(second.queueDepth(mesh, b)), "committed before the future completed");
+        assertEquals(Optional.of(n3.messageId()), await(second.findQueued(mesh, a, b, "g3")).map(Queued.Existing::messageId));
+        assertTrue(await(second.findQueued(mesh, a, b, "g0")).orElseThrow().truncated(), "the acked row left only its dedupe record");
+        // rows claimed in the group are leased: claiming again under the same claim id finds nothing new
+        assertEquals(List.of(), await(second.claim(mesh, b, "kb", 0, 10, now, LEASE)));
     }
 
     /**
@@ -233,14 +234,10 @@ abstract class QueueStoreContractTest {
         assertEquals(List.of(2, 2, 2, 2), next.stream().map(Queued.Message::attempts).toList(), "each a redelivery");
 
         // a restarted coordinator (a new store on the same database) pushes them again under its own claim id
-        CoordinatorStore restarted = kind.open(vertx, url);
-        try {
-            List<Queued.Message> again = await(restarted.claim(mesh, b, "s3", 0, 10, now + 2, LEASE));
-            assertEquals(List.of(older.messageId(), n1.messageId(), n2.messageId(), n3.messageId()), Queued.ids(again));
-            assertEquals(1, await(restarted.markDelivered(List.of(new Queued.AckRef(mesh, b, n1.messageId())), now + 3)));
-        } finally {
-            restarted.close();
-        }
+        CoordinatorStore restarted = restart();
+        List<Queued.Message> again = await(restarted.claim(mesh, b, "s3", 0, 10, now + 2, LEASE));
+        assertEquals(List.of(older.messageId(), n1.messageId(), n2.messageId(), n3.messageId()), Queued.ids(again));
+        assertEquals(1, await(restarted.markDelivered(List.of(new Queued.AckRef(mesh, b, n1.messageId())), now + 3)));
     }
 
     /** A session key's sends (sender ≠ sender member) are claimed in their group too, with the claim's sender checks. */

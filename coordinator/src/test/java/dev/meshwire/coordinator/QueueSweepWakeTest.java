@@ -3,6 +3,7 @@ package dev.meshwire.coordinator;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.meshwire.coordinator.queue.QueueSettings;
 import dev.meshwire.coordinator.relay.Relay;
@@ -130,6 +131,7 @@ abstract class QueueSweepWakeTest {
 
     @Test
     void aRowAnotherCoordinatorInsertedIsPushedAfterTheSweep() throws Exception {
+        assumeTrue(kind == StoreKind.POSTGRES, "several coordinators share a database only on PostgreSQL (one per SQLite file)");
         Meshes.Mesh m = Meshes.create(fx, "cluster");
         Identity bobId = Identity.generate();
         try (TestPeer alice = Meshes.owner(fx, m); TestPeer bob = Meshes.joined(fx, m, bobId, "bob");

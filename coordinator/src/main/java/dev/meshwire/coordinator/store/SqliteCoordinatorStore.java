@@ -7,6 +7,7 @@ import dev.meshwire.signaling.meshstate.StateRef;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -37,14 +38,16 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
 
     private final Connection conn;
     private final WorkerExecutor worker;
+    private final SqliteFileLock fileLock; // null for an in-memory database
     private final DepthCache depths = new DepthCache();
     private volatile boolean closed;
 
     private final TopicHistory topicHistory;
 
-    private SqliteCoordinatorStore(Connection conn, WorkerExecutor worker) {
+    private SqliteCoordinatorStore(Connection conn, WorkerExecutor worker, SqliteFileLock fileLock) {
         this.conn = conn;
         this.worker = worker;
+        this.fileLock = fileLock;
         this.topicHistory = new SqliteTopicHistory(conn, this::run);
     }
 
@@ -53,12 +56,31 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         return topicHistory;
     }
 
+    /** The database file of a {@code jdbc:sqlite:} URL, or null for an in-memory database. */
+    public static Path databaseFile(String jdbcUrl) {
+        String rest = jdbcUrl.substring("jdbc:sqlite:".length());
+        int q = rest.indexOf('?');
+        if (q >= 0) rest = rest.substring(0, q);
+        if (rest.startsWith("file:")) rest = rest.substring("file:".length());
+        if (rest.isEmpty() || rest.equals(":memory:") || rest.contains("mode=memory")) return null;
+        return Path.of(rest);
+    }
+
     /**
      * Opens (creating if needed) the database at {@code jdbcUrl} and applies pending migrations,
-     * synchronously on the calling thread (start-up is blocking by contract).
+     * synchronously on the calling thread (start-up is blocking by contract). A database file serves one store at a
+     * time ({@link SqliteFileLock}): a second open fails with a {@link StoreException} until the first is closed.
      */
     public static SqliteCoordinatorStore open(Vertx vertx, String jdbcUrl) throws SQLException {
-        Connection conn = DriverManager.getConnection(jdbcUrl);
+        Path file = databaseFile(jdbcUrl);
+        SqliteFileLock fileLock = file == null ? null : SqliteFileLock.acquire(file);
+        Connection conn;
+        try {
+            conn = DriverManager.getConnection(jdbcUrl);
+        } catch (SQLException | RuntimeException e) {
+            if (fileLock != null) fileLock.close();
+            throw e;
+        }
         try {
             try (Statement st = conn.createStatement()) {
                 st.execute("PRAGMA journal_mode=WAL");
@@ -80,9 +102,10 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             migrate(conn);
         } catch (SQLException | RuntimeException e) {
             conn.close();
+            if (fileLock != null) fileLock.close();
             throw e;
         }
-        return new SqliteCoordinatorStore(conn, vertx.createSharedWorkerExecutor("meshwire-sqlite", 1));
+        return new SqliteCoordinatorStore(conn, vertx.createSharedWorkerExecutor("meshwire-sqlite", 1), fileLock);
     }
 
     static void migrate(Connection conn) throws SQLException {
@@ -1016,6 +1039,8 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             conn.close();
         } catch (SQLException e) {
             LOG.warn("closing the database failed: {}", e.getMessage());
+        } finally {
+            if (fileLock != null) fileLock.close(); // after the connection: the next owner finds the WAL at rest
         }
     }
 }
