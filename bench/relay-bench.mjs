@@ -10,6 +10,9 @@
 //
 // Environment: BENCH_SERVER_PID (the broker's pid; its CPU is read from /proc at the window's start and end),
 // BENCH_CLK_TCK (the kernel's clock ticks per second, default 100), BENCH_NODE_MODULES (where nats, mqtt, ws are).
+// With BENCH_SERVER_PID the line also has brokerThreads: the broker's CPU per counted message by thread group (a JVM's
+// event loops, SQLite writer, JIT, GC, other), the busiest thread's and the writer's share of one core over the window,
+// and the bytes it wrote to storage per message.
 //
 // The meshwire client is written from docs/protocol.md only (it is also a check of that contract). It is built to
 // cost the machine as little as the NATS and MQTT clients do, so that on a small machine the bench measures the
@@ -63,6 +66,53 @@ function brokerCpu() {
   }
 }
 
+/**
+ * The broker's CPU seconds so far by thread group, and the bytes it had written to storage (/proc/<pid>/io
+ * write_bytes: WAL, checkpoints, logs), or null. Thread names are the kernel's 15-character comm; a JVM's threads
+ * fall into the groups below (NATS and Mosquitto are mostly 'other'), so a coordinator run shows which of its
+ * threads is the limit: an event loop or the SQLite writer near one core's worth of CPU per second is.
+ */
+const THREAD_GROUPS = [['eventLoop', /^vert\.x-eventloo/], ['sqliteWriter', /^meshwire-sqlite/], ['jit', /Compiler/],
+  ['gc', /^(GC |G1 )/]];
+function brokerThreads() {
+  if (!BROKER_PID) return null;
+  try {
+    const out = { eventLoop: 0, sqliteWriter: 0, jit: 0, gc: 0, other: 0, eventLoopMax: 0 };
+    for (const t of fs.readdirSync(`/proc/${BROKER_PID}/task`)) {
+      let stat;
+      try { stat = fs.readFileSync(`/proc/${BROKER_PID}/task/${t}/stat`, 'utf8'); } catch { continue; } // the thread ended
+      const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const sec = (+f[11] + +f[12]) / CLK_TCK;
+      const g = (THREAD_GROUPS.find(([, re]) => re.test(name)) || ['other'])[0];
+      out[g] += sec;
+      out[`tid${t}`] = sec; // per thread, to find the busiest event loop
+    }
+    const io = fs.readFileSync(`/proc/${BROKER_PID}/io`, 'utf8').match(/^write_bytes: (\d+)/m);
+    out.writeBytes = io ? +io[1] : null;
+    return out;
+  } catch {
+    return null;
+  }
+}
+
+/** Per counted message: µs of CPU per thread group, the busiest event loop thread's µs, bytes written. */
+function threadCosts(a, b, msgs, seconds) {
+  if (!a || !b || !msgs) return null;
+  const us = (k) => ((b[k] || 0) - (a[k] || 0)) / msgs * 1e6;
+  let busiest = 0;
+  for (const k of Object.keys(b)) {
+    if (k.startsWith('tid') && k in a) busiest = Math.max(busiest, b[k] - a[k]);
+  }
+  const r = { eventLoopUsPerMsg: us('eventLoop'), sqliteWriterUsPerMsg: us('sqliteWriter'), jitUsPerMsg: us('jit'),
+    gcUsPerMsg: us('gc'), otherUsPerMsg: us('other'),
+    // share of one core over the window: 1.0 means that thread was the limit
+    busiestThreadCoreShare: busiest / seconds,
+    sqliteWriterCoreShare: ((b.sqliteWriter || 0) - (a.sqliteWriter || 0)) / seconds,
+    writeBytesPerMsg: a.writeBytes != null && b.writeBytes != null ? (b.writeBytes - a.writeBytes) / msgs : null };
+  return r;
+}
+
 // ---------- shared driver: keeps W outstanding, measures after a warm-up ----------
 // onWindow(edge) is called at the measured window's 'start' and 'end' (the receiver's CPU is taken then).
 function driver(window, seconds, sendOne, onWindow = () => {}) {
@@ -71,7 +121,7 @@ function driver(window, seconds, sendOne, onWindow = () => {}) {
   const lat = [];
   let resolveDone;
   const done = new Promise((r) => (resolveDone = r));
-  let tStart = 0, cpu0 = null, broker0 = null;
+  let tStart = 0, cpu0 = null, broker0 = null, threads0 = null;
   function pump() {
     while (!stopped && sentAt.size < window) {
       const s = seq++;
@@ -91,19 +141,20 @@ function driver(window, seconds, sendOne, onWindow = () => {}) {
     pump();
   }
   setTimeout(() => {
-    measuring = true; tStart = performance.now(); cpu0 = process.cpuUsage(); broker0 = brokerCpu();
+    measuring = true; tStart = performance.now(); cpu0 = process.cpuUsage(); broker0 = brokerCpu(); threads0 = brokerThreads();
     onWindow('start');
   }, WARMUP_MS);
   setTimeout(() => {
     if (stopped) return; // the watchdog ended it
     stopped = true; measuring = false;
     const elapsed = (performance.now() - tStart) / 1000;
-    const cpu = cpuSec(process.cpuUsage(cpu0)), broker1 = brokerCpu();
+    const cpu = cpuSec(process.cpuUsage(cpu0)), broker1 = brokerCpu(), threads1 = brokerThreads();
     onWindow('end');
     lat.sort((a, b) => a - b);
     const q = (p) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))] : null);
     resolveDone({ msgs: counted, seconds: elapsed, msgPerSec: counted / elapsed, p50: q(0.5), p99: q(0.99), sent: seq,
-      senderWindowCpuSeconds: cpu, brokerWindowCpuSeconds: broker0 != null && broker1 != null ? broker1 - broker0 : null });
+      senderWindowCpuSeconds: cpu, brokerWindowCpuSeconds: broker0 != null && broker1 != null ? broker1 - broker0 : null,
+      brokerThreads: threadCosts(threads0, threads1, counted, elapsed) });
   }, WARMUP_MS + seconds * 1000);
   let seen = -1, stalledSince = Date.now();
   const watchdog = setInterval(() => {

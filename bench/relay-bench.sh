@@ -184,6 +184,12 @@ for (const s of Object.values(summary)) {
     s.poolSizes = s.rounds.map((r) => r.poolSize ?? null);
     s.signedOnTheFlyInWindow = s.rounds.reduce((a, r) => a + (r.signedOnTheFlyInWindow || 0), 0);
     s.presignCpuSeconds = med(s.rounds.map((r) => r.presignCpuSeconds ?? null));
+    // Where the coordinator's CPU goes (relay-bench.mjs brokerThreads): medians over the rounds.
+    const th = s.rounds.map((r) => r.brokerThreads).filter(Boolean);
+    if (th.length) {
+      s.coordinatorThreads = {};
+      for (const k of Object.keys(th[0])) s.coordinatorThreads[k] = med(th.map((t) => t[k]));
+    }
   }
   s.errors = s.rounds.map((r) => r.error || null).filter(Boolean);
 }
@@ -227,6 +233,12 @@ const onTheFly = mw.reduce((a, s) => a + (s.signedOnTheFlyInWindow || 0), 0);
 if (mw.some((s) => s.poolSizes?.some((p) => p != null))) {
   console.log(`\nmeshwire sender: envelopes pre-signed before each run (pools of ${mw.flatMap((s) => s.poolSizes).filter((p) => p != null).map((p) => f(p)).join(', ')}); `
     + (onTheFly ? `**${f(onTheFly)} signed on the fly inside the measured windows** (the pool ran out)` : 'none signed inside a measured window'));
+}
+for (const s of mw) {
+  const t = s.coordinatorThreads; if (!t) continue;
+  console.log(`coordinator threads at W ${s.window} (µs/msg): event loops ${f(t.eventLoopUsPerMsg, 1)}, SQLite writer ${f(t.sqliteWriterUsPerMsg, 1)}`
+    + ` (${f(t.sqliteWriterCoreShare * 100)} % of a core), JIT ${f(t.jitUsPerMsg, 1)}, GC ${f(t.gcUsPerMsg, 1)}, other ${f(t.otherUsPerMsg, 1)};`
+    + ` busiest thread ${f(t.busiestThreadCoreShare * 100)} % of a core; ${f(t.writeBytesPerMsg)} bytes written to storage per message`);
 }
 if (warmup) console.log(`coordinator warm-up (not counted): ${e.WARMUP_SECONDS} s of meshwire at W ${warmup.window}, ${f(warmup.msgPerSec)} msg/s`);
 const errs = Object.values(summary).flatMap((s) => s.errors.map((x) => `${s.scenario}@${s.window}: ${x}`));
