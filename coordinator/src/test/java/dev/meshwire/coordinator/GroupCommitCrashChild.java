@@ -31,7 +31,9 @@ public final class GroupCommitCrashChild {
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, false);
         Vertx vertx = Vertx.vertx();
-        SqliteCoordinatorStore store = SqliteCoordinatorStore.open(vertx, args[0]);
+        // Small recent-dedupe generations: merges into message_dedupe run all the time, so the kill lands in one too
+        // (docs/storage.md "Recent dedupe records").
+        SqliteCoordinatorStore store = SqliteCoordinatorStore.open(vertx, args[0], 300, 32);
         String[] m = StoreMeshes.ownerAndMember(store, "crash");
         String mesh = m[0], sender = m[1], recipient = m[2];
         QueueService queue = new QueueService(vertx, store, QueueSettings.defaults().withRateLimit(0, 1), new CoordinatorMetrics(Set.of()),

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
  * in flight together — loses no send it answered. A real {@link dev.meshwire.coordinator.queue.QueueService} on real
  * SQLite runs in a separate process ({@link GroupCommitCrashChild}); after the kill the database is opened again and
  * every answered send is found, as a queued row or, once acked by the recipient, as its dedupe record, under the
- * message id the sender was given.
+ * message id the sender was given. The child merges recent dedupe records in small generations, so the kill also
+ * lands among merges; the store opened afterwards moves what was left recent.
  */
 class GroupCommitCrashTest {
     /** Answered sends to see before the kill: many groups in, with one surely in flight. */

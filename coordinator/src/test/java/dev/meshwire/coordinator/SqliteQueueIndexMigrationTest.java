@@ -102,13 +102,14 @@ class SqliteQueueIndexMigrationTest {
         store.close();
         store = null;
 
-        // Back to schema 9 (migration 10 only changes indexes) with two rows delivered the way the queue did before
+        // Back to schema 9 (migration 10 only changes indexes, 11 adds a table) with two rows delivered the way the queue did before
         // migration 6 (delivered_at set, envelope dropped) and one acknowledged since (its narrow record).
         try (Connection conn = DriverManager.getConnection(url); Statement st = conn.createStatement()) {
             st.execute("DROP INDEX message_queue_session_member");
             st.execute("CREATE INDEX message_queue_expiry ON message_queue (expires_at) WHERE delivered_at IS NULL");
             st.execute("CREATE INDEX message_queue_sender_member ON message_queue (mesh_id, sender_member) WHERE delivered_at IS NULL");
-            st.execute("DELETE FROM schema_version WHERE version = 10");
+            st.execute("DELETE FROM schema_version WHERE version >= 10");
+            st.execute("DROP TABLE message_dedupe_recent"); // migration 11, applied again below
             try (PreparedStatement ps = conn.prepareStatement("UPDATE message_queue SET delivered_at = ?, envelope = NULL WHERE message_id = ?")) {
                 ps.setLong(1, now - RETENTION - 5_000);
                 ps.setString(2, deliveredOld.messageId());
@@ -124,7 +125,7 @@ class SqliteQueueIndexMigrationTest {
         assertEquals(1, await(store.markDelivered(List.of(new Queued.AckRef(mesh, b, acked.messageId())), now)));
         store.close();
         store = StoreKind.SQLITE.open(vertx, url); // the same database, opened again: nothing more to apply
-        assertEquals(10, Migration.latestVersion());
+        assertEquals(11, Migration.latestVersion());
         assertEquals(Migration.latestVersion(), await(store.schemaVersion()));
 
         try (Connection conn = DriverManager.getConnection(url)) {

@@ -282,7 +282,16 @@ public record Migration(int version, String description, List<String> statements
                     "@sqlite DROP INDEX message_queue_expiry",
                     "@sqlite DROP INDEX message_queue_sender_member",
                     "@sqlite CREATE INDEX message_queue_session_member ON message_queue (mesh_id, sender_member) "
-                            + "WHERE delivered_at IS NULL AND sender_member <> sender")));
+                            + "WHERE delivered_at IS NULL AND sender_member <> sender")),
+            // Issue #10 item 1 on SQLite (docs/storage.md "Recent dedupe records"): an ack's dedupe record is appended here
+            // (row id order, no key index: RecentDedupe knows the keys in memory) and merged into message_dedupe in key
+            // order later, instead of each record writing a random page of message_dedupe's b-tree (~10 KB of WAL and
+            // checkpoint writes per relayed message). AUTOINCREMENT: a seq is never used twice, so the rows added while a
+            // generation is merged are always above the seq that generation's final delete stops at, even after the sweep
+            // pruned the newest rows. PostgreSQL keeps its records as they are.
+            new Migration(11, "recent dedupe records appended, merged in key order on SQLite", List.of(
+                    "@sqlite CREATE TABLE message_dedupe_recent (seq INTEGER PRIMARY KEY AUTOINCREMENT, key BLOB NOT NULL, message_id BLOB NOT NULL, "
+                            + "fingerprint BLOB NOT NULL, delivered_at BIGINT NOT NULL)")));
 
     public static int latestVersion() {
         return ALL.get(ALL.size() - 1).version();

@@ -39,15 +39,19 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     private final Connection conn;
     private final WorkerExecutor worker;
     private final SqliteFileLock fileLock; // null for an in-memory database
+    private final RecentDedupe recent;
+    /** Set when a transaction wrote recent dedupe records: a rollback then reloads {@link #recent}'s map. */
+    private boolean recentTouched;
     private final DepthCache depths = new DepthCache();
     private volatile boolean closed;
 
     private final TopicHistory topicHistory;
 
-    private SqliteCoordinatorStore(Connection conn, WorkerExecutor worker, SqliteFileLock fileLock) {
+    private SqliteCoordinatorStore(Connection conn, WorkerExecutor worker, SqliteFileLock fileLock, RecentDedupe recent) {
         this.conn = conn;
         this.worker = worker;
         this.fileLock = fileLock;
+        this.recent = recent;
         this.topicHistory = new SqliteTopicHistory(conn, this::run);
     }
 
@@ -72,6 +76,16 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
      * time ({@link SqliteFileLock}): a second open fails with a {@link StoreException} until the first is closed.
      */
     public static SqliteCoordinatorStore open(Vertx vertx, String jdbcUrl) throws SQLException {
+        return open(vertx, jdbcUrl, RecentDedupe.DEFAULT_MERGE_AT, RecentDedupe.DEFAULT_SLICE);
+    }
+
+    /**
+     * {@link #open(Vertx, String)} with the recent dedupe records merged into {@code message_dedupe} once
+     * {@code dedupeMergeAt} of them are recent, {@code dedupeMergeSlice} per group (docs/storage.md "Recent dedupe
+     * records"); small values let tests go through many merges.
+     */
+    public static SqliteCoordinatorStore open(Vertx vertx, String jdbcUrl, int dedupeMergeAt, int dedupeMergeSlice) throws SQLException {
+        RecentDedupe recent = new RecentDedupe(dedupeMergeAt, dedupeMergeSlice);
         Path file = databaseFile(jdbcUrl);
         SqliteFileLock fileLock = file == null ? null : SqliteFileLock.acquire(file);
         Connection conn;
@@ -100,12 +114,14 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 st.execute("PRAGMA journal_size_limit=67108864");
             }
             migrate(conn);
+            int moved = RecentDedupe.mergeAll(conn);
+            if (moved > 0) LOG.info("moved {} recent dedupe records into message_dedupe", moved);
         } catch (SQLException | RuntimeException e) {
             conn.close();
             if (fileLock != null) fileLock.close();
             throw e;
         }
-        return new SqliteCoordinatorStore(conn, vertx.createSharedWorkerExecutor("meshwire-sqlite", 1), fileLock);
+        return new SqliteCoordinatorStore(conn, vertx.createSharedWorkerExecutor("meshwire-sqlite", 1), fileLock, recent);
     }
 
     static void migrate(Connection conn) throws SQLException {
@@ -157,8 +173,8 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         }, true);
     }
 
-    /** Set by a transaction's work to run once that transaction has committed (worker thread only; cleared either way). */
-    private Runnable afterCommit;
+    /** Added to by a transaction's work, to run in order once that transaction has committed (worker thread only; cleared either way). */
+    private final List<Runnable> afterCommit = new ArrayList<>();
 
     /** Runs {@code work} in one transaction on the worker thread. */
     private <T> Future<T> tx(Callable<T> work) {
@@ -167,13 +183,21 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             try {
                 T result = work.call();
                 conn.commit();
-                if (afterCommit != null) afterCommit.run();
+                for (Runnable r : afterCommit) r.run();
                 return result;
             } catch (Exception e) {
                 conn.rollback();
+                if (recentTouched) {
+                    try {
+                        recent.reload(conn); // its map may name rows the rollback took away
+                    } catch (SQLException r) {
+                        e.addSuppressed(r);
+                    }
+                }
                 throw e;
             } finally {
-                afterCommit = null;
+                afterCommit.clear();
+                recentTouched = false;
                 conn.setAutoCommit(true);
             }
         });
@@ -705,7 +729,6 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         long now = System.currentTimeMillis();
         PreparedStatement member = cached(MEMBER_STATUS_SQL);
         PreparedStatement find = cached(FIND_QUEUED_SQL);
-        PreparedStatement findAcked = cached(FIND_DEDUPE_SQL);
         PreparedStatement count = cached(DEPTH_SQL);
         PreparedStatement insert = cached(INSERT_SQL);
         PreparedStatement insertClaimed = open.isEmpty() ? null : cached(INSERT_CLAIMED_SQL);
@@ -724,7 +747,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             }
             // The queue row's key is checked by the insert itself (ON CONFLICT on the unique key): a lookup before every
             // insert was one statement per send for the rare retry. The acknowledged messages' records are another table.
-            Optional<Queued.Existing> acked = findDedupe(findAcked, e.meshId(), e.sender(), e.recipient(), e.clientMessageId());
+            Optional<Queued.Existing> acked = findDedupe(e.meshId(), e.sender(), e.recipient(), e.clientMessageId());
             if (acked.isPresent()) {
                 out.add(acked.get().answer(e.fingerprint()));
                 continue;
@@ -834,16 +857,22 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     public Future<Optional<Queued.Existing>> findQueued(String meshId, String sender, String recipient, String clientMessageId) {
         return run(() -> {
             Optional<Queued.Existing> queued = queuedRow(cached(FIND_QUEUED_SQL), meshId, sender, recipient, clientMessageId);
-            return queued.isPresent() ? queued : findDedupe(cached(FIND_DEDUPE_SQL), meshId, sender, recipient, clientMessageId);
+            return queued.isPresent() ? queued : findDedupe(meshId, sender, recipient, clientMessageId);
         });
     }
 
     private static final String FIND_DEDUPE_SQL = "SELECT message_id, fingerprint FROM message_dedupe WHERE key = ?";
 
-    /** The narrow record an acknowledged message left (docs/storage.md "Delivered messages"). */
-    private static Optional<Queued.Existing> findDedupe(PreparedStatement ps, String meshId, String sender, String recipient,
-                                                        String clientMessageId) throws SQLException {
-        ps.setBytes(1, DedupeRecord.key(meshId, sender, recipient, clientMessageId));
+    /**
+     * The narrow record an acknowledged message left (docs/storage.md "Delivered messages"): a recent one (not merged
+     * yet), else the one in {@code message_dedupe}.
+     */
+    private Optional<Queued.Existing> findDedupe(String meshId, String sender, String recipient, String clientMessageId) throws SQLException {
+        byte[] key = DedupeRecord.key(meshId, sender, recipient, clientMessageId);
+        Optional<Queued.Existing> recentRecord = recent.find(cached(RecentDedupe.findSql()), key);
+        if (recentRecord.isPresent()) return recentRecord;
+        PreparedStatement ps = cached(FIND_DEDUPE_SQL);
+        ps.setBytes(1, key);
         try (ResultSet rs = ps.executeQuery()) {
             return rs.next() ? Optional.of(DedupeRecord.existing(rs.getBytes(1), rs.getBytes(2))) : Optional.empty();
         }
@@ -904,8 +933,9 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     }
 
     /**
-     * An ack moves the row out of the queue: the narrow dedupe record goes into {@code message_dedupe} and the row
-     * (ciphertext, keys, indexes) is deleted, in one transaction (docs/storage.md "Delivered messages").
+     * An ack moves the row out of the queue: the narrow dedupe record is appended to {@code message_dedupe_recent}
+     * ({@link RecentDedupe}, merged into {@code message_dedupe} later) and the row (ciphertext, keys, indexes) is deleted,
+     * in one transaction (docs/storage.md "Delivered messages", "Recent dedupe records").
      */
     @Override
     public Future<Integer> markDelivered(List<Queued.AckRef> acks, long now) {
@@ -916,12 +946,12 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     /** The acked row leaves the queue and tells, in the same statement, what its dedupe record needs (was a select, then a delete by id). */
     private static final String ACKED_ROW_SQL = "DELETE FROM message_queue WHERE message_id = ? AND mesh_id = ? AND recipient = ? AND delivered_at IS NULL "
             + "RETURNING sender, client_message_id, fingerprint";
-    private static final String KEEP_DEDUPE_SQL = "INSERT OR REPLACE INTO message_dedupe(key, message_id, fingerprint, delivered_at) VALUES (?,?,?,?)";
 
     private int markDeliveredInTx(List<Queued.AckRef> acks, long now) throws SQLException {
         int n = 0;
         PreparedStatement delete = cached(ACKED_ROW_SQL);
-        PreparedStatement keep = cached(KEEP_DEDUPE_SQL);
+        PreparedStatement keep = cached(RecentDedupe.insertSql());
+        recentTouched = true;
         for (Queued.AckRef a : acks) {
             delete.setString(1, a.messageId());
             delete.setString(2, a.meshId());
@@ -934,13 +964,13 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 fingerprint = DedupeRecord.fingerprint(rs.getString(3));
             }
             // After the delete's statement is reset (the result set closed): its step must run to completion first.
-            keep.setBytes(1, key);
-            keep.setBytes(2, DedupeRecord.messageId(a.messageId()));
-            keep.setBytes(3, fingerprint);
-            keep.setLong(4, now);
-            keep.executeUpdate();
+            recent.add(keep, key, DedupeRecord.messageId(a.messageId()), fingerprint, now);
             n++;
         }
+        // The acks' records were appended; a merge in progress moves its next slice into message_dedupe with them.
+        Runnable merged = recent.mergeStep(conn, cached(RecentDedupe.moveSql()), n);
+        if (merged != null) afterCommit.add(merged);
+        afterCommit.add(recent::maybeStartMerge);
         return n;
     }
 
@@ -1000,6 +1030,15 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 ps.setLong(end == null ? 2 : 3, now - deliveredRetentionMs);
                 pruned += ps.executeUpdate();
             }
+            if (slice == 0 && recent.size() > 0) {
+                // Recent records outlive the retention only where acks are rare (a generation is merged after
+                // RecentDedupe.DEFAULT_MERGE_AT of them): a scan of that small table once per round of slices. The map
+                // keeps their keys until the next merge; a lookup of a pruned one finds no row and looks further.
+                try (PreparedStatement ps = conn.prepareStatement("DELETE FROM message_dedupe_recent WHERE delivered_at <= ?")) {
+                    ps.setLong(1, now - deliveredRetentionMs);
+                    pruned += ps.executeUpdate();
+                }
+            }
             long depth = 0;
             long earliest = Long.MAX_VALUE;
             List<Queued.Pending> pending = new ArrayList<>();
@@ -1011,7 +1050,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 }
             }
             long scanned = earliest;
-            afterCommit = () -> earliestExpiry = scanned; // only once committed: a rolled-back sweep deleted nothing
+            afterCommit.add(() -> earliestExpiry = scanned); // only once committed: a rolled-back sweep deleted nothing
             return new Queued.SweepResult(expired, released, pruned, depth, pending);
         });
     }
