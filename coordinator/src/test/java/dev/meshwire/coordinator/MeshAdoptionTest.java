@@ -21,18 +21,24 @@ import org.junit.jupiter.api.Test;
  * hello adopts it with a new authority key and a genesis history that reproduces its members and bans.
  * The "old" mesh is made by deleting the state rows of a new one from the coordinator's SQLite file.
  */
-class MeshAdoptionTest extends SharedCoordinator {
+class MeshAdoptionTest {
     @Test
     void aMeshWithoutStateIsAdoptedAtTheFirstHello() throws Exception {
-        Meshes.Mesh m = Meshes.create(fx, "adopt");
+        CoordinatorFixture fx = new CoordinatorFixture();
+        Meshes.Mesh m;
         Identity bobId = Identity.generate(), carolId = Identity.generate();
-        Meshes.joined(fx, m, bobId, "bob").close();
-        Meshes.joined(fx, m, carolId, "carol").close();
-        try (TestPeer owner = Meshes.owner(fx, m)) {
-            owner.send(new Frames.Ban("b", "carol"));
-            owner.await(Frames.Ok.class, o -> "b".equals(o.id()));
+        try {
+            m = Meshes.create(fx, "adopt");
+            Meshes.joined(fx, m, bobId, "bob").close();
+            Meshes.joined(fx, m, carolId, "carol").close();
+            try (TestPeer owner = Meshes.owner(fx, m)) {
+                owner.send(new Frames.Ban("b", "carol"));
+                owner.await(Frames.Ok.class, o -> "b".equals(o.id()));
+            }
+        } finally {
+            fx.close(); // the restart below reads the mesh afresh: no cache of it survives
         }
-        // The running coordinator has this mesh cached: a second coordinator on the same database reads it afresh, like a restart.
+        // The mesh made "old": its state rows deleted from the stopped coordinator's database.
         String db = "jdbc:sqlite:" + fx.dataDir.resolve(Coordinator.DB_FILE).toAbsolutePath();
         try (Connection c = DriverManager.getConnection(db)) {
             c.createStatement().execute("PRAGMA busy_timeout=10000");
@@ -59,7 +65,7 @@ class MeshAdoptionTest extends SharedCoordinator {
         }
     }
 
-    /** A second coordinator on the same data directory's database: a restart without the first one's memory. */
+    /** A coordinator on the stopped one's database: a restart (one coordinator per SQLite file). */
     static final class Coordinator2 implements AutoCloseable {
         final CoordinatorFixture fx;
 
