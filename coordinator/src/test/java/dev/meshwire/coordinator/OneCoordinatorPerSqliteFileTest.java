@@ -39,6 +39,7 @@ class OneCoordinatorPerSqliteFileTest {
             assertTrue(e.getMessage().contains("in use by another coordinator"), e.getMessage());
             assertTrue(e.getMessage().contains(dir.resolve(Coordinator.DB_FILE).toString()), "names the database: " + e.getMessage());
             assertFalse(e.getMessage().contains("\n"), "one line: " + e.getMessage());
+            assertTrue(e.getMessage().contains("its own --data directory"), "names the flag that gives a coordinator its own database: " + e.getMessage());
             assertTrue(StoreMeshes.await(first.store().schemaVersion()) > 0, "the refused start leaves the first coordinator's store open");
         } finally {
             first.close();

@@ -79,7 +79,7 @@ public final class SqliteFileLock implements AutoCloseable {
 
     private static StoreException inUse(Path database) {
         return new StoreException("the database " + database + " is in use by another coordinator; a SQLite database"
-                + " serves one coordinator (stop the other one, or give this one its own --data-dir)");
+                + " serves one coordinator (stop the other one, or give this one its own --data directory)");
     }
 
     private static void closeQuietly(FileChannel ch) {
