@@ -84,7 +84,7 @@ class OneCoordinatorPerSqliteFileTest {
             SqliteCoordinatorStore.open(vertx, args[0]);
             System.out.println("READY");
             System.out.flush();
-            Thread.sleep(Long.MAX_VALUE);
+            Thread.currentThread().join(); // holds the store until the test kills this process
         }
     }
 }

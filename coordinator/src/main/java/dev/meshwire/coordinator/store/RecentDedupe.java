@@ -33,10 +33,10 @@ final class RecentDedupe {
     /** Records moved per {@link #mergeStep}: the extra work of one group while a merge runs (a few ms). */
     static final int DEFAULT_SLICE = 2_048;
 
-    private static final String INSERT_SQL =
+    static final String INSERT_SQL =
             "INSERT INTO message_dedupe_recent(key, message_id, fingerprint, delivered_at) VALUES (?,?,?,?) RETURNING seq";
-    private static final String FIND_SQL = "SELECT message_id, fingerprint FROM message_dedupe_recent WHERE seq = ? AND key = ?";
-    private static final String MOVE_SQL = "INSERT OR REPLACE INTO message_dedupe(key, message_id, fingerprint, delivered_at) "
+    static final String FIND_SQL = "SELECT message_id, fingerprint FROM message_dedupe_recent WHERE seq = ? AND key = ?";
+    static final String MOVE_SQL = "INSERT OR REPLACE INTO message_dedupe(key, message_id, fingerprint, delivered_at) "
             + "SELECT key, message_id, fingerprint, delivered_at FROM message_dedupe_recent WHERE seq = ? AND key = ?";
 
     private final int mergeAt;
@@ -96,14 +96,6 @@ final class RecentDedupe {
         }
     }
 
-    static String insertSql() {
-        return INSERT_SQL;
-    }
-
-    static String findSql() {
-        return FIND_SQL;
-    }
-
     /** The recent record under {@code key}, or empty (then {@code message_dedupe} is the place to look). */
     Optional<Queued.Existing> find(PreparedStatement find, byte[] key) throws SQLException {
         Long seq = seqByKey.get(Key.of(key));
@@ -147,10 +139,6 @@ final class RecentDedupe {
         };
     }
 
-    static String moveSql() {
-        return MOVE_SQL;
-    }
-
     /** After a commit: freezes the recent records as the next generation to merge, once there are {@code mergeAt}. */
     void maybeStartMerge() {
         if (merging != null || seqByKey.size() < mergeAt) return;
@@ -171,13 +159,8 @@ final class RecentDedupe {
         try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery("SELECT seq, key FROM message_dedupe_recent ORDER BY seq")) {
             while (rs.next()) seqByKey.put(Key.of(rs.getBytes(2)), rs.getLong(1));
         }
-        if (merging != null && merging.lastSeq > maxSeq()) merging = null; // its rows are not all there: maybeStartMerge again
-    }
-
-    private long maxSeq() {
-        long max = 0;
-        for (long s : seqByKey.values()) max = Math.max(max, s);
-        return max;
+        // A generation being merged stays: it was frozen after a commit, so its rows are all there (the rollback also
+        // undid a final delete of it).
     }
 
     /**
@@ -201,13 +184,8 @@ final class RecentDedupe {
         }
     }
 
-    /** Recent records known (tests). */
+    /** Recent records known (the sweep prunes the table only when there are some). */
     int size() {
         return seqByKey.size();
-    }
-
-    /** Whether a merge is running (tests). */
-    boolean merging() {
-        return merging != null;
     }
 }

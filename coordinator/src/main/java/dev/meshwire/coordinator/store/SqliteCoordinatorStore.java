@@ -869,7 +869,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
      */
     private Optional<Queued.Existing> findDedupe(String meshId, String sender, String recipient, String clientMessageId) throws SQLException {
         byte[] key = DedupeRecord.key(meshId, sender, recipient, clientMessageId);
-        Optional<Queued.Existing> recentRecord = recent.find(cached(RecentDedupe.findSql()), key);
+        Optional<Queued.Existing> recentRecord = recent.find(cached(RecentDedupe.FIND_SQL), key);
         if (recentRecord.isPresent()) return recentRecord;
         PreparedStatement ps = cached(FIND_DEDUPE_SQL);
         ps.setBytes(1, key);
@@ -950,7 +950,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     private int markDeliveredInTx(List<Queued.AckRef> acks, long now) throws SQLException {
         int n = 0;
         PreparedStatement delete = cached(ACKED_ROW_SQL);
-        PreparedStatement keep = cached(RecentDedupe.insertSql());
+        PreparedStatement keep = cached(RecentDedupe.INSERT_SQL);
         recentTouched = true;
         for (Queued.AckRef a : acks) {
             delete.setString(1, a.messageId());
@@ -968,7 +968,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             n++;
         }
         // The acks' records were appended; a merge in progress moves its next slice into message_dedupe with them.
-        Runnable merged = recent.mergeStep(conn, cached(RecentDedupe.moveSql()), n);
+        Runnable merged = recent.mergeStep(conn, cached(RecentDedupe.MOVE_SQL), n);
         if (merged != null) afterCommit.add(merged);
         afterCommit.add(recent::maybeStartMerge);
         return n;
