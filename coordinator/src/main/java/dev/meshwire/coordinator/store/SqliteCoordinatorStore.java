@@ -176,17 +176,39 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     /** Added to by a transaction's work, to run in order once that transaction has committed (worker thread only; cleared either way). */
     private final List<Runnable> afterCommit = new ArrayList<>();
 
-    /** Runs {@code work} in one transaction on the worker thread. */
+    /**
+     * Runs {@code work} in one transaction on the worker thread. SQLite rolls some failures back by itself (SQLITE_FULL,
+     * SQLITE_IOERR, SQLITE_NOMEM, SQLITE_BUSY; docs/storage.md "A full disk"): then the rollback here fails with "no
+     * transaction is active" and so does the {@code setAutoCommit(true)} after it ("cannot commit"); neither may hide the
+     * failure that matters, nor skip the reload of {@link #recent} or the reset of the statement cache.
+     */
     private <T> Future<T> tx(Callable<T> work) {
         return run(() -> {
             conn.setAutoCommit(false);
+            Exception failed = null;
             try {
                 T result = work.call();
                 conn.commit();
                 for (Runnable r : afterCommit) r.run();
                 return result;
             } catch (Exception e) {
-                conn.rollback();
+                failed = e;
+                try {
+                    conn.rollback();
+                } catch (SQLException r) {
+                    e.addSuppressed(r);
+                }
+                // sqlite-jdbc finalizes a statement whose step failed with anything but BUSY, LOCKED, CONSTRAINT or MISUSE
+                // (SQLITE_FULL, SQLITE_IOERR, …): kept in the cache, it would fail every later use with "statement is not
+                // executing" even once there is room again. After a failed transaction the cache is prepared afresh.
+                for (PreparedStatement ps : statements.values()) {
+                    try {
+                        ps.close();
+                    } catch (SQLException ignored) {
+                        // already finalized
+                    }
+                }
+                statements.clear();
                 if (recentTouched) {
                     try {
                         recent.reload(conn); // its map may name rows the rollback took away
@@ -198,7 +220,26 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
             } finally {
                 afterCommit.clear();
                 recentTouched = false;
-                conn.setAutoCommit(true);
+                try {
+                    conn.setAutoCommit(true);
+                } catch (SQLException r) {
+                    if (failed == null) throw r;
+                    failed.addSuppressed(r);
+                }
+            }
+        });
+    }
+
+    /**
+     * Test hook (package-private; tests reach it through the test tree's {@code SqliteStoreHooks}): runs one statement that
+     * answers a number — a {@code PRAGMA} such as {@code page_count} or {@code max_page_count}, which holds for this
+     * connection only — on the store's own connection, on its worker thread. SqliteDiskFullTest makes the database "full"
+     * with it.
+     */
+    Future<Long> pragmaForTest(String sql) {
+        return run(() -> {
+            try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+                return rs.next() ? rs.getLong(1) : -1L;
             }
         });
     }

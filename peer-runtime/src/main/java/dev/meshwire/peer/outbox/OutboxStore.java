@@ -969,10 +969,34 @@ public final class OutboxStore implements AutoCloseable {
                     // with "no transaction is active", which must not hide the failure that matters.
                     e.addSuppressed(r);
                 }
+                // sqlite-jdbc finalizes a statement whose step failed with anything but BUSY, LOCKED, CONSTRAINT or MISUSE
+                // (SQLITE_FULL, SQLITE_IOERR, …): kept in the cache, it would fail every later use with "statement is not
+                // executing" even once there is room again. After a failed transaction the cache is prepared afresh.
+                for (PreparedStatement ps : statements.values()) {
+                    try {
+                        ps.close();
+                    } catch (SQLException ignored) {
+                        // already finalized
+                    }
+                }
+                statements.clear();
                 throw e;
             }
         } catch (SQLException e) {
             throw new IllegalStateException("outbox transaction failed: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Test hook (package-private, tests only): runs one statement that answers a number — a {@code PRAGMA} such as
+     * {@code page_count} or {@code max_page_count}, which holds for this connection only — on the store's own
+     * connection, under its lock. OutboxDiskFullTest makes the database "full" with it.
+     */
+    synchronized long pragmaForTest(String sql) {
+        try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : -1;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
         }
     }
 
