@@ -140,7 +140,14 @@ class SqliteQueueIndexMigrationTest {
             assertUsesIndexes(conn, SqliteCoordinatorStore.DELETE_SENT_ROWS_SQL, "message_queue_sender");
             assertUsesIndexes(conn, SqliteCoordinatorStore.DELETE_SESSION_ROWS_SQL, "message_queue_session_member");
             assertUsesIndexes(conn, SqliteCoordinatorStore.DELETE_SENT_OR_RECEIVED_ROWS_SQL, "message_queue_sender");
+            // a claim reads its rows in id order from the recipient's index, without sorting them first: it stops
+            // after the rows it asked for (its LIMIT is rounded up to a power of two in the statement's text)
+            String claim = SqliteCoordinatorStore.CLAIM_SQL + " LIMIT " + SqliteCoordinatorStore.limitText(32);
+            assertUsesIndexes(conn, claim, "message_queue_pending");
+            assertTrue(plan(conn, claim).stream().noneMatch(d -> d.contains("TEMP B-TREE")), claim + " → " + plan(conn, claim));
         }
+        assertEquals(List.of("1", "2", "4", "32", "32", "64", "1024", Integer.toString(Integer.MAX_VALUE)),
+                java.util.stream.IntStream.of(1, 2, 3, 17, 32, 33, 1000, (1 << 30) + 1).mapToObj(SqliteCoordinatorStore::limitText).toList());
 
         // every row answers a retry as before the migration: the identical envelope a duplicate with the original id,
         // another one a conflict
@@ -202,6 +209,13 @@ class SqliteQueueIndexMigrationTest {
 
     /** The statement's plan names {@code index} and has no full scan of {@code message_queue}. */
     static void assertUsesIndexes(Connection conn, String sql, String index) throws Exception {
+        List<String> plan = plan(conn, sql);
+        assertTrue(plan.stream().anyMatch(d -> d.contains(index)), sql + " → " + plan);
+        assertTrue(plan.stream().noneMatch(d -> d.startsWith("SCAN message_queue")), sql + " → " + plan);
+    }
+
+    /** The details of the statement's query plan, every parameter bound to a string. */
+    static List<String> plan(Connection conn, String sql) throws Exception {
         List<String> plan = new ArrayList<>();
         try (PreparedStatement ps = conn.prepareStatement("EXPLAIN QUERY PLAN " + sql)) {
             int n = ps.getParameterMetaData().getParameterCount();
@@ -210,7 +224,6 @@ class SqliteQueueIndexMigrationTest {
                 while (rs.next()) plan.add(rs.getString("detail"));
             }
         }
-        assertTrue(plan.stream().anyMatch(d -> d.contains(index)), sql + " → " + plan);
-        assertTrue(plan.stream().noneMatch(d -> d.startsWith("SCAN message_queue")), sql + " → " + plan);
+        return plan;
     }
 }
