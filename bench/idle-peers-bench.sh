@@ -12,7 +12,7 @@ meshes="${1:-100}"; per="${2:-100}"; seconds="${3:-75}"; interval="${4:-10}"; la
 if [ -z "${BENCH_SKIP_BUILD:-}" ]; then
   mvn -B -o -q -pl coordinator -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test -DskipCdsArchive
 fi
-CP="coordinator/target/test-classes:coordinator/target/classes:signaling/target/classes:turn-relay/target/classes:$(cat coordinator/target/bench.classpath)"
+CP="coordinator/target/test-classes:coordinator/target/classes:signaling/target/classes:turn-relay/target/classes:sqlite/target/classes:$(cat coordinator/target/bench.classpath)"
 ulimit -n "$(ulimit -Hn)"
 tmp="$(mktemp -d)"
 server_pid=""

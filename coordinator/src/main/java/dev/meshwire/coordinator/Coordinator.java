@@ -10,6 +10,7 @@ import dev.meshwire.coordinator.store.PgCoordinatorStore;
 import dev.meshwire.coordinator.store.SqliteCoordinatorStore;
 import dev.meshwire.coordinator.store.StoreException;
 import dev.meshwire.signaling.frame.Frame;
+import dev.meshwire.sqlite.SqliteFiles;
 import dev.meshwire.coordinator.ice.IceSettings;
 import dev.meshwire.turn.TurnConfig;
 import dev.meshwire.turn.TurnServer;
@@ -17,6 +18,7 @@ import dev.meshwire.turn.TurnStats;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import io.vertx.core.Vertx;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.BindException;
 import java.net.URI;
 import java.nio.file.AccessDeniedException;
@@ -202,20 +204,12 @@ public final class Coordinator implements AutoCloseable {
             throw new CoordinatorStartException("database URL " + url.split("[?;]")[0]
                     + " is not supported: use jdbc:sqlite:<file> or postgresql://user@host:port/db", null);
         }
-        Path dbFile = SqliteCoordinatorStore.databaseFile(url);
         try {
-            // 0600 before SQLite opens it: SQLite gives -wal and -shm the database file's mode.
-            if (dbFile != null) {
-                for (Path f : PrivateFiles.sqliteFiles(dbFile)) PrivateFiles.tightenIfExists(f);
-                PrivateFiles.ensureFile(dbFile);
-            }
-            SqliteCoordinatorStore s = SqliteCoordinatorStore.open(vertx, url);
-            if (dbFile != null) {
-                for (Path f : PrivateFiles.sqliteFiles(dbFile)) PrivateFiles.tightenIfExists(f);
-            }
-            return s;
-        } catch (IOException e) {
-            throw new CoordinatorStartException("cannot secure the database file " + dbFile + ": " + e.getMessage(), e);
+            // The store makes the file and its -wal, -shm and -journal 0600 (SqliteFiles), before SQLite opens it.
+            return SqliteCoordinatorStore.open(vertx, url);
+        } catch (UncheckedIOException e) {
+            throw new CoordinatorStartException("cannot secure the database file " + SqliteFiles.databaseFile(url) + ": "
+                    + e.getCause().getMessage(), e.getCause());
         } catch (SQLException e) {
             throw new CoordinatorStartException("database error opening " + url + ": " + e.getMessage(), e);
         } catch (StoreException e) {

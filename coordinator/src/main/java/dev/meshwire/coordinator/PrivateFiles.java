@@ -15,8 +15,8 @@ import org.slf4j.LoggerFactory;
  * The coordinator's data directory holds member names, keys, message metadata and the mesh
  * authority secret keys: the directory is 0700 and every file in it 0600. New files are created
  * with that mode; existing ones with a looser mode are tightened at start (one log line each).
- * SQLite creates {@code -wal} and {@code -shm} itself with the database file's mode, so the
- * database file is created (or tightened) before SQLite opens it, and all three are checked after.
+ * The SQLite database and its {@code -wal}, {@code -shm} and {@code -journal} are made 0600 where
+ * every SQLite file is opened, {@code dev.meshwire.sqlite.SqliteFiles}.
  */
 public final class PrivateFiles {
     private static final Logger LOG = LoggerFactory.getLogger(PrivateFiles.class);
@@ -39,27 +39,9 @@ public final class PrivateFiles {
         tighten(dir, DIR_MODE, "data directory");
     }
 
-    /** Creates an empty 0600 file if missing, or tightens an existing one to 0600 (logged). */
-    public static void ensureFile(Path file) throws IOException {
-        if (!Files.exists(file)) {
-            try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(FILE_MODE));
-            } catch (FileAlreadyExistsException raced) {
-                // created concurrently: tightened below
-            }
-        }
-        tighten(file, FILE_MODE, "file");
-    }
-
     /** Tightens {@code file} to 0600 if it exists. */
     public static void tightenIfExists(Path file) throws IOException {
         if (Files.exists(file, LinkOption.NOFOLLOW_LINKS)) tighten(file, FILE_MODE, "file");
-    }
-
-    /** The database file and its SQLite companions ({@code -wal}, {@code -shm}, {@code -journal}). */
-    public static Path[] sqliteFiles(Path db) {
-        return new Path[] {db, db.resolveSibling(db.getFileName() + "-wal"), db.resolveSibling(db.getFileName() + "-shm"),
-                db.resolveSibling(db.getFileName() + "-journal")};
     }
 
     private static void tighten(Path p, Set<PosixFilePermission> mode, String what) throws IOException {

@@ -4,12 +4,14 @@ import dev.meshwire.signaling.Json;
 import dev.meshwire.signaling.envelope.CanonicalJson;
 import dev.meshwire.signaling.meshstate.MeshEvent;
 import dev.meshwire.signaling.meshstate.StateRef;
+import dev.meshwire.sqlite.SqliteFiles;
+import dev.meshwire.sqlite.SqliteTuning;
+import dev.meshwire.sqlite.StatementCache;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.WorkerExecutor;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,6 +51,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
 
     private SqliteCoordinatorStore(Connection conn, WorkerExecutor worker, SqliteFileLock fileLock, RecentDedupe recent) {
         this.conn = conn;
+        this.statements = new StatementCache(conn);
         this.worker = worker;
         this.fileLock = fileLock;
         this.recent = recent;
@@ -58,16 +61,6 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
     @Override
     public TopicHistory topicHistory() {
         return topicHistory;
-    }
-
-    /** The database file of a {@code jdbc:sqlite:} URL, or null for an in-memory database. */
-    public static Path databaseFile(String jdbcUrl) {
-        String rest = jdbcUrl.substring("jdbc:sqlite:".length());
-        int q = rest.indexOf('?');
-        if (q >= 0) rest = rest.substring(0, q);
-        if (rest.startsWith("file:")) rest = rest.substring("file:".length());
-        if (rest.isEmpty() || rest.equals(":memory:") || rest.contains("mode=memory")) return null;
-        return Path.of(rest);
     }
 
     /**
@@ -86,33 +79,19 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
      */
     public static SqliteCoordinatorStore open(Vertx vertx, String jdbcUrl, int dedupeMergeAt, int dedupeMergeSlice) throws SQLException {
         RecentDedupe recent = new RecentDedupe(dedupeMergeAt, dedupeMergeSlice);
-        Path file = databaseFile(jdbcUrl);
+        Path file = SqliteFiles.databaseFile(jdbcUrl);
+        // The file 0600 before the lock, as before it was the lock's: a missing directory or a file that cannot be made
+        // private is reported as the database file's (SqliteFiles.open checks again, after the lock).
+        if (file != null) SqliteFiles.secure(file);
         SqliteFileLock fileLock = file == null ? null : SqliteFileLock.acquire(file);
         Connection conn;
         try {
-            conn = DriverManager.getConnection(jdbcUrl);
+            conn = SqliteFiles.open(jdbcUrl, SqliteTuning.COORDINATOR); // the file 0600, the shared pragmas, a 64 MiB page cache
         } catch (SQLException | RuntimeException e) {
             if (fileLock != null) fileLock.close();
             throw e;
         }
         try {
-            try (Statement st = conn.createStatement()) {
-                st.execute("PRAGMA journal_mode=WAL");
-                st.execute("PRAGMA synchronous=NORMAL"); // WAL + NORMAL: durable across process crashes, one fsync per checkpoint
-                st.execute("PRAGMA foreign_keys=ON");
-                st.execute("PRAGMA busy_timeout=5000");
-                // A queue of 100,000 × 1.5 KiB rows is ~200 MB: the default 2 MiB page cache made every claim
-                // and ack re-read its pages through read() calls. Neither setting changes durability.
-                st.execute("PRAGMA cache_size=-65536"); // 64 MiB
-                st.execute("PRAGMA mmap_size=268435456"); // reads of the first 256 MiB through the page cache mapping
-                // The profile of a drain had the writer thread in COMMIT ~60 % of the time: the automatic WAL
-                // checkpoint (copy to the database file + fsync) ran every 1,000 pages, i.e. every few claim or
-                // ack batches of 1.5 KiB rows. Every 10,000 pages (~40 MB) it runs a tenth as often and writes a
-                // page touched by both claim and ack once. journal_size_limit truncates the WAL file back
-                // afterwards. Commits stay as durable as before (WAL + synchronous=NORMAL).
-                st.execute("PRAGMA wal_autocheckpoint=10000");
-                st.execute("PRAGMA journal_size_limit=67108864");
-            }
             migrate(conn);
             int moved = RecentDedupe.mergeAll(conn);
             if (moved > 0) LOG.info("moved {} recent dedupe records into message_dedupe", moved);
@@ -708,17 +687,12 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
 
     /**
      * Statements of the queue's hot path, prepared once: preparing them again in every transaction was 4–8% of the
-     * writer thread under relay load. Only the worker thread uses them (and the map).
+     * writer thread under relay load. Only the worker thread uses them (and {@link #close}, after the worker).
      */
-    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final StatementCache statements;
 
     private PreparedStatement cached(String sql) throws SQLException {
-        PreparedStatement ps = statements.get(sql);
-        if (ps == null) {
-            ps = conn.prepareStatement(sql);
-            statements.put(sql, ps);
-        }
-        return ps;
+        return statements.get(sql);
     }
 
     private static final String FIND_QUEUED_SQL =
@@ -1136,8 +1110,8 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         if (closed) return;
         closed = true;
         worker.close();
-        try {
-            conn.close();
+        try (Connection c = conn) {
+            statements.close();
         } catch (SQLException e) {
             LOG.warn("closing the database failed: {}", e.getMessage());
         } finally {

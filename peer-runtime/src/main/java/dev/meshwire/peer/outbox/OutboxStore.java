@@ -4,6 +4,7 @@ import dev.meshwire.peer.PeerException;
 import dev.meshwire.peer.home.Sqlite;
 import dev.meshwire.peer.transport.TransportReceipt;
 import dev.meshwire.signaling.envelope.Envelope;
+import dev.meshwire.sqlite.StatementCache;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -118,11 +119,12 @@ public final class OutboxStore implements AutoCloseable {
      * compiles a statement on every {@code prepareStatement}, which was a visible share of the drain thread's time.
      * Only used under this object's lock, like the connection.
      */
-    private final Map<String, PreparedStatement> statements = new java.util.HashMap<>();
+    private final StatementCache statements;
 
     public OutboxStore(Path dbFile) {
         try {
             conn = Sqlite.open(dbFile);
+            statements = new StatementCache(conn);
             migrate();
         } catch (SQLException e) {
             throw new IllegalStateException("cannot open outbox " + dbFile + ": " + e.getMessage(), e);
@@ -887,13 +889,8 @@ public final class OutboxStore implements AutoCloseable {
     /** The cached statement for {@code sql}, parameters cleared. Never close it: {@link #close} does. */
     private PreparedStatement cached(String sql) throws SQLException {
         PreparedStatement ps = statements.get(sql);
-        if (ps == null) {
-            ps = conn.prepareStatement(sql);
-            statements.put(sql, ps);
-        } else {
-            ps.clearParameters();
-            ps.clearBatch(); // a batch a failed transaction left behind
-        }
+        ps.clearParameters();
+        ps.clearBatch(); // a batch a failed transaction left behind
         return ps;
     }
 
@@ -1002,10 +999,8 @@ public final class OutboxStore implements AutoCloseable {
 
     @Override
     public synchronized void close() {
-        try {
-            for (PreparedStatement ps : statements.values()) ps.close();
-            statements.clear();
-            conn.close();
+        try (Connection c = conn) {
+            statements.close();
         } catch (SQLException ignored) {
             // shutting down
         }

@@ -2,6 +2,7 @@ package dev.meshwire.peer.home;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.meshwire.sqlite.SqliteFiles;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -27,9 +28,10 @@ class SqlitePragmasTest {
             assertEquals("wal", pragma(c, "journal_mode"));
             assertEquals("1", pragma(c, "synchronous"), "NORMAL");
             assertEquals("1", pragma(c, "foreign_keys"));
-            assertEquals(String.valueOf(Sqlite.WAL_AUTOCHECKPOINT_PAGES), pragma(c, "wal_autocheckpoint"));
-            assertEquals(String.valueOf(Sqlite.JOURNAL_SIZE_LIMIT_BYTES), pragma(c, "journal_size_limit"));
-            assertEquals(String.valueOf(Sqlite.MMAP_BYTES), pragma(c, "mmap_size"));
+            assertEquals(String.valueOf(SqliteFiles.WAL_AUTOCHECKPOINT_PAGES), pragma(c, "wal_autocheckpoint"));
+            assertEquals(String.valueOf(SqliteFiles.JOURNAL_SIZE_LIMIT_BYTES), pragma(c, "journal_size_limit"));
+            assertEquals(String.valueOf(SqliteFiles.MMAP_BYTES), pragma(c, "mmap_size"));
+            assertEquals("-2000", pragma(c, "cache_size"), "SQLite's default page cache");
             // Writes and reads through the mapping work as before.
             try (Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)");
