@@ -35,6 +35,40 @@ public final class StatementCache implements AutoCloseable {
     }
 
     /**
+     * The statement for {@code sql} followed by {@code LIMIT n}, where {@code n} is {@code limit} rounded up to a power of
+     * two ({@link #limitText}); the caller reads at most {@code limit} rows. Why not {@code LIMIT ?}: SQLite plans a
+     * bound {@code LIMIT} with its value, so it prepares such a statement again at every execution — the coordinator's
+     * claim query took ~28 µs that way instead of ~3 (docs/benchmarks.md "Relay writer: two queries that ran far more
+     * than they had to"). At most 32 statements per {@code sql}, one per power of two used.
+     */
+    public PreparedStatement getLimited(String sql, int limit) throws SQLException {
+        return get(sql + " LIMIT " + limitText(limit));
+    }
+
+    /** {@code limit} (≥ 1) rounded up to a power of two, as the text of a {@code LIMIT}; above 2^30, the largest int. */
+    public static String limitText(int limit) {
+        if (limit < 1) throw new IllegalArgumentException("LIMIT " + limit);
+        return limit > (1 << 30) ? Integer.toString(Integer.MAX_VALUE) : Integer.toString(limit == 1 ? 1 : Integer.highestOneBit(limit - 1) << 1);
+    }
+
+    /**
+     * After a failed transaction: closes every statement, ignoring failures, so that the next {@link #get} prepares
+     * afresh. sqlite-jdbc finalizes a statement whose step failed with anything but BUSY, LOCKED, CONSTRAINT or MISUSE
+     * (SQLITE_FULL, SQLITE_IOERR, …); kept, it would fail every later use with "statement is not executing", even once
+     * the cause (a full disk) is gone.
+     */
+    public void discard() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // finalized already: what discard is for
+            }
+        }
+        statements.clear();
+    }
+
+    /**
      * Closes every statement and forgets them (a later {@link #get} prepares again); the first failure is thrown after
      * all were tried, the others suppressed in it.
      */

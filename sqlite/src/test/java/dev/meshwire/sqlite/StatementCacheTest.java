@@ -54,4 +54,31 @@ class StatementCacheTest {
             assertTrue(fresh.isClosed());
         }
     }
+
+    @Test
+    void aLimitIsWrittenIntoTheTextRoundedUpToAPowerOfTwo() throws Exception {
+        assertEquals(java.util.List.of("1", "2", "4", "32", "32", "64", "1024", Integer.toString(Integer.MAX_VALUE)),
+                java.util.stream.IntStream.of(1, 2, 3, 17, 32, 33, 1000, (1 << 30) + 1).mapToObj(StatementCache::limitText).toList());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> StatementCache.limitText(0));
+        try (Connection c = SqliteFiles.open(tmp.resolve("l.db"), SqliteTuning.DEFAULT)) {
+            try (Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE t (k INTEGER PRIMARY KEY)");
+                st.execute("INSERT INTO t (k) VALUES (1), (2), (3), (4), (5), (6)");
+            }
+            StatementCache cache = new StatementCache(c);
+            PreparedStatement three = cache.getLimited("SELECT k FROM t ORDER BY k", 3);
+            assertSame(three, cache.getLimited("SELECT k FROM t ORDER BY k", 4), "3 and 4 share LIMIT 4");
+            assertNotSame(three, cache.getLimited("SELECT k FROM t ORDER BY k", 5));
+            int rows = 0;
+            try (ResultSet rs = three.executeQuery()) {
+                while (rs.next()) rows++;
+            }
+            assertEquals(4, rows, "the statement returns up to the power of two; the caller stops at its own limit");
+
+            cache.discard();
+            assertTrue(three.isClosed());
+            assertFalse(cache.getLimited("SELECT k FROM t ORDER BY k", 3).isClosed(), "prepared afresh after discard");
+            cache.close();
+        }
+    }
 }

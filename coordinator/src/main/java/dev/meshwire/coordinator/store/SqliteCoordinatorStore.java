@@ -177,17 +177,7 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
                 } catch (SQLException r) {
                     e.addSuppressed(r);
                 }
-                // sqlite-jdbc finalizes a statement whose step failed with anything but BUSY, LOCKED, CONSTRAINT or MISUSE
-                // (SQLITE_FULL, SQLITE_IOERR, …): kept in the cache, it would fail every later use with "statement is not
-                // executing" even once there is room again. After a failed transaction the cache is prepared afresh.
-                for (PreparedStatement ps : statements.values()) {
-                    try {
-                        ps.close();
-                    } catch (SQLException ignored) {
-                        // already finalized
-                    }
-                }
-                statements.clear();
+                statements.discard(); // a failed step may have finalized some (a full disk): prepare afresh
                 if (recentTouched) {
                     try {
                         recent.reload(conn); // its map may name rows the rollback took away
@@ -920,28 +910,17 @@ public final class SqliteCoordinatorStore implements CoordinatorStore {
         return tx(() -> claimInTx(meshId, recipient, claimId, afterSeq, limit, now, leaseMs));
     }
 
-    /** A pump's claim without its LIMIT ({@link #limitText}); public for the test that checks its plan (SqliteQueueIndexMigrationTest). */
+    /** A pump's claim without its LIMIT ({@link StatementCache#getLimited}); public for the test that checks its plan (SqliteQueueIndexMigrationTest). */
     public static final String CLAIM_SQL = "SELECT id, message_id, sender, client_message_id, envelope, attempts, created_at, sender_member FROM message_queue "
             + "WHERE mesh_id = ? AND recipient = ? AND delivered_at IS NULL AND id > ? AND expires_at > ? "
             + "AND (claim_id IS NULL OR claim_id <> ? OR claim_expires_at <= ?) " + SENDER_ALLOWED + " ORDER BY id";
     private static final String CLAIM_ROW_SQL = "UPDATE message_queue SET claimed_at = ?, claim_id = ?, claim_expires_at = ?, attempts = attempts + 1 WHERE id = ?";
 
-    /**
-     * A claim's {@code LIMIT}, written into the statement's text rounded up to a power of two (the rows past the limit
-     * are left unread): SQLite prepares a statement whose {@code LIMIT} is a bound parameter again at every execution
-     * (it plans with the bound value), which made this query ~28 µs instead of ~3 (docs/benchmarks.md "A bound
-     * LIMIT"). One cached statement per power of two that pumps ask for.
-     */
-    public static String limitText(int limit) {
-        if (limit < 1) throw new IllegalArgumentException("claim limit " + limit);
-        return limit > (1 << 30) ? Integer.toString(Integer.MAX_VALUE) : Integer.toString(limit == 1 ? 1 : Integer.highestOneBit(limit - 1) << 1);
-    }
-
     private List<Queued.Message> claimInTx(String meshId, String recipient, String claimId, long afterSeq, int limit, long now, long leaseMs)
             throws SQLException {
         List<Queued.Message> out = new ArrayList<>();
         if (limit < 1) return out;
-        PreparedStatement ps = cached(CLAIM_SQL + " LIMIT " + limitText(limit));
+        PreparedStatement ps = statements.getLimited(CLAIM_SQL, limit); // its LIMIT in the text: a bound one re-prepares
         ps.setString(1, meshId);
         ps.setString(2, recipient);
         ps.setLong(3, afterSeq);

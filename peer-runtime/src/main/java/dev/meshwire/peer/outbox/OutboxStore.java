@@ -554,15 +554,17 @@ public final class OutboxStore implements AutoCloseable {
         return tx(() -> {
             List<Copy> due = new ArrayList<>();
             List<Long> rowids = new ArrayList<>();
-            PreparedStatement ps = cached("""
+            // The LIMIT in the text (rounded up to a power of two; rows past the limit unread): a bound LIMIT makes
+            // SQLite prepare the statement again at every execution (StatementCache#getLimited).
+            PreparedStatement ps = statements.getLimited("""
                     SELECT c.rowid AS copy_rowid, c.*, o.client_message_id, o.mesh_id FROM outbox_copy c JOIN outbox o ON o.id = c.outbox_id
                     WHERE c.state = 'pending' AND c.next_attempt_at <= ? AND o.mesh_id = ?
-                    ORDER BY c.outbox_id, c.recipient_pubkey LIMIT ?""");
+                    ORDER BY c.outbox_id, c.recipient_pubkey""", limit);
+            ps.clearParameters();
             ps.setLong(1, now);
             ps.setString(2, meshId);
-            ps.setInt(3, limit);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+                while (due.size() < limit && rs.next()) {
                     rowids.add(rs.getLong("copy_rowid"));
                     due.add(copy(rs, rs.getString("client_message_id"), rs.getString("mesh_id")));
                 }
@@ -966,17 +968,7 @@ public final class OutboxStore implements AutoCloseable {
                     // with "no transaction is active", which must not hide the failure that matters.
                     e.addSuppressed(r);
                 }
-                // sqlite-jdbc finalizes a statement whose step failed with anything but BUSY, LOCKED, CONSTRAINT or MISUSE
-                // (SQLITE_FULL, SQLITE_IOERR, …): kept in the cache, it would fail every later use with "statement is not
-                // executing" even once there is room again. After a failed transaction the cache is prepared afresh.
-                for (PreparedStatement ps : statements.values()) {
-                    try {
-                        ps.close();
-                    } catch (SQLException ignored) {
-                        // already finalized
-                    }
-                }
-                statements.clear();
+                statements.discard(); // a failed step may have finalized some (a full disk): prepare afresh
                 throw e;
             }
         } catch (SQLException e) {
