@@ -58,14 +58,11 @@ public final class StatementCache implements AutoCloseable {
      * the cause (a full disk) is gone.
      */
     public void discard() {
-        for (PreparedStatement ps : statements.values()) {
-            try {
-                ps.close();
-            } catch (SQLException ignored) {
-                // finalized already: what discard is for
-            }
+        try {
+            close(); // tries every statement and forgets them all, whatever fails
+        } catch (SQLException ignored) {
+            // finalized already: what discard is for
         }
-        statements.clear();
     }
 
     /**
